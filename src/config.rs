@@ -1,0 +1,87 @@
+//! Environment variables -> typed configuration, with safe defaults for a laptop.
+use anyhow::Context;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: String,
+    pub public_url: String,
+    pub council_name: String,
+    pub secret_key: Vec<u8>,
+    pub idle_timeout_minutes: i64,
+    pub cookie_secure: bool,
+    pub assets_dir: String,
+    pub pool_size: u32,
+    pub sign_in_per_minute: u32,
+}
+
+fn var(name: &str, default: &str) -> String {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| default.to_string())
+}
+
+fn parsed<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T> {
+    match std::env::var(name) {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse()
+            .map_err(|_| anyhow::anyhow!("{name} must be a number, got {v:?}")),
+        _ => Ok(default),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Config> {
+        let database_url = var("DATABASE_URL", "data/cnis.sqlite");
+        let public_url = var("CNIS_PUBLIC_URL", "http://127.0.0.1:8080");
+        let cookie_secure = match std::env::var("CNIS_COOKIE_SECURE").ok().as_deref() {
+            Some("true") | Some("1") => true,
+            Some("false") | Some("0") => false,
+            _ => public_url.starts_with("https://"),
+        };
+        let secret_key = match std::env::var("CNIS_SECRET_KEY") {
+            Ok(hexkey) if !hexkey.trim().is_empty() => {
+                let k = hex::decode(hexkey.trim()).context("CNIS_SECRET_KEY must be hex")?;
+                anyhow::ensure!(
+                    k.len() >= 32,
+                    "CNIS_SECRET_KEY must be at least 32 bytes (64 hex digits)"
+                );
+                k
+            }
+            _ => load_or_create_key(&var("CNIS_DATA_DIR", "data"))?,
+        };
+        Ok(Config {
+            database_url,
+            bind: var("CNIS_BIND", "127.0.0.1:8080"),
+            public_url,
+            council_name: var("CNIS_COUNCIL_NAME", "Demo Borough Council"),
+            secret_key,
+            idle_timeout_minutes: parsed("CNIS_IDLE_TIMEOUT_MINUTES", 30)?,
+            cookie_secure,
+            assets_dir: var("CNIS_ASSETS_DIR", "node_modules/govuk-frontend/dist/govuk"),
+            pool_size: parsed("CNIS_DB_POOL_SIZE", 8)?,
+            sign_in_per_minute: parsed("CNIS_SIGN_IN_PER_MINUTE", 10)?,
+        })
+    }
+}
+
+/// A laptop keeps its key in the data directory so sessions and forms survive a restart.
+fn load_or_create_key(dir: &str) -> anyhow::Result<Vec<u8>> {
+    use rand::RngCore;
+    let path = std::path::Path::new(dir).join("secret.key");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        if let Ok(k) = hex::decode(text.trim()) {
+            if k.len() >= 32 {
+                return Ok(k);
+            }
+        }
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {dir}"))?;
+    let mut k = vec![0u8; 32];
+    rand::thread_rng().fill_bytes(&mut k);
+    std::fs::write(&path, hex::encode(&k))
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(k)
+}

@@ -1,0 +1,148 @@
+// Written by hand: one schema that both backends share (TEXT ids, UTC timestamps).
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        password_hash -> Text,
+        totp_secret -> Nullable<Text>,
+        totp_enrolled -> Bool,
+        last_totp_step -> Nullable<BigInt>,
+        failed_attempts -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        second_factor_passed -> Bool,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    children (id) {
+        id -> Text,
+        reference -> Text,
+        given_names -> Text,
+        family_name -> Text,
+        date_of_birth -> Date,
+        sex -> Text,
+        upn -> Nullable<Text>,
+        nhs_number -> Nullable<Text>,
+        la_reference -> Nullable<Text>,
+        arrangement -> Text,
+        eligibility_condition -> Text,
+        eligible_from -> Nullable<Date>,
+        reason -> Text,
+        reason_detail -> Nullable<Text>,
+        sen_status -> Text,
+        parent_hours_per_week -> Nullable<Double>,
+        other_hours_per_week -> Nullable<Double>,
+        status -> Text,
+        closed_reason -> Nullable<Text>,
+        closed_on -> Nullable<Date>,
+        closed_note -> Nullable<Text>,
+        source -> Text,
+        reviewed -> Bool,
+        name_key -> Text,
+        postcode_key -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    addresses (id) {
+        id -> Text,
+        child_id -> Text,
+        kind -> Text,
+        line_1 -> Text,
+        line_2 -> Nullable<Text>,
+        town -> Text,
+        postcode -> Text,
+        moved_in_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    parents (id) {
+        id -> Text,
+        child_id -> Text,
+        given_names -> Text,
+        family_name -> Text,
+        relationship -> Text,
+        parental_responsibility -> Bool,
+        lives_with_child -> Bool,
+        educating -> Bool,
+        address_line_1 -> Nullable<Text>,
+        address_town -> Nullable<Text>,
+        address_postcode -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    providers (id) {
+        id -> Text,
+        child_id -> Text,
+        name -> Text,
+        provider_type -> Text,
+        address -> Nullable<Text>,
+        website -> Nullable<Text>,
+        hours_per_week -> Double,
+        hours_without_parent -> Double,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    child_changes (id) {
+        id -> Text,
+        child_id -> Text,
+        user_id -> Nullable<Text>,
+        at -> Timestamp,
+        field -> Text,
+        old_value -> Nullable<Text>,
+        new_value -> Nullable<Text>,
+        reason -> Text,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> Text,
+        at -> Timestamp,
+        user_id -> Nullable<Text>,
+        action -> Text,
+        child_id -> Nullable<Text>,
+        purpose -> Text,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(addresses -> children (child_id));
+diesel::joinable!(parents -> children (child_id));
+diesel::joinable!(providers -> children (child_id));
+diesel::joinable!(child_changes -> children (child_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    sessions,
+    children,
+    addresses,
+    parents,
+    providers,
+    child_changes,
+    audit_events,
+);

@@ -1,0 +1,425 @@
+//! A realistic demo register: children with parents, addresses and education arrangements, and
+//! the edge cases officers meet (twins, accents, hyphens, children outside compulsory school age,
+//! unreviewed parent notifications, closed entries, flexi-schooling, part-time college).
+//! Deterministic (fixed seed) so a demo looks the same on every laptop. Every name is invented.
+use chrono::{Datelike, Duration, NaiveDate};
+use diesel::Connection;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::db::{new_id, now, AnyConnection};
+use crate::domain::identifiers::{nhs_with_check_digit, upn_check_letter};
+use crate::domain::register::*;
+use crate::store::children::{self, Address, Child, Parent, Provider};
+use crate::store::users;
+
+const GIVEN_F: &[&str] = &[
+    "Amelia",
+    "Olivia",
+    "Isla",
+    "Ava",
+    "Freya",
+    "Lily",
+    "Zoë",
+    "Aoife",
+    "Maryam",
+    "Priya",
+    "Chloé",
+    "Siân",
+    "Grace",
+    "Evie",
+    "Nia",
+    "Hana",
+    "Ellie-May",
+    "Ruby",
+    "Amara",
+    "Fatima",
+];
+const GIVEN_M: &[&str] = &[
+    "Oliver", "George", "Noah", "Muhammad", "Leo", "Arthur", "Oscar", "Jack", "Rhys", "Seán",
+    "Tomás", "Kai", "Harrison", "Jayden", "Ibrahim", "Alfie", "Finley", "Reuben", "Dylan",
+    "Kacper",
+];
+const FAMILY: &[&str] = &[
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Patel",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "O'Brien",
+    "Khan",
+    "Nowak",
+    "Ahmed",
+    "Okafor",
+    "Smith-Jones",
+    "McDonald",
+    "Begum",
+    "Hughes",
+    "Clarke",
+    "Lewis",
+    "Müller",
+];
+const ADULT_F: &[&str] = &[
+    "Sarah", "Emma", "Rebecca", "Laura", "Aisha", "Joanna", "Claire", "Nadia", "Kerry", "Hannah",
+];
+const ADULT_M: &[&str] = &[
+    "James", "David", "Mark", "Daniel", "Imran", "Paul", "Stephen", "Andrew", "Tomasz", "Chris",
+];
+const STREETS: &[&str] = &[
+    "Station Road",
+    "Church Lane",
+    "Mill Street",
+    "Victoria Road",
+    "The Crescent",
+    "Orchard Close",
+    "High Street",
+    "Park Avenue",
+    "Meadow View",
+    "Queens Road",
+];
+const TOWNS: &[(&str, &str)] = &[
+    ("Demoton", "DT1"),
+    ("Demoton", "DT2"),
+    ("Eastbridge", "DT4"),
+    ("Westholme", "DT6"),
+    ("Northby", "DT9"),
+];
+const PROVIDERS: &[(&str, &str)] = &[
+    ("Riverside Tutors", "tutor"),
+    ("Oak Online Academy", "online_school"),
+    ("Forest Learning Hub", "unregistered_setting"),
+    ("Demoton College", "fe_college"),
+    ("Little Owls Music", "activity"),
+    ("Bridge Alternative Provision", "alternative_provision"),
+];
+
+fn pick<'a>(rng: &mut StdRng, xs: &[&'a str]) -> &'a str {
+    xs[rng.gen_range(0..xs.len())]
+}
+
+fn postcode(rng: &mut StdRng, outward: &str) -> String {
+    const L: &[u8] = b"ABDEFGHJLNPQRSTUWXYZ";
+    format!(
+        "{outward} {}{}{}",
+        rng.gen_range(1..10),
+        L[rng.gen_range(0..L.len())] as char,
+        L[rng.gen_range(0..L.len())] as char
+    )
+}
+
+fn valid_upn(rng: &mut StdRng) -> String {
+    let body = format!(
+        "{:03}{:04}{:02}{:03}",
+        888,
+        rng.gen_range(2000..2999),
+        rng.gen_range(10..24),
+        rng.gen_range(0..999)
+    );
+    match upn_check_letter(&body) {
+        Some(c) => format!("{c}{body}"),
+        None => format!("A{body}"),
+    }
+}
+
+fn valid_nhs(rng: &mut StdRng) -> Option<String> {
+    (0..10).find_map(|_| {
+        nhs_with_check_digit(&format!(
+            "{:09}",
+            rng.gen_range(400_000_000u32..499_999_999)
+        ))
+    })
+}
+
+/// One generated family: a child (or twins) with their addresses, parents and providers.
+type Family = Vec<(Child, Vec<Address>, Vec<Parent>, Vec<Provider>)>;
+
+fn family(rng: &mut StdRng, i: usize, today: NaiveDate) -> Family {
+    let family_name = pick(rng, FAMILY).to_string();
+    let (town, outward) = TOWNS[rng.gen_range(0..TOWNS.len())];
+    let pc = postcode(rng, outward);
+    let line_1 = format!("{} {}", rng.gen_range(1..180), pick(rng, STREETS));
+    // Mostly of compulsory school age; every 40th family is outside it at either end.
+    let age_days = match i % 40 {
+        0 => rng.gen_range(365 * 3..365 * 4 + 200),
+        1 => rng.gen_range(365 * 16 + 300..365 * 17 + 200),
+        _ => rng.gen_range(365 * 5 + 120..365 * 16),
+    };
+    let dob = today - Duration::days(age_days);
+    let twins = i % 50 == 7;
+    let arrangement = match rng.gen_range(0..100) {
+        0..=69 => "home_educated",
+        70..=79 => "flexi_schooled",
+        80..=84 => "part_time_timetable",
+        85..=88 => "unregistered_setting",
+        89..=91 => "alternative_provision",
+        92..=93 => "eotas",
+        _ => "not_known",
+    };
+    let arrangement = if crate::domain::school_age::age_on(dob, today) >= 14 && i % 9 == 0 {
+        "fe_part_time"
+    } else {
+        arrangement
+    };
+    let condition = match arrangement {
+        "flexi_schooled" | "part_time_timetable" | "alternative_provision" => "c_b",
+        "fe_part_time" => "c_c",
+        _ => "c_a",
+    };
+    let t = now();
+    let mother = (pick(rng, ADULT_F).to_string(), family_name.clone());
+    let second = if rng.gen_bool(0.6) {
+        Some((
+            pick(rng, ADULT_M).to_string(),
+            if rng.gen_bool(0.8) {
+                family_name.clone()
+            } else {
+                pick(rng, FAMILY).to_string()
+            },
+        ))
+    } else {
+        None
+    };
+    let moved_recently = rng.gen_bool(0.12);
+    let reason = REASONS[rng.gen_range(0..REASONS.len())].0.to_string();
+    let sen = match rng.gen_range(0..20) {
+        0..=13 => "none",
+        14..=16 => "sen_support",
+        17 => "ehc_plan",
+        18 => "assessment",
+        _ => "not_known",
+    };
+    let n_children = if twins { 2 } else { 1 };
+    let mut out = vec![];
+    for k in 0..n_children {
+        let id = new_id();
+        let sex = if rng.gen_bool(0.5) { "F" } else { "M" };
+        let mut given = if sex == "F" {
+            pick(rng, GIVEN_F).to_string()
+        } else {
+            pick(rng, GIVEN_M).to_string()
+        };
+        if twins && k == 1 {
+            given = if sex == "F" {
+                GIVEN_F[(i + 3) % GIVEN_F.len()].to_string()
+            } else {
+                GIVEN_M[(i + 3) % GIVEN_M.len()].to_string()
+            };
+        }
+        if rng.gen_bool(0.3) {
+            given = format!(
+                "{given} {}",
+                if sex == "F" {
+                    pick(rng, GIVEN_F)
+                } else {
+                    pick(rng, GIVEN_M)
+                }
+            );
+        }
+        let closed = i % 23 == 5;
+        let from_parent = i % 17 == 3;
+        let eligible_from = today - Duration::days(rng.gen_range(10..900));
+        let mut child = Child {
+            id: id.clone(),
+            reference: children::new_reference(),
+            given_names: given,
+            family_name: family_name.clone(),
+            date_of_birth: dob,
+            sex: sex.into(),
+            upn: rng.gen_bool(0.7).then(|| valid_upn(rng)),
+            nhs_number: if rng.gen_bool(0.5) {
+                valid_nhs(rng)
+            } else {
+                None
+            },
+            la_reference: rng.gen_bool(0.4).then(|| format!("EHE{:05}", i * 2 + k)),
+            arrangement: arrangement.into(),
+            eligibility_condition: condition.into(),
+            eligible_from: Some(eligible_from),
+            reason: reason.clone(),
+            reason_detail: (reason == "other")
+                .then(|| "Family travelling for work this year".to_string()),
+            sen_status: sen.into(),
+            parent_hours_per_week: Some(f64::from(rng.gen_range(8..30))),
+            other_hours_per_week: Some(f64::from(rng.gen_range(0..12))),
+            status: if closed {
+                "closed".into()
+            } else {
+                "open".into()
+            },
+            closed_reason: closed.then(|| {
+                if i % 2 == 0 {
+                    "joined_school_roll".to_string()
+                } else {
+                    "moved_away".to_string()
+                }
+            }),
+            closed_on: closed.then(|| today - Duration::days(rng.gen_range(5..200))),
+            closed_note: None,
+            source: if from_parent {
+                "parent".into()
+            } else {
+                "demo".into()
+            },
+            reviewed: !from_parent,
+            name_key: String::new(),
+            postcode_key: String::new(),
+            version: 1,
+            created_at: t,
+            updated_at: t,
+        };
+        children::refresh_keys(&mut child, Some(&pc));
+        let mut addrs = vec![Address {
+            id: new_id(),
+            child_id: id.clone(),
+            kind: "current".into(),
+            line_1: line_1.clone(),
+            line_2: None,
+            town: town.into(),
+            postcode: pc.clone(),
+            moved_in_on: moved_recently.then(|| today - Duration::days(100 + (i as i64 % 200))),
+            created_at: t,
+        }];
+        if moved_recently {
+            let (ptown, pout) = TOWNS[(i + 1) % TOWNS.len()];
+            addrs.push(Address {
+                id: new_id(),
+                child_id: id.clone(),
+                kind: "previous".into(),
+                line_1: format!("{} {}", 3 + i % 90, STREETS[i % STREETS.len()]),
+                line_2: None,
+                town: ptown.into(),
+                postcode: format!("{pout} 4PQ"),
+                moved_in_on: None,
+                created_at: t,
+            });
+        }
+        if i % 31 == 4 {
+            addrs.push(Address {
+                id: new_id(),
+                child_id: id.clone(),
+                kind: "additional".into(),
+                line_1: "Flat 2, 14 Harbour Street".into(),
+                line_2: None,
+                town: "Eastbridge".into(),
+                postcode: "DT4 7XY".into(),
+                moved_in_on: None,
+                created_at: t,
+            });
+        }
+        let mut parents = vec![Parent {
+            id: new_id(),
+            child_id: id.clone(),
+            given_names: mother.0.clone(),
+            family_name: mother.1.clone(),
+            relationship: "mother".into(),
+            parental_responsibility: true,
+            lives_with_child: true,
+            educating: true,
+            address_line_1: None,
+            address_town: None,
+            address_postcode: None,
+            email: Some(format!("parent{i}@example.com")),
+            phone: Some(format!("07700 900{:03}", i % 1000)),
+            created_at: t,
+        }];
+        if let Some((g, f)) = &second {
+            let separate = rng.gen_bool(0.3);
+            parents.push(Parent {
+                id: new_id(),
+                child_id: id.clone(),
+                given_names: g.clone(),
+                family_name: f.clone(),
+                relationship: "father".into(),
+                parental_responsibility: true,
+                lives_with_child: !separate,
+                educating: !separate && rng.gen_bool(0.5),
+                address_line_1: separate.then(|| "7 Riverside Walk".to_string()),
+                address_town: separate.then(|| "Northby".to_string()),
+                address_postcode: separate.then(|| "DT9 2LW".to_string()),
+                email: None,
+                phone: Some(format!("01632 960{:03}", i % 1000)),
+                created_at: t,
+            });
+        }
+        let mut providers = vec![];
+        for _ in 0..rng.gen_range(0..3) {
+            let (name, kind) = PROVIDERS[rng.gen_range(0..PROVIDERS.len())];
+            let hours = f64::from(rng.gen_range(1..10));
+            let online = kind == "online_school";
+            providers.push(Provider {
+                id: new_id(),
+                child_id: id.clone(),
+                name: name.into(),
+                provider_type: kind.into(),
+                address: (!online)
+                    .then(|| format!("{} Learning Lane, Demoton DT1 1AA", rng.gen_range(1..40))),
+                website: online.then(|| "https://online.example.org".to_string()),
+                hours_per_week: hours,
+                hours_without_parent: if kind == "activity" { 0.0 } else { hours },
+                created_at: t,
+            });
+        }
+        out.push((child, addrs, parents, providers));
+    }
+    out
+}
+
+/// Loads `n` demo children (twins count as two) and the demo officers.
+pub fn load(conn: &mut AnyConnection, n: usize) -> anyhow::Result<String> {
+    let mut rng = StdRng::seed_from_u64(436);
+    let today = chrono::Utc::now().date_naive();
+    let mut made = 0usize;
+    let mut i = 0usize;
+    conn.transaction::<_, anyhow::Error, _>(|c| {
+        while made < n {
+            for (child, addrs, parents, providers) in family(&mut rng, i, today) {
+                children::insert(c, &child, &addrs, &parents, &providers, None, "Demo data")?;
+                made += 1;
+            }
+            i += 1;
+        }
+        Ok(())
+    })?;
+    let mut lines = vec![format!("loaded {made} demo children")];
+    for (email, name, role) in [
+        ("officer@demo.invalid", "Dana Officer", "officer"),
+        ("manager@demo.invalid", "Morgan Manager", "manager"),
+        ("admin@demo.invalid", "Alex Admin", "admin"),
+    ] {
+        if users::find_by_email(conn, email)?.is_none() {
+            users::create(conn, email, name, role, DEMO_PASSWORD)?;
+            lines.push(format!("demo {role}: {email} / {DEMO_PASSWORD} (set up an authenticator app at first sign-in)"));
+        }
+    }
+    let _ = today.year();
+    Ok(lines.join("\n"))
+}
+
+/// For the demo only; `cnis demo` prints it. Real accounts come from `cnis user add`.
+pub const DEMO_PASSWORD: &str = "demo-password-change-me";
+
+pub fn load_if_empty(conn: &mut AnyConnection, n: usize) -> anyhow::Result<()> {
+    use crate::db::schema::children::dsl as ch;
+    use diesel::prelude::*;
+    let count: i64 = ch::children.count().get_result(conn)?;
+    if count == 0 {
+        let summary = load(conn, n)?;
+        println!("{summary}");
+    } else {
+        log::info!("demo not loaded: the register already has {count} entries");
+    }
+    Ok(())
+}

@@ -1,0 +1,9 @@
+//! cnis: the register of children not in school (Education Act 1996 ss.436B–436G) for an English council.
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod store;
+pub mod views;
+pub mod web;

@@ -1,0 +1,151 @@
+use std::io::BufRead;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use cnis::config::Config;
+use cnis::{db, demo, store, web};
+
+#[derive(Parser)]
+#[command(name = "cnis", about = "Register of children not in school", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web service (the default).
+    Serve {
+        /// Load the demo register first if the database has no children.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage officer accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Load a realistic demo register (600 children) and demo officers.
+    Demo {
+        #[arg(long, default_value_t = 600)]
+        children: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Add an account. The password is read from stdin; with --generate-password one is printed once.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = ["officer", "manager", "admin"])]
+        role: String,
+        #[arg(long)]
+        generate_password: bool,
+    },
+    /// Clear an officer's second factor so they enrol again at next sign-in.
+    ResetSecondFactor {
+        #[arg(long)]
+        email: String,
+    },
+    /// Stop an account signing in and end its sessions.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// List accounts.
+    List,
+}
+
+fn main() -> anyhow::Result<()> {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let cli = Cli::parse();
+    let config = Config::from_env()?;
+    let pool = db::pool(&config.database_url, config.pool_size)?;
+    {
+        let mut conn = pool.get()?;
+        let n = db::migrate(&mut conn)?;
+        if n > 0 {
+            log::info!("applied {n} migrations");
+        }
+    }
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Migrate => println!("database is up to date"),
+        Command::Serve { demo } => {
+            if demo {
+                let mut conn = pool.get()?;
+                demo::load_if_empty(&mut conn, 600)?;
+            }
+            let listener = std::net::TcpListener::bind(&config.bind)?;
+            log::info!("cnis listening on http://{}", config.bind);
+            let state = Arc::new(web::AppState::new(pool, config));
+            actix_web::rt::System::new().block_on(web::serve(state, listener))?;
+        }
+        Command::Demo { children } => {
+            let mut conn = pool.get()?;
+            let summary = demo::load(&mut conn, children)?;
+            println!("{summary}");
+        }
+        Command::User { action } => {
+            let mut conn = pool.get()?;
+            match action {
+                UserAction::Add {
+                    email,
+                    name,
+                    role,
+                    generate_password,
+                } => {
+                    let password = if generate_password {
+                        store::users::generate_password()
+                    } else {
+                        eprintln!("Password (12 characters or more), then Enter:");
+                        let mut line = String::new();
+                        std::io::stdin().lock().read_line(&mut line)?;
+                        line.trim_end_matches(['\n', '\r']).to_string()
+                    };
+                    let user = store::users::create(&mut conn, &email, &name, &role, &password)?;
+                    println!("created {} ({}) id {}", user.email, user.role, user.id);
+                    if generate_password {
+                        println!("password (shown once): {password}");
+                    }
+                    println!("They set up their authenticator app at first sign-in.");
+                }
+                UserAction::ResetSecondFactor { email } => {
+                    let user = store::users::find_by_email(&mut conn, &email)?
+                        .ok_or_else(|| anyhow::anyhow!("no account with that email"))?;
+                    store::users::reset_second_factor(&mut conn, &user.id)?;
+                    store::sessions::end_all(&mut conn, &user.id)?;
+                    println!("second factor cleared for {}", user.id);
+                }
+                UserAction::Disable { email } => {
+                    let user = store::users::find_by_email(&mut conn, &email)?
+                        .ok_or_else(|| anyhow::anyhow!("no account with that email"))?;
+                    store::users::set_active(&mut conn, &user.id, false)?;
+                    store::sessions::end_all(&mut conn, &user.id)?;
+                    println!("disabled {}", user.id);
+                }
+                UserAction::List => {
+                    for u in store::users::list(&mut conn)? {
+                        println!(
+                            "{}\t{}\t{}\t{}",
+                            u.email,
+                            u.role,
+                            if u.active { "active" } else { "disabled" },
+                            if u.totp_enrolled {
+                                "2FA set up"
+                            } else {
+                                "2FA not set up"
+                            }
+                        );
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}

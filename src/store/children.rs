@@ -1,0 +1,733 @@
+//! Register entries (EA 1996 s.436C) with their addresses, parents, providers and history.
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::{addresses, child_changes, children, parents, providers, users};
+use crate::db::{new_id, now, AnyConnection};
+use crate::domain::register::{fold, name_key};
+
+#[derive(Queryable, Selectable, Insertable, AsChangeset, Clone, Debug, PartialEq)]
+#[diesel(table_name = children)]
+pub struct Child {
+    pub id: String,
+    pub reference: String,
+    pub given_names: String,
+    pub family_name: String,
+    pub date_of_birth: NaiveDate,
+    pub sex: String,
+    pub upn: Option<String>,
+    pub nhs_number: Option<String>,
+    pub la_reference: Option<String>,
+    pub arrangement: String,
+    pub eligibility_condition: String,
+    pub eligible_from: Option<NaiveDate>,
+    pub reason: String,
+    pub reason_detail: Option<String>,
+    pub sen_status: String,
+    pub parent_hours_per_week: Option<f64>,
+    pub other_hours_per_week: Option<f64>,
+    pub status: String,
+    pub closed_reason: Option<String>,
+    pub closed_on: Option<NaiveDate>,
+    pub closed_note: Option<String>,
+    pub source: String,
+    pub reviewed: bool,
+    pub name_key: String,
+    pub postcode_key: String,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq)]
+#[diesel(table_name = addresses)]
+pub struct Address {
+    pub id: String,
+    pub child_id: String,
+    pub kind: String,
+    pub line_1: String,
+    pub line_2: Option<String>,
+    pub town: String,
+    pub postcode: String,
+    pub moved_in_on: Option<NaiveDate>,
+    pub created_at: NaiveDateTime,
+}
+
+impl Address {
+    pub fn one_line(&self) -> String {
+        [
+            Some(self.line_1.as_str()),
+            self.line_2.as_deref(),
+            Some(self.town.as_str()),
+            Some(self.postcode.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
+}
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq)]
+#[diesel(table_name = parents)]
+pub struct Parent {
+    pub id: String,
+    pub child_id: String,
+    pub given_names: String,
+    pub family_name: String,
+    pub relationship: String,
+    pub parental_responsibility: bool,
+    pub lives_with_child: bool,
+    pub educating: bool,
+    pub address_line_1: Option<String>,
+    pub address_town: Option<String>,
+    pub address_postcode: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq)]
+#[diesel(table_name = providers)]
+pub struct Provider {
+    pub id: String,
+    pub child_id: String,
+    pub name: String,
+    pub provider_type: String,
+    pub address: Option<String>,
+    pub website: Option<String>,
+    pub hours_per_week: f64,
+    pub hours_without_parent: f64,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = child_changes)]
+pub struct Change {
+    pub id: String,
+    pub child_id: String,
+    pub user_id: Option<String>,
+    pub at: NaiveDateTime,
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub reason: String,
+}
+
+/// Everything the record page shows.
+pub struct ChildRecord {
+    pub child: Child,
+    pub addresses: Vec<Address>,
+    pub parents: Vec<Parent>,
+    pub providers: Vec<Provider>,
+    pub history: Vec<(Change, Option<String>)>,
+}
+
+/// A short reference officers can read out on the phone; random so concurrent inserts never collide.
+pub fn new_reference() -> String {
+    use rand::Rng;
+    const A: &[u8] = b"ABCDEFGHJKLMNPQRTUVWXY346789";
+    let mut rng = rand::thread_rng();
+    let s: String = (0..8)
+        .map(|_| A[rng.gen_range(0..A.len())] as char)
+        .collect();
+    format!("CN-{}-{}", &s[..4], &s[4..])
+}
+
+pub fn refresh_keys(child: &mut Child, current_postcode: Option<&str>) {
+    child.name_key = name_key(&child.given_names, &child.family_name);
+    if let Some(p) = current_postcode {
+        child.postcode_key = crate::domain::identifiers::postcode_key(p);
+    }
+}
+
+pub fn insert(
+    conn: &mut AnyConnection,
+    child: &Child,
+    addrs: &[Address],
+    prnts: &[Parent],
+    provs: &[Provider],
+    user_id: Option<&str>,
+    reason: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(children::table)
+        .values(child)
+        .execute(conn)?;
+    // One row at a time: batch inserts are not portable across the two backends.
+    for row in addrs {
+        diesel::insert_into(addresses::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    // One row at a time: batch inserts are not portable across the two backends.
+    for row in prnts {
+        diesel::insert_into(parents::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    // One row at a time: batch inserts are not portable across the two backends.
+    for row in provs {
+        diesel::insert_into(providers::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    record_change(
+        conn,
+        &child.id,
+        user_id,
+        "entry",
+        None,
+        Some(&child.reference),
+        reason,
+    )
+}
+
+pub fn record_change(
+    conn: &mut AnyConnection,
+    child_id: &str,
+    user_id: Option<&str>,
+    field: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+    reason: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(child_changes::table)
+        .values(&Change {
+            id: new_id(),
+            child_id: child_id.to_string(),
+            user_id: user_id.map(str::to_string),
+            at: now(),
+            field: field.to_string(),
+            old_value: old.map(str::to_string),
+            new_value: new.map(str::to_string),
+            reason: reason.to_string(),
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Child>> {
+    children::table
+        .find(id)
+        .select(Child::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn load_record(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<ChildRecord>> {
+    let Some(child) = find(conn, id)? else {
+        return Ok(None);
+    };
+    let addresses = addresses::table
+        .filter(addresses::child_id.eq(id))
+        .order((addresses::kind.asc(), addresses::created_at.asc()))
+        .select(Address::as_select())
+        .load(conn)?;
+    let parents = parents::table
+        .filter(parents::child_id.eq(id))
+        .order(parents::created_at.asc())
+        .select(Parent::as_select())
+        .load(conn)?;
+    let providers = providers::table
+        .filter(providers::child_id.eq(id))
+        .order(providers::created_at.asc())
+        .select(Provider::as_select())
+        .load(conn)?;
+    let history = child_changes::table
+        .left_join(users::table.on(users::id.nullable().eq(child_changes::user_id)))
+        .filter(child_changes::child_id.eq(id))
+        .order((child_changes::at.desc(), child_changes::id.desc()))
+        .select((Change::as_select(), users::name.nullable()))
+        .limit(500)
+        .load(conn)?;
+    Ok(Some(ChildRecord {
+        child,
+        addresses,
+        parents,
+        providers,
+        history,
+    }))
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum SaveOutcome {
+    Saved,
+    /// Someone else saved the record since this form was opened (optimistic lock).
+    Stale,
+}
+
+/// Saves the core fields if `expected_version` is still current, with one history row per changed field.
+pub fn update_core(
+    conn: &mut AnyConnection,
+    before: &Child,
+    after: &Child,
+    expected_version: i32,
+    user_id: &str,
+    reason: &str,
+    changed: &[(&'static str, Option<String>, Option<String>)],
+) -> QueryResult<SaveOutcome> {
+    let mut row = after.clone();
+    row.version = expected_version + 1;
+    row.updated_at = now();
+    let n = diesel::update(
+        children::table
+            .filter(children::id.eq(&before.id))
+            .filter(children::version.eq(expected_version)),
+    )
+    .set(&row)
+    .execute(conn)?;
+    if n == 0 {
+        return Ok(SaveOutcome::Stale);
+    }
+    for (field, old, new) in changed {
+        record_change(
+            conn,
+            &before.id,
+            Some(user_id),
+            field,
+            old.as_deref(),
+            new.as_deref(),
+            reason,
+        )?;
+    }
+    Ok(SaveOutcome::Saved)
+}
+
+/// Bumps the version after a change to a part of the record (address, parent, provider).
+pub fn touch(conn: &mut AnyConnection, child_id: &str) -> QueryResult<()> {
+    diesel::update(children::table.find(child_id))
+        .set((
+            children::version.eq(children::version + 1),
+            children::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_postcode_key(
+    conn: &mut AnyConnection,
+    child_id: &str,
+    postcode: &str,
+) -> QueryResult<()> {
+    diesel::update(children::table.find(child_id))
+        .set(children::postcode_key.eq(crate::domain::identifiers::postcode_key(postcode)))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn add_address(conn: &mut AnyConnection, a: &Address) -> QueryResult<()> {
+    diesel::insert_into(addresses::table)
+        .values(a)
+        .execute(conn)?;
+    Ok(())
+}
+pub fn find_address(
+    conn: &mut AnyConnection,
+    child_id: &str,
+    id: &str,
+) -> QueryResult<Option<Address>> {
+    addresses::table
+        .filter(addresses::child_id.eq(child_id))
+        .filter(addresses::id.eq(id))
+        .select(Address::as_select())
+        .first(conn)
+        .optional()
+}
+pub fn remove_address(conn: &mut AnyConnection, id: &str) -> QueryResult<usize> {
+    diesel::delete(addresses::table.find(id)).execute(conn)
+}
+/// Moving home: the current address becomes the previous one (s.436C(1)(a)).
+pub fn demote_current_address(conn: &mut AnyConnection, child_id: &str) -> QueryResult<usize> {
+    diesel::delete(
+        addresses::table
+            .filter(addresses::child_id.eq(child_id))
+            .filter(addresses::kind.eq("previous")),
+    )
+    .execute(conn)?;
+    diesel::update(
+        addresses::table
+            .filter(addresses::child_id.eq(child_id))
+            .filter(addresses::kind.eq("current")),
+    )
+    .set(addresses::kind.eq("previous"))
+    .execute(conn)
+}
+pub fn add_parent(conn: &mut AnyConnection, p: &Parent) -> QueryResult<()> {
+    diesel::insert_into(parents::table)
+        .values(p)
+        .execute(conn)?;
+    Ok(())
+}
+pub fn find_parent(
+    conn: &mut AnyConnection,
+    child_id: &str,
+    id: &str,
+) -> QueryResult<Option<Parent>> {
+    parents::table
+        .filter(parents::child_id.eq(child_id))
+        .filter(parents::id.eq(id))
+        .select(Parent::as_select())
+        .first(conn)
+        .optional()
+}
+pub fn remove_parent(conn: &mut AnyConnection, id: &str) -> QueryResult<usize> {
+    diesel::delete(parents::table.find(id)).execute(conn)
+}
+pub fn add_provider(conn: &mut AnyConnection, p: &Provider) -> QueryResult<()> {
+    diesel::insert_into(providers::table)
+        .values(p)
+        .execute(conn)?;
+    Ok(())
+}
+pub fn find_provider(
+    conn: &mut AnyConnection,
+    child_id: &str,
+    id: &str,
+) -> QueryResult<Option<Provider>> {
+    providers::table
+        .filter(providers::child_id.eq(child_id))
+        .filter(providers::id.eq(id))
+        .select(Provider::as_select())
+        .first(conn)
+        .optional()
+}
+pub fn remove_provider(conn: &mut AnyConnection, id: &str) -> QueryResult<usize> {
+    diesel::delete(providers::table.find(id)).execute(conn)
+}
+
+pub fn close(
+    conn: &mut AnyConnection,
+    child: &Child,
+    reason: &str,
+    on: NaiveDate,
+    note: Option<&str>,
+    user_id: &str,
+) -> QueryResult<SaveOutcome> {
+    let n = diesel::update(
+        children::table
+            .filter(children::id.eq(&child.id))
+            .filter(children::version.eq(child.version)),
+    )
+    .set((
+        children::status.eq("closed"),
+        children::closed_reason.eq(Some(reason)),
+        children::closed_on.eq(Some(on)),
+        children::closed_note.eq(note),
+        children::version.eq(child.version + 1),
+        children::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    if n == 0 {
+        return Ok(SaveOutcome::Stale);
+    }
+    record_change(
+        conn,
+        &child.id,
+        Some(user_id),
+        "status",
+        Some("open"),
+        Some("closed"),
+        &format!("{reason}: {}", note.unwrap_or("")),
+    )?;
+    Ok(SaveOutcome::Saved)
+}
+
+pub fn reopen(
+    conn: &mut AnyConnection,
+    child: &Child,
+    user_id: &str,
+    reason: &str,
+) -> QueryResult<SaveOutcome> {
+    let n = diesel::update(
+        children::table
+            .filter(children::id.eq(&child.id))
+            .filter(children::version.eq(child.version)),
+    )
+    .set((
+        children::status.eq("open"),
+        children::closed_reason.eq(None::<String>),
+        children::closed_on.eq(None::<NaiveDate>),
+        children::closed_note.eq(None::<String>),
+        children::version.eq(child.version + 1),
+        children::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    if n == 0 {
+        return Ok(SaveOutcome::Stale);
+    }
+    record_change(
+        conn,
+        &child.id,
+        Some(user_id),
+        "status",
+        Some("closed"),
+        Some("open"),
+        reason,
+    )?;
+    Ok(SaveOutcome::Saved)
+}
+
+pub fn mark_reviewed(conn: &mut AnyConnection, child_id: &str, user_id: &str) -> QueryResult<()> {
+    diesel::update(children::table.find(child_id))
+        .set(children::reviewed.eq(true))
+        .execute(conn)?;
+    record_change(
+        conn,
+        child_id,
+        Some(user_id),
+        "reviewed",
+        Some("no"),
+        Some("yes"),
+        "Entry reviewed by an officer",
+    )
+}
+
+#[derive(Default, Clone, Debug)]
+pub struct ListFilter {
+    pub status: String,
+    pub arrangement: String,
+    /// "not_reviewed", "outside_csa", "in_csa" or empty.
+    pub flag: String,
+    pub age_from: Option<i32>,
+    pub age_to: Option<i32>,
+}
+
+/// The columns the register list shows.
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = children)]
+pub struct ListRow {
+    pub id: String,
+    pub reference: String,
+    pub given_names: String,
+    pub family_name: String,
+    pub date_of_birth: NaiveDate,
+    pub arrangement: String,
+    pub status: String,
+    pub reviewed: bool,
+    pub postcode_key: String,
+}
+
+type Boxed<'a> = children::BoxedQuery<'a, crate::db::MultiBackend>;
+
+fn filtered<'a>(f: &ListFilter, today: NaiveDate) -> Boxed<'a> {
+    let mut q = children::table.into_boxed();
+    match f.status.as_str() {
+        "closed" => q = q.filter(children::status.eq("closed")),
+        "all" => {}
+        _ => q = q.filter(children::status.eq("open")),
+    }
+    if !f.arrangement.is_empty() {
+        q = q.filter(children::arrangement.eq(f.arrangement.clone()));
+    }
+    let (min_dob, max_dob) = crate::domain::school_age::csa_dob_range(today);
+    match f.flag.as_str() {
+        "not_reviewed" => q = q.filter(children::reviewed.eq(false)),
+        "outside_csa" => {
+            q = q.filter(
+                children::date_of_birth
+                    .lt(min_dob)
+                    .or(children::date_of_birth.gt(max_dob)),
+            )
+        }
+        "in_csa" => {
+            q = q.filter(
+                children::date_of_birth
+                    .ge(min_dob)
+                    .and(children::date_of_birth.le(max_dob)),
+            )
+        }
+        _ => {}
+    }
+    // Age in whole years between a and b: born after (today - (b+1) years) and on or before (today - a years).
+    if let Some(a) = f.age_from {
+        q = q
+            .filter(children::date_of_birth.le(crate::domain::school_age::birthday_back(today, a)));
+    }
+    if let Some(b) = f.age_to {
+        q = q.filter(
+            children::date_of_birth.gt(crate::domain::school_age::birthday_back(today, b + 1)),
+        );
+    }
+    q
+}
+
+pub fn list(
+    conn: &mut AnyConnection,
+    f: &ListFilter,
+    today: NaiveDate,
+    page: i64,
+    per_page: i64,
+) -> QueryResult<(Vec<ListRow>, i64)> {
+    let total: i64 = filtered(f, today).count().get_result(conn)?;
+    let rows = filtered(f, today)
+        .order((
+            children::family_name.asc(),
+            children::given_names.asc(),
+            children::id.asc(),
+        ))
+        .offset((page - 1).max(0) * per_page)
+        .limit(per_page)
+        .select(ListRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// What a search box query means.
+#[derive(Debug, PartialEq)]
+pub enum Query {
+    Reference(String),
+    Upn(String),
+    Nhs(String),
+    DateOfBirth(NaiveDate),
+    Postcode(String),
+    Name(Vec<String>),
+}
+
+pub fn parse_query(q: &str) -> Option<Query> {
+    let t = q.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let upper = t.to_ascii_uppercase();
+    if upper.starts_with("CN-")
+        || (upper.starts_with("CN") && upper.len() == 10 && !upper.contains(' '))
+    {
+        let compact: String = upper
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if compact.len() == 10 {
+            return Some(Query::Reference(format!(
+                "CN-{}-{}",
+                &compact[2..6],
+                &compact[6..]
+            )));
+        }
+    }
+    if let Ok(u) = crate::domain::identifiers::normalise_upn(t) {
+        return Some(Query::Upn(u));
+    }
+    if let Ok(n) = crate::domain::identifiers::normalise_nhs_number(t) {
+        return Some(Query::Nhs(n));
+    }
+    for fmt in ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y"] {
+        if let Ok(d) = NaiveDate::parse_from_str(t, fmt) {
+            return Some(Query::DateOfBirth(d));
+        }
+    }
+    if crate::domain::identifiers::normalise_postcode(t).is_ok() {
+        return Some(Query::Postcode(crate::domain::identifiers::postcode_key(t)));
+    }
+    let words: Vec<String> = fold(t)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    (!words.is_empty()).then_some(Query::Name(words))
+}
+
+/// Finds entries (open and closed) for a search; at most `limit`.
+pub fn search(conn: &mut AnyConnection, q: &Query, limit: i64) -> QueryResult<Vec<ListRow>> {
+    let mut b = children::table.into_boxed::<crate::db::MultiBackend>();
+    match q {
+        Query::Reference(r) => b = b.filter(children::reference.eq(r.clone())),
+        Query::Upn(u) => b = b.filter(children::upn.eq(u.clone())),
+        Query::Nhs(n) => b = b.filter(children::nhs_number.eq(n.clone())),
+        Query::DateOfBirth(d) => b = b.filter(children::date_of_birth.eq(*d)),
+        Query::Postcode(p) => {
+            // A full postcode matches exactly; the outward code alone matches its district.
+            b = b.filter(children::postcode_key.like(format!("{p}%")))
+        }
+        Query::Name(words) => {
+            for w in words {
+                b = b.filter(children::name_key.like(format!("%{w}%")));
+            }
+        }
+    }
+    b.order((
+        children::status.desc(),
+        children::family_name.asc(),
+        children::given_names.asc(),
+        children::id.asc(),
+    ))
+    .limit(limit)
+    .select(ListRow::as_select())
+    .load(conn)
+}
+
+pub struct HomeCounts {
+    pub open: i64,
+    pub not_reviewed: i64,
+    pub outside_csa: i64,
+    pub added_last_30_days: i64,
+}
+
+pub fn home_counts(conn: &mut AnyConnection, today: NaiveDate) -> QueryResult<HomeCounts> {
+    let open = children::table
+        .filter(children::status.eq("open"))
+        .count()
+        .get_result(conn)?;
+    let not_reviewed = children::table
+        .filter(children::status.eq("open"))
+        .filter(children::reviewed.eq(false))
+        .count()
+        .get_result(conn)?;
+    let (min_dob, max_dob) = crate::domain::school_age::csa_dob_range(today);
+    let outside_csa = children::table
+        .filter(children::status.eq("open"))
+        .filter(
+            children::date_of_birth
+                .lt(min_dob)
+                .or(children::date_of_birth.gt(max_dob)),
+        )
+        .count()
+        .get_result(conn)?;
+    let since = today.and_hms_opt(0, 0, 0).unwrap_or_default() - chrono::Duration::days(30);
+    let added_last_30_days = children::table
+        .filter(children::created_at.ge(since))
+        .count()
+        .get_result(conn)?;
+    Ok(HomeCounts {
+        open,
+        not_reviewed,
+        outside_csa,
+        added_last_30_days,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_recognised() {
+        assert_eq!(
+            parse_query("cn-ab3d-efgh"),
+            Some(Query::Reference("CN-AB3D-EFGH".into()))
+        );
+        assert_eq!(
+            parse_query("B801200005001"),
+            Some(Query::Upn("B801200005001".into()))
+        );
+        assert_eq!(
+            parse_query("943 476 5919"),
+            Some(Query::Nhs("9434765919".into()))
+        );
+        assert_eq!(
+            parse_query("03/02/2015"),
+            Some(Query::DateOfBirth(
+                NaiveDate::from_ymd_opt(2015, 2, 3).unwrap()
+            ))
+        );
+        assert_eq!(
+            parse_query("sw1a 1aa"),
+            Some(Query::Postcode("SW1A1AA".into()))
+        );
+        assert_eq!(
+            parse_query("  Zoë  SMITH "),
+            Some(Query::Name(vec!["zoe".into(), "smith".into()]))
+        );
+        assert_eq!(parse_query("   "), None);
+    }
+}

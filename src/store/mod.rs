@@ -1,0 +1,6 @@
+//! Persistence, one module per aggregate. Functions take `&mut AnyConnection` so callers can
+//! compose them inside one transaction.
+pub mod audit;
+pub mod children;
+pub mod sessions;
+pub mod users;

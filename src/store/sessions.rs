@@ -1,0 +1,91 @@
+//! Server-side sessions. The cookie holds a random token; the database holds only its hash.
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::db::schema::sessions;
+use crate::db::{now, AnyConnection};
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = sessions)]
+pub struct Session {
+    pub token_hash: String,
+    pub user_id: String,
+    pub second_factor_passed: bool,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+}
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Starts a session after a correct password; the second factor is still to come.
+pub fn start(conn: &mut AnyConnection, user_id: &str) -> QueryResult<String> {
+    let mut raw = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut raw);
+    let token = hex::encode(raw);
+    let t = now();
+    diesel::insert_into(sessions::table)
+        .values(&Session {
+            token_hash: hash_token(&token),
+            user_id: user_id.to_string(),
+            second_factor_passed: false,
+            created_at: t,
+            last_seen_at: t,
+        })
+        .execute(conn)?;
+    Ok(token)
+}
+
+/// Finds a live session and marks it seen; an idle session is deleted and treated as absent.
+pub fn touch(
+    conn: &mut AnyConnection,
+    token: &str,
+    idle_minutes: i64,
+) -> QueryResult<Option<Session>> {
+    let hash = hash_token(token);
+    let found: Option<Session> = sessions::table
+        .find(&hash)
+        .select(Session::as_select())
+        .first(conn)
+        .optional()?;
+    let Some(s) = found else { return Ok(None) };
+    let t = now();
+    if s.last_seen_at + Duration::minutes(idle_minutes) < t {
+        diesel::delete(sessions::table.find(&hash)).execute(conn)?;
+        return Ok(None);
+    }
+    // Write at most once a minute: a page of reads should not be a page of writes.
+    if t - s.last_seen_at > Duration::seconds(60) {
+        diesel::update(sessions::table.find(&hash))
+            .set(sessions::last_seen_at.eq(t))
+            .execute(conn)?;
+    }
+    Ok(Some(s))
+}
+
+pub fn pass_second_factor(conn: &mut AnyConnection, token: &str) -> QueryResult<()> {
+    diesel::update(sessions::table.find(hash_token(token)))
+        .set(sessions::second_factor_passed.eq(true))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn end(conn: &mut AnyConnection, token: &str) -> QueryResult<()> {
+    diesel::delete(sessions::table.find(hash_token(token))).execute(conn)?;
+    Ok(())
+}
+
+/// "Sign out everywhere": ends every session the officer has.
+pub fn end_all(conn: &mut AnyConnection, user_id: &str) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)
+}
+
+pub fn count_for(conn: &mut AnyConnection, user_id: &str) -> QueryResult<i64> {
+    sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .count()
+        .get_result(conn)
+}

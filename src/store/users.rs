@@ -1,0 +1,296 @@
+//! Officer accounts: argon2id passwords, TOTP second factor, lockout.
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::Argon2;
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::users;
+use crate::db::{new_id, now, AnyConnection};
+
+pub const ROLES: &[(&str, &str)] = &[
+    ("officer", "Education welfare or home education officer"),
+    ("manager", "Manager"),
+    (
+        "admin",
+        "Administrator (accounts and audit; no access to children's records)",
+    ),
+];
+pub const MAX_FAILED_ATTEMPTS: i32 = 5;
+pub const LOCKOUT_MINUTES: i64 = 15;
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub totp_secret: Option<String>,
+    pub totp_enrolled: bool,
+    pub last_totp_step: Option<i64>,
+    pub failed_attempts: i32,
+    pub locked_until: Option<NaiveDateTime>,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+}
+
+impl User {
+    /// Officers and managers work the register; an administrator runs accounts and reads the
+    /// audit log but has no need to see children's records (deny by default).
+    pub fn can_use_register(&self) -> bool {
+        matches!(self.role.as_str(), "officer" | "manager")
+    }
+    pub fn can_read_audit(&self) -> bool {
+        matches!(self.role.as_str(), "admin" | "manager")
+    }
+}
+
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    // Argon2::default() is argon2id v19 with OWASP-recommended parameters.
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("hashing password: {e}"))
+}
+
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A password policy that is long rather than complex (NCSC guidance).
+pub fn password_problem(password: &str) -> Option<&'static str> {
+    if password.chars().count() < 12 {
+        Some("Password must be 12 characters or more")
+    } else if password.chars().count() > 256 {
+        Some("Password must be 256 characters or fewer")
+    } else {
+        None
+    }
+}
+
+pub fn generate_password() -> String {
+    use rand::Rng;
+    const WORDS: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    (0..20)
+        .map(|_| WORDS[rng.gen_range(0..WORDS.len())] as char)
+        .collect()
+}
+
+pub fn create(
+    conn: &mut AnyConnection,
+    email: &str,
+    name: &str,
+    role: &str,
+    password: &str,
+) -> anyhow::Result<User> {
+    anyhow::ensure!(
+        ROLES.iter().any(|(r, _)| *r == role),
+        "role must be officer, manager or admin"
+    );
+    if let Some(p) = password_problem(password) {
+        anyhow::bail!(p);
+    }
+    let email = email.trim().to_lowercase();
+    anyhow::ensure!(
+        email.contains('@') && email.len() > 3,
+        "enter a real email address"
+    );
+    let user = User {
+        id: new_id(),
+        email,
+        name: name.trim().to_string(),
+        role: role.to_string(),
+        password_hash: hash_password(password)?,
+        totp_secret: None,
+        totp_enrolled: false,
+        last_totp_step: None,
+        failed_attempts: 0,
+        locked_until: None,
+        active: true,
+        created_at: now(),
+    };
+    diesel::insert_into(users::table)
+        .values(&user)
+        .execute(conn)?;
+    Ok(user)
+}
+
+pub fn find_by_email(conn: &mut AnyConnection, email: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::email.eq(email.trim().to_lowercase()))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<User>> {
+    users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn list(conn: &mut AnyConnection) -> QueryResult<Vec<User>> {
+    users::table
+        .order(users::name.asc())
+        .select(User::as_select())
+        .load(conn)
+}
+
+pub fn is_locked(user: &User, at: NaiveDateTime) -> bool {
+    user.locked_until.is_some_and(|t| t > at)
+}
+
+pub fn record_failure(conn: &mut AnyConnection, user: &User) -> QueryResult<()> {
+    let failed = user.failed_attempts + 1;
+    let locked =
+        (failed >= MAX_FAILED_ATTEMPTS).then(|| now() + Duration::minutes(LOCKOUT_MINUTES));
+    diesel::update(users::table.find(&user.id))
+        .set((
+            users::failed_attempts.eq(if locked.is_some() { 0 } else { failed }),
+            users::locked_until.eq(locked),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn record_success(conn: &mut AnyConnection, user_id: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set((
+            users::failed_attempts.eq(0),
+            users::locked_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_totp_secret(conn: &mut AnyConnection, user_id: &str, secret: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set((
+            users::totp_secret.eq(Some(secret)),
+            users::totp_enrolled.eq(false),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Marks a TOTP time step used; returns false when the step (or a later one) was used already,
+/// so each code signs in once (replay protection).
+pub fn use_totp_step(conn: &mut AnyConnection, user_id: &str, step: i64) -> QueryResult<bool> {
+    let n = diesel::update(
+        users::table.find(user_id).filter(
+            users::last_totp_step
+                .is_null()
+                .or(users::last_totp_step.lt(step)),
+        ),
+    )
+    .set((
+        users::last_totp_step.eq(Some(step)),
+        users::totp_enrolled.eq(true),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn set_password(conn: &mut AnyConnection, user_id: &str, password: &str) -> anyhow::Result<()> {
+    if let Some(p) = password_problem(password) {
+        anyhow::bail!(p);
+    }
+    diesel::update(users::table.find(user_id))
+        .set(users::password_hash.eq(hash_password(password)?))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_active(conn: &mut AnyConnection, user_id: &str, active: bool) -> QueryResult<usize> {
+    diesel::update(users::table.find(user_id))
+        .set(users::active.eq(active))
+        .execute(conn)
+}
+
+pub fn reset_second_factor(conn: &mut AnyConnection, user_id: &str) -> QueryResult<usize> {
+    diesel::update(users::table.find(user_id))
+        .set((
+            users::totp_secret.eq(None::<String>),
+            users::totp_enrolled.eq(false),
+        ))
+        .execute(conn)
+}
+
+/// The TOTP (RFC 6238, SHA-1, 6 digits, 30 s) for a stored base32 secret.
+pub fn totp_for(secret_b32: &str, account: &str) -> anyhow::Result<totp_rs::TOTP> {
+    let bytes = totp_rs::Secret::Encoded(secret_b32.to_string())
+        .to_bytes()
+        .map_err(|e| anyhow::anyhow!("bad TOTP secret: {e:?}"))?;
+    totp_rs::TOTP::new(
+        totp_rs::Algorithm::SHA1,
+        6,
+        1,
+        30,
+        bytes,
+        Some("cnis".to_string()),
+        account.to_string(),
+    )
+    .map_err(|e| anyhow::anyhow!("TOTP: {e}"))
+}
+
+pub fn new_totp_secret() -> String {
+    totp_rs::Secret::generate_secret().to_encoded().to_string()
+}
+
+/// Checks a 6-digit code against the current step and one either side (clock drift); returns the
+/// matching step.
+pub fn check_totp(secret_b32: &str, code: &str, unix_time: u64) -> Option<i64> {
+    let totp = totp_for(secret_b32, "officer").ok()?;
+    let code: String = code.chars().filter(|c| c.is_ascii_digit()).collect();
+    if code.len() != 6 {
+        return None;
+    }
+    let step = (unix_time / 30) as i64;
+    [step - 1, step, step + 1]
+        .into_iter()
+        .find(|s| *s >= 0 && totp.generate(*s as u64 * 30) == code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn argon2id_round_trip() {
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password(&h, "correct horse battery"));
+        assert!(!verify_password(&h, "wrong horse battery"));
+        assert!(!verify_password("not a hash", "x"));
+    }
+
+    #[test]
+    fn totp_accepts_adjacent_steps_only() {
+        let secret = new_totp_secret();
+        let totp = totp_for(&secret, "a").unwrap();
+        let t = 1_800_000_000u64;
+        assert_eq!(
+            check_totp(&secret, &totp.generate(t), t),
+            Some((t / 30) as i64)
+        );
+        assert_eq!(
+            check_totp(&secret, &totp.generate(t - 30), t),
+            Some((t / 30) as i64 - 1)
+        );
+        assert_eq!(check_totp(&secret, &totp.generate(t - 90), t), None);
+        assert_eq!(check_totp(&secret, "12345", t), None);
+    }
+}

@@ -1,0 +1,314 @@
+//! GOV.UK Design System components (https://design-system.service.gov.uk/components/).
+use maud::{html, Markup};
+
+/// Field errors in page order: (field id, message).
+#[derive(Default, Debug, Clone)]
+pub struct Errors(pub Vec<(String, String)>);
+
+impl Errors {
+    pub fn add(&mut self, field: &str, msg: impl Into<String>) {
+        if self.get(field).is_none() {
+            self.0.push((field.to_string(), msg.into()));
+        }
+    }
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+pub fn csrf_field(token: &str) -> Markup {
+    html! { input type="hidden" name="csrf_token" value=(token); }
+}
+
+pub fn error_summary(errors: &Errors) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div class="govuk-error-summary" data-module="govuk-error-summary" {
+                div role="alert" {
+                    h2 class="govuk-error-summary__title" { "There is a problem" }
+                    div class="govuk-error-summary__body" {
+                        ul class="govuk-list govuk-error-summary__list" {
+                            @for (field, msg) in &errors.0 {
+                                li { a href={ "#" (field) } { (msg) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn error_message(id: &str, error: Option<&str>) -> Markup {
+    html! {
+        @if let Some(e) = error {
+            p id={ (id) "-error" } class="govuk-error-message" {
+                span class="govuk-visually-hidden" { "Error:" } " " (e)
+            }
+        }
+    }
+}
+
+fn describedby(id: &str, hint: Option<&str>, error: Option<&str>) -> Option<String> {
+    let mut parts = vec![];
+    if hint.is_some() {
+        parts.push(format!("{id}-hint"));
+    }
+    if error.is_some() {
+        parts.push(format!("{id}-error"));
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+pub struct Input<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    pub value: &'a str,
+    pub hint: Option<&'a str>,
+    pub error: Option<&'a str>,
+    pub width: &'a str,
+    pub autocomplete: Option<&'a str>,
+    pub input_type: &'a str,
+    pub spellcheck: bool,
+}
+
+impl<'a> Input<'a> {
+    pub fn new(id: &'a str, label: &'a str, value: &'a str) -> Self {
+        Input {
+            id,
+            label,
+            value,
+            hint: None,
+            error: None,
+            width: "",
+            autocomplete: None,
+            input_type: "text",
+            spellcheck: true,
+        }
+    }
+    pub fn hint(mut self, h: &'a str) -> Self {
+        self.hint = Some(h);
+        self
+    }
+    pub fn error(mut self, e: Option<&'a str>) -> Self {
+        self.error = e;
+        self
+    }
+    pub fn width(mut self, w: &'a str) -> Self {
+        self.width = w;
+        self
+    }
+    pub fn autocomplete(mut self, a: &'a str) -> Self {
+        self.autocomplete = Some(a);
+        self
+    }
+    pub fn kind(mut self, t: &'a str) -> Self {
+        self.input_type = t;
+        self
+    }
+    pub fn no_spellcheck(mut self) -> Self {
+        self.spellcheck = false;
+        self
+    }
+    pub fn render(&self) -> Markup {
+        let class = format!(
+            "govuk-input{}{}",
+            if self.width.is_empty() {
+                String::new()
+            } else {
+                format!(" govuk-input--width-{}", self.width)
+            },
+            if self.error.is_some() {
+                " govuk-input--error"
+            } else {
+                ""
+            }
+        );
+        html! {
+            div class={ "govuk-form-group" @if self.error.is_some() { " govuk-form-group--error" } } {
+                label class="govuk-label" for=(self.id) { (self.label) }
+                @if let Some(h) = self.hint { div id={ (self.id) "-hint" } class="govuk-hint" { (h) } }
+                (error_message(self.id, self.error))
+                input class=(class) id=(self.id) name=(self.id) type=(self.input_type) value=(self.value)
+                    autocomplete=[self.autocomplete] spellcheck=[(!self.spellcheck).then_some("false")]
+                    aria-describedby=[describedby(self.id, self.hint, self.error)];
+            }
+        }
+    }
+}
+
+pub fn textarea(
+    id: &str,
+    label: &str,
+    value: &str,
+    hint: Option<&str>,
+    error: Option<&str>,
+) -> Markup {
+    html! {
+        div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
+            label class="govuk-label" for=(id) { (label) }
+            @if let Some(h) = hint { div id={ (id) "-hint" } class="govuk-hint" { (h) } }
+            (error_message(id, error))
+            textarea class={ "govuk-textarea" @if error.is_some() { " govuk-textarea--error" } } id=(id) name=(id) rows="4"
+                aria-describedby=[describedby(id, hint, error)] { (value) }
+        }
+    }
+}
+
+/// Day, month and year as three fields; `id` is the fieldset's id and the prefix of the parts.
+pub fn date_input(
+    id: &str,
+    legend: &str,
+    value: (&str, &str, &str),
+    hint: Option<&str>,
+    error: Option<&str>,
+) -> Markup {
+    let err = if error.is_some() {
+        " govuk-input--error"
+    } else {
+        ""
+    };
+    html! {
+        div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
+            fieldset class="govuk-fieldset" role="group" aria-describedby=[describedby(id, hint, error)] {
+                legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { (legend) }
+                @if let Some(h) = hint { div id={ (id) "-hint" } class="govuk-hint" { (h) } }
+                (error_message(id, error))
+                div class="govuk-date-input" id=(id) {
+                    @for (part, label, width, v) in [("day", "Day", 2, value.0), ("month", "Month", 2, value.1), ("year", "Year", 4, value.2)] {
+                        div class="govuk-date-input__item" {
+                            div class="govuk-form-group" {
+                                label class="govuk-label govuk-date-input__label" for={ (id) "-" (part) } { (label) }
+                                input class={ "govuk-input govuk-date-input__input govuk-input--width-" (width) (err) }
+                                    id={ (id) "-" (part) } name={ (id) "-" (part) } type="text" inputmode="numeric" value=(v);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn select(
+    id: &str,
+    label: &str,
+    choices: &[(&'static str, &'static str)],
+    selected: &str,
+    hint: Option<&str>,
+    error: Option<&str>,
+) -> Markup {
+    html! {
+        div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
+            label class="govuk-label" for=(id) { (label) }
+            @if let Some(h) = hint { div id={ (id) "-hint" } class="govuk-hint" { (h) } }
+            (error_message(id, error))
+            select class={ "govuk-select" @if error.is_some() { " govuk-select--error" } } id=(id) name=(id) aria-describedby=[describedby(id, hint, error)] {
+                @if !choices.iter().any(|(c, _)| *c == selected) { option value="" selected { "Choose…" } }
+                @for (code, text) in choices {
+                    option value=(code) selected[*code == selected] { (text) }
+                }
+            }
+        }
+    }
+}
+
+pub fn radios(
+    id: &str,
+    legend: &str,
+    choices: &[(&'static str, &'static str)],
+    selected: &str,
+    hint: Option<&str>,
+    error: Option<&str>,
+) -> Markup {
+    html! {
+        div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
+            fieldset class="govuk-fieldset" aria-describedby=[describedby(id, hint, error)] {
+                legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { (legend) }
+                @if let Some(h) = hint { div id={ (id) "-hint" } class="govuk-hint" { (h) } }
+                (error_message(id, error))
+                div class="govuk-radios govuk-radios--small" data-module="govuk-radios" {
+                    @for (i, (code, text)) in choices.iter().enumerate() {
+                        @let item_id = if i == 0 { id.to_string() } else { format!("{id}-{i}") };
+                        div class="govuk-radios__item" {
+                            input class="govuk-radios__input" id=(item_id) name=(id) type="radio" value=(code) checked[*code == selected];
+                            label class="govuk-label govuk-radios__label" for=(item_id) { (text) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn checkbox(id: &str, label: &str, checked: bool) -> Markup {
+    html! {
+        div class="govuk-form-group" {
+            div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes" {
+                div class="govuk-checkboxes__item" {
+                    input class="govuk-checkboxes__input" id=(id) name=(id) type="checkbox" value="yes" checked[checked];
+                    label class="govuk-label govuk-checkboxes__label" for=(id) { (label) }
+                }
+            }
+        }
+    }
+}
+
+pub fn button(text: &str) -> Markup {
+    html! { button type="submit" class="govuk-button" data-module="govuk-button" { (text) } }
+}
+
+pub fn secondary_button(text: &str) -> Markup {
+    html! { button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { (text) } }
+}
+
+pub fn back_link(href: &str) -> Markup {
+    html! { a href=(href) class="govuk-back-link" { "Back" } }
+}
+
+pub fn tag(text: &str, colour: &str) -> Markup {
+    html! { strong class={ "govuk-tag govuk-tag--" (colour) } { (text) } }
+}
+
+pub fn success_banner(message: &str) -> Markup {
+    html! {
+        div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="govuk-notification-banner-title" data-module="govuk-notification-banner" {
+            div class="govuk-notification-banner__header" {
+                h2 class="govuk-notification-banner__title" id="govuk-notification-banner-title" { "Success" }
+            }
+            div class="govuk-notification-banner__content" {
+                p class="govuk-notification-banner__heading" { (message) }
+            }
+        }
+    }
+}
+
+/// A summary list row: key, value, optional change link (href, visually hidden text).
+pub fn summary_row(key: &str, value: Markup, change: Option<(&str, &str)>) -> Markup {
+    html! {
+        div class="govuk-summary-list__row" {
+            dt class="govuk-summary-list__key" { (key) }
+            dd class="govuk-summary-list__value" { (value) }
+            @if let Some((href, hidden)) = change {
+                dd class="govuk-summary-list__actions" {
+                    a class="govuk-link" href=(href) { "Change" span class="govuk-visually-hidden" { " " (hidden) } }
+                }
+            }
+        }
+    }
+}
+
+pub fn or_not_given(v: Option<&str>) -> Markup {
+    html! {
+        @match v.filter(|s| !s.trim().is_empty()) {
+            Some(s) => (s),
+            None => span class="govuk-hint cnis-inline-hint" { "Not given" },
+        }
+    }
+}

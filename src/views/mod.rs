@@ -1,0 +1,138 @@
+//! maud views: a layout and GOV.UK Design System components as small functions.
+//! Councils are not GOV.UK: generic header, no crown, council name from config.
+pub mod components;
+pub use components::*;
+
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+/// Who is signed in, for the header and navigation.
+#[derive(Clone, Debug)]
+pub struct Nav {
+    pub name: String,
+    pub role: String,
+    pub section: &'static str,
+}
+
+pub struct Page<'a> {
+    pub title: &'a str,
+    pub council: &'a str,
+    pub nav: Option<&'a Nav>,
+    pub csrf: &'a str,
+    pub has_errors: bool,
+}
+
+fn nav_item(current: &str, key: &str, href: &str, text: &str) -> Markup {
+    html! {
+        li class={ "govuk-service-navigation__item" @if current == key { " govuk-service-navigation__item--active" } } {
+            a class="govuk-service-navigation__link" href=(href) aria-current=[(current == key).then_some("page")] { (text) }
+        }
+    }
+}
+
+pub fn layout(page: &Page, content: Markup) -> Markup {
+    let title = if page.has_errors {
+        format!(
+            "Error: {} – Children not in school – {}",
+            page.title, page.council
+        )
+    } else {
+        format!("{} – Children not in school – {}", page.title, page.council)
+    };
+    html! {
+        (DOCTYPE)
+        html lang="en" class="govuk-template govuk-template--rebranded" {
+            head {
+                meta charset="utf-8";
+                title { (title) }
+                meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover";
+                link rel="stylesheet" href="/assets/govuk-frontend.min.css";
+                link rel="stylesheet" href="/static/app.css";
+            }
+            body class="govuk-template__body" {
+                script src="/static/init-body.js" {}
+                a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link" { "Skip to main content" }
+                header class="govuk-header" data-module="govuk-header" {
+                    div class="govuk-header__container govuk-width-container" {
+                        div class="govuk-header__logo" {
+                            a href="/" class="govuk-header__link govuk-header__link--homepage" {
+                                span class="govuk-header__logotype-text cnis-council" { (page.council) }
+                            }
+                        }
+                    }
+                }
+                section class="govuk-service-navigation" aria-label="Service information" data-module="govuk-service-navigation" {
+                    div class="govuk-width-container" {
+                        div class="govuk-service-navigation__container" {
+                            span class="govuk-service-navigation__service-name" {
+                                a href="/officers/" class="govuk-service-navigation__link" { "Children not in school" }
+                            }
+                            @if let Some(nav) = page.nav {
+                                nav aria-label="Menu" class="govuk-service-navigation__wrapper" {
+                                    ul class="govuk-service-navigation__list" id="navigation" {
+                                        (nav_item(nav.section, "home", "/officers/", "Home"))
+                                        @if nav.role != "admin" {
+                                            (nav_item(nav.section, "register", "/officers/register", "Register"))
+                                        }
+                                        @if nav.role == "admin" || nav.role == "manager" {
+                                            (nav_item(nav.section, "audit", "/officers/audit", "Audit log"))
+                                        }
+                                        (nav_item(nav.section, "account", "/officers/account", "Your account"))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                div class="govuk-width-container" {
+                    @if let Some(nav) = page.nav {
+                        div class="cnis-signed-in govuk-body-s" {
+                            "Signed in as " strong { (nav.name) }
+                            form method="post" action="/officers/sign-out" class="cnis-inline-form" {
+                                (csrf_field(page.csrf))
+                                button type="submit" class="govuk-button govuk-button--secondary cnis-button--small" data-module="govuk-button" { "Sign out" }
+                            }
+                        }
+                    }
+                    main class="govuk-main-wrapper" id="main-content" {
+                        (content)
+                    }
+                }
+                footer class="govuk-footer" {
+                    div class="govuk-width-container" {
+                        div class="govuk-footer__meta" {
+                            div class="govuk-footer__meta-item govuk-footer__meta-item--grow" {
+                                p class="govuk-footer__meta-custom" {
+                                    "Run by " (page.council) ". Information is held under the Education Act 1996 sections 436B to 436G."
+                                }
+                            }
+                        }
+                    }
+                }
+                script type="module" src="/static/init.js" {}
+            }
+        }
+    }
+}
+
+/// A page shown for errors: no details beyond what the user needs.
+pub fn error_page(title: &str, body: &str) -> Markup {
+    let page = Page {
+        title,
+        council: "",
+        nav: None,
+        csrf: "",
+        has_errors: false,
+    };
+    layout(
+        &page,
+        html! {
+            h1 class="govuk-heading-l" { (title) }
+            p class="govuk-body" { (body) }
+            p class="govuk-body" { a class="govuk-link" href="/officers/" { "Go to the start" } }
+        },
+    )
+}
+
+pub fn raw(s: &str) -> PreEscaped<String> {
+    PreEscaped(s.to_string())
+}

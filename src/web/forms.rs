@@ -1,0 +1,211 @@
+//! Reading form posts: every value is text until checked, and every check has a GOV.UK message.
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::views::Errors;
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(transparent)]
+pub struct FormData(pub HashMap<String, String>);
+
+impl FormData {
+    pub fn get(&self, k: &str) -> &str {
+        self.0.get(k).map(|s| s.trim()).unwrap_or("")
+    }
+    pub fn opt(&self, k: &str) -> Option<String> {
+        let v = self.get(k);
+        (!v.is_empty()).then(|| v.to_string())
+    }
+    pub fn checked(&self, k: &str) -> bool {
+        matches!(self.get(k), "yes" | "on" | "true")
+    }
+    pub fn csrf(&self) -> &str {
+        self.get("csrf_token")
+    }
+    pub fn date_parts(&self, id: &str) -> (String, String, String) {
+        (
+            self.get(&format!("{id}-day")).to_string(),
+            self.get(&format!("{id}-month")).to_string(),
+            self.get(&format!("{id}-year")).to_string(),
+        )
+    }
+}
+
+/// The parts of a date as typed, for re-showing the form.
+pub fn date_strings(d: Option<NaiveDate>) -> (String, String, String) {
+    match d {
+        Some(d) => (
+            d.format("%-d").to_string(),
+            d.format("%-m").to_string(),
+            d.format("%Y").to_string(),
+        ),
+        None => Default::default(),
+    }
+}
+
+/// GOV.UK date input rules: say which part is missing or why the date is not real.
+pub fn parse_date(
+    form: &FormData,
+    id: &str,
+    what: &str,
+    required: bool,
+    errors: &mut Errors,
+) -> Option<NaiveDate> {
+    let (d, m, y) = form.date_parts(id);
+    if d.is_empty() && m.is_empty() && y.is_empty() {
+        if required {
+            errors.add(id, format!("Enter {what}"));
+        }
+        return None;
+    }
+    let missing: Vec<&str> = [("a day", &d), ("a month", &m), ("a year", &y)]
+        .iter()
+        .filter(|(_, v)| v.is_empty())
+        .map(|(n, _)| *n)
+        .collect();
+    if !missing.is_empty() {
+        errors.add(
+            id,
+            format!(
+                "{} must include {}",
+                capitalise(what),
+                missing.join(" and ")
+            ),
+        );
+        return None;
+    }
+    let (Ok(dn), Ok(mn), Ok(yn)) = (d.parse::<u32>(), m.parse::<u32>(), y.parse::<i32>()) else {
+        errors.add(id, format!("{} must be a real date", capitalise(what)));
+        return None;
+    };
+    if y.len() != 4 {
+        errors.add(id, "Year must include 4 numbers");
+        return None;
+    }
+    match NaiveDate::from_ymd_opt(yn, mn, dn) {
+        Some(date) if (1900..=2100).contains(&yn) => Some(date),
+        _ => {
+            errors.add(id, format!("{} must be a real date", capitalise(what)));
+            None
+        }
+    }
+}
+
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Hours per week: optional, a number from 0 to 168.
+pub fn parse_hours(
+    form: &FormData,
+    id: &str,
+    what: &str,
+    required: bool,
+    errors: &mut Errors,
+) -> Option<f64> {
+    let v = form.get(id);
+    if v.is_empty() {
+        if required {
+            errors.add(id, format!("Enter {what}"));
+        }
+        return None;
+    }
+    match v.parse::<f64>() {
+        Ok(h) if h.is_finite() && (0.0..=168.0).contains(&h) => Some((h * 10.0).round() / 10.0),
+        Ok(_) => {
+            errors.add(
+                id,
+                format!(
+                    "{} must be between 0 and 168 hours a week",
+                    capitalise(what)
+                ),
+            );
+            None
+        }
+        Err(_) => {
+            errors.add(
+                id,
+                format!("{} must be a number, like 12 or 7.5", capitalise(what)),
+            );
+            None
+        }
+    }
+}
+
+/// Required text with a length limit.
+pub fn text(form: &FormData, id: &str, what: &str, max: usize, errors: &mut Errors) -> String {
+    let v = form.get(id);
+    if v.is_empty() {
+        errors.add(id, format!("Enter {what}"));
+    } else if v.chars().count() > max {
+        errors.add(
+            id,
+            format!("{} must be {max} characters or fewer", capitalise(what)),
+        );
+    }
+    v.to_string()
+}
+
+/// Optional text with a length limit.
+pub fn opt_text(
+    form: &FormData,
+    id: &str,
+    what: &str,
+    max: usize,
+    errors: &mut Errors,
+) -> Option<String> {
+    let v = form.opt(id);
+    if let Some(s) = &v {
+        if s.chars().count() > max {
+            errors.add(
+                id,
+                format!("{} must be {max} characters or fewer", capitalise(what)),
+            );
+        }
+    }
+    v
+}
+
+pub fn choice(
+    form: &FormData,
+    id: &str,
+    choices: crate::domain::register::Choices,
+    message: &str,
+    errors: &mut Errors,
+) -> String {
+    let v = form.get(id);
+    if !crate::domain::register::is_choice(choices, v) {
+        errors.add(id, message);
+    }
+    v.to_string()
+}
+
+pub fn email(form: &FormData, id: &str, errors: &mut Errors) -> Option<String> {
+    use validator::ValidateEmail;
+    let v = form.opt(id)?;
+    if !v.validate_email() || v.len() > 254 {
+        errors.add(
+            id,
+            "Enter an email address in the correct format, like name@example.com",
+        );
+    }
+    Some(v.to_lowercase())
+}
+
+pub fn phone(form: &FormData, id: &str, errors: &mut Errors) -> Option<String> {
+    let v = form.opt(id)?;
+    let digits = v.chars().filter(|c| c.is_ascii_digit()).count();
+    if !(10..=15).contains(&digits) || !v.chars().all(|c| c.is_ascii_digit() || " +()-".contains(c))
+    {
+        errors.add(
+            id,
+            "Enter a telephone number, like 01632 960 001 or 07700 900 982",
+        );
+    }
+    Some(v)
+}

@@ -1,0 +1,297 @@
+//! HTTP: routes by audience, security headers, CSRF, sessions.
+pub mod admin;
+pub mod auth;
+pub mod forms;
+pub mod parts;
+pub mod register;
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{middleware, web, App, HttpMessage, HttpRequest, HttpResponse, HttpServer};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use hmac::{Hmac, Mac};
+use maud::Markup;
+use sha2::Sha256;
+
+use crate::config::Config;
+use crate::db::{AnyConnection, Pool};
+use crate::error::{AppError, AppResult};
+use crate::views::{layout, Nav, Page};
+
+pub const SESSION_COOKIE: &str = "cnis_session";
+pub const CSRF_COOKIE: &str = "cnis_csrf";
+
+pub struct AppState {
+    pub pool: Pool,
+    pub config: Config,
+    pub sign_in_limiter: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+impl AppState {
+    pub fn new(pool: Pool, config: Config) -> Self {
+        let per_minute =
+            NonZeroU32::new(config.sign_in_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        AppState {
+            pool,
+            config,
+            sign_in_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
+        }
+    }
+
+    /// Runs blocking diesel work on the thread pool with a pooled connection.
+    pub async fn db<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
+
+    /// CSRF token for a browser: HMAC of its random CSRF cookie under the server key.
+    pub fn csrf_token(&self, cookie_value: &str) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.config.secret_key)
+            .unwrap_or_else(|_| unreachable_hmac());
+        mac.update(b"csrf:");
+        mac.update(cookie_value.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    pub fn allow_sign_in_attempt(&self, ip: Option<IpAddr>) -> bool {
+        let ip = ip.unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        self.sign_in_limiter.check_key(&ip).is_ok()
+    }
+}
+
+// HMAC-SHA256 accepts keys of any length, so this cannot happen.
+fn unreachable_hmac() -> Hmac<Sha256> {
+    <Hmac<Sha256> as Mac>::new_from_slice(b"k").unwrap_or_else(|_| std::process::abort())
+}
+
+/// The CSRF cookie value for this request (set by the middleware when the browser had none).
+#[derive(Clone)]
+struct CsrfSeed(String);
+
+pub fn csrf_for(req: &HttpRequest, state: &AppState) -> String {
+    let seed = req
+        .extensions()
+        .get::<CsrfSeed>()
+        .map(|s| s.0.clone())
+        .or_else(|| req.cookie(CSRF_COOKIE).map(|c| c.value().to_string()))
+        .unwrap_or_default();
+    state.csrf_token(&seed)
+}
+
+/// Every form posts `csrf_token`; a missing or wrong token is refused before anything is saved.
+pub fn check_csrf(req: &HttpRequest, state: &AppState, submitted: &str) -> AppResult<()> {
+    let Some(cookie) = req.cookie(CSRF_COOKIE) else {
+        return Err(AppError::BadRequest("Your session has expired or cookies are switched off. Go back, reload the page and try again.".into()));
+    };
+    let expected = state.csrf_token(cookie.value());
+    let ok: bool = expected.len() == submitted.len()
+        && expected
+            .bytes()
+            .zip(submitted.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::BadRequest(
+            "This form was out of date. Go back, reload the page and try again.".into(),
+        ))
+    }
+}
+
+pub fn cookie<'a>(state: &AppState, name: &'a str, value: String) -> Cookie<'a> {
+    Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .secure(state.config.cookie_secure)
+        .same_site(if name == CSRF_COOKIE {
+            SameSite::Strict
+        } else {
+            SameSite::Lax
+        })
+        .finish()
+}
+
+pub fn html(markup: Markup) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(markup.into_string())
+}
+
+pub fn see_other(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to))
+        .finish()
+}
+
+/// Renders a page in the layout; `status` lets form errors come back as 422 (or 200).
+pub struct PageArgs<'a> {
+    pub title: &'a str,
+    pub nav: Option<Nav>,
+    pub csrf: &'a str,
+    pub errors: bool,
+}
+
+pub fn render(state: &AppState, args: PageArgs, content: Markup) -> HttpResponse {
+    let page = Page {
+        title: args.title,
+        council: &state.config.council_name,
+        nav: args.nav.as_ref(),
+        csrf: args.csrf,
+        has_errors: args.errors,
+    };
+    let body = layout(&page, content).into_string();
+    let mut resp = if args.errors {
+        HttpResponse::UnprocessableEntity()
+    } else {
+        HttpResponse::Ok()
+    };
+    resp.content_type("text/html; charset=utf-8").body(body)
+}
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+async fn healthz(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    state
+        .db(|c| {
+            use diesel::connection::SimpleConnection;
+            c.batch_execute("SELECT 1")?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().content_type("text/plain").body("ok"))
+}
+
+async fn root() -> HttpResponse {
+    see_other("/officers/")
+}
+
+async fn static_file(path: web::Path<String>) -> HttpResponse {
+    let (body, ctype) = match path.as_str() {
+        "app.css" => (include_str!("../../static/app.css"), "text/css"),
+        "init.js" => (include_str!("../../static/init.js"), "text/javascript"),
+        "init-body.js" => (include_str!("../../static/init-body.js"), "text/javascript"),
+        _ => return HttpResponse::NotFound().finish(),
+    };
+    HttpResponse::Ok()
+        .content_type(ctype)
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(body)
+}
+
+async fn not_found() -> AppResult<HttpResponse> {
+    Err(AppError::NotFound)
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig, assets_dir: &str) {
+    cfg.route("/", web::get().to(root))
+        .route("/healthz", web::get().to(healthz))
+        .route("/static/{file}", web::get().to(static_file));
+    if std::path::Path::new(assets_dir).is_dir() {
+        cfg.service(actix_files::Files::new("/assets", assets_dir));
+    } else {
+        log::warn!("GOV.UK Frontend assets not found at {assets_dir}: run `npm ci` (pages still work, unstyled)");
+    }
+    auth::configure(cfg);
+    register::configure(cfg);
+    parts::configure(cfg);
+    admin::configure(cfg);
+    cfg.default_service(web::to(not_found));
+}
+
+/// Builds the app with its middleware; used by `serve` and by the tests.
+pub fn build_app(
+    state: web::Data<AppState>,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let assets = state.config.assets_dir.clone();
+    let st = state.clone();
+    App::new()
+        .app_data(state.clone())
+        .app_data(
+            web::FormConfig::default()
+                .limit(64 * 1024)
+                .error_handler(|err, _req| {
+                    AppError::BadRequest(format!("The form could not be read: {err}")).into()
+                }),
+        )
+        .app_data(web::QueryConfig::default().error_handler(|_err, _req| {
+            AppError::BadRequest("The address has a value that is not allowed.".into()).into()
+        }))
+        .app_data(web::PathConfig::default().error_handler(|_err, _req| AppError::NotFound.into()))
+        .wrap_fn(move |req, srv| {
+            // Give every browser a CSRF cookie before it sees its first form.
+            let new_seed = if req.cookie(CSRF_COOKIE).is_none() {
+                let seed = uuid::Uuid::new_v4().simple().to_string();
+                req.extensions_mut().insert(CsrfSeed(seed.clone()));
+                Some(seed)
+            } else {
+                None
+            };
+            let st = st.clone();
+            let fut = srv.call(req);
+            async move {
+                let mut res = fut.await?;
+                if let Some(seed) = new_seed {
+                    let c = cookie(&st, CSRF_COOKIE, seed);
+                    if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
+                        res.headers_mut().append(header::SET_COOKIE, v);
+                    }
+                }
+                let is_html = res
+                    .headers()
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.starts_with("text/html"));
+                if is_html {
+                    // Pages hold children's personal data: never cache them.
+                    res.headers_mut()
+                        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                }
+                Ok(res)
+            }
+        })
+        .wrap(
+            middleware::DefaultHeaders::new()
+                .add((header::CONTENT_SECURITY_POLICY, CSP))
+                .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                .add((header::X_FRAME_OPTIONS, "DENY"))
+                .add((header::REFERRER_POLICY, "no-referrer"))
+                .add((
+                    "Permissions-Policy",
+                    "camera=(), microphone=(), geolocation=()",
+                ))
+                .add(("Cross-Origin-Opener-Policy", "same-origin")),
+        )
+        // Logs method, path and status only: paths carry ids, never names.
+        .wrap(middleware::Logger::new("%s %r %Dms").exclude("/healthz"))
+        .configure(|cfg| configure(cfg, &assets))
+}
+
+pub async fn serve(state: Arc<AppState>, listener: std::net::TcpListener) -> std::io::Result<()> {
+    let data = web::Data::from(state);
+    HttpServer::new(move || build_app(data.clone()))
+        .listen(listener)?
+        .run()
+        .await
+}

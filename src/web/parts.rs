@@ -1,0 +1,593 @@
+//! Parts of a record that come in lists: addresses (s.436C(1)(a)–(b)), parents (s.436C(1)(c)–(d))
+//! and other education providers (s.436C(1)(g)). Each add and remove is kept in the history.
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use diesel::Connection;
+use maud::{html, Markup};
+
+use super::auth::{Caseworker, CurrentOfficer};
+use super::forms::*;
+use super::register::today;
+use super::{check_csrf, render, see_other, AppState, PageArgs};
+use crate::db::{new_id, now, AnyConnection};
+use crate::domain::identifiers::normalise_postcode;
+use crate::domain::register::*;
+use crate::error::{AppError, AppResult};
+use crate::store::audit;
+use crate::store::children::{self, Address, Child, Parent, Provider};
+use crate::views::*;
+
+pub struct AddressForm {
+    pub line_1: String,
+    pub line_2: Option<String>,
+    pub town: String,
+    pub postcode: String,
+    pub moved_in_on: Option<NaiveDate>,
+}
+
+pub fn address_fields(f: &FormData, errors: &Errors) -> Markup {
+    let d = f.date_parts("moved_in_on");
+    html! {
+        (Input::new("line_1", "Address line 1", f.get("line_1")).autocomplete("off").error(errors.get("line_1")).render())
+        (Input::new("line_2", "Address line 2 (optional)", f.get("line_2")).autocomplete("off").error(errors.get("line_2")).render())
+        (Input::new("town", "Town or city", f.get("town")).width("two-thirds").autocomplete("off").error(errors.get("town")).render())
+        (Input::new("postcode", "Postcode", f.get("postcode")).width("10").autocomplete("off").no_spellcheck().error(errors.get("postcode")).render())
+        (date_input("moved_in_on", "Date the child moved to this address (optional)", (&d.0, &d.1, &d.2), Some("If less than 12 months ago, also add the previous address"), errors.get("moved_in_on")))
+    }
+}
+
+pub fn read_address(f: &FormData, errors: &mut Errors) -> Option<AddressForm> {
+    let line_1 = text(f, "line_1", "the first line of the address", 200, errors);
+    let line_2 = opt_text(f, "line_2", "address line 2", 200, errors);
+    let town = text(f, "town", "the town or city", 100, errors);
+    let postcode = match f.opt("postcode") {
+        None => {
+            errors.add("postcode", "Enter the postcode");
+            None
+        }
+        Some(p) => match normalise_postcode(&p) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                errors.add("postcode", e);
+                None
+            }
+        },
+    };
+    let moved_in_on = parse_date(
+        f,
+        "moved_in_on",
+        "the date the child moved in",
+        false,
+        errors,
+    );
+    if moved_in_on.is_some_and(|d| d > today()) {
+        errors.add(
+            "moved_in_on",
+            "The date the child moved in must be today or in the past",
+        );
+    }
+    Some(AddressForm {
+        line_1,
+        line_2,
+        town,
+        postcode: postcode?,
+        moved_in_on,
+    })
+}
+
+pub fn parent_fields(f: &FormData, errors: &Errors, p: &str) -> Markup {
+    let k = |n: &str| format!("{p}{n}");
+    html! {
+        (Input::new(&k("given_names"), "First names", f.get(&k("given_names"))).autocomplete("off").no_spellcheck().error(errors.get(&k("given_names"))).render())
+        (Input::new(&k("family_name"), "Last name", f.get(&k("family_name"))).autocomplete("off").no_spellcheck().error(errors.get(&k("family_name"))).render())
+        (select(&k("relationship"), "Relationship to the child", RELATIONSHIPS, f.get(&k("relationship")), None, errors.get(&k("relationship"))))
+        (checkbox(&k("parental_responsibility"), "Has parental responsibility", f.checked(&k("parental_responsibility"))))
+        (checkbox(&k("lives_with_child"), "Lives with the child", f.checked(&k("lives_with_child"))))
+        (checkbox(&k("educating"), "Is educating the child", f.checked(&k("educating"))))
+        (Input::new(&k("address_line_1"), "Address line 1, if different from the child's (optional)", f.get(&k("address_line_1"))).autocomplete("off").error(errors.get(&k("address_line_1"))).render())
+        (Input::new(&k("address_town"), "Town or city (optional)", f.get(&k("address_town"))).width("two-thirds").autocomplete("off").error(errors.get(&k("address_town"))).render())
+        (Input::new(&k("address_postcode"), "Postcode (optional)", f.get(&k("address_postcode"))).width("10").autocomplete("off").no_spellcheck().error(errors.get(&k("address_postcode"))).render())
+        (Input::new(&k("email"), "Email address (optional)", f.get(&k("email"))).kind("email").autocomplete("off").no_spellcheck().error(errors.get(&k("email"))).render())
+        (Input::new(&k("phone"), "Telephone (optional)", f.get(&k("phone"))).kind("tel").width("20").autocomplete("off").error(errors.get(&k("phone"))).render())
+    }
+}
+
+/// A parent as typed; the ids are filled in by the caller.
+pub fn read_parent(f: &FormData, p: &str, errors: &mut Errors) -> Option<Parent> {
+    let k = |n: &str| format!("{p}{n}");
+    let given_names = text(
+        f,
+        &k("given_names"),
+        "the parent's first names",
+        100,
+        errors,
+    );
+    let family_name = text(f, &k("family_name"), "the parent's last name", 100, errors);
+    let relationship = choice(
+        f,
+        &k("relationship"),
+        RELATIONSHIPS,
+        "Select the parent's relationship to the child",
+        errors,
+    );
+    let address_line_1 = opt_text(f, &k("address_line_1"), "the parent's address", 200, errors);
+    let address_town = opt_text(f, &k("address_town"), "the parent's town", 100, errors);
+    let address_postcode =
+        f.opt(&k("address_postcode"))
+            .and_then(|pc| match normalise_postcode(&pc) {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    errors.add(&k("address_postcode"), e);
+                    None
+                }
+            });
+    let email = email(f, &k("email"), errors);
+    let phone = phone(f, &k("phone"), errors);
+    Some(Parent {
+        id: String::new(),
+        child_id: String::new(),
+        given_names,
+        family_name,
+        relationship,
+        parental_responsibility: f.checked(&k("parental_responsibility")),
+        lives_with_child: f.checked(&k("lives_with_child")),
+        educating: f.checked(&k("educating")),
+        address_line_1,
+        address_town,
+        address_postcode,
+        email,
+        phone,
+        created_at: now(),
+    })
+}
+
+fn provider_fields(f: &FormData, errors: &Errors) -> Markup {
+    html! {
+        (Input::new("name", "Name of the provider", f.get("name")).error(errors.get("name")).render())
+        (select("provider_type", "Type of provider", PROVIDER_TYPES, f.get("provider_type"), None, errors.get("provider_type")))
+        (Input::new("address", "Address where the education is given (optional)", f.get("address")).hint("Give an address, or a website for online education").error(errors.get("address")).render())
+        (Input::new("website", "Website or email, if online (optional)", f.get("website")).no_spellcheck().error(errors.get("website")).render())
+        (Input::new("hours_per_week", "Estimated hours a week", f.get("hours_per_week")).width("4").error(errors.get("hours_per_week")).render())
+        (Input::new("hours_without_parent", "Estimated hours a week with no parent actively involved", f.get("hours_without_parent")).width("4").error(errors.get("hours_without_parent")).render())
+    }
+}
+
+fn read_provider(f: &FormData, errors: &mut Errors) -> Option<Provider> {
+    let name = text(f, "name", "the provider's name", 200, errors);
+    let provider_type = choice(
+        f,
+        "provider_type",
+        PROVIDER_TYPES,
+        "Select the type of provider",
+        errors,
+    );
+    let address = opt_text(f, "address", "the address", 300, errors);
+    let website = opt_text(f, "website", "the website or email", 300, errors);
+    if address.is_none() && website.is_none() {
+        errors.add(
+            "address",
+            "Enter the address where the education is given, or a website or email if it is online",
+        );
+    }
+    let hours = parse_hours(
+        f,
+        "hours_per_week",
+        "the estimated hours a week",
+        true,
+        errors,
+    );
+    let without = parse_hours(
+        f,
+        "hours_without_parent",
+        "the hours with no parent actively involved",
+        true,
+        errors,
+    );
+    if let (Some(h), Some(w)) = (hours, without) {
+        if w > h {
+            errors.add(
+                "hours_without_parent",
+                "Hours with no parent involved cannot be more than the total hours",
+            );
+        }
+    }
+    Some(Provider {
+        id: String::new(),
+        child_id: String::new(),
+        name,
+        provider_type,
+        address,
+        website,
+        hours_per_week: hours?,
+        hours_without_parent: without?,
+        created_at: now(),
+    })
+}
+
+/// Which list a sub-form adds to or removes from.
+#[derive(Clone, Copy, PartialEq)]
+enum Part {
+    Address,
+    Parent,
+    Provider,
+}
+
+impl Part {
+    fn from_path(s: &str) -> AppResult<Part> {
+        match s {
+            "addresses" => Ok(Part::Address),
+            "parents" => Ok(Part::Parent),
+            "providers" => Ok(Part::Provider),
+            _ => Err(AppError::NotFound),
+        }
+    }
+    fn path(self) -> &'static str {
+        match self {
+            Part::Address => "addresses",
+            Part::Parent => "parents",
+            Part::Provider => "providers",
+        }
+    }
+    fn noun(self) -> &'static str {
+        match self {
+            Part::Address => "an address",
+            Part::Parent => "a parent",
+            Part::Provider => "an education provider",
+        }
+    }
+}
+
+fn add_page(
+    state: &AppState,
+    o: &CurrentOfficer,
+    ch: &Child,
+    part: Part,
+    f: &FormData,
+    errors: &Errors,
+) -> HttpResponse {
+    let title = format!("Add {}", part.noun());
+    render(
+        state,
+        PageArgs {
+            title: &title,
+            nav: Some(o.nav("register")),
+            csrf: &o.csrf,
+            errors: !errors.is_empty(),
+        },
+        html! {
+            (back_link(&format!("/officers/children/{}", ch.id)))
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                (error_summary(errors))
+                span class="govuk-caption-l" { (ch.reference) }
+                h1 class="govuk-heading-l" { (title) }
+                form method="post" action={ "/officers/children/" (ch.id) "/" (part.path()) "/new" } novalidate {
+                    (csrf_field(&o.csrf))
+                    @match part {
+                        Part::Address => {
+                            (radios("kind", "Type of address", ADDRESS_KINDS, f.get("kind"), Some("A new home address moves the current one to previous"), errors.get("kind")))
+                            (address_fields(f, errors))
+                        }
+                        Part::Parent => (parent_fields(f, errors, "")),
+                        Part::Provider => (provider_fields(f, errors)),
+                    }
+                    (textarea("change_reason", "Why are you making this change?", f.get("change_reason"), None, errors.get("change_reason")))
+                    (button("Save"))
+                }
+            }}
+        },
+    )
+}
+
+async fn open_child(
+    state: &AppState,
+    id: String,
+    uid: String,
+    purpose: &'static str,
+) -> AppResult<Child> {
+    state
+        .db(move |c| {
+            let ch = children::find(c, &id)?.ok_or(AppError::NotFound)?;
+            audit::record(c, Some(&uid), "open_form", Some(&ch.id), purpose)?;
+            Ok(ch)
+        })
+        .await
+}
+
+async fn add_form(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
+    let (id, part) = path.into_inner();
+    let part = Part::from_path(&part)?;
+    let ch = open_child(
+        &state,
+        id,
+        o.user.id.clone(),
+        "officer opened a form to add to the record",
+    )
+    .await?;
+    Ok(add_page(
+        &state,
+        &o,
+        &ch,
+        part,
+        &FormData::default(),
+        &Errors::default(),
+    ))
+}
+
+/// Writes a part change with its history row, its audit event and a new record version.
+fn record_part(
+    c: &mut AnyConnection,
+    child_id: &str,
+    uid: &str,
+    field: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+    reason: &str,
+) -> AppResult<()> {
+    children::record_change(c, child_id, Some(uid), field, old, new, reason)?;
+    children::touch(c, child_id)?;
+    audit::record(c, Some(uid), "change_record", Some(child_id), reason)?;
+    Ok(())
+}
+
+async fn add(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<(String, String)>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let (id, part) = path.into_inner();
+    let part = Part::from_path(&part)?;
+    let f = form.into_inner();
+    let ch = open_child(
+        &state,
+        id,
+        o.user.id.clone(),
+        "officer submitted a form to add to the record",
+    )
+    .await?;
+    let mut errors = Errors::default();
+    let t = now();
+    enum New {
+        Address(Address),
+        Parent(Parent),
+        Provider(Provider),
+    }
+    let item = match part {
+        Part::Address => {
+            let kind = choice(
+                &f,
+                "kind",
+                ADDRESS_KINDS,
+                "Select the type of address",
+                &mut errors,
+            );
+            read_address(&f, &mut errors).map(|a| {
+                New::Address(Address {
+                    id: new_id(),
+                    child_id: ch.id.clone(),
+                    kind,
+                    line_1: a.line_1,
+                    line_2: a.line_2,
+                    town: a.town,
+                    postcode: a.postcode,
+                    moved_in_on: a.moved_in_on,
+                    created_at: t,
+                })
+            })
+        }
+        Part::Parent => read_parent(&f, "", &mut errors).map(|p| {
+            New::Parent(Parent {
+                id: new_id(),
+                child_id: ch.id.clone(),
+                ..p
+            })
+        }),
+        Part::Provider => read_provider(&f, &mut errors).map(|p| {
+            New::Provider(Provider {
+                id: new_id(),
+                child_id: ch.id.clone(),
+                ..p
+            })
+        }),
+    };
+    let reason = text(
+        &f,
+        "change_reason",
+        "why you are making this change",
+        1000,
+        &mut errors,
+    );
+    let (Some(item), true) = (item, errors.is_empty()) else {
+        return Ok(add_page(&state, &o, &ch, part, &f, &errors));
+    };
+    let uid = o.user.id.clone();
+    let cid = ch.id.clone();
+    state
+        .db(move |c| {
+            c.transaction::<_, AppError, _>(|c| match item {
+                New::Address(a) => {
+                    if a.kind == "current" {
+                        children::demote_current_address(c, &cid)?;
+                        children::set_postcode_key(c, &cid, &a.postcode)?;
+                    }
+                    children::add_address(c, &a)?;
+                    record_part(
+                        c,
+                        &cid,
+                        &uid,
+                        &format!("address ({})", a.kind),
+                        None,
+                        Some(&a.one_line()),
+                        &reason,
+                    )
+                }
+                New::Parent(p) => {
+                    children::add_parent(c, &p)?;
+                    record_part(
+                        c,
+                        &cid,
+                        &uid,
+                        "parent",
+                        None,
+                        Some(&format!("{} {}", p.given_names, p.family_name)),
+                        &reason,
+                    )
+                }
+                New::Provider(p) => {
+                    children::add_provider(c, &p)?;
+                    record_part(c, &cid, &uid, "provider", None, Some(&p.name), &reason)
+                }
+            })
+        })
+        .await?;
+    Ok(see_other(&format!(
+        "/officers/children/{}?done=part",
+        ch.id
+    )))
+}
+
+/// What is about to be removed, in words, or None when it is not this child's.
+fn describe_part(
+    c: &mut AnyConnection,
+    child_id: &str,
+    part: Part,
+    pid: &str,
+) -> AppResult<Option<String>> {
+    Ok(match part {
+        Part::Address => children::find_address(c, child_id, pid)?.map(|a| a.one_line()),
+        Part::Parent => children::find_parent(c, child_id, pid)?
+            .map(|p| format!("{} {}", p.given_names, p.family_name)),
+        Part::Provider => children::find_provider(c, child_id, pid)?.map(|p| p.name),
+    })
+}
+
+fn remove_page(
+    state: &AppState,
+    o: &CurrentOfficer,
+    child_id: &str,
+    part: Part,
+    pid: &str,
+    what: &str,
+    f: &FormData,
+    errors: &Errors,
+) -> HttpResponse {
+    render(
+        state,
+        PageArgs {
+            title: "Remove from the record",
+            nav: Some(o.nav("register")),
+            csrf: &o.csrf,
+            errors: !errors.is_empty(),
+        },
+        html! {
+            (back_link(&format!("/officers/children/{child_id}")))
+            (error_summary(errors))
+            h1 class="govuk-heading-l" { "Remove " (what) "?" }
+            p class="govuk-body" { "It stays in the record's history." }
+            form method="post" action={ "/officers/children/" (child_id) "/" (part.path()) "/" (pid) "/remove" } novalidate {
+                (csrf_field(&o.csrf))
+                (textarea("change_reason", "Why are you removing it?", f.get("change_reason"), None, errors.get("change_reason")))
+                button type="submit" class="govuk-button govuk-button--warning" data-module="govuk-button" { "Remove" }
+            }
+        },
+    )
+}
+
+async fn remove_form(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<(String, String, String)>,
+) -> AppResult<HttpResponse> {
+    let (id, part, pid) = path.into_inner();
+    let part = Part::from_path(&part)?;
+    let (id2, pid2, uid) = (id.clone(), pid.clone(), o.user.id.clone());
+    let what = state
+        .db(move |c| {
+            let what = describe_part(c, &id2, part, &pid2)?.ok_or(AppError::NotFound)?;
+            audit::record(
+                c,
+                Some(&uid),
+                "open_form",
+                Some(&id2),
+                "officer opened a form to remove from the record",
+            )?;
+            Ok(what)
+        })
+        .await?;
+    Ok(remove_page(
+        &state,
+        &o,
+        &id,
+        part,
+        &pid,
+        &what,
+        &FormData::default(),
+        &Errors::default(),
+    ))
+}
+
+async fn remove(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<(String, String, String)>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let (id, part, pid) = path.into_inner();
+    let part = Part::from_path(&part)?;
+    let f = form.into_inner();
+    let mut errors = Errors::default();
+    let reason = text(
+        &f,
+        "change_reason",
+        "why you are removing it",
+        1000,
+        &mut errors,
+    );
+    let (id2, pid2, uid) = (id.clone(), pid.clone(), o.user.id.clone());
+    let has_errors = !errors.is_empty();
+    let what = state
+        .db(move |c| {
+            c.transaction::<String, AppError, _>(|c| {
+                let what = describe_part(c, &id2, part, &pid2)?.ok_or(AppError::NotFound)?;
+                if has_errors {
+                    return Ok(what);
+                }
+                match part {
+                    Part::Address => children::remove_address(c, &pid2)?,
+                    Part::Parent => children::remove_parent(c, &pid2)?,
+                    Part::Provider => children::remove_provider(c, &pid2)?,
+                };
+                record_part(c, &id2, &uid, part.path(), Some(&what), None, &reason)?;
+                Ok(what)
+            })
+        })
+        .await?;
+    if has_errors {
+        return Ok(remove_page(&state, &o, &id, part, &pid, &what, &f, &errors));
+    }
+    Ok(see_other(&format!("/officers/children/{id}?done=part")))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/officers/children/{id}/{part}/new",
+        web::get().to(add_form),
+    )
+    .route("/officers/children/{id}/{part}/new", web::post().to(add))
+    .route(
+        "/officers/children/{id}/{part}/{pid}/remove",
+        web::get().to(remove_form),
+    )
+    .route(
+        "/officers/children/{id}/{part}/{pid}/remove",
+        web::post().to(remove),
+    );
+}

@@ -1,0 +1,1227 @@
+//! The register as officers use it: home, list, search, record, add, edit, close.
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use diesel::Connection;
+use maud::{html, Markup};
+
+use super::auth::{Caseworker, CurrentOfficer};
+use super::forms::*;
+use super::{check_csrf, render, see_other, AppState, PageArgs};
+use crate::db::{new_id, now};
+use crate::domain::identifiers::{format_nhs_number, normalise_nhs_number, normalise_upn};
+use crate::domain::register::*;
+use crate::domain::school_age::{self, SchoolAgeStatus};
+use crate::error::{AppError, AppResult};
+use crate::store::audit;
+use crate::store::children::{self, Address, Child, ListFilter, Parent, SaveOutcome};
+use crate::views::*;
+
+pub const PER_PAGE: i64 = 50;
+
+pub fn today() -> NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::London)
+        .date_naive()
+}
+
+pub fn fmt_date(d: NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+fn age_tag(dob: NaiveDate) -> Markup {
+    match school_age::status_on(dob, today()) {
+        SchoolAgeStatus::CompulsorySchoolAge => html! {},
+        s => tag(s.label(), "orange"),
+    }
+}
+
+async fn home(state: web::Data<AppState>, o: CurrentOfficer) -> AppResult<HttpResponse> {
+    let counts = if o.user.can_use_register() {
+        Some(state.db(|c| Ok(children::home_counts(c, today())?)).await?)
+    } else {
+        None
+    };
+    Ok(render(
+        &state,
+        PageArgs {
+            title: "Home",
+            nav: Some(o.nav("home")),
+            csrf: &o.csrf,
+            errors: false,
+        },
+        html! {
+            h1 class="govuk-heading-l" { "Children not in school" }
+            @if let Some(c) = counts {
+                div class="cnis-counts" {
+                    div class="cnis-count" { span class="cnis-count__number" { (c.open) } a class="govuk-link" href="/officers/register" { "children on the register" } }
+                    div class="cnis-count" { span class="cnis-count__number" { (c.not_reviewed) } a class="govuk-link" href="/officers/register?flag=not_reviewed" { "new entries not yet reviewed" } }
+                    div class="cnis-count" { span class="cnis-count__number" { (c.outside_csa) } a class="govuk-link" href="/officers/register?flag=outside_csa" { "outside compulsory school age" } }
+                    div class="cnis-count" { span class="cnis-count__number" { (c.added_last_30_days) } span class="govuk-body" { "added in the last 30 days" } }
+                }
+                h2 class="govuk-heading-m govuk-!-margin-top-6" { "What needs attention" }
+                ul class="govuk-list govuk-list--bullet" {
+                    @if c.not_reviewed > 0 { li { a class="govuk-link" href="/officers/register?flag=not_reviewed" { "Review " (c.not_reviewed) " new entries" } } }
+                    @if c.outside_csa > 0 { li { a class="govuk-link" href="/officers/register?flag=outside_csa" { "Check " (c.outside_csa) " entries outside compulsory school age (close them or correct the date of birth)" } } }
+                    @if c.not_reviewed == 0 && c.outside_csa == 0 { li { "Nothing needs attention now." } }
+                }
+                p class="govuk-body" { a class="govuk-button" href="/officers/children/new" { "Add a child to the register" } }
+            } @else {
+                p class="govuk-body" { "Your role does not include children's records. " a class="govuk-link" href="/officers/audit" { "Read the audit log" } "." }
+            }
+        },
+    ))
+}
+
+#[derive(serde::Deserialize, Default)]
+struct ListQuery {
+    page: Option<i64>,
+    status: Option<String>,
+    arrangement: Option<String>,
+    flag: Option<String>,
+    age_from: Option<String>,
+    age_to: Option<String>,
+}
+
+fn results_table(rows: &[children::ListRow]) -> Markup {
+    html! {
+        table class="govuk-table" {
+            caption class="govuk-table__caption govuk-visually-hidden" { "Register entries" }
+            thead class="govuk-table__head" { tr class="govuk-table__row" {
+                th scope="col" class="govuk-table__header" { "Name" }
+                th scope="col" class="govuk-table__header" { "Date of birth" }
+                th scope="col" class="govuk-table__header" { "Postcode" }
+                th scope="col" class="govuk-table__header" { "Arrangement" }
+                th scope="col" class="govuk-table__header" { "Reference" }
+                th scope="col" class="govuk-table__header" { "Status" }
+            }}
+            tbody class="govuk-table__body" {
+                @for r in rows {
+                    tr class="govuk-table__row" {
+                        td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/children/" (r.id) } { (r.family_name) ", " (r.given_names) } }
+                        td class="govuk-table__cell" { (fmt_date(r.date_of_birth)) " " (age_tag(r.date_of_birth)) }
+                        td class="govuk-table__cell" { (r.postcode_key) }
+                        td class="govuk-table__cell" { (label(ARRANGEMENTS, &r.arrangement)) }
+                        td class="govuk-table__cell" { (r.reference) }
+                        td class="govuk-table__cell" {
+                            @if r.status == "closed" { (tag("Closed", "grey")) } @else { (tag("Open", "green")) }
+                            @if !r.reviewed { " " (tag("Not yet reviewed", "yellow")) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn search_form(csrf: &str, q: &str, error: Option<&str>) -> Markup {
+    html! {
+        form method="post" action="/officers/register/search" novalidate {
+            (csrf_field(csrf))
+            (Input::new("q", "Search the register", q).hint("Name, date of birth (like 27/3/2015), postcode, UPN, NHS number or reference").no_spellcheck().error(error).render())
+            (button("Search"))
+        }
+    }
+}
+
+async fn list(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    q: web::Query<ListQuery>,
+) -> AppResult<HttpResponse> {
+    let page = q.page.unwrap_or(1).clamp(1, 100_000);
+    let parse_age = |v: &Option<String>| {
+        v.as_deref()
+            .and_then(|s| s.trim().parse::<i32>().ok())
+            .filter(|a| (0..=25).contains(a))
+    };
+    let filter = ListFilter {
+        status: q.status.clone().unwrap_or_else(|| "open".into()),
+        arrangement: q
+            .arrangement
+            .clone()
+            .filter(|a| is_choice(ARRANGEMENTS, a))
+            .unwrap_or_default(),
+        flag: q
+            .flag
+            .clone()
+            .filter(|f| ["not_reviewed", "outside_csa", "in_csa"].contains(&f.as_str()))
+            .unwrap_or_default(),
+        age_from: parse_age(&q.age_from),
+        age_to: parse_age(&q.age_to),
+    };
+    let f2 = filter.clone();
+    let (rows, total) = state
+        .db(move |c| Ok(children::list(c, &f2, today(), page, PER_PAGE)?))
+        .await?;
+    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let qs = |p: i64| {
+        serde_urlencoded::to_string([
+            ("status", filter.status.as_str()),
+            ("arrangement", filter.arrangement.as_str()),
+            ("flag", filter.flag.as_str()),
+            (
+                "age_from",
+                &filter.age_from.map(|a| a.to_string()).unwrap_or_default(),
+            ),
+            (
+                "age_to",
+                &filter.age_to.map(|a| a.to_string()).unwrap_or_default(),
+            ),
+            ("page", &p.to_string()),
+        ])
+        .unwrap_or_default()
+    };
+    const STATUSES: Choices = &[
+        ("open", "Open entries"),
+        ("closed", "Closed entries"),
+        ("all", "All entries"),
+    ];
+    const FLAGS: Choices = &[
+        ("", "Any"),
+        ("not_reviewed", "Not yet reviewed"),
+        ("outside_csa", "Outside compulsory school age"),
+        ("in_csa", "Of compulsory school age"),
+    ];
+    let arrangement_choices: Vec<(&'static str, &'static str)> =
+        std::iter::once(("", "Any arrangement"))
+            .chain(ARRANGEMENTS.iter().copied())
+            .collect();
+    Ok(render(
+        &state,
+        PageArgs {
+            title: "Register",
+            nav: Some(o.nav("register")),
+            csrf: &o.csrf,
+            errors: false,
+        },
+        html! {
+            h1 class="govuk-heading-l" { "Register of children not in school" }
+            div class="govuk-grid-row" {
+                div class="govuk-grid-column-one-third" {
+                    (search_form(&o.csrf, "", None))
+                    h2 class="govuk-heading-m" { "Filter" }
+                    form method="get" action="/officers/register" {
+                        (select("status", "Status", STATUSES, &filter.status, None, None))
+                        (select("arrangement", "Education arrangement", &arrangement_choices, &filter.arrangement, None, None))
+                        (select("flag", "Flag", FLAGS, &filter.flag, None, None))
+                        (Input::new("age_from", "Age from", &filter.age_from.map(|a| a.to_string()).unwrap_or_default()).width("3").kind("number").render())
+                        (Input::new("age_to", "Age to", &filter.age_to.map(|a| a.to_string()).unwrap_or_default()).width("3").kind("number").render())
+                        (secondary_button("Apply filters"))
+                    }
+                }
+                div class="govuk-grid-column-two-thirds" {
+                    p class="govuk-body" { (total) " entries. Page " (page) " of " (pages) "." }
+                    a class="govuk-button" href="/officers/children/new" { "Add a child" }
+                    (results_table(&rows))
+                    nav class="govuk-pagination" aria-label="Pages" {
+                        @if page > 1 { div class="govuk-pagination__prev" { a class="govuk-link govuk-pagination__link" href={ "/officers/register?" (qs(page - 1)) } rel="prev" { span class="govuk-pagination__link-title" { "Previous" span class="govuk-visually-hidden" { " page" } } } } }
+                        @if page < pages { div class="govuk-pagination__next" { a class="govuk-link govuk-pagination__link" href={ "/officers/register?" (qs(page + 1)) } rel="next" { span class="govuk-pagination__link-title" { "Next" span class="govuk-visually-hidden" { " page" } } } } }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+/// Search travels by POST so names, dates of birth and postcodes never sit in a URL or a log.
+async fn search(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let q = form.get("q").chars().take(200).collect::<String>();
+    let parsed = children::parse_query(&q);
+    let mut errors = Errors::default();
+    if parsed.is_none() {
+        errors.add(
+            "q",
+            "Enter a name, date of birth, postcode, UPN, NHS number or reference",
+        );
+    }
+    let uid = o.user.id.clone();
+    let rows = match parsed {
+        Some(p) => {
+            state
+                .db(move |c| {
+                    let rows = children::search(c, &p, 100)?;
+                    audit::record(
+                        c,
+                        Some(&uid),
+                        "register_search",
+                        None,
+                        &format!("search returned {} entries", rows.len()),
+                    )?;
+                    Ok(rows)
+                })
+                .await?
+        }
+        None => vec![],
+    };
+    Ok(render(
+        &state,
+        PageArgs {
+            title: "Search results",
+            nav: Some(o.nav("register")),
+            csrf: &o.csrf,
+            errors: !errors.is_empty(),
+        },
+        html! {
+            (back_link("/officers/register"))
+            (error_summary(&errors))
+            h1 class="govuk-heading-l" { "Search the register" }
+            (search_form(&o.csrf, &q, errors.get("q")))
+            @if errors.is_empty() {
+                h2 class="govuk-heading-m" { (rows.len()) @if rows.len() == 1 { " entry found" } @else { " entries found" } }
+                @if rows.len() >= 100 { p class="govuk-body" { "Showing the first 100. Add more to your search to narrow it down." } }
+                @if rows.is_empty() { p class="govuk-body" { "Check the spelling, try part of a name, or search by date of birth or postcode." } }
+                @else { (results_table(&rows)) }
+            }
+        },
+    ))
+}
+
+async fn view(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+    q: web::Query<std::collections::HashMap<String, String>>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let uid = o.user.id.clone();
+    let rec = state
+        .db(move |c| {
+            let rec = children::load_record(c, &id)?.ok_or(AppError::NotFound)?;
+            audit::record(
+                c,
+                Some(&uid),
+                "view_record",
+                Some(&rec.child.id),
+                "officer opened the record",
+            )?;
+            Ok(rec)
+        })
+        .await?;
+    let ch = &rec.child;
+    let t = today();
+    let status = school_age::status_on(ch.date_of_birth, t);
+    let base = format!("/officers/children/{}", ch.id);
+    let done = q.get("done").map(String::as_str);
+    let hours = |h: Option<f64>| h.map(|h| format!("{h} hours a week (estimate)"));
+    Ok(render(
+        &state,
+        PageArgs {
+            title: "Child's record",
+            nav: Some(o.nav("register")),
+            csrf: &o.csrf,
+            errors: false,
+        },
+        html! {
+            (back_link("/officers/register"))
+            @match done {
+                Some("saved") => (success_banner("Changes saved")),
+                Some("added") => (success_banner("Child added to the register")),
+                Some("closed") => (success_banner("Entry closed")),
+                Some("reopened") => (success_banner("Entry reopened")),
+                Some("reviewed") => (success_banner("Entry marked as reviewed")),
+                Some("part") => (success_banner("Record updated")),
+                _ => {}
+            }
+            span class="govuk-caption-l" { (ch.reference) }
+            h1 class="govuk-heading-l" { (ch.given_names) " " (ch.family_name) }
+            p class="govuk-body" {
+                @if ch.status == "closed" { (tag("Closed", "grey")) " " } @else { (tag("Open", "green")) " " }
+                @if !ch.reviewed { (tag("Not yet reviewed", "yellow")) " " }
+                (age_tag(ch.date_of_birth))
+            }
+            @if status != SchoolAgeStatus::CompulsorySchoolAge && ch.status == "open" {
+                div class="govuk-warning-text" {
+                    span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
+                    strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } (status.label()) ": this child does not meet condition B of s.436B today. Check the date of birth or close the entry." }
+                }
+            }
+            @if !ch.reviewed && ch.status == "open" {
+                form method="post" action={ (base) "/reviewed" } {
+                    (csrf_field(&o.csrf))
+                    input type="hidden" name="version" value=(ch.version);
+                    (secondary_button("Mark as reviewed"))
+                }
+            }
+            h2 class="govuk-heading-m" { "Child" }
+            dl class="govuk-summary-list" {
+                (summary_row("Name", html! { (ch.given_names) " " (ch.family_name) }, Some((&format!("{base}/edit#given_names"), "name"))))
+                (summary_row("Date of birth", html! { (fmt_date(ch.date_of_birth)) " (age " (school_age::age_on(ch.date_of_birth, t)) ")" }, Some((&format!("{base}/edit#date_of_birth"), "date of birth"))))
+                (summary_row("Compulsory school age", html! {
+                    (fmt_date(school_age::csa_start(ch.date_of_birth))) " to " (fmt_date(school_age::csa_end(ch.date_of_birth)))
+                    br; span class="govuk-hint" { "Education Act 1996 s.8: from the prescribed day (31 December, 31 March or 31 August) on or after the 5th birthday, to the last Friday in June of the school year in which the child turns 16." }
+                }, None))
+                (summary_row("Sex", html! { (label(SEXES, &ch.sex)) }, Some((&format!("{base}/edit#sex"), "sex"))))
+                (summary_row("UPN", or_not_given(ch.upn.as_deref()), Some((&format!("{base}/edit#upn"), "UPN"))))
+                (summary_row("NHS number", or_not_given(ch.nhs_number.as_deref().map(format_nhs_number).as_deref()), Some((&format!("{base}/edit#nhs_number"), "NHS number"))))
+                (summary_row("Council's own reference", or_not_given(ch.la_reference.as_deref()), Some((&format!("{base}/edit#la_reference"), "council reference"))))
+                (summary_row("Source", html! { (label(SOURCES, &ch.source)) }, None))
+            }
+            h2 class="govuk-heading-m" { "Education" }
+            dl class="govuk-summary-list" {
+                (summary_row("Arrangement", html! { (label(ARRANGEMENTS, &ch.arrangement)) }, Some((&format!("{base}/edit#arrangement"), "arrangement"))))
+                (summary_row("Why the child is eligible", html! { (label(ELIGIBILITY_CONDITIONS, &ch.eligibility_condition)) }, Some((&format!("{base}/edit#eligibility_condition"), "eligibility"))))
+                (summary_row("Eligible from", or_not_given(ch.eligible_from.map(fmt_date).as_deref()), Some((&format!("{base}/edit#eligible_from"), "date eligible"))))
+                (summary_row("Reason not in school", html! { (label(REASONS, &ch.reason)) @if let Some(d) = &ch.reason_detail { br; (d) } }, Some((&format!("{base}/edit#reason"), "reason"))))
+                (summary_row("Special educational needs", html! { (label(SEN_STATUSES, &ch.sen_status)) }, Some((&format!("{base}/edit#sen_status"), "special educational needs"))))
+                (summary_row("Time educated by parents", or_not_given(hours(ch.parent_hours_per_week).as_deref()), Some((&format!("{base}/edit#parent_hours_per_week"), "time educated by parents"))))
+                (summary_row("Time educated by others", or_not_given(hours(ch.other_hours_per_week).as_deref()), Some((&format!("{base}/edit#other_hours_per_week"), "time educated by others"))))
+            }
+            h2 class="govuk-heading-m" { "Addresses" }
+            @if rec.addresses.is_empty() { p class="govuk-body" { "No address recorded." } }
+            dl class="govuk-summary-list" {
+                @for a in &rec.addresses {
+                    (summary_row(label(ADDRESS_KINDS, &a.kind), html! { (a.one_line()) @if let Some(d) = a.moved_in_on { br; span class="govuk-hint" { "Since " (fmt_date(d)) } } }, Some((&format!("{base}/addresses/{}/remove", a.id), "this address"))))
+                }
+            }
+            p class="govuk-body" { a class="govuk-link" href={ (base) "/addresses/new" } { "Add an address" } }
+            h2 class="govuk-heading-m" { "Parents" }
+            @if rec.parents.is_empty() { p class="govuk-body" { "No parent recorded." } }
+            @for p in &rec.parents {
+                h3 class="govuk-heading-s" { (p.given_names) " " (p.family_name) " (" (label(RELATIONSHIPS, &p.relationship)) ")" }
+                dl class="govuk-summary-list" {
+                    (summary_row("Parental responsibility", html! { @if p.parental_responsibility { "Yes" } @else { "No" } }, None))
+                    (summary_row("Lives with the child", html! { @if p.lives_with_child { "Yes" } @else { "No" } }, None))
+                    (summary_row("Educating the child", html! { @if p.educating { "Yes" } @else { "No" } }, None))
+                    (summary_row("Address", or_not_given([p.address_line_1.as_deref(), p.address_town.as_deref(), p.address_postcode.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ").as_str().into()), None))
+                    (summary_row("Email", or_not_given(p.email.as_deref()), None))
+                    (summary_row("Phone", or_not_given(p.phone.as_deref()), None))
+                }
+                p class="govuk-body" { a class="govuk-link" href={ (base) "/parents/" (p.id) "/remove" } { "Remove" span class="govuk-visually-hidden" { " " (p.given_names) " " (p.family_name) } } }
+            }
+            p class="govuk-body" { a class="govuk-link" href={ (base) "/parents/new" } { "Add a parent" } }
+            h2 class="govuk-heading-m" { "Other education providers" }
+            @if rec.providers.is_empty() { p class="govuk-body" { "None recorded." } }
+            @for p in &rec.providers {
+                h3 class="govuk-heading-s" { (p.name) }
+                dl class="govuk-summary-list" {
+                    (summary_row("Type", html! { (label(PROVIDER_TYPES, &p.provider_type)) }, None))
+                    (summary_row("Where", or_not_given(p.address.as_deref().or(p.website.as_deref())), None))
+                    (summary_row("Estimated hours a week", html! { (p.hours_per_week) }, None))
+                    (summary_row("Hours with no parent present", html! { (p.hours_without_parent) }, None))
+                }
+                p class="govuk-body" { a class="govuk-link" href={ (base) "/providers/" (p.id) "/remove" } { "Remove" span class="govuk-visually-hidden" { " " (p.name) } } }
+            }
+            p class="govuk-body" { a class="govuk-link" href={ (base) "/providers/new" } { "Add a provider" } }
+            h2 class="govuk-heading-m" { "Register entry" }
+            @if ch.status == "closed" {
+                dl class="govuk-summary-list" {
+                    (summary_row("Closed", html! { (ch.closed_on.map(fmt_date).unwrap_or_default()) }, None))
+                    (summary_row("Reason", html! { (ch.closed_reason.as_deref().map(|r| label(CLOSURE_REASONS, r)).unwrap_or("")) @if let Some(n) = &ch.closed_note { br; (n) } }, None))
+                }
+                p class="govuk-body" { a class="govuk-link" href={ (base) "/reopen" } { "Reopen this entry" } }
+            } @else {
+                p class="govuk-body" { a class="govuk-link" href={ (base) "/close" } { "Close this entry" } }
+            }
+            h2 class="govuk-heading-m" { "History" }
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-visually-hidden" { "Changes to this record" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "When" }
+                    th scope="col" class="govuk-table__header" { "Who" }
+                    th scope="col" class="govuk-table__header" { "What changed" }
+                    th scope="col" class="govuk-table__header" { "Why" }
+                }}
+                tbody class="govuk-table__body" {
+                    @for (c, who) in &rec.history {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { (c.at.format("%-d %b %Y %H:%M")) }
+                            td class="govuk-table__cell" { (who.as_deref().unwrap_or("System")) }
+                            td class="govuk-table__cell" { (c.field) ": " (c.old_value.as_deref().unwrap_or("–")) " → " (c.new_value.as_deref().unwrap_or("–")) }
+                            td class="govuk-table__cell" { (c.reason) }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+/// The child's own fields as typed, checked against s.436C and the identifier rules.
+pub struct CoreForm {
+    pub given_names: String,
+    pub family_name: String,
+    pub dob: Option<NaiveDate>,
+    pub sex: String,
+    pub upn: Option<String>,
+    pub nhs_number: Option<String>,
+    pub la_reference: Option<String>,
+    pub arrangement: String,
+    pub eligibility_condition: String,
+    pub eligible_from: Option<NaiveDate>,
+    pub reason: String,
+    pub reason_detail: Option<String>,
+    pub sen_status: String,
+    pub parent_hours: Option<f64>,
+    pub other_hours: Option<f64>,
+}
+
+pub fn read_core(f: &FormData, errors: &mut Errors) -> CoreForm {
+    let given_names = text(f, "given_names", "the child's first names", 100, errors);
+    let family_name = text(f, "family_name", "the child's last name", 100, errors);
+    let dob = parse_date(
+        f,
+        "date_of_birth",
+        "the child's date of birth",
+        true,
+        errors,
+    );
+    if let Some(d) = dob {
+        if d > today() {
+            errors.add("date_of_birth", "Date of birth must be in the past");
+        }
+    }
+    let sex = choice(
+        f,
+        "sex",
+        SEXES,
+        "Select the child's sex, or not known",
+        errors,
+    );
+    let upn = f.opt("upn").and_then(|u| match normalise_upn(&u) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errors.add("upn", e);
+            None
+        }
+    });
+    let nhs_number = f
+        .opt("nhs_number")
+        .and_then(|n| match normalise_nhs_number(&n) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                errors.add("nhs_number", e);
+                None
+            }
+        });
+    let la_reference = opt_text(f, "la_reference", "the council's own reference", 50, errors);
+    let arrangement = choice(
+        f,
+        "arrangement",
+        ARRANGEMENTS,
+        "Select how the child is educated",
+        errors,
+    );
+    let eligibility_condition = choice(
+        f,
+        "eligibility_condition",
+        ELIGIBILITY_CONDITIONS,
+        "Select why the child is eligible for the register",
+        errors,
+    );
+    let eligible_from = parse_date(
+        f,
+        "eligible_from",
+        "the date the child became eligible",
+        false,
+        errors,
+    );
+    let reason = choice(
+        f,
+        "reason",
+        REASONS,
+        "Select the reason the child is not in school, or that the parent has not given one",
+        errors,
+    );
+    let reason_detail = opt_text(f, "reason_detail", "more about the reason", 2000, errors);
+    let sen_status = choice(
+        f,
+        "sen_status",
+        SEN_STATUSES,
+        "Select the child's special educational needs, or not known",
+        errors,
+    );
+    let parent_hours = parse_hours(
+        f,
+        "parent_hours_per_week",
+        "time educated by parents",
+        false,
+        errors,
+    );
+    let other_hours = parse_hours(
+        f,
+        "other_hours_per_week",
+        "time educated by others",
+        false,
+        errors,
+    );
+    CoreForm {
+        given_names,
+        family_name,
+        dob,
+        sex,
+        upn,
+        nhs_number,
+        la_reference,
+        arrangement,
+        eligibility_condition,
+        eligible_from,
+        reason,
+        reason_detail,
+        sen_status,
+        parent_hours,
+        other_hours,
+    }
+}
+
+fn core_fields(f: &FormData, errors: &Errors) -> Markup {
+    html! {
+        h2 class="govuk-heading-m" { "Child" }
+        (Input::new("given_names", "First names", f.get("given_names")).autocomplete("off").no_spellcheck().error(errors.get("given_names")).render())
+        (Input::new("family_name", "Last name", f.get("family_name")).autocomplete("off").no_spellcheck().error(errors.get("family_name")).render())
+        (date_input("date_of_birth", "Date of birth", (f.date_parts("date_of_birth").0.as_str(), f.date_parts("date_of_birth").1.as_str(), f.date_parts("date_of_birth").2.as_str()), Some("For example, 27 3 2015"), errors.get("date_of_birth")))
+        (radios("sex", "Sex", SEXES, f.get("sex"), None, errors.get("sex")))
+        (Input::new("upn", "Unique pupil number (UPN) (optional)", f.get("upn")).width("20").no_spellcheck().hint("13 characters, starting with a letter. Leave blank if not known").error(errors.get("upn")).render())
+        (Input::new("nhs_number", "NHS number (optional)", f.get("nhs_number")).width("10").no_spellcheck().hint("10 digits, like 943 476 5919").error(errors.get("nhs_number")).render())
+        (Input::new("la_reference", "Council's own reference (optional)", f.get("la_reference")).width("20").no_spellcheck().error(errors.get("la_reference")).render())
+        h2 class="govuk-heading-m" { "Education" }
+        (select("arrangement", "How the child is educated", ARRANGEMENTS, f.get("arrangement"), None, errors.get("arrangement")))
+        (radios("eligibility_condition", "Why the child is eligible for the register", ELIGIBILITY_CONDITIONS, f.get("eligibility_condition"), Some("Education Act 1996 s.436B condition C"), errors.get("eligibility_condition")))
+        (date_input("eligible_from", "Date the child became eligible (optional)", (f.date_parts("eligible_from").0.as_str(), f.date_parts("eligible_from").1.as_str(), f.date_parts("eligible_from").2.as_str()), Some("For example, the day the school removed the child from its roll"), errors.get("eligible_from")))
+        (select("reason", "Reason the child is not in school", REASONS, f.get("reason"), None, errors.get("reason")))
+        (textarea("reason_detail", "More about the reason (optional)", f.get("reason_detail"), None, errors.get("reason_detail")))
+        (select("sen_status", "Special educational needs", SEN_STATUSES, f.get("sen_status"), None, errors.get("sen_status")))
+        (Input::new("parent_hours_per_week", "Estimated hours a week educated by parents (optional)", f.get("parent_hours_per_week")).width("4").hint("An estimate, like 15 or 7.5").error(errors.get("parent_hours_per_week")).render())
+        (Input::new("other_hours_per_week", "Estimated hours a week educated by others (optional)", f.get("other_hours_per_week")).width("4").hint("Tutors, settings, online schools and colleges together").error(errors.get("other_hours_per_week")).render())
+    }
+}
+
+fn new_child_page(
+    state: &AppState,
+    o: &CurrentOfficer,
+    f: &FormData,
+    errors: &Errors,
+) -> HttpResponse {
+    render(
+        state,
+        PageArgs {
+            title: "Add a child to the register",
+            nav: Some(o.nav("register")),
+            csrf: &o.csrf,
+            errors: !errors.is_empty(),
+        },
+        html! {
+            (back_link("/officers/register"))
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                (error_summary(errors))
+                h1 class="govuk-heading-l" { "Add a child to the register" }
+                form method="post" action="/officers/children/new" novalidate {
+                    (csrf_field(&o.csrf))
+                    (core_fields(f, errors))
+                    h2 class="govuk-heading-m" { "Home address" }
+                    (super::parts::address_fields(f, errors))
+                    h2 class="govuk-heading-m" { "A parent" }
+                    p class="govuk-body" { "Add other parents from the child's record." }
+                    (super::parts::parent_fields(f, errors, "p_"))
+                    (button("Add to the register"))
+                }
+            }}
+        },
+    )
+}
+
+async fn new_form(state: web::Data<AppState>, Caseworker(o): Caseworker) -> HttpResponse {
+    new_child_page(&state, &o, &FormData::default(), &Errors::default())
+}
+
+async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let f = form.into_inner();
+    let mut errors = Errors::default();
+    let core = read_core(&f, &mut errors);
+    let addr = super::parts::read_address(&f, &mut errors);
+    let parent = super::parts::read_parent(&f, "p_", &mut errors);
+    if !errors.is_empty() {
+        return Ok(new_child_page(&state, &o, &f, &errors));
+    }
+    let (Some(dob), Some(addr), Some(parent)) = (core.dob, addr, parent) else {
+        return Ok(new_child_page(&state, &o, &f, &errors));
+    };
+    let t = now();
+    let id = new_id();
+    let mut child = Child {
+        id: id.clone(),
+        reference: children::new_reference(),
+        given_names: core.given_names,
+        family_name: core.family_name,
+        date_of_birth: dob,
+        sex: core.sex,
+        upn: core.upn,
+        nhs_number: core.nhs_number,
+        la_reference: core.la_reference,
+        arrangement: core.arrangement,
+        eligibility_condition: core.eligibility_condition,
+        eligible_from: core.eligible_from,
+        reason: core.reason,
+        reason_detail: core.reason_detail,
+        sen_status: core.sen_status,
+        parent_hours_per_week: core.parent_hours,
+        other_hours_per_week: core.other_hours,
+        status: "open".into(),
+        closed_reason: None,
+        closed_on: None,
+        closed_note: None,
+        source: "officer".into(),
+        reviewed: true,
+        name_key: String::new(),
+        postcode_key: String::new(),
+        version: 1,
+        created_at: t,
+        updated_at: t,
+    };
+    children::refresh_keys(&mut child, Some(&addr.postcode));
+    let address = Address {
+        id: new_id(),
+        child_id: id.clone(),
+        kind: "current".into(),
+        line_1: addr.line_1,
+        line_2: addr.line_2,
+        town: addr.town,
+        postcode: addr.postcode,
+        moved_in_on: addr.moved_in_on,
+        created_at: t,
+    };
+    let parent = Parent {
+        id: new_id(),
+        child_id: id.clone(),
+        created_at: t,
+        ..parent
+    };
+    let uid = o.user.id.clone();
+    state
+        .db(move |c| {
+            c.transaction::<_, AppError, _>(|c| {
+                children::insert(
+                    c,
+                    &child,
+                    &[address],
+                    &[parent],
+                    &[],
+                    Some(&uid),
+                    "Added by an officer",
+                )?;
+                audit::record(
+                    c,
+                    Some(&uid),
+                    "create_record",
+                    Some(&child.id),
+                    "officer added a child to the register",
+                )?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(see_other(&format!("/officers/children/{id}?done=added")))
+}
+
+fn form_from_child(c: &Child) -> FormData {
+    let mut m = std::collections::HashMap::new();
+    let mut put = |k: &str, v: String| {
+        m.insert(k.to_string(), v);
+    };
+    put("given_names", c.given_names.clone());
+    put("family_name", c.family_name.clone());
+    let (d, mo, y) = date_strings(Some(c.date_of_birth));
+    put("date_of_birth-day", d);
+    put("date_of_birth-month", mo);
+    put("date_of_birth-year", y);
+    put("sex", c.sex.clone());
+    put("upn", c.upn.clone().unwrap_or_default());
+    put(
+        "nhs_number",
+        c.nhs_number
+            .as_deref()
+            .map(format_nhs_number)
+            .unwrap_or_default(),
+    );
+    put("la_reference", c.la_reference.clone().unwrap_or_default());
+    put("arrangement", c.arrangement.clone());
+    put("eligibility_condition", c.eligibility_condition.clone());
+    let (d, mo, y) = date_strings(c.eligible_from);
+    put("eligible_from-day", d);
+    put("eligible_from-month", mo);
+    put("eligible_from-year", y);
+    put("reason", c.reason.clone());
+    put("reason_detail", c.reason_detail.clone().unwrap_or_default());
+    put("sen_status", c.sen_status.clone());
+    put(
+        "parent_hours_per_week",
+        c.parent_hours_per_week
+            .map(|h| h.to_string())
+            .unwrap_or_default(),
+    );
+    put(
+        "other_hours_per_week",
+        c.other_hours_per_week
+            .map(|h| h.to_string())
+            .unwrap_or_default(),
+    );
+    put("version", c.version.to_string());
+    FormData(m)
+}
+
+fn edit_page(
+    state: &AppState,
+    o: &CurrentOfficer,
+    id: &str,
+    f: &FormData,
+    errors: &Errors,
+    stale: bool,
+) -> HttpResponse {
+    render(
+        state,
+        PageArgs {
+            title: "Change the child's details",
+            nav: Some(o.nav("register")),
+            csrf: &o.csrf,
+            errors: !errors.is_empty() || stale,
+        },
+        html! {
+            (back_link(&format!("/officers/children/{id}")))
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                @if stale {
+                    div class="govuk-error-summary" data-module="govuk-error-summary" { div role="alert" {
+                        h2 class="govuk-error-summary__title" { "Someone else changed this record while you were editing" }
+                        div class="govuk-error-summary__body" { p class="govuk-body" { "Your changes are below and have not been saved. " a class="govuk-link" href={ "/officers/children/" (id) } { "Open the record in a new tab" } " to see the latest version, then save again." } }
+                    }}
+                }
+                (error_summary(errors))
+                h1 class="govuk-heading-l" { "Change the child's details" }
+                form method="post" action={ "/officers/children/" (id) "/edit" } novalidate {
+                    (csrf_field(&o.csrf))
+                    input type="hidden" name="version" value=(f.get("version"));
+                    (core_fields(f, errors))
+                    h2 class="govuk-heading-m" { "Reason" }
+                    (textarea("change_reason", "Why are you making this change?", f.get("change_reason"), Some("Kept in the record's history, for example \"Parent phoned with corrected date of birth\""), errors.get("change_reason")))
+                    (button("Save changes"))
+                }
+            }}
+        },
+    )
+}
+
+async fn edit_form(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let id2 = id.clone();
+    let uid = o.user.id.clone();
+    let child = state
+        .db(move |c| {
+            let ch = children::find(c, &id2)?.ok_or(AppError::NotFound)?;
+            audit::record(
+                c,
+                Some(&uid),
+                "open_edit_form",
+                Some(&ch.id),
+                "officer opened the record to change it",
+            )?;
+            Ok(ch)
+        })
+        .await?;
+    Ok(edit_page(
+        &state,
+        &o,
+        &id,
+        &form_from_child(&child),
+        &Errors::default(),
+        false,
+    ))
+}
+
+fn opt_s<T: ToString>(v: &Option<T>) -> Option<String> {
+    v.as_ref().map(|x| x.to_string())
+}
+
+async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let id = path.into_inner();
+    let f = form.into_inner();
+    let mut errors = Errors::default();
+    let core = read_core(&f, &mut errors);
+    let reason = text(
+        &f,
+        "change_reason",
+        "why you are making this change",
+        1000,
+        &mut errors,
+    );
+    let Ok(version) = f.get("version").parse::<i32>() else {
+        return Err(AppError::BadRequest(
+            "The form was missing the record's version. Go back, reload the page and try again."
+                .into(),
+        ));
+    };
+    if !errors.is_empty() {
+        return Ok(edit_page(&state, &o, &id, &f, &errors, false));
+    }
+    let Some(dob) = core.dob else {
+        return Ok(edit_page(&state, &o, &id, &f, &errors, false));
+    };
+    let id2 = id.clone();
+    let uid = o.user.id.clone();
+    let outcome = state
+        .db(move |c| {
+            c.transaction::<_, AppError, _>(|c| {
+                let before = children::find(c, &id2)?.ok_or(AppError::NotFound)?;
+                let mut after = before.clone();
+                after.given_names = core.given_names;
+                after.family_name = core.family_name;
+                after.date_of_birth = dob;
+                after.sex = core.sex;
+                after.upn = core.upn;
+                after.nhs_number = core.nhs_number;
+                after.la_reference = core.la_reference;
+                after.arrangement = core.arrangement;
+                after.eligibility_condition = core.eligibility_condition;
+                after.eligible_from = core.eligible_from;
+                after.reason = core.reason;
+                after.reason_detail = core.reason_detail;
+                after.sen_status = core.sen_status;
+                after.parent_hours_per_week = core.parent_hours;
+                after.other_hours_per_week = core.other_hours;
+                children::refresh_keys(&mut after, None);
+                let mut changed: Vec<(&'static str, Option<String>, Option<String>)> = vec![];
+                macro_rules! diff {
+                    ($field:ident, $name:expr, $conv:expr) => {
+                        if before.$field != after.$field {
+                            changed.push(($name, $conv(&before.$field), $conv(&after.$field)));
+                        }
+                    };
+                }
+                let s = |v: &String| Some(v.clone());
+                diff!(given_names, "given names", s);
+                diff!(family_name, "family name", s);
+                diff!(date_of_birth, "date of birth", |d: &NaiveDate| Some(
+                    d.to_string()
+                ));
+                diff!(sex, "sex", s);
+                diff!(upn, "UPN", opt_s);
+                diff!(nhs_number, "NHS number", opt_s);
+                diff!(la_reference, "council reference", opt_s);
+                diff!(arrangement, "arrangement", s);
+                diff!(eligibility_condition, "eligibility condition", s);
+                diff!(eligible_from, "eligible from", opt_s);
+                diff!(reason, "reason", s);
+                diff!(reason_detail, "reason detail", opt_s);
+                diff!(sen_status, "special educational needs", s);
+                diff!(parent_hours_per_week, "hours educated by parents", opt_s);
+                diff!(other_hours_per_week, "hours educated by others", opt_s);
+                if changed.is_empty() {
+                    return Ok(SaveOutcome::Saved);
+                }
+                let out =
+                    children::update_core(c, &before, &after, version, &uid, &reason, &changed)?;
+                if out == SaveOutcome::Saved {
+                    audit::record(c, Some(&uid), "change_record", Some(&before.id), &reason)?;
+                }
+                Ok(out)
+            })
+        })
+        .await?;
+    match outcome {
+        SaveOutcome::Saved => Ok(see_other(&format!("/officers/children/{id}?done=saved"))),
+        SaveOutcome::Stale => Ok(edit_page(&state, &o, &id, &f, &Errors::default(), true)),
+    }
+}
+
+fn close_page(
+    state: &AppState,
+    o: &CurrentOfficer,
+    ch: &Child,
+    f: &FormData,
+    errors: &Errors,
+) -> HttpResponse {
+    render(
+        state,
+        PageArgs {
+            title: "Close this entry",
+            nav: Some(o.nav("register")),
+            csrf: &o.csrf,
+            errors: !errors.is_empty(),
+        },
+        html! {
+            (back_link(&format!("/officers/children/{}", ch.id)))
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                (error_summary(errors))
+                span class="govuk-caption-l" { (ch.reference) }
+                h1 class="govuk-heading-l" { "Close this entry" }
+                p class="govuk-body" { "The entry stays in the register's history; it leaves the list of open entries." }
+                form method="post" action={ "/officers/children/" (ch.id) "/close" } novalidate {
+                    (csrf_field(&o.csrf))
+                    input type="hidden" name="version" value=(ch.version);
+                    (radios("closed_reason", "Why is the child leaving the register?", CLOSURE_REASONS, f.get("closed_reason"), None, errors.get("closed_reason")))
+                    (date_input("closed_on", "Date", (f.date_parts("closed_on").0.as_str(), f.date_parts("closed_on").1.as_str(), f.date_parts("closed_on").2.as_str()), Some("The date the child moved, joined the school roll, or left compulsory school age"), errors.get("closed_on")))
+                    (textarea("closed_note", "Notes", f.get("closed_note"), Some("Required for \"Other reason\". For example, the new council or the school's name"), errors.get("closed_note")))
+                    (button("Close entry"))
+                }
+            }}
+        },
+    )
+}
+
+async fn load_child(
+    state: &AppState,
+    id: String,
+    uid: String,
+    purpose: &'static str,
+) -> AppResult<Child> {
+    state
+        .db(move |c| {
+            let ch = children::find(c, &id)?.ok_or(AppError::NotFound)?;
+            audit::record(c, Some(&uid), "open_form", Some(&ch.id), purpose)?;
+            Ok(ch)
+        })
+        .await
+}
+
+async fn close_form(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let ch = load_child(
+        &state,
+        path.into_inner(),
+        o.user.id.clone(),
+        "officer opened the close form",
+    )
+    .await?;
+    Ok(close_page(
+        &state,
+        &o,
+        &ch,
+        &FormData::default(),
+        &Errors::default(),
+    ))
+}
+
+async fn close(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let f = form.into_inner();
+    let ch = load_child(
+        &state,
+        path.into_inner(),
+        o.user.id.clone(),
+        "officer submitted the close form",
+    )
+    .await?;
+    let mut errors = Errors::default();
+    let reason = choice(
+        &f,
+        "closed_reason",
+        CLOSURE_REASONS,
+        "Select why the child is leaving the register",
+        &mut errors,
+    );
+    let on = parse_date(&f, "closed_on", "the date", true, &mut errors);
+    if on.is_some_and(|d| d > today() + chrono::Duration::days(31)) {
+        errors.add(
+            "closed_on",
+            "The date must be no more than a month from today",
+        );
+    }
+    let note = opt_text(&f, "closed_note", "notes", 2000, &mut errors);
+    if reason == "other" && note.is_none() {
+        errors.add("closed_note", "Enter notes explaining the other reason");
+    }
+    if ch.status == "closed" {
+        errors.add("closed_reason", "This entry is already closed");
+    }
+    let version: i32 = f.get("version").parse().unwrap_or(-1);
+    if !errors.is_empty() || version != ch.version {
+        if errors.is_empty() {
+            errors.add("closed_reason", "Someone else changed this record while you had it open: check the record, then close it again");
+        }
+        return Ok(close_page(&state, &o, &ch, &f, &errors));
+    }
+    let Some(on) = on else {
+        return Ok(close_page(&state, &o, &ch, &f, &errors));
+    };
+    let uid = o.user.id.clone();
+    let id = ch.id.clone();
+    let out = state
+        .db(move |c| {
+            c.transaction::<_, AppError, _>(|c| {
+                let out = children::close(c, &ch, &reason, on, note.as_deref(), &uid)?;
+                audit::record(c, Some(&uid), "close_record", Some(&ch.id), &reason)?;
+                Ok(out)
+            })
+        })
+        .await?;
+    if out == SaveOutcome::Stale {
+        return Ok(see_other(&format!("/officers/children/{id}/close")));
+    }
+    Ok(see_other(&format!("/officers/children/{id}?done=closed")))
+}
+
+fn reopen_page(
+    state: &AppState,
+    o: &CurrentOfficer,
+    ch: &Child,
+    f: &FormData,
+    errors: &Errors,
+) -> HttpResponse {
+    render(
+        state,
+        PageArgs {
+            title: "Reopen this entry",
+            nav: Some(o.nav("register")),
+            csrf: &o.csrf,
+            errors: !errors.is_empty(),
+        },
+        html! {
+            (back_link(&format!("/officers/children/{}", ch.id)))
+            (error_summary(errors))
+            h1 class="govuk-heading-l" { "Reopen this entry" }
+            form method="post" action={ "/officers/children/" (ch.id) "/reopen" } novalidate {
+                (csrf_field(&o.csrf))
+                input type="hidden" name="version" value=(ch.version);
+                (textarea("reopen_reason", "Why are you reopening it?", f.get("reopen_reason"), None, errors.get("reopen_reason")))
+                (button("Reopen entry"))
+            }
+        },
+    )
+}
+
+async fn reopen_form(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let ch = load_child(
+        &state,
+        path.into_inner(),
+        o.user.id.clone(),
+        "officer opened the reopen form",
+    )
+    .await?;
+    Ok(reopen_page(
+        &state,
+        &o,
+        &ch,
+        &FormData::default(),
+        &Errors::default(),
+    ))
+}
+
+async fn reopen(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let f = form.into_inner();
+    let ch = load_child(
+        &state,
+        path.into_inner(),
+        o.user.id.clone(),
+        "officer submitted the reopen form",
+    )
+    .await?;
+    let mut errors = Errors::default();
+    let reason = text(
+        &f,
+        "reopen_reason",
+        "why you are reopening the entry",
+        1000,
+        &mut errors,
+    );
+    if ch.status != "closed" {
+        errors.add("reopen_reason", "This entry is already open");
+    }
+    if !errors.is_empty() {
+        return Ok(reopen_page(&state, &o, &ch, &f, &errors));
+    }
+    let uid = o.user.id.clone();
+    let id = ch.id.clone();
+    state
+        .db(move |c| {
+            c.transaction::<_, AppError, _>(|c| {
+                children::reopen(c, &ch, &uid, &reason)?;
+                audit::record(c, Some(&uid), "reopen_record", Some(&ch.id), &reason)?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(see_other(&format!("/officers/children/{id}?done=reopened")))
+}
+
+async fn mark_reviewed(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let id = path.into_inner();
+    let id2 = id.clone();
+    let uid = o.user.id.clone();
+    state
+        .db(move |c| {
+            c.transaction::<_, AppError, _>(|c| {
+                children::find(c, &id2)?.ok_or(AppError::NotFound)?;
+                children::mark_reviewed(c, &id2, &uid)?;
+                audit::record(
+                    c,
+                    Some(&uid),
+                    "review_record",
+                    Some(&id2),
+                    "officer reviewed a new entry",
+                )?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(see_other(&format!("/officers/children/{id}?done=reviewed")))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/officers/", web::get().to(home))
+        .route(
+            "/officers",
+            web::get().to(|| async { see_other("/officers/") }),
+        )
+        .route("/officers/register", web::get().to(list))
+        .route("/officers/register/search", web::post().to(search))
+        .route("/officers/children/new", web::get().to(new_form))
+        .route("/officers/children/new", web::post().to(create))
+        .route("/officers/children/{id}", web::get().to(view))
+        .route("/officers/children/{id}/edit", web::get().to(edit_form))
+        .route("/officers/children/{id}/edit", web::post().to(update))
+        .route("/officers/children/{id}/close", web::get().to(close_form))
+        .route("/officers/children/{id}/close", web::post().to(close))
+        .route("/officers/children/{id}/reopen", web::get().to(reopen_form))
+        .route("/officers/children/{id}/reopen", web::post().to(reopen))
+        .route(
+            "/officers/children/{id}/reviewed",
+            web::post().to(mark_reviewed),
+        );
+}
