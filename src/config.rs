@@ -13,6 +13,7 @@ pub struct Config {
     pub assets_dir: String,
     pub pool_size: u32,
     pub sign_in_per_minute: u32,
+    pub data_dir: String,
 }
 
 fn var(name: &str, default: &str) -> String {
@@ -63,6 +64,7 @@ impl Config {
             assets_dir: var("CNIS_ASSETS_DIR", "node_modules/govuk-frontend/dist/govuk"),
             pool_size: parsed("CNIS_DB_POOL_SIZE", 8)?,
             sign_in_per_minute: parsed("CNIS_SIGN_IN_PER_MINUTE", 10)?,
+            data_dir: var("CNIS_DATA_DIR", "data"),
         })
     }
 }

@@ -135,7 +135,24 @@ pub fn is_choice(choices: Choices, code: &str) -> bool {
 /// Search key for names: accents folded, lower case, punctuation gone, single spaces.
 /// Done in Rust so SQLite and PostgreSQL search the same way.
 pub fn name_key(given: &str, family: &str) -> String {
-    fold(&format!("{family} {given}"))
+    let mut key = fold(&format!("{family} {given}"));
+    // "O'Brien" and "Smith-Jones" are also typed "obrien" and "smithjones".
+    for part in [family, given] {
+        let f = fold(part);
+        if f.contains(' ') {
+            key.push(' ');
+            key.push_str(&f.replace(' ', ""));
+        }
+    }
+    key
+}
+
+/// Control characters and bidirectional overrides can disguise a name on screen and in letters.
+pub fn has_disallowed_chars(s: &str, multiline: bool) -> bool {
+    s.chars().any(|c| {
+        (c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+    })
 }
 
 pub fn fold(s: &str) -> String {
@@ -153,7 +170,15 @@ mod tests {
 
     #[test]
     fn name_key_folds_accents_case_and_punctuation() {
-        assert_eq!(name_key("Zoë-Ann", "O'Brien"), "o brien zoe ann");
+        assert_eq!(
+            name_key("Zoë-Ann", "O'Brien"),
+            "o brien zoe ann obrien zoeann"
+        );
+        assert_eq!(name_key("Ada", "Byron"), "byron ada");
+        assert!(has_disallowed_chars("A\u{202E}B", false));
+        assert!(has_disallowed_chars("a\nb", false));
+        assert!(!has_disallowed_chars("a\nb", true));
+        assert!(!has_disallowed_chars("Siân O'Brien-Smith", false));
         assert_eq!(fold("  JOSÉ   "), "jose");
     }
 

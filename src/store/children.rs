@@ -581,7 +581,19 @@ pub enum Query {
     Nhs(String),
     DateOfBirth(NaiveDate),
     Postcode(String),
+    /// The outward code alone ("DT1"): the whole postal district.
+    District(String),
     Name(Vec<String>),
+}
+
+fn is_outward_code(s: &str) -> bool {
+    let b = s.as_bytes();
+    let letters = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    (1..=2).contains(&letters)
+        && b.len() > letters
+        && b[letters].is_ascii_digit()
+        && b.len() <= letters + 2
+        && b.iter().all(u8::is_ascii_alphanumeric)
 }
 
 pub fn parse_query(q: &str) -> Option<Query> {
@@ -619,6 +631,9 @@ pub fn parse_query(q: &str) -> Option<Query> {
     if crate::domain::identifiers::normalise_postcode(t).is_ok() {
         return Some(Query::Postcode(crate::domain::identifiers::postcode_key(t)));
     }
+    if is_outward_code(&upper) {
+        return Some(Query::District(upper));
+    }
     let words: Vec<String> = fold(t)
         .split(' ')
         .filter(|w| !w.is_empty())
@@ -635,10 +650,9 @@ pub fn search(conn: &mut AnyConnection, q: &Query, limit: i64) -> QueryResult<Ve
         Query::Upn(u) => b = b.filter(children::upn.eq(u.clone())),
         Query::Nhs(n) => b = b.filter(children::nhs_number.eq(n.clone())),
         Query::DateOfBirth(d) => b = b.filter(children::date_of_birth.eq(*d)),
-        Query::Postcode(p) => {
-            // A full postcode matches exactly; the outward code alone matches its district.
-            b = b.filter(children::postcode_key.like(format!("{p}%")))
-        }
+        Query::Postcode(p) => b = b.filter(children::postcode_key.eq(p.clone())),
+        // The inward code is always 3 characters, so DT1 finds DT1 4AB but not DT10 1AA.
+        Query::District(d) => b = b.filter(children::postcode_key.like(format!("{d}___"))),
         Query::Name(words) => {
             for w in words {
                 b = b.filter(children::name_key.like(format!("%{w}%")));
@@ -729,5 +743,8 @@ mod tests {
             Some(Query::Name(vec!["zoe".into(), "smith".into()]))
         );
         assert_eq!(parse_query("   "), None);
+        assert_eq!(parse_query("dt1"), Some(Query::District("DT1".into())));
+        assert_eq!(parse_query("SW1A"), Some(Query::District("SW1A".into())));
+        assert_eq!(parse_query("Ada"), Some(Query::Name(vec!["ada".into()])));
     }
 }

@@ -142,6 +142,14 @@ pub fn text(form: &FormData, id: &str, what: &str, max: usize, errors: &mut Erro
     let v = form.get(id);
     if v.is_empty() {
         errors.add(id, format!("Enter {what}"));
+    } else if crate::domain::register::has_disallowed_chars(v, max > 500) {
+        errors.add(
+            id,
+            format!(
+                "{} must not contain control or text-direction characters",
+                capitalise(what)
+            ),
+        );
     } else if v.chars().count() > max {
         errors.add(
             id,
@@ -161,7 +169,15 @@ pub fn opt_text(
 ) -> Option<String> {
     let v = form.opt(id);
     if let Some(s) = &v {
-        if s.chars().count() > max {
+        if crate::domain::register::has_disallowed_chars(s, max > 500) {
+            errors.add(
+                id,
+                format!(
+                    "{} must not contain control or text-direction characters",
+                    capitalise(what)
+                ),
+            );
+        } else if s.chars().count() > max {
             errors.add(
                 id,
                 format!("{} must be {max} characters or fewer", capitalise(what)),

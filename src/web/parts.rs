@@ -228,6 +228,13 @@ impl Part {
             Part::Provider => "providers",
         }
     }
+    fn field(self) -> &'static str {
+        match self {
+            Part::Address => "address",
+            Part::Parent => "parent",
+            Part::Provider => "provider",
+        }
+    }
     fn noun(self) -> &'static str {
         match self {
             Part::Address => "an address",
@@ -565,7 +572,7 @@ async fn remove(
                     Part::Parent => children::remove_parent(c, &pid2)?,
                     Part::Provider => children::remove_provider(c, &pid2)?,
                 };
-                record_part(c, &id2, &uid, part.path(), Some(&what), None, &reason)?;
+                record_part(c, &id2, &uid, part.field(), Some(&what), None, &reason)?;
                 Ok(what)
             })
         })

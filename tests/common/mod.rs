@@ -1,0 +1,300 @@
+//! Test harness: the real app on a real database over real HTTP.
+//! SQLite by default; set TEST_DATABASE_URL=postgres://… (a server's admin database) to run the
+//! same tests on a fresh PostgreSQL database each.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use cnis::config::Config;
+use cnis::db::{self, AnyConnection, Pool};
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use reqwest::blocking::{Client, Response};
+use reqwest::redirect::Policy;
+
+pub struct TestApp {
+    pub base: String,
+    pub pool: Pool,
+    pub config: Config,
+    _dir: tempfile::TempDir,
+}
+
+pub fn test_config(database_url: String, dir: &std::path::Path) -> Config {
+    Config {
+        database_url,
+        bind: "127.0.0.1:0".into(),
+        public_url: "http://127.0.0.1".into(),
+        council_name: "Test Borough Council".into(),
+        secret_key: (0..32).map(|_| rand_byte()).collect(),
+        idle_timeout_minutes: 30,
+        cookie_secure: false,
+        assets_dir: concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/node_modules/govuk-frontend/dist/govuk"
+        )
+        .into(),
+        pool_size: 4,
+        sign_in_per_minute: 30,
+        data_dir: dir.to_string_lossy().to_string(),
+    }
+}
+
+fn rand_byte() -> u8 {
+    uuid::Uuid::new_v4().as_bytes()[0]
+}
+
+/// A fresh database: a temp SQLite file, or a new PostgreSQL database on TEST_DATABASE_URL's server.
+pub fn fresh_database(dir: &std::path::Path) -> String {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin) if admin.starts_with("postgres") => {
+            let name = format!("cnis_t_{}", uuid::Uuid::new_v4().simple());
+            let mut c =
+                diesel::PgConnection::establish(&admin).expect("connect to TEST_DATABASE_URL");
+            c.batch_execute(&format!("CREATE DATABASE {name}"))
+                .expect("create test database");
+            match admin.rfind('/') {
+                Some(i) => format!("{}/{}", &admin[..i], name),
+                None => panic!("TEST_DATABASE_URL needs a database path"),
+            }
+        }
+        _ => dir.join("test.sqlite").to_string_lossy().to_string(),
+    }
+}
+
+impl TestApp {
+    pub fn spawn() -> TestApp {
+        Self::spawn_with(|_| {})
+    }
+
+    pub fn spawn_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = fresh_database(dir.path());
+        let mut config = test_config(url, dir.path());
+        tweak(&mut config);
+        let pool = db::pool(&config.database_url, config.pool_size).expect("pool");
+        db::migrate(&mut pool.get().expect("conn")).expect("migrate");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let state = Arc::new(cnis::web::AppState::new(pool.clone(), config.clone()));
+        std::thread::spawn(move || {
+            let _ = actix_web::rt::System::new().block_on(cnis::web::serve(state, listener));
+        });
+        let app = TestApp {
+            base: format!("http://127.0.0.1:{port}"),
+            pool,
+            config,
+            _dir: dir,
+        };
+        for _ in 0..100 {
+            if app.browser().get("/healthz").status == 200 {
+                return app;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("app did not start");
+    }
+
+    pub fn conn(&self) -> db::PooledConn {
+        self.pool.get().expect("conn")
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser {
+            base: self.base.clone(),
+            client: Client::builder()
+                .cookie_store(true)
+                .redirect(Policy::none())
+                .build()
+                .expect("client"),
+            last_csrf: String::new(),
+        }
+    }
+
+    pub fn create_user(&self, role: &str) -> (String, String) {
+        let email = format!(
+            "{role}-{}@council.test",
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        );
+        let password = "a long test password 123".to_string();
+        cnis::store::users::create(
+            &mut self.conn(),
+            &email,
+            &format!("Test {role}"),
+            role,
+            &password,
+        )
+        .expect("create user");
+        (email, password)
+    }
+
+    /// Signs in through the real pages: password, then TOTP enrolment with the key shown.
+    pub fn signed_in(&self, role: &str) -> Browser {
+        let (email, password) = self.create_user(role);
+        let mut b = self.browser();
+        b.sign_in(&email, &password);
+        b
+    }
+
+    pub fn exec(&self, sql: &str) {
+        let mut c = self.conn();
+        let c: &mut AnyConnection = &mut c;
+        c.batch_execute(sql).expect("exec");
+    }
+}
+
+pub struct Browser {
+    pub base: String,
+    pub client: Client,
+    pub last_csrf: String,
+}
+
+pub struct Page {
+    pub status: u16,
+    pub body: String,
+    pub location: Option<String>,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Page {
+    fn from(r: Response) -> Page {
+        let status = r.status().as_u16();
+        let location = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let headers = r.headers().clone();
+        let body = r.text().unwrap_or_default();
+        Page {
+            status,
+            body,
+            location,
+            headers,
+        }
+    }
+    pub fn contains(&self, s: &str) -> bool {
+        self.body.contains(s)
+    }
+}
+
+pub fn extract(body: &str, before: &str, after: &str) -> Option<String> {
+    let i = body.find(before)? + before.len();
+    let j = body[i..].find(after)? + i;
+    Some(body[i..j].to_string())
+}
+
+impl Browser {
+    pub fn get(&mut self, path: &str) -> Page {
+        let p = Page::from(
+            self.client
+                .get(format!("{}{}", self.base, path))
+                .send()
+                .expect("get"),
+        );
+        if let Some(t) = extract(&p.body, "name=\"csrf_token\" value=\"", "\"") {
+            self.last_csrf = t;
+        }
+        p
+    }
+
+    /// Posts a form with the CSRF token from the last page fetched.
+    pub fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let mut all: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        all.push(("csrf_token".into(), self.last_csrf.clone()));
+        let p = Page::from(
+            self.client
+                .post(format!("{}{}", self.base, path))
+                .form(&all)
+                .send()
+                .expect("post"),
+        );
+        if let Some(t) = extract(&p.body, "name=\"csrf_token\" value=\"", "\"") {
+            self.last_csrf = t;
+        }
+        p
+    }
+
+    pub fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        Page::from(
+            self.client
+                .post(format!("{}{}", self.base, path))
+                .form(fields)
+                .send()
+                .expect("post"),
+        )
+    }
+
+    pub fn sign_in(&mut self, email: &str, password: &str) -> Page {
+        self.get("/officers/sign-in");
+        let p = self.post(
+            "/officers/sign-in",
+            &[("email", email), ("password", password)],
+        );
+        assert_eq!(p.status, 303, "password step: {}", p.body);
+        let page = self.get("/officers/two-factor");
+        let secret = extract(&page.body, "<p class=\"cnis-secret\">", "</p>")
+            .expect("enrolment key shown")
+            .replace(' ', "");
+        let code = totp_now(&secret);
+        let p = self.post("/officers/two-factor", &[("code", &code)]);
+        assert_eq!(p.status, 303, "second factor: {}", p.body);
+        assert_eq!(p.location.as_deref(), Some("/officers/"));
+        p
+    }
+}
+
+pub fn totp_now(secret: &str) -> String {
+    let t = cnis::store::users::totp_for(secret, "t").expect("totp");
+    t.generate(chrono::Utc::now().timestamp() as u64)
+}
+
+/// A valid new-child form.
+pub fn child_form<'a>(
+    given: &'a str,
+    family: &'a str,
+    dob: (&'a str, &'a str, &'a str),
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("given_names", given),
+        ("family_name", family),
+        ("date_of_birth-day", dob.0),
+        ("date_of_birth-month", dob.1),
+        ("date_of_birth-year", dob.2),
+        ("sex", "F"),
+        ("upn", ""),
+        ("nhs_number", ""),
+        ("la_reference", ""),
+        ("arrangement", "home_educated"),
+        ("eligibility_condition", "c_a"),
+        ("reason", "philosophical"),
+        ("sen_status", "none"),
+        ("parent_hours_per_week", "20"),
+        ("other_hours_per_week", "4.5"),
+        ("line_1", "12 Station Road"),
+        ("town", "Demoton"),
+        ("postcode", "dt1 4ab"),
+        ("p_given_names", "Sarah"),
+        ("p_family_name", family),
+        ("p_relationship", "mother"),
+        ("p_parental_responsibility", "yes"),
+        ("p_lives_with_child", "yes"),
+        ("p_educating", "yes"),
+        ("p_email", "sarah@example.com"),
+    ]
+}
+
+/// Adds a child through the form and returns its id.
+pub fn add_child(b: &mut Browser, given: &str, family: &str, dob: (&str, &str, &str)) -> String {
+    b.get("/officers/children/new");
+    let p = b.post("/officers/children/new", &child_form(given, family, dob));
+    assert_eq!(p.status, 303, "add child: {}", p.body);
+    let loc = p.location.expect("location");
+    loc.trim_start_matches("/officers/children/")
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}

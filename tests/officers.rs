@@ -1,0 +1,312 @@
+//! Officer sign-in, sessions, roles and the safeguards around them, over HTTP on a real database.
+mod common;
+use common::*;
+
+#[test]
+fn healthz_and_security_headers() {
+    let app = TestApp::spawn();
+    let mut b = app.browser();
+    let p = b.get("/officers/sign-in");
+    assert_eq!(p.status, 200);
+    let csp = p
+        .headers
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "strict CSP: {csp}"
+    );
+    assert_eq!(
+        p.headers
+            .get("x-content-type-options")
+            .and_then(|v| v.to_str().ok()),
+        Some("nosniff")
+    );
+    assert_eq!(
+        p.headers.get("cache-control").and_then(|v| v.to_str().ok()),
+        Some("no-store")
+    );
+    let set_cookie: Vec<_> = p
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    assert!(
+        set_cookie.iter().any(|c| c.starts_with("cnis_csrf=")
+            && c.contains("HttpOnly")
+            && c.contains("SameSite=Strict")),
+        "{set_cookie:?}"
+    );
+    // No inline script anywhere: the CSP would block it.
+    assert!(!p.body.contains("<script>"));
+    assert_eq!(b.get("/healthz").status, 200);
+}
+
+#[test]
+fn secure_cookie_when_served_over_https() {
+    let app = TestApp::spawn_with(|c| c.cookie_secure = true);
+    let p = app.browser().get("/officers/sign-in");
+    let cookies: Vec<_> = p
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    assert!(cookies.iter().all(|c| c.contains("Secure")), "{cookies:?}");
+}
+
+#[test]
+fn sign_in_with_password_and_totp_then_sign_out() {
+    let app = TestApp::spawn();
+    let mut b = app.signed_in("officer");
+    let home = b.get("/officers/");
+    assert_eq!(home.status, 200);
+    assert!(home.contains("children on the register"));
+    let p = b.post("/officers/sign-out", &[]);
+    assert_eq!(p.status, 303);
+    let after = b.get("/officers/");
+    assert_eq!(after.status, 303);
+    assert_eq!(after.location.as_deref(), Some("/officers/sign-in"));
+}
+
+#[test]
+fn wrong_password_is_refused_with_a_clear_message_and_locks_after_five() {
+    let app = TestApp::spawn();
+    let (email, password) = app.create_user("officer");
+    let mut b = app.browser();
+    b.get("/officers/sign-in");
+    let p = b.post("/officers/sign-in", &[("email", &email), ("password", "")]);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("There is a problem") && p.contains("Enter your password"));
+    for _ in 0..5 {
+        let p = b.post(
+            "/officers/sign-in",
+            &[("email", &email), ("password", "not the password at all")],
+        );
+        assert_eq!(p.status, 422);
+        assert!(p.contains("Enter a correct email address and password"));
+    }
+    // Locked now: even the right password is refused.
+    let p = b.post(
+        "/officers/sign-in",
+        &[("email", &email), ("password", &password)],
+    );
+    assert_eq!(p.status, 422);
+    assert!(p.contains("This account is locked"), "{}", p.body);
+    // An unknown account gets the same answer as a wrong password.
+    let p = b.post(
+        "/officers/sign-in",
+        &[
+            ("email", "nobody@council.test"),
+            ("password", "whatever it is 123"),
+        ],
+    );
+    assert!(p.contains("Enter a correct email address and password"));
+}
+
+#[test]
+fn sign_in_is_rate_limited_per_address() {
+    let app = TestApp::spawn_with(|c| c.sign_in_per_minute = 3);
+    let mut b = app.browser();
+    b.get("/officers/sign-in");
+    let mut statuses = vec![];
+    for i in 0..5 {
+        statuses.push(
+            b.post(
+                "/officers/sign-in",
+                &[
+                    ("email", &format!("x{i}@council.test")),
+                    ("password", "wrong wrong wrong"),
+                ],
+            )
+            .status,
+        );
+    }
+    assert_eq!(&statuses[..3], &[422, 422, 422]);
+    assert_eq!(statuses[4], 429);
+}
+
+#[test]
+fn second_factor_is_required_and_codes_work_once() {
+    let app = TestApp::spawn();
+    let (email, password) = app.create_user("officer");
+    let mut b = app.browser();
+    b.get("/officers/sign-in");
+    assert_eq!(
+        b.post(
+            "/officers/sign-in",
+            &[("email", &email), ("password", &password)]
+        )
+        .status,
+        303
+    );
+    // Password alone does not reach the register.
+    let p = b.get("/officers/register");
+    assert_eq!(p.location.as_deref(), Some("/officers/two-factor"));
+    let page = b.get("/officers/two-factor");
+    let secret = extract(&page.body, "<p class=\"cnis-secret\">", "</p>")
+        .unwrap()
+        .replace(' ', "");
+    let p = b.post("/officers/two-factor", &[("code", "000000")]);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("The code is not right"));
+    let code = totp_now(&secret);
+    assert_eq!(
+        b.post("/officers/two-factor", &[("code", &code)]).status,
+        303
+    );
+    assert_eq!(b.get("/officers/register").status, 200);
+
+    // A second browser with the same password and the same code is refused: codes work once.
+    let mut other = app.browser();
+    other.get("/officers/sign-in");
+    assert_eq!(
+        other
+            .post(
+                "/officers/sign-in",
+                &[("email", &email), ("password", &password)]
+            )
+            .status,
+        303
+    );
+    let page = other.get("/officers/two-factor");
+    assert!(
+        !page.contains("cnis-secret"),
+        "enrolled officers are not shown the key again"
+    );
+    let p = other.post("/officers/two-factor", &[("code", &code)]);
+    assert_eq!(p.status, 422, "replayed code must be refused");
+}
+
+#[test]
+fn idle_session_times_out() {
+    let app = TestApp::spawn();
+    let mut b = app.signed_in("officer");
+    assert_eq!(b.get("/officers/register").status, 200);
+    // 31 minutes of inactivity.
+    let old = (chrono::Utc::now().naive_utc() - chrono::Duration::minutes(31))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    app.exec(&format!("UPDATE sessions SET last_seen_at = '{old}'"));
+    let p = b.get("/officers/register");
+    assert_eq!(p.status, 303);
+    assert_eq!(p.location.as_deref(), Some("/officers/sign-in"));
+}
+
+#[test]
+fn sign_out_everywhere_ends_other_sessions() {
+    let app = TestApp::spawn();
+    let (email, password) = app.create_user("officer");
+    let mut first = app.browser();
+    first.sign_in(&email, &password);
+    // The second browser signs in with the next code window's key reuse avoided: reset the step.
+    app.exec("UPDATE users SET last_totp_step = NULL");
+    let mut second = app.browser();
+    second.get("/officers/sign-in");
+    second.post(
+        "/officers/sign-in",
+        &[("email", &email), ("password", &password)],
+    );
+    let secret: String = {
+        use cnis::db::schema::users::dsl as u;
+        use diesel::prelude::*;
+        let mut c = app.conn();
+        u::users
+            .filter(u::email.eq(&email))
+            .select(u::totp_secret)
+            .first::<Option<String>>(&mut *c)
+            .unwrap()
+            .unwrap()
+    };
+    second.get("/officers/two-factor");
+    assert_eq!(
+        second
+            .post("/officers/two-factor", &[("code", &totp_now(&secret))])
+            .status,
+        303
+    );
+    assert_eq!(first.get("/officers/account").status, 200);
+    let p = second.get("/officers/account");
+    assert!(p.contains("Signed-in sessions"));
+    assert_eq!(
+        second.post("/officers/sign-out-everywhere", &[]).status,
+        303
+    );
+    assert_eq!(
+        first.get("/officers/register").status,
+        303,
+        "other session ended"
+    );
+    assert_eq!(
+        second.get("/officers/register").status,
+        303,
+        "this session ended"
+    );
+}
+
+#[test]
+fn roles_are_checked_on_every_request() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let id = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    // Not signed in: sent to sign in, never shown data.
+    let mut anon = app.browser();
+    for path in [
+        "/officers/register",
+        &format!("/officers/children/{id}"),
+        "/officers/audit",
+        "/officers/audit.csv",
+    ] {
+        let p = anon.get(path);
+        assert_eq!(p.status, 303, "{path}");
+        assert_eq!(p.location.as_deref(), Some("/officers/sign-in"));
+    }
+    // An administrator runs accounts and audit, but has no access to children's records.
+    let mut admin = app.signed_in("admin");
+    for path in [
+        "/officers/register",
+        &format!("/officers/children/{id}"),
+        &format!("/officers/children/{id}/edit"),
+        "/officers/children/new",
+    ] {
+        let p = admin.get(path);
+        assert_eq!(p.status, 403, "{path}");
+        assert!(!p.contains("Lovelace"));
+    }
+    assert_eq!(admin.get("/officers/audit").status, 200);
+    // An officer cannot read the audit log.
+    assert_eq!(officer.get("/officers/audit").status, 403);
+    assert_eq!(officer.get("/officers/audit.csv").status, 403);
+    // A manager can do both.
+    let mut manager = app.signed_in("manager");
+    assert_eq!(manager.get(&format!("/officers/children/{id}")).status, 200);
+    assert_eq!(manager.get("/officers/audit").status, 200);
+}
+
+#[test]
+fn forms_without_a_csrf_token_are_refused_and_save_nothing() {
+    let app = TestApp::spawn();
+    let mut b = app.signed_in("officer");
+    let form = child_form("Grace", "Hopper", ("9", "12", "2014"));
+    let p = b.post_raw("/officers/children/new", &form);
+    assert_eq!(p.status, 400);
+    assert!(p.contains("This form was out of date"));
+    let mut with_bad: Vec<(&str, &str)> = form.clone();
+    with_bad.push(("csrf_token", "forged"));
+    assert_eq!(b.post_raw("/officers/children/new", &with_bad).status, 400);
+    b.get("/officers/register");
+    let p = b.post("/officers/register/search", &[("q", "Hopper")]);
+    assert!(p.contains("0 entries found"), "nothing was saved");
+}
+
+#[test]
+fn demo_officers_can_sign_in() {
+    let app = TestApp::spawn();
+    cnis::demo::load(&mut app.conn(), 20).unwrap();
+    let mut b = app.browser();
+    b.sign_in("officer@demo.invalid", cnis::demo::DEMO_PASSWORD);
+    let p = b.get("/officers/register");
+    assert!(p.contains("entries. Page 1"));
+}

@@ -1,0 +1,432 @@
+//! The register as officers use it (EA 1996 s.436C), over HTTP on a real database.
+mod common;
+use common::*;
+
+fn fields_with<'a>(
+    base: Vec<(&'a str, &'a str)>,
+    changes: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    let mut out: Vec<(&str, &str)> = base
+        .into_iter()
+        .filter(|(k, _)| !changes.iter().any(|(c, _)| c == k))
+        .collect();
+    out.extend_from_slice(changes);
+    out
+}
+
+#[test]
+fn adding_a_child_checks_every_field_and_keeps_what_was_typed() {
+    let app = TestApp::spawn();
+    let mut b = app.signed_in("officer");
+    b.get("/officers/children/new");
+    let bad = fields_with(
+        child_form("Ada", "Lovelace", ("31", "2", "2015")),
+        &[
+            ("given_names", ""),
+            ("upn", "C801200005001"),
+            ("nhs_number", "9434765918"),
+            ("postcode", "nonsense"),
+            ("sex", ""),
+            ("parent_hours_per_week", "lots"),
+            ("p_email", "not-an-email"),
+        ],
+    );
+    let p = b.post("/officers/children/new", &bad);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("<title>Error: "));
+    for msg in [
+        "Enter the child's first names",
+        "The child's date of birth must be a real date",
+        "The UPN check letter does not match",
+        "The NHS number check digit does not match",
+        "Enter a real postcode",
+        "Select the child's sex",
+        "Time educated by parents must be a number",
+        "Enter an email address in the correct format",
+    ] {
+        assert!(p.contains(msg), "missing message {msg:?}");
+    }
+    // What was typed is still there.
+    assert!(p.contains("value=\"Lovelace\""));
+    assert!(p.contains("value=\"C801200005001\""));
+    // Nothing was saved.
+    let s = b.post("/officers/register/search", &[("q", "Lovelace")]);
+    assert!(s.contains("0 entries found"));
+
+    b.get("/officers/children/new");
+    let good = fields_with(
+        child_form("Ada", "Lovelace", ("10", "12", "2015")),
+        &[("upn", "b801200005001"), ("nhs_number", "943 476 5919")],
+    );
+    let p = b.post("/officers/children/new", &good);
+    assert_eq!(p.status, 303);
+    let page = b.get(p.location.as_deref().unwrap());
+    assert_eq!(page.status, 200);
+    for s in [
+        "Ada Lovelace",
+        "10 December 2015",
+        "B801200005001",
+        "943 476 5919",
+        "12 Station Road, Demoton, DT1 4AB",
+        "Sarah Lovelace",
+        "Elective home education",
+        "20 hours a week (estimate)",
+        "Child added to the register",
+    ] {
+        assert!(page.contains(s), "record page lacks {s:?}");
+    }
+}
+
+#[test]
+fn viewing_a_record_is_audited_and_the_history_keeps_old_and_new_values() {
+    let app = TestApp::spawn();
+    let mut b = app.signed_in("officer");
+    let id = add_child(&mut b, "Mary", "Somerville", ("26", "12", "2013"));
+    b.get(&format!("/officers/children/{id}"));
+    let edit = b.get(&format!("/officers/children/{id}/edit"));
+    assert!(edit.contains("value=\"Mary\""));
+    let version = extract(&edit.body, "name=\"version\" value=\"", "\"").unwrap();
+    let mut form = fields_with(
+        child_form("Marie", "Somerville", ("26", "12", "2013")),
+        &[("version", &version)],
+    );
+    let p = b.post(&format!("/officers/children/{id}/edit"), &form);
+    assert_eq!(p.status, 422, "a reason is required");
+    assert!(p.contains("Enter why you are making this change"));
+    form.push(("change_reason", "Parent phoned: name is spelt Marie"));
+    let p = b.post(&format!("/officers/children/{id}/edit"), &form);
+    assert_eq!(p.status, 303, "{}", p.body);
+    let page = b.get(&format!("/officers/children/{id}"));
+    assert!(page.contains("given names: Mary → Marie"));
+    assert!(page.contains("Parent phoned: name is spelt Marie"));
+
+    // The manager's audit log shows who viewed and who changed the record.
+    let reference = extract(&page.body, "<span class=\"govuk-caption-l\">", "</span>").unwrap();
+    let mut m = app.signed_in("manager");
+    let log = m.get(&format!("/officers/audit?reference={reference}"));
+    assert!(
+        log.contains("view_record")
+            && log.contains("change_record")
+            && log.contains("Test officer")
+    );
+    let csv = m.get(&format!("/officers/audit.csv?reference={reference}"));
+    assert_eq!(csv.status, 200);
+    assert!(csv
+        .body
+        .starts_with("at_utc,user_id,user_name,action,child_id,purpose"));
+    assert!(
+        csv.body
+            .lines()
+            .filter(|l| l.contains(",view_record,"))
+            .count()
+            >= 2
+    );
+    assert!(
+        !csv.body.contains("Somerville"),
+        "the audit log holds ids, not names"
+    );
+    let bad = m.get("/officers/audit?from=yesterday");
+    assert_eq!(bad.status, 422);
+    assert!(bad.contains("Enter the from date as year-month-day"));
+}
+
+#[test]
+fn a_stale_edit_is_not_saved_and_keeps_what_was_typed() {
+    let app = TestApp::spawn();
+    let mut a = app.signed_in("officer");
+    let mut b = app.signed_in("officer");
+    let id = add_child(&mut a, "Emmy", "Noether", ("23", "3", "2012"));
+    let page = a.get(&format!("/officers/children/{id}/edit"));
+    let version = extract(&page.body, "name=\"version\" value=\"", "\"").unwrap();
+    b.get(&format!("/officers/children/{id}/edit"));
+    let mut f1 = fields_with(
+        child_form("Emmy", "Noether", ("23", "3", "2012")),
+        &[("version", &version), ("arrangement", "flexi_schooled")],
+    );
+    f1.push(("change_reason", "School confirmed flexi-schooling"));
+    assert_eq!(
+        b.post(&format!("/officers/children/{id}/edit"), &f1).status,
+        303
+    );
+    let mut f2 = fields_with(
+        child_form("Emmy", "Noether", ("23", "3", "2012")),
+        &[
+            ("version", &version),
+            ("reason_detail", "Typed by officer A"),
+        ],
+    );
+    f2.push(("change_reason", "More detail"));
+    let p = a.post(&format!("/officers/children/{id}/edit"), &f2);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Someone else changed this record"));
+    assert!(
+        p.contains("Typed by officer A"),
+        "the stale form keeps what was typed"
+    );
+    let record = a.get(&format!("/officers/children/{id}"));
+    assert!(record.contains("Flexi-schooling"));
+    assert!(!record.contains("Typed by officer A"));
+}
+
+#[test]
+fn closing_an_entry_needs_a_reason_and_a_date_and_can_be_undone() {
+    let app = TestApp::spawn();
+    let mut b = app.signed_in("officer");
+    let id = add_child(&mut b, "Rosalind", "Franklin", ("25", "7", "2011"));
+    let page = b.get(&format!("/officers/children/{id}/close"));
+    let version = extract(&page.body, "name=\"version\" value=\"", "\"").unwrap();
+    let p = b.post(
+        &format!("/officers/children/{id}/close"),
+        &[("version", &version), ("closed_reason", "other")],
+    );
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Enter the date") && p.contains("Enter notes explaining the other reason"));
+    let p = b.post(
+        &format!("/officers/children/{id}/close"),
+        &[
+            ("version", &version),
+            ("closed_reason", "joined_school_roll"),
+            ("closed_on-day", "3"),
+            ("closed_on-month", "11"),
+            ("closed_on-year", "2026"),
+            ("closed_note", "Demoton Academy"),
+        ],
+    );
+    assert_eq!(p.status, 303);
+    let record = b.get(&format!("/officers/children/{id}"));
+    assert!(
+        record.contains("Closed")
+            && record.contains("Joined a school roll")
+            && record.contains("3 November 2026")
+    );
+    let open = b.get("/officers/register");
+    assert!(
+        !open.contains("Franklin"),
+        "closed entries leave the open list"
+    );
+    let closed = b.get("/officers/register?status=closed");
+    assert!(closed.contains("Franklin"));
+    b.get(&format!("/officers/children/{id}/reopen"));
+    assert_eq!(
+        b.post(
+            &format!("/officers/children/{id}/reopen"),
+            &[("reopen_reason", "Place fell through")]
+        )
+        .status,
+        303
+    );
+    assert!(b.get("/officers/register").contains("Franklin"));
+}
+
+#[test]
+fn search_is_tolerant_and_never_puts_personal_data_in_the_url() {
+    let app = TestApp::spawn();
+    let mut b = app.signed_in("officer");
+    add_child(&mut b, "Zoë", "O'Brien", ("1", "9", "2016"));
+    add_child(&mut b, "Sean", "Smith-Jones", ("2", "3", "2014"));
+    let reg = b.get("/officers/register");
+    assert!(reg.contains("method=\"post\" action=\"/officers/register/search\""));
+    for (q, expect) in [
+        ("zoe obrien", "O'Brien"),
+        ("  ZOË  ", "O'Brien"),
+        ("o brien", "O'Brien"),
+        ("smith jones", "Smith-Jones"),
+        ("01/09/2016", "O'Brien"),
+        ("2016-09-01", "O'Brien"),
+        ("dt14ab", "O'Brien"),
+        ("DT1", "Smith-Jones"),
+    ] {
+        let p = b.post("/officers/register/search", &[("q", q)]);
+        assert_eq!(p.status, 200, "{q}");
+        assert!(p.contains(expect), "search {q:?} should find {expect}");
+    }
+    let p = b.post("/officers/register/search", &[("q", "nobody-like-this")]);
+    assert!(p.contains("0 entries found"));
+    let p = b.post("/officers/register/search", &[("q", "   ")]);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Enter a name, date of birth, postcode"));
+}
+
+#[test]
+fn list_filters_and_pages_and_flags_children_outside_school_age() {
+    let app = TestApp::spawn();
+    cnis::demo::load(&mut app.conn(), 120).unwrap();
+    let mut b = app.signed_in("officer");
+    let page1 = b.get("/officers/register");
+    assert!(page1.contains("Page 1 of"));
+    let page2 = b.get("/officers/register?page=2");
+    assert!(page2.contains("Page 2 of"));
+    let outside = b.get("/officers/register?flag=outside_csa");
+    assert_eq!(outside.status, 200);
+    let n: usize = extract(&outside.body, "<p class=\"govuk-body\">", " entries.")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(n > 0, "the demo has children outside compulsory school age");
+    assert!(outside.contains("compulsory school age</strong>"));
+    let home = b.get("/officers/");
+    assert!(home.contains("outside compulsory school age"));
+    let flexi = b.get("/officers/register?arrangement=flexi_schooled");
+    assert!(flexi.contains("<td class=\"govuk-table__cell\">Flexi-schooling</td>"));
+    assert!(!flexi.contains("<td class=\"govuk-table__cell\">Elective home education</td>"));
+    // Nonsense filters are ignored, never a server error.
+    for q in [
+        "page=-5",
+        "page=abc",
+        "age_from=x&age_to=999",
+        "flag=%00",
+        "arrangement=<script>",
+    ] {
+        let p = b.get(&format!("/officers/register?{q}"));
+        assert!(p.status == 200 || p.status == 400, "{q} gave {}", p.status);
+    }
+}
+
+#[test]
+fn addresses_parents_and_providers_are_added_and_removed_with_history() {
+    let app = TestApp::spawn();
+    let mut b = app.signed_in("officer");
+    let id = add_child(&mut b, "Alan", "Turing", ("23", "6", "2012"));
+    b.get(&format!("/officers/children/{id}/addresses/new"));
+    let p = b.post(
+        &format!("/officers/children/{id}/addresses/new"),
+        &[
+            ("kind", "current"),
+            ("line_1", "1 New Street"),
+            ("town", "Eastbridge"),
+            ("postcode", "DT4 1ZZ"),
+            ("change_reason", "Family moved"),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    let rec = b.get(&format!("/officers/children/{id}"));
+    assert!(rec.contains("1 New Street, Eastbridge, DT4 1ZZ"));
+    assert!(
+        rec.contains("Previous address"),
+        "the old home address becomes the previous one"
+    );
+    // Searching by the new postcode finds the child.
+    assert!(b
+        .post("/officers/register/search", &[("q", "DT4 1ZZ")])
+        .contains("Turing"));
+
+    b.get(&format!("/officers/children/{id}/providers/new"));
+    let p = b.post(
+        &format!("/officers/children/{id}/providers/new"),
+        &[
+            ("name", "Riverside Tutors"),
+            ("provider_type", "tutor"),
+            ("hours_per_week", "3"),
+            ("hours_without_parent", "5"),
+            ("change_reason", "Parent told us"),
+        ],
+    );
+    assert_eq!(p.status, 422);
+    assert!(
+        p.contains("Enter the address where the education is given")
+            && p.contains("cannot be more than the total hours")
+    );
+    let p = b.post(
+        &format!("/officers/children/{id}/providers/new"),
+        &[
+            ("name", "Riverside Tutors"),
+            ("provider_type", "tutor"),
+            ("address", "4 Mill Street, Demoton"),
+            ("hours_per_week", "3"),
+            ("hours_without_parent", "3"),
+            ("change_reason", "Parent told us"),
+        ],
+    );
+    assert_eq!(p.status, 303);
+
+    b.get(&format!("/officers/children/{id}/parents/new"));
+    let p = b.post(
+        &format!("/officers/children/{id}/parents/new"),
+        &[
+            ("given_names", "Julius"),
+            ("family_name", "Turing"),
+            ("relationship", "father"),
+            ("parental_responsibility", "yes"),
+            ("change_reason", "Second parent"),
+        ],
+    );
+    assert_eq!(p.status, 303);
+    let rec = b.get(&format!("/officers/children/{id}"));
+    assert!(rec.contains("Riverside Tutors") && rec.contains("Julius Turing"));
+    let remove_href = extract(
+        &rec.body,
+        &format!("href=\"/officers/children/{id}/providers/"),
+        "/remove\"",
+    )
+    .unwrap();
+    let path = format!("/officers/children/{id}/providers/{remove_href}/remove");
+    b.get(&path);
+    assert_eq!(b.post(&path, &[]).status, 422);
+    assert_eq!(
+        b.post(&path, &[("change_reason", "Tutoring ended")]).status,
+        303
+    );
+    let rec = b.get(&format!("/officers/children/{id}"));
+    assert!(rec.contains("provider: Riverside Tutors → –"));
+    // Another child's provider id through this child's URL is not found.
+    let other = add_child(&mut b, "Other", "Child", ("1", "1", "2014"));
+    assert_eq!(
+        b.get(&format!(
+            "/officers/children/{other}/parents/{remove_href}/remove"
+        ))
+        .status,
+        404
+    );
+    assert_eq!(
+        b.get(&format!("/officers/children/{id}/widgets/new"))
+            .status,
+        404
+    );
+}
+
+#[test]
+fn hostile_input_never_causes_a_server_error() {
+    let app = TestApp::spawn();
+    let mut b = app.signed_in("officer");
+    let id = add_child(&mut b, "Katherine", "Johnson", ("26", "8", "2013"));
+    let long = "x".repeat(70_000);
+    let weird = "\u{0}\u{202e}<script>alert(1)</script>' OR 1=1 --";
+    b.get("/officers/children/new");
+    for (k, v) in [
+        ("given_names", long.as_str()),
+        ("given_names", weird),
+        ("date_of_birth-year", "99999999999"),
+        ("parent_hours_per_week", "NaN"),
+        ("parent_hours_per_week", "1e400"),
+        ("postcode", weird),
+    ] {
+        let f = fields_with(child_form("A", "B", ("1", "1", "2015")), &[(k, v)]);
+        let p = b.post("/officers/children/new", &f);
+        assert!(
+            p.status == 422 || p.status == 400 || p.status == 413,
+            "{k}={v:.20} gave {}",
+            p.status
+        );
+        assert!(
+            !p.contains("<script>alert(1)</script>"),
+            "output is escaped"
+        );
+    }
+    for path in [
+        "/officers/children/not-an-id",
+        "/officers/children/%00",
+        "/officers/children/../../etc/passwd",
+        &format!("/officers/children/{id}/edit/extra"),
+    ] {
+        let p = b.get(path);
+        assert_eq!(p.status, 404, "{path}");
+        assert!(p.contains("Page not found"));
+    }
+    let p = b.post(
+        &format!("/officers/children/{id}/edit"),
+        &[("version", "abc")],
+    );
+    assert_eq!(p.status, 400);
+    let p = b.post("/officers/register/search", &[("q", weird)]);
+    assert_eq!(p.status, 200);
+}
