@@ -168,7 +168,8 @@ fn family(rng: &mut StdRng, i: usize, today: NaiveDate) -> Family {
         92..=93 => "eotas",
         _ => "not_known",
     };
-    let arrangement = if crate::domain::school_age::age_on(dob, today) >= 14 && i % 9 == 0 {
+    let arrangement = if crate::domain::school_age::age_on(dob, today) >= 14 && i.is_multiple_of(9)
+    {
         "fe_part_time"
     } else {
         arrangement
@@ -260,7 +261,7 @@ fn family(rng: &mut StdRng, i: usize, today: NaiveDate) -> Family {
                 "open".into()
             },
             closed_reason: closed.then(|| {
-                if i % 2 == 0 {
+                if i.is_multiple_of(2) {
                     "joined_school_roll".to_string()
                 } else {
                     "moved_away".to_string()

@@ -430,3 +430,19 @@ fn hostile_input_never_causes_a_server_error() {
     let p = b.post("/officers/register/search", &[("q", weird)]);
     assert_eq!(p.status, 200);
 }
+
+#[test]
+fn audit_filters_with_hostile_values_are_refused_plainly() {
+    let app = TestApp::spawn();
+    let mut m = app.signed_in("manager");
+    for q in ["action=%00", "reference=%00abc", "action=view_record%00"] {
+        let p = m.get(&format!("/officers/audit?{q}"));
+        assert_eq!(p.status, 422, "{q}");
+        assert!(p.contains("Search for letters, numbers and dashes only"));
+        assert_eq!(
+            m.get(&format!("/officers/audit.csv?{q}")).status,
+            400,
+            "{q}"
+        );
+    }
+}

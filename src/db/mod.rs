@@ -45,7 +45,7 @@ pub fn establish(url: &str) -> ConnectionResult<AnyConnection> {
             let mut conn = diesel::SqliteConnection::establish(path)?;
             // WAL lets readers run beside the writer; the busy timeout queues writers instead of failing.
             conn.batch_execute(
-                "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
             )
             .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
             Ok(AnyConnection::Sqlite(conn))
@@ -86,6 +86,9 @@ pub fn pool(url: &str, size: u32) -> anyhow::Result<Pool> {
     }
     let pool = r2d2::Pool::builder()
         .max_size(size)
+        // Open connections as they are needed: eight opening at once on a new SQLite file race
+        // to switch it to WAL.
+        .min_idle(Some(1))
         .connection_timeout(std::time::Duration::from_secs(10))
         .build(Manager {
             url: url.to_string(),

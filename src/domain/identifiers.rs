@@ -117,6 +117,44 @@ pub fn postcode_key(postcode: &str) -> String {
         .to_ascii_uppercase()
 }
 
+/// The check letter a UPN body (characters 2–13) needs; used to make valid demo and test data.
+pub fn upn_check_letter(body: &str) -> Option<char> {
+    let b = body.as_bytes();
+    if b.len() != 12 || !b[..11].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let last = if b[11].is_ascii_digit() {
+        u32::from(b[11] - b'0')
+    } else {
+        UPN_ALPHABET.iter().position(|&c| c == b[11])? as u32
+    };
+    let sum: u32 = b[..11]
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| u32::from(c - b'0') * (i as u32 + 2))
+        .sum::<u32>()
+        + last * 13;
+    Some(UPN_ALPHABET[(sum % 23) as usize] as char)
+}
+
+/// Completes nine digits into a valid NHS number, or None when no check digit fits.
+pub fn nhs_with_check_digit(nine: &str) -> Option<String> {
+    let d: Vec<u32> = nine
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .map(|b| u32::from(b - b'0'))
+        .collect();
+    if d.len() != 9 {
+        return None;
+    }
+    let sum: u32 = d.iter().enumerate().map(|(i, v)| v * (10 - i as u32)).sum();
+    match 11 - (sum % 11) {
+        10 => None,
+        11 => Some(format!("{nine}0")),
+        c => Some(format!("{nine}{c}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,43 +207,5 @@ mod tests {
         assert!(normalise_postcode("12345").is_err());
         assert!(normalise_postcode("SW1A 1A").is_err());
         assert_eq!(postcode_key("sw1a 1aa"), "SW1A1AA");
-    }
-}
-
-/// The check letter a UPN body (characters 2–13) needs; used to make valid demo and test data.
-pub fn upn_check_letter(body: &str) -> Option<char> {
-    let b = body.as_bytes();
-    if b.len() != 12 || !b[..11].iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let last = if b[11].is_ascii_digit() {
-        u32::from(b[11] - b'0')
-    } else {
-        UPN_ALPHABET.iter().position(|&c| c == b[11])? as u32
-    };
-    let sum: u32 = b[..11]
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| u32::from(c - b'0') * (i as u32 + 2))
-        .sum::<u32>()
-        + last * 13;
-    Some(UPN_ALPHABET[(sum % 23) as usize] as char)
-}
-
-/// Completes nine digits into a valid NHS number, or None when no check digit fits.
-pub fn nhs_with_check_digit(nine: &str) -> Option<String> {
-    let d: Vec<u32> = nine
-        .bytes()
-        .filter(u8::is_ascii_digit)
-        .map(|b| u32::from(b - b'0'))
-        .collect();
-    if d.len() != 9 {
-        return None;
-    }
-    let sum: u32 = d.iter().enumerate().map(|(i, v)| v * (10 - i as u32)).sum();
-    match 11 - (sum % 11) {
-        10 => None,
-        11 => Some(format!("{nine}0")),
-        c => Some(format!("{nine}{c}")),
     }
 }

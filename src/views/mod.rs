@@ -40,7 +40,7 @@ pub fn layout(page: &Page, content: Markup) -> Markup {
     };
     html! {
         (DOCTYPE)
-        html lang="en" class="govuk-template govuk-template--rebranded" {
+        html lang="en" class="govuk-template" {
             head {
                 meta charset="utf-8";
                 title { (title) }
@@ -51,12 +51,11 @@ pub fn layout(page: &Page, content: Markup) -> Markup {
             body class="govuk-template__body" {
                 script src="/static/init-body.js" {}
                 a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link" { "Skip to main content" }
-                header class="govuk-header" data-module="govuk-header" {
-                    div class="govuk-header__container govuk-width-container" {
-                        div class="govuk-header__logo" {
-                            a href="/" class="govuk-header__link govuk-header__link--homepage" {
-                                span class="govuk-header__logotype-text cnis-council" { (page.council) }
-                            }
+                // GOV.UK Frontend's generic header: for services that are not on GOV.UK (no crown).
+                header class="govuk-generic-header" {
+                    div class="govuk-generic-header__container govuk-width-container" {
+                        div class="govuk-generic-header__logo" {
+                            a href="/" class="govuk-generic-header__homepage-link cnis-council" { (page.council) }
                         }
                     }
                 }
@@ -114,11 +113,18 @@ pub fn layout(page: &Page, content: Markup) -> Markup {
     }
 }
 
+/// The council's name for pages rendered outside a request's app state (error pages).
+pub static COUNCIL_NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
 /// A page shown for errors: no details beyond what the user needs.
 pub fn error_page(title: &str, body: &str) -> Markup {
+    let council = COUNCIL_NAME
+        .get()
+        .map(String::as_str)
+        .unwrap_or("Children not in school");
     let page = Page {
         title,
-        council: "",
+        council,
         nav: None,
         csrf: "",
         has_errors: false,

@@ -30,6 +30,16 @@ async fn to_filter(
         action: q.action.clone().filter(|a| !a.trim().is_empty()),
         ..Default::default()
     };
+    for (field, v) in [("action", &q.action), ("reference", &q.reference)] {
+        if v.as_deref().is_some_and(|v| {
+            crate::domain::register::has_disallowed_chars(v, false) || v.len() > 100
+        }) {
+            errors.add(field, "Search for letters, numbers and dashes only");
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(f);
+    }
     let parse = |s: &Option<String>| {
         s.as_deref()
             .filter(|s| !s.trim().is_empty())

@@ -34,6 +34,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(pool: Pool, config: Config) -> Self {
+        let _ = crate::views::COUNCIL_NAME.set(config.council_name.clone());
         let per_minute =
             NonZeroU32::new(config.sign_in_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         AppState {
@@ -123,6 +124,14 @@ pub fn cookie<'a>(state: &AppState, name: &'a str, value: String) -> Cookie<'a> 
             SameSite::Lax
         })
         .finish()
+}
+
+/// Record ids in paths are UUIDs; anything else is a page that does not exist (and never
+/// reaches the database, where PostgreSQL would reject bytes such as NUL).
+pub fn parse_id(s: &str) -> AppResult<String> {
+    uuid::Uuid::parse_str(s)
+        .map(|u| u.to_string())
+        .map_err(|_| AppError::NotFound)
 }
 
 pub fn html(markup: Markup) -> HttpResponse {

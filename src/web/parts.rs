@@ -306,7 +306,7 @@ async fn add_form(
     path: web::Path<(String, String)>,
 ) -> AppResult<HttpResponse> {
     let (id, part) = path.into_inner();
-    let part = Part::from_path(&part)?;
+    let (id, part) = (super::parse_id(&id)?, Part::from_path(&part)?);
     let ch = open_child(
         &state,
         id,
@@ -349,7 +349,7 @@ async fn add(
 ) -> AppResult<HttpResponse> {
     check_csrf(&req, &state, form.csrf())?;
     let (id, part) = path.into_inner();
-    let part = Part::from_path(&part)?;
+    let (id, part) = (super::parse_id(&id)?, Part::from_path(&part)?);
     let f = form.into_inner();
     let ch = open_child(
         &state,
@@ -474,6 +474,7 @@ fn describe_part(
     })
 }
 
+#[allow(clippy::too_many_arguments)] // one page, one call site: a struct would only rename them
 fn remove_page(
     state: &AppState,
     o: &CurrentOfficer,
@@ -512,7 +513,11 @@ async fn remove_form(
     path: web::Path<(String, String, String)>,
 ) -> AppResult<HttpResponse> {
     let (id, part, pid) = path.into_inner();
-    let part = Part::from_path(&part)?;
+    let (id, part, pid) = (
+        super::parse_id(&id)?,
+        Part::from_path(&part)?,
+        super::parse_id(&pid)?,
+    );
     let (id2, pid2, uid) = (id.clone(), pid.clone(), o.user.id.clone());
     let what = state
         .db(move |c| {
@@ -548,7 +553,11 @@ async fn remove(
 ) -> AppResult<HttpResponse> {
     check_csrf(&req, &state, form.csrf())?;
     let (id, part, pid) = path.into_inner();
-    let part = Part::from_path(&part)?;
+    let (id, part, pid) = (
+        super::parse_id(&id)?,
+        Part::from_path(&part)?,
+        super::parse_id(&pid)?,
+    );
     let f = form.into_inner();
     let mut errors = Errors::default();
     let reason = text(

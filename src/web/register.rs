@@ -288,7 +288,7 @@ async fn view(
     path: web::Path<String>,
     q: web::Query<std::collections::HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
-    let id = path.into_inner();
+    let id = super::parse_id(&path.into_inner())?;
     let uid = o.user.id.clone();
     let rec = state
         .db(move |c| {
@@ -815,7 +815,7 @@ async fn edit_form(
     Caseworker(o): Caseworker,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let id = path.into_inner();
+    let id = super::parse_id(&path.into_inner())?;
     let id2 = id.clone();
     let uid = o.user.id.clone();
     let child = state
@@ -853,7 +853,7 @@ async fn update(
     form: web::Form<FormData>,
 ) -> AppResult<HttpResponse> {
     check_csrf(&req, &state, form.csrf())?;
-    let id = path.into_inner();
+    let id = super::parse_id(&path.into_inner())?;
     let f = form.into_inner();
     let mut errors = Errors::default();
     let core = read_core(&f, &mut errors);
@@ -1000,7 +1000,7 @@ async fn close_form(
 ) -> AppResult<HttpResponse> {
     let ch = load_child(
         &state,
-        path.into_inner(),
+        super::parse_id(&path.into_inner())?,
         o.user.id.clone(),
         "officer opened the close form",
     )
@@ -1025,7 +1025,7 @@ async fn close(
     let f = form.into_inner();
     let ch = load_child(
         &state,
-        path.into_inner(),
+        super::parse_id(&path.into_inner())?,
         o.user.id.clone(),
         "officer submitted the close form",
     )
@@ -1115,7 +1115,7 @@ async fn reopen_form(
 ) -> AppResult<HttpResponse> {
     let ch = load_child(
         &state,
-        path.into_inner(),
+        super::parse_id(&path.into_inner())?,
         o.user.id.clone(),
         "officer opened the reopen form",
     )
@@ -1140,7 +1140,7 @@ async fn reopen(
     let f = form.into_inner();
     let ch = load_child(
         &state,
-        path.into_inner(),
+        super::parse_id(&path.into_inner())?,
         o.user.id.clone(),
         "officer submitted the reopen form",
     )
@@ -1181,7 +1181,7 @@ async fn mark_reviewed(
     form: web::Form<FormData>,
 ) -> AppResult<HttpResponse> {
     check_csrf(&req, &state, form.csrf())?;
-    let id = path.into_inner();
+    let id = super::parse_id(&path.into_inner())?;
     let id2 = id.clone();
     let uid = o.user.id.clone();
     state

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Starts cnis on a fresh SQLite database with the demo register, then drives it with Debian's
+# Chromium through playwright-core and checks every page with axe-core.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing chromium..."
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+fi
+[ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --ignore-scripts
+cargo build --quiet
+DIR=$(mktemp -d /tmp/cnis-browser.XXXXXX)
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+export DATABASE_URL="$DIR/cnis.sqlite" CNIS_DATA_DIR="$DIR" CNIS_BIND="127.0.0.1:$PORT" RUST_LOG=warn
+./target/debug/cnis demo --children 80 > "$DIR/demo.txt"
+./target/debug/cnis user add --email manager.browser@council.test --name "Browser Manager" --role manager --generate-password > "$DIR/manager.txt"
+./target/debug/cnis user add --email nojs.officer@council.test --name "No-JS Officer" --role officer --generate-password > "$DIR/nojs.txt"
+./target/debug/cnis serve > "$DIR/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DIR"' EXIT
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+export CNIS_URL="http://127.0.0.1:$PORT"
+export CNIS_MANAGER_EMAIL=manager.browser@council.test
+CNIS_MANAGER_PASSWORD=$(sed -n 's/^password (shown once): //p' "$DIR/manager.txt")
+export CNIS_MANAGER_PASSWORD
+export CNIS_NOJS_EMAIL=nojs.officer@council.test
+CNIS_NOJS_PASSWORD=$(sed -n 's/^password (shown once): //p' "$DIR/nojs.txt")
+export CNIS_NOJS_PASSWORD
+export CNIS_OFFICER_EMAIL=officer@demo.invalid CNIS_OFFICER_PASSWORD=demo-password-change-me
+node --test --test-concurrency=1 tests/browser/

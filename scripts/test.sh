@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it (.ci/run calls this):
+#   1. formatting and lints;
+#   2. unit tests and HTTP tests on SQLite;
+#   3. the HTTP tests again on a throwaway PostgreSQL cluster (scripts/pg.sh);
+#   4. browser tests in Debian's Chromium with axe-core (WCAG 2.2 AA), JS on and off.
+# Installs what it needs (PostgreSQL, Chromium, npm packages) when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "npm packages (GOV.UK Frontend, playwright-core, axe-core)"
+if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --ignore-scripts
+fi
+
+step "cargo fmt --check"
+cargo fmt --check
+
+step "cargo clippy --all-targets -- -D warnings"
+cargo clippy --all-targets -- -D warnings
+
+step "tests on SQLite"
+cargo test
+
+step "HTTP tests on PostgreSQL"
+PG_URL=$(scripts/pg.sh start)
+trap 'scripts/pg.sh stop' EXIT
+TEST_DATABASE_URL="$PG_URL" cargo test --tests
+scripts/pg.sh stop
+trap - EXIT
+
+step "browser tests (Chromium + axe-core)"
+scripts/browser-tests.sh

@@ -1,0 +1,64 @@
+// Shared browser-test helpers: Debian's Chromium via playwright-core, axe-core for WCAG 2.2 AA.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import * as OTPAuth from 'otpauth';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export const BASE = process.env.CNIS_URL ?? 'http://127.0.0.1:8080';
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}
+
+/** A page that records CSP violations and script errors so tests can assert there are none. */
+export async function newPage(browser, { javaScriptEnabled = true } = {}) {
+  const context = await browser.newContext({ javaScriptEnabled });
+  const page = await context.newPage();
+  // Fail a step in 15 s rather than wait on a page that will never come.
+  page.setDefaultTimeout(15000);
+  page.problems = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') page.problems.push(m.text());
+  });
+  page.on('pageerror', (e) => page.problems.push(String(e)));
+  return page;
+}
+
+/** Runs axe-core on the current page: zero WCAG 2.0/2.1/2.2 A and AA violations allowed. */
+export async function checkA11y(page, label) {
+  // Injected through the DevTools protocol, which the page's CSP does not govern.
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }),
+  );
+  const summary = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  assert.deepEqual(summary, [], `axe violations on ${label}`);
+  return result.passes.length;
+}
+
+export function totp(base32) {
+  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(base32), digits: 6, period: 30, algorithm: 'SHA1' }).generate();
+}
+
+/** Signs in through the pages, enrolling the authenticator when asked. */
+export async function signIn(page, email, password, { audit = true } = {}) {
+  await page.goto(`${BASE}/officers/sign-in`);
+  if (audit) await checkA11y(page, 'sign-in');
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await page.click('button:has-text("Continue")');
+  await page.waitForURL(/two-factor/);
+  if (audit) await checkA11y(page, 'two-factor enrolment');
+  const secret = (await page.textContent('.cnis-secret')).replace(/\s/g, '');
+  await page.fill('#code', totp(secret));
+  await page.click('button:has-text("Continue")');
+  await page.waitForURL(`${BASE}/officers/`);
+}
