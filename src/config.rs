@@ -10,7 +10,6 @@ pub struct Config {
     pub secret_key: Vec<u8>,
     pub idle_timeout_minutes: i64,
     pub cookie_secure: bool,
-    pub assets_dir: String,
     pub pool_size: u32,
     pub sign_in_per_minute: u32,
     pub data_dir: String,
@@ -35,8 +34,9 @@ fn parsed<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T> {
 
 impl Config {
     pub fn from_env() -> anyhow::Result<Config> {
-        let database_url = var("DATABASE_URL", "data/cnis.sqlite");
-        let public_url = var("CNIS_PUBLIC_URL", "http://127.0.0.1:8080");
+        let data_dir = var("CNIS_DATA_DIR", "data");
+        let database_url = var("DATABASE_URL", &format!("{data_dir}/cnis.sqlite"));
+        let public_url = var("CNIS_BASE_URL", "http://127.0.0.1:8080");
         let cookie_secure = match std::env::var("CNIS_COOKIE_SECURE").ok().as_deref() {
             Some("true") | Some("1") => true,
             Some("false") | Some("0") => false,
@@ -51,7 +51,7 @@ impl Config {
                 );
                 k
             }
-            _ => load_or_create_key(&var("CNIS_DATA_DIR", "data"))?,
+            _ => load_or_create_key(&data_dir)?,
         };
         Ok(Config {
             database_url,
@@ -61,10 +61,9 @@ impl Config {
             secret_key,
             idle_timeout_minutes: parsed("CNIS_IDLE_TIMEOUT_MINUTES", 30)?,
             cookie_secure,
-            assets_dir: var("CNIS_ASSETS_DIR", "node_modules/govuk-frontend/dist/govuk"),
             pool_size: parsed("CNIS_DB_POOL_SIZE", 8)?,
             sign_in_per_minute: parsed("CNIS_SIGN_IN_PER_MINUTE", 10)?,
-            data_dir: var("CNIS_DATA_DIR", "data"),
+            data_dir,
         })
     }
 }

@@ -4,6 +4,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod imports;
 pub mod store;
 pub mod views;
 pub mod web;

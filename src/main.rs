@@ -28,11 +28,25 @@ enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Import data from a file.
+    Import {
+        #[command(subcommand)]
+        what: ImportKind,
+    },
     /// Load a realistic demo register (600 children) and demo officers.
     Demo {
         #[arg(long, default_value_t = 600)]
         children: usize,
     },
+}
+
+#[derive(Subcommand)]
+enum ImportKind {
+    /// Bulk load a legacy register: CSV with the header
+    /// register_ref,given_names,family_name,date_of_birth,sex,upn,nhs_number,address_line_1,town,postcode
+    /// (optional: address_line_2,parent_name,parent_email,education_type,eligible_from).
+    /// Exit code 0: all rows imported or already present; 2: some rows rejected (listed); 1: the file could not be read.
+    Register { file: std::path::PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -85,6 +99,53 @@ fn main() -> anyhow::Result<()> {
             log::info!("cnis listening on http://{}", config.bind);
             let state = Arc::new(web::AppState::new(pool, config));
             actix_web::rt::System::new().block_on(web::serve(state, listener))?;
+        }
+        Command::Import {
+            what: ImportKind::Register { file },
+        } => {
+            let f = std::fs::File::open(&file)
+                .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", file.display()))?;
+            let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+            let bar = indicatif::ProgressBar::new(len);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {eta}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let mut conn = pool.get()?;
+            let today = chrono::Utc::now().date_naive();
+            let result = cnis::imports::register_csv::import(
+                &mut conn,
+                std::io::BufReader::new(f),
+                today,
+                &|b| bar.set_position(b),
+            );
+            bar.finish_and_clear();
+            match result {
+                Err(e) => {
+                    eprintln!("The import stopped: {e}\nRows before that point were imported; fix the file and run it again (rows already on the register are skipped).");
+                    std::process::exit(1);
+                }
+                Ok(report) => {
+                    for (line, why) in &report.rejected {
+                        println!("line {line}: {why}");
+                    }
+                    if !report.ignored_columns.is_empty() {
+                        println!(
+                            "ignored unknown columns: {}",
+                            report.ignored_columns.join(", ")
+                        );
+                    }
+                    println!(
+                        "imported {}, already on the register {}, rejected {}",
+                        report.imported,
+                        report.already_present,
+                        report.rejected.len()
+                    );
+                    if !report.rejected.is_empty() {
+                        std::process::exit(2);
+                    }
+                }
+            }
         }
         Command::Demo { children } => {
             let mut conn = pool.get()?;

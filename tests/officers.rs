@@ -310,3 +310,23 @@ fn demo_officers_can_sign_in() {
     let p = b.get("/officers/register");
     assert!(p.contains("entries. Page 1"));
 }
+
+#[test]
+fn readyz_reports_database_and_migrations_and_assets_are_in_the_binary() {
+    let app = TestApp::spawn();
+    let mut b = app.browser();
+    let p = b.get("/readyz");
+    assert_eq!((p.status, p.body.as_str()), (200, "ready"));
+    let css = b.get("/assets/govuk-frontend.min.css");
+    assert_eq!(css.status, 200);
+    assert!(
+        css.body.contains(".govuk-header"),
+        "GOV.UK Frontend CSS is compiled in"
+    );
+    assert_eq!(b.get("/assets/govuk-frontend.min.js").status, 200);
+    assert_eq!(b.get("/assets/../Cargo.toml").status, 404);
+    // A migration the database has not had makes the instance not ready.
+    app.exec("DELETE FROM __diesel_schema_migrations");
+    let p = b.get("/readyz");
+    assert_eq!((p.status, p.body.as_str()), (503, "migrations pending"));
+}

@@ -107,6 +107,15 @@ pub fn migrate(conn: &mut AnyConnection) -> anyhow::Result<usize> {
     applied.map_err(|e| anyhow::anyhow!("migration failed: {e}"))
 }
 
+/// True when the binary knows migrations the database has not had (readiness check).
+pub fn has_pending_migrations(conn: &mut AnyConnection) -> anyhow::Result<bool> {
+    let pending = match conn {
+        AnyConnection::Postgresql(c) => c.has_pending_migration(POSTGRES_MIGRATIONS),
+        AnyConnection::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS),
+    };
+    pending.map_err(|e| anyhow::anyhow!("checking migrations: {e}"))
+}
+
 /// Current time in UTC, truncated to microseconds so both backends store the same value.
 pub fn now() -> chrono::NaiveDateTime {
     let t = chrono::Utc::now().naive_utc();

@@ -108,6 +108,15 @@ pub fn normalise_postcode(input: &str) -> Result<String, &'static str> {
     Ok(format!("{outward} {inward}"))
 }
 
+/// Shows a postcode search key ("DT14AB") as a postcode ("DT1 4AB").
+pub fn format_postcode_key(key: &str) -> String {
+    if key.len() >= 5 && key.is_ascii() {
+        format!("{} {}", &key[..key.len() - 3], &key[key.len() - 3..])
+    } else {
+        key.to_string()
+    }
+}
+
 /// Search key for a postcode: upper case, no spaces.
 pub fn postcode_key(postcode: &str) -> String {
     postcode
@@ -207,5 +216,7 @@ mod tests {
         assert!(normalise_postcode("12345").is_err());
         assert!(normalise_postcode("SW1A 1A").is_err());
         assert_eq!(postcode_key("sw1a 1aa"), "SW1A1AA");
+        assert_eq!(format_postcode_key("SW1A1AA"), "SW1A 1AA");
+        assert_eq!(format_postcode_key(""), "");
     }
 }

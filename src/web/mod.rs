@@ -184,6 +184,41 @@ async fn healthz(state: web::Data<AppState>) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().content_type("text/plain").body("ok"))
 }
 
+/// Ready for traffic: the database answers and has every migration this binary knows.
+async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let ready = state
+        .db(|c| Ok(!crate::db::has_pending_migrations(c)?))
+        .await;
+    match ready {
+        Ok(true) => HttpResponse::Ok().content_type("text/plain").body("ready"),
+        Ok(false) => HttpResponse::ServiceUnavailable()
+            .content_type("text/plain")
+            .body("migrations pending"),
+        Err(_) => HttpResponse::ServiceUnavailable()
+            .content_type("text/plain")
+            .body("database unavailable"),
+    }
+}
+
+/// GOV.UK Frontend, pinned in package.json and compiled into the binary by build.rs.
+async fn govuk_asset(path: web::Path<String>) -> HttpResponse {
+    let (body, ctype): (&'static [u8], &str) = match path.as_str() {
+        "govuk-frontend.min.css" => (
+            include_bytes!(concat!(env!("OUT_DIR"), "/govuk-frontend.min.css")),
+            "text/css",
+        ),
+        "govuk-frontend.min.js" => (
+            include_bytes!(concat!(env!("OUT_DIR"), "/govuk-frontend.min.js")),
+            "text/javascript",
+        ),
+        _ => return HttpResponse::NotFound().finish(),
+    };
+    HttpResponse::Ok()
+        .content_type(ctype)
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .body(body)
+}
+
 async fn root() -> HttpResponse {
     see_other("/officers/")
 }
@@ -205,15 +240,12 @@ async fn not_found() -> AppResult<HttpResponse> {
     Err(AppError::NotFound)
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig, assets_dir: &str) {
+pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(root))
         .route("/healthz", web::get().to(healthz))
+        .route("/readyz", web::get().to(readyz))
+        .route("/assets/{file}", web::get().to(govuk_asset))
         .route("/static/{file}", web::get().to(static_file));
-    if std::path::Path::new(assets_dir).is_dir() {
-        cfg.service(actix_files::Files::new("/assets", assets_dir));
-    } else {
-        log::warn!("GOV.UK Frontend assets not found at {assets_dir}: run `npm ci` (pages still work, unstyled)");
-    }
     auth::configure(cfg);
     register::configure(cfg);
     parts::configure(cfg);
@@ -233,7 +265,6 @@ pub fn build_app(
         InitError = (),
     >,
 > {
-    let assets = state.config.assets_dir.clone();
     let st = state.clone();
     App::new()
         .app_data(state.clone())
@@ -294,7 +325,7 @@ pub fn build_app(
         )
         // Logs method, path and status only: paths carry ids, never names.
         .wrap(middleware::Logger::new("%s %r %Dms").exclude("/healthz"))
-        .configure(|cfg| configure(cfg, &assets))
+        .configure(configure)
 }
 
 pub async fn serve(state: Arc<AppState>, listener: std::net::TcpListener) -> std::io::Result<()> {

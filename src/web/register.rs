@@ -99,7 +99,7 @@ fn results_table(rows: &[children::ListRow]) -> Markup {
                     tr class="govuk-table__row" {
                         td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/children/" (r.id) } { (r.family_name) ", " (r.given_names) } }
                         td class="govuk-table__cell" { (fmt_date(r.date_of_birth)) " " (age_tag(r.date_of_birth)) }
-                        td class="govuk-table__cell" { (r.postcode_key) }
+                        td class="govuk-table__cell" { (crate::domain::identifiers::format_postcode_key(&r.postcode_key)) }
                         td class="govuk-table__cell" { (label(ARRANGEMENTS, &r.arrangement)) }
                         td class="govuk-table__cell" { (r.reference) }
                         td class="govuk-table__cell" {

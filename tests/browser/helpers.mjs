@@ -1,5 +1,5 @@
 // Shared browser-test helpers: Debian's Chromium via playwright-core, axe-core for WCAG 2.2 AA.
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
@@ -7,6 +7,8 @@ import * as OTPAuth from 'otpauth';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const ARTIFACTS = new URL('./artifacts', import.meta.url).pathname;
 
 export const BASE = process.env.CNIS_URL ?? 'http://127.0.0.1:8080';
 
@@ -39,6 +41,9 @@ export async function checkA11y(page, label) {
     // eslint-disable-next-line no-undef
     axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }),
   );
+  // Screenshots are kept as test artefacts (tests/browser/artifacts, not committed).
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: `${ARTIFACTS}/${label.replace(/[^a-z0-9]+/gi, '-')}.png`, fullPage: true });
   const summary = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   assert.deepEqual(summary, [], `axe violations on ${label}`);
   return result.passes.length;

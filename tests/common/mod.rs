@@ -28,11 +28,6 @@ pub fn test_config(database_url: String, dir: &std::path::Path) -> Config {
         secret_key: (0..32).map(|_| rand_byte()).collect(),
         idle_timeout_minutes: 30,
         cookie_secure: false,
-        assets_dir: concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/node_modules/govuk-frontend/dist/govuk"
-        )
-        .into(),
         pool_size: 4,
         sign_in_per_minute: 30,
         data_dir: dir.to_string_lossy().to_string(),

@@ -55,6 +55,7 @@ CREATE TABLE children (
 );
 CREATE INDEX children_status_name ON children(status, family_name, given_names, id);
 CREATE INDEX children_name_key ON children(name_key);
+CREATE INDEX children_status_arrangement ON children(status, arrangement, family_name, given_names, id);
 CREATE INDEX children_postcode_key ON children(postcode_key);
 CREATE INDEX children_dob ON children(date_of_birth);
 CREATE INDEX children_upn ON children(upn);

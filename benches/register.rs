@@ -1,0 +1,268 @@
+//! Register speed at council scale, over real HTTP on a real database.
+//!
+//!   cargo bench --bench register                      # SQLite, 200,000 children
+//!   BENCH_DATABASE_URL=postgres://… cargo bench --bench register
+//!   BENCH_CHILDREN=20000 cargo bench --bench register
+//!
+//! Machines here are noisy, so each case is reported as a ratio to the median of `/healthz`
+//! (one trivial query) measured in the same process, alongside the raw milliseconds.
+use std::sync::Arc;
+use std::time::Instant;
+
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use reqwest::blocking::Client;
+
+fn extract(body: &str, before: &str, after: &str) -> Option<String> {
+    let i = body.find(before)? + before.len();
+    let j = body[i..].find(after)? + i;
+    Some(body[i..j].to_string())
+}
+
+fn csrf(body: &str) -> String {
+    extract(body, "name=\"csrf_token\" value=\"", "\"").unwrap_or_default()
+}
+
+fn timed(label: &str, runs: usize, mut f: impl FnMut() -> u16) -> (String, f64, f64) {
+    let mut ms = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = Instant::now();
+        let status = f();
+        ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        assert_eq!(status, 200, "{label}");
+    }
+    ms.sort_by(|a, b| a.total_cmp(b));
+    (
+        label.to_string(),
+        ms[ms.len() / 2],
+        ms[(ms.len() * 95 / 100).min(ms.len() - 1)],
+    )
+}
+
+fn main() -> anyhow::Result<()> {
+    let n: usize = std::env::var("BENCH_CHILDREN")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200_000);
+    let dir = tempfile::tempdir()?;
+    let url = match std::env::var("BENCH_DATABASE_URL") {
+        Ok(admin) if admin.starts_with("postgres") => {
+            let name = format!("cnis_bench_{}", uuid::Uuid::new_v4().simple());
+            diesel::PgConnection::establish(&admin)?
+                .batch_execute(&format!("CREATE DATABASE {name}"))?;
+            format!(
+                "{}/{}",
+                &admin[..admin.rfind('/').unwrap_or(admin.len())],
+                name
+            )
+        }
+        _ => dir
+            .path()
+            .join("bench.sqlite")
+            .to_string_lossy()
+            .to_string(),
+    };
+    let backend = if url.starts_with("postgres") {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    let pool = cnis::db::pool(&url, 8)?;
+    cnis::db::migrate(&mut *pool.get()?)?;
+    let t = Instant::now();
+    cnis::demo::load(&mut *pool.get()?, n)?;
+    {
+        let mut c = pool.get()?;
+        let c: &mut cnis::db::AnyConnection = &mut c;
+        c.batch_execute(if backend == "SQLite" {
+            "ANALYZE"
+        } else {
+            "ANALYZE"
+        })?;
+    }
+    eprintln!(
+        "seeded {n} children (with parents, addresses, providers) on {backend} in {:.1}s",
+        t.elapsed().as_secs_f64()
+    );
+
+    let config = cnis::config::Config {
+        database_url: url.clone(),
+        bind: "127.0.0.1:0".into(),
+        public_url: "http://127.0.0.1".into(),
+        council_name: "Bench Council".into(),
+        secret_key: vec![7; 32],
+        idle_timeout_minutes: 30,
+        cookie_secure: false,
+        pool_size: 8,
+        sign_in_per_minute: 100,
+        data_dir: dir.path().to_string_lossy().to_string(),
+    };
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let base = format!("http://127.0.0.1:{}", listener.local_addr()?.port());
+    let state = Arc::new(cnis::web::AppState::new(pool.clone(), config));
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(cnis::web::serve(state, listener))
+    });
+    let client = Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    for _ in 0..100 {
+        if client.get(format!("{base}/healthz")).send().is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // Sign in through the real pages.
+    let pw = "bench password long enough";
+    cnis::store::users::create(
+        &mut *pool.get()?,
+        "bench@council.test",
+        "Bench",
+        "officer",
+        pw,
+    )?;
+    let page = client
+        .get(format!("{base}/officers/sign-in"))
+        .send()?
+        .text()?;
+    client
+        .post(format!("{base}/officers/sign-in"))
+        .form(&[
+            ("email", "bench@council.test"),
+            ("password", pw),
+            ("csrf_token", &csrf(&page)),
+        ])
+        .send()?;
+    let page = client
+        .get(format!("{base}/officers/two-factor"))
+        .send()?
+        .text()?;
+    let secret = extract(&page, "<p class=\"cnis-secret\">", "</p>")
+        .unwrap_or_default()
+        .replace(' ', "");
+    let code =
+        cnis::store::users::totp_for(&secret, "b")?.generate(chrono::Utc::now().timestamp() as u64);
+    client
+        .post(format!("{base}/officers/two-factor"))
+        .form(&[("code", code.as_str()), ("csrf_token", &csrf(&page))])
+        .send()?;
+    let reg = client
+        .get(format!("{base}/officers/register"))
+        .send()?
+        .text()?;
+    let token = csrf(&reg);
+    let child = extract(
+        &reg,
+        "<a class=\"govuk-link\" href=\"/officers/children/",
+        "\"",
+    )
+    .unwrap_or_default();
+    assert_eq!(child.len(), 36, "a record id from the list");
+    let deep_page = n as i64 / 50 / 2;
+
+    let get = |path: String| {
+        let c = &client;
+        let b = &base;
+        move || {
+            c.get(format!("{b}{path}"))
+                .send()
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
+        }
+    };
+    let search = |q: &'static str| {
+        let c = &client;
+        let b = &base;
+        let t = token.clone();
+        move || {
+            c.post(format!("{b}/officers/register/search"))
+                .form(&[("q", q), ("csrf_token", &t)])
+                .send()
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
+        }
+    };
+    let results = vec![
+        timed("baseline: GET /healthz", 300, get("/healthz".into())),
+        timed(
+            "register list, page 1",
+            60,
+            get("/officers/register".into()),
+        ),
+        timed(
+            &format!("register list, page {deep_page} (middle)"),
+            40,
+            get(format!("/officers/register?page={deep_page}")),
+        ),
+        timed(
+            "filter: outside compulsory school age",
+            40,
+            get("/officers/register?flag=outside_csa".into()),
+        ),
+        timed(
+            "filter: flexi-schooling, ages 10-12",
+            40,
+            get("/officers/register?arrangement=flexi_schooled&age_from=10&age_to=12".into()),
+        ),
+        timed("search: surname \"Nowak\"", 40, search("Nowak")),
+        timed(
+            "search: two name parts \"amelia smith\"",
+            40,
+            search("amelia smith"),
+        ),
+        timed("search: date of birth", 40, search("14/02/2016")),
+        timed("search: postcode district \"DT4\"", 40, search("DT4")),
+        timed(
+            "child's record (audited read)",
+            60,
+            get(format!("/officers/children/{child}")),
+        ),
+    ];
+    let base_ms = results[0].1;
+    println!("\n{backend}, {n} children, release build\n");
+    println!("| case | median ms | p95 ms | median / healthz |");
+    println!("|---|---:|---:|---:|");
+    for (label, med, p95) in &results {
+        println!("| {label} | {med:.2} | {p95:.2} | {:.1}× |", med / base_ms);
+    }
+
+    // Throughput: 4 clients at once (the server has 2 cores here), a fixed number of requests each.
+    let cookie_client = client.clone();
+    let throughput = |path: &str, per_client: usize| -> f64 {
+        let t = Instant::now();
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                let c = cookie_client.clone();
+                let url = format!("{base}{path}");
+                s.spawn(move || {
+                    for _ in 0..per_client {
+                        let _ = c.get(&url).send().map(|r| r.bytes());
+                    }
+                });
+            }
+        });
+        (4 * per_client) as f64 / t.elapsed().as_secs_f64()
+    };
+    let base_rps = throughput("/healthz", 500);
+    println!("\n| throughput, 4 concurrent clients | requests/s | healthz / case |");
+    println!("|---|---:|---:|");
+    println!("| baseline: GET /healthz | {base_rps:.0} | 1.0× |");
+    for (label, path, k) in [
+        (
+            "register list, page 1",
+            "/officers/register".to_string(),
+            50,
+        ),
+        (
+            &*format!("register list, page {deep_page}"),
+            format!("/officers/register?page={deep_page}"),
+            30,
+        ),
+        ("child's record", format!("/officers/children/{child}"), 100),
+    ] {
+        let rps = throughput(&path, k);
+        println!("| {label} | {rps:.0} | {:.1}× |", base_rps / rps);
+    }
+    Ok(())
+}

@@ -1,0 +1,45 @@
+//! Streaming imports from files.
+pub mod register_csv;
+
+use std::io::Read;
+
+/// Refuses input with a line longer than `limit` bytes, so a broken or hostile file (one 100 MB
+/// line, a binary) fails fast in bounded memory instead of being buffered whole.
+pub struct LineLimit<R> {
+    inner: R,
+    run: usize,
+    limit: usize,
+    pub bytes_read: u64,
+}
+
+impl<R: Read> LineLimit<R> {
+    pub fn new(inner: R, limit: usize) -> Self {
+        LineLimit {
+            inner,
+            run: 0,
+            limit,
+            bytes_read: 0,
+        }
+    }
+}
+
+impl<R: Read> Read for LineLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                self.run = 0;
+            } else {
+                self.run += 1;
+                if self.run > self.limit {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!("a line is longer than {} KB: this does not look like a register CSV file", self.limit / 1024),
+                    ));
+                }
+            }
+        }
+        self.bytes_read += n as u64;
+        Ok(n)
+    }
+}

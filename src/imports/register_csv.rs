@@ -1,0 +1,427 @@
+//! `cnis import register FILE.csv`: bulk load from a legacy system (issue 2).
+//! Streams the file, checks every row as the officers' form does, imports the good rows (each row
+//! whole or not at all), reports bad rows with line numbers, and is idempotent on `register_ref`.
+use std::collections::HashMap;
+use std::io::Read;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use crate::db::schema::children;
+use crate::db::{new_id, now, AnyConnection};
+use crate::domain::identifiers::{normalise_nhs_number, normalise_postcode, normalise_upn};
+use crate::domain::register::{has_disallowed_chars, ARRANGEMENTS};
+use crate::store::children::{self as store, Address, Child, Parent};
+
+pub const REQUIRED: &[&str] = &[
+    "register_ref",
+    "given_names",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "upn",
+    "nhs_number",
+    "address_line_1",
+    "town",
+    "postcode",
+];
+pub const OPTIONAL: &[&str] = &[
+    "address_line_2",
+    "parent_name",
+    "parent_email",
+    "education_type",
+    "eligible_from",
+];
+const MAX_LINE: usize = 64 * 1024;
+const BATCH: usize = 500;
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub imported: usize,
+    pub already_present: usize,
+    /// (line number, reason)
+    pub rejected: Vec<(u64, String)>,
+    pub ignored_columns: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{0}")]
+    Header(String),
+    #[error("{0}")]
+    Read(String),
+    #[error("database: {0}")]
+    Db(#[from] diesel::result::Error),
+}
+
+/// One checked row, ready to write.
+struct Row {
+    child: Child,
+    address: Address,
+    parent: Option<Parent>,
+}
+
+fn parse_date(s: &str) -> Option<NaiveDate> {
+    ["%Y-%m-%d", "%d/%m/%Y"]
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(s, f).ok())
+}
+
+fn check_row(get: &dyn Fn(&str) -> String, today: NaiveDate) -> Result<Row, String> {
+    let mut problems: Vec<String> = vec![];
+    let mut text = |col: &str, max: usize, required: bool| -> Option<String> {
+        let v = get(col);
+        if v.is_empty() {
+            if required {
+                problems.push(format!("{col} is empty"));
+            }
+            return None;
+        }
+        if has_disallowed_chars(&v, false) {
+            problems.push(format!("{col} has control or text-direction characters"));
+        } else if v.chars().count() > max {
+            problems.push(format!("{col} is longer than {max} characters"));
+        }
+        Some(v)
+    };
+    let register_ref = text("register_ref", 50, true);
+    let given = text("given_names", 100, true);
+    let family = text("family_name", 100, true);
+    let line_1 = text("address_line_1", 200, true);
+    let line_2 = text("address_line_2", 200, false);
+    let town = text("town", 100, true);
+    let parent_name = text("parent_name", 200, false);
+    let dob = match get("date_of_birth") {
+        s if s.is_empty() => {
+            problems.push("date_of_birth is empty".into());
+            None
+        }
+        s => match parse_date(&s) {
+            Some(d) if d > today => {
+                problems.push(format!("date_of_birth {s} is in the future"));
+                None
+            }
+            Some(d) if d < today - chrono::Duration::days(365 * 25) => {
+                problems.push(format!("date_of_birth {s} is more than 25 years ago"));
+                None
+            }
+            Some(d) => Some(d),
+            None => {
+                problems.push(format!(
+                    "date_of_birth {s:.20} is not a real date (use YYYY-MM-DD or DD/MM/YYYY)"
+                ));
+                None
+            }
+        },
+    };
+    let sex = match get("sex").to_ascii_uppercase().as_str() {
+        "F" | "FEMALE" => "F",
+        "M" | "MALE" => "M",
+        "U" | "" | "NOT KNOWN" | "UNKNOWN" => "U",
+        other => {
+            problems.push(format!("sex {other:.20} is not F, M or U"));
+            "U"
+        }
+    };
+    let upn = match get("upn") {
+        s if s.is_empty() => None,
+        s => normalise_upn(&s)
+            .map_err(|e| problems.push(format!("upn: {e}")))
+            .ok(),
+    };
+    let nhs = match get("nhs_number") {
+        s if s.is_empty() => None,
+        s => normalise_nhs_number(&s)
+            .map_err(|e| problems.push(format!("nhs_number: {e}")))
+            .ok(),
+    };
+    let postcode = match get("postcode") {
+        s if s.is_empty() => {
+            problems.push("postcode is empty".into());
+            None
+        }
+        s => normalise_postcode(&s)
+            .map_err(|e| problems.push(format!("postcode: {e}")))
+            .ok(),
+    };
+    let arrangement = match get("education_type") {
+        s if s.is_empty() => "not_known".to_string(),
+        s => match ARRANGEMENTS
+            .iter()
+            .find(|(c, l)| c.eq_ignore_ascii_case(&s) || l.eq_ignore_ascii_case(&s))
+        {
+            Some((c, _)) => c.to_string(),
+            None => {
+                problems.push(format!(
+                    "education_type {s:.30} is not one of: {}",
+                    ARRANGEMENTS
+                        .iter()
+                        .map(|(c, _)| *c)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+                "not_known".into()
+            }
+        },
+    };
+    let eligible_from = match get("eligible_from") {
+        s if s.is_empty() => None,
+        s => parse_date(&s).or_else(|| {
+            problems.push(format!("eligible_from {s:.20} is not a real date"));
+            None
+        }),
+    };
+    let parent_email = match get("parent_email") {
+        s if s.is_empty() => None,
+        s => {
+            use validator::ValidateEmail;
+            if s.validate_email() && s.len() <= 254 {
+                Some(s.to_lowercase())
+            } else {
+                problems.push(format!("parent_email {s:.40} is not an email address"));
+                None
+            }
+        }
+    };
+    if !problems.is_empty() {
+        return Err(problems.join("; "));
+    }
+    let (
+        Some(register_ref),
+        Some(given),
+        Some(family),
+        Some(dob),
+        Some(line_1),
+        Some(town),
+        Some(postcode),
+    ) = (register_ref, given, family, dob, line_1, town, postcode)
+    else {
+        return Err("row is incomplete".into());
+    };
+    let t = now();
+    let id = new_id();
+    let condition = match arrangement.as_str() {
+        "flexi_schooled" | "part_time_timetable" | "alternative_provision" => "c_b",
+        "fe_part_time" => "c_c",
+        _ => "c_a",
+    };
+    let mut child = Child {
+        id: id.clone(),
+        reference: store::new_reference(),
+        given_names: given,
+        family_name: family,
+        date_of_birth: dob,
+        sex: sex.into(),
+        upn,
+        nhs_number: nhs,
+        la_reference: Some(register_ref),
+        arrangement,
+        eligibility_condition: condition.into(),
+        eligible_from,
+        reason: "not_provided".into(),
+        reason_detail: None,
+        sen_status: "not_known".into(),
+        parent_hours_per_week: None,
+        other_hours_per_week: None,
+        status: "open".into(),
+        closed_reason: None,
+        closed_on: None,
+        closed_note: None,
+        source: "import".into(),
+        reviewed: true,
+        name_key: String::new(),
+        postcode_key: String::new(),
+        version: 1,
+        created_at: t,
+        updated_at: t,
+    };
+    store::refresh_keys(&mut child, Some(&postcode));
+    let address = Address {
+        id: new_id(),
+        child_id: id.clone(),
+        kind: "current".into(),
+        line_1,
+        line_2,
+        town,
+        postcode,
+        moved_in_on: None,
+        created_at: t,
+    };
+    let parent = parent_name.map(|n| {
+        let (given, family) = match n.rsplit_once(' ') {
+            Some((g, f)) => (g.to_string(), f.to_string()),
+            None => (String::new(), n.clone()),
+        };
+        Parent {
+            id: new_id(),
+            child_id: id.clone(),
+            given_names: given,
+            family_name: family,
+            relationship: "other".into(),
+            parental_responsibility: true,
+            lives_with_child: true,
+            educating: false,
+            address_line_1: None,
+            address_town: None,
+            address_postcode: None,
+            email: parent_email,
+            phone: None,
+            created_at: t,
+        }
+    });
+    Ok(Row {
+        child,
+        address,
+        parent,
+    })
+}
+
+fn write_batch(
+    conn: &mut AnyConnection,
+    batch: &mut Vec<(u64, Row)>,
+    report: &mut Report,
+) -> Result<(), ImportError> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    conn.transaction::<_, ImportError, _>(|c| {
+        for (_, row) in batch.iter() {
+            // Idempotent on register_ref: a reference already on the register is left alone.
+            let exists: i64 = children::table
+                .filter(children::la_reference.eq(&row.child.la_reference))
+                .count()
+                .get_result(c)?;
+            if exists > 0 {
+                report.already_present += 1;
+                continue;
+            }
+            let parents: Vec<Parent> = row.parent.iter().cloned().collect();
+            store::insert(
+                c,
+                &row.child,
+                std::slice::from_ref(&row.address),
+                &parents,
+                &[],
+                None,
+                "Imported from a legacy register",
+            )?;
+            report.imported += 1;
+        }
+        Ok(())
+    })?;
+    batch.clear();
+    Ok(())
+}
+
+/// Imports a register CSV; `progress` is told how many bytes have been read.
+pub fn import(
+    conn: &mut AnyConnection,
+    input: impl Read,
+    today: NaiveDate,
+    progress: &dyn Fn(u64),
+) -> Result<Report, ImportError> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(super::LineLimit::new(input, MAX_LINE));
+    let headers = rdr
+        .byte_headers()
+        .map_err(|e| ImportError::Header(format!("could not read the header line: {e}")))?
+        .clone();
+    let headers: Vec<String> = headers
+        .iter()
+        .map(|h| {
+            String::from_utf8_lossy(h)
+                .trim()
+                .trim_start_matches('\u{feff}')
+                .to_lowercase()
+        })
+        .collect();
+    let missing: Vec<&str> = REQUIRED
+        .iter()
+        .filter(|r| !headers.iter().any(|h| h == *r))
+        .copied()
+        .collect();
+    if !missing.is_empty() {
+        return Err(ImportError::Header(format!(
+            "the header line is missing the column(s) {}. The file must start with: {}",
+            missing.join(", "),
+            REQUIRED.join(",")
+        )));
+    }
+    let index: HashMap<String, usize> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.clone(), i))
+        .collect();
+    let mut report = Report {
+        ignored_columns: headers
+            .iter()
+            .filter(|h| !REQUIRED.contains(&h.as_str()) && !OPTIONAL.contains(&h.as_str()))
+            .cloned()
+            .collect(),
+        ..Default::default()
+    };
+    let mut batch: Vec<(u64, Row)> = Vec::with_capacity(BATCH);
+    let mut seen_refs = std::collections::HashSet::new();
+    let mut record = csv::ByteRecord::new();
+    loop {
+        let line = rdr.position().line() + 1;
+        match rdr.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                if let csv::ErrorKind::Io(io) = e.kind() {
+                    return Err(ImportError::Read(format!("line {line}: {io}")));
+                }
+                report.rejected.push((line, format!("unreadable CSV: {e}")));
+                continue;
+            }
+        }
+        let line = record.position().map(|p| p.line()).unwrap_or(line);
+        let fields: Result<Vec<&str>, _> = record.iter().map(std::str::from_utf8).collect();
+        let Ok(fields) = fields else {
+            report.rejected.push((
+                line,
+                "the row is not UTF-8 text: save the file as CSV UTF-8 and import it again".into(),
+            ));
+            continue;
+        };
+        if fields.len() != headers.len() {
+            report.rejected.push((
+                line,
+                format!(
+                    "the row has {} fields but the header has {}",
+                    fields.len(),
+                    headers.len()
+                ),
+            ));
+            continue;
+        }
+        let get = |col: &str| {
+            index
+                .get(col)
+                .and_then(|i| fields.get(*i))
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default()
+        };
+        match check_row(&get, today) {
+            Ok(row) => {
+                if !seen_refs.insert(get("register_ref")) {
+                    report
+                        .rejected
+                        .push((line, "register_ref appears earlier in this file".into()));
+                    continue;
+                }
+                batch.push((line, row));
+                if batch.len() >= BATCH {
+                    write_batch(conn, &mut batch, &mut report)?;
+                    progress(rdr.position().byte());
+                }
+            }
+            Err(why) => report.rejected.push((line, why)),
+        }
+    }
+    write_batch(conn, &mut batch, &mut report)?;
+    progress(rdr.position().byte());
+    Ok(report)
+}
