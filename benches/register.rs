@@ -74,11 +74,7 @@ fn main() -> anyhow::Result<()> {
     {
         let mut c = pool.get()?;
         let c: &mut cnis::db::AnyConnection = &mut c;
-        c.batch_execute(if backend == "SQLite" {
-            "ANALYZE"
-        } else {
-            "ANALYZE"
-        })?;
+        c.batch_execute("ANALYZE")?;
     }
     eprintln!(
         "seeded {n} children (with parents, addresses, providers) on {backend} in {:.1}s",

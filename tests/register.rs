@@ -49,6 +49,18 @@ fn adding_a_child_checks_every_field_and_keeps_what_was_typed() {
     // What was typed is still there.
     assert!(p.contains("value=\"Lovelace\""));
     assert!(p.contains("value=\"C801200005001\""));
+    // A future date of birth and an over-long name get their own messages.
+    let long_name = "N".repeat(101);
+    let p = b.post(
+        "/officers/children/new",
+        &fields_with(
+            child_form("Ada", "Lovelace", ("1", "1", "2099")),
+            &[("given_names", long_name.as_str())],
+        ),
+    );
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Date of birth must be in the past"));
+    assert!(p.contains("The child's first names must be 100 characters or fewer"));
     // Nothing was saved.
     let s = b.post("/officers/register/search", &[("q", "Lovelace")]);
     assert!(s.contains("0 entries found"));

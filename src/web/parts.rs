@@ -7,7 +7,7 @@ use maud::{html, Markup};
 
 use super::auth::{Caseworker, CurrentOfficer};
 use super::forms::*;
-use super::register::today;
+use super::register::{load_child, today};
 use super::{check_csrf, render, see_other, AppState, PageArgs};
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::identifiers::normalise_postcode;
@@ -285,21 +285,6 @@ fn add_page(
     )
 }
 
-async fn open_child(
-    state: &AppState,
-    id: String,
-    uid: String,
-    purpose: &'static str,
-) -> AppResult<Child> {
-    state
-        .db(move |c| {
-            let ch = children::find(c, &id)?.ok_or(AppError::NotFound)?;
-            audit::record(c, Some(&uid), "open_form", Some(&ch.id), purpose)?;
-            Ok(ch)
-        })
-        .await
-}
-
 async fn add_form(
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
@@ -307,7 +292,7 @@ async fn add_form(
 ) -> AppResult<HttpResponse> {
     let (id, part) = path.into_inner();
     let (id, part) = (super::parse_id(&id)?, Part::from_path(&part)?);
-    let ch = open_child(
+    let ch = load_child(
         &state,
         id,
         o.user.id.clone(),
@@ -351,7 +336,7 @@ async fn add(
     let (id, part) = path.into_inner();
     let (id, part) = (super::parse_id(&id)?, Part::from_path(&part)?);
     let f = form.into_inner();
-    let ch = open_child(
+    let ch = load_child(
         &state,
         id,
         o.user.id.clone(),

@@ -978,7 +978,8 @@ fn close_page(
     )
 }
 
-async fn load_child(
+/// Loads a child for a form, auditing that the officer opened it.
+pub(super) async fn load_child(
     state: &AppState,
     id: String,
     uid: String,
