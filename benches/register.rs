@@ -92,6 +92,10 @@ fn main() -> anyhow::Result<()> {
         pool_size: 8,
         sign_in_per_minute: 100,
         data_dir: dir.path().to_string_lossy().to_string(),
+        email_url: "file:///tmp/cnis-test-mail".into(),
+        email_from: "cnis <no-reply@council.invalid>".into(),
+        templates_dir: None,
+        outbox_poll_seconds: 3600,
     };
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     let base = format!("http://127.0.0.1:{}", listener.local_addr()?.port());

@@ -13,6 +13,10 @@ pub struct Config {
     pub pool_size: u32,
     pub sign_in_per_minute: u32,
     pub data_dir: String,
+    pub email_url: String,
+    pub email_from: String,
+    pub templates_dir: Option<String>,
+    pub outbox_poll_seconds: u64,
 }
 
 fn var(name: &str, default: &str) -> String {
@@ -63,6 +67,15 @@ impl Config {
             cookie_secure,
             pool_size: parsed("CNIS_DB_POOL_SIZE", 8)?,
             sign_in_per_minute: parsed("CNIS_SIGN_IN_PER_MINUTE", 10)?,
+            email_url: var("CNIS_EMAIL_URL", &format!("file://{data_dir}/mail")),
+            email_from: var(
+                "CNIS_EMAIL_FROM",
+                "Children not in school <no-reply@council.invalid>",
+            ),
+            templates_dir: std::env::var("CNIS_TEMPLATES_DIR")
+                .ok()
+                .filter(|d| !d.trim().is_empty()),
+            outbox_poll_seconds: parsed("CNIS_OUTBOX_POLL_SECONDS", 5)?,
             data_dir,
         })
     }

@@ -5,6 +5,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod imports;
+pub mod mail;
 pub mod store;
 pub mod views;
 pub mod web;

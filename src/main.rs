@@ -33,6 +33,8 @@ enum Command {
         #[command(subcommand)]
         what: ImportKind,
     },
+    /// Send the emails that are due now, then exit (the server does this every few seconds).
+    Outbox,
     /// Load a realistic demo register (600 children) and demo officers.
     Demo {
         #[arg(long, default_value_t = 600)]
@@ -97,6 +99,15 @@ fn main() -> anyhow::Result<()> {
             }
             let listener = std::net::TcpListener::bind(&config.bind)?;
             log::info!("cnis listening on http://{}", config.bind);
+            // Fail at start-up, not at the first email, if the templates or mail URL are wrong.
+            cnis::mail::Templates::load(config.templates_dir.as_deref())?;
+            let mailer = cnis::mail::Mailer::from_url(&config.email_url)?;
+            cnis::mail::spawn_worker(
+                pool.clone(),
+                mailer,
+                config.email_from.clone(),
+                std::time::Duration::from_secs(config.outbox_poll_seconds.max(1)),
+            );
             let state = Arc::new(web::AppState::new(pool, config));
             actix_web::rt::System::new().block_on(web::serve(state, listener))?;
         }
@@ -146,6 +157,14 @@ fn main() -> anyhow::Result<()> {
                     }
                 }
             }
+        }
+        Command::Outbox => {
+            let mailer = cnis::mail::Mailer::from_url(&config.email_url)?;
+            let r = cnis::mail::send_due(&pool, &mailer, &config.email_from, 1000)?;
+            println!(
+                "delivered {}, will retry {}, failed {}",
+                r.delivered, r.temporary_failures, r.permanent_failures
+            );
         }
         Command::Demo { children } => {
             let mut conn = pool.get()?;

@@ -146,3 +146,21 @@ diesel::allow_tables_to_appear_in_same_query!(
     child_changes,
     audit_events,
 );
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        template -> Text,
+        template_version -> Text,
+        to_address -> Text,
+        subject -> Text,
+        body -> Text,
+        child_id -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}

@@ -122,6 +122,7 @@ pub struct ChildRecord {
     pub parents: Vec<Parent>,
     pub providers: Vec<Provider>,
     pub history: Vec<(Change, Option<String>)>,
+    pub emails: Vec<crate::mail::OutboxEmail>,
 }
 
 /// A short reference officers can read out on the phone; random so concurrent inserts never collide.
@@ -241,7 +242,9 @@ pub fn load_record(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Chi
         .select((Change::as_select(), users::name.nullable()))
         .limit(500)
         .load(conn)?;
+    let emails = crate::mail::for_child(conn, id)?;
     Ok(Some(ChildRecord {
+        emails,
         child,
         addresses,
         parents,

@@ -418,7 +418,32 @@ async fn view(
             } @else {
                 p class="govuk-body" { a class="govuk-link" href={ (base) "/close" } { "Close this entry" } }
             }
-            h2 class="govuk-heading-m" { "History" }
+            h2 class="govuk-heading-m" { "Emails about this child" }
+        @if rec.emails.is_empty() { p class="govuk-body" { "None sent." } } @else {
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-visually-hidden" { "Emails about this child" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "Written" }
+                    th scope="col" class="govuk-table__header" { "To" }
+                    th scope="col" class="govuk-table__header" { "Email" }
+                    th scope="col" class="govuk-table__header" { "Status" }
+                }}
+                tbody class="govuk-table__body" {
+                    @for e in &rec.emails {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { (e.created_at.format("%-d %b %Y %H:%M")) }
+                            td class="govuk-table__cell" { (e.to_address) }
+                            td class="govuk-table__cell" { (e.subject) br; span class="govuk-hint" { (e.template_version) } }
+                            td class="govuk-table__cell" {
+                                (tag(crate::mail::status_label(&e.status), match e.status.as_str() { "delivered" => "green", "permanent-failure" => "red", _ => "yellow" }))
+                                @if let Some(err) = &e.last_error { br; span class="govuk-hint" { (err) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 class="govuk-heading-m" { "History" }
             table class="govuk-table" {
                 caption class="govuk-table__caption govuk-visually-hidden" { "Changes to this record" }
                 thead class="govuk-table__head" { tr class="govuk-table__row" {

@@ -31,6 +31,10 @@ pub fn test_config(database_url: String, dir: &std::path::Path) -> Config {
         pool_size: 4,
         sign_in_per_minute: 30,
         data_dir: dir.to_string_lossy().to_string(),
+        email_url: "file:///tmp/cnis-test-mail".into(),
+        email_from: "cnis <no-reply@council.invalid>".into(),
+        templates_dir: None,
+        outbox_poll_seconds: 3600,
     }
 }
 

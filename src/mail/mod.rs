@@ -1,0 +1,257 @@
+//! Email: templates, the transactional outbox and the worker that sends it.
+//! Nothing is sent from a request handler: callers `enqueue` inside their own transaction and the
+//! worker (`send_due`) delivers, retries with backoff for up to 72 hours, and records the status in
+//! GOV.UK Notify's vocabulary.
+pub mod templates;
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use lettre::message::header::ContentType;
+use lettre::{Message, Transport};
+
+use crate::db::schema::outbox;
+use crate::db::{new_id, now, AnyConnection, Pool};
+pub use templates::Templates;
+
+pub const GIVE_UP_AFTER_HOURS: i64 = 72;
+/// A row claimed by a worker that died mid-send is due again after this lease.
+pub const SENDING_LEASE_MINUTES: i64 = 10;
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = outbox)]
+pub struct OutboxEmail {
+    pub id: String,
+    pub template: String,
+    pub template_version: String,
+    pub to_address: String,
+    pub subject: String,
+    pub body: String,
+    pub child_id: Option<String>,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "created" => "Waiting to send",
+        "sending" => "Sending",
+        "delivered" => "Accepted by the mail server",
+        "temporary-failure" => "Not sent yet, will retry",
+        "permanent-failure" => "Could not be sent",
+        _ => "Unknown",
+    }
+}
+
+/// Writes an email to the outbox, in the caller's transaction.
+pub fn enqueue(
+    conn: &mut AnyConnection,
+    templates: &Templates,
+    template: &str,
+    to: &str,
+    vars: &[(&str, &str)],
+    child_id: Option<&str>,
+) -> anyhow::Result<String> {
+    let rendered = templates.render(template, vars)?;
+    let t = now();
+    let id = new_id();
+    diesel::insert_into(outbox::table)
+        .values(&OutboxEmail {
+            id: id.clone(),
+            template: template.to_string(),
+            template_version: rendered.version,
+            to_address: to.to_string(),
+            subject: rendered.subject,
+            body: rendered.body,
+            child_id: child_id.map(str::to_string),
+            status: "created".into(),
+            attempts: 0,
+            next_attempt_at: t,
+            last_error: None,
+            created_at: t,
+            sent_at: None,
+        })
+        .execute(conn)?;
+    Ok(id)
+}
+
+pub fn for_child(conn: &mut AnyConnection, child_id: &str) -> QueryResult<Vec<OutboxEmail>> {
+    outbox::table
+        .filter(outbox::child_id.eq(child_id))
+        .order(outbox::created_at.desc())
+        .select(OutboxEmail::as_select())
+        .load(conn)
+}
+
+/// Where email goes: SMTP in production, .eml files on a laptop.
+pub enum Mailer {
+    Smtp(lettre::SmtpTransport),
+    File(std::path::PathBuf),
+}
+
+impl Mailer {
+    /// `smtp://user:pass@host:587?tls=starttls` (lettre's URL form), or `file:///path/to/dir`.
+    pub fn from_url(url: &str) -> anyhow::Result<Mailer> {
+        if let Some(path) = url.strip_prefix("file://") {
+            std::fs::create_dir_all(path)?;
+            return Ok(Mailer::File(path.into()));
+        }
+        let t = lettre::SmtpTransport::from_url(url)
+            .map_err(|e| anyhow::anyhow!("CNIS_EMAIL_URL is not a valid smtp:// URL: {e}"))?
+            .timeout(Some(std::time::Duration::from_secs(20)))
+            .build();
+        Ok(Mailer::Smtp(t))
+    }
+
+    /// Ok, or Err((permanent, reason)).
+    fn send(&self, msg: &Message) -> Result<(), (bool, String)> {
+        match self {
+            Mailer::Smtp(t) => t
+                .send(msg)
+                .map(|_| ())
+                .map_err(|e| (e.is_permanent(), e.to_string())),
+            Mailer::File(dir) => lettre::FileTransport::new(dir)
+                .send(msg)
+                .map(|_| ())
+                .map_err(|e| (false, e.to_string())),
+        }
+    }
+}
+
+#[derive(Debug, Default, PartialEq)]
+pub struct SendReport {
+    pub delivered: usize,
+    pub temporary_failures: usize,
+    pub permanent_failures: usize,
+}
+
+/// Backoff before attempt `attempts + 1`: 1, 2, 4 … minutes, at most an hour.
+pub fn retry_delay(attempts: i32) -> Duration {
+    Duration::minutes((1i64 << attempts.clamp(0, 6)).min(60))
+}
+
+fn build(email: &OutboxEmail, from: &str) -> Result<Message, String> {
+    let from = from.parse().map_err(|e| format!("CNIS_EMAIL_FROM: {e}"))?;
+    let to = email
+        .to_address
+        .parse()
+        .map_err(|e| format!("recipient address: {e}"))?;
+    Message::builder()
+        .from(from)
+        .to(to)
+        .subject(email.subject.clone())
+        // Stable across retries so a resend after a crash is recognisable.
+        .message_id(Some(format!("<{}@cnis.outbox>", email.id)))
+        .header(ContentType::TEXT_PLAIN)
+        .body(email.body.clone())
+        .map_err(|e| e.to_string())
+}
+
+/// Sends what is due, claiming each row first so two workers never send the same email twice.
+pub fn send_due(
+    pool: &Pool,
+    mailer: &Mailer,
+    from: &str,
+    batch: i64,
+) -> anyhow::Result<SendReport> {
+    let mut conn = pool.get()?;
+    let t = now();
+    let due: Vec<OutboxEmail> = outbox::table
+        .filter(outbox::next_attempt_at.le(t))
+        .filter(outbox::status.eq_any(["created", "temporary-failure", "sending"]))
+        .order(outbox::next_attempt_at.asc())
+        .limit(batch)
+        .select(OutboxEmail::as_select())
+        .load(&mut *conn)?;
+    let mut report = SendReport::default();
+    for email in due {
+        let claimed = diesel::update(
+            outbox::table
+                .filter(outbox::id.eq(&email.id))
+                .filter(outbox::status.eq(&email.status))
+                .filter(outbox::next_attempt_at.eq(email.next_attempt_at)),
+        )
+        .set((
+            outbox::status.eq("sending"),
+            outbox::next_attempt_at.eq(t + Duration::minutes(SENDING_LEASE_MINUTES)),
+        ))
+        .execute(&mut *conn)?;
+        if claimed == 0 {
+            continue;
+        }
+        let attempts = email.attempts + 1;
+        let outcome = build(&email, from)
+            .map_err(|e| (true, e))
+            .and_then(|m| mailer.send(&m));
+        let done = now();
+        match outcome {
+            Ok(()) => {
+                diesel::update(outbox::table.find(&email.id))
+                    .set((
+                        outbox::status.eq("delivered"),
+                        outbox::attempts.eq(attempts),
+                        outbox::sent_at.eq(Some(done)),
+                        outbox::last_error.eq(None::<String>),
+                    ))
+                    .execute(&mut *conn)?;
+                log::info!("email {} delivered to the mail server", email.id);
+                report.delivered += 1;
+            }
+            Err((permanent, reason)) => {
+                let next = done + retry_delay(attempts);
+                let give_up =
+                    permanent || next > email.created_at + Duration::hours(GIVE_UP_AFTER_HOURS);
+                let status = if give_up {
+                    "permanent-failure"
+                } else {
+                    "temporary-failure"
+                };
+                let reason = if give_up && !permanent {
+                    format!("gave up after {GIVE_UP_AFTER_HOURS} hours: {reason}")
+                } else {
+                    reason
+                };
+                diesel::update(outbox::table.find(&email.id))
+                    .set((
+                        outbox::status.eq(status),
+                        outbox::attempts.eq(attempts),
+                        outbox::next_attempt_at.eq(next),
+                        outbox::last_error.eq(Some(reason.chars().take(500).collect::<String>())),
+                    ))
+                    .execute(&mut *conn)?;
+                log::warn!("email {} {status} after attempt {attempts}", email.id);
+                if give_up {
+                    report.permanent_failures += 1;
+                } else {
+                    report.temporary_failures += 1;
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// The background worker: sends what is due every `poll` until the process ends.
+pub fn spawn_worker(pool: Pool, mailer: Mailer, from: String, poll: std::time::Duration) {
+    std::thread::spawn(move || loop {
+        if let Err(e) = send_due(&pool, &mailer, &from, 50) {
+            log::error!("outbox worker: {e}");
+        }
+        std::thread::sleep(poll);
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_to_an_hour() {
+        assert_eq!(retry_delay(1), Duration::minutes(2));
+        assert_eq!(retry_delay(3), Duration::minutes(8));
+        assert_eq!(retry_delay(10), Duration::minutes(60));
+    }
+}

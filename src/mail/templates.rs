@@ -1,0 +1,150 @@
+//! Email wording lives in `templates/email/NAME.txt`: `Subject:` and `Version:` header lines, a blank
+//! line, then the body with `((placeholders))`. The built-in copies are compiled in; a council can
+//! override any of them from `CNIS_TEMPLATES_DIR/email/NAME.txt`.
+use std::collections::HashMap;
+
+const BUILT_IN: &[(&str, &str)] = &[
+    (
+        "sign-in-code",
+        include_str!("../../templates/email/sign-in-code.txt"),
+    ),
+    (
+        "team-alert",
+        include_str!("../../templates/email/team-alert.txt"),
+    ),
+];
+
+#[derive(Clone, Debug)]
+pub struct Templates {
+    by_name: HashMap<String, String>,
+}
+
+#[derive(Debug, PartialEq)]
+pub struct Rendered {
+    pub subject: String,
+    pub body: String,
+    pub version: String,
+}
+
+impl Templates {
+    /// Built-in templates, each replaced by the council's copy where `dir/email/NAME.txt` exists.
+    pub fn load(dir: Option<&str>) -> anyhow::Result<Templates> {
+        let mut by_name = HashMap::new();
+        for (name, text) in BUILT_IN {
+            let text = match dir.map(|d| {
+                std::path::Path::new(d)
+                    .join("email")
+                    .join(format!("{name}.txt"))
+            }) {
+                Some(p) if p.exists() => std::fs::read_to_string(&p)
+                    .map_err(|e| anyhow::anyhow!("reading {}: {e}", p.display()))?,
+                _ => text.to_string(),
+            };
+            parse(&text).map_err(|e| anyhow::anyhow!("email template {name}: {e}"))?;
+            by_name.insert(name.to_string(), text);
+        }
+        Ok(Templates { by_name })
+    }
+
+    pub fn render(&self, name: &str, vars: &[(&str, &str)]) -> anyhow::Result<Rendered> {
+        let text = self
+            .by_name
+            .get(name)
+            .ok_or_else(|| anyhow::anyhow!("no email template {name}"))?;
+        let (subject, version, body) = parse(text)?;
+        let mut out = body.to_string();
+        for (k, v) in vars {
+            out = out.replace(&format!("(({k}))"), v);
+        }
+        if let Some(i) = out.find("((") {
+            let rest = &out[i..];
+            let end = rest.find("))").map(|j| j + 2).unwrap_or(rest.len().min(30));
+            anyhow::bail!("email template {name}: no value for {}", &rest[..end]);
+        }
+        Ok(Rendered {
+            subject: subject.to_string(),
+            body: out,
+            version: format!("{name}/{version}"),
+        })
+    }
+}
+
+/// (subject, version, body). Subjects take no placeholders: they are seen on lock screens and in
+/// mail logs, so they must never carry personal data.
+fn parse(text: &str) -> anyhow::Result<(&str, &str, &str)> {
+    let (head, body) = text
+        .split_once("\n\n")
+        .ok_or_else(|| anyhow::anyhow!("needs header lines, a blank line, then the body"))?;
+    let mut subject = None;
+    let mut version = "1";
+    for line in head.lines() {
+        if let Some(s) = line.strip_prefix("Subject:") {
+            subject = Some(s.trim());
+        } else if let Some(v) = line.strip_prefix("Version:") {
+            version = v.trim();
+        }
+    }
+    let subject = subject.ok_or_else(|| anyhow::anyhow!("has no Subject: line"))?;
+    anyhow::ensure!(
+        !subject.contains("(("),
+        "the subject must not contain placeholders (no personal data in subjects)"
+    );
+    Ok((subject, version, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_placeholders_and_refuses_missing_ones() {
+        let t = Templates::load(None).unwrap();
+        let r = t
+            .render(
+                "sign-in-code",
+                &[("code", "123456"), ("council_name", "Demo Council")],
+            )
+            .unwrap();
+        assert!(r.body.contains("Your security code is 123456."));
+        assert_eq!(r.version, "sign-in-code/1");
+        assert!(!r.subject.contains("123456"));
+        let err = t
+            .render("sign-in-code", &[("code", "1")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no value for ((council_name))"), "{err}");
+    }
+
+    #[test]
+    fn subjects_may_not_carry_placeholders() {
+        assert!(parse("Subject: About ((child_name))\n\nBody").is_err());
+        assert!(parse("Subject: Fine\nVersion: 3\n\nBody").is_ok());
+        assert!(parse("no header").is_err());
+    }
+
+    #[test]
+    fn a_council_can_override_a_template() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("email")).unwrap();
+        std::fs::write(
+            dir.path().join("email/sign-in-code.txt"),
+            "Subject: Code\nVersion: 7\n\nCode: ((code))",
+        )
+        .unwrap();
+        let t = Templates::load(dir.path().to_str()).unwrap();
+        let r = t.render("sign-in-code", &[("code", "9")]).unwrap();
+        assert_eq!(
+            (r.body.as_str(), r.version.as_str()),
+            ("Code: 9", "sign-in-code/7")
+        );
+        std::fs::write(
+            dir.path().join("email/sign-in-code.txt"),
+            "Subject: Hi ((name))\n\nx",
+        )
+        .unwrap();
+        assert!(
+            Templates::load(dir.path().to_str()).is_err(),
+            "a bad override is refused at start-up"
+        );
+    }
+}

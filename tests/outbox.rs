@@ -1,0 +1,229 @@
+//! The email outbox against a real SMTP server (mailin-embedded) and a real database.
+mod common;
+use std::sync::{Arc, Mutex};
+
+use cnis::mail::{self, Mailer, Templates};
+use common::*;
+use diesel::prelude::*;
+use mailin_embedded::{response, Handler, Response, Server, SslConfig};
+
+/// A real SMTP server on loopback that keeps what it receives; `reject` answers 550 to RCPT.
+#[derive(Clone)]
+struct Receiver {
+    got: Arc<Mutex<Vec<String>>>,
+    buf: Vec<u8>,
+    reject: bool,
+}
+
+impl Handler for Receiver {
+    fn rcpt(&mut self, _to: &str) -> Response {
+        if self.reject {
+            response::NO_MAILBOX
+        } else {
+            response::OK
+        }
+    }
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.buf.extend_from_slice(buf);
+        Ok(())
+    }
+    fn data_end(&mut self) -> Response {
+        self.got
+            .lock()
+            .unwrap()
+            .push(String::from_utf8_lossy(&self.buf).to_string());
+        self.buf.clear();
+        response::OK
+    }
+}
+
+fn smtp_on(listener: std::net::TcpListener, reject: bool) -> Arc<Mutex<Vec<String>>> {
+    let got = Arc::new(Mutex::new(vec![]));
+    let mut server = Server::new(Receiver {
+        got: got.clone(),
+        buf: vec![],
+        reject,
+    });
+    server
+        .with_name("receiver.test")
+        .with_ssl(SslConfig::None)
+        .unwrap()
+        .with_tcp_listener(listener);
+    std::thread::spawn(move || {
+        let _ = server.serve();
+    });
+    got
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn status_of(app: &TestApp, id: &str) -> (String, i32, Option<String>) {
+    use cnis::db::schema::outbox::dsl as o;
+    o::outbox
+        .find(id)
+        .select((o::status, o::attempts, o::last_error))
+        .first(&mut *app.conn())
+        .unwrap()
+}
+
+fn enqueue_for(app: &TestApp, child: Option<&str>) -> String {
+    let t = Templates::load(None).unwrap();
+    mail::enqueue(
+        &mut app.conn(),
+        &t,
+        "sign-in-code",
+        "parent@example.com",
+        &[("code", "482913"), ("council_name", "Test Borough Council")],
+        child,
+    )
+    .unwrap()
+}
+
+#[test]
+fn an_email_is_delivered_over_smtp_with_a_stable_message_id_and_shown_on_the_record() {
+    let app = TestApp::spawn();
+    let mut b = app.signed_in("officer");
+    let child = add_child(&mut b, "Ada", "Lovelace", ("10", "12", "2015"));
+    let id = enqueue_for(&app, Some(&child));
+    assert_eq!(status_of(&app, &id).0, "created");
+    // Nothing is sent until the worker runs: handlers never send.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let got = smtp_on(listener, false);
+    let mailer = Mailer::from_url(&format!("smtp://127.0.0.1:{port}")).unwrap();
+    let report = mail::send_due(&app.pool, &mailer, "Council <no-reply@council.test>", 10).unwrap();
+    assert_eq!(report.delivered, 1);
+    let (status, attempts, _) = status_of(&app, &id);
+    assert_eq!((status.as_str(), attempts), ("delivered", 1));
+    let msgs = got.lock().unwrap().clone();
+    assert_eq!(msgs.len(), 1);
+    assert!(
+        msgs[0].contains(&format!("Message-ID: <{id}@cnis.outbox>")),
+        "{}",
+        msgs[0]
+    );
+    assert!(msgs[0].contains("Your security code is 482913"));
+    let subject = msgs[0]
+        .lines()
+        .find(|l| l.starts_with("Subject:"))
+        .unwrap()
+        .to_string();
+    assert!(
+        !subject.contains("482913") && !subject.contains("Lovelace"),
+        "no personal data in subjects"
+    );
+    // Sending again finds nothing due.
+    assert_eq!(
+        mail::send_due(&app.pool, &mailer, "no-reply@council.test", 10).unwrap(),
+        mail::SendReport::default()
+    );
+    let page = b.get(&format!("/officers/children/{child}"));
+    assert!(
+        page.contains("Emails about this child") && page.contains("Accepted by the mail server")
+    );
+}
+
+#[test]
+fn smtp_down_is_a_temporary_failure_retried_later_and_a_550_is_permanent() {
+    let app = TestApp::spawn();
+    let id = enqueue_for(&app, None);
+    let port = free_port();
+    let mailer = Mailer::from_url(&format!("smtp://127.0.0.1:{port}")).unwrap();
+    let r = mail::send_due(&app.pool, &mailer, "no-reply@council.test", 10).unwrap();
+    assert_eq!(r.temporary_failures, 1);
+    let (status, attempts, err) = status_of(&app, &id);
+    assert_eq!((status.as_str(), attempts), ("temporary-failure", 1));
+    assert!(err.is_some());
+    // Not due again until the backoff passes.
+    assert_eq!(
+        mail::send_due(&app.pool, &mailer, "no-reply@council.test", 10).unwrap(),
+        mail::SendReport::default()
+    );
+    // The server comes back; once the retry is due the email goes.
+    let got = smtp_on(
+        std::net::TcpListener::bind(("127.0.0.1", port)).unwrap(),
+        false,
+    );
+    app.exec("UPDATE outbox SET next_attempt_at = '2000-01-01 00:00:00'");
+    assert_eq!(
+        mail::send_due(&app.pool, &mailer, "no-reply@council.test", 10)
+            .unwrap()
+            .delivered,
+        1
+    );
+    assert_eq!(status_of(&app, &id).0, "delivered");
+    assert_eq!(got.lock().unwrap().len(), 1);
+
+    // A mailbox the server refuses (550) is not retried.
+    let bad = enqueue_for(&app, None);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let rport = listener.local_addr().unwrap().port();
+    smtp_on(listener, true);
+    let rejecting = Mailer::from_url(&format!("smtp://127.0.0.1:{rport}")).unwrap();
+    let r = mail::send_due(&app.pool, &rejecting, "no-reply@council.test", 10).unwrap();
+    assert_eq!(r.permanent_failures, 1);
+    let (status, _, err) = status_of(&app, &bad);
+    assert_eq!(status, "permanent-failure");
+    assert!(err.unwrap_or_default().contains("550"));
+}
+
+#[test]
+fn a_send_interrupted_by_a_crash_is_sent_again_after_the_lease_with_the_same_message_id() {
+    let app = TestApp::spawn();
+    let id = enqueue_for(&app, None);
+    // A worker claimed it and died: the row is "sending" with its lease expired.
+    app.exec(&format!("UPDATE outbox SET status = 'sending', next_attempt_at = '2000-01-01 00:00:00' WHERE id = '{id}'"));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let got = smtp_on(listener, false);
+    let mailer = Mailer::from_url(&format!("smtp://127.0.0.1:{port}")).unwrap();
+    assert_eq!(
+        mail::send_due(&app.pool, &mailer, "no-reply@council.test", 10)
+            .unwrap()
+            .delivered,
+        1
+    );
+    assert!(got.lock().unwrap()[0].contains(&format!("<{id}@cnis.outbox>")));
+}
+
+#[test]
+fn emails_older_than_72_hours_are_given_up() {
+    let app = TestApp::spawn();
+    let id = enqueue_for(&app, None);
+    app.exec("UPDATE outbox SET created_at = '2000-01-01 00:00:00'");
+    let mailer = Mailer::from_url(&format!("smtp://127.0.0.1:{}", free_port())).unwrap();
+    assert_eq!(
+        mail::send_due(&app.pool, &mailer, "no-reply@council.test", 10)
+            .unwrap()
+            .permanent_failures,
+        1
+    );
+    let (status, _, err) = status_of(&app, &id);
+    assert_eq!(status, "permanent-failure");
+    assert!(err
+        .unwrap_or_default()
+        .starts_with("gave up after 72 hours"));
+}
+
+#[test]
+fn the_laptop_default_writes_eml_files() {
+    let app = TestApp::spawn();
+    let id = enqueue_for(&app, None);
+    let dir = tempfile::tempdir().unwrap();
+    let mailer = Mailer::from_url(&format!("file://{}", dir.path().display())).unwrap();
+    assert_eq!(
+        mail::send_due(&app.pool, &mailer, "no-reply@council.test", 10)
+            .unwrap()
+            .delivered,
+        1
+    );
+    let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(files.len(), 1);
+    assert_eq!(status_of(&app, &id).0, "delivered");
+}
