@@ -14,7 +14,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ),
 ];
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Templates {
     by_name: HashMap<String, String>,
 }

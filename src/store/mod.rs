@@ -2,5 +2,6 @@
 //! compose them inside one transaction.
 pub mod audit;
 pub mod children;
+pub mod parent_access;
 pub mod sessions;
 pub mod users;

@@ -2,6 +2,7 @@
 pub mod admin;
 pub mod auth;
 pub mod forms;
+pub mod parents;
 pub mod parts;
 pub mod register;
 
@@ -30,17 +31,23 @@ pub struct AppState {
     pub pool: Pool,
     pub config: Config,
     pub sign_in_limiter: DefaultKeyedRateLimiter<IpAddr>,
+    pub templates: crate::mail::Templates,
 }
 
 impl AppState {
     pub fn new(pool: Pool, config: Config) -> Self {
         let _ = crate::views::COUNCIL_NAME.set(config.council_name.clone());
+        // main checks the council's templates at start-up; the built-in ones always parse.
+        let templates = crate::mail::Templates::load(config.templates_dir.as_deref())
+            .or_else(|_| crate::mail::Templates::load(None))
+            .unwrap_or_default();
         let per_minute =
             NonZeroU32::new(config.sign_in_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         AppState {
             pool,
             config,
             sign_in_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            templates,
         }
     }
 
@@ -249,6 +256,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     auth::configure(cfg);
     register::configure(cfg);
     parts::configure(cfg);
+    parents::configure(cfg);
     admin::configure(cfg);
     cfg.default_service(web::to(not_found));
 }

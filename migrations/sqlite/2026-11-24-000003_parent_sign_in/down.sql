@@ -1,0 +1,3 @@
+DROP INDEX parents_email;
+DROP TABLE parent_sessions;
+DROP TABLE parent_codes;

@@ -1,0 +1,173 @@
+//! Parents' sign-in by emailed code, and what a signed-in parent may see: only the children on
+//! whose record they are a parent with that email address.
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use rand::Rng;
+use sha2::{Digest, Sha256};
+
+use crate::db::schema::{children, parent_codes, parent_sessions, parents};
+use crate::db::{new_id, now, AnyConnection};
+
+pub const CODE_MINUTES: i64 = 15;
+pub const MAX_CODE_ATTEMPTS: i32 = 5;
+/// Codes one address may be sent in a quarter of an hour.
+pub const MAX_CODES_PER_WINDOW: i64 = 3;
+
+fn hash(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0u8]);
+    }
+    hex::encode(h.finalize())
+}
+
+/// A short pseudonym for audit rows: linkable across a parent's actions, but not their address.
+pub fn actor(email: &str) -> String {
+    format!("parent:{}", &hash(&["actor", email])[..12])
+}
+
+pub enum CodeIssued {
+    /// (code row id, the code to email)
+    Issued(String, String),
+    TooMany,
+}
+
+pub fn issue_code(conn: &mut AnyConnection, email: &str) -> QueryResult<CodeIssued> {
+    let t = now();
+    let recent: i64 = parent_codes::table
+        .filter(parent_codes::email.eq(email))
+        .filter(parent_codes::created_at.gt(t - Duration::minutes(CODE_MINUTES)))
+        .count()
+        .get_result(conn)?;
+    if recent >= MAX_CODES_PER_WINDOW {
+        return Ok(CodeIssued::TooMany);
+    }
+    let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
+    let id = new_id();
+    diesel::insert_into(parent_codes::table)
+        .values((
+            parent_codes::id.eq(&id),
+            parent_codes::email.eq(email),
+            parent_codes::code_hash.eq(hash(&[&id, &code])),
+            parent_codes::created_at.eq(t),
+            parent_codes::expires_at.eq(t + Duration::minutes(CODE_MINUTES)),
+            parent_codes::attempts.eq(0),
+        ))
+        .execute(conn)?;
+    Ok(CodeIssued::Issued(id, code))
+}
+
+#[derive(Debug, PartialEq)]
+pub enum CodeCheck {
+    /// (email, session token)
+    SignedIn(String, String),
+    Wrong,
+    Expired,
+    TooManyAttempts,
+}
+
+/// Checks a code once; a right code is used up and starts a session.
+pub fn check_code(conn: &mut AnyConnection, code_id: &str, code: &str) -> QueryResult<CodeCheck> {
+    let row: Option<(String, String, NaiveDateTime, Option<NaiveDateTime>, i32)> =
+        parent_codes::table
+            .find(code_id)
+            .select((
+                parent_codes::email,
+                parent_codes::code_hash,
+                parent_codes::expires_at,
+                parent_codes::used_at,
+                parent_codes::attempts,
+            ))
+            .first(conn)
+            .optional()?;
+    let Some((email, code_hash, expires_at, used_at, attempts)) = row else {
+        return Ok(CodeCheck::Expired);
+    };
+    let t = now();
+    if used_at.is_some() || expires_at < t {
+        return Ok(CodeCheck::Expired);
+    }
+    if attempts >= MAX_CODE_ATTEMPTS {
+        return Ok(CodeCheck::TooManyAttempts);
+    }
+    let typed: String = code.chars().filter(|c| c.is_ascii_digit()).collect();
+    if hash(&[code_id, &typed]) != code_hash {
+        diesel::update(parent_codes::table.find(code_id))
+            .set(parent_codes::attempts.eq(attempts + 1))
+            .execute(conn)?;
+        return Ok(if attempts + 1 >= MAX_CODE_ATTEMPTS {
+            CodeCheck::TooManyAttempts
+        } else {
+            CodeCheck::Wrong
+        });
+    }
+    // Single use: only one request can mark it used.
+    let n = diesel::update(
+        parent_codes::table
+            .find(code_id)
+            .filter(parent_codes::used_at.is_null()),
+    )
+    .set(parent_codes::used_at.eq(Some(t)))
+    .execute(conn)?;
+    if n == 0 {
+        return Ok(CodeCheck::Expired);
+    }
+    let mut raw = [0u8; 32];
+    rand::thread_rng().fill(&mut raw);
+    let token = hex::encode(raw);
+    diesel::insert_into(parent_sessions::table)
+        .values((
+            parent_sessions::token_hash.eq(super::sessions::hash_token(&token)),
+            parent_sessions::email.eq(&email),
+            parent_sessions::created_at.eq(t),
+            parent_sessions::last_seen_at.eq(t),
+        ))
+        .execute(conn)?;
+    Ok(CodeCheck::SignedIn(email, token))
+}
+
+/// The parent's email for a live session, or None (idle sessions end).
+pub fn session_email(
+    conn: &mut AnyConnection,
+    token: &str,
+    idle_minutes: i64,
+) -> QueryResult<Option<String>> {
+    let h = super::sessions::hash_token(token);
+    let row: Option<(String, NaiveDateTime)> = parent_sessions::table
+        .find(&h)
+        .select((parent_sessions::email, parent_sessions::last_seen_at))
+        .first(conn)
+        .optional()?;
+    let Some((email, seen)) = row else {
+        return Ok(None);
+    };
+    let t = now();
+    if seen + Duration::minutes(idle_minutes) < t {
+        diesel::delete(parent_sessions::table.find(&h)).execute(conn)?;
+        return Ok(None);
+    }
+    if t - seen > Duration::seconds(60) {
+        diesel::update(parent_sessions::table.find(&h))
+            .set(parent_sessions::last_seen_at.eq(t))
+            .execute(conn)?;
+    }
+    Ok(Some(email))
+}
+
+pub fn end_session(conn: &mut AnyConnection, token: &str) -> QueryResult<()> {
+    diesel::delete(parent_sessions::table.find(super::sessions::hash_token(token)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Ids of the open entries on which this email address belongs to a parent.
+pub fn children_of(conn: &mut AnyConnection, email: &str) -> QueryResult<Vec<String>> {
+    parents::table
+        .inner_join(children::table)
+        .filter(parents::email.eq(email))
+        .filter(children::status.eq("open"))
+        .select(children::id)
+        .distinct()
+        .load(conn)
+}

@@ -1,0 +1,358 @@
+//! The parents' side, under /parents/: sign in with a code emailed to them (no passwords), then see
+//! only the children on whose record they are a parent with that address.
+use actix_web::{web, HttpRequest, HttpResponse};
+use diesel::Connection;
+use maud::html;
+
+use super::forms::FormData;
+use super::register::fmt_date;
+use super::{check_csrf, cookie, csrf_for, render, see_other, AppState, PageArgs};
+use crate::domain::register::{label, ARRANGEMENTS};
+use crate::error::{AppError, AppResult};
+use crate::store::parent_access::{self, CodeCheck, CodeIssued};
+use crate::store::{audit, children};
+use crate::views::*;
+
+const PARENT_SESSION: &str = "cnis_parent";
+const PENDING_CODE: &str = "cnis_parent_code";
+
+fn page(
+    state: &AppState,
+    req: &HttpRequest,
+    title: &str,
+    errors: &Errors,
+    content: maud::Markup,
+) -> HttpResponse {
+    let csrf = csrf_for(req, state);
+    render(
+        state,
+        PageArgs {
+            title,
+            nav: None,
+            csrf: &csrf,
+            errors: !errors.is_empty(),
+        },
+        content,
+    )
+}
+
+async fn start(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    page(
+        &state,
+        &req,
+        "Children not in school: parents",
+        &Errors::default(),
+        html! {
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                h1 class="govuk-heading-l" { "Children educated otherwise than at school" }
+                p class="govuk-body" { "If your child lives in " (state.config.council_name) "'s area, is of compulsory school age and is not in school full time, the law asks the council to keep their details on a register (Education Act 1996, section 436B)." }
+                p class="govuk-body" { "Sign in with your email address to see the details the council holds about your children. We will email you a code: you do not need a password." }
+                a href="/parents/sign-in" role="button" draggable="false" class="govuk-button govuk-button--start" data-module="govuk-button" { "Start now" }
+            }}
+        },
+    )
+}
+
+fn email_page(state: &AppState, req: &HttpRequest, email: &str, errors: &Errors) -> HttpResponse {
+    let csrf = csrf_for(req, state);
+    page(
+        state,
+        req,
+        "What is your email address?",
+        errors,
+        html! {
+            (back_link("/parents/"))
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                (error_summary(errors))
+                form method="post" action="/parents/sign-in" novalidate {
+                    (csrf_field(&csrf))
+                    h1 class="govuk-heading-l" { label for="email" { "What is your email address?" } }
+                    (Input::new("email", "Email address", email).kind("email").autocomplete("email").no_spellcheck().hint("We will send a 6-digit code to this address").error(errors.get("email")).render())
+                    (button("Continue"))
+                }
+            }}
+        },
+    )
+}
+
+async fn email_form(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    email_page(&state, &req, "", &Errors::default())
+}
+
+async fn send_code(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    if !state.allow_sign_in_attempt(req.peer_addr().map(|a| a.ip())) {
+        return Err(AppError::TooManyRequests);
+    }
+    let mut errors = Errors::default();
+    let typed = form.get("email").to_string();
+    let email = super::forms::email(&form, "email", &mut errors);
+    if typed.is_empty() {
+        errors.add("email", "Enter your email address");
+    }
+    let Some(email) = email.filter(|_| errors.is_empty()) else {
+        return Ok(email_page(&state, &req, &typed, &errors));
+    };
+    let council = state.config.council_name.clone();
+    let st = state.clone();
+    let issued = state
+        .db(move |c| {
+            c.transaction::<_, AppError, _>(|c| {
+                let issued = parent_access::issue_code(c, &email)?;
+                if let CodeIssued::Issued(_, code) = &issued {
+                    // The code goes through the outbox, in the same transaction.
+                    crate::mail::enqueue(
+                        c,
+                        &st.templates,
+                        "sign-in-code",
+                        &email,
+                        &[("code", code), ("council_name", &council)],
+                        None,
+                    )?;
+                    audit::record(
+                        c,
+                        None,
+                        "parent_code_sent",
+                        None,
+                        &parent_access::actor(&email),
+                    )?;
+                }
+                Ok(issued)
+            })
+        })
+        .await?;
+    match issued {
+        CodeIssued::Issued(id, _) => {
+            let mut resp = see_other("/parents/check-email");
+            let _ = resp.add_cookie(&cookie(&state, PENDING_CODE, id));
+            Ok(resp)
+        }
+        CodeIssued::TooMany => {
+            errors.add("email", format!("We have sent {} codes to this address in the last {} minutes. Use the latest code, or wait and try again.", parent_access::MAX_CODES_PER_WINDOW, parent_access::CODE_MINUTES));
+            Ok(email_page(&state, &req, &typed, &errors))
+        }
+    }
+}
+
+fn code_page(state: &AppState, req: &HttpRequest, errors: &Errors) -> HttpResponse {
+    let csrf = csrf_for(req, state);
+    page(
+        state,
+        req,
+        "Check your email",
+        errors,
+        html! {
+            (back_link("/parents/sign-in"))
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                (error_summary(errors))
+                h1 class="govuk-heading-l" { "Check your email" }
+                p class="govuk-body" { "We have sent you a 6-digit code. It works once, for " (parent_access::CODE_MINUTES) " minutes." }
+                form method="post" action="/parents/check-email" novalidate {
+                    (csrf_field(&csrf))
+                    (Input::new("code", "Code", "").width("5").autocomplete("one-time-code").error(errors.get("code")).render())
+                    (button("Continue"))
+                }
+                p class="govuk-body" { a class="govuk-link" href="/parents/sign-in" { "Not received an email? Send a new code" } }
+            }}
+        },
+    )
+}
+
+async fn code_form(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    if req.cookie(PENDING_CODE).is_none() {
+        return see_other("/parents/sign-in");
+    }
+    code_page(&state, &req, &Errors::default())
+}
+
+async fn check_code(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    if !state.allow_sign_in_attempt(req.peer_addr().map(|a| a.ip())) {
+        return Err(AppError::TooManyRequests);
+    }
+    let Some(code_id) = req.cookie(PENDING_CODE).map(|c| c.value().to_string()) else {
+        return Ok(see_other("/parents/sign-in"));
+    };
+    let code = form.get("code").to_string();
+    let mut errors = Errors::default();
+    if code.is_empty() {
+        errors.add("code", "Enter the 6-digit code from the email");
+        return Ok(code_page(&state, &req, &errors));
+    }
+    let checked = state
+        .db(move |c| Ok(parent_access::check_code(c, &code_id, &code)?))
+        .await?;
+    match checked {
+        CodeCheck::SignedIn(email, token) => {
+            let actor = parent_access::actor(&email);
+            state
+                .db(move |c| Ok(audit::record(c, None, "parent_signed_in", None, &actor)?))
+                .await?;
+            let mut resp = see_other("/parents/children");
+            let _ = resp.add_cookie(&cookie(&state, PARENT_SESSION, token));
+            let mut gone = cookie(&state, PENDING_CODE, String::new());
+            gone.make_removal();
+            let _ = resp.add_cookie(&gone);
+            Ok(resp)
+        }
+        CodeCheck::Wrong => {
+            errors.add(
+                "code",
+                "The code is not right. Check the email and enter the 6 digits",
+            );
+            Ok(code_page(&state, &req, &errors))
+        }
+        CodeCheck::Expired => {
+            errors.add(
+                "code",
+                "That code has expired or was used already. Send a new code",
+            );
+            Ok(code_page(&state, &req, &errors))
+        }
+        CodeCheck::TooManyAttempts => {
+            errors.add("code", "Too many wrong codes. Send a new code");
+            Ok(code_page(&state, &req, &errors))
+        }
+    }
+}
+
+/// The signed-in parent's email, or a redirect to sign in.
+async fn parent_email(req: &HttpRequest, state: &AppState) -> AppResult<String> {
+    let Some(token) = req.cookie(PARENT_SESSION).map(|c| c.value().to_string()) else {
+        return Err(AppError::Redirect("/parents/sign-in".into()));
+    };
+    let idle = state.config.idle_timeout_minutes;
+    state
+        .db(move |c| Ok(parent_access::session_email(c, &token, idle)?))
+        .await?
+        .ok_or_else(|| AppError::Redirect("/parents/sign-in".into()))
+}
+
+async fn my_children(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let email = parent_email(&req, &state).await?;
+    let rows = state
+        .db(move |c| {
+            let ids = parent_access::children_of(c, &email)?;
+            let mut rows = vec![];
+            for id in &ids {
+                if let Some(ch) = children::find(c, id)? {
+                    audit::record(
+                        c,
+                        None,
+                        "parent_list_children",
+                        Some(id),
+                        &parent_access::actor(&email),
+                    )?;
+                    rows.push(ch);
+                }
+            }
+            Ok(rows)
+        })
+        .await?;
+    let csrf = csrf_for(&req, &state);
+    Ok(page(
+        &state,
+        &req,
+        "Your children",
+        &Errors::default(),
+        html! {
+            h1 class="govuk-heading-l" { "Your children" }
+            @if rows.is_empty() {
+                p class="govuk-body" { "The council's register has no child with you as a parent at this email address." }
+                p class="govuk-body" { "If your child should be on it, contact " (state.config.council_name) "'s home education team." }
+            } @else {
+                ul class="govuk-list" {
+                    @for ch in &rows {
+                        li { a class="govuk-link" href={ "/parents/children/" (ch.id) } { (ch.given_names) " " (ch.family_name) } " (born " (fmt_date(ch.date_of_birth)) ")" }
+                    }
+                }
+            }
+            form method="post" action="/parents/sign-out" {
+                (csrf_field(&csrf))
+                (secondary_button("Sign out"))
+            }
+        },
+    ))
+}
+
+async fn my_child(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let email = parent_email(&req, &state).await?;
+    let id = super::parse_id(&path.into_inner())?;
+    let rec = state
+        .db(move |c| {
+            let actor = parent_access::actor(&email);
+            if !parent_access::children_of(c, &email)?.contains(&id) {
+                // Another family's child, or no child: the same 404, and the attempt is audited.
+                audit::record(c, None, "parent_denied", Some(&id), &actor)?;
+                return Err(AppError::NotFound);
+            }
+            audit::record(c, None, "parent_view_record", Some(&id), &actor)?;
+            children::load_record(c, &id)?.ok_or(AppError::NotFound)
+        })
+        .await?;
+    let ch = &rec.child;
+    Ok(page(
+        &state,
+        &req,
+        "Your child's details",
+        &Errors::default(),
+        html! {
+            (back_link("/parents/children"))
+            span class="govuk-caption-l" { (ch.reference) }
+            h1 class="govuk-heading-l" { (ch.given_names) " " (ch.family_name) }
+            p class="govuk-body" { "This is what the council's register holds. To correct anything, contact the home education team and quote the reference above." }
+            dl class="govuk-summary-list" {
+                (summary_row("Date of birth", html! { (fmt_date(ch.date_of_birth)) }, None))
+                (summary_row("How your child is educated", html! { (label(ARRANGEMENTS, &ch.arrangement)) }, None))
+                @for a in &rec.addresses { (summary_row(crate::domain::register::label(crate::domain::register::ADDRESS_KINDS, &a.kind), html! { (a.one_line()) }, None)) }
+                @for p in &rec.parents { (summary_row("Parent", html! { (p.given_names) " " (p.family_name) }, None)) }
+                @for p in &rec.providers { (summary_row("Other education", html! { (p.name) ", about " (p.hours_per_week) " hours a week" }, None)) }
+            }
+        },
+    ))
+}
+
+async fn sign_out(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    if let Some(token) = req.cookie(PARENT_SESSION).map(|c| c.value().to_string()) {
+        state
+            .db(move |c| Ok(parent_access::end_session(c, &token)?))
+            .await?;
+    }
+    let mut resp = see_other("/parents/");
+    let mut gone = cookie(&state, PARENT_SESSION, String::new());
+    gone.make_removal();
+    let _ = resp.add_cookie(&gone);
+    Ok(resp)
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/parents/", web::get().to(start))
+        .route(
+            "/parents",
+            web::get().to(|| async { see_other("/parents/") }),
+        )
+        .route("/parents/sign-in", web::get().to(email_form))
+        .route("/parents/sign-in", web::post().to(send_code))
+        .route("/parents/check-email", web::get().to(code_form))
+        .route("/parents/check-email", web::post().to(check_code))
+        .route("/parents/children", web::get().to(my_children))
+        .route("/parents/children/{id}", web::get().to(my_child))
+        .route("/parents/sign-out", web::post().to(sign_out));
+}

@@ -1,0 +1,175 @@
+//! Parents sign in with an emailed code and see only their own children.
+mod common;
+use common::*;
+use diesel::prelude::*;
+
+/// The latest email written to the outbox for an address: (subject, body).
+fn latest_email(app: &TestApp, to: &str) -> (String, String) {
+    use cnis::db::schema::outbox::dsl as o;
+    o::outbox
+        .filter(o::to_address.eq(to))
+        .order(o::created_at.desc())
+        .select((o::subject, o::body))
+        .first(&mut *app.conn())
+        .unwrap()
+}
+
+fn code_in(body: &str) -> String {
+    extract(body, "Your security code is ", ".").unwrap()
+}
+
+fn request_code(b: &mut Browser, email: &str) -> Page {
+    b.get("/parents/sign-in");
+    b.post("/parents/sign-in", &[("email", email)])
+}
+
+#[test]
+fn a_parent_signs_in_with_an_emailed_code_and_sees_only_their_own_children() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let own = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    // Another family's child: child_form gives the parent sarah@example.com, so change it.
+    officer.get("/officers/children/new");
+    let mut other_form: Vec<(&str, &str)> = child_form("Other", "Family", ("1", "1", "2014"))
+        .into_iter()
+        .filter(|(k, _)| *k != "p_email")
+        .collect();
+    other_form.push(("p_email", "someone.else@example.com"));
+    let p = officer.post("/officers/children/new", &other_form);
+    let other = p
+        .location
+        .unwrap()
+        .trim_start_matches("/officers/children/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+
+    let mut parent = app.browser();
+    assert_eq!(parent.get("/parents/").status, 200);
+    let p = request_code(&mut parent, "Sarah@Example.com");
+    assert_eq!(p.location.as_deref(), Some("/parents/check-email"));
+    let (subject, body) = latest_email(&app, "sarah@example.com");
+    let code = code_in(&body);
+    assert_eq!(code.len(), 6);
+    assert!(
+        !subject.contains(&code),
+        "no code or personal data in the subject"
+    );
+
+    parent.get("/parents/check-email");
+    let p = parent.post("/parents/check-email", &[("code", "000000")]);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("The code is not right"));
+    let p = parent.post("/parents/check-email", &[("code", &code)]);
+    assert_eq!(p.location.as_deref(), Some("/parents/children"));
+    let list = parent.get("/parents/children");
+    assert!(list.contains("Ada Lovelace") && !list.contains("Other Family"));
+    assert_eq!(parent.get(&format!("/parents/children/{own}")).status, 200);
+    // Another family's child is simply not found, and the attempt is audited.
+    let denied = parent.get(&format!("/parents/children/{other}"));
+    assert_eq!(denied.status, 404);
+    assert!(!denied.contains("Family"));
+    let n: i64 = {
+        use cnis::db::schema::audit_events::dsl as a;
+        a::audit_events
+            .filter(a::action.eq("parent_denied"))
+            .count()
+            .get_result(&mut *app.conn())
+            .unwrap()
+    };
+    assert_eq!(n, 1);
+    // A parent's session opens nothing on the officers' side.
+    assert_eq!(
+        parent.get("/officers/register").location.as_deref(),
+        Some("/officers/sign-in")
+    );
+    // The code worked once.
+    let mut again = app.browser();
+    request_code(&mut again, "sarah@example.com");
+    let fresh = code_in(&latest_email(&app, "sarah@example.com").1);
+    again.get("/parents/check-email");
+    let p = again.post("/parents/check-email", &[("code", &fresh)]);
+    assert_eq!(p.status, 303);
+    // Signing out ends the session.
+    parent.get("/parents/children");
+    assert_eq!(parent.post("/parents/sign-out", &[]).status, 303);
+    assert_eq!(
+        parent.get("/parents/children").location.as_deref(),
+        Some("/parents/sign-in")
+    );
+}
+
+#[test]
+fn codes_are_single_use_limited_in_number_and_attempts() {
+    let app = TestApp::spawn();
+    let mut b = app.browser();
+    let p = request_code(&mut b, "not an email");
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Enter an email address in the correct format"));
+    let p = b.post("/parents/sign-in", &[("email", "")]);
+    assert!(p.contains("Enter your email address"));
+
+    request_code(&mut b, "pat@example.com");
+    let code = code_in(&latest_email(&app, "pat@example.com").1);
+    b.get("/parents/check-email");
+    assert_eq!(
+        b.post("/parents/check-email", &[("code", &code)]).status,
+        303
+    );
+    // Reusing the same code in another browser fails.
+    let mut c = app.browser();
+    request_code(&mut c, "pat@example.com");
+    let pending = c
+        .client
+        .get(format!("{}/parents/check-email", c.base))
+        .send()
+        .unwrap();
+    assert_eq!(pending.status(), 200);
+    c.get("/parents/check-email");
+    let p = c.post("/parents/check-email", &[("code", &code)]);
+    assert_eq!(p.status, 422, "an old code does not open the new request");
+    // Five wrong codes use up a code.
+    let mut d = app.browser();
+    request_code(&mut d, "pat@example.com");
+    let good = code_in(&latest_email(&app, "pat@example.com").1);
+    d.get("/parents/check-email");
+    let wrong = if good == "111111" { "222222" } else { "111111" };
+    for _ in 0..5 {
+        d.post("/parents/check-email", &[("code", wrong)]);
+    }
+    let p = d.post("/parents/check-email", &[("code", &good)]);
+    assert!(p.contains("Too many wrong codes"), "{}", p.body);
+    // Three codes per address in 15 minutes.
+    let p = request_code(&mut d, "pat@example.com");
+    assert_eq!(p.status, 422);
+    assert!(p.contains("We have sent 3 codes to this address"));
+    // Without a pending code the code page sends you back.
+    assert_eq!(
+        app.browser()
+            .get("/parents/check-email")
+            .location
+            .as_deref(),
+        Some("/parents/sign-in")
+    );
+}
+
+#[test]
+fn an_expired_parent_session_signs_out() {
+    let app = TestApp::spawn();
+    let mut b = app.browser();
+    request_code(&mut b, "kim@example.com");
+    let code = code_in(&latest_email(&app, "kim@example.com").1);
+    b.get("/parents/check-email");
+    b.post("/parents/check-email", &[("code", &code)]);
+    assert_eq!(b.get("/parents/children").status, 200);
+    app.exec("UPDATE parent_sessions SET last_seen_at = '2000-01-01 00:00:00'");
+    assert_eq!(
+        b.get("/parents/children").location.as_deref(),
+        Some("/parents/sign-in")
+    );
+    assert_eq!(
+        b.get("/parents/children/not-a-uuid").location.as_deref(),
+        Some("/parents/sign-in")
+    );
+}
