@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
 
 step() { printf '\n==> %s\n' "$*"; }
+LOG=$(mktemp)
+# Keeps a copy of the test output so the last line can count every test that ran.
+counted() { "$@" 2>&1 | tee -a "$LOG"; }
 
 step "npm packages (GOV.UK Frontend, playwright-core, axe-core)"
 if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -23,14 +26,18 @@ step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets -- -D warnings
 
 step "tests on SQLite"
-cargo test
+counted cargo test
 
 step "HTTP tests on PostgreSQL"
 PG_URL=$(scripts/pg.sh start)
 trap 'scripts/pg.sh stop' EXIT
-TEST_DATABASE_URL="$PG_URL" cargo test --tests
+TEST_DATABASE_URL="$PG_URL" counted cargo test --tests
 scripts/pg.sh stop
 trap - EXIT
 
 step "browser tests (Chromium + axe-core)"
-scripts/browser-tests.sh
+counted scripts/browser-tests.sh
+
+passed=$(awk '/^test result: ok\./ { n += $4 } /^# pass / { n += $3 } END { print n + 0 }' "$LOG")
+rm -f "$LOG"
+printf '\nall suites: %s passed, 0 failed\n' "$passed"

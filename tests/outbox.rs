@@ -227,3 +227,24 @@ fn the_laptop_default_writes_eml_files() {
     assert_eq!(files.len(), 1);
     assert_eq!(status_of(&app, &id).0, "delivered");
 }
+
+#[test]
+fn officers_see_emails_that_could_not_be_sent() {
+    let app = TestApp::spawn();
+    let mut b = app.signed_in("officer");
+    assert!(b
+        .get("/officers/emails")
+        .contains("Every email has been sent."));
+    let id = enqueue_for(&app, None);
+    app.exec(&format!("UPDATE outbox SET status = 'permanent-failure', last_error = '550 Mailbox unavailable' WHERE id = '{id}'"));
+    let home = b.get("/officers/");
+    assert!(home.contains("1 emails could not be sent"));
+    let page = b.get("/officers/emails");
+    assert!(
+        page.contains("parent@example.com")
+            && page.contains("Could not be sent")
+            && page.contains("550 Mailbox unavailable")
+    );
+    // Admins do not see addresses: the page is for caseworkers.
+    assert_eq!(app.signed_in("admin").get("/officers/emails").status, 403);
+}

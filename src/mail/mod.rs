@@ -78,6 +78,23 @@ pub fn enqueue(
     Ok(id)
 }
 
+/// Emails that have not gone: permanent failures, then those still retrying; newest first.
+pub fn not_sent(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<OutboxEmail>> {
+    outbox::table
+        .filter(outbox::status.eq_any(["permanent-failure", "temporary-failure"]))
+        .order((outbox::status.asc(), outbox::created_at.desc()))
+        .limit(limit)
+        .select(OutboxEmail::as_select())
+        .load(conn)
+}
+
+pub fn count_permanent_failures(conn: &mut AnyConnection) -> QueryResult<i64> {
+    outbox::table
+        .filter(outbox::status.eq("permanent-failure"))
+        .count()
+        .get_result(conn)
+}
+
 pub fn for_child(conn: &mut AnyConnection, child_id: &str) -> QueryResult<Vec<OutboxEmail>> {
     outbox::table
         .filter(outbox::child_id.eq(child_id))

@@ -255,6 +255,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/static/{file}", web::get().to(static_file));
     auth::configure(cfg);
     register::configure(cfg);
+    register::configure_emails(cfg);
     parts::configure(cfg);
     parents::configure(cfg);
     admin::configure(cfg);

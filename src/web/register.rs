@@ -36,6 +36,9 @@ fn age_tag(dob: NaiveDate) -> Markup {
 }
 
 async fn home(state: web::Data<AppState>, o: CurrentOfficer) -> AppResult<HttpResponse> {
+    let failed_emails = state
+        .db(|c| Ok(crate::mail::count_permanent_failures(c)?))
+        .await?;
     let counts = if o.user.can_use_register() {
         Some(state.db(|c| Ok(children::home_counts(c, today())?)).await?)
     } else {
@@ -62,7 +65,8 @@ async fn home(state: web::Data<AppState>, o: CurrentOfficer) -> AppResult<HttpRe
                 ul class="govuk-list govuk-list--bullet" {
                     @if c.not_reviewed > 0 { li { a class="govuk-link" href="/officers/register?flag=not_reviewed" { "Review " (c.not_reviewed) " new entries" } } }
                     @if c.outside_csa > 0 { li { a class="govuk-link" href="/officers/register?flag=outside_csa" { "Check " (c.outside_csa) " entries outside compulsory school age (close them or correct the date of birth)" } } }
-                    @if c.not_reviewed == 0 && c.outside_csa == 0 { li { "Nothing needs attention now." } }
+                    @if failed_emails > 0 { li { a class="govuk-link" href="/officers/emails" { (failed_emails) " emails could not be sent" } } }
+                @if c.not_reviewed == 0 && c.outside_csa == 0 && failed_emails == 0 { li { "Nothing needs attention now." } }
                 }
                 p class="govuk-body" { a class="govuk-button" href="/officers/children/new" { "Add a child to the register" } }
             } @else {
@@ -1250,4 +1254,64 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/officers/children/{id}/reviewed",
             web::post().to(mark_reviewed),
         );
+}
+
+/// Emails that could not be sent, or are still being retried, so an officer can act (post a
+/// letter, correct an address).
+async fn emails_not_sent(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+) -> AppResult<HttpResponse> {
+    let uid = o.user.id.clone();
+    let rows = state
+        .db(move |c| {
+            audit::record(
+                c,
+                Some(&uid),
+                "read_failed_emails",
+                None,
+                "officer opened emails not sent",
+            )?;
+            Ok(crate::mail::not_sent(c, 500)?)
+        })
+        .await?;
+    Ok(render(
+        &state,
+        PageArgs {
+            title: "Emails not sent",
+            nav: Some(o.nav("home")),
+            csrf: &o.csrf,
+            errors: false,
+        },
+        html! {
+            (back_link("/officers/"))
+            h1 class="govuk-heading-l" { "Emails not sent" }
+            p class="govuk-body" { "Emails the mail server refused, and emails still being retried (for up to 72 hours). For a refused statutory notice, send it by post." }
+            @if rows.is_empty() { p class="govuk-body" { "Every email has been sent." } } @else {
+                table class="govuk-table" {
+                    caption class="govuk-table__caption govuk-visually-hidden" { "Emails not sent" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "Written" }
+                        th scope="col" class="govuk-table__header" { "To" }
+                        th scope="col" class="govuk-table__header" { "Email" }
+                        th scope="col" class="govuk-table__header" { "Status" }
+                    }}
+                    tbody class="govuk-table__body" {
+                        @for e in &rows {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { (e.created_at.format("%-d %b %Y %H:%M")) }
+                                td class="govuk-table__cell" { (e.to_address) @if let Some(id) = &e.child_id { br; a class="govuk-link" href={ "/officers/children/" (id) } { "Child's record" } } }
+                                td class="govuk-table__cell" { (e.subject) }
+                                td class="govuk-table__cell" { (tag(crate::mail::status_label(&e.status), if e.status == "permanent-failure" { "red" } else { "yellow" })) @if let Some(err) = &e.last_error { br; span class="govuk-hint" { (err) } } }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+pub fn configure_emails(cfg: &mut web::ServiceConfig) {
+    cfg.route("/officers/emails", web::get().to(emails_not_sent));
 }

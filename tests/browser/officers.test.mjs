@@ -59,6 +59,8 @@ test('officer journey: every page passes axe and GOV.UK Frontend runs under the 
   await checkA11y(page, 'add child with errors');
   await page.goto(`${BASE}/officers/account`);
   await checkA11y(page, 'account');
+  await page.goto(`${BASE}/officers/emails`);
+  await checkA11y(page, 'emails not sent');
   await page.goto(`${BASE}/officers/no-such-page`);
   await checkA11y(page, 'not found');
   // Form errors come back as 422 and unknown pages as 404: Chromium logs those loads, which is expected.
