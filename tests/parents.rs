@@ -173,3 +173,78 @@ fn an_expired_parent_session_signs_out() {
         Some("/parents/sign-in")
     );
 }
+
+#[test]
+fn a_parent_gives_and_withdraws_written_consent_to_email_service_per_kind_of_document() {
+    let app = TestApp::spawn();
+    let mut b = app.browser();
+    // Signed out: sent to sign in.
+    assert_eq!(
+        b.get("/parents/email-consent").location.as_deref(),
+        Some("/parents/sign-in")
+    );
+    request_code(&mut b, "lee@example.com");
+    let code = code_in(&latest_email(&app, "lee@example.com").1);
+    b.get("/parents/check-email");
+    b.post("/parents/check-email", &[("code", &code)]);
+    let page = b.get("/parents/email-consent");
+    assert_eq!(page.status, 200);
+    assert!(page.contains("section 572"));
+    assert_eq!(
+        page.body.matches("By post").count(),
+        3,
+        "no consent until given in writing"
+    );
+    let p = b.post(
+        "/parents/email-consent",
+        &[
+            ("information_requests", "yes"),
+            ("attendance_notices", "yes"),
+        ],
+    );
+    assert_eq!(
+        p.location.as_deref(),
+        Some("/parents/email-consent?done=saved")
+    );
+    let page = b.get("/parents/email-consent?done=saved");
+    assert!(page.contains("Your choices are saved"));
+    assert_eq!(page.body.matches("You agreed on").count(), 2);
+    // Withdraw one; the other stands; an unchanged box makes no new decision.
+    b.post("/parents/email-consent", &[("information_requests", "yes")]);
+    let page = b.get("/parents/email-consent");
+    assert!(page.contains("You withdrew your agreement on"));
+    assert_eq!(page.body.matches("You agreed on").count(), 1);
+    let mut c = app.conn();
+    let decisions =
+        cnis::store::parent_access::consent_decisions(&mut c, "lee@example.com").unwrap();
+    assert_eq!(decisions.len(), 3, "given, given, withdrawn");
+    let now = chrono::Utc::now().naive_utc() + chrono::Duration::seconds(1);
+    let for_kind = |k: &str| {
+        decisions
+            .iter()
+            .filter(|(kind, _, _)| kind == k)
+            .map(|(_, c, at)| (*c, *at))
+            .collect::<Vec<_>>()
+    };
+    assert!(cnis::domain::service::may_serve_by_email(
+        &for_kind("information_requests"),
+        now
+    ));
+    assert!(!cnis::domain::service::may_serve_by_email(
+        &for_kind("attendance_notices"),
+        now
+    ));
+    assert!(!cnis::domain::service::may_serve_by_email(
+        &for_kind("consent_decisions"),
+        now
+    ));
+    // Without a CSRF token nothing changes.
+    let p = b.post_raw("/parents/email-consent", &[("consent_decisions", "yes")]);
+    assert_eq!(p.status, 400);
+    assert_eq!(
+        cnis::store::parent_access::consent_decisions(&mut c, "lee@example.com")
+            .unwrap()
+            .len(),
+        3
+    );
+}

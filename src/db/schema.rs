@@ -185,3 +185,13 @@ diesel::table! {
         last_seen_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    email_service_consents (id) {
+        id -> Text,
+        email -> Text,
+        document_kind -> Text,
+        consented -> Bool,
+        decided_at -> Timestamp,
+    }
+}

@@ -2,3 +2,4 @@
 pub mod identifiers;
 pub mod register;
 pub mod school_age;
+pub mod service;

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
-use crate::db::schema::{children, parent_codes, parent_sessions, parents};
+use crate::db::schema::{children, email_service_consents, parent_codes, parent_sessions, parents};
 use crate::db::{new_id, now, AnyConnection};
 
 pub const CODE_MINUTES: i64 = 15;
@@ -170,4 +170,52 @@ pub fn children_of(conn: &mut AnyConnection, email: &str) -> QueryResult<Vec<Str
         .select(children::id)
         .distinct()
         .load(conn)
+}
+
+/// Every s.572 decision this address has made: (kind, consented, when), oldest first.
+pub fn consent_decisions(
+    conn: &mut AnyConnection,
+    email: &str,
+) -> QueryResult<Vec<(String, bool, NaiveDateTime)>> {
+    email_service_consents::table
+        .filter(email_service_consents::email.eq(email))
+        .order((
+            email_service_consents::decided_at.asc(),
+            email_service_consents::id.asc(),
+        ))
+        .select((
+            email_service_consents::document_kind,
+            email_service_consents::consented,
+            email_service_consents::decided_at,
+        ))
+        .load(conn)
+}
+
+/// The decision in force for each kind, if any: (consented, since).
+pub fn consent_in_force(
+    decisions: &[(String, bool, NaiveDateTime)],
+    kind: &str,
+) -> Option<(bool, NaiveDateTime)> {
+    decisions
+        .iter()
+        .rfind(|(k, _, _)| k == kind)
+        .map(|(_, c, at)| (*c, *at))
+}
+
+pub fn record_consent(
+    conn: &mut AnyConnection,
+    email: &str,
+    kind: &str,
+    consented: bool,
+) -> QueryResult<()> {
+    diesel::insert_into(email_service_consents::table)
+        .values((
+            email_service_consents::id.eq(new_id()),
+            email_service_consents::email.eq(email),
+            email_service_consents::document_kind.eq(kind),
+            email_service_consents::consented.eq(consented),
+            email_service_consents::decided_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

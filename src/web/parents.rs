@@ -275,7 +275,8 @@ async fn my_children(req: HttpRequest, state: web::Data<AppState>) -> AppResult<
                     }
                 }
             }
-            form method="post" action="/parents/sign-out" {
+            p class="govuk-body" { a class="govuk-link" href="/parents/email-consent" { "Choose whether to get documents by email" } }
+        form method="post" action="/parents/sign-out" {
                 (csrf_field(&csrf))
                 (secondary_button("Sign out"))
             }
@@ -324,6 +325,114 @@ async fn my_child(
     ))
 }
 
+fn consent_page(
+    state: &AppState,
+    req: &HttpRequest,
+    decisions: &[(String, bool, chrono::NaiveDateTime)],
+    saved: bool,
+) -> HttpResponse {
+    let csrf = csrf_for(req, state);
+    page(
+        state,
+        req,
+        "Getting documents by email",
+        &Errors::default(),
+        html! {
+            (back_link("/parents/children"))
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                @if saved { (success_banner("Your choices are saved")) }
+                h1 class="govuk-heading-l" { "Getting documents by email" }
+                p class="govuk-body" { "The law says the council must send formal documents by post unless you agree in writing to get them by email (Education Act 1996, section 572). You can agree for some kinds and not others, and change your mind at any time." }
+                form method="post" action="/parents/email-consent" novalidate {
+                    (csrf_field(&csrf))
+                    div class="govuk-form-group" {
+                        fieldset class="govuk-fieldset" aria-describedby="kinds-hint" {
+                            legend class="govuk-fieldset__legend govuk-fieldset__legend--m" { "Which documents do you agree to get by email?" }
+                            div id="kinds-hint" class="govuk-hint" { "Select all that apply. Anything you do not select comes by post." }
+                            div class="govuk-checkboxes" data-module="govuk-checkboxes" {
+                                @for (kind, text) in crate::domain::service::DOCUMENT_KINDS {
+                                    @let now_in_force = parent_access::consent_in_force(decisions, kind);
+                                    div class="govuk-checkboxes__item" {
+                                        input class="govuk-checkboxes__input" id=(kind) name=(kind) type="checkbox" value="yes" checked[now_in_force.is_some_and(|(c, _)| c)] aria-describedby={ (kind) "-item-hint" };
+                                        label class="govuk-label govuk-checkboxes__label" for=(kind) { (text) }
+                                        div id={ (kind) "-item-hint" } class="govuk-hint govuk-checkboxes__hint" {
+                                            @match now_in_force {
+                                                Some((true, at)) => { "You agreed on " (fmt_date(at.date())) }
+                                                Some((false, at)) => { "You withdrew your agreement on " (fmt_date(at.date())) }
+                                                None => { "By post" }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    (button("Save my choices"))
+                }
+            }}
+        },
+    )
+}
+
+async fn consent_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<std::collections::HashMap<String, String>>,
+) -> AppResult<HttpResponse> {
+    let email = parent_email(&req, &state).await?;
+    let decisions = state
+        .db(move |c| Ok(parent_access::consent_decisions(c, &email)?))
+        .await?;
+    Ok(consent_page(
+        &state,
+        &req,
+        &decisions,
+        q.get("done").is_some_and(|d| d == "saved"),
+    ))
+}
+
+async fn save_consent(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let email = parent_email(&req, &state).await?;
+    let wanted: Vec<(&'static str, bool)> = crate::domain::service::DOCUMENT_KINDS
+        .iter()
+        .map(|(k, _)| (*k, form.checked(k)))
+        .collect();
+    state
+        .db(move |c| {
+            c.transaction::<_, AppError, _>(|c| {
+                let decisions = parent_access::consent_decisions(c, &email)?;
+                for (kind, want) in wanted {
+                    let current = parent_access::consent_in_force(&decisions, kind)
+                        .is_some_and(|(given, _)| given);
+                    // Only a change is a new decision, so the dates shown stay the dates decided.
+                    if current != want {
+                        parent_access::record_consent(c, &email, kind, want)?;
+                        let action = if want {
+                            "email_service_consent_given"
+                        } else {
+                            "email_service_consent_withdrawn"
+                        };
+                        audit::record(
+                            c,
+                            None,
+                            action,
+                            None,
+                            &format!("{} {kind}", parent_access::actor(&email)),
+                        )?;
+                    }
+                }
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(see_other("/parents/email-consent?done=saved"))
+}
+
 async fn sign_out(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -354,5 +463,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/parents/check-email", web::post().to(check_code))
         .route("/parents/children", web::get().to(my_children))
         .route("/parents/children/{id}", web::get().to(my_child))
+        .route("/parents/email-consent", web::get().to(consent_form))
+        .route("/parents/email-consent", web::post().to(save_consent))
         .route("/parents/sign-out", web::post().to(sign_out));
 }

@@ -54,6 +54,11 @@ for (const javaScriptEnabled of [true, false]) {
     await page.click('main ul a >> nth=0');
     await page.waitForSelector('text=This is what the council');
     await audit(page, 'parents child record');
+    await page.goto(`${BASE}/parents/email-consent`);
+    await page.check('#information_requests');
+    await page.click('button:has-text("Save my choices")');
+    await page.waitForSelector('text=Your choices are saved');
+    await audit(page, 'parents email consent');
     assert.deepEqual(page.problems.filter((p) => !p.startsWith('Failed to load resource')), []);
   });
 }

@@ -1,0 +1,61 @@
+//! Service of documents on parents, EA 1996 s.572.
+use chrono::NaiveDateTime;
+
+use super::register::Choices;
+
+/// The kinds of document a parent can agree to receive by email, each consented to separately.
+pub const DOCUMENT_KINDS: Choices = &[
+    (
+        "information_requests",
+        "Requests for information about your child's education (s.436D)",
+    ),
+    (
+        "consent_decisions",
+        "Decisions on applications to home educate (s.434A)",
+    ),
+    (
+        "attendance_notices",
+        "School attendance notices and orders (ss.436H–436Q, 437–443)",
+    ),
+];
+
+/// EA 1996 s.572: a document may be served by email only where the recipient has agreed in writing
+/// to receive it that way. `decisions` are (consented, when) for one kind of document, in any order;
+/// the latest decision at or before `at` is in force, and no decision means no consent.
+pub fn may_serve_by_email(decisions: &[(bool, NaiveDateTime)], at: NaiveDateTime) -> bool {
+    decisions
+        .iter()
+        .filter(|(_, when)| *when <= at)
+        .max_by_key(|(_, when)| *when)
+        .is_some_and(|(consented, _)| *consented)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn t(day: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 11, day)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap()
+    }
+
+    #[test]
+    fn s572_no_written_consent_means_post() {
+        assert!(!may_serve_by_email(&[], t(20)));
+    }
+
+    #[test]
+    fn s572_the_latest_decision_before_service_counts() {
+        let d = [(true, t(1)), (false, t(10)), (true, t(15))];
+        assert!(may_serve_by_email(&d, t(5)));
+        assert!(!may_serve_by_email(&d, t(12)), "withdrawn on the 10th");
+        assert!(may_serve_by_email(&d, t(15)));
+        assert!(
+            !may_serve_by_email(&d[..1], t(1) - chrono::Duration::seconds(1)),
+            "not yet given"
+        );
+    }
+}
