@@ -155,10 +155,7 @@ async fn sign_in(
     state: web::Data<AppState>,
     form: web::Form<FormData>,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
-    if !state.allow_sign_in_attempt(req.peer_addr().map(|a| a.ip())) {
-        return Err(AppError::TooManyRequests);
-    }
+    super::guard_sign_in_step(&req, &state, form.csrf())?;
     let csrf = csrf_for(&req, &state);
     let email = form.get("email").to_string();
     let password = form.get("password").to_string();
@@ -314,10 +311,7 @@ async fn two_factor(
     who: PartlySignedIn,
     form: web::Form<FormData>,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
-    if !state.allow_sign_in_attempt(req.peer_addr().map(|a| a.ip())) {
-        return Err(AppError::TooManyRequests);
-    }
+    super::guard_sign_in_step(&req, &state, form.csrf())?;
     let csrf = csrf_for(&req, &state);
     let code = form.get("code").to_string();
     let user = who.user.clone();
@@ -388,9 +382,7 @@ async fn sign_out(
         state.db(move |c| Ok(sessions::end(c, &token)?)).await?;
     }
     let mut resp = see_other("/officers/signed-out");
-    let mut gone = cookie(&state, SESSION_COOKIE, String::new());
-    gone.make_removal();
-    let _ = resp.add_cookie(&gone);
+    super::remove_cookie(&mut resp, &state, SESSION_COOKIE);
     Ok(resp)
 }
 
@@ -462,9 +454,7 @@ async fn sign_out_everywhere(
         })
         .await?;
     let mut resp = see_other("/officers/signed-out");
-    let mut gone = cookie(&state, SESSION_COOKIE, String::new());
-    gone.make_removal();
-    let _ = resp.add_cookie(&gone);
+    super::remove_cookie(&mut resp, &state, SESSION_COOKIE);
     Ok(resp)
 }
 

@@ -120,6 +120,27 @@ pub fn check_csrf(req: &HttpRequest, state: &AppState, submitted: &str) -> AppRe
     }
 }
 
+/// Every sign-in step (officers' password and code, parents' email and code): a valid form, and
+/// within the per-address rate limit.
+pub fn guard_sign_in_step(
+    req: &HttpRequest,
+    state: &AppState,
+    submitted_csrf: &str,
+) -> AppResult<()> {
+    check_csrf(req, state, submitted_csrf)?;
+    if !state.allow_sign_in_attempt(req.peer_addr().map(|a| a.ip())) {
+        return Err(AppError::TooManyRequests);
+    }
+    Ok(())
+}
+
+/// Sends the browser a cookie that deletes `name`.
+pub fn remove_cookie(resp: &mut HttpResponse, state: &AppState, name: &str) {
+    let mut gone = cookie(state, name, String::new());
+    gone.make_removal();
+    let _ = resp.add_cookie(&gone);
+}
+
 pub fn cookie<'a>(state: &AppState, name: &'a str, value: String) -> Cookie<'a> {
     Cookie::build(name, value)
         .path("/")

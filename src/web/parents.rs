@@ -84,10 +84,7 @@ async fn send_code(
     state: web::Data<AppState>,
     form: web::Form<FormData>,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
-    if !state.allow_sign_in_attempt(req.peer_addr().map(|a| a.ip())) {
-        return Err(AppError::TooManyRequests);
-    }
+    super::guard_sign_in_step(&req, &state, form.csrf())?;
     let mut errors = Errors::default();
     let typed = form.get("email").to_string();
     let email = super::forms::email(&form, "email", &mut errors);
@@ -174,10 +171,7 @@ async fn check_code(
     state: web::Data<AppState>,
     form: web::Form<FormData>,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
-    if !state.allow_sign_in_attempt(req.peer_addr().map(|a| a.ip())) {
-        return Err(AppError::TooManyRequests);
-    }
+    super::guard_sign_in_step(&req, &state, form.csrf())?;
     let Some(code_id) = req.cookie(PENDING_CODE).map(|c| c.value().to_string()) else {
         return Ok(see_other("/parents/sign-in"));
     };
@@ -198,9 +192,7 @@ async fn check_code(
                 .await?;
             let mut resp = see_other("/parents/children");
             let _ = resp.add_cookie(&cookie(&state, PARENT_SESSION, token));
-            let mut gone = cookie(&state, PENDING_CODE, String::new());
-            gone.make_removal();
-            let _ = resp.add_cookie(&gone);
+            super::remove_cookie(&mut resp, &state, PENDING_CODE);
             Ok(resp)
         }
         CodeCheck::Wrong => {
@@ -445,9 +437,7 @@ async fn sign_out(
             .await?;
     }
     let mut resp = see_other("/parents/");
-    let mut gone = cookie(&state, PARENT_SESSION, String::new());
-    gone.make_removal();
-    let _ = resp.add_cookie(&gone);
+    super::remove_cookie(&mut resp, &state, PARENT_SESSION);
     Ok(resp)
 }
 
