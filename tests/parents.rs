@@ -248,3 +248,27 @@ fn a_parent_gives_and_withdraws_written_consent_to_email_service_per_kind_of_doc
         3
     );
 }
+
+#[test]
+fn officers_see_each_parents_email_service_consent_on_the_record() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let id = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    assert!(officer
+        .get(&format!("/officers/children/{id}"))
+        .contains("None: serve every document by post"));
+    let mut parent = app.browser();
+    request_code(&mut parent, "sarah@example.com");
+    let code = code_in(&latest_email(&app, "sarah@example.com").1);
+    parent.get("/parents/check-email");
+    parent.post("/parents/check-email", &[("code", &code)]);
+    parent.get("/parents/email-consent");
+    parent.post("/parents/email-consent", &[("consent_decisions", "yes")]);
+    let page = officer.get(&format!("/officers/children/{id}"));
+    assert!(
+        page.contains("Decisions on applications to home educate (s.434A), agreed"),
+        "{}",
+        page.body
+    );
+    assert!(page.contains("Anything else by post."));
+}

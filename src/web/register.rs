@@ -304,9 +304,20 @@ async fn view(
                 Some(&rec.child.id),
                 "officer opened the record",
             )?;
-            Ok(rec)
+            // Each parent's s.572 decisions, so officers know how notices may be served.
+            let mut consents = std::collections::HashMap::new();
+            for p in &rec.parents {
+                if let Some(e) = &p.email {
+                    consents.insert(
+                        p.id.clone(),
+                        crate::store::parent_access::consent_decisions(c, e)?,
+                    );
+                }
+            }
+            Ok((rec, consents))
         })
         .await?;
+    let (rec, consents) = rec;
     let ch = &rec.child;
     let t = today();
     let status = school_age::status_on(ch.date_of_birth, t);
@@ -395,6 +406,14 @@ async fn view(
                     (summary_row("Address", or_not_given([p.address_line_1.as_deref(), p.address_town.as_deref(), p.address_postcode.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ").as_str().into()), None))
                     (summary_row("Email", or_not_given(p.email.as_deref()), None))
                     (summary_row("Phone", or_not_given(p.phone.as_deref()), None))
+                    (summary_row("Documents by email (s.572)", html! {
+                        @let decisions = consents.get(&p.id).cloned().unwrap_or_default();
+                        @let agreed: Vec<(&str, chrono::NaiveDateTime)> = crate::domain::service::DOCUMENT_KINDS.iter().filter_map(|(k, l)| match crate::store::parent_access::consent_in_force(&decisions, k) { Some((true, at)) => Some((*l, at)), _ => None }).collect();
+                        @if agreed.is_empty() { "None: serve every document by post" } @else {
+                            ul class="govuk-list" { @for (l, at) in &agreed { li { (l) ", agreed " (fmt_date(at.date())) } } }
+                            span class="govuk-hint" { "Anything else by post." }
+                        }
+                    }, None))
                 }
                 p class="govuk-body" { a class="govuk-link" href={ (base) "/parents/" (p.id) "/remove" } { "Remove" span class="govuk-visually-hidden" { " " (p.given_names) " " (p.family_name) } } }
             }
