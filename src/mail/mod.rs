@@ -184,12 +184,12 @@ pub fn send_due(
         .select(OutboxEmail::as_select())
         .load(&mut *conn)?;
     let mut report = SendReport::default();
-    for email in due {
+    for row in due {
         let claimed = diesel::update(
             outbox::table
-                .filter(outbox::id.eq(&email.id))
-                .filter(outbox::status.eq(&email.status))
-                .filter(outbox::next_attempt_at.eq(email.next_attempt_at)),
+                .filter(outbox::id.eq(&row.id))
+                .filter(outbox::status.eq(&row.status))
+                .filter(outbox::next_attempt_at.eq(row.next_attempt_at)),
         )
         .set((
             outbox::status.eq("sending"),
@@ -199,14 +199,14 @@ pub fn send_due(
         if claimed == 0 {
             continue;
         }
-        let attempts = email.attempts + 1;
-        let outcome = build(&email, from)
+        let attempts = row.attempts + 1;
+        let outcome = build(&row, from)
             .map_err(|e| (true, e))
             .and_then(|m| mailer.send(&m));
         let done = now();
         match outcome {
             Ok(()) => {
-                diesel::update(outbox::table.find(&email.id))
+                diesel::update(outbox::table.find(&row.id))
                     .set((
                         outbox::status.eq("delivered"),
                         outbox::attempts.eq(attempts),
@@ -214,13 +214,13 @@ pub fn send_due(
                         outbox::last_error.eq(None::<String>),
                     ))
                     .execute(&mut *conn)?;
-                log::info!("email {} delivered to the mail server", email.id);
+                log::info!("row {} delivered to the mail server", row.id);
                 report.delivered += 1;
             }
             Err((permanent, reason)) => {
                 let next = done + retry_delay(attempts);
                 let give_up =
-                    permanent || next > email.created_at + Duration::hours(GIVE_UP_AFTER_HOURS);
+                    permanent || next > row.created_at + Duration::hours(GIVE_UP_AFTER_HOURS);
                 let status = if give_up {
                     "permanent-failure"
                 } else {
@@ -231,7 +231,7 @@ pub fn send_due(
                 } else {
                     reason
                 };
-                diesel::update(outbox::table.find(&email.id))
+                diesel::update(outbox::table.find(&row.id))
                     .set((
                         outbox::status.eq(status),
                         outbox::attempts.eq(attempts),
@@ -239,7 +239,7 @@ pub fn send_due(
                         outbox::last_error.eq(Some(reason.chars().take(500).collect::<String>())),
                     ))
                     .execute(&mut *conn)?;
-                log::warn!("email {} {status} after attempt {attempts}", email.id);
+                log::warn!("row {} {status} after attempt {attempts}", row.id);
                 if give_up {
                     report.permanent_failures += 1;
                 } else {
