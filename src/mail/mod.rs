@@ -214,7 +214,7 @@ pub fn send_due(
                         outbox::last_error.eq(None::<String>),
                     ))
                     .execute(&mut *conn)?;
-                log::info!("row {} delivered to the mail server", row.id);
+                log::info!("outbox row {} delivered to the mail server", row.id);
                 report.delivered += 1;
             }
             Err((permanent, reason)) => {
@@ -239,7 +239,7 @@ pub fn send_due(
                         outbox::last_error.eq(Some(reason.chars().take(500).collect::<String>())),
                     ))
                     .execute(&mut *conn)?;
-                log::warn!("row {} {status} after attempt {attempts}", row.id);
+                log::warn!("outbox row {} {status} after attempt {attempts}", row.id);
                 if give_up {
                     report.permanent_failures += 1;
                 } else {
