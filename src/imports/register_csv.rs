@@ -223,17 +223,7 @@ fn check_row(get: &dyn Fn(&str) -> String, today: NaiveDate) -> Result<Row, Stri
         sen_status: "not_known".into(),
         parent_hours_per_week: None,
         other_hours_per_week: None,
-        status: "open".into(),
-        closed_reason: None,
-        closed_on: None,
-        closed_note: None,
-        source: "import".into(),
-        reviewed: true,
-        name_key: String::new(),
-        postcode_key: String::new(),
-        version: 1,
-        created_at: t,
-        updated_at: t,
+        ..Child::open_entry("import", t)
     };
     store::refresh_keys(&mut child, Some(&postcode));
     let address = Address {

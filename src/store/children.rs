@@ -39,6 +39,43 @@ pub struct Child {
     pub updated_at: NaiveDateTime,
 }
 
+impl Child {
+    /// A new open entry from `source`, with everything but the child's own details set; callers
+    /// fill those in with struct update syntax and then call `refresh_keys`.
+    pub fn open_entry(source: &str, at: NaiveDateTime) -> Child {
+        Child {
+            id: new_id(),
+            reference: new_reference(),
+            given_names: String::new(),
+            family_name: String::new(),
+            date_of_birth: NaiveDate::default(),
+            sex: "U".into(),
+            upn: None,
+            nhs_number: None,
+            la_reference: None,
+            arrangement: "not_known".into(),
+            eligibility_condition: "c_a".into(),
+            eligible_from: None,
+            reason: "not_provided".into(),
+            reason_detail: None,
+            sen_status: "not_known".into(),
+            parent_hours_per_week: None,
+            other_hours_per_week: None,
+            status: "open".into(),
+            closed_reason: None,
+            closed_on: None,
+            closed_note: None,
+            source: source.into(),
+            reviewed: true,
+            name_key: String::new(),
+            postcode_key: String::new(),
+            version: 1,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+}
+
 #[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq)]
 #[diesel(table_name = addresses)]
 pub struct Address {

@@ -260,6 +260,16 @@ pub fn checkbox(id: &str, label: &str, checked: bool) -> Markup {
     }
 }
 
+/// A table's visually hidden caption and its header row.
+pub fn table_head(caption: &str, headers: &[&str]) -> Markup {
+    html! {
+        caption class="govuk-table__caption govuk-visually-hidden" { (caption) }
+        thead class="govuk-table__head" { tr class="govuk-table__row" {
+            @for h in headers { th scope="col" class="govuk-table__header" { (h) } }
+        }}
+    }
+}
+
 pub fn button(text: &str) -> Markup {
     html! { button type="submit" class="govuk-button" data-module="govuk-button" { (text) } }
 }

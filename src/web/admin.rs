@@ -157,14 +157,7 @@ async fn page(
             }
             p class="govuk-body" { a class="govuk-link" href={ "/officers/audit.csv?" (export) } { "Download these events as CSV" } }
             table class="govuk-table" {
-                caption class="govuk-table__caption govuk-visually-hidden" { "Audit events" }
-                thead class="govuk-table__head" { tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { "When (UTC)" }
-                    th scope="col" class="govuk-table__header" { "Who" }
-                    th scope="col" class="govuk-table__header" { "Action" }
-                    th scope="col" class="govuk-table__header" { "Record" }
-                    th scope="col" class="govuk-table__header" { "Why" }
-                }}
+                (table_head("Audit events", &["When (UTC)", "Who", "Action", "Record", "Why"]))
                 tbody class="govuk-table__body" {
                     @for (e, who, reference) in &rows {
                         tr class="govuk-table__row" {

@@ -89,15 +89,7 @@ struct ListQuery {
 fn results_table(rows: &[children::ListRow]) -> Markup {
     html! {
         table class="govuk-table" {
-            caption class="govuk-table__caption govuk-visually-hidden" { "Register entries" }
-            thead class="govuk-table__head" { tr class="govuk-table__row" {
-                th scope="col" class="govuk-table__header" { "Name" }
-                th scope="col" class="govuk-table__header" { "Date of birth" }
-                th scope="col" class="govuk-table__header" { "Postcode" }
-                th scope="col" class="govuk-table__header" { "Arrangement" }
-                th scope="col" class="govuk-table__header" { "Reference" }
-                th scope="col" class="govuk-table__header" { "Status" }
-            }}
+            (table_head("Register entries", &["Name", "Date of birth", "Postcode", "Arrangement", "Reference", "Status"]))
             tbody class="govuk-table__body" {
                 @for r in rows {
                     tr class="govuk-table__row" {
@@ -444,13 +436,7 @@ async fn view(
             h2 class="govuk-heading-m" { "Emails about this child" }
         @if rec.emails.is_empty() { p class="govuk-body" { "None sent." } } @else {
             table class="govuk-table" {
-                caption class="govuk-table__caption govuk-visually-hidden" { "Emails about this child" }
-                thead class="govuk-table__head" { tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { "Written" }
-                    th scope="col" class="govuk-table__header" { "To" }
-                    th scope="col" class="govuk-table__header" { "Email" }
-                    th scope="col" class="govuk-table__header" { "Status" }
-                }}
+                (table_head("Emails about this child", &["Written", "To", "Email", "Status"]))
                 tbody class="govuk-table__body" {
                     @for e in &rec.emails {
                         tr class="govuk-table__row" {
@@ -468,13 +454,7 @@ async fn view(
         }
         h2 class="govuk-heading-m" { "History" }
             table class="govuk-table" {
-                caption class="govuk-table__caption govuk-visually-hidden" { "Changes to this record" }
-                thead class="govuk-table__head" { tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { "When" }
-                    th scope="col" class="govuk-table__header" { "Who" }
-                    th scope="col" class="govuk-table__header" { "What changed" }
-                    th scope="col" class="govuk-table__header" { "Why" }
-                }}
+                (table_head("Changes to this record", &["When", "Who", "What changed", "Why"]))
                 tbody class="govuk-table__body" {
                     @for (c, who) in &rec.history {
                         tr class="govuk-table__row" {
@@ -715,17 +695,7 @@ async fn create(
         sen_status: core.sen_status,
         parent_hours_per_week: core.parent_hours,
         other_hours_per_week: core.other_hours,
-        status: "open".into(),
-        closed_reason: None,
-        closed_on: None,
-        closed_note: None,
-        source: "officer".into(),
-        reviewed: true,
-        name_key: String::new(),
-        postcode_key: String::new(),
-        version: 1,
-        created_at: t,
-        updated_at: t,
+        ..Child::open_entry("officer", t)
     };
     children::refresh_keys(&mut child, Some(&addr.postcode));
     let address = Address {
@@ -1308,13 +1278,7 @@ async fn emails_not_sent(
             p class="govuk-body" { "Emails the mail server refused, and emails still being retried (for up to 72 hours). For a refused statutory notice, send it by post." }
             @if rows.is_empty() { p class="govuk-body" { "Every email has been sent." } } @else {
                 table class="govuk-table" {
-                    caption class="govuk-table__caption govuk-visually-hidden" { "Emails not sent" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { "Written" }
-                        th scope="col" class="govuk-table__header" { "To" }
-                        th scope="col" class="govuk-table__header" { "Email" }
-                        th scope="col" class="govuk-table__header" { "Status" }
-                    }}
+                    (table_head("Emails not sent", &["Written", "To", "Email", "Status"]))
                     tbody class="govuk-table__body" {
                         @for e in &rows {
                             tr class="govuk-table__row" {
