@@ -96,6 +96,9 @@ fn main() -> anyhow::Result<()> {
         email_from: "cnis <no-reply@council.invalid>".into(),
         templates_dir: None,
         outbox_poll_seconds: 3600,
+        team_email: Some("team@council.invalid".into()),
+        scheduler: false,
+        information_response_days: 28,
     };
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     let base = format!("http://127.0.0.1:{}", listener.local_addr()?.port());

@@ -17,6 +17,12 @@ pub struct Config {
     pub email_from: String,
     pub templates_dir: Option<String>,
     pub outbox_poll_seconds: u64,
+    /// The team mailbox told (by a link, never personal data) when a task is created.
+    pub team_email: Option<String>,
+    /// Whether this process sends due s.436D(2)(c) requests and raises overdue tasks itself.
+    pub scheduler: bool,
+    /// Days a parent has to answer a request for information; the law sets a floor of 15.
+    pub information_response_days: i64,
 }
 
 fn var(name: &str, default: &str) -> String {
@@ -76,6 +82,18 @@ impl Config {
                 .ok()
                 .filter(|d| !d.trim().is_empty()),
             outbox_poll_seconds: parsed("CNIS_OUTBOX_POLL_SECONDS", 5)?,
+            team_email: std::env::var("CNIS_TEAM_EMAIL")
+                .ok()
+                .filter(|d| !d.trim().is_empty()),
+            scheduler: matches!(var("CNIS_SCHEDULER", "off").as_str(), "on" | "true" | "1"),
+            information_response_days: {
+                let days = parsed("CNIS_INFORMATION_RESPONSE_DAYS", 28)?;
+                anyhow::ensure!(
+                    days >= crate::domain::information_requests::MIN_RESPONSE_DAYS,
+                    "CNIS_INFORMATION_RESPONSE_DAYS must be at least 15 (EA 1996 s.436D(5))"
+                );
+                days
+            },
             data_dir,
         })
     }

@@ -3,26 +3,6 @@ mod common;
 use common::*;
 use diesel::prelude::*;
 
-/// The latest email written to the outbox for an address: (subject, body).
-fn latest_email(app: &TestApp, to: &str) -> (String, String) {
-    use cnis::db::schema::outbox::dsl as o;
-    o::outbox
-        .filter(o::to_address.eq(to))
-        .order(o::created_at.desc())
-        .select((o::subject, o::body))
-        .first(&mut *app.conn())
-        .unwrap()
-}
-
-fn code_in(body: &str) -> String {
-    extract(body, "Your security code is ", ".").unwrap()
-}
-
-fn request_code(b: &mut Browser, email: &str) -> Page {
-    b.get("/parents/sign-in");
-    b.post("/parents/sign-in", &[("email", email)])
-}
-
 #[test]
 fn a_parent_signs_in_with_an_emailed_code_and_sees_only_their_own_children() {
     let app = TestApp::spawn();

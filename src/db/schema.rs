@@ -136,17 +136,6 @@ diesel::joinable!(parents -> children (child_id));
 diesel::joinable!(providers -> children (child_id));
 diesel::joinable!(child_changes -> children (child_id));
 
-diesel::allow_tables_to_appear_in_same_query!(
-    users,
-    sessions,
-    children,
-    addresses,
-    parents,
-    providers,
-    child_changes,
-    audit_events,
-);
-
 diesel::table! {
     outbox (id) {
         id -> Text,
@@ -195,3 +184,78 @@ diesel::table! {
         decided_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    parent_notifications (id) {
+        id -> Text,
+        email -> Text,
+        reference -> Text,
+        answers -> Text,
+        pending_step -> Nullable<Text>,
+        pending_form -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    tasks (id) {
+        id -> Text,
+        child_id -> Nullable<Text>,
+        kind -> Text,
+        summary -> Text,
+        source_id -> Nullable<Text>,
+        due_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+        completed_by -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    parent_reports (id) {
+        id -> Text,
+        child_id -> Text,
+        email -> Text,
+        kind -> Text,
+        details -> Text,
+        happened_on -> Nullable<Date>,
+        information_request_id -> Nullable<Text>,
+        submitted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    information_requests (id) {
+        id -> Text,
+        child_id -> Text,
+        sent_at -> Timestamp,
+        sent_by -> Nullable<Text>,
+        method -> Text,
+        due_on -> Date,
+        responded_at -> Nullable<Timestamp>,
+        overdue_task_id -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(tasks -> children (child_id));
+diesel::joinable!(parent_reports -> children (child_id));
+diesel::joinable!(information_requests -> children (child_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    sessions,
+    children,
+    addresses,
+    parents,
+    providers,
+    child_changes,
+    audit_events,
+    outbox,
+    tasks,
+    parent_reports,
+    information_requests,
+    parent_notifications,
+);

@@ -1,5 +1,6 @@
 //! Pure rules: no I/O, each citing the section it implements.
 pub mod identifiers;
+pub mod information_requests;
 pub mod register;
 pub mod school_age;
 pub mod service;

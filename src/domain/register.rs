@@ -120,7 +120,7 @@ pub const SOURCES: Choices = &[
     ("demo", "Demo data"),
 ];
 
-pub fn label(choices: Choices, code: &str) -> &'static str {
+pub fn label(choices: &[(&'static str, &'static str)], code: &str) -> &'static str {
     choices
         .iter()
         .find(|(c, _)| *c == code)
@@ -128,7 +128,7 @@ pub fn label(choices: Choices, code: &str) -> &'static str {
         .unwrap_or("Unknown")
 }
 
-pub fn is_choice(choices: Choices, code: &str) -> bool {
+pub fn is_choice(choices: &[(&str, &str)], code: &str) -> bool {
     choices.iter().any(|(c, _)| *c == code)
 }
 
@@ -164,6 +164,44 @@ pub fn fold(s: &str) -> String {
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The details that decide whether two register entries are the same child.
+pub struct Identity<'a> {
+    pub given_names: &'a str,
+    pub family_name: &'a str,
+    pub date_of_birth: chrono::NaiveDate,
+    pub postcode_key: &'a str,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum EntryMatch {
+    /// Same date of birth and the same names once accents, case and punctuation are folded.
+    Same,
+    /// Same date of birth and one name or the postcode in common: an officer must decide.
+    Possible,
+    Different,
+}
+
+/// s.436C: one entry per child. A parent's notification about a child already on the register is
+/// linked to that entry rather than duplicated; anything less certain goes to an officer.
+pub fn compare_entries(a: &Identity, b: &Identity) -> EntryMatch {
+    if a.date_of_birth != b.date_of_birth {
+        return EntryMatch::Different;
+    }
+    let squash = |s: &str| fold(s).replace(' ', "");
+    let first = |s: &str| fold(s).split(' ').next().unwrap_or_default().to_string();
+    let same_family = squash(a.family_name) == squash(b.family_name);
+    if same_family && squash(a.given_names) == squash(b.given_names) {
+        return EntryMatch::Same;
+    }
+    let same_first = first(a.given_names) == first(b.given_names);
+    let same_postcode = !a.postcode_key.is_empty() && a.postcode_key == b.postcode_key;
+    if same_family || same_first || same_postcode {
+        EntryMatch::Possible
+    } else {
+        EntryMatch::Different
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,6 +218,42 @@ mod tests {
         assert!(!has_disallowed_chars("a\nb", true));
         assert!(!has_disallowed_chars("Siân O'Brien-Smith", false));
         assert_eq!(fold("  JOSÉ   "), "jose");
+    }
+
+    #[test]
+    fn s436c_one_entry_per_child_matching() {
+        let dob = chrono::NaiveDate::from_ymd_opt(2015, 3, 1).unwrap();
+        let e = |g: &'static str, f: &'static str, pc: &'static str| Identity {
+            given_names: g,
+            family_name: f,
+            date_of_birth: dob,
+            postcode_key: pc,
+        };
+        let on_register = e("Zoë-Ann", "O'Brien", "LS11AA");
+        assert_eq!(
+            compare_entries(&on_register, &e("zoe ann", "OBRIEN", "")),
+            EntryMatch::Same
+        );
+        assert_eq!(
+            compare_entries(&on_register, &e("Zoe", "Smith", "")),
+            EntryMatch::Possible
+        );
+        assert_eq!(
+            compare_entries(&on_register, &e("Amy", "Smith", "LS11AA")),
+            EntryMatch::Possible
+        );
+        assert_eq!(
+            compare_entries(&on_register, &e("Amy", "Smith", "LS22BB")),
+            EntryMatch::Different
+        );
+        let other_day = Identity {
+            date_of_birth: dob.succ_opt().unwrap(),
+            ..e("Zoë-Ann", "O'Brien", "LS11AA")
+        };
+        assert_eq!(
+            compare_entries(&on_register, &other_day),
+            EntryMatch::Different
+        );
     }
 
     #[test]

@@ -9,6 +9,14 @@ const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/email/sign-in-code.txt"),
     ),
     (
+        "notification-received",
+        include_str!("../../templates/email/notification-received.txt"),
+    ),
+    (
+        "information-request",
+        include_str!("../../templates/email/information-request.txt"),
+    ),
+    (
         "team-alert",
         include_str!("../../templates/email/team-alert.txt"),
     ),

@@ -2,6 +2,8 @@
 //! compose them inside one transaction.
 pub mod audit;
 pub mod children;
+pub mod notifications;
 pub mod parent_access;
 pub mod sessions;
+pub mod tasks;
 pub mod users;

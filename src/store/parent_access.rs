@@ -127,12 +127,31 @@ pub fn check_code(conn: &mut AnyConnection, code_id: &str, code: &str) -> QueryR
     Ok(CodeCheck::SignedIn(email, token))
 }
 
+pub enum SessionState {
+    Live(String),
+    /// The session ended for want of use just now; the email is known so work can be kept.
+    Lapsed(String),
+    None,
+}
+
 /// The parent's email for a live session, or None (idle sessions end).
 pub fn session_email(
     conn: &mut AnyConnection,
     token: &str,
     idle_minutes: i64,
 ) -> QueryResult<Option<String>> {
+    Ok(match session_state(conn, token, idle_minutes)? {
+        SessionState::Live(e) => Some(e),
+        _ => None,
+    })
+}
+
+/// Checks a parent session, ending it if idle too long (and saying so, once).
+pub fn session_state(
+    conn: &mut AnyConnection,
+    token: &str,
+    idle_minutes: i64,
+) -> QueryResult<SessionState> {
     let h = super::sessions::hash_token(token);
     let row: Option<(String, NaiveDateTime)> = parent_sessions::table
         .find(&h)
@@ -140,19 +159,19 @@ pub fn session_email(
         .first(conn)
         .optional()?;
     let Some((email, seen)) = row else {
-        return Ok(None);
+        return Ok(SessionState::None);
     };
     let t = now();
     if seen + Duration::minutes(idle_minutes) < t {
         diesel::delete(parent_sessions::table.find(&h)).execute(conn)?;
-        return Ok(None);
+        return Ok(SessionState::Lapsed(email));
     }
     if t - seen > Duration::seconds(60) {
         diesel::update(parent_sessions::table.find(&h))
             .set(parent_sessions::last_seen_at.eq(t))
             .execute(conn)?;
     }
-    Ok(Some(email))
+    Ok(SessionState::Live(email))
 }
 
 pub fn end_session(conn: &mut AnyConnection, token: &str) -> QueryResult<()> {

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use crate::views::Errors;
 
-#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(transparent)]
 pub struct FormData(pub HashMap<String, String>);
 
@@ -190,7 +190,7 @@ pub fn opt_text(
 pub fn choice(
     form: &FormData,
     id: &str,
-    choices: crate::domain::register::Choices,
+    choices: &[(&str, &str)],
     message: &str,
     errors: &mut Errors,
 ) -> String {

@@ -2,6 +2,7 @@
 pub mod admin;
 pub mod auth;
 pub mod forms;
+pub mod notify;
 pub mod parents;
 pub mod parts;
 pub mod register;
@@ -49,6 +50,19 @@ impl AppState {
             sign_in_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
             templates,
         }
+    }
+
+    /// Where task alerts go, if the council set a team mailbox (CNIS_TEAM_EMAIL).
+    pub fn team_alert(&self) -> Option<crate::store::tasks::TeamAlert<'_>> {
+        self.config
+            .team_email
+            .as_deref()
+            .map(|to| crate::store::tasks::TeamAlert {
+                templates: &self.templates,
+                to,
+                base_url: &self.config.public_url,
+                council_name: &self.config.council_name,
+            })
     }
 
     /// Runs blocking diesel work on the thread pool with a pooled connection.
@@ -279,6 +293,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     register::configure_emails(cfg);
     parts::configure(cfg);
     parents::configure(cfg);
+    notify::configure(cfg);
     admin::configure(cfg);
     cfg.default_service(web::to(not_found));
 }

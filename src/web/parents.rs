@@ -15,8 +15,10 @@ use crate::views::*;
 
 const PARENT_SESSION: &str = "cnis_parent";
 const PENDING_CODE: &str = "cnis_parent_code";
+/// Where to go after signing in, when it was not the children's page (a fixed word, never a URL).
+pub(super) const NEXT_COOKIE: &str = "cnis_parent_next";
 
-fn page(
+pub(super) fn page(
     state: &AppState,
     req: &HttpRequest,
     title: &str,
@@ -46,14 +48,27 @@ async fn start(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
             div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
                 h1 class="govuk-heading-l" { "Children educated otherwise than at school" }
                 p class="govuk-body" { "If your child lives in " (state.config.council_name) "'s area, is of compulsory school age and is not in school full time, the law asks the council to keep their details on a register (Education Act 1996, section 436B)." }
-                p class="govuk-body" { "Sign in with your email address to see the details the council holds about your children. We will email you a code: you do not need a password." }
+                p class="govuk-body" { "Use this service to:" }
+                ul class="govuk-list govuk-list--bullet" {
+                    li { "tell the council that your child is being educated otherwise than at school" }
+                    li { "tell the council about a change of address, parents or who educates your child" }
+                    li { "answer the council's requests for information" }
+                    li { "ask for advice and support, including access to exams" }
+                }
+                p class="govuk-body" { "First, we will email you a 6-digit code to prove your email address. You do not need an account or a password." }
                 a href="/parents/sign-in" role="button" draggable="false" class="govuk-button govuk-button--start" data-module="govuk-button" { "Start now" }
             }}
         },
     )
 }
 
-fn email_page(state: &AppState, req: &HttpRequest, email: &str, errors: &Errors) -> HttpResponse {
+fn email_page(
+    state: &AppState,
+    req: &HttpRequest,
+    email: &str,
+    errors: &Errors,
+    timed_out: bool,
+) -> HttpResponse {
     let csrf = csrf_for(req, state);
     page(
         state,
@@ -64,6 +79,14 @@ fn email_page(state: &AppState, req: &HttpRequest, email: &str, errors: &Errors)
             (back_link("/parents/"))
             div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
                 (error_summary(errors))
+                @if timed_out {
+                    div class="govuk-notification-banner" role="region" aria-labelledby="timeout-title" data-module="govuk-notification-banner" {
+                        div class="govuk-notification-banner__header" { h2 class="govuk-notification-banner__title" id="timeout-title" { "Important" } }
+                        div class="govuk-notification-banner__content" {
+                            p class="govuk-notification-banner__heading" { "You were signed out because you had not done anything for " (state.config.idle_timeout_minutes) " minutes. We have kept what you typed. Sign in again to carry on." }
+                        }
+                    }
+                }
                 form method="post" action="/parents/sign-in" novalidate {
                     (csrf_field(&csrf))
                     h1 class="govuk-heading-l" { label for="email" { "What is your email address?" } }
@@ -75,8 +98,13 @@ fn email_page(state: &AppState, req: &HttpRequest, email: &str, errors: &Errors)
     )
 }
 
-async fn email_form(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    email_page(&state, &req, "", &Errors::default())
+async fn email_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<std::collections::HashMap<String, String>>,
+) -> HttpResponse {
+    let timed_out = q.get("timeout").is_some_and(|t| t == "kept");
+    email_page(&state, &req, "", &Errors::default(), timed_out)
 }
 
 async fn send_code(
@@ -92,7 +120,7 @@ async fn send_code(
         errors.add("email", "Enter your email address");
     }
     let Some(email) = email.filter(|_| errors.is_empty()) else {
-        return Ok(email_page(&state, &req, &typed, &errors));
+        return Ok(email_page(&state, &req, &typed, &errors, false));
     };
     let council = state.config.council_name.clone();
     let st = state.clone();
@@ -130,7 +158,7 @@ async fn send_code(
         }
         CodeIssued::TooMany => {
             errors.add("email", format!("We have sent {} codes to this address in the last {} minutes. Use the latest code, or wait and try again.", parent_access::MAX_CODES_PER_WINDOW, parent_access::CODE_MINUTES));
-            Ok(email_page(&state, &req, &typed, &errors))
+            Ok(email_page(&state, &req, &typed, &errors, false))
         }
     }
 }
@@ -187,10 +215,24 @@ async fn check_code(
     match checked {
         CodeCheck::SignedIn(email, token) => {
             let actor = parent_access::actor(&email);
-            state
-                .db(move |c| Ok(audit::record(c, None, "parent_signed_in", None, &actor)?))
+            let resumed = state
+                .db(move |c| {
+                    audit::record(c, None, "parent_signed_in", None, &actor)?;
+                    super::notify::resume_after_sign_in(c, &email)
+                })
                 .await?;
-            let mut resp = see_other("/parents/children");
+            let to = match resumed {
+                Some(path) => path,
+                None if req
+                    .cookie(NEXT_COOKIE)
+                    .is_some_and(|c| c.value() == "notify") =>
+                {
+                    "/parents/notify".into()
+                }
+                None => "/parents/children".into(),
+            };
+            let mut resp = see_other(&to);
+            super::remove_cookie(&mut resp, &state, NEXT_COOKIE);
             let _ = resp.add_cookie(&cookie(&state, PARENT_SESSION, token));
             super::remove_cookie(&mut resp, &state, PENDING_CODE);
             Ok(resp)
@@ -216,8 +258,35 @@ async fn check_code(
     }
 }
 
+pub(super) enum ParentSession {
+    Live(String),
+    /// Signed out for being idle just now; what they post can still be kept for them.
+    Lapsed(String),
+    None,
+}
+
+pub(super) async fn parent_session(
+    req: &HttpRequest,
+    state: &AppState,
+) -> AppResult<ParentSession> {
+    let Some(token) = req.cookie(PARENT_SESSION).map(|c| c.value().to_string()) else {
+        return Ok(ParentSession::None);
+    };
+    let idle = state.config.idle_timeout_minutes;
+    Ok(
+        match state
+            .db(move |c| Ok(parent_access::session_state(c, &token, idle)?))
+            .await?
+        {
+            parent_access::SessionState::Live(e) => ParentSession::Live(e),
+            parent_access::SessionState::Lapsed(e) => ParentSession::Lapsed(e),
+            parent_access::SessionState::None => ParentSession::None,
+        },
+    )
+}
+
 /// The signed-in parent's email, or a redirect to sign in.
-async fn parent_email(req: &HttpRequest, state: &AppState) -> AppResult<String> {
+pub(super) async fn parent_email(req: &HttpRequest, state: &AppState) -> AppResult<String> {
     let Some(token) = req.cookie(PARENT_SESSION).map(|c| c.value().to_string()) else {
         return Err(AppError::Redirect("/parents/sign-in".into()));
     };

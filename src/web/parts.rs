@@ -141,7 +141,7 @@ pub fn read_parent(f: &FormData, p: &str, errors: &mut Errors) -> Option<Parent>
     })
 }
 
-fn provider_fields(f: &FormData, errors: &Errors) -> Markup {
+pub fn provider_fields(f: &FormData, errors: &Errors) -> Markup {
     html! {
         (Input::new("name", "Name of the provider", f.get("name")).error(errors.get("name")).render())
         (select("provider_type", "Type of provider", PROVIDER_TYPES, f.get("provider_type"), None, errors.get("provider_type")))
@@ -152,7 +152,7 @@ fn provider_fields(f: &FormData, errors: &Errors) -> Markup {
     }
 }
 
-fn read_provider(f: &FormData, errors: &mut Errors) -> Option<Provider> {
+pub fn read_provider(f: &FormData, errors: &mut Errors) -> Option<Provider> {
     let name = text(f, "name", "the provider's name", 200, errors);
     let provider_type = choice(
         f,

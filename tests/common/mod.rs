@@ -8,6 +8,7 @@ use std::sync::Arc;
 use cnis::config::Config;
 use cnis::db::{self, AnyConnection, Pool};
 use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
 use diesel::Connection;
 use reqwest::blocking::{Client, Response};
 use reqwest::redirect::Policy;
@@ -35,6 +36,9 @@ pub fn test_config(database_url: String, dir: &std::path::Path) -> Config {
         email_from: "cnis <no-reply@council.invalid>".into(),
         templates_dir: None,
         outbox_poll_seconds: 3600,
+        team_email: Some("team@council.invalid".into()),
+        scheduler: false,
+        information_response_days: 28,
     }
 }
 
@@ -296,4 +300,36 @@ pub fn add_child(b: &mut Browser, given: &str, family: &str, dob: (&str, &str, &
         .next()
         .unwrap_or_default()
         .to_string()
+}
+
+/// The latest email written to the outbox for an address: (subject, body).
+pub fn latest_email(app: &TestApp, to: &str) -> (String, String) {
+    use cnis::db::schema::outbox::dsl as o;
+    o::outbox
+        .filter(o::to_address.eq(to))
+        .order(o::created_at.desc())
+        .select((o::subject, o::body))
+        .first(&mut *app.conn())
+        .unwrap()
+}
+
+pub fn code_in(body: &str) -> String {
+    extract(body, "Your security code is ", ".").unwrap()
+}
+
+pub fn request_code(b: &mut Browser, email: &str) -> Page {
+    b.get("/parents/sign-in");
+    b.post("/parents/sign-in", &[("email", email)])
+}
+
+/// A parent signed in by emailed code; returns the page the sign-in redirected to.
+pub fn parent_signed_in(app: &TestApp, email: &str) -> (Browser, Option<String>) {
+    let mut b = app.browser();
+    let p = request_code(&mut b, email);
+    assert_eq!(p.status, 303, "code sent: {}", p.body);
+    let (_, body) = latest_email(app, &email.to_lowercase());
+    b.get("/parents/check-email");
+    let p = b.post("/parents/check-email", &[("code", &code_in(&body))]);
+    assert_eq!(p.status, 303, "code accepted: {}", p.body);
+    (b, p.location)
 }

@@ -1,0 +1,171 @@
+//! Officers' tasks: reviews of parents' notifications, parents' reports, support requests
+//! (s.436G) and overdue answers to information requests (s.436H(6)–(7), conditions C and D).
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::{children, tasks, users};
+use crate::db::{new_id, now, AnyConnection};
+use crate::domain::register::Choices;
+use crate::mail::templates::Templates;
+
+pub const TASK_KINDS: Choices = &[
+    ("review_notification", "Review a parent's notification"),
+    ("possible_match", "Check a possible duplicate entry"),
+    ("change_reported", "Apply a change a parent reported"),
+    (
+        "no_longer_in_scope",
+        "Parent says the child is no longer in scope",
+    ),
+    ("support_request", "Support requested (s.436G)"),
+    (
+        "information_response",
+        "Read a parent's answer to an information request",
+    ),
+    (
+        "information_overdue",
+        "Information request not answered (condition D, s.436H(7))",
+    ),
+    ("post_information_request", "Post an information request"),
+];
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = tasks)]
+pub struct Task {
+    pub id: String,
+    pub child_id: Option<String>,
+    pub kind: String,
+    pub summary: String,
+    pub source_id: Option<String>,
+    pub due_on: Option<NaiveDate>,
+    pub created_at: NaiveDateTime,
+    pub completed_at: Option<NaiveDateTime>,
+    pub completed_by: Option<String>,
+    pub outcome: Option<String>,
+}
+
+/// Where task alerts go. The email holds a link only: nothing about the child.
+pub struct TeamAlert<'a> {
+    pub templates: &'a Templates,
+    pub to: &'a str,
+    pub base_url: &'a str,
+    pub council_name: &'a str,
+}
+
+/// Creates a task, and an alert to the team mailbox in the same transaction. `summary` is shown to
+/// officers only; it never goes in the alert.
+pub fn create(
+    conn: &mut AnyConnection,
+    alert: Option<&TeamAlert>,
+    child_id: Option<&str>,
+    kind: &str,
+    summary: &str,
+    source_id: Option<&str>,
+    due_on: Option<NaiveDate>,
+) -> anyhow::Result<String> {
+    let id = new_id();
+    diesel::insert_into(tasks::table)
+        .values(&Task {
+            id: id.clone(),
+            child_id: child_id.map(str::to_string),
+            kind: kind.into(),
+            summary: summary.into(),
+            source_id: source_id.map(str::to_string),
+            due_on,
+            created_at: now(),
+            completed_at: None,
+            completed_by: None,
+            outcome: None,
+        })
+        .execute(conn)?;
+    if let Some(a) = alert {
+        let link = format!("{}/officers/tasks/{id}", a.base_url.trim_end_matches('/'));
+        crate::mail::enqueue(
+            conn,
+            a.templates,
+            "team-alert",
+            a.to,
+            &[
+                (
+                    "task_kind",
+                    crate::domain::register::label(TASK_KINDS, kind),
+                ),
+                ("link", &link),
+                ("council_name", a.council_name),
+            ],
+            None,
+        )?;
+    }
+    Ok(id)
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Task>> {
+    tasks::table
+        .find(id)
+        .select(Task::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// An open task row for the list: the task and the child's name and reference, if any.
+pub type TaskRow = (Task, Option<(String, String, String)>);
+
+/// Open tasks, soonest due first (no due date last), then oldest first.
+pub fn open(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<TaskRow>> {
+    let rows: Vec<TaskRow> = tasks::table
+        .left_join(children::table)
+        .filter(tasks::completed_at.is_null())
+        .order((
+            tasks::due_on.is_null(),
+            tasks::due_on.asc(),
+            tasks::created_at.asc(),
+        ))
+        .select((
+            Task::as_select(),
+            (
+                children::given_names,
+                children::family_name,
+                children::reference,
+            )
+                .nullable(),
+        ))
+        .limit(limit)
+        .load(conn)?;
+    Ok(rows)
+}
+
+pub fn count_open(conn: &mut AnyConnection) -> QueryResult<i64> {
+    tasks::table
+        .filter(tasks::completed_at.is_null())
+        .count()
+        .get_result(conn)
+}
+
+/// Every task about one child, newest first, with who completed it.
+pub fn for_child(
+    conn: &mut AnyConnection,
+    child_id: &str,
+) -> QueryResult<Vec<(Task, Option<String>)>> {
+    tasks::table
+        .left_join(users::table.on(tasks::completed_by.eq(users::id.nullable())))
+        .filter(tasks::child_id.eq(child_id))
+        .order(tasks::created_at.desc())
+        .select((Task::as_select(), users::name.nullable()))
+        .load(conn)
+}
+
+/// Completes an open task with what was done. False if it was already completed.
+pub fn complete(
+    conn: &mut AnyConnection,
+    id: &str,
+    user_id: &str,
+    outcome: &str,
+) -> QueryResult<bool> {
+    let n = diesel::update(tasks::table.find(id).filter(tasks::completed_at.is_null()))
+        .set((
+            tasks::completed_at.eq(now()),
+            tasks::completed_by.eq(user_id),
+            tasks::outcome.eq(outcome),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}

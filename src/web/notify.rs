@@ -1,0 +1,1395 @@
+//! A parent tells the council that children are being educated otherwise than at school and gives
+//! the s.436C(1) information (EA 1996 s.436D(1)): one question per page, saved after every page,
+//! several children without typing the parents twice, then check answers and one submission.
+use std::collections::BTreeMap;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use diesel::Connection;
+use maud::{html, Markup};
+
+use super::forms::*;
+use super::parents::{page, parent_session, ParentSession};
+use super::parts::{provider_fields, read_address, read_parent, read_provider, AddressForm};
+use super::register::{fmt_date, today};
+use super::{check_csrf, csrf_for, see_other, AppState};
+use crate::db::now;
+use crate::domain::register::*;
+use crate::domain::school_age::{self, SchoolAgeStatus};
+use crate::error::{AppError, AppResult};
+use crate::store::children::{self, Address, Child, Parent, Provider};
+use crate::store::notifications::{self, NotifiedChild, Outcome};
+use crate::store::{audit, parent_access};
+use crate::views::*;
+
+/// Upper bounds that keep one notification a sensible size.
+const MAX_CHILDREN: usize = 10;
+const MAX_PROVIDERS: usize = 6;
+const MAX_OTHER_PARENTS: usize = 6;
+
+/// Everything typed so far, page by page, exactly as typed. Pages are checked again before sending.
+#[derive(serde::Serialize, serde::Deserialize, Default, Clone)]
+pub struct Answers {
+    #[serde(default)]
+    pages: BTreeMap<String, FormData>,
+    #[serde(default)]
+    children: Vec<ChildAnswers>,
+    #[serde(default)]
+    other_parents: Vec<FormData>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize, Default, Clone)]
+struct ChildAnswers {
+    #[serde(default)]
+    pages: BTreeMap<String, FormData>,
+    #[serde(default)]
+    providers: Vec<FormData>,
+}
+
+/// The pages of the flow; each has a path under /parents/notify/.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Step {
+    You,
+    YourAddress,
+    Name(usize),
+    DateOfBirth(usize),
+    Address(usize),
+    PreviousAddress(usize),
+    Education(usize),
+    Time(usize),
+    OtherEducators(usize),
+    Provider(usize, usize),
+    Optional(usize),
+    Children,
+    OtherParents,
+    OtherParent(usize),
+    Check,
+}
+
+const CHILD_PAGES: &[&str] = &[
+    "name",
+    "date-of-birth",
+    "address",
+    "previous-address",
+    "education",
+    "time",
+    "other-educators",
+    "optional",
+];
+
+impl Step {
+    fn parse(tail: &str) -> Option<Step> {
+        let parts: Vec<&str> = tail.trim_matches('/').split('/').collect();
+        let num = |s: &str| s.parse::<usize>().ok().filter(|n| *n < 100);
+        Some(match parts.as_slice() {
+            ["you"] => Step::You,
+            ["your-address"] => Step::YourAddress,
+            ["children"] => Step::Children,
+            ["other-parents"] => Step::OtherParents,
+            ["other-parents", k] => Step::OtherParent(num(k)?),
+            ["check"] => Step::Check,
+            ["child", n, "other-educators", k] => Step::Provider(num(n)?, num(k)?),
+            ["child", n, page] => {
+                let n = num(n)?;
+                match *page {
+                    "name" => Step::Name(n),
+                    "date-of-birth" => Step::DateOfBirth(n),
+                    "address" => Step::Address(n),
+                    "previous-address" => Step::PreviousAddress(n),
+                    "education" => Step::Education(n),
+                    "time" => Step::Time(n),
+                    "other-educators" => Step::OtherEducators(n),
+                    "optional" => Step::Optional(n),
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        })
+    }
+
+    fn path(self) -> String {
+        let p = match self {
+            Step::You => "you".to_string(),
+            Step::YourAddress => "your-address".into(),
+            Step::Children => "children".into(),
+            Step::OtherParents => "other-parents".into(),
+            Step::OtherParent(k) => format!("other-parents/{k}"),
+            Step::Check => "check".into(),
+            Step::Provider(n, k) => format!("child/{n}/other-educators/{k}"),
+            s => format!("child/{}/{}", s.child().unwrap_or(0), s.page_key()),
+        };
+        format!("/parents/notify/{p}")
+    }
+
+    fn child(self) -> Option<usize> {
+        match self {
+            Step::Name(n)
+            | Step::DateOfBirth(n)
+            | Step::Address(n)
+            | Step::PreviousAddress(n)
+            | Step::Education(n)
+            | Step::Time(n)
+            | Step::OtherEducators(n)
+            | Step::Provider(n, _)
+            | Step::Optional(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The key the page's answers are kept under.
+    fn page_key(self) -> &'static str {
+        match self {
+            Step::You => "you",
+            Step::YourAddress => "your-address",
+            Step::Name(_) => "name",
+            Step::DateOfBirth(_) => "date-of-birth",
+            Step::Address(_) => "address",
+            Step::PreviousAddress(_) => "previous-address",
+            Step::Education(_) => "education",
+            Step::Time(_) => "time",
+            Step::OtherEducators(_) => "other-educators",
+            Step::Optional(_) => "optional",
+            Step::Children => "children",
+            Step::OtherParents => "other-parents",
+            Step::Provider(..) | Step::OtherParent(_) | Step::Check => "",
+        }
+    }
+
+    fn from_child_page(n: usize, key: &str) -> Step {
+        Step::parse(&format!("child/{n}/{key}")).unwrap_or(Step::Name(n))
+    }
+}
+
+impl Answers {
+    fn page(&self, step: Step) -> FormData {
+        self.found(step).cloned().unwrap_or_default()
+    }
+
+    fn found(&self, step: Step) -> Option<&FormData> {
+        match step {
+            Step::Provider(n, k) => self.children.get(n).and_then(|c| c.providers.get(k)),
+            Step::OtherParent(k) => self.other_parents.get(k),
+            s => match s.child() {
+                Some(n) => self.children.get(n).and_then(|c| c.pages.get(s.page_key())),
+                None => self.pages.get(s.page_key()),
+            },
+        }
+    }
+
+    /// Whether a page may be shown now: children, providers and other parents are added in order.
+    fn reachable(&self, step: Step) -> bool {
+        match step {
+            Step::Name(n) => n <= self.children.len() && n < MAX_CHILDREN,
+            Step::Provider(n, k) => self
+                .children
+                .get(n)
+                .is_some_and(|c| k <= c.providers.len() && k < MAX_PROVIDERS),
+            Step::OtherParent(k) => k <= self.other_parents.len() && k < MAX_OTHER_PARENTS,
+            s => s.child().is_none_or(|n| n < self.children.len()),
+        }
+    }
+
+    fn set(&mut self, step: Step, mut form: FormData) {
+        form.0.remove("csrf_token");
+        form.0.remove("return");
+        match step {
+            Step::Provider(n, k) => {
+                if let Some(c) = self.children.get_mut(n) {
+                    set_at(&mut c.providers, k, form);
+                }
+            }
+            Step::OtherParent(k) => set_at(&mut self.other_parents, k, form),
+            s => match s.child() {
+                Some(n) => {
+                    if n == self.children.len() {
+                        self.children.push(ChildAnswers::default());
+                    }
+                    if let Some(c) = self.children.get_mut(n) {
+                        c.pages.insert(s.page_key().into(), form);
+                    }
+                }
+                None => {
+                    self.pages.insert(s.page_key().into(), form);
+                }
+            },
+        }
+    }
+
+    fn child_name(&self, n: usize) -> String {
+        let f = self.page(Step::Name(n));
+        let g = f.get("given_names");
+        if g.is_empty() {
+            "your child".into()
+        } else {
+            g.to_string()
+        }
+    }
+
+    fn child_full_name(&self, n: usize) -> String {
+        let f = self.page(Step::Name(n));
+        format!("{} {}", f.get("given_names"), f.get("family_name"))
+    }
+
+    /// Every page a complete notification has, in the order the parent meets them.
+    fn all_steps(&self) -> Vec<Step> {
+        let mut steps = vec![Step::You, Step::YourAddress];
+        for (n, c) in self.children.iter().enumerate() {
+            for key in CHILD_PAGES {
+                steps.push(Step::from_child_page(n, key));
+                if *key == "other-educators" {
+                    steps.extend((0..c.providers.len()).map(|k| Step::Provider(n, k)));
+                }
+            }
+        }
+        if self.children.is_empty() {
+            steps.push(Step::Name(0));
+        }
+        steps.push(Step::Children);
+        steps.push(Step::OtherParents);
+        steps.extend((0..self.other_parents.len()).map(Step::OtherParent));
+        steps
+    }
+
+    /// The first page not yet answered well enough to send.
+    fn first_incomplete(&self, on: NaiveDate) -> Option<Step> {
+        self.all_steps().into_iter().find(|s| {
+            self.found(*s)
+                .is_none_or(|f| !check(*s, f, self, on).is_empty())
+        })
+    }
+}
+
+fn set_at(list: &mut Vec<FormData>, k: usize, form: FormData) {
+    if k < list.len() {
+        list[k] = form;
+    } else if k == list.len() {
+        list.push(form);
+    }
+}
+
+const YES_NO: Choices = &[("yes", "Yes"), ("no", "No")];
+const PREFER_NOT: (&str, &str) = ("prefer_not", "Prefer not to say");
+
+/// Ways of educating a parent can choose; "not known" is for officers.
+fn parent_arrangements() -> Vec<(&'static str, &'static str)> {
+    ARRANGEMENTS
+        .iter()
+        .copied()
+        .filter(|(c, _)| *c != "not_known")
+        .collect()
+}
+
+fn with_prefer_not(choices: Choices, skip: &str) -> Vec<(&'static str, &'static str)> {
+    choices
+        .iter()
+        .copied()
+        .filter(|(c, _)| *c != skip)
+        .chain([PREFER_NOT])
+        .collect()
+}
+
+fn yes_no(f: &FormData, id: &str, message: &str, errors: &mut Errors) -> Option<bool> {
+    match f.get(id) {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => {
+            errors.add(id, message);
+            None
+        }
+    }
+}
+
+/// The child's date of birth, checked against s.8 compulsory school age. A child outside it is
+/// not "eligible" under s.436B (condition B), so say why instead of taking the notification.
+fn read_dob(f: &FormData, name: &str, on: NaiveDate, errors: &mut Errors) -> Option<NaiveDate> {
+    let dob = parse_date(
+        f,
+        "date_of_birth",
+        &format!("{name}'s date of birth"),
+        true,
+        errors,
+    )?;
+    if dob > on {
+        errors.add("date_of_birth", "The date of birth must be in the past");
+        return None;
+    }
+    match school_age::status_on(dob, on) {
+        SchoolAgeStatus::CompulsorySchoolAge => Some(dob),
+        SchoolAgeStatus::BelowCompulsorySchoolAge => {
+            errors.add("date_of_birth", format!("{name} is not of compulsory school age yet. It starts on {}, so you do not need to tell us until then (Education Act 1996, section 8). Check the date if this is wrong.", fmt_date(school_age::csa_start(dob))));
+            None
+        }
+        SchoolAgeStatus::OverCompulsorySchoolAge => {
+            errors.add("date_of_birth", format!("{name} is over compulsory school age: it ended on {}, so the register does not apply (Education Act 1996, section 8). Check the date if this is wrong.", fmt_date(school_age::csa_end(dob))));
+            None
+        }
+    }
+}
+
+/// Checks one page's answers; the same rules run when the page is posted and before sending.
+fn check(step: Step, f: &FormData, a: &Answers, on: NaiveDate) -> Errors {
+    let mut e = Errors::default();
+    let name = step.child().map(|n| a.child_name(n)).unwrap_or_default();
+    match step {
+        Step::You => {
+            text(f, "given_names", "your first names", 100, &mut e);
+            text(f, "family_name", "your last name", 100, &mut e);
+            choice(
+                f,
+                "relationship",
+                RELATIONSHIPS,
+                "Select how you are related to the children",
+                &mut e,
+            );
+            yes_no(
+                f,
+                "parental_responsibility",
+                "Select yes if you have parental responsibility",
+                &mut e,
+            );
+            yes_no(
+                f,
+                "educating",
+                "Select yes if you are educating the children yourself",
+                &mut e,
+            );
+            phone(f, "phone", &mut e);
+        }
+        Step::YourAddress => {
+            read_address(f, &mut e);
+        }
+        Step::Name(_) => {
+            text(f, "given_names", "the child's first names", 100, &mut e);
+            text(f, "family_name", "the child's last name", 100, &mut e);
+        }
+        Step::DateOfBirth(_) => {
+            read_dob(f, &name, on, &mut e);
+        }
+        Step::Address(_) => {
+            if yes_no(
+                f,
+                "same_as_yours",
+                &format!("Select yes if {name} lives at your address"),
+                &mut e,
+            ) == Some(false)
+            {
+                read_address(f, &mut e);
+            }
+        }
+        Step::PreviousAddress(_) => {
+            if yes_no(
+                f,
+                "long_enough",
+                &format!("Select yes if {name} has lived at this address for 12 months or more"),
+                &mut e,
+            ) == Some(false)
+            {
+                read_address(f, &mut e);
+            }
+        }
+        Step::Education(_) => {
+            choice(
+                f,
+                "arrangement",
+                &parent_arrangements(),
+                &format!("Select how {name} is educated"),
+                &mut e,
+            );
+            if let Some(d) = parse_date(f, "eligible_from", "the date", false, &mut e) {
+                if d > on {
+                    e.add("eligible_from", "The date must be today or in the past");
+                }
+            }
+            opt_text(f, "last_school", "the school's name", 200, &mut e);
+        }
+        Step::Time(_) => {
+            parse_hours(
+                f,
+                "parent_hours",
+                "the hours a week taught by parents",
+                true,
+                &mut e,
+            );
+            parse_hours(
+                f,
+                "other_hours",
+                "the hours a week taught by other people",
+                true,
+                &mut e,
+            );
+        }
+        Step::OtherEducators(_) | Step::Children | Step::OtherParents => {
+            let msg = match step {
+                Step::OtherEducators(_) => format!("Select yes if anyone else educates {name}"),
+                Step::Children => "Select yes if you need to tell us about another child".into(),
+                _ => "Select yes if there is another parent".into(),
+            };
+            yes_no(f, "more", &msg, &mut e);
+        }
+        Step::Provider(..) => {
+            read_provider(f, &mut e);
+        }
+        Step::Optional(_) => {
+            let sen = with_prefer_not(SEN_STATUSES, "not_known");
+            let reasons = with_prefer_not(REASONS, "not_provided");
+            if !f.get("sen_status").is_empty() {
+                choice(
+                    f,
+                    "sen_status",
+                    &sen,
+                    "Select an answer about special educational needs, or leave it",
+                    &mut e,
+                );
+            }
+            if !f.get("reason").is_empty() {
+                choice(
+                    f,
+                    "reason",
+                    &reasons,
+                    "Select a reason, or leave it",
+                    &mut e,
+                );
+            }
+            opt_text(f, "reason_detail", "more about your reasons", 2000, &mut e);
+        }
+        Step::OtherParent(_) => {
+            read_parent(f, "", &mut e);
+        }
+        Step::Check => {}
+    }
+    e
+}
+
+/// Where a page leads once answered.
+fn next(step: Step, f: &FormData, a: &Answers) -> Step {
+    let more = f.get("more") == "yes";
+    match step {
+        Step::You => Step::YourAddress,
+        Step::YourAddress if a.children.is_empty() => Step::Name(0),
+        Step::YourAddress => Step::Children,
+        Step::Name(n) => Step::DateOfBirth(n),
+        Step::DateOfBirth(n) => Step::Address(n),
+        Step::Address(n) => Step::PreviousAddress(n),
+        Step::PreviousAddress(n) => Step::Education(n),
+        Step::Education(n) => Step::Time(n),
+        Step::Time(n) => Step::OtherEducators(n),
+        Step::OtherEducators(n) if more => {
+            Step::Provider(n, a.children.get(n).map_or(0, |c| c.providers.len()))
+        }
+        Step::OtherEducators(n) => Step::Optional(n),
+        Step::Provider(n, _) => Step::OtherEducators(n),
+        Step::Optional(_) => Step::Children,
+        Step::Children if more => Step::Name(a.children.len()),
+        Step::Children => Step::OtherParents,
+        Step::OtherParents if more => Step::OtherParent(a.other_parents.len()),
+        Step::OtherParents => Step::Check,
+        Step::OtherParent(_) => Step::OtherParents,
+        Step::Check => Step::Check,
+    }
+}
+
+fn back(step: Step, a: &Answers) -> String {
+    let s = match step {
+        Step::You => return "/parents/notify".into(),
+        Step::YourAddress => Step::You,
+        Step::Name(0) => Step::YourAddress,
+        Step::Name(_) => Step::Children,
+        Step::DateOfBirth(n) => Step::Name(n),
+        Step::Address(n) => Step::DateOfBirth(n),
+        Step::PreviousAddress(n) => Step::Address(n),
+        Step::Education(n) => Step::PreviousAddress(n),
+        Step::Time(n) => Step::Education(n),
+        Step::OtherEducators(n) => Step::Time(n),
+        Step::Provider(n, _) => Step::OtherEducators(n),
+        Step::Optional(n) => Step::OtherEducators(n),
+        Step::Children => Step::Optional(a.children.len().saturating_sub(1)),
+        Step::OtherParents => Step::Children,
+        Step::OtherParent(_) => Step::OtherParents,
+        Step::Check => Step::OtherParents,
+    };
+    s.path()
+}
+
+fn address_inputs(f: &FormData, errors: &Errors) -> Markup {
+    html! {
+        (Input::new("line_1", "Address line 1", f.get("line_1")).autocomplete("address-line1").error(errors.get("line_1")).render())
+        (Input::new("line_2", "Address line 2 (optional)", f.get("line_2")).autocomplete("address-line2").error(errors.get("line_2")).render())
+        (Input::new("town", "Town or city", f.get("town")).width("two-thirds").autocomplete("address-level2").error(errors.get("town")).render())
+        (Input::new("postcode", "Postcode", f.get("postcode")).width("10").autocomplete("postal-code").no_spellcheck().error(errors.get("postcode")).render())
+    }
+}
+
+/// A question whose legend is the page heading, with optional content revealed under a choice
+/// (shown to everyone when JavaScript is off).
+fn question(
+    id: &str,
+    heading: &str,
+    choices: &[(&'static str, &'static str)],
+    selected: &str,
+    hint: Option<&str>,
+    error: Option<&str>,
+    reveal: Option<(&str, Markup)>,
+) -> Markup {
+    html! {
+        div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
+            fieldset class="govuk-fieldset" aria-describedby=[describedby(id, hint, error)] {
+                legend class="govuk-fieldset__legend govuk-fieldset__legend--l" { h1 class="govuk-fieldset__heading" { (heading) } }
+                @if let Some(h) = hint { div id={ (id) "-hint" } class="govuk-hint" { (h) } }
+                @if let Some(m) = error { p id={ (id) "-error" } class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (m) } }
+                div class="govuk-radios" data-module="govuk-radios" {
+                    @for (i, (code, text)) in choices.iter().enumerate() {
+                        @let item_id = if i == 0 { id.to_string() } else { format!("{id}-{i}") };
+                        @let reveals = reveal.as_ref().filter(|(v, _)| v == code);
+                        div class="govuk-radios__item" {
+                            input class="govuk-radios__input" id=(item_id) name=(id) type="radio" value=(code) checked[*code == selected]
+                                data-aria-controls=[reveals.map(|_| format!("conditional-{item_id}"))];
+                            label class="govuk-label govuk-radios__label" for=(item_id) { (text) }
+                        }
+                        @if let Some((_, m)) = reveals {
+                            div class="govuk-radios__conditional govuk-radios__conditional--hidden" id={ "conditional-" (item_id) } { (m) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn describedby(id: &str, hint: Option<&str>, error: Option<&str>) -> Option<String> {
+    let mut v = vec![];
+    if hint.is_some() {
+        v.push(format!("{id}-hint"));
+    }
+    if error.is_some() {
+        v.push(format!("{id}-error"));
+    }
+    (!v.is_empty()).then(|| v.join(" "))
+}
+
+fn hours_input(id: &str, label: &str, f: &FormData, errors: &Errors) -> Markup {
+    Input::new(id, label, f.get(id))
+        .width("4")
+        .hint("An estimate in hours a week, like 15 or 7.5")
+        .error(errors.get(id))
+        .render()
+}
+
+/// The form body of one page (without the csrf field and button).
+fn step_body(step: Step, f: &FormData, a: &Answers, errors: &Errors) -> (String, Markup) {
+    let name = step.child().map(|n| a.child_name(n)).unwrap_or_default();
+    match step {
+        Step::You => (
+            "About you".into(),
+            html! {
+                h1 class="govuk-heading-l" { "About you" }
+                (Input::new("given_names", "First names", f.get("given_names")).autocomplete("given-name").no_spellcheck().error(errors.get("given_names")).render())
+                (Input::new("family_name", "Last name", f.get("family_name")).autocomplete("family-name").no_spellcheck().error(errors.get("family_name")).render())
+                (radios("relationship", "How are you related to the children?", RELATIONSHIPS, f.get("relationship"), None, errors.get("relationship")))
+                (radios("parental_responsibility", "Do you have parental responsibility for them?", YES_NO, f.get("parental_responsibility"), None, errors.get("parental_responsibility")))
+                (radios("educating", "Are you educating them yourself, for some or all of the time?", YES_NO, f.get("educating"), None, errors.get("educating")))
+                (Input::new("phone", "Telephone (optional)", f.get("phone")).kind("tel").width("20").autocomplete("tel").hint("So the team can call you if they have a question").error(errors.get("phone")).render())
+            },
+        ),
+        Step::YourAddress => (
+            "Your address".into(),
+            html! {
+                h1 class="govuk-heading-l" { "What is your address?" }
+                (address_inputs(f, errors))
+            },
+        ),
+        Step::Name(_) => (
+            "Child's name".into(),
+            html! {
+                h1 class="govuk-heading-l" { "What is the child's name?" }
+                (Input::new("given_names", "First names", f.get("given_names")).autocomplete("off").no_spellcheck().error(errors.get("given_names")).render())
+                (Input::new("family_name", "Last name", f.get("family_name")).autocomplete("off").no_spellcheck().error(errors.get("family_name")).render())
+            },
+        ),
+        Step::DateOfBirth(_) => {
+            let d = f.date_parts("date_of_birth");
+            (
+                "Child's date of birth".into(),
+                html! {
+                    div class={ "govuk-form-group" @if errors.get("date_of_birth").is_some() { " govuk-form-group--error" } } {
+                        fieldset class="govuk-fieldset" role="group" aria-describedby={ "date_of_birth-hint" @if errors.get("date_of_birth").is_some() { " date_of_birth-error" } } {
+                            legend class="govuk-fieldset__legend govuk-fieldset__legend--l" { h1 class="govuk-fieldset__heading" { "What is " (name) "'s date of birth?" } }
+                            div id="date_of_birth-hint" class="govuk-hint" { "For example, 27 3 2015" }
+                            @if let Some(m) = errors.get("date_of_birth") { p id="date_of_birth-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (m) } }
+                            div class="govuk-date-input" id="date_of_birth" {
+                                @for (part, label, width, v) in [("day", "Day", 2, &d.0), ("month", "Month", 2, &d.1), ("year", "Year", 4, &d.2)] {
+                                    div class="govuk-date-input__item" { div class="govuk-form-group" {
+                                        label class="govuk-label govuk-date-input__label" for={ "date_of_birth-" (part) } { (label) }
+                                        input class={ "govuk-input govuk-date-input__input govuk-input--width-" (width) @if errors.get("date_of_birth").is_some() { " govuk-input--error" } }
+                                            id={ "date_of_birth-" (part) } name={ "date_of_birth-" (part) } type="text" inputmode="numeric" value=(v) autocomplete=(if part == "year" { "bday-year" } else if part == "month" { "bday-month" } else { "bday-day" });
+                                    }}
+                                }
+                            }
+                        }
+                    }
+                },
+            )
+        }
+        Step::Address(_) => (
+            "Where the child lives".into(),
+            html! {
+                (question("same_as_yours", &format!("Does {name} live at your address?"), YES_NO, f.get("same_as_yours"),
+                    Some("If they live at more than one address, tell us about the main one here; the team will ask about others"), errors.get("same_as_yours"),
+                    Some(("no", html! { (address_inputs(f, errors)) }))))
+            },
+        ),
+        Step::PreviousAddress(_) => (
+            "Previous address".into(),
+            html! {
+                (question("long_enough", &format!("Has {name} lived at this address for 12 months or more?"), YES_NO, f.get("long_enough"), None, errors.get("long_enough"),
+                    Some(("no", html! { p class="govuk-body" { "The law asks for the previous address too. Where did they live before?" } (address_inputs(f, errors)) }))))
+            },
+        ),
+        Step::Education(_) => {
+            let d = f.date_parts("eligible_from");
+            (
+                "How the child is educated".into(),
+                html! {
+                    (question("arrangement", &format!("How is {name} educated?"), &parent_arrangements(), f.get("arrangement"), None, errors.get("arrangement"), None))
+                    (date_input("eligible_from", &format!("When did {name} stop going to school full time? (optional)"), (&d.0, &d.1, &d.2), Some("Leave this blank if they have never been to school. For example, 1 9 2026"), errors.get("eligible_from")))
+                    (Input::new("last_school", "Name of the last school they went to (optional)", f.get("last_school")).error(errors.get("last_school")).render())
+                },
+            )
+        }
+        Step::Time(_) => (
+            "Time spent being educated".into(),
+            html! {
+                h1 class="govuk-heading-l" { "How much time does " (name) " spend being educated?" }
+                p class="govuk-body" { "An estimate is fine (Education Act 1996, section 436C(1)(e) and (f))." }
+                (hours_input("parent_hours", "Hours a week taught by you or another parent", f, errors))
+                (hours_input("other_hours", "Hours a week taught by anyone else, like tutors, online schools or settings", f, errors))
+            },
+        ),
+        Step::OtherEducators(n) => {
+            let provs = a
+                .children
+                .get(n)
+                .map(|c| c.providers.clone())
+                .unwrap_or_default();
+            let heading = if provs.is_empty() {
+                format!("Does anyone other than a parent educate {name}?")
+            } else {
+                format!("Does anyone else educate {name}?")
+            };
+            (
+                "Other people who educate the child".into(),
+                html! {
+                    @if !provs.is_empty() {
+                        h2 class="govuk-heading-m" { "You have told us about" }
+                        dl class="govuk-summary-list" {
+                            @for (k, p) in provs.iter().enumerate() {
+                                (summary_row(p.get("name"), html! { (label(PROVIDER_TYPES, p.get("provider_type"))) ", " (p.get("hours_per_week")) " hours a week" }, Some((&Step::Provider(n, k).path(), p.get("name")))))
+                            }
+                        }
+                    }
+                    (question("more", &heading, YES_NO, "", Some("Tutors, online schools, settings, colleges or clubs that teach them"), errors.get("more"), None))
+                },
+            )
+        }
+        Step::Provider(_, _) => (
+            "Someone who educates the child".into(),
+            html! {
+                h1 class="govuk-heading-l" { "Who else educates " (name) "?" }
+                (provider_fields(f, errors))
+            },
+        ),
+        Step::Optional(_) => {
+            let sen = with_prefer_not(SEN_STATUSES, "not_known");
+            let reasons = with_prefer_not(REASONS, "not_provided");
+            (
+                "Optional questions".into(),
+                html! {
+                    span class="govuk-caption-l" { "Optional" }
+                    h1 class="govuk-heading-l" { "More about " (name) " (optional)" }
+                    p class="govuk-body" { "You do not have to answer these. They help the council offer the right support. Leave any you prefer not to answer, or choose \"Prefer not to say\"." }
+                    (radios("sen_status", "Does your child have special educational needs? (optional)", &sen, f.get("sen_status"), None, errors.get("sen_status")))
+                    (radios("reason", "Why are they not in school full time? (optional)", &reasons, f.get("reason"), None, errors.get("reason")))
+                    (textarea("reason_detail", "Anything you want to add about your reasons (optional)", f.get("reason_detail"), None, errors.get("reason_detail")))
+                },
+            )
+        }
+        Step::Children => (
+            "Your children".into(),
+            html! {
+                h2 class="govuk-heading-m" { "Children you have told us about" }
+                dl class="govuk-summary-list" {
+                    @for n in 0..a.children.len() {
+                        (summary_row(&a.child_full_name(n), html! { (fmt_dob(a, n)) }, Some((&Step::Name(n).path(), &a.child_full_name(n)))))
+                    }
+                }
+                (question("more", "Do you need to tell us about another child?", YES_NO, "", None, errors.get("more"), None))
+            },
+        ),
+        Step::OtherParents => (
+            "Other parents".into(),
+            html! {
+                @if !a.other_parents.is_empty() {
+                    h2 class="govuk-heading-m" { "Other parents you have told us about" }
+                    dl class="govuk-summary-list" {
+                        @for (k, p) in a.other_parents.iter().enumerate() {
+                            (summary_row(&format!("{} {}", p.get("given_names"), p.get("family_name")), html! { (label(RELATIONSHIPS, p.get("relationship"))) }, Some((&Step::OtherParent(k).path(), &format!("{} {}", p.get("given_names"), p.get("family_name"))))))
+                        }
+                    }
+                }
+                (question("more", if a.other_parents.is_empty() { "Is there anyone else who is a parent of the children?" } else { "Is there anyone else?" }, YES_NO, "",
+                    Some("The law counts anyone with parental responsibility or care of a child as a parent, including a parent who does not live with them"), errors.get("more"), None))
+            },
+        ),
+        Step::OtherParent(_) => (
+            "Another parent".into(),
+            html! {
+                h1 class="govuk-heading-l" { "Another parent" }
+                (super::parts::parent_fields(f, errors, ""))
+            },
+        ),
+        Step::Check => (String::new(), html! {}),
+    }
+}
+
+fn fmt_dob(a: &Answers, n: usize) -> String {
+    let mut e = Errors::default();
+    parse_date(
+        &a.page(Step::DateOfBirth(n)),
+        "date_of_birth",
+        "",
+        false,
+        &mut e,
+    )
+    .map(|d| format!("Born {}", fmt_date(d)))
+    .unwrap_or_default()
+}
+
+fn step_page(
+    state: &AppState,
+    req: &HttpRequest,
+    step: Step,
+    f: &FormData,
+    a: &Answers,
+    errors: &Errors,
+    returning: bool,
+) -> HttpResponse {
+    let (title, body) = step_body(step, f, a, errors);
+    let csrf = csrf_for(req, state);
+    page(
+        state,
+        req,
+        &title,
+        errors,
+        html! {
+            (back_link(&if returning { Step::Check.path() } else { back(step, a) }))
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                (error_summary(errors))
+                form method="post" action=(step.path()) novalidate {
+                    (csrf_field(&csrf))
+                    @if returning { input type="hidden" name="return" value="check"; }
+                    (body)
+                    (button("Continue"))
+                }
+                @match step {
+                    Step::Provider(n, k) if k < a.children.get(n).map_or(0, |c| c.providers.len()) => { (remove_form(&csrf, &step.path(), "Remove this provider")) }
+                    Step::OtherParent(k) if k < a.other_parents.len() => { (remove_form(&csrf, &step.path(), "Remove this parent")) }
+                    Step::Name(n) if n < a.children.len() && a.children.len() > 1 => { (remove_form(&csrf, &format!("/parents/notify/child/{n}"), "Remove this child")) }
+                    _ => {}
+                }
+                p class="govuk-body" { "Your answers are saved as you go. You can sign out and come back within 30 days." }
+            }}
+        },
+    )
+}
+
+fn remove_form(csrf: &str, path: &str, text: &str) -> Markup {
+    html! {
+        form method="post" action={ (path) "/remove" } {
+            (csrf_field(csrf))
+            button type="submit" class="govuk-button govuk-button--warning" data-module="govuk-button" { (text) }
+        }
+    }
+}
+
+/// Loads the signed-in parent's draft.
+async fn load(state: &AppState, email: &str) -> AppResult<(String, Answers)> {
+    let email = email.to_string();
+    let d = state
+        .db(move |c| Ok(notifications::draft_for(c, &email)?))
+        .await?;
+    // A draft that cannot be read (say, after an upgrade) starts again rather than failing.
+    let answers = serde_json::from_str(&d.answers).unwrap_or_default();
+    Ok((d.id, answers))
+}
+
+async fn save(state: &AppState, id: &str, a: &Answers) -> AppResult<()> {
+    let json = serde_json::to_string(a).map_err(|e| AppError::Internal(e.to_string()))?;
+    let id = id.to_string();
+    state
+        .db(move |c| Ok(notifications::save_answers(c, &id, &json)?))
+        .await?;
+    Ok(())
+}
+
+/// GET /parents/notify: what the parent will need, and a start or continue button.
+async fn start(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let email = match parent_session(&req, &state).await? {
+        ParentSession::Live(e) => e,
+        _ => return Ok(sign_in_first(&state)),
+    };
+    let (_, a) = load(&state, &email).await?;
+    let resume = if a.pages.is_empty() {
+        None
+    } else {
+        a.first_incomplete(today())
+    };
+    Ok(page(
+        &state,
+        &req,
+        "Tell the council about a child not in school",
+        &Errors::default(),
+        html! {
+            (back_link("/parents/children"))
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                h1 class="govuk-heading-l" { "Tell the council about a child not in school" }
+                p class="govuk-body" { "If your child is of compulsory school age and is not at school full time, the law asks you to tell the council within 15 days (Education Act 1996, section 436D)." }
+                p class="govuk-body" { "You will need, for each child:" }
+                ul class="govuk-list govuk-list--bullet" {
+                    li { "their name, date of birth and address, and their previous address if they moved in the last 12 months" }
+                    li { "the name and address of each parent, and which of you educate them" }
+                    li { "an estimate of the hours a week they are taught by parents and by anyone else" }
+                    li { "the name, type and address (or website) of anyone else who educates them" }
+                }
+                p class="govuk-body" { "It takes about 10 minutes. Your answers are saved after every page." }
+                @match resume {
+                    Some(s) => { a href=(s.path()) role="button" draggable="false" class="govuk-button" data-module="govuk-button" { "Continue where you left off" } }
+                    None if !a.pages.is_empty() => { a href=(Step::Check.path()) role="button" draggable="false" class="govuk-button" data-module="govuk-button" { "Check your answers" } }
+                    None => { a href=(Step::You.path()) role="button" draggable="false" class="govuk-button govuk-button--start" data-module="govuk-button" { "Start now" } }
+                }
+            }}
+        },
+    ))
+}
+
+fn sign_in_first(state: &AppState) -> HttpResponse {
+    let mut resp = see_other("/parents/sign-in");
+    let _ = resp.add_cookie(&super::cookie(
+        state,
+        super::parents::NEXT_COOKIE,
+        "notify".into(),
+    ));
+    resp
+}
+
+async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<BTreeMap<String, String>>,
+) -> AppResult<HttpResponse> {
+    let step = Step::parse(&path.into_inner()).ok_or(AppError::NotFound)?;
+    let email = match parent_session(&req, &state).await? {
+        ParentSession::Live(e) => e,
+        _ => return Ok(sign_in_first(&state)),
+    };
+    let (_, a) = load(&state, &email).await?;
+    if step == Step::Check {
+        return Ok(check_page(&state, &req, &a, &Errors::default()));
+    }
+    if !a.reachable(step) {
+        return Ok(see_other(
+            &a.first_incomplete(today()).unwrap_or(Step::Check).path(),
+        ));
+    }
+    let mut f = a.page(step);
+    // Yes/no questions that lead into a list are asked afresh each time.
+    if matches!(
+        step,
+        Step::OtherEducators(_) | Step::Children | Step::OtherParents
+    ) {
+        f.0.remove("more");
+    }
+    Ok(step_page(
+        &state,
+        &req,
+        step,
+        &f,
+        &a,
+        &Errors::default(),
+        q.get("return").is_some_and(|r| r == "check"),
+    ))
+}
+
+async fn answer(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let tail = path.into_inner();
+    let form = form.into_inner();
+    if let Some(rest) = tail.strip_suffix("/remove") {
+        return remove(req, state, rest, form).await;
+    }
+    let step = Step::parse(&tail).ok_or(AppError::NotFound)?;
+    let email = match parent_session(&req, &state).await? {
+        ParentSession::Live(e) => e,
+        ParentSession::Lapsed(e) => return keep_lapsed(&state, &e, step, &form).await,
+        ParentSession::None => return Ok(sign_in_first(&state)),
+    };
+    let (id, mut a) = load(&state, &email).await?;
+    if step == Step::Check {
+        if a.pages.is_empty() && a.children.is_empty() {
+            // A second press of "Accept and send": the first one has been sent already.
+            let e = email.clone();
+            let recent = state
+                .db(move |c| Ok(notifications::last_submitted(c, &e)?))
+                .await?
+                .and_then(|d| d.submitted_at)
+                .is_some_and(|at| now() - at < chrono::Duration::minutes(30));
+            if recent {
+                return Ok(see_other("/parents/notify/sent"));
+            }
+        }
+        return submit(&req, &state, &email, &id, &a).await;
+    }
+    if !a.reachable(step) {
+        return Ok(see_other(
+            &a.first_incomplete(today()).unwrap_or(Step::Check).path(),
+        ));
+    }
+    let returning = form.get("return") == "check";
+    let errors = check(step, &form, &a, today());
+    if !errors.is_empty() {
+        return Ok(step_page(&state, &req, step, &form, &a, &errors, returning));
+    }
+    let to = next(step, &form, &a);
+    let looping = matches!(
+        step,
+        Step::OtherEducators(_) | Step::Children | Step::OtherParents
+    ) && form.get("more") == "yes";
+    if !looping || matches!(step, Step::OtherEducators(_)) {
+        a.set(step, form.clone());
+    }
+    save(&state, &id, &a).await?;
+    let to = if returning && !looping && !matches!(step, Step::Provider(..) | Step::OtherParent(_))
+    {
+        Step::Check
+    } else {
+        to
+    };
+    Ok(see_other(&to.path()))
+}
+
+/// The session ended while the parent was typing: keep the page until they sign in again.
+async fn keep_lapsed(
+    state: &AppState,
+    email: &str,
+    step: Step,
+    form: &FormData,
+) -> AppResult<HttpResponse> {
+    let mut form = form.clone();
+    form.0.remove("csrf_token");
+    let json = serde_json::to_string(&form).map_err(|e| AppError::Internal(e.to_string()))?;
+    let email = email.to_string();
+    let path = step.path();
+    state
+        .db(move |c| {
+            let d = notifications::draft_for(c, &email)?;
+            notifications::save_pending(c, &d.id, Some(&path), Some(&json))?;
+            Ok(())
+        })
+        .await?;
+    let mut resp = see_other("/parents/sign-in?timeout=kept");
+    let _ = resp.add_cookie(&super::cookie(
+        state,
+        super::parents::NEXT_COOKIE,
+        "notify".into(),
+    ));
+    Ok(resp)
+}
+
+/// After sign-in: put back a page typed when the session lapsed, and say where to carry on.
+pub fn resume_after_sign_in(
+    conn: &mut crate::db::AnyConnection,
+    email: &str,
+) -> AppResult<Option<String>> {
+    let Some(d) = notifications::open_draft(conn, email)? else {
+        return Ok(None);
+    };
+    let (Some(path), Some(form)) = (d.pending_step.clone(), d.pending_form.clone()) else {
+        return Ok(None);
+    };
+    let mut a: Answers = serde_json::from_str(&d.answers).unwrap_or_default();
+    let step = path.strip_prefix("/parents/notify/").and_then(Step::parse);
+    if let (Some(step), Ok(form)) = (step, serde_json::from_str::<FormData>(&form)) {
+        if a.reachable(step) && step != Step::Check {
+            a.set(step, form);
+            let json = serde_json::to_string(&a).map_err(|e| AppError::Internal(e.to_string()))?;
+            notifications::save_answers(conn, &d.id, &json)?;
+        }
+    }
+    notifications::save_pending(conn, &d.id, None, None)?;
+    Ok(Some(path))
+}
+
+async fn remove(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    rest: &str,
+    _form: FormData,
+) -> AppResult<HttpResponse> {
+    let email = match parent_session(&req, &state).await? {
+        ParentSession::Live(e) => e,
+        _ => return Ok(sign_in_first(&state)),
+    };
+    let (id, mut a) = load(&state, &email).await?;
+    let parts: Vec<&str> = rest.trim_matches('/').split('/').collect();
+    let num = |s: &str| s.parse::<usize>().ok();
+    let to = match parts.as_slice() {
+        ["child", n] => {
+            let n = num(n).ok_or(AppError::NotFound)?;
+            if n < a.children.len() {
+                a.children.remove(n);
+            }
+            Step::Children
+        }
+        ["child", n, "other-educators", k] => {
+            let (n, k) = (
+                num(n).ok_or(AppError::NotFound)?,
+                num(k).ok_or(AppError::NotFound)?,
+            );
+            if let Some(c) = a.children.get_mut(n) {
+                if k < c.providers.len() {
+                    c.providers.remove(k);
+                }
+            }
+            Step::OtherEducators(n)
+        }
+        ["other-parents", k] => {
+            let k = num(k).ok_or(AppError::NotFound)?;
+            if k < a.other_parents.len() {
+                a.other_parents.remove(k);
+            }
+            Step::OtherParents
+        }
+        _ => return Err(AppError::NotFound),
+    };
+    save(&state, &id, &a).await?;
+    Ok(see_other(&to.path()))
+}
+
+fn yes(f: &FormData, id: &str) -> &'static str {
+    if f.get(id) == "yes" {
+        "Yes"
+    } else {
+        "No"
+    }
+}
+
+fn address_line(f: &FormData) -> String {
+    [
+        f.get("line_1"),
+        f.get("line_2"),
+        f.get("town"),
+        f.get("postcode"),
+    ]
+    .into_iter()
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
+fn change(step: Step) -> String {
+    format!("{}?return=check", step.path())
+}
+
+fn check_page(state: &AppState, req: &HttpRequest, a: &Answers, errors: &Errors) -> HttpResponse {
+    let csrf = csrf_for(req, state);
+    let on = today();
+    let incomplete = a.first_incomplete(on);
+    let you = a.page(Step::You);
+    let yours = a.page(Step::YourAddress);
+    page(
+        state,
+        req,
+        "Check your answers before sending",
+        errors,
+        html! {
+            (back_link(&back(Step::Check, a)))
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                (error_summary(errors))
+                h1 class="govuk-heading-l" { "Check your answers before sending" }
+                @if let Some(s) = incomplete {
+                    div class="govuk-inset-text" { "Some answers are missing. " a class="govuk-link" href=(s.path()) { "Carry on where you left off" } }
+                }
+                h2 class="govuk-heading-m" { "About you" }
+                dl class="govuk-summary-list" {
+                    (summary_row("Name", html! { (you.get("given_names")) " " (you.get("family_name")) }, Some((&change(Step::You), "your name"))))
+                    (summary_row("Relationship", html! { (label(RELATIONSHIPS, you.get("relationship"))) }, Some((&change(Step::You), "relationship"))))
+                    (summary_row("Parental responsibility", html! { (yes(&you, "parental_responsibility")) }, Some((&change(Step::You), "parental responsibility"))))
+                    (summary_row("Educating the children", html! { (yes(&you, "educating")) }, Some((&change(Step::You), "whether you educate them"))))
+                    (summary_row("Telephone", or_not_given(you.opt("phone").as_deref()), Some((&change(Step::You), "telephone"))))
+                    (summary_row("Address", html! { (address_line(&yours)) }, Some((&change(Step::YourAddress), "your address"))))
+                }
+                @for n in 0..a.children.len() {
+                    @let name = a.child_full_name(n);
+                    @let addr = a.page(Step::Address(n));
+                    @let prev = a.page(Step::PreviousAddress(n));
+                    @let edu = a.page(Step::Education(n));
+                    @let time = a.page(Step::Time(n));
+                    @let opt = a.page(Step::Optional(n));
+                    h2 class="govuk-heading-m" { (name) }
+                    dl class="govuk-summary-list" {
+                        (summary_row("Name", html! { (name) }, Some((&change(Step::Name(n)), "name"))))
+                        (summary_row("Date of birth", html! { (fmt_dob(a, n)) }, Some((&change(Step::DateOfBirth(n)), "date of birth"))))
+                        (summary_row("Home address", html! { @if addr.get("same_as_yours") == "yes" { "Same as yours" } @else { (address_line(&addr)) } }, Some((&change(Step::Address(n)), "home address"))))
+                        (summary_row("Previous address", html! { @if prev.get("long_enough") == "no" { (address_line(&prev)) } @else { "At this address 12 months or more" } }, Some((&change(Step::PreviousAddress(n)), "previous address"))))
+                        (summary_row("How they are educated", html! { (label(ARRANGEMENTS, edu.get("arrangement"))) }, Some((&change(Step::Education(n)), "how they are educated"))))
+                        (summary_row("Stopped going to school", or_not_given(date_text(&edu, "eligible_from").as_deref()), Some((&change(Step::Education(n)), "date they stopped going to school"))))
+                        (summary_row("Last school", or_not_given(edu.opt("last_school").as_deref()), Some((&change(Step::Education(n)), "last school"))))
+                        (summary_row("Hours a week taught by parents", html! { (time.get("parent_hours")) }, Some((&change(Step::Time(n)), "hours taught by parents"))))
+                        (summary_row("Hours a week taught by others", html! { (time.get("other_hours")) }, Some((&change(Step::Time(n)), "hours taught by others"))))
+                        (summary_row("Others who educate them", html! {
+                            @let provs = &a.children[n].providers;
+                            @if provs.is_empty() { "None" } @else { ul class="govuk-list" { @for p in provs { li { (p.get("name")) ", " (p.get("hours_per_week")) " hours a week" } } } }
+                        }, Some((&Step::OtherEducators(n).path(), "others who educate them"))))
+                        (summary_row("Special educational needs (optional)", html! { (optional_label(&with_prefer_not(SEN_STATUSES, "not_known"), opt.get("sen_status"))) }, Some((&change(Step::Optional(n)), "special educational needs"))))
+                        (summary_row("Reasons (optional)", html! { (optional_label(&with_prefer_not(REASONS, "not_provided"), opt.get("reason"))) @if let Some(d) = opt.opt("reason_detail") { br; (d) } }, Some((&change(Step::Optional(n)), "reasons"))))
+                    }
+                }
+                p class="govuk-body" { a class="govuk-link" href=(Step::Children.path()) { "Add or remove a child" } }
+                h2 class="govuk-heading-m" { "Other parents" }
+                dl class="govuk-summary-list" {
+                    @if a.other_parents.is_empty() { (summary_row("Other parents", html! { "None" }, Some((&Step::OtherParents.path(), "other parents")))) }
+                    @for (k, p) in a.other_parents.iter().enumerate() {
+                        (summary_row(&format!("{} {}", p.get("given_names"), p.get("family_name")), html! { (label(RELATIONSHIPS, p.get("relationship"))) }, Some((&Step::OtherParent(k).path(), "this parent"))))
+                    }
+                }
+                h2 class="govuk-heading-m" { "Now send your notification" }
+                p class="govuk-body" { "By sending this you confirm that the details are correct to the best of your knowledge. Giving incorrect information can lead to a school attendance order process (Education Act 1996, section 436H)." }
+                form method="post" action=(Step::Check.path()) novalidate {
+                    (csrf_field(&csrf))
+                    button type="submit" class="govuk-button" data-module="govuk-button" data-prevent-double-click="true" { "Accept and send" }
+                }
+            }}
+        },
+    )
+}
+
+fn optional_label(choices: &[(&'static str, &'static str)], v: &str) -> &'static str {
+    if v.is_empty() {
+        "Not answered"
+    } else {
+        label(choices, v)
+    }
+}
+
+fn date_text(f: &FormData, id: &str) -> Option<String> {
+    let mut e = Errors::default();
+    parse_date(f, id, "", false, &mut e).map(fmt_date)
+}
+
+fn address(kind: &str, a: AddressForm) -> Address {
+    Address {
+        id: String::new(),
+        child_id: String::new(),
+        kind: kind.into(),
+        line_1: a.line_1,
+        line_2: a.line_2,
+        town: a.town,
+        postcode: a.postcode,
+        moved_in_on: None,
+        created_at: now(),
+    }
+}
+
+/// Turns checked answers into entries. None if any page fails its checks.
+fn entries(a: &Answers, email: &str, on: NaiveDate) -> Option<Vec<NotifiedChild>> {
+    let mut e = Errors::default();
+    let you = a.page(Step::You);
+    let your_address = read_address(&a.page(Step::YourAddress), &mut e)?;
+    let others: Vec<Parent> = a
+        .other_parents
+        .iter()
+        .map(|f| read_parent(f, "", &mut e))
+        .collect::<Option<_>>()?;
+    let mut out = vec![];
+    for n in 0..a.children.len() {
+        let name = a.page(Step::Name(n));
+        let dob = read_dob(&a.page(Step::DateOfBirth(n)), "", on, &mut e)?;
+        let addr = a.page(Step::Address(n));
+        let lives_with_you = addr.get("same_as_yours") == "yes";
+        let home = if lives_with_you {
+            read_address(&a.page(Step::YourAddress), &mut e)?
+        } else {
+            read_address(&addr, &mut e)?
+        };
+        let mut addresses = vec![];
+        let prev = a.page(Step::PreviousAddress(n));
+        let edu = a.page(Step::Education(n));
+        let time = a.page(Step::Time(n));
+        let opt = a.page(Step::Optional(n));
+        let arrangement = edu.get("arrangement").to_string();
+        let mut child = Child {
+            given_names: name.get("given_names").into(),
+            family_name: name.get("family_name").into(),
+            date_of_birth: dob,
+            arrangement: arrangement.clone(),
+            // s.436B(4): which limb of condition C the arrangement falls under.
+            eligibility_condition: match arrangement.as_str() {
+                "flexi_schooled" | "part_time_timetable" => "c_b",
+                "fe_part_time" => "c_c",
+                _ => "c_a",
+            }
+            .into(),
+            eligible_from: parse_date(&edu, "eligible_from", "", false, &mut e),
+            reason: match opt.get("reason") {
+                "" | "prefer_not" => "not_provided".into(),
+                r => r.into(),
+            },
+            reason_detail: opt.opt("reason_detail"),
+            sen_status: match opt.get("sen_status") {
+                "" | "prefer_not" => "not_known".into(),
+                s => s.into(),
+            },
+            parent_hours_per_week: parse_hours(&time, "parent_hours", "", true, &mut e),
+            other_hours_per_week: parse_hours(&time, "other_hours", "", true, &mut e),
+            reviewed: false,
+            ..Child::open_entry("parent", now())
+        };
+        children::refresh_keys(&mut child, Some(&home.postcode));
+        addresses.push(address("current", home));
+        if prev.get("long_enough") == "no" {
+            addresses.push(address("previous", read_address(&prev, &mut e)?));
+        }
+        let providers: Vec<Provider> = a.children[n]
+            .providers
+            .iter()
+            .map(|f| read_provider(f, &mut e))
+            .collect::<Option<_>>()?;
+        let mut parents = vec![Parent {
+            id: String::new(),
+            child_id: String::new(),
+            given_names: you.get("given_names").into(),
+            family_name: you.get("family_name").into(),
+            relationship: you.get("relationship").into(),
+            parental_responsibility: you.get("parental_responsibility") == "yes",
+            lives_with_child: lives_with_you,
+            educating: you.get("educating") == "yes",
+            address_line_1: Some(your_address.line_1.clone()),
+            address_town: Some(your_address.town.clone()),
+            address_postcode: Some(your_address.postcode.clone()),
+            email: Some(email.to_string()),
+            phone: you.opt("phone"),
+            created_at: now(),
+        }];
+        parents.extend(others.iter().cloned());
+        let _ = edu.opt("last_school");
+        out.push(NotifiedChild {
+            child,
+            addresses,
+            providers,
+            parents,
+        });
+    }
+    (e.is_empty() && !out.is_empty()).then_some(out)
+}
+
+async fn submit(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    email: &str,
+    draft_id: &str,
+    a: &Answers,
+) -> AppResult<HttpResponse> {
+    let on = today();
+    let built = match a.first_incomplete(on) {
+        None => entries(a, email, on),
+        Some(_) => None,
+    };
+    let Some(built) = built else {
+        let mut errors = Errors::default();
+        errors.add(
+            "answers",
+            "Some answers are missing or need correcting. Carry on where you left off, then send",
+        );
+        return Ok(check_page(state, req, a, &errors));
+    };
+    let email = email.to_string();
+    let draft_id = draft_id.to_string();
+    let council = state.config.council_name.clone();
+    let st = state.clone();
+    state
+        .db(move |c| {
+            c.transaction::<_, AppError, _>(|c| {
+                let alert = st.team_alert();
+                let outcome = notifications::submit(c, &draft_id, built, alert.as_ref())?;
+                if let Outcome::Submitted(entries) = outcome {
+                    let actor = parent_access::actor(&email);
+                    for (child_id, linked) in &entries {
+                        let action = if *linked {
+                            "parent_notification_linked"
+                        } else {
+                            "parent_notification_created"
+                        };
+                        audit::record(c, None, action, Some(child_id), &actor)?;
+                    }
+                    let reference = notifications::last_submitted(c, &email)?
+                        .map(|d| d.reference)
+                        .unwrap_or_default();
+                    crate::mail::enqueue(
+                        c,
+                        &st.templates,
+                        "notification-received",
+                        &email,
+                        &[
+                            ("reference", &reference),
+                            ("council_name", &council),
+                            ("children", &entries.len().to_string()),
+                        ],
+                        None,
+                    )?;
+                }
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(see_other("/parents/notify/sent"))
+}
+
+async fn sent(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let email = match parent_session(&req, &state).await? {
+        ParentSession::Live(e) => e,
+        _ => return Ok(sign_in_first(&state)),
+    };
+    let d = state
+        .db(move |c| Ok(notifications::last_submitted(c, &email)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(page(
+        &state,
+        &req,
+        "Notification sent",
+        &Errors::default(),
+        html! {
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                div class="govuk-panel govuk-panel--confirmation" {
+                    h1 class="govuk-panel__title" { "Notification sent" }
+                    div class="govuk-panel__body" { "Your reference number" br; strong { (d.reference) } }
+                }
+                p class="govuk-body" { "We have sent you an email to confirm." }
+                h2 class="govuk-heading-m" { "What happens next" }
+                p class="govuk-body" { "The home education team will check the details and add them to the council's register of children not in school. They may contact you, and may ask to visit (Education Act 1996, section 436B(8)); you can say no to a visit." }
+                p class="govuk-body" { "You must tell the council within 15 days if an address, a parent or who educates your child changes. You can do that from " a class="govuk-link" href="/parents/children" { "your children's page" } "." }
+            }}
+        },
+    ))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/parents/notify", web::get().to(start))
+        .route("/parents/notify/sent", web::get().to(sent))
+        .route("/parents/notify/{tail:.*}", web::get().to(show))
+        .route("/parents/notify/{tail:.*}", web::post().to(answer));
+}

@@ -1,0 +1,377 @@
+//! A parent tells the council about children not in school (EA 1996 s.436D(1)): the question
+//! flow, its checks, saved progress, one submission, and matching against the register.
+mod common;
+use common::*;
+use diesel::prelude::*;
+
+fn count(app: &TestApp, sql_where: &str) -> i64 {
+    use diesel::sql_types::BigInt;
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {sql_where}"))
+        .get_result::<N>(&mut *app.conn())
+        .unwrap()
+        .n
+}
+
+/// Answers every page for one child, starting at its name page.
+fn tell_about_child(b: &mut Browser, n: usize, given: &str, family: &str, dob: (&str, &str, &str)) {
+    let c = |page: &str| format!("/parents/notify/child/{n}/{page}");
+    let ok = |p: Page, to: &str| {
+        assert_eq!(p.status, 303, "{to}: {}", p.body);
+        assert_eq!(p.location.as_deref(), Some(to));
+    };
+    b.get(&c("name"));
+    ok(
+        b.post(
+            &c("name"),
+            &[("given_names", given), ("family_name", family)],
+        ),
+        &c("date-of-birth"),
+    );
+    ok(
+        b.post(
+            &c("date-of-birth"),
+            &[
+                ("date_of_birth-day", dob.0),
+                ("date_of_birth-month", dob.1),
+                ("date_of_birth-year", dob.2),
+            ],
+        ),
+        &c("address"),
+    );
+    ok(
+        b.post(&c("address"), &[("same_as_yours", "yes")]),
+        &c("previous-address"),
+    );
+    ok(
+        b.post(
+            &c("previous-address"),
+            &[
+                ("long_enough", "no"),
+                ("line_1", "3 Old Lane"),
+                ("town", "Oldtown"),
+                ("postcode", "dt9 9zz"),
+            ],
+        ),
+        &c("education"),
+    );
+    ok(
+        b.post(
+            &c("education"),
+            &[
+                ("arrangement", "home_educated"),
+                ("eligible_from-day", "1"),
+                ("eligible_from-month", "9"),
+                ("eligible_from-year", "2026"),
+            ],
+        ),
+        &c("time"),
+    );
+    ok(
+        b.post(&c("time"), &[("parent_hours", "20"), ("other_hours", "4")]),
+        &c("other-educators"),
+    );
+    ok(
+        b.post(&c("other-educators"), &[("more", "yes")]),
+        &c("other-educators/0"),
+    );
+    ok(
+        b.post(
+            &c("other-educators/0"),
+            &[
+                ("name", "Maths Tutors Ltd"),
+                ("provider_type", "tutor"),
+                ("address", "1 High Street, Demoton"),
+                ("hours_per_week", "4"),
+                ("hours_without_parent", "4"),
+            ],
+        ),
+        &c("other-educators"),
+    );
+    ok(
+        b.post(&c("other-educators"), &[("more", "no")]),
+        &c("optional"),
+    );
+    ok(b.post(&c("optional"), &[]), "/parents/notify/children");
+}
+
+fn about_you(b: &mut Browser) {
+    b.get("/parents/notify/you");
+    let p = b.post(
+        "/parents/notify/you",
+        &[
+            ("given_names", "Sarah"),
+            ("family_name", "Lovelace"),
+            ("relationship", "mother"),
+            ("parental_responsibility", "yes"),
+            ("educating", "yes"),
+        ],
+    );
+    assert_eq!(p.location.as_deref(), Some("/parents/notify/your-address"));
+    let p = b.post(
+        "/parents/notify/your-address",
+        &[
+            ("line_1", "12 Station Road"),
+            ("town", "Demoton"),
+            ("postcode", "DT1 4AB"),
+        ],
+    );
+    assert_eq!(p.location.as_deref(), Some("/parents/notify/child/0/name"));
+}
+
+#[test]
+fn s436d_1_a_parent_tells_the_council_about_two_children_and_they_join_the_register_unreviewed() {
+    let app = TestApp::spawn();
+    let (mut b, _) = parent_signed_in(&app, "sarah@example.com");
+    let start = b.get("/parents/notify");
+    assert!(start.contains("Start now"));
+    about_you(&mut b);
+    tell_about_child(&mut b, 0, "Ada", "Lovelace", ("10", "12", "2015"));
+    let p = b.post("/parents/notify/children", &[("more", "yes")]);
+    assert_eq!(p.location.as_deref(), Some("/parents/notify/child/1/name"));
+    tell_about_child(&mut b, 1, "Byron", "Lovelace", ("2", "3", "2013"));
+    let p = b.post("/parents/notify/children", &[("more", "no")]);
+    assert_eq!(p.location.as_deref(), Some("/parents/notify/other-parents"));
+    let p = b.post("/parents/notify/other-parents", &[("more", "yes")]);
+    assert_eq!(
+        p.location.as_deref(),
+        Some("/parents/notify/other-parents/0")
+    );
+    let p = b.post(
+        "/parents/notify/other-parents/0",
+        &[
+            ("given_names", "William"),
+            ("family_name", "King"),
+            ("relationship", "father"),
+            ("parental_responsibility", "yes"),
+        ],
+    );
+    assert_eq!(p.location.as_deref(), Some("/parents/notify/other-parents"));
+    let p = b.post("/parents/notify/other-parents", &[("more", "no")]);
+    assert_eq!(p.location.as_deref(), Some("/parents/notify/check"));
+
+    let check = b.get("/parents/notify/check");
+    assert_eq!(check.status, 200);
+    for s in [
+        "Ada Lovelace",
+        "Byron Lovelace",
+        "William King",
+        "Maths Tutors Ltd",
+        "3 Old Lane",
+        "Same as yours",
+        "Not answered",
+    ] {
+        assert!(check.contains(s), "check answers shows {s}");
+    }
+    // A change link returns to the check page.
+    assert!(check.contains("/parents/notify/child/1/time?return=check"));
+    b.get("/parents/notify/child/1/time?return=check");
+    let p = b.post(
+        "/parents/notify/child/1/time",
+        &[
+            ("parent_hours", "18"),
+            ("other_hours", "4"),
+            ("return", "check"),
+        ],
+    );
+    assert_eq!(p.location.as_deref(), Some("/parents/notify/check"));
+
+    b.get("/parents/notify/check");
+    let sent = b.post("/parents/notify/check", &[]);
+    assert_eq!(sent.location.as_deref(), Some("/parents/notify/sent"));
+    let done = b.get("/parents/notify/sent");
+    let reference = extract(&done.body, "<strong>", "</strong>").unwrap();
+    assert!(reference.starts_with("PN-"), "reference {reference}");
+    // A second press of the button sends nothing more.
+    let again = b.post("/parents/notify/check", &[]);
+    assert_eq!(again.location.as_deref(), Some("/parents/notify/sent"));
+
+    assert_eq!(
+        count(
+            &app,
+            "children WHERE source = 'parent' AND reviewed = false"
+        ),
+        2
+    );
+    assert_eq!(
+        count(&app, "parents WHERE family_name = 'King'"),
+        2,
+        "the other parent, on both children"
+    );
+    assert_eq!(count(&app, "addresses WHERE kind = 'previous'"), 2);
+    assert_eq!(count(&app, "providers"), 2);
+    assert_eq!(count(&app, "children WHERE parent_hours_per_week = 18"), 1);
+    assert_eq!(count(&app, "tasks WHERE kind = 'review_notification'"), 2);
+    let (subject, body) = latest_email(&app, "sarah@example.com");
+    assert!(body.contains(&reference) && !subject.contains("Lovelace"));
+    // Task alerts go to the team mailbox with a link and nothing about the child.
+    let (_, alert) = latest_email(&app, "team@council.invalid");
+    assert!(alert.contains("/officers/tasks/") && !alert.contains("Lovelace"));
+
+    // The parent now sees both children; an officer sees them waiting for review.
+    let mine = b.get("/parents/children");
+    assert!(mine.contains("Ada Lovelace") && mine.contains("Byron Lovelace"));
+    let mut officer = app.signed_in("officer");
+    let home = officer.get("/officers/");
+    assert!(home.contains("Review 2 new entries"), "{}", home.body);
+}
+
+#[test]
+fn s436c_a_child_already_on_the_register_is_linked_not_duplicated() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let id = add_child(&mut officer, "Zoë", "O'Brien", ("10", "12", "2015"));
+    officer.get(&format!("/officers/children/{id}"));
+    officer.post(
+        &format!("/officers/children/{id}/reviewed"),
+        &[("version", "1")],
+    );
+    let (mut b, _) = parent_signed_in(&app, "dad@example.com");
+    about_you(&mut b);
+    tell_about_child(&mut b, 0, "zoe", "OBrien", ("10", "12", "2015"));
+    b.post("/parents/notify/children", &[("more", "no")]);
+    b.post("/parents/notify/other-parents", &[("more", "no")]);
+    b.get("/parents/notify/check");
+    let p = b.post("/parents/notify/check", &[]);
+    assert_eq!(p.location.as_deref(), Some("/parents/notify/sent"));
+    assert_eq!(count(&app, "children"), 1, "no duplicate entry");
+    assert_eq!(
+        count(&app, "children WHERE reviewed = false"),
+        1,
+        "back for review"
+    );
+    assert_eq!(
+        count(&app, "parents WHERE email = 'dad@example.com'"),
+        1,
+        "the new parent is linked"
+    );
+    assert_eq!(count(&app, "tasks WHERE kind = 'review_notification'"), 1);
+    // The parent can now see the entry they were linked to.
+    assert_eq!(b.get(&format!("/parents/children/{id}")).status, 200);
+
+    // A near miss (same birthday, same family name, other first name) is a new entry plus a task.
+    let (mut b, _) = parent_signed_in(&app, "mum@example.com");
+    about_you(&mut b);
+    tell_about_child(&mut b, 0, "Zara", "O'Brien", ("10", "12", "2015"));
+    b.post("/parents/notify/children", &[("more", "no")]);
+    b.post("/parents/notify/other-parents", &[("more", "no")]);
+    b.get("/parents/notify/check");
+    b.post("/parents/notify/check", &[]);
+    assert_eq!(count(&app, "children"), 2);
+    assert_eq!(count(&app, "tasks WHERE kind = 'possible_match'"), 1);
+}
+
+#[test]
+fn bad_answers_get_specific_messages_and_lose_nothing() {
+    let app = TestApp::spawn();
+    let (mut b, _) = parent_signed_in(&app, "sarah@example.com");
+    b.get("/parents/notify/you");
+    let p = b.post(
+        "/parents/notify/you",
+        &[("given_names", "Sarah"), ("phone", "call me")],
+    );
+    assert_eq!(p.status, 422);
+    for m in [
+        "Enter your last name",
+        "Select how you are related",
+        "Enter a telephone number",
+    ] {
+        assert!(p.contains(m), "{m}");
+    }
+    assert!(p.contains("govuk-error-summary") && p.contains("value=\"Sarah\""));
+    about_you(&mut b);
+    b.get("/parents/notify/child/0/name");
+    let html = "<script>alert(1)</script>";
+    b.post(
+        "/parents/notify/child/0/name",
+        &[("given_names", html), ("family_name", "Smith")],
+    );
+    let dob = |d: &str, m: &str, y: &str| {
+        vec![
+            ("date_of_birth-day", d.to_string()),
+            ("date_of_birth-month", m.to_string()),
+            ("date_of_birth-year", y.to_string()),
+        ]
+    };
+    let post_dob = |b: &mut Browser, f: Vec<(&str, String)>| {
+        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        b.post("/parents/notify/child/0/date-of-birth", &f)
+    };
+    let p = post_dob(&mut b, dob("31", "2", "2015"));
+    assert!(p.contains("must be a real date"));
+    assert!(
+        !p.contains(html) && p.contains("&lt;script&gt;"),
+        "pasted HTML is shown as text"
+    );
+    let p = post_dob(&mut b, dob("1", "6", "2024"));
+    assert_eq!(p.status, 422);
+    assert!(
+        p.contains("is not of compulsory school age yet. It starts on"),
+        "explains, not rejects"
+    );
+    let p = post_dob(&mut b, dob("1", "1", "2005"));
+    assert!(p.contains("is over compulsory school age"));
+    let huge = "x".repeat(5000);
+    b.get("/parents/notify/child/0/name");
+    let p = b.post(
+        "/parents/notify/child/0/name",
+        &[("given_names", &huge), ("family_name", "Smith")],
+    );
+    assert!(p.contains("must be 100 characters or fewer"));
+    // Pages out of order send the parent to the first unanswered page.
+    let p = b.get("/parents/notify/child/5/name");
+    assert_eq!(
+        p.location.as_deref(),
+        Some("/parents/notify/child/0/date-of-birth")
+    );
+    assert_eq!(b.get("/parents/notify/nonsense").status, 404);
+    // Sending too early says what is missing.
+    b.get("/parents/notify/check");
+    let p = b.post("/parents/notify/check", &[]);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Some answers are missing"));
+    assert_eq!(count(&app, "children"), 0);
+    // Not signed in: straight to sign-in.
+    let mut stranger = app.browser();
+    assert_eq!(
+        stranger.get("/parents/notify/you").location.as_deref(),
+        Some("/parents/sign-in")
+    );
+}
+
+#[test]
+fn progress_is_saved_and_a_timeout_keeps_what_was_typed() {
+    let app = TestApp::spawn();
+    let (mut b, _) = parent_signed_in(&app, "sarah@example.com");
+    about_you(&mut b);
+    // Leave and come back: the start page offers to continue.
+    b.post("/parents/sign-out", &[]);
+    let (mut b, _) = parent_signed_in(&app, "sarah@example.com");
+    let start = b.get("/parents/notify");
+    assert!(
+        start.contains("Continue where you left off")
+            && start.contains("/parents/notify/child/0/name")
+    );
+    // The session lapses while the parent types a page.
+    b.get("/parents/notify/child/0/name");
+    app.exec("UPDATE parent_sessions SET last_seen_at = '2000-01-01 00:00:00'");
+    let p = b.post(
+        "/parents/notify/child/0/name",
+        &[("given_names", "Ada"), ("family_name", "Lovelace")],
+    );
+    assert_eq!(p.location.as_deref(), Some("/parents/sign-in?timeout=kept"));
+    let again = b.get("/parents/sign-in?timeout=kept");
+    assert!(again.contains("We have kept what you typed"));
+    let p = request_code(&mut b, "sarah@example.com");
+    assert_eq!(p.status, 303);
+    let (_, body) = latest_email(&app, "sarah@example.com");
+    b.get("/parents/check-email");
+    let p = b.post("/parents/check-email", &[("code", &code_in(&body))]);
+    assert_eq!(p.location.as_deref(), Some("/parents/notify/child/0/name"));
+    let page = b.get("/parents/notify/child/0/name");
+    assert!(page.contains("value=\"Ada\"") && page.contains("value=\"Lovelace\""));
+}
