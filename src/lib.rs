@@ -6,6 +6,7 @@ pub mod domain;
 pub mod error;
 pub mod imports;
 pub mod mail;
+pub mod scheduler;
 pub mod store;
 pub mod views;
 pub mod web;

@@ -35,6 +35,9 @@ enum Command {
     },
     /// Send the emails that are due now, then exit (the server does this every few seconds).
     Outbox,
+    /// Send the s.436D(2)(c) requests that are due and raise overdue answers as tasks, then exit
+    /// (for cron; with CNIS_SCHEDULER=on the server does this itself every day).
+    Scheduler,
     /// Load a realistic demo register (600 children) and demo officers.
     Demo {
         #[arg(long, default_value_t = 600)]
@@ -108,8 +111,20 @@ fn main() -> anyhow::Result<()> {
                 config.email_from.clone(),
                 std::time::Duration::from_secs(config.outbox_poll_seconds.max(1)),
             );
+            let scheduler = config.scheduler;
             let state = Arc::new(web::AppState::new(pool, config));
+            if scheduler {
+                cnis::scheduler::spawn(state.clone(), std::time::Duration::from_secs(24 * 3600));
+            }
             actix_web::rt::System::new().block_on(web::serve(state, listener))?;
+        }
+        Command::Scheduler => {
+            let state = web::AppState::new(pool, config);
+            let tick = cnis::scheduler::run_once(&state)?;
+            println!(
+                "{} information requests sent, {} overdue answers raised as tasks",
+                tick.sent, tick.overdue
+            );
         }
         Command::Import {
             what: ImportKind::Register { file },

@@ -2,8 +2,10 @@
 //! compose them inside one transaction.
 pub mod audit;
 pub mod children;
+pub mod information_requests;
 pub mod notifications;
 pub mod parent_access;
+pub mod parent_reports;
 pub mod sessions;
 pub mod tasks;
 pub mod users;

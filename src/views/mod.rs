@@ -71,6 +71,8 @@ pub fn layout(page: &Page, content: Markup) -> Markup {
                                         (nav_item(nav.section, "home", "/officers/", "Home"))
                                         @if nav.role != "admin" {
                                             (nav_item(nav.section, "register", "/officers/register", "Register"))
+                                            (nav_item(nav.section, "tasks", "/officers/tasks", "Tasks"))
+                                            (nav_item(nav.section, "requests", "/officers/information-requests", "Information requests"))
                                         }
                                         @if nav.role == "admin" || nav.role == "manager" {
                                             (nav_item(nav.section, "audit", "/officers/audit", "Audit log"))

@@ -3,9 +3,11 @@ pub mod admin;
 pub mod auth;
 pub mod forms;
 pub mod notify;
+pub mod parent_reports;
 pub mod parents;
 pub mod parts;
 pub mod register;
+pub mod tasks;
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -294,6 +296,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     parts::configure(cfg);
     parents::configure(cfg);
     notify::configure(cfg);
+    tasks::configure(cfg);
+    parent_reports::configure(cfg);
     admin::configure(cfg);
     cfg.default_service(web::to(not_found));
 }

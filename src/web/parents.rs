@@ -328,7 +328,6 @@ async fn my_children(req: HttpRequest, state: web::Data<AppState>) -> AppResult<
             h1 class="govuk-heading-l" { "Your children" }
             @if rows.is_empty() {
                 p class="govuk-body" { "The council's register has no child with you as a parent at this email address." }
-                p class="govuk-body" { "If your child should be on it, contact " (state.config.council_name) "'s home education team." }
             } @else {
                 ul class="govuk-list" {
                     @for ch in &rows {
@@ -336,8 +335,9 @@ async fn my_children(req: HttpRequest, state: web::Data<AppState>) -> AppResult<
                     }
                 }
             }
+            p class="govuk-body" { a class="govuk-link govuk-!-font-weight-bold" href="/parents/notify" { "Tell the council about a child who is not in school" } }
             p class="govuk-body" { a class="govuk-link" href="/parents/email-consent" { "Choose whether to get documents by email" } }
-        form method="post" action="/parents/sign-out" {
+            form method="post" action="/parents/sign-out" {
                 (csrf_field(&csrf))
                 (secondary_button("Sign out"))
             }
@@ -349,6 +349,7 @@ async fn my_child(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
+    q: web::Query<std::collections::HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
     let email = parent_email(&req, &state).await?;
     let id = super::parse_id(&path.into_inner())?;
@@ -361,9 +362,12 @@ async fn my_child(
                 return Err(AppError::NotFound);
             }
             audit::record(c, None, "parent_view_record", Some(&id), &actor)?;
-            children::load_record(c, &id)?.ok_or(AppError::NotFound)
+            let rec = children::load_record(c, &id)?.ok_or(AppError::NotFound)?;
+            let open = crate::store::information_requests::open_for_child(c, &id)?;
+            Ok((rec, open))
         })
         .await?;
+    let (rec, open) = rec;
     let ch = &rec.child;
     Ok(page(
         &state,
@@ -372,6 +376,7 @@ async fn my_child(
         &Errors::default(),
         html! {
             (back_link("/parents/children"))
+            @if q.get("done").is_some_and(|d| d == "sent") { (success_banner("Thank you. The council has what you sent.")) }
             span class="govuk-caption-l" { (ch.reference) }
             h1 class="govuk-heading-l" { (ch.given_names) " " (ch.family_name) }
             p class="govuk-body" { "This is what the council's register holds. To correct anything, contact the home education team and quote the reference above." }
@@ -382,6 +387,7 @@ async fn my_child(
                 @for p in &rec.parents { (summary_row("Parent", html! { (p.given_names) " " (p.family_name) }, None)) }
                 @for p in &rec.providers { (summary_row("Other education", html! { (p.name) ", about " (p.hours_per_week) " hours a week" }, None)) }
             }
+            (super::parent_reports::actions(ch, open.as_ref()))
         },
     ))
 }

@@ -40,7 +40,16 @@ async fn home(state: web::Data<AppState>, o: CurrentOfficer) -> AppResult<HttpRe
         .db(|c| Ok(crate::mail::count_permanent_failures(c)?))
         .await?;
     let counts = if o.user.can_use_register() {
-        Some(state.db(|c| Ok(children::home_counts(c, today())?)).await?)
+        Some(
+            state
+                .db(|c| {
+                    Ok((
+                        children::home_counts(c, today())?,
+                        crate::store::tasks::count_open(c)?,
+                    ))
+                })
+                .await?,
+        )
     } else {
         None
     };
@@ -54,7 +63,7 @@ async fn home(state: web::Data<AppState>, o: CurrentOfficer) -> AppResult<HttpRe
         },
         html! {
             h1 class="govuk-heading-l" { "Children not in school" }
-            @if let Some(c) = counts {
+            @if let Some((c, open_tasks)) = counts {
                 div class="cnis-counts" {
                     div class="cnis-count" { span class="cnis-count__number" { (c.open) } a class="govuk-link" href="/officers/register" { "children on the register" } }
                     div class="cnis-count" { span class="cnis-count__number" { (c.not_reviewed) } a class="govuk-link" href="/officers/register?flag=not_reviewed" { "new entries not yet reviewed" } }
@@ -65,8 +74,9 @@ async fn home(state: web::Data<AppState>, o: CurrentOfficer) -> AppResult<HttpRe
                 ul class="govuk-list govuk-list--bullet" {
                     @if c.not_reviewed > 0 { li { a class="govuk-link" href="/officers/register?flag=not_reviewed" { "Review " (c.not_reviewed) " new entries" } } }
                     @if c.outside_csa > 0 { li { a class="govuk-link" href="/officers/register?flag=outside_csa" { "Check " (c.outside_csa) " entries outside compulsory school age (close them or correct the date of birth)" } } }
+                    @if open_tasks > 0 { li { a class="govuk-link" href="/officers/tasks" { (open_tasks) " open tasks" } } }
                     @if failed_emails > 0 { li { a class="govuk-link" href="/officers/emails" { (failed_emails) " emails could not be sent" } } }
-                @if c.not_reviewed == 0 && c.outside_csa == 0 && failed_emails == 0 { li { "Nothing needs attention now." } }
+                @if c.not_reviewed == 0 && c.outside_csa == 0 && failed_emails == 0 && open_tasks == 0 { li { "Nothing needs attention now." } }
                 }
                 p class="govuk-body" { a class="govuk-button" href="/officers/children/new" { "Add a child to the register" } }
             } @else {
@@ -306,10 +316,17 @@ async fn view(
                     );
                 }
             }
-            Ok((rec, consents))
+            let tasks = crate::store::tasks::for_child(c, &rec.child.id)?;
+            let reports = crate::store::parent_reports::for_child(c, &rec.child.id)?;
+            let requests = crate::store::information_requests::for_child(c, &rec.child.id)?;
+            Ok((rec, consents, tasks, reports, requests))
         })
         .await?;
-    let (rec, consents) = rec;
+    let (rec, consents, tasks, reports, requests) = rec;
+    let support: Vec<&(crate::store::tasks::Task, Option<String>)> = tasks
+        .iter()
+        .filter(|(t, _)| t.kind == "support_request" && t.completed_at.is_some())
+        .collect();
     let ch = &rec.child;
     let t = today();
     let status = school_age::status_on(ch.date_of_birth, t);
@@ -333,7 +350,19 @@ async fn view(
                 Some("reopened") => (success_banner("Entry reopened")),
                 Some("reviewed") => (success_banner("Entry marked as reviewed")),
                 Some("part") => (success_banner("Record updated")),
+                Some("request") => (success_banner("Request for information sent")),
                 _ => {}
+            }
+            @if done == Some("too-soon") {
+                div class="govuk-error-summary" data-module="govuk-error-summary" {
+                    div role="alert" {
+                        h2 class="govuk-error-summary__title" { "The request was not sent" }
+                        div class="govuk-error-summary__body" {
+                            p class="govuk-body" { "The law allows a request for information no more than once every three months (Education Act 1996, section 436D(3)). The next one can go on "
+                                (q.get("from").and_then(|d| d.parse::<NaiveDate>().ok()).map(fmt_date).unwrap_or_default()) "." }
+                        }
+                    }
+                }
             }
             span class="govuk-caption-l" { (ch.reference) }
             h1 class="govuk-heading-l" { (ch.given_names) " " (ch.family_name) }
@@ -423,6 +452,58 @@ async fn view(
                 p class="govuk-body" { a class="govuk-link" href={ (base) "/providers/" (p.id) "/remove" } { "Remove" span class="govuk-visually-hidden" { " " (p.name) } } }
             }
             p class="govuk-body" { a class="govuk-link" href={ (base) "/providers/new" } { "Add a provider" } }
+            h2 class="govuk-heading-m" { "Tasks" }
+            @if tasks.is_empty() { p class="govuk-body" { "None." } } @else {
+                ul class="govuk-list" {
+                    @for (t, who) in &tasks {
+                        li {
+                            a class="govuk-link" href={ "/officers/tasks/" (t.id) } { (label(crate::store::tasks::TASK_KINDS, &t.kind)) }
+                            " " @if t.completed_at.is_some() { (tag("Done", "green")) span class="govuk-hint cnis-inline-hint" { " by " (who.as_deref().unwrap_or("")) } } @else { (tag("Open", "blue")) }
+                        }
+                    }
+                }
+            }
+            h2 class="govuk-heading-m" { "Support provided (s.436C(2)(k))" }
+            @if support.is_empty() { p class="govuk-body" { "None recorded." } } @else {
+                dl class="govuk-summary-list" {
+                    @for (t, _) in &support {
+                        (summary_row(&fmt_date(t.completed_at.map(|d| d.date()).unwrap_or_default()), html! { (t.outcome.as_deref().unwrap_or("")) }, None))
+                    }
+                }
+            }
+            h2 class="govuk-heading-m" { "From parents" }
+            @if reports.is_empty() { p class="govuk-body" { "Nothing reported since the entry was made." } }
+            @for r in &reports {
+                h3 class="govuk-heading-s" { (label(crate::store::parent_reports::REPORT_KINDS, &r.kind)) ", " (fmt_date(r.submitted_at.date())) }
+                dl class="govuk-summary-list" {
+                    @if let Some(d) = r.happened_on { (summary_row("Date it happened", html! { (fmt_date(d)) }, None)) }
+                    @for (question, answer) in r.answers() { (summary_row(&question, html! { (answer) }, None)) }
+                }
+            }
+            h2 class="govuk-heading-m" { "Requests for information (s.436D(2)(c))" }
+            @if requests.is_empty() { p class="govuk-body" { "None sent." } } @else {
+                table class="govuk-table" {
+                    (table_head("Requests for information", &["Sent", "How", "Answer due", "Answered"]))
+                    tbody class="govuk-table__body" {
+                        @for r in &requests {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { (fmt_date(r.sent_at.date())) }
+                                td class="govuk-table__cell" { @if r.method == "email" { "Email" } @else { "Post" } }
+                                td class="govuk-table__cell" { (fmt_date(r.due_on)) }
+                                td class="govuk-table__cell" {
+                                    @match r.responded_at { Some(at) => (fmt_date(at.date())), None => @if r.due_on < t { (tag("Overdue", "red")) } @else { "Not yet" } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if ch.status == "open" {
+                form method="post" action={ (base) "/information-requests" } {
+                    (csrf_field(&o.csrf))
+                    (secondary_button("Send a request for information now"))
+                }
+            }
             h2 class="govuk-heading-m" { "Register entry" }
             @if ch.status == "closed" {
                 dl class="govuk-summary-list" {

@@ -1,0 +1,301 @@
+//! Requests to parents for updates under EA 1996 s.436D(2)(c), sent by an officer or the
+//! scheduler, with the s.436D(3) floor and ceiling and the s.436H(7) overdue check.
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl::max;
+use diesel::prelude::*;
+
+use crate::db::schema::{children, information_requests, parents};
+use crate::db::{new_id, now, AnyConnection};
+use crate::domain::information_requests::{self as rules, MaySend};
+use crate::mail::Templates;
+use crate::store::tasks::{self, TeamAlert};
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = information_requests)]
+pub struct InformationRequest {
+    pub id: String,
+    pub child_id: String,
+    pub sent_at: NaiveDateTime,
+    pub sent_by: Option<String>,
+    pub method: String,
+    pub due_on: NaiveDate,
+    pub responded_at: Option<NaiveDateTime>,
+    pub overdue_task_id: Option<String>,
+}
+
+pub fn for_child(conn: &mut AnyConnection, child_id: &str) -> QueryResult<Vec<InformationRequest>> {
+    information_requests::table
+        .filter(information_requests::child_id.eq(child_id))
+        .order(information_requests::sent_at.desc())
+        .select(InformationRequest::as_select())
+        .load(conn)
+}
+
+/// The newest request not yet answered, if any.
+pub fn open_for_child(
+    conn: &mut AnyConnection,
+    child_id: &str,
+) -> QueryResult<Option<InformationRequest>> {
+    information_requests::table
+        .filter(information_requests::child_id.eq(child_id))
+        .filter(information_requests::responded_at.is_null())
+        .order(information_requests::sent_at.desc())
+        .select(InformationRequest::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn mark_answered(conn: &mut AnyConnection, id: &str) -> QueryResult<()> {
+    diesel::update(information_requests::table.find(id))
+        .set(information_requests::responded_at.eq(now()))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// What sending needs besides the database.
+pub struct Sender<'a> {
+    pub templates: &'a Templates,
+    pub base_url: &'a str,
+    pub council_name: &'a str,
+    pub response_days: i64,
+    pub alert: Option<TeamAlert<'a>>,
+}
+
+pub enum Sent {
+    /// By email to the parents who agreed to it (s.572); or by post, with a task to post it.
+    Sent { method: String, due_on: NaiveDate },
+    /// s.436D(3)(b): not yet; the earliest lawful day.
+    TooSoon(NaiveDate),
+}
+
+/// Sends a request for one child, if s.436D(3) allows it today. Email goes only to parents who
+/// gave written consent to this kind of document (s.572); otherwise it is posted.
+pub fn send(
+    conn: &mut AnyConnection,
+    s: &Sender,
+    child_id: &str,
+    user_id: Option<&str>,
+    today: NaiveDate,
+) -> anyhow::Result<Sent> {
+    let last: Option<NaiveDateTime> = information_requests::table
+        .filter(information_requests::child_id.eq(child_id))
+        .select(max(information_requests::sent_at))
+        .first(conn)?;
+    if let MaySend::TooSoon(d) = rules::may_send(last.map(|t| t.date()), today) {
+        return Ok(Sent::TooSoon(d));
+    }
+    let due_on = rules::response_due(today, s.response_days)
+        .ok_or_else(|| anyhow::anyhow!("response period under 15 days"))?;
+    let reference: String = children::table
+        .find(child_id)
+        .select(children::reference)
+        .first(conn)?;
+    let emails: Vec<Option<String>> = parents::table
+        .filter(parents::child_id.eq(child_id))
+        .select(parents::email)
+        .load(conn)?;
+    let mut by_email = vec![];
+    for e in emails.into_iter().flatten() {
+        let decisions = super::parent_access::consent_decisions(conn, &e)?;
+        let consented = super::parent_access::consent_in_force(&decisions, "information_requests")
+            .is_some_and(|(c, _)| c);
+        if consented && !by_email.contains(&e) {
+            by_email.push(e);
+        }
+    }
+    let id = new_id();
+    let method = if by_email.is_empty() { "post" } else { "email" };
+    diesel::insert_into(information_requests::table)
+        .values(&InformationRequest {
+            id: id.clone(),
+            child_id: child_id.into(),
+            sent_at: now(),
+            sent_by: user_id.map(str::to_string),
+            method: method.into(),
+            due_on,
+            responded_at: None,
+            overdue_task_id: None,
+        })
+        .execute(conn)?;
+    let due_text = due_on.format("%-d %B %Y").to_string();
+    let link = format!("{}/parents/", s.base_url.trim_end_matches('/'));
+    for e in &by_email {
+        crate::mail::enqueue(
+            conn,
+            s.templates,
+            "information-request",
+            e,
+            &[
+                ("due_date", &due_text),
+                ("link", &link),
+                ("reference", &reference),
+                ("council_name", s.council_name),
+            ],
+            Some(child_id),
+        )?;
+    }
+    if by_email.is_empty() {
+        tasks::create(
+            conn,
+            s.alert.as_ref(),
+            Some(child_id),
+            "post_information_request",
+            &format!("No parent has agreed to email (s.572): post the request for information. Answer due by {due_text}."),
+            Some(&id),
+            Some(today),
+        )?;
+    }
+    super::children::record_change(
+        conn,
+        child_id,
+        user_id,
+        "information request (s.436D(2)(c))",
+        None,
+        Some(&format!("sent by {method}, answer due {due_text}")),
+        if user_id.is_some() {
+            "sent by an officer"
+        } else {
+            "sent by the scheduler (s.436D(3))"
+        },
+    )?;
+    Ok(Sent::Sent {
+        method: method.into(),
+        due_on,
+    })
+}
+
+/// A child on the register and where they stand against s.436D(3).
+pub struct DueRow {
+    pub child_id: String,
+    pub reference: String,
+    pub name: String,
+    pub last_sent: Option<NaiveDate>,
+    pub latest_next: NaiveDate,
+}
+
+/// Open entries due a request (within 30 days of the yearly ceiling, or past it), soonest first.
+pub fn due(conn: &mut AnyConnection, today: NaiveDate, limit: usize) -> QueryResult<Vec<DueRow>> {
+    let last: Vec<(String, Option<NaiveDateTime>)> = information_requests::table
+        .group_by(information_requests::child_id)
+        .select((
+            information_requests::child_id,
+            max(information_requests::sent_at),
+        ))
+        .load(conn)?;
+    let last: std::collections::HashMap<String, NaiveDate> = last
+        .into_iter()
+        .filter_map(|(id, t)| t.map(|t| (id, t.date())))
+        .collect();
+    let open: Vec<(String, String, String, String, NaiveDateTime)> = children::table
+        .filter(children::status.eq("open"))
+        .select((
+            children::id,
+            children::reference,
+            children::given_names,
+            children::family_name,
+            children::created_at,
+        ))
+        .load(conn)?;
+    let mut rows: Vec<DueRow> = open
+        .into_iter()
+        .filter_map(|(id, reference, g, f, created)| {
+            let last_sent = last.get(&id).copied();
+            rules::is_due(last_sent, created.date(), today).then(|| DueRow {
+                latest_next: rules::latest_next(last_sent, created.date()),
+                child_id: id,
+                reference,
+                name: format!("{g} {f}"),
+                last_sent,
+            })
+        })
+        .collect();
+    rows.sort_by_key(|r| r.latest_next);
+    rows.truncate(limit);
+    Ok(rows)
+}
+
+/// Requests still waiting for an answer, oldest due first, with the child's name and reference.
+pub fn waiting(
+    conn: &mut AnyConnection,
+    limit: i64,
+) -> QueryResult<Vec<(InformationRequest, String, String, String)>> {
+    information_requests::table
+        .inner_join(children::table)
+        .filter(information_requests::responded_at.is_null())
+        .order(information_requests::due_on.asc())
+        .select((
+            InformationRequest::as_select(),
+            children::reference,
+            children::given_names,
+            children::family_name,
+        ))
+        .limit(limit)
+        .load(conn)
+}
+
+/// s.436H(7): each request whose period has ended without an answer becomes a task, once.
+pub fn raise_overdue(
+    conn: &mut AnyConnection,
+    alert: Option<&TeamAlert>,
+    today: NaiveDate,
+) -> anyhow::Result<usize> {
+    let late: Vec<InformationRequest> = information_requests::table
+        .filter(information_requests::responded_at.is_null())
+        .filter(information_requests::overdue_task_id.is_null())
+        .filter(information_requests::due_on.lt(today))
+        .select(InformationRequest::as_select())
+        .load(conn)?;
+    let mut n = 0;
+    for r in late {
+        if !rules::is_overdue(r.due_on, false, today) {
+            continue;
+        }
+        let task = tasks::create(
+            conn,
+            alert,
+            Some(&r.child_id),
+            "information_overdue",
+            &format!(
+                "The request sent on {} was not answered by {}. Condition D (s.436H(7)) may be met: consider a preliminary notice.",
+                r.sent_at.format("%-d %B %Y"),
+                r.due_on.format("%-d %B %Y")
+            ),
+            Some(&r.id),
+            None,
+        )?;
+        diesel::update(information_requests::table.find(&r.id))
+            .set(information_requests::overdue_task_id.eq(&task))
+            .execute(conn)?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+pub struct Tick {
+    pub sent: usize,
+    pub overdue: usize,
+}
+
+/// One run of the scheduler: send every due request, then raise overdue tasks.
+pub fn run_scheduler(
+    conn: &mut AnyConnection,
+    s: &Sender,
+    today: NaiveDate,
+) -> anyhow::Result<Tick> {
+    let mut sent = 0;
+    for row in due(conn, today, usize::MAX)? {
+        // Each child in its own transaction, so one failure does not hold up the rest.
+        let r = conn.transaction::<_, anyhow::Error, _>(|c| send(c, s, &row.child_id, None, today));
+        match r {
+            Ok(Sent::Sent { .. }) => sent += 1,
+            Ok(Sent::TooSoon(_)) => {}
+            Err(e) => log::warn!(
+                "information request for child {} not sent: {e}",
+                row.child_id
+            ),
+        }
+    }
+    let overdue =
+        conn.transaction::<_, anyhow::Error, _>(|c| raise_overdue(c, s.alert.as_ref(), today))?;
+    Ok(Tick { sent, overdue })
+}

@@ -1,0 +1,482 @@
+//! A signed-in parent, about one of their own children: report a change (s.436D(2)(b)), say the
+//! child is no longer in scope (s.436D(2)(d)), answer a request for information (s.436D(2)(c)), or
+//! ask for support (s.436G). Each is kept on the record and becomes an officer's task.
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use diesel::Connection;
+use maud::{html, Markup};
+
+use super::forms::*;
+use super::parents::{page, parent_email};
+use super::parts::read_address;
+use super::register::{fmt_date, today};
+use super::{check_csrf, csrf_for, see_other, AppState};
+use crate::domain::register::label;
+use crate::error::{AppError, AppResult};
+use crate::store::children::{self, Child};
+use crate::store::information_requests::{self as requests, InformationRequest};
+use crate::store::{audit, parent_access, parent_reports, tasks};
+use crate::views::*;
+
+/// The kinds of report, each with its page.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Change,
+    Left,
+    Support,
+    Answer,
+}
+
+impl Kind {
+    fn from_path(s: &str) -> AppResult<Kind> {
+        Ok(match s {
+            "change" => Kind::Change,
+            "no-longer-in-scope" => Kind::Left,
+            "support" => Kind::Support,
+            "information-request" => Kind::Answer,
+            _ => return Err(AppError::NotFound),
+        })
+    }
+    fn path(self) -> &'static str {
+        match self {
+            Kind::Change => "change",
+            Kind::Left => "no-longer-in-scope",
+            Kind::Support => "support",
+            Kind::Answer => "information-request",
+        }
+    }
+    fn report_kind(self) -> &'static str {
+        match self {
+            Kind::Change => "change",
+            Kind::Left => "no_longer_in_scope",
+            Kind::Support => "support",
+            Kind::Answer => "information_response",
+        }
+    }
+}
+
+const CHANGES: &[(&str, &str)] = &[
+    (
+        "address",
+        "An address: the child has moved, or now also lives somewhere else",
+    ),
+    (
+        "parents",
+        "A parent: someone has become or stopped being a parent or carer",
+    ),
+    ("education", "Who educates the child"),
+];
+const LEFT: &[(&str, &str)] = &[
+    ("moved_away", "We have moved out of the council's area"),
+    ("joined_school", "My child has joined a school roll"),
+];
+const SUPPORT: &[(&str, &str)] = &[
+    (
+        "advice",
+        "Advice and information about my child's education",
+    ),
+    ("exams", "Access to exams, such as GCSEs"),
+    ("other", "Something else"),
+];
+const CHANGED: &[(&str, &str)] = &[
+    ("no", "No, nothing has changed"),
+    ("yes", "Yes, something has changed"),
+];
+
+/// The parent's own child, or 404 (audited) for anyone else's.
+async fn own_child(
+    req: &HttpRequest,
+    state: &AppState,
+    id: String,
+) -> AppResult<(String, Child, Option<InformationRequest>)> {
+    let email = parent_email(req, state).await?;
+    let id = super::parse_id(&id)?;
+    let e = email.clone();
+    let (child, open) = state
+        .db(move |c| {
+            let actor = parent_access::actor(&e);
+            if !parent_access::children_of(c, &e)?.contains(&id) {
+                audit::record(c, None, "parent_denied", Some(&id), &actor)?;
+                return Err(AppError::NotFound);
+            }
+            let ch = children::find(c, &id)?.ok_or(AppError::NotFound)?;
+            Ok((ch, requests::open_for_child(c, &id)?))
+        })
+        .await?;
+    Ok((email, child, open))
+}
+
+fn radios_revealing(
+    id: &str,
+    legend: &str,
+    choices: &[(&'static str, &'static str)],
+    selected: &str,
+    error: Option<&str>,
+    reveal: &[(&str, Markup)],
+) -> Markup {
+    html! {
+        div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
+            fieldset class="govuk-fieldset" aria-describedby=[error.map(|_| format!("{id}-error"))] {
+                legend class="govuk-fieldset__legend govuk-fieldset__legend--m" { (legend) }
+                @if let Some(m) = error { p id={ (id) "-error" } class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (m) } }
+                div class="govuk-radios" data-module="govuk-radios" {
+                    @for (i, (code, text)) in choices.iter().enumerate() {
+                        @let item_id = if i == 0 { id.to_string() } else { format!("{id}-{i}") };
+                        @let shows = reveal.iter().find(|(v, _)| v == code);
+                        div class="govuk-radios__item" {
+                            input class="govuk-radios__input" id=(item_id) name=(id) type="radio" value=(code) checked[*code == selected]
+                                data-aria-controls=[shows.map(|_| format!("conditional-{item_id}"))];
+                            label class="govuk-label govuk-radios__label" for=(item_id) { (text) }
+                        }
+                        @if let Some((_, m)) = shows {
+                            div class="govuk-radios__conditional govuk-radios__conditional--hidden" id={ "conditional-" (item_id) } { (m) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn when(f: &FormData, errors: &Errors, legend: &str) -> Markup {
+    let d = f.date_parts("happened_on");
+    date_input(
+        "happened_on",
+        legend,
+        (&d.0, &d.1, &d.2),
+        Some("For example, 3 11 2026"),
+        errors.get("happened_on"),
+    )
+}
+
+fn address_inputs(f: &FormData, errors: &Errors) -> Markup {
+    html! {
+        (Input::new("line_1", "Address line 1", f.get("line_1")).autocomplete("address-line1").error(errors.get("line_1")).render())
+        (Input::new("line_2", "Address line 2 (optional)", f.get("line_2")).autocomplete("address-line2").error(errors.get("line_2")).render())
+        (Input::new("town", "Town or city", f.get("town")).width("two-thirds").autocomplete("address-level2").error(errors.get("town")).render())
+        (Input::new("postcode", "Postcode", f.get("postcode")).width("10").autocomplete("postal-code").no_spellcheck().error(errors.get("postcode")).render())
+    }
+}
+
+fn hours(h: Option<f64>) -> String {
+    h.map(|h| format!("{h} hours a week"))
+        .unwrap_or_else(|| "Not given".into())
+}
+
+fn form_body(
+    kind: Kind,
+    ch: &Child,
+    open: Option<&InformationRequest>,
+    f: &FormData,
+    errors: &Errors,
+) -> (String, Markup) {
+    let name = &ch.given_names;
+    match kind {
+        Kind::Change => (
+            "Report a change".into(),
+            html! {
+                h1 class="govuk-heading-l" { "Report a change for " (name) }
+                p class="govuk-body" { "The law asks you to tell the council within 15 days of finding out about a change of address, parents or who educates your child (Education Act 1996, section 436D(2)(b))." }
+                (radios_revealing("what", "What has changed?", CHANGES, f.get("what"), errors.get("what"), &[
+                    ("address", html! { p class="govuk-body" { "The new address" } (address_inputs(f, errors)) }),
+                    ("parents", textarea("parents_detail", "Who has become or stopped being a parent or carer? Give their name and address", f.get("parents_detail"), None, errors.get("parents_detail"))),
+                    ("education", textarea("education_detail", "Who educates your child now, and for about how many hours a week?", f.get("education_detail"), None, errors.get("education_detail"))),
+                ]))
+                (when(f, errors, "When did it change?"))
+            },
+        ),
+        Kind::Left => (
+            "Tell us your child is no longer in scope".into(),
+            html! {
+                h1 class="govuk-heading-l" { "Tell us " (name) " no longer needs to be on the register" }
+                p class="govuk-body" { "Tell the council within 15 days if you move out of the area or your child joins a school roll (Education Act 1996, section 436D(2)(d))." }
+                (radios_revealing("why", "What has happened?", LEFT, f.get("why"), errors.get("why"), &[
+                    ("moved_away", html! { (Input::new("new_area", "Which council area or country have you moved to? (optional)", f.get("new_area")).error(errors.get("new_area")).render()) }),
+                    ("joined_school", html! { (Input::new("school", "Name of the school", f.get("school")).error(errors.get("school")).render()) }),
+                ]))
+                (when(f, errors, "When did this happen?"))
+            },
+        ),
+        Kind::Support => (
+            "Ask for support".into(),
+            html! {
+                h1 class="govuk-heading-l" { "Ask for support with " (name) "'s education" }
+                p class="govuk-body" { "The council must give you advice and information about your child's education if you ask, including about access to exams (Education Act 1996, section 436G)." }
+                (radios("support", "What would you like help with?", SUPPORT, f.get("support"), None, errors.get("support")))
+                (textarea("details", "Tell us more", f.get("details"), Some("For example, which exams and when"), errors.get("details")))
+            },
+        ),
+        Kind::Answer => {
+            let due = open.map(|r| fmt_date(r.due_on)).unwrap_or_default();
+            (
+                "Answer the council's request".into(),
+                html! {
+                    h1 class="govuk-heading-l" { "Has anything changed about how " (name) " is educated?" }
+                    p class="govuk-body" { "The council asked on " (open.map(|r| fmt_date(r.sent_at.date())).unwrap_or_default()) " whether anything has changed (Education Act 1996, section 436D(2)(c)). Please answer by " (due) ", even if nothing has changed." }
+                    h2 class="govuk-heading-m" { "What the council has now" }
+                    dl class="govuk-summary-list" {
+                        (summary_row("Time taught by parents", html! { (hours(ch.parent_hours_per_week)) }, None))
+                        (summary_row("Time taught by others", html! { (hours(ch.other_hours_per_week)) }, None))
+                    }
+                    (radios_revealing("changed", "Has any of this changed, or who else educates them?", CHANGED, f.get("changed"), errors.get("changed"), &[
+                        ("yes", html! {
+                            (Input::new("parent_hours", "Hours a week taught by parents now", f.get("parent_hours")).width("4").error(errors.get("parent_hours")).render())
+                            (Input::new("other_hours", "Hours a week taught by others now", f.get("other_hours")).width("4").error(errors.get("other_hours")).render())
+                            (textarea("providers_detail", "Who else educates them now? Give each one's name, type, address or website, and hours (optional)", f.get("providers_detail"), None, errors.get("providers_detail")))
+                        }),
+                    ]))
+                },
+            )
+        }
+    }
+}
+
+fn report_page(
+    state: &AppState,
+    req: &HttpRequest,
+    kind: Kind,
+    ch: &Child,
+    open: Option<&InformationRequest>,
+    f: &FormData,
+    errors: &Errors,
+) -> HttpResponse {
+    let (title, body) = form_body(kind, ch, open, f, errors);
+    let csrf = csrf_for(req, state);
+    page(
+        state,
+        req,
+        &title,
+        errors,
+        html! {
+            (back_link(&format!("/parents/children/{}", ch.id)))
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                (error_summary(errors))
+                form method="post" novalidate {
+                    (csrf_field(&csrf))
+                    (body)
+                    button type="submit" class="govuk-button" data-module="govuk-button" data-prevent-double-click="true" { "Send" }
+                }
+            }}
+        },
+    )
+}
+
+fn happened_on(f: &FormData, e: &mut Errors) -> Option<NaiveDate> {
+    let d = parse_date(f, "happened_on", "the date", true, e)?;
+    if d > today() {
+        e.add("happened_on", "The date must be today or in the past");
+        return None;
+    }
+    Some(d)
+}
+
+/// Checks a report and turns it into (question, answer) pairs as the parent saw them.
+fn read(kind: Kind, f: &FormData, e: &mut Errors) -> (Vec<(String, String)>, Option<NaiveDate>) {
+    let mut out: Vec<(String, String)> = vec![];
+    let mut put = |q: &str, a: String| out.push((q.to_string(), a));
+    let mut on = None;
+    match kind {
+        Kind::Change => {
+            let what = choice(f, "what", CHANGES, "Select what has changed", e);
+            match what.as_str() {
+                "address" => {
+                    if let Some(a) = read_address(f, e) {
+                        put(
+                            "New address",
+                            [Some(a.line_1), a.line_2, Some(a.town), Some(a.postcode)]
+                                .into_iter()
+                                .flatten()
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        );
+                    }
+                }
+                "parents" => put(
+                    "Parents",
+                    text(
+                        f,
+                        "parents_detail",
+                        "who has become or stopped being a parent",
+                        4000,
+                        e,
+                    ),
+                ),
+                "education" => put(
+                    "Who educates",
+                    text(
+                        f,
+                        "education_detail",
+                        "who educates your child now",
+                        4000,
+                        e,
+                    ),
+                ),
+                _ => {}
+            }
+            put("What changed", label(CHANGES, &what).to_string());
+            on = happened_on(f, e);
+        }
+        Kind::Left => {
+            let why = choice(f, "why", LEFT, "Select what has happened", e);
+            put("What happened", label(LEFT, &why).to_string());
+            match why.as_str() {
+                "moved_away" => {
+                    if let Some(a) = opt_text(f, "new_area", "the area", 200, e) {
+                        put("New area", a);
+                    }
+                }
+                "joined_school" => put(
+                    "School",
+                    text(f, "school", "the name of the school", 200, e),
+                ),
+                _ => {}
+            }
+            on = happened_on(f, e);
+        }
+        Kind::Support => {
+            let s = choice(
+                f,
+                "support",
+                SUPPORT,
+                "Select what you would like help with",
+                e,
+            );
+            put("Help with", label(SUPPORT, &s).to_string());
+            put(
+                "Details",
+                text(f, "details", "more about what you need", 4000, e),
+            );
+        }
+        Kind::Answer => {
+            let changed = choice(
+                f,
+                "changed",
+                CHANGED,
+                "Select whether anything has changed",
+                e,
+            );
+            put("Anything changed", label(CHANGED, &changed).to_string());
+            if changed == "yes" {
+                if let Some(h) =
+                    parse_hours(f, "parent_hours", "the hours taught by parents", true, e)
+                {
+                    put("Hours a week taught by parents", h.to_string());
+                }
+                if let Some(h) =
+                    parse_hours(f, "other_hours", "the hours taught by others", true, e)
+                {
+                    put("Hours a week taught by others", h.to_string());
+                }
+                if let Some(p) = opt_text(f, "providers_detail", "who else educates them", 4000, e)
+                {
+                    put("Who else educates them", p);
+                }
+            }
+        }
+    }
+    (out, on)
+}
+
+async fn form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
+    let (id, k) = path.into_inner();
+    let kind = Kind::from_path(&k)?;
+    let (_, ch, open) = own_child(&req, &state, id).await?;
+    if kind == Kind::Answer && open.is_none() {
+        return Ok(see_other(&format!("/parents/children/{}", ch.id)));
+    }
+    Ok(report_page(
+        &state,
+        &req,
+        kind,
+        &ch,
+        open.as_ref(),
+        &FormData::default(),
+        &Errors::default(),
+    ))
+}
+
+async fn send(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    f: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, f.csrf())?;
+    let (id, k) = path.into_inner();
+    let kind = Kind::from_path(&k)?;
+    let (email, ch, open) = own_child(&req, &state, id).await?;
+    if kind == Kind::Answer && open.is_none() {
+        return Ok(see_other(&format!("/parents/children/{}?done=sent", ch.id)));
+    }
+    let mut errors = Errors::default();
+    let (answers, on) = read(kind, &f, &mut errors);
+    if !errors.is_empty() {
+        return Ok(report_page(
+            &state,
+            &req,
+            kind,
+            &ch,
+            open.as_ref(),
+            &f,
+            &errors,
+        ));
+    }
+    let st = state.clone();
+    let cid = ch.id.clone();
+    let changed = answers
+        .iter()
+        .any(|(q, a)| q == "Anything changed" && a.starts_with("Yes"));
+    state
+        .db(move |c| {
+            c.transaction::<_, AppError, _>(|c| {
+                let request_id = open.as_ref().map(|r| r.id.clone()).filter(|_| kind == Kind::Answer);
+                let r = parent_reports::create(c, &cid, &email, kind.report_kind(), &answers, on, request_id.as_deref())?;
+                if let Some(rid) = &request_id {
+                    requests::mark_answered(c, rid)?;
+                }
+                let due = Some(today() + chrono::Days::new(14));
+                let task = match kind {
+                    Kind::Change => Some(("change_reported", "A parent reported a change (s.436D(2)(b)). Check it and update the entry.")),
+                    Kind::Left => Some(("no_longer_in_scope", "A parent says the child is no longer in scope (s.436D(2)(d)). Check, then close the entry; if they moved, send the register information to the new council (s.436F).")),
+                    Kind::Support => Some(("support_request", "A parent asked for support (s.436G). Provide advice and information, and record what was given.")),
+                    Kind::Answer if changed => Some(("information_response", "A parent answered a request for information with changes (s.436D(2)(c)). Update the entry.")),
+                    Kind::Answer => None,
+                };
+                if let Some((task_kind, summary)) = task {
+                    tasks::create(c, st.team_alert().as_ref(), Some(&cid), task_kind, summary, Some(&r.id), due)?;
+                }
+                audit::record(c, None, &format!("parent_report_{}", kind.report_kind()), Some(&cid), &parent_access::actor(&email))?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(see_other(&format!("/parents/children/{}?done=sent", ch.id)))
+}
+
+/// Links shown on the parent's view of their child.
+pub fn actions(ch: &Child, open: Option<&InformationRequest>) -> Markup {
+    let base = format!("/parents/children/{}", ch.id);
+    html! {
+        @if let Some(r) = open {
+            div class="govuk-inset-text" {
+                "The council has asked whether anything has changed. Please answer by " (fmt_date(r.due_on)) ". "
+                a class="govuk-link" href={ (base) "/" (Kind::Answer.path()) } { "Answer the request" }
+            }
+        }
+        h2 class="govuk-heading-m" { "Tell the council" }
+        ul class="govuk-list" {
+            li { a class="govuk-link" href={ (base) "/" (Kind::Change.path()) } { "Report a change of address, parents or who educates " (ch.given_names) } }
+            li { a class="govuk-link" href={ (base) "/" (Kind::Left.path()) } { "Tell us " (ch.given_names) " has joined a school or you have moved away" } }
+            li { a class="govuk-link" href={ (base) "/" (Kind::Support.path()) } { "Ask for advice or support, including access to exams" } }
+        }
+    }
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/parents/children/{id}/{kind}", web::get().to(form))
+        .route("/parents/children/{id}/{kind}", web::post().to(send));
+}

@@ -1,0 +1,397 @@
+//! Officers' work list: tasks from parents' notifications and reports, support requests (s.436G)
+//! and overdue answers; and requests for information (s.436D(2)(c)) with the s.436D(3) limits.
+use actix_web::{web, HttpRequest, HttpResponse};
+use diesel::Connection;
+use maud::html;
+
+use super::auth::Caseworker;
+use super::forms::*;
+use super::register::{fmt_date, today};
+use super::{check_csrf, render, see_other, AppState, PageArgs};
+use crate::domain::register::label;
+use crate::error::{AppError, AppResult};
+use crate::store::information_requests::{self as requests, Sender, Sent};
+use crate::store::tasks::{self, TASK_KINDS};
+use crate::store::{audit, children, parent_reports};
+use crate::views::*;
+
+async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResult<HttpResponse> {
+    let uid = o.user.id.clone();
+    let rows = state
+        .db(move |c| {
+            audit::record(c, Some(&uid), "list_tasks", None, "officer opened tasks")?;
+            Ok(tasks::open(c, 500)?)
+        })
+        .await?;
+    let t = today();
+    Ok(render(
+        &state,
+        PageArgs {
+            title: "Tasks",
+            nav: Some(o.nav("tasks")),
+            csrf: &o.csrf,
+            errors: false,
+        },
+        html! {
+            h1 class="govuk-heading-l" { "Tasks" }
+            @if rows.is_empty() { p class="govuk-body" { "There are no open tasks." } } @else {
+                table class="govuk-table" {
+                    (table_head("Open tasks, soonest due first", &["Task", "Child", "Due", "Raised"]))
+                    tbody class="govuk-table__body" {
+                        @for (task, child) in &rows {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/tasks/" (task.id) } { (label(TASK_KINDS, &task.kind)) } }
+                                td class="govuk-table__cell" { @if let Some((g, f, r)) = child { (g) " " (f) br; span class="govuk-hint" { (r) } } }
+                                td class="govuk-table__cell" {
+                                    @if let Some(d) = task.due_on { (fmt_date(d)) @if d < t { " " (tag("Overdue", "red")) } }
+                                }
+                                td class="govuk-table__cell" { (fmt_date(task.created_at.date())) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+fn task_page(
+    state: &AppState,
+    o: &super::auth::CurrentOfficer,
+    task: &tasks::Task,
+    child: Option<&children::Child>,
+    report: Option<&parent_reports::Report>,
+    form: &FormData,
+    errors: &Errors,
+) -> HttpResponse {
+    let is_support = task.kind == "support_request";
+    render(
+        state,
+        PageArgs {
+            title: "Task",
+            nav: Some(o.nav("tasks")),
+            csrf: &o.csrf,
+            errors: !errors.is_empty(),
+        },
+        html! {
+            (back_link("/officers/tasks"))
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                (error_summary(errors))
+                span class="govuk-caption-l" { "Task" }
+                h1 class="govuk-heading-l" { (label(TASK_KINDS, &task.kind)) }
+                dl class="govuk-summary-list" {
+                    @if let Some(ch) = child {
+                        (summary_row("Child", html! { a class="govuk-link" href={ "/officers/children/" (ch.id) } { (ch.given_names) " " (ch.family_name) } " (" (ch.reference) ")" }, None))
+                    }
+                    (summary_row("What to do", html! { (task.summary) }, None))
+                    (summary_row("Raised", html! { (fmt_date(task.created_at.date())) }, None))
+                    @if let Some(d) = task.due_on { (summary_row("Due", html! { (fmt_date(d)) }, None)) }
+                }
+                @if let Some(r) = report {
+                    h2 class="govuk-heading-m" { "What the parent told us" }
+                    dl class="govuk-summary-list" {
+                        (summary_row("Sent", html! { (r.submitted_at.format("%-d %B %Y %H:%M")) }, None))
+                        @if let Some(d) = r.happened_on { (summary_row("Date it happened", html! { (fmt_date(d)) }, None)) }
+                        @for (q, a) in r.answers() { (summary_row(&q, html! { (a) }, None)) }
+                    }
+                }
+                @if let Some(done) = task.completed_at {
+                    h2 class="govuk-heading-m" { "Done" }
+                    p class="govuk-body" { "Completed on " (fmt_date(done.date())) "." }
+                    @if let Some(out) = &task.outcome { p class="govuk-body" { (out) } }
+                } @else {
+                    form method="post" novalidate {
+                        (csrf_field(&o.csrf))
+                        (textarea("outcome", if is_support { "What support was provided? (recorded on the register, s.436C(2)(k))" } else { "What was done" }, form.get("outcome"), Some("This is kept on the child's record"), errors.get("outcome")))
+                        (button("Mark as done"))
+                    }
+                }
+            }}
+        },
+    )
+}
+
+type Loaded = (
+    tasks::Task,
+    Option<children::Child>,
+    Option<parent_reports::Report>,
+);
+
+async fn load(state: &AppState, id: String, uid: String) -> AppResult<Loaded> {
+    state
+        .db(move |c| {
+            let task = tasks::find(c, &id)?.ok_or(AppError::NotFound)?;
+            let child = match &task.child_id {
+                Some(cid) => children::find(c, cid)?,
+                None => None,
+            };
+            let report = match &task.source_id {
+                Some(s) => parent_reports::find(c, s)?,
+                None => None,
+            };
+            audit::record(
+                c,
+                Some(&uid),
+                "view_task",
+                task.child_id.as_deref(),
+                "officer opened a task",
+            )?;
+            Ok((task, child, report))
+        })
+        .await
+}
+
+async fn view(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = super::parse_id(&path.into_inner())?;
+    let (task, child, report) = load(&state, id, o.user.id.clone()).await?;
+    Ok(task_page(
+        &state,
+        &o,
+        &task,
+        child.as_ref(),
+        report.as_ref(),
+        &FormData::default(),
+        &Errors::default(),
+    ))
+}
+
+async fn complete(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let id = super::parse_id(&path.into_inner())?;
+    let (task, child, report) = load(&state, id.clone(), o.user.id.clone()).await?;
+    let mut errors = Errors::default();
+    let outcome = text(&form, "outcome", "what was done", 4000, &mut errors);
+    if !errors.is_empty() {
+        return Ok(task_page(
+            &state,
+            &o,
+            &task,
+            child.as_ref(),
+            report.as_ref(),
+            &form,
+            &errors,
+        ));
+    }
+    let uid = o.user.id.clone();
+    state
+        .db(move |c| {
+            c.transaction::<_, AppError, _>(|c| {
+                if tasks::complete(c, &id, &uid, &outcome)? {
+                    if let Some(cid) = &task.child_id {
+                        let field = if task.kind == "support_request" {
+                            "support provided (s.436G)"
+                        } else {
+                            "task done"
+                        };
+                        children::record_change(
+                            c,
+                            cid,
+                            Some(&uid),
+                            field,
+                            None,
+                            Some(&outcome),
+                            label(TASK_KINDS, &task.kind),
+                        )?;
+                    }
+                    audit::record(
+                        c,
+                        Some(&uid),
+                        "complete_task",
+                        task.child_id.as_deref(),
+                        "officer completed a task",
+                    )?;
+                }
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(see_other("/officers/tasks"))
+}
+
+pub fn sender(state: &AppState) -> Sender<'_> {
+    Sender {
+        templates: &state.templates,
+        base_url: &state.config.public_url,
+        council_name: &state.config.council_name,
+        response_days: state.config.information_response_days,
+        alert: state.team_alert(),
+    }
+}
+
+async fn requests_page(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    q: web::Query<std::collections::HashMap<String, String>>,
+) -> AppResult<HttpResponse> {
+    let uid = o.user.id.clone();
+    let t = today();
+    let (due, waiting) = state
+        .db(move |c| {
+            audit::record(
+                c,
+                Some(&uid),
+                "list_information_requests",
+                None,
+                "officer opened information requests",
+            )?;
+            Ok((requests::due(c, t, 500)?, requests::waiting(c, 500)?))
+        })
+        .await?;
+    let sent = q.get("sent").and_then(|n| n.parse::<usize>().ok());
+    Ok(render(
+        &state,
+        PageArgs {
+            title: "Information requests",
+            nav: Some(o.nav("requests")),
+            csrf: &o.csrf,
+            errors: false,
+        },
+        html! {
+            @if let Some(n) = sent { (success_banner(&format!("{n} requests sent"))) }
+            h1 class="govuk-heading-l" { "Requests for information" }
+            p class="govuk-body" { "Once a year at least, and no more than once every three months, the council must ask parents whether the time their child spends being educated, or who educates them, has changed (Education Act 1996, section 436D(2)(c) and (3)). Parents have " (state.config.information_response_days) " days to answer; the law's minimum is 15." }
+            @if state.config.scheduler { p class="govuk-body" { "The scheduler is on: due requests are sent automatically every day." } }
+            h2 class="govuk-heading-m" { "Due in the next 30 days or overdue (" (due.len()) ")" }
+            @if due.is_empty() { p class="govuk-body" { "No child is due a request." } } @else {
+                form method="post" action="/officers/information-requests/send-due" {
+                    (csrf_field(&o.csrf))
+                    (button(&format!("Send all {} due requests", due.len())))
+                }
+                table class="govuk-table" {
+                    (table_head("Children due a request", &["Child", "Last request", "Must be sent by"]))
+                    tbody class="govuk-table__body" {
+                        @for r in &due {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/children/" (r.child_id) } { (r.name) } br; span class="govuk-hint" { (r.reference) } }
+                                td class="govuk-table__cell" { @match r.last_sent { Some(d) => (fmt_date(d)), None => "Never" } }
+                                td class="govuk-table__cell" { (fmt_date(r.latest_next)) @if r.latest_next < t { " " (tag("Late", "red")) } }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 class="govuk-heading-m" { "Waiting for an answer (" (waiting.len()) ")" }
+            @if waiting.is_empty() { p class="govuk-body" { "None." } } @else {
+                table class="govuk-table" {
+                    (table_head("Requests waiting for an answer", &["Child", "Sent", "How", "Answer due"]))
+                    tbody class="govuk-table__body" {
+                        @for (r, reference, g, f) in &waiting {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/children/" (r.child_id) } { (g) " " (f) } br; span class="govuk-hint" { (reference) } }
+                                td class="govuk-table__cell" { (fmt_date(r.sent_at.date())) }
+                                td class="govuk-table__cell" { @if r.method == "email" { "Email" } @else { "Post" } }
+                                td class="govuk-table__cell" { (fmt_date(r.due_on)) @if r.due_on < t { " " (tag("Overdue", "red")) } }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+async fn send_due(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let st = state.clone();
+    let uid = o.user.id.clone();
+    let t = today();
+    let n = state
+        .db(move |c| {
+            let s = sender(&st);
+            let mut n = 0;
+            for row in requests::due(c, t, usize::MAX)? {
+                let sent = c.transaction::<_, AppError, _>(|c| {
+                    let r = requests::send(c, &s, &row.child_id, Some(&uid), t)?;
+                    audit::record(
+                        c,
+                        Some(&uid),
+                        "send_information_request",
+                        Some(&row.child_id),
+                        "officer sent due requests",
+                    )?;
+                    Ok(r)
+                })?;
+                if matches!(sent, Sent::Sent { .. }) {
+                    n += 1;
+                }
+            }
+            Ok(n)
+        })
+        .await?;
+    Ok(see_other(&format!(
+        "/officers/information-requests?sent={n}"
+    )))
+}
+
+/// POST /officers/children/{id}/information-requests: one request, now, if s.436D(3) allows.
+async fn send_one(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let id = super::parse_id(&path.into_inner())?;
+    let st = state.clone();
+    let uid = o.user.id.clone();
+    let cid = id.clone();
+    let sent = state
+        .db(move |c| {
+            c.transaction::<_, AppError, _>(|c| {
+                let ch = children::find(c, &cid)?.ok_or(AppError::NotFound)?;
+                if ch.status != "open" {
+                    return Err(AppError::BadRequest(
+                        "Requests go only to children with an open entry.".into(),
+                    ));
+                }
+                let r = requests::send(c, &sender(&st), &cid, Some(&uid), today())?;
+                audit::record(
+                    c,
+                    Some(&uid),
+                    "send_information_request",
+                    Some(&cid),
+                    "officer sent a request",
+                )?;
+                Ok(r)
+            })
+        })
+        .await?;
+    Ok(match sent {
+        Sent::Sent { .. } => see_other(&format!("/officers/children/{id}?done=request")),
+        Sent::TooSoon(d) => see_other(&format!("/officers/children/{id}?done=too-soon&from={d}")),
+    })
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/officers/tasks", web::get().to(list))
+        .route("/officers/tasks/{id}", web::get().to(view))
+        .route("/officers/tasks/{id}", web::post().to(complete))
+        .route(
+            "/officers/information-requests",
+            web::get().to(requests_page),
+        )
+        .route(
+            "/officers/information-requests/send-due",
+            web::post().to(send_due),
+        )
+        .route(
+            "/officers/children/{id}/information-requests",
+            web::post().to(send_one),
+        );
+}

@@ -1,0 +1,279 @@
+//! Parents keep details up to date (s.436D(2)), ask for support (s.436G) and answer requests for
+//! information (s.436D(2)(c)); officers work the resulting tasks, and the s.436D(3) limits hold.
+mod common;
+use common::*;
+use diesel::prelude::*;
+
+fn count(app: &TestApp, sql_where: &str) -> i64 {
+    use diesel::sql_types::BigInt;
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {sql_where}"))
+        .get_result::<N>(&mut *app.conn())
+        .unwrap()
+        .n
+}
+
+fn task_id(app: &TestApp, kind: &str) -> String {
+    use cnis::db::schema::tasks::dsl as t;
+    t::tasks
+        .filter(t::kind.eq(kind))
+        .select(t::id)
+        .first(&mut *app.conn())
+        .unwrap()
+}
+
+#[test]
+fn s436d_2_b_a_parent_reports_a_change_and_an_officer_works_the_task() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let id = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    let (mut parent, _) = parent_signed_in(&app, "sarah@example.com");
+    let child_page = parent.get(&format!("/parents/children/{id}"));
+    assert!(child_page.contains("Report a change of address"));
+    let url = format!("/parents/children/{id}/change");
+    parent.get(&url);
+    let p = parent.post(&url, &[]);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Select what has changed") && p.contains("Enter the date"));
+    let p = parent.post(
+        &url,
+        &[
+            ("what", "address"),
+            ("line_1", "9 New Street"),
+            ("town", "Demoton"),
+            ("postcode", "not a postcode"),
+            ("happened_on-day", "1"),
+            ("happened_on-month", "1"),
+            ("happened_on-year", "2099"),
+        ],
+    );
+    assert!(
+        p.contains("value=\"9 New Street\""),
+        "what was typed is kept"
+    );
+    assert!(p.contains("The date must be today or in the past"));
+    let p = parent.post(
+        &url,
+        &[
+            ("what", "address"),
+            ("line_1", "9 New Street"),
+            ("town", "Demoton"),
+            ("postcode", "DT2 2AB"),
+            ("happened_on-day", "1"),
+            ("happened_on-month", "11"),
+            ("happened_on-year", "2026"),
+        ],
+    );
+    assert_eq!(p.location.map(|l| l.ends_with("?done=sent")), Some(true));
+    assert_eq!(count(&app, "parent_reports WHERE kind = 'change'"), 1);
+
+    let tid = task_id(&app, "change_reported");
+    let tasks = officer.get("/officers/tasks");
+    assert!(tasks.contains("Apply a change a parent reported") && tasks.contains("Ada Lovelace"));
+    let task = officer.get(&format!("/officers/tasks/{tid}"));
+    assert!(task.contains("9 New Street, Demoton, DT2 2AB"));
+    let p = officer.post(&format!("/officers/tasks/{tid}"), &[("outcome", "")]);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Enter what was done"));
+    let p = officer.post(
+        &format!("/officers/tasks/{tid}"),
+        &[("outcome", "Address updated")],
+    );
+    assert_eq!(p.status, 303);
+    assert_eq!(count(&app, "tasks WHERE completed_at IS NULL"), 0);
+    let record = officer.get(&format!("/officers/children/{id}"));
+    assert!(record.contains("From parents") && record.contains("9 New Street"));
+}
+
+#[test]
+fn s436g_support_requests_become_tasks_and_what_was_provided_is_recorded() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let id = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    let (mut parent, _) = parent_signed_in(&app, "sarah@example.com");
+    let url = format!("/parents/children/{id}/support");
+    parent.get(&url);
+    let p = parent.post(&url, &[("support", "exams"), ("details", "")]);
+    assert!(p.contains("Enter more about what you need"));
+    let p = parent.post(
+        &url,
+        &[("support", "exams"), ("details", "GCSE maths next summer")],
+    );
+    assert_eq!(p.status, 303);
+    let tid = task_id(&app, "support_request");
+    officer.get(&format!("/officers/tasks/{tid}"));
+    officer.post(
+        &format!("/officers/tasks/{tid}"),
+        &[(
+            "outcome",
+            "Sent the list of exam centres taking private candidates",
+        )],
+    );
+    let record = officer.get(&format!("/officers/children/{id}"));
+    assert!(
+        record.contains("Support provided (s.436C(2)(k))")
+            && record.contains("exam centres taking private candidates")
+    );
+
+    // No longer in scope: joined a school.
+    let url = format!("/parents/children/{id}/no-longer-in-scope");
+    parent.get(&url);
+    let p = parent.post(
+        &url,
+        &[
+            ("why", "joined_school"),
+            ("school", ""),
+            ("happened_on-day", "2"),
+            ("happened_on-month", "11"),
+            ("happened_on-year", "2026"),
+        ],
+    );
+    assert!(p.contains("Enter the name of the school"));
+    parent.post(
+        &url,
+        &[
+            ("why", "joined_school"),
+            ("school", "Demoton Academy"),
+            ("happened_on-day", "2"),
+            ("happened_on-month", "11"),
+            ("happened_on-year", "2026"),
+        ],
+    );
+    assert_eq!(count(&app, "tasks WHERE kind = 'no_longer_in_scope'"), 1);
+}
+
+#[test]
+fn a_parent_cannot_report_on_another_familys_child() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let id = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    let (mut other, _) = parent_signed_in(&app, "someone.else@example.com");
+    assert_eq!(
+        other.get(&format!("/parents/children/{id}/support")).status,
+        404
+    );
+    let p = other.post(
+        &format!("/parents/children/{id}/support"),
+        &[("support", "advice"), ("details", "x")],
+    );
+    assert_eq!(p.status, 404);
+    assert_eq!(count(&app, "parent_reports"), 0);
+    assert_eq!(
+        count(&app, "audit_events WHERE action = 'parent_denied'"),
+        2
+    );
+    // Officers' task pages are for officers only.
+    let mut stranger = app.browser();
+    assert_eq!(
+        stranger.get("/officers/tasks").location.as_deref(),
+        Some("/officers/sign-in")
+    );
+    let mut admin = app.signed_in("admin");
+    assert_eq!(admin.get("/officers/tasks").status, 403);
+    assert_eq!(admin.get("/officers/information-requests").status, 403);
+}
+
+#[test]
+fn s436d_3_information_requests_keep_to_the_floor_and_ceiling_and_overdue_ones_become_tasks() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let id = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    let record = format!("/officers/children/{id}");
+    officer.get(&record);
+    // No parent has agreed to email (s.572): the request is posted, and posting is a task.
+    let p = officer.post(&format!("{record}/information-requests"), &[]);
+    assert_eq!(
+        p.location.as_deref(),
+        Some(format!("{record}?done=request").as_str())
+    );
+    assert_eq!(count(&app, "information_requests WHERE method = 'post'"), 1);
+    assert_eq!(
+        count(&app, "tasks WHERE kind = 'post_information_request'"),
+        1
+    );
+    assert_eq!(
+        count(&app, "outbox WHERE template = 'information-request'"),
+        0
+    );
+    // s.436D(3)(b): not again within three months.
+    officer.get(&record);
+    let p = officer.post(&format!("{record}/information-requests"), &[]);
+    assert!(p.location.as_deref().unwrap().contains("done=too-soon"));
+    let shown = officer.get(p.location.as_deref().unwrap());
+    assert!(shown.contains("no more than once every three months"));
+    assert_eq!(count(&app, "information_requests"), 1);
+
+    // The parent answers: nothing has changed. No task needed; the request is answered.
+    let (mut parent, _) = parent_signed_in(&app, "sarah@example.com");
+    let page = parent.get(&format!("/parents/children/{id}"));
+    assert!(page.contains("Answer the request"));
+    let url = format!("/parents/children/{id}/information-request");
+    parent.get(&url);
+    let p = parent.post(&url, &[("changed", "yes"), ("parent_hours", "lots")]);
+    assert!(p.contains("must be a number"));
+    parent.post(&url, &[("changed", "no")]);
+    assert_eq!(
+        count(&app, "information_requests WHERE responded_at IS NOT NULL"),
+        1
+    );
+    assert_eq!(count(&app, "tasks WHERE kind = 'information_response'"), 0);
+
+    // Four months on, with the parent's written consent to email: it goes by email.
+    parent.get("/parents/email-consent");
+    parent.post("/parents/email-consent", &[("information_requests", "yes")]);
+    app.exec("UPDATE information_requests SET sent_at = '2026-01-01 09:00:00'");
+    officer.get(&record);
+    officer.post(&format!("{record}/information-requests"), &[]);
+    assert_eq!(
+        count(&app, "information_requests WHERE method = 'email'"),
+        1
+    );
+    let (subject, body) = latest_email(&app, "sarah@example.com");
+    assert!(body.contains("Please answer by") && !subject.contains("Ada"));
+
+    // Its period ends with no answer: the scheduler raises condition D as a task, once.
+    app.exec("UPDATE information_requests SET due_on = '2026-02-01' WHERE method = 'email'");
+    let state = cnis::web::AppState::new(app.pool.clone(), app.config.clone());
+    let tick = cnis::scheduler::run_once(&state).unwrap();
+    assert_eq!(tick.overdue, 1);
+    assert_eq!(cnis::scheduler::run_once(&state).unwrap().overdue, 0);
+    assert_eq!(count(&app, "tasks WHERE kind = 'information_overdue'"), 1);
+    let list = officer.get("/officers/information-requests");
+    assert!(list.contains("Overdue"));
+}
+
+#[test]
+fn s436d_3_a_the_scheduler_sends_the_yearly_request_to_children_due() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let old = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    add_child(&mut officer, "New", "Entry", ("1", "1", "2016"));
+    // On the register 12 months with no request: due. The new entry is not.
+    app.exec(&format!(
+        "UPDATE children SET created_at = '2025-10-01 09:00:00' WHERE id = '{old}'"
+    ));
+    let list = officer.get("/officers/information-requests");
+    assert!(
+        list.contains("Ada Lovelace") && !list.contains("New Entry"),
+        "{}",
+        list.body
+    );
+    let state = cnis::web::AppState::new(app.pool.clone(), app.config.clone());
+    assert_eq!(cnis::scheduler::run_once(&state).unwrap().sent, 1);
+    assert_eq!(
+        cnis::scheduler::run_once(&state).unwrap().sent,
+        0,
+        "the 3-month floor holds"
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("information_requests WHERE child_id = '{old}'")
+        ),
+        1
+    );
+}
