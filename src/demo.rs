@@ -378,6 +378,29 @@ fn family(rng: &mut StdRng, i: usize, today: NaiveDate) -> Family {
     out
 }
 
+fn demo_request(
+    c: &mut AnyConnection,
+    child_id: &str,
+    today: chrono::NaiveDate,
+    days_ago: u64,
+) -> anyhow::Result<()> {
+    use crate::db::schema::information_requests::dsl as r;
+    use diesel::prelude::*;
+    let sent = today - chrono::Days::new(days_ago);
+    let due = crate::domain::information_requests::response_due(sent, 28)
+        .ok_or_else(|| anyhow::anyhow!("response period"))?;
+    diesel::insert_into(r::information_requests)
+        .values((
+            r::id.eq(new_id()),
+            r::child_id.eq(child_id),
+            r::sent_at.eq(sent.and_hms_opt(9, 0, 0).unwrap_or_default()),
+            r::method.eq("post"),
+            r::due_on.eq(due),
+        ))
+        .execute(c)?;
+    Ok(())
+}
+
 /// Loads `n` demo children (twins count as two) and the demo officers.
 pub fn load(conn: &mut AnyConnection, n: usize) -> anyhow::Result<String> {
     let mut rng = StdRng::seed_from_u64(436);
@@ -388,10 +411,20 @@ pub fn load(conn: &mut AnyConnection, n: usize) -> anyhow::Result<String> {
         while made < n {
             for (child, addrs, parents, providers) in family(&mut rng, i, today) {
                 children::insert(c, &child, &addrs, &parents, &providers, None, "Demo data")?;
+                // Some families have a request for information out; a few never answered theirs.
+                let sent_days_ago = match i % 20 {
+                    0 | 4 | 12 | 16 => Some(20),
+                    8 => Some(60),
+                    _ => None,
+                };
+                if let Some(days) = sent_days_ago {
+                    demo_request(c, &child.id, today, days)?;
+                }
                 made += 1;
             }
             i += 1;
         }
+        crate::store::information_requests::raise_overdue(c, None, today)?;
         Ok(())
     })?;
     let mut lines = vec![format!("loaded {made} demo children")];

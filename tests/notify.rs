@@ -43,15 +43,37 @@ fn tell_about_child(b: &mut Browser, n: usize, given: &str, family: &str, dob: (
         ),
         &c("address"),
     );
+    if n == 1 {
+        // The second child lives elsewhere: their home address is asked on its own page.
+        ok(
+            b.post(&c("address"), &[("same_as_yours", "no")]),
+            &c("home-address"),
+        );
+        ok(
+            b.post(
+                &c("home-address"),
+                &[
+                    ("line_1", "7 Riverside Walk"),
+                    ("town", "Northby"),
+                    ("postcode", "DT9 2LW"),
+                ],
+            ),
+            &c("previous-address"),
+        );
+    } else {
+        ok(
+            b.post(&c("address"), &[("same_as_yours", "yes")]),
+            &c("previous-address"),
+        );
+    }
     ok(
-        b.post(&c("address"), &[("same_as_yours", "yes")]),
-        &c("previous-address"),
+        b.post(&c("previous-address"), &[("long_enough", "no")]),
+        &c("earlier-address"),
     );
     ok(
         b.post(
-            &c("previous-address"),
+            &c("earlier-address"),
             &[
-                ("long_enough", "no"),
                 ("line_1", "3 Old Lane"),
                 ("town", "Oldtown"),
                 ("postcode", "dt9 9zz"),
@@ -203,6 +225,14 @@ fn s436d_1_a_parent_tells_the_council_about_two_children_and_they_join_the_regis
         "the other parent, on both children"
     );
     assert_eq!(count(&app, "addresses WHERE kind = 'previous'"), 2);
+    assert_eq!(
+        count(
+            &app,
+            "addresses WHERE kind = 'current' AND line_1 = '7 Riverside Walk'"
+        ),
+        1
+    );
+    assert_eq!(count(&app, "children WHERE postcode_key = 'DT92LW'"), 1);
     assert_eq!(count(&app, "providers"), 2);
     assert_eq!(count(&app, "children WHERE parent_hours_per_week = 18"), 1);
     assert_eq!(count(&app, "tasks WHERE kind = 'review_notification'"), 2);

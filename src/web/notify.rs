@@ -54,7 +54,11 @@ enum Step {
     Name(usize),
     DateOfBirth(usize),
     Address(usize),
+    /// Asked only when the child does not live at the parent's address.
+    HomeAddress(usize),
     PreviousAddress(usize),
+    /// Asked only when the child has been at the home address under 12 months (s.436C(1)(a)).
+    EarlierAddress(usize),
     Education(usize),
     Time(usize),
     OtherEducators(usize),
@@ -70,7 +74,9 @@ const CHILD_PAGES: &[&str] = &[
     "name",
     "date-of-birth",
     "address",
+    "home-address",
     "previous-address",
+    "earlier-address",
     "education",
     "time",
     "other-educators",
@@ -95,7 +101,9 @@ impl Step {
                     "name" => Step::Name(n),
                     "date-of-birth" => Step::DateOfBirth(n),
                     "address" => Step::Address(n),
+                    "home-address" => Step::HomeAddress(n),
                     "previous-address" => Step::PreviousAddress(n),
+                    "earlier-address" => Step::EarlierAddress(n),
                     "education" => Step::Education(n),
                     "time" => Step::Time(n),
                     "other-educators" => Step::OtherEducators(n),
@@ -126,7 +134,9 @@ impl Step {
             Step::Name(n)
             | Step::DateOfBirth(n)
             | Step::Address(n)
+            | Step::HomeAddress(n)
             | Step::PreviousAddress(n)
+            | Step::EarlierAddress(n)
             | Step::Education(n)
             | Step::Time(n)
             | Step::OtherEducators(n)
@@ -144,7 +154,9 @@ impl Step {
             Step::Name(_) => "name",
             Step::DateOfBirth(_) => "date-of-birth",
             Step::Address(_) => "address",
+            Step::HomeAddress(_) => "home-address",
             Step::PreviousAddress(_) => "previous-address",
+            Step::EarlierAddress(_) => "earlier-address",
             Step::Education(_) => "education",
             Step::Time(_) => "time",
             Step::OtherEducators(_) => "other-educators",
@@ -235,6 +247,19 @@ impl Answers {
         let mut steps = vec![Step::You, Step::YourAddress];
         for (n, c) in self.children.iter().enumerate() {
             for key in CHILD_PAGES {
+                let page = |k: &str| {
+                    c.pages
+                        .get(k)
+                        .map(|f| f.get("same_as_yours").to_string() + f.get("long_enough"))
+                };
+                let skip = match *key {
+                    "home-address" => page("address").as_deref() != Some("no"),
+                    "earlier-address" => page("previous-address").as_deref() != Some("no"),
+                    _ => false,
+                };
+                if skip {
+                    continue;
+                }
                 steps.push(Step::from_child_page(n, key));
                 if *key == "other-educators" {
                     steps.extend((0..c.providers.len()).map(|k| Step::Provider(n, k)));
@@ -366,26 +391,23 @@ fn check(step: Step, f: &FormData, a: &Answers, on: NaiveDate) -> Errors {
             read_dob(f, &name, on, &mut e);
         }
         Step::Address(_) => {
-            if yes_no(
+            yes_no(
                 f,
                 "same_as_yours",
                 &format!("Select yes if {name} lives at your address"),
                 &mut e,
-            ) == Some(false)
-            {
-                read_address(f, &mut e);
-            }
+            );
         }
         Step::PreviousAddress(_) => {
-            if yes_no(
+            yes_no(
                 f,
                 "long_enough",
                 &format!("Select yes if {name} has lived at this address for 12 months or more"),
                 &mut e,
-            ) == Some(false)
-            {
-                read_address(f, &mut e);
-            }
+            );
+        }
+        Step::HomeAddress(_) | Step::EarlierAddress(_) => {
+            read_address(f, &mut e);
         }
         Step::Education(_) => {
             choice(
@@ -469,8 +491,10 @@ fn next(step: Step, f: &FormData, a: &Answers) -> Step {
         Step::YourAddress => Step::Children,
         Step::Name(n) => Step::DateOfBirth(n),
         Step::DateOfBirth(n) => Step::Address(n),
-        Step::Address(n) => Step::PreviousAddress(n),
-        Step::PreviousAddress(n) => Step::Education(n),
+        Step::Address(n) if f.get("same_as_yours") == "no" => Step::HomeAddress(n),
+        Step::Address(n) | Step::HomeAddress(n) => Step::PreviousAddress(n),
+        Step::PreviousAddress(n) if f.get("long_enough") == "no" => Step::EarlierAddress(n),
+        Step::PreviousAddress(n) | Step::EarlierAddress(n) => Step::Education(n),
         Step::Education(n) => Step::Time(n),
         Step::Time(n) => Step::OtherEducators(n),
         Step::OtherEducators(n) if more => {
@@ -496,7 +520,15 @@ fn back(step: Step, a: &Answers) -> String {
         Step::Name(_) => Step::Children,
         Step::DateOfBirth(n) => Step::Name(n),
         Step::Address(n) => Step::DateOfBirth(n),
+        Step::HomeAddress(n) => Step::Address(n),
+        Step::PreviousAddress(n) if a.page(Step::Address(n)).get("same_as_yours") == "no" => {
+            Step::HomeAddress(n)
+        }
         Step::PreviousAddress(n) => Step::Address(n),
+        Step::EarlierAddress(n) => Step::PreviousAddress(n),
+        Step::Education(n) if a.page(Step::PreviousAddress(n)).get("long_enough") == "no" => {
+            Step::EarlierAddress(n)
+        }
         Step::Education(n) => Step::PreviousAddress(n),
         Step::Time(n) => Step::Education(n),
         Step::OtherEducators(n) => Step::Time(n),
@@ -519,8 +551,9 @@ fn address_inputs(f: &FormData, errors: &Errors) -> Markup {
     }
 }
 
-/// A question whose legend is the page heading, with optional content revealed under a choice
-/// (shown to everyone when JavaScript is off).
+/// A question whose legend is the page heading. Follow-up questions go on the next page rather
+/// than in a conditional reveal: GOV.UK Frontend's reveal puts aria-expanded on radios, which is
+/// not valid ARIA (govuk-frontend issue 979), and GOV.UK advises a new page for complex follow-ups.
 fn question(
     id: &str,
     heading: &str,
@@ -528,7 +561,6 @@ fn question(
     selected: &str,
     hint: Option<&str>,
     error: Option<&str>,
-    reveal: Option<(&str, Markup)>,
 ) -> Markup {
     html! {
         div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
@@ -539,14 +571,9 @@ fn question(
                 div class="govuk-radios" data-module="govuk-radios" {
                     @for (i, (code, text)) in choices.iter().enumerate() {
                         @let item_id = if i == 0 { id.to_string() } else { format!("{id}-{i}") };
-                        @let reveals = reveal.as_ref().filter(|(v, _)| v == code);
                         div class="govuk-radios__item" {
-                            input class="govuk-radios__input" id=(item_id) name=(id) type="radio" value=(code) checked[*code == selected]
-                                data-aria-controls=[reveals.map(|_| format!("conditional-{item_id}"))];
+                            input class="govuk-radios__input" id=(item_id) name=(id) type="radio" value=(code) checked[*code == selected];
                             label class="govuk-label govuk-radios__label" for=(item_id) { (text) }
-                        }
-                        @if let Some((_, m)) = reveals {
-                            div class="govuk-radios__conditional govuk-radios__conditional--hidden" id={ "conditional-" (item_id) } { (m) }
                         }
                     }
                 }
@@ -633,15 +660,28 @@ fn step_body(step: Step, f: &FormData, a: &Answers, errors: &Errors) -> (String,
             "Where the child lives".into(),
             html! {
                 (question("same_as_yours", &format!("Does {name} live at your address?"), YES_NO, f.get("same_as_yours"),
-                    Some("If they live at more than one address, tell us about the main one here; the team will ask about others"), errors.get("same_as_yours"),
-                    Some(("no", html! { (address_inputs(f, errors)) }))))
+                    Some("If they live at more than one address, tell us about the main one; the team will ask about others"), errors.get("same_as_yours")))
+            },
+        ),
+        Step::HomeAddress(_) => (
+            "Child's home address".into(),
+            html! {
+                h1 class="govuk-heading-l" { "What is " (name) "'s home address?" }
+                (address_inputs(f, errors))
             },
         ),
         Step::PreviousAddress(_) => (
             "Previous address".into(),
             html! {
-                (question("long_enough", &format!("Has {name} lived at this address for 12 months or more?"), YES_NO, f.get("long_enough"), None, errors.get("long_enough"),
-                    Some(("no", html! { p class="govuk-body" { "The law asks for the previous address too. Where did they live before?" } (address_inputs(f, errors)) }))))
+                (question("long_enough", &format!("Has {name} lived at this address for 12 months or more?"), YES_NO, f.get("long_enough"), None, errors.get("long_enough")))
+            },
+        ),
+        Step::EarlierAddress(_) => (
+            "Child's previous address".into(),
+            html! {
+                h1 class="govuk-heading-l" { "Where did " (name) " live before?" }
+                p class="govuk-body" { "The law asks for the previous address of a child who has lived at their home address for less than 12 months (Education Act 1996, section 436C(1)(a))." }
+                (address_inputs(f, errors))
             },
         ),
         Step::Education(_) => {
@@ -649,7 +689,7 @@ fn step_body(step: Step, f: &FormData, a: &Answers, errors: &Errors) -> (String,
             (
                 "How the child is educated".into(),
                 html! {
-                    (question("arrangement", &format!("How is {name} educated?"), &parent_arrangements(), f.get("arrangement"), None, errors.get("arrangement"), None))
+                    (question("arrangement", &format!("How is {name} educated?"), &parent_arrangements(), f.get("arrangement"), None, errors.get("arrangement")))
                     (date_input("eligible_from", &format!("When did {name} stop going to school full time? (optional)"), (&d.0, &d.1, &d.2), Some("Leave this blank if they have never been to school. For example, 1 9 2026"), errors.get("eligible_from")))
                     (Input::new("last_school", "Name of the last school they went to (optional)", f.get("last_school")).error(errors.get("last_school")).render())
                 },
@@ -686,7 +726,7 @@ fn step_body(step: Step, f: &FormData, a: &Answers, errors: &Errors) -> (String,
                             }
                         }
                     }
-                    (question("more", &heading, YES_NO, "", Some("Tutors, online schools, settings, colleges or clubs that teach them"), errors.get("more"), None))
+                    (question("more", &heading, YES_NO, "", Some("Tutors, online schools, settings, colleges or clubs that teach them"), errors.get("more")))
                 },
             )
         }
@@ -721,7 +761,7 @@ fn step_body(step: Step, f: &FormData, a: &Answers, errors: &Errors) -> (String,
                         (summary_row(&a.child_full_name(n), html! { (fmt_dob(a, n)) }, Some((&Step::Name(n).path(), &a.child_full_name(n)))))
                     }
                 }
-                (question("more", "Do you need to tell us about another child?", YES_NO, "", None, errors.get("more"), None))
+                (question("more", "Do you need to tell us about another child?", YES_NO, "", None, errors.get("more")))
             },
         ),
         Step::OtherParents => (
@@ -736,7 +776,7 @@ fn step_body(step: Step, f: &FormData, a: &Answers, errors: &Errors) -> (String,
                     }
                 }
                 (question("more", if a.other_parents.is_empty() { "Is there anyone else who is a parent of the children?" } else { "Is there anyone else?" }, YES_NO, "",
-                    Some("The law counts anyone with parental responsibility or care of a child as a parent, including a parent who does not live with them"), errors.get("more"), None))
+                    Some("The law counts anyone with parental responsibility or care of a child as a parent, including a parent who does not live with them"), errors.get("more")))
             },
         ),
         Step::OtherParent(_) => (
@@ -972,6 +1012,9 @@ async fn answer(
         a.set(step, form.clone());
     }
     save(&state, &id, &a).await?;
+    if returning && matches!(to, Step::HomeAddress(_) | Step::EarlierAddress(_)) {
+        return Ok(see_other(&format!("{}?return=check", to.path())));
+    }
     let to = if returning && !looping && !matches!(step, Step::Provider(..) | Step::OtherParent(_))
     {
         Step::Check
@@ -1143,8 +1186,8 @@ fn check_page(state: &AppState, req: &HttpRequest, a: &Answers, errors: &Errors)
                     dl class="govuk-summary-list" {
                         (summary_row("Name", html! { (name) }, Some((&change(Step::Name(n)), "name"))))
                         (summary_row("Date of birth", html! { (fmt_dob(a, n)) }, Some((&change(Step::DateOfBirth(n)), "date of birth"))))
-                        (summary_row("Home address", html! { @if addr.get("same_as_yours") == "yes" { "Same as yours" } @else { (address_line(&addr)) } }, Some((&change(Step::Address(n)), "home address"))))
-                        (summary_row("Previous address", html! { @if prev.get("long_enough") == "no" { (address_line(&prev)) } @else { "At this address 12 months or more" } }, Some((&change(Step::PreviousAddress(n)), "previous address"))))
+                        (summary_row("Home address", html! { @if addr.get("same_as_yours") == "yes" { "Same as yours" } @else { (address_line(&a.page(Step::HomeAddress(n)))) } }, Some((&change(Step::Address(n)), "home address"))))
+                        (summary_row("Previous address", html! { @if prev.get("long_enough") == "no" { (address_line(&a.page(Step::EarlierAddress(n)))) } @else { "At this address 12 months or more" } }, Some((&change(Step::PreviousAddress(n)), "previous address"))))
                         (summary_row("How they are educated", html! { (label(ARRANGEMENTS, edu.get("arrangement"))) }, Some((&change(Step::Education(n)), "how they are educated"))))
                         (summary_row("Stopped going to school", or_not_given(date_text(&edu, "eligible_from").as_deref()), Some((&change(Step::Education(n)), "date they stopped going to school"))))
                         (summary_row("Last school", or_not_given(edu.opt("last_school").as_deref()), Some((&change(Step::Education(n)), "last school"))))
@@ -1223,7 +1266,7 @@ fn entries(a: &Answers, email: &str, on: NaiveDate) -> Option<Vec<NotifiedChild>
         let home = if lives_with_you {
             read_address(&a.page(Step::YourAddress), &mut e)?
         } else {
-            read_address(&addr, &mut e)?
+            read_address(&a.page(Step::HomeAddress(n)), &mut e)?
         };
         let mut addresses = vec![];
         let prev = a.page(Step::PreviousAddress(n));
@@ -1261,7 +1304,10 @@ fn entries(a: &Answers, email: &str, on: NaiveDate) -> Option<Vec<NotifiedChild>
         children::refresh_keys(&mut child, Some(&home.postcode));
         addresses.push(address("current", home));
         if prev.get("long_enough") == "no" {
-            addresses.push(address("previous", read_address(&prev, &mut e)?));
+            addresses.push(address(
+                "previous",
+                read_address(&a.page(Step::EarlierAddress(n)), &mut e)?,
+            ));
         }
         let providers: Vec<Provider> = a.children[n]
             .providers

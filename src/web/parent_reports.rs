@@ -106,33 +106,23 @@ async fn own_child(
     Ok((email, child, open))
 }
 
+/// Radios, then the follow-up questions for some answers, always shown and labelled by the answer
+/// they belong to. (GOV.UK Frontend's conditional reveal puts aria-expanded on radios, which is
+/// not valid ARIA: govuk-frontend issue 979.)
 fn radios_revealing(
     id: &str,
     legend: &str,
     choices: &[(&'static str, &'static str)],
     selected: &str,
     error: Option<&str>,
-    reveal: &[(&str, Markup)],
+    follow_ups: &[(&str, Markup)],
 ) -> Markup {
     html! {
-        div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
-            fieldset class="govuk-fieldset" aria-describedby=[error.map(|_| format!("{id}-error"))] {
-                legend class="govuk-fieldset__legend govuk-fieldset__legend--m" { (legend) }
-                @if let Some(m) = error { p id={ (id) "-error" } class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (m) } }
-                div class="govuk-radios" data-module="govuk-radios" {
-                    @for (i, (code, text)) in choices.iter().enumerate() {
-                        @let item_id = if i == 0 { id.to_string() } else { format!("{id}-{i}") };
-                        @let shows = reveal.iter().find(|(v, _)| v == code);
-                        div class="govuk-radios__item" {
-                            input class="govuk-radios__input" id=(item_id) name=(id) type="radio" value=(code) checked[*code == selected]
-                                data-aria-controls=[shows.map(|_| format!("conditional-{item_id}"))];
-                            label class="govuk-label govuk-radios__label" for=(item_id) { (text) }
-                        }
-                        @if let Some((_, m)) = shows {
-                            div class="govuk-radios__conditional govuk-radios__conditional--hidden" id={ "conditional-" (item_id) } { (m) }
-                        }
-                    }
-                }
+        (radios(id, legend, choices, selected, None, error))
+        @for (heading, m) in follow_ups {
+            div class="govuk-inset-text" {
+                h3 class="govuk-heading-s" { (heading) }
+                (m)
             }
         }
     }
@@ -178,9 +168,9 @@ fn form_body(
                 h1 class="govuk-heading-l" { "Report a change for " (name) }
                 p class="govuk-body" { "The law asks you to tell the council within 15 days of finding out about a change of address, parents or who educates your child (Education Act 1996, section 436D(2)(b))." }
                 (radios_revealing("what", "What has changed?", CHANGES, f.get("what"), errors.get("what"), &[
-                    ("address", html! { p class="govuk-body" { "The new address" } (address_inputs(f, errors)) }),
-                    ("parents", textarea("parents_detail", "Who has become or stopped being a parent or carer? Give their name and address", f.get("parents_detail"), None, errors.get("parents_detail"))),
-                    ("education", textarea("education_detail", "Who educates your child now, and for about how many hours a week?", f.get("education_detail"), None, errors.get("education_detail"))),
+                    ("If an address changed: the new address", address_inputs(f, errors)),
+                    ("If a parent changed", textarea("parents_detail", "Who has become or stopped being a parent or carer? Give their name and address", f.get("parents_detail"), None, errors.get("parents_detail"))),
+                    ("If who educates changed", textarea("education_detail", "Who educates your child now, and for about how many hours a week?", f.get("education_detail"), None, errors.get("education_detail"))),
                 ]))
                 (when(f, errors, "When did it change?"))
             },
@@ -191,8 +181,8 @@ fn form_body(
                 h1 class="govuk-heading-l" { "Tell us " (name) " no longer needs to be on the register" }
                 p class="govuk-body" { "Tell the council within 15 days if you move out of the area or your child joins a school roll (Education Act 1996, section 436D(2)(d))." }
                 (radios_revealing("why", "What has happened?", LEFT, f.get("why"), errors.get("why"), &[
-                    ("moved_away", html! { (Input::new("new_area", "Which council area or country have you moved to? (optional)", f.get("new_area")).error(errors.get("new_area")).render()) }),
-                    ("joined_school", html! { (Input::new("school", "Name of the school", f.get("school")).error(errors.get("school")).render()) }),
+                    ("If you moved away", html! { (Input::new("new_area", "Which council area or country have you moved to? (optional)", f.get("new_area")).error(errors.get("new_area")).render()) }),
+                    ("If your child joined a school", html! { (Input::new("school", "Name of the school", f.get("school")).error(errors.get("school")).render()) }),
                 ]))
                 (when(f, errors, "When did this happen?"))
             },
@@ -219,7 +209,7 @@ fn form_body(
                         (summary_row("Time taught by others", html! { (hours(ch.other_hours_per_week)) }, None))
                     }
                     (radios_revealing("changed", "Has any of this changed, or who else educates them?", CHANGED, f.get("changed"), errors.get("changed"), &[
-                        ("yes", html! {
+                        ("If something changed", html! {
                             (Input::new("parent_hours", "Hours a week taught by parents now", f.get("parent_hours")).width("4").error(errors.get("parent_hours")).render())
                             (Input::new("other_hours", "Hours a week taught by others now", f.get("other_hours")).width("4").error(errors.get("other_hours")).render())
                             (textarea("providers_detail", "Who else educates them now? Give each one's name, type, address or website, and hours (optional)", f.get("providers_detail"), None, errors.get("providers_detail")))

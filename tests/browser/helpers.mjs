@@ -1,5 +1,5 @@
 // Shared browser-test helpers: Debian's Chromium via playwright-core, axe-core for WCAG 2.2 AA.
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
@@ -66,4 +66,44 @@ export async function signIn(page, email, password, { audit = true } = {}) {
   await page.fill('#code', totp(secret));
   await page.click('button:has-text("Continue")');
   await page.waitForURL(`${BASE}/officers/`);
+}
+
+/** Waits for the worker to write the next .eml file for `to`, and returns the code in it. */
+export async function codeFor(to, after) {
+  const dir = process.env.CNIS_MAIL_DIR;
+  for (let i = 0; i < 100; i++) {
+    const files = readdirSync(dir)
+      .map((f) => `${dir}/${f}`)
+      .filter((f) => statSync(f).mtimeMs > after)
+      .map((f) => readFileSync(f, 'utf8'))
+      .filter((t) => t.includes(`To: ${to}`));
+    const m = files.map((t) => /security code is (\d{6})/.exec(t.replace(/=\r?\n/g, ''))).find(Boolean);
+    if (m) return m[1];
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no email for ${to}`);
+}
+
+/** A parent signs in with the emailed code; no accessibility checks (parents.test.mjs does those). */
+export async function parentSignIn(page, email) {
+  await page.goto(`${BASE}/parents/sign-in`);
+  const sent = Date.now() - 1000;
+  await page.fill('#email', email);
+  await page.click('button:has-text("Continue")');
+  await page.waitForURL(/check-email/);
+  await page.fill('#code', await codeFor(email, sent));
+  await page.click('button:has-text("Continue")');
+  await page.waitForURL(/\/parents\//);
+}
+
+/** A page in a context that blocks every script the service sends: the no-JavaScript rendering,
+ * which axe (injected through the DevTools protocol) can still check. */
+export async function noScriptPage(browser) {
+  const context = await browser.newContext();
+  await context.route(/\.m?js(\?.*)?$/, (route) => route.abort());
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  page.problems = [];
+  page.on('pageerror', (e) => page.problems.push(String(e)));
+  return page;
 }

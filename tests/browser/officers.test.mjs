@@ -61,6 +61,16 @@ test('officer journey: every page passes axe and GOV.UK Frontend runs under the 
   await checkA11y(page, 'account');
   await page.goto(`${BASE}/officers/emails`);
   await checkA11y(page, 'emails not sent');
+  await page.goto(`${BASE}/officers/tasks`);
+  await checkA11y(page, 'tasks');
+  await page.click('main table a.govuk-link >> nth=0');
+  await page.waitForURL(/\/officers\/tasks\//);
+  await checkA11y(page, 'task');
+  await page.click('button:has-text("Mark as done")');
+  await page.waitForSelector('.govuk-error-summary');
+  await checkA11y(page, 'task with errors');
+  await page.goto(`${BASE}/officers/information-requests`);
+  await checkA11y(page, 'information requests');
   await page.goto(`${BASE}/officers/no-such-page`);
   await checkA11y(page, 'not found');
   // Form errors come back as 422 and unknown pages as 404: Chromium logs those loads, which is expected.
@@ -121,6 +131,8 @@ test('with JavaScript off an officer adds a child and closes the entry', async (
     [`${BASE}/officers/`, 'home (no JS)'],
     [`${BASE}/officers/register`, 'register (no JS)'],
     [recordUrl.split('?')[0], 'record (no JS)'],
+    [`${BASE}/officers/tasks`, 'tasks (no JS)'],
+    [`${BASE}/officers/information-requests`, 'information requests (no JS)'],
     [`${BASE}/officers/children/new`, 'add child (no JS)'],
   ]) {
     await plain.goto(url);

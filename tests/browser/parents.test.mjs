@@ -2,8 +2,7 @@
 // wrote, with JavaScript on and off; every page checked with axe.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { BASE, launch, newPage, checkA11y } from './helpers.mjs';
+import { BASE, launch, newPage, checkA11y, codeFor } from './helpers.mjs';
 
 let browser;
 before(async () => {
@@ -12,22 +11,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** Waits for the worker to write the next .eml file for `to`, and returns the code in it. */
-async function codeFor(to, after) {
-  const dir = process.env.CNIS_MAIL_DIR;
-  for (let i = 0; i < 100; i++) {
-    const files = readdirSync(dir)
-      .map((f) => `${dir}/${f}`)
-      .filter((f) => statSync(f).mtimeMs > after)
-      .map((f) => readFileSync(f, 'utf8'))
-      .filter((t) => t.includes(`To: ${to}`));
-    const m = files.map((t) => /security code is (\d{6})/.exec(t.replace(/=\r?\n/g, ''))).find(Boolean);
-    if (m) return m[1];
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`no email for ${to}`);
-}
 
 for (const javaScriptEnabled of [true, false]) {
   test(`a parent signs in with an emailed code (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {
