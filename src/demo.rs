@@ -393,6 +393,7 @@ fn demo_request(
         .values((
             r::id.eq(new_id()),
             r::child_id.eq(child_id),
+            r::kind.eq("updates"),
             r::sent_at.eq(sent.and_hms_opt(9, 0, 0).unwrap_or_default()),
             r::method.eq("post"),
             r::due_on.eq(due),

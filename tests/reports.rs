@@ -277,3 +277,52 @@ fn s436d_3_a_the_scheduler_sends_the_yearly_request_to_children_due() {
         1
     );
 }
+
+#[test]
+fn s436d_2_a_an_officer_asks_for_missing_details_and_the_parent_answers() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let id = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    let url = format!("/officers/children/{id}/details-request");
+    officer.get(&url);
+    let p = officer.post(&url, &[("asked", "")]);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Enter what details you need"));
+    let p = officer.post(&url, &[("asked", "The address where the tutor teaches")]);
+    assert_eq!(p.status, 303);
+    // Requests for details are not bound by the three-month limit on requests for updates.
+    officer.get(&format!("/officers/children/{id}"));
+    let p = officer.post(
+        &format!("/officers/children/{id}/information-requests"),
+        &[],
+    );
+    assert!(p.location.unwrap().ends_with("done=request"));
+    assert_eq!(
+        count(&app, "information_requests WHERE kind = 'details'"),
+        1
+    );
+    assert_eq!(
+        count(&app, "information_requests WHERE kind = 'updates'"),
+        1
+    );
+
+    let (mut parent, _) = parent_signed_in(&app, "sarah@example.com");
+    // The oldest open request is answered first: the request for details.
+    let answer = format!("/parents/children/{id}/information-request");
+    let page = parent.get(&answer);
+    assert!(page.contains("The address where the tutor teaches"));
+    let p = parent.post(&answer, &[("answer", "")]);
+    assert!(p.contains("Enter your answer"));
+    parent.post(&answer, &[("answer", "1 High Street, Demoton")]);
+    assert_eq!(
+        count(
+            &app,
+            "information_requests WHERE kind = 'details' AND responded_at IS NOT NULL"
+        ),
+        1
+    );
+    assert_eq!(count(&app, "tasks WHERE kind = 'information_response'"), 1);
+    // Then the request for updates.
+    let page = parent.get(&answer);
+    assert!(page.contains("Has anything changed"));
+}

@@ -231,6 +231,8 @@ diesel::table! {
     information_requests (id) {
         id -> Text,
         child_id -> Text,
+        kind -> Text,
+        asked -> Nullable<Text>,
         sent_at -> Timestamp,
         sent_by -> Nullable<Text>,
         method -> Text,

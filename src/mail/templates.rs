@@ -13,6 +13,10 @@ const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/email/notification-received.txt"),
     ),
     (
+        "details-request",
+        include_str!("../../templates/email/details-request.txt"),
+    ),
+    (
         "information-request",
         include_str!("../../templates/email/information-request.txt"),
     ),

@@ -15,6 +15,10 @@ use crate::store::tasks::{self, TeamAlert};
 pub struct InformationRequest {
     pub id: String,
     pub child_id: String,
+    /// "updates" (s.436D(2)(c)) or "details" (s.436D(2)(a)).
+    pub kind: String,
+    /// For "details": what the council asks for, in the officer's words.
+    pub asked: Option<String>,
     pub sent_at: NaiveDateTime,
     pub sent_by: Option<String>,
     pub method: String,
@@ -31,7 +35,7 @@ pub fn for_child(conn: &mut AnyConnection, child_id: &str) -> QueryResult<Vec<In
         .load(conn)
 }
 
-/// The newest request not yet answered, if any.
+/// The unanswered request due soonest, if any: the one the parent should answer first.
 pub fn open_for_child(
     conn: &mut AnyConnection,
     child_id: &str,
@@ -39,7 +43,10 @@ pub fn open_for_child(
     information_requests::table
         .filter(information_requests::child_id.eq(child_id))
         .filter(information_requests::responded_at.is_null())
-        .order(information_requests::sent_at.desc())
+        .order((
+            information_requests::due_on.asc(),
+            information_requests::sent_at.asc(),
+        ))
         .select(InformationRequest::as_select())
         .first(conn)
         .optional()
@@ -68,21 +75,32 @@ pub enum Sent {
     TooSoon(NaiveDate),
 }
 
-/// Sends a request for one child, if s.436D(3) allows it today. Email goes only to parents who
-/// gave written consent to this kind of document (s.572); otherwise it is posted.
+/// Sends a request for one child: with `asked` None, the s.436D(2)(c) request for updates, if
+/// s.436D(3) allows it today; with `asked`, a s.436D(2)(a) request for the s.436C(1) details
+/// named there (no 3-month limit). Email goes only to parents who gave written consent to this
+/// kind of document (s.572); otherwise it is posted.
 pub fn send(
     conn: &mut AnyConnection,
     s: &Sender,
     child_id: &str,
+    asked: Option<&str>,
     user_id: Option<&str>,
     today: NaiveDate,
 ) -> anyhow::Result<Sent> {
-    let last: Option<NaiveDateTime> = information_requests::table
-        .filter(information_requests::child_id.eq(child_id))
-        .select(max(information_requests::sent_at))
-        .first(conn)?;
-    if let MaySend::TooSoon(d) = rules::may_send(last.map(|t| t.date()), today) {
-        return Ok(Sent::TooSoon(d));
+    let kind = if asked.is_some() {
+        "details"
+    } else {
+        "updates"
+    };
+    if asked.is_none() {
+        let last: Option<NaiveDateTime> = information_requests::table
+            .filter(information_requests::child_id.eq(child_id))
+            .filter(information_requests::kind.eq("updates"))
+            .select(max(information_requests::sent_at))
+            .first(conn)?;
+        if let MaySend::TooSoon(d) = rules::may_send(last.map(|t| t.date()), today) {
+            return Ok(Sent::TooSoon(d));
+        }
     }
     let due_on = rules::response_due(today, s.response_days)
         .ok_or_else(|| anyhow::anyhow!("response period under 15 days"))?;
@@ -109,6 +127,8 @@ pub fn send(
         .values(&InformationRequest {
             id: id.clone(),
             child_id: child_id.into(),
+            kind: kind.into(),
+            asked: asked.map(str::to_string),
             sent_at: now(),
             sent_by: user_id.map(str::to_string),
             method: method.into(),
@@ -123,7 +143,11 @@ pub fn send(
         crate::mail::enqueue(
             conn,
             s.templates,
-            "information-request",
+            if asked.is_some() {
+                "details-request"
+            } else {
+                "information-request"
+            },
             e,
             &[
                 ("due_date", &due_text),
@@ -149,7 +173,11 @@ pub fn send(
         conn,
         child_id,
         user_id,
-        "information request (s.436D(2)(c))",
+        if asked.is_some() {
+            "request for details (s.436D(2)(a))"
+        } else {
+            "information request (s.436D(2)(c))"
+        },
         None,
         Some(&format!("sent by {method}, answer due {due_text}")),
         if user_id.is_some() {
@@ -176,6 +204,7 @@ pub struct DueRow {
 /// Open entries due a request (within 30 days of the yearly ceiling, or past it), soonest first.
 pub fn due(conn: &mut AnyConnection, today: NaiveDate, limit: usize) -> QueryResult<Vec<DueRow>> {
     let last: Vec<(String, Option<NaiveDateTime>)> = information_requests::table
+        .filter(information_requests::kind.eq("updates"))
         .group_by(information_requests::child_id)
         .select((
             information_requests::child_id,
@@ -285,7 +314,8 @@ pub fn run_scheduler(
     let mut sent = 0;
     for row in due(conn, today, usize::MAX)? {
         // Each child in its own transaction, so one failure does not hold up the rest.
-        let r = conn.transaction::<_, anyhow::Error, _>(|c| send(c, s, &row.child_id, None, today));
+        let r = conn
+            .transaction::<_, anyhow::Error, _>(|c| send(c, s, &row.child_id, None, None, today));
         match r {
             Ok(Sent::Sent { .. }) => sent += 1,
             Ok(Sent::TooSoon(_)) => {}

@@ -198,11 +198,23 @@ fn form_body(
         ),
         Kind::Answer => {
             let due = open.map(|r| fmt_date(r.due_on)).unwrap_or_default();
+            let sent = open.map(|r| fmt_date(r.sent_at.date())).unwrap_or_default();
+            if let Some(asked) = open.and_then(|r| r.asked.as_deref()) {
+                return (
+                    "Answer the council's request".into(),
+                    html! {
+                        h1 class="govuk-heading-l" { "The council needs some details about " (name) }
+                        p class="govuk-body" { "The council asked on " (sent) " for these details (Education Act 1996, section 436D(2)(a)). Please answer by " (due) "." }
+                        div class="govuk-inset-text" { (asked) }
+                        (textarea("answer", "Your answer", f.get("answer"), None, errors.get("answer")))
+                    },
+                );
+            }
             (
                 "Answer the council's request".into(),
                 html! {
                     h1 class="govuk-heading-l" { "Has anything changed about how " (name) " is educated?" }
-                    p class="govuk-body" { "The council asked on " (open.map(|r| fmt_date(r.sent_at.date())).unwrap_or_default()) " whether anything has changed (Education Act 1996, section 436D(2)(c)). Please answer by " (due) ", even if nothing has changed." }
+                    p class="govuk-body" { "The council asked on " (sent) " whether anything has changed (Education Act 1996, section 436D(2)(c)). Please answer by " (due) ", even if nothing has changed." }
                     h2 class="govuk-heading-m" { "What the council has now" }
                     dl class="govuk-summary-list" {
                         (summary_row("Time taught by parents", html! { (hours(ch.parent_hours_per_week)) }, None))
@@ -261,7 +273,12 @@ fn happened_on(f: &FormData, e: &mut Errors) -> Option<NaiveDate> {
 }
 
 /// Checks a report and turns it into (question, answer) pairs as the parent saw them.
-fn read(kind: Kind, f: &FormData, e: &mut Errors) -> (Vec<(String, String)>, Option<NaiveDate>) {
+fn read(
+    kind: Kind,
+    open: Option<&InformationRequest>,
+    f: &FormData,
+    e: &mut Errors,
+) -> (Vec<(String, String)>, Option<NaiveDate>) {
     let mut out: Vec<(String, String)> = vec![];
     let mut put = |q: &str, a: String| out.push((q.to_string(), a));
     let mut on = None;
@@ -337,6 +354,14 @@ fn read(kind: Kind, f: &FormData, e: &mut Errors) -> (Vec<(String, String)>, Opt
                 text(f, "details", "more about what you need", 4000, e),
             );
         }
+        Kind::Answer if open.is_some_and(|r| r.asked.is_some()) => {
+            put(
+                "Council asked for",
+                open.and_then(|r| r.asked.clone()).unwrap_or_default(),
+            );
+            put("Anything changed", "Yes, details given".into());
+            put("Answer", text(f, "answer", "your answer", 4000, e));
+        }
         Kind::Answer => {
             let changed = choice(
                 f,
@@ -403,7 +428,7 @@ async fn send(
         return Ok(see_other(&format!("/parents/children/{}?done=sent", ch.id)));
     }
     let mut errors = Errors::default();
-    let (answers, on) = read(kind, &f, &mut errors);
+    let (answers, on) = read(kind, open.as_ref(), &f, &mut errors);
     if !errors.is_empty() {
         return Ok(report_page(
             &state,
@@ -453,7 +478,8 @@ pub fn actions(ch: &Child, open: Option<&InformationRequest>) -> Markup {
     html! {
         @if let Some(r) = open {
             div class="govuk-inset-text" {
-                "The council has asked whether anything has changed. Please answer by " (fmt_date(r.due_on)) ". "
+                @if r.asked.is_some() { "The council has asked you for some details. " } @else { "The council has asked whether anything has changed. " }
+                "Please answer by " (fmt_date(r.due_on)) ". "
                 a class="govuk-link" href={ (base) "/" (Kind::Answer.path()) } { "Answer the request" }
             }
         }

@@ -483,11 +483,12 @@ async fn view(
             h2 class="govuk-heading-m" { "Requests for information (s.436D(2)(c))" }
             @if requests.is_empty() { p class="govuk-body" { "None sent." } } @else {
                 table class="govuk-table" {
-                    (table_head("Requests for information", &["Sent", "How", "Answer due", "Answered"]))
+                    (table_head("Requests for information", &["Sent", "Asking for", "How", "Answer due", "Answered"]))
                     tbody class="govuk-table__body" {
                         @for r in &requests {
                             tr class="govuk-table__row" {
                                 td class="govuk-table__cell" { (fmt_date(r.sent_at.date())) }
+                                td class="govuk-table__cell" { @match &r.asked { Some(a) => { "Details (s.436D(2)(a)): " (a) }, None => "Any changes (s.436D(2)(c))" } }
                                 td class="govuk-table__cell" { @if r.method == "email" { "Email" } @else { "Post" } }
                                 td class="govuk-table__cell" { (fmt_date(r.due_on)) }
                                 td class="govuk-table__cell" {
@@ -503,6 +504,7 @@ async fn view(
                     (csrf_field(&o.csrf))
                     (secondary_button("Send a request for information now"))
                 }
+                p class="govuk-body" { a class="govuk-link" href={ (base) "/details-request" } { "Ask the parents for missing details (s.436D(2)(a))" } }
             }
             h2 class="govuk-heading-m" { "Register entry" }
             @if ch.status == "closed" {

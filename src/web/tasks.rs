@@ -316,7 +316,7 @@ async fn send_due(
             let mut n = 0;
             for row in requests::due(c, t, usize::MAX)? {
                 let sent = c.transaction::<_, AppError, _>(|c| {
-                    let r = requests::send(c, &s, &row.child_id, Some(&uid), t)?;
+                    let r = requests::send(c, &s, &row.child_id, None, Some(&uid), t)?;
                     audit::record(
                         c,
                         Some(&uid),
@@ -348,6 +348,84 @@ async fn send_one(
 ) -> AppResult<HttpResponse> {
     check_csrf(&req, &state, form.csrf())?;
     let id = super::parse_id(&path.into_inner())?;
+    send_request(&state, &o, id, None).await
+}
+
+fn details_page(
+    state: &AppState,
+    o: &super::auth::CurrentOfficer,
+    ch: &children::Child,
+    f: &FormData,
+    errors: &Errors,
+) -> HttpResponse {
+    render(
+        state,
+        PageArgs {
+            title: "Ask the parents for details",
+            nav: Some(o.nav("register")),
+            csrf: &o.csrf,
+            errors: !errors.is_empty(),
+        },
+        html! {
+            (back_link(&format!("/officers/children/{}", ch.id)))
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                (error_summary(errors))
+                span class="govuk-caption-l" { (ch.given_names) " " (ch.family_name) }
+                h1 class="govuk-heading-l" { "Ask the parents for details" }
+                p class="govuk-body" { "Parents must give the register details of s.436C(1) that the council asks for, within the period the request sets (Education Act 1996, section 436D(2)(a)). They will have " (state.config.information_response_days) " days. If they do not answer, condition D of s.436H(7) may be met." }
+                form method="post" novalidate {
+                    (csrf_field(&o.csrf))
+                    (textarea("asked", "What details do you need?", f.get("asked"), Some("The parents see this exactly as you write it. For example: the address where the tutor teaches, and the hours each week."), errors.get("asked")))
+                    (button("Send the request"))
+                }
+            }}
+        },
+    )
+}
+
+async fn details_form(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = super::parse_id(&path.into_inner())?;
+    let ch =
+        super::register::load_child(&state, id, o.user.id.clone(), "request for details").await?;
+    Ok(details_page(
+        &state,
+        &o,
+        &ch,
+        &FormData::default(),
+        &Errors::default(),
+    ))
+}
+
+/// POST /officers/children/{id}/details-request: a s.436D(2)(a) request for named details.
+async fn send_details(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let id = super::parse_id(&path.into_inner())?;
+    let ch =
+        super::register::load_child(&state, id, o.user.id.clone(), "request for details").await?;
+    let mut errors = Errors::default();
+    let asked = text(&form, "asked", "what details you need", 2000, &mut errors);
+    if !errors.is_empty() {
+        return Ok(details_page(&state, &o, &ch, &form, &errors));
+    }
+    send_request(&state, &o, ch.id, Some(asked)).await
+}
+
+async fn send_request(
+    state: &web::Data<AppState>,
+    o: &super::auth::CurrentOfficer,
+    id: String,
+    asked: Option<String>,
+) -> AppResult<HttpResponse> {
     let st = state.clone();
     let uid = o.user.id.clone();
     let cid = id.clone();
@@ -360,7 +438,8 @@ async fn send_one(
                         "Requests go only to children with an open entry.".into(),
                     ));
                 }
-                let r = requests::send(c, &sender(&st), &cid, Some(&uid), today())?;
+                let r =
+                    requests::send(c, &sender(&st), &cid, asked.as_deref(), Some(&uid), today())?;
                 audit::record(
                     c,
                     Some(&uid),
@@ -389,6 +468,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/officers/information-requests/send-due",
             web::post().to(send_due),
+        )
+        .route(
+            "/officers/children/{id}/details-request",
+            web::get().to(details_form),
+        )
+        .route(
+            "/officers/children/{id}/details-request",
+            web::post().to(send_details),
         )
         .route(
             "/officers/children/{id}/information-requests",

@@ -41,10 +41,13 @@ CREATE TABLE parent_reports (
 );
 CREATE INDEX parent_reports_child ON parent_reports(child_id, submitted_at);
 
--- Requests for updates under s.436D(2)(c): at most one per 3 months, at least one per 12 (s.436D(3)).
+-- Requests to parents: 'updates' under s.436D(2)(c), at most one per 3 months and at least one per
+-- 12 (s.436D(3)); 'details' under s.436D(2)(a), for s.436C(1) information the council lacks.
 CREATE TABLE information_requests (
     id TEXT PRIMARY KEY,
     child_id TEXT NOT NULL REFERENCES children(id),
+    kind TEXT NOT NULL,
+    asked TEXT,
     sent_at TIMESTAMP NOT NULL,
     sent_by TEXT REFERENCES users(id),
     method TEXT NOT NULL,
