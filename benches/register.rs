@@ -221,6 +221,12 @@ fn main() -> anyhow::Result<()> {
             60,
             get(format!("/officers/children/{child}")),
         ),
+        timed(
+            "children due a request for information (s.436D(3), scans every open entry)",
+            10,
+            get("/officers/information-requests".into()),
+        ),
+        timed("open tasks", 40, get("/officers/tasks".into())),
     ];
     let base_ms = results[0].1;
     println!("\n{backend}, {n} children, release build\n");

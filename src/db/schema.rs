@@ -246,6 +246,96 @@ diesel::joinable!(tasks -> children (child_id));
 diesel::joinable!(parent_reports -> children (child_id));
 diesel::joinable!(information_requests -> children (child_id));
 
+diesel::table! {
+    social_care_records (id) {
+        id -> Text,
+        source_record_id -> Text,
+        source -> Text,
+        given_names -> Nullable<Text>,
+        family_name -> Nullable<Text>,
+        date_of_birth -> Nullable<Date>,
+        sex -> Text,
+        upn -> Nullable<Text>,
+        former_upn -> Nullable<Text>,
+        nhs_number -> Nullable<Text>,
+        address_line_1 -> Nullable<Text>,
+        town -> Nullable<Text>,
+        postcode -> Nullable<Text>,
+        data_hash -> Text,
+        imported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    social_care_episodes (id) {
+        id -> Text,
+        record_id -> Text,
+        kind -> Text,
+        start_date -> Nullable<Date>,
+        end_date -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    match_links (child_id, record_id) {
+        child_id -> Text,
+        record_id -> Text,
+        decision -> Text,
+        score -> Double,
+        explanation -> Text,
+        child_hash -> Text,
+        record_hash -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        reason -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    child_flags (id) {
+        id -> Text,
+        child_id -> Text,
+        kind -> Text,
+        record_id -> Text,
+        start_date -> Nullable<Date>,
+        end_date -> Nullable<Date>,
+        raised_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    cross_check_runs (id) {
+        id -> Text,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        status -> Text,
+        trigger -> Text,
+        children -> Integer,
+        records -> Integer,
+        pairs -> Integer,
+        matches -> Integer,
+        reviews -> Integer,
+        flags_raised -> Integer,
+        flags_ended -> Integer,
+        message -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    leases (name) {
+        name -> Text,
+        holder -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(social_care_episodes -> social_care_records (record_id));
+diesel::joinable!(match_links -> children (child_id));
+diesel::joinable!(match_links -> social_care_records (record_id));
+diesel::joinable!(child_flags -> children (child_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -260,4 +350,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     parent_reports,
     information_requests,
     parent_notifications,
+    social_care_records,
+    social_care_episodes,
+    match_links,
+    child_flags,
+    cross_check_runs,
+    leases,
 );

@@ -45,6 +45,14 @@ pub fn is_due(last_sent: Option<NaiveDate>, registered_on: NaiveDate, today: Nai
     latest <= today + Days::new(DUE_WARNING_DAYS) && may_send(last_sent, today) == MaySend::Yes
 }
 
+/// The latest date (of the last request, or of joining the register) that makes a child due
+/// today under `is_due`: DUE_WARNING_DAYS ahead, less the 12 months of s.436D(3)(a).
+pub fn due_cutoff(today: NaiveDate) -> NaiveDate {
+    (today + Days::new(DUE_WARNING_DAYS))
+        .checked_sub_months(Months::new(12))
+        .unwrap_or(NaiveDate::MIN)
+}
+
 /// s.436D(5)(d): the last day to answer, `days` days beginning with the day the request is sent
 /// (so day 1 is the day of sending). None if `days` is under the statutory 15.
 pub fn response_due(sent_on: NaiveDate, days: i64) -> Option<NaiveDate> {
@@ -95,6 +103,19 @@ mod tests {
         assert!(is_due(None, joined, d(2027, 6, 1)));
         // Never due inside the 3-month floor, whatever the ceiling says.
         assert!(!is_due(Some(d(2026, 10, 1)), joined, d(2026, 11, 1)));
+    }
+
+    #[test]
+    fn s436d_3_a_due_cutoff_agrees_with_is_due() {
+        let today = d(2026, 11, 24);
+        let cutoff = due_cutoff(today);
+        for joined in [cutoff, cutoff.pred_opt().unwrap()] {
+            assert!(is_due(None, joined, today));
+            assert!(is_due(Some(joined), d(2020, 1, 1), today));
+        }
+        let later = cutoff.succ_opt().unwrap();
+        assert!(!is_due(None, later, today));
+        assert!(!is_due(Some(later), d(2020, 1, 1), today));
     }
 
     #[test]

@@ -202,31 +202,63 @@ pub struct DueRow {
 }
 
 /// Open entries due a request (within 30 days of the yearly ceiling, or past it), soonest first.
+/// The database does the narrowing: a child is due when the later of its last request and its
+/// joining the register is on or before `rules::due_cutoff(today)`.
 pub fn due(conn: &mut AnyConnection, today: NaiveDate, limit: usize) -> QueryResult<Vec<DueRow>> {
-    let last: Vec<(String, Option<NaiveDateTime>)> = information_requests::table
+    use diesel::dsl::{exists, not};
+    // A day of slack for month ends (29 February): the exact rule filters below.
+    let cutoff = (rules::due_cutoff(today) + chrono::Days::new(2))
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default();
+    let lim = i64::try_from(limit).unwrap_or(i64::MAX);
+    let cols = (
+        children::id,
+        children::reference,
+        children::given_names,
+        children::family_name,
+        children::created_at,
+    );
+    // Never asked, and on the register long enough.
+    let never: Vec<(String, String, String, String, NaiveDateTime)> = children::table
+        .filter(children::status.eq("open"))
+        .filter(children::created_at.lt(cutoff))
+        .filter(not(exists(
+            information_requests::table
+                .filter(information_requests::child_id.eq(children::id))
+                .filter(information_requests::kind.eq("updates")),
+        )))
+        .order(children::created_at.asc())
+        .select(cols)
+        .limit(lim)
+        .load(conn)?;
+    // Asked before, and the last request is old enough.
+    let stale: Vec<(String, Option<NaiveDateTime>)> = information_requests::table
         .filter(information_requests::kind.eq("updates"))
         .group_by(information_requests::child_id)
+        .having(max(information_requests::sent_at).lt(cutoff))
         .select((
             information_requests::child_id,
             max(information_requests::sent_at),
         ))
         .load(conn)?;
-    let last: std::collections::HashMap<String, NaiveDate> = last
+    let last: std::collections::HashMap<String, NaiveDate> = stale
         .into_iter()
         .filter_map(|(id, t)| t.map(|t| (id, t.date())))
         .collect();
-    let open: Vec<(String, String, String, String, NaiveDateTime)> = children::table
-        .filter(children::status.eq("open"))
-        .select((
-            children::id,
-            children::reference,
-            children::given_names,
-            children::family_name,
-            children::created_at,
-        ))
-        .load(conn)?;
-    let mut rows: Vec<DueRow> = open
+    let mut asked: Vec<(String, String, String, String, NaiveDateTime)> = vec![];
+    let ids: Vec<&String> = last.keys().collect();
+    for chunk in ids.chunks(500) {
+        asked.extend(
+            children::table
+                .filter(children::status.eq("open"))
+                .filter(children::id.eq_any(chunk.iter().copied()))
+                .select(cols)
+                .load::<(String, String, String, String, NaiveDateTime)>(conn)?,
+        );
+    }
+    let mut rows: Vec<DueRow> = never
         .into_iter()
+        .chain(asked)
         .filter_map(|(id, reference, g, f, created)| {
             let last_sent = last.get(&id).copied();
             rules::is_due(last_sent, created.date(), today).then(|| DueRow {

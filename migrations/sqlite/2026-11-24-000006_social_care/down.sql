@@ -1,0 +1,6 @@
+DROP TABLE leases;
+DROP TABLE cross_check_runs;
+DROP TABLE child_flags;
+DROP TABLE match_links;
+DROP TABLE social_care_episodes;
+DROP TABLE social_care_records;
