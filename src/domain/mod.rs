@@ -1,6 +1,7 @@
 //! Pure rules: no I/O, each citing the section it implements.
 pub mod identifiers;
 pub mod information_requests;
+pub mod matching;
 pub mod register;
 pub mod school_age;
 pub mod service;

@@ -1,0 +1,860 @@
+//! Matching register entries to children's social care records when there is no shared child ID
+//! (ARCHITECTURE.md "Matching is the heart of safety"; standards.md §4). Pure: no I/O.
+//!
+//! 1. Deterministic: the same valid UPN or NHS number, with a compatible date of birth.
+//! 2. Probabilistic: Fellegi–Sunter over graded field comparisons. u (chance agreement) comes from
+//!    random pairs, m (agreement among true links) from expectation maximisation over the
+//!    blocked pairs, without labels, as Splink does.
+//! 3. Safety rules on top: a first-name disagreement (twins) or a date-of-birth disagreement is
+//!    never linked automatically, only sent to an officer.
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use chrono::{Datelike, NaiveDate};
+use rphonetic::{DoubleMetaphone, Encoder, Soundex};
+
+use super::register::fold;
+
+/// The fields compared, in the order of a comparison vector.
+pub const FIELDS: [&str; 7] = [
+    "first name",
+    "last name",
+    "date of birth",
+    "sex",
+    "postcode",
+    "address",
+    "other names",
+];
+pub const N: usize = FIELDS.len();
+pub const MAX_LEVELS: usize = 6;
+
+/// The labels of each field's levels, strongest agreement first; the last is disagreement.
+pub const LEVELS: [&[&str]; N] = [
+    &[
+        "exact",
+        "nickname or other given name",
+        "typo",
+        "sounds the same",
+        "initial only",
+        "different",
+    ],
+    &[
+        "exact",
+        "one part of a double-barrelled name, or names swapped",
+        "typo",
+        "sounds the same",
+        "different",
+    ],
+    &[
+        "exact",
+        "day and month swapped",
+        "one part or one day out",
+        "different",
+    ],
+    &["same", "different"],
+    &["exact", "same district (outward code)", "different"],
+    &["exact", "similar", "different"],
+    &["share a middle name", "no middle name in common"],
+];
+
+/// One side of a comparison, as given.
+#[derive(Clone, Debug, Default)]
+pub struct Person<'a> {
+    pub given_names: &'a str,
+    pub family_name: &'a str,
+    pub date_of_birth: Option<NaiveDate>,
+    /// F, M or U (not known).
+    pub sex: &'a str,
+    pub postcode: Option<&'a str>,
+    pub address_line_1: Option<&'a str>,
+    /// Already validated (check letter), or None.
+    pub upn: Option<&'a str>,
+    pub former_upn: Option<&'a str>,
+    /// Already validated (modulus 11), or None.
+    pub nhs_number: Option<&'a str>,
+}
+
+/// A person normalised once, so each pair costs only the comparisons.
+#[derive(Clone, Debug, Default)]
+pub struct Prepared {
+    pub first: String,
+    pub others: Vec<String>,
+    pub family: String,
+    pub family_parts: Vec<String>,
+    pub first_code: String,
+    pub family_code: String,
+    pub first_sdx: String,
+    pub family_sdx: String,
+    pub dob: Option<NaiveDate>,
+    pub sex: Option<char>,
+    pub postcode: Option<String>,
+    pub outward: Option<String>,
+    pub address: Option<String>,
+    pub upns: Vec<String>,
+    pub nhs: Option<String>,
+}
+
+fn encoders() -> &'static (DoubleMetaphone, Soundex) {
+    static E: OnceLock<(DoubleMetaphone, Soundex)> = OnceLock::new();
+    E.get_or_init(|| (DoubleMetaphone::new(None), Soundex::default()))
+}
+
+pub fn prepare(p: &Person) -> Prepared {
+    let (dm, sdx) = encoders();
+    let given: Vec<String> = fold(p.given_names)
+        .split(' ')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    let family_parts: Vec<String> = fold(p.family_name)
+        .split(' ')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    let family = family_parts.concat();
+    let first = given.first().cloned().unwrap_or_default();
+    let code = |s: &str| {
+        if s.is_empty() {
+            String::new()
+        } else {
+            dm.encode(s)
+        }
+    };
+    let sx = |s: &str| {
+        if s.is_empty() {
+            String::new()
+        } else {
+            sdx.encode(s)
+        }
+    };
+    let postcode = p
+        .postcode
+        .map(|pc| {
+            pc.chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_uppercase()
+        })
+        .filter(|pc| pc.len() >= 5);
+    let outward = postcode.as_ref().map(|pc| pc[..pc.len() - 3].to_string());
+    Prepared {
+        first_code: code(&first),
+        family_code: code(&family),
+        first_sdx: sx(&first),
+        family_sdx: sx(&family),
+        first,
+        others: given.into_iter().skip(1).collect(),
+        family,
+        family_parts,
+        dob: p.date_of_birth,
+        sex: p.sex.chars().next().filter(|c| matches!(c, 'F' | 'M')),
+        postcode,
+        outward,
+        address: p.address_line_1.map(fold).filter(|a| !a.is_empty()),
+        upns: [p.upn, p.former_upn]
+            .into_iter()
+            .flatten()
+            .map(str::to_string)
+            .collect(),
+        nhs: p.nhs_number.map(str::to_string),
+    }
+}
+
+/// Groups of English given names and their usual short forms; a pair in one group is a
+/// "nickname" agreement.
+const NICKNAMES: &[&[&str]] = &[
+    &["william", "will", "bill", "billy", "liam", "willy", "wills"],
+    &["robert", "rob", "bob", "bobby", "robbie", "bert"],
+    &["richard", "rich", "rick", "ricky", "dick", "richie"],
+    &[
+        "elizabeth",
+        "eliza",
+        "liz",
+        "lizzie",
+        "lizzy",
+        "beth",
+        "betty",
+        "bet",
+        "libby",
+        "elsie",
+        "ellie",
+    ],
+    &[
+        "katherine",
+        "catherine",
+        "kathryn",
+        "katharine",
+        "kate",
+        "katie",
+        "kathy",
+        "cathy",
+        "kat",
+        "kitty",
+        "cath",
+    ],
+    &[
+        "alexander",
+        "alex",
+        "alexandra",
+        "sandy",
+        "lex",
+        "xander",
+        "sasha",
+    ],
+    &["james", "jim", "jimmy", "jamie", "jimbo"],
+    &["thomas", "tom", "tommy", "thom"],
+    &["joseph", "joe", "joey", "jo"],
+    &["josephine", "jo", "josie", "jojo"],
+    &["michael", "mike", "mikey", "mick", "micky", "mickey"],
+    &["daniel", "dan", "danny"],
+    &["samuel", "sam", "sammy"],
+    &["samantha", "sam", "sammy", "sammie"],
+    &["benjamin", "ben", "benny", "benji"],
+    &["charlotte", "charlie", "lottie", "lotte"],
+    &["charles", "charlie", "chas", "chuck", "chaz"],
+    &["jessica", "jess", "jessie"],
+    &["rebecca", "becky", "becca", "bex"],
+    &[
+        "margaret", "maggie", "meg", "megan", "peggy", "madge", "greta",
+    ],
+    &["jonathan", "jon", "jonny", "johnny"],
+    &["john", "johnny", "jack", "jon"],
+    &["christopher", "chris", "kit", "topher"],
+    &[
+        "christina",
+        "christine",
+        "chris",
+        "tina",
+        "chrissy",
+        "kirsty",
+        "kirsten",
+    ],
+    &["nicholas", "nick", "nicky", "nico"],
+    &["nicola", "nicole", "nikki", "nicky"],
+    &["matthew", "matt", "matty"],
+    &["andrew", "andy", "drew"],
+    &["anthony", "tony", "ant"],
+    &["edward", "ed", "eddie", "ted", "teddy", "ned"],
+    &["frederick", "fred", "freddie", "freddy"],
+    &["henry", "harry", "hal", "hank"],
+    &["harrison", "harry"],
+    &["oliver", "olly", "ollie"],
+    &["olivia", "liv", "livvy", "livia", "ollie"],
+    &["isabella", "isabelle", "isabel", "izzy", "bella", "issy"],
+    &["amelia", "millie", "milly", "amy", "mia"],
+    &["emily", "em", "emmy", "millie"],
+    &["emma", "em", "emmie"],
+    &["abigail", "abby", "abbie", "gail"],
+    &["victoria", "vicky", "vikki", "tori", "tory"],
+    &["alfred", "alfie", "alf", "fred"],
+    &["archibald", "archie", "archy"],
+    &["theodore", "theo", "ted", "teddy"],
+    &["zachary", "zach", "zack", "zak"],
+    &["joshua", "josh"],
+    &["gabriel", "gabe", "gabby"],
+    &["gabriella", "gabrielle", "gabby", "ella"],
+    &["eleanor", "elenor", "ellie", "nell", "nellie", "elle"],
+    &["florence", "flo", "florrie", "flossie"],
+    &["frances", "fran", "frankie", "fanny"],
+    &["francis", "frank", "frankie"],
+    &["lucy", "lucia", "lu"],
+    &["sophia", "sophie", "soph"],
+    &["stephen", "steven", "steve", "stevie"],
+    &["patrick", "pat", "paddy"],
+    &["patricia", "pat", "patty", "trish", "tricia"],
+    &["jennifer", "jen", "jenny", "jenni"],
+    &["susan", "sue", "susie", "suzy"],
+    &["deborah", "debbie", "deb", "debra"],
+    &["kimberley", "kimberly", "kim"],
+    &["natalie", "nat", "natasha", "tasha"],
+    &["nathan", "nathaniel", "nat", "nate"],
+    &["jacob", "jake", "jakey"],
+    &["maximilian", "max", "maxwell", "maxi"],
+    &["leonardo", "leo", "leon", "leonard", "len", "lenny"],
+    &[
+        "mohammed", "muhammad", "mohammad", "mohamed", "muhammed", "mo",
+    ],
+    &["aleksander", "aleksandr", "olek", "alek"],
+    &["ruairi", "rory", "ruaridh"],
+    &["sean", "shaun", "shawn"],
+];
+
+fn nickname_groups() -> &'static HashMap<&'static str, Vec<usize>> {
+    static G: OnceLock<HashMap<&'static str, Vec<usize>>> = OnceLock::new();
+    G.get_or_init(|| {
+        let mut m: HashMap<&'static str, Vec<usize>> = HashMap::new();
+        for (i, group) in NICKNAMES.iter().enumerate() {
+            for name in *group {
+                m.entry(name).or_default().push(i);
+            }
+        }
+        m
+    })
+}
+
+pub fn same_nickname_group(a: &str, b: &str) -> bool {
+    let g = nickname_groups();
+    match (g.get(a), g.get(b)) {
+        (Some(x), Some(y)) => x.iter().any(|i| y.contains(i)),
+        _ => false,
+    }
+}
+
+fn is_typo(a: &str, b: &str) -> bool {
+    a.len() >= 3
+        && b.len() >= 3
+        && (strsim::damerau_levenshtein(a, b) <= 1 || strsim::jaro_winkler(a, b) >= 0.92)
+}
+
+/// The comparison vector of a pair: one level per field, None where either side lacks the field.
+pub type Gamma = [Option<u8>; N];
+
+fn first_name_level(a: &Prepared, b: &Prepared) -> Option<u8> {
+    if a.first.is_empty() || b.first.is_empty() {
+        return None;
+    }
+    if a.first == b.first {
+        return Some(0);
+    }
+    if same_nickname_group(&a.first, &b.first)
+        || a.others.contains(&b.first)
+        || b.others.contains(&a.first)
+    {
+        return Some(1);
+    }
+    if is_typo(&a.first, &b.first) {
+        return Some(2);
+    }
+    if !a.first_code.is_empty() && a.first_code == b.first_code {
+        return Some(3);
+    }
+    let initial = |x: &str, y: &str| x.len() == 1 && y.starts_with(x);
+    if initial(&a.first, &b.first) || initial(&b.first, &a.first) {
+        return Some(4);
+    }
+    Some(5)
+}
+
+fn family_name_level(a: &Prepared, b: &Prepared) -> Option<u8> {
+    if a.family.is_empty() || b.family.is_empty() {
+        return None;
+    }
+    if a.family == b.family {
+        return Some(0);
+    }
+    let part_shared = a
+        .family_parts
+        .iter()
+        .any(|p| p.len() > 1 && b.family_parts.contains(p));
+    if part_shared {
+        return Some(1);
+    }
+    if is_typo(&a.family, &b.family) {
+        return Some(2);
+    }
+    if !a.family_code.is_empty() && a.family_code == b.family_code {
+        return Some(3);
+    }
+    Some(4)
+}
+
+/// Date of birth: exact; day and month swapped; one of day, month or year wrong, or one day
+/// out; different.
+pub fn dob_level(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<u8> {
+    let (a, b) = (a?, b?);
+    if a == b {
+        return Some(0);
+    }
+    if a.year() == b.year() && a.day() == b.month() && a.month() == b.day() {
+        return Some(1);
+    }
+    let same = [
+        a.year() == b.year(),
+        a.month() == b.month(),
+        a.day() == b.day(),
+    ]
+    .iter()
+    .filter(|x| **x)
+    .count();
+    if same == 2 || (a - b).num_days().abs() == 1 {
+        return Some(2);
+    }
+    Some(3)
+}
+
+pub fn compare(a: &Prepared, b: &Prepared) -> Gamma {
+    let swapped =
+        !a.first.is_empty() && !a.family.is_empty() && a.first == b.family && a.family == b.first;
+    let (first, family) = if swapped {
+        (Some(1), Some(1))
+    } else {
+        (first_name_level(a, b), family_name_level(a, b))
+    };
+    let sex = match (a.sex, b.sex) {
+        (Some(x), Some(y)) => Some(u8::from(x != y)),
+        _ => None,
+    };
+    let postcode = match (&a.postcode, &b.postcode) {
+        (Some(x), Some(y)) if x == y => Some(0),
+        (Some(_), Some(_)) if a.outward == b.outward => Some(1),
+        (Some(_), Some(_)) => Some(2),
+        _ => None,
+    };
+    let address = match (&a.address, &b.address) {
+        (Some(x), Some(y)) if x == y => Some(0),
+        (Some(x), Some(y)) if strsim::jaro_winkler(x, y) >= 0.88 => Some(1),
+        (Some(_), Some(_)) => Some(2),
+        _ => None,
+    };
+    let others = if a.others.is_empty() || b.others.is_empty() {
+        None
+    } else {
+        Some(u8::from(!a.others.iter().any(|o| b.others.contains(o))))
+    };
+    [
+        first,
+        family,
+        dob_level(a.dob, b.dob),
+        sex,
+        postcode,
+        address,
+        others,
+    ]
+}
+
+/// A shared valid identifier (UPN, former UPN or NHS number), and which.
+pub fn shared_identifier(a: &Prepared, b: &Prepared) -> Option<&'static str> {
+    if a.nhs.is_some() && a.nhs == b.nhs {
+        return Some("NHS number");
+    }
+    if a.upns.iter().any(|u| b.upns.contains(u)) {
+        return Some("UPN");
+    }
+    None
+}
+
+/// Fellegi–Sunter parameters: m and u per field and level, and the share of true links among
+/// the compared pairs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    pub m: [[f64; MAX_LEVELS]; N],
+    pub u: [[f64; MAX_LEVELS]; N],
+    pub lambda: f64,
+}
+
+fn levels(field: usize) -> usize {
+    LEVELS[field].len()
+}
+
+/// Smoothed share of each level among the non-missing values.
+fn shares(counts: &[[f64; MAX_LEVELS]; N]) -> [[f64; MAX_LEVELS]; N] {
+    let mut out = [[0.0; MAX_LEVELS]; N];
+    for f in 0..N {
+        let k = levels(f);
+        let total: f64 = counts[f][..k].iter().sum::<f64>() + 0.5 * k as f64;
+        for l in 0..k {
+            out[f][l] = (counts[f][l] + 0.5) / total;
+        }
+    }
+    out
+}
+
+/// u from pairs drawn at random: nearly all of them are different children.
+pub fn estimate_u<'a>(random_pairs: impl IntoIterator<Item = &'a Gamma>) -> [[f64; MAX_LEVELS]; N] {
+    let mut counts = [[0.0; MAX_LEVELS]; N];
+    for g in random_pairs {
+        for (f, level) in g.iter().enumerate() {
+            if let Some(l) = level {
+                counts[f][usize::from(*l)] += 1.0;
+            }
+        }
+    }
+    shares(&counts)
+}
+
+/// Starting m: true links mostly agree.
+pub fn initial_m() -> [[f64; MAX_LEVELS]; N] {
+    let mut m = [[0.0; MAX_LEVELS]; N];
+    for (f, row) in m.iter_mut().enumerate() {
+        let k = levels(f);
+        row[0] = 0.8;
+        for v in row.iter_mut().take(k).skip(1) {
+            *v = 0.2 / (k - 1) as f64;
+        }
+    }
+    m
+}
+
+/// Expectation maximisation for m and lambda with u held fixed, over distinct comparison vectors
+/// and how often each occurs among the blocked pairs.
+pub fn estimate_m(
+    patterns: &HashMap<Gamma, u64>,
+    u: &[[f64; MAX_LEVELS]; N],
+    rounds: usize,
+) -> Model {
+    let mut model = Model {
+        m: initial_m(),
+        u: *u,
+        lambda: 0.01,
+    };
+    for _ in 0..rounds {
+        let mut counts = [[0.0; MAX_LEVELS]; N];
+        let (mut matched, mut total) = (0.0, 0.0);
+        for (g, n) in patterns {
+            let p = model.probability(g);
+            let n = *n as f64;
+            matched += p * n;
+            total += n;
+            for (f, level) in g.iter().enumerate() {
+                if let Some(l) = level {
+                    counts[f][usize::from(*l)] += p * n;
+                }
+            }
+        }
+        model.m = shares(&counts);
+        model.lambda = if total > 0.0 {
+            (matched / total).clamp(1e-6, 0.5)
+        } else {
+            0.01
+        };
+    }
+    model
+}
+
+impl Model {
+    /// log2(m/u) for one field at one level.
+    pub fn weight(&self, field: usize, level: u8) -> f64 {
+        let l = usize::from(level);
+        (self.m[field][l].max(1e-9) / self.u[field][l].max(1e-9)).log2()
+    }
+
+    /// The match weight of a pair: the prior plus each field's weight (missing fields add 0).
+    pub fn score(&self, g: &Gamma) -> f64 {
+        let prior = (self.lambda / (1.0 - self.lambda)).log2();
+        prior
+            + g.iter()
+                .enumerate()
+                .filter_map(|(f, l)| l.map(|l| self.weight(f, l)))
+                .sum::<f64>()
+    }
+
+    pub fn probability(&self, g: &Gamma) -> f64 {
+        let bf = 2f64.powf(self.score(g).clamp(-1000.0, 1000.0));
+        bf / (1.0 + bf)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Linked automatically.
+    Match,
+    /// An officer decides.
+    Review,
+    None,
+}
+
+impl Decision {
+    pub fn code(self) -> &'static str {
+        match self {
+            Decision::Match => "match",
+            Decision::Review => "review",
+            Decision::None => "none",
+        }
+    }
+}
+
+/// Where the thresholds sit, as match probabilities.
+#[derive(Clone, Copy, Debug)]
+pub struct Thresholds {
+    pub matched: f64,
+    pub review: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            matched: 0.999,
+            review: 0.01,
+        }
+    }
+}
+
+/// The decision for a pair. A shared identifier with a compatible date of birth links; a shared
+/// identifier with a different date of birth goes to review. Otherwise the probability decides,
+/// except that a first name or date of birth that disagrees never links on its own (twins,
+/// siblings): those go to review instead.
+pub fn decide(g: &Gamma, p: f64, identifier: Option<&str>, t: Thresholds) -> Decision {
+    let dob = g[2];
+    if identifier.is_some() {
+        return if dob.is_none_or(|l| l <= 2) {
+            Decision::Match
+        } else {
+            Decision::Review
+        };
+    }
+    let first_disagrees = g[0].is_some_and(|l| l >= 4);
+    let dob_disagrees = dob.is_none_or(|l| l >= 3);
+    if p >= t.matched && !first_disagrees && !dob_disagrees {
+        Decision::Match
+    } else if p >= t.review {
+        Decision::Review
+    } else {
+        Decision::None
+    }
+}
+
+/// Keys under which a person is filed for blocking: two people are compared only when they share
+/// a key. Chosen so that each kind of error real data carries leaves at least one key intact.
+pub fn block_keys(p: &Prepared) -> Vec<String> {
+    let mut keys = vec![];
+    for u in &p.upns {
+        keys.push(format!("u{u}"));
+    }
+    if let Some(n) = &p.nhs {
+        keys.push(format!("n{n}"));
+    }
+    let mut name_codes: Vec<&str> = vec![&p.first_sdx, &p.family_sdx];
+    let (dm, sdx) = encoders();
+    let _ = dm;
+    let extra: Vec<String> = p
+        .others
+        .iter()
+        .chain(p.family_parts.iter().filter(|_| p.family_parts.len() > 1))
+        .map(|s| sdx.encode(s))
+        .collect();
+    name_codes.extend(extra.iter().map(String::as_str));
+    name_codes.retain(|c| !c.is_empty());
+    name_codes.sort_unstable();
+    name_codes.dedup();
+    if let Some(d) = p.dob {
+        // Any name in common on the same birthday, or with day and month swapped.
+        let swapped = NaiveDate::from_ymd_opt(d.year(), d.day(), d.month());
+        for c in &name_codes {
+            keys.push(format!("d{d}{c}"));
+            if let Some(s) = swapped.filter(|s| *s != d) {
+                keys.push(format!("d{s}{c}"));
+            }
+        }
+        // Both names, and the birth year, month or day: one part of the date may be wrong.
+        let both = format!("{}{}", p.first_sdx, p.family_sdx);
+        if !p.first_sdx.is_empty() && !p.family_sdx.is_empty() {
+            keys.push(format!("y{}{both}", d.year()));
+            keys.push(format!("m{}-{}{both}", d.month(), d.day()));
+        }
+        // Same birthday at the same postcode district: both names may have changed.
+        if let Some(o) = &p.outward {
+            keys.push(format!("o{d}{o}"));
+        }
+    } else if !p.first_sdx.is_empty() && !p.family_sdx.is_empty() {
+        keys.push(format!("x{}{}", p.first_sdx, p.family_sdx));
+    }
+    // Same postcode and first name: a surname change and a date error together.
+    if let (Some(pc), false) = (&p.postcode, p.first_sdx.is_empty()) {
+        keys.push(format!("p{pc}{}", p.first_sdx));
+    }
+    keys
+}
+
+/// A line per field saying how the pair compared and what it weighed, for officers.
+pub fn explain(model: &Model, g: &Gamma) -> Vec<(String, String, f64)> {
+    FIELDS
+        .iter()
+        .enumerate()
+        .map(|(f, name)| match g[f] {
+            Some(l) => (
+                name.to_string(),
+                LEVELS[f][usize::from(l)].to_string(),
+                model.weight(f, l),
+            ),
+            None => (name.to_string(), "not on both records".to_string(), 0.0),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn person<'a>(g: &'a str, f: &'a str, dob: NaiveDate) -> Person<'a> {
+        Person {
+            given_names: g,
+            family_name: f,
+            date_of_birth: Some(dob),
+            sex: "F",
+            postcode: Some("DT1 4AB"),
+            address_line_1: Some("12 Station Road"),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn names_compare_with_nicknames_typos_phonetics_and_double_barrels() {
+        let dob = d(2015, 3, 1);
+        let a = prepare(&person("William James", "Smith-Jones", dob));
+        let lvl = |g: &str, f: &str| {
+            let b = prepare(&person(g, f, dob));
+            (compare(&a, &b)[0], compare(&a, &b)[1])
+        };
+        assert_eq!(lvl("William", "Smith-Jones"), (Some(0), Some(0)));
+        assert_eq!(lvl("Bill", "Jones"), (Some(1), Some(1)));
+        assert_eq!(
+            lvl("James", "SMITH JONES"),
+            (Some(1), Some(0)),
+            "uses the middle name"
+        );
+        assert_eq!(lvl("Willaim", "Smithjnoes"), (Some(2), Some(2)));
+        assert_eq!(lvl("W", "Brown"), (Some(4), Some(4)));
+        assert_eq!(lvl("Oscar", "Smith-Jones"), (Some(5), Some(0)));
+        let swapped = prepare(&person("Smithjones", "William", dob));
+        assert_eq!(compare(&a, &swapped)[..2], [Some(1), Some(1)]);
+    }
+
+    #[test]
+    fn dates_of_birth_tolerate_swaps_and_single_errors() {
+        assert_eq!(dob_level(Some(d(2015, 3, 4)), Some(d(2015, 3, 4))), Some(0));
+        assert_eq!(dob_level(Some(d(2015, 3, 4)), Some(d(2015, 4, 3))), Some(1));
+        assert_eq!(dob_level(Some(d(2015, 3, 4)), Some(d(2016, 3, 4))), Some(2));
+        assert_eq!(
+            dob_level(Some(d(2015, 3, 31)), Some(d(2015, 4, 1))),
+            Some(2)
+        );
+        assert_eq!(dob_level(Some(d(2015, 3, 4)), Some(d(2013, 7, 9))), Some(3));
+        assert_eq!(dob_level(None, Some(d(2013, 7, 9))), None);
+    }
+
+    #[test]
+    fn errors_real_data_carries_still_share_a_block_key() {
+        let dob = d(2014, 5, 17);
+        let a = prepare(&person("Olivia Grace", "Taylor", dob));
+        let shares_key = |b: &Person| {
+            let (ka, kb) = (block_keys(&a), block_keys(&prepare(b)));
+            ka.iter().any(|k| kb.contains(k))
+        };
+        assert!(shares_key(&person("Livvy", "Taylor", dob)), "nickname");
+        assert!(
+            shares_key(&person("Olivia", "Brown", dob)),
+            "surname change"
+        );
+        assert!(
+            shares_key(&person("Olivia", "Taylor", d(2014, 5, 18))),
+            "a day out"
+        );
+        assert!(
+            shares_key(&person("Olivia", "Taylor", d(2015, 5, 17))),
+            "year typo"
+        );
+        assert!(
+            shares_key(&person("Olivia", "Taylor", d(2014, 5, 17))),
+            "exact"
+        );
+        let swapped = Person {
+            date_of_birth: Some(NaiveDate::from_ymd_opt(2014, 5, 12).unwrap()),
+            ..person("Olivia", "Taylor", dob)
+        };
+        let a2 = prepare(&person("Olivia", "Taylor", d(2014, 12, 5)));
+        assert!(
+            block_keys(&a2)
+                .iter()
+                .any(|k| block_keys(&prepare(&swapped)).contains(k)),
+            "day and month swapped"
+        );
+        assert!(!shares_key(&Person {
+            postcode: Some("LS1 1AA"),
+            ..person("Noah", "Brown", d(2011, 1, 1))
+        }));
+    }
+
+    fn model() -> Model {
+        // Rough parameters: agreement is rare by chance and common among true links.
+        let mut u = [[0.0; MAX_LEVELS]; N];
+        let mut m = [[0.0; MAX_LEVELS]; N];
+        for f in 0..N {
+            let k = levels(f);
+            for l in 0..k {
+                u[f][l] = if l == k - 1 {
+                    0.9
+                } else {
+                    0.1 / (k - 1) as f64 / 10.0
+                };
+                m[f][l] = if l == 0 { 0.9 } else { 0.1 / (k - 1) as f64 };
+            }
+        }
+        Model {
+            m,
+            u,
+            lambda: 0.001,
+        }
+    }
+
+    #[test]
+    fn twins_and_siblings_are_never_linked_automatically() {
+        let dob = d(2016, 9, 2);
+        let child = prepare(&person("Ava", "Khan", dob));
+        let twin = prepare(&person("Isla", "Khan", dob));
+        let sibling = prepare(&person("Ava", "Khan", d(2013, 1, 20)));
+        let same = prepare(&person("Ava", "Khan", dob));
+        let m = model();
+        let t = Thresholds::default();
+        let decide_for = |b: &Prepared| {
+            let g = compare(&child, b);
+            decide(&g, m.probability(&g), shared_identifier(&child, b), t)
+        };
+        assert_eq!(decide_for(&same), Decision::Match);
+        assert_ne!(
+            decide_for(&twin),
+            Decision::Match,
+            "a twin is at most a review"
+        );
+        assert_ne!(decide_for(&sibling), Decision::Match);
+    }
+
+    #[test]
+    fn a_shared_identifier_links_unless_the_birthday_disagrees() {
+        let mut a = person("Ava", "Khan", d(2016, 9, 2));
+        a.upn = Some("A123456789012");
+        let mut b = person("Eva", "Carr", d(2016, 9, 2));
+        b.upn = Some("A123456789012");
+        let (pa, pb) = (prepare(&a), prepare(&b));
+        let g = compare(&pa, &pb);
+        let id = shared_identifier(&pa, &pb);
+        assert_eq!(id, Some("UPN"));
+        assert_eq!(decide(&g, 0.0, id, Thresholds::default()), Decision::Match);
+        b.date_of_birth = Some(d(2010, 1, 1));
+        let pb = prepare(&b);
+        let g = compare(&pa, &pb);
+        assert_eq!(decide(&g, 0.0, id, Thresholds::default()), Decision::Review);
+    }
+
+    #[test]
+    fn em_learns_that_agreement_is_evidence() {
+        // Synthetic comparison vectors: 1,000 true links that mostly agree, 20,000 pairs that
+        // mostly do not. EM must find m high at "exact" and lambda near 1000/21000.
+        let mut patterns: HashMap<Gamma, u64> = HashMap::new();
+        let agree: Gamma = [Some(0), Some(0), Some(0), Some(0), Some(0), Some(0), None];
+        let near: Gamma = [Some(1), Some(0), Some(0), Some(0), Some(2), Some(2), None];
+        let apart: Gamma = [Some(5), Some(4), Some(0), Some(1), Some(2), Some(2), None];
+        let apart2: Gamma = [Some(5), Some(0), Some(0), Some(0), Some(1), Some(2), None];
+        patterns.insert(agree, 900);
+        patterns.insert(near, 100);
+        patterns.insert(apart, 15_000);
+        patterns.insert(apart2, 5_000);
+        let random: Vec<Gamma> = std::iter::repeat_n(apart, 900)
+            .chain(std::iter::repeat_n(apart2, 90))
+            .chain(std::iter::repeat_n(near, 10))
+            .collect();
+        let u = estimate_u(random.iter());
+        let model = estimate_m(&patterns, &u, 30);
+        assert!(model.m[0][0] > 0.7, "m(first name exact) {}", model.m[0][0]);
+        assert!(
+            (model.lambda - 1000.0 / 21000.0).abs() < 0.02,
+            "lambda {}",
+            model.lambda
+        );
+        assert!(model.probability(&agree) > 0.99);
+        assert!(model.probability(&apart) < 0.01);
+    }
+}
