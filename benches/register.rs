@@ -99,6 +99,7 @@ fn main() -> anyhow::Result<()> {
         team_email: Some("team@council.invalid".into()),
         scheduler: false,
         information_response_days: 28,
+        cross_check_at: None,
     };
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     let base = format!("http://127.0.0.1:{}", listener.local_addr()?.port());

@@ -23,6 +23,8 @@ pub struct Config {
     pub scheduler: bool,
     /// Days a parent has to answer a request for information; the law sets a floor of 15.
     pub information_response_days: i64,
+    /// Local time (Europe/London) of the nightly cross-check, or None when switched off.
+    pub cross_check_at: Option<chrono::NaiveTime>,
 }
 
 fn var(name: &str, default: &str) -> String {
@@ -86,6 +88,12 @@ impl Config {
                 .ok()
                 .filter(|d| !d.trim().is_empty()),
             scheduler: matches!(var("CNIS_SCHEDULER", "off").as_str(), "on" | "true" | "1"),
+            cross_check_at: match var("CNIS_CROSS_CHECK_AT", "02:00").as_str() {
+                "off" | "none" => None,
+                t => Some(chrono::NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| {
+                    anyhow::anyhow!("CNIS_CROSS_CHECK_AT must be a time like 02:00, or off")
+                })?),
+            },
             information_response_days: {
                 let days = parsed("CNIS_INFORMATION_RESPONSE_DAYS", 28)?;
                 anyhow::ensure!(

@@ -1,5 +1,6 @@
 //! cnis: the register of children not in school (Education Act 1996 ss.436B–436G) for an English council.
 pub mod config;
+pub mod cross_check;
 pub mod db;
 pub mod demo;
 pub mod domain;

@@ -38,6 +38,13 @@ enum Command {
     /// Send the s.436D(2)(c) requests that are due and raise overdue answers as tasks, then exit
     /// (for cron; with CNIS_SCHEDULER=on the server does this itself every day).
     Scheduler,
+    /// Match the register against the social care records now (the server does this nightly).
+    CrossCheck {
+        /// Also write every match and review pair to this CSV file:
+        /// register_ref,record_id,decision,score.
+        #[arg(long)]
+        report: Option<std::path::PathBuf>,
+    },
     /// Load a realistic demo register (600 children) and demo officers.
     Demo {
         #[arg(long, default_value_t = 600)]
@@ -52,6 +59,12 @@ enum ImportKind {
     /// (optional: address_line_2,parent_name,parent_email,education_type,eligible_from).
     /// Exit code 0: all rows imported or already present; 2: some rows rejected (listed); 1: the file could not be read.
     Register { file: std::path::PathBuf },
+    /// Children's social care records for the cross-check: CSV with the header
+    /// record_id,given_names,family_name,date_of_birth,sex,upn,nhs_number,address_line_1,town,postcode,
+    /// s47_start_date,s47_end_date,cp_plan_start_date,cp_plan_end_date,cin_start_date,cin_end_date;
+    /// or the DfE Children in Need census XML (a file ending .xml).
+    /// Exit code 0: every record imported; 2: some rejected (listed); 1: nothing imported.
+    SocialCare { file: std::path::PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -116,7 +129,38 @@ fn main() -> anyhow::Result<()> {
             if scheduler {
                 cnis::scheduler::spawn(state.clone(), std::time::Duration::from_secs(24 * 3600));
             }
+            cnis::scheduler::spawn_nightly_cross_check(state.clone());
             actix_web::rt::System::new().block_on(web::serve(state, listener))?;
+        }
+        Command::CrossCheck { report } => {
+            let state = web::AppState::new(pool, config);
+            let mut conn = state.pool.get()?;
+            let today = web::register::today();
+            let t = std::time::Instant::now();
+            match cnis::cross_check::run(
+                &mut conn,
+                state.team_alert().as_ref(),
+                today,
+                "command line",
+                Default::default(),
+            )? {
+                cnis::cross_check::Outcome::Busy => {
+                    eprintln!("Another cross-check is running; try again when it has finished.");
+                    std::process::exit(3);
+                }
+                cnis::cross_check::Outcome::Completed(s) => {
+                    if let Some(path) = report {
+                        cnis::cross_check::write_report(&path, &s)?;
+                    }
+                    println!(
+                        "{} register entries, {} social care records, {} pairs compared: {} matches, {} for review; flags raised {}, ended {} ({:.1}s)",
+                        s.children, s.records, s.pairs, s.matches, s.reviews, s.flags_raised, s.flags_ended, t.elapsed().as_secs_f64()
+                    );
+                    if s.skipped_buckets > 0 {
+                        println!("note: {} very common blocking keys were skipped (other keys cover them)", s.skipped_buckets);
+                    }
+                }
+            }
         }
         Command::Scheduler => {
             let state = web::AppState::new(pool, config);
@@ -132,11 +176,7 @@ fn main() -> anyhow::Result<()> {
             let f = std::fs::File::open(&file)
                 .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", file.display()))?;
             let len = f.metadata().map(|m| m.len()).unwrap_or(0);
-            let bar = indicatif::ProgressBar::new(len);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {eta}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
+            let bar = progress_bar(len);
             let mut conn = pool.get()?;
             let today = chrono::Utc::now().date_naive();
             let result = cnis::imports::register_csv::import(
@@ -166,6 +206,58 @@ fn main() -> anyhow::Result<()> {
                         report.imported,
                         report.already_present,
                         report.rejected.len()
+                    );
+                    if !report.rejected.is_empty() {
+                        std::process::exit(2);
+                    }
+                }
+            }
+        }
+        Command::Import {
+            what: ImportKind::SocialCare { file },
+        } => {
+            let f = std::fs::File::open(&file)
+                .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", file.display()))?;
+            let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+            let bar = progress_bar(len);
+            let mut conn = pool.get()?;
+            let today = chrono::Utc::now().date_naive();
+            let xml = file
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("xml"));
+            let reader = std::io::BufReader::new(f);
+            let result = if xml {
+                cnis::imports::social_care::import_cin_xml(&mut conn, reader, today, &|b| {
+                    bar.set_position(b)
+                })
+            } else {
+                cnis::imports::social_care::import_csv(&mut conn, reader, "csv", today, &|b| {
+                    bar.set_position(b)
+                })
+            };
+            bar.finish_and_clear();
+            match result {
+                Err(e) => {
+                    eprintln!("The import stopped and nothing was imported: {e}");
+                    std::process::exit(1);
+                }
+                Ok(report) => {
+                    for (at, why) in &report.rejected {
+                        println!("{at}: rejected: {why}");
+                    }
+                    for (at, why) in &report.warnings {
+                        println!("{at}: {why}");
+                    }
+                    if let Some(note) = &report.note {
+                        println!("note: {note}");
+                    }
+                    println!(
+                        "new {}, changed {}, unchanged {}, rejected {}, warnings {}",
+                        report.new,
+                        report.changed,
+                        report.unchanged,
+                        report.rejected.len(),
+                        report.warnings.len()
                     );
                     if !report.rejected.is_empty() {
                         std::process::exit(2);
@@ -243,4 +335,13 @@ fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn progress_bar(len: u64) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(len);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
 }

@@ -27,3 +27,77 @@ pub fn spawn(state: Arc<AppState>, every: std::time::Duration) {
         std::thread::sleep(every);
     });
 }
+
+/// Whether tonight's cross-check is due: the configured local time has passed today and no run
+/// has started since then.
+pub fn cross_check_due(
+    conn: &mut crate::db::AnyConnection,
+    at: chrono::NaiveTime,
+    now_utc: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<bool> {
+    use crate::db::schema::cross_check_runs::dsl as r;
+    use chrono::TimeZone;
+    use diesel::prelude::*;
+    let london = chrono_tz::Europe::London;
+    let local = now_utc.with_timezone(&london);
+    let Some(scheduled) = london
+        .from_local_datetime(&local.date_naive().and_time(at))
+        .earliest()
+    else {
+        return Ok(false);
+    };
+    if local < scheduled {
+        return Ok(false);
+    }
+    let since = scheduled.with_timezone(&chrono::Utc).naive_utc();
+    let started: i64 = r::cross_check_runs
+        .filter(r::started_at.ge(since))
+        // A failed or abandoned run is tried again.
+        .filter(r::status.eq_any(["completed", "running"]))
+        .count()
+        .get_result(conn)?;
+    Ok(started == 0)
+}
+
+/// Checks every minute whether the nightly cross-check is due, and runs it (once across
+/// instances: the run takes a database lease).
+pub fn spawn_nightly_cross_check(state: Arc<AppState>) {
+    let Some(at) = state.config.cross_check_at else {
+        return;
+    };
+    std::thread::spawn(move || loop {
+        let go = state
+            .pool
+            .get()
+            .map_err(anyhow::Error::from)
+            .and_then(|mut c| cross_check_due(&mut c, at, chrono::Utc::now()));
+        match go {
+            Ok(true) => {
+                let result = state
+                    .pool
+                    .get()
+                    .map_err(anyhow::Error::from)
+                    .and_then(|mut c| {
+                        crate::cross_check::run(
+                            &mut c,
+                            state.team_alert().as_ref(),
+                            crate::web::register::today(),
+                            "nightly",
+                            Default::default(),
+                        )
+                    });
+                match result {
+                    Ok(crate::cross_check::Outcome::Completed(s)) => log::info!(
+                        "nightly cross-check {}: {} matches, {} for review, flags raised {}, ended {}",
+                        s.run_id, s.matches, s.reviews, s.flags_raised, s.flags_ended
+                    ),
+                    Ok(crate::cross_check::Outcome::Busy) => log::info!("nightly cross-check: another instance is running it"),
+                    Err(e) => log::error!("nightly cross-check failed: {e}"),
+                }
+            }
+            Ok(false) => {}
+            Err(e) => log::error!("nightly cross-check: {e}"),
+        }
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    });
+}

@@ -3,5 +3,6 @@ pub mod identifiers;
 pub mod information_requests;
 pub mod matching;
 pub mod register;
+pub mod safeguarding;
 pub mod school_age;
 pub mod service;

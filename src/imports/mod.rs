@@ -1,5 +1,6 @@
 //! Streaming imports from files.
 pub mod register_csv;
+pub mod social_care;
 
 use std::io::Read;
 

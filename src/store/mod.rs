@@ -7,5 +7,6 @@ pub mod notifications;
 pub mod parent_access;
 pub mod parent_reports;
 pub mod sessions;
+pub mod social_care;
 pub mod tasks;
 pub mod users;

@@ -26,6 +26,9 @@ pub const TASK_KINDS: Choices = &[
         "Information request not answered (condition D, s.436H(7))",
     ),
     ("post_information_request", "Post an information request"),
+    ("flag_raised", "Social care flag raised"),
+    ("flag_ended", "Social care flag ended"),
+    ("match_review", "Check a possible social care match"),
 ];
 
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]

@@ -39,6 +39,7 @@ pub fn test_config(database_url: String, dir: &std::path::Path) -> Config {
         team_email: Some("team@council.invalid".into()),
         scheduler: false,
         information_response_days: 28,
+        cross_check_at: None,
     }
 }
 

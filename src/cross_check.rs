@@ -1,0 +1,623 @@
+//! The nightly cross-check: every open register entry against every social care record.
+//! Reads both sides, estimates the model's parameters from the data itself, matches, then writes
+//! links, flags and tasks in one transaction, so a run that dies part-way leaves the last results
+//! as they were. Runs once across instances, under a database lease.
+use std::collections::{HashMap, HashSet};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use rand::{Rng, SeedableRng};
+use rayon::prelude::*;
+
+use crate::db::schema::{
+    addresses, child_flags, children, cross_check_runs, leases, match_links, social_care_episodes,
+    social_care_records,
+};
+use crate::db::{new_id, now, AnyConnection};
+use crate::domain::matching::{self as m, Decision, Gamma, Model, Person, Prepared, Thresholds};
+use crate::domain::safeguarding::{flags_for, FLAG_KINDS};
+use crate::store::social_care::identity_hash;
+use crate::store::tasks::{self, TeamAlert};
+
+const LEASE: &str = "cross-check";
+/// A bucket of records sharing one blocking key larger than this is skipped (and counted): it
+/// would be a common name on a common day, which other keys still cover.
+const MAX_BUCKET: usize = 5_000;
+const RANDOM_PAIRS: usize = 200_000;
+const EM_ROUNDS: usize = 25;
+
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    pub run_id: String,
+    pub children: usize,
+    pub records: usize,
+    pub pairs: usize,
+    pub matches: usize,
+    pub reviews: usize,
+    pub flags_raised: usize,
+    pub flags_ended: usize,
+    pub skipped_buckets: usize,
+    /// (register reference, social care record id, decision, score) for each match or review.
+    pub report: Vec<(String, String, String, f64)>,
+    pub model: Option<Model>,
+}
+
+pub enum Outcome {
+    Completed(Summary),
+    /// Another instance holds the lease.
+    Busy,
+}
+
+struct Side {
+    id: String,
+    reference: String,
+    hash: String,
+    prepared: Prepared,
+}
+
+fn lease_holder() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "host".into());
+    format!("{host}:{}:{}", std::process::id(), &new_id()[..8])
+}
+
+/// Takes the named lease if it is free, expired, or held by a dead process on this host.
+pub fn acquire_lease(
+    conn: &mut AnyConnection,
+    name: &str,
+    holder: &str,
+    minutes: i64,
+) -> QueryResult<bool> {
+    let t = now();
+    let until = t + chrono::Duration::minutes(minutes);
+    let current: Option<(String, NaiveDateTime)> = leases::table
+        .find(name)
+        .select((leases::holder, leases::expires_at))
+        .first(conn)
+        .optional()?;
+    match current {
+        None => {
+            let inserted = diesel::insert_into(leases::table)
+                .values((
+                    leases::name.eq(name),
+                    leases::holder.eq(holder),
+                    leases::expires_at.eq(until),
+                ))
+                .execute(conn);
+            Ok(inserted.is_ok())
+        }
+        Some((old, expires)) => {
+            if expires > t && !holder_is_dead(&old) {
+                return Ok(false);
+            }
+            let n = diesel::update(leases::table.find(name).filter(leases::holder.eq(&old)))
+                .set((leases::holder.eq(holder), leases::expires_at.eq(until)))
+                .execute(conn)?;
+            Ok(n == 1)
+        }
+    }
+}
+
+/// A holder on this host whose process has gone (killed, crashed) no longer holds anything.
+fn holder_is_dead(holder: &str) -> bool {
+    let mut parts = holder.split(':');
+    let (Some(host), Some(pid)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    let here = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_default();
+    host == here && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
+pub fn release_lease(conn: &mut AnyConnection, name: &str, holder: &str) -> QueryResult<()> {
+    diesel::delete(leases::table.find(name).filter(leases::holder.eq(holder))).execute(conn)?;
+    Ok(())
+}
+
+fn load_children(conn: &mut AnyConnection) -> QueryResult<Vec<Side>> {
+    type Row = (
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        NaiveDate,
+        String,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = children::table
+        .filter(children::status.eq("open"))
+        .select((
+            children::id,
+            children::reference,
+            children::la_reference,
+            children::given_names,
+            children::family_name,
+            children::date_of_birth,
+            children::sex,
+            children::upn,
+            children::nhs_number,
+        ))
+        .load(conn)?;
+    let homes: Vec<(String, String, String)> = addresses::table
+        .filter(addresses::kind.eq("current"))
+        .select((addresses::child_id, addresses::line_1, addresses::postcode))
+        .load(conn)?;
+    let homes: HashMap<String, (String, String)> =
+        homes.into_iter().map(|(c, l, p)| (c, (l, p))).collect();
+    Ok(rows
+        .into_par_iter()
+        .map(
+            |(id, reference, la_ref, given, family, dob, sex, upn, nhs)| {
+                let home = homes.get(&id);
+                let dob_s = dob.to_string();
+                let hash = identity_hash(&[
+                    Some(&given),
+                    Some(&family),
+                    Some(&dob_s),
+                    Some(&sex),
+                    upn.as_deref(),
+                    nhs.as_deref(),
+                    home.map(|h| h.0.as_str()),
+                    home.map(|h| h.1.as_str()),
+                ]);
+                let prepared = m::prepare(&Person {
+                    given_names: &given,
+                    family_name: &family,
+                    date_of_birth: Some(dob),
+                    sex: &sex,
+                    postcode: home.map(|h| h.1.as_str()),
+                    address_line_1: home.map(|h| h.0.as_str()),
+                    upn: upn.as_deref(),
+                    former_upn: None,
+                    nhs_number: nhs.as_deref(),
+                });
+                Side {
+                    id,
+                    reference: la_ref.unwrap_or(reference),
+                    hash,
+                    prepared,
+                }
+            },
+        )
+        .collect())
+}
+
+fn load_records(conn: &mut AnyConnection) -> QueryResult<Vec<Side>> {
+    let rows: Vec<crate::store::social_care::SocialCareRecord> = social_care_records::table
+        .select(crate::store::social_care::SocialCareRecord::as_select())
+        .load(conn)?;
+    Ok(rows
+        .into_par_iter()
+        .map(|r| {
+            let prepared = m::prepare(&Person {
+                given_names: r.given_names.as_deref().unwrap_or(""),
+                family_name: r.family_name.as_deref().unwrap_or(""),
+                date_of_birth: r.date_of_birth,
+                sex: &r.sex,
+                postcode: r.postcode.as_deref(),
+                address_line_1: r.address_line_1.as_deref(),
+                upn: r.upn.as_deref(),
+                former_upn: r.former_upn.as_deref(),
+                nhs_number: r.nhs_number.as_deref(),
+            });
+            Side {
+                id: r.id,
+                reference: r.source_record_id,
+                hash: r.data_hash,
+                prepared,
+            }
+        })
+        .collect())
+}
+
+/// Scores every blocked pair and returns the ones worth keeping, with the model.
+pub struct Scored {
+    /// (child index, record index, comparison, probability, decision, identifier)
+    pub pairs: Vec<(u32, u32, Gamma, f64, Decision)>,
+    pub compared: usize,
+    pub skipped_buckets: usize,
+    pub model: Model,
+}
+
+fn score_all(kids: &[Side], recs: &[Side], t: Thresholds) -> Scored {
+    let mut index: HashMap<String, Vec<u32>> = HashMap::new();
+    for (i, r) in recs.iter().enumerate() {
+        for k in m::block_keys(&r.prepared) {
+            index.entry(k).or_default().push(i as u32);
+        }
+    }
+    let skipped_buckets = index.values().filter(|v| v.len() > MAX_BUCKET).count();
+    let candidates: Vec<(u32, u32, Gamma, Option<&'static str>)> = kids
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(ci, c)| {
+            let mut seen: HashSet<u32> = HashSet::new();
+            for k in m::block_keys(&c.prepared) {
+                if let Some(bucket) = index.get(&k) {
+                    let identifier = k.starts_with('u') || k.starts_with('n');
+                    if bucket.len() <= MAX_BUCKET || identifier {
+                        seen.extend(bucket.iter().copied());
+                    }
+                }
+            }
+            seen.into_iter()
+                .map(|ri| {
+                    let r = &recs[ri as usize].prepared;
+                    (
+                        ci as u32,
+                        ri,
+                        m::compare(&c.prepared, r),
+                        m::shared_identifier(&c.prepared, r),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    // u from random pairs; m and the share of links by EM over the blocked pairs.
+    let mut rng = rand::rngs::StdRng::seed_from_u64(436);
+    let random: Vec<Gamma> = if kids.is_empty() || recs.is_empty() {
+        vec![]
+    } else {
+        (0..RANDOM_PAIRS.min(kids.len() * recs.len()))
+            .map(|_| {
+                let c = &kids[rng.gen_range(0..kids.len())].prepared;
+                let r = &recs[rng.gen_range(0..recs.len())].prepared;
+                m::compare(c, r)
+            })
+            .collect()
+    };
+    let u = m::estimate_u(random.iter());
+    let mut patterns: HashMap<Gamma, u64> = HashMap::new();
+    for (_, _, g, _) in &candidates {
+        *patterns.entry(*g).or_default() += 1;
+    }
+    let model = m::estimate_m(&patterns, &u, EM_ROUNDS);
+    let compared = candidates.len();
+    let pairs = candidates
+        .into_par_iter()
+        .filter_map(|(ci, ri, g, id)| {
+            let p = model.probability(&g);
+            let d = m::decide(&g, p, id, t);
+            (d != Decision::None).then_some((ci, ri, g, if id.is_some() { 1.0 } else { p }, d))
+        })
+        .collect();
+    Scored {
+        pairs,
+        compared,
+        skipped_buckets,
+        model,
+    }
+}
+
+type LinkKey = (String, String);
+
+#[derive(Clone)]
+struct Existing {
+    decision: String,
+    score: f64,
+    child_hash: String,
+    record_hash: String,
+}
+
+/// Runs the cross-check now. `trigger` says who asked (cli, nightly, officer).
+pub fn run(
+    conn: &mut AnyConnection,
+    alert: Option<&TeamAlert>,
+    today: NaiveDate,
+    trigger: &str,
+    t: Thresholds,
+) -> anyhow::Result<Outcome> {
+    let holder = lease_holder();
+    if !acquire_lease(conn, LEASE, &holder, 120)? {
+        return Ok(Outcome::Busy);
+    }
+    let run_id = new_id();
+    diesel::insert_into(cross_check_runs::table)
+        .values((
+            cross_check_runs::id.eq(&run_id),
+            cross_check_runs::started_at.eq(now()),
+            cross_check_runs::status.eq("running"),
+            cross_check_runs::trigger.eq(trigger),
+        ))
+        .execute(conn)?;
+    // Runs that died (process killed) are marked so; their partial work was never committed.
+    diesel::update(
+        cross_check_runs::table
+            .filter(cross_check_runs::status.eq("running"))
+            .filter(cross_check_runs::id.ne(&run_id)),
+    )
+    .set((
+        cross_check_runs::status.eq("abandoned"),
+        cross_check_runs::finished_at.eq(now()),
+    ))
+    .execute(conn)?;
+    let result = run_inner(conn, alert, today, &run_id, t);
+    let (status, message) = match &result {
+        Ok(_) => ("completed", None),
+        Err(e) => ("failed", Some(e.to_string())),
+    };
+    let s = result.as_ref().ok().cloned().unwrap_or_default();
+    diesel::update(cross_check_runs::table.find(&run_id))
+        .set((
+            cross_check_runs::status.eq(status),
+            cross_check_runs::finished_at.eq(now()),
+            cross_check_runs::children.eq(s.children as i32),
+            cross_check_runs::records.eq(s.records as i32),
+            cross_check_runs::pairs.eq(s.pairs as i32),
+            cross_check_runs::matches.eq(s.matches as i32),
+            cross_check_runs::reviews.eq(s.reviews as i32),
+            cross_check_runs::flags_raised.eq(s.flags_raised as i32),
+            cross_check_runs::flags_ended.eq(s.flags_ended as i32),
+            cross_check_runs::message.eq(message),
+        ))
+        .execute(conn)?;
+    release_lease(conn, LEASE, &holder)?;
+    Ok(Outcome::Completed(result?))
+}
+
+fn run_inner(
+    conn: &mut AnyConnection,
+    alert: Option<&TeamAlert>,
+    today: NaiveDate,
+    run_id: &str,
+    t: Thresholds,
+) -> anyhow::Result<Summary> {
+    let kids = load_children(conn)?;
+    let recs = load_records(conn)?;
+    let scored = score_all(&kids, &recs, t);
+    let existing: Vec<(String, String, String, f64, String, String)> = match_links::table
+        .select((
+            match_links::child_id,
+            match_links::record_id,
+            match_links::decision,
+            match_links::score,
+            match_links::child_hash,
+            match_links::record_hash,
+        ))
+        .load(conn)?;
+    let existing: HashMap<LinkKey, Existing> = existing
+        .into_iter()
+        .map(|(c, r, decision, score, child_hash, record_hash)| {
+            (
+                (c, r),
+                Existing {
+                    decision,
+                    score,
+                    child_hash,
+                    record_hash,
+                },
+            )
+        })
+        .collect();
+    let mut summary = Summary {
+        run_id: run_id.to_string(),
+        children: kids.len(),
+        records: recs.len(),
+        pairs: scored.compared,
+        skipped_buckets: scored.skipped_buckets,
+        ..Default::default()
+    };
+    let model = scored.model.clone();
+    conn.transaction::<_, anyhow::Error, _>(|c| {
+        let mut kept: HashSet<LinkKey> = HashSet::new();
+        for (ci, ri, g, p, d) in &scored.pairs {
+            let (kid, rec) = (&kids[*ci as usize], &recs[*ri as usize]);
+            let key = (kid.id.clone(), rec.id.clone());
+            kept.insert(key.clone());
+            let old = existing.get(&key);
+            let decided =
+                old.is_some_and(|o| o.decision == "confirmed" || o.decision == "rejected");
+            let unchanged_data =
+                old.is_some_and(|o| o.child_hash == kid.hash && o.record_hash == rec.hash);
+            if decided && (unchanged_data || old.is_some_and(|o| o.decision == "confirmed")) {
+                continue; // an officer's decision stands
+            }
+            if old.is_some_and(|o| {
+                o.decision == d.code() && unchanged_data && (o.score - p).abs() < 1e-9
+            }) {
+                continue;
+            }
+            let explanation = serde_json::to_string(&m::explain(&model, g))?;
+            diesel::delete(match_links::table.find((&key.0, &key.1))).execute(c)?;
+            diesel::insert_into(match_links::table)
+                .values((
+                    match_links::child_id.eq(&key.0),
+                    match_links::record_id.eq(&key.1),
+                    match_links::decision.eq(d.code()),
+                    match_links::score.eq(*p),
+                    match_links::explanation.eq(explanation),
+                    match_links::child_hash.eq(&kid.hash),
+                    match_links::record_hash.eq(&rec.hash),
+                    match_links::updated_at.eq(now()),
+                ))
+                .execute(c)?;
+        }
+        // Automatic links the data no longer supports go; officers' decisions stay.
+        for (key, old) in &existing {
+            if !kept.contains(key) && (old.decision == "match" || old.decision == "review") {
+                diesel::delete(match_links::table.find((&key.0, &key.1))).execute(c)?;
+            }
+        }
+        let (raised, ended) = refresh_flags(c, alert, None, today)?;
+        summary.flags_raised = raised;
+        summary.flags_ended = ended;
+        Ok(())
+    })?;
+    // The report: every match or review pair as it now stands.
+    let by_child: HashMap<&str, &str> = kids
+        .iter()
+        .map(|k| (k.id.as_str(), k.reference.as_str()))
+        .collect();
+    let by_record: HashMap<&str, &str> = recs
+        .iter()
+        .map(|r| (r.id.as_str(), r.reference.as_str()))
+        .collect();
+    let links: Vec<(String, String, String, f64)> = match_links::table
+        .filter(match_links::decision.eq_any(["match", "review", "confirmed"]))
+        .select((
+            match_links::child_id,
+            match_links::record_id,
+            match_links::decision,
+            match_links::score,
+        ))
+        .load(conn)?;
+    for (c, r, d, s) in links {
+        let (Some(cref), Some(rref)) = (by_child.get(c.as_str()), by_record.get(r.as_str())) else {
+            continue;
+        };
+        let d = if d == "confirmed" {
+            "match".to_string()
+        } else {
+            d
+        };
+        if d == "match" {
+            summary.matches += 1;
+        } else {
+            summary.reviews += 1;
+        }
+        summary
+            .report
+            .push((cref.to_string(), rref.to_string(), d, s));
+    }
+    summary
+        .report
+        .sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    summary.model = Some(model);
+    Ok(summary)
+}
+
+/// Brings flags into line with the linked records (automatic matches and officer-confirmed links):
+/// raises new ones and ends gone ones, each with an officer task. `only` limits it to one child.
+pub fn refresh_flags(
+    conn: &mut AnyConnection,
+    alert: Option<&TeamAlert>,
+    only: Option<&str>,
+    today: NaiveDate,
+) -> anyhow::Result<(usize, usize)> {
+    let mut q = match_links::table
+        .inner_join(
+            social_care_episodes::table
+                .on(social_care_episodes::record_id.eq(match_links::record_id)),
+        )
+        .filter(match_links::decision.eq_any(["match", "confirmed"]))
+        .select((
+            match_links::child_id,
+            match_links::record_id,
+            social_care_episodes::kind,
+            social_care_episodes::start_date,
+            social_care_episodes::end_date,
+        ))
+        .into_boxed();
+    if let Some(c) = only {
+        q = q.filter(match_links::child_id.eq(c.to_string()));
+    }
+    let rows: Vec<(String, String, String, Option<NaiveDate>, Option<NaiveDate>)> = q.load(conn)?;
+    let mut episodes: HashMap<LinkKey, Vec<(String, Option<NaiveDate>, Option<NaiveDate>)>> =
+        HashMap::new();
+    for (c, r, k, s, e) in rows {
+        episodes.entry((c, r)).or_default().push((k, s, e));
+    }
+    // What should be flagged: (child, kind, record) -> dates.
+    let mut want: HashMap<(String, String, String), (Option<NaiveDate>, Option<NaiveDate>)> =
+        HashMap::new();
+    for ((c, r), eps) in &episodes {
+        for (kind, s, e) in flags_for(eps, today) {
+            want.insert((c.clone(), kind.to_string(), r.clone()), (s, e));
+        }
+    }
+    let mut active = child_flags::table
+        .filter(child_flags::ended_at.is_null())
+        .select((
+            child_flags::id,
+            child_flags::child_id,
+            child_flags::kind,
+            child_flags::record_id,
+            child_flags::start_date,
+            child_flags::end_date,
+        ))
+        .into_boxed();
+    if let Some(c) = only {
+        active = active.filter(child_flags::child_id.eq(c.to_string()));
+    }
+    let active: Vec<(
+        String,
+        String,
+        String,
+        String,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+    )> = active.load(conn)?;
+    let mut have: HashSet<(String, String, String)> = HashSet::new();
+    let (mut raised, mut ended) = (0, 0);
+    let label = |k: &str| crate::domain::register::label(FLAG_KINDS, k);
+    for (id, c, kind, r, s, e) in active {
+        let key = (c.clone(), kind.clone(), r);
+        match want.get(&key) {
+            Some((ws, we)) => {
+                if (*ws, *we) != (s, e) {
+                    diesel::update(child_flags::table.find(&id))
+                        .set((
+                            child_flags::start_date.eq(*ws),
+                            child_flags::end_date.eq(*we),
+                        ))
+                        .execute(conn)?;
+                }
+                have.insert(key);
+            }
+            None => {
+                diesel::update(child_flags::table.find(&id))
+                    .set(child_flags::ended_at.eq(now()))
+                    .execute(conn)?;
+                tasks::create(
+                    conn,
+                    alert,
+                    Some(&c),
+                    "flag_ended",
+                    &format!(
+                        "Social care flag ended: {}. Check the record.",
+                        label(&kind)
+                    ),
+                    Some(&id),
+                    Some(today),
+                )?;
+                ended += 1;
+            }
+        }
+    }
+    for (key, (s, e)) in want {
+        if have.contains(&key) {
+            continue;
+        }
+        let (c, kind, r) = key;
+        let id = new_id();
+        diesel::insert_into(child_flags::table)
+            .values((
+                child_flags::id.eq(&id),
+                child_flags::child_id.eq(&c),
+                child_flags::kind.eq(&kind),
+                child_flags::record_id.eq(&r),
+                child_flags::start_date.eq(s),
+                child_flags::end_date.eq(e),
+                child_flags::raised_at.eq(now()),
+            ))
+            .execute(conn)?;
+        tasks::create(conn, alert, Some(&c), "flag_raised", &format!("Social care flag raised: {}. Check the record and talk to the child's social worker.", label(&kind)), Some(&id), Some(today))?;
+        raised += 1;
+    }
+    Ok((raised, ended))
+}
+
+/// Writes the run report: `register_ref,record_id,decision,score`.
+pub fn write_report(path: &std::path::Path, s: &Summary) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_path(path)?;
+    w.write_record(["register_ref", "record_id", "decision", "score"])?;
+    for (c, r, d, score) in &s.report {
+        w.write_record([c.as_str(), r.as_str(), d.as_str(), &format!("{score:.6}")])?;
+    }
+    w.flush()?;
+    Ok(())
+}

@@ -1,0 +1,448 @@
+//! `cnis import social-care FILE.csv|FILE.xml`: children's social care records for the nightly
+//! cross-check. Streams the file inside one transaction, so a file that cannot be read changes
+//! nothing; a record with a problem is reported with its reason while the rest import. A bad
+//! identifier or date is dropped with a warning rather than losing the record: a record that cannot
+//! be matched on everything can still be matched on the rest, and a missed child protection match
+//! is the worst outcome.
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, Read};
+
+use chrono::NaiveDate;
+use diesel::Connection;
+
+use crate::db::AnyConnection;
+use crate::domain::identifiers::{normalise_nhs_number, normalise_postcode, normalise_upn};
+use crate::domain::register::has_disallowed_chars;
+use crate::store::social_care::{self, Incoming, Stored};
+
+pub const CSV_COLUMNS: &[&str] = &[
+    "record_id",
+    "given_names",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "upn",
+    "nhs_number",
+    "address_line_1",
+    "town",
+    "postcode",
+    "s47_start_date",
+    "s47_end_date",
+    "cp_plan_start_date",
+    "cp_plan_end_date",
+    "cin_start_date",
+    "cin_end_date",
+];
+const MAX_LINE: usize = 64 * 1024;
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub new: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    /// (where: a line number or a record position, reason)
+    pub rejected: Vec<(String, String)>,
+    pub warnings: Vec<(String, String)>,
+    /// Said in the run report when the source carries no names (CIN census XML).
+    pub note: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{0}")]
+    Header(String),
+    #[error("{0}")]
+    Read(String),
+    #[error("database: {0}")]
+    Db(#[from] diesel::result::Error),
+}
+
+fn parse_date(s: &str) -> Option<NaiveDate> {
+    ["%Y-%m-%d", "%d/%m/%Y"]
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(s.trim(), f).ok())
+}
+
+/// Checks one record's fields; returns the record and any warnings, or why it cannot be used.
+pub fn check(
+    get: &dyn Fn(&str) -> String,
+    episodes: &[(&str, String, String)],
+    today: NaiveDate,
+) -> Result<(Incoming, Vec<String>), String> {
+    let mut warn: Vec<String> = vec![];
+    let record_id = get("record_id");
+    if record_id.is_empty() {
+        return Err("record_id is empty".into());
+    }
+    if record_id.chars().count() > 100 || has_disallowed_chars(&record_id, false) {
+        return Err("record_id is longer than 100 characters or has control characters".into());
+    }
+    let mut text = |col: &str, max: usize| -> Option<String> {
+        let v = get(col);
+        if v.is_empty() {
+            return None;
+        }
+        if has_disallowed_chars(&v, false) || v.chars().count() > max {
+            warn.push(format!(
+                "{col} is too long or has control characters: ignored"
+            ));
+            return None;
+        }
+        Some(v)
+    };
+    let given_names = text("given_names", 100);
+    let family_name = text("family_name", 100);
+    let address_line_1 = text("address_line_1", 200);
+    let town = text("town", 100);
+    let mut warn2: Vec<String> = vec![];
+    let mut date = |col: &str, v: &str| -> Option<NaiveDate> {
+        if v.is_empty() {
+            return None;
+        }
+        match parse_date(v) {
+            Some(d) if chrono::Datelike::year(&d) < 1900 || d > today + chrono::Days::new(366) => {
+                warn2.push(format!("{col} {v:.20} is not a plausible date: ignored"));
+                None
+            }
+            Some(d) => Some(d),
+            None => {
+                warn2.push(format!(
+                    "{col} {v:.20} is not a real date (use YYYY-MM-DD): ignored"
+                ));
+                None
+            }
+        }
+    };
+    let dob = date("date_of_birth", &get("date_of_birth")).filter(|d| *d <= today);
+    let mut eps = vec![];
+    let mut order: Vec<String> = vec![];
+    for (kind, start, end) in episodes {
+        let s = date(&format!("{kind}_start_date"), start);
+        let mut e = date(&format!("{kind}_end_date"), end);
+        if start.is_empty() && end.is_empty() {
+            continue;
+        }
+        if let (Some(s), Some(en)) = (s, e) {
+            if en < s {
+                order.push(format!("{kind} ends before it starts: treated as ongoing"));
+                e = None;
+            }
+        }
+        eps.push((kind.to_string(), s, e));
+    }
+    warn.extend(warn2);
+    warn.extend(order);
+    let sex = match get("sex").to_ascii_uppercase().as_str() {
+        "F" | "FEMALE" | "2" => "F",
+        "M" | "MALE" | "1" => "M",
+        "" | "U" | "0" | "9" | "NOT KNOWN" | "UNKNOWN" => "U",
+        other => {
+            warn.push(format!("sex {other:.20} is not F, M or U: ignored"));
+            "U"
+        }
+    }
+    .to_string();
+    let mut ident = |col: &str, f: fn(&str) -> Result<String, &'static str>| -> Option<String> {
+        let v = get(col);
+        if v.is_empty() {
+            return None;
+        }
+        match f(&v) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                warn.push(format!("{col}: {e}: ignored for matching"));
+                None
+            }
+        }
+    };
+    let upn = ident("upn", normalise_upn);
+    let former_upn = ident("former_upn", normalise_upn);
+    let nhs_number = ident("nhs_number", normalise_nhs_number);
+    let postcode = ident("postcode", normalise_postcode);
+    if given_names.is_none()
+        && family_name.is_none()
+        && dob.is_none()
+        && upn.is_none()
+        && nhs_number.is_none()
+        && former_upn.is_none()
+    {
+        return Err("nothing to match on: no name, date of birth, UPN or NHS number".into());
+    }
+    Ok((
+        Incoming {
+            record_id,
+            given_names,
+            family_name,
+            date_of_birth: dob,
+            sex,
+            upn,
+            former_upn,
+            nhs_number,
+            address_line_1,
+            town,
+            postcode,
+            episodes: eps,
+        },
+        warn,
+    ))
+}
+
+fn tally(report: &mut Report, s: Stored) {
+    match s {
+        Stored::New => report.new += 1,
+        Stored::Changed => report.changed += 1,
+        Stored::Unchanged => report.unchanged += 1,
+    }
+}
+
+/// Imports the CSV form; `progress` is told how many bytes have been read.
+pub fn import_csv(
+    conn: &mut AnyConnection,
+    input: impl Read,
+    source: &str,
+    today: NaiveDate,
+    progress: &dyn Fn(u64),
+) -> Result<Report, ImportError> {
+    conn.transaction::<_, ImportError, _>(|conn| {
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(super::LineLimit::new(input, MAX_LINE));
+        let headers: Vec<String> = rdr
+            .byte_headers()
+            .map_err(|e| ImportError::Header(format!("could not read the header line: {e}")))?
+            .iter()
+            .map(|h| {
+                String::from_utf8_lossy(h)
+                    .trim()
+                    .trim_start_matches('\u{feff}')
+                    .to_lowercase()
+            })
+            .collect();
+        let missing: Vec<&str> = CSV_COLUMNS
+            .iter()
+            .filter(|c| !headers.iter().any(|h| h == *c))
+            .copied()
+            .collect();
+        if !missing.is_empty() {
+            return Err(ImportError::Header(format!(
+                "the header line is missing the column(s) {}. The file must start with: {}",
+                missing.join(", "),
+                CSV_COLUMNS.join(",")
+            )));
+        }
+        let index: HashMap<String, usize> = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.clone(), i))
+            .collect();
+        let mut report = Report::default();
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut record = csv::ByteRecord::new();
+        let mut n = 0u64;
+        loop {
+            let line = rdr.position().line() + 1;
+            match rdr.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    if let csv::ErrorKind::Io(io) = e.kind() {
+                        return Err(ImportError::Read(format!("line {line}: {io}")));
+                    }
+                    report
+                        .rejected
+                        .push((format!("line {line}"), format!("unreadable CSV: {e}")));
+                    continue;
+                }
+            }
+            let line = record.position().map(|p| p.line()).unwrap_or(line);
+            let at = format!("line {line}");
+            let Ok(fields) = record
+                .iter()
+                .map(std::str::from_utf8)
+                .collect::<Result<Vec<&str>, _>>()
+            else {
+                report.rejected.push((
+                    at,
+                    "the row is not UTF-8 text: save the file as CSV UTF-8".into(),
+                ));
+                continue;
+            };
+            if fields.len() != headers.len() {
+                report.rejected.push((
+                    at,
+                    format!(
+                        "the row has {} fields but the header has {}",
+                        fields.len(),
+                        headers.len()
+                    ),
+                ));
+                continue;
+            }
+            let get = |col: &str| {
+                index
+                    .get(col)
+                    .and_then(|i| fields.get(*i))
+                    .map(|s| s.trim().to_string())
+                    .unwrap_or_default()
+            };
+            let episodes = [
+                ("s47", get("s47_start_date"), get("s47_end_date")),
+                (
+                    "cp_plan",
+                    get("cp_plan_start_date"),
+                    get("cp_plan_end_date"),
+                ),
+                ("cin", get("cin_start_date"), get("cin_end_date")),
+            ];
+            match check(&get, &episodes, today) {
+                Ok((r, warnings)) => {
+                    if !seen.insert(r.record_id.clone()) {
+                        report.rejected.push((
+                            at,
+                            format!("record_id {:.40} appears earlier in this file", r.record_id),
+                        ));
+                        continue;
+                    }
+                    for w in warnings {
+                        report.warnings.push((at.clone(), w));
+                    }
+                    tally(&mut report, social_care::store(conn, source, &r)?);
+                }
+                Err(why) => report.rejected.push((at, why)),
+            }
+            n += 1;
+            if n.is_multiple_of(1000) {
+                progress(rdr.position().byte());
+            }
+        }
+        progress(rdr.position().byte());
+        Ok(report)
+    })
+}
+
+/// Imports the DfE Children in Need census XML (standards.md §2.1). It carries no names or
+/// addresses: matching uses identifiers, date of birth and sex only, and the report says so.
+pub fn import_cin_xml(
+    conn: &mut AnyConnection,
+    input: impl BufRead,
+    today: NaiveDate,
+    progress: &dyn Fn(u64),
+) -> Result<Report, ImportError> {
+    use quick_xml::events::Event;
+    conn.transaction::<_, ImportError, _>(|conn| {
+        let mut reader = quick_xml::Reader::from_reader(input);
+        reader.config_mut().trim_text(true);
+        let mut report = Report {
+            note: Some("CIN census XML has no names or addresses: these records match on UPN, former UPN, date of birth and sex only".into()),
+            ..Default::default()
+        };
+        let mut buf = Vec::new();
+        let mut path: Vec<String> = vec![];
+        let mut child: Option<HashMap<String, String>> = None;
+        let mut episodes: Vec<(&'static str, String, String)> = vec![];
+        let mut episode: Option<(&'static str, String, String)> = None;
+        let mut cin_episode: Option<(String, String)> = None;
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut position = 0usize;
+        loop {
+            let ev = reader.read_event_into(&mut buf).map_err(|e| {
+                ImportError::Read(format!("the XML is not well formed near byte {}: {e}", reader.buffer_position()))
+            })?;
+            match ev {
+                Event::Start(e) => {
+                    let name = String::from_utf8_lossy(e.local_name().as_ref()).to_string();
+                    match name.as_str() {
+                        "Child" => {
+                            child = Some(HashMap::new());
+                            episodes.clear();
+                        }
+                        "Section47" => episode = Some(("s47", String::new(), String::new())),
+                        "ChildProtectionPlans" => episode = Some(("cp_plan", String::new(), String::new())),
+                        "CINdetails" => cin_episode = Some((String::new(), String::new())),
+                        _ => {}
+                    }
+                    path.push(name);
+                }
+                Event::Text(t) => {
+                    let text = t.decode().map(|s| s.trim().to_string()).unwrap_or_default();
+                    let Some(tag) = path.last() else { continue };
+                    if let Some(c) = child.as_mut() {
+                        match tag.as_str() {
+                            "LAchildID" | "UPN" | "FormerUPN" | "PersonBirthDate" | "Sex" | "GenderCurrent" => {
+                                c.insert(tag.clone(), text.clone());
+                            }
+                            _ => {}
+                        }
+                    }
+                    match (tag.as_str(), episode.as_mut(), cin_episode.as_mut()) {
+                        ("S47ActualStartDate", Some(ep), _) | ("CPPstartDate", Some(ep), _) => ep.1 = text,
+                        ("CPPendDate", Some(ep), _) => ep.2 = text,
+                        ("CINreferralDate", _, Some(ce)) => ce.0 = text,
+                        ("CINclosureDate", _, Some(ce)) => ce.1 = text,
+                        _ => {}
+                    }
+                }
+                Event::End(e) => {
+                    let name = String::from_utf8_lossy(e.local_name().as_ref()).to_string();
+                    path.pop();
+                    match name.as_str() {
+                        "Section47" | "ChildProtectionPlans" => {
+                            if let Some(ep) = episode.take() {
+                                episodes.push(ep);
+                            }
+                        }
+                        "CINdetails" => {
+                            if let Some((s, en)) = cin_episode.take() {
+                                episodes.push(("cin", s, en));
+                            }
+                        }
+                        "Child" => {
+                            position += 1;
+                            let Some(c) = child.take() else { continue };
+                            let get = |k: &str| -> String {
+                                let key = match k {
+                                    "record_id" => "LAchildID",
+                                    "upn" => "UPN",
+                                    "former_upn" => "FormerUPN",
+                                    "date_of_birth" => "PersonBirthDate",
+                                    "sex" => {
+                                        if c.contains_key("Sex") { "Sex" } else { "GenderCurrent" }
+                                    }
+                                    _ => return String::new(),
+                                };
+                                c.get(key).cloned().unwrap_or_default()
+                            };
+                            let at = format!("child {position}");
+                            let eps: Vec<(&str, String, String)> = episodes.iter().map(|(k, s, e)| (*k, s.clone(), e.clone())).collect();
+                            match check(&get, &eps, today) {
+                                Ok((r, warnings)) => {
+                                    if !seen.insert(r.record_id.clone()) {
+                                        report.rejected.push((at, format!("LAchildID {:.40} appears earlier in this file", r.record_id)));
+                                        continue;
+                                    }
+                                    for w in warnings {
+                                        report.warnings.push((at.clone(), w));
+                                    }
+                                    tally(&mut report, social_care::store(conn, "cin_census", &r)?);
+                                }
+                                Err(why) => report.rejected.push((at, why.replace("record_id", "LAchildID"))),
+                            }
+                            if position.is_multiple_of(1000) {
+                                progress(reader.buffer_position());
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+            buf.clear();
+        }
+        if !path.is_empty() {
+            return Err(ImportError::Read(format!("the XML ends inside <{}>", path.join("><"))));
+        }
+        progress(reader.buffer_position());
+        Ok(report)
+    })
+}
