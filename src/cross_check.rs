@@ -43,7 +43,7 @@ pub struct Summary {
 }
 
 pub enum Outcome {
-    Completed(Summary),
+    Completed(Box<Summary>),
     /// Another instance holds the lease.
     Busy,
 }
@@ -294,6 +294,21 @@ fn score_all(kids: &[Side], recs: &[Side], t: Thresholds) -> Scored {
 }
 
 type LinkKey = (String, String);
+/// (kind, start, end)
+type EpisodeDates = (String, Option<NaiveDate>, Option<NaiveDate>);
+type Dates = (Option<NaiveDate>, Option<NaiveDate>);
+type FlagKey = (String, String, String);
+/// (child, record, kind, start, end)
+type LinkedEpisode = (String, String, String, Option<NaiveDate>, Option<NaiveDate>);
+/// (flag id, child, kind, record, start, end)
+type ActiveFlag = (
+    String,
+    String,
+    String,
+    String,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+);
 
 #[derive(Clone)]
 struct Existing {
@@ -356,7 +371,7 @@ pub fn run(
         ))
         .execute(conn)?;
     release_lease(conn, LEASE, &holder)?;
-    Ok(Outcome::Completed(result?))
+    Ok(Outcome::Completed(Box::new(result?)))
 }
 
 fn run_inner(
@@ -515,15 +530,13 @@ pub fn refresh_flags(
     if let Some(c) = only {
         q = q.filter(match_links::child_id.eq(c.to_string()));
     }
-    let rows: Vec<(String, String, String, Option<NaiveDate>, Option<NaiveDate>)> = q.load(conn)?;
-    let mut episodes: HashMap<LinkKey, Vec<(String, Option<NaiveDate>, Option<NaiveDate>)>> =
-        HashMap::new();
+    let rows: Vec<LinkedEpisode> = q.load(conn)?;
+    let mut episodes: HashMap<LinkKey, Vec<EpisodeDates>> = HashMap::new();
     for (c, r, k, s, e) in rows {
         episodes.entry((c, r)).or_default().push((k, s, e));
     }
     // What should be flagged: (child, kind, record) -> dates.
-    let mut want: HashMap<(String, String, String), (Option<NaiveDate>, Option<NaiveDate>)> =
-        HashMap::new();
+    let mut want: HashMap<FlagKey, Dates> = HashMap::new();
     for ((c, r), eps) in &episodes {
         for (kind, s, e) in flags_for(eps, today) {
             want.insert((c.clone(), kind.to_string(), r.clone()), (s, e));
@@ -543,14 +556,7 @@ pub fn refresh_flags(
     if let Some(c) = only {
         active = active.filter(child_flags::child_id.eq(c.to_string()));
     }
-    let active: Vec<(
-        String,
-        String,
-        String,
-        String,
-        Option<NaiveDate>,
-        Option<NaiveDate>,
-    )> = active.load(conn)?;
+    let active: Vec<ActiveFlag> = active.load(conn)?;
     let mut have: HashSet<(String, String, String)> = HashSet::new();
     let (mut raised, mut ended) = (0, 0);
     let label = |k: &str| crate::domain::register::label(FLAG_KINDS, k);

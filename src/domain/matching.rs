@@ -485,6 +485,8 @@ pub fn initial_m() -> [[f64; MAX_LEVELS]; N] {
     m
 }
 
+const PRIOR_PAIRS: f64 = 20.0;
+
 /// Expectation maximisation for m and lambda with u held fixed, over distinct comparison vectors
 /// and how often each occurs among the blocked pairs.
 pub fn estimate_m(
@@ -497,8 +499,15 @@ pub fn estimate_m(
         u: *u,
         lambda: 0.01,
     };
+    let prior = initial_m();
     for _ in 0..rounds {
+        // A few pseudo-pairs at the starting values keep small data sets from running wild.
         let mut counts = [[0.0; MAX_LEVELS]; N];
+        for f in 0..N {
+            for l in 0..levels(f) {
+                counts[f][l] = PRIOR_PAIRS * prior[f][l];
+            }
+        }
         let (mut matched, mut total) = (0.0, 0.0);
         for (g, n) in patterns {
             let p = model.probability(g);

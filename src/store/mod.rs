@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod children;
 pub mod information_requests;
+pub mod matches;
 pub mod notifications;
 pub mod parent_access;
 pub mod parent_reports;

@@ -73,6 +73,7 @@ pub fn layout(page: &Page, content: Markup) -> Markup {
                                             (nav_item(nav.section, "register", "/officers/register", "Register"))
                                             (nav_item(nav.section, "tasks", "/officers/tasks", "Tasks"))
                                             (nav_item(nav.section, "requests", "/officers/information-requests", "Information requests"))
+                                            (nav_item(nav.section, "matches", "/officers/matches", "Social care matches"))
                                         }
                                         @if nav.role == "admin" || nav.role == "manager" {
                                             (nav_item(nav.section, "audit", "/officers/audit", "Audit log"))

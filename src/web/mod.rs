@@ -2,6 +2,7 @@
 pub mod admin;
 pub mod auth;
 pub mod forms;
+pub mod matches;
 pub mod notify;
 pub mod parent_reports;
 pub mod parents;
@@ -297,6 +298,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     parents::configure(cfg);
     notify::configure(cfg);
     tasks::configure(cfg);
+    matches::configure(cfg);
     parent_reports::configure(cfg);
     admin::configure(cfg);
     cfg.default_service(web::to(not_found));

@@ -319,10 +319,17 @@ async fn view(
             let tasks = crate::store::tasks::for_child(c, &rec.child.id)?;
             let reports = crate::store::parent_reports::for_child(c, &rec.child.id)?;
             let requests = crate::store::information_requests::for_child(c, &rec.child.id)?;
-            Ok((rec, consents, tasks, reports, requests))
+            let flags = crate::store::matches::flags_for_child(c, &rec.child.id)?;
+            let links = crate::store::matches::links_for_child(c, &rec.child.id)?;
+            Ok((rec, consents, tasks, reports, requests, flags, links))
         })
         .await?;
-    let (rec, consents, tasks, reports, requests) = rec;
+    let (rec, consents, tasks, reports, requests, flags, links) = rec;
+    let active_flags: Vec<&str> = flags
+        .iter()
+        .filter(|(f, _)| f.ended_at.is_none())
+        .map(|(f, _)| label(crate::domain::safeguarding::FLAG_KINDS, &f.kind))
+        .collect();
     let support: Vec<&(crate::store::tasks::Task, Option<String>)> = tasks
         .iter()
         .filter(|(t, _)| t.kind == "support_request" && t.completed_at.is_some())
@@ -351,6 +358,7 @@ async fn view(
                 Some("reviewed") => (success_banner("Entry marked as reviewed")),
                 Some("part") => (success_banner("Record updated")),
                 Some("request") => (success_banner("Request for information sent")),
+                Some("match") => (success_banner("Decision saved")),
                 _ => {}
             }
             @if done == Some("too-soon") {
@@ -370,6 +378,16 @@ async fn view(
                 @if ch.status == "closed" { (tag("Closed", "grey")) " " } @else { (tag("Open", "green")) " " }
                 @if !ch.reviewed { (tag("Not yet reviewed", "yellow")) " " }
                 (age_tag(ch.date_of_birth))
+            }
+            @if !active_flags.is_empty() {
+                div class="govuk-warning-text" {
+                    span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
+                    strong class="govuk-warning-text__text" {
+                        span class="govuk-visually-hidden" { "Warning" }
+                        "Known to children's social care: " (active_flags.join("; ")) ". "
+                        a class="govuk-link" href="#social-care" { "See the details" }
+                    }
+                }
             }
             @if status != SchoolAgeStatus::CompulsorySchoolAge && ch.status == "open" {
                 div class="govuk-warning-text" {
@@ -397,6 +415,41 @@ async fn view(
                 (summary_row("NHS number", or_not_given(ch.nhs_number.as_deref().map(format_nhs_number).as_deref()), Some((&format!("{base}/edit#nhs_number"), "NHS number"))))
                 (summary_row("Council's own reference", or_not_given(ch.la_reference.as_deref()), Some((&format!("{base}/edit#la_reference"), "council reference"))))
                 (summary_row("Source", html! { (label(SOURCES, &ch.source)) }, None))
+            }
+            h2 class="govuk-heading-m" id="social-care" { "Children's social care" }
+            @if flags.is_empty() && links.is_empty() { p class="govuk-body" { "The cross-check has found no social care record for this child." } }
+            @if !flags.is_empty() {
+                table class="govuk-table" {
+                    (table_head("Flags from linked social care records", &["Flag", "Dates", "Record", "Raised"]))
+                    tbody class="govuk-table__body" {
+                        @for (f, source) in &flags {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" {
+                                    (label(crate::domain::safeguarding::FLAG_KINDS, &f.kind))
+                                    @if let Some(e) = f.ended_at { br; (tag("Ended", "grey")) span class="govuk-hint cnis-inline-hint" { " " (fmt_date(e.date())) } } @else { br; (tag("Active", "red")) }
+                                }
+                                td class="govuk-table__cell" { (f.start_date.map(fmt_date).unwrap_or_else(|| "Start not known".into())) " to " (f.end_date.map(fmt_date).unwrap_or_else(|| "now".into())) }
+                                td class="govuk-table__cell" { (source) }
+                                td class="govuk-table__cell" { (fmt_date(f.raised_at.date())) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !links.is_empty() {
+                table class="govuk-table" {
+                    (table_head("Social care records linked or possibly linked", &["Record", "Decision", "Match probability", ""]))
+                    tbody class="govuk-table__body" {
+                        @for (l, source) in &links {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { (source) }
+                                td class="govuk-table__cell" { (label(crate::store::matches::DECISIONS, &l.decision)) }
+                                td class="govuk-table__cell" { (format!("{:.1}%", l.score * 100.0)) }
+                                td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/matches/" (l.child_id) "/" (l.record_id) } { "Compare" span class="govuk-visually-hidden" { " with record " (source) } } }
+                            }
+                        }
+                    }
+                }
             }
             h2 class="govuk-heading-m" { "Education" }
             dl class="govuk-summary-list" {

@@ -1,0 +1,335 @@
+//! Officers' side of the cross-check: the review queue, one pair side by side with how each field
+//! compared and what it weighed, the decision (audited), and the runs.
+use actix_web::{web, HttpRequest, HttpResponse};
+use diesel::Connection;
+use maud::{html, Markup};
+
+use super::auth::Caseworker;
+use super::forms::*;
+use super::register::{fmt_date, today};
+use super::{check_csrf, render, see_other, AppState, PageArgs};
+use crate::domain::register::label;
+use crate::error::{AppError, AppResult};
+use crate::store::matches::{self, Link, DECISIONS};
+use crate::store::social_care::{self, SocialCareRecord, EPISODE_KINDS};
+use crate::store::{audit, children};
+use crate::views::*;
+
+async fn queue(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResult<HttpResponse> {
+    let uid = o.user.id.clone();
+    let rows = state
+        .db(move |c| {
+            audit::record(
+                c,
+                Some(&uid),
+                "list_match_reviews",
+                None,
+                "officer opened the review queue",
+            )?;
+            Ok(matches::review_queue(c, 500)?)
+        })
+        .await?;
+    Ok(render(
+        &state,
+        PageArgs {
+            title: "Possible social care matches",
+            nav: Some(o.nav("matches")),
+            csrf: &o.csrf,
+            errors: false,
+        },
+        html! {
+            h1 class="govuk-heading-l" { "Possible social care matches" }
+            p class="govuk-body" { "The cross-check could not be sure whether these register entries and social care records are the same child. Decide each one: your decision stands on every later run, unless the data behind it changes. " a class="govuk-link" href="/officers/cross-check" { "See the cross-check runs" } "." }
+            @if rows.is_empty() { p class="govuk-body" { "Nothing is waiting for a decision." } } @else {
+                table class="govuk-table" {
+                    (table_head("Pairs waiting for a decision, most likely first", &["Register entry", "Social care record", "Match probability", ""]))
+                    tbody class="govuk-table__body" {
+                        @for (l, g, f, reference, record) in &rows {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { (g) " " (f) br; span class="govuk-hint" { (reference) } }
+                                td class="govuk-table__cell" { (record) }
+                                td class="govuk-table__cell" { (format!("{:.1}%", l.score * 100.0)) }
+                                td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/matches/" (l.child_id) "/" (l.record_id) } { "Decide" span class="govuk-visually-hidden" { " on " (g) " " (f) } } }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+type PairData = (
+    Link,
+    children::ChildRecord,
+    SocialCareRecord,
+    Vec<social_care::Episode>,
+);
+
+async fn load_pair(
+    state: &AppState,
+    child: String,
+    record: String,
+    uid: String,
+) -> AppResult<PairData> {
+    state
+        .db(move |c| {
+            let link = matches::find(c, &child, &record)?.ok_or(AppError::NotFound)?;
+            let rec = children::load_record(c, &child)?.ok_or(AppError::NotFound)?;
+            let sc = social_care::find(c, &record)?.ok_or(AppError::NotFound)?;
+            let eps = social_care::episodes(c, &record)?;
+            audit::record(
+                c,
+                Some(&uid),
+                "view_match",
+                Some(&child),
+                "officer compared a social care record",
+            )?;
+            Ok((link, rec, sc, eps))
+        })
+        .await
+}
+
+fn or_none(v: Option<&str>) -> Markup {
+    or_not_given(v)
+}
+
+fn pair_page(
+    state: &AppState,
+    o: &super::auth::CurrentOfficer,
+    data: &PairData,
+    f: &FormData,
+    errors: &Errors,
+) -> HttpResponse {
+    let (link, rec, sc, eps) = data;
+    let ch = &rec.child;
+    let home = rec.addresses.iter().find(|a| a.kind == "current");
+    render(
+        state,
+        PageArgs {
+            title: "Same child?",
+            nav: Some(o.nav("matches")),
+            csrf: &o.csrf,
+            errors: !errors.is_empty(),
+        },
+        html! {
+            (back_link("/officers/matches"))
+            (error_summary(errors))
+            span class="govuk-caption-l" { (label(DECISIONS, &link.decision)) }
+            h1 class="govuk-heading-l" { "Is this the same child?" }
+            table class="govuk-table" {
+                (table_head("The register entry and the social care record side by side", &["", "Register entry", "Social care record"]))
+                tbody class="govuk-table__body" {
+                    @for (field, left, right) in [
+                        ("Name", html! { (ch.given_names) " " (ch.family_name) }, html! { (or_none(sc.given_names.as_deref())) " " (sc.family_name.as_deref().unwrap_or("")) }),
+                        ("Date of birth", html! { (fmt_date(ch.date_of_birth)) }, or_none(sc.date_of_birth.map(fmt_date).as_deref())),
+                        ("Sex", html! { (ch.sex) }, html! { (sc.sex) }),
+                        ("Address", or_none(home.map(|a| a.one_line()).as_deref()), or_none(Some([sc.address_line_1.as_deref(), sc.town.as_deref(), sc.postcode.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ")).as_deref().filter(|s| !s.is_empty()))),
+                        ("UPN", or_none(ch.upn.as_deref()), or_none(sc.upn.as_deref().or(sc.former_upn.as_deref()))),
+                        ("NHS number", or_none(ch.nhs_number.as_deref()), or_none(sc.nhs_number.as_deref())),
+                        ("Reference", html! { (ch.reference) }, html! { (sc.source_record_id) }),
+                    ] {
+                        tr class="govuk-table__row" {
+                            th scope="row" class="govuk-table__header" { (field) }
+                            td class="govuk-table__cell" { (left) }
+                            td class="govuk-table__cell" { (right) }
+                        }
+                    }
+                }
+            }
+            h2 class="govuk-heading-m" { "How the fields compared" }
+            p class="govuk-body" { "Match probability " strong { (format!("{:.2}%", link.score * 100.0)) } ". Each field adds weight for agreement and takes it away for disagreement, in proportion to how much that agreement says in this data." }
+            table class="govuk-table" {
+                (table_head("Field by field", &["Field", "Comparison", "Weight"]))
+                tbody class="govuk-table__body" {
+                    @for (field, level, w) in link.explained() {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { (field) }
+                            td class="govuk-table__cell" { (level) }
+                            td class="govuk-table__cell" { (format!("{w:+.1}")) }
+                        }
+                    }
+                }
+            }
+            h2 class="govuk-heading-m" { "Social care involvement on this record" }
+            @if eps.is_empty() { p class="govuk-body" { "None recorded." } } @else {
+                ul class="govuk-list" {
+                    @for e in eps {
+                        li { (label(EPISODE_KINDS, &e.kind)) ": " (e.start_date.map(fmt_date).unwrap_or_else(|| "start not known".into())) " to " (e.end_date.map(fmt_date).unwrap_or_else(|| "now".into())) }
+                    }
+                }
+            }
+            @if let Some(r) = &link.reason { div class="govuk-inset-text" { "Decided: " (r) } }
+            form method="post" novalidate {
+                (csrf_field(&o.csrf))
+                (radios("decision", "Your decision", &[("confirm", "Same child: link them"), ("reject", "Not the same child")], f.get("decision"), None, errors.get("decision")))
+                (textarea("reason", "Why?", f.get("reason"), Some("Kept with the decision and in the audit log. Do not repeat personal details that are already above."), errors.get("reason")))
+                (button("Save decision"))
+            }
+        },
+    )
+}
+
+async fn pair(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
+    let (child, record) = path.into_inner();
+    let (child, record) = (super::parse_id(&child)?, super::parse_id(&record)?);
+    let data = load_pair(&state, child, record, o.user.id.clone()).await?;
+    Ok(pair_page(
+        &state,
+        &o,
+        &data,
+        &FormData::default(),
+        &Errors::default(),
+    ))
+}
+
+async fn decide(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<(String, String)>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let (child, record) = path.into_inner();
+    let (child, record) = (super::parse_id(&child)?, super::parse_id(&record)?);
+    let mut errors = Errors::default();
+    let decision = choice(
+        &form,
+        "decision",
+        &[("confirm", ""), ("reject", "")],
+        "Select whether this is the same child",
+        &mut errors,
+    );
+    let reason = text(&form, "reason", "why you decided this", 2000, &mut errors);
+    if !errors.is_empty() {
+        let data = load_pair(&state, child, record, o.user.id.clone()).await?;
+        return Ok(pair_page(&state, &o, &data, &form, &errors));
+    }
+    let uid = o.user.id.clone();
+    let st = state.clone();
+    let cid = child.clone();
+    state
+        .db(move |c| {
+            c.transaction::<_, AppError, _>(|c| {
+                if matches::decide(c, &cid, &record, &uid, decision == "confirm", &reason)? == 0 {
+                    return Err(AppError::NotFound);
+                }
+                crate::cross_check::refresh_flags(
+                    c,
+                    st.team_alert().as_ref(),
+                    Some(&cid),
+                    today(),
+                )?;
+                audit::record(
+                    c,
+                    Some(&uid),
+                    "decide_match",
+                    Some(&cid),
+                    &format!("officer {}ed a social care match", decision),
+                )?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(see_other(&format!("/officers/children/{child}?done=match")))
+}
+
+async fn runs(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    q: web::Query<std::collections::HashMap<String, String>>,
+) -> AppResult<HttpResponse> {
+    let rows = state.db(|c| Ok(matches::runs(c, 60)?)).await?;
+    let when = |t: chrono::NaiveDateTime| t.format("%-d %b %Y %H:%M UTC").to_string();
+    Ok(render(
+        &state,
+        PageArgs {
+            title: "Cross-check runs",
+            nav: Some(o.nav("matches")),
+            csrf: &o.csrf,
+            errors: false,
+        },
+        html! {
+            @if q.get("done").is_some_and(|d| d == "started") { (success_banner("The cross-check has started. Refresh this page to see when it finishes.")) }
+            h1 class="govuk-heading-l" { "Cross-check runs" }
+            p class="govuk-body" { "Every night the register is checked against children's social care records. " @match state.config.cross_check_at { Some(t) => { "It runs at " (t.format("%H:%M")) " UK time." }, None => { "The nightly run is switched off on this server." } } }
+            form method="post" action="/officers/cross-check" {
+                (csrf_field(&o.csrf))
+                (secondary_button("Run the cross-check now"))
+            }
+            @if rows.is_empty() { p class="govuk-body" { "It has not run yet." } } @else {
+                table class="govuk-table" {
+                    (table_head("Recent runs", &["Started", "Finished", "Outcome", "Entries × records", "Matches", "For review", "Flags raised / ended"]))
+                    tbody class="govuk-table__body" {
+                        @for r in &rows {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { (when(r.started_at)) br; span class="govuk-hint" { (r.trigger) } }
+                                td class="govuk-table__cell" { (r.finished_at.map(when).unwrap_or_default()) }
+                                td class="govuk-table__cell" { (tag(&r.status, match r.status.as_str() { "completed" => "green", "running" => "blue", _ => "red" })) @if let Some(m) = &r.message { br; span class="govuk-hint" { (m) } } }
+                                td class="govuk-table__cell" { (r.children) " × " (r.records) }
+                                td class="govuk-table__cell" { (r.matches) }
+                                td class="govuk-table__cell" { (r.reviews) }
+                                td class="govuk-table__cell" { (r.flags_raised) " / " (r.flags_ended) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+async fn run_now(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let uid = o.user.id.clone();
+    state
+        .db(move |c| {
+            Ok(audit::record(
+                c,
+                Some(&uid),
+                "start_cross_check",
+                None,
+                "officer started the cross-check",
+            )?)
+        })
+        .await?;
+    let st = state.clone();
+    // In the background: a council-sized run takes a while; the runs page shows its progress.
+    std::thread::spawn(move || {
+        let r = st
+            .pool
+            .get()
+            .map_err(anyhow::Error::from)
+            .and_then(|mut c| {
+                crate::cross_check::run(
+                    &mut c,
+                    st.team_alert().as_ref(),
+                    today(),
+                    "officer",
+                    Default::default(),
+                )
+            });
+        if let Err(e) = r {
+            log::error!("cross-check started by an officer failed: {e}");
+        }
+    });
+    Ok(see_other("/officers/cross-check?done=started"))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/officers/matches", web::get().to(queue))
+        .route("/officers/matches/{child}/{record}", web::get().to(pair))
+        .route("/officers/matches/{child}/{record}", web::post().to(decide))
+        .route("/officers/cross-check", web::get().to(runs))
+        .route("/officers/cross-check", web::post().to(run_now));
+}

@@ -1,0 +1,325 @@
+//! Social care records in, the cross-check run, flags on the record: the real binary and the real
+//! pages against one database (standards.md §4; ARCHITECTURE.md "Matching is the heart of safety").
+mod common;
+use std::io::Write;
+use std::process::Command;
+
+use common::*;
+use diesel::prelude::*;
+
+const HEADER: &str = "record_id,given_names,family_name,date_of_birth,sex,upn,nhs_number,address_line_1,town,postcode,s47_start_date,s47_end_date,cp_plan_start_date,cp_plan_end_date,cin_start_date,cin_end_date";
+
+fn cnis(app: &TestApp, dir: &std::path::Path, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_cnis"))
+        .args(args)
+        .env("DATABASE_URL", &app.config.database_url)
+        .env("CNIS_DATA_DIR", dir)
+        .env("CNIS_TEAM_EMAIL", "team@council.invalid")
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+fn count(app: &TestApp, sql_where: &str) -> i64 {
+    use diesel::sql_types::BigInt;
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {sql_where}"))
+        .get_result::<N>(&mut *app.conn())
+        .unwrap()
+        .n
+}
+
+/// A made-up name for number `i`, unlike any real one ("Kabo", "Kabu", ...).
+fn made_up(i: usize, salt: usize) -> String {
+    const C: &[u8] = b"bdfgklmnprstvz";
+    const V: &[u8] = b"aeiou";
+    let mut n = i * 7 + salt;
+    let mut s = String::from("K");
+    for _ in 0..3 {
+        s.push(V[n % 5] as char);
+        n /= 5;
+        s.push(C[n % 14] as char);
+        n /= 14;
+    }
+    s
+}
+
+/// Background records that match nobody, so the model has realistic data to learn from.
+fn background(n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            format!(
+                "BG{i},{},{},{}-{:02}-{:02},{},,,{} Mill Street,Northby,NB{} {}XY,,,,,{}-01-01,\n",
+                made_up(i, 1),
+                made_up(i, 3),
+                2009 + (i % 9),
+                1 + (i % 12),
+                1 + (i % 28),
+                if i % 2 == 0 { "F" } else { "M" },
+                i,
+                1 + i % 9,
+                i % 10,
+                2020 + (i % 5)
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
+    let app = TestApp::spawn();
+    let dir = tempfile::tempdir().unwrap();
+    let mut officer = app.signed_in("officer");
+    let ada = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    let (code, out) = cnis(&app, dir.path(), &["demo", "--children", "150"]);
+    assert_eq!(code, 0, "{out}");
+
+    // Ada, in capitals and with her date of birth's day and month intact; her twin sister, who is
+    // not on the register; a record with a bad UPN; a repeated id; a bad date.
+    let rows = format!(
+        "{HEADER}\n\
+         SC1,ADA,LOVELACE,2015-12-10,F,,,12 Station Road,Demoton,DT1 4AB,2026-10-01,,,,,\n\
+         SC2,Isla,Lovelace,2015-12-10,F,,,12 Station Road,Demoton,DT1 4AB,,,2025-01-01,,,\n\
+         SC3,Sam,Bloggs,2012-01-01,M,X00000000000A,,1 Road,Town,DT9 9ZZ,,,,,,\n\
+         SC3,Sam,Bloggs,2012-01-01,M,,,1 Road,Town,DT9 9ZZ,,,,,,\n\
+         SC4,Kim,Bloggs,2012-02-30,M,,,1 Road,Town,DT9 9ZZ,,,,,,\n\
+         {}",
+        background(400)
+    );
+    let file = dir.path().join("social-care.csv");
+    std::fs::File::create(&file)
+        .unwrap()
+        .write_all(rows.as_bytes())
+        .unwrap();
+    let (code, out) = cnis(
+        &app,
+        dir.path(),
+        &["import", "social-care", file.to_str().unwrap()],
+    );
+    assert_eq!(code, 2, "one rejected row: {out}");
+    assert!(
+        out.contains("line 5: rejected: record_id SC3 appears earlier in this file"),
+        "{out}"
+    );
+    assert!(
+        out.contains("line 4: upn:") && out.contains("ignored for matching"),
+        "{out}"
+    );
+    assert!(
+        out.contains("date_of_birth 2012-02-30 is not a real date"),
+        "{out}"
+    );
+    assert!(out.contains("new 404,"), "{out}");
+
+    let report = dir.path().join("report.csv");
+    let (code, out) = cnis(
+        &app,
+        dir.path(),
+        &["cross-check", "--report", report.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{out}");
+    let report_text = std::fs::read_to_string(&report).unwrap();
+    assert!(report_text.starts_with("register_ref,record_id,decision,score\n"));
+    let ada_ref: String = {
+        use cnis::db::schema::children::dsl as c;
+        c::children
+            .filter(c::id.eq(&ada))
+            .select(c::reference)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    assert!(
+        report_text.contains(&format!("{ada_ref},SC1,match,")),
+        "{report_text}"
+    );
+    assert!(
+        report_text.contains(&format!("{ada_ref},SC2,review,")),
+        "the twin goes to an officer: {report_text}"
+    );
+    assert!(
+        !report_text.contains("BG"),
+        "background records match nobody: {report_text}"
+    );
+
+    // The record shows live flags; raising them made tasks and a link-only team email.
+    let record = officer.get(&format!("/officers/children/{ada}"));
+    assert!(
+        record.contains("Section 47 enquiry open"),
+        "{}",
+        record.body
+    );
+    assert_eq!(count(&app, "tasks WHERE kind = 'flag_raised'"), 2);
+    let (_, alert) = latest_email(&app, "team@council.invalid");
+    assert!(!alert.contains("Lovelace") && alert.contains("/officers/tasks/"));
+
+    // Running again changes nothing.
+    let (_, out) = cnis(&app, dir.path(), &["cross-check"]);
+    assert!(out.contains("flags raised 0, ended 0"), "{out}");
+
+    // An officer rejects the twin; the next run respects it.
+    let queue = officer.get("/officers/matches");
+    assert!(queue.contains("Lovelace"), "{}", queue.body);
+    let twin_record: String = {
+        use cnis::db::schema::social_care_records::dsl as r;
+        r::social_care_records
+            .filter(r::source_record_id.eq("SC2"))
+            .select(r::id)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    let pair = format!("/officers/matches/{ada}/{twin_record}");
+    let page = officer.get(&pair);
+    assert!(
+        page.contains("first name") && page.contains("different"),
+        "{}",
+        page.body
+    );
+    let p = officer.post(&pair, &[("decision", "reject"), ("reason", "")]);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Enter why"));
+    let p = officer.post(
+        &pair,
+        &[
+            ("decision", "reject"),
+            (
+                "reason",
+                "Twin sister: different first name, known to the team",
+            ),
+        ],
+    );
+    assert_eq!(p.status, 303);
+    cnis(&app, dir.path(), &["cross-check"]);
+    assert_eq!(count(&app, "match_links WHERE decision = 'rejected'"), 1);
+    assert_eq!(count(&app, "match_links WHERE decision = 'review'"), 0);
+    assert_eq!(count(&app, "audit_events WHERE action = 'decide_match'"), 1);
+
+    // The enquiry closes in social care: the next run ends the flag, with a task.
+    let rows = format!("{HEADER}\nSC1,ADA,LOVELACE,2015-12-10,F,,,12 Station Road,Demoton,DT1 4AB,2026-10-01,2026-11-20,,,,\n");
+    std::fs::File::create(&file)
+        .unwrap()
+        .write_all(rows.as_bytes())
+        .unwrap();
+    let (code, out) = cnis(
+        &app,
+        dir.path(),
+        &["import", "social-care", file.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{out}");
+    let (_, out) = cnis(&app, dir.path(), &["cross-check"]);
+    assert!(out.contains("flags raised 0, ended 1"), "{out}");
+    assert_eq!(count(&app, "tasks WHERE kind = 'flag_ended'"), 1);
+    let record = officer.get(&format!("/officers/children/{ada}"));
+    assert_eq!(
+        count(
+            &app,
+            "child_flags WHERE kind = 's47_open' AND ended_at IS NOT NULL"
+        ),
+        1
+    );
+    assert_eq!(
+        count(&app, "child_flags WHERE ended_at IS NULL"),
+        1,
+        "the five-year look-back stays"
+    );
+    let warning = extract(&record.body, "Known to children's social care: ", ".").unwrap();
+    assert!(
+        !warning.contains("Section 47 enquiry open") && warning.contains("in the last 5 years"),
+        "{warning}"
+    );
+}
+
+#[test]
+fn a_file_that_cannot_be_read_imports_nothing() {
+    let app = TestApp::spawn();
+    let dir = tempfile::tempdir().unwrap();
+    let good = format!("{HEADER}\nSC1,Ada,Lovelace,2015-12-10,F,,,1 Road,Town,DT1 4AB,,,,,,\n");
+    let broken_xml = "<Message><Children><Child><ChildIdentifiers><LAchildID>1</LAchildID></ChildIdentifiers></Child>";
+    let file = dir.path().join("cin.xml");
+    std::fs::write(
+        &file,
+        format!("{broken_xml}<Child><ChildIdentifiers><LAchildID>2</LAchild"),
+    )
+    .unwrap();
+    let (code, out) = cnis(
+        &app,
+        dir.path(),
+        &["import", "social-care", file.to_str().unwrap()],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("nothing was imported"), "{out}");
+    assert_eq!(count(&app, "social_care_records"), 0);
+    let csv = dir.path().join("wrong.csv");
+    std::fs::write(&csv, good.replace("record_id", "id")).unwrap();
+    let (code, out) = cnis(
+        &app,
+        dir.path(),
+        &["import", "social-care", csv.to_str().unwrap()],
+    );
+    assert_eq!(code, 1);
+    assert!(out.contains("missing the column(s) record_id"), "{out}");
+    assert_eq!(count(&app, "social_care_records"), 0);
+}
+
+#[test]
+fn cin_census_xml_matches_on_identifiers_and_says_so() {
+    let app = TestApp::spawn();
+    let dir = tempfile::tempdir().unwrap();
+    let mut officer = app.signed_in("officer");
+    let id = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    // Give Ada a UPN on the register; the census knows her by it.
+    let upn = "A123456789012";
+    let valid = cnis::domain::identifiers::upn_check_letter(&upn[1..])
+        .map(|c| format!("{c}{}", &upn[1..]))
+        .unwrap();
+    app.exec(&format!(
+        "UPDATE children SET upn = '{valid}' WHERE id = '{id}'"
+    ));
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>2026</Year></CollectionDetails></Header>
+<Children>
+ <Child><ChildIdentifiers><LAchildID>LA-1</LAchildID><UPN>{valid}</UPN><PersonBirthDate>2015-12-10</PersonBirthDate><Sex>F</Sex></ChildIdentifiers>
+  <CINdetails><CINreferralDate>2026-09-01</CINreferralDate>
+   <Section47><S47ActualStartDate>2026-09-03</S47ActualStartDate></Section47>
+   <ChildProtectionPlans><CPPstartDate>2026-09-20</CPPstartDate></ChildProtectionPlans>
+  </CINdetails></Child>
+ <Child><ChildIdentifiers><LAchildID>LA-1</LAchildID><PersonBirthDate>2014-01-01</PersonBirthDate><Sex>M</Sex></ChildIdentifiers></Child>
+ <Child><ChildIdentifiers><UPN>bad</UPN></ChildIdentifiers></Child>
+</Children></Message>"#
+    );
+    let file = dir.path().join("cin.xml");
+    std::fs::write(&file, xml).unwrap();
+    let (code, out) = cnis(
+        &app,
+        dir.path(),
+        &["import", "social-care", file.to_str().unwrap()],
+    );
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("no names or addresses"), "{out}");
+    assert!(
+        out.contains("child 2: rejected: LAchildID LA-1 appears earlier"),
+        "{out}"
+    );
+    assert!(
+        out.contains("child 3: rejected: LAchildID is empty"),
+        "{out}"
+    );
+    let (code, out) = cnis(&app, dir.path(), &["cross-check"]);
+    assert_eq!(code, 0, "{out}");
+    let record = officer.get(&format!("/officers/children/{id}"));
+    assert!(
+        record.contains("Child protection plan active") && record.contains("Child in need"),
+        "{}",
+        record.body
+    );
+}
