@@ -275,12 +275,35 @@ fn score_all(kids: &[Side], recs: &[Side], t: Thresholds) -> Scored {
     for (_, _, g, _) in &candidates {
         *patterns.entry(*g).or_default() += 1;
     }
-    let model = m::estimate_m(&patterns, &u, EM_ROUNDS);
+    let (by_dob, by_names) = training_sessions(kids, recs, &mut rng);
+    let all_pairs = kids.len() as f64 * recs.len() as f64;
+    let model = m::estimate_in_sessions(&by_dob, &by_names, &patterns, &u, EM_ROUNDS, all_pairs);
     let compared = candidates.len();
+    // How common each name is among the records, for the term-frequency adjustment.
+    let mut first_tf: HashMap<&str, f64> = HashMap::new();
+    let mut family_tf: HashMap<&str, f64> = HashMap::new();
+    for r in recs {
+        *first_tf.entry(r.prepared.first.as_str()).or_default() += 1.0;
+        *family_tf.entry(r.prepared.family.as_str()).or_default() += 1.0;
+    }
+    let total = recs.len().max(1) as f64;
+    // A name seen once or twice is given at least the weight of one in a thousand records'
+    // worth of chance, so a rare typo cannot carry a pair on its own.
+    let floor = (1.0 / total).max(1e-6);
+    let share = |t: &HashMap<&str, f64>, k: &str| t.get(k).map(|n| (n / total).max(floor));
     let pairs = candidates
         .into_par_iter()
         .filter_map(|(ci, ri, g, id)| {
-            let p = model.probability(&g);
+            let (c, r) = (&kids[ci as usize].prepared, &recs[ri as usize].prepared);
+            let tf = [
+                (c.first == r.first)
+                    .then(|| share(&first_tf, &c.first))
+                    .flatten(),
+                (c.family == r.family)
+                    .then(|| share(&family_tf, &c.family))
+                    .flatten(),
+            ];
+            let p = m::to_probability(model.score(&g) + model.tf_adjustment(&g, tf));
             let d = m::decide(&g, p, id, t);
             (d != Decision::None).then_some((ci, ri, g, if id.is_some() { 1.0 } else { p }, d))
         })
@@ -291,6 +314,62 @@ fn score_all(kids: &[Side], recs: &[Side], t: Thresholds) -> Scored {
         skipped_buckets,
         model,
     }
+}
+
+/// Pairs for the two training sessions, as comparison-vector counts with the blocked fields
+/// hidden: records sharing a child's date of birth, and records sharing both names exactly.
+/// Sampled, so training costs the same at any scale.
+fn training_sessions(
+    kids: &[Side],
+    recs: &[Side],
+    rng: &mut rand::rngs::StdRng,
+) -> (HashMap<Gamma, u64>, HashMap<Gamma, u64>) {
+    const SESSION_PAIRS: usize = 1_000_000;
+    let mut by_dob_index: HashMap<NaiveDate, Vec<u32>> = HashMap::new();
+    let mut by_name_index: HashMap<(&str, &str), Vec<u32>> = HashMap::new();
+    for (i, r) in recs.iter().enumerate() {
+        if let Some(d) = r.prepared.dob {
+            by_dob_index.entry(d).or_default().push(i as u32);
+        }
+        if !r.prepared.first.is_empty() && !r.prepared.family.is_empty() {
+            by_name_index
+                .entry((&r.prepared.first, &r.prepared.family))
+                .or_default()
+                .push(i as u32);
+        }
+    }
+    let mut order: Vec<usize> = (0..kids.len()).collect();
+    for i in (1..order.len()).rev() {
+        order.swap(i, rng.gen_range(0..=i));
+    }
+    let mut by_dob: HashMap<Gamma, u64> = HashMap::new();
+    let mut by_names: HashMap<Gamma, u64> = HashMap::new();
+    let (mut n_dob, mut n_names) = (0usize, 0usize);
+    for ci in order {
+        let c = &kids[ci].prepared;
+        if n_dob < SESSION_PAIRS {
+            if let Some(bucket) = c.dob.and_then(|d| by_dob_index.get(&d)) {
+                for ri in bucket {
+                    let g = m::mask(&m::compare(c, &recs[*ri as usize].prepared), &[2]);
+                    *by_dob.entry(g).or_default() += 1;
+                    n_dob += 1;
+                }
+            }
+        }
+        if n_names < SESSION_PAIRS {
+            if let Some(bucket) = by_name_index.get(&(c.first.as_str(), c.family.as_str())) {
+                for ri in bucket {
+                    let g = m::mask(&m::compare(c, &recs[*ri as usize].prepared), &[0, 1]);
+                    *by_names.entry(g).or_default() += 1;
+                    n_names += 1;
+                }
+            }
+        }
+        if n_dob >= SESSION_PAIRS && n_names >= SESSION_PAIRS {
+            break;
+        }
+    }
+    (by_dob, by_names)
 }
 
 type LinkKey = (String, String);

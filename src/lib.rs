@@ -9,5 +9,6 @@ pub mod imports;
 pub mod mail;
 pub mod scheduler;
 pub mod store;
+pub mod synthetic;
 pub mod views;
 pub mod web;

@@ -45,6 +45,18 @@ enum Command {
         #[arg(long)]
         report: Option<std::path::PathBuf>,
     },
+    /// Write labelled synthetic data for measuring the cross-check: DIR/register.csv,
+    /// DIR/social-care.csv and DIR/truth.csv (every true link). Invented people only.
+    GenerateLinkageData {
+        #[arg(long, default_value_t = 200_000)]
+        children: usize,
+        #[arg(long, default_value_t = 800_000)]
+        records: usize,
+        #[arg(long)]
+        out: std::path::PathBuf,
+        #[arg(long, default_value_t = 436)]
+        seed: u64,
+    },
     /// Load a realistic demo register (600 children) and demo officers.
     Demo {
         #[arg(long, default_value_t = 600)]
@@ -142,7 +154,7 @@ fn main() -> anyhow::Result<()> {
                 state.team_alert().as_ref(),
                 today,
                 "command line",
-                Default::default(),
+                cnis::domain::matching::Thresholds::from_env(),
             )? {
                 cnis::cross_check::Outcome::Busy => {
                     eprintln!("Another cross-check is running; try again when it has finished.");
@@ -156,11 +168,29 @@ fn main() -> anyhow::Result<()> {
                         "{} register entries, {} social care records, {} pairs compared: {} matches, {} for review; flags raised {}, ended {} ({:.1}s)",
                         s.children, s.records, s.pairs, s.matches, s.reviews, s.flags_raised, s.flags_ended, t.elapsed().as_secs_f64()
                     );
+                    if let Some(model) = &s.model {
+                        println!("{}", cnis::domain::matching::describe(model));
+                    }
                     if s.skipped_buckets > 0 {
                         println!("note: {} very common blocking keys were skipped (other keys cover them)", s.skipped_buckets);
                     }
                 }
             }
+        }
+        Command::GenerateLinkageData {
+            children,
+            records,
+            out,
+            seed,
+        } => {
+            let g = cnis::synthetic::generate(&out, children, records, seed)?;
+            println!(
+                "wrote {} register entries, {} social care records and {} true links to {}",
+                g.register,
+                g.records,
+                g.true_links,
+                out.display()
+            );
         }
         Command::Scheduler => {
             let state = web::AppState::new(pool, config);

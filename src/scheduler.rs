@@ -83,7 +83,7 @@ pub fn spawn_nightly_cross_check(state: Arc<AppState>) {
                             state.team_alert().as_ref(),
                             crate::web::register::today(),
                             "nightly",
-                            Default::default(),
+                            crate::domain::matching::Thresholds::from_env(),
                         )
                     });
                 match result {

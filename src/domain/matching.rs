@@ -48,7 +48,7 @@ pub const LEVELS: [&[&str]; N] = [
     &[
         "exact",
         "day and month swapped",
-        "one part or one day out",
+        "one slip (a day, the month, a year or a digit)",
         "different",
     ],
     &["same", "different"],
@@ -244,6 +244,7 @@ const NICKNAMES: &[&[&str]] = &[
     &["amelia", "millie", "milly", "amy", "mia"],
     &["emily", "em", "emmy", "millie"],
     &["emma", "em", "emmie"],
+    &["matilda", "tilly", "tilda", "mattie"],
     &["abigail", "abby", "abbie", "gail"],
     &["victoria", "vicky", "vikki", "tori", "tory"],
     &["alfred", "alfie", "alf", "fred"],
@@ -368,23 +369,28 @@ pub fn dob_level(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<u8> {
     if a.year() == b.year() && a.day() == b.month() && a.month() == b.day() {
         return Some(1);
     }
-    let same = [
-        a.year() == b.year(),
-        a.month() == b.month(),
-        a.day() == b.day(),
-    ]
-    .iter()
-    .filter(|x| **x)
-    .count();
-    if same == 2 || (a - b).num_days().abs() == 1 {
-        return Some(2);
-    }
-    Some(3)
+    // One slip: a day out, the year out by one, the wrong month, or one digit of the day wrong.
+    // The same year and month alone is not enough: a month holds many birthdays.
+    let one_digit = |x: u32, y: u32| {
+        let (x, y) = (format!("{x:02}"), format!("{y:02}"));
+        x.chars().zip(y.chars()).filter(|(p, q)| p != q).count() == 1
+    };
+    let slip = (a - b).num_days().abs() == 1
+        || (a.month() == b.month() && a.day() == b.day() && (a.year() - b.year()).abs() == 1)
+        || (a.year() == b.year() && a.day() == b.day())
+        || (a.year() == b.year() && a.month() == b.month() && one_digit(a.day(), b.day()));
+    Some(if slip { 2 } else { 3 })
 }
 
 pub fn compare(a: &Prepared, b: &Prepared) -> Gamma {
-    let swapped =
-        !a.first.is_empty() && !a.family.is_empty() && a.first == b.family && a.family == b.first;
+    let close = |x: &str, y: &str| x == y || is_typo(x, y);
+    let swapped = !a.first.is_empty()
+        && !a.family.is_empty()
+        && !b.first.is_empty()
+        && !b.family.is_empty()
+        && a.first != b.first
+        && close(&a.first, &b.family)
+        && close(&a.family, &b.first);
     let (first, family) = if swapped {
         (Some(1), Some(1))
     } else {
@@ -494,11 +500,24 @@ pub fn estimate_m(
     u: &[[f64; MAX_LEVELS]; N],
     rounds: usize,
 ) -> Model {
-    let mut model = Model {
-        m: initial_m(),
-        u: *u,
-        lambda: 0.01,
-    };
+    em(patterns, initial_m(), u, 0.01, rounds, true, |_| false)
+}
+
+/// Another first name with the same surname and home: twins, in pairs blocked on the birthday.
+fn twin_like(g: &Gamma) -> bool {
+    g[0] == Some(5) && g[1] == Some(0) && (g[4] == Some(0) || g[5] == Some(0))
+}
+
+fn em(
+    patterns: &HashMap<Gamma, u64>,
+    m: [[f64; MAX_LEVELS]; N],
+    u: &[[f64; MAX_LEVELS]; N],
+    lambda: f64,
+    rounds: usize,
+    update_m: bool,
+    exclude: impl Fn(&Gamma) -> bool,
+) -> Model {
+    let mut model = Model { m, u: *u, lambda };
     let prior = initial_m();
     for _ in 0..rounds {
         // A few pseudo-pairs at the starting values keep small data sets from running wild.
@@ -510,6 +529,9 @@ pub fn estimate_m(
         }
         let (mut matched, mut total) = (0.0, 0.0);
         for (g, n) in patterns {
+            if exclude(g) {
+                continue;
+            }
             let p = model.probability(g);
             let n = *n as f64;
             matched += p * n;
@@ -520,14 +542,59 @@ pub fn estimate_m(
                 }
             }
         }
-        model.m = shares(&counts);
+        if update_m {
+            model.m = shares(&counts);
+        }
         model.lambda = if total > 0.0 {
-            (matched / total).clamp(1e-6, 0.5)
+            (matched / total).clamp(1e-7, 0.5)
         } else {
             0.01
         };
     }
     model
+}
+
+/// Hides the fields a training session was blocked on: within such a session their agreement
+/// says nothing, so they must not steer the estimate (Splink's "fixed" comparisons).
+pub fn mask(g: &Gamma, blocked: &[usize]) -> Gamma {
+    let mut out = *g;
+    for f in blocked {
+        out[*f] = None;
+    }
+    out
+}
+
+/// m estimated as Splink does, in sessions: pairs blocked on the date of birth train every other
+/// field; pairs blocked on both names train the date of birth (and the rest again). Each
+/// session ignores the fields it was blocked on. Then lambda, the share of links among the
+/// compared pairs, is estimated with m and u held.
+pub fn estimate_in_sessions(
+    by_dob: &HashMap<Gamma, u64>,
+    by_names: &HashMap<Gamma, u64>,
+    compared: &HashMap<Gamma, u64>,
+    u: &[[f64; MAX_LEVELS]; N],
+    rounds: usize,
+    all_pairs: f64,
+) -> Model {
+    // Twins would teach the model that links often disagree on the first name: left out.
+    let a = em(by_dob, initial_m(), u, 0.001, rounds, true, twin_like);
+    let b = em(by_names, initial_m(), u, 0.01, rounds, true, |_| false);
+    let mut m = a.m;
+    m[2] = b.m[2];
+    for f in [4, 5] {
+        for l in 0..levels(f) {
+            m[f][l] = (a.m[f][l] + b.m[f][l]) / 2.0;
+        }
+    }
+    let blocked = em(compared, m, u, 0.01, rounds, false, |_| false);
+    // u came from random pairs, so the prior must be the chance that two records picked at
+    // random are the same child: the links expected among the compared pairs, over all pairs.
+    let compared_pairs: u64 = compared.values().sum();
+    let links = blocked.lambda * compared_pairs as f64;
+    Model {
+        lambda: (links / all_pairs.max(1.0)).clamp(1e-12, 0.5),
+        ..blocked
+    }
 }
 
 impl Model {
@@ -548,9 +615,24 @@ impl Model {
     }
 
     pub fn probability(&self, g: &Gamma) -> f64 {
-        let bf = 2f64.powf(self.score(g).clamp(-1000.0, 1000.0));
-        bf / (1.0 + bf)
+        to_probability(self.score(g))
     }
+
+    /// The weights of an exact name agreement adjusted for how common that name is (Splink's
+    /// term-frequency adjustment): "Lisais" agreeing says far more than "Olivia" agreeing.
+    /// `tf` is each name's share of the records, for the first and last name; None leaves the
+    /// average weight.
+    pub fn tf_adjustment(&self, g: &Gamma, tf: [Option<f64>; 2]) -> f64 {
+        (0..2)
+            .filter(|f| g[*f] == Some(0))
+            .filter_map(|f| tf[f].map(|share| (self.u[f][0].max(1e-9) / share.max(1e-9)).log2()))
+            .sum()
+    }
+}
+
+pub fn to_probability(score: f64) -> f64 {
+    let bf = 2f64.powf(score.clamp(-1000.0, 1000.0));
+    bf / (1.0 + bf)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -583,7 +665,25 @@ impl Default for Thresholds {
     fn default() -> Self {
         Thresholds {
             matched: 0.999,
-            review: 0.01,
+            review: 0.001,
+        }
+    }
+}
+
+impl Thresholds {
+    /// From CNIS_MATCH_PROBABILITY and CNIS_REVIEW_PROBABILITY, else the defaults.
+    pub fn from_env() -> Thresholds {
+        let d = Thresholds::default();
+        let get = |k: &str, default: f64| {
+            std::env::var(k)
+                .ok()
+                .and_then(|v| v.trim().parse::<f64>().ok())
+                .filter(|p| (0.0..=1.0).contains(p))
+                .unwrap_or(default)
+        };
+        Thresholds {
+            matched: get("CNIS_MATCH_PROBABILITY", d.matched),
+            review: get("CNIS_REVIEW_PROBABILITY", d.review),
         }
     }
 }
@@ -603,6 +703,15 @@ pub fn decide(g: &Gamma, p: f64, identifier: Option<&str>, t: Thresholds) -> Dec
     }
     let first_disagrees = g[0].is_some_and(|l| l >= 4);
     let dob_disagrees = dob.is_none_or(|l| l >= 3);
+    // Twins: another first name, everything else the same. Fellegi-Sunter cannot see that the
+    // shared fields belong to the household, not the child, so this pattern is not a match.
+    let twin = g[0] == Some(5)
+        && g[1] == Some(0)
+        && dob == Some(0)
+        && (g[4] == Some(0) || g[5] == Some(0));
+    if twin {
+        return Decision::None;
+    }
     if p >= t.matched && !first_disagrees && !dob_disagrees {
         Decision::Match
     } else if p >= t.review {
@@ -650,6 +759,13 @@ pub fn block_keys(p: &Prepared) -> Vec<String> {
             keys.push(format!("y{}{both}", d.year()));
             keys.push(format!("m{}-{}{both}", d.month(), d.day()));
         }
+        // Either name in the same birth month: a day out and a surname change together.
+        let ym = format!("{}-{}", d.year(), d.month());
+        for c in [&p.first_sdx, &p.family_sdx] {
+            if !c.is_empty() {
+                keys.push(format!("b{ym}{c}"));
+            }
+        }
         // Same birthday at the same postcode district: both names may have changed.
         if let Some(o) = &p.outward {
             keys.push(format!("o{d}{o}"));
@@ -662,6 +778,25 @@ pub fn block_keys(p: &Prepared) -> Vec<String> {
         keys.push(format!("p{pc}{}", p.first_sdx));
     }
     keys
+}
+
+/// The estimated parameters as a table, for the run log.
+pub fn describe(model: &Model) -> String {
+    let mut out = format!(
+        "share of compared pairs that are links: {:.4}\n",
+        model.lambda
+    );
+    for (f, name) in FIELDS.iter().enumerate() {
+        for (l, level) in LEVELS[f].iter().enumerate() {
+            out.push_str(&format!(
+                "  {name:<14} {level:<55} m {:.4}  u {:.6}  weight {:+.2}\n",
+                model.m[f][l],
+                model.u[f][l],
+                model.weight(f, l as u8)
+            ));
+        }
+    }
+    out
 }
 
 /// A line per field saying how the pair compared and what it weighed, for officers.
@@ -732,6 +867,16 @@ mod tests {
             Some(2)
         );
         assert_eq!(dob_level(Some(d(2015, 3, 4)), Some(d(2013, 7, 9))), Some(3));
+        assert_eq!(
+            dob_level(Some(d(2015, 3, 14)), Some(d(2015, 3, 17))),
+            Some(2),
+            "one digit"
+        );
+        assert_eq!(
+            dob_level(Some(d(2015, 3, 4)), Some(d(2015, 3, 27))),
+            Some(3),
+            "same month only"
+        );
         assert_eq!(dob_level(None, Some(d(2013, 7, 9))), None);
     }
 

@@ -316,7 +316,7 @@ async fn run_now(
                     st.team_alert().as_ref(),
                     today(),
                     "officer",
-                    Default::default(),
+                    crate::domain::matching::Thresholds::from_env(),
                 )
             });
         if let Err(e) = r {
