@@ -84,12 +84,20 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
     let (code, out) = cnis(&app, dir.path(), &["demo", "--children", "150"]);
     assert_eq!(code, 0, "{out}");
 
-    // Ada, in capitals and with her date of birth's day and month intact; her twin sister, who is
-    // not on the register; a record with a bad UPN; a repeated id; a bad date.
+    // Ada, in capitals; a record with Ada's UPN but another child's name and birthday (an officer
+    // must look); her twin sister, not on the register; a record with a bad UPN; a repeated id;
+    // a bad date.
+    let upn = cnis::domain::identifiers::upn_check_letter("12345678901A")
+        .map(|c| format!("{c}12345678901A"))
+        .unwrap();
+    app.exec(&format!(
+        "UPDATE children SET upn = '{upn}' WHERE id = '{ada}'"
+    ));
     let rows = format!(
         "{HEADER}\n\
          SC1,ADA,LOVELACE,2015-12-10,F,,,12 Station Road,Demoton,DT1 4AB,2026-10-01,,,,,\n\
-         SC2,Isla,Lovelace,2015-12-10,F,,,12 Station Road,Demoton,DT1 4AB,,,2025-01-01,,,\n\
+         SC2,Ada,Byron,2011-01-01,F,{upn},,1 Other Road,Northby,DT5 1AA,,,2025-01-01,,,\n\
+         SC5,Isla,Lovelace,2015-12-10,F,,,12 Station Road,Demoton,DT1 4AB,,,2025-01-01,,,\n\
          SC3,Sam,Bloggs,2012-01-01,M,X00000000000A,,1 Road,Town,DT9 9ZZ,,,,,,\n\
          SC3,Sam,Bloggs,2012-01-01,M,,,1 Road,Town,DT9 9ZZ,,,,,,\n\
          SC4,Kim,Bloggs,2012-02-30,M,,,1 Road,Town,DT9 9ZZ,,,,,,\n\
@@ -108,18 +116,18 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
     );
     assert_eq!(code, 2, "one rejected row: {out}");
     assert!(
-        out.contains("line 5: rejected: record_id SC3 appears earlier in this file"),
+        out.contains("line 6: rejected: record_id SC3 appears earlier in this file"),
         "{out}"
     );
     assert!(
-        out.contains("line 4: upn:") && out.contains("ignored for matching"),
+        out.contains("line 5: upn:") && out.contains("ignored for matching"),
         "{out}"
     );
     assert!(
         out.contains("date_of_birth 2012-02-30 is not a real date"),
         "{out}"
     );
-    assert!(out.contains("new 404,"), "{out}");
+    assert!(out.contains("new 405,"), "{out}");
 
     let report = dir.path().join("report.csv");
     let (code, out) = cnis(
@@ -144,7 +152,11 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
     );
     assert!(
         report_text.contains(&format!("{ada_ref},SC2,review,")),
-        "the twin goes to an officer: {report_text}"
+        "same UPN, another birthday: an officer decides: {report_text}"
+    );
+    assert!(
+        !report_text.contains("SC5"),
+        "her twin is not her: {report_text}"
     );
     assert!(
         !report_text.contains("BG"),
@@ -166,10 +178,10 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
     let (_, out) = cnis(&app, dir.path(), &["cross-check"]);
     assert!(out.contains("flags raised 0, ended 0"), "{out}");
 
-    // An officer rejects the twin; the next run respects it.
+    // An officer rejects the pair; the next run respects it.
     let queue = officer.get("/officers/matches");
     assert!(queue.contains("Lovelace"), "{}", queue.body);
-    let twin_record: String = {
+    let other_record: String = {
         use cnis::db::schema::social_care_records::dsl as r;
         r::social_care_records
             .filter(r::source_record_id.eq("SC2"))
@@ -177,10 +189,10 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
             .first(&mut *app.conn())
             .unwrap()
     };
-    let pair = format!("/officers/matches/{ada}/{twin_record}");
+    let pair = format!("/officers/matches/{ada}/{other_record}");
     let page = officer.get(&pair);
     assert!(
-        page.contains("first name") && page.contains("different"),
+        page.contains("date of birth") && page.contains("different"),
         "{}",
         page.body
     );
@@ -193,7 +205,7 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
             ("decision", "reject"),
             (
                 "reason",
-                "Twin sister: different first name, known to the team",
+                "Another child: the UPN was keyed wrongly in social care",
             ),
         ],
     );

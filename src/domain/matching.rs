@@ -582,8 +582,8 @@ pub fn estimate_in_sessions(
     let mut m = a.m;
     m[2] = b.m[2];
     for f in [4, 5] {
-        for l in 0..levels(f) {
-            m[f][l] = (a.m[f][l] + b.m[f][l]) / 2.0;
+        for (l, v) in m[f].iter_mut().enumerate().take(levels(f)) {
+            *v = (a.m[f][l] + b.m[f][l]) / 2.0;
         }
     }
     let blocked = em(compared, m, u, 0.01, rounds, false, |_| false);
