@@ -223,40 +223,83 @@ pub struct Scored {
     pub model: Model,
 }
 
+/// A blocking key as 64 bits: the index holds ten million of them at council scale.
+fn key_hash(k: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    k.hash(&mut h);
+    h.finish()
+}
+
+/// A comparison vector in 21 bits: three per field, 7 meaning missing.
+fn pack(g: &Gamma) -> u32 {
+    g.iter().enumerate().fold(0u32, |acc, (f, l)| {
+        acc | (u32::from(l.unwrap_or(7)) << (3 * f))
+    })
+}
+
+fn unpack(x: u32) -> Gamma {
+    let mut g: Gamma = [None; m::N];
+    for (f, slot) in g.iter_mut().enumerate() {
+        let l = ((x >> (3 * f)) & 7) as u8;
+        *slot = (l != 7).then_some(l);
+    }
+    g
+}
+
 fn score_all(kids: &[Side], recs: &[Side], t: Thresholds) -> Scored {
-    let mut index: HashMap<String, Vec<u32>> = HashMap::new();
-    for (i, r) in recs.iter().enumerate() {
-        for k in m::block_keys(&r.prepared) {
-            index.entry(k).or_default().push(i as u32);
+    // The index: (key, record) sorted by key; a bucket is a run of equal keys.
+    let mut index: Vec<(u64, u32)> = recs
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, r)| {
+            m::block_keys(&r.prepared).into_iter().map(move |k| {
+                let identifier = k.starts_with('u') || k.starts_with('n');
+                // Identifier keys keep their bucket whatever its size: mark them.
+                ((key_hash(&k) & !1) | u64::from(identifier), i as u32)
+            })
+        })
+        .collect();
+    index.par_sort_unstable();
+    let bucket = |k: u64| -> &[(u64, u32)] {
+        let lo = index.partition_point(|(x, _)| *x < k);
+        let hi = index.partition_point(|(x, _)| *x <= k);
+        &index[lo..hi]
+    };
+    let mut skipped_buckets = 0;
+    let mut run = 0;
+    for w in 0..index.len() {
+        run += 1;
+        if w + 1 == index.len() || index[w + 1].0 != index[w].0 {
+            if run > MAX_BUCKET && index[w].0 & 1 == 0 {
+                skipped_buckets += 1;
+            }
+            run = 0;
         }
     }
-    let skipped_buckets = index.values().filter(|v| v.len() > MAX_BUCKET).count();
-    let candidates: Vec<(u32, u32, Gamma, Option<&'static str>)> = kids
+    let candidates: Vec<(u32, u32, u32)> = kids
         .par_iter()
         .enumerate()
         .flat_map_iter(|(ci, c)| {
-            let mut seen: HashSet<u32> = HashSet::new();
+            let mut seen: Vec<u32> = vec![];
             for k in m::block_keys(&c.prepared) {
-                if let Some(bucket) = index.get(&k) {
-                    let identifier = k.starts_with('u') || k.starts_with('n');
-                    if bucket.len() <= MAX_BUCKET || identifier {
-                        seen.extend(bucket.iter().copied());
-                    }
+                let identifier = k.starts_with('u') || k.starts_with('n');
+                let b = bucket((key_hash(&k) & !1) | u64::from(identifier));
+                if b.len() <= MAX_BUCKET || identifier {
+                    seen.extend(b.iter().map(|(_, r)| *r));
                 }
             }
+            seen.sort_unstable();
+            seen.dedup();
             seen.into_iter()
                 .map(|ri| {
                     let r = &recs[ri as usize].prepared;
-                    (
-                        ci as u32,
-                        ri,
-                        m::compare(&c.prepared, r),
-                        m::shared_identifier(&c.prepared, r),
-                    )
+                    (ci as u32, ri, pack(&m::compare(&c.prepared, r)))
                 })
                 .collect::<Vec<_>>()
         })
         .collect();
+    drop(index);
     // u from random pairs; m and the share of links by EM over the blocked pairs.
     let mut rng = rand::rngs::StdRng::seed_from_u64(436);
     let random: Vec<Gamma> = if kids.is_empty() || recs.is_empty() {
@@ -272,8 +315,8 @@ fn score_all(kids: &[Side], recs: &[Side], t: Thresholds) -> Scored {
     };
     let u = m::estimate_u(random.iter());
     let mut patterns: HashMap<Gamma, u64> = HashMap::new();
-    for (_, _, g, _) in &candidates {
-        *patterns.entry(*g).or_default() += 1;
+    for (_, _, g) in &candidates {
+        *patterns.entry(unpack(*g)).or_default() += 1;
     }
     let (by_dob, by_names) = training_sessions(kids, recs, &mut rng);
     let all_pairs = kids.len() as f64 * recs.len() as f64;
@@ -293,8 +336,10 @@ fn score_all(kids: &[Side], recs: &[Side], t: Thresholds) -> Scored {
     let share = |t: &HashMap<&str, f64>, k: &str| t.get(k).map(|n| (n / total).max(floor));
     let pairs = candidates
         .into_par_iter()
-        .filter_map(|(ci, ri, g, id)| {
+        .filter_map(|(ci, ri, g)| {
+            let g = unpack(g);
             let (c, r) = (&kids[ci as usize].prepared, &recs[ri as usize].prepared);
+            let id = m::shared_identifier(c, r);
             let tf = [
                 (c.first == r.first)
                     .then(|| share(&first_tf, &c.first))
@@ -536,7 +581,24 @@ fn run_inner(
                 diesel::delete(match_links::table.find((&key.0, &key.1))).execute(c)?;
             }
         }
-        let (raised, ended) = refresh_flags(c, alert, None, today)?;
+        // The first run against a council's data raises every flag at once: one task says so,
+        // rather than thousands. Later runs raise a task for each change.
+        let first: i64 = cross_check_runs::table
+            .filter(cross_check_runs::status.eq("completed"))
+            .count()
+            .get_result(c)?;
+        let (raised, ended) = refresh_flags(c, alert, None, today, first > 0)?;
+        if first == 0 && raised > 0 {
+            tasks::create(
+                c,
+                alert,
+                None,
+                "flags_first_run",
+                &format!("The first cross-check raised {raised} social care flags. Each is on the child's record; review them with children's social care."),
+                Some(run_id),
+                Some(today),
+            )?;
+        }
         summary.flags_raised = raised;
         summary.flags_ended = ended;
         Ok(())
@@ -591,6 +653,7 @@ pub fn refresh_flags(
     alert: Option<&TeamAlert>,
     only: Option<&str>,
     today: NaiveDate,
+    per_flag_tasks: bool,
 ) -> anyhow::Result<(usize, usize)> {
     let mut q = match_links::table
         .inner_join(
@@ -657,18 +720,20 @@ pub fn refresh_flags(
                 diesel::update(child_flags::table.find(&id))
                     .set(child_flags::ended_at.eq(now()))
                     .execute(conn)?;
-                tasks::create(
-                    conn,
-                    alert,
-                    Some(&c),
-                    "flag_ended",
-                    &format!(
-                        "Social care flag ended: {}. Check the record.",
-                        label(&kind)
-                    ),
-                    Some(&id),
-                    Some(today),
-                )?;
+                if per_flag_tasks {
+                    tasks::create(
+                        conn,
+                        alert,
+                        Some(&c),
+                        "flag_ended",
+                        &format!(
+                            "Social care flag ended: {}. Check the record.",
+                            label(&kind)
+                        ),
+                        Some(&id),
+                        Some(today),
+                    )?;
+                }
                 ended += 1;
             }
         }
@@ -690,7 +755,9 @@ pub fn refresh_flags(
                 child_flags::raised_at.eq(now()),
             ))
             .execute(conn)?;
-        tasks::create(conn, alert, Some(&c), "flag_raised", &format!("Social care flag raised: {}. Check the record and talk to the child's social worker.", label(&kind)), Some(&id), Some(today))?;
+        if per_flag_tasks {
+            tasks::create(conn, alert, Some(&c), "flag_raised", &format!("Social care flag raised: {}. Check the record and talk to the child's social worker.", label(&kind)), Some(&id), Some(today))?;
+        }
         raised += 1;
     }
     Ok((raised, ended))

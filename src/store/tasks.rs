@@ -28,6 +28,7 @@ pub const TASK_KINDS: Choices = &[
     ("post_information_request", "Post an information request"),
     ("flag_raised", "Social care flag raised"),
     ("flag_ended", "Social care flag ended"),
+    ("flags_first_run", "First cross-check: flags raised"),
     ("match_review", "Check a possible social care match"),
 ];
 

@@ -224,6 +224,7 @@ async fn decide(
                     st.team_alert().as_ref(),
                     Some(&cid),
                     today(),
+                    true,
                 )?;
                 audit::record(
                     c,

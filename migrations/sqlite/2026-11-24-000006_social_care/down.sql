@@ -1,3 +1,4 @@
+DROP INDEX children_la_reference;
 DROP TABLE leases;
 DROP TABLE cross_check_runs;
 DROP TABLE child_flags;

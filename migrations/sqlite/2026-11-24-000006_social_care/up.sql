@@ -83,3 +83,6 @@ CREATE TABLE leases (
     holder TEXT NOT NULL,
     expires_at TIMESTAMP NOT NULL
 );
+
+-- The legacy import is idempotent on the council's own reference: look it up by index.
+CREATE INDEX children_la_reference ON children(la_reference);
