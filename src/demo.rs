@@ -378,6 +378,71 @@ fn family(rng: &mut StdRng, i: usize, today: NaiveDate) -> Family {
     out
 }
 
+/// Some demo children are known to children's social care, as social care would record them:
+/// in capitals, under a nickname, with a slip in the date of birth, or with the UPN of another
+/// child; and some records belong to children who are not on the register at all.
+fn demo_social_care(
+    rng: &mut StdRng,
+    i: usize,
+    child: &Child,
+    addrs: &[Address],
+) -> Option<crate::store::social_care::Incoming> {
+    if i % 7 != 3 {
+        return None;
+    }
+    let home = addrs.iter().find(|a| a.kind == "current");
+    let start = child.date_of_birth + Duration::days(365 * 5 + rng.gen_range(0..900));
+    let (given, dob, upn) = match i % 4 {
+        0 => (child.given_names.to_uppercase(), child.date_of_birth, None),
+        1 => (
+            child.given_names.clone(),
+            child.date_of_birth + Duration::days(1),
+            None,
+        ),
+        // The register child's UPN on another child's record: an officer must decide.
+        2 => (
+            "Jordan".to_string(),
+            child.date_of_birth - Duration::days(700),
+            child.upn.clone(),
+        ),
+        _ => (
+            child.given_names.clone(),
+            child.date_of_birth,
+            child.upn.clone(),
+        ),
+    };
+    let episodes = match i % 3 {
+        0 => vec![
+            ("s47".to_string(), Some(start), None),
+            (
+                "cp_plan".to_string(),
+                Some(start + Duration::days(20)),
+                None,
+            ),
+        ],
+        1 => vec![("cin".to_string(), Some(start), None)],
+        _ => vec![(
+            "s47".to_string(),
+            Some(start),
+            Some(start + Duration::days(40)),
+        )],
+    };
+    Some(crate::store::social_care::Incoming {
+        record_id: format!("LCS-{:05}", i),
+        given_names: Some(given),
+        family_name: Some(child.family_name.clone()),
+        date_of_birth: Some(dob),
+        sex: child.sex.clone(),
+        upn,
+        former_upn: None,
+        nhs_number: None,
+        address_line_1: home.map(|a| a.line_1.clone()),
+        town: home.map(|a| a.town.clone()),
+        postcode: home.map(|a| a.postcode.clone()),
+        episodes,
+    })
+}
+
 fn demo_request(
     c: &mut AnyConnection,
     child_id: &str,
@@ -408,10 +473,14 @@ pub fn load(conn: &mut AnyConnection, n: usize) -> anyhow::Result<String> {
     let today = chrono::Utc::now().date_naive();
     let mut made = 0usize;
     let mut i = 0usize;
+    let mut social_care: Vec<crate::store::social_care::Incoming> = vec![];
     conn.transaction::<_, anyhow::Error, _>(|c| {
         while made < n {
             for (child, addrs, parents, providers) in family(&mut rng, i, today) {
                 children::insert(c, &child, &addrs, &parents, &providers, None, "Demo data")?;
+                if let Some(r) = demo_social_care(&mut rng, i, &child, &addrs) {
+                    social_care.push(r);
+                }
                 // Some families have a request for information out; a few never answered theirs.
                 let sent_days_ago = match i % 20 {
                     0 | 4 | 12 | 16 => Some(20),
@@ -426,9 +495,24 @@ pub fn load(conn: &mut AnyConnection, n: usize) -> anyhow::Result<String> {
             i += 1;
         }
         crate::store::information_requests::raise_overdue(c, None, today)?;
+        for r in &social_care {
+            crate::store::social_care::store(c, "demo", r)?;
+        }
         Ok(())
     })?;
     let mut lines = vec![format!("loaded {made} demo children")];
+    if let crate::cross_check::Outcome::Completed(s) = crate::cross_check::run(
+        conn,
+        None,
+        today,
+        "demo",
+        crate::domain::matching::Thresholds::default(),
+    )? {
+        lines.push(format!(
+            "cross-checked against {} demo social care records: {} matches, {} for review",
+            s.records, s.matches, s.reviews
+        ));
+    }
     for (email, name, role) in [
         ("officer@demo.invalid", "Dana Officer", "officer"),
         ("manager@demo.invalid", "Morgan Manager", "manager"),

@@ -46,6 +46,7 @@ async fn home(state: web::Data<AppState>, o: CurrentOfficer) -> AppResult<HttpRe
                     Ok((
                         children::home_counts(c, today())?,
                         crate::store::tasks::count_open(c)?,
+                        crate::store::matches::count_reviews(c)?,
                     ))
                 })
                 .await?,
@@ -63,7 +64,7 @@ async fn home(state: web::Data<AppState>, o: CurrentOfficer) -> AppResult<HttpRe
         },
         html! {
             h1 class="govuk-heading-l" { "Children not in school" }
-            @if let Some((c, open_tasks)) = counts {
+            @if let Some((c, open_tasks, reviews)) = counts {
                 div class="cnis-counts" {
                     div class="cnis-count" { span class="cnis-count__number" { (c.open) } a class="govuk-link" href="/officers/register" { "children on the register" } }
                     div class="cnis-count" { span class="cnis-count__number" { (c.not_reviewed) } a class="govuk-link" href="/officers/register?flag=not_reviewed" { "new entries not yet reviewed" } }
@@ -74,9 +75,10 @@ async fn home(state: web::Data<AppState>, o: CurrentOfficer) -> AppResult<HttpRe
                 ul class="govuk-list govuk-list--bullet" {
                     @if c.not_reviewed > 0 { li { a class="govuk-link" href="/officers/register?flag=not_reviewed" { "Review " (c.not_reviewed) " new entries" } } }
                     @if c.outside_csa > 0 { li { a class="govuk-link" href="/officers/register?flag=outside_csa" { "Check " (c.outside_csa) " entries outside compulsory school age (close them or correct the date of birth)" } } }
+                    @if reviews > 0 { li { a class="govuk-link" href="/officers/matches" { "Decide " (reviews) " possible social care matches" } } }
                     @if open_tasks > 0 { li { a class="govuk-link" href="/officers/tasks" { (open_tasks) " open tasks" } } }
                     @if failed_emails > 0 { li { a class="govuk-link" href="/officers/emails" { (failed_emails) " emails could not be sent" } } }
-                @if c.not_reviewed == 0 && c.outside_csa == 0 && failed_emails == 0 && open_tasks == 0 { li { "Nothing needs attention now." } }
+                @if c.not_reviewed == 0 && c.outside_csa == 0 && failed_emails == 0 && open_tasks == 0 && reviews == 0 { li { "Nothing needs attention now." } }
                 }
                 p class="govuk-body" { a class="govuk-button" href="/officers/children/new" { "Add a child to the register" } }
             } @else {

@@ -71,6 +71,22 @@ test('officer journey: every page passes axe and GOV.UK Frontend runs under the 
   await checkA11y(page, 'task with errors');
   await page.goto(`${BASE}/officers/information-requests`);
   await checkA11y(page, 'information requests');
+  // The demo register is cross-checked against demo social care records at load.
+  await page.goto(`${BASE}/officers/matches`);
+  await checkA11y(page, 'social care review queue');
+  await page.click('main table a:has-text("Decide") >> nth=0');
+  await page.waitForURL(/\/officers\/matches\//);
+  await checkA11y(page, 'social care pair');
+  await page.click('button:has-text("Save decision")');
+  await page.waitForSelector('.govuk-error-summary');
+  await checkA11y(page, 'social care pair with errors');
+  await page.check('#decision');
+  await page.fill('#reason', 'Same child: the date of birth was keyed a day out');
+  await page.click('button:has-text("Save decision")');
+  await page.waitForSelector('text=Decision saved');
+  await checkA11y(page, 'record with social care flags');
+  await page.goto(`${BASE}/officers/cross-check`);
+  await checkA11y(page, 'cross-check runs');
   await page.goto(`${BASE}/officers/no-such-page`);
   await checkA11y(page, 'not found');
   // Form errors come back as 422 and unknown pages as 404: Chromium logs those loads, which is expected.
@@ -132,6 +148,8 @@ test('with JavaScript off an officer adds a child and closes the entry', async (
     [`${BASE}/officers/register`, 'register (no JS)'],
     [recordUrl.split('?')[0], 'record (no JS)'],
     [`${BASE}/officers/tasks`, 'tasks (no JS)'],
+    [`${BASE}/officers/matches`, 'social care review queue (no JS)'],
+    [`${BASE}/officers/cross-check`, 'cross-check runs (no JS)'],
     [`${BASE}/officers/information-requests`, 'information requests (no JS)'],
     [`${BASE}/officers/children/new`, 'add child (no JS)'],
   ]) {
