@@ -26,19 +26,6 @@ fn cnis(app: &TestApp, dir: &std::path::Path, args: &[&str]) -> (i32, String) {
     (out.status.code().unwrap_or(-1), text)
 }
 
-fn count(app: &TestApp, sql_where: &str) -> i64 {
-    use diesel::sql_types::BigInt;
-    #[derive(QueryableByName)]
-    struct N {
-        #[diesel(sql_type = BigInt)]
-        n: i64,
-    }
-    diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {sql_where}"))
-        .get_result::<N>(&mut *app.conn())
-        .unwrap()
-        .n
-}
-
 /// A made-up name for number `i`, unlike any real one ("Kabo", "Kabu", ...).
 fn made_up(i: usize, salt: usize) -> String {
     const C: &[u8] = b"bdfgklmnprstvz";

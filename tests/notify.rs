@@ -2,20 +2,6 @@
 //! flow, its checks, saved progress, one submission, and matching against the register.
 mod common;
 use common::*;
-use diesel::prelude::*;
-
-fn count(app: &TestApp, sql_where: &str) -> i64 {
-    use diesel::sql_types::BigInt;
-    #[derive(QueryableByName)]
-    struct N {
-        #[diesel(sql_type = BigInt)]
-        n: i64,
-    }
-    diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {sql_where}"))
-        .get_result::<N>(&mut *app.conn())
-        .unwrap()
-        .n
-}
 
 /// Answers every page for one child, starting at its name page.
 fn tell_about_child(b: &mut Browser, n: usize, given: &str, family: &str, dob: (&str, &str, &str)) {

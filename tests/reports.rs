@@ -4,19 +4,6 @@ mod common;
 use common::*;
 use diesel::prelude::*;
 
-fn count(app: &TestApp, sql_where: &str) -> i64 {
-    use diesel::sql_types::BigInt;
-    #[derive(QueryableByName)]
-    struct N {
-        #[diesel(sql_type = BigInt)]
-        n: i64,
-    }
-    diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {sql_where}"))
-        .get_result::<N>(&mut *app.conn())
-        .unwrap()
-        .n
-}
-
 fn task_id(app: &TestApp, kind: &str) -> String {
     use cnis::db::schema::tasks::dsl as t;
     t::tasks

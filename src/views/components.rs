@@ -55,7 +55,7 @@ fn error_message(id: &str, error: Option<&str>) -> Markup {
     }
 }
 
-fn describedby(id: &str, hint: Option<&str>, error: Option<&str>) -> Option<String> {
+pub fn describedby(id: &str, hint: Option<&str>, error: Option<&str>) -> Option<String> {
     let mut parts = vec![];
     if hint.is_some() {
         parts.push(format!("{id}-hint"));

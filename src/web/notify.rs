@@ -10,7 +10,9 @@ use maud::{html, Markup};
 
 use super::forms::*;
 use super::parents::{page, parent_session, ParentSession};
-use super::parts::{provider_fields, read_address, read_parent, read_provider, AddressForm};
+use super::parts::{
+    address_inputs, provider_fields, read_address, read_parent, read_provider, AddressForm,
+};
 use super::register::{fmt_date, today};
 use super::{check_csrf, csrf_for, see_other, AppState};
 use crate::db::now;
@@ -542,15 +544,6 @@ fn back(step: Step, a: &Answers) -> String {
     s.path()
 }
 
-fn address_inputs(f: &FormData, errors: &Errors) -> Markup {
-    html! {
-        (Input::new("line_1", "Address line 1", f.get("line_1")).autocomplete("address-line1").error(errors.get("line_1")).render())
-        (Input::new("line_2", "Address line 2 (optional)", f.get("line_2")).autocomplete("address-line2").error(errors.get("line_2")).render())
-        (Input::new("town", "Town or city", f.get("town")).width("two-thirds").autocomplete("address-level2").error(errors.get("town")).render())
-        (Input::new("postcode", "Postcode", f.get("postcode")).width("10").autocomplete("postal-code").no_spellcheck().error(errors.get("postcode")).render())
-    }
-}
-
 /// A question whose legend is the page heading. Follow-up questions go on the next page rather
 /// than in a conditional reveal: GOV.UK Frontend's reveal puts aria-expanded on radios, which is
 /// not valid ARIA (govuk-frontend issue 979), and GOV.UK advises a new page for complex follow-ups.
@@ -580,17 +573,6 @@ fn question(
             }
         }
     }
-}
-
-fn describedby(id: &str, hint: Option<&str>, error: Option<&str>) -> Option<String> {
-    let mut v = vec![];
-    if hint.is_some() {
-        v.push(format!("{id}-hint"));
-    }
-    if error.is_some() {
-        v.push(format!("{id}-error"));
-    }
-    (!v.is_empty()).then(|| v.join(" "))
 }
 
 fn hours_input(id: &str, label: &str, f: &FormData, errors: &Errors) -> Markup {

@@ -8,7 +8,7 @@ use maud::{html, Markup};
 
 use super::forms::*;
 use super::parents::{page, parent_email};
-use super::parts::read_address;
+use super::parts::{address_inputs, read_address};
 use super::register::{fmt_date, today};
 use super::{check_csrf, csrf_for, see_other, AppState};
 use crate::domain::register::label;
@@ -137,15 +137,6 @@ fn when(f: &FormData, errors: &Errors, legend: &str) -> Markup {
         Some("For example, 3 11 2026"),
         errors.get("happened_on"),
     )
-}
-
-fn address_inputs(f: &FormData, errors: &Errors) -> Markup {
-    html! {
-        (Input::new("line_1", "Address line 1", f.get("line_1")).autocomplete("address-line1").error(errors.get("line_1")).render())
-        (Input::new("line_2", "Address line 2 (optional)", f.get("line_2")).autocomplete("address-line2").error(errors.get("line_2")).render())
-        (Input::new("town", "Town or city", f.get("town")).width("two-thirds").autocomplete("address-level2").error(errors.get("town")).render())
-        (Input::new("postcode", "Postcode", f.get("postcode")).width("10").autocomplete("postal-code").no_spellcheck().error(errors.get("postcode")).render())
-    }
 }
 
 fn hours(h: Option<f64>) -> String {

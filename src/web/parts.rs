@@ -36,6 +36,16 @@ pub fn address_fields(f: &FormData, errors: &Errors) -> Markup {
     }
 }
 
+/// A parent's view of an address: the four lines, with browser autocomplete.
+pub fn address_inputs(f: &FormData, errors: &Errors) -> Markup {
+    html! {
+        (Input::new("line_1", "Address line 1", f.get("line_1")).autocomplete("address-line1").error(errors.get("line_1")).render())
+        (Input::new("line_2", "Address line 2 (optional)", f.get("line_2")).autocomplete("address-line2").error(errors.get("line_2")).render())
+        (Input::new("town", "Town or city", f.get("town")).width("two-thirds").autocomplete("address-level2").error(errors.get("town")).render())
+        (Input::new("postcode", "Postcode", f.get("postcode")).width("10").autocomplete("postal-code").no_spellcheck().error(errors.get("postcode")).render())
+    }
+}
+
 pub fn read_address(f: &FormData, errors: &mut Errors) -> Option<AddressForm> {
     let line_1 = text(f, "line_1", "the first line of the address", 200, errors);
     let line_2 = opt_text(f, "line_2", "address line 2", 200, errors);

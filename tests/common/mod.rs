@@ -334,3 +334,17 @@ pub fn parent_signed_in(app: &TestApp, email: &str) -> (Browser, Option<String>)
     assert_eq!(p.status, 303, "code accepted: {}", p.body);
     (b, p.location)
 }
+
+/// Rows matching a condition: `count(app, "tasks WHERE kind = 'x'")`.
+pub fn count(app: &TestApp, sql_where: &str) -> i64 {
+    use diesel::sql_types::BigInt;
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {sql_where}"))
+        .get_result::<N>(&mut *app.conn())
+        .unwrap()
+        .n
+}
