@@ -223,7 +223,7 @@ fn main() -> anyhow::Result<()> {
             get(format!("/officers/children/{child}")),
         ),
         timed(
-            "children due a request for information (s.436D(3), scans every open entry)",
+            "children due a request for information (s.436D(3))",
             10,
             get("/officers/information-requests".into()),
         ),
