@@ -33,6 +33,11 @@ enum Command {
         #[command(subcommand)]
         what: ImportKind,
     },
+    /// Tokens for the social care push API (/api/v1/).
+    ApiToken {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
     /// Send the emails that are due now, then exit (the server does this every few seconds).
     Outbox,
     /// Send the s.436D(2)(c) requests that are due and raise overdue answers as tasks, then exit
@@ -77,6 +82,22 @@ enum ImportKind {
     /// or the DfE Children in Need census XML (a file ending .xml).
     /// Exit code 0: every record imported; 2: some rejected (listed); 1: nothing imported.
     SocialCare { file: std::path::PathBuf },
+}
+
+#[derive(Subcommand)]
+enum TokenAction {
+    /// Issue a token for a system; it is printed once and only its hash is kept.
+    Issue {
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke a token: requests with it are refused from now on.
+    Revoke {
+        #[arg(long)]
+        id: String,
+    },
+    /// List tokens (never the tokens themselves).
+    List,
 }
 
 #[derive(Subcommand)]
@@ -291,6 +312,35 @@ fn main() -> anyhow::Result<()> {
                     );
                     if !report.rejected.is_empty() {
                         std::process::exit(2);
+                    }
+                }
+            }
+        }
+        Command::ApiToken { action } => {
+            let mut conn = pool.get()?;
+            match action {
+                TokenAction::Issue { name } => {
+                    let (id, token) = store::api_tokens::issue(&mut conn, &name)?;
+                    println!("token id {id}");
+                    println!("token (shown once): {token}");
+                }
+                TokenAction::Revoke { id } => {
+                    if store::api_tokens::revoke(&mut conn, &id)? == 0 {
+                        eprintln!("No live token has the id {id}.");
+                        std::process::exit(1);
+                    }
+                    println!("revoked {id}");
+                }
+                TokenAction::List => {
+                    for (id, name, at, revoked, used) in store::api_tokens::list(&mut conn)? {
+                        println!(
+                            "{id}  {name}  issued {at}  {}  last used {}",
+                            revoked
+                                .map(|r| format!("revoked {r}"))
+                                .unwrap_or_else(|| "live".into()),
+                            used.map(|u| u.to_string())
+                                .unwrap_or_else(|| "never".into())
+                        );
                     }
                 }
             }

@@ -336,6 +336,17 @@ diesel::joinable!(match_links -> children (child_id));
 diesel::joinable!(match_links -> social_care_records (record_id));
 diesel::joinable!(child_flags -> children (child_id));
 
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        name -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -356,4 +367,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     child_flags,
     cross_check_runs,
     leases,
+    api_tokens,
 );

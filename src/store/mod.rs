@@ -1,5 +1,6 @@
 //! Persistence, one module per aggregate. Functions take `&mut AnyConnection` so callers can
 //! compose them inside one transaction.
+pub mod api_tokens;
 pub mod audit;
 pub mod children;
 pub mod information_requests;

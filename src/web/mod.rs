@@ -1,5 +1,6 @@
 //! HTTP: routes by audience, security headers, CSRF, sessions.
 pub mod admin;
+pub mod api;
 pub mod auth;
 pub mod forms;
 pub mod matches;
@@ -299,6 +300,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     notify::configure(cfg);
     tasks::configure(cfg);
     matches::configure(cfg);
+    api::configure(cfg);
     parent_reports::configure(cfg);
     admin::configure(cfg);
     cfg.default_service(web::to(not_found));

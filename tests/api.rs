@@ -1,0 +1,104 @@
+//! The social care push API: bearer tokens issued and revoked, problem documents for bad input,
+//! records stored for the cross-check, and the OpenAPI description.
+mod common;
+use common::*;
+
+fn push(app: &TestApp, token: Option<&str>, body: &str) -> (u16, String, String) {
+    let client = reqwest::blocking::Client::new();
+    let mut req = client
+        .post(format!("{}/api/v1/social-care-records", app.base))
+        .header("content-type", "application/json")
+        .body(body.to_string());
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let r = req.send().unwrap();
+    let status = r.status().as_u16();
+    let ct = r
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap_or("").to_string())
+        .unwrap_or_default();
+    (status, ct, r.text().unwrap_or_default())
+}
+
+#[test]
+fn a_social_care_system_pushes_records_with_a_token_that_can_be_revoked() {
+    let app = TestApp::spawn();
+    let (id, token) =
+        cnis::store::api_tokens::issue(&mut app.conn(), "Liquidlogic nightly").unwrap();
+    let body = r#"{"records": [
+        {"record_id": "LCS-1", "given_names": "Ada", "family_name": "Lovelace", "date_of_birth": "2015-12-10", "sex": "F",
+         "postcode": "DT1 4AB", "episodes": [{"kind": "s47", "start_date": "2026-10-01"}]},
+        {"record_id": "LCS-2", "given_names": "Sam", "family_name": "Bloggs", "date_of_birth": "2012-02-30", "upn": "nonsense"},
+        {"record_id": "LCS-1", "given_names": "Ada"},
+        {"given_names": "No id"},
+        {"record_id": "LCS-3", "given_names": "Kim", "episodes": [{"kind": "arrest"}]}
+    ]}"#;
+
+    let (status, ct, text) = push(&app, None, body);
+    assert_eq!(status, 401);
+    assert!(ct.starts_with("application/problem+json"), "{ct}");
+    assert!(text.contains("Authorization: Bearer"));
+    let (status, _, _) = push(&app, Some("cnis_wrong"), body);
+    assert_eq!(status, 401);
+
+    let (status, _, text) = push(&app, Some(&token), body);
+    assert_eq!(status, 200, "{text}");
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(report["new"], 2);
+    let rejected = report["rejected"].as_array().unwrap();
+    assert_eq!(rejected.len(), 3, "{text}");
+    assert!(text.contains("record_id appears earlier in this request"));
+    assert!(text.contains("record_id is empty"));
+    assert!(text.contains("episode kind arrest is not s47, cp_plan or cin"));
+    assert!(
+        text.contains("date_of_birth 2012-02-30 is not a real date"),
+        "{text}"
+    );
+    assert_eq!(count(&app, "social_care_records"), 2);
+    assert_eq!(count(&app, "social_care_episodes WHERE kind = 's47'"), 1);
+    assert_eq!(
+        count(&app, "audit_events WHERE action = 'api_social_care_push'"),
+        1
+    );
+
+    // Bad JSON and too many records are refused as problems, and store nothing.
+    let (status, ct, text) = push(&app, Some(&token), "{\"records\": [");
+    assert_eq!(status, 400);
+    assert!(ct.starts_with("application/problem+json") && text.contains("openapi.json"));
+    let many = format!(
+        "{{\"records\": [{}]}}",
+        vec!["{\"record_id\": \"x\"}"; 1001].join(",")
+    );
+    assert_eq!(push(&app, Some(&token), &many).0, 413);
+    assert_eq!(count(&app, "social_care_records"), 2);
+
+    // Revoked: refused.
+    assert_eq!(
+        cnis::store::api_tokens::revoke(&mut app.conn(), &id).unwrap(),
+        1
+    );
+    assert_eq!(push(&app, Some(&token), body).0, 401);
+}
+
+#[test]
+fn the_api_is_described_by_an_openapi_document() {
+    let app = TestApp::spawn();
+    let r = reqwest::blocking::get(format!("{}/api/v1/openapi.json", app.base)).unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let doc: serde_json::Value = r.json().unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let post = &doc["paths"]["/api/v1/social-care-records"]["post"];
+    assert!(post["responses"]["401"].is_object());
+    assert_eq!(
+        doc["components"]["securitySchemes"]["token"]["scheme"],
+        "bearer"
+    );
+    let r = reqwest::blocking::get(format!("{}/api/v1/nothing-here", app.base)).unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/problem+json"));
+}
