@@ -340,3 +340,83 @@ fn cin_census_xml_matches_on_identifiers_and_says_so() {
         record.body
     );
 }
+
+#[test]
+fn a_run_killed_part_way_leaves_the_last_results_and_the_next_run_completes() {
+    let app = TestApp::spawn();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let run = |args: &[&str]| {
+        let (code, out) = cnis(&app, dir.path(), args);
+        assert!(code == 0, "{args:?}: {out}");
+    };
+    run(&[
+        "generate-linkage-data",
+        "--children",
+        "3000",
+        "--records",
+        "12000",
+        "--out",
+        data.to_str().unwrap(),
+    ]);
+    run(&[
+        "import",
+        "register",
+        data.join("register.csv").to_str().unwrap(),
+    ]);
+    run(&[
+        "import",
+        "social-care",
+        data.join("social-care.csv").to_str().unwrap(),
+    ]);
+    run(&["cross-check"]);
+    let links = || -> Vec<(String, String, String)> {
+        use cnis::db::schema::match_links::dsl as l;
+        l::match_links
+            .select((l::child_id, l::record_id, l::decision))
+            .order((l::child_id, l::record_id))
+            .load(&mut *app.conn())
+            .unwrap()
+    };
+    let before = links();
+    assert!(
+        before.len() > 500,
+        "the first run linked {} pairs",
+        before.len()
+    );
+
+    // Start another run, and kill it once it is under way.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cnis"))
+        .arg("cross-check")
+        .env("DATABASE_URL", &app.config.database_url)
+        .env("CNIS_DATA_DIR", dir.path())
+        .env("RUST_LOG", "warn")
+        .spawn()
+        .unwrap();
+    let started = (0..400).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(25));
+        count(&app, "cross_check_runs WHERE status = 'running'") == 1
+    });
+    assert!(started, "the second run started");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(links(), before, "nothing of the killed run was written");
+    assert_eq!(
+        count(&app, "leases"),
+        1,
+        "the dead run's lease is still there"
+    );
+
+    // The next run takes the dead process's lease over and completes.
+    let (code, out) = cnis(&app, dir.path(), &["cross-check"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        count(&app, "cross_check_runs WHERE status = 'abandoned'"),
+        1
+    );
+    assert_eq!(
+        count(&app, "cross_check_runs WHERE status = 'completed'"),
+        2
+    );
+    assert_eq!(links(), before, "the same data gives the same links");
+}
