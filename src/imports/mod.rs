@@ -44,3 +44,40 @@ impl<R: Read> Read for LineLimit<R> {
         Ok(n)
     }
 }
+
+/// A CSV file's header line, lower-cased and trimmed (a UTF-8 byte-order mark is dropped), with
+/// each column's position. Err names the required columns that are missing.
+pub fn read_header<R: Read>(
+    rdr: &mut csv::Reader<R>,
+    required: &[&str],
+) -> Result<(Vec<String>, std::collections::HashMap<String, usize>), String> {
+    let headers: Vec<String> = rdr
+        .byte_headers()
+        .map_err(|e| format!("could not read the header line: {e}"))?
+        .iter()
+        .map(|h| {
+            String::from_utf8_lossy(h)
+                .trim()
+                .trim_start_matches('\u{feff}')
+                .to_lowercase()
+        })
+        .collect();
+    let missing: Vec<&str> = required
+        .iter()
+        .filter(|c| !headers.iter().any(|h| h == *c))
+        .copied()
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "the header line is missing the column(s) {}. The file must start with: {}",
+            missing.join(", "),
+            required.join(",")
+        ));
+    }
+    let index = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.clone(), i))
+        .collect();
+    Ok((headers, index))
+}

@@ -1,7 +1,6 @@
 //! `cnis import register FILE.csv`: bulk load from a legacy system (issue 2).
 //! Streams the file, checks every row as the officers' form does, imports the good rows (each row
 //! whole or not at all), reports bad rows with line numbers, and is idempotent on `register_ref`.
-use std::collections::HashMap;
 use std::io::Read;
 
 use chrono::NaiveDate;
@@ -313,36 +312,7 @@ pub fn import(
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(super::LineLimit::new(input, MAX_LINE));
-    let headers = rdr
-        .byte_headers()
-        .map_err(|e| ImportError::Header(format!("could not read the header line: {e}")))?
-        .clone();
-    let headers: Vec<String> = headers
-        .iter()
-        .map(|h| {
-            String::from_utf8_lossy(h)
-                .trim()
-                .trim_start_matches('\u{feff}')
-                .to_lowercase()
-        })
-        .collect();
-    let missing: Vec<&str> = REQUIRED
-        .iter()
-        .filter(|r| !headers.iter().any(|h| h == *r))
-        .copied()
-        .collect();
-    if !missing.is_empty() {
-        return Err(ImportError::Header(format!(
-            "the header line is missing the column(s) {}. The file must start with: {}",
-            missing.join(", "),
-            REQUIRED.join(",")
-        )));
-    }
-    let index: HashMap<String, usize> = headers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.clone(), i))
-        .collect();
+    let (headers, index) = super::read_header(&mut rdr, REQUIRED).map_err(ImportError::Header)?;
     let mut report = Report {
         ignored_columns: headers
             .iter()

@@ -207,34 +207,8 @@ pub fn import_csv(
         let mut rdr = csv::ReaderBuilder::new()
             .flexible(true)
             .from_reader(super::LineLimit::new(input, MAX_LINE));
-        let headers: Vec<String> = rdr
-            .byte_headers()
-            .map_err(|e| ImportError::Header(format!("could not read the header line: {e}")))?
-            .iter()
-            .map(|h| {
-                String::from_utf8_lossy(h)
-                    .trim()
-                    .trim_start_matches('\u{feff}')
-                    .to_lowercase()
-            })
-            .collect();
-        let missing: Vec<&str> = CSV_COLUMNS
-            .iter()
-            .filter(|c| !headers.iter().any(|h| h == *c))
-            .copied()
-            .collect();
-        if !missing.is_empty() {
-            return Err(ImportError::Header(format!(
-                "the header line is missing the column(s) {}. The file must start with: {}",
-                missing.join(", "),
-                CSV_COLUMNS.join(",")
-            )));
-        }
-        let index: HashMap<String, usize> = headers
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (h.clone(), i))
-            .collect();
+        let (headers, index) =
+            super::read_header(&mut rdr, CSV_COLUMNS).map_err(ImportError::Header)?;
         let mut report = Report::default();
         let mut seen: HashSet<String> = HashSet::new();
         let mut record = csv::ByteRecord::new();
