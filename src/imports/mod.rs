@@ -81,3 +81,22 @@ pub fn read_header<R: Read>(
         .collect();
     Ok((headers, index))
 }
+
+/// A row's fields as text, or why the row cannot be used: not UTF-8, or the wrong number of
+/// fields for the header.
+pub fn row_fields(record: &csv::ByteRecord, columns: usize) -> Result<Vec<&str>, String> {
+    let fields = record
+        .iter()
+        .map(std::str::from_utf8)
+        .collect::<Result<Vec<&str>, _>>()
+        .map_err(|_| {
+            "the row is not UTF-8 text: save the file as CSV UTF-8 and import it again".to_string()
+        })?;
+    if fields.len() != columns {
+        return Err(format!(
+            "the row has {} fields but the header has {columns}",
+            fields.len()
+        ));
+    }
+    Ok(fields)
+}

@@ -338,25 +338,13 @@ pub fn import(
             }
         }
         let line = record.position().map(|p| p.line()).unwrap_or(line);
-        let fields: Result<Vec<&str>, _> = record.iter().map(std::str::from_utf8).collect();
-        let Ok(fields) = fields else {
-            report.rejected.push((
-                line,
-                "the row is not UTF-8 text: save the file as CSV UTF-8 and import it again".into(),
-            ));
-            continue;
+        let fields = match super::row_fields(&record, headers.len()) {
+            Ok(f) => f,
+            Err(why) => {
+                report.rejected.push((line, why));
+                continue;
+            }
         };
-        if fields.len() != headers.len() {
-            report.rejected.push((
-                line,
-                format!(
-                    "the row has {} fields but the header has {}",
-                    fields.len(),
-                    headers.len()
-                ),
-            ));
-            continue;
-        }
         let get = |col: &str| {
             index
                 .get(col)

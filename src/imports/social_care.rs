@@ -230,28 +230,13 @@ pub fn import_csv(
             }
             let line = record.position().map(|p| p.line()).unwrap_or(line);
             let at = format!("line {line}");
-            let Ok(fields) = record
-                .iter()
-                .map(std::str::from_utf8)
-                .collect::<Result<Vec<&str>, _>>()
-            else {
-                report.rejected.push((
-                    at,
-                    "the row is not UTF-8 text: save the file as CSV UTF-8".into(),
-                ));
-                continue;
+            let fields = match super::row_fields(&record, headers.len()) {
+                Ok(f) => f,
+                Err(why) => {
+                    report.rejected.push((at, why));
+                    continue;
+                }
             };
-            if fields.len() != headers.len() {
-                report.rejected.push((
-                    at,
-                    format!(
-                        "the row has {} fields but the header has {}",
-                        fields.len(),
-                        headers.len()
-                    ),
-                ));
-                continue;
-            }
             let get = |col: &str| {
                 index
                     .get(col)
