@@ -91,6 +91,7 @@ fn main() -> anyhow::Result<()> {
         cookie_secure: false,
         pool_size: 8,
         sign_in_per_minute: 100,
+        api_requests_per_minute: 120,
         data_dir: dir.path().to_string_lossy().to_string(),
         email_url: "file:///tmp/cnis-test-mail".into(),
         email_from: "cnis <no-reply@council.invalid>".into(),

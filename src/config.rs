@@ -12,6 +12,8 @@ pub struct Config {
     pub cookie_secure: bool,
     pub pool_size: u32,
     pub sign_in_per_minute: u32,
+    /// Requests a minute allowed to each API token.
+    pub api_requests_per_minute: u32,
     pub data_dir: String,
     pub email_url: String,
     pub email_from: String,
@@ -75,6 +77,7 @@ impl Config {
             cookie_secure,
             pool_size: parsed("CNIS_DB_POOL_SIZE", 8)?,
             sign_in_per_minute: parsed("CNIS_SIGN_IN_PER_MINUTE", 10)?,
+            api_requests_per_minute: parsed("CNIS_API_REQUESTS_PER_MINUTE", 120)?,
             email_url: var("CNIS_EMAIL_URL", &format!("file://{data_dir}/mail")),
             email_from: var(
                 "CNIS_EMAIL_FROM",

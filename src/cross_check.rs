@@ -37,6 +37,8 @@ pub struct Summary {
     pub flags_raised: usize,
     pub flags_ended: usize,
     pub skipped_buckets: usize,
+    /// Possible matches not queued because both people are already accounted for.
+    pub explained_reviews: usize,
     /// (register reference, social care record id, decision, score) for each match or review.
     pub report: Vec<(String, String, String, f64)>,
     pub model: Option<Model>,
@@ -217,10 +219,36 @@ fn load_records(conn: &mut AnyConnection) -> QueryResult<Vec<Side>> {
 /// Scores every blocked pair and returns the ones worth keeping, with the model.
 pub struct Scored {
     /// (child index, record index, comparison, probability, decision, identifier)
-    pub pairs: Vec<(u32, u32, Gamma, f64, Decision)>,
+    pub pairs: Vec<ScoredPair>,
     pub compared: usize,
     pub skipped_buckets: usize,
+    pub explained_reviews: usize,
     pub model: Model,
+}
+
+pub type ScoredPair = (u32, u32, Gamma, f64, Decision);
+
+/// Drops the possible matches (reviews) in which the register child is already linked to another
+/// record, or the record is already linked to another register child, by a shared identifier or
+/// a probability above the match threshold. Such a pair is almost always a sibling or a namesake;
+/// at council scale they would swamp the queue. Pairs with a shared identifier (probability 1)
+/// are always kept. Returns how many were dropped.
+pub fn drop_explained_reviews(pairs: &mut Vec<ScoredPair>) -> usize {
+    let mut linked_kids = HashSet::new();
+    let mut linked_recs = HashSet::new();
+    for (ci, ri, _, _, d) in pairs.iter() {
+        if *d == Decision::Match {
+            linked_kids.insert(*ci);
+            linked_recs.insert(*ri);
+        }
+    }
+    let before = pairs.len();
+    pairs.retain(|(ci, ri, _, p, d)| {
+        *d != Decision::Review
+            || *p >= 1.0
+            || !(linked_kids.contains(ci) || linked_recs.contains(ri))
+    });
+    before - pairs.len()
 }
 
 /// A blocking key as 64 bits: the index holds ten million of them at council scale.
@@ -334,7 +362,7 @@ fn score_all(kids: &[Side], recs: &[Side], t: Thresholds) -> Scored {
     // worth of chance, so a rare typo cannot carry a pair on its own.
     let floor = (1.0 / total).max(1e-6);
     let share = |t: &HashMap<&str, f64>, k: &str| t.get(k).map(|n| (n / total).max(floor));
-    let pairs = candidates
+    let mut pairs: Vec<ScoredPair> = candidates
         .into_par_iter()
         .filter_map(|(ci, ri, g)| {
             let g = unpack(g);
@@ -353,10 +381,12 @@ fn score_all(kids: &[Side], recs: &[Side], t: Thresholds) -> Scored {
             (d != Decision::None).then_some((ci, ri, g, if id.is_some() { 1.0 } else { p }, d))
         })
         .collect();
+    let explained_reviews = drop_explained_reviews(&mut pairs);
     Scored {
         pairs,
         compared,
         skipped_buckets,
+        explained_reviews,
         model,
     }
 }
@@ -538,6 +568,7 @@ fn run_inner(
         records: recs.len(),
         pairs: scored.compared,
         skipped_buckets: scored.skipped_buckets,
+        explained_reviews: scored.explained_reviews,
         ..Default::default()
     };
     let model = scored.model.clone();

@@ -192,6 +192,9 @@ fn main() -> anyhow::Result<()> {
                     if let Some(model) = &s.model {
                         println!("{}", cnis::domain::matching::describe(model));
                     }
+                    if s.explained_reviews > 0 {
+                        println!("note: {} possible matches were not queued because the child or the record is already linked to someone else", s.explained_reviews);
+                    }
                     if s.skipped_buckets > 0 {
                         println!("note: {} very common blocking keys were skipped (other keys cover them)", s.skipped_buckets);
                     }

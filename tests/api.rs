@@ -102,3 +102,68 @@ fn the_api_is_described_by_an_openapi_document() {
         .unwrap()
         .starts_with("application/problem+json"));
 }
+
+#[test]
+fn an_administrator_issues_and_revokes_tokens_on_the_web_and_each_token_is_rate_limited() {
+    let app = TestApp::spawn_with(|c| c.api_requests_per_minute = 3);
+    // Deny by default: officers and managers cannot see or issue tokens.
+    for role in ["officer", "manager"] {
+        let mut b = app.signed_in(role);
+        assert_eq!(b.get("/officers/admin/api-tokens").status, 403, "{role}");
+        let p = b.post("/officers/admin/api-tokens", &[("name", "Sneaky")]);
+        assert_eq!(p.status, 403, "{role}");
+    }
+    assert_eq!(count(&app, "api_tokens"), 0);
+
+    let mut admin = app.signed_in("admin");
+    let p = admin.get("/officers/admin/api-tokens");
+    assert_eq!(p.status, 200);
+    assert!(p.contains("No tokens have been issued"));
+    // A name is needed.
+    let p = admin.post("/officers/admin/api-tokens", &[("name", " ")]);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Enter the name of the system"));
+    assert_eq!(count(&app, "api_tokens"), 0);
+
+    let p = admin.post("/officers/admin/api-tokens", &[("name", "Mosaic nightly")]);
+    assert_eq!(p.status, 200);
+    assert!(p.contains("It will not be shown again"));
+    let token = extract(&p.body, "<code>", "</code>").unwrap();
+    assert!(token.starts_with("cnis_"), "{token}");
+    let id = extract(&p.body, "data-token-id=\"", "\"").unwrap();
+    assert_eq!(
+        count(&app, "audit_events WHERE action = 'api_token_issued'"),
+        1
+    );
+    // The list shows the system but never the token again.
+    let p = admin.get("/officers/admin/api-tokens");
+    assert!(p.contains("Mosaic nightly") && !p.contains(&token));
+
+    // Three requests a minute for this token; the fourth is told to wait.
+    let body = r#"{"records": []}"#;
+    for _ in 0..3 {
+        assert_eq!(push(&app, Some(&token), body).0, 200);
+    }
+    let (status, ct, text) = push(&app, Some(&token), body);
+    assert_eq!(status, 429, "{text}");
+    assert!(ct.starts_with("application/problem+json") && text.contains("3 requests a minute"));
+    // Another token has its own allowance.
+    let (_, other) = cnis::store::api_tokens::issue(&mut app.conn(), "Other").unwrap();
+    assert_eq!(push(&app, Some(&other), body).0, 200);
+
+    let p = admin.post(&format!("/officers/admin/api-tokens/{id}/revoke"), &[]);
+    assert_eq!(p.status, 200, "followed the redirect");
+    assert!(p.contains("The token has been revoked"));
+    assert_eq!(push(&app, Some(&token), body).0, 401);
+    assert_eq!(
+        count(&app, "audit_events WHERE action = 'api_token_revoked'"),
+        1
+    );
+    // Revoking twice, or an unknown token, is not found.
+    assert_eq!(
+        admin
+            .post(&format!("/officers/admin/api-tokens/{id}/revoke"), &[])
+            .status,
+        404
+    );
+}

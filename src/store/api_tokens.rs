@@ -29,8 +29,8 @@ pub fn issue(conn: &mut AnyConnection, name: &str) -> QueryResult<(String, Strin
     Ok((id, token))
 }
 
-/// The name of the live token presented, recording its use; None if unknown or revoked.
-pub fn check(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<String>> {
+/// (id, name) of the live token presented, recording its use; None if unknown or revoked.
+pub fn check(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<(String, String)>> {
     let row: Option<(String, String)> = api_tokens::table
         .filter(api_tokens::token_hash.eq(digest(token)))
         .filter(api_tokens::revoked_at.is_null())
@@ -42,7 +42,7 @@ pub fn check(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<String
             .set(api_tokens::last_used_at.eq(now()))
             .execute(conn)?;
     }
-    Ok(row.map(|(_, name)| name))
+    Ok(row)
 }
 
 pub fn revoke(conn: &mut AnyConnection, id: &str) -> QueryResult<usize> {

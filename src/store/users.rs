@@ -43,6 +43,10 @@ impl User {
     pub fn can_use_register(&self) -> bool {
         matches!(self.role.as_str(), "officer" | "manager")
     }
+    /// Issues and revokes API tokens, and (issue 5) school accounts.
+    pub fn can_administer(&self) -> bool {
+        self.role == "admin"
+    }
     pub fn can_read_audit(&self) -> bool {
         matches!(self.role.as_str(), "admin" | "manager")
     }

@@ -78,6 +78,9 @@ pub fn layout(page: &Page, content: Markup) -> Markup {
                                         @if nav.role == "admin" || nav.role == "manager" {
                                             (nav_item(nav.section, "audit", "/officers/audit", "Audit log"))
                                         }
+                                        @if nav.role == "admin" {
+                                            (nav_item(nav.section, "tokens", "/officers/admin/api-tokens", "API tokens"))
+                                        }
                                         (nav_item(nav.section, "account", "/officers/account", "Your account"))
                                     }
                                 }

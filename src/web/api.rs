@@ -90,8 +90,8 @@ async fn push(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) ->
         );
         return resp;
     };
-    let name = match state.db(move |c| Ok(api_tokens::check(c, &token)?)).await {
-        Ok(Some(n)) => n,
+    let (token_id, name) = match state.db(move |c| Ok(api_tokens::check(c, &token)?)).await {
+        Ok(Some(t)) => t,
         Ok(None) => {
             return problem(
                 StatusCode::UNAUTHORIZED,
@@ -101,6 +101,21 @@ async fn push(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) ->
         }
         Err(e) => return internal(e),
     };
+    if state.api_limiter.check_key(&token_id).is_err() {
+        let mut resp = problem(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many requests",
+            &format!(
+                "This token may send {} requests a minute. Wait a minute and send the rest.",
+                state.config.api_requests_per_minute
+            ),
+        );
+        resp.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from_static("60"),
+        );
+        return resp;
+    }
     let parsed: Push = match serde_json::from_slice(&body) {
         Ok(p) => p,
         Err(e) => return problem(StatusCode::BAD_REQUEST, "The body could not be read", &format!("Expected JSON of the form {{\"records\": [...]}} as described at /api/v1/openapi.json: {e}")),

@@ -33,6 +33,8 @@ impl CurrentOfficer {
 pub struct Caseworker(pub CurrentOfficer);
 /// A manager or administrator: may read the audit log.
 pub struct Auditor(pub CurrentOfficer);
+/// An administrator: accounts, tokens, schools.
+pub struct Administrator(pub CurrentOfficer);
 
 struct PartlySignedIn {
     user: users::User,
@@ -104,6 +106,7 @@ macro_rules! role_extractor {
 }
 role_extractor!(Caseworker, can_use_register);
 role_extractor!(Auditor, can_read_audit);
+role_extractor!(Administrator, can_administer);
 
 impl FromRequest for PartlySignedIn {
     type Error = AppError;

@@ -1,5 +1,6 @@
 //! HTTP: routes by audience, security headers, CSRF, sessions.
 pub mod admin;
+pub mod administration;
 pub mod api;
 pub mod auth;
 pub mod forms;
@@ -36,6 +37,8 @@ pub struct AppState {
     pub pool: Pool,
     pub config: Config,
     pub sign_in_limiter: DefaultKeyedRateLimiter<IpAddr>,
+    /// Per API token (keyed by the token's id).
+    pub api_limiter: DefaultKeyedRateLimiter<String>,
     pub templates: crate::mail::Templates,
 }
 
@@ -48,10 +51,13 @@ impl AppState {
             .unwrap_or_default();
         let per_minute =
             NonZeroU32::new(config.sign_in_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        let api_per_minute =
+            NonZeroU32::new(config.api_requests_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         AppState {
             pool,
             config,
             sign_in_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            api_limiter: RateLimiter::keyed(Quota::per_minute(api_per_minute)),
             templates,
         }
     }
@@ -303,6 +309,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     api::configure(cfg);
     parent_reports::configure(cfg);
     admin::configure(cfg);
+    administration::configure(cfg);
     cfg.default_service(web::to(not_found));
 }
 

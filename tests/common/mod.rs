@@ -31,6 +31,7 @@ pub fn test_config(database_url: String, dir: &std::path::Path) -> Config {
         cookie_secure: false,
         pool_size: 4,
         sign_in_per_minute: 30,
+        api_requests_per_minute: 120,
         data_dir: dir.to_string_lossy().to_string(),
         email_url: "file:///tmp/cnis-test-mail".into(),
         email_from: "cnis <no-reply@council.invalid>".into(),
