@@ -14,6 +14,12 @@ pub struct Config {
     pub sign_in_per_minute: u32,
     /// Requests a minute allowed to each API token.
     pub api_requests_per_minute: u32,
+    /// Days an application for consent may stay open before it is escalated to managers.
+    pub consent_escalation_days: i64,
+    /// Whether this council is in the s.434B pre-withdrawal meeting pilot.
+    pub prewithdrawal_meetings: bool,
+    /// Working days after posting that a posted notice counts as served (s.572).
+    pub postal_service_days: u32,
     pub data_dir: String,
     pub email_url: String,
     pub email_from: String,
@@ -78,6 +84,12 @@ impl Config {
             pool_size: parsed("CNIS_DB_POOL_SIZE", 8)?,
             sign_in_per_minute: parsed("CNIS_SIGN_IN_PER_MINUTE", 10)?,
             api_requests_per_minute: parsed("CNIS_API_REQUESTS_PER_MINUTE", 120)?,
+            consent_escalation_days: parsed("CNIS_CONSENT_ESCALATION_DAYS", 20)?,
+            prewithdrawal_meetings: matches!(
+                var("CNIS_PREWITHDRAWAL_MEETINGS", "off").as_str(),
+                "on" | "true" | "1"
+            ),
+            postal_service_days: parsed("CNIS_POSTAL_SERVICE_DAYS", 2)?,
             email_url: var("CNIS_EMAIL_URL", &format!("file://{data_dir}/mail")),
             email_from: var(
                 "CNIS_EMAIL_FROM",

@@ -7,6 +7,7 @@ pub mod domain;
 pub mod error;
 pub mod imports;
 pub mod mail;
+pub mod notices;
 pub mod scheduler;
 pub mod store;
 pub mod synthetic;

@@ -1,5 +1,5 @@
 //! Daily work nobody should have to remember: s.436D(3) requests that fall due, and s.436H(7)
-//! overdue answers turned into tasks. Runs in the server when CNIS_SCHEDULER=on, or once from cron
+//! overdue answers turned into tasks, applications for consent open too long escalated. Runs in the server when CNIS_SCHEDULER=on, or once from cron
 //! with `cnis scheduler`.
 use std::sync::Arc;
 
@@ -10,10 +10,24 @@ pub fn run_once(state: &AppState) -> anyhow::Result<Tick> {
     let mut conn = state.pool.get()?;
     let sender = crate::web::tasks::sender(state);
     let tick = run_scheduler(&mut conn, &sender, crate::web::register::today())?;
+    let escalated = {
+        use diesel::Connection;
+        let days = state.config.consent_escalation_days;
+        let alert = state.team_alert();
+        conn.transaction::<_, anyhow::Error, _>(|c| {
+            crate::store::consent::escalate_overdue(
+                c,
+                days,
+                crate::web::register::today(),
+                alert.as_ref(),
+            )
+        })?
+    };
     log::info!(
-        "scheduler: {} information requests sent, {} overdue answers raised as tasks",
+        "scheduler: {} information requests sent, {} overdue answers raised as tasks, {} applications for consent escalated",
         tick.sent,
-        tick.overdue
+        tick.overdue,
+        escalated
     );
     Ok(tick)
 }

@@ -13,6 +13,7 @@ diesel::table! {
         locked_until -> Nullable<Timestamp>,
         active -> Bool,
         created_at -> Timestamp,
+        school_id -> Nullable<Text>,
     }
 }
 
@@ -151,6 +152,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        document_id -> Nullable<Text>,
     }
 }
 
@@ -344,8 +346,131 @@ diesel::table! {
         created_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
         last_used_at -> Nullable<Timestamp>,
+        school_id -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    schools (id) {
+        id -> Text,
+        urn -> Text,
+        name -> Text,
+        kind -> Text,
+        address -> Text,
+        email -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consent_applications (id) {
+        id -> Text,
+        reference -> Text,
+        school_id -> Text,
+        applicant -> Text,
+        parent_email -> Text,
+        parent_name -> Text,
+        parent_phone -> Nullable<Text>,
+        parent_address -> Text,
+        parent_email_consent -> Bool,
+        other_parents -> Text,
+        given_names -> Text,
+        family_name -> Text,
+        date_of_birth -> Date,
+        sex -> Text,
+        upn -> Nullable<Text>,
+        address_line_1 -> Text,
+        town -> Text,
+        postcode -> Text,
+        education_plan -> Text,
+        educated_by -> Text,
+        hours_per_week -> Nullable<Double>,
+        resources -> Text,
+        reasons -> Text,
+        needs -> Text,
+        status -> Text,
+        received_on -> Date,
+        repeat_of -> Nullable<Text>,
+        placed_by_council -> Nullable<Bool>,
+        condition_a_note -> Nullable<Text>,
+        other_council_s47 -> Nullable<Text>,
+        ruled_out_records -> Text,
+        best_interests -> Nullable<Text>,
+        best_interests_reasons -> Nullable<Text>,
+        best_interests_evidence -> Nullable<Text>,
+        arrangements -> Nullable<Text>,
+        arrangements_reasons -> Nullable<Text>,
+        arrangements_evidence -> Nullable<Text>,
+        assessed_by -> Nullable<Text>,
+        assessed_at -> Nullable<Timestamp>,
+        decision -> Nullable<Text>,
+        decision_reasons -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        exceptional_circumstances -> Nullable<Text>,
+        meeting -> Nullable<Text>,
+        meeting_on -> Nullable<Date>,
+        meeting_outcome -> Nullable<Text>,
+        referred_on -> Nullable<Date>,
+        referral_outcome -> Nullable<Text>,
+        referral_outcome_on -> Nullable<Date>,
+        withdrawn_at -> Nullable<Timestamp>,
+        escalated_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    school_notices (id) {
+        id -> Text,
+        reference -> Text,
+        school_id -> Text,
+        kind -> Text,
+        given_names -> Text,
+        family_name -> Text,
+        date_of_birth -> Date,
+        sex -> Text,
+        upn -> Nullable<Text>,
+        address_line_1 -> Text,
+        town -> Text,
+        postcode -> Text,
+        parents -> Text,
+        ground -> Nullable<Text>,
+        on_date -> Date,
+        future_school -> Nullable<Text>,
+        relevant_child -> Bool,
+        answer -> Text,
+        application_id -> Nullable<Text>,
+        child_id -> Nullable<Text>,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    served_documents (id) {
+        id -> Text,
+        kind -> Text,
+        subject_id -> Text,
+        recipient_role -> Text,
+        recipient_name -> Text,
+        method -> Text,
+        sent_to -> Text,
+        template_version -> Text,
+        body -> Text,
+        pdf -> Binary,
+        pdf_sha256 -> Text,
+        status -> Text,
+        served_on -> Nullable<Date>,
+        service_note -> Nullable<Text>,
+        outbox_id -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(consent_applications -> schools (school_id));
+diesel::joinable!(school_notices -> schools (school_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -368,4 +493,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     cross_check_runs,
     leases,
     api_tokens,
+    schools,
+    consent_applications,
+    school_notices,
+    served_documents,
 );

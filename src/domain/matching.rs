@@ -307,9 +307,14 @@ fn nickname_typo(a: &str, b: &str) -> bool {
     let g = nickname_groups();
     let typo_of_group = |x: &str, y: &str| {
         g.get(x).is_some_and(|groups| {
-            groups
-                .iter()
-                .any(|i| NICKNAMES[*i].iter().any(|n| is_typo(n, y)))
+            groups.iter().any(|i| {
+                NICKNAMES[*i].iter().any(|n| {
+                    // Cheap checks first: this runs on millions of pairs.
+                    n.as_bytes().first() == y.as_bytes().first()
+                        && n.len().abs_diff(y.len()) <= 2
+                        && is_typo(n, y)
+                })
+            })
         })
     };
     typo_of_group(a, b) || typo_of_group(b, a)

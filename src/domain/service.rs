@@ -1,5 +1,5 @@
 //! Service of documents on parents, EA 1996 s.572.
-use chrono::NaiveDateTime;
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Weekday};
 
 use super::register::Choices;
 
@@ -30,6 +30,22 @@ pub fn may_serve_by_email(decisions: &[(bool, NaiveDateTime)], at: NaiveDateTime
         .is_some_and(|(consented, _)| *consented)
 }
 
+/// s.572 with the Interpretation Act 1978 s.7: a posted notice is served when it would arrive in
+/// the ordinary course of post. The council sets how many working days that is (law.md §6.5 asks
+/// for the rule to be configurable); weekends are skipped. Bank holidays are not known here, so
+/// an officer can correct the date on the service log.
+pub fn deemed_served_by_post(posted: NaiveDate, working_days: u32) -> NaiveDate {
+    let mut d = posted;
+    let mut left = working_days;
+    while left > 0 {
+        d = d.succ_opt().unwrap_or(d);
+        if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
+            left -= 1;
+        }
+    }
+    d
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +73,20 @@ mod tests {
             !may_serve_by_email(&d[..1], t(1) - chrono::Duration::seconds(1)),
             "not yet given"
         );
+    }
+
+    #[test]
+    fn s572_a_posted_notice_is_served_after_the_working_days_of_post() {
+        let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
+        // Posted Tuesday 24th: served Thursday 26th.
+        assert_eq!(deemed_served_by_post(d(24), 2), d(26));
+        // Posted Thursday 26th: the weekend does not count, served Monday 30th.
+        assert_eq!(deemed_served_by_post(d(26), 2), d(30));
+        // Posted Saturday 28th: served Tuesday 1 December.
+        assert_eq!(
+            deemed_served_by_post(d(28), 2),
+            NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
+        );
+        assert_eq!(deemed_served_by_post(d(24), 0), d(24));
     }
 }

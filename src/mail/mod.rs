@@ -33,6 +33,8 @@ pub struct OutboxEmail {
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    /// A served notice sent with this email as a PDF attachment.
+    pub document_id: Option<String>,
 }
 
 pub fn status_label(status: &str) -> &'static str {
@@ -73,6 +75,7 @@ pub fn enqueue(
             last_error: None,
             created_at: t,
             sent_at: None,
+            document_id: None,
         })
         .execute(conn)?;
     Ok(id)
@@ -150,21 +153,37 @@ pub fn retry_delay(attempts: i32) -> Duration {
     Duration::minutes((1i64 << attempts.clamp(0, 6)).min(60))
 }
 
-fn build(email: &OutboxEmail, from: &str) -> Result<Message, String> {
+fn build(
+    email: &OutboxEmail,
+    from: &str,
+    attachment: Option<(String, Vec<u8>)>,
+) -> Result<Message, String> {
+    use lettre::message::{Attachment, MultiPart, SinglePart};
     let from = from.parse().map_err(|e| format!("CNIS_EMAIL_FROM: {e}"))?;
     let to = email
         .to_address
         .parse()
         .map_err(|e| format!("recipient address: {e}"))?;
-    Message::builder()
+    let builder = Message::builder()
         .from(from)
         .to(to)
         .subject(email.subject.clone())
         // Stable across retries so a resend after a crash is recognisable.
-        .message_id(Some(format!("<{}@cnis.outbox>", email.id)))
-        .header(ContentType::TEXT_PLAIN)
-        .body(email.body.clone())
-        .map_err(|e| e.to_string())
+        .message_id(Some(format!("<{}@cnis.outbox>", email.id)));
+    match attachment {
+        None => builder
+            .header(ContentType::TEXT_PLAIN)
+            .body(email.body.clone()),
+        Some((name, pdf)) => {
+            let pdf_type = ContentType::parse("application/pdf").map_err(|e| e.to_string())?;
+            builder.multipart(
+                MultiPart::mixed()
+                    .singlepart(SinglePart::plain(email.body.clone()))
+                    .singlepart(Attachment::new(name).body(pdf, pdf_type)),
+            )
+        }
+    }
+    .map_err(|e| e.to_string())
 }
 
 /// Sends what is due, claiming each row first so two workers never send the same email twice.
@@ -200,8 +219,15 @@ pub fn send_due(
             continue;
         }
         let attempts = row.attempts + 1;
-        let outcome = build(&row, from)
-            .map_err(|e| (true, e))
+        let attachment = match &row.document_id {
+            Some(d) => match crate::store::served::attachment(&mut conn, d)? {
+                Some(a) => Ok(Some(a)),
+                None => Err((true, "the attached notice is missing".to_string())),
+            },
+            None => Ok(None),
+        };
+        let outcome = attachment
+            .and_then(|a| build(&row, from, a).map_err(|e| (true, e)))
             .and_then(|m| mailer.send(&m));
         let done = now();
         match outcome {

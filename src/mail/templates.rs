@@ -24,6 +24,23 @@ const BUILT_IN: &[(&str, &str)] = &[
         "team-alert",
         include_str!("../../templates/email/team-alert.txt"),
     ),
+    (
+        "application-received",
+        include_str!("../../templates/email/application-received.txt"),
+    ),
+    (
+        "notice-served",
+        include_str!("../../templates/email/notice-served.txt"),
+    ),
+    // Statutory notices (rendered to PDF); the Subject line is the notice's title.
+    (
+        "notices/consent-granted",
+        include_str!("../../templates/notices/consent-granted.txt"),
+    ),
+    (
+        "notices/consent-refused",
+        include_str!("../../templates/notices/consent-refused.txt"),
+    ),
 ];
 
 #[derive(Clone, Debug, Default)]
@@ -43,16 +60,18 @@ impl Templates {
     pub fn load(dir: Option<&str>) -> anyhow::Result<Templates> {
         let mut by_name = HashMap::new();
         for (name, text) in BUILT_IN {
-            let text = match dir.map(|d| {
-                std::path::Path::new(d)
-                    .join("email")
-                    .join(format!("{name}.txt"))
-            }) {
+            // "notices/NAME" lives in notices/, everything else in email/.
+            let file = if name.contains('/') {
+                format!("{name}.txt")
+            } else {
+                format!("email/{name}.txt")
+            };
+            let text = match dir.map(|d| std::path::Path::new(d).join(&file)) {
                 Some(p) if p.exists() => std::fs::read_to_string(&p)
                     .map_err(|e| anyhow::anyhow!("reading {}: {e}", p.display()))?,
                 _ => text.to_string(),
             };
-            parse(&text).map_err(|e| anyhow::anyhow!("email template {name}: {e}"))?;
+            parse(&text).map_err(|e| anyhow::anyhow!("template {name}: {e}"))?;
             by_name.insert(name.to_string(), text);
         }
         Ok(Templates { by_name })

@@ -12,8 +12,25 @@ fn digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Issues a token: (id, the token to hand over once).
+/// Issues a token for a social care system: (id, the token to hand over once).
 pub fn issue(conn: &mut AnyConnection, name: &str) -> QueryResult<(String, String)> {
+    issue_inner(conn, name, None)
+}
+
+/// Issues a token a school's system uses to send its notices; it can do nothing else.
+pub fn issue_for_school(
+    conn: &mut AnyConnection,
+    name: &str,
+    school_id: &str,
+) -> QueryResult<(String, String)> {
+    issue_inner(conn, name, Some(school_id))
+}
+
+fn issue_inner(
+    conn: &mut AnyConnection,
+    name: &str,
+    school_id: Option<&str>,
+) -> QueryResult<(String, String)> {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     let token = format!("cnis_{}", hex::encode(bytes));
@@ -24,20 +41,35 @@ pub fn issue(conn: &mut AnyConnection, name: &str) -> QueryResult<(String, Strin
             api_tokens::name.eq(name),
             api_tokens::token_hash.eq(digest(&token)),
             api_tokens::created_at.eq(now()),
+            api_tokens::school_id.eq(school_id),
         ))
         .execute(conn)?;
     Ok((id, token))
 }
 
-/// (id, name) of the live token presented, recording its use; None if unknown or revoked.
-pub fn check(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<(String, String)>> {
-    let row: Option<(String, String)> = api_tokens::table
+/// Who presented a token.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Client {
+    pub token_id: String,
+    pub name: String,
+    /// A school's token; None for a social care system.
+    pub school_id: Option<String>,
+}
+
+/// The live token presented, recording its use; None if unknown or revoked.
+pub fn check(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<Client>> {
+    let row: Option<Client> = api_tokens::table
         .filter(api_tokens::token_hash.eq(digest(token)))
         .filter(api_tokens::revoked_at.is_null())
-        .select((api_tokens::id, api_tokens::name))
-        .first(conn)
-        .optional()?;
-    if let Some((id, _)) = &row {
+        .select((api_tokens::id, api_tokens::name, api_tokens::school_id))
+        .first::<(String, String, Option<String>)>(conn)
+        .optional()?
+        .map(|(token_id, name, school_id)| Client {
+            token_id,
+            name,
+            school_id,
+        });
+    if let Some(Client { token_id: id, .. }) = &row {
         diesel::update(api_tokens::table.find(id))
             .set(api_tokens::last_used_at.eq(now()))
             .execute(conn)?;

@@ -3,11 +3,13 @@
 pub mod api_tokens;
 pub mod audit;
 pub mod children;
+pub mod consent;
 pub mod information_requests;
 pub mod matches;
 pub mod notifications;
 pub mod parent_access;
 pub mod parent_reports;
+pub mod served;
 pub mod sessions;
 pub mod social_care;
 pub mod tasks;

@@ -151,6 +151,23 @@ pub fn submit(
     let why = format!("notification from a parent, {reference}");
     let mut entries = vec![];
     for n in notified {
+        entries.push(enter_or_link(conn, &n, &why, draft_id, alert)?);
+    }
+    Ok(Outcome::Submitted(entries))
+}
+
+/// Enters a child the council has been told about (by a parent, or a school's deletion return),
+/// unless it is the same child as an entry already on the register, which is linked and marked
+/// for review instead. Possible matches get an officer task. Returns (entry id, linked).
+pub fn enter_or_link(
+    conn: &mut AnyConnection,
+    n: &NotifiedChild,
+    why: &str,
+    source_id: &str,
+    alert: Option<&TeamAlert>,
+) -> anyhow::Result<(String, bool)> {
+    let t = now();
+    {
         let candidates: Vec<Child> = children::table
             .filter(children::date_of_birth.eq(n.child.date_of_birth))
             .select(Child::as_select())
@@ -161,9 +178,8 @@ pub fn submit(
             .filter(|c| compare_entries(&identity(c), &me) == EntryMatch::Same)
             .collect();
         if let [existing] = same.as_slice() {
-            link(conn, existing, &n, &why, alert)?;
-            entries.push((existing.id.clone(), true));
-            continue;
+            link(conn, existing, n, why, alert)?;
+            return Ok((existing.id.clone(), true));
         }
         let possible: Vec<&Child> = candidates
             .iter()
@@ -197,15 +213,14 @@ pub fn submit(
                 ..p.clone()
             })
             .collect();
-        register::insert(conn, &child, &addrs, &ps, &provs, None, &why)?;
-        entries.push((child.id.clone(), false));
+        register::insert(conn, &child, &addrs, &ps, &provs, None, why)?;
         tasks::create(
             conn,
             alert,
             Some(&child.id),
             "review_notification",
-            &format!("Review the entry made from {reference}; within 15 days consider where the child lives and may request a visit (s.436B(8))."),
-            Some(draft_id),
+            &format!("Review the entry made from the {why}; within 15 days consider where the child lives and may request a visit (s.436B(8))."),
+            Some(source_id),
             Some(t.date() + chrono::Days::new(14)),
         )?;
         if !possible.is_empty() {
@@ -216,12 +231,12 @@ pub fn submit(
                 Some(&child.id),
                 "possible_match",
                 &format!("Same date of birth and a name or postcode in common with {}: the same child? Merge by hand and close the spare entry.", refs.join(", ")),
-                Some(draft_id),
+                Some(source_id),
                 None,
             )?;
         }
+        Ok((child.id, false))
     }
-    Ok(Outcome::Submitted(entries))
 }
 
 fn identity(c: &Child) -> Identity<'_> {

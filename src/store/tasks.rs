@@ -29,6 +29,19 @@ pub const TASK_KINDS: Choices = &[
     ("flag_raised", "Social care flag raised"),
     ("flag_ended", "Social care flag ended"),
     ("flags_first_run", "First cross-check: flags raised"),
+    (
+        "consent_application",
+        "Assess an application for consent to home educate (s.434A)",
+    ),
+    (
+        "consent_escalation",
+        "Application for consent open too long (s.434A(6))",
+    ),
+    (
+        "school_notice",
+        "A school's notice of intention to home educate",
+    ),
+    ("post_notice", "Post a notice that cannot go by email"),
     ("match_review", "Check a possible social care match"),
 ];
 

@@ -16,6 +16,10 @@ pub const ROLES: &[(&str, &str)] = &[
         "admin",
         "Administrator (accounts and audit; no access to children's records)",
     ),
+    (
+        "school",
+        "School staff (notices and deletion returns for their own school only)",
+    ),
 ];
 pub const MAX_FAILED_ATTEMPTS: i32 = 5;
 pub const LOCKOUT_MINUTES: i64 = 15;
@@ -35,6 +39,8 @@ pub struct User {
     pub locked_until: Option<NaiveDateTime>,
     pub active: bool,
     pub created_at: NaiveDateTime,
+    /// A school user's school (role "school").
+    pub school_id: Option<String>,
 }
 
 impl User {
@@ -46,6 +52,14 @@ impl User {
     /// Issues and revokes API tokens, and (issue 5) school accounts.
     pub fn can_administer(&self) -> bool {
         self.role == "admin"
+    }
+    /// School staff send notices for their own school, and see nothing else.
+    pub fn is_school_staff(&self) -> bool {
+        self.role == "school" && self.school_id.is_some()
+    }
+    /// Decides applications for consent (s.434A(6)): a manager, not the assessing officer.
+    pub fn can_decide(&self) -> bool {
+        self.role == "manager"
     }
     pub fn can_read_audit(&self) -> bool {
         matches!(self.role.as_str(), "admin" | "manager")
@@ -99,9 +113,31 @@ pub fn create(
     password: &str,
 ) -> anyhow::Result<User> {
     anyhow::ensure!(
-        ROLES.iter().any(|(r, _)| *r == role),
+        ROLES.iter().any(|(r, _)| *r == role) && role != "school",
         "role must be officer, manager or admin"
     );
+    insert(conn, email, name, role, password, None)
+}
+
+/// A school user belongs to exactly one school and sees only what that school sent.
+pub fn create_school_user(
+    conn: &mut AnyConnection,
+    email: &str,
+    name: &str,
+    password: &str,
+    school_id: &str,
+) -> anyhow::Result<User> {
+    insert(conn, email, name, "school", password, Some(school_id))
+}
+
+fn insert(
+    conn: &mut AnyConnection,
+    email: &str,
+    name: &str,
+    role: &str,
+    password: &str,
+    school_id: Option<&str>,
+) -> anyhow::Result<User> {
     if let Some(p) = password_problem(password) {
         anyhow::bail!(p);
     }
@@ -123,6 +159,7 @@ pub fn create(
         locked_until: None,
         active: true,
         created_at: now(),
+        school_id: school_id.map(str::to_string),
     };
     diesel::insert_into(users::table)
         .values(&user)

@@ -68,9 +68,14 @@ pub fn layout(page: &Page, content: Markup) -> Markup {
                             @if let Some(nav) = page.nav {
                                 nav aria-label="Menu" class="govuk-service-navigation__wrapper" {
                                     ul class="govuk-service-navigation__list" id="navigation" {
-                                        (nav_item(nav.section, "home", "/officers/", "Home"))
-                                        @if nav.role != "admin" {
+                                        @if nav.role == "school" {
+                                            (nav_item(nav.section, "school", "/schools/", "Your school"))
+                                        } @else {
+                                            (nav_item(nav.section, "home", "/officers/", "Home"))
+                                        }
+                                        @if nav.role == "officer" || nav.role == "manager" {
                                             (nav_item(nav.section, "register", "/officers/register", "Register"))
+                                            (nav_item(nav.section, "consent", "/officers/consent", "Consent to home educate"))
                                             (nav_item(nav.section, "tasks", "/officers/tasks", "Tasks"))
                                             (nav_item(nav.section, "requests", "/officers/information-requests", "Information requests"))
                                             (nav_item(nav.section, "matches", "/officers/matches", "Social care matches"))
@@ -80,6 +85,7 @@ pub fn layout(page: &Page, content: Markup) -> Markup {
                                         }
                                         @if nav.role == "admin" {
                                             (nav_item(nav.section, "tokens", "/officers/admin/api-tokens", "API tokens"))
+                                            (nav_item(nav.section, "schools", "/officers/admin/schools", "Schools"))
                                         }
                                         (nav_item(nav.section, "account", "/officers/account", "Your account"))
                                     }

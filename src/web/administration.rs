@@ -87,7 +87,13 @@ async fn issue(
     let (id, token) = state
         .db(move |c| {
             let (id, token) = api_tokens::issue(c, &name)?;
-            audit::record(c, Some(&uid), "api_token_issued", None, &format!("token {id}"))?;
+            audit::record(
+                c,
+                Some(&uid),
+                "api_token_issued",
+                None,
+                &format!("token {id}"),
+            )?;
             Ok((id, token))
         })
         .await?;
@@ -134,7 +140,13 @@ async fn revoke(
         .db(move |c| {
             let n = api_tokens::revoke(c, &id)?;
             if n > 0 {
-                audit::record(c, Some(&uid), "api_token_revoked", None, &format!("token {id}"))?;
+                audit::record(
+                    c,
+                    Some(&uid),
+                    "api_token_revoked",
+                    None,
+                    &format!("token {id}"),
+                )?;
             }
             Ok(n)
         })
@@ -157,7 +169,350 @@ async fn list(
     tokens_page(&state, &o, &FormData::default(), &Errors::default(), notice).await
 }
 
+fn schools_page(
+    state: &AppState,
+    o: &crate::web::auth::CurrentOfficer,
+    rows: &[(crate::store::consent::School, i64)],
+    form: &FormData,
+    errors: &Errors,
+) -> HttpResponse {
+    use crate::domain::consent::SCHOOL_KINDS;
+    render(
+        state,
+        PageArgs {
+            title: "Schools",
+            nav: Some(o.nav("schools")),
+            csrf: &o.csrf,
+            errors: !errors.is_empty(),
+        },
+        html! {
+            (error_summary(errors))
+            h1 class="govuk-heading-l" { "Schools" }
+            p class="govuk-body" { "Each school's staff sign in to tell the council when a parent intends to home educate a pupil and to send deletion returns. A school's system can do the same through the API with the school's own token." }
+            @if rows.is_empty() { p class="govuk-body" { "No schools yet." } } @else {
+                table class="govuk-table" {
+                    (table_head("Schools", &["School", "URN", "Kind", "Staff accounts"]))
+                    tbody class="govuk-table__body" {
+                        @for (s, n) in rows {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/admin/schools/" (s.id) } { (s.name) } }
+                                td class="govuk-table__cell" { (s.urn) }
+                                td class="govuk-table__cell" { (crate::domain::register::label(SCHOOL_KINDS, &s.kind)) }
+                                td class="govuk-table__cell" { (n) }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 class="govuk-heading-m" { "Add a school" }
+            form method="post" action="/officers/admin/schools" novalidate {
+                (csrf_field(&o.csrf))
+                (Input::new("urn", "Unique reference number (URN)", form.get("urn")).width("10").hint("6 or 7 digits, from Get Information about Schools").error(errors.get("urn")).render())
+                (Input::new("name", "Name", form.get("name")).error(errors.get("name")).render())
+                (radios("kind", "Kind of school", SCHOOL_KINDS, form.get("kind"), Some("Condition A of section 434A(3) turns on special schools and independent schools for pupils with special educational needs"), errors.get("kind")))
+                (Input::new("address", "Address for notices to the proprietor", form.get("address")).error(errors.get("address")).render())
+                (Input::new("email", "Email address for notices (optional)", form.get("email")).kind("email").no_spellcheck().hint("Decision notices go here as a PDF; without one they are posted").error(errors.get("email")).render())
+                (button("Add the school"))
+            }
+        },
+    )
+}
+
+async fn schools_list(
+    state: web::Data<AppState>,
+    Administrator(o): Administrator,
+) -> AppResult<HttpResponse> {
+    let rows = state.db(|c| Ok(school_rows(c)?)).await?;
+    Ok(schools_page(
+        &state,
+        &o,
+        &rows,
+        &FormData::default(),
+        &Errors::default(),
+    ))
+}
+
+fn school_rows(
+    c: &mut crate::db::AnyConnection,
+) -> diesel::QueryResult<Vec<(crate::store::consent::School, i64)>> {
+    use crate::db::schema::users;
+    use diesel::prelude::*;
+    let schools = crate::store::consent::schools(c)?;
+    let mut out = vec![];
+    for s in schools {
+        let n: i64 = users::table
+            .filter(users::school_id.eq(&s.id))
+            .count()
+            .get_result(c)?;
+        out.push((s, n));
+    }
+    Ok(out)
+}
+
+async fn add_school(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Administrator(o): Administrator,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    use crate::domain::consent::SCHOOL_KINDS;
+    check_csrf(&req, &state, form.csrf())?;
+    let mut errors = Errors::default();
+    let urn = form.get("urn").to_string();
+    if !(6..=7).contains(&urn.len()) || !urn.chars().all(|c| c.is_ascii_digit()) {
+        errors.add("urn", "Enter the URN: 6 or 7 digits");
+    }
+    let name = text(&form, "name", "the school's name", 200, &mut errors);
+    let kind = choice(
+        &form,
+        "kind",
+        SCHOOL_KINDS,
+        "Select the kind of school",
+        &mut errors,
+    );
+    let address = text(
+        &form,
+        "address",
+        "the address for notices",
+        300,
+        &mut errors,
+    );
+    let email = email(&form, "email", &mut errors);
+    if !errors.is_empty() {
+        let rows = state.db(|c| Ok(school_rows(c)?)).await?;
+        return Ok(schools_page(&state, &o, &rows, &form, &errors));
+    }
+    let school = crate::store::consent::School {
+        id: crate::db::new_id(),
+        urn,
+        name: name.trim().into(),
+        kind,
+        address: address.trim().into(),
+        email,
+        created_at: crate::db::now(),
+    };
+    let uid = o.user.id.clone();
+    let sid = school.id.clone();
+    let added = state
+        .db(move |c| {
+            let ok = crate::store::consent::create_school(c, &school)?;
+            if ok {
+                audit::record(
+                    c,
+                    Some(&uid),
+                    "school_added",
+                    None,
+                    &format!("school {}", school.urn),
+                )?;
+            }
+            Ok(ok)
+        })
+        .await?;
+    if !added {
+        errors.add("urn", "A school with this URN is already set up");
+        let rows = state.db(|c| Ok(school_rows(c)?)).await?;
+        return Ok(schools_page(&state, &o, &rows, &form, &errors));
+    }
+    Ok(see_other(&format!("/officers/admin/schools/{sid}")))
+}
+
+async fn school_page(
+    state: &AppState,
+    o: &crate::web::auth::CurrentOfficer,
+    id: String,
+    form: &FormData,
+    errors: &Errors,
+    shown_once: Option<(&str, &str)>,
+) -> AppResult<HttpResponse> {
+    use crate::db::schema::{api_tokens as t, users};
+    use diesel::prelude::*;
+    let (school, staff, tokens) = state
+        .db(move |c| {
+            let s = crate::store::consent::find_school(c, &id)?.ok_or(AppError::NotFound)?;
+            let staff: Vec<(String, String, bool)> = users::table
+                .filter(users::school_id.eq(&s.id))
+                .order(users::name.asc())
+                .select((users::name, users::email, users::active))
+                .load(c)?;
+            let tokens: Vec<(String, String, Option<chrono::NaiveDateTime>)> = t::table
+                .filter(t::school_id.eq(&s.id))
+                .select((t::id, t::name, t::revoked_at))
+                .load(c)?;
+            Ok((s, staff, tokens))
+        })
+        .await?;
+    let mut resp = render(
+        state,
+        PageArgs {
+            title: "School",
+            nav: Some(o.nav("schools")),
+            csrf: &o.csrf,
+            errors: !errors.is_empty(),
+        },
+        html! {
+            (back_link("/officers/admin/schools"))
+            (error_summary(errors))
+            @if let Some((what, secret)) = shown_once {
+                div class="govuk-warning-text" {
+                    span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
+                    strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } (what) " Copy it now: it will not be shown again." }
+                }
+                pre class="cnis-token" id="secret" { code { (secret) } }
+            }
+            span class="govuk-caption-l" { "URN " (school.urn) }
+            h1 class="govuk-heading-l" { (school.name) }
+            dl class="govuk-summary-list" {
+                (summary_row("Kind", html! { (crate::domain::register::label(crate::domain::consent::SCHOOL_KINDS, &school.kind)) }, None))
+                (summary_row("Address for notices", html! { (school.address) }, None))
+                (summary_row("Email for notices", or_not_given(school.email.as_deref()), None))
+            }
+            h2 class="govuk-heading-m" { "Staff accounts" }
+            @if staff.is_empty() { p class="govuk-body" { "None yet." } } @else {
+                ul class="govuk-list" { @for (n, e, active) in &staff { li { (n) ", " (e) @if !active { " (disabled)" } } } }
+            }
+            form method="post" action={ "/officers/admin/schools/" (school.id) "/staff" } novalidate {
+                (csrf_field(&o.csrf))
+                (Input::new("staff_name", "Name", form.get("staff_name")).error(errors.get("staff_name")).render())
+                (Input::new("staff_email", "Email address", form.get("staff_email")).kind("email").no_spellcheck().error(errors.get("staff_email")).render())
+                (secondary_button("Add a staff account"))
+            }
+            h2 class="govuk-heading-m" { "API tokens for the school's system" }
+            @if !tokens.is_empty() {
+                ul class="govuk-list" { @for (_, n, revoked) in &tokens { li { (n) " " @if revoked.is_some() { (tag("Revoked", "grey")) } @else { (tag("Live", "green")) } } } }
+                p class="govuk-body" { "Revoke tokens on the " a class="govuk-link" href="/officers/admin/api-tokens" { "API tokens" } " page." }
+            }
+            form method="post" action={ "/officers/admin/schools/" (school.id) "/tokens" } novalidate {
+                (csrf_field(&o.csrf))
+                (Input::new("token_name", "Name of the school's system", form.get("token_name")).error(errors.get("token_name")).render())
+                (secondary_button("Issue a token for this school"))
+            }
+        },
+    );
+    if shown_once.is_some() {
+        resp.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+    }
+    Ok(resp)
+}
+
+async fn school(
+    state: web::Data<AppState>,
+    Administrator(o): Administrator,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = super::parse_id(&path.into_inner())?;
+    school_page(
+        &state,
+        &o,
+        id,
+        &FormData::default(),
+        &Errors::default(),
+        None,
+    )
+    .await
+}
+
+async fn add_staff(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Administrator(o): Administrator,
+    path: web::Path<String>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let id = super::parse_id(&path.into_inner())?;
+    let mut errors = Errors::default();
+    let name = text(&form, "staff_name", "the person's name", 200, &mut errors);
+    let address = email(&form, "staff_email", &mut errors);
+    if address.is_none() {
+        errors.add("staff_email", "Enter the person's email address");
+    }
+    let Some(address) = address.filter(|_| errors.is_empty()) else {
+        return school_page(&state, &o, id, &form, &errors, None).await;
+    };
+    let password = crate::store::users::generate_password();
+    let (uid, sid, pw) = (o.user.id.clone(), id.clone(), password.clone());
+    let created = state
+        .db(move |c| {
+            crate::store::consent::find_school(c, &sid)?.ok_or(AppError::NotFound)?;
+            if crate::store::users::find_by_email(c, &address)?.is_some() {
+                return Ok(false);
+            }
+            let u = crate::store::users::create_school_user(c, &address, &name, &pw, &sid)?;
+            audit::record(
+                c,
+                Some(&uid),
+                "school_user_created",
+                None,
+                &format!("user {} for school {sid}", u.id),
+            )?;
+            Ok(true)
+        })
+        .await?;
+    if !created {
+        errors.add(
+            "staff_email",
+            "An account with this email address already exists",
+        );
+        return school_page(&state, &o, id, &form, &errors, None).await;
+    }
+    school_page(&state, &o, id, &FormData::default(), &Errors::default(),
+        Some(("The account is made. Give this first password to the person by a secure route; they set up their authenticator app when they first sign in.", &password))).await
+}
+
+async fn school_token(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Administrator(o): Administrator,
+    path: web::Path<String>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let id = super::parse_id(&path.into_inner())?;
+    let mut errors = Errors::default();
+    let name = text(
+        &form,
+        "token_name",
+        "the name of the school's system",
+        100,
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        return school_page(&state, &o, id, &form, &errors, None).await;
+    }
+    let (uid, sid) = (o.user.id.clone(), id.clone());
+    let token = state
+        .db(move |c| {
+            crate::store::consent::find_school(c, &sid)?.ok_or(AppError::NotFound)?;
+            let (tid, token) = api_tokens::issue_for_school(c, &name, &sid)?;
+            audit::record(
+                c,
+                Some(&uid),
+                "api_token_issued",
+                None,
+                &format!("token {tid} for school {sid}"),
+            )?;
+            Ok(token)
+        })
+        .await?;
+    school_page(&state, &o, id, &FormData::default(), &Errors::default(),
+        Some(("Token issued. The school's system sends it as Authorization: Bearer <token> to /api/v1/school-notices.", &token))).await
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/officers/admin/schools", web::get().to(schools_list))
+        .route("/officers/admin/schools", web::post().to(add_school))
+        .route("/officers/admin/schools/{id}", web::get().to(school))
+        .route(
+            "/officers/admin/schools/{id}/staff",
+            web::post().to(add_staff),
+        )
+        .route(
+            "/officers/admin/schools/{id}/tokens",
+            web::post().to(school_token),
+        );
     cfg.route("/officers/admin/api-tokens", web::get().to(list))
         .route("/officers/admin/api-tokens", web::post().to(issue))
         .route(

@@ -71,7 +71,11 @@ struct PushReport {
     warnings: Vec<Rejected>,
 }
 
-async fn push(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) -> HttpResponse {
+/// The client behind the bearer token, within its rate limit; or the problem to send back.
+async fn authenticate(
+    req: &HttpRequest,
+    state: &AppState,
+) -> Result<api_tokens::Client, HttpResponse> {
     let token = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -88,20 +92,20 @@ async fn push(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) ->
             header::WWW_AUTHENTICATE,
             header::HeaderValue::from_static("Bearer"),
         );
-        return resp;
+        return Err(resp);
     };
-    let (token_id, name) = match state.db(move |c| Ok(api_tokens::check(c, &token)?)).await {
+    let client = match state.db(move |c| Ok(api_tokens::check(c, &token)?)).await {
         Ok(Some(t)) => t,
         Ok(None) => {
-            return problem(
+            return Err(problem(
                 StatusCode::UNAUTHORIZED,
                 "Token not accepted",
                 "The token is unknown or has been revoked. Ask an administrator for a new one.",
-            )
+            ))
         }
-        Err(e) => return internal(e),
+        Err(e) => return Err(internal(e)),
     };
-    if state.api_limiter.check_key(&token_id).is_err() {
+    if state.api_limiter.check_key(&client.token_id).is_err() {
         let mut resp = problem(
             StatusCode::TOO_MANY_REQUESTS,
             "Too many requests",
@@ -110,12 +114,26 @@ async fn push(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) ->
                 state.config.api_requests_per_minute
             ),
         );
-        resp.headers_mut().insert(
-            header::RETRY_AFTER,
-            header::HeaderValue::from_static("60"),
-        );
-        return resp;
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
+        return Err(resp);
     }
+    Ok(client)
+}
+
+async fn push(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) -> HttpResponse {
+    let client = match authenticate(&req, &state).await {
+        Ok(c) => c,
+        Err(resp) => return resp,
+    };
+    if client.school_id.is_some() {
+        return problem(
+            StatusCode::FORBIDDEN,
+            "Not allowed with this token",
+            "A school's token may send school notices only. Social care records need a social care system's token.",
+        );
+    }
+    let name = client.name;
     let parsed: Push = match serde_json::from_slice(&body) {
         Ok(p) => p,
         Err(e) => return problem(StatusCode::BAD_REQUEST, "The body could not be read", &format!("Expected JSON of the form {{\"records\": [...]}} as described at /api/v1/openapi.json: {e}")),
@@ -212,6 +230,130 @@ async fn push(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) ->
     }
 }
 
+/// A school's notice as JSON: the same fields as the schools' form, dates as YYYY-MM-DD.
+#[derive(Deserialize)]
+struct NoticeBody {
+    kind: String,
+    #[serde(flatten)]
+    fields: std::collections::HashMap<String, serde_json::Value>,
+    #[serde(default)]
+    parents: Vec<std::collections::HashMap<String, String>>,
+}
+
+/// Flattens the JSON into the form the schools' pages post, so both are checked by one function.
+fn as_form(b: &NoticeBody) -> super::forms::FormData {
+    let mut form = std::collections::HashMap::new();
+    for (k, v) in &b.fields {
+        let text = match v {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => String::new(),
+            other => other.to_string(),
+        };
+        if matches!(k.as_str(), "date_of_birth" | "on_date") {
+            // An ISO date becomes the three parts; anything else is left for the check to name.
+            let parts: Vec<&str> = text.splitn(3, '-').collect();
+            if let [y, m, d] = parts.as_slice() {
+                form.insert(format!("{k}-year"), y.to_string());
+                form.insert(format!("{k}-month"), m.to_string());
+                form.insert(format!("{k}-day"), d.to_string());
+            } else if !text.is_empty() {
+                form.insert(format!("{k}-year"), text.clone());
+            }
+        } else {
+            form.insert(k.clone(), text);
+        }
+    }
+    for (i, p) in b.parents.iter().take(2).enumerate() {
+        for f in ["name", "address", "phone"] {
+            if let Some(v) = p.get(f) {
+                form.insert(format!("parent{}_{f}", i + 1), v.clone());
+            }
+        }
+    }
+    super::forms::FormData(form)
+}
+
+async fn school_notice(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let client = match authenticate(&req, &state).await {
+        Ok(c) => c,
+        Err(resp) => return resp,
+    };
+    let Some(school_id) = client.school_id else {
+        return problem(
+            StatusCode::FORBIDDEN,
+            "Not allowed with this token",
+            "Only a school's token may send school notices. An administrator issues one on the school's page.",
+        );
+    };
+    let parsed: NoticeBody = match serde_json::from_slice(&body) {
+        Ok(p) => p,
+        Err(e) => {
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "The body could not be read",
+                &format!("Expected a JSON object as described at /api/v1/openapi.json: {e}"),
+            )
+        }
+    };
+    if !matches!(parsed.kind.as_str(), "intention" | "deletion") {
+        return problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Unknown kind",
+            "kind must be intention (s.434A(5)) or deletion (a deletion return, reg 13(4))",
+        );
+    }
+    let notice = match super::schools::parse_notice(&as_form(&parsed), &school_id, &parsed.kind) {
+        Ok(n) => n,
+        Err(errors) => return invalid(&errors),
+    };
+    let out = match super::schools::receive(
+        &state,
+        notice,
+        None,
+        &format!("the API, token {}", client.token_id),
+    )
+    .await
+    {
+        Ok(o) => o,
+        Err(e) => return internal(e),
+    };
+    if out.notice.answer.is_empty() {
+        let mut errors = crate::views::Errors::default();
+        errors.add("on_date", out.refused.unwrap_or_default());
+        return invalid(&errors);
+    }
+    let may_delete = matches!(
+        out.notice.answer.as_str(),
+        "may_proceed" | "deletion_recorded"
+    );
+    HttpResponse::Created().json(serde_json::json!({
+        "id": out.notice.id,
+        "reference": out.notice.reference,
+        "kind": out.notice.kind,
+        "relevant_child": out.notice.relevant_child,
+        "answer": out.notice.answer,
+        "may_delete": may_delete,
+        "message": super::schools::answer_text(&out.notice),
+    }))
+}
+
+/// 422 with each field's message, in the words the schools' pages use.
+fn invalid(errors: &crate::views::Errors) -> HttpResponse {
+    HttpResponse::UnprocessableEntity()
+        .content_type("application/problem+json")
+        .json(serde_json::json!({
+            "type": "about:blank",
+            "title": "The notice has problems",
+            "status": 422,
+            "detail": "Nothing was stored. Correct the fields named in errors and send it again.",
+            "errors": errors.0.iter().map(|(f, m)| serde_json::json!({"field": f, "message": m})).collect::<Vec<_>>(),
+        }))
+}
+
 fn internal(e: AppError) -> HttpResponse {
     let id = crate::db::new_id();
     log::error!("api error {id}: {e}");
@@ -246,6 +388,20 @@ pub fn openapi() -> serde_json::Value {
                     "upn": text, "former_upn": text, "nhs_number": text,
                     "address_line_1": text, "town": text, "postcode": text,
                     "episodes": { "type": "array", "items": { "$ref": "#/components/schemas/Episode" } } } },
+                "SchoolNotice": { "type": "object", "required": ["kind", "given_names", "family_name", "date_of_birth", "sex", "address_line_1", "town", "postcode", "on_date", "parents"], "properties": {
+                    "kind": { "type": "string", "enum": ["intention", "deletion"] },
+                    "given_names": {"type": "string"}, "family_name": {"type": "string"}, "date_of_birth": {"type": "string", "format": "date"},
+                    "sex": { "type": "string", "enum": ["F", "M", "U"] }, "upn": text, "address_line_1": {"type": "string"}, "town": {"type": "string"}, "postcode": {"type": "string"},
+                    "on_date": {"type": "string", "format": "date"},
+                    "ground": { "type": ["string", "null"], "enum": ["a","b","c","d","e","f","g","h","i","j","k","l","m","n","o", null] },
+                    "future_school": text,
+                    "parents": { "type": "array", "minItems": 1, "maxItems": 2, "items": { "type": "object", "required": ["name", "phone"], "properties": { "name": {"type": "string"}, "address": {"type": "string"}, "phone": {"type": "string"} } } } } },
+                "NoticeAnswer": { "type": "object", "properties": {
+                    "id": {"type": "string"}, "reference": {"type": "string"}, "kind": {"type": "string"},
+                    "relevant_child": { "type": "boolean", "description": "The pupil is or may be a relevant child (s.434A(2))" },
+                    "answer": { "type": "string", "enum": ["wait_for_consent", "may_proceed", "deletion_refused", "deletion_recorded"] },
+                    "may_delete": { "type": "boolean", "description": "false: the school must not delete the pupil's name before the council consents (s.434A(9)(a))" },
+                    "message": {"type": "string"} } },
                 "Problem": { "type": "object", "properties": { "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"} } },
                 "Item": { "type": "object", "properties": { "index": {"type": "integer"}, "reason": {"type": "string"} } },
                 "Report": { "type": "object", "properties": {
@@ -265,6 +421,16 @@ pub fn openapi() -> serde_json::Value {
                     "400": { "description": "The body is not JSON of this shape", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
                     "401": { "description": "No token, or a token that is unknown or revoked", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
                     "413": { "description": "More than the records allowed in one request", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }
+                } } },
+            "/api/v1/school-notices": { "post": {
+                "summary": "A school tells the council that a parent intends to home educate a pupil (s.434A(5)), or sends a deletion return (reg 13(4)); the answer says at once whether the pupil's name may be deleted",
+                "description": "Needs a school's token (issued on the school's page by an administrator). Fields are those of the schools' form: given_names, family_name, date_of_birth (YYYY-MM-DD), sex (F, M or U), upn, address_line_1, town, postcode, on_date (YYYY-MM-DD: the day the parent told the school, or the deletion date, today or later), and for a deletion ground (a to o) and future_school. parents: up to two {name, address, phone}, each with an emergency phone number.",
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SchoolNotice" } } } },
+                "responses": {
+                    "201": { "description": "Stored, with the council's answer", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/NoticeAnswer" } } } },
+                    "401": { "description": "No token, or a token that is unknown or revoked", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+                    "403": { "description": "Not a school's token", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+                    "422": { "description": "A field is missing or wrong; errors lists each", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }
                 } } }
         }
     })
@@ -280,6 +446,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .app_data(web::PayloadConfig::new(4 * 1024 * 1024))
             .route("/openapi.json", web::get().to(openapi_doc))
             .route("/social-care-records", web::post().to(push))
+            .route("/school-notices", web::post().to(school_notice))
             .default_service(web::to(|| async {
                 problem(
                     StatusCode::NOT_FOUND,

@@ -35,6 +35,8 @@ pub struct Caseworker(pub CurrentOfficer);
 pub struct Auditor(pub CurrentOfficer);
 /// An administrator: accounts, tokens, schools.
 pub struct Administrator(pub CurrentOfficer);
+/// A member of a school's staff, for that school's notices only.
+pub struct SchoolStaff(pub CurrentOfficer);
 
 struct PartlySignedIn {
     user: users::User,
@@ -107,6 +109,16 @@ macro_rules! role_extractor {
 role_extractor!(Caseworker, can_use_register);
 role_extractor!(Auditor, can_read_audit);
 role_extractor!(Administrator, can_administer);
+role_extractor!(SchoolStaff, is_school_staff);
+
+/// Where a user lands after signing in.
+pub fn home_for(user: &users::User) -> &'static str {
+    if user.role == "school" {
+        "/schools/"
+    } else {
+        "/officers/"
+    }
+}
 
 impl FromRequest for PartlySignedIn {
     type Error = AppError;
@@ -115,7 +127,7 @@ impl FromRequest for PartlySignedIn {
         let req = req.clone();
         Box::pin(async move {
             match load_session(&req).await? {
-                Some((_, _, true)) => Err(AppError::Redirect("/officers/".into())),
+                Some((u, _, true)) => Err(AppError::Redirect(home_for(&u).into())),
                 Some((user, token, false)) => Ok(PartlySignedIn { user, token }),
                 None => Err(AppError::Redirect("/officers/sign-in".into())),
             }
@@ -136,7 +148,7 @@ fn sign_in_page(state: &AppState, csrf: &str, email: &str, errors: &Errors) -> H
             div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
                 (error_summary(errors))
                 h1 class="govuk-heading-l" { "Sign in to the children not in school register" }
-                p class="govuk-body" { "For council officers. Parents should use the " a class="govuk-link" href="/parents/" { "parents' service" } "." }
+                p class="govuk-body" { "For council officers and school staff. Parents should use the " a class="govuk-link" href="/parents/" { "parents' service" } "." }
                 form method="post" action="/officers/sign-in" novalidate {
                     (csrf_field(csrf))
                     (Input::new("email", "Email address", email).kind("email").autocomplete("username").no_spellcheck().error(errors.get("email")).render())
@@ -350,7 +362,7 @@ async fn two_factor(
         })
         .await?;
     if ok {
-        return Ok(see_other("/officers/"));
+        return Ok(see_other(home_for(&user)));
     }
     let mut errors = Errors::default();
     errors.add(

@@ -2,7 +2,9 @@
 pub mod admin;
 pub mod administration;
 pub mod api;
+pub mod applications;
 pub mod auth;
+pub mod consent;
 pub mod forms;
 pub mod matches;
 pub mod notify;
@@ -10,6 +12,7 @@ pub mod parent_reports;
 pub mod parents;
 pub mod parts;
 pub mod register;
+pub mod schools;
 pub mod tasks;
 
 use std::net::IpAddr;
@@ -310,6 +313,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     parent_reports::configure(cfg);
     admin::configure(cfg);
     administration::configure(cfg);
+    schools::configure(cfg);
+    applications::configure(cfg);
+    consent::configure(cfg);
     cfg.default_service(web::to(not_found));
 }
 

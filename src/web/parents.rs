@@ -54,6 +54,7 @@ async fn start(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
                     li { "tell the council about a change of address, parents or who educates your child" }
                     li { "answer the council's requests for information" }
                     li { "ask for advice and support, including access to exams" }
+                    li { "apply for the council's consent to home educate a child who needs it (section 434A)" }
                 }
                 p class="govuk-body" { "First, we will email you a 6-digit code to prove your email address. You do not need an account or a password." }
                 a href="/parents/sign-in" role="button" draggable="false" class="govuk-button govuk-button--start" data-module="govuk-button" { "Start now" }
@@ -221,15 +222,12 @@ async fn check_code(
                     super::notify::resume_after_sign_in(c, &email)
                 })
                 .await?;
-            let to = match resumed {
-                Some(path) => path,
-                None if req
-                    .cookie(NEXT_COOKIE)
-                    .is_some_and(|c| c.value() == "notify") =>
-                {
-                    "/parents/notify".into()
-                }
-                None => "/parents/children".into(),
+            let next = req.cookie(NEXT_COOKIE).map(|c| c.value().to_string());
+            let to = match (resumed, next.as_deref()) {
+                (Some(path), _) => path,
+                (None, Some("notify")) => "/parents/notify".into(),
+                (None, Some("apply")) => "/parents/apply".into(),
+                (None, _) => "/parents/children".into(),
             };
             let mut resp = see_other(&to);
             super::remove_cookie(&mut resp, &state, NEXT_COOKIE);
@@ -336,6 +334,7 @@ async fn my_children(req: HttpRequest, state: web::Data<AppState>) -> AppResult<
                 }
             }
             p class="govuk-body" { a class="govuk-link govuk-!-font-weight-bold" href="/parents/notify" { "Tell the council about a child who is not in school" } }
+            p class="govuk-body" { a class="govuk-link" href="/parents/applications" { "Apply for consent to home educate, or follow an application" } }
             p class="govuk-body" { a class="govuk-link" href="/parents/email-consent" { "Choose whether to get documents by email" } }
             form method="post" action="/parents/sign-out" {
                 (csrf_field(&csrf))

@@ -36,6 +36,9 @@ fn age_tag(dob: NaiveDate) -> Markup {
 }
 
 async fn home(state: web::Data<AppState>, o: CurrentOfficer) -> AppResult<HttpResponse> {
+    if o.user.is_school_staff() {
+        return Ok(see_other("/schools/"));
+    }
     let failed_emails = state
         .db(|c| Ok(crate::mail::count_permanent_failures(c)?))
         .await?;

@@ -1,0 +1,537 @@
+//! Consent to home educate (EA 1996 s.434A, inserted by CWSA 2026 s.37) and the deletion rules
+//! schools follow (Pupil Registration Regulations 2024). Pure functions: the facts come in, the
+//! answer and its reasons go out. law.md §4.
+use chrono::{Months, NaiveDate};
+
+use super::school_age::{status_on, SchoolAgeStatus};
+
+/// School kinds as the council records them; condition A turns on the first two.
+pub const SCHOOL_KINDS: &[(&str, &str)] = &[
+    ("mainstream", "Mainstream school or academy"),
+    ("special", "Special school (s.337)"),
+    (
+        "independent_special",
+        "Independent school organised for pupils with special educational needs",
+    ),
+    ("independent", "Other independent school"),
+];
+
+/// Grounds for deleting a pupil's name, Pupil Registration Regulations 2024 reg 9(1).
+pub const DELETION_GROUNDS: &[(&str, &str)] = &[
+    (
+        "a",
+        "(a) Registered at another school, and this is not a dual registration",
+    ),
+    ("b", "(b) Dual registration ended at the other school"),
+    ("c", "(c) Dual registration ended at this school"),
+    ("d", "(d) A school attendance order naming another school"),
+    (
+        "e",
+        "(e) The school attendance order naming this school was revoked",
+    ),
+    (
+        "f",
+        "(f) To be educated otherwise than at school (home education)",
+    ),
+    ("g", "(g) Ceased to attend this boarding school"),
+    (
+        "h",
+        "(h) Certified medically unfit to attend until after compulsory school age",
+    ),
+    (
+        "i",
+        "(i) Detained under a court order for at least four months",
+    ),
+    ("j", "(j) Died"),
+    ("k", "(k) Will stop attending after compulsory school age"),
+    ("l", "(l) Sixth form pupil who has stopped attending"),
+    ("m", "(m) Permanently excluded"),
+    (
+        "n",
+        "(n) Admitted to the nursery class and has not transferred",
+    ),
+    (
+        "o",
+        "(o) Not returned after leave and cannot be found after enquiries",
+    ),
+];
+
+/// What the social care records say about the child, each with whether the link to the child is
+/// certain (a shared identifier or the same name and date of birth) or only possible.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SocialCareEvidence {
+    /// s47_open | cp_plan_active | cp_or_s47_last_5_years
+    pub flag: String,
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+    pub certain: bool,
+}
+
+/// The facts s.434A(2)–(4) turns on.
+#[derive(Debug, Clone, Default)]
+pub struct ConsentFacts {
+    pub date_of_birth: Option<NaiveDate>,
+    /// The application (or school notice) date: the 5-year look-back ends on it (s.434A(4)).
+    pub on: Option<NaiveDate>,
+    pub registered_pupil: bool,
+    pub school_kind: String,
+    /// Placed at the school under arrangements made by a council (s.434A(3)); None: not known.
+    pub placed_by_council: Option<bool>,
+    pub social_care: Vec<SocialCareEvidence>,
+    /// s.47 enquiries or s.47(8) action by another council, as an officer recorded it.
+    pub other_council_s47: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Relevance {
+    /// s.434A(2) holds: consent is needed, and the school must not delete the name first.
+    Relevant,
+    /// It may hold: a possible social care match or an unknown placement. Treated as relevant
+    /// (the school must wait) until an officer settles it.
+    Possible,
+    NotRelevant,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelevanceAnswer {
+    pub relevance: Relevance,
+    pub reasons: Vec<String>,
+}
+
+impl RelevanceAnswer {
+    /// The school must not delete the pupil's name before consent (s.434A(9)(a)).
+    pub fn school_must_wait(&self) -> bool {
+        self.relevance != Relevance::NotRelevant
+    }
+}
+
+/// s.434A(2): a relevant child is of compulsory school age, a registered pupil, and meets
+/// condition A (s.434A(3): placed by a council at a special school or an independent school
+/// organised for SEN) or condition B (s.434A(4): s.47 enquiries, or s.47(8) action now or in the
+/// 5 years ending on the application date, by any council). Uncertain facts give `Possible`.
+pub fn relevant_child(f: &ConsentFacts) -> RelevanceAnswer {
+    let mut reasons = vec![];
+    let on = f.on;
+    if let (Some(dob), Some(on)) = (f.date_of_birth, on) {
+        if status_on(dob, on) != SchoolAgeStatus::CompulsorySchoolAge {
+            reasons.push(
+                "Not of compulsory school age on the application date (s.434A(2)(a)).".into(),
+            );
+            return RelevanceAnswer {
+                relevance: Relevance::NotRelevant,
+                reasons,
+            };
+        }
+    }
+    if !f.registered_pupil {
+        reasons.push("Not a registered pupil at a school (s.434A(2)(b)).".into());
+        return RelevanceAnswer {
+            relevance: Relevance::NotRelevant,
+            reasons,
+        };
+    }
+    let special = matches!(f.school_kind.as_str(), "special" | "independent_special");
+    let mut relevant = false;
+    let mut possible = false;
+    match (special, f.placed_by_council) {
+        (true, Some(true)) => {
+            relevant = true;
+            reasons.push("Condition A (s.434A(3)): placed by a council at a special school or an independent school for pupils with SEN.".into());
+        }
+        (true, None) => {
+            possible = true;
+            reasons.push("Condition A (s.434A(3)) may apply: the school is a special or SEN independent school, and whether a council placed the child there is not recorded yet.".into());
+        }
+        _ => {}
+    }
+    let look_back_from = on.and_then(|d| d.checked_sub_months(Months::new(60)));
+    for e in &f.social_care {
+        let within_look_back = match (look_back_from, e.end) {
+            (Some(from), Some(end)) => end >= from,
+            _ => true,
+        };
+        let what = match e.flag.as_str() {
+            "s47_open" => "a Section 47 enquiry is open",
+            "cp_plan_active" => "a child protection plan is active (s.47(8) action)",
+            "cp_or_s47_last_5_years" => {
+                "a child protection plan or Section 47 enquiry within the 5 years ending on the application date"
+            }
+            _ => continue,
+        };
+        if !within_look_back {
+            continue;
+        }
+        if e.certain {
+            relevant = true;
+            reasons.push(format!(
+                "Condition B (s.434A(4)): social care records show {what}."
+            ));
+        } else {
+            possible = true;
+            reasons.push(format!("Condition B (s.434A(4)) may apply: a social care record that may be this child shows {what}. An officer must check it."));
+        }
+    }
+    if let Some(note) = f
+        .other_council_s47
+        .as_deref()
+        .filter(|n| !n.trim().is_empty())
+    {
+        relevant = true;
+        reasons.push(format!(
+            "Condition B (s.434A(4)) by another council: {note}"
+        ));
+    }
+    let relevance = if relevant {
+        Relevance::Relevant
+    } else if possible {
+        Relevance::Possible
+    } else {
+        reasons.push(
+            "Neither condition A nor condition B is met on what the council holds (s.434A(2)(c))."
+                .into(),
+        );
+        Relevance::NotRelevant
+    };
+    RelevanceAnswer { relevance, reasons }
+}
+
+/// An officer's finding on limb (a) of s.434A(6): is regular attendance at school in the
+/// child's best interests?
+pub const BEST_INTERESTS: &[(&str, &str)] = &[
+    (
+        "school_in_best_interests",
+        "Regular attendance at school is in the child's best interests",
+    ),
+    (
+        "not_shown",
+        "It is not shown that regular attendance at school is in the child's best interests",
+    ),
+];
+
+/// Limb (b) of s.434A(6): have suitable arrangements been made?
+pub const ARRANGEMENTS: &[(&str, &str)] = &[
+    (
+        "suitable",
+        "Suitable arrangements have been made for education otherwise than at school",
+    ),
+    ("not_suitable", "No suitable arrangements have been made"),
+];
+
+/// s.434A(6): the council must refuse if it considers that regular attendance at school is in
+/// the child's best interests, or that no suitable arrangements have been made; otherwise it
+/// must grant. Returns the decision the findings require, with the limb that requires it.
+pub fn required_decision(best_interests: &str, arrangements: &str) -> (&'static str, &'static str) {
+    if best_interests == "school_in_best_interests" {
+        (
+            "refused",
+            "s.434A(6)(a): regular attendance at school is in the child's best interests",
+        )
+    } else if arrangements == "not_suitable" {
+        (
+            "refused",
+            "s.434A(6)(b): no suitable arrangements have been made",
+        )
+    } else {
+        (
+            "granted",
+            "s.434A(6): neither ground for refusal applies, so consent must be granted",
+        )
+    }
+}
+
+/// s.434A(12): after a refusal, the council need not decide a new application until 6 months
+/// have passed since the previous application. Returns the earlier application's date when the
+/// new one falls inside that window.
+pub fn within_repeat_window(
+    refused_application_dates: &[NaiveDate],
+    received_on: NaiveDate,
+) -> Option<NaiveDate> {
+    refused_application_dates
+        .iter()
+        .copied()
+        .filter(|d| *d <= received_on)
+        .filter(|d| {
+            d.checked_add_months(Months::new(6))
+                .is_some_and(|six| received_on < six)
+        })
+        .max()
+}
+
+/// Application states (law.md §4.4) and the actions each allows.
+pub const STATUSES: &[(&str, &str)] = &[
+    ("received", "Received"),
+    ("under_assessment", "Being assessed"),
+    ("granted", "Consent granted"),
+    ("refused", "Consent refused"),
+    ("withdrawn", "Withdrawn"),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Assess,
+    Decide,
+    Withdraw,
+    Refer,
+}
+
+/// Whether `action` may be taken on an application in `status`; the message says why not.
+pub fn may(status: &str, action: Action) -> Result<(), &'static str> {
+    match (status, action) {
+        ("received" | "under_assessment", Action::Assess | Action::Withdraw) => Ok(()),
+        ("under_assessment", Action::Decide) => Ok(()),
+        ("received", Action::Decide) => {
+            Err("The application has not been assessed yet. Record both limbs of s.434A(6) first.")
+        }
+        ("granted" | "refused", Action::Refer) => Ok(()),
+        ("granted" | "refused", _) => Err("A decision has already been made on this application. A parent who disagrees may refer it to the Secretary of State (s.434A(10)).") ,
+        ("withdrawn", _) => Err("The application was withdrawn. Nothing more can be decided on it."),
+        (_, Action::Refer) => Err("Only a decision can be referred to the Secretary of State (s.434A(10)).") ,
+        _ => Err("That cannot be done at this stage."),
+    }
+}
+
+/// Outcomes of a referral to the Secretary of State (s.434A(10)–(11)).
+pub const REFERRAL_OUTCOMES: &[(&str, &str)] = &[
+    ("pending", "Waiting for the Secretary of State"),
+    ("upheld", "Decision upheld"),
+    ("directed", "Secretary of State directed the decision"),
+    (
+        "referred_back",
+        "Referred back to the council to decide again",
+    ),
+];
+
+/// Days an application has been open, counting the day it arrived as day 0 ("without undue
+/// delay", s.434A(6): the Act sets no number, so the council watches the days).
+pub fn days_open(received_on: NaiveDate, until: NaiveDate) -> i64 {
+    (until - received_on).num_days().max(0)
+}
+
+/// Whether an open application should be escalated to managers.
+pub fn needs_escalation(
+    status: &str,
+    received_on: NaiveDate,
+    today: NaiveDate,
+    after_days: i64,
+) -> bool {
+    matches!(status, "received" | "under_assessment") && days_open(received_on, today) >= after_days
+}
+
+/// Reg 9(1) with s.434A(9)(a): may the school delete this pupil's name on this ground now?
+/// A relevant child may not be deleted to home educate before the council consents; a deletion
+/// return may not be backdated (reg 13(4): made when the ground is met, no later than the
+/// deletion date).
+pub fn deletion_allowed(
+    ground: &str,
+    deletion_date: NaiveDate,
+    today: NaiveDate,
+    relevance: &RelevanceAnswer,
+    consent_granted: bool,
+) -> Result<(), String> {
+    if !DELETION_GROUNDS.iter().any(|(g, _)| *g == ground) {
+        return Err("Choose the ground under regulation 9(1) the school relies on".into());
+    }
+    if deletion_date < today {
+        return Err("The deletion date must be today or later: a deletion return cannot be backdated (reg 13(4))".into());
+    }
+    if ground == "f" && relevance.school_must_wait() && !consent_granted {
+        return Err("This pupil is a relevant child (s.434A(2)) or may be one. The school must not delete the name to home educate until the council has consented (s.434A(9)(a)).".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    fn facts() -> ConsentFacts {
+        ConsentFacts {
+            date_of_birth: Some(d(2015, 5, 1)),
+            on: Some(d(2026, 11, 24)),
+            registered_pupil: true,
+            school_kind: "mainstream".into(),
+            ..Default::default()
+        }
+    }
+
+    fn evidence(flag: &str, end: Option<NaiveDate>, certain: bool) -> SocialCareEvidence {
+        SocialCareEvidence {
+            flag: flag.into(),
+            start: Some(d(2020, 1, 1)),
+            end,
+            certain,
+        }
+    }
+
+    #[test]
+    fn s434a_2_a_mainstream_pupil_unknown_to_social_care_is_not_a_relevant_child() {
+        let a = relevant_child(&facts());
+        assert_eq!(a.relevance, Relevance::NotRelevant);
+        assert!(!a.school_must_wait());
+    }
+
+    #[test]
+    fn s434a_3_condition_a_placed_by_the_council_at_a_special_school() {
+        let mut f = facts();
+        f.school_kind = "special".into();
+        f.placed_by_council = Some(true);
+        assert_eq!(relevant_child(&f).relevance, Relevance::Relevant);
+        f.placed_by_council = None;
+        assert_eq!(
+            relevant_child(&f).relevance,
+            Relevance::Possible,
+            "unknown placement waits"
+        );
+        f.placed_by_council = Some(false);
+        assert_eq!(
+            relevant_child(&f).relevance,
+            Relevance::NotRelevant,
+            "placed by the parents"
+        );
+        f.school_kind = "independent_special".into();
+        f.placed_by_council = Some(true);
+        assert_eq!(relevant_child(&f).relevance, Relevance::Relevant);
+        f.school_kind = "mainstream".into();
+        assert_eq!(
+            relevant_child(&f).relevance,
+            Relevance::NotRelevant,
+            "an EHC plan at a mainstream school is not condition A"
+        );
+    }
+
+    #[test]
+    fn s434a_4_condition_b_s47_now_or_in_the_five_years_ending_on_the_application_date() {
+        let mut f = facts();
+        f.social_care = vec![evidence("s47_open", None, true)];
+        assert_eq!(relevant_child(&f).relevance, Relevance::Relevant);
+        // A plan that ended 4 years 11 months before the application still counts...
+        f.social_care = vec![evidence(
+            "cp_or_s47_last_5_years",
+            Some(d(2021, 12, 24)),
+            true,
+        )];
+        assert_eq!(relevant_child(&f).relevance, Relevance::Relevant);
+        // ...one that ended more than 5 years before does not.
+        f.social_care = vec![evidence(
+            "cp_or_s47_last_5_years",
+            Some(d(2021, 11, 23)),
+            true,
+        )];
+        assert_eq!(relevant_child(&f).relevance, Relevance::NotRelevant);
+        // A possible match is not ignored: the school waits until an officer checks.
+        f.social_care = vec![evidence("cp_plan_active", None, false)];
+        let a = relevant_child(&f);
+        assert_eq!(a.relevance, Relevance::Possible);
+        assert!(a.school_must_wait());
+        // Any council's enquiries count (s.434A(4)).
+        f.social_care.clear();
+        f.other_council_s47 = Some("Section 47 enquiry by Borsetshire, 2025".into());
+        assert_eq!(relevant_child(&f).relevance, Relevance::Relevant);
+    }
+
+    #[test]
+    fn s434a_2_only_children_of_compulsory_school_age_on_a_school_roll() {
+        let mut f = facts();
+        f.social_care = vec![evidence("s47_open", None, true)];
+        f.date_of_birth = Some(d(2008, 1, 1));
+        assert_eq!(relevant_child(&f).relevance, Relevance::NotRelevant);
+        f.date_of_birth = Some(d(2015, 5, 1));
+        f.registered_pupil = false;
+        assert_eq!(relevant_child(&f).relevance, Relevance::NotRelevant);
+    }
+
+    #[test]
+    fn s434a_6_either_limb_requires_refusal_otherwise_grant() {
+        assert_eq!(
+            required_decision("school_in_best_interests", "suitable").0,
+            "refused"
+        );
+        assert_eq!(required_decision("not_shown", "not_suitable").0, "refused");
+        assert_eq!(required_decision("not_shown", "suitable").0, "granted");
+        assert!(required_decision("not_shown", "not_suitable")
+            .1
+            .contains("(6)(b)"));
+    }
+
+    #[test]
+    fn s434a_12_no_new_decision_needed_within_six_months_of_a_refused_application() {
+        let refused = [d(2026, 5, 31)];
+        assert_eq!(
+            within_repeat_window(&refused, d(2026, 11, 30)),
+            Some(d(2026, 5, 31))
+        );
+        assert_eq!(
+            within_repeat_window(&refused, d(2026, 12, 1)),
+            None,
+            "six months have passed"
+        );
+        assert_eq!(within_repeat_window(&[], d(2026, 12, 1)), None);
+        // Leap year month end: 31 Aug + 6 months is 29 Feb 2028.
+        assert_eq!(
+            within_repeat_window(&[d(2027, 8, 31)], d(2028, 2, 28)),
+            Some(d(2027, 8, 31))
+        );
+        assert_eq!(
+            within_repeat_window(&[d(2027, 8, 31)], d(2028, 2, 29)),
+            None
+        );
+    }
+
+    #[test]
+    fn s434a_6_one_decision_per_application_and_none_on_a_withdrawn_one() {
+        assert!(may("received", Action::Decide).is_err());
+        assert!(may("under_assessment", Action::Decide).is_ok());
+        assert!(may("granted", Action::Decide).is_err());
+        assert!(may("withdrawn", Action::Decide)
+            .unwrap_err()
+            .contains("withdrawn"));
+        assert!(may("refused", Action::Refer).is_ok());
+        assert!(may("received", Action::Refer).is_err());
+    }
+
+    #[test]
+    fn s434a_6_undue_delay_is_watched_in_days() {
+        assert_eq!(days_open(d(2026, 11, 1), d(2026, 11, 24)), 23);
+        assert!(needs_escalation(
+            "received",
+            d(2026, 11, 1),
+            d(2026, 11, 24),
+            20
+        ));
+        assert!(!needs_escalation(
+            "granted",
+            d(2026, 11, 1),
+            d(2026, 11, 24),
+            20
+        ));
+        assert!(!needs_escalation(
+            "received",
+            d(2026, 11, 10),
+            d(2026, 11, 24),
+            20
+        ));
+    }
+
+    #[test]
+    fn s434a_9_a_relevant_child_is_not_deleted_to_home_educate_before_consent() {
+        let today = d(2026, 11, 24);
+        let mut f = facts();
+        f.social_care = vec![evidence("s47_open", None, true)];
+        let relevant = relevant_child(&f);
+        assert!(deletion_allowed("f", today, today, &relevant, false).is_err());
+        assert!(deletion_allowed("f", today, today, &relevant, true).is_ok());
+        // Other grounds are not held back by s.434A.
+        assert!(deletion_allowed("a", today, today, &relevant, false).is_ok());
+        let not = relevant_child(&facts());
+        assert!(deletion_allowed("f", today, today, &not, false).is_ok());
+        // Reg 13(4): no backdating.
+        assert!(deletion_allowed("f", d(2026, 11, 23), today, &not, false)
+            .unwrap_err()
+            .contains("backdated"));
+        assert!(deletion_allowed("z", today, today, &not, false).is_err());
+    }
+}

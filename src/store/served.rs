@@ -1,0 +1,228 @@
+//! The service log (EA 1996 s.572; law.md §6.5): every notice the council serves, frozen as the
+//! text and PDF made at the time, with how it went, to where, and the date it counts as served.
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::{outbox, served_documents};
+use crate::db::{new_id, now, AnyConnection};
+
+/// Who a notice is for and how they can be reached.
+#[derive(Clone, Debug)]
+pub struct Recipient {
+    /// applicant_parent | other_parent | school
+    pub role: String,
+    pub name: String,
+    pub address: String,
+    pub email: Option<String>,
+    /// s.572(2)–(3): a person served as a parent gets email only with their written consent.
+    pub is_parent: bool,
+}
+
+pub const RECIPIENT_ROLES: &[(&str, &str)] = &[
+    ("applicant_parent", "Parent who applied"),
+    ("other_parent", "Other parent"),
+    ("school", "School proprietor"),
+];
+
+pub const STATUSES: &[(&str, &str)] = &[
+    ("queued_for_post", "Waiting to be posted"),
+    ("emailed", "Sent by email"),
+    ("posted", "Posted"),
+    ("delivered_by_hand", "Delivered by hand"),
+];
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq)]
+#[diesel(table_name = served_documents)]
+pub struct ServedDocument {
+    pub id: String,
+    pub kind: String,
+    pub subject_id: String,
+    pub recipient_role: String,
+    pub recipient_name: String,
+    pub method: String,
+    pub sent_to: String,
+    pub template_version: String,
+    pub body: String,
+    pub pdf: Vec<u8>,
+    pub pdf_sha256: String,
+    pub status: String,
+    pub served_on: Option<NaiveDate>,
+    pub service_note: Option<String>,
+    pub outbox_id: Option<String>,
+    pub created_by: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Renders `template` for one recipient, stores the text and PDF, and sends it: by email (with
+/// the PDF attached, through the outbox) when the recipient may be served that way, otherwise
+/// queued for an officer to post. Returns the document's id.
+#[allow(clippy::too_many_arguments)]
+pub fn serve(
+    conn: &mut AnyConnection,
+    ctx: &crate::store::consent::ServiceContext,
+    template: &str,
+    vars: &[(&str, &str)],
+    r: &Recipient,
+    subject_id: &str,
+    reference: &str,
+    document_kind: &str,
+    user_id: &str,
+    today: NaiveDate,
+) -> anyhow::Result<String> {
+    let rendered = ctx.templates.render(template, vars)?;
+    let pdf = crate::notices::render_pdf(&rendered.subject, &rendered.body)?;
+    let digest = {
+        use sha2::{Digest, Sha256};
+        hex::encode(Sha256::digest(&pdf))
+    };
+    let email = match (&r.email, r.is_parent) {
+        (Some(e), true) => {
+            let decisions: Vec<(bool, NaiveDateTime)> =
+                crate::store::parent_access::consent_decisions(conn, e)?
+                    .into_iter()
+                    .filter(|(k, _, _)| k == document_kind)
+                    .map(|(_, yes, at)| (yes, at))
+                    .collect();
+            crate::domain::service::may_serve_by_email(&decisions, now()).then(|| e.clone())
+        }
+        (Some(e), false) => Some(e.clone()).filter(|e| !e.trim().is_empty()),
+        (None, _) => None,
+    };
+    let id = new_id();
+    let doc = ServedDocument {
+        id: id.clone(),
+        kind: template.trim_start_matches("notices/").to_string(),
+        subject_id: subject_id.to_string(),
+        recipient_role: r.role.clone(),
+        recipient_name: r.name.clone(),
+        method: if email.is_some() { "email" } else { "post" }.into(),
+        sent_to: email.clone().unwrap_or_else(|| r.address.clone()),
+        template_version: rendered.version,
+        body: rendered.body,
+        pdf,
+        pdf_sha256: digest,
+        status: if email.is_some() {
+            "emailed"
+        } else {
+            "queued_for_post"
+        }
+        .into(),
+        // Email is served when sent; the outbox sends within minutes.
+        served_on: email.is_some().then_some(today),
+        service_note: None,
+        outbox_id: None,
+        created_by: Some(user_id.to_string()),
+        created_at: now(),
+    };
+    diesel::insert_into(served_documents::table)
+        .values(&doc)
+        .execute(conn)?;
+    if let Some(to) = email {
+        let outbox_id = crate::mail::enqueue(
+            conn,
+            ctx.templates,
+            "notice-served",
+            &to,
+            &[
+                ("recipient", &r.name),
+                ("council", ctx.council),
+                ("reference", reference),
+            ],
+            None,
+        )?;
+        diesel::update(outbox::table.find(&outbox_id))
+            .set(outbox::document_id.eq(&id))
+            .execute(conn)?;
+        diesel::update(served_documents::table.find(&id))
+            .set(served_documents::outbox_id.eq(&outbox_id))
+            .execute(conn)?;
+    }
+    Ok(id)
+}
+
+/// The log for one application or case, without the PDFs.
+pub type LogRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<NaiveDate>,
+    Option<String>,
+    NaiveDateTime,
+);
+
+/// (id, recipient role, recipient name, method, sent to, status, served on, note, made at)
+pub fn log_for(conn: &mut AnyConnection, subject_id: &str) -> QueryResult<Vec<LogRow>> {
+    served_documents::table
+        .filter(served_documents::subject_id.eq(subject_id))
+        .order((
+            served_documents::created_at.asc(),
+            served_documents::id.asc(),
+        ))
+        .select((
+            served_documents::id,
+            served_documents::recipient_role,
+            served_documents::recipient_name,
+            served_documents::method,
+            served_documents::sent_to,
+            served_documents::status,
+            served_documents::served_on,
+            served_documents::service_note,
+            served_documents::created_at,
+        ))
+        .load(conn)
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<ServedDocument>> {
+    served_documents::table
+        .find(id)
+        .select(ServedDocument::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The PDF attached to an outbox email, if any: (file name, bytes).
+pub fn attachment(
+    conn: &mut AnyConnection,
+    document_id: &str,
+) -> QueryResult<Option<(String, Vec<u8>)>> {
+    Ok(served_documents::table
+        .find(document_id)
+        .select((served_documents::kind, served_documents::pdf))
+        .first::<(String, Vec<u8>)>(conn)
+        .optional()?
+        .map(|(kind, pdf)| (format!("{kind}.pdf"), pdf)))
+}
+
+/// An officer posted or handed over a queued notice. Posting counts as served after the
+/// council's deemed-service days (s.572; Interpretation Act 1978 s.7), by hand on the day.
+pub fn record_service(
+    conn: &mut AnyConnection,
+    id: &str,
+    method: &str,
+    on: NaiveDate,
+    note: &str,
+    postal_days: u32,
+) -> QueryResult<usize> {
+    let (status, served_on) = match method {
+        "hand" => ("delivered_by_hand", on),
+        _ => (
+            "posted",
+            crate::domain::service::deemed_served_by_post(on, postal_days),
+        ),
+    };
+    diesel::update(
+        served_documents::table
+            .find(id)
+            .filter(served_documents::status.eq("queued_for_post")),
+    )
+    .set((
+        served_documents::status.eq(status),
+        served_documents::method.eq(method),
+        served_documents::served_on.eq(served_on),
+        served_documents::service_note.eq(note),
+    ))
+    .execute(conn)
+}

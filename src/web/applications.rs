@@ -1,0 +1,592 @@
+//! Applying for consent to home educate (EA 1996 s.434A): a parent at /parents/apply, or a school
+//! on the parent's behalf and with their agreement at /schools/apply (s.434A(7)). The parent
+//! follows the application at /parents/applications/{id}, at every step.
+use actix_web::{web, HttpRequest, HttpResponse};
+use diesel::Connection;
+use maud::html;
+
+use super::auth::SchoolStaff;
+use super::forms::*;
+use super::parents::{page, parent_session, ParentSession};
+use super::register::fmt_date;
+use super::schools::{parse_pupil, pupil_fields};
+use super::{check_csrf, csrf_for, render, see_other, AppState, PageArgs};
+use crate::domain::consent::STATUSES;
+use crate::domain::register::label;
+use crate::error::{AppError, AppResult};
+use crate::store::consent::{self, Application, OtherParent, School};
+use crate::store::{audit, parent_access};
+use crate::views::*;
+
+/// Who is applying: a parent (signed in with their email) or a school.
+enum Applicant<'a> {
+    Parent(&'a str),
+    School(&'a School),
+}
+
+fn school_choices(schools: &[School]) -> Vec<(String, String)> {
+    schools
+        .iter()
+        .map(|s| (s.id.clone(), format!("{} (URN {})", s.name, s.urn)))
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn form_body(
+    csrf: &str,
+    who: &Applicant,
+    schools: &[School],
+    form: &FormData,
+    errors: &Errors,
+) -> maud::Markup {
+    let action = match who {
+        Applicant::Parent(_) => "/parents/apply",
+        Applicant::School(_) => "/schools/apply",
+    };
+    let is_parent = matches!(who, Applicant::Parent(_));
+    html! {
+        div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+            (error_summary(errors))
+            h1 class="govuk-heading-l" { "Apply for consent to home educate" }
+            p class="govuk-body" { "Some children need the council's consent before their school may take them off its roll to be educated at home: children placed by a council at a special school, and children who are or were recently the subject of child protection enquiries (Education Act 1996, section 434A). The council must decide without undue delay, and must consent unless it considers that school is in the child's best interests or that suitable arrangements have not been made." }
+            form method="post" action=(action) novalidate {
+                (csrf_field(csrf))
+                h2 class="govuk-heading-m" { "The child" }
+                (pupil_fields(form, errors, "Child's"))
+                @match who {
+                    Applicant::Parent(_) => {
+                        @let choices = school_choices(schools);
+                        div class={ "govuk-form-group" @if errors.get("school_id").is_some() { " govuk-form-group--error" } } {
+                            label class="govuk-label" for="school_id" { "The child's school" }
+                            @if let Some(e) = errors.get("school_id") { p id="school_id-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (e) } }
+                            select class="govuk-select" id="school_id" name="school_id" aria-describedby=[errors.get("school_id").map(|_| "school_id-error")] {
+                                option value="" { "Choose the school" }
+                                @for (id, name) in &choices { option value=(id) selected[form.get("school_id") == id] { (name) } }
+                            }
+                        }
+                    }
+                    Applicant::School(s) => {
+                        p class="govuk-body" { "School: " strong { (s.name) } }
+                    }
+                }
+                h2 class="govuk-heading-m" { @if is_parent { "You" } @else { "The parent the school is applying for" } }
+                (Input::new("parent_name", "Full name", form.get("parent_name")).autocomplete(if is_parent { "name" } else { "off" }).error(errors.get("parent_name")).render())
+                @match who {
+                    Applicant::Parent(email) => { p class="govuk-body" { "Email: " strong { (email) } } }
+                    Applicant::School(_) => { (Input::new("parent_email", "Parent's email address", form.get("parent_email")).kind("email").autocomplete("off").no_spellcheck().hint("The parent signs in with this address to follow the application").error(errors.get("parent_email")).render()) }
+                }
+                (Input::new("parent_phone", "Telephone number (optional)", form.get("parent_phone")).kind("tel").autocomplete(if is_parent { "tel" } else { "off" }).width("20").error(errors.get("parent_phone")).render())
+                (Input::new("parent_address", "Postal address for the council's decision", form.get("parent_address")).autocomplete(if is_parent { "street-address" } else { "off" }).error(errors.get("parent_address")).render())
+                @if is_parent {
+                    (checkbox("email_consent", "I agree in writing to receive the council's decision on this application by email at the address above (Education Act 1996, section 572). Without this it comes by post.", form.checked("email_consent")))
+                }
+                h2 class="govuk-heading-m" { "The child's other parent" }
+                p class="govuk-body" { "The council must send its decision to every parent whose contact details it knows. Leave this blank if there is no other parent or you do not know their details." }
+                (Input::new("other_name", "Full name", form.get("other_name")).autocomplete("off").error(errors.get("other_name")).render())
+                (Input::new("other_address", "Postal address", form.get("other_address")).autocomplete("off").error(errors.get("other_address")).render())
+                (Input::new("other_email", "Email address", form.get("other_email")).kind("email").autocomplete("off").no_spellcheck().error(errors.get("other_email")).render())
+                h2 class="govuk-heading-m" { "The education you plan" }
+                (Input::new("educated_by", "Who will educate the child?", form.get("educated_by")).hint("For example, both parents, with a maths tutor twice a week").error(errors.get("educated_by")).render())
+                (textarea("education_plan", "How will the child be educated?", form.get("education_plan"), Some("What they will learn and how: subjects, approach, a typical week"), errors.get("education_plan")))
+                (Input::new("hours_per_week", "Hours of education a week", form.get("hours_per_week")).width("4").hint("About how many, for example 20").error(errors.get("hours_per_week")).render())
+                (textarea("resources", "What resources will you use?", form.get("resources"), Some("Books, courses, online learning, clubs, libraries"), errors.get("resources")))
+                h2 class="govuk-heading-m" { "Reasons and needs" }
+                (textarea("reasons", "Why do you want to educate the child at home?", form.get("reasons"), None, errors.get("reasons")))
+                (textarea("needs", "The child's needs", form.get("needs"), Some("Including any special educational needs or health needs, and how they will be met. Write 'none' if there are none."), errors.get("needs")))
+                @if !is_parent {
+                    (checkbox("parent_agreed", "The parent asked the school to make this application for them and agreed to it (section 434A(7))", form.checked("parent_agreed")))
+                    @if let Some(e) = errors.get("parent_agreed") { p id="parent_agreed-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (e) } }
+                }
+                (button("Send the application"))
+            }
+        }}
+    }
+}
+
+/// Checks the form; the application is returned with everything the applicant gave.
+fn parse(form: &FormData, who: &Applicant, schools: &[School]) -> Result<Application, Errors> {
+    let mut errors = Errors::default();
+    let pupil = parse_pupil(form, &mut errors);
+    let mut errs = errors;
+    let (school_id, applicant, parent_email) = match who {
+        Applicant::Parent(email) => {
+            let id = form.get("school_id");
+            if !schools.iter().any(|s| s.id == id) {
+                errs.add("school_id", "Select the child's school");
+            }
+            (id.to_string(), "parent", Some(email.to_string()))
+        }
+        Applicant::School(s) => {
+            let e = email(form, "parent_email", &mut errs);
+            if e.is_none() {
+                errs.add("parent_email", "Enter the parent's email address");
+            }
+            if !form.checked("parent_agreed") {
+                errs.add(
+                    "parent_agreed",
+                    "Confirm that the parent asked the school to apply and agreed to it",
+                );
+            }
+            (s.id.clone(), "school", e)
+        }
+    };
+    let parent_name = text(
+        form,
+        "parent_name",
+        "the parent's full name",
+        200,
+        &mut errs,
+    );
+    let parent_phone = phone(form, "parent_phone", &mut errs);
+    let parent_address = text(form, "parent_address", "a postal address", 300, &mut errs);
+    let other_name = opt_text(
+        form,
+        "other_name",
+        "the other parent's name",
+        200,
+        &mut errs,
+    );
+    let other_address = opt_text(
+        form,
+        "other_address",
+        "the other parent's address",
+        300,
+        &mut errs,
+    );
+    let other_email = email(form, "other_email", &mut errs);
+    let mut others = vec![];
+    match (&other_name, &other_address, &other_email) {
+        (Some(n), a, e) => {
+            if a.is_none() && e.is_none() {
+                errs.add(
+                    "other_address",
+                    "Enter the other parent's postal address or email address",
+                );
+            }
+            others.push(OtherParent {
+                name: n.clone(),
+                address: a.clone().unwrap_or_default(),
+                email: e.clone(),
+                phone: None,
+            });
+        }
+        (None, Some(_), _) | (None, _, Some(_)) => {
+            errs.add("other_name", "Enter the other parent's name")
+        }
+        _ => {}
+    }
+    let educated_by = text(
+        form,
+        "educated_by",
+        "who will educate the child",
+        300,
+        &mut errs,
+    );
+    let education_plan = text(
+        form,
+        "education_plan",
+        "how the child will be educated",
+        8000,
+        &mut errs,
+    );
+    let hours = parse_hours(
+        form,
+        "hours_per_week",
+        "hours of education a week",
+        true,
+        &mut errs,
+    );
+    let resources = text(
+        form,
+        "resources",
+        "the resources you will use",
+        4000,
+        &mut errs,
+    );
+    let reasons = text(form, "reasons", "your reasons", 4000, &mut errs);
+    let needs = text(
+        form,
+        "needs",
+        "the child's needs, or 'none'",
+        4000,
+        &mut errs,
+    );
+    let (Some(p), Some(parent_email), true) = (pupil, parent_email, errs.is_empty()) else {
+        return Err(errs);
+    };
+    Ok(Application {
+        parent_email,
+        parent_name: parent_name.trim().into(),
+        parent_phone,
+        parent_address: parent_address.trim().into(),
+        parent_email_consent: matches!(who, Applicant::Parent(_)) && form.checked("email_consent"),
+        other_parents: serde_json::to_string(&others).unwrap_or_else(|_| "[]".into()),
+        given_names: p.given_names,
+        family_name: p.family_name,
+        date_of_birth: p.date_of_birth,
+        sex: p.sex,
+        upn: p.upn,
+        address_line_1: p.address_line_1,
+        town: p.town,
+        postcode: p.postcode,
+        education_plan,
+        educated_by,
+        hours_per_week: hours,
+        resources,
+        reasons,
+        needs,
+        ..Application::received(&school_id, applicant, crate::db::now())
+    })
+}
+
+async fn store(
+    state: &AppState,
+    app: Application,
+    actor_user: Option<String>,
+    actor: String,
+) -> AppResult<Application> {
+    let templates = state.templates.clone();
+    let base = state.config.public_url.clone();
+    let council = state.config.council_name.clone();
+    let team = state.config.team_email.clone();
+    state
+        .db(move |c| {
+            c.transaction::<_, AppError, _>(|c| {
+                let alert = team.as_deref().map(|to| crate::store::tasks::TeamAlert {
+                    templates: &templates,
+                    to,
+                    base_url: &base,
+                    council_name: &council,
+                });
+                let app = consent::submit(c, app, &templates, &base, &council, alert.as_ref())?;
+                audit::record(
+                    c,
+                    actor_user.as_deref(),
+                    "consent_application_received",
+                    None,
+                    &format!("application {} from {actor}", app.reference),
+                )?;
+                Ok(app)
+            })
+        })
+        .await
+}
+
+fn sign_in_first(state: &AppState) -> HttpResponse {
+    let mut resp = see_other("/parents/sign-in");
+    let _ = resp.add_cookie(&super::cookie(
+        state,
+        super::parents::NEXT_COOKIE,
+        "apply".into(),
+    ));
+    resp
+}
+
+async fn parent_form(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let ParentSession::Live(email) = parent_session(&req, &state).await? else {
+        return Ok(sign_in_first(&state));
+    };
+    let schools = state.db(|c| Ok(consent::schools(c)?)).await?;
+    let csrf = csrf_for(&req, &state);
+    Ok(page(
+        &state,
+        &req,
+        "Apply for consent to home educate",
+        &Errors::default(),
+        html! { (back_link("/parents/applications")) (form_body(&csrf, &Applicant::Parent(&email), &schools, &FormData::default(), &Errors::default())) },
+    ))
+}
+
+async fn parent_submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let ParentSession::Live(email) = parent_session(&req, &state).await? else {
+        return Ok(sign_in_first(&state));
+    };
+    let schools = state.db(|c| Ok(consent::schools(c)?)).await?;
+    let app = match parse(&form, &Applicant::Parent(&email), &schools) {
+        Ok(a) => a,
+        Err(errors) => {
+            let csrf = csrf_for(&req, &state);
+            return Ok(page(
+                &state,
+                &req,
+                "Apply for consent to home educate",
+                &errors,
+                html! { (back_link("/parents/applications")) (form_body(&csrf, &Applicant::Parent(&email), &schools, &form, &errors)) },
+            ));
+        }
+    };
+    let app = store(&state, app, None, parent_access::actor(&email)).await?;
+    Ok(see_other(&format!(
+        "/parents/applications/{}?done=sent",
+        app.id
+    )))
+}
+
+async fn school_form(
+    state: web::Data<AppState>,
+    SchoolStaff(o): SchoolStaff,
+) -> AppResult<HttpResponse> {
+    let school = super::schools::school_of(&state, &o).await?;
+    Ok(render(
+        &state,
+        PageArgs {
+            title: "Apply for consent on a parent's behalf",
+            nav: Some(o.nav("school")),
+            csrf: &o.csrf,
+            errors: false,
+        },
+        html! { (back_link("/schools/")) (form_body(&o.csrf, &Applicant::School(&school), &[], &FormData::default(), &Errors::default())) },
+    ))
+}
+
+async fn school_submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    SchoolStaff(o): SchoolStaff,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let school = super::schools::school_of(&state, &o).await?;
+    let app = match parse(&form, &Applicant::School(&school), &[]) {
+        Ok(a) => a,
+        Err(errors) => {
+            return Ok(render(
+                &state,
+                PageArgs {
+                    title: "Apply for consent on a parent's behalf",
+                    nav: Some(o.nav("school")),
+                    csrf: &o.csrf,
+                    errors: true,
+                },
+                html! { (back_link("/schools/")) (form_body(&o.csrf, &Applicant::School(&school), &[], &form, &errors)) },
+            ));
+        }
+    };
+    store(
+        &state,
+        app,
+        Some(o.user.id.clone()),
+        format!("school {}", school.urn),
+    )
+    .await?;
+    Ok(see_other("/schools/?done=applied"))
+}
+
+async fn my_applications(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let ParentSession::Live(email) = parent_session(&req, &state).await? else {
+        return Ok(sign_in_first(&state));
+    };
+    let e = email.clone();
+    let apps = state
+        .db(move |c| {
+            audit::record(
+                c,
+                None,
+                "parent_list_applications",
+                None,
+                &parent_access::actor(&e),
+            )?;
+            Ok(consent::for_parent(c, &e)?)
+        })
+        .await?;
+    Ok(page(
+        &state,
+        &req,
+        "Your applications for consent",
+        &Errors::default(),
+        html! {
+            (back_link("/parents/children"))
+            h1 class="govuk-heading-l" { "Your applications for consent to home educate" }
+            @if apps.is_empty() { p class="govuk-body" { "You have not applied." } } @else {
+                ul class="govuk-list" {
+                    @for a in &apps {
+                        li { a class="govuk-link" href={ "/parents/applications/" (a.id) } { (a.child_name()) ", " (a.reference) } " " (status_tag(&a.status)) }
+                    }
+                }
+            }
+            a href="/parents/apply" role="button" draggable="false" class="govuk-button" data-module="govuk-button" { "Apply for consent" }
+        },
+    ))
+}
+
+fn status_tag(status: &str) -> maud::Markup {
+    let colour = match status {
+        "granted" => "green",
+        "refused" => "red",
+        "withdrawn" => "grey",
+        _ => "blue",
+    };
+    tag(label(STATUSES, status), colour)
+}
+
+/// The parent's own application, or a 404 that looks the same for anyone else's (and is audited).
+async fn own(
+    state: &AppState,
+    email: String,
+    id: String,
+) -> AppResult<(Application, Vec<crate::store::served::LogRow>, String)> {
+    state
+        .db(move |c| {
+            let actor = parent_access::actor(&email);
+            match consent::find(c, &id)? {
+                Some(a) if a.parent_email == email => {
+                    audit::record(
+                        c,
+                        None,
+                        "parent_view_application",
+                        None,
+                        &format!("application {} by {actor}", a.reference),
+                    )?;
+                    let log = crate::store::served::log_for(c, &a.id)?;
+                    let school = consent::find_school(c, &a.school_id)?
+                        .map(|s| s.name)
+                        .unwrap_or_default();
+                    Ok((a, log, school))
+                }
+                _ => {
+                    audit::record(
+                        c,
+                        None,
+                        "parent_denied",
+                        None,
+                        &format!("application {id} by {actor}"),
+                    )?;
+                    Err(AppError::NotFound)
+                }
+            }
+        })
+        .await
+}
+
+async fn my_application(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<std::collections::HashMap<String, String>>,
+) -> AppResult<HttpResponse> {
+    let ParentSession::Live(email) = parent_session(&req, &state).await? else {
+        return Ok(sign_in_first(&state));
+    };
+    let id = super::parse_id(&path.into_inner())?;
+    let (a, log, school) = own(&state, email, id).await?;
+    let csrf = csrf_for(&req, &state);
+    let open = matches!(a.status.as_str(), "received" | "under_assessment");
+    let step = |done: bool, current: bool, text: &str| {
+        html! {
+            li { @if done { (tag("Done", "green")) " " } @else if current { (tag("Now", "blue")) " " } @else { (tag("To come", "grey")) " " } (text) }
+        }
+    };
+    Ok(page(
+        &state,
+        &req,
+        "Your application",
+        &Errors::default(),
+        html! {
+            (back_link("/parents/applications"))
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                @match q.get("done").map(String::as_str) {
+                    Some("sent") => (success_banner("Your application has been sent. We have emailed you a confirmation.")),
+                    Some("withdrawn") => (success_banner("Your application has been withdrawn")),
+                    _ => {}
+                }
+                span class="govuk-caption-l" { (a.reference) }
+                h1 class="govuk-heading-l" { "Application for consent for " (a.child_name()) }
+                p class="govuk-body" { "Status: " (status_tag(&a.status)) }
+                ol class="govuk-list cnis-steps" {
+                    (step(true, false, &format!("Received on {}", fmt_date(a.received_on))))
+                    (step(a.assessed_at.is_some(), a.status == "received", "An officer looks at the child's education, needs and the plan you gave"))
+                    (step(a.decided_at.is_some(), a.status == "under_assessment", "A manager decides, and the council sends its decision to you, any other parent and the school"))
+                }
+                @if a.repeat_of.is_some() && open {
+                    div class="govuk-inset-text" { "The council refused an application for this child less than 6 months before this one. The law says it does not have to decide again until 6 months have passed since that application (section 434A(12))." }
+                }
+                @match a.status.as_str() {
+                    "granted" => { p class="govuk-body" { "The council has consented. The school may now remove your child from its roll. The council will enter your child on its register of children not in school." } },
+                    "refused" => { p class="govuk-body" { "The council has refused. Your child stays on the school's roll and must keep attending. If you disagree, you may refer the question to the Secretary of State (section 434A(10))." } },
+                    "withdrawn" => { p class="govuk-body" { "This application was withdrawn." } },
+                    _ => { p class="govuk-body" { "Your child stays on the school's roll and must keep attending until the council has decided." } },
+                }
+                @if !log.is_empty() {
+                    h2 class="govuk-heading-m" { "The decision notice" }
+                    ul class="govuk-list" {
+                        @for (_, role, _, method, _, status, served, _, _) in log.iter().filter(|r| r.1 == "applicant_parent") {
+                            li { (if method == "email" { "Sent to you by email" } else { "Sent to you by post" }) " (" (label(crate::store::served::STATUSES, status)) @if let Some(d) = served { ", served on " (fmt_date(*d)) } ")" span class="govuk-visually-hidden" { (role) } }
+                        }
+                    }
+                }
+                dl class="govuk-summary-list" {
+                    (summary_row("School", html! { (school) }, None))
+                    (summary_row("Who will educate", html! { (a.educated_by) }, None))
+                    (summary_row("Hours a week", html! { (a.hours_per_week.map(|h| h.to_string()).unwrap_or_default()) }, None))
+                    (summary_row("Decision by email", html! { (if a.parent_email_consent { "Yes" } else { "No, by post" }) }, None))
+                }
+                @if open {
+                    form method="post" action={ "/parents/applications/" (a.id) "/withdraw" } {
+                        (csrf_field(&csrf))
+                        (secondary_button("Withdraw this application"))
+                    }
+                }
+            }}
+        },
+    ))
+}
+
+async fn withdraw(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let ParentSession::Live(email) = parent_session(&req, &state).await? else {
+        return Ok(sign_in_first(&state));
+    };
+    let id = super::parse_id(&path.into_inner())?;
+    let (a, _, _) = own(&state, email.clone(), id).await?;
+    let aid = a.id.clone();
+    let outcome = state
+        .db(move |c| {
+            c.transaction::<_, AppError, _>(|c| {
+                let r = consent::withdraw(c, &a)?;
+                if r.is_ok() {
+                    audit::record(
+                        c,
+                        None,
+                        "consent_application_withdrawn",
+                        None,
+                        &format!(
+                            "application {} by {}",
+                            a.reference,
+                            parent_access::actor(&email)
+                        ),
+                    )?;
+                }
+                Ok(r)
+            })
+        })
+        .await?;
+    match outcome {
+        Ok(()) => Ok(see_other(&format!(
+            "/parents/applications/{aid}?done=withdrawn"
+        ))),
+        Err(m) => Err(AppError::BadRequest(m)),
+    }
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/parents/apply", web::get().to(parent_form))
+        .route("/parents/apply", web::post().to(parent_submit))
+        .route("/parents/applications", web::get().to(my_applications))
+        .route("/parents/applications/{id}", web::get().to(my_application))
+        .route(
+            "/parents/applications/{id}/withdraw",
+            web::post().to(withdraw),
+        )
+        .route("/schools/apply", web::get().to(school_form))
+        .route("/schools/apply", web::post().to(school_submit));
+}

@@ -1,0 +1,881 @@
+//! Officers' side of consent to home educate (EA 1996 s.434A): the list with days open, whether
+//! the child is a relevant child and why, the assessment of the two limbs of s.434A(6), a
+//! manager's decision, the notices and their service log (s.434A(8), s.572), referrals to the
+//! Secretary of State (s.434A(10)–(11)) and the s.434B pilot meeting.
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use diesel::Connection;
+use maud::html;
+
+use super::auth::{Caseworker, CurrentOfficer};
+use super::forms::*;
+use super::register::{fmt_date, today};
+use super::{check_csrf, render, see_other, AppState, PageArgs};
+use crate::domain::consent::{
+    self as rules, Action, Relevance, RelevanceAnswer, ARRANGEMENTS, BEST_INTERESTS,
+    REFERRAL_OUTCOMES, STATUSES,
+};
+use crate::domain::register::label;
+use crate::error::{AppError, AppResult};
+use crate::store::consent::{self, Application, Candidate, School, SchoolNotice};
+use crate::store::served::{self, LogRow};
+use crate::store::{audit, users};
+use crate::views::*;
+
+const DECISIONS: &[(&str, &str)] = &[("granted", "Grant consent"), ("refused", "Refuse consent")];
+const MEETINGS: &[(&str, &str)] = &[
+    ("held", "The meeting was held"),
+    ("refused", "The parent refused to attend"),
+];
+const SERVICE_METHODS: &[(&str, &str)] = &[
+    ("post", "Posted (prepaid letter to the last known address)"),
+    ("hand", "Delivered by hand or left at the address"),
+];
+
+fn status_tag(status: &str) -> maud::Markup {
+    let colour = match status {
+        "granted" => "green",
+        "refused" => "red",
+        "withdrawn" => "grey",
+        "under_assessment" => "yellow",
+        _ => "blue",
+    };
+    tag(label(STATUSES, status), colour)
+}
+
+fn relevance_tag(r: &Relevance) -> maud::Markup {
+    match r {
+        Relevance::Relevant => tag("Relevant child: consent needed", "red"),
+        Relevance::Possible => tag("May be a relevant child: check", "orange"),
+        Relevance::NotRelevant => tag("Not a relevant child", "green"),
+    }
+}
+
+async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResult<HttpResponse> {
+    let uid = o.user.id.clone();
+    let (apps, notices) = state
+        .db(move |c| {
+            audit::record(
+                c,
+                Some(&uid),
+                "list_consent_applications",
+                None,
+                "officer opened the consent list",
+            )?;
+            Ok((consent::list(c, 500)?, consent::recent_notices(c, 50)?))
+        })
+        .await?;
+    let today = today();
+    let after = state.config.consent_escalation_days;
+    Ok(render(
+        &state,
+        PageArgs {
+            title: "Consent to home educate",
+            nav: Some(o.nav("consent")),
+            csrf: &o.csrf,
+            errors: false,
+        },
+        html! {
+            h1 class="govuk-heading-l" { "Consent to home educate" }
+            p class="govuk-body" { "Section 434A: decide without undue delay. Open applications are shown first, oldest first; those open " (after) " days or more are escalated to managers." }
+            @if apps.is_empty() { p class="govuk-body" { "No applications." } } @else {
+                table class="govuk-table" {
+                    (table_head("Applications", &["Reference", "Child", "School", "Received", "Days open", "Status"]))
+                    tbody class="govuk-table__body" {
+                        @for (a, school) in &apps {
+                            @let open = matches!(a.status.as_str(), "received" | "under_assessment");
+                            @let days = rules::days_open(a.received_on, a.decided_at.map(|t| t.date()).or(a.withdrawn_at.map(|t| t.date())).unwrap_or(today));
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/consent/" (a.id) } { (a.reference) } }
+                                td class="govuk-table__cell" { (a.child_name()) }
+                                td class="govuk-table__cell" { (school) }
+                                td class="govuk-table__cell" { (fmt_date(a.received_on)) }
+                                td class="govuk-table__cell" { (days)
+                                    @if open && rules::needs_escalation(&a.status, a.received_on, today, after) { " " (tag("Overdue", "red")) } }
+                                td class="govuk-table__cell" { (status_tag(&a.status))
+                                    @if a.repeat_of.is_some() { " " (tag("Repeat within 6 months", "grey")) } }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 class="govuk-heading-m" { "Latest notices from schools" }
+            @if notices.is_empty() { p class="govuk-body" { "None." } } @else {
+                table class="govuk-table" {
+                    (table_head("Notices from schools", &["Reference", "School", "Kind", "Pupil", "Received", "Answer given"]))
+                    tbody class="govuk-table__body" {
+                        @for (n, school) in &notices {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { (n.reference) }
+                                td class="govuk-table__cell" { (school) }
+                                td class="govuk-table__cell" { (if n.kind == "intention" { "Intention to home educate" } else { "Deletion return" }) @if let Some(g) = &n.ground { " (" (g) ")" } }
+                                td class="govuk-table__cell" {
+                                    @match &n.child_id { Some(cid) => { a class="govuk-link" href={ "/officers/children/" (cid) } { (n.given_names) " " (n.family_name) } }, None => { (n.given_names) " " (n.family_name) } }
+                                }
+                                td class="govuk-table__cell" { (fmt_date(n.received_at.date())) }
+                                td class="govuk-table__cell" { (label(consent::ANSWERS, &n.answer)) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+struct Loaded {
+    app: Application,
+    school: School,
+    relevance: RelevanceAnswer,
+    candidates: Vec<Candidate>,
+    log: Vec<LogRow>,
+    notices: Vec<SchoolNotice>,
+    assessed_by: Option<String>,
+    decided_by: Option<String>,
+}
+
+async fn load(state: &AppState, id: String, uid: String, why: &'static str) -> AppResult<Loaded> {
+    state
+        .db(move |c| {
+            let app = consent::find(c, &id)?.ok_or(AppError::NotFound)?;
+            let school = consent::find_school(c, &app.school_id)?.ok_or(AppError::NotFound)?;
+            let (relevance, candidates) = consent::application_relevance(c, &app)?;
+            let log = served::log_for(c, &app.id)?;
+            let notices = consent::notices_for_school(c, &school.id)?
+                .into_iter()
+                .filter(|n| n.application_id.as_deref() == Some(app.id.as_str()))
+                .collect();
+            let name = |c: &mut crate::db::AnyConnection,
+                        u: &Option<String>|
+             -> AppResult<Option<String>> {
+                Ok(match u {
+                    Some(u) => users::find(c, u)?.map(|u| u.name),
+                    None => None,
+                })
+            };
+            let assessed_by = name(c, &app.assessed_by)?;
+            let decided_by = name(c, &app.decided_by)?;
+            audit::record(
+                c,
+                Some(&uid),
+                "view_consent_application",
+                None,
+                &format!("application {}: {why}", app.reference),
+            )?;
+            Ok(Loaded {
+                app,
+                school,
+                relevance,
+                candidates,
+                log,
+                notices,
+                assessed_by,
+                decided_by,
+            })
+        })
+        .await
+}
+
+fn detail_page(
+    state: &AppState,
+    o: &CurrentOfficer,
+    l: &Loaded,
+    form: &FormData,
+    errors: &Errors,
+    done: Option<&str>,
+) -> HttpResponse {
+    let a = &l.app;
+    let today = today();
+    let open = matches!(a.status.as_str(), "received" | "under_assessment");
+    let days = rules::days_open(
+        a.received_on,
+        a.decided_at.map(|t| t.date()).unwrap_or(today),
+    );
+    let base = format!("/officers/consent/{}", a.id);
+    let v = |k: &str, saved: Option<&str>| -> String {
+        if form.0.contains_key(k) {
+            form.get(k).to_string()
+        } else {
+            saved.unwrap_or_default().to_string()
+        }
+    };
+    let required = match (&a.best_interests, &a.arrangements) {
+        (Some(b), Some(r)) => Some(rules::required_decision(b, r)),
+        _ => None,
+    };
+    let (rd, rm, ry) = form.date_parts("referred_on");
+    let (od, om, oy) = form.date_parts("referral_outcome_on");
+    let (md, mm, my) = form.date_parts("meeting_on");
+    render(
+        state,
+        PageArgs {
+            title: "Application for consent",
+            nav: Some(o.nav("consent")),
+            csrf: &o.csrf,
+            errors: !errors.is_empty(),
+        },
+        html! {
+            (back_link("/officers/consent"))
+            (error_summary(errors))
+            @if let Some(d) = done { (success_banner(d)) }
+            span class="govuk-caption-l" { (a.reference) }
+            h1 class="govuk-heading-l" { "Application for consent: " (a.child_name()) }
+            p class="govuk-body" { (status_tag(&a.status)) " " strong { (days) " days" } " since it was received on " (fmt_date(a.received_on)) "."
+                @if open && rules::needs_escalation(&a.status, a.received_on, today, state.config.consent_escalation_days) { " " (tag("Overdue", "red")) } }
+            @if a.repeat_of.is_some() {
+                div class="govuk-warning-text" { span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
+                    strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } "An application for this child was refused less than 6 months before this one. The council need not decide again until 6 months have passed since that application (s.434A(12))." @if let Some(r) = &a.repeat_of { " " a class="govuk-link" href={ "/officers/consent/" (r) } { "The earlier application" } } } }
+            }
+
+            h2 class="govuk-heading-m" { "Is this a relevant child? (s.434A(2))" }
+            p class="govuk-body" { (relevance_tag(&l.relevance.relevance)) }
+            ul class="govuk-list govuk-list--bullet" { @for r in &l.relevance.reasons { li { (r) } } }
+            @if !l.candidates.is_empty() {
+                table class="govuk-table" {
+                    (table_head("Social care records", &["Record", "Why it came up", "What it shows", "Link", ""]))
+                    tbody class="govuk-table__body" {
+                        @for cand in &l.candidates {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { (cand.record.source) " " (cand.record.source_record_id) br;
+                                    span class="govuk-hint" { (cand.record.given_names.as_deref().unwrap_or("")) " " (cand.record.family_name.as_deref().unwrap_or("")) @if let Some(d) = cand.record.date_of_birth { ", " (fmt_date(d)) } } }
+                                td class="govuk-table__cell" { (cand.why) }
+                                td class="govuk-table__cell" { @for e in &cand.evidence { (label(crate::domain::safeguarding::FLAG_KINDS, &e.flag)) br; } }
+                                td class="govuk-table__cell" { @if cand.certain { (tag("Certain", "red")) } @else { (tag("Possible", "orange")) } }
+                                td class="govuk-table__cell" {
+                                    @if !cand.certain {
+                                        form method="post" action={ (base) "/rule-out" } class="cnis-inline-form" {
+                                            (csrf_field(&o.csrf))
+                                            input type="hidden" name="record_id" value=(cand.record.id);
+                                            button type="submit" class="govuk-button govuk-button--secondary cnis-button--small" data-module="govuk-button" { "Not this child" span class="govuk-visually-hidden" { ": record " (cand.record.source_record_id) } }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            details class="govuk-details" open[errors.get("placed_by_council").is_some() || errors.get("other_council_s47").is_some() || errors.get("condition_a_note").is_some()] {
+                summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Record what the council found about conditions A and B" } }
+                div class="govuk-details__text" {
+                    form method="post" action={ (base) "/facts" } novalidate {
+                        (csrf_field(&o.csrf))
+                        p class="govuk-body" { "School: " (l.school.name) ", " (label(rules::SCHOOL_KINDS, &l.school.kind)) "." }
+                        (radios("placed_by_council", "Was the child placed at this school under arrangements made by a council? (condition A, s.434A(3))", &[("yes", "Yes"), ("no", "No"), ("unknown", "Not known")],
+                            &v("placed_by_council", Some(match a.placed_by_council { Some(true) => "yes", Some(false) => "no", None => "unknown" })), None, errors.get("placed_by_council")))
+                        (textarea("condition_a_note", "Notes on the placement (optional)", &v("condition_a_note", a.condition_a_note.as_deref()), None, errors.get("condition_a_note")))
+                        (textarea("other_council_s47", "Section 47 enquiries or s.47(8) action by another council in the last 5 years (optional)", &v("other_council_s47", a.other_council_s47.as_deref()), Some("Which council, what and when. Condition B counts any council's enquiries (s.434A(4))."), errors.get("other_council_s47")))
+                        (secondary_button("Save the facts"))
+                    }
+                }
+            }
+
+            h2 class="govuk-heading-m" { "The application" }
+            dl class="govuk-summary-list" {
+                (summary_row("Child", html! { (a.child_name()) ", born " (fmt_date(a.date_of_birth)) @if let Some(u) = &a.upn { ", UPN " (u) } }, None))
+                (summary_row("Home address", html! { (a.child_address()) }, None))
+                (summary_row("School", html! { (l.school.name) " (URN " (l.school.urn) ")" }, None))
+                (summary_row("Applied", html! { (if a.applicant == "school" { "By the school, on the parent's behalf (s.434A(7))" } else { "By the parent" }) }, None))
+                (summary_row("Parent", html! { (a.parent_name) br; (a.parent_address) br; (a.parent_email) @if let Some(p) = &a.parent_phone { br; (p) } }, None))
+                (summary_row("Decision by email", html! { (if a.parent_email_consent { "Yes, written consent given (s.572)" } else { "No: by post" }) }, None))
+                @for p in a.other_parents() { (summary_row("Other parent", html! { (p.name) br; (p.address) @if let Some(e) = &p.email { br; (e) } }, None)) }
+                (summary_row("Who will educate", html! { (a.educated_by) }, None))
+                (summary_row("How", html! { (a.education_plan) }, None))
+                (summary_row("Hours a week", html! { (a.hours_per_week.map(|h| h.to_string()).unwrap_or_default()) }, None))
+                (summary_row("Resources", html! { (a.resources) }, None))
+                (summary_row("Reasons", html! { (a.reasons) }, None))
+                (summary_row("Child's needs", html! { (a.needs) }, None))
+                @for n in &l.notices { (summary_row("School notice", html! { (n.reference) ": " (label(consent::ANSWERS, &n.answer)) " (" (fmt_date(n.received_at.date())) ")" }, None)) }
+            }
+
+            h2 class="govuk-heading-m" { "Assessment (s.434A(6))" }
+            @if let (Some(b), Some(r)) = (&a.best_interests, &a.arrangements) {
+                dl class="govuk-summary-list" {
+                    (summary_row("(a) Best interests", html! { (label(BEST_INTERESTS, b)) br; (a.best_interests_reasons.as_deref().unwrap_or("")) br; span class="govuk-hint" { "Evidence: " (a.best_interests_evidence.as_deref().unwrap_or("")) } }, None))
+                    (summary_row("(b) Arrangements", html! { (label(ARRANGEMENTS, r)) br; (a.arrangements_reasons.as_deref().unwrap_or("")) br; span class="govuk-hint" { "Evidence: " (a.arrangements_evidence.as_deref().unwrap_or("")) } }, None))
+                    (summary_row("Assessed by", html! { (l.assessed_by.as_deref().unwrap_or("")) @if let Some(t) = a.assessed_at { ", " (fmt_date(t.date())) } }, None))
+                }
+            }
+            @if rules::may(&a.status, Action::Assess).is_ok() {
+                form method="post" action={ (base) "/assessment" } novalidate {
+                    (csrf_field(&o.csrf))
+                    (radios("best_interests", "(a) Is it in the child's best interests to be educated by regular attendance at school?", BEST_INTERESTS, &v("best_interests", a.best_interests.as_deref()), None, errors.get("best_interests")))
+                    (textarea("best_interests_reasons", "Reasons for (a)", &v("best_interests_reasons", a.best_interests_reasons.as_deref()), None, errors.get("best_interests_reasons")))
+                    (textarea("best_interests_evidence", "Evidence for (a)", &v("best_interests_evidence", a.best_interests_evidence.as_deref()), Some("What you relied on: the school's view, social care, the child's views, health"), errors.get("best_interests_evidence")))
+                    (radios("arrangements", "(b) Have suitable arrangements been made for education otherwise than at school?", ARRANGEMENTS, &v("arrangements", a.arrangements.as_deref()), None, errors.get("arrangements")))
+                    (textarea("arrangements_reasons", "Reasons for (b)", &v("arrangements_reasons", a.arrangements_reasons.as_deref()), None, errors.get("arrangements_reasons")))
+                    (textarea("arrangements_evidence", "Evidence for (b)", &v("arrangements_evidence", a.arrangements_evidence.as_deref()), Some("What you relied on: the plan, a meeting, samples of work"), errors.get("arrangements_evidence")))
+                    (button(if a.best_interests.is_some() { "Change the assessment" } else { "Save the assessment" }))
+                }
+            }
+
+            @if a.status == "under_assessment" || errors.get("decision").is_some() {
+                h2 class="govuk-heading-m" { "Decision" }
+                @if let Some((d, limb)) = required { div class="govuk-inset-text" { "The assessment requires: " strong { (label(DECISIONS, if d == "granted" { "granted" } else { "refused" })) } " (" (limb) ")." } }
+                @if o.user.can_decide() {
+                    form method="post" action={ (base) "/decision" } novalidate {
+                        (csrf_field(&o.csrf))
+                        (radios("decision", "Decision", DECISIONS, form.get("decision"), None, errors.get("decision")))
+                        (textarea("decision_reasons", "Reasons (these go in the notice)", form.get("decision_reasons"), None, errors.get("decision_reasons")))
+                        (textarea("exceptional_circumstances", "Exceptional circumstances for not serving a known parent (optional)", form.get("exceptional_circumstances"), Some("Only if there is a reason not to send the notice to the other parent, for example a risk to the family (s.434A(8)(b)). This is recorded."), errors.get("exceptional_circumstances")))
+                        (button("Make the decision and serve the notices"))
+                    }
+                } @else {
+                    p class="govuk-body" { "A manager makes the decision." }
+                }
+            }
+            @if let Some(d) = &a.decision {
+                dl class="govuk-summary-list" {
+                    (summary_row("Decision", html! { (status_tag(d)) }, None))
+                    (summary_row("Reasons", html! { (a.decision_reasons.as_deref().unwrap_or("")) }, None))
+                    (summary_row("Decided by", html! { (l.decided_by.as_deref().unwrap_or("")) @if let Some(t) = a.decided_at { ", " (fmt_date(t.date())) } }, None))
+                    @if let Some(e) = &a.exceptional_circumstances { (summary_row("Exceptional circumstances", html! { (e) }, None)) }
+                }
+            }
+
+            @if !l.log.is_empty() {
+                h2 class="govuk-heading-m" { "Notices and service (s.434A(8), s.572)" }
+                table class="govuk-table" {
+                    (table_head("Service log", &["Recipient", "How", "Sent to", "Status", "Served on", ""]))
+                    tbody class="govuk-table__body" {
+                        @for (id, role, name, method, to, status, served_on, note, _) in &l.log {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { (name) br; span class="govuk-hint" { (label(served::RECIPIENT_ROLES, role)) } }
+                                td class="govuk-table__cell" { (method) }
+                                td class="govuk-table__cell" { (to) }
+                                td class="govuk-table__cell" { (label(served::STATUSES, status)) @if let Some(n) = note { br; span class="govuk-hint" { (n) } } }
+                                td class="govuk-table__cell" { (served_on.map(fmt_date).unwrap_or_default()) }
+                                td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/consent/documents/" (id) } { "PDF" span class="govuk-visually-hidden" { " of the notice to " (name) } } }
+                            }
+                        }
+                    }
+                }
+                @let queued: Vec<&LogRow> = l.log.iter().filter(|r| r.5 == "queued_for_post").collect();
+                @if !queued.is_empty() {
+                    h3 class="govuk-heading-s" { "Record that a notice was posted or delivered" }
+                    form method="post" action={ (base) "/service" } novalidate {
+                        (csrf_field(&o.csrf))
+                        @let docs: Vec<(String, String)> = queued.iter().map(|r| (r.0.clone(), r.2.clone())).collect();
+                        div class={ "govuk-form-group" @if errors.get("document_id").is_some() { " govuk-form-group--error" } } {
+                            label class="govuk-label" for="document_id" { "Notice" }
+                            @if let Some(e) = errors.get("document_id") { p id="document_id-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (e) } }
+                            select class="govuk-select" id="document_id" name="document_id" {
+                                @for (id, name) in &docs { option value=(id) selected[form.get("document_id") == id] { "To " (name) } }
+                            }
+                        }
+                        (radios("method", "How", SERVICE_METHODS, form.get("method"), None, errors.get("method")))
+                        @let (sd, sm, sy) = form.date_parts("served_date");
+                        (date_input("served_date", "Date posted or delivered", (&sd, &sm, &sy), Some("A posted notice counts as served after the working days of post the council has set"), errors.get("served_date")))
+                        (Input::new("service_note", "Evidence", form.get("service_note")).hint("For example, the post room reference or who delivered it").error(errors.get("service_note")).render())
+                        (secondary_button("Record the service"))
+                    }
+                }
+            }
+
+            @if rules::may(&a.status, Action::Refer).is_ok() {
+                h2 class="govuk-heading-m" { "Referral to the Secretary of State (s.434A(10)–(11))" }
+                @if let Some(r) = a.referred_on {
+                    p class="govuk-body" { "Referred on " (fmt_date(r)) ": " (label(REFERRAL_OUTCOMES, a.referral_outcome.as_deref().unwrap_or("pending"))) @if let Some(d) = a.referral_outcome_on { " (" (fmt_date(d)) ")" } "." }
+                }
+                form method="post" action={ (base) "/referral" } novalidate {
+                    (csrf_field(&o.csrf))
+                    (date_input("referred_on", "Date the parent referred the decision", (&rd, &rm, &ry), None, errors.get("referred_on")))
+                    (select("referral_outcome", "Outcome", REFERRAL_OUTCOMES, &v("referral_outcome", a.referral_outcome.as_deref()), None, errors.get("referral_outcome")))
+                    (date_input("referral_outcome_on", "Date of the outcome (if known)", (&od, &om, &oy), None, errors.get("referral_outcome_on")))
+                    (secondary_button("Record the referral"))
+                }
+            }
+
+            @if state.config.prewithdrawal_meetings {
+                h2 class="govuk-heading-m" { "Pre-withdrawal meeting (s.434B pilot)" }
+                @if let Some(m) = &a.meeting {
+                    p class="govuk-body" { (label(MEETINGS, m)) @if let Some(d) = a.meeting_on { " on " (fmt_date(d)) } ": " (a.meeting_outcome.as_deref().unwrap_or("")) }
+                }
+                form method="post" action={ (base) "/meeting" } novalidate {
+                    (csrf_field(&o.csrf))
+                    (radios("meeting", "Meeting", MEETINGS, &v("meeting", a.meeting.as_deref()), None, errors.get("meeting")))
+                    (date_input("meeting_on", "Date of the meeting", (&md, &mm, &my), Some("Leave blank if the parent refused"), errors.get("meeting_on")))
+                    (textarea("meeting_outcome", "Outcome, or what the parent said when refusing", &v("meeting_outcome", a.meeting_outcome.as_deref()), Some("Cover the parent's plans and reasons, the child's needs, support the council offers, safeguarding (s.434B)"), errors.get("meeting_outcome")))
+                    (secondary_button("Record the meeting"))
+                }
+            }
+
+            @if open {
+                h2 class="govuk-heading-m" { "Withdrawn by the parent" }
+                form method="post" action={ (base) "/withdraw" } {
+                    (csrf_field(&o.csrf))
+                    (secondary_button("Record that the parent withdrew the application"))
+                }
+            }
+        },
+    )
+}
+
+async fn view(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+    q: web::Query<std::collections::HashMap<String, String>>,
+) -> AppResult<HttpResponse> {
+    let id = super::parse_id(&path.into_inner())?;
+    let l = load(&state, id, o.user.id.clone(), "officer opened it").await?;
+    let done = q.get("done").map(|d| match d.as_str() {
+        "facts" => "The facts are saved",
+        "ruled_out" => "The record is marked as another child",
+        "assessed" => "The assessment is saved",
+        "decided" => "The decision is made and the notices are served or queued for post",
+        "service" => "The service is recorded",
+        "referral" => "The referral is recorded",
+        "meeting" => "The meeting is recorded",
+        "withdrawn" => "The application is recorded as withdrawn",
+        _ => "Saved",
+    });
+    Ok(detail_page(
+        &state,
+        &o,
+        &l,
+        &FormData::default(),
+        &Errors::default(),
+        done,
+    ))
+}
+
+/// One officer action: check the form, then change the application in a transaction, audited.
+async fn act<F>(
+    state: &AppState,
+    o: &CurrentOfficer,
+    id: String,
+    form: &FormData,
+    check: impl FnOnce(&Loaded, &mut Errors) -> Option<F>,
+    audit_action: &'static str,
+    done: &str,
+) -> AppResult<HttpResponse>
+where
+    F: FnOnce(&mut crate::db::AnyConnection, &Application) -> AppResult<Result<(), String>>
+        + Send
+        + 'static,
+{
+    let l = load(state, id, o.user.id.clone(), "officer acted on it").await?;
+    let mut errors = Errors::default();
+    let change = check(&l, &mut errors);
+    let Some(change) = change.filter(|_| errors.is_empty()) else {
+        return Ok(detail_page(state, o, &l, form, &errors, None));
+    };
+    let (app, uid) = (l.app.clone(), o.user.id.clone());
+    let outcome = state
+        .db(move |c| {
+            c.transaction::<_, AppError, _>(|c| {
+                let r = change(c, &app)?;
+                if r.is_ok() {
+                    audit::record(
+                        c,
+                        Some(&uid),
+                        audit_action,
+                        None,
+                        &format!("application {}", app.reference),
+                    )?;
+                }
+                Ok(r)
+            })
+        })
+        .await?;
+    match outcome {
+        Ok(()) => Ok(see_other(&format!(
+            "/officers/consent/{}?done={done}",
+            l.app.id
+        ))),
+        Err(message) => {
+            let l = load(
+                state,
+                l.app.id.clone(),
+                o.user.id.clone(),
+                "officer acted on it",
+            )
+            .await?;
+            let mut errors = Errors::default();
+            errors.add("decision", message);
+            Ok(detail_page(state, o, &l, form, &errors, None))
+        }
+    }
+}
+
+async fn facts(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let id = super::parse_id(&path.into_inner())?;
+    let f = form.into_inner();
+    act(
+        &state,
+        &o,
+        id,
+        &f.clone(),
+        |_, errors| {
+            let placed = match choice(
+                &f,
+                "placed_by_council",
+                &[("yes", ""), ("no", ""), ("unknown", "")],
+                "Select whether a council placed the child at the school",
+                errors,
+            )
+            .as_str()
+            {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => None,
+            };
+            let note = opt_text(
+                &f,
+                "condition_a_note",
+                "the notes on the placement",
+                2000,
+                errors,
+            );
+            let other = opt_text(
+                &f,
+                "other_council_s47",
+                "what another council did",
+                2000,
+                errors,
+            );
+            Some(move |c: &mut crate::db::AnyConnection, a: &Application| {
+                consent::record_facts(c, &a.id, placed, note.as_deref(), other.as_deref())?;
+                Ok(Ok(()))
+            })
+        },
+        "consent_facts_recorded",
+        "facts",
+    )
+    .await
+}
+
+async fn rule_out(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let id = super::parse_id(&path.into_inner())?;
+    let f = form.into_inner();
+    let record = f.get("record_id").to_string();
+    act(&state, &o, id, &f, |l, errors| {
+        if !l.candidates.iter().any(|c| c.record.id == record && !c.certain) {
+            errors.add("decision", "That record is not a possible match for this child, or the link is certain and cannot be ruled out here.");
+        }
+        Some(move |c: &mut crate::db::AnyConnection, a: &Application| {
+            consent::rule_out(c, a, &record)?;
+            Ok(Ok(()))
+        })
+    }, "consent_record_ruled_out", "ruled_out").await
+}
+
+async fn assessment(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let id = super::parse_id(&path.into_inner())?;
+    let f = form.into_inner();
+    let uid = o.user.id.clone();
+    act(&state, &o, id, &f.clone(), |_, errors| {
+        let a = consent::Assessment {
+            best_interests: choice(&f, "best_interests", BEST_INTERESTS, "Select whether regular attendance at school is in the child's best interests (s.434A(6)(a))", errors),
+            best_interests_reasons: text(&f, "best_interests_reasons", "the reasons for (a)", 8000, errors),
+            best_interests_evidence: text(&f, "best_interests_evidence", "the evidence for (a)", 8000, errors),
+            arrangements: choice(&f, "arrangements", ARRANGEMENTS, "Select whether suitable arrangements have been made (s.434A(6)(b))", errors),
+            arrangements_reasons: text(&f, "arrangements_reasons", "the reasons for (b)", 8000, errors),
+            arrangements_evidence: text(&f, "arrangements_evidence", "the evidence for (b)", 8000, errors),
+        };
+        Some(move |c: &mut crate::db::AnyConnection, app: &Application| Ok(consent::assess(c, app, &a, &uid)?))
+    }, "consent_assessed", "assessed").await
+}
+
+async fn decision(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let id = super::parse_id(&path.into_inner())?;
+    let f = form.into_inner();
+    let uid = o.user.id.clone();
+    let can_decide = o.user.can_decide();
+    let templates = state.templates.clone();
+    let council = state.config.council_name.clone();
+    act(&state, &o, id, &f.clone(), |l, errors| {
+        if !can_decide {
+            errors.add("decision", "Only a manager can decide an application for consent. The officer who assesses it does not decide it.");
+            return None;
+        }
+        if let Err(m) = rules::may(&l.app.status, Action::Decide) {
+            errors.add("decision", m);
+            return None;
+        }
+        let decision = choice(&f, "decision", DECISIONS, "Select whether to grant or refuse consent", errors);
+        let reasons = text(&f, "decision_reasons", "the reasons for the decision", 8000, errors);
+        let exceptional = opt_text(&f, "exceptional_circumstances", "the exceptional circumstances", 2000, errors);
+        Some(move |c: &mut crate::db::AnyConnection, a: &Application| {
+            let ctx = consent::ServiceContext { templates: &templates, council: &council };
+            let d = consent::Decision {
+                decision: &decision,
+                reasons: &reasons,
+                exceptional_circumstances: exceptional.as_deref(),
+                user_id: &uid,
+                today: today(),
+            };
+            Ok(consent::decide(c, a, &d, &ctx)?.map(|_| ()))
+        })
+    }, "consent_decided", "decided").await
+}
+
+async fn withdraw(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let id = super::parse_id(&path.into_inner())?;
+    let f = form.into_inner();
+    act(
+        &state,
+        &o,
+        id,
+        &f,
+        |_, _| {
+            Some(|c: &mut crate::db::AnyConnection, a: &Application| Ok(consent::withdraw(c, a)?))
+        },
+        "consent_application_withdrawn",
+        "withdrawn",
+    )
+    .await
+}
+
+async fn referral(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let id = super::parse_id(&path.into_inner())?;
+    let f = form.into_inner();
+    act(
+        &state,
+        &o,
+        id,
+        &f.clone(),
+        |l, errors| {
+            let on = parse_date(
+                &f,
+                "referred_on",
+                "the date the parent referred the decision",
+                true,
+                errors,
+            );
+            let outcome = choice(
+                &f,
+                "referral_outcome",
+                REFERRAL_OUTCOMES,
+                "Select the outcome, or waiting",
+                errors,
+            );
+            let outcome_on = parse_date(
+                &f,
+                "referral_outcome_on",
+                "the date of the outcome",
+                false,
+                errors,
+            );
+            if let (Some(on), Some(decided)) = (on, l.app.decided_at) {
+                if on < decided.date() {
+                    errors.add(
+                        "referred_on",
+                        "The referral date must be on or after the decision",
+                    );
+                }
+            }
+            if outcome != "pending"
+                && outcome_on.is_none()
+                && errors.get("referral_outcome_on").is_none()
+            {
+                errors.add("referral_outcome_on", "Enter the date of the outcome");
+            }
+            let on = on?;
+            Some(move |c: &mut crate::db::AnyConnection, a: &Application| {
+                Ok(consent::record_referral(c, a, on, &outcome, outcome_on)?)
+            })
+        },
+        "consent_referral_recorded",
+        "referral",
+    )
+    .await
+}
+
+async fn meeting(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    if !state.config.prewithdrawal_meetings {
+        return Err(AppError::NotFound);
+    }
+    let id = super::parse_id(&path.into_inner())?;
+    let f = form.into_inner();
+    act(
+        &state,
+        &o,
+        id,
+        &f.clone(),
+        |_, errors| {
+            let m = choice(
+                &f,
+                "meeting",
+                MEETINGS,
+                "Select whether the meeting was held or refused",
+                errors,
+            );
+            let on = parse_date(
+                &f,
+                "meeting_on",
+                "the date of the meeting",
+                m == "held",
+                errors,
+            );
+            let outcome = text(&f, "meeting_outcome", "the outcome", 8000, errors);
+            Some(move |c: &mut crate::db::AnyConnection, a: &Application| {
+                consent::record_meeting(c, &a.id, &m, on, &outcome)?;
+                Ok(Ok(()))
+            })
+        },
+        "consent_meeting_recorded",
+        "meeting",
+    )
+    .await
+}
+
+async fn service(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let id = super::parse_id(&path.into_inner())?;
+    let f = form.into_inner();
+    let days = state.config.postal_service_days;
+    act(
+        &state,
+        &o,
+        id,
+        &f.clone(),
+        |l, errors| {
+            let doc = f.get("document_id").to_string();
+            if !l.log.iter().any(|r| r.0 == doc && r.5 == "queued_for_post") {
+                errors.add(
+                    "document_id",
+                    "Choose a notice that is waiting to be posted",
+                );
+            }
+            let method = choice(
+                &f,
+                "method",
+                SERVICE_METHODS,
+                "Select how the notice was served",
+                errors,
+            );
+            let on = parse_date(
+                &f,
+                "served_date",
+                "the date it was posted or delivered",
+                true,
+                errors,
+            );
+            if on.is_some_and(|d| d > today()) {
+                errors.add(
+                    "served_date",
+                    "The date it was posted or delivered must be today or in the past",
+                );
+            }
+            let note = text(&f, "service_note", "the evidence of service", 500, errors);
+            let on = on?;
+            Some(move |c: &mut crate::db::AnyConnection, _: &Application| {
+                Ok(
+                    if served::record_service(c, &doc, &method, on, &note, days)? == 1 {
+                        Ok(())
+                    } else {
+                        Err("That notice has been recorded as served already.".to_string())
+                    },
+                )
+            })
+        },
+        "notice_service_recorded",
+        "service",
+    )
+    .await
+}
+
+/// The PDF exactly as served.
+async fn document(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = super::parse_id(&path.into_inner())?;
+    let uid = o.user.id.clone();
+    let doc = state
+        .db(move |c| {
+            let d = served::find(c, &id)?.ok_or(AppError::NotFound)?;
+            audit::record(
+                c,
+                Some(&uid),
+                "view_served_notice",
+                None,
+                &format!("notice {} for application {}", d.id, d.subject_id),
+            )?;
+            Ok(d)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{}.pdf\"", doc.kind),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(doc.pdf))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/officers/consent", web::get().to(list))
+        .route("/officers/consent/documents/{id}", web::get().to(document))
+        .route("/officers/consent/{id}", web::get().to(view))
+        .route("/officers/consent/{id}/facts", web::post().to(facts))
+        .route("/officers/consent/{id}/rule-out", web::post().to(rule_out))
+        .route(
+            "/officers/consent/{id}/assessment",
+            web::post().to(assessment),
+        )
+        .route("/officers/consent/{id}/decision", web::post().to(decision))
+        .route("/officers/consent/{id}/withdraw", web::post().to(withdraw))
+        .route("/officers/consent/{id}/referral", web::post().to(referral))
+        .route("/officers/consent/{id}/meeting", web::post().to(meeting))
+        .route("/officers/consent/{id}/service", web::post().to(service));
+}
