@@ -152,7 +152,8 @@ fn an_administrator_issues_and_revokes_tokens_on_the_web_and_each_token_is_rate_
     assert_eq!(push(&app, Some(&other), body).0, 200);
 
     let p = admin.post(&format!("/officers/admin/api-tokens/{id}/revoke"), &[]);
-    assert_eq!(p.status, 200, "followed the redirect");
+    assert_eq!(p.status, 303);
+    let p = admin.get(p.location.as_deref().unwrap());
     assert!(p.contains("The token has been revoked"));
     assert_eq!(push(&app, Some(&token), body).0, 401);
     assert_eq!(

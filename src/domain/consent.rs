@@ -240,8 +240,10 @@ pub fn required_decision(best_interests: &str, arrangements: &str) -> (&'static 
 }
 
 /// s.434A(12): after a refusal, the council need not decide a new application until 6 months
-/// have passed since the previous application. Returns the earlier application's date when the
-/// new one falls inside that window.
+/// have passed since the previous application. Calendar months, ending on the corresponding date
+/// (or the month's last day when there is none), as UK courts count them (Dodds v Walker); an
+/// application on that date is still inside. Returns the earlier application's date when the new
+/// one falls inside the window.
 pub fn within_repeat_window(
     refused_application_dates: &[NaiveDate],
     received_on: NaiveDate,
@@ -252,7 +254,7 @@ pub fn within_repeat_window(
         .filter(|d| *d <= received_on)
         .filter(|d| {
             d.checked_add_months(Months::new(6))
-                .is_some_and(|six| received_on < six)
+                .is_some_and(|six| received_on <= six)
         })
         .max()
 }
@@ -472,11 +474,11 @@ mod tests {
         assert_eq!(within_repeat_window(&[], d(2026, 12, 1)), None);
         // Leap year month end: 31 Aug + 6 months is 29 Feb 2028.
         assert_eq!(
-            within_repeat_window(&[d(2027, 8, 31)], d(2028, 2, 28)),
+            within_repeat_window(&[d(2027, 8, 31)], d(2028, 2, 29)),
             Some(d(2027, 8, 31))
         );
         assert_eq!(
-            within_repeat_window(&[d(2027, 8, 31)], d(2028, 2, 29)),
+            within_repeat_window(&[d(2027, 8, 31)], d(2028, 3, 1)),
             None
         );
     }

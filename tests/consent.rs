@@ -1,0 +1,715 @@
+//! Consent to home educate (EA 1996 s.434A) and schools' notices, end to end over HTTP on a real
+//! database, with notices delivered to a real SMTP server and their PDFs read by pdftotext.
+mod common;
+use chrono::Datelike;
+use cnis::db::schema::{children, outbox, served_documents};
+use cnis::store::social_care::{self, Incoming};
+use common::smtp::{free_port, smtp_on};
+use common::*;
+use diesel::prelude::*;
+
+fn d(y: i32, m: u32, day: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn today() -> chrono::NaiveDate {
+    cnis::web::register::today()
+}
+
+fn day_parts(date: chrono::NaiveDate) -> (String, String, String) {
+    (
+        date.day().to_string(),
+        date.month().to_string(),
+        date.year().to_string(),
+    )
+}
+
+/// A social care record showing an active child protection plan for the child in these tests.
+fn child_protection_record(app: &TestApp, record_id: &str, given: &str, dob: chrono::NaiveDate) {
+    social_care::store(
+        &mut app.conn(),
+        "test",
+        &Incoming {
+            record_id: record_id.into(),
+            given_names: Some(given.into()),
+            family_name: Some("Okafor".into()),
+            date_of_birth: Some(dob),
+            sex: "F".into(),
+            postcode: Some("DT1 4AB".into()),
+            episodes: vec![("cp_plan".into(), Some(d(2025, 9, 1)), None)],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+}
+
+/// An administrator sets up a school (with an email for notices) and one member of staff, who
+/// signs in; returns the school's id and the staff member's browser.
+fn school_with_staff(app: &TestApp, admin: &mut Browser, urn: &str) -> (String, Browser) {
+    admin.get("/officers/admin/schools");
+    let p = admin.post(
+        "/officers/admin/schools",
+        &[
+            ("urn", urn),
+            ("name", &format!("School {urn}")),
+            ("kind", "mainstream"),
+            ("address", "Church Lane, Demoton DT1 2AA"),
+            ("email", &format!("office-{urn}@school.test")),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    let school_path = p.location.unwrap();
+    let school_id = school_path.rsplit('/').next().unwrap().to_string();
+    admin.get(&school_path);
+    let staff_email = format!("head-{urn}@school.test");
+    let p = admin.post(
+        &format!("{school_path}/staff"),
+        &[
+            ("staff_name", "Head Teacher"),
+            ("staff_email", &staff_email),
+        ],
+    );
+    assert_eq!(p.status, 200, "{}", p.body);
+    let password = extract(
+        &p.body,
+        "<pre class=\"cnis-token\" id=\"secret\"><code>",
+        "</code>",
+    )
+    .expect("first password shown once");
+    let mut staff = app.browser();
+    let landed = staff.sign_in(&staff_email, &password);
+    assert_eq!(landed.location.as_deref(), Some("/schools/"));
+    (school_id, staff)
+}
+
+fn pupil<'a>(given: &'a str, dob: &'a (String, String, String)) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("given_names", given),
+        ("family_name", "Okafor"),
+        ("date_of_birth-day", &dob.0),
+        ("date_of_birth-month", &dob.1),
+        ("date_of_birth-year", &dob.2),
+        ("sex", "F"),
+        ("address_line_1", "12 Station Road"),
+        ("town", "Demoton"),
+        ("postcode", "dt1 4ab"),
+    ]
+}
+
+fn application_form<'a>(
+    given: &'a str,
+    dob: &'a (String, String, String),
+    school_id: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    let mut f = pupil(given, dob);
+    f.extend([
+        ("school_id", school_id),
+        ("parent_name", "Grace Okafor"),
+        ("parent_address", "12 Station Road, Demoton DT1 4AB"),
+        ("email_consent", "yes"),
+        ("other_name", "Daniel Okafor"),
+        ("other_address", "3 Mill Street, Otherton OT2 9ZZ"),
+        ("educated_by", "Both parents, with a maths tutor"),
+        (
+            "education_plan",
+            "A broad curriculum: English, maths, science, history, music.",
+        ),
+        ("hours_per_week", "22"),
+        (
+            "resources",
+            "Library, online courses, a weekly science club",
+        ),
+        ("reasons", "Anxiety at school"),
+        ("needs", "Anxiety; no EHC plan"),
+    ]);
+    f
+}
+
+const ASSESSMENT: &[(&str, &str)] = &[
+    ("best_interests", "not_shown"),
+    (
+        "best_interests_reasons",
+        "School attendance has broken down; the school agrees.",
+    ),
+    (
+        "best_interests_evidence",
+        "School attendance record; social worker's view.",
+    ),
+    ("arrangements", "suitable"),
+    (
+        "arrangements_reasons",
+        "A full and balanced plan with a tutor.",
+    ),
+    (
+        "arrangements_evidence",
+        "Plan seen at a home meeting; samples of work.",
+    ),
+];
+
+/// The attachment of a received email, base64-decoded.
+fn attachment(raw: &str) -> Vec<u8> {
+    use base64::Engine;
+    let i = raw
+        .find("filename=\"consent-granted.pdf\"")
+        .expect("PDF attached");
+    let rest = &raw[i..];
+    let start = rest.find("\r\n\r\n").map(|j| j + 4).expect("part body");
+    let body = &rest[start..];
+    let end = body.find("\r\n--").unwrap_or(body.len());
+    let b64: String = body[..end].split_whitespace().collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .expect("base64")
+}
+
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("n.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by scripts/test.sh");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_to_register() {
+    let app = TestApp::spawn();
+    let mut admin = app.signed_in("admin");
+    let (school_id, mut school) = school_with_staff(&app, &mut admin, "100001");
+    let dob_date = d(2014, 3, 12);
+    let dob = day_parts(dob_date);
+    child_protection_record(&app, "SC-77", "Ada", dob_date);
+    let now = day_parts(today());
+
+    // 1. The school tells the council a parent intends to home educate (s.434A(5)).
+    school.get("/schools/intention");
+    let mut f = pupil("Ada", &dob);
+    f.extend([
+        ("parent1_name", "Grace Okafor"),
+        ("parent1_phone", "07700 900982"),
+        ("on_date-day", &now.0),
+        ("on_date-month", &now.1),
+        ("on_date-year", &now.2),
+    ]);
+    let p = school.post("/schools/intention", &f);
+    assert_eq!(p.status, 303, "{}", p.body);
+    let answer = school.get(p.location.as_deref().unwrap());
+    assert!(
+        answer.contains("Do not delete the pupil"),
+        "{}",
+        answer.body
+    );
+    assert!(answer.contains("relevant child"));
+
+    // A deletion return before consent is not accepted, and nothing is entered on the register.
+    school.get("/schools/deletion");
+    let mut del = f.clone();
+    del.push(("ground", "f"));
+    let p = school.post("/schools/deletion", &del);
+    assert_eq!(p.status, 303);
+    let refused = school.get(p.location.as_deref().unwrap());
+    assert!(refused.contains("Not accepted"), "{}", refused.body);
+    assert_eq!(count(&app, "children"), 0);
+
+    // 2. The parent applies online.
+    let (mut parent, _) = parent_signed_in(&app, "grace@example.com");
+    let p = parent.get("/parents/apply");
+    assert_eq!(p.status, 200);
+    let p = parent.post("/parents/apply", &application_form("Ada", &dob, &school_id));
+    assert_eq!(p.status, 303, "{}", p.body);
+    let status_path = p.location.unwrap();
+    let app_id = status_path
+        .trim_start_matches("/parents/applications/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let status = parent.get(&status_path);
+    assert!(status.contains("Your application has been sent"));
+    assert!(status.contains("Received"));
+    let (subject, _) = latest_email(&app, "grace@example.com");
+    assert_eq!(
+        subject,
+        "We have your application for consent to home educate"
+    );
+
+    // 3. The officer sees a relevant child, and why.
+    let mut officer = app.signed_in("officer");
+    let list = officer.get("/officers/consent");
+    assert!(list.contains("Ada Okafor"));
+    let base = format!("/officers/consent/{app_id}");
+    let page = officer.get(&base);
+    assert!(
+        page.contains("Relevant child: consent needed"),
+        "{}",
+        page.body
+    );
+    assert!(page.contains("Condition B (s.434A(4))"));
+    assert!(page.contains("SC-77"));
+
+    // Missing evidence is refused with a clear message, and nothing is saved.
+    let mut partial: Vec<(&str, &str)> = ASSESSMENT.to_vec();
+    partial.retain(|(k, _)| *k != "best_interests_evidence");
+    let p = officer.post(&format!("{base}/assessment"), &partial);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Enter the evidence for (a)"));
+    assert_eq!(
+        count(&app, "consent_applications WHERE assessed_at IS NOT NULL"),
+        0
+    );
+
+    let p = officer.post(&format!("{base}/assessment"), ASSESSMENT);
+    assert_eq!(p.status, 303, "{}", p.body);
+
+    // The wrong role deciding is refused.
+    officer.get(&base);
+    let p = officer.post(
+        &format!("{base}/decision"),
+        &[
+            ("decision", "granted"),
+            ("decision_reasons", "Suitable plan"),
+        ],
+    );
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Only a manager can decide"));
+
+    // 4. A manager decides; the decision must follow the assessment (s.434A(6)).
+    let mut manager = app.signed_in("manager");
+    manager.get(&base);
+    let p = manager.post(
+        &format!("{base}/decision"),
+        &[("decision", "refused"), ("decision_reasons", "No")],
+    );
+    assert_eq!(p.status, 422);
+    assert!(
+        p.contains("requires the application to be granted"),
+        "{}",
+        p.body
+    );
+    let p = manager.post(
+        &format!("{base}/decision"),
+        &[
+            ("decision", "granted"),
+            (
+                "decision_reasons",
+                "A suitable plan; school is not in Ada's best interests now.",
+            ),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    // A second decision is refused.
+    manager.get(&base);
+    let p = manager.post(
+        &format!("{base}/decision"),
+        &[("decision", "granted"), ("decision_reasons", "Again")],
+    );
+    assert_eq!(p.status, 422);
+    assert!(p.contains("already been made"));
+
+    // 5. Notices: applicant by email (written consent), the other parent by post (no consent),
+    // the school by email; all in the service log.
+    let log: Vec<(String, String, String)> = served_documents::table
+        .filter(served_documents::subject_id.eq(&app_id))
+        .order(served_documents::recipient_role.asc())
+        .select((
+            served_documents::recipient_role,
+            served_documents::method,
+            served_documents::status,
+        ))
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(
+        log,
+        vec![
+            ("applicant_parent".into(), "email".into(), "emailed".into()),
+            (
+                "other_parent".into(),
+                "post".into(),
+                "queued_for_post".into()
+            ),
+            ("school".into(), "email".into(), "emailed".into()),
+        ]
+    );
+    assert_eq!(count(&app, "outbox WHERE document_id IS NOT NULL"), 2);
+
+    // The outbox delivers them to a real SMTP server, with the PDF attached.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let got = smtp_on(listener, false);
+    let mailer = cnis::mail::Mailer::from_url(&format!("smtp://127.0.0.1:{port}")).unwrap();
+    let _ = free_port;
+    let report =
+        cnis::mail::send_due(&app.pool, &mailer, "cnis <no-reply@council.test>", 50).unwrap();
+    assert_eq!(report.permanent_failures, 0);
+    let received = got.lock().unwrap().clone();
+    let to_parent = received
+        .iter()
+        .find(|m| m.contains("To: grace@example.com") && m.contains("A formal notice"))
+        .expect("notice emailed to the applicant");
+    assert!(
+        to_parent.contains("Subject: A formal notice from the council"),
+        "{}",
+        &to_parent[..to_parent.len().min(1500)]
+    );
+    assert!(
+        !to_parent.contains("Ada"),
+        "no personal data outside the attachment's PDF text"
+    );
+    let pdf = attachment(to_parent);
+    let text = pdf_text(&pdf);
+    assert!(text.contains("consent GRANTED"), "{text}");
+    assert!(text.contains("Ada Okafor"));
+    assert!(text.contains("section 434A"));
+    assert!(text.contains("A suitable plan"));
+    // The PDF sent is the one stored.
+    let stored: String = served_documents::table
+        .filter(served_documents::subject_id.eq(&app_id))
+        .filter(served_documents::recipient_role.eq("applicant_parent"))
+        .select(served_documents::pdf_sha256)
+        .first(&mut *app.conn())
+        .unwrap();
+    use sha2::Digest;
+    assert_eq!(hex::encode(sha2::Sha256::digest(&pdf)), stored);
+
+    // The officer records posting the other parent's notice; it counts as served after the
+    // working days of post.
+    let page = manager.get(&base);
+    let doc = extract(&page.body, "<option value=\"", "\"").expect("queued notice listed");
+    let p = manager.post(
+        &format!("{base}/service"),
+        &[
+            ("document_id", &doc),
+            ("method", "post"),
+            ("served_date-day", &now.0),
+            ("served_date-month", &now.1),
+            ("served_date-year", &now.2),
+            ("service_note", "Post room ref 4471"),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    let served_on: Option<chrono::NaiveDate> = served_documents::table
+        .find(&doc)
+        .select(served_documents::served_on)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(
+        served_on,
+        Some(cnis::domain::service::deemed_served_by_post(today(), 2))
+    );
+    // The manager reads the PDF as served.
+    let r = manager
+        .client
+        .get(format!("{}/officers/consent/documents/{doc}", app.base))
+        .send()
+        .unwrap();
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(pdf_text(&r.bytes().unwrap()).contains("Daniel Okafor"));
+
+    // The parent sees the outcome.
+    let status = parent.get(&status_path);
+    assert!(status.contains("Consent granted"));
+    assert!(status.contains("Sent to you by email"));
+
+    // 6. Now the school may delete: a deletion return on ground (f) enters the child on the
+    // register, pending an officer's review.
+    let school_home = school.get("/schools/");
+    assert!(school_home.contains("You may now delete"));
+    school.get("/schools/deletion");
+    let p = school.post("/schools/deletion", &del);
+    assert_eq!(p.status, 303);
+    let ok = school.get(p.location.as_deref().unwrap());
+    assert!(ok.contains("Deletion return received"), "{}", ok.body);
+    let entries: Vec<(String, bool, String)> = children::table
+        .select((children::source, children::reviewed, children::arrangement))
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(
+        entries,
+        vec![("school".into(), false, "home_educated".into())]
+    );
+}
+
+#[test]
+fn s434a_withdrawn_applications_are_not_decided_and_repeats_within_six_months_are_marked() {
+    let app = TestApp::spawn();
+    let mut admin = app.signed_in("admin");
+    let (school_id, _) = school_with_staff(&app, &mut admin, "100002");
+    let dob = day_parts(d(2013, 6, 2));
+    let (mut parent, _) = parent_signed_in(&app, "bea@example.com");
+    parent.get("/parents/apply");
+    let p = parent.post("/parents/apply", &application_form("Bea", &dob, &school_id));
+    assert_eq!(p.status, 303, "{}", p.body);
+    let first = p
+        .location
+        .unwrap()
+        .trim_start_matches("/parents/applications/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+
+    // Refused on limb (b).
+    let mut officer = app.signed_in("officer");
+    officer.get(&format!("/officers/consent/{first}"));
+    let mut a: Vec<(&str, &str)> = ASSESSMENT.to_vec();
+    a[3] = ("arrangements", "not_suitable");
+    assert_eq!(
+        officer
+            .post(&format!("/officers/consent/{first}/assessment"), &a)
+            .status,
+        303
+    );
+    let mut manager = app.signed_in("manager");
+    manager.get(&format!("/officers/consent/{first}"));
+    let p = manager.post(
+        &format!("/officers/consent/{first}/decision"),
+        &[
+            ("decision", "refused"),
+            ("decision_reasons", "No plan for maths or English."),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+
+    // A new application within 6 months is accepted but marked (s.434A(12)).
+    parent.get("/parents/apply");
+    let p = parent.post("/parents/apply", &application_form("Bea", &dob, &school_id));
+    assert_eq!(p.status, 303);
+    let second = p
+        .location
+        .unwrap()
+        .trim_start_matches("/parents/applications/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let page = manager.get(&format!("/officers/consent/{second}"));
+    assert!(page.contains("need not decide again"), "{}", page.body);
+    assert_eq!(
+        count(
+            &app,
+            &format!("consent_applications WHERE id = '{second}' AND repeat_of = '{first}'")
+        ),
+        1
+    );
+
+    // The parent withdraws it; a decision on it is then refused with a clear message.
+    let status = parent.get(&format!("/parents/applications/{second}"));
+    assert!(status.contains("Withdraw this application"));
+    let p = parent.post(&format!("/parents/applications/{second}/withdraw"), &[]);
+    assert_eq!(p.status, 303);
+    manager.get(&format!("/officers/consent/{second}"));
+    let p = manager.post(
+        &format!("/officers/consent/{second}/decision"),
+        &[("decision", "granted"), ("decision_reasons", "x")],
+    );
+    assert_eq!(p.status, 422);
+    assert!(p.contains("withdrawn"), "{}", p.body);
+
+    // A referral to the Secretary of State on the refusal is recorded with its outcome.
+    let now = day_parts(today());
+    let p = manager.post(
+        &format!("/officers/consent/{first}/referral"),
+        &[
+            ("referred_on-day", &now.0),
+            ("referred_on-month", &now.1),
+            ("referred_on-year", &now.2),
+            ("referral_outcome", "pending"),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert!(manager
+        .get(&format!("/officers/consent/{first}"))
+        .contains("Waiting for the Secretary of State"));
+}
+
+#[test]
+fn schools_parents_and_officers_each_see_only_their_own_and_the_api_answers_at_once() {
+    let app = TestApp::spawn();
+    let mut admin = app.signed_in("admin");
+    let (school_id, mut school) = school_with_staff(&app, &mut admin, "100003");
+    let (_, mut other_school) = school_with_staff(&app, &mut admin, "100004");
+    let dob = day_parts(d(2015, 1, 20));
+    let now = day_parts(today());
+
+    let mut f = pupil("Cara", &dob);
+    f.extend([
+        ("parent1_name", "Joy Okafor"),
+        ("parent1_phone", "07700 900111"),
+        ("on_date-day", &now.0),
+        ("on_date-month", &now.1),
+        ("on_date-year", &now.2),
+    ]);
+    school.get("/schools/intention");
+    let p = school.post("/schools/intention", &f);
+    let notice = p.location.unwrap();
+    assert!(school.get(&notice).contains("not a relevant child"));
+    // Another school: the same 404 as no notice. Officers' pages: refused.
+    assert_eq!(other_school.get(&notice).status, 404);
+    assert_eq!(school.get("/officers/consent").status, 403);
+    assert_eq!(school.get("/officers/register").status, 403);
+    // Officers and administrators are not school staff.
+    let mut officer = app.signed_in("officer");
+    assert_eq!(officer.get("/schools/").status, 403);
+    assert_eq!(admin.get("/officers/consent").status, 403);
+    assert_eq!(officer.get("/officers/admin/schools").status, 403);
+
+    // Bad input on the school's form: a specific message, nothing stored.
+    let before = count(&app, "school_notices");
+    school.get("/schools/deletion");
+    let mut bad = f.clone();
+    bad.retain(|(k, _)| *k != "parent1_phone");
+    bad.push(("ground", "f"));
+    let p = school.post("/schools/deletion", &bad);
+    assert_eq!(p.status, 422);
+    assert!(
+        p.contains("Enter an emergency telephone number for the parent"),
+        "{}",
+        p.body
+    );
+    // A backdated deletion return is refused (reg 13(4)).
+    let yesterday = day_parts(today().pred_opt().unwrap());
+    let mut back: Vec<(&str, &str)> = f
+        .iter()
+        .filter(|(k, _)| !k.starts_with("on_date"))
+        .cloned()
+        .collect();
+    back.extend([
+        ("ground", "a"),
+        ("on_date-day", &yesterday.0),
+        ("on_date-month", &yesterday.1),
+        ("on_date-year", &yesterday.2),
+    ]);
+    let p = school.post("/schools/deletion", &back);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("cannot be backdated"), "{}", p.body);
+    assert_eq!(count(&app, "school_notices"), before);
+
+    // One parent cannot see another's application.
+    let (mut a, _) = parent_signed_in(&app, "one@example.com");
+    a.get("/parents/apply");
+    let p = a.post(
+        "/parents/apply",
+        &application_form("Cara", &dob, &school_id),
+    );
+    let mine = p.location.unwrap();
+    let mine = mine.split('?').next().unwrap();
+    let (mut b, _) = parent_signed_in(&app, "two@example.com");
+    assert_eq!(b.get(mine).status, 404);
+    assert_eq!(
+        count(&app, "audit_events WHERE action = 'parent_denied'"),
+        1
+    );
+
+    // The API: a school's token sends a notice and gets the answer at once.
+    admin.get(&format!("/officers/admin/schools/{school_id}"));
+    let p = admin.post(
+        &format!("/officers/admin/schools/{school_id}/tokens"),
+        &[("token_name", "MIS")],
+    );
+    let token = extract(
+        &p.body,
+        "<pre class=\"cnis-token\" id=\"secret\"><code>",
+        "</code>",
+    )
+    .expect("token shown");
+    let http = reqwest::blocking::Client::new();
+    let send = |tok: &str, path: &str, body: serde_json::Value| {
+        let r = http
+            .post(format!("{}{path}", app.base))
+            .bearer_auth(tok)
+            .json(&body)
+            .send()
+            .unwrap();
+        (
+            r.status().as_u16(),
+            r.json::<serde_json::Value>().unwrap_or_default(),
+        )
+    };
+    let notice = serde_json::json!({
+        "kind": "intention", "given_names": "Dee", "family_name": "Okafor", "date_of_birth": "2015-02-02",
+        "sex": "F", "address_line_1": "1 High Street", "town": "Demoton", "postcode": "DT1 1AA",
+        "on_date": today().to_string(), "parents": [{"name": "Joy Okafor", "phone": "07700 900111"}]
+    });
+    let (status, body) = send(&token, "/api/v1/school-notices", notice.clone());
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["may_delete"], true);
+    assert_eq!(body["relevant_child"], false);
+    // Bad input: 422 naming each field, nothing stored.
+    let mut bad = notice.clone();
+    bad["date_of_birth"] = "2015-13-40".into();
+    bad["parents"] = serde_json::json!([]);
+    let before = count(&app, "school_notices");
+    let (status, body) = send(&token, "/api/v1/school-notices", bad);
+    assert_eq!(status, 422);
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"date_of_birth") && fields.contains(&"parent1_name"),
+        "{body}"
+    );
+    assert_eq!(count(&app, "school_notices"), before);
+    // A school's token cannot push social care records, nor a social care token send notices.
+    let (status, _) = send(
+        &token,
+        "/api/v1/social-care-records",
+        serde_json::json!({"records": []}),
+    );
+    assert_eq!(status, 403);
+    let (_, care) = cnis::store::api_tokens::issue(&mut app.conn(), "Care system").unwrap();
+    let (status, _) = send(&care, "/api/v1/school-notices", notice);
+    assert_eq!(status, 403);
+}
+
+#[test]
+fn a_possible_social_care_match_makes_the_school_wait_until_an_officer_rules_it_out() {
+    let app = TestApp::spawn();
+    let mut admin = app.signed_in("admin");
+    let (school_id, _) = school_with_staff(&app, &mut admin, "100005");
+    let dob_date = d(2012, 11, 5);
+    // A record with a misspelt first name and the day and month swapped: possible, not certain.
+    child_protection_record(&app, "SC-9", "Evee", d(2012, 5, 11));
+    let dob = day_parts(dob_date);
+    let (mut parent, _) = parent_signed_in(&app, "eve@example.com");
+    parent.get("/parents/apply");
+    let p = parent.post("/parents/apply", &application_form("Eve", &dob, &school_id));
+    let id = p
+        .location
+        .unwrap()
+        .trim_start_matches("/parents/applications/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let mut officer = app.signed_in("officer");
+    let page = officer.get(&format!("/officers/consent/{id}"));
+    assert!(
+        page.contains("May be a relevant child: check"),
+        "{}",
+        page.body
+    );
+    let record_id =
+        extract(&page.body, "name=\"record_id\" value=\"", "\"").expect("rule-out offered");
+    let p = officer.post(
+        &format!("/officers/consent/{id}/rule-out"),
+        &[("record_id", &record_id)],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    let page = officer.get(&format!("/officers/consent/{id}"));
+    assert!(page.contains("Not a relevant child"), "{}", page.body);
+    assert_eq!(
+        count(
+            &app,
+            "audit_events WHERE action = 'consent_record_ruled_out'"
+        ),
+        1
+    );
+    let _ = outbox::table;
+}
