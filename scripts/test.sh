@@ -19,6 +19,11 @@ if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules
   npm ci --no-audit --no-fund --ignore-scripts
 fi
 
+step "pdftotext (poppler-utils), which the notice tests read PDFs with"
+if ! command -v pdftotext >/dev/null; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null)
+fi
+
 step "cargo fmt --check"
 cargo fmt --check
 

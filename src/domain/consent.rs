@@ -477,10 +477,7 @@ mod tests {
             within_repeat_window(&[d(2027, 8, 31)], d(2028, 2, 29)),
             Some(d(2027, 8, 31))
         );
-        assert_eq!(
-            within_repeat_window(&[d(2027, 8, 31)], d(2028, 3, 1)),
-            None
-        );
+        assert_eq!(within_repeat_window(&[d(2027, 8, 31)], d(2028, 3, 1)), None);
     }
 
     #[test]
