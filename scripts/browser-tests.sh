@@ -18,6 +18,14 @@ export CNIS_SIGN_IN_PER_MINUTE=200
 ./target/debug/cnis demo --children 80 > "$DIR/demo.txt"
 ./target/debug/cnis user add --email manager.browser@council.test --name "Browser Manager" --role manager --generate-password > "$DIR/manager.txt"
 ./target/debug/cnis user add --email nojs.officer@council.test --name "No-JS Officer" --role officer --generate-password > "$DIR/nojs.txt"
+# Accounts for the consent pages' test (each enrols its own authenticator).
+for who in admin:admin officer:officer manager:manager; do
+  ./target/debug/cnis user add --email "consent.${who%%:*}@council.test" --name "Consent ${who%%:*}" --role "${who##*:}" --generate-password \
+    | sed -n 's/^password (shown once): //p' > "$DIR/consent-${who%%:*}.txt"
+done
+export CNIS_CONSENT_ADMIN_PASSWORD=$(cat "$DIR/consent-admin.txt")
+export CNIS_CONSENT_OFFICER_PASSWORD=$(cat "$DIR/consent-officer.txt")
+export CNIS_CONSENT_MANAGER_PASSWORD=$(cat "$DIR/consent-manager.txt")
 ./target/debug/cnis serve > "$DIR/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DIR"' EXIT

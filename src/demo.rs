@@ -523,8 +523,201 @@ pub fn load(conn: &mut AnyConnection, n: usize) -> anyhow::Result<String> {
             lines.push(format!("demo {role}: {email} / {DEMO_PASSWORD} (set up an authenticator app at first sign-in)"));
         }
     }
+    lines.push(demo_consent(conn, today)?);
     let _ = today.year();
     Ok(lines.join("\n"))
+}
+
+/// Schools, a school's member of staff, and applications for consent at each stage (s.434A).
+fn demo_consent(conn: &mut AnyConnection, today: NaiveDate) -> anyhow::Result<String> {
+    use crate::store::consent::{self, Application, School};
+    if users::find_by_email(conn, "school@demo.invalid")?.is_some() {
+        return Ok("demo schools already loaded".into());
+    }
+    let at = |days: u64| {
+        (today - chrono::Days::new(days))
+            .and_hms_opt(10, 0, 0)
+            .unwrap_or_default()
+    };
+    let schools = [
+        (
+            "100431",
+            "Demoton Primary School",
+            "mainstream",
+            Some("office@demoton-primary.invalid"),
+        ),
+        ("100432", "Riverside Academy", "mainstream", None),
+        (
+            "100433",
+            "Oakfield Special School",
+            "special",
+            Some("office@oakfield.invalid"),
+        ),
+    ];
+    let mut ids = vec![];
+    for (urn, name, kind, email) in schools {
+        let s = School {
+            id: new_id(),
+            urn: urn.into(),
+            name: name.into(),
+            kind: kind.into(),
+            address: format!("{name}, School Lane, Demoton DT1 9ZZ"),
+            email: email.map(str::to_string),
+            created_at: at(400),
+        };
+        consent::create_school(conn, &s)?;
+        ids.push(s.id);
+    }
+    users::create_school_user(
+        conn,
+        "school@demo.invalid",
+        "Sam School",
+        DEMO_PASSWORD,
+        &ids[0],
+    )?;
+    let templates = crate::mail::Templates::load(None)?;
+    // A child with an active child protection plan, so the application shows a relevant child.
+    let leah_dob = NaiveDate::from_ymd_opt(2013, 7, 19).unwrap_or_default();
+    crate::store::social_care::store(
+        conn,
+        "demo",
+        &crate::store::social_care::Incoming {
+            record_id: "LCS-90001".into(),
+            given_names: Some("Leah".into()),
+            family_name: Some("Brennan".into()),
+            date_of_birth: Some(leah_dob),
+            sex: "F".into(),
+            postcode: Some("DT2 5QP".into()),
+            episodes: vec![("cp_plan".into(), Some(today - chrono::Days::new(200)), None)],
+            ..Default::default()
+        },
+    )?;
+    let officer = users::find_by_email(conn, "officer@demo.invalid")?
+        .map(|u| u.id)
+        .unwrap_or_default();
+    let manager = users::find_by_email(conn, "manager@demo.invalid")?
+        .map(|u| u.id)
+        .unwrap_or_default();
+    let apps = [
+        ("Leah", "Brennan", leah_dob, 0usize, 3u64, "received"),
+        (
+            "Tom",
+            "Ashby",
+            NaiveDate::from_ymd_opt(2012, 2, 3).unwrap_or_default(),
+            2,
+            34,
+            "received",
+        ),
+        (
+            "Priya",
+            "Shah",
+            NaiveDate::from_ymd_opt(2014, 10, 30).unwrap_or_default(),
+            2,
+            12,
+            "under_assessment",
+        ),
+        (
+            "Noah",
+            "Fenwick",
+            NaiveDate::from_ymd_opt(2011, 5, 14).unwrap_or_default(),
+            0,
+            40,
+            "granted",
+        ),
+        (
+            "Isla",
+            "Morgan",
+            NaiveDate::from_ymd_opt(2015, 1, 8).unwrap_or_default(),
+            1,
+            60,
+            "refused",
+        ),
+    ];
+    let mut n = 0;
+    for (given, family, dob, school, days, stage) in apps {
+        let app = Application {
+            parent_email: format!("{}.parent@example.invalid", given.to_lowercase()),
+            parent_name: format!("Alex {family}"),
+            parent_address: "4 Elm Close, Demoton DT2 5QP".into(),
+            parent_email_consent: n % 2 == 0,
+            other_parents: serde_json::to_string(&[consent::OtherParent {
+                name: format!("Sam {family}"),
+                address: "9 Mill Street, Otherton OT2 9ZZ".into(),
+                email: None,
+                phone: None,
+            }])?,
+            given_names: given.into(),
+            family_name: family.into(),
+            date_of_birth: dob,
+            sex: "U".into(),
+            address_line_1: "4 Elm Close".into(),
+            town: "Demoton".into(),
+            postcode: "DT2 5QP".into(),
+            education_plan: "English and maths each morning; science, history and art projects in the afternoons; weekly swimming.".into(),
+            educated_by: "Both parents, with an online maths course".into(),
+            hours_per_week: Some(22.0),
+            resources: "Library, Oak National Academy lessons, a home education co-op".into(),
+            reasons: "Anxiety and poor attendance at school".into(),
+            needs: "Anxiety; no EHC plan".into(),
+            ..Application::received(&ids[school], "parent", at(days))
+        };
+        let app = consent::submit(
+            conn,
+            app,
+            &templates,
+            "http://127.0.0.1:8080",
+            "Demo Borough Council",
+            None,
+        )?;
+        n += 1;
+        if stage == "received" {
+            continue;
+        }
+        let refuse = stage == "refused";
+        let a = consent::Assessment {
+            best_interests: "not_shown".into(),
+            best_interests_reasons:
+                "School attendance has broken down and the school agrees home education may help."
+                    .into(),
+            best_interests_evidence: "Attendance record; school's letter; meeting with the family."
+                .into(),
+            arrangements: if refuse { "not_suitable" } else { "suitable" }.into(),
+            arrangements_reasons: if refuse {
+                "The plan gives no English or maths."
+            } else {
+                "A full-time, balanced plan."
+            }
+            .into(),
+            arrangements_evidence: "The written plan; a home visit.".into(),
+        };
+        if let Err(e) = consent::assess(conn, &app, &a, &officer)? {
+            anyhow::bail!("demo assessment: {e}");
+        }
+        if stage == "under_assessment" {
+            continue;
+        }
+        let app =
+            consent::find(conn, &app.id)?.ok_or_else(|| anyhow::anyhow!("demo application"))?;
+        let decision = consent::Decision {
+            decision: stage,
+            reasons: if refuse {
+                "No suitable arrangements: the plan gives no English or maths (s.434A(6)(b))."
+            } else {
+                "A suitable, full-time plan; regular attendance at school is not shown to be in the child's best interests."
+            },
+            exceptional_circumstances: None,
+            user_id: &manager,
+            today,
+        };
+        let ctx = consent::ServiceContext {
+            templates: &templates,
+            council: "Demo Borough Council",
+        };
+        if let Err(e) = consent::decide(conn, &app, &decision, &ctx)? {
+            anyhow::bail!("demo decision: {e}");
+        }
+    }
+    Ok(format!("demo school staff: school@demo.invalid / {DEMO_PASSWORD}; {n} applications for consent to home educate"))
 }
 
 /// For the demo only; `cnis demo` prints it. Real accounts come from `cnis user add`.

@@ -54,7 +54,7 @@ export function totp(base32) {
 }
 
 /** Signs in through the pages, enrolling the authenticator when asked. */
-export async function signIn(page, email, password, { audit = true } = {}) {
+export async function signIn(page, email, password, { audit = true, home = '/officers/' } = {}) {
   await page.goto(`${BASE}/officers/sign-in`);
   if (audit) await checkA11y(page, 'sign-in');
   await page.fill('#email', email);
@@ -65,7 +65,7 @@ export async function signIn(page, email, password, { audit = true } = {}) {
   const secret = (await page.textContent('.cnis-secret')).replace(/\s/g, '');
   await page.fill('#code', totp(secret));
   await page.click('button:has-text("Continue")');
-  await page.waitForURL(`${BASE}/officers/`);
+  await page.waitForURL(`${BASE}${home}`);
 }
 
 /** Waits for the worker to write the next .eml file for `to`, and returns the code in it. */
