@@ -715,6 +715,9 @@ pub fn refresh_flags(
             want.insert((c.clone(), kind.to_string(), r.clone()), (s, e));
         }
     }
+    for (c, r, left) in consent_missing(conn, &episodes)? {
+        want.insert((c, "consent_missing".into(), r), (Some(left), None));
+    }
     let mut active = child_flags::table
         .filter(child_flags::ended_at.is_null())
         .select((
@@ -792,6 +795,57 @@ pub fn refresh_flags(
         raised += 1;
     }
     Ok((raised, ended))
+}
+
+/// Open entries whose linked record shows condition B on the day the child left school
+/// (eligible from, or else the day of entry) and for whom no granted application for consent is
+/// on record (s.434A): (child, record, day left school).
+fn consent_missing(
+    conn: &mut AnyConnection,
+    episodes: &HashMap<LinkKey, Vec<EpisodeDates>>,
+) -> anyhow::Result<Vec<(String, String, NaiveDate)>> {
+    use crate::db::schema::consent_applications as ca;
+    let ids: Vec<&String> = episodes.keys().map(|(c, _)| c).collect();
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut entries: HashMap<String, crate::store::children::Child> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<crate::store::children::Child> = children::table
+            .filter(children::id.eq_any(chunk.iter().map(|s| s.as_str())))
+            .filter(children::status.eq("open"))
+            .select(crate::store::children::Child::as_select())
+            .load(conn)?;
+        entries.extend(rows.into_iter().map(|c| (c.id.clone(), c)));
+    }
+    let granted: Vec<crate::store::consent::Application> = ca::table
+        .filter(ca::status.eq("granted"))
+        .select(crate::store::consent::Application::as_select())
+        .load(conn)?;
+    let mut out = vec![];
+    for ((c, r), eps) in episodes {
+        let Some(child) = entries.get(c) else {
+            continue;
+        };
+        let left = child.eligible_from.unwrap_or(child.created_at.date());
+        if !crate::domain::consent::consent_was_needed(eps, left) {
+            continue;
+        }
+        let me = crate::store::consent::ChildIdentity {
+            given_names: &child.given_names,
+            family_name: &child.family_name,
+            date_of_birth: child.date_of_birth,
+            sex: &child.sex,
+            upn: child.upn.as_deref(),
+            address_line_1: "",
+            postcode: "",
+        };
+        if granted.iter().any(|a| a.identity().same_child(&me)) {
+            continue;
+        }
+        out.push((c.clone(), r.clone(), left));
+    }
+    Ok(out)
 }
 
 /// Writes the run report: `register_ref,record_id,decision,score`.

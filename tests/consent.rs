@@ -431,6 +431,45 @@ fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_
         entries,
         vec![("school".into(), false, "home_educated".into())]
     );
+
+    // The nightly cross-check links her to the child protection record; consent is on record,
+    // so she is not flagged as having left school without it (issue 4).
+    let outcome = cnis::cross_check::run(
+        &mut app.conn(),
+        None,
+        today(),
+        "test",
+        cnis::domain::matching::Thresholds::default(),
+    )
+    .unwrap();
+    let cnis::cross_check::Outcome::Completed(run) = outcome else {
+        panic!("the cross-check ran")
+    };
+    // With one child and one record the model has nothing to learn from, so the pair goes to
+    // review; an officer confirms it.
+    assert_eq!(run.matches + run.reviews, 1);
+    if run.reviews == 1 {
+        let child: String = children::table
+            .select(children::id)
+            .first(&mut *app.conn())
+            .unwrap();
+        let record: String = cnis::db::schema::social_care_records::table
+            .select(cnis::db::schema::social_care_records::id)
+            .first(&mut *app.conn())
+            .unwrap();
+        let pair = format!("/officers/matches/{child}/{record}");
+        officer.get(&pair);
+        let p = officer.post(
+            &pair,
+            &[
+                ("decision", "confirm"),
+                ("reason", "Same child: name, date of birth and postcode"),
+            ],
+        );
+        assert_eq!(p.status, 303, "{}", p.body);
+    }
+    assert_eq!(count(&app, "child_flags WHERE kind = 'cp_plan_active'"), 1);
+    assert_eq!(count(&app, "child_flags WHERE kind = 'consent_missing'"), 0);
 }
 
 #[test]

@@ -165,7 +165,15 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
             &app,
             &format!("tasks WHERE kind = 'flag_raised' AND child_id = '{ada}'")
         ),
-        2
+        3
+    );
+    // She entered the register while a Section 47 enquiry was open, and no consent is on record
+    // (s.434A(4)): an officer must look.
+    assert!(
+        record.contains("May have needed the council&#39;s consent")
+            || record.contains("May have needed the council's consent"),
+        "{}",
+        record.body
     );
     let (_, alert) = latest_email(&app, "team@council.invalid");
     assert!(!alert.contains("Lovelace") && alert.contains("/officers/tasks/"));
@@ -245,8 +253,8 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
             &app,
             &format!("child_flags WHERE ended_at IS NULL AND child_id = '{ada}'")
         ),
-        1,
-        "the five-year look-back stays"
+        2,
+        "the five-year look-back and the missing consent stay"
     );
     let warning = extract(&record.body, "Known to children's social care: ", ".").unwrap();
     assert!(

@@ -342,6 +342,24 @@ pub fn deletion_allowed(
     Ok(())
 }
 
+/// s.434A(2) and (4), looking back: was condition B met on the day the child left school?
+/// `episodes` are a linked social care record's (kind, start, end); an s.47 enquiry or child
+/// protection plan open on that day, or ended within the 5 years before it, counts. A child on
+/// the register for whom this holds and who has no consent on record is flagged for an officer.
+pub fn consent_was_needed(
+    episodes: &[(String, Option<NaiveDate>, Option<NaiveDate>)],
+    left_school_on: NaiveDate,
+) -> bool {
+    let from = left_school_on
+        .checked_sub_months(Months::new(60))
+        .unwrap_or(NaiveDate::MIN);
+    episodes.iter().any(|(kind, start, end)| {
+        matches!(kind.as_str(), "s47" | "cp_plan")
+            && start.is_none_or(|s| s <= left_school_on)
+            && end.is_none_or(|e| e >= from)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -532,5 +550,37 @@ mod tests {
             .unwrap_err()
             .contains("backdated"));
         assert!(deletion_allowed("z", today, today, &not, false).is_err());
+    }
+
+    #[test]
+    fn s434a_4_condition_b_on_the_day_the_child_left_school() {
+        let ep = |k: &str, s: Option<NaiveDate>, e: Option<NaiveDate>| (k.to_string(), s, e);
+        let left = d(2026, 10, 1);
+        assert!(consent_was_needed(
+            &[ep("cp_plan", Some(d(2025, 1, 1)), None)],
+            left
+        ));
+        assert!(
+            consent_was_needed(
+                &[ep("s47", Some(d(2020, 1, 1)), Some(d(2021, 10, 2)))],
+                left
+            ),
+            "ended within 5 years"
+        );
+        assert!(
+            !consent_was_needed(
+                &[ep("s47", Some(d(2020, 1, 1)), Some(d(2021, 9, 30)))],
+                left
+            ),
+            "ended more than 5 years before"
+        );
+        assert!(
+            !consent_was_needed(&[ep("cp_plan", Some(d(2026, 10, 2)), None)], left),
+            "began after the child left"
+        );
+        assert!(
+            !consent_was_needed(&[ep("cin", Some(d(2025, 1, 1)), None)], left),
+            "child in need is not condition B"
+        );
     }
 }

@@ -11,6 +11,10 @@ pub const FLAG_KINDS: &[(&str, &str)] = &[
         "Child protection plan or section 47 enquiry in the last 5 years",
     ),
     ("cin_open", "Child in need"),
+    (
+        "consent_missing",
+        "May have needed the council's consent to leave school (section 434A), none on record",
+    ),
 ];
 
 /// One flag as derived from a record's episodes: (kind, start, end).

@@ -204,7 +204,7 @@ impl Application {
         format!("{}, {}, {}", self.address_line_1, self.town, self.postcode)
     }
 
-    fn identity(&self) -> ChildIdentity<'_> {
+    pub fn identity(&self) -> ChildIdentity<'_> {
         ChildIdentity {
             given_names: &self.given_names,
             family_name: &self.family_name,
