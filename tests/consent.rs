@@ -752,3 +752,43 @@ fn a_possible_social_care_match_makes_the_school_wait_until_an_officer_rules_it_
     );
     let _ = outbox::table;
 }
+
+#[test]
+fn s434a_6_applications_open_too_long_are_escalated_once_and_shown_overdue() {
+    let app = TestApp::spawn();
+    let mut admin = app.signed_in("admin");
+    let (school_id, _) = school_with_staff(&app, &mut admin, "100006");
+    let dob = day_parts(d(2013, 4, 4));
+    let (mut parent, _) = parent_signed_in(&app, "fay@example.com");
+    parent.get("/parents/apply");
+    let p = parent.post("/parents/apply", &application_form("Fay", &dob, &school_id));
+    assert_eq!(p.status, 303);
+    // Received 25 days ago.
+    let then = today() - chrono::Days::new(25);
+    app.exec(&format!(
+        "UPDATE consent_applications SET received_on = '{then}'"
+    ));
+    let mut conn = app.conn();
+    assert_eq!(
+        cnis::store::consent::escalate_overdue(&mut conn, 30, today(), None).unwrap(),
+        0
+    );
+    assert_eq!(
+        cnis::store::consent::escalate_overdue(&mut conn, 20, today(), None).unwrap(),
+        1
+    );
+    assert_eq!(
+        cnis::store::consent::escalate_overdue(&mut conn, 20, today(), None).unwrap(),
+        0,
+        "once"
+    );
+    drop(conn);
+    assert_eq!(count(&app, "tasks WHERE kind = 'consent_escalation'"), 1);
+    let mut manager = app.signed_in("manager");
+    let list = manager.get("/officers/consent");
+    assert!(
+        list.contains("Overdue") && list.contains(">25 <strong"),
+        "{}",
+        list.body
+    );
+}

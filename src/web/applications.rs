@@ -405,7 +405,8 @@ async fn my_applications(req: HttpRequest, state: web::Data<AppState>) -> AppRes
             @if apps.is_empty() { p class="govuk-body" { "You have not applied." } } @else {
                 ul class="govuk-list" {
                     @for a in &apps {
-                        li { a class="govuk-link" href={ "/parents/applications/" (a.id) } { (a.child_name()) ", " (a.reference) } " " (status_tag(&a.status)) }
+                        li { a class="govuk-link" href={ "/parents/applications/" (a.id) } { (a.child_name()) ", " (a.reference) } " " (status_tag(&a.status))
+                        " " span class="govuk-hint cnis-inline-hint" { "received " (fmt_date(a.received_on)) ", " (crate::domain::consent::days_open(a.received_on, a.decided_at.map(|t| t.date()).unwrap_or_else(super::register::today))) " days" @if a.decided_at.is_some() { " to a decision" } @else { " so far" } } }
                     }
                 }
             }

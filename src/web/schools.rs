@@ -226,13 +226,14 @@ async fn home(
             h2 class="govuk-heading-m" { "Applications for consent for your pupils" }
             @if apps.is_empty() { p class="govuk-body" { "None." } } @else {
                 table class="govuk-table" {
-                    (table_head("Applications for consent", &["Reference", "Pupil", "Received", "Status"]))
+                    (table_head("Applications for consent", &["Reference", "Pupil", "Received", "Days open", "Status"]))
                     tbody class="govuk-table__body" {
                         @for a in &apps {
                             tr class="govuk-table__row" {
                                 td class="govuk-table__cell" { (a.reference) }
                                 td class="govuk-table__cell" { (a.child_name()) }
                                 td class="govuk-table__cell" { (fmt_date(a.received_on)) }
+                                td class="govuk-table__cell" { (crate::domain::consent::days_open(a.received_on, a.decided_at.map(|t| t.date()).unwrap_or_else(today))) }
                                 td class="govuk-table__cell" { (label(STATUSES, &a.status))
                                     @if a.status == "granted" { br; span class="govuk-hint" { "You may now delete the pupil's name on ground (f) and send a deletion return." } }
                                     @if a.status == "refused" { br; span class="govuk-hint" { "The pupil stays on roll." } } }

@@ -84,6 +84,9 @@ fn task_page(
                         (summary_row("Child", html! { a class="govuk-link" href={ "/officers/children/" (ch.id) } { (ch.given_names) " " (ch.family_name) } " (" (ch.reference) ")" }, None))
                     }
                     (summary_row("What to do", html! { (task.summary) }, None))
+                    @if let (true, Some(src)) = (task.kind.starts_with("consent_"), &task.source_id) {
+                        (summary_row("Application", html! { a class="govuk-link" href={ "/officers/consent/" (src) } { "Open the application for consent" } }, None))
+                    }
                     (summary_row("Raised", html! { (fmt_date(task.created_at.date())) }, None))
                     @if let Some(d) = task.due_on { (summary_row("Due", html! { (fmt_date(d)) }, None)) }
                 }
