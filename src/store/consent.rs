@@ -545,10 +545,13 @@ pub fn list(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<(Applicatio
     Ok(open)
 }
 
-fn touch_status(conn: &mut AnyConnection, app: &Application, action: Action) -> Result<(), String> {
-    rules::may(&app.status, action).map_err(str::to_string)?;
-    let _ = conn;
-    Ok(())
+/// The answer to a change made only if the application was still as the officer saw it.
+fn changed(rows: usize) -> Result<(), String> {
+    if rows == 1 {
+        Ok(())
+    } else {
+        Err("The application changed while you were looking at it. Reload it and try again.".into())
+    }
 }
 
 /// Condition A and other-council condition B facts an officer found (s.434A(3)–(4)).
@@ -601,8 +604,8 @@ pub fn assess(
     a: &Assessment,
     user_id: &str,
 ) -> anyhow::Result<Result<(), String>> {
-    if let Err(e) = touch_status(conn, app, Action::Assess) {
-        return Ok(Err(e));
+    if let Err(e) = rules::may(&app.status, Action::Assess) {
+        return Ok(Err(e.into()));
     }
     let t = now();
     let n = diesel::update(
@@ -623,19 +626,12 @@ pub fn assess(
         consent_applications::updated_at.eq(t),
     ))
     .execute(conn)?;
-    Ok(if n == 1 {
-        Ok(())
-    } else {
-        Err(
-            "Someone else changed this application at the same time. Reload it and try again."
-                .into(),
-        )
-    })
+    Ok(changed(n))
 }
 
 pub fn withdraw(conn: &mut AnyConnection, app: &Application) -> anyhow::Result<Result<(), String>> {
-    if let Err(e) = touch_status(conn, app, Action::Withdraw) {
-        return Ok(Err(e));
+    if let Err(e) = rules::may(&app.status, Action::Withdraw) {
+        return Ok(Err(e.into()));
     }
     let t = now();
     let n = diesel::update(
@@ -649,11 +645,7 @@ pub fn withdraw(conn: &mut AnyConnection, app: &Application) -> anyhow::Result<R
         consent_applications::updated_at.eq(t),
     ))
     .execute(conn)?;
-    Ok(if n == 1 {
-        Ok(())
-    } else {
-        Err("The application changed while you were looking at it. Reload it.".into())
-    })
+    Ok(changed(n))
 }
 
 /// A referral to the Secretary of State (s.434A(10)–(11)) and, when known, its outcome.
@@ -664,8 +656,8 @@ pub fn record_referral(
     outcome: &str,
     outcome_on: Option<NaiveDate>,
 ) -> anyhow::Result<Result<(), String>> {
-    if let Err(e) = touch_status(conn, app, Action::Refer) {
-        return Ok(Err(e));
+    if let Err(e) = rules::may(&app.status, Action::Refer) {
+        return Ok(Err(e.into()));
     }
     diesel::update(consent_applications::table.find(&app.id))
         .set((
@@ -721,8 +713,8 @@ pub fn decide(
     d: &Decision,
     ctx: &ServiceContext,
 ) -> anyhow::Result<Result<Vec<String>, String>> {
-    if let Err(e) = touch_status(conn, app, Action::Decide) {
-        return Ok(Err(e));
+    if let Err(e) = rules::may(&app.status, Action::Decide) {
+        return Ok(Err(e.into()));
     }
     let (Some(bi), Some(arr)) = (&app.best_interests, &app.arrangements) else {
         return Ok(Err(

@@ -499,6 +499,17 @@ where
     }
 }
 
+/// A checked post to one application: its id and the form.
+fn posted(
+    req: &HttpRequest,
+    state: &AppState,
+    path: web::Path<String>,
+    form: web::Form<FormData>,
+) -> AppResult<(String, FormData)> {
+    check_csrf(req, state, form.csrf())?;
+    Ok((super::parse_id(&path.into_inner())?, form.into_inner()))
+}
+
 async fn facts(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -506,9 +517,7 @@ async fn facts(
     path: web::Path<String>,
     form: web::Form<FormData>,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
-    let id = super::parse_id(&path.into_inner())?;
-    let f = form.into_inner();
+    let (id, f) = posted(&req, &state, path, form)?;
     act(
         &state,
         &o,
@@ -560,9 +569,7 @@ async fn rule_out(
     path: web::Path<String>,
     form: web::Form<FormData>,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
-    let id = super::parse_id(&path.into_inner())?;
-    let f = form.into_inner();
+    let (id, f) = posted(&req, &state, path, form)?;
     let record = f.get("record_id").to_string();
     act(&state, &o, id, &f, |l, errors| {
         if !l.candidates.iter().any(|c| c.record.id == record && !c.certain) {
@@ -582,9 +589,7 @@ async fn assessment(
     path: web::Path<String>,
     form: web::Form<FormData>,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
-    let id = super::parse_id(&path.into_inner())?;
-    let f = form.into_inner();
+    let (id, f) = posted(&req, &state, path, form)?;
     let uid = o.user.id.clone();
     act(&state, &o, id, &f.clone(), |_, errors| {
         let a = consent::Assessment {
@@ -606,9 +611,7 @@ async fn decision(
     path: web::Path<String>,
     form: web::Form<FormData>,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
-    let id = super::parse_id(&path.into_inner())?;
-    let f = form.into_inner();
+    let (id, f) = posted(&req, &state, path, form)?;
     let uid = o.user.id.clone();
     let can_decide = o.user.can_decide();
     let templates = state.templates.clone();
@@ -646,9 +649,7 @@ async fn withdraw(
     path: web::Path<String>,
     form: web::Form<FormData>,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
-    let id = super::parse_id(&path.into_inner())?;
-    let f = form.into_inner();
+    let (id, f) = posted(&req, &state, path, form)?;
     act(
         &state,
         &o,
@@ -670,9 +671,7 @@ async fn referral(
     path: web::Path<String>,
     form: web::Form<FormData>,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
-    let id = super::parse_id(&path.into_inner())?;
-    let f = form.into_inner();
+    let (id, f) = posted(&req, &state, path, form)?;
     act(
         &state,
         &o,
@@ -777,9 +776,7 @@ async fn service(
     path: web::Path<String>,
     form: web::Form<FormData>,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
-    let id = super::parse_id(&path.into_inner())?;
-    let f = form.into_inner();
+    let (id, f) = posted(&req, &state, path, form)?;
     let days = state.config.postal_service_days;
     act(
         &state,
