@@ -125,6 +125,25 @@ fn application_form<'a>(
     f
 }
 
+/// A parent applies with the form above; returns the application's id.
+fn apply(
+    parent: &mut Browser,
+    given: &str,
+    dob: &(String, String, String),
+    school_id: &str,
+) -> String {
+    parent.get("/parents/apply");
+    let p = parent.post("/parents/apply", &application_form(given, dob, school_id));
+    assert_eq!(p.status, 303, "{}", p.body);
+    p.location
+        .unwrap_or_default()
+        .trim_start_matches("/parents/applications/")
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
 const ASSESSMENT: &[(&str, &str)] = &[
     ("best_interests", "not_shown"),
     (
@@ -479,17 +498,7 @@ fn s434a_withdrawn_applications_are_not_decided_and_repeats_within_six_months_ar
     let (school_id, _) = school_with_staff(&app, &mut admin, "100002");
     let dob = day_parts(d(2013, 6, 2));
     let (mut parent, _) = parent_signed_in(&app, "bea@example.com");
-    parent.get("/parents/apply");
-    let p = parent.post("/parents/apply", &application_form("Bea", &dob, &school_id));
-    assert_eq!(p.status, 303, "{}", p.body);
-    let first = p
-        .location
-        .unwrap()
-        .trim_start_matches("/parents/applications/")
-        .split('?')
-        .next()
-        .unwrap()
-        .to_string();
+    let first = apply(&mut parent, "Bea", &dob, &school_id);
 
     // Refused on limb (b).
     let mut officer = app.signed_in("officer");
@@ -514,17 +523,7 @@ fn s434a_withdrawn_applications_are_not_decided_and_repeats_within_six_months_ar
     assert_eq!(p.status, 303, "{}", p.body);
 
     // A new application within 6 months is accepted but marked (s.434A(12)).
-    parent.get("/parents/apply");
-    let p = parent.post("/parents/apply", &application_form("Bea", &dob, &school_id));
-    assert_eq!(p.status, 303);
-    let second = p
-        .location
-        .unwrap()
-        .trim_start_matches("/parents/applications/")
-        .split('?')
-        .next()
-        .unwrap()
-        .to_string();
+    let second = apply(&mut parent, "Bea", &dob, &school_id);
     let page = manager.get(&format!("/officers/consent/{second}"));
     assert!(page.contains("need not decide again"), "{}", page.body);
     assert_eq!(
@@ -717,16 +716,7 @@ fn a_possible_social_care_match_makes_the_school_wait_until_an_officer_rules_it_
     child_protection_record(&app, "SC-9", "Evee", d(2012, 5, 11));
     let dob = day_parts(dob_date);
     let (mut parent, _) = parent_signed_in(&app, "eve@example.com");
-    parent.get("/parents/apply");
-    let p = parent.post("/parents/apply", &application_form("Eve", &dob, &school_id));
-    let id = p
-        .location
-        .unwrap()
-        .trim_start_matches("/parents/applications/")
-        .split('?')
-        .next()
-        .unwrap()
-        .to_string();
+    let id = apply(&mut parent, "Eve", &dob, &school_id);
     let mut officer = app.signed_in("officer");
     let page = officer.get(&format!("/officers/consent/{id}"));
     assert!(
@@ -749,6 +739,17 @@ fn a_possible_social_care_match_makes_the_school_wait_until_an_officer_rules_it_
             "audit_events WHERE action = 'consent_record_ruled_out'"
         ),
         1
+    );
+    // Ruling it out again is refused, with the message by the page heading.
+    let p = officer.post(
+        &format!("/officers/consent/{id}/rule-out"),
+        &[("record_id", &record_id)],
+    );
+    assert_eq!(p.status, 422);
+    assert!(
+        p.contains("id=\"action\"") && p.contains("not a possible match"),
+        "{}",
+        p.body
     );
     let _ = outbox::table;
 }

@@ -220,6 +220,7 @@ fn detail_page(
             @if let Some(d) = done { (success_banner(d)) }
             span class="govuk-caption-l" { (a.reference) }
             h1 class="govuk-heading-l" { "Application for consent: " (a.child_name()) }
+            @if let Some(e) = errors.get("action") { p id="action" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (e) } }
             p class="govuk-body" { (status_tag(&a.status)) " " strong { (days) " days" } " since it was received on " (fmt_date(a.received_on)) "."
                 @if open && rules::needs_escalation(&a.status, a.received_on, today, state.config.consent_escalation_days) { " " (tag("Overdue", "red")) } }
             @if a.repeat_of.is_some() {
@@ -493,7 +494,13 @@ where
             )
             .await?;
             let mut errors = Errors::default();
-            errors.add("decision", message);
+            // A refused decision belongs to the decision form; anything else to the page.
+            let field = if audit_action == "consent_decided" {
+                "decision"
+            } else {
+                "action"
+            };
+            errors.add(field, message);
             Ok(detail_page(state, o, &l, form, &errors, None))
         }
     }
@@ -573,7 +580,7 @@ async fn rule_out(
     let record = f.get("record_id").to_string();
     act(&state, &o, id, &f, |l, errors| {
         if !l.candidates.iter().any(|c| c.record.id == record && !c.certain) {
-            errors.add("decision", "That record is not a possible match for this child, or the link is certain and cannot be ruled out here.");
+            errors.add("action", "That record is not a possible match for this child, or the link is certain and cannot be ruled out here.");
         }
         Some(move |c: &mut crate::db::AnyConnection, a: &Application| {
             consent::rule_out(c, a, &record)?;
