@@ -93,6 +93,8 @@ fn main() -> anyhow::Result<()> {
         sign_in_per_minute: 100,
         api_requests_per_minute: 120,
         consent_escalation_days: 20,
+        new_sao_from: None,
+        attendance_reminder_days: 2,
         prewithdrawal_meetings: false,
         postal_service_days: 2,
         data_dir: dir.path().to_string_lossy().to_string(),

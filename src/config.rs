@@ -20,6 +20,11 @@ pub struct Config {
     pub prewithdrawal_meetings: bool,
     /// Working days after posting that a posted notice counts as served (s.572).
     pub postal_service_days: u32,
+    /// The day ss.436H–436Q commence: cases opened from then follow the new process; None means
+    /// not commenced, so every case follows ss.437–443.
+    pub new_sao_from: Option<chrono::NaiveDate>,
+    /// Days before a school attendance deadline that the officer on the case is reminded.
+    pub attendance_reminder_days: i64,
     pub data_dir: String,
     pub email_url: String,
     pub email_from: String,
@@ -90,6 +95,13 @@ impl Config {
                 "on" | "true" | "1"
             ),
             postal_service_days: parsed("CNIS_POSTAL_SERVICE_DAYS", 2)?,
+            new_sao_from: match var("CNIS_NEW_SAO_FROM", "").as_str() {
+                "" => None,
+                d => Some(chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                    anyhow::anyhow!("CNIS_NEW_SAO_FROM must be a date like 2027-09-01")
+                })?),
+            },
+            attendance_reminder_days: parsed("CNIS_ATTENDANCE_REMINDER_DAYS", 2)?,
             email_url: var("CNIS_EMAIL_URL", &format!("file://{data_dir}/mail")),
             email_from: var(
                 "CNIS_EMAIL_FROM",

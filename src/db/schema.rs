@@ -472,6 +472,64 @@ diesel::table! {
 diesel::joinable!(consent_applications -> schools (school_id));
 diesel::joinable!(school_notices -> schools (school_id));
 
+diesel::table! {
+    attendance_cases (id) {
+        id -> Text,
+        reference -> Text,
+        child_id -> Text,
+        regime -> Text,
+        conditions -> Text,
+        grounds -> Text,
+        stage -> Text,
+        requirements_met_on -> Date,
+        response_days -> Integer,
+        section47_relied_on -> Text,
+        ehc_plan_school_id -> Nullable<Text>,
+        school_id -> Nullable<Text>,
+        alternatives -> Text,
+        consulted_on -> Nullable<Date>,
+        objection_applied_on -> Nullable<Date>,
+        direction_on -> Nullable<Date>,
+        place_secured -> Bool,
+        determined_on -> Nullable<Date>,
+        assigned_to -> Nullable<Text>,
+        opened_by -> Text,
+        opened_on -> Date,
+        closed_on -> Nullable<Date>,
+        reminded_for -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attendance_events (id) {
+        id -> Text,
+        case_id -> Text,
+        kind -> Text,
+        on_date -> Date,
+        details -> Text,
+        user_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    term_dates (id) {
+        id -> Text,
+        school_id -> Nullable<Text>,
+        kind -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(attendance_cases -> children (child_id));
+diesel::joinable!(attendance_events -> attendance_cases (case_id));
+diesel::joinable!(term_dates -> schools (school_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -497,4 +555,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     consent_applications,
     school_notices,
     served_documents,
+    attendance_cases,
+    attendance_events,
+    term_dates,
 );

@@ -1,4 +1,5 @@
 //! Pure rules: no I/O, each citing the section it implements.
+pub mod attendance;
 pub mod consent;
 pub mod identifiers;
 pub mod information_requests;

@@ -41,6 +41,38 @@ const BUILT_IN: &[(&str, &str)] = &[
         "notices/consent-refused",
         include_str!("../../templates/notices/consent-refused.txt"),
     ),
+    (
+        "attendance-reminder",
+        include_str!("../../templates/email/attendance-reminder.txt"),
+    ),
+    (
+        "notices/attendance-preliminary-notice",
+        include_str!("../../templates/notices/attendance-preliminary-notice.txt"),
+    ),
+    (
+        "notices/attendance-school-notice",
+        include_str!("../../templates/notices/attendance-school-notice.txt"),
+    ),
+    (
+        "notices/attendance-nomination",
+        include_str!("../../templates/notices/attendance-nomination.txt"),
+    ),
+    (
+        "notices/attendance-order",
+        include_str!("../../templates/notices/attendance-order.txt"),
+    ),
+    (
+        "notices/attendance-order-school",
+        include_str!("../../templates/notices/attendance-order-school.txt"),
+    ),
+    (
+        "notices/attendance-amendment",
+        include_str!("../../templates/notices/attendance-amendment.txt"),
+    ),
+    (
+        "notices/attendance-revocation",
+        include_str!("../../templates/notices/attendance-revocation.txt"),
+    ),
 ];
 
 #[derive(Clone, Debug, Default)]

@@ -1,6 +1,7 @@
 //! Persistence, one module per aggregate. Functions take `&mut AnyConnection` so callers can
 //! compose them inside one transaction.
 pub mod api_tokens;
+pub mod attendance;
 pub mod audit;
 pub mod children;
 pub mod consent;

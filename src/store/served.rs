@@ -22,6 +22,7 @@ pub const RECIPIENT_ROLES: &[(&str, &str)] = &[
     ("applicant_parent", "Parent who applied"),
     ("other_parent", "Other parent"),
     ("school", "School proprietor"),
+    ("parent", "Parent"),
 ];
 
 pub const STATUSES: &[(&str, &str)] = &[
@@ -29,7 +30,21 @@ pub const STATUSES: &[(&str, &str)] = &[
     ("emailed", "Sent by email"),
     ("posted", "Posted"),
     ("delivered_by_hand", "Delivered by hand"),
+    ("left_at_address", "Left at the address"),
+    ("served_other", "Served by another effective method"),
 ];
+
+/// How a notice went, in words for the service log and the prosecution file.
+pub fn method_label(method: &str) -> &'static str {
+    match method {
+        "email" => "email, with written consent (s.572(2)–(3))",
+        "post" => "prepaid post to the last known address (s.572(1)(c))",
+        "hand" => "delivery to the person (s.572(1)(a))",
+        "left" => "leaving it at the usual or last known address (s.572(1)(b))",
+        "other" => "another effective method (s.572(4))",
+        _ => "an unrecorded method",
+    }
+}
 
 #[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq)]
 #[diesel(table_name = served_documents)]
@@ -208,6 +223,8 @@ pub fn record_service(
 ) -> QueryResult<usize> {
     let (status, served_on) = match method {
         "hand" => ("delivered_by_hand", on),
+        "left" => ("left_at_address", on),
+        "other" => ("served_other", on),
         _ => (
             "posted",
             crate::domain::service::deemed_served_by_post(on, postal_days),

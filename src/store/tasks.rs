@@ -43,6 +43,14 @@ pub const TASK_KINDS: Choices = &[
     ),
     ("post_notice", "Post a notice that cannot go by email"),
     ("match_review", "Check a possible social care match"),
+    (
+        "attendance_condition_b",
+        "Condition B may be met: consider a preliminary notice (s.436H)",
+    ),
+    (
+        "attendance_revocation",
+        "Revoke a school attendance order (s.436P(2))",
+    ),
 ];
 
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]

@@ -76,6 +76,7 @@ pub fn layout(page: &Page, content: Markup) -> Markup {
                                         @if nav.role == "officer" || nav.role == "manager" {
                                             (nav_item(nav.section, "register", "/officers/register", "Register"))
                                             (nav_item(nav.section, "consent", "/officers/consent", "Consent to home educate"))
+                                            (nav_item(nav.section, "attendance", "/officers/attendance", "School attendance"))
                                             (nav_item(nav.section, "tasks", "/officers/tasks", "Tasks"))
                                             (nav_item(nav.section, "requests", "/officers/information-requests", "Information requests"))
                                             (nav_item(nav.section, "matches", "/officers/matches", "Social care matches"))

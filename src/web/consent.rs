@@ -837,7 +837,7 @@ async fn service(
 }
 
 /// The PDF exactly as served.
-async fn document(
+pub async fn document(
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<String>,

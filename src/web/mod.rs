@@ -3,6 +3,7 @@ pub mod admin;
 pub mod administration;
 pub mod api;
 pub mod applications;
+pub mod attendance;
 pub mod auth;
 pub mod consent;
 pub mod forms;
@@ -316,6 +317,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     schools::configure(cfg);
     applications::configure(cfg);
     consent::configure(cfg);
+    attendance::configure(cfg);
     cfg.default_service(web::to(not_found));
 }
 

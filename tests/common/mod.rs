@@ -34,6 +34,8 @@ pub fn test_config(database_url: String, dir: &std::path::Path) -> Config {
         sign_in_per_minute: 30,
         api_requests_per_minute: 120,
         consent_escalation_days: 20,
+        new_sao_from: None,
+        attendance_reminder_days: 2,
         prewithdrawal_meetings: false,
         postal_service_days: 2,
         data_dir: dir.to_string_lossy().to_string(),

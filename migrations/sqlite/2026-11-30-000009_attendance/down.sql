@@ -1,0 +1,3 @@
+DROP TABLE term_dates;
+DROP TABLE attendance_events;
+DROP TABLE attendance_cases;

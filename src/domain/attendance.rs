@@ -1,0 +1,861 @@
+//! School attendance orders: the new process of EA 1996 ss.436H–436Q and, until it commences,
+//! today's ss.437–443 (law.md §5). Every deadline is computed here with the rule it comes from,
+//! and every step is allowed or refused here, naming the rule that blocks it.
+//!
+//! "N days beginning with day X" counts X as day 1, in calendar days (law.md §5, INFERRED);
+//! school days are the days a school holds a session (s.579), from its term calendar.
+use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, Weekday};
+
+use super::register::Choices;
+
+/// Which law a case follows. A case keeps the regime it began in (law.md §0.2, INFERRED).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Regime {
+    /// ss.437–443, in force today.
+    Current,
+    /// ss.436H–436Q, inserted by the Children's Wellbeing and Schools Act 2026.
+    New,
+}
+
+impl Regime {
+    pub fn code(self) -> &'static str {
+        match self {
+            Regime::Current => "ss437",
+            Regime::New => "ss436h",
+        }
+    }
+    pub fn from_code(s: &str) -> Regime {
+        if s == "ss436h" {
+            Regime::New
+        } else {
+            Regime::Current
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Regime::Current => "Education Act 1996, sections 437 to 443",
+            Regime::New => "Education Act 1996, sections 436H to 436Q",
+        }
+    }
+}
+
+/// CWSA 2026 s.78: the new process applies to cases opened on or after the day it commences;
+/// with no commencement date set, every case follows ss.437–443.
+pub fn regime_for(opened_on: NaiveDate, commencement: Option<NaiveDate>) -> Regime {
+    match commencement {
+        Some(c) if opened_on >= c => Regime::New,
+        _ => Regime::Current,
+    }
+}
+
+pub const CONDITIONS: Choices = &[
+    (
+        "A",
+        "Condition A: the child is not receiving suitable education (s.436H(2))",
+    ),
+    (
+        "B",
+        "Condition B: section 47 enquiries now or s.47(8) action within 5 years, not attending school regularly, and school is in the child's best interests (s.436H(4)–(5))",
+    ),
+    (
+        "C",
+        "Condition C: a parent did not give information under s.436D (s.436H(6))",
+    ),
+    (
+        "D",
+        "Condition D: a parent did not answer a request for information in time (s.436H(7))",
+    ),
+];
+
+/// The conditions a case may rely on. Today's s.437 has only "not receiving suitable education".
+pub fn conditions_allowed(regime: Regime) -> &'static [&'static str] {
+    match regime {
+        Regime::Current => &["A"],
+        Regime::New => &["A", "B", "C", "D"],
+    }
+}
+
+/// s.436H(1) and (6)–(7): conditions A and B oblige the council to serve a preliminary notice;
+/// C and D only permit it.
+pub fn duty_to_serve(conditions: &[String]) -> bool {
+    conditions.iter().any(|c| c == "A" || c == "B")
+}
+
+pub const STAGES: Choices = &[
+    ("considering", "Considering a preliminary notice"),
+    (
+        "preliminary_notice",
+        "Preliminary notice: waiting for the parent",
+    ),
+    ("school_selection", "Choosing and consulting the school"),
+    ("school_notified", "School notified: its objection window"),
+    (
+        "direction_pending",
+        "Waiting for the Secretary of State's direction",
+    ),
+    ("nomination", "School nomination notice: the parent's choice"),
+    ("school_determined", "School determined: serve the order"),
+    ("in_force", "Order in force"),
+    ("referred", "Referred for prosecution"),
+    ("satisfied", "Closed: the parent satisfied the council"),
+    (
+        "not_expedient",
+        "Closed: not expedient that the child attend school",
+    ),
+    ("barred", "Closed: an order is barred (s.436I(2))"),
+    ("revoked", "Order revoked"),
+];
+
+/// The same stages in the words of today's law.
+pub fn stage_label(regime: Regime, stage: &str) -> &'static str {
+    match (regime, stage) {
+        (Regime::Current, "preliminary_notice") => "Notice under s.437(1): waiting for the parent",
+        (Regime::Current, "school_notified") => "Governing body notified (s.439)",
+        (Regime::Current, "nomination") => "Notice of intention (s.438): the parent's choice",
+        _ => super::register::label(STAGES, stage),
+    }
+}
+
+pub fn is_open(stage: &str) -> bool {
+    !matches!(stage, "satisfied" | "not_expedient" | "barred" | "revoked")
+}
+
+/// A date the law sets, with the rule shown beside it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deadline {
+    pub on: NaiveDate,
+    pub rule: String,
+}
+
+fn deadline(on: NaiveDate, rule: impl Into<String>) -> Deadline {
+    Deadline {
+        on,
+        rule: rule.into(),
+    }
+}
+
+/// The last day of `n` days beginning with `day` (day counts as the first).
+pub fn beginning_with(day: NaiveDate, n: u64) -> NaiveDate {
+    day.checked_add_days(Days::new(n.saturating_sub(1)))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// The floor on the period a preliminary notice (s.436H(10)(c)) or a s.437(1) notice (s.437(2))
+/// gives the parent.
+pub const MIN_RESPONSE_DAYS: u32 = 15;
+
+/// s.436H(10)(b): serve the preliminary notice within 5 days beginning with the day it appears
+/// the requirements are met. Today's s.437 sets no period.
+pub fn preliminary_notice_due(regime: Regime, requirements_met: NaiveDate) -> Option<Deadline> {
+    (regime == Regime::New).then(|| {
+        deadline(
+            beginning_with(requirements_met, 5),
+            "5 days beginning with the day it appeared the requirements were met — s.436H(10)(b)",
+        )
+    })
+}
+
+/// s.436H(10)(c) / s.437(2): the parent's period, at least 15 days beginning with the day of
+/// service.
+pub fn response_period_end(regime: Regime, served_on: NaiveDate, days: u32) -> Deadline {
+    let rule = match regime {
+        Regime::New => "days beginning with the day of service — s.436H(10)(c)",
+        Regime::Current => "days beginning with the day of service — s.437(2)",
+    };
+    deadline(
+        beginning_with(served_on, days.into()),
+        format!("{days} {rule}"),
+    )
+}
+
+/// s.436N(3): notice of the decision to the school within 15 days beginning with the expiry of the
+/// response period (the period's last day counted as day 1, the earlier reading). Today's s.439
+/// sets no period.
+pub fn school_notice_due(regime: Regime, response_end: NaiveDate) -> Option<Deadline> {
+    (regime == Regime::New).then(|| {
+        deadline(
+            beginning_with(response_end, 15),
+            "15 days beginning with the expiry of the preliminary notice's period — s.436N(3)",
+        )
+    })
+}
+
+/// The days a school holds sessions (s.579): weekdays in a term and not closed. With no terms
+/// entered every weekday counts, and the page says so.
+#[derive(Clone, Debug, Default)]
+pub struct SchoolCalendar {
+    pub terms: Vec<(NaiveDate, NaiveDate)>,
+    pub closures: Vec<(NaiveDate, NaiveDate)>,
+}
+
+impl SchoolCalendar {
+    pub fn is_school_day(&self, d: NaiveDate) -> bool {
+        let within = |(s, e): &(NaiveDate, NaiveDate)| *s <= d && d <= *e;
+        !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+            && (self.terms.is_empty() || self.terms.iter().any(within))
+            && !self.closures.iter().any(within)
+    }
+
+    /// The last of `n` school days beginning with `day`, or with the next school day when `day` is
+    /// not one. None when the calendar runs out (no terms entered that far ahead).
+    pub fn school_days_beginning_with(&self, day: NaiveDate, n: u32) -> Option<NaiveDate> {
+        let mut d = day;
+        let mut counted = 0;
+        // Two years of days is far more than any holiday; beyond that the calendar is missing.
+        for _ in 0..730 {
+            if self.is_school_day(d) {
+                counted += 1;
+                if counted == n {
+                    return Some(d);
+                }
+            }
+            d = d.succ_opt()?;
+        }
+        None
+    }
+}
+
+/// s.436N(4)–(5): the school (or admission authority) may apply to the Secretary of State within
+/// 10 school days beginning with the day of service, or with the next school day if served on a
+/// day that is not one. Today's s.439(7): 15 days beginning with the day the notice is received.
+pub fn objection_window_end(
+    regime: Regime,
+    served_on: NaiveDate,
+    calendar: &SchoolCalendar,
+) -> Result<Deadline, String> {
+    match regime {
+        Regime::New => calendar
+            .school_days_beginning_with(served_on, 10)
+            .map(|on| {
+                let rule = if calendar.is_school_day(served_on) {
+                    "10 school days beginning with the day of service — s.436N(5)"
+                } else {
+                    "10 school days beginning with the next school day after service on a non-school day — s.436N(5)"
+                };
+                deadline(on, rule)
+            })
+            .ok_or_else(|| {
+                "The school's term dates do not reach 10 school days after the notice: enter its term calendar (s.436N(5), s.579)".to_string()
+            }),
+        Regime::Current => Ok(deadline(
+            beginning_with(served_on, 15),
+            "15 days beginning with the day the governing body received the notice — s.439(7)",
+        )),
+    }
+}
+
+/// s.436N(6)–(7): the school nomination notice within 5 days beginning with the day after the
+/// objection window ends, or after the Secretary of State's direction. Today's s.438 sets none.
+pub fn nomination_notice_due(regime: Regime, after: NaiveDate, direction: bool) -> Option<Deadline> {
+    (regime == Regime::New).then(|| {
+        let start = after.succ_opt().unwrap_or(after);
+        deadline(
+            beginning_with(start, 5),
+            if direction {
+                "5 days beginning with the day after the Secretary of State's direction — s.436N(7)"
+            } else {
+                "5 days beginning with the day after the school's objection window ended — s.436N(6)"
+            },
+        )
+    })
+}
+
+/// s.436L(3) / s.438(3)–(4): the parent's 15 days, beginning with the day of service, to choose a
+/// listed alternative or secure a place elsewhere.
+pub fn parent_choice_end(regime: Regime, served_on: NaiveDate) -> Deadline {
+    deadline(
+        beginning_with(served_on, 15),
+        match regime {
+            Regime::New => "15 days beginning with the day of service — s.436L(3)",
+            Regime::Current => "15 days beginning with the day of service — s.438(3)",
+        },
+    )
+}
+
+/// s.436I(6), (8)–(9): serve the order, and tell the school, within 5 days beginning with the day
+/// the council determines the school. Today's s.437(3) sets no period.
+pub fn order_due(regime: Regime, determined_on: NaiveDate) -> Option<Deadline> {
+    (regime == Regime::New).then(|| {
+        deadline(
+            beginning_with(determined_on, 5),
+            "5 days beginning with the day the school was determined — s.436I(6)",
+        )
+    })
+}
+
+/// s.572: an email is served on the day it is sent, in England's local time. Dates, not
+/// instants, carry the clocks, so the change to and from summer time moves nothing.
+pub fn local_date(utc: NaiveDateTime) -> NaiveDate {
+    use chrono::TimeZone;
+    chrono_tz::Europe::London
+        .from_utc_datetime(&utc)
+        .date_naive()
+}
+
+/// Condition B's social care side (s.436H(5), s.436I(2), s.436P(2)): one section 47 enquiry or
+/// s.47(8) action (a child protection plan) as the cross-check knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Section47 {
+    /// Which record and episode: the same episode keeps its key across feeds.
+    pub key: String,
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+}
+
+/// s.436I(2) and s.436P(2): the enquiries or action the case relied on have all ended, and the
+/// council knows of no other enquiry or action now or in the 5 years before `today`.
+pub fn section47_involvement_ended(
+    relied_on: &[String],
+    known: &[Section47],
+    today: NaiveDate,
+) -> bool {
+    let five_years_ago = today
+        .checked_sub_months(chrono::Months::new(60))
+        .unwrap_or(NaiveDate::MIN);
+    let relied_ended = relied_on.iter().all(|k| {
+        known
+            .iter()
+            .find(|e| &e.key == k)
+            // A record the feed no longer holds has nothing open on it.
+            .is_none_or(|e| e.end.is_some_and(|end| end <= today))
+    });
+    let other_recent = known.iter().filter(|e| !relied_on.contains(&e.key)).any(|e| {
+        e.end.is_none_or(|end| end >= five_years_ago)
+            || e.start.is_some_and(|s| s >= five_years_ago)
+    });
+    !relied_on.is_empty() && relied_ended && !other_recent
+}
+
+/// What a case has reached, as the steps below need it. Service dates are the days the notices
+/// count as served (s.572): None while any copy waits to be posted.
+#[derive(Clone, Debug)]
+pub struct Facts {
+    pub regime: Regime,
+    pub stage: String,
+    pub conditions: Vec<String>,
+    pub requirements_met_on: NaiveDate,
+    pub response_days: u32,
+    pub preliminary_served_on: Option<NaiveDate>,
+    pub consulted: bool,
+    pub school_notice_served_on: Option<NaiveDate>,
+    pub objection_applied_on: Option<NaiveDate>,
+    pub direction_on: Option<NaiveDate>,
+    pub nomination_served_on: Option<NaiveDate>,
+    pub place_secured: bool,
+    pub determined_on: Option<NaiveDate>,
+    pub order_served_on: Option<NaiveDate>,
+    /// s.436J: the child's EHC plan names a school, which replaces choosing one.
+    pub ehc_plan_school: bool,
+    /// s.436I(2) / s.436P(2), from the linked social care records.
+    pub section47_ended: bool,
+    pub objection_window: Option<Result<Deadline, String>>,
+}
+
+impl Facts {
+    pub fn condition_b_only(&self) -> bool {
+        self.conditions.iter().all(|c| c == "B") && !self.conditions.is_empty()
+    }
+
+    pub fn response_end(&self) -> Option<Deadline> {
+        self.preliminary_served_on
+            .map(|s| response_period_end(self.regime, s, self.response_days))
+    }
+
+    /// The next date the council must act by, or the parent's or school's window it waits on.
+    pub fn next_deadline(&self) -> Option<(&'static str, Deadline)> {
+        match self.stage.as_str() {
+            "considering" => preliminary_notice_due(self.regime, self.requirements_met_on)
+                .map(|d| ("Serve the preliminary notice", d)),
+            "preliminary_notice" => self
+                .response_end()
+                .map(|d| ("The parent's period to satisfy the council ends", d)),
+            "school_selection" => self
+                .response_end()
+                .and_then(|e| school_notice_due(self.regime, e.on))
+                .map(|d| ("Serve notice of the decision on the school", d)),
+            "school_notified" => match &self.objection_window {
+                Some(Ok(d)) => Some(("The school's window to apply to the Secretary of State ends", d.clone())),
+                _ => None,
+            },
+            "nomination" => self
+                .nomination_served_on
+                .map(|s| ("The parent's 15 days to choose a school end", parent_choice_end(self.regime, s))),
+            "school_determined" => self
+                .determined_on
+                .and_then(|d| order_due(self.regime, d))
+                .map(|d| ("Serve the order and tell the school", d)),
+            _ => None,
+        }
+    }
+}
+
+/// The steps an officer takes on a case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    ServePreliminaryNotice,
+    RecordHomeVisit,
+    Evaluate,
+    RecordConsultation,
+    ServeSchoolNotice,
+    RecordObjection,
+    RecordDirection,
+    ServeNomination,
+    RecordParentChoice,
+    DetermineSchool,
+    ServeOrder,
+    Amend,
+    RevokeOnRequest,
+    RevokeMandatory,
+    ReferForProsecution,
+}
+
+fn fmt(d: NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+fn not_served(what: &str) -> String {
+    format!("The {what} has no date of service yet: record how it was posted or delivered first, because its clock starts on the day it was served (s.572)")
+}
+
+/// Whether `step` may be taken on `today`, or the rule that blocks it.
+pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
+    let at = |stages: &[&str], what: &str| -> Result<(), String> {
+        if stages.contains(&f.stage.as_str()) {
+            Ok(())
+        } else {
+            Err(format!(
+                "{what} cannot be done now: the case is at \"{}\".",
+                stage_label(f.regime, &f.stage)
+            ))
+        }
+    };
+    match step {
+        Step::ServePreliminaryNotice => {
+            at(&["considering"], "Serving the preliminary notice")?;
+            if f.conditions.is_empty() {
+                return Err("Choose the conditions the notice relies on: it must state them (s.436H(3)).".into());
+            }
+            if let Some(c) = f
+                .conditions
+                .iter()
+                .find(|c| !conditions_allowed(f.regime).contains(&c.as_str()))
+            {
+                return Err(format!("Condition {c} is not part of {}: today's s.437(1) rests only on the child not receiving suitable education.", f.regime.name()));
+            }
+            Ok(())
+        }
+        Step::RecordHomeVisit => {
+            if f.regime == Regime::Current {
+                return Err("Today's law (ss.437–443) has no request to visit the child at home; record it as a note on the case. Sections 436H(8)(b) and 436I(3)(c) bring it in with the new process.".into());
+            }
+            at(
+                &["considering", "preliminary_notice"],
+                "Recording a home-visit request",
+            )
+        }
+        Step::Evaluate => {
+            at(&["preliminary_notice"], "Deciding whether the parent satisfied the council")?;
+            let end = f
+                .response_end()
+                .ok_or_else(|| not_served("preliminary notice"))?;
+            if today <= end.on {
+                return Err(format!(
+                    "The parent has until {} to satisfy the council ({}). Decide after that day.",
+                    fmt(end.on),
+                    end.rule
+                ));
+            }
+            Ok(())
+        }
+        Step::RecordConsultation => at(&["school_selection"], "Recording the consultation"),
+        Step::ServeSchoolNotice => {
+            at(&["school_selection"], "Serving notice on the school")?;
+            if !f.consulted {
+                return Err("Consult the school's governing body (or the Academy's proprietor), and the admission authority if it is another council, before deciding to name it (s.436N(1); s.439(2)).".into());
+            }
+            Ok(())
+        }
+        Step::RecordObjection => {
+            at(&["school_notified"], "Recording an application to the Secretary of State")?;
+            f.school_notice_served_on
+                .ok_or_else(|| not_served("notice to the school"))?;
+            Ok(())
+        }
+        Step::RecordDirection => at(&["direction_pending"], "Recording the Secretary of State's direction"),
+        Step::ServeNomination => {
+            at(&["school_notified", "direction_pending"], "Serving the school nomination notice")?;
+            if f.stage == "direction_pending" {
+                return Err("The school applied to the Secretary of State: record the direction first; the school it names is the one to nominate (s.436N(7)).".into());
+            }
+            f.school_notice_served_on
+                .ok_or_else(|| not_served("notice to the school"))?;
+            match &f.objection_window {
+                Some(Ok(w)) if today <= w.on => Err(format!(
+                    "The school has until {} to apply to the Secretary of State ({}). Serve the nomination notice after that day.",
+                    fmt(w.on),
+                    w.rule
+                )),
+                Some(Err(e)) => Err(e.clone()),
+                _ => Ok(()),
+            }
+        }
+        Step::RecordParentChoice => {
+            at(&["nomination"], "Recording the parent's choice")?;
+            let s = f
+                .nomination_served_on
+                .ok_or_else(|| not_served("school nomination notice"))?;
+            let end = parent_choice_end(f.regime, s);
+            if today > end.on {
+                return Err(format!(
+                    "The parent's window ended on {} ({}).",
+                    fmt(end.on),
+                    end.rule
+                ));
+            }
+            Ok(())
+        }
+        Step::DetermineSchool => {
+            at(&["nomination"], "Determining the school")?;
+            let s = f
+                .nomination_served_on
+                .ok_or_else(|| not_served("school nomination notice"))?;
+            let end = parent_choice_end(f.regime, s);
+            if today <= end.on && !f.place_secured {
+                return Err(format!(
+                    "The parent has until {} to choose a school or secure a place ({}).",
+                    fmt(end.on),
+                    end.rule
+                ));
+            }
+            Ok(())
+        }
+        Step::ServeOrder => {
+            at(&["school_determined"], "Serving the order")?;
+            if f.regime == Regime::New && f.condition_b_only() && f.section47_ended {
+                return Err("An order must not be served: condition B was the only condition and the section 47 enquiries or action have ended, with none other known in the last 5 years (s.436I(2)).".into());
+            }
+            Ok(())
+        }
+        Step::Amend => {
+            at(&["in_force"], "Amending the order")?;
+            f.order_served_on.ok_or_else(|| not_served("order"))?;
+            Ok(())
+        }
+        Step::RevokeOnRequest => {
+            at(&["in_force", "referred"], "Revoking the order")?;
+            if f.ehc_plan_school {
+                return Err("The child's EHC plan names the school, so the order cannot be revoked on request (s.436P).".into());
+            }
+            Ok(())
+        }
+        Step::RevokeMandatory => {
+            at(&["in_force", "referred"], "Revoking the order")?;
+            if !(f.regime == Regime::New && f.condition_b_only()) {
+                return Err("Revocation is mandatory only for an order that followed a notice relying on condition B alone (s.436P(2)).".into());
+            }
+            if !f.section47_ended {
+                return Err("The section 47 enquiries or action the case relied on have not ended, or another is known in the last 5 years (s.436P(2)).".into());
+            }
+            Ok(())
+        }
+        Step::ReferForProsecution => {
+            at(&["in_force"], "Referring for prosecution")?;
+            f.order_served_on.ok_or_else(|| not_served("order"))?;
+            if f.regime == Regime::New && f.condition_b_only() && f.section47_ended {
+                return Err("Condition B is no longer met and the order must be revoked (s.436P(2)); it is also a defence (s.436Q).".into());
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Where an evaluation goes (s.436I(1)–(4); s.437(3)).
+pub fn after_evaluation(f: &Facts, outcome: &str) -> &'static str {
+    match outcome {
+        "satisfied" => "satisfied",
+        "not_expedient" => "not_expedient",
+        _ if f.regime == Regime::New && f.condition_b_only() && f.section47_ended => "barred",
+        _ if f.ehc_plan_school => "school_determined",
+        _ => "school_selection",
+    }
+}
+
+/// The offence and its penalty, for the prosecution file.
+pub fn offence(regime: Regime) -> &'static str {
+    match regime {
+        Regime::New => "Failure to comply with a school attendance order: EA 1996 s.436Q. Summary only; imprisonment up to the maximum term for summary offences, a fine up to level 4, or both. A continuing offence.",
+        Regime::Current => "Failure to comply with a school attendance order: EA 1996 s.443. Summary only; a fine up to level 3.",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn facts(stage: &str) -> Facts {
+        Facts {
+            regime: Regime::New,
+            stage: stage.into(),
+            conditions: vec!["A".into()],
+            requirements_met_on: d(2027, 3, 1),
+            response_days: 15,
+            preliminary_served_on: None,
+            consulted: false,
+            school_notice_served_on: None,
+            objection_applied_on: None,
+            direction_on: None,
+            nomination_served_on: None,
+            place_secured: false,
+            determined_on: None,
+            order_served_on: None,
+            ehc_plan_school: false,
+            section47_ended: false,
+            objection_window: None,
+        }
+    }
+
+    #[test]
+    fn cwsa_s78_cases_follow_the_regime_in_force_when_opened() {
+        let c = Some(d(2027, 9, 1));
+        assert_eq!(regime_for(d(2027, 8, 31), c), Regime::Current);
+        assert_eq!(regime_for(d(2027, 9, 1), c), Regime::New);
+        assert_eq!(regime_for(d(2030, 1, 1), None), Regime::Current);
+    }
+
+    #[test]
+    fn s436h_10_b_preliminary_notice_within_5_days_across_a_month_end() {
+        let due = preliminary_notice_due(Regime::New, d(2027, 1, 29)).unwrap();
+        assert_eq!(due.on, d(2027, 2, 2));
+        assert!(due.rule.contains("s.436H(10)(b)"));
+        assert_eq!(preliminary_notice_due(Regime::Current, d(2027, 1, 29)), None);
+    }
+
+    #[test]
+    fn s436h_10_c_response_period_counts_the_day_of_service_in_a_leap_year() {
+        // Served 15 February 2028 (a leap year): 15 days end on 29 February.
+        let end = response_period_end(Regime::New, d(2028, 2, 15), 15);
+        assert_eq!(end.on, d(2028, 2, 29));
+        assert_eq!(end.rule, "15 days beginning with the day of service — s.436H(10)(c)");
+        // In 2027 the same service ends on 1 March.
+        assert_eq!(response_period_end(Regime::New, d(2027, 2, 15), 15).on, d(2027, 3, 1));
+        assert!(response_period_end(Regime::Current, d(2027, 2, 15), 15).rule.contains("s.437(2)"));
+    }
+
+    #[test]
+    fn s436h_10_c_clock_changes_do_not_move_dates() {
+        // Clocks go forward at 01:00 UTC on 28 March 2027 and back on 31 October 2027.
+        let served = local_date(d(2027, 3, 27).and_hms_opt(23, 30, 0).unwrap());
+        assert_eq!(served, d(2027, 3, 27), "still GMT");
+        let served = local_date(d(2027, 3, 28).and_hms_opt(23, 30, 0).unwrap());
+        assert_eq!(served, d(2027, 3, 29), "00:30 BST is the next day");
+        let served = local_date(d(2027, 10, 30).and_hms_opt(23, 30, 0).unwrap());
+        assert_eq!(served, d(2027, 10, 31), "00:30 BST on the day the clocks go back");
+        assert_eq!(response_period_end(Regime::New, d(2027, 3, 20), 15).on, d(2027, 4, 3));
+        assert_eq!(response_period_end(Regime::New, d(2027, 10, 25), 15).on, d(2027, 11, 8));
+    }
+
+    #[test]
+    fn s436n_3_school_notice_within_15_days_of_expiry() {
+        let due = school_notice_due(Regime::New, d(2027, 12, 20)).unwrap();
+        assert_eq!(due.on, d(2028, 1, 3));
+        assert!(due.rule.contains("s.436N(3)"));
+        assert_eq!(school_notice_due(Regime::Current, d(2027, 12, 20)), None);
+    }
+
+    fn calendar() -> SchoolCalendar {
+        SchoolCalendar {
+            terms: vec![(d(2027, 9, 1), d(2027, 12, 17)), (d(2028, 1, 4), d(2028, 3, 31))],
+            closures: vec![(d(2027, 10, 25), d(2027, 10, 29))],
+        }
+    }
+
+    #[test]
+    fn s436n_5_ten_school_days_skip_weekends_and_half_term() {
+        let cal = calendar();
+        // Served Monday 18 October 2027: 18–22 Oct is 5 days, half term 25–29, then 1–5 Nov.
+        let w = objection_window_end(Regime::New, d(2027, 10, 18), &cal).unwrap();
+        assert_eq!(w.on, d(2027, 11, 5));
+        assert!(w.rule.starts_with("10 school days beginning with the day of service"));
+    }
+
+    #[test]
+    fn s436n_5_service_on_a_non_school_day_starts_with_the_next_school_day() {
+        let cal = calendar();
+        // Served Saturday 11 December: school days 13–17 Dec, then 4–8 Jan 2028.
+        let w = objection_window_end(Regime::New, d(2027, 12, 11), &cal).unwrap();
+        assert_eq!(w.on, d(2028, 1, 10));
+        assert!(w.rule.contains("next school day"));
+        // Served in the Christmas holiday: the window begins on 4 January.
+        let w = objection_window_end(Regime::New, d(2027, 12, 24), &cal).unwrap();
+        assert_eq!(w.on, d(2028, 1, 17));
+    }
+
+    #[test]
+    fn s436n_5_a_calendar_that_runs_out_is_refused_not_guessed() {
+        let cal = calendar();
+        let e = objection_window_end(Regime::New, d(2028, 3, 27), &cal).unwrap_err();
+        assert!(e.contains("term calendar"));
+        // No terms at all: weekdays.
+        let w = objection_window_end(Regime::New, d(2027, 11, 1), &SchoolCalendar::default()).unwrap();
+        assert_eq!(w.on, d(2027, 11, 12));
+    }
+
+    #[test]
+    fn s439_7_current_law_gives_the_governing_body_15_calendar_days() {
+        let w = objection_window_end(Regime::Current, d(2027, 12, 24), &calendar()).unwrap();
+        assert_eq!(w.on, d(2028, 1, 7));
+        assert!(w.rule.contains("s.439(7)"));
+    }
+
+    #[test]
+    fn s436n_6_and_7_nomination_within_5_days_from_the_next_day() {
+        let n = nomination_notice_due(Regime::New, d(2027, 2, 26), false).unwrap();
+        assert_eq!(n.on, d(2027, 3, 3));
+        assert!(n.rule.contains("s.436N(6)"));
+        let n = nomination_notice_due(Regime::New, d(2028, 2, 26), true).unwrap();
+        assert_eq!(n.on, d(2028, 3, 2), "29 February 2028 counts");
+        assert!(n.rule.contains("s.436N(7)"));
+    }
+
+    #[test]
+    fn s436l_3_and_s436i_6_parent_choice_then_order() {
+        assert_eq!(parent_choice_end(Regime::New, d(2027, 1, 20)).on, d(2027, 2, 3));
+        assert!(parent_choice_end(Regime::Current, d(2027, 1, 20)).rule.contains("s.438(3)"));
+        assert_eq!(order_due(Regime::New, d(2027, 4, 28)).unwrap().on, d(2027, 5, 2));
+        assert_eq!(order_due(Regime::Current, d(2027, 4, 28)), None);
+    }
+
+    #[test]
+    fn s436h_3_notice_must_state_conditions_and_s437_has_only_a() {
+        let mut f = facts("considering");
+        f.conditions.clear();
+        assert!(may(&f, Step::ServePreliminaryNotice, d(2027, 3, 1)).unwrap_err().contains("s.436H(3)"));
+        f.conditions = vec!["D".into()];
+        f.regime = Regime::Current;
+        assert!(may(&f, Step::ServePreliminaryNotice, d(2027, 3, 1)).unwrap_err().contains("s.437(1)"));
+        f.regime = Regime::New;
+        assert!(may(&f, Step::ServePreliminaryNotice, d(2027, 3, 1)).is_ok());
+        assert!(!duty_to_serve(&f.conditions), "C and D permit, not oblige");
+        assert!(duty_to_serve(&["B".to_string()]));
+    }
+
+    #[test]
+    fn s436h_10_c_no_evaluation_before_service_or_inside_the_period() {
+        let mut f = facts("preliminary_notice");
+        let e = may(&f, Step::Evaluate, d(2027, 3, 10)).unwrap_err();
+        assert!(e.contains("s.572"), "{e}");
+        f.preliminary_served_on = Some(d(2027, 3, 2));
+        let e = may(&f, Step::Evaluate, d(2027, 3, 16)).unwrap_err();
+        assert!(e.contains("16 March 2027") && e.contains("s.436H(10)(c)"), "{e}");
+        assert!(may(&f, Step::Evaluate, d(2027, 3, 17)).is_ok());
+        // Out of order: an order cannot be served at this stage.
+        assert!(may(&f, Step::ServeOrder, d(2027, 3, 17)).unwrap_err().contains("cannot be done now"));
+    }
+
+    #[test]
+    fn s436n_1_consult_before_notifying_the_school() {
+        let mut f = facts("school_selection");
+        assert!(may(&f, Step::ServeSchoolNotice, d(2027, 4, 1)).unwrap_err().contains("s.436N(1)"));
+        f.consulted = true;
+        assert!(may(&f, Step::ServeSchoolNotice, d(2027, 4, 1)).is_ok());
+    }
+
+    #[test]
+    fn s436n_5_nomination_waits_for_the_objection_window() {
+        let mut f = facts("school_notified");
+        f.school_notice_served_on = Some(d(2027, 10, 18));
+        f.objection_window = Some(objection_window_end(Regime::New, d(2027, 10, 18), &calendar()));
+        let e = may(&f, Step::ServeNomination, d(2027, 11, 5)).unwrap_err();
+        assert!(e.contains("5 November 2027") && e.contains("s.436N(5)"), "{e}");
+        assert!(may(&f, Step::ServeNomination, d(2027, 11, 6)).is_ok());
+        f.stage = "direction_pending".into();
+        assert!(may(&f, Step::ServeNomination, d(2027, 11, 6)).unwrap_err().contains("s.436N(7)"));
+    }
+
+    #[test]
+    fn s436l_3_choices_inside_the_window_and_determination_after_it() {
+        let mut f = facts("nomination");
+        f.nomination_served_on = Some(d(2027, 1, 20));
+        assert!(may(&f, Step::RecordParentChoice, d(2027, 2, 3)).is_ok());
+        assert!(may(&f, Step::RecordParentChoice, d(2027, 2, 4)).unwrap_err().contains("s.436L(3)"));
+        assert!(may(&f, Step::DetermineSchool, d(2027, 2, 3)).unwrap_err().contains("3 February 2027"));
+        f.place_secured = true;
+        assert!(may(&f, Step::DetermineSchool, d(2027, 2, 3)).is_ok(), "a place offered is named at once");
+    }
+
+    #[test]
+    fn s436i_2_condition_b_alone_bars_an_order_once_s47_ends() {
+        let mut f = facts("preliminary_notice");
+        f.conditions = vec!["B".into()];
+        f.section47_ended = true;
+        assert_eq!(after_evaluation(&f, "failed"), "barred");
+        f.conditions.push("A".into());
+        assert_eq!(after_evaluation(&f, "failed"), "school_selection");
+        f.ehc_plan_school = true;
+        assert_eq!(after_evaluation(&f, "failed"), "school_determined", "s.436J");
+        assert_eq!(after_evaluation(&f, "satisfied"), "satisfied");
+    }
+
+    #[test]
+    fn s436p_2_revocation_is_mandatory_when_condition_b_ends() {
+        let today = d(2027, 6, 1);
+        let relied = vec!["r1:s47:2027-01-01".to_string()];
+        let mut known = vec![Section47 {
+            key: relied[0].clone(),
+            start: Some(d(2027, 1, 1)),
+            end: None,
+        }];
+        assert!(!section47_involvement_ended(&relied, &known, today));
+        known[0].end = Some(d(2027, 5, 20));
+        assert!(section47_involvement_ended(&relied, &known, today));
+        // Another plan 4 years ago keeps condition B alive.
+        known.push(Section47 {
+            key: "r2:cp_plan:2022-01-01".into(),
+            start: Some(d(2022, 1, 1)),
+            end: Some(d(2023, 1, 1)),
+        });
+        assert!(!section47_involvement_ended(&relied, &known, today));
+        known[1].end = Some(d(2022, 5, 1));
+        assert!(section47_involvement_ended(&relied, &known, today), "more than 5 years ago");
+        assert!(!section47_involvement_ended(&[], &known, today), "nothing relied on");
+
+        let mut f = facts("in_force");
+        f.conditions = vec!["B".into()];
+        f.order_served_on = Some(d(2027, 4, 1));
+        assert!(may(&f, Step::RevokeMandatory, today).unwrap_err().contains("s.436P(2)"));
+        f.section47_ended = true;
+        assert!(may(&f, Step::RevokeMandatory, today).is_ok());
+        assert!(may(&f, Step::ReferForProsecution, today).unwrap_err().contains("s.436P(2)"));
+        f.conditions = vec!["A".into()];
+        assert!(may(&f, Step::RevokeMandatory, today).unwrap_err().contains("condition B alone"));
+    }
+
+    #[test]
+    fn s436q_prosecution_needs_an_order_served() {
+        let mut f = facts("in_force");
+        assert!(may(&f, Step::ReferForProsecution, d(2027, 6, 1)).unwrap_err().contains("s.572"));
+        f.order_served_on = Some(d(2027, 5, 1));
+        assert!(may(&f, Step::ReferForProsecution, d(2027, 6, 1)).is_ok());
+        assert!(offence(Regime::New).contains("level 4"));
+        assert!(offence(Regime::Current).contains("level 3"));
+    }
+
+    #[test]
+    fn s436p_no_revocation_on_request_where_the_ehc_plan_names_the_school() {
+        let mut f = facts("in_force");
+        f.ehc_plan_school = true;
+        assert!(may(&f, Step::RevokeOnRequest, d(2027, 6, 1)).unwrap_err().contains("EHC plan"));
+    }
+
+    #[test]
+    fn s436h_8_home_visits_are_new_law_only() {
+        let mut f = facts("considering");
+        assert!(may(&f, Step::RecordHomeVisit, d(2027, 3, 1)).is_ok());
+        f.regime = Regime::Current;
+        assert!(may(&f, Step::RecordHomeVisit, d(2027, 3, 1)).is_err());
+    }
+}

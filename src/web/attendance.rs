@@ -1,0 +1,970 @@
+//! Officers' side of school attendance orders (EA 1996 ss.436H–436Q, and today's ss.437–443):
+//! the deadlines list, opening a case from a register entry, each step with its legal
+//! preconditions, service of every notice (s.572), and the prosecution file.
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use diesel::Connection;
+use maud::{html, Markup};
+
+use super::auth::{Caseworker, CurrentOfficer};
+use super::forms::*;
+use super::register::{fmt_date, today};
+use super::{check_csrf, render, see_other, AppState, PageArgs};
+use crate::db::AnyConnection;
+use crate::domain::attendance::{self as rules, Deadline, Facts, Regime, Step, CONDITIONS};
+use crate::domain::register::label;
+use crate::error::{AppError, AppResult};
+use crate::store::attendance::{self as cases, Case, Event, EVENT_KINDS};
+use crate::store::consent::{School, ServiceContext};
+use crate::store::served::{self, LogRow};
+use crate::store::{audit, children, users};
+use crate::views::*;
+
+const OUTCOMES: &[(&str, &str)] = &[
+    (
+        "failed",
+        "The parent has not satisfied the council, and it is expedient that the child attend school",
+    ),
+    ("satisfied", "The parent has satisfied the council"),
+    (
+        "not_expedient",
+        "Not satisfied, but it is not expedient that the child attend school",
+    ),
+];
+const VISIT_ANSWERS: &[(&str, &str)] = &[
+    ("accepted", "The parent agreed and the visit took place"),
+    ("refused", "The parent refused"),
+    ("no_answer", "No answer"),
+];
+const REVOCATION_GROUNDS: &[(&str, &str)] = &[
+    (
+        "on_request",
+        "The parent asked, and suitable education is arranged otherwise than at school (s.436P; s.442)",
+    ),
+    (
+        "condition_b_ended",
+        "Condition B no longer met: the section 47 involvement has ended (s.436P(2), mandatory)",
+    ),
+];
+
+fn service_methods(regime: Regime) -> &'static [(&'static str, &'static str)] {
+    match regime {
+        Regime::New => &[
+            ("post", "Posted (prepaid letter to the last known address)"),
+            ("hand", "Delivered to the person"),
+            ("left", "Left at their usual or last known address"),
+            (
+                "other",
+                "Another effective method (s.572(4)): describe it and the proof it worked",
+            ),
+        ],
+        Regime::Current => &[
+            ("post", "Posted (prepaid letter to the last known address)"),
+            ("hand", "Delivered to the person"),
+            ("left", "Left at their usual or last known address"),
+        ],
+    }
+}
+
+fn stage_tag(c: &Case) -> Markup {
+    let colour = match c.stage.as_str() {
+        "in_force" => "red",
+        "referred" => "purple",
+        "satisfied" | "not_expedient" | "revoked" | "barred" => "grey",
+        "considering" => "yellow",
+        _ => "blue",
+    };
+    tag(rules::stage_label(c.regime(), &c.stage), colour)
+}
+
+/// Overdue, due within the reminder days, or nothing.
+fn due_tag(d: &Deadline, today: NaiveDate, soon: i64) -> Markup {
+    let left = (d.on - today).num_days();
+    html! {
+        @if left < 0 { " " (tag("Overdue", "red")) }
+        @else if left <= soon { " " (tag(&if left == 0 { "Due today".to_string() } else { format!("Due in {left} days") }, "orange")) }
+    }
+}
+
+async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResult<HttpResponse> {
+    let uid = o.user.id.clone();
+    let today = today();
+    let rows = state
+        .db(move |c| {
+            audit::record(
+                c,
+                Some(&uid),
+                "list_attendance_cases",
+                None,
+                "officer opened the school attendance deadlines",
+            )?;
+            let mut out = vec![];
+            for (case, child, officer) in cases::open_cases(c)? {
+                let f = cases::facts(c, &case, today)?;
+                let next = f.next_deadline().map(|(w, d)| (w.to_string(), d));
+                out.push((case, child, officer, next));
+            }
+            // Soonest deadline first; cases waiting on nobody last.
+            out.sort_by_key(|r| r.3.as_ref().map(|(_, d)| d.on).unwrap_or(NaiveDate::MAX));
+            Ok(out)
+        })
+        .await?;
+    let mine: Vec<_> = rows
+        .iter()
+        .filter(|r| r.0.assigned_to.as_deref() == Some(o.user.id.as_str()))
+        .collect();
+    let all: Vec<_> = rows.iter().collect();
+    let soon = state.config.attendance_reminder_days;
+    let table = |caption: &str, rows: &[&(Case, String, Option<String>, Option<(String, Deadline)>)]| {
+        html! {
+            @if rows.is_empty() { p class="govuk-body" { "None." } } @else {
+                table class="govuk-table" {
+                    (table_head(caption, &["Case", "Child", "Stage", "Next", "By", "Officer"]))
+                    tbody class="govuk-table__body" {
+                        @for (c, child, officer, next) in rows {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/attendance/" (c.id) } { (c.reference) } }
+                                td class="govuk-table__cell" { (child) }
+                                td class="govuk-table__cell" { (stage_tag(c)) }
+                                td class="govuk-table__cell" { @if let Some((w, _)) = next { (w) } }
+                                td class="govuk-table__cell" { @if let Some((_, d)) = next { (fmt_date(d.on)) (due_tag(d, today, soon)) br; span class="govuk-hint" { (d.rule) } } }
+                                td class="govuk-table__cell" { (officer.as_deref().unwrap_or("Not assigned")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let overdue = rows
+        .iter()
+        .filter(|r| r.3.as_ref().is_some_and(|(_, d)| d.on < today))
+        .count();
+    Ok(render(
+        &state,
+        PageArgs {
+            title: "School attendance orders",
+            nav: Some(o.nav("attendance")),
+            csrf: &o.csrf,
+            errors: false,
+        },
+        html! {
+            h1 class="govuk-heading-l" { "School attendance orders" }
+            p class="govuk-body" { "Open cases, soonest deadline first. "
+                (state.config.new_sao_from.map(|d| format!("New cases follow sections 436H to 436Q from {}.", fmt_date(d))).unwrap_or_else(|| "New cases follow sections 437 to 443: the new process has no commencement date set.".to_string()))
+                " Open a case from a child's register entry." }
+            @if overdue > 0 { div class="govuk-inset-text" { strong { (overdue) } " open " (if overdue == 1 { "case has" } else { "cases have" }) " a deadline that has passed." } }
+            h2 class="govuk-heading-m" { "Your cases" }
+            (table("Your cases", &mine))
+            @if o.user.can_decide() {
+                h2 class="govuk-heading-m" { "All open cases" }
+                (table("All open cases", &all))
+            }
+        },
+    ))
+}
+
+fn parse_conditions(f: &FormData, regime: Regime, errors: &mut Errors) -> Vec<String> {
+    let chosen: Vec<String> = CONDITIONS
+        .iter()
+        .map(|(k, _)| *k)
+        .filter(|k| f.checked(&format!("condition_{k}")))
+        .map(str::to_string)
+        .collect();
+    if chosen.is_empty() {
+        errors.add("condition_A", "Select the conditions the notice relies on");
+    } else if let Some(k) = chosen
+        .iter()
+        .find(|k| !rules::conditions_allowed(regime).contains(&k.as_str()))
+    {
+        errors.add("condition_A", format!("Condition {k} is not part of today's law: section 437 rests only on the child not receiving suitable education"));
+    }
+    chosen
+}
+
+fn school_select(id: &str, label_text: &str, schools: &[School], selected: &str, hint: Option<&str>, error: Option<&str>, none: Option<&str>) -> Markup {
+    let hint_id = format!("{id}-hint");
+    html! {
+        div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
+            label class="govuk-label" for=(id) { (label_text) }
+            @if let Some(h) = hint { div id=(hint_id) class="govuk-hint" { (h) } }
+            @if let Some(e) = error { p id={ (id) "-error" } class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (e) } }
+            select class={ "govuk-select" @if error.is_some() { " govuk-select--error" } } id=(id) name=(id) aria-describedby=[describedby(id, hint, error)] {
+                @if let Some(n) = none { option value="" { (n) } }
+                @for s in schools { option value=(s.id) selected[selected == s.id] { (s.name) " (URN " (s.urn) ")" } }
+            }
+        }
+    }
+}
+
+fn open_form(state: &AppState, o: &CurrentOfficer, child: &children::Child, schools: &[School], f: &FormData, errors: &Errors) -> HttpResponse {
+    let regime = rules::regime_for(today(), state.config.new_sao_from);
+    let (d, m, y) = if f.0.contains_key("requirements_met_on-day") {
+        f.date_parts("requirements_met_on")
+    } else {
+        date_strings(Some(today()))
+    };
+    let days = if f.0.contains_key("response_days") { f.get("response_days").to_string() } else { "15".to_string() };
+    let name = format!("{} {}", child.given_names, child.family_name);
+    render(
+        state,
+        PageArgs { title: "Open a school attendance case", nav: Some(o.nav("attendance")), csrf: &o.csrf, errors: !errors.is_empty() },
+        html! {
+            (back_link(&format!("/officers/children/{}", child.id)))
+            (error_summary(errors))
+            span class="govuk-caption-l" { (child.reference) }
+            h1 class="govuk-heading-l" { "Open a school attendance case: " (name) }
+            p class="govuk-body" { "This case will follow " strong { (regime.name()) } ". A case keeps the law it began under." }
+            form method="post" novalidate {
+                (csrf_field(&o.csrf))
+                div class={ "govuk-form-group" @if errors.get("condition_A").is_some() { " govuk-form-group--error" } } {
+                    fieldset class="govuk-fieldset" aria-describedby=[describedby("condition_A", Some("The preliminary notice must state which conditions it relies on (s.436H(3))"), errors.get("condition_A"))] {
+                        legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { "Which conditions apply?" }
+                        div id="condition_A-hint" class="govuk-hint" { "The preliminary notice must state which conditions it relies on (s.436H(3))" }
+                        @if let Some(e) = errors.get("condition_A") { p id="condition_A-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (e) } }
+                        div class="govuk-checkboxes" data-module="govuk-checkboxes" {
+                            @for (k, text) in CONDITIONS {
+                                @if rules::conditions_allowed(regime).contains(k) {
+                                    @let id = format!("condition_{k}");
+                                    div class="govuk-checkboxes__item" {
+                                        input class="govuk-checkboxes__input" id=(id) name=(id) type="checkbox" value="yes" checked[f.checked(&id)];
+                                        label class="govuk-label govuk-checkboxes__label" for=(id) { (text) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                (textarea("grounds", "Why it appears the conditions are met", f.get("grounds"), Some("This goes in the notice. Say what the council knows and how it knows it."), errors.get("grounds")))
+                (date_input("requirements_met_on", "When did it first appear the requirements were met?", (&d, &m, &y), Some(if regime == Regime::New { "The preliminary notice is due within 5 days beginning with this day (s.436H(10)(b))" } else { "For the record: today's law sets no period to serve the notice" }), errors.get("requirements_met_on")))
+                (Input::new("response_days", "Days the parent has to respond", &days).width("govuk-input--width-3").hint("At least 15, beginning with the day of service").kind("text").error(errors.get("response_days")).render())
+                (school_select("ehc_plan_school_id", "School named in the child's EHC plan", schools, f.get("ehc_plan_school_id"), Some("If the plan names a school, the order must name it and there is no school selection (s.436J; s.441)"), errors.get("ehc_plan_school_id"), Some("No EHC plan naming a school")))
+                (button("Open the case"))
+            }
+        },
+    )
+}
+
+async fn load_child(state: &AppState, id: String, uid: String) -> AppResult<(children::Child, Vec<School>)> {
+    state
+        .db(move |c| {
+            let child = children::find(c, &id)?.ok_or(AppError::NotFound)?;
+            audit::record(c, Some(&uid), "view_child", Some(&child.id), "officer opening a school attendance case")?;
+            Ok((child, crate::store::consent::schools(c)?))
+        })
+        .await
+}
+
+async fn new_case(state: web::Data<AppState>, Caseworker(o): Caseworker, path: web::Path<String>) -> AppResult<HttpResponse> {
+    let id = super::parse_id(&path.into_inner())?;
+    let (child, schools) = load_child(&state, id, o.user.id.clone()).await?;
+    Ok(open_form(&state, &o, &child, &schools, &FormData::default(), &Errors::default()))
+}
+
+async fn create_case(req: HttpRequest, state: web::Data<AppState>, Caseworker(o): Caseworker, path: web::Path<String>, form: web::Form<FormData>) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let id = super::parse_id(&path.into_inner())?;
+    let f = form.into_inner();
+    let (child, schools) = load_child(&state, id, o.user.id.clone()).await?;
+    let today = today();
+    let regime = rules::regime_for(today, state.config.new_sao_from);
+    let mut errors = Errors::default();
+    let conditions = parse_conditions(&f, regime, &mut errors);
+    let grounds = text(&f, "grounds", "why it appears the conditions are met", 8000, &mut errors);
+    let met = parse_date(&f, "requirements_met_on", "when the requirements appeared met", true, &mut errors);
+    if met.is_some_and(|d| d > today) {
+        errors.add("requirements_met_on", "The date the requirements appeared met must be today or in the past");
+    }
+    let days = match f.get("response_days").parse::<i32>() {
+        Ok(d) if d >= 15 && d <= 365 => d,
+        Ok(d) if d < 15 => {
+            errors.add("response_days", "The parent must have at least 15 days (s.436H(10)(c); s.437(2))");
+            15
+        }
+        _ => {
+            errors.add("response_days", "Enter the number of days as a whole number from 15 to 365");
+            15
+        }
+    };
+    let ehc = f.opt("ehc_plan_school_id");
+    if let Some(e) = &ehc {
+        if !schools.iter().any(|s| &s.id == e) {
+            errors.add("ehc_plan_school_id", "Choose a school from the list");
+        }
+    }
+    if crate::domain::school_age::status_on(child.date_of_birth, today)
+        != crate::domain::school_age::SchoolAgeStatus::CompulsorySchoolAge
+    {
+        errors.add("grounds", "The child is not of compulsory school age: an order can only be made for a child of compulsory school age (s.436H(1); s.437(1))");
+    }
+    let Some(met) = met.filter(|_| errors.is_empty()) else {
+        return Ok(open_form(&state, &o, &child, &schools, &f, &errors));
+    };
+    let uid = o.user.id.clone();
+    let child_id = child.id.clone();
+    let case = state
+        .db(move |c| {
+            c.transaction::<_, AppError, _>(|c| {
+                let case = cases::open(c, &cases::NewCase {
+                    child_id: &child_id,
+                    regime,
+                    conditions: &conditions,
+                    grounds: &grounds,
+                    requirements_met_on: met,
+                    response_days: days,
+                    ehc_plan_school_id: ehc.as_deref(),
+                    user_id: &uid,
+                    today,
+                })?;
+                audit::record(c, Some(&uid), "attendance_case_opened", Some(&child_id), &format!("case {}", case.reference))?;
+                Ok(case)
+            })
+        })
+        .await?;
+    Ok(see_other(&format!("/officers/attendance/{}?done=opened", case.id)))
+}
+
+struct Loaded {
+    case: Case,
+    child: children::Child,
+    facts: Facts,
+    events: Vec<(Event, Option<String>)>,
+    log: Vec<LogRow>,
+    schools: Vec<School>,
+    section47: Vec<rules::Section47>,
+}
+
+async fn load(state: &AppState, id: String, uid: String, why: &'static str) -> AppResult<Loaded> {
+    state
+        .db(move |c| {
+            let case = cases::find(c, &id)?.ok_or(AppError::NotFound)?;
+            let child = children::find(c, &case.child_id)?.ok_or(AppError::NotFound)?;
+            let facts = cases::facts(c, &case, today())?;
+            let mut events = vec![];
+            for e in cases::events(c, &case.id)? {
+                let who = match &e.user_id { Some(u) => users::find(c, u)?.map(|u| u.name), None => None };
+                events.push((e, who));
+            }
+            let log = served::log_for(c, &case.id)?;
+            let schools = crate::store::consent::schools(c)?;
+            let section47 = cases::section47_known(c, &case.child_id)?;
+            audit::record(c, Some(&uid), "view_attendance_case", Some(&case.child_id), &format!("case {}: {why}", case.reference))?;
+            Ok(Loaded { case, child, facts, events, log, schools, section47 })
+        })
+        .await
+}
+
+fn school_name(schools: &[School], id: Option<&str>) -> String {
+    id.and_then(|id| schools.iter().find(|s| s.id == id))
+        .map(|s| s.name.clone())
+        .unwrap_or_default()
+}
+
+/// Every date the case has reached, with its rule.
+fn dates(f: &Facts, c: &Case) -> Vec<(&'static str, Deadline)> {
+    let r = f.regime;
+    let mut out = vec![];
+    if let Some(d) = rules::preliminary_notice_due(r, f.requirements_met_on) {
+        out.push(("Preliminary notice due", d));
+    }
+    if let Some(e) = f.response_end() {
+        out.push(("Parent's period to satisfy the council ends", e.clone()));
+        if c.ehc_plan_school_id.is_none() {
+            if let Some(d) = rules::school_notice_due(r, e.on) {
+                out.push(("Notice to the school due", d));
+            }
+        }
+    }
+    if let Some(Ok(w)) = &f.objection_window {
+        out.push(("School's window to apply to the Secretary of State ends", w.clone()));
+        let after = f.direction_on.unwrap_or(w.on);
+        if let Some(d) = rules::nomination_notice_due(r, after, f.direction_on.is_some()) {
+            out.push(("School nomination notice due", d));
+        }
+    }
+    if let Some(s) = f.nomination_served_on {
+        out.push(("Parent's window to choose a school ends", rules::parent_choice_end(r, s)));
+    }
+    if let Some(d) = f.determined_on.and_then(|d| rules::order_due(r, d)) {
+        out.push(("Order and notice to the school due", d));
+    }
+    out
+}
+
+fn page(state: &AppState, o: &CurrentOfficer, l: &Loaded, form: &FormData, errors: &Errors, done: Option<&str>) -> HttpResponse {
+    let c = &l.case;
+    let f = &l.facts;
+    let today = today();
+    let base = format!("/officers/attendance/{}", c.id);
+    let may = |s: Step| rules::may(f, s, today).is_ok();
+    let soon = state.config.attendance_reminder_days;
+    let date_field = |id: &str, label_text: &str, hint: Option<&str>| {
+        let (d, m, y) = form.date_parts(id);
+        date_input(id, label_text, (&d, &m, &y), hint, errors.get(id))
+    };
+    let alternatives = c.alternative_ids();
+    render(
+        state,
+        PageArgs { title: "School attendance case", nav: Some(o.nav("attendance")), csrf: &o.csrf, errors: !errors.is_empty() },
+        html! {
+            (back_link("/officers/attendance"))
+            (error_summary(errors))
+            @if let Some(d) = done { (success_banner(d)) }
+            span class="govuk-caption-l" { (c.reference) }
+            h1 class="govuk-heading-l" { "School attendance case: " (l.child.given_names) " " (l.child.family_name) }
+            @if let Some(e) = errors.get("action") { p id="action" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (e) } }
+            p class="govuk-body" { (stage_tag(c)) }
+            @if let Some((what, d)) = f.next_deadline() {
+                div class="govuk-inset-text" { strong { (what) ": " (fmt_date(d.on)) } (due_tag(&d, today, soon)) br; (d.rule) }
+            }
+            dl class="govuk-summary-list" {
+                (summary_row("Child", html! { a class="govuk-link" href={ "/officers/children/" (l.child.id) } { (l.child.given_names) " " (l.child.family_name) } ", born " (fmt_date(l.child.date_of_birth)) }, None))
+                (summary_row("Law", html! { (c.regime().name()) }, None))
+                (summary_row("Conditions", html! { ul class="govuk-list" { @for k in c.condition_list() { li { (label(CONDITIONS, &k)) } } }
+                    @if !rules::duty_to_serve(&c.condition_list()) { p class="govuk-hint" { "Conditions C and D permit a notice; they do not oblige one (s.436H(1))." } } }, None))
+                (summary_row("Why", html! { (c.grounds) }, None))
+                (summary_row("Requirements appeared met", html! { (fmt_date(c.requirements_met_on)) }, None))
+                @if let Some(e) = &c.ehc_plan_school_id { (summary_row("EHC plan names", html! { (school_name(&l.schools, Some(e))) " (s.436J)" }, None)) }
+                @if c.school_id.is_some() { (summary_row("School to be named", html! { (school_name(&l.schools, c.school_id.as_deref())) }, None)) }
+                @if !alternatives.is_empty() { (summary_row("Alternatives", html! { @for a in &alternatives { (school_name(&l.schools, Some(a))) br; } }, None)) }
+                @if c.condition_list().iter().any(|k| k == "B") {
+                    (summary_row("Section 47 (condition B)", html! {
+                        @if l.section47.is_empty() { "No section 47 enquiry or plan on the linked social care records." }
+                        @for e in &l.section47 { (if e.key.contains(":s47:") { "Section 47 enquiry" } else { "Child protection plan" }) " from " (e.start.map(fmt_date).unwrap_or_else(|| "an unknown date".into())) @if let Some(end) = e.end { " to " (fmt_date(end)) } @else { ", open" } br; }
+                        @if f.section47_ended { strong { "Ended, with no other in the last 5 years: s.436I(2) and s.436P(2) apply." } }
+                    }, None))
+                }
+            }
+
+            @let ds = dates(f, c);
+            @if !ds.is_empty() {
+                h2 class="govuk-heading-m" { "Dates" }
+                table class="govuk-table" {
+                    (table_head("Dates and the rules that set them", &["What", "Date", "Rule"]))
+                    tbody class="govuk-table__body" {
+                        @for (what, d) in &ds {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { (what) }
+                                td class="govuk-table__cell" { (fmt_date(d.on)) }
+                                td class="govuk-table__cell" { (d.rule) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if let Some(Err(e)) = &f.objection_window { div class="govuk-warning-text" { span class="govuk-warning-text__icon" aria-hidden="true" { "!" } strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } (e) } } }
+
+            h2 class="govuk-heading-m" { "Next steps" }
+            @if c.stage == "considering" {
+                form method="post" action={ (base) "/preliminary-notice" } novalidate {
+                    (csrf_field(&o.csrf))
+                    p class="govuk-body" { "The notice goes to each parent with parental responsibility on the register entry: by email only where they agreed in writing to school attendance notices by email (s.572), otherwise it waits here to be posted or delivered." }
+                    (button(if c.regime() == Regime::New { "Serve the preliminary notice" } else { "Serve the notice under section 437(1)" }))
+                }
+            }
+            @if may(Step::RecordHomeVisit) {
+                details class="govuk-details" open[errors.get("visit_requested_on").is_some() || errors.get("visit_answer").is_some()] {
+                    summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Record a request to see the child at home" } }
+                    div class="govuk-details__text" {
+                        form method="post" action={ (base) "/home-visit" } novalidate {
+                            (csrf_field(&o.csrf))
+                            p class="govuk-body" { "The council may ask; it has no power to enter. A refusal must be treated as a relevant factor (s.436H(8)–(9), s.436I(3)–(4))." }
+                            (date_field("visit_requested_on", "Date asked", None))
+                            (radios("visit_answer", "Answer", VISIT_ANSWERS, form.get("visit_answer"), None, errors.get("visit_answer")))
+                            (textarea("visit_note", "What happened (optional)", form.get("visit_note"), None, errors.get("visit_note")))
+                            (secondary_button("Record the home-visit request"))
+                        }
+                    }
+                }
+            }
+            @if c.stage == "preliminary_notice" {
+                details class="govuk-details" open[errors.get("response_on").is_some() || errors.get("response").is_some()] {
+                    summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Record the parent's response" } }
+                    div class="govuk-details__text" {
+                        form method="post" action={ (base) "/response" } novalidate {
+                            (csrf_field(&o.csrf))
+                            (date_field("response_on", "Date received", None))
+                            (textarea("response", "What the parent said or sent", form.get("response"), None, errors.get("response")))
+                            (secondary_button("Record the response"))
+                        }
+                    }
+                }
+                h3 class="govuk-heading-s" { "Has the parent satisfied the council? (s.436I(1)–(4); s.437(3))" }
+                form method="post" action={ (base) "/evaluation" } novalidate {
+                    (csrf_field(&o.csrf))
+                    (radios("outcome", "Decision", OUTCOMES, form.get("outcome"), None, errors.get("outcome")))
+                    (textarea("considerations", "What the council considered", form.get("considerations"), Some("The known education settings, where the child lives, and how the child is being educated and what they are learning (s.436I(3)); any refusal of a home visit (s.436I(4))"), errors.get("considerations")))
+                    (textarea("reasons", "Reasons", form.get("reasons"), None, errors.get("reasons")))
+                    (button("Record the decision"))
+                }
+            }
+            @if c.stage == "school_selection" {
+                h3 class="govuk-heading-s" { "Choose and consult the school (s.436M, s.436N(1); s.439)" }
+                form method="post" action={ (base) "/consultation" } novalidate {
+                    (csrf_field(&o.csrf))
+                    (school_select("school_id", "School to name", &l.schools, &if form.0.contains_key("school_id") { form.get("school_id").to_string() } else { c.school_id.clone().unwrap_or_default() }, None, errors.get("school_id"), Some("Choose a school")))
+                    div class={ "govuk-form-group" @if errors.get("alternatives").is_some() { " govuk-form-group--error" } } {
+                        fieldset class="govuk-fieldset" {
+                            legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { "Alternative schools the parent may choose (optional)" }
+                            @if let Some(e) = errors.get("alternatives") { p id="alternatives-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (e) } }
+                            div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes" {
+                                @for s in &l.schools {
+                                    @let id = format!("alt_{}", s.id);
+                                    div class="govuk-checkboxes__item" {
+                                        input class="govuk-checkboxes__input" id=(id) name=(id) type="checkbox" value="yes" checked[form.checked(&id) || alternatives.contains(&s.id)];
+                                        label class="govuk-label govuk-checkboxes__label" for=(id) { (s.name) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    (checkbox("not_excluded", "The child is not permanently excluded from this school (s.436M)", form.checked("not_excluded")))
+                    (checkbox("class_size", "Admitting the child would not breach infant class-size limits in a way that prejudices efficient education (s.436M)", form.checked("class_size")))
+                    (checkbox("admission_number", "Admission stays within the published admission number, or the council is the admission authority, or no other school is within reasonable distance (s.436M)", form.checked("admission_number")))
+                    @if let Some(e) = errors.get("not_excluded") { p id="not_excluded-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (e) } }
+                    (date_field("consulted_on", "Date the governing body or proprietor was consulted", None))
+                    (textarea("consultation", "What the school said", form.get("consultation"), None, errors.get("consultation")))
+                    (secondary_button("Record the consultation"))
+                }
+                @if c.consulted_on.is_some() {
+                    form method="post" action={ (base) "/school-notice" } novalidate {
+                        (csrf_field(&o.csrf))
+                        (button("Serve notice of the decision on the school"))
+                    }
+                }
+            }
+            @if c.stage == "school_notified" {
+                details class="govuk-details" open[errors.get("applied_on").is_some()] {
+                    summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "The school applied to the Secretary of State" } }
+                    div class="govuk-details__text" {
+                        form method="post" action={ (base) "/objection" } novalidate {
+                            (csrf_field(&o.csrf))
+                            (date_field("applied_on", "Date the school told the council it applied", None))
+                            (textarea("objection", "Details", form.get("objection"), None, errors.get("objection")))
+                            (secondary_button("Record the application"))
+                        }
+                    }
+                }
+                form method="post" action={ (base) "/nomination" } novalidate {
+                    (csrf_field(&o.csrf))
+                    (button(if c.regime() == Regime::New { "Serve the school nomination notice" } else { "Serve the notice of intention (s.438)" }))
+                }
+            }
+            @if c.stage == "direction_pending" {
+                form method="post" action={ (base) "/direction" } novalidate {
+                    (csrf_field(&o.csrf))
+                    (date_field("direction_on", "Date of the Secretary of State's direction", None))
+                    (school_select("school_id", "School the direction names", &l.schools, form.get("school_id"), None, errors.get("school_id"), Some("Choose a school")))
+                    (textarea("direction", "Details", form.get("direction"), None, errors.get("direction")))
+                    (button("Record the direction"))
+                }
+            }
+            @if c.stage == "nomination" {
+                details class="govuk-details" open[errors.get("choice_on").is_some() || errors.get("school_id").is_some()] {
+                    summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "The parent chose a school or secured a place" } }
+                    div class="govuk-details__text" {
+                        form method="post" action={ (base) "/choice" } novalidate {
+                            (csrf_field(&o.csrf))
+                            (school_select("school_id", "School", &l.schools, form.get("school_id"), Some("If the school offered a place, the order must name it (s.436L(4)–(6); s.438(4)–(6))"), errors.get("school_id"), Some("Choose a school")))
+                            (date_field("choice_on", "Date the parent told the council", None))
+                            (textarea("choice", "Details", form.get("choice"), None, errors.get("choice")))
+                            (secondary_button("Record the parent's choice"))
+                        }
+                    }
+                }
+                form method="post" action={ (base) "/determination" } novalidate {
+                    (csrf_field(&o.csrf))
+                    p class="govuk-body" { "School to name: " strong { (school_name(&l.schools, c.school_id.as_deref())) } }
+                    (button("Determine the school to name"))
+                }
+            }
+            @if c.stage == "school_determined" {
+                @if o.user.can_decide() {
+                    form method="post" action={ (base) "/order" } novalidate {
+                        (csrf_field(&o.csrf))
+                        p class="govuk-body" { "The order names " strong { (school_name(&l.schools, c.school_id.as_deref())) } ". The school is told at the same time and must admit the child (s.436I(8)–(9))." }
+                        (button("Serve the school attendance order"))
+                    }
+                } @else { p class="govuk-body" { "A manager serves the order." } }
+            }
+            @if matches!(c.stage.as_str(), "in_force" | "referred") {
+                @if c.stage == "in_force" {
+                    details class="govuk-details" open[errors.get("amend_school_id").is_some() || errors.get("amend_reason").is_some()] {
+                        summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Amend the order to name another school (s.436O; s.440)" } }
+                        div class="govuk-details__text" {
+                            form method="post" action={ (base) "/amendment" } novalidate {
+                                (csrf_field(&o.csrf))
+                                (school_select("amend_school_id", "School that offered a place", &l.schools, form.get("amend_school_id"), None, errors.get("amend_school_id"), Some("Choose a school")))
+                                (textarea("amend_reason", "Why", form.get("amend_reason"), None, errors.get("amend_reason")))
+                                (secondary_button("Amend and serve the amended order"))
+                            }
+                        }
+                    }
+                }
+                @if may(Step::RevokeMandatory) {
+                    div class="govuk-warning-text" { span class="govuk-warning-text__icon" aria-hidden="true" { "!" } strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } "Condition B is no longer met: the council must revoke this order (s.436P(2))." } }
+                }
+                details class="govuk-details" open[errors.get("ground").is_some() || errors.get("revoke_reason").is_some() || may(Step::RevokeMandatory)] {
+                    summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Revoke the order" } }
+                    div class="govuk-details__text" {
+                        form method="post" action={ (base) "/revocation" } novalidate {
+                            (csrf_field(&o.csrf))
+                            (radios("ground", "Ground", REVOCATION_GROUNDS, form.get("ground"), None, errors.get("ground")))
+                            (textarea("revoke_reason", "Reasons (these go in the notice)", form.get("revoke_reason"), None, errors.get("revoke_reason")))
+                            (secondary_button("Revoke and serve notice"))
+                        }
+                    }
+                }
+                @if c.stage == "in_force" && o.user.can_decide() {
+                    h3 class="govuk-heading-s" { "Refer for prosecution (s.436Q; s.443)" }
+                    form method="post" action={ (base) "/prosecution" } novalidate {
+                        (csrf_field(&o.csrf))
+                        (textarea("breach", "How the parent has failed to comply", form.get("breach"), Some("For example, the child was not registered at the named school by a date, or was taken off its roll"), errors.get("breach")))
+                        (textarea("eso", "Education supervision order: what the council considered and why it is not applying", form.get("eso"), Some("The council must consider applying for an education supervision order before prosecuting (s.447(1))"), errors.get("eso")))
+                        (button("Refer for prosecution"))
+                    }
+                }
+            }
+            @if matches!(c.stage.as_str(), "in_force" | "referred" | "revoked") || !l.log.is_empty() {
+                p class="govuk-body" { a class="govuk-link" href={ (base) "/bundle" } { "Download the case file as one PDF" } " (chronology, service evidence and every notice as served, for a prosecution)" }
+            }
+
+            @if !l.log.is_empty() {
+                h2 class="govuk-heading-m" { "Notices and service (s.572)" }
+                table class="govuk-table" {
+                    (table_head("Service log", &["Recipient", "How", "Sent to", "Status", "Served on", ""]))
+                    tbody class="govuk-table__body" {
+                        @for (id, role, name, method, to, status, served_on, note, _) in &l.log {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { (name) br; span class="govuk-hint" { (label(served::RECIPIENT_ROLES, role)) } }
+                                td class="govuk-table__cell" { (method) }
+                                td class="govuk-table__cell" { (to) }
+                                td class="govuk-table__cell" { (label(served::STATUSES, status)) @if let Some(n) = note { br; span class="govuk-hint" { (n) } } }
+                                td class="govuk-table__cell" { (served_on.map(fmt_date).unwrap_or_default()) }
+                                td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/documents/" (id) } { "PDF" span class="govuk-visually-hidden" { " of the notice to " (name) } } }
+                            }
+                        }
+                    }
+                }
+                @let queued: Vec<&LogRow> = l.log.iter().filter(|r| r.5 == "queued_for_post").collect();
+                @if !queued.is_empty() {
+                    h3 class="govuk-heading-s" { "Record how a notice was served" }
+                    form method="post" action={ (base) "/service" } novalidate {
+                        (csrf_field(&o.csrf))
+                        div class={ "govuk-form-group" @if errors.get("document_id").is_some() { " govuk-form-group--error" } } {
+                            label class="govuk-label" for="document_id" { "Notice" }
+                            @if let Some(e) = errors.get("document_id") { p id="document_id-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (e) } }
+                            select class="govuk-select" id="document_id" name="document_id" {
+                                @for r in &queued { option value=(r.0) selected[form.get("document_id") == r.0] { "To " (r.2) } }
+                            }
+                        }
+                        (radios("method", "How", service_methods(c.regime()), form.get("method"), None, errors.get("method")))
+                        (date_field("served_date", "Date posted, delivered or left", Some("A posted notice counts as served after the working days of post the council has set; the others on the day")))
+                        (Input::new("service_note", "Evidence of service", form.get("service_note")).hint("For example, the post room reference, who delivered it, or the proof another method worked").error(errors.get("service_note")).render())
+                        (secondary_button("Record the service"))
+                    }
+                }
+            }
+
+            h2 class="govuk-heading-m" { "Chronology" }
+            ol class="govuk-list" {
+                @for (e, who) in &l.events {
+                    li { strong { (fmt_date(e.on_date)) ": " (label(EVENT_KINDS, &e.kind)) } " — " (who.as_deref().unwrap_or("the system")) br;
+                        @for line in e.details.lines() { (line) br; } }
+                }
+            }
+            details class="govuk-details" {
+                summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Add a note to the chronology" } }
+                div class="govuk-details__text" {
+                    form method="post" action={ (base) "/note" } novalidate {
+                        (csrf_field(&o.csrf))
+                        (textarea("note", "Note", form.get("note"), None, errors.get("note")))
+                        (secondary_button("Add the note"))
+                    }
+                }
+            }
+        },
+    )
+}
+
+async fn view(state: web::Data<AppState>, Caseworker(o): Caseworker, path: web::Path<String>, q: web::Query<std::collections::HashMap<String, String>>) -> AppResult<HttpResponse> {
+    let id = super::parse_id(&path.into_inner())?;
+    let l = load(&state, id, o.user.id.clone(), "officer opened it").await?;
+    let done = q.get("done").map(|d| match d.as_str() {
+        "opened" => "The case is open",
+        "preliminary-notice" => "The notice is served or waiting to be posted",
+        "service" => "The service is recorded",
+        "evaluation" => "The decision is recorded",
+        "consultation" => "The consultation is recorded",
+        "school-notice" => "The notice to the school is served or waiting to be posted",
+        "nomination" => "The notice to the parents is served or waiting to be posted",
+        "order" => "The order is served or waiting to be posted, and the school is told",
+        "revocation" => "The order is revoked and the notice is served or waiting to be posted",
+        "prosecution" => "The case is referred for prosecution",
+        _ => "Saved",
+    });
+    Ok(page(&state, &o, &l, &FormData::default(), &Errors::default(), done))
+}
+
+type Change = Box<dyn FnOnce(&mut AnyConnection, &Case, &Facts) -> AppResult<Result<(), String>> + Send>;
+
+fn gate(f: &Facts, s: Step, today: NaiveDate, errors: &mut Errors) {
+    if let Err(m) = rules::may(f, s, today) {
+        errors.add("action", m);
+    }
+}
+
+fn past_date(f: &FormData, id: &str, what: &str, errors: &mut Errors) -> Option<NaiveDate> {
+    let d = parse_date(f, id, what, true, errors);
+    if d.is_some_and(|d| d > today()) {
+        errors.add(id, format!("The {what} must be today or in the past"));
+    }
+    d
+}
+
+fn chosen_school(f: &FormData, id: &str, schools: &[School], errors: &mut Errors) -> String {
+    let s = f.get(id).to_string();
+    if !schools.iter().any(|x| x.id == s) {
+        errors.add(id, "Choose a school from the list");
+    }
+    s
+}
+
+/// One officer step on a case: the rule that allows it, the form, then the change in a
+/// transaction, audited against the child.
+async fn step(req: HttpRequest, state: web::Data<AppState>, Caseworker(o): Caseworker, path: web::Path<(String, String)>, form: web::Form<FormData>) -> AppResult<HttpResponse> {
+    check_csrf(&req, &state, form.csrf())?;
+    let (id, action) = path.into_inner();
+    let id = super::parse_id(&id)?;
+    let f = form.into_inner();
+    let l = load(&state, id, o.user.id.clone(), "officer acted on it").await?;
+    let today = today();
+    let uid = o.user.id.clone();
+    let templates = state.templates.clone();
+    let council = state.config.council_name.clone();
+    let postal_days = state.config.postal_service_days;
+    let mut errors = Errors::default();
+    let manager_only = |errors: &mut Errors, what: &str| {
+        if !o.user.can_decide() {
+            errors.add("action", format!("Only a manager can {what}."));
+        }
+    };
+    // A step that serves notices: the context is built inside the transaction.
+    macro_rules! serving {
+        ($body:expr) => {{
+            let (uid, templates, council) = (uid.clone(), templates.clone(), council.clone());
+            let change: Change = Box::new(move |c, case, _| {
+                let ctx = ServiceContext { templates: &templates, council: &council };
+                let s = cases::Serving { ctx: &ctx, user_id: &uid, today };
+                #[allow(clippy::redundant_closure_call)]
+                Ok(($body)(c, &s, case)?)
+            });
+            Some(change)
+        }};
+    }
+    let facts = &l.facts;
+    let change: Option<Change> = match action.as_str() {
+        "preliminary-notice" => {
+            gate(facts, Step::ServePreliminaryNotice, today, &mut errors);
+            serving!(|c: &mut AnyConnection, s: &cases::Serving, case: &Case| cases::serve_preliminary_notice(c, s, case))
+        }
+        "home-visit" => {
+            gate(facts, Step::RecordHomeVisit, today, &mut errors);
+            let on = past_date(&f, "visit_requested_on", "date asked", &mut errors);
+            let answer = choice(&f, "visit_answer", VISIT_ANSWERS, "Select the parent's answer", &mut errors);
+            let note = opt_text(&f, "visit_note", "what happened", 4000, &mut errors).unwrap_or_default();
+            let uid = uid.clone();
+            on.map(|on| -> Change {
+                Box::new(move |c, case, _| {
+                    cases::record_event(c, &case.id, "home_visit_requested", on, "The council asked to see the child in their home (s.436H(8)(b); s.436I(3)(c)).", Some(&uid))?;
+                    let refused = if answer == "refused" { "\nA refusal is a relevant factor (s.436H(9); s.436I(4))." } else { "" };
+                    cases::record_event(c, &case.id, "home_visit_answer", on, &format!("{}{}{}", label(VISIT_ANSWERS, &answer), if note.is_empty() { String::new() } else { format!(": {note}") }, refused), Some(&uid))?;
+                    Ok(Ok(()))
+                })
+            })
+        }
+        "response" => {
+            if l.case.stage != "preliminary_notice" {
+                errors.add("action", "A response is recorded while the parent's period under the notice runs.");
+            }
+            let on = past_date(&f, "response_on", "date received", &mut errors);
+            let text_ = text(&f, "response", "what the parent said or sent", 8000, &mut errors);
+            let uid = uid.clone();
+            on.map(|on| -> Change { Box::new(move |c, case, _| { cases::record_event(c, &case.id, "parent_response", on, &text_, Some(&uid))?; Ok(Ok(())) }) })
+        }
+        "evaluation" => {
+            gate(facts, Step::Evaluate, today, &mut errors);
+            let outcome = choice(&f, "outcome", OUTCOMES, "Select whether the parent has satisfied the council", &mut errors);
+            let considerations = text(&f, "considerations", "what the council considered (s.436I(3))", 8000, &mut errors);
+            let reasons = text(&f, "reasons", "the reasons", 8000, &mut errors);
+            let uid = uid.clone();
+            Some(Box::new(move |c, case, facts| {
+                Ok(cases::evaluate(c, case, facts, &cases::Evaluation { outcome: &outcome, considerations: &considerations, reasons: &reasons }, &uid, today)?)
+            }))
+        }
+        "consultation" => {
+            gate(facts, Step::RecordConsultation, today, &mut errors);
+            let school = chosen_school(&f, "school_id", &l.schools, &mut errors);
+            let alts: Vec<String> = l.schools.iter().filter(|s| f.checked(&format!("alt_{}", s.id)) && s.id != school).map(|s| s.id.clone()).collect();
+            if !(f.checked("not_excluded") && f.checked("class_size") && f.checked("admission_number")) {
+                errors.add("not_excluded", "Confirm the three restrictions of section 436M do not stop the council naming this school");
+            }
+            let on = past_date(&f, "consulted_on", "date of the consultation", &mut errors);
+            let what = text(&f, "consultation", "what the school said", 8000, &mut errors);
+            let uid = uid.clone();
+            on.map(|on| -> Change { Box::new(move |c, case, _| Ok(cases::record_consultation(c, case, &school, &alts, on, &what, &uid)?)) })
+        }
+        "school-notice" => {
+            gate(facts, Step::ServeSchoolNotice, today, &mut errors);
+            serving!(|c: &mut AnyConnection, s: &cases::Serving, case: &Case| cases::serve_school_notice(c, s, case))
+        }
+        "objection" => {
+            gate(facts, Step::RecordObjection, today, &mut errors);
+            let on = past_date(&f, "applied_on", "date the school applied", &mut errors);
+            if let (Some(on), Some(Ok(w))) = (on, &facts.objection_window) {
+                if on > w.on {
+                    errors.add("applied_on", format!("The school's window ended on {} ({}): an application after it does not stop the nomination notice", fmt_date(w.on), w.rule));
+                }
+            }
+            let what = text(&f, "objection", "the details", 4000, &mut errors);
+            let uid = uid.clone();
+            on.map(|on| -> Change { Box::new(move |c, case, _| Ok(cases::record_objection(c, case, on, &what, &uid)?)) })
+        }
+        "direction" => {
+            gate(facts, Step::RecordDirection, today, &mut errors);
+            let on = past_date(&f, "direction_on", "date of the direction", &mut errors);
+            let school = chosen_school(&f, "school_id", &l.schools, &mut errors);
+            let what = text(&f, "direction", "the details", 4000, &mut errors);
+            let uid = uid.clone();
+            on.map(|on| -> Change { Box::new(move |c, case, _| Ok(cases::record_direction(c, case, on, &school, &what, &uid)?)) })
+        }
+        "nomination" => {
+            gate(facts, Step::ServeNomination, today, &mut errors);
+            serving!(|c: &mut AnyConnection, s: &cases::Serving, case: &Case| cases::serve_nomination(c, s, case))
+        }
+        "choice" => {
+            gate(facts, Step::RecordParentChoice, today, &mut errors);
+            let school = chosen_school(&f, "school_id", &l.schools, &mut errors);
+            let on = past_date(&f, "choice_on", "date the parent told the council", &mut errors);
+            let what = text(&f, "choice", "the details", 4000, &mut errors);
+            let uid = uid.clone();
+            on.map(|on| -> Change { Box::new(move |c, case, _| Ok(cases::record_parent_choice(c, case, &school, on, &what, &uid)?)) })
+        }
+        "determination" => {
+            gate(facts, Step::DetermineSchool, today, &mut errors);
+            let uid = uid.clone();
+            Some(Box::new(move |c, case, _| Ok(cases::determine_school(c, case, &uid, today)?)))
+        }
+        "order" => {
+            manager_only(&mut errors, "serve a school attendance order");
+            gate(facts, Step::ServeOrder, today, &mut errors);
+            serving!(|c: &mut AnyConnection, s: &cases::Serving, case: &Case| cases::serve_order(c, s, case, "attendance-order", ""))
+        }
+        "amendment" => {
+            gate(facts, Step::Amend, today, &mut errors);
+            let school = chosen_school(&f, "amend_school_id", &l.schools, &mut errors);
+            if l.case.school_id.as_deref() == Some(school.as_str()) {
+                errors.add("amend_school_id", "The order already names this school");
+            }
+            let reason = text(&f, "amend_reason", "why the order is amended", 4000, &mut errors);
+            serving!(move |c: &mut AnyConnection, s: &cases::Serving, case: &Case| cases::amend(c, s, case, &school, &reason))
+        }
+        "revocation" => {
+            let ground = choice(&f, "ground", REVOCATION_GROUNDS, "Select the ground for revoking the order", &mut errors);
+            gate(facts, if ground == "condition_b_ended" { Step::RevokeMandatory } else { Step::RevokeOnRequest }, today, &mut errors);
+            let reason = text(&f, "revoke_reason", "the reasons", 4000, &mut errors);
+            let full = format!("{} {reason}", label(REVOCATION_GROUNDS, &ground));
+            serving!(move |c: &mut AnyConnection, s: &cases::Serving, case: &Case| cases::revoke(c, s, case, &full))
+        }
+        "prosecution" => {
+            manager_only(&mut errors, "refer a case for prosecution");
+            gate(facts, Step::ReferForProsecution, today, &mut errors);
+            let breach = text(&f, "breach", "how the parent has failed to comply", 8000, &mut errors);
+            let eso = text(&f, "eso", "what the council considered about an education supervision order (s.447(1))", 8000, &mut errors);
+            let uid = uid.clone();
+            Some(Box::new(move |c, case, _| Ok(cases::refer(c, case, &breach, &eso, &uid, today)?)))
+        }
+        "note" => {
+            let note = text(&f, "note", "the note", 4000, &mut errors);
+            let uid = uid.clone();
+            Some(Box::new(move |c, case, _| { cases::record_event(c, &case.id, "note", today, &note, Some(&uid))?; Ok(Ok(())) }))
+        }
+        "service" => {
+            let doc = f.get("document_id").to_string();
+            let made = l.log.iter().find(|r| r.0 == doc && r.5 == "queued_for_post").map(|r| r.8.date());
+            if made.is_none() {
+                errors.add("document_id", "Choose a notice that is waiting to be served");
+            }
+            let method = choice(&f, "method", service_methods(l.case.regime()), "Select how the notice was served", &mut errors);
+            let on = past_date(&f, "served_date", "date it was posted, delivered or left", &mut errors);
+            if let (Some(on), Some(made)) = (on, made) {
+                if on < made {
+                    errors.add("served_date", format!("The notice was made on {}: it cannot have been served before that", fmt_date(made)));
+                }
+            }
+            let note = text(&f, "service_note", "the evidence of service", 500, &mut errors);
+            on.map(|on| -> Change {
+                Box::new(move |c, _, _| {
+                    Ok(if served::record_service(c, &doc, &method, on, &note, postal_days)? == 1 { Ok(()) } else { Err("That notice has been recorded as served already.".to_string()) })
+                })
+            })
+        }
+        _ => return Err(AppError::NotFound),
+    };
+    let Some(change) = change.filter(|_| errors.is_empty()) else {
+        return Ok(page(&state, &o, &l, &f, &errors, None));
+    };
+    let (case, facts, uid) = (l.case.clone(), l.facts.clone(), o.user.id.clone());
+    let audit_action = format!("attendance_{}", action.replace('-', "_"));
+    let outcome = state
+        .db(move |c| {
+            c.transaction::<_, AppError, _>(|c| {
+                let r = change(c, &case, &facts)?;
+                if r.is_ok() {
+                    audit::record(c, Some(&uid), &audit_action, Some(&case.child_id), &format!("case {}", case.reference))?;
+                }
+                Ok(r)
+            })
+        })
+        .await?;
+    match outcome {
+        Ok(()) => Ok(see_other(&format!("/officers/attendance/{}?done={action}", l.case.id))),
+        Err(message) => {
+            let l = load(&state, l.case.id.clone(), o.user.id.clone(), "officer acted on it").await?;
+            let mut errors = Errors::default();
+            errors.add("action", message);
+            Ok(page(&state, &o, &l, &f, &errors, None))
+        }
+    }
+}
+
+/// The case file as one PDF, made when asked from what is recorded.
+async fn bundle(state: web::Data<AppState>, Caseworker(o): Caseworker, path: web::Path<String>) -> AppResult<HttpResponse> {
+    let id = super::parse_id(&path.into_inner())?;
+    let uid = o.user.id.clone();
+    let council = state.config.council_name.clone();
+    let (reference, text) = state
+        .db(move |c| {
+            let case = cases::find(c, &id)?.ok_or(AppError::NotFound)?;
+            audit::record(c, Some(&uid), "attendance_bundle", Some(&case.child_id), &format!("case {}: prosecution file", case.reference))?;
+            Ok((case.reference.clone(), cases::bundle_text(c, &case, &council)?))
+        })
+        .await?;
+    let pdf = crate::notices::render_pdf("School attendance order: case file", &text)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{reference}.pdf\"")))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(pdf))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/officers/attendance", web::get().to(list))
+        .route("/officers/children/{id}/attendance", web::get().to(new_case))
+        .route("/officers/children/{id}/attendance", web::post().to(create_case))
+        .route("/officers/documents/{id}", web::get().to(super::consent::document))
+        .route("/officers/attendance/{id}", web::get().to(view))
+        .route("/officers/attendance/{id}/bundle", web::get().to(bundle))
+        .route("/officers/attendance/{id}/{action}", web::post().to(step));
+}
