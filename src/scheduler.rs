@@ -1,5 +1,7 @@
 //! Daily work nobody should have to remember: s.436D(3) requests that fall due, and s.436H(7)
-//! overdue answers turned into tasks, applications for consent open too long escalated. Runs in the server when CNIS_SCHEDULER=on, or once from cron
+//! overdue answers turned into tasks, applications for consent open too long escalated,
+//! possible condition B cases and mandatory revocations (s.436H(5), s.436P(2)) raised as tasks, and
+//! reminders of school attendance deadlines. Runs in the server when CNIS_SCHEDULER=on, or once from cron
 //! with `cnis scheduler`.
 use std::sync::Arc;
 
@@ -23,11 +25,31 @@ pub fn run_once(state: &AppState) -> anyhow::Result<Tick> {
             )
         })?
     };
+    let (condition_b, revocations, reminders) = {
+        use diesel::Connection;
+        let alert = state.team_alert();
+        let today = crate::web::register::today();
+        conn.transaction::<_, anyhow::Error, _>(|c| {
+            let (b, r) = crate::store::attendance::raise_tasks(c, alert.as_ref(), today)?;
+            let m = crate::store::attendance::send_reminders(
+                c,
+                &state.templates,
+                &state.config.public_url,
+                &state.config.council_name,
+                today,
+                state.config.attendance_reminder_days,
+            )?;
+            Ok((b, r, m))
+        })?
+    };
     log::info!(
-        "scheduler: {} information requests sent, {} overdue answers raised as tasks, {} applications for consent escalated",
+        "scheduler: {} information requests sent, {} overdue answers raised as tasks, {} applications for consent escalated, {} possible condition B tasks, {} mandatory revocations, {} attendance reminders",
         tick.sent,
         tick.overdue,
-        escalated
+        escalated,
+        condition_b,
+        revocations,
+        reminders
     );
     Ok(tick)
 }

@@ -181,18 +181,6 @@ fn attachment(raw: &str) -> Vec<u8> {
         .expect("base64")
 }
 
-fn pdf_text(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("n.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed by scripts/test.sh");
-    assert!(out.status.success());
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
 
 #[test]
 fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_to_register() {

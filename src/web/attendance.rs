@@ -246,19 +246,20 @@ fn open_form(state: &AppState, o: &CurrentOfficer, child: &children::Child, scho
     )
 }
 
-async fn load_child(state: &AppState, id: String, uid: String) -> AppResult<(children::Child, Vec<School>)> {
+async fn load_child(state: &AppState, id: String, uid: String) -> AppResult<(children::Child, Vec<School>, Option<String>)> {
     state
         .db(move |c| {
             let child = children::find(c, &id)?.ok_or(AppError::NotFound)?;
             audit::record(c, Some(&uid), "view_child", Some(&child.id), "officer opening a school attendance case")?;
-            Ok((child, crate::store::consent::schools(c)?))
+            let open = cases::for_child(c, &child.id)?.into_iter().find(|k| k.closed_on.is_none()).map(|k| k.reference);
+            Ok((child, crate::store::consent::schools(c)?, open))
         })
         .await
 }
 
 async fn new_case(state: web::Data<AppState>, Caseworker(o): Caseworker, path: web::Path<String>) -> AppResult<HttpResponse> {
     let id = super::parse_id(&path.into_inner())?;
-    let (child, schools) = load_child(&state, id, o.user.id.clone()).await?;
+    let (child, schools, _) = load_child(&state, id, o.user.id.clone()).await?;
     Ok(open_form(&state, &o, &child, &schools, &FormData::default(), &Errors::default()))
 }
 
@@ -266,7 +267,7 @@ async fn create_case(req: HttpRequest, state: web::Data<AppState>, Caseworker(o)
     check_csrf(&req, &state, form.csrf())?;
     let id = super::parse_id(&path.into_inner())?;
     let f = form.into_inner();
-    let (child, schools) = load_child(&state, id, o.user.id.clone()).await?;
+    let (child, schools, already) = load_child(&state, id, o.user.id.clone()).await?;
     let today = today();
     let regime = rules::regime_for(today, state.config.new_sao_from);
     let mut errors = Errors::default();
@@ -297,6 +298,12 @@ async fn create_case(req: HttpRequest, state: web::Data<AppState>, Caseworker(o)
         != crate::domain::school_age::SchoolAgeStatus::CompulsorySchoolAge
     {
         errors.add("grounds", "The child is not of compulsory school age: an order can only be made for a child of compulsory school age (s.436H(1); s.437(1))");
+    }
+    if let Some(r) = already {
+        errors.add("grounds", format!("This child already has an open school attendance case, {r}: continue that one"));
+    }
+    if child.status != "open" {
+        errors.add("grounds", "The register entry is closed: reopen it before opening a case");
     }
     let Some(met) = met.filter(|_| errors.is_empty()) else {
         return Ok(open_form(&state, &o, &child, &schools, &f, &errors));

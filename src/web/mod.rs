@@ -5,6 +5,7 @@ pub mod api;
 pub mod applications;
 pub mod attendance;
 pub mod auth;
+pub mod calendars;
 pub mod consent;
 pub mod forms;
 pub mod matches;
@@ -318,6 +319,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     applications::configure(cfg);
     consent::configure(cfg);
     attendance::configure(cfg);
+    calendars::configure(cfg);
     cfg.default_service(web::to(not_found));
 }
 

@@ -326,10 +326,11 @@ async fn view(
             let requests = crate::store::information_requests::for_child(c, &rec.child.id)?;
             let flags = crate::store::matches::flags_for_child(c, &rec.child.id)?;
             let links = crate::store::matches::links_for_child(c, &rec.child.id)?;
-            Ok((rec, consents, tasks, reports, requests, flags, links))
+            let attendance = crate::store::attendance::for_child(c, &rec.child.id)?;
+            Ok((rec, consents, tasks, reports, requests, flags, links, attendance))
         })
         .await?;
-    let (rec, consents, tasks, reports, requests, flags, links) = rec;
+    let (rec, consents, tasks, reports, requests, flags, links, attendance) = rec;
     let active_flags: Vec<&str> = flags
         .iter()
         .filter(|(f, _)| f.ended_at.is_none())
@@ -520,6 +521,17 @@ async fn view(
                         }
                     }
                 }
+            }
+            h2 class="govuk-heading-m" { "School attendance" }
+            @if attendance.is_empty() { p class="govuk-body" { "No school attendance case." } } @else {
+                ul class="govuk-list" {
+                    @for c in &attendance {
+                        li { a class="govuk-link" href={ "/officers/attendance/" (c.id) } { (c.reference) } " " (tag(crate::domain::attendance::stage_label(c.regime(), &c.stage), if c.closed_on.is_some() { "grey" } else { "blue" })) }
+                    }
+                }
+            }
+            @if ch.status == "open" && !attendance.iter().any(|c| c.closed_on.is_none()) {
+                p class="govuk-body" { a class="govuk-link" href={ (base) "/attendance" } { "Open a school attendance case" } }
             }
             h2 class="govuk-heading-m" { "Support provided (s.436C(2)(k))" }
             @if support.is_empty() { p class="govuk-body" { "None recorded." } } @else {

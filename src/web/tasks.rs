@@ -84,6 +84,9 @@ fn task_page(
                         (summary_row("Child", html! { a class="govuk-link" href={ "/officers/children/" (ch.id) } { (ch.given_names) " " (ch.family_name) } " (" (ch.reference) ")" }, None))
                     }
                     (summary_row("What to do", html! { (task.summary) }, None))
+                    @if let (true, Some(src)) = (task.kind == "attendance_revocation", &task.source_id) {
+                        (summary_row("Case", html! { a class="govuk-link" href={ "/officers/attendance/" (src) } { "Open the school attendance case" } }, None))
+                    }
                     @if let (true, Some(src)) = (task.kind.starts_with("consent_"), &task.source_id) {
                         (summary_row("Application", html! { a class="govuk-link" href={ "/officers/consent/" (src) } { "Open the application for consent" } }, None))
                     }

@@ -359,3 +359,17 @@ pub fn count(app: &TestApp, sql_where: &str) -> i64 {
         .unwrap()
         .n
 }
+
+/// The text of a PDF as pdftotext reads it.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("n.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by scripts/test.sh");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
