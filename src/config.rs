@@ -97,9 +97,11 @@ impl Config {
             postal_service_days: parsed("CNIS_POSTAL_SERVICE_DAYS", 2)?,
             new_sao_from: match var("CNIS_NEW_SAO_FROM", "").as_str() {
                 "" => None,
-                d => Some(chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
-                    anyhow::anyhow!("CNIS_NEW_SAO_FROM must be a date like 2027-09-01")
-                })?),
+                d => Some(
+                    chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                        anyhow::anyhow!("CNIS_NEW_SAO_FROM must be a date like 2027-09-01")
+                    })?,
+                ),
             },
             attendance_reminder_days: parsed("CNIS_ATTENDANCE_REMINDER_DAYS", 2)?,
             email_url: var("CNIS_EMAIL_URL", &format!("file://{data_dir}/mail")),

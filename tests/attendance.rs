@@ -4,9 +4,7 @@
 //! reminders. Notices are read back from their PDFs with pdftotext.
 mod common;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use cnis::db::schema::{
-    attendance_cases as ac, attendance_events as ae, served_documents as sd,
-};
+use cnis::db::schema::{attendance_cases as ac, attendance_events as ae, served_documents as sd};
 use cnis::db::AnyConnection;
 use cnis::store::social_care::{self, Incoming};
 use common::*;
@@ -73,7 +71,10 @@ fn time_passes(app: &TestApp, case_id: &str, days: u64) {
         .unwrap();
     for (id, on, at) in docs {
         diesel::update(sd::table.find(id))
-            .set((sd::served_on.eq(on.map(back)), sd::created_at.eq(at_back(at))))
+            .set((
+                sd::served_on.eq(on.map(back)),
+                sd::created_at.eq(at_back(at)),
+            ))
             .execute(c)
             .unwrap();
     }
@@ -103,10 +104,16 @@ fn open_case(b: &mut Browser, child: &str, conditions: &[&str], met: NaiveDate) 
     let path = format!("/officers/children/{child}/attendance");
     b.get(&path);
     let (d, m, y) = parts(met);
-    let keys: Vec<String> = conditions.iter().map(|c| format!("condition_{c}")).collect();
+    let keys: Vec<String> = conditions
+        .iter()
+        .map(|c| format!("condition_{c}"))
+        .collect();
     let mut f: Vec<(&str, &str)> = keys.iter().map(|k| (k.as_str(), "yes")).collect();
     f.extend([
-        ("grounds", "No education seen since September; the parent has not replied to letters."),
+        (
+            "grounds",
+            "No education seen since September; the parent has not replied to letters.",
+        ),
         ("requirements_met_on-day", d.as_str()),
         ("requirements_met_on-month", m.as_str()),
         ("requirements_met_on-year", y.as_str()),
@@ -127,8 +134,12 @@ fn act(b: &mut Browser, case: &str, step: &str, fields: &[(&str, &str)]) -> Page
 /// Records how the first notice waiting to be served went.
 fn serve_queued(b: &mut Browser, case: &str, method: &str, on: NaiveDate) {
     let page = b.get(case);
-    let doc = extract(&page.body, "<select class=\"govuk-select\" id=\"document_id\" name=\"document_id\"><option value=\"", "\"")
-        .expect("a notice waiting to be served");
+    let doc = extract(
+        &page.body,
+        "<select class=\"govuk-select\" id=\"document_id\" name=\"document_id\"><option value=\"",
+        "\"",
+    )
+    .expect("a notice waiting to be served");
     let (d, m, y) = parts(on);
     let p = b.post(
         &format!("{case}/service"),
@@ -184,7 +195,10 @@ fn consult(b: &mut Browser, case: &str, school: &str, alternative: &str) -> Page
             ("consulted_on-day", &d),
             ("consulted_on-month", &m),
             ("consulted_on-year", &y),
-            ("consultation", "The head teacher agreed there is a place in Year 5."),
+            (
+                "consultation",
+                "The head teacher agreed there is a place in Year 5.",
+            ),
         ],
     )
 }
@@ -214,7 +228,11 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
         ],
     );
     assert_eq!(p.status, 422);
-    assert!(p.contains("Select the conditions the notice relies on"), "{}", p.body);
+    assert!(
+        p.contains("Select the conditions the notice relies on"),
+        "{}",
+        p.body
+    );
     assert!(p.contains("at least 15 days"));
     assert!(p.contains("must be today or in the past"));
     assert!(p.contains("8000 characters or fewer"));
@@ -223,7 +241,13 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
     let case = open_case(&mut officer, &child, &["A"], today());
     let case_id = case.rsplit('/').next().unwrap().to_string();
     let page = officer.get(&case);
-    assert!(page.contains("5 days beginning with the day it appeared the requirements were met — s.436H(10)(b)"), "{}", page.body);
+    assert!(
+        page.contains(
+            "5 days beginning with the day it appeared the requirements were met — s.436H(10)(b)"
+        ),
+        "{}",
+        page.body
+    );
     assert!(page.contains("sections 436H to 436Q"));
 
     // Out of order: no decision before a notice.
@@ -234,7 +258,10 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
     // The preliminary notice: the parent gave no written consent to email, so it waits for post.
     let p = act(&mut officer, &case, "preliminary-notice", &[]);
     assert_eq!(p.status, 303, "{}", p.body);
-    assert_eq!(count(&app, "served_documents WHERE status = 'queued_for_post'"), 1);
+    assert_eq!(
+        count(&app, "served_documents WHERE status = 'queued_for_post'"),
+        1
+    );
     let text = served_pdf(&app, &case_id, "attendance-preliminary-notice");
     assert!(text.contains("PRELIMINARY NOTICE"), "{text}");
     assert!(text.contains("Tom Baker"));
@@ -250,11 +277,26 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
     // Posted today: served after two working days, and the parent's 15 days run from then.
     let p = act(&mut officer, &case, "evaluation", &considered());
     assert_eq!(p.status, 422);
-    assert!(p.contains("days beginning with the day of service — s.436H(10)(c)"), "{}", p.body);
+    assert!(
+        p.contains("days beginning with the day of service — s.436H(10)(c)"),
+        "{}",
+        p.body
+    );
 
     // The home-visit request and the refusal are recorded as a relevant factor.
     let (d, m, y) = parts(today());
-    let p = act(&mut officer, &case, "home-visit", &[("visit_requested_on-day", &d), ("visit_requested_on-month", &m), ("visit_requested_on-year", &y), ("visit_answer", "refused"), ("visit_note", "<script>alert(1)</script>")]);
+    let p = act(
+        &mut officer,
+        &case,
+        "home-visit",
+        &[
+            ("visit_requested_on-day", &d),
+            ("visit_requested_on-month", &m),
+            ("visit_requested_on-year", &y),
+            ("visit_answer", "refused"),
+            ("visit_note", "<script>alert(1)</script>"),
+        ],
+    );
     assert_eq!(p.status, 303, "{}", p.body);
     let page = officer.get(&case);
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
@@ -262,9 +304,18 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
 
     time_passes(&app, &case_id, 30);
     // The considerations of s.436I(3) are required.
-    let p = act(&mut officer, &case, "evaluation", &[("outcome", "failed"), ("reasons", "x")]);
+    let p = act(
+        &mut officer,
+        &case,
+        "evaluation",
+        &[("outcome", "failed"), ("reasons", "x")],
+    );
     assert_eq!(p.status, 422);
-    assert!(p.contains("Enter what the council considered"), "{}", p.body);
+    assert!(
+        p.contains("Enter what the council considered"),
+        "{}",
+        p.body
+    );
     let p = act(&mut officer, &case, "evaluation", &considered());
     assert_eq!(p.status, 303, "{}", p.body);
     assert_eq!(stage(&app, &case_id), "school_selection");
@@ -274,7 +325,18 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
     assert_eq!(p.status, 422);
     assert!(p.contains("s.436N(1)"), "{}", p.body);
     let (d, m, y) = parts(today());
-    let p = act(&mut officer, &case, "consultation", &[("school_id", &oak), ("consulted_on-day", &d), ("consulted_on-month", &m), ("consulted_on-year", &y), ("consultation", "Agreed")]);
+    let p = act(
+        &mut officer,
+        &case,
+        "consultation",
+        &[
+            ("school_id", &oak),
+            ("consulted_on-day", &d),
+            ("consulted_on-month", &m),
+            ("consulted_on-year", &y),
+            ("consultation", "Agreed"),
+        ],
+    );
     assert_eq!(p.status, 422);
     assert!(p.contains("section 436M"));
     let p = consult(&mut officer, &case, &oak, &elm);
@@ -282,15 +344,31 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
     let p = act(&mut officer, &case, "school-notice", &[]);
     assert_eq!(p.status, 303, "{}", p.body);
     // The school has an email address and is not served as a parent: it goes by email at once.
-    assert_eq!(count(&app, "served_documents WHERE kind = 'attendance-school-notice' AND status = 'emailed'"), 1);
-    assert_eq!(count(&app, "outbox WHERE to_address = 'office-200001@school.test' AND document_id IS NOT NULL"), 1);
+    assert_eq!(
+        count(
+            &app,
+            "served_documents WHERE kind = 'attendance-school-notice' AND status = 'emailed'"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &app,
+            "outbox WHERE to_address = 'office-200001@school.test' AND document_id IS NOT NULL"
+        ),
+        1
+    );
     let text = served_pdf(&app, &case_id, "attendance-school-notice");
     assert!(text.contains("10 school days"), "{text}");
 
     // The nomination notice waits for the school's 10 school days.
     let p = act(&mut officer, &case, "nomination", &[]);
     assert_eq!(p.status, 422);
-    assert!(p.contains("10 school days beginning with the day of service — s.436N(5)"), "{}", p.body);
+    assert!(
+        p.contains("10 school days beginning with the day of service — s.436N(5)"),
+        "{}",
+        p.body
+    );
     time_passes(&app, &case_id, 20);
     let p = act(&mut officer, &case, "nomination", &[]);
     assert_eq!(p.status, 303, "{}", p.body);
@@ -303,12 +381,30 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
     let p = act(&mut officer, &case, "determination", &[]);
     assert_eq!(p.status, 422);
     assert!(p.contains("s.436L(3)"), "{}", p.body);
-    let p = act(&mut officer, &case, "choice", &[("school_id", &elm), ("choice_on-day", &d), ("choice_on-month", &m), ("choice_on-year", &y), ("choice", "The parent chose Elm Academy, a listed alternative.")]);
+    let p = act(
+        &mut officer,
+        &case,
+        "choice",
+        &[
+            ("school_id", &elm),
+            ("choice_on-day", &d),
+            ("choice_on-month", &m),
+            ("choice_on-year", &y),
+            (
+                "choice",
+                "The parent chose Elm Academy, a listed alternative.",
+            ),
+        ],
+    );
     assert_eq!(p.status, 303, "{}", p.body);
     let p = act(&mut officer, &case, "determination", &[]);
     assert_eq!(p.status, 303, "{}", p.body);
     let page = officer.get(&case);
-    assert!(page.contains("5 days beginning with the day the school was determined — s.436I(6)"), "{}", page.body);
+    assert!(
+        page.contains("5 days beginning with the day the school was determined — s.436I(6)"),
+        "{}",
+        page.body
+    );
 
     // Only a manager serves the order.
     let p = act(&mut officer, &case, "order", &[]);
@@ -321,22 +417,63 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
     assert!(text.contains("SCHOOL ATTENDANCE ORDER"), "{text}");
     assert!(text.contains("Elm Academy"));
     assert!(text.contains("s.436Q") && text.contains("level 4"));
-    assert_eq!(count(&app, "outbox WHERE to_address = 'office-200002@school.test' AND document_id IS NOT NULL"), 1, "the named school is told");
+    assert_eq!(
+        count(
+            &app,
+            "outbox WHERE to_address = 'office-200002@school.test' AND document_id IS NOT NULL"
+        ),
+        1,
+        "the named school is told"
+    );
 
     // No prosecution on an order without evidence of service.
-    let p = act(&mut manager, &case, "prosecution", &[("breach", "Not registered at Elm Academy."), ("eso", "An ESO was considered; the family has not engaged with voluntary support.")]);
+    let p = act(
+        &mut manager,
+        &case,
+        "prosecution",
+        &[
+            ("breach", "Not registered at Elm Academy."),
+            (
+                "eso",
+                "An ESO was considered; the family has not engaged with voluntary support.",
+            ),
+        ],
+    );
     assert_eq!(p.status, 422);
     assert!(p.contains("s.572"), "{}", p.body);
     serve_queued(&mut manager, &case, "hand", today());
-    let p = act(&mut manager, &case, "prosecution", &[("breach", "Not registered at Elm Academy.")]);
+    let p = act(
+        &mut manager,
+        &case,
+        "prosecution",
+        &[("breach", "Not registered at Elm Academy.")],
+    );
     assert_eq!(p.status, 422);
     assert!(p.contains("education supervision order"), "{}", p.body);
-    let p = act(&mut manager, &case, "prosecution", &[("breach", "Not registered at Elm Academy by the date in the order."), ("eso", "An ESO was considered; the family has not engaged with voluntary support.")]);
+    let p = act(
+        &mut manager,
+        &case,
+        "prosecution",
+        &[
+            (
+                "breach",
+                "Not registered at Elm Academy by the date in the order.",
+            ),
+            (
+                "eso",
+                "An ESO was considered; the family has not engaged with voluntary support.",
+            ),
+        ],
+    );
     assert_eq!(p.status, 303, "{}", p.body);
     assert_eq!(stage(&app, &case_id), "referred");
 
     // The prosecution file: one PDF, in date order, with service evidence and every notice.
-    let resp = manager.client.get(format!("{}{case}/bundle", manager.base)).send().unwrap();
+    let resp = manager
+        .client
+        .get(format!("{}{case}/bundle", manager.base))
+        .send()
+        .unwrap();
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["content-type"], "application/pdf");
     let text = flat(&pdf_text(&resp.bytes().unwrap()));
@@ -357,7 +494,9 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
     ];
     let mut at = 0;
     for o in order {
-        let i = text[at..].find(o).unwrap_or_else(|| panic!("{o:?} after position {at} in {text}"));
+        let i = text[at..]
+            .find(o)
+            .unwrap_or_else(|| panic!("{o:?} after position {at} in {text}"));
         at += i;
     }
     assert!(text.contains("The parent refused"));
@@ -366,9 +505,23 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
     assert!(text.contains("PR-1182"), "service evidence");
     assert!(text.contains("s.572(1)(c)"), "posted");
     // Every read and change is audited against the child.
-    assert!(count(&app, &format!("audit_events WHERE action = 'view_attendance_case' AND child_id = '{child}'")) > 5);
-    assert_eq!(count(&app, &format!("audit_events WHERE action = 'attendance_order' AND child_id = '{child}'")), 1);
-    assert_eq!(count(&app, "audit_events WHERE action = 'attendance_bundle'"), 1);
+    assert!(
+        count(
+            &app,
+            &format!("audit_events WHERE action = 'view_attendance_case' AND child_id = '{child}'")
+        ) > 5
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("audit_events WHERE action = 'attendance_order' AND child_id = '{child}'")
+        ),
+        1
+    );
+    assert_eq!(
+        count(&app, "audit_events WHERE action = 'attendance_bundle'"),
+        1
+    );
 }
 
 /// A social care record with a section 47 enquiry for the child these tests add.
@@ -402,8 +555,17 @@ fn s436p_2_condition_b_case_raised_by_the_cross_check_ends_in_mandatory_revocati
     section47_record(&app, started, None);
 
     // The nightly cross-check links the record (an officer confirms if it is unsure).
-    let run = cnis::cross_check::run(&mut app.conn(), None, today(), "test", cnis::domain::matching::Thresholds::default()).unwrap();
-    let cnis::cross_check::Outcome::Completed(run) = run else { panic!("ran") };
+    let run = cnis::cross_check::run(
+        &mut app.conn(),
+        None,
+        today(),
+        "test",
+        cnis::domain::matching::Thresholds::default(),
+    )
+    .unwrap();
+    let cnis::cross_check::Outcome::Completed(run) = run else {
+        panic!("ran")
+    };
     assert_eq!(run.matches + run.reviews, 1);
     if run.reviews == 1 {
         let record: String = cnis::db::schema::social_care_records::table
@@ -415,13 +577,25 @@ fn s436p_2_condition_b_case_raised_by_the_cross_check_ends_in_mandatory_revocati
         let p = officer.post(&pair, &[("decision", "confirm"), ("reason", "Same child")]);
         assert_eq!(p.status, 303, "{}", p.body);
     }
-    assert_eq!(count(&app, "child_flags WHERE kind = 's47_open' AND ended_at IS NULL"), 1);
+    assert_eq!(
+        count(
+            &app,
+            "child_flags WHERE kind = 's47_open' AND ended_at IS NULL"
+        ),
+        1
+    );
 
     // The scheduler raises a condition B task, once.
     let state = cnis::web::AppState::new(app.pool.clone(), app.config.clone());
     cnis::scheduler::run_once(&state).unwrap();
     cnis::scheduler::run_once(&state).unwrap();
-    assert_eq!(count(&app, &format!("tasks WHERE kind = 'attendance_condition_b' AND child_id = '{child}'")), 1);
+    assert_eq!(
+        count(
+            &app,
+            &format!("tasks WHERE kind = 'attendance_condition_b' AND child_id = '{child}'")
+        ),
+        1
+    );
 
     let case = open_case(&mut officer, &child, &["B"], today());
     let case_id = case.rsplit('/').next().unwrap().to_string();
@@ -429,14 +603,26 @@ fn s436p_2_condition_b_case_raised_by_the_cross_check_ends_in_mandatory_revocati
     assert!(page.contains("Section 47 enquiry from"), "{}", page.body);
     // No second task while the case is open.
     cnis::scheduler::run_once(&state).unwrap();
-    assert_eq!(count(&app, "tasks WHERE kind = 'attendance_condition_b'"), 1);
+    assert_eq!(
+        count(&app, "tasks WHERE kind = 'attendance_condition_b'"),
+        1
+    );
 
-    assert_eq!(act(&mut officer, &case, "preliminary-notice", &[]).status, 303);
+    assert_eq!(
+        act(&mut officer, &case, "preliminary-notice", &[]).status,
+        303
+    );
     let text = served_pdf(&app, &case_id, "attendance-preliminary-notice");
-    assert!(text.contains("Condition B") && text.contains("best interests"), "{text}");
+    assert!(
+        text.contains("Condition B") && text.contains("best interests"),
+        "{text}"
+    );
     serve_queued(&mut officer, &case, "hand", today());
     time_passes(&app, &case_id, 30);
-    assert_eq!(act(&mut officer, &case, "evaluation", &considered()).status, 303);
+    assert_eq!(
+        act(&mut officer, &case, "evaluation", &considered()).status,
+        303
+    );
     assert_eq!(consult(&mut officer, &case, &oak, &elm).status, 303);
     assert_eq!(act(&mut officer, &case, "school-notice", &[]).status, 303);
     time_passes(&app, &case_id, 20);
@@ -449,7 +635,10 @@ fn s436p_2_condition_b_case_raised_by_the_cross_check_ends_in_mandatory_revocati
     assert_eq!(stage(&app, &case_id), "in_force");
 
     // While the enquiry is open, revocation on the condition-B ground is refused.
-    let revoke = [("ground", "condition_b_ended"), ("revoke_reason", "The section 47 enquiry has ended.")];
+    let revoke = [
+        ("ground", "condition_b_ended"),
+        ("revoke_reason", "The section 47 enquiry has ended."),
+    ];
     let p = act(&mut officer, &case, "revocation", &revoke);
     assert_eq!(p.status, 422);
     assert!(p.contains("s.436P(2)"), "{}", p.body);
@@ -457,19 +646,37 @@ fn s436p_2_condition_b_case_raised_by_the_cross_check_ends_in_mandatory_revocati
     // Social care closes the enquiry; the case must now be revoked.
     section47_record(&app, started, Some(today() - chrono::Days::new(1)));
     let page = officer.get(&case);
-    assert!(page.contains("the council must revoke this order (s.436P(2))"), "{}", page.body);
+    assert!(
+        page.contains("the council must revoke this order (s.436P(2))"),
+        "{}",
+        page.body
+    );
     cnis::scheduler::run_once(&state).unwrap();
     cnis::scheduler::run_once(&state).unwrap();
-    assert_eq!(count(&app, &format!("tasks WHERE kind = 'attendance_revocation' AND source_id = '{case_id}'")), 1);
+    assert_eq!(
+        count(
+            &app,
+            &format!("tasks WHERE kind = 'attendance_revocation' AND source_id = '{case_id}'")
+        ),
+        1
+    );
     // Prosecution is refused: condition B no longer met.
-    let p = act(&mut manager, &case, "prosecution", &[("breach", "x"), ("eso", "y")]);
+    let p = act(
+        &mut manager,
+        &case,
+        "prosecution",
+        &[("breach", "x"), ("eso", "y")],
+    );
     assert_eq!(p.status, 422);
 
     let p = act(&mut officer, &case, "revocation", &revoke);
     assert_eq!(p.status, 303, "{}", p.body);
     assert_eq!(stage(&app, &case_id), "revoked");
     let text = served_pdf(&app, &case_id, "attendance-revocation");
-    assert!(text.contains("REVOCATION OF A SCHOOL ATTENDANCE ORDER"), "{text}");
+    assert!(
+        text.contains("REVOCATION OF A SCHOOL ATTENDANCE ORDER"),
+        "{text}"
+    );
     assert!(text.contains("s.436P(2)"));
     assert!(text.contains("section 436P"));
 }
@@ -483,15 +690,32 @@ fn s437_cases_follow_todays_law_until_commencement() {
     let path = format!("/officers/children/{child}/attendance");
     let form = officer.get(&path);
     assert!(form.contains("sections 437 to 443"));
-    assert!(!form.contains("condition_B"), "only condition A exists today");
+    assert!(
+        !form.contains("condition_B"),
+        "only condition A exists today"
+    );
     let (d, m, y) = parts(today());
-    let p = officer.post(&path, &[("condition_B", "yes"), ("grounds", "x"), ("requirements_met_on-day", &d), ("requirements_met_on-month", &m), ("requirements_met_on-year", &y), ("response_days", "15")]);
+    let p = officer.post(
+        &path,
+        &[
+            ("condition_B", "yes"),
+            ("grounds", "x"),
+            ("requirements_met_on-day", &d),
+            ("requirements_met_on-month", &m),
+            ("requirements_met_on-year", &y),
+            ("response_days", "15"),
+        ],
+    );
     assert_eq!(p.status, 422);
     assert!(p.contains("section 437"), "{}", p.body);
 
     let case = open_case(&mut officer, &child, &["A"], today());
     let case_id = case.rsplit('/').next().unwrap().to_string();
-    let regime: String = ac::table.find(&case_id).select(ac::regime).first(&mut *app.conn()).unwrap();
+    let regime: String = ac::table
+        .find(&case_id)
+        .select(ac::regime)
+        .first(&mut *app.conn())
+        .unwrap();
     assert_eq!(regime, "ss437");
     let page = officer.get(&case);
     assert!(!page.contains("s.436H(10)(b)"), "no 5-day rule today");
@@ -499,15 +723,32 @@ fn s437_cases_follow_todays_law_until_commencement() {
     let p = act(&mut officer, &case, "home-visit", &[]);
     assert_eq!(p.status, 422);
     assert!(p.contains("no request to visit the child at home"));
-    assert_eq!(act(&mut officer, &case, "preliminary-notice", &[]).status, 303);
+    assert_eq!(
+        act(&mut officer, &case, "preliminary-notice", &[]).status,
+        303
+    );
     let text = served_pdf(&app, &case_id, "attendance-preliminary-notice");
     assert!(text.contains("section 437(1)"), "{text}");
     serve_queued(&mut officer, &case, "hand", today());
     let page = officer.get(&case);
-    assert!(page.contains("15 days beginning with the day of service — s.437(2)"), "{}", page.body);
+    assert!(
+        page.contains("15 days beginning with the day of service — s.437(2)"),
+        "{}",
+        page.body
+    );
 
     // A second case for the same child is refused while this one is open.
-    let p = officer.post(&path, &[("condition_A", "yes"), ("grounds", "x"), ("requirements_met_on-day", &d), ("requirements_met_on-month", &m), ("requirements_met_on-year", &y), ("response_days", "15")]);
+    let p = officer.post(
+        &path,
+        &[
+            ("condition_A", "yes"),
+            ("grounds", "x"),
+            ("requirements_met_on-day", &d),
+            ("requirements_met_on-month", &m),
+            ("requirements_met_on-year", &y),
+            ("response_days", "15"),
+        ],
+    );
     assert_eq!(p.status, 422);
     assert!(p.contains("already has an open school attendance case"));
 }
@@ -521,14 +762,32 @@ fn s579_term_calendars_entered_and_imported_give_the_school_days() {
     assert!(page.contains("every weekday counts"));
     let p = admin.post(
         "/officers/admin/calendars/council/add",
-        &[("kind", "term"), ("name", "Autumn term 2027"), ("starts_on-day", "1"), ("starts_on-month", "9"), ("starts_on-year", "2027"), ("ends_on-day", "1"), ("ends_on-month", "2"), ("ends_on-year", "2027")],
+        &[
+            ("kind", "term"),
+            ("name", "Autumn term 2027"),
+            ("starts_on-day", "1"),
+            ("starts_on-month", "9"),
+            ("starts_on-year", "2027"),
+            ("ends_on-day", "1"),
+            ("ends_on-month", "2"),
+            ("ends_on-year", "2027"),
+        ],
     );
     assert_eq!(p.status, 422);
     assert!(p.contains("The last day must be the same as or after the first day"));
     assert!(p.contains("Autumn term 2027"), "what was typed is kept");
     let p = admin.post(
         "/officers/admin/calendars/council/add",
-        &[("kind", "term"), ("name", "Autumn term 2027"), ("starts_on-day", "1"), ("starts_on-month", "9"), ("starts_on-year", "2027"), ("ends_on-day", "17"), ("ends_on-month", "12"), ("ends_on-year", "2027")],
+        &[
+            ("kind", "term"),
+            ("name", "Autumn term 2027"),
+            ("starts_on-day", "1"),
+            ("starts_on-month", "9"),
+            ("starts_on-year", "2027"),
+            ("ends_on-day", "17"),
+            ("ends_on-month", "12"),
+            ("ends_on-year", "2027"),
+        ],
     );
     assert_eq!(p.status, 303, "{}", p.body);
 
@@ -537,7 +796,11 @@ fn s579_term_calendars_entered_and_imported_give_the_school_days() {
     let bad = "school_urn,kind,starts_on,ends_on,name\n400001,term,2027-09-01,2027-12-17,Autumn\n999999,term,2027-09-01,2027-12-17,Autumn\n400001,holiday,2027-10-25,2027-10-29,Half term\n400001,closed,2027-02-31,2027-03-01,Bad\n";
     let p = admin.post("/officers/admin/calendars/council/import", &[("csv", bad)]);
     assert_eq!(p.status, 422);
-    assert!(p.contains("Line 3: no school with URN 999999"), "{}", p.body);
+    assert!(
+        p.contains("Line 3: no school with URN 999999"),
+        "{}",
+        p.body
+    );
     assert!(p.contains("Line 4: kind must be term or closed"));
     assert!(p.contains("Line 5: dates must be real dates"));
     assert_eq!(count(&app, "term_dates"), 1);
@@ -552,7 +815,10 @@ fn s579_term_calendars_entered_and_imported_give_the_school_days() {
     let cal = cnis::store::attendance::calendar_for(&mut app.conn(), Some(&oak)).unwrap();
     let d = |m, day| NaiveDate::from_ymd_opt(2027, m, day).unwrap();
     assert!(!cal.is_school_day(d(10, 27)));
-    assert_eq!(cal.school_days_beginning_with(d(10, 18), 10), Some(d(11, 5)));
+    assert_eq!(
+        cal.school_days_beginning_with(d(10, 18), 10),
+        Some(d(11, 5))
+    );
     let council = cnis::store::attendance::calendar_for(&mut app.conn(), None).unwrap();
     assert!(council.is_school_day(d(10, 27)));
 
@@ -582,7 +848,10 @@ fn deadlines_list_reminds_officers_once_and_is_closed_to_parents() {
         .unwrap();
     assert_eq!(count(&app, &format!("outbox WHERE to_address = '{officer_email}' AND subject = 'A school attendance deadline is near'")), 1, "reminded once");
     let (subject, body) = latest_email(&app, &officer_email);
-    assert!(!subject.contains("Ava") && !body.contains("Ava") && !body.contains("Cole"), "no personal data in reminders");
+    assert!(
+        !subject.contains("Ava") && !body.contains("Ava") && !body.contains("Cole"),
+        "no personal data in reminders"
+    );
     assert!(body.contains("s.436H(10)(b)"));
     assert!(body.contains(&case));
 

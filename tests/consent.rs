@@ -181,7 +181,6 @@ fn attachment(raw: &str) -> Vec<u8> {
         .expect("base64")
 }
 
-
 #[test]
 fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_to_register() {
     let app = TestApp::spawn();

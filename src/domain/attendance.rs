@@ -93,7 +93,10 @@ pub const STAGES: Choices = &[
         "direction_pending",
         "Waiting for the Secretary of State's direction",
     ),
-    ("nomination", "School nomination notice: the parent's choice"),
+    (
+        "nomination",
+        "School nomination notice: the parent's choice",
+    ),
     ("school_determined", "School determined: serve the order"),
     ("in_force", "Order in force"),
     ("referred", "Referred for prosecution"),
@@ -246,7 +249,11 @@ pub fn objection_window_end(
 
 /// s.436N(6)–(7): the school nomination notice within 5 days beginning with the day after the
 /// objection window ends, or after the Secretary of State's direction. Today's s.438 sets none.
-pub fn nomination_notice_due(regime: Regime, after: NaiveDate, direction: bool) -> Option<Deadline> {
+pub fn nomination_notice_due(
+    regime: Regime,
+    after: NaiveDate,
+    direction: bool,
+) -> Option<Deadline> {
     (regime == Regime::New).then(|| {
         let start = after.succ_opt().unwrap_or(after);
         deadline(
@@ -319,10 +326,13 @@ pub fn section47_involvement_ended(
             // A record the feed no longer holds has nothing open on it.
             .is_none_or(|e| e.end.is_some_and(|end| end <= today))
     });
-    let other_recent = known.iter().filter(|e| !relied_on.contains(&e.key)).any(|e| {
-        e.end.is_none_or(|end| end >= five_years_ago)
-            || e.start.is_some_and(|s| s >= five_years_ago)
-    });
+    let other_recent = known
+        .iter()
+        .filter(|e| !relied_on.contains(&e.key))
+        .any(|e| {
+            e.end.is_none_or(|end| end >= five_years_ago)
+                || e.start.is_some_and(|s| s >= five_years_ago)
+        });
     !relied_on.is_empty() && relied_ended && !other_recent
 }
 
@@ -374,12 +384,18 @@ impl Facts {
                 .and_then(|e| school_notice_due(self.regime, e.on))
                 .map(|d| ("Serve notice of the decision on the school", d)),
             "school_notified" => match &self.objection_window {
-                Some(Ok(d)) => Some(("The school's window to apply to the Secretary of State ends", d.clone())),
+                Some(Ok(d)) => Some((
+                    "The school's window to apply to the Secretary of State ends",
+                    d.clone(),
+                )),
                 _ => None,
             },
-            "nomination" => self
-                .nomination_served_on
-                .map(|s| ("The parent's 15 days to choose a school end", parent_choice_end(self.regime, s))),
+            "nomination" => self.nomination_served_on.map(|s| {
+                (
+                    "The parent's 15 days to choose a school end",
+                    parent_choice_end(self.regime, s),
+                )
+            }),
             "school_determined" => self
                 .determined_on
                 .and_then(|d| order_due(self.regime, d))
@@ -433,7 +449,10 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
         Step::ServePreliminaryNotice => {
             at(&["considering"], "Serving the preliminary notice")?;
             if f.conditions.is_empty() {
-                return Err("Choose the conditions the notice relies on: it must state them (s.436H(3)).".into());
+                return Err(
+                    "Choose the conditions the notice relies on: it must state them (s.436H(3))."
+                        .into(),
+                );
             }
             if let Some(c) = f
                 .conditions
@@ -454,7 +473,10 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
             )
         }
         Step::Evaluate => {
-            at(&["preliminary_notice"], "Deciding whether the parent satisfied the council")?;
+            at(
+                &["preliminary_notice"],
+                "Deciding whether the parent satisfied the council",
+            )?;
             let end = f
                 .response_end()
                 .ok_or_else(|| not_served("preliminary notice"))?;
@@ -476,14 +498,23 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
             Ok(())
         }
         Step::RecordObjection => {
-            at(&["school_notified"], "Recording an application to the Secretary of State")?;
+            at(
+                &["school_notified"],
+                "Recording an application to the Secretary of State",
+            )?;
             f.school_notice_served_on
                 .ok_or_else(|| not_served("notice to the school"))?;
             Ok(())
         }
-        Step::RecordDirection => at(&["direction_pending"], "Recording the Secretary of State's direction"),
+        Step::RecordDirection => at(
+            &["direction_pending"],
+            "Recording the Secretary of State's direction",
+        ),
         Step::ServeNomination => {
-            at(&["school_notified", "direction_pending"], "Serving the school nomination notice")?;
+            at(
+                &["school_notified", "direction_pending"],
+                "Serving the school nomination notice",
+            )?;
             if f.stage == "direction_pending" {
                 return Err("The school applied to the Secretary of State: record the direction first; the school it names is the one to nominate (s.436N(7)).".into());
             }
@@ -631,7 +662,10 @@ mod tests {
         let due = preliminary_notice_due(Regime::New, d(2027, 1, 29)).unwrap();
         assert_eq!(due.on, d(2027, 2, 2));
         assert!(due.rule.contains("s.436H(10)(b)"));
-        assert_eq!(preliminary_notice_due(Regime::Current, d(2027, 1, 29)), None);
+        assert_eq!(
+            preliminary_notice_due(Regime::Current, d(2027, 1, 29)),
+            None
+        );
     }
 
     #[test]
@@ -639,10 +673,18 @@ mod tests {
         // Served 15 February 2028 (a leap year): 15 days end on 29 February.
         let end = response_period_end(Regime::New, d(2028, 2, 15), 15);
         assert_eq!(end.on, d(2028, 2, 29));
-        assert_eq!(end.rule, "15 days beginning with the day of service — s.436H(10)(c)");
+        assert_eq!(
+            end.rule,
+            "15 days beginning with the day of service — s.436H(10)(c)"
+        );
         // In 2027 the same service ends on 1 March.
-        assert_eq!(response_period_end(Regime::New, d(2027, 2, 15), 15).on, d(2027, 3, 1));
-        assert!(response_period_end(Regime::Current, d(2027, 2, 15), 15).rule.contains("s.437(2)"));
+        assert_eq!(
+            response_period_end(Regime::New, d(2027, 2, 15), 15).on,
+            d(2027, 3, 1)
+        );
+        assert!(response_period_end(Regime::Current, d(2027, 2, 15), 15)
+            .rule
+            .contains("s.437(2)"));
     }
 
     #[test]
@@ -653,9 +695,19 @@ mod tests {
         let served = local_date(d(2027, 3, 28).and_hms_opt(23, 30, 0).unwrap());
         assert_eq!(served, d(2027, 3, 29), "00:30 BST is the next day");
         let served = local_date(d(2027, 10, 30).and_hms_opt(23, 30, 0).unwrap());
-        assert_eq!(served, d(2027, 10, 31), "00:30 BST on the day the clocks go back");
-        assert_eq!(response_period_end(Regime::New, d(2027, 3, 20), 15).on, d(2027, 4, 3));
-        assert_eq!(response_period_end(Regime::New, d(2027, 10, 25), 15).on, d(2027, 11, 8));
+        assert_eq!(
+            served,
+            d(2027, 10, 31),
+            "00:30 BST on the day the clocks go back"
+        );
+        assert_eq!(
+            response_period_end(Regime::New, d(2027, 3, 20), 15).on,
+            d(2027, 4, 3)
+        );
+        assert_eq!(
+            response_period_end(Regime::New, d(2027, 10, 25), 15).on,
+            d(2027, 11, 8)
+        );
     }
 
     #[test]
@@ -668,7 +720,10 @@ mod tests {
 
     fn calendar() -> SchoolCalendar {
         SchoolCalendar {
-            terms: vec![(d(2027, 9, 1), d(2027, 12, 17)), (d(2028, 1, 4), d(2028, 3, 31))],
+            terms: vec![
+                (d(2027, 9, 1), d(2027, 12, 17)),
+                (d(2028, 1, 4), d(2028, 3, 31)),
+            ],
             closures: vec![(d(2027, 10, 25), d(2027, 10, 29))],
         }
     }
@@ -679,7 +734,9 @@ mod tests {
         // Served Monday 18 October 2027: 18–22 Oct is 5 days, half term 25–29, then 1–5 Nov.
         let w = objection_window_end(Regime::New, d(2027, 10, 18), &cal).unwrap();
         assert_eq!(w.on, d(2027, 11, 5));
-        assert!(w.rule.starts_with("10 school days beginning with the day of service"));
+        assert!(w
+            .rule
+            .starts_with("10 school days beginning with the day of service"));
     }
 
     #[test]
@@ -700,7 +757,8 @@ mod tests {
         let e = objection_window_end(Regime::New, d(2028, 3, 27), &cal).unwrap_err();
         assert!(e.contains("term calendar"));
         // No terms at all: weekdays.
-        let w = objection_window_end(Regime::New, d(2027, 11, 1), &SchoolCalendar::default()).unwrap();
+        let w =
+            objection_window_end(Regime::New, d(2027, 11, 1), &SchoolCalendar::default()).unwrap();
         assert_eq!(w.on, d(2027, 11, 12));
     }
 
@@ -723,9 +781,17 @@ mod tests {
 
     #[test]
     fn s436l_3_and_s436i_6_parent_choice_then_order() {
-        assert_eq!(parent_choice_end(Regime::New, d(2027, 1, 20)).on, d(2027, 2, 3));
-        assert!(parent_choice_end(Regime::Current, d(2027, 1, 20)).rule.contains("s.438(3)"));
-        assert_eq!(order_due(Regime::New, d(2027, 4, 28)).unwrap().on, d(2027, 5, 2));
+        assert_eq!(
+            parent_choice_end(Regime::New, d(2027, 1, 20)).on,
+            d(2027, 2, 3)
+        );
+        assert!(parent_choice_end(Regime::Current, d(2027, 1, 20))
+            .rule
+            .contains("s.438(3)"));
+        assert_eq!(
+            order_due(Regime::New, d(2027, 4, 28)).unwrap().on,
+            d(2027, 5, 2)
+        );
         assert_eq!(order_due(Regime::Current, d(2027, 4, 28)), None);
     }
 
@@ -733,10 +799,14 @@ mod tests {
     fn s436h_3_notice_must_state_conditions_and_s437_has_only_a() {
         let mut f = facts("considering");
         f.conditions.clear();
-        assert!(may(&f, Step::ServePreliminaryNotice, d(2027, 3, 1)).unwrap_err().contains("s.436H(3)"));
+        assert!(may(&f, Step::ServePreliminaryNotice, d(2027, 3, 1))
+            .unwrap_err()
+            .contains("s.436H(3)"));
         f.conditions = vec!["D".into()];
         f.regime = Regime::Current;
-        assert!(may(&f, Step::ServePreliminaryNotice, d(2027, 3, 1)).unwrap_err().contains("s.437(1)"));
+        assert!(may(&f, Step::ServePreliminaryNotice, d(2027, 3, 1))
+            .unwrap_err()
+            .contains("s.437(1)"));
         f.regime = Regime::New;
         assert!(may(&f, Step::ServePreliminaryNotice, d(2027, 3, 1)).is_ok());
         assert!(!duty_to_serve(&f.conditions), "C and D permit, not oblige");
@@ -750,16 +820,23 @@ mod tests {
         assert!(e.contains("s.572"), "{e}");
         f.preliminary_served_on = Some(d(2027, 3, 2));
         let e = may(&f, Step::Evaluate, d(2027, 3, 16)).unwrap_err();
-        assert!(e.contains("16 March 2027") && e.contains("s.436H(10)(c)"), "{e}");
+        assert!(
+            e.contains("16 March 2027") && e.contains("s.436H(10)(c)"),
+            "{e}"
+        );
         assert!(may(&f, Step::Evaluate, d(2027, 3, 17)).is_ok());
         // Out of order: an order cannot be served at this stage.
-        assert!(may(&f, Step::ServeOrder, d(2027, 3, 17)).unwrap_err().contains("cannot be done now"));
+        assert!(may(&f, Step::ServeOrder, d(2027, 3, 17))
+            .unwrap_err()
+            .contains("cannot be done now"));
     }
 
     #[test]
     fn s436n_1_consult_before_notifying_the_school() {
         let mut f = facts("school_selection");
-        assert!(may(&f, Step::ServeSchoolNotice, d(2027, 4, 1)).unwrap_err().contains("s.436N(1)"));
+        assert!(may(&f, Step::ServeSchoolNotice, d(2027, 4, 1))
+            .unwrap_err()
+            .contains("s.436N(1)"));
         f.consulted = true;
         assert!(may(&f, Step::ServeSchoolNotice, d(2027, 4, 1)).is_ok());
     }
@@ -768,12 +845,21 @@ mod tests {
     fn s436n_5_nomination_waits_for_the_objection_window() {
         let mut f = facts("school_notified");
         f.school_notice_served_on = Some(d(2027, 10, 18));
-        f.objection_window = Some(objection_window_end(Regime::New, d(2027, 10, 18), &calendar()));
+        f.objection_window = Some(objection_window_end(
+            Regime::New,
+            d(2027, 10, 18),
+            &calendar(),
+        ));
         let e = may(&f, Step::ServeNomination, d(2027, 11, 5)).unwrap_err();
-        assert!(e.contains("5 November 2027") && e.contains("s.436N(5)"), "{e}");
+        assert!(
+            e.contains("5 November 2027") && e.contains("s.436N(5)"),
+            "{e}"
+        );
         assert!(may(&f, Step::ServeNomination, d(2027, 11, 6)).is_ok());
         f.stage = "direction_pending".into();
-        assert!(may(&f, Step::ServeNomination, d(2027, 11, 6)).unwrap_err().contains("s.436N(7)"));
+        assert!(may(&f, Step::ServeNomination, d(2027, 11, 6))
+            .unwrap_err()
+            .contains("s.436N(7)"));
     }
 
     #[test]
@@ -781,10 +867,17 @@ mod tests {
         let mut f = facts("nomination");
         f.nomination_served_on = Some(d(2027, 1, 20));
         assert!(may(&f, Step::RecordParentChoice, d(2027, 2, 3)).is_ok());
-        assert!(may(&f, Step::RecordParentChoice, d(2027, 2, 4)).unwrap_err().contains("s.436L(3)"));
-        assert!(may(&f, Step::DetermineSchool, d(2027, 2, 3)).unwrap_err().contains("3 February 2027"));
+        assert!(may(&f, Step::RecordParentChoice, d(2027, 2, 4))
+            .unwrap_err()
+            .contains("s.436L(3)"));
+        assert!(may(&f, Step::DetermineSchool, d(2027, 2, 3))
+            .unwrap_err()
+            .contains("3 February 2027"));
         f.place_secured = true;
-        assert!(may(&f, Step::DetermineSchool, d(2027, 2, 3)).is_ok(), "a place offered is named at once");
+        assert!(
+            may(&f, Step::DetermineSchool, d(2027, 2, 3)).is_ok(),
+            "a place offered is named at once"
+        );
     }
 
     #[test]
@@ -796,7 +889,11 @@ mod tests {
         f.conditions.push("A".into());
         assert_eq!(after_evaluation(&f, "failed"), "school_selection");
         f.ehc_plan_school = true;
-        assert_eq!(after_evaluation(&f, "failed"), "school_determined", "s.436J");
+        assert_eq!(
+            after_evaluation(&f, "failed"),
+            "school_determined",
+            "s.436J"
+        );
         assert_eq!(after_evaluation(&f, "satisfied"), "satisfied");
     }
 
@@ -820,24 +917,38 @@ mod tests {
         });
         assert!(!section47_involvement_ended(&relied, &known, today));
         known[1].end = Some(d(2022, 5, 1));
-        assert!(section47_involvement_ended(&relied, &known, today), "more than 5 years ago");
-        assert!(!section47_involvement_ended(&[], &known, today), "nothing relied on");
+        assert!(
+            section47_involvement_ended(&relied, &known, today),
+            "more than 5 years ago"
+        );
+        assert!(
+            !section47_involvement_ended(&[], &known, today),
+            "nothing relied on"
+        );
 
         let mut f = facts("in_force");
         f.conditions = vec!["B".into()];
         f.order_served_on = Some(d(2027, 4, 1));
-        assert!(may(&f, Step::RevokeMandatory, today).unwrap_err().contains("s.436P(2)"));
+        assert!(may(&f, Step::RevokeMandatory, today)
+            .unwrap_err()
+            .contains("s.436P(2)"));
         f.section47_ended = true;
         assert!(may(&f, Step::RevokeMandatory, today).is_ok());
-        assert!(may(&f, Step::ReferForProsecution, today).unwrap_err().contains("s.436P(2)"));
+        assert!(may(&f, Step::ReferForProsecution, today)
+            .unwrap_err()
+            .contains("s.436P(2)"));
         f.conditions = vec!["A".into()];
-        assert!(may(&f, Step::RevokeMandatory, today).unwrap_err().contains("condition B alone"));
+        assert!(may(&f, Step::RevokeMandatory, today)
+            .unwrap_err()
+            .contains("condition B alone"));
     }
 
     #[test]
     fn s436q_prosecution_needs_an_order_served() {
         let mut f = facts("in_force");
-        assert!(may(&f, Step::ReferForProsecution, d(2027, 6, 1)).unwrap_err().contains("s.572"));
+        assert!(may(&f, Step::ReferForProsecution, d(2027, 6, 1))
+            .unwrap_err()
+            .contains("s.572"));
         f.order_served_on = Some(d(2027, 5, 1));
         assert!(may(&f, Step::ReferForProsecution, d(2027, 6, 1)).is_ok());
         assert!(offence(Regime::New).contains("level 4"));
@@ -848,7 +959,9 @@ mod tests {
     fn s436p_no_revocation_on_request_where_the_ehc_plan_names_the_school() {
         let mut f = facts("in_force");
         f.ehc_plan_school = true;
-        assert!(may(&f, Step::RevokeOnRequest, d(2027, 6, 1)).unwrap_err().contains("EHC plan"));
+        assert!(may(&f, Step::RevokeOnRequest, d(2027, 6, 1))
+            .unwrap_err()
+            .contains("EHC plan"));
     }
 
     #[test]

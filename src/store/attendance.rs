@@ -85,7 +85,10 @@ pub const EVENT_KINDS: Choices = &[
     ("parent_response", "Parent's response"),
     ("evaluation", "Decision on the parent's response"),
     ("consultation", "School consulted"),
-    ("objection_applied", "School applied to the Secretary of State"),
+    (
+        "objection_applied",
+        "School applied to the Secretary of State",
+    ),
     ("direction", "Secretary of State's direction"),
     ("parent_choice", "Parent's choice of school"),
     ("determined", "School determined"),
@@ -135,7 +138,9 @@ pub fn term_dates(conn: &mut AnyConnection, school_id: Option<&str>) -> QueryRes
 }
 
 pub fn add_term_date(conn: &mut AnyConnection, t: &TermDate) -> QueryResult<usize> {
-    diesel::insert_into(term_dates::table).values(t).execute(conn)
+    diesel::insert_into(term_dates::table)
+        .values(t)
+        .execute(conn)
 }
 
 pub fn remove_term_date(conn: &mut AnyConnection, id: &str) -> QueryResult<usize> {
@@ -143,7 +148,10 @@ pub fn remove_term_date(conn: &mut AnyConnection, id: &str) -> QueryResult<usize
 }
 
 /// A school's own calendar where it has one, otherwise the council's default (s.579).
-pub fn calendar_for(conn: &mut AnyConnection, school_id: Option<&str>) -> QueryResult<SchoolCalendar> {
+pub fn calendar_for(
+    conn: &mut AnyConnection,
+    school_id: Option<&str>,
+) -> QueryResult<SchoolCalendar> {
     let mut rows = match school_id {
         Some(s) => term_dates(conn, Some(s))?,
         None => vec![],
@@ -182,10 +190,7 @@ pub fn section47_known(conn: &mut AnyConnection, child_id: &str) -> QueryResult<
     Ok(rows
         .into_iter()
         .map(|(r, k, s, e)| Section47 {
-            key: format!(
-                "{r}:{k}:{}",
-                s.map(|d| d.to_string()).unwrap_or_default()
-            ),
+            key: format!("{r}:{k}:{}", s.map(|d| d.to_string()).unwrap_or_default()),
             start: s,
             end: e,
         })
@@ -296,7 +301,10 @@ pub fn open_cases(conn: &mut AnyConnection) -> QueryResult<Vec<CaseRow>> {
 pub fn events(conn: &mut AnyConnection, case_id: &str) -> QueryResult<Vec<Event>> {
     attendance_events::table
         .filter(attendance_events::case_id.eq(case_id))
-        .order((attendance_events::on_date.asc(), attendance_events::created_at.asc()))
+        .order((
+            attendance_events::on_date.asc(),
+            attendance_events::created_at.asc(),
+        ))
         .select(Event::as_select())
         .load(conn)
 }
@@ -328,7 +336,11 @@ pub fn record_event(
 
 /// The day a case's notice of one kind counts as served: the latest copy's, so every parent has
 /// their full period. None while any copy waits to be posted, or none was made.
-pub fn served_on(conn: &mut AnyConnection, case_id: &str, kind: &str) -> QueryResult<Option<NaiveDate>> {
+pub fn served_on(
+    conn: &mut AnyConnection,
+    case_id: &str,
+    kind: &str,
+) -> QueryResult<Option<NaiveDate>> {
     let dates: Vec<Option<NaiveDate>> = served_documents::table
         .filter(served_documents::subject_id.eq(case_id))
         .filter(served_documents::kind.eq(kind))
@@ -382,7 +394,12 @@ fn changed(rows: usize) -> Result<(), String> {
 }
 
 /// Moves a case from `from` to `to`, only if nobody moved it meanwhile.
-fn move_stage(conn: &mut AnyConnection, c: &Case, to: &str, today: NaiveDate) -> QueryResult<Result<(), String>> {
+fn move_stage(
+    conn: &mut AnyConnection,
+    c: &Case,
+    to: &str,
+    today: NaiveDate,
+) -> QueryResult<Result<(), String>> {
     let closed = (!rules::is_open(to)).then_some(today);
     let rows = diesel::update(
         attendance_cases::table
@@ -429,7 +446,11 @@ pub fn parent_recipients(record: &ChildRecord) -> Vec<Recipient> {
             Recipient {
                 role: "parent".into(),
                 name: format!("{} {}", p.given_names, p.family_name),
-                address: if own.is_empty() { home.clone() } else { own.join(", ") },
+                address: if own.is_empty() {
+                    home.clone()
+                } else {
+                    own.join(", ")
+                },
                 email: p.email.clone(),
                 is_parent: true,
             }
@@ -502,7 +523,8 @@ fn serve_all(
 }
 
 fn no_parents() -> String {
-    "The register entry has no parent to serve: add the parent and their address first (s.572).".into()
+    "The register entry has no parent to serve: add the parent and their address first (s.572)."
+        .into()
 }
 
 /// Stage 1: the preliminary notice (s.436H(3), (10)) or today's s.437(1) notice.
@@ -592,7 +614,10 @@ pub fn evaluate(
         &c.id,
         "evaluation",
         today,
-        &format!("{outcome}\nConsidered (s.436I(3)): {}\nReasons: {}", e.considerations, e.reasons),
+        &format!(
+            "{outcome}\nConsidered (s.436I(3)): {}\nReasons: {}",
+            e.considerations, e.reasons
+        ),
         Some(user_id),
     )?;
     Ok(Ok(()))
@@ -653,9 +678,15 @@ fn school_names(conn: &mut AnyConnection, ids: &[String]) -> QueryResult<String>
 }
 
 /// s.436N(2) / s.439(4): notice to the school of the decision to name it.
-pub fn serve_school_notice(conn: &mut AnyConnection, s: &Serving, c: &Case) -> anyhow::Result<Result<(), String>> {
+pub fn serve_school_notice(
+    conn: &mut AnyConnection,
+    s: &Serving,
+    c: &Case,
+) -> anyhow::Result<Result<(), String>> {
     let Some(sch) = school(conn, c.school_id.as_deref())? else {
-        return Ok(Err("Choose the school and record the consultation first (s.436N(1)).".into()));
+        return Ok(Err(
+            "Choose the school and record the consultation first (s.436N(1)).".into(),
+        ));
     };
     let Some(record) = entries::load_record(conn, &c.child_id)? else {
         return Ok(Err("The register entry is missing.".into()));
@@ -684,7 +715,13 @@ pub fn serve_school_notice(conn: &mut AnyConnection, s: &Serving, c: &Case) -> a
 }
 
 /// s.436N(4): the school applied to the Secretary of State for a direction.
-pub fn record_objection(conn: &mut AnyConnection, c: &Case, on: NaiveDate, details: &str, user_id: &str) -> QueryResult<Result<(), String>> {
+pub fn record_objection(
+    conn: &mut AnyConnection,
+    c: &Case,
+    on: NaiveDate,
+    details: &str,
+    user_id: &str,
+) -> QueryResult<Result<(), String>> {
     let rows = diesel::update(
         attendance_cases::table
             .find(&c.id)
@@ -704,7 +741,14 @@ pub fn record_objection(conn: &mut AnyConnection, c: &Case, on: NaiveDate, detai
 }
 
 /// s.436N(7): the Secretary of State's direction decides the school.
-pub fn record_direction(conn: &mut AnyConnection, c: &Case, on: NaiveDate, school_id: &str, details: &str, user_id: &str) -> QueryResult<Result<(), String>> {
+pub fn record_direction(
+    conn: &mut AnyConnection,
+    c: &Case,
+    on: NaiveDate,
+    school_id: &str,
+    details: &str,
+    user_id: &str,
+) -> QueryResult<Result<(), String>> {
     let rows = diesel::update(
         attendance_cases::table
             .find(&c.id)
@@ -725,9 +769,15 @@ pub fn record_direction(conn: &mut AnyConnection, c: &Case, on: NaiveDate, schoo
 }
 
 /// s.436L(1)–(2) / s.438(2): the school nomination notice (notice of intention) to the parents.
-pub fn serve_nomination(conn: &mut AnyConnection, s: &Serving, c: &Case) -> anyhow::Result<Result<(), String>> {
+pub fn serve_nomination(
+    conn: &mut AnyConnection,
+    s: &Serving,
+    c: &Case,
+) -> anyhow::Result<Result<(), String>> {
     let Some(sch) = school(conn, c.school_id.as_deref())? else {
-        return Ok(Err("No school has been chosen for this case (s.436L(1)).".into()));
+        return Ok(Err(
+            "No school has been chosen for this case (s.436L(1)).".into()
+        ));
     };
     let Some(record) = entries::load_record(conn, &c.child_id)? else {
         return Ok(Err("The register entry is missing.".into()));
@@ -776,7 +826,14 @@ pub fn serve_nomination(conn: &mut AnyConnection, s: &Serving, c: &Case) -> anyh
 
 /// s.436L(3)–(6): the parent chose a listed alternative or secured a place; that school must be
 /// named.
-pub fn record_parent_choice(conn: &mut AnyConnection, c: &Case, school_id: &str, on: NaiveDate, details: &str, user_id: &str) -> QueryResult<Result<(), String>> {
+pub fn record_parent_choice(
+    conn: &mut AnyConnection,
+    c: &Case,
+    school_id: &str,
+    on: NaiveDate,
+    details: &str,
+    user_id: &str,
+) -> QueryResult<Result<(), String>> {
     let rows = diesel::update(
         attendance_cases::table
             .find(&c.id)
@@ -796,7 +853,12 @@ pub fn record_parent_choice(conn: &mut AnyConnection, c: &Case, school_id: &str,
 }
 
 /// The school to name is settled: the 5-day clock of s.436I(6) starts.
-pub fn determine_school(conn: &mut AnyConnection, c: &Case, user_id: &str, today: NaiveDate) -> QueryResult<Result<(), String>> {
+pub fn determine_school(
+    conn: &mut AnyConnection,
+    c: &Case,
+    user_id: &str,
+    today: NaiveDate,
+) -> QueryResult<Result<(), String>> {
     let rows = diesel::update(
         attendance_cases::table
             .find(&c.id)
@@ -814,12 +876,25 @@ pub fn determine_school(conn: &mut AnyConnection, c: &Case, user_id: &str, today
     let name = school(conn, c.school_id.as_deref())?
         .map(|s| s.name)
         .unwrap_or_default();
-    record_event(conn, &c.id, "determined", today, &format!("School to be named: {name}"), Some(user_id))?;
+    record_event(
+        conn,
+        &c.id,
+        "determined",
+        today,
+        &format!("School to be named: {name}"),
+        Some(user_id),
+    )?;
     Ok(Ok(()))
 }
 
 /// s.436I(5)–(9) / s.437(3): the order to the parents, and notice to the school, which must admit.
-pub fn serve_order(conn: &mut AnyConnection, s: &Serving, c: &Case, template: &str, reason: &str) -> anyhow::Result<Result<(), String>> {
+pub fn serve_order(
+    conn: &mut AnyConnection,
+    s: &Serving,
+    c: &Case,
+    template: &str,
+    reason: &str,
+) -> anyhow::Result<Result<(), String>> {
     let Some(sch) = school(conn, c.school_id.as_deref())? else {
         return Ok(Err("No school has been determined for this case.".into()));
     };
@@ -849,16 +924,38 @@ pub fn serve_order(conn: &mut AnyConnection, s: &Serving, c: &Case, template: &s
         if let r @ Err(_) = move_stage(conn, c, "in_force", s.today)? {
             return Ok(r);
         }
-        serve_all(conn, s, c, &record, "attendance-order-school", &vars, &[school_recipient(&sch)])?;
+        serve_all(
+            conn,
+            s,
+            c,
+            &record,
+            "attendance-order-school",
+            &vars,
+            &[school_recipient(&sch)],
+        )?;
     } else {
         // An amendment also goes to the newly named school.
-        serve_all(conn, s, c, &record, "attendance-order-school", &vars, &[school_recipient(&sch)])?;
+        serve_all(
+            conn,
+            s,
+            c,
+            &record,
+            "attendance-order-school",
+            &vars,
+            &[school_recipient(&sch)],
+        )?;
     }
     Ok(Ok(()))
 }
 
 /// s.436O / s.440: the parent secured a place elsewhere; the order names that school.
-pub fn amend(conn: &mut AnyConnection, s: &Serving, c: &Case, school_id: &str, reason: &str) -> anyhow::Result<Result<(), String>> {
+pub fn amend(
+    conn: &mut AnyConnection,
+    s: &Serving,
+    c: &Case,
+    school_id: &str,
+    reason: &str,
+) -> anyhow::Result<Result<(), String>> {
     let rows = diesel::update(
         attendance_cases::table
             .find(&c.id)
@@ -883,7 +980,12 @@ pub fn amend(conn: &mut AnyConnection, s: &Serving, c: &Case, school_id: &str, r
 }
 
 /// s.436P / s.442: the order is revoked, with a notice to the parents.
-pub fn revoke(conn: &mut AnyConnection, s: &Serving, c: &Case, reason: &str) -> anyhow::Result<Result<(), String>> {
+pub fn revoke(
+    conn: &mut AnyConnection,
+    s: &Serving,
+    c: &Case,
+    reason: &str,
+) -> anyhow::Result<Result<(), String>> {
     let Some(record) = entries::load_record(conn, &c.child_id)? else {
         return Ok(Err("The register entry is missing.".into()));
     };
@@ -910,7 +1012,14 @@ pub fn revoke(conn: &mut AnyConnection, s: &Serving, c: &Case, reason: &str) -> 
 
 /// s.436Q / s.443 with s.447(1): referral for prosecution, after considering an education
 /// supervision order.
-pub fn refer(conn: &mut AnyConnection, c: &Case, breach: &str, eso: &str, user_id: &str, today: NaiveDate) -> QueryResult<Result<(), String>> {
+pub fn refer(
+    conn: &mut AnyConnection,
+    c: &Case,
+    breach: &str,
+    eso: &str,
+    user_id: &str,
+    today: NaiveDate,
+) -> QueryResult<Result<(), String>> {
     if let r @ Err(_) = move_stage(conn, c, "referred", today)? {
         return Ok(r);
     }
@@ -919,7 +1028,9 @@ pub fn refer(conn: &mut AnyConnection, c: &Case, breach: &str, eso: &str, user_i
         &c.id,
         "referred",
         today,
-        &format!("Failure to comply: {breach}\nEducation supervision order considered (s.447(1)): {eso}"),
+        &format!(
+            "Failure to comply: {breach}\nEducation supervision order considered (s.447(1)): {eso}"
+        ),
         Some(user_id),
     )?;
     Ok(Ok(()))
@@ -948,9 +1059,23 @@ pub fn bundle_text(conn: &mut AnyConnection, c: &Case, council: &str) -> QueryRe
     let _ = writeln!(out, "{council}");
     let _ = writeln!(out, "Case {} under {}", c.reference, regime.name());
     if let Some(ch) = &child {
-        let _ = writeln!(out, "Child: {} {}, born {}", ch.given_names, ch.family_name, fmt(ch.date_of_birth));
+        let _ = writeln!(
+            out,
+            "Child: {} {}, born {}",
+            ch.given_names,
+            ch.family_name,
+            fmt(ch.date_of_birth)
+        );
     }
-    let _ = writeln!(out, "Conditions relied on: {}", c.condition_list().iter().map(|k| crate::domain::register::label(rules::CONDITIONS, k)).collect::<Vec<_>>().join("; "));
+    let _ = writeln!(
+        out,
+        "Conditions relied on: {}",
+        c.condition_list()
+            .iter()
+            .map(|k| crate::domain::register::label(rules::CONDITIONS, k))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
     let _ = writeln!(out, "Offence: {}", rules::offence(regime));
     let _ = writeln!(out, "Only the council may prosecute (s.446). Before prosecuting it must consider an education supervision order (s.447(1)).");
     let _ = writeln!(out);
@@ -977,7 +1102,10 @@ pub fn bundle_text(conn: &mut AnyConnection, c: &Case, council: &str) -> QueryRe
                 "served on {} by {}{}",
                 fmt(on),
                 served::method_label(&d.method),
-                d.service_note.as_deref().map(|n| format!(" (evidence: {n})")).unwrap_or_default()
+                d.service_note
+                    .as_deref()
+                    .map(|n| format!(" (evidence: {n})"))
+                    .unwrap_or_default()
             ),
             _ => d.status.clone(),
         };
@@ -996,7 +1124,7 @@ pub fn bundle_text(conn: &mut AnyConnection, c: &Case, council: &str) -> QueryRe
             ),
         ));
     }
-    lines.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    lines.sort_by_key(|a| (a.0, a.1));
     for (_, _, l) in &lines {
         let _ = writeln!(out, "{l}");
         let _ = writeln!(out);
@@ -1004,7 +1132,12 @@ pub fn bundle_text(conn: &mut AnyConnection, c: &Case, council: &str) -> QueryRe
     let _ = writeln!(out, "THE NOTICES AS SERVED");
     for d in &docs {
         let _ = writeln!(out);
-        let _ = writeln!(out, "--- {} to {} ---", crate::domain::register::label(DOCUMENTS, &d.kind), d.recipient_name);
+        let _ = writeln!(
+            out,
+            "--- {} to {} ---",
+            crate::domain::register::label(DOCUMENTS, &d.kind),
+            d.recipient_name
+        );
         let _ = writeln!(out, "{}", d.body);
     }
     Ok(out)
@@ -1038,7 +1171,9 @@ pub fn raise_tasks(
     };
     let mut raised = 0;
     for child in flagged {
-        let has_case = for_child(conn, &child)?.iter().any(|c| c.closed_on.is_none());
+        let has_case = for_child(conn, &child)?
+            .iter()
+            .any(|c| c.closed_on.is_none());
         if has_case || open_task(conn, &child, "attendance_condition_b")? {
             continue;
         }
@@ -1099,18 +1234,29 @@ pub fn send_reminders(
             continue;
         };
         let key = format!("{}:{}", c.stage, d.on);
-        if c.reminded_for.as_deref() == Some(key.as_str()) || (d.on - today).num_days() > days_before {
+        if c.reminded_for.as_deref() == Some(key.as_str())
+            || (d.on - today).num_days() > days_before
+        {
             continue;
         }
         let Some(to) = c
             .assigned_to
             .as_ref()
-            .map(|u| users::table.find(u).select(users::email).first::<String>(conn))
+            .map(|u| {
+                users::table
+                    .find(u)
+                    .select(users::email)
+                    .first::<String>(conn)
+            })
             .transpose()?
         else {
             continue;
         };
-        let link = format!("{}/officers/attendance/{}", base_url.trim_end_matches('/'), c.id);
+        let link = format!(
+            "{}/officers/attendance/{}",
+            base_url.trim_end_matches('/'),
+            c.id
+        );
         crate::mail::enqueue(
             conn,
             templates,

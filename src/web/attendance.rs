@@ -87,6 +87,9 @@ fn due_tag(d: &Deadline, today: NaiveDate, soon: i64) -> Markup {
     }
 }
 
+/// A case on the deadlines list: the case, the child, the officer, the next deadline.
+type ListRow = (Case, String, Option<String>, Option<(String, Deadline)>);
+
 async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResult<HttpResponse> {
     let uid = o.user.id.clone();
     let today = today();
@@ -116,7 +119,7 @@ async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResul
         .collect();
     let all: Vec<_> = rows.iter().collect();
     let soon = state.config.attendance_reminder_days;
-    let table = |caption: &str, rows: &[&(Case, String, Option<String>, Option<(String, Deadline)>)]| {
+    let table = |caption: &str, rows: &[&ListRow]| {
         html! {
             @if rows.is_empty() { p class="govuk-body" { "None." } } @else {
                 table class="govuk-table" {
@@ -183,7 +186,15 @@ fn parse_conditions(f: &FormData, regime: Regime, errors: &mut Errors) -> Vec<St
     chosen
 }
 
-fn school_select(id: &str, label_text: &str, schools: &[School], selected: &str, hint: Option<&str>, error: Option<&str>, none: Option<&str>) -> Markup {
+fn school_select(
+    id: &str,
+    label_text: &str,
+    schools: &[School],
+    selected: &str,
+    hint: Option<&str>,
+    error: Option<&str>,
+    none: Option<&str>,
+) -> Markup {
     let hint_id = format!("{id}-hint");
     html! {
         div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
@@ -198,18 +209,34 @@ fn school_select(id: &str, label_text: &str, schools: &[School], selected: &str,
     }
 }
 
-fn open_form(state: &AppState, o: &CurrentOfficer, child: &children::Child, schools: &[School], f: &FormData, errors: &Errors) -> HttpResponse {
+fn open_form(
+    state: &AppState,
+    o: &CurrentOfficer,
+    child: &children::Child,
+    schools: &[School],
+    f: &FormData,
+    errors: &Errors,
+) -> HttpResponse {
     let regime = rules::regime_for(today(), state.config.new_sao_from);
     let (d, m, y) = if f.0.contains_key("requirements_met_on-day") {
         f.date_parts("requirements_met_on")
     } else {
         date_strings(Some(today()))
     };
-    let days = if f.0.contains_key("response_days") { f.get("response_days").to_string() } else { "15".to_string() };
+    let days = if f.0.contains_key("response_days") {
+        f.get("response_days").to_string()
+    } else {
+        "15".to_string()
+    };
     let name = format!("{} {}", child.given_names, child.family_name);
     render(
         state,
-        PageArgs { title: "Open a school attendance case", nav: Some(o.nav("attendance")), csrf: &o.csrf, errors: !errors.is_empty() },
+        PageArgs {
+            title: "Open a school attendance case",
+            nav: Some(o.nav("attendance")),
+            csrf: &o.csrf,
+            errors: !errors.is_empty(),
+        },
         html! {
             (back_link(&format!("/officers/children/{}", child.id)))
             (error_summary(errors))
@@ -246,24 +273,54 @@ fn open_form(state: &AppState, o: &CurrentOfficer, child: &children::Child, scho
     )
 }
 
-async fn load_child(state: &AppState, id: String, uid: String) -> AppResult<(children::Child, Vec<School>, Option<String>)> {
+async fn load_child(
+    state: &AppState,
+    id: String,
+    uid: String,
+) -> AppResult<(children::Child, Vec<School>, Option<String>)> {
     state
         .db(move |c| {
             let child = children::find(c, &id)?.ok_or(AppError::NotFound)?;
-            audit::record(c, Some(&uid), "view_child", Some(&child.id), "officer opening a school attendance case")?;
-            let open = cases::for_child(c, &child.id)?.into_iter().find(|k| k.closed_on.is_none()).map(|k| k.reference);
+            audit::record(
+                c,
+                Some(&uid),
+                "view_child",
+                Some(&child.id),
+                "officer opening a school attendance case",
+            )?;
+            let open = cases::for_child(c, &child.id)?
+                .into_iter()
+                .find(|k| k.closed_on.is_none())
+                .map(|k| k.reference);
             Ok((child, crate::store::consent::schools(c)?, open))
         })
         .await
 }
 
-async fn new_case(state: web::Data<AppState>, Caseworker(o): Caseworker, path: web::Path<String>) -> AppResult<HttpResponse> {
+async fn new_case(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
     let id = super::parse_id(&path.into_inner())?;
     let (child, schools, _) = load_child(&state, id, o.user.id.clone()).await?;
-    Ok(open_form(&state, &o, &child, &schools, &FormData::default(), &Errors::default()))
+    Ok(open_form(
+        &state,
+        &o,
+        &child,
+        &schools,
+        &FormData::default(),
+        &Errors::default(),
+    ))
 }
 
-async fn create_case(req: HttpRequest, state: web::Data<AppState>, Caseworker(o): Caseworker, path: web::Path<String>, form: web::Form<FormData>) -> AppResult<HttpResponse> {
+async fn create_case(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
     check_csrf(&req, &state, form.csrf())?;
     let id = super::parse_id(&path.into_inner())?;
     let f = form.into_inner();
@@ -272,19 +329,40 @@ async fn create_case(req: HttpRequest, state: web::Data<AppState>, Caseworker(o)
     let regime = rules::regime_for(today, state.config.new_sao_from);
     let mut errors = Errors::default();
     let conditions = parse_conditions(&f, regime, &mut errors);
-    let grounds = text(&f, "grounds", "why it appears the conditions are met", 8000, &mut errors);
-    let met = parse_date(&f, "requirements_met_on", "when the requirements appeared met", true, &mut errors);
+    let grounds = text(
+        &f,
+        "grounds",
+        "why it appears the conditions are met",
+        8000,
+        &mut errors,
+    );
+    let met = parse_date(
+        &f,
+        "requirements_met_on",
+        "when the requirements appeared met",
+        true,
+        &mut errors,
+    );
     if met.is_some_and(|d| d > today) {
-        errors.add("requirements_met_on", "The date the requirements appeared met must be today or in the past");
+        errors.add(
+            "requirements_met_on",
+            "The date the requirements appeared met must be today or in the past",
+        );
     }
     let days = match f.get("response_days").parse::<i32>() {
-        Ok(d) if d >= 15 && d <= 365 => d,
+        Ok(d) if (15..=365).contains(&d) => d,
         Ok(d) if d < 15 => {
-            errors.add("response_days", "The parent must have at least 15 days (s.436H(10)(c); s.437(2))");
+            errors.add(
+                "response_days",
+                "The parent must have at least 15 days (s.436H(10)(c); s.437(2))",
+            );
             15
         }
         _ => {
-            errors.add("response_days", "Enter the number of days as a whole number from 15 to 365");
+            errors.add(
+                "response_days",
+                "Enter the number of days as a whole number from 15 to 365",
+            );
             15
         }
     };
@@ -300,10 +378,18 @@ async fn create_case(req: HttpRequest, state: web::Data<AppState>, Caseworker(o)
         errors.add("grounds", "The child is not of compulsory school age: an order can only be made for a child of compulsory school age (s.436H(1); s.437(1))");
     }
     if let Some(r) = already {
-        errors.add("grounds", format!("This child already has an open school attendance case, {r}: continue that one"));
+        errors.add(
+            "grounds",
+            format!(
+                "This child already has an open school attendance case, {r}: continue that one"
+            ),
+        );
     }
     if child.status != "open" {
-        errors.add("grounds", "The register entry is closed: reopen it before opening a case");
+        errors.add(
+            "grounds",
+            "The register entry is closed: reopen it before opening a case",
+        );
     }
     let Some(met) = met.filter(|_| errors.is_empty()) else {
         return Ok(open_form(&state, &o, &child, &schools, &f, &errors));
@@ -313,23 +399,35 @@ async fn create_case(req: HttpRequest, state: web::Data<AppState>, Caseworker(o)
     let case = state
         .db(move |c| {
             c.transaction::<_, AppError, _>(|c| {
-                let case = cases::open(c, &cases::NewCase {
-                    child_id: &child_id,
-                    regime,
-                    conditions: &conditions,
-                    grounds: &grounds,
-                    requirements_met_on: met,
-                    response_days: days,
-                    ehc_plan_school_id: ehc.as_deref(),
-                    user_id: &uid,
-                    today,
-                })?;
-                audit::record(c, Some(&uid), "attendance_case_opened", Some(&child_id), &format!("case {}", case.reference))?;
+                let case = cases::open(
+                    c,
+                    &cases::NewCase {
+                        child_id: &child_id,
+                        regime,
+                        conditions: &conditions,
+                        grounds: &grounds,
+                        requirements_met_on: met,
+                        response_days: days,
+                        ehc_plan_school_id: ehc.as_deref(),
+                        user_id: &uid,
+                        today,
+                    },
+                )?;
+                audit::record(
+                    c,
+                    Some(&uid),
+                    "attendance_case_opened",
+                    Some(&child_id),
+                    &format!("case {}", case.reference),
+                )?;
                 Ok(case)
             })
         })
         .await?;
-    Ok(see_other(&format!("/officers/attendance/{}?done=opened", case.id)))
+    Ok(see_other(&format!(
+        "/officers/attendance/{}?done=opened",
+        case.id
+    )))
 }
 
 struct Loaded {
@@ -350,14 +448,31 @@ async fn load(state: &AppState, id: String, uid: String, why: &'static str) -> A
             let facts = cases::facts(c, &case, today())?;
             let mut events = vec![];
             for e in cases::events(c, &case.id)? {
-                let who = match &e.user_id { Some(u) => users::find(c, u)?.map(|u| u.name), None => None };
+                let who = match &e.user_id {
+                    Some(u) => users::find(c, u)?.map(|u| u.name),
+                    None => None,
+                };
                 events.push((e, who));
             }
             let log = served::log_for(c, &case.id)?;
             let schools = crate::store::consent::schools(c)?;
             let section47 = cases::section47_known(c, &case.child_id)?;
-            audit::record(c, Some(&uid), "view_attendance_case", Some(&case.child_id), &format!("case {}: {why}", case.reference))?;
-            Ok(Loaded { case, child, facts, events, log, schools, section47 })
+            audit::record(
+                c,
+                Some(&uid),
+                "view_attendance_case",
+                Some(&case.child_id),
+                &format!("case {}: {why}", case.reference),
+            )?;
+            Ok(Loaded {
+                case,
+                child,
+                facts,
+                events,
+                log,
+                schools,
+                section47,
+            })
         })
         .await
 }
@@ -384,14 +499,20 @@ fn dates(f: &Facts, c: &Case) -> Vec<(&'static str, Deadline)> {
         }
     }
     if let Some(Ok(w)) = &f.objection_window {
-        out.push(("School's window to apply to the Secretary of State ends", w.clone()));
+        out.push((
+            "School's window to apply to the Secretary of State ends",
+            w.clone(),
+        ));
         let after = f.direction_on.unwrap_or(w.on);
         if let Some(d) = rules::nomination_notice_due(r, after, f.direction_on.is_some()) {
             out.push(("School nomination notice due", d));
         }
     }
     if let Some(s) = f.nomination_served_on {
-        out.push(("Parent's window to choose a school ends", rules::parent_choice_end(r, s)));
+        out.push((
+            "Parent's window to choose a school ends",
+            rules::parent_choice_end(r, s),
+        ));
     }
     if let Some(d) = f.determined_on.and_then(|d| rules::order_due(r, d)) {
         out.push(("Order and notice to the school due", d));
@@ -399,7 +520,14 @@ fn dates(f: &Facts, c: &Case) -> Vec<(&'static str, Deadline)> {
     out
 }
 
-fn page(state: &AppState, o: &CurrentOfficer, l: &Loaded, form: &FormData, errors: &Errors, done: Option<&str>) -> HttpResponse {
+fn page(
+    state: &AppState,
+    o: &CurrentOfficer,
+    l: &Loaded,
+    form: &FormData,
+    errors: &Errors,
+    done: Option<&str>,
+) -> HttpResponse {
     let c = &l.case;
     let f = &l.facts;
     let today = today();
@@ -413,7 +541,12 @@ fn page(state: &AppState, o: &CurrentOfficer, l: &Loaded, form: &FormData, error
     let alternatives = c.alternative_ids();
     render(
         state,
-        PageArgs { title: "School attendance case", nav: Some(o.nav("attendance")), csrf: &o.csrf, errors: !errors.is_empty() },
+        PageArgs {
+            title: "School attendance case",
+            nav: Some(o.nav("attendance")),
+            csrf: &o.csrf,
+            errors: !errors.is_empty(),
+        },
         html! {
             (back_link("/officers/attendance"))
             (error_summary(errors))
@@ -695,7 +828,12 @@ fn page(state: &AppState, o: &CurrentOfficer, l: &Loaded, form: &FormData, error
     )
 }
 
-async fn view(state: web::Data<AppState>, Caseworker(o): Caseworker, path: web::Path<String>, q: web::Query<std::collections::HashMap<String, String>>) -> AppResult<HttpResponse> {
+async fn view(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+    q: web::Query<std::collections::HashMap<String, String>>,
+) -> AppResult<HttpResponse> {
     let id = super::parse_id(&path.into_inner())?;
     let l = load(&state, id, o.user.id.clone(), "officer opened it").await?;
     let done = q.get("done").map(|d| match d.as_str() {
@@ -711,10 +849,18 @@ async fn view(state: web::Data<AppState>, Caseworker(o): Caseworker, path: web::
         "prosecution" => "The case is referred for prosecution",
         _ => "Saved",
     });
-    Ok(page(&state, &o, &l, &FormData::default(), &Errors::default(), done))
+    Ok(page(
+        &state,
+        &o,
+        &l,
+        &FormData::default(),
+        &Errors::default(),
+        done,
+    ))
 }
 
-type Change = Box<dyn FnOnce(&mut AnyConnection, &Case, &Facts) -> AppResult<Result<(), String>> + Send>;
+type Change =
+    Box<dyn FnOnce(&mut AnyConnection, &Case, &Facts) -> AppResult<Result<(), String>> + Send>;
 
 fn gate(f: &Facts, s: Step, today: NaiveDate, errors: &mut Errors) {
     if let Err(m) = rules::may(f, s, today) {
@@ -740,7 +886,13 @@ fn chosen_school(f: &FormData, id: &str, schools: &[School], errors: &mut Errors
 
 /// One officer step on a case: the rule that allows it, the form, then the change in a
 /// transaction, audited against the child.
-async fn step(req: HttpRequest, state: web::Data<AppState>, Caseworker(o): Caseworker, path: web::Path<(String, String)>, form: web::Form<FormData>) -> AppResult<HttpResponse> {
+async fn step(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<(String, String)>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
     check_csrf(&req, &state, form.csrf())?;
     let (id, action) = path.into_inner();
     let id = super::parse_id(&id)?;
@@ -762,8 +914,15 @@ async fn step(req: HttpRequest, state: web::Data<AppState>, Caseworker(o): Casew
         ($body:expr) => {{
             let (uid, templates, council) = (uid.clone(), templates.clone(), council.clone());
             let change: Change = Box::new(move |c, case, _| {
-                let ctx = ServiceContext { templates: &templates, council: &council };
-                let s = cases::Serving { ctx: &ctx, user_id: &uid, today };
+                let ctx = ServiceContext {
+                    templates: &templates,
+                    council: &council,
+                };
+                let s = cases::Serving {
+                    ctx: &ctx,
+                    user_id: &uid,
+                    today,
+                };
                 #[allow(clippy::redundant_closure_call)]
                 Ok(($body)(c, &s, case)?)
             });
@@ -774,13 +933,22 @@ async fn step(req: HttpRequest, state: web::Data<AppState>, Caseworker(o): Casew
     let change: Option<Change> = match action.as_str() {
         "preliminary-notice" => {
             gate(facts, Step::ServePreliminaryNotice, today, &mut errors);
-            serving!(|c: &mut AnyConnection, s: &cases::Serving, case: &Case| cases::serve_preliminary_notice(c, s, case))
+            serving!(|c: &mut AnyConnection, s: &cases::Serving, case: &Case| {
+                cases::serve_preliminary_notice(c, s, case)
+            })
         }
         "home-visit" => {
             gate(facts, Step::RecordHomeVisit, today, &mut errors);
             let on = past_date(&f, "visit_requested_on", "date asked", &mut errors);
-            let answer = choice(&f, "visit_answer", VISIT_ANSWERS, "Select the parent's answer", &mut errors);
-            let note = opt_text(&f, "visit_note", "what happened", 4000, &mut errors).unwrap_or_default();
+            let answer = choice(
+                &f,
+                "visit_answer",
+                VISIT_ANSWERS,
+                "Select the parent's answer",
+                &mut errors,
+            );
+            let note =
+                opt_text(&f, "visit_note", "what happened", 4000, &mut errors).unwrap_or_default();
             let uid = uid.clone();
             on.map(|on| -> Change {
                 Box::new(move |c, case, _| {
@@ -793,38 +961,97 @@ async fn step(req: HttpRequest, state: web::Data<AppState>, Caseworker(o): Casew
         }
         "response" => {
             if l.case.stage != "preliminary_notice" {
-                errors.add("action", "A response is recorded while the parent's period under the notice runs.");
+                errors.add(
+                    "action",
+                    "A response is recorded while the parent's period under the notice runs.",
+                );
             }
             let on = past_date(&f, "response_on", "date received", &mut errors);
-            let text_ = text(&f, "response", "what the parent said or sent", 8000, &mut errors);
+            let text_ = text(
+                &f,
+                "response",
+                "what the parent said or sent",
+                8000,
+                &mut errors,
+            );
             let uid = uid.clone();
-            on.map(|on| -> Change { Box::new(move |c, case, _| { cases::record_event(c, &case.id, "parent_response", on, &text_, Some(&uid))?; Ok(Ok(())) }) })
+            on.map(|on| -> Change {
+                Box::new(move |c, case, _| {
+                    cases::record_event(c, &case.id, "parent_response", on, &text_, Some(&uid))?;
+                    Ok(Ok(()))
+                })
+            })
         }
         "evaluation" => {
             gate(facts, Step::Evaluate, today, &mut errors);
-            let outcome = choice(&f, "outcome", OUTCOMES, "Select whether the parent has satisfied the council", &mut errors);
-            let considerations = text(&f, "considerations", "what the council considered (s.436I(3))", 8000, &mut errors);
+            let outcome = choice(
+                &f,
+                "outcome",
+                OUTCOMES,
+                "Select whether the parent has satisfied the council",
+                &mut errors,
+            );
+            let considerations = text(
+                &f,
+                "considerations",
+                "what the council considered (s.436I(3))",
+                8000,
+                &mut errors,
+            );
             let reasons = text(&f, "reasons", "the reasons", 8000, &mut errors);
             let uid = uid.clone();
             Some(Box::new(move |c, case, facts| {
-                Ok(cases::evaluate(c, case, facts, &cases::Evaluation { outcome: &outcome, considerations: &considerations, reasons: &reasons }, &uid, today)?)
+                Ok(cases::evaluate(
+                    c,
+                    case,
+                    facts,
+                    &cases::Evaluation {
+                        outcome: &outcome,
+                        considerations: &considerations,
+                        reasons: &reasons,
+                    },
+                    &uid,
+                    today,
+                )?)
             }))
         }
         "consultation" => {
             gate(facts, Step::RecordConsultation, today, &mut errors);
             let school = chosen_school(&f, "school_id", &l.schools, &mut errors);
-            let alts: Vec<String> = l.schools.iter().filter(|s| f.checked(&format!("alt_{}", s.id)) && s.id != school).map(|s| s.id.clone()).collect();
-            if !(f.checked("not_excluded") && f.checked("class_size") && f.checked("admission_number")) {
+            let alts: Vec<String> = l
+                .schools
+                .iter()
+                .filter(|s| f.checked(&format!("alt_{}", s.id)) && s.id != school)
+                .map(|s| s.id.clone())
+                .collect();
+            if !(f.checked("not_excluded")
+                && f.checked("class_size")
+                && f.checked("admission_number"))
+            {
                 errors.add("not_excluded", "Confirm the three restrictions of section 436M do not stop the council naming this school");
             }
             let on = past_date(&f, "consulted_on", "date of the consultation", &mut errors);
-            let what = text(&f, "consultation", "what the school said", 8000, &mut errors);
+            let what = text(
+                &f,
+                "consultation",
+                "what the school said",
+                8000,
+                &mut errors,
+            );
             let uid = uid.clone();
-            on.map(|on| -> Change { Box::new(move |c, case, _| Ok(cases::record_consultation(c, case, &school, &alts, on, &what, &uid)?)) })
+            on.map(|on| -> Change {
+                Box::new(move |c, case, _| {
+                    Ok(cases::record_consultation(
+                        c, case, &school, &alts, on, &what, &uid,
+                    )?)
+                })
+            })
         }
         "school-notice" => {
             gate(facts, Step::ServeSchoolNotice, today, &mut errors);
-            serving!(|c: &mut AnyConnection, s: &cases::Serving, case: &Case| cases::serve_school_notice(c, s, case))
+            serving!(|c: &mut AnyConnection, s: &cases::Serving, case: &Case| {
+                cases::serve_school_notice(c, s, case)
+            })
         }
         "objection" => {
             gate(facts, Step::RecordObjection, today, &mut errors);
@@ -836,7 +1063,9 @@ async fn step(req: HttpRequest, state: web::Data<AppState>, Caseworker(o): Casew
             }
             let what = text(&f, "objection", "the details", 4000, &mut errors);
             let uid = uid.clone();
-            on.map(|on| -> Change { Box::new(move |c, case, _| Ok(cases::record_objection(c, case, on, &what, &uid)?)) })
+            on.map(|on| -> Change {
+                Box::new(move |c, case, _| Ok(cases::record_objection(c, case, on, &what, &uid)?))
+            })
         }
         "direction" => {
             gate(facts, Step::RecordDirection, today, &mut errors);
@@ -844,29 +1073,56 @@ async fn step(req: HttpRequest, state: web::Data<AppState>, Caseworker(o): Casew
             let school = chosen_school(&f, "school_id", &l.schools, &mut errors);
             let what = text(&f, "direction", "the details", 4000, &mut errors);
             let uid = uid.clone();
-            on.map(|on| -> Change { Box::new(move |c, case, _| Ok(cases::record_direction(c, case, on, &school, &what, &uid)?)) })
+            on.map(|on| -> Change {
+                Box::new(move |c, case, _| {
+                    Ok(cases::record_direction(c, case, on, &school, &what, &uid)?)
+                })
+            })
         }
         "nomination" => {
             gate(facts, Step::ServeNomination, today, &mut errors);
-            serving!(|c: &mut AnyConnection, s: &cases::Serving, case: &Case| cases::serve_nomination(c, s, case))
+            serving!(|c: &mut AnyConnection, s: &cases::Serving, case: &Case| {
+                cases::serve_nomination(c, s, case)
+            })
         }
         "choice" => {
             gate(facts, Step::RecordParentChoice, today, &mut errors);
             let school = chosen_school(&f, "school_id", &l.schools, &mut errors);
-            let on = past_date(&f, "choice_on", "date the parent told the council", &mut errors);
+            let on = past_date(
+                &f,
+                "choice_on",
+                "date the parent told the council",
+                &mut errors,
+            );
             let what = text(&f, "choice", "the details", 4000, &mut errors);
             let uid = uid.clone();
-            on.map(|on| -> Change { Box::new(move |c, case, _| Ok(cases::record_parent_choice(c, case, &school, on, &what, &uid)?)) })
+            on.map(|on| -> Change {
+                Box::new(move |c, case, _| {
+                    Ok(cases::record_parent_choice(
+                        c, case, &school, on, &what, &uid,
+                    )?)
+                })
+            })
         }
         "determination" => {
             gate(facts, Step::DetermineSchool, today, &mut errors);
             let uid = uid.clone();
-            Some(Box::new(move |c, case, _| Ok(cases::determine_school(c, case, &uid, today)?)))
+            Some(Box::new(move |c, case, _| {
+                Ok(cases::determine_school(c, case, &uid, today)?)
+            }))
         }
         "order" => {
             manager_only(&mut errors, "serve a school attendance order");
             gate(facts, Step::ServeOrder, today, &mut errors);
-            serving!(|c: &mut AnyConnection, s: &cases::Serving, case: &Case| cases::serve_order(c, s, case, "attendance-order", ""))
+            serving!(
+                |c: &mut AnyConnection, s: &cases::Serving, case: &Case| cases::serve_order(
+                    c,
+                    s,
+                    case,
+                    "attendance-order",
+                    ""
+                )
+            )
         }
         "amendment" => {
             gate(facts, Step::Amend, today, &mut errors);
@@ -874,46 +1130,128 @@ async fn step(req: HttpRequest, state: web::Data<AppState>, Caseworker(o): Casew
             if l.case.school_id.as_deref() == Some(school.as_str()) {
                 errors.add("amend_school_id", "The order already names this school");
             }
-            let reason = text(&f, "amend_reason", "why the order is amended", 4000, &mut errors);
-            serving!(move |c: &mut AnyConnection, s: &cases::Serving, case: &Case| cases::amend(c, s, case, &school, &reason))
+            let reason = text(
+                &f,
+                "amend_reason",
+                "why the order is amended",
+                4000,
+                &mut errors,
+            );
+            serving!(
+                move |c: &mut AnyConnection, s: &cases::Serving, case: &Case| cases::amend(
+                    c, s, case, &school, &reason
+                )
+            )
         }
         "revocation" => {
-            let ground = choice(&f, "ground", REVOCATION_GROUNDS, "Select the ground for revoking the order", &mut errors);
-            gate(facts, if ground == "condition_b_ended" { Step::RevokeMandatory } else { Step::RevokeOnRequest }, today, &mut errors);
+            let ground = choice(
+                &f,
+                "ground",
+                REVOCATION_GROUNDS,
+                "Select the ground for revoking the order",
+                &mut errors,
+            );
+            gate(
+                facts,
+                if ground == "condition_b_ended" {
+                    Step::RevokeMandatory
+                } else {
+                    Step::RevokeOnRequest
+                },
+                today,
+                &mut errors,
+            );
             let reason = text(&f, "revoke_reason", "the reasons", 4000, &mut errors);
             let full = format!("{} {reason}", label(REVOCATION_GROUNDS, &ground));
-            serving!(move |c: &mut AnyConnection, s: &cases::Serving, case: &Case| cases::revoke(c, s, case, &full))
+            serving!(
+                move |c: &mut AnyConnection, s: &cases::Serving, case: &Case| cases::revoke(
+                    c, s, case, &full
+                )
+            )
         }
         "prosecution" => {
             manager_only(&mut errors, "refer a case for prosecution");
             gate(facts, Step::ReferForProsecution, today, &mut errors);
-            let breach = text(&f, "breach", "how the parent has failed to comply", 8000, &mut errors);
-            let eso = text(&f, "eso", "what the council considered about an education supervision order (s.447(1))", 8000, &mut errors);
+            let breach = text(
+                &f,
+                "breach",
+                "how the parent has failed to comply",
+                8000,
+                &mut errors,
+            );
+            let eso = text(
+                &f,
+                "eso",
+                "what the council considered about an education supervision order (s.447(1))",
+                8000,
+                &mut errors,
+            );
             let uid = uid.clone();
-            Some(Box::new(move |c, case, _| Ok(cases::refer(c, case, &breach, &eso, &uid, today)?)))
+            Some(Box::new(move |c, case, _| {
+                Ok(cases::refer(c, case, &breach, &eso, &uid, today)?)
+            }))
         }
         "note" => {
             let note = text(&f, "note", "the note", 4000, &mut errors);
             let uid = uid.clone();
-            Some(Box::new(move |c, case, _| { cases::record_event(c, &case.id, "note", today, &note, Some(&uid))?; Ok(Ok(())) }))
+            Some(Box::new(move |c, case, _| {
+                cases::record_event(c, &case.id, "note", today, &note, Some(&uid))?;
+                Ok(Ok(()))
+            }))
         }
         "service" => {
             let doc = f.get("document_id").to_string();
-            let made = l.log.iter().find(|r| r.0 == doc && r.5 == "queued_for_post").map(|r| r.8.date());
+            let made = l
+                .log
+                .iter()
+                .find(|r| r.0 == doc && r.5 == "queued_for_post")
+                .map(|r| r.8.date());
             if made.is_none() {
-                errors.add("document_id", "Choose a notice that is waiting to be served");
+                errors.add(
+                    "document_id",
+                    "Choose a notice that is waiting to be served",
+                );
             }
-            let method = choice(&f, "method", service_methods(l.case.regime()), "Select how the notice was served", &mut errors);
-            let on = past_date(&f, "served_date", "date it was posted, delivered or left", &mut errors);
+            let method = choice(
+                &f,
+                "method",
+                service_methods(l.case.regime()),
+                "Select how the notice was served",
+                &mut errors,
+            );
+            let on = past_date(
+                &f,
+                "served_date",
+                "date it was posted, delivered or left",
+                &mut errors,
+            );
             if let (Some(on), Some(made)) = (on, made) {
                 if on < made {
-                    errors.add("served_date", format!("The notice was made on {}: it cannot have been served before that", fmt_date(made)));
+                    errors.add(
+                        "served_date",
+                        format!(
+                            "The notice was made on {}: it cannot have been served before that",
+                            fmt_date(made)
+                        ),
+                    );
                 }
             }
-            let note = text(&f, "service_note", "the evidence of service", 500, &mut errors);
+            let note = text(
+                &f,
+                "service_note",
+                "the evidence of service",
+                500,
+                &mut errors,
+            );
             on.map(|on| -> Change {
                 Box::new(move |c, _, _| {
-                    Ok(if served::record_service(c, &doc, &method, on, &note, postal_days)? == 1 { Ok(()) } else { Err("That notice has been recorded as served already.".to_string()) })
+                    Ok(
+                        if served::record_service(c, &doc, &method, on, &note, postal_days)? == 1 {
+                            Ok(())
+                        } else {
+                            Err("That notice has been recorded as served already.".to_string())
+                        },
+                    )
                 })
             })
         }
@@ -929,16 +1267,31 @@ async fn step(req: HttpRequest, state: web::Data<AppState>, Caseworker(o): Casew
             c.transaction::<_, AppError, _>(|c| {
                 let r = change(c, &case, &facts)?;
                 if r.is_ok() {
-                    audit::record(c, Some(&uid), &audit_action, Some(&case.child_id), &format!("case {}", case.reference))?;
+                    audit::record(
+                        c,
+                        Some(&uid),
+                        &audit_action,
+                        Some(&case.child_id),
+                        &format!("case {}", case.reference),
+                    )?;
                 }
                 Ok(r)
             })
         })
         .await?;
     match outcome {
-        Ok(()) => Ok(see_other(&format!("/officers/attendance/{}?done={action}", l.case.id))),
+        Ok(()) => Ok(see_other(&format!(
+            "/officers/attendance/{}?done={action}",
+            l.case.id
+        ))),
         Err(message) => {
-            let l = load(&state, l.case.id.clone(), o.user.id.clone(), "officer acted on it").await?;
+            let l = load(
+                &state,
+                l.case.id.clone(),
+                o.user.id.clone(),
+                "officer acted on it",
+            )
+            .await?;
             let mut errors = Errors::default();
             errors.add("action", message);
             Ok(page(&state, &o, &l, &f, &errors, None))
@@ -947,30 +1300,55 @@ async fn step(req: HttpRequest, state: web::Data<AppState>, Caseworker(o): Casew
 }
 
 /// The case file as one PDF, made when asked from what is recorded.
-async fn bundle(state: web::Data<AppState>, Caseworker(o): Caseworker, path: web::Path<String>) -> AppResult<HttpResponse> {
+async fn bundle(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
     let id = super::parse_id(&path.into_inner())?;
     let uid = o.user.id.clone();
     let council = state.config.council_name.clone();
     let (reference, text) = state
         .db(move |c| {
             let case = cases::find(c, &id)?.ok_or(AppError::NotFound)?;
-            audit::record(c, Some(&uid), "attendance_bundle", Some(&case.child_id), &format!("case {}: prosecution file", case.reference))?;
-            Ok((case.reference.clone(), cases::bundle_text(c, &case, &council)?))
+            audit::record(
+                c,
+                Some(&uid),
+                "attendance_bundle",
+                Some(&case.child_id),
+                &format!("case {}: prosecution file", case.reference),
+            )?;
+            Ok((
+                case.reference.clone(),
+                cases::bundle_text(c, &case, &council)?,
+            ))
         })
         .await?;
     let pdf = crate::notices::render_pdf("School attendance order: case file", &text)?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{reference}.pdf\"")))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{reference}.pdf\""),
+        ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(pdf))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/officers/attendance", web::get().to(list))
-        .route("/officers/children/{id}/attendance", web::get().to(new_case))
-        .route("/officers/children/{id}/attendance", web::post().to(create_case))
-        .route("/officers/documents/{id}", web::get().to(super::consent::document))
+        .route(
+            "/officers/children/{id}/attendance",
+            web::get().to(new_case),
+        )
+        .route(
+            "/officers/children/{id}/attendance",
+            web::post().to(create_case),
+        )
+        .route(
+            "/officers/documents/{id}",
+            web::get().to(super::consent::document),
+        )
         .route("/officers/attendance/{id}", web::get().to(view))
         .route("/officers/attendance/{id}/bundle", web::get().to(bundle))
         .route("/officers/attendance/{id}/{action}", web::post().to(step));

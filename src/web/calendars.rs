@@ -37,7 +37,9 @@ async fn load(state: &AppState, school: Option<String>) -> AppResult<Loaded> {
     state
         .db(move |c| {
             let s = match &school {
-                Some(id) => Some(crate::store::consent::find_school(c, id)?.ok_or(AppError::NotFound)?),
+                Some(id) => {
+                    Some(crate::store::consent::find_school(c, id)?.ok_or(AppError::NotFound)?)
+                }
                 None => None,
             };
             Ok(Loaded {
@@ -49,14 +51,30 @@ async fn load(state: &AppState, school: Option<String>) -> AppResult<Loaded> {
         .await
 }
 
-fn page(state: &AppState, o: &CurrentOfficer, l: &Loaded, f: &FormData, errors: &Errors, done: Option<&str>) -> HttpResponse {
-    let key = l.school.as_ref().map(|s| s.id.clone()).unwrap_or_else(|| "council".into());
+fn page(
+    state: &AppState,
+    o: &CurrentOfficer,
+    l: &Loaded,
+    f: &FormData,
+    errors: &Errors,
+    done: Option<&str>,
+) -> HttpResponse {
+    let key = l
+        .school
+        .as_ref()
+        .map(|s| s.id.clone())
+        .unwrap_or_else(|| "council".into());
     let base = format!("/officers/admin/calendars/{key}");
     let (sd, sm, sy) = f.date_parts("starts_on");
     let (ed, em, ey) = f.date_parts("ends_on");
     render(
         state,
-        PageArgs { title: "Term calendars", nav: Some(o.nav("calendars")), csrf: &o.csrf, errors: !errors.is_empty() },
+        PageArgs {
+            title: "Term calendars",
+            nav: Some(o.nav("calendars")),
+            csrf: &o.csrf,
+            errors: !errors.is_empty(),
+        },
         html! {
             (error_summary(errors))
             @if let Some(d) = done { (success_banner(d)) }
@@ -118,7 +136,12 @@ async fn index() -> HttpResponse {
     see_other("/officers/admin/calendars/council")
 }
 
-async fn view(state: web::Data<AppState>, Administrator(o): Administrator, path: web::Path<String>, q: web::Query<std::collections::HashMap<String, String>>) -> AppResult<HttpResponse> {
+async fn view(
+    state: web::Data<AppState>,
+    Administrator(o): Administrator,
+    path: web::Path<String>,
+    q: web::Query<std::collections::HashMap<String, String>>,
+) -> AppResult<HttpResponse> {
     let l = load(&state, which(&path.into_inner())?).await?;
     let done = q.get("done").map(|d| match d.as_str() {
         "added" => "The dates are added",
@@ -126,7 +149,14 @@ async fn view(state: web::Data<AppState>, Administrator(o): Administrator, path:
         "imported" => "The CSV is imported",
         _ => "Saved",
     });
-    Ok(page(&state, &o, &l, &FormData::default(), &Errors::default(), done))
+    Ok(page(
+        &state,
+        &o,
+        &l,
+        &FormData::default(),
+        &Errors::default(),
+        done,
+    ))
 }
 
 fn read_range(f: &FormData, errors: &mut Errors) -> Option<(NaiveDate, NaiveDate)> {
@@ -134,7 +164,10 @@ fn read_range(f: &FormData, errors: &mut Errors) -> Option<(NaiveDate, NaiveDate
     let e = parse_date(f, "ends_on", "the last day", true, errors);
     match (s, e) {
         (Some(s), Some(e)) if e < s => {
-            errors.add("ends_on", "The last day must be the same as or after the first day");
+            errors.add(
+                "ends_on",
+                "The last day must be the same as or after the first day",
+            );
             None
         }
         (Some(s), Some(e)) => Some((s, e)),
@@ -142,13 +175,25 @@ fn read_range(f: &FormData, errors: &mut Errors) -> Option<(NaiveDate, NaiveDate
     }
 }
 
-async fn add(req: HttpRequest, state: web::Data<AppState>, Administrator(o): Administrator, path: web::Path<String>, form: web::Form<FormData>) -> AppResult<HttpResponse> {
+async fn add(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Administrator(o): Administrator,
+    path: web::Path<String>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
     check_csrf(&req, &state, form.csrf())?;
     let school = which(&path.into_inner())?;
     let f = form.into_inner();
     let l = load(&state, school.clone()).await?;
     let mut errors = Errors::default();
-    let kind = choice(&f, "kind", TERM_KINDS, "Select whether these are term dates or a closure", &mut errors);
+    let kind = choice(
+        &f,
+        "kind",
+        TERM_KINDS,
+        "Select whether these are term dates or a closure",
+        &mut errors,
+    );
     let name = text(&f, "name", "a name", 100, &mut errors);
     let range = read_range(&f, &mut errors);
     let Some((s, e)) = range.filter(|_| errors.is_empty()) else {
@@ -158,15 +203,40 @@ async fn add(req: HttpRequest, state: web::Data<AppState>, Administrator(o): Adm
     let key = school.clone().unwrap_or_else(|| "council".into());
     state
         .db(move |c| {
-            cases::add_term_date(c, &TermDate { id: new_id(), school_id: school, kind, starts_on: s, ends_on: e, name, created_at: now() })?;
-            audit::record(c, Some(&uid), "term_dates_added", None, "term calendar changed")?;
+            cases::add_term_date(
+                c,
+                &TermDate {
+                    id: new_id(),
+                    school_id: school,
+                    kind,
+                    starts_on: s,
+                    ends_on: e,
+                    name,
+                    created_at: now(),
+                },
+            )?;
+            audit::record(
+                c,
+                Some(&uid),
+                "term_dates_added",
+                None,
+                "term calendar changed",
+            )?;
             Ok(())
         })
         .await?;
-    Ok(see_other(&format!("/officers/admin/calendars/{key}?done=added")))
+    Ok(see_other(&format!(
+        "/officers/admin/calendars/{key}?done=added"
+    )))
 }
 
-async fn remove(req: HttpRequest, state: web::Data<AppState>, Administrator(o): Administrator, path: web::Path<String>, form: web::Form<FormData>) -> AppResult<HttpResponse> {
+async fn remove(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Administrator(o): Administrator,
+    path: web::Path<String>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
     check_csrf(&req, &state, form.csrf())?;
     let school = which(&path.into_inner())?;
     let id = super::parse_id(form.get("id"))?;
@@ -174,24 +244,42 @@ async fn remove(req: HttpRequest, state: web::Data<AppState>, Administrator(o): 
     let key = school.clone().unwrap_or_else(|| "council".into());
     state
         .db(move |c| {
-            let ours = cases::term_dates(c, school.as_deref())?.iter().any(|t| t.id == id);
+            let ours = cases::term_dates(c, school.as_deref())?
+                .iter()
+                .any(|t| t.id == id);
             if !ours {
                 return Err(AppError::NotFound);
             }
             cases::remove_term_date(c, &id)?;
-            audit::record(c, Some(&uid), "term_dates_removed", None, "term calendar changed")?;
+            audit::record(
+                c,
+                Some(&uid),
+                "term_dates_removed",
+                None,
+                "term calendar changed",
+            )?;
             Ok(())
         })
         .await?;
-    Ok(see_other(&format!("/officers/admin/calendars/{key}?done=removed")))
+    Ok(see_other(&format!(
+        "/officers/admin/calendars/{key}?done=removed"
+    )))
 }
 
 /// Reads the pasted CSV into rows, or every problem with its line number.
 pub fn parse_csv(text: &str, schools: &[School]) -> Result<Vec<TermDate>, Vec<String>> {
     let mut out = vec![];
     let mut problems = vec![];
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
-    let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y")).ok();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let date = |s: &str| {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
+            .ok()
+    };
     for (i, rec) in reader.records().enumerate() {
         let line = i + 2;
         let rec = match rec {
@@ -203,7 +291,9 @@ pub fn parse_csv(text: &str, schools: &[School]) -> Result<Vec<TermDate>, Vec<St
         };
         let get = |k: usize| rec.get(k).unwrap_or("").to_string();
         if rec.len() < 5 {
-            problems.push(format!("Line {line}: needs 5 columns (school_urn, kind, starts_on, ends_on, name)"));
+            problems.push(format!(
+                "Line {line}: needs 5 columns (school_urn, kind, starts_on, ends_on, name)"
+            ));
             continue;
         }
         let urn = get(0);
@@ -224,7 +314,9 @@ pub fn parse_csv(text: &str, schools: &[School]) -> Result<Vec<TermDate>, Vec<St
             continue;
         }
         let (Some(s), Some(e)) = (date(&get(2)), date(&get(3))) else {
-            problems.push(format!("Line {line}: dates must be real dates like 2026-09-03"));
+            problems.push(format!(
+                "Line {line}: dates must be real dates like 2026-09-03"
+            ));
             continue;
         };
         if e < s {
@@ -236,7 +328,15 @@ pub fn parse_csv(text: &str, schools: &[School]) -> Result<Vec<TermDate>, Vec<St
             problems.push(format!("Line {line}: the name must be 1 to 100 characters"));
             continue;
         }
-        out.push(TermDate { id: new_id(), school_id, kind, starts_on: s, ends_on: e, name, created_at: now() });
+        out.push(TermDate {
+            id: new_id(),
+            school_id,
+            kind,
+            starts_on: s,
+            ends_on: e,
+            name,
+            created_at: now(),
+        });
     }
     if out.is_empty() && problems.is_empty() {
         problems.push("The CSV has no rows under its header line".into());
@@ -248,7 +348,13 @@ pub fn parse_csv(text: &str, schools: &[School]) -> Result<Vec<TermDate>, Vec<St
     }
 }
 
-async fn import(req: HttpRequest, state: web::Data<AppState>, Administrator(o): Administrator, path: web::Path<String>, form: web::Form<FormData>) -> AppResult<HttpResponse> {
+async fn import(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Administrator(o): Administrator,
+    path: web::Path<String>,
+    form: web::Form<FormData>,
+) -> AppResult<HttpResponse> {
     check_csrf(&req, &state, form.csrf())?;
     let school = which(&path.into_inner())?;
     let f = form.into_inner();
@@ -266,7 +372,18 @@ async fn import(req: HttpRequest, state: web::Data<AppState>, Administrator(o): 
             Ok(r) => r,
             Err(p) => {
                 let shown: Vec<String> = p.iter().take(5).cloned().collect();
-                errors.add("csv", format!("{}{}", shown.join("; "), if p.len() > 5 { format!(" (and {} more)", p.len() - 5) } else { String::new() }));
+                errors.add(
+                    "csv",
+                    format!(
+                        "{}{}",
+                        shown.join("; "),
+                        if p.len() > 5 {
+                            format!(" (and {} more)", p.len() - 5)
+                        } else {
+                            String::new()
+                        }
+                    ),
+                );
                 vec![]
             }
         }
@@ -282,18 +399,32 @@ async fn import(req: HttpRequest, state: web::Data<AppState>, Administrator(o): 
                 for r in &rows {
                     cases::add_term_date(c, r)?;
                 }
-                audit::record(c, Some(&uid), "term_dates_imported", None, &format!("{} term calendar rows imported", rows.len()))?;
+                audit::record(
+                    c,
+                    Some(&uid),
+                    "term_dates_imported",
+                    None,
+                    &format!("{} term calendar rows imported", rows.len()),
+                )?;
                 Ok(())
             })
         })
         .await?;
-    Ok(see_other(&format!("/officers/admin/calendars/{key}?done=imported")))
+    Ok(see_other(&format!(
+        "/officers/admin/calendars/{key}?done=imported"
+    )))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/officers/admin/calendars", web::get().to(index))
         .route("/officers/admin/calendars/{key}", web::get().to(view))
         .route("/officers/admin/calendars/{key}/add", web::post().to(add))
-        .route("/officers/admin/calendars/{key}/remove", web::post().to(remove))
-        .route("/officers/admin/calendars/{key}/import", web::post().to(import));
+        .route(
+            "/officers/admin/calendars/{key}/remove",
+            web::post().to(remove),
+        )
+        .route(
+            "/officers/admin/calendars/{key}/import",
+            web::post().to(import),
+        );
 }

@@ -327,7 +327,9 @@ async fn view(
             let flags = crate::store::matches::flags_for_child(c, &rec.child.id)?;
             let links = crate::store::matches::links_for_child(c, &rec.child.id)?;
             let attendance = crate::store::attendance::for_child(c, &rec.child.id)?;
-            Ok((rec, consents, tasks, reports, requests, flags, links, attendance))
+            Ok((
+                rec, consents, tasks, reports, requests, flags, links, attendance,
+            ))
         })
         .await?;
     let (rec, consents, tasks, reports, requests, flags, links, attendance) = rec;
