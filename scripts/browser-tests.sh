@@ -26,6 +26,15 @@ done
 export CNIS_CONSENT_ADMIN_PASSWORD=$(cat "$DIR/consent-admin.txt")
 export CNIS_CONSENT_OFFICER_PASSWORD=$(cat "$DIR/consent-officer.txt")
 export CNIS_CONSENT_MANAGER_PASSWORD=$(cat "$DIR/consent-manager.txt")
+# And for the school attendance pages' test; new cases there follow ss.436H–436Q.
+for who in admin:admin officer:officer manager:manager; do
+  ./target/debug/cnis user add --email "sao.${who%%:*}@council.test" --name "Attendance ${who%%:*}" --role "${who##*:}" --generate-password \
+    | sed -n 's/^password (shown once): //p' > "$DIR/sao-${who%%:*}.txt"
+done
+export CNIS_SAO_ADMIN_PASSWORD=$(cat "$DIR/sao-admin.txt")
+export CNIS_SAO_OFFICER_PASSWORD=$(cat "$DIR/sao-officer.txt")
+export CNIS_SAO_MANAGER_PASSWORD=$(cat "$DIR/sao-manager.txt")
+export CNIS_NEW_SAO_FROM=2026-01-01
 ./target/debug/cnis serve > "$DIR/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DIR"' EXIT

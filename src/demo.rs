@@ -524,6 +524,7 @@ pub fn load(conn: &mut AnyConnection, n: usize) -> anyhow::Result<String> {
         }
     }
     lines.push(demo_consent(conn, today)?);
+    lines.push(demo_attendance(conn, today)?);
     let _ = today.year();
     Ok(lines.join("\n"))
 }
@@ -718,6 +719,114 @@ fn demo_consent(conn: &mut AnyConnection, today: NaiveDate) -> anyhow::Result<St
         }
     }
     Ok(format!("demo school staff: school@demo.invalid / {DEMO_PASSWORD}; {n} applications for consent to home educate"))
+}
+
+/// The council's 2026–27 term calendar and school attendance cases under today's law
+/// (ss.437–443): one being considered, one waiting on the parent after a posted notice.
+fn demo_attendance(conn: &mut AnyConnection, today: NaiveDate) -> anyhow::Result<String> {
+    use crate::db::schema::{children as ch, parents as pa};
+    use crate::store::attendance::{self as cases, TermDate};
+    use diesel::prelude::*;
+    if !cases::term_dates(conn, None)?.is_empty() {
+        return Ok("demo school attendance cases already loaded".into());
+    }
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
+    for (kind, from, to, name) in [
+        ("term", d(2026, 9, 3), d(2026, 12, 18), "Autumn term 2026"),
+        (
+            "closed",
+            d(2026, 10, 26),
+            d(2026, 10, 30),
+            "October half term",
+        ),
+        ("term", d(2027, 1, 5), d(2027, 3, 26), "Spring term 2027"),
+        (
+            "closed",
+            d(2027, 2, 15),
+            d(2027, 2, 19),
+            "February half term",
+        ),
+        ("term", d(2027, 4, 12), d(2027, 7, 21), "Summer term 2027"),
+        (
+            "closed",
+            d(2027, 5, 3),
+            d(2027, 5, 3),
+            "Early May bank holiday",
+        ),
+        ("closed", d(2027, 5, 31), d(2027, 6, 4), "May half term"),
+    ] {
+        cases::add_term_date(
+            conn,
+            &TermDate {
+                id: crate::db::new_id(),
+                school_id: None,
+                kind: kind.into(),
+                starts_on: from,
+                ends_on: to,
+                name: name.into(),
+                created_at: crate::db::now(),
+            },
+        )?;
+    }
+    let officer = users::find_by_email(conn, "officer@demo.invalid")?
+        .map(|u| u.id)
+        .unwrap_or_default();
+    // Two open entries with a parent, of compulsory school age.
+    let picked: Vec<String> = ch::table
+        .inner_join(pa::table)
+        .filter(ch::status.eq("open"))
+        .filter(ch::date_of_birth.between(d(2012, 9, 1), d(2019, 8, 31)))
+        .order(ch::reference.asc())
+        .select(ch::id)
+        .distinct()
+        .limit(2)
+        .load(conn)?;
+    let templates = crate::mail::Templates::load(None)?;
+    let ctx = crate::store::consent::ServiceContext {
+        templates: &templates,
+        council: "Demo Borough Council",
+    };
+    let conditions = vec!["A".to_string()];
+    for (i, child) in picked.iter().enumerate() {
+        let case = cases::open(
+            conn,
+            &cases::NewCase {
+                child_id: child,
+                regime: crate::domain::attendance::Regime::Current,
+                conditions: &conditions,
+                grounds: "The council has seen no evidence of education since the family deregistered; letters in September and October were not answered.",
+                requirements_met_on: today - chrono::Days::new(3 + 10 * i as u64),
+                response_days: 15,
+                ehc_plan_school_id: None,
+                user_id: &officer,
+                today,
+            },
+        )?;
+        if i == 1 {
+            let s = cases::Serving {
+                ctx: &ctx,
+                user_id: &officer,
+                today,
+            };
+            if let Err(e) = cases::serve_preliminary_notice(conn, &s, &case)? {
+                anyhow::bail!("demo notice: {e}");
+            }
+            for (id, ..) in crate::store::served::log_for(conn, &case.id)? {
+                crate::store::served::record_service(
+                    conn,
+                    &id,
+                    "post",
+                    today,
+                    "Demo post room ref PR-0001",
+                    2,
+                )?;
+            }
+        }
+    }
+    Ok(format!(
+        "{} school attendance cases under ss.437–443, and the council's 2026–27 term calendar",
+        picked.len()
+    ))
 }
 
 /// For the demo only; `cnis demo` prints it. Real accounts come from `cnis user add`.

@@ -101,6 +101,16 @@ fn stage(app: &TestApp, case_id: &str) -> String {
 
 /// Opens a case on a child's entry and returns its path.
 fn open_case(b: &mut Browser, child: &str, conditions: &[&str], met: NaiveDate) -> String {
+    open_case_with_plan(b, child, conditions, met, "")
+}
+
+fn open_case_with_plan(
+    b: &mut Browser,
+    child: &str,
+    conditions: &[&str],
+    met: NaiveDate,
+    ehc_plan_school: &str,
+) -> String {
     let path = format!("/officers/children/{child}/attendance");
     b.get(&path);
     let (d, m, y) = parts(met);
@@ -118,7 +128,7 @@ fn open_case(b: &mut Browser, child: &str, conditions: &[&str], met: NaiveDate) 
         ("requirements_met_on-month", m.as_str()),
         ("requirements_met_on-year", y.as_str()),
         ("response_days", "15"),
-        ("ehc_plan_school_id", ""),
+        ("ehc_plan_school_id", ehc_plan_school),
     ]);
     let p = b.post(&path, &f);
     assert_eq!(p.status, 303, "{}", p.body);
@@ -868,4 +878,140 @@ fn deadlines_list_reminds_officers_once_and_is_closed_to_parents() {
     let mut anon = app.browser();
     assert_ne!(anon.get("/officers/attendance").status, 200);
     assert_ne!(anon.get(&format!("{case}/bundle")).status, 200);
+}
+
+#[test]
+fn s436n_7_direction_s436o_amendment_and_s436j_ehc_plan_path() {
+    let app = new_law();
+    let mut officer = app.signed_in("officer");
+    let mut manager = app.signed_in("manager");
+    let oak = school(&app, "500001", "Oak Primary School");
+    let elm = school(&app, "500002", "Elm Academy");
+    let ash = school(&app, "500003", "Ash Special School");
+    let (d, m, y) = parts(today());
+
+    // The school objects and the Secretary of State directs another school.
+    let child = add_child(&mut officer, "Ben", "Ford", ("5", "6", "2015"));
+    let case = open_case(&mut officer, &child, &["A"], today());
+    let case_id = case.rsplit('/').next().unwrap().to_string();
+    assert_eq!(
+        act(&mut officer, &case, "preliminary-notice", &[]).status,
+        303
+    );
+    serve_queued(&mut officer, &case, "hand", today());
+    time_passes(&app, &case_id, 30);
+    assert_eq!(
+        act(&mut officer, &case, "evaluation", &considered()).status,
+        303
+    );
+    assert_eq!(consult(&mut officer, &case, &oak, &elm).status, 303);
+    assert_eq!(act(&mut officer, &case, "school-notice", &[]).status, 303);
+    let p = act(
+        &mut officer,
+        &case,
+        "objection",
+        &[
+            ("applied_on-day", &d),
+            ("applied_on-month", &m),
+            ("applied_on-year", &y),
+            ("objection", "The governing body applied for a direction."),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(stage(&app, &case_id), "direction_pending");
+    let p = act(&mut officer, &case, "nomination", &[]);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("s.436N(7)"), "{}", p.body);
+    let p = act(
+        &mut officer,
+        &case,
+        "direction",
+        &[
+            ("direction_on-day", &d),
+            ("direction_on-month", &m),
+            ("direction_on-year", &y),
+            ("school_id", &elm),
+            ("direction", "The Secretary of State directed Elm Academy."),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    let page = officer.get(&case);
+    assert!(
+        page.contains(
+            "5 days beginning with the day after the Secretary of State's direction — s.436N(7)"
+        ),
+        "{}",
+        page.body
+    );
+    // The direction settles it: no waiting for the school's window.
+    assert_eq!(act(&mut officer, &case, "nomination", &[]).status, 303);
+    let text = served_pdf(&app, &case_id, "attendance-nomination");
+    assert!(text.contains("Elm Academy"), "{text}");
+    serve_queued(&mut officer, &case, "left", today());
+    time_passes(&app, &case_id, 20);
+    assert_eq!(act(&mut officer, &case, "determination", &[]).status, 303);
+    assert_eq!(act(&mut manager, &case, "order", &[]).status, 303);
+
+    // The parent secures a place elsewhere: the order is amended (s.436O).
+    let amend = [
+        ("amend_school_id", oak.as_str()),
+        ("amend_reason", "Oak Primary School offered a place."),
+    ];
+    let p = act(&mut officer, &case, "amendment", &amend);
+    assert_eq!(p.status, 422, "the order has not been served yet");
+    assert!(p.contains("s.572"), "{}", p.body);
+    serve_queued(&mut officer, &case, "hand", today());
+    let p = act(
+        &mut officer,
+        &case,
+        "amendment",
+        &[("amend_school_id", &elm), ("amend_reason", "x")],
+    );
+    assert_eq!(p.status, 422);
+    assert!(p.contains("already names this school"));
+    let p = act(&mut officer, &case, "amendment", &amend);
+    assert_eq!(p.status, 303, "{}", p.body);
+    let text = served_pdf(&app, &case_id, "attendance-amendment");
+    assert!(
+        text.contains("AMENDMENT OF A SCHOOL ATTENDANCE ORDER")
+            && text.contains("Oak Primary School"),
+        "{text}"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "outbox WHERE to_address = 'office-500001@school.test' AND document_id IS NOT NULL"
+        ),
+        2,
+        "consulted, then named by the amendment"
+    );
+
+    // A child whose EHC plan names a school: no selection, and no revocation on request.
+    let child = add_child(&mut officer, "Cara", "Dale", ("7", "7", "2014"));
+    let case = open_case_with_plan(&mut officer, &child, &["A"], today(), &ash);
+    let case_id = case.rsplit('/').next().unwrap().to_string();
+    assert_eq!(
+        act(&mut officer, &case, "preliminary-notice", &[]).status,
+        303
+    );
+    serve_queued(&mut officer, &case, "hand", today());
+    time_passes(&app, &case_id, 30);
+    assert_eq!(
+        act(&mut officer, &case, "evaluation", &considered()).status,
+        303
+    );
+    assert_eq!(stage(&app, &case_id), "school_determined", "s.436J");
+    assert_eq!(act(&mut manager, &case, "order", &[]).status, 303);
+    assert!(served_pdf(&app, &case_id, "attendance-order").contains("Ash Special School"));
+    let p = act(
+        &mut officer,
+        &case,
+        "revocation",
+        &[
+            ("ground", "on_request"),
+            ("revoke_reason", "The parent asked."),
+        ],
+    );
+    assert_eq!(p.status, 422);
+    assert!(p.contains("EHC plan names the school"), "{}", p.body);
 }

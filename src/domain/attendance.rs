@@ -383,6 +383,10 @@ impl Facts {
                 .response_end()
                 .and_then(|e| school_notice_due(self.regime, e.on))
                 .map(|d| ("Serve notice of the decision on the school", d)),
+            "school_notified" if self.direction_on.is_some() => self
+                .direction_on
+                .and_then(|d| nomination_notice_due(self.regime, d, true))
+                .map(|d| ("Serve the school nomination notice", d)),
             "school_notified" => match &self.objection_window {
                 Some(Ok(d)) => Some((
                     "The school's window to apply to the Secretary of State ends",
@@ -520,6 +524,10 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
             }
             f.school_notice_served_on
                 .ok_or_else(|| not_served("notice to the school"))?;
+            if f.direction_on.is_some() {
+                // s.436N(7): the direction settles the school; the window no longer matters.
+                return Ok(());
+            }
             match &f.objection_window {
                 Some(Ok(w)) if today <= w.on => Err(format!(
                     "The school has until {} to apply to the Secretary of State ({}). Serve the nomination notice after that day.",
@@ -860,6 +868,10 @@ mod tests {
         assert!(may(&f, Step::ServeNomination, d(2027, 11, 6))
             .unwrap_err()
             .contains("s.436N(7)"));
+        // Once the direction is given, the nomination notice may go at once.
+        f.stage = "school_notified".into();
+        f.direction_on = Some(d(2027, 10, 25));
+        assert!(may(&f, Step::ServeNomination, d(2027, 10, 26)).is_ok());
     }
 
     #[test]
