@@ -393,6 +393,24 @@ fn changed(rows: usize) -> Result<(), String> {
     }
 }
 
+/// After an update that only applies at the expected stage: the event recorded, or why nothing
+/// changed.
+fn then_record(
+    conn: &mut AnyConnection,
+    rows: usize,
+    case_id: &str,
+    kind: &str,
+    on: NaiveDate,
+    details: &str,
+    user_id: &str,
+) -> QueryResult<Result<(), String>> {
+    if let r @ Err(_) = changed(rows) {
+        return Ok(r);
+    }
+    record_event(conn, case_id, kind, on, details, Some(user_id))?;
+    Ok(Ok(()))
+}
+
 /// Moves a case from `from` to `to`, only if nobody moved it meanwhile.
 fn move_stage(
     conn: &mut AnyConnection,
@@ -645,11 +663,15 @@ pub fn record_consultation(
         attendance_cases::updated_at.eq(now()),
     ))
     .execute(conn)?;
-    if let r @ Err(_) = changed(rows) {
-        return Ok(r);
-    }
-    record_event(conn, &c.id, "consultation", on, details, Some(user_id))?;
-    Ok(Ok(()))
+    Ok(then_record(
+        conn,
+        rows,
+        &c.id,
+        "consultation",
+        on,
+        details,
+        user_id,
+    )?)
 }
 
 fn school(conn: &mut AnyConnection, id: Option<&str>) -> QueryResult<Option<School>> {
@@ -733,11 +755,7 @@ pub fn record_objection(
         attendance_cases::updated_at.eq(now()),
     ))
     .execute(conn)?;
-    if let r @ Err(_) = changed(rows) {
-        return Ok(r);
-    }
-    record_event(conn, &c.id, "objection_applied", on, details, Some(user_id))?;
-    Ok(Ok(()))
+    then_record(conn, rows, &c.id, "objection_applied", on, details, user_id)
 }
 
 /// s.436N(7): the Secretary of State's direction decides the school.
@@ -761,11 +779,7 @@ pub fn record_direction(
         attendance_cases::updated_at.eq(now()),
     ))
     .execute(conn)?;
-    if let r @ Err(_) = changed(rows) {
-        return Ok(r);
-    }
-    record_event(conn, &c.id, "direction", on, details, Some(user_id))?;
-    Ok(Ok(()))
+    then_record(conn, rows, &c.id, "direction", on, details, user_id)
 }
 
 /// s.436L(1)–(2) / s.438(2): the school nomination notice (notice of intention) to the parents.
@@ -845,11 +859,7 @@ pub fn record_parent_choice(
         attendance_cases::updated_at.eq(now()),
     ))
     .execute(conn)?;
-    if let r @ Err(_) = changed(rows) {
-        return Ok(r);
-    }
-    record_event(conn, &c.id, "parent_choice", on, details, Some(user_id))?;
-    Ok(Ok(()))
+    then_record(conn, rows, &c.id, "parent_choice", on, details, user_id)
 }
 
 /// The school to name is settled: the 5-day clock of s.436I(6) starts.

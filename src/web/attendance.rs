@@ -773,42 +773,7 @@ fn page(
                 p class="govuk-body" { a class="govuk-link" href={ (base) "/bundle" } { "Download the case file as one PDF" } " (chronology, service evidence and every notice as served, for a prosecution)" }
             }
 
-            @if !l.log.is_empty() {
-                h2 class="govuk-heading-m" { "Notices and service (s.572)" }
-                table class="govuk-table" {
-                    (table_head("Service log", &["Recipient", "How", "Sent to", "Status", "Served on", ""]))
-                    tbody class="govuk-table__body" {
-                        @for (id, role, name, method, to, status, served_on, note, _) in &l.log {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { (name) br; span class="govuk-hint" { (label(served::RECIPIENT_ROLES, role)) } }
-                                td class="govuk-table__cell" { (method) }
-                                td class="govuk-table__cell" { (to) }
-                                td class="govuk-table__cell" { (label(served::STATUSES, status)) @if let Some(n) = note { br; span class="govuk-hint" { (n) } } }
-                                td class="govuk-table__cell" { (served_on.map(fmt_date).unwrap_or_default()) }
-                                td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/documents/" (id) } { "PDF" span class="govuk-visually-hidden" { " of the notice to " (name) } } }
-                            }
-                        }
-                    }
-                }
-                @let queued: Vec<&LogRow> = l.log.iter().filter(|r| r.5 == "queued_for_post").collect();
-                @if !queued.is_empty() {
-                    h3 class="govuk-heading-s" { "Record how a notice was served" }
-                    form method="post" action={ (base) "/service" } novalidate {
-                        (csrf_field(&o.csrf))
-                        div class={ "govuk-form-group" @if errors.get("document_id").is_some() { " govuk-form-group--error" } } {
-                            label class="govuk-label" for="document_id" { "Notice" }
-                            @if let Some(e) = errors.get("document_id") { p id="document_id-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (e) } }
-                            select class="govuk-select" id="document_id" name="document_id" {
-                                @for r in &queued { option value=(r.0) selected[form.get("document_id") == r.0] { "To " (r.2) } }
-                            }
-                        }
-                        (radios("method", "How", service_methods(c.regime()), form.get("method"), None, errors.get("method")))
-                        (date_field("served_date", "Date posted, delivered or left", Some("A posted notice counts as served after the working days of post the council has set; the others on the day")))
-                        (Input::new("service_note", "Evidence of service", form.get("service_note")).hint("For example, the post room reference, who delivered it, or the proof another method worked").error(errors.get("service_note")).render())
-                        (secondary_button("Record the service"))
-                    }
-                }
-            }
+            (super::parts::service_log(&l.log, &o.csrf, &format!("{base}/service"), "Notices and service (s.572)", service_methods(c.regime()), form, errors))
 
             h2 class="govuk-heading-m" { "Chronology" }
             ol class="govuk-list" {

@@ -334,44 +334,7 @@ fn detail_page(
                 }
             }
 
-            @if !l.log.is_empty() {
-                h2 class="govuk-heading-m" { "Notices and service (s.434A(8), s.572)" }
-                table class="govuk-table" {
-                    (table_head("Service log", &["Recipient", "How", "Sent to", "Status", "Served on", ""]))
-                    tbody class="govuk-table__body" {
-                        @for (id, role, name, method, to, status, served_on, note, _) in &l.log {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { (name) br; span class="govuk-hint" { (label(served::RECIPIENT_ROLES, role)) } }
-                                td class="govuk-table__cell" { (method) }
-                                td class="govuk-table__cell" { (to) }
-                                td class="govuk-table__cell" { (label(served::STATUSES, status)) @if let Some(n) = note { br; span class="govuk-hint" { (n) } } }
-                                td class="govuk-table__cell" { (served_on.map(fmt_date).unwrap_or_default()) }
-                                td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/consent/documents/" (id) } { "PDF" span class="govuk-visually-hidden" { " of the notice to " (name) } } }
-                            }
-                        }
-                    }
-                }
-                @let queued: Vec<&LogRow> = l.log.iter().filter(|r| r.5 == "queued_for_post").collect();
-                @if !queued.is_empty() {
-                    h3 class="govuk-heading-s" { "Record that a notice was posted or delivered" }
-                    form method="post" action={ (base) "/service" } novalidate {
-                        (csrf_field(&o.csrf))
-                        @let docs: Vec<(String, String)> = queued.iter().map(|r| (r.0.clone(), r.2.clone())).collect();
-                        div class={ "govuk-form-group" @if errors.get("document_id").is_some() { " govuk-form-group--error" } } {
-                            label class="govuk-label" for="document_id" { "Notice" }
-                            @if let Some(e) = errors.get("document_id") { p id="document_id-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (e) } }
-                            select class="govuk-select" id="document_id" name="document_id" {
-                                @for (id, name) in &docs { option value=(id) selected[form.get("document_id") == id] { "To " (name) } }
-                            }
-                        }
-                        (radios("method", "How", SERVICE_METHODS, form.get("method"), None, errors.get("method")))
-                        @let (sd, sm, sy) = form.date_parts("served_date");
-                        (date_input("served_date", "Date posted or delivered", (&sd, &sm, &sy), Some("A posted notice counts as served after the working days of post the council has set"), errors.get("served_date")))
-                        (Input::new("service_note", "Evidence", form.get("service_note")).hint("For example, the post room reference or who delivered it").error(errors.get("service_note")).render())
-                        (secondary_button("Record the service"))
-                    }
-                }
-            }
+            (super::parts::service_log(&l.log, &o.csrf, &format!("{base}/service"), "Notices and service (s.434A(8), s.572)", SERVICE_METHODS, form, errors))
 
             @if rules::may(&a.status, Action::Refer).is_ok() {
                 h2 class="govuk-heading-m" { "Referral to the Secretary of State (s.434A(10)–(11))" }

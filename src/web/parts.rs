@@ -587,6 +587,59 @@ async fn remove(
     Ok(see_other(&format!("/officers/children/{id}?done=part")))
 }
 
+/// The service log of a case or application (s.572) and, while any notice waits, the form to
+/// record how it was served. `methods` are the ways the law allows for these notices.
+pub fn service_log(
+    log: &[crate::store::served::LogRow],
+    csrf: &str,
+    action: &str,
+    heading: &str,
+    methods: &[(&'static str, &'static str)],
+    form: &FormData,
+    errors: &Errors,
+) -> Markup {
+    use crate::store::served;
+    let queued: Vec<&served::LogRow> = log.iter().filter(|r| r.5 == "queued_for_post").collect();
+    let (sd, sm, sy) = form.date_parts("served_date");
+    html! {
+        @if !log.is_empty() {
+            h2 class="govuk-heading-m" { (heading) }
+            table class="govuk-table" {
+                (table_head("Service log", &["Recipient", "How", "Sent to", "Status", "Served on", ""]))
+                tbody class="govuk-table__body" {
+                    @for (id, role, name, method, to, status, served_on, note, _) in log {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { (name) br; span class="govuk-hint" { (label(served::RECIPIENT_ROLES, role)) } }
+                            td class="govuk-table__cell" { (method) }
+                            td class="govuk-table__cell" { (to) }
+                            td class="govuk-table__cell" { (label(served::STATUSES, status)) @if let Some(n) = note { br; span class="govuk-hint" { (n) } } }
+                            td class="govuk-table__cell" { (served_on.map(super::register::fmt_date).unwrap_or_default()) }
+                            td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/documents/" (id) } { "PDF" span class="govuk-visually-hidden" { " of the notice to " (name) } } }
+                        }
+                    }
+                }
+            }
+            @if !queued.is_empty() {
+                h3 class="govuk-heading-s" { "Record how a notice was served" }
+                form method="post" action=(action) novalidate {
+                    (csrf_field(csrf))
+                    div class={ "govuk-form-group" @if errors.get("document_id").is_some() { " govuk-form-group--error" } } {
+                        label class="govuk-label" for="document_id" { "Notice" }
+                        @if let Some(e) = errors.get("document_id") { p id="document_id-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (e) } }
+                        select class="govuk-select" id="document_id" name="document_id" {
+                            @for r in &queued { option value=(r.0) selected[form.get("document_id") == r.0] { "To " (r.2) } }
+                        }
+                    }
+                    (radios("method", "How", methods, form.get("method"), None, errors.get("method")))
+                    (date_input("served_date", "Date posted, delivered or left", (&sd, &sm, &sy), Some("A posted notice counts as served after the working days of post the council has set; the others on the day"), errors.get("served_date")))
+                    (Input::new("service_note", "Evidence of service", form.get("service_note")).hint("For example, the post room reference, who delivered it, or the proof another method worked").error(errors.get("service_note")).render())
+                    (secondary_button("Record the service"))
+                }
+            }
+        }
+    }
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(
         "/officers/children/{id}/{part}/new",
