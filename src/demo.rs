@@ -777,10 +777,13 @@ fn demo_attendance(conn: &mut AnyConnection, today: NaiveDate) -> anyhow::Result
         .filter(ch::status.eq("open"))
         .filter(ch::date_of_birth.between(d(2012, 9, 1), d(2019, 8, 31)))
         .order(ch::reference.asc())
-        .select(ch::id)
+        .select((ch::reference, ch::id))
         .distinct()
         .limit(2)
-        .load(conn)?;
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .map(|(_, id)| id)
+        .collect();
     let templates = crate::mail::Templates::load(None)?;
     let ctx = crate::store::consent::ServiceContext {
         templates: &templates,
