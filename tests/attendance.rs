@@ -283,6 +283,40 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
     assert_eq!(p.status, 422);
     assert!(p.contains("s.572"), "{}", p.body);
 
+    // A service date before the notice existed, or in the future, is refused and nothing changes.
+    let page = officer.get(&case);
+    let doc = extract(&page.body, "name=\"document_id\"><option value=\"", "\"").unwrap();
+    for (when, message) in [
+        (
+            today() - chrono::Days::new(1),
+            "cannot have been served before that",
+        ),
+        (
+            today() + chrono::Days::new(1),
+            "must be today or in the past",
+        ),
+    ] {
+        let (d, m, y) = parts(when);
+        let p = act(
+            &mut officer,
+            &case,
+            "service",
+            &[
+                ("document_id", &doc),
+                ("method", "post"),
+                ("served_date-day", &d),
+                ("served_date-month", &m),
+                ("served_date-year", &y),
+                ("service_note", "PR-1"),
+            ],
+        );
+        assert_eq!(p.status, 422);
+        assert!(p.contains(message), "{}", p.body);
+    }
+    assert_eq!(
+        count(&app, "served_documents WHERE status = 'queued_for_post'"),
+        1
+    );
     serve_queued(&mut officer, &case, "post", today());
     // Posted today: served after two working days, and the parent's 15 days run from then.
     let p = act(&mut officer, &case, "evaluation", &considered());

@@ -1168,60 +1168,8 @@ async fn step(
             }))
         }
         "service" => {
-            let doc = f.get("document_id").to_string();
-            let made = l
-                .log
-                .iter()
-                .find(|r| r.0 == doc && r.5 == "queued_for_post")
-                .map(|r| r.8.date());
-            if made.is_none() {
-                errors.add(
-                    "document_id",
-                    "Choose a notice that is waiting to be served",
-                );
-            }
-            let method = choice(
-                &f,
-                "method",
-                service_methods(l.case.regime()),
-                "Select how the notice was served",
-                &mut errors,
-            );
-            let on = past_date(
-                &f,
-                "served_date",
-                "date it was posted, delivered or left",
-                &mut errors,
-            );
-            if let (Some(on), Some(made)) = (on, made) {
-                if on < made {
-                    errors.add(
-                        "served_date",
-                        format!(
-                            "The notice was made on {}: it cannot have been served before that",
-                            fmt_date(made)
-                        ),
-                    );
-                }
-            }
-            let note = text(
-                &f,
-                "service_note",
-                "the evidence of service",
-                500,
-                &mut errors,
-            );
-            on.map(|on| -> Change {
-                Box::new(move |c, _, _| {
-                    Ok(
-                        if served::record_service(c, &doc, &method, on, &note, postal_days)? == 1 {
-                            Ok(())
-                        } else {
-                            Err("That notice has been recorded as served already.".to_string())
-                        },
-                    )
-                })
-            })
+            super::parts::read_service(&f, &l.log, service_methods(l.case.regime()), &mut errors)
+                .map(|r| -> Change { Box::new(move |c, _, _| Ok(r.save(c, postal_days)?)) })
         }
         _ => return Err(AppError::NotFound),
     };

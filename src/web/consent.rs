@@ -754,44 +754,8 @@ async fn service(
         id,
         &f.clone(),
         |l, errors| {
-            let doc = f.get("document_id").to_string();
-            if !l.log.iter().any(|r| r.0 == doc && r.5 == "queued_for_post") {
-                errors.add(
-                    "document_id",
-                    "Choose a notice that is waiting to be posted",
-                );
-            }
-            let method = choice(
-                &f,
-                "method",
-                SERVICE_METHODS,
-                "Select how the notice was served",
-                errors,
-            );
-            let on = parse_date(
-                &f,
-                "served_date",
-                "the date it was posted or delivered",
-                true,
-                errors,
-            );
-            if on.is_some_and(|d| d > today()) {
-                errors.add(
-                    "served_date",
-                    "The date it was posted or delivered must be today or in the past",
-                );
-            }
-            let note = text(&f, "service_note", "the evidence of service", 500, errors);
-            let on = on?;
-            Some(move |c: &mut crate::db::AnyConnection, _: &Application| {
-                Ok(
-                    if served::record_service(c, &doc, &method, on, &note, days)? == 1 {
-                        Ok(())
-                    } else {
-                        Err("That notice has been recorded as served already.".to_string())
-                    },
-                )
-            })
+            let r = super::parts::read_service(&f, &l.log, SERVICE_METHODS, errors)?;
+            Some(move |c: &mut crate::db::AnyConnection, _: &Application| Ok(r.save(c, days)?))
         },
         "notice_service_recorded",
         "service",

@@ -640,6 +640,90 @@ pub fn service_log(
     }
 }
 
+/// How a queued notice was served, as an officer recorded it (s.572).
+pub struct ServiceRecord {
+    document_id: String,
+    method: String,
+    on: NaiveDate,
+    note: String,
+}
+
+/// Reads the service form against the log: a notice still waiting, an allowed method, a date that
+/// is neither in the future nor before the notice was made, and the evidence.
+pub fn read_service(
+    f: &FormData,
+    log: &[crate::store::served::LogRow],
+    methods: &[(&'static str, &'static str)],
+    errors: &mut Errors,
+) -> Option<ServiceRecord> {
+    let document_id = f.get("document_id").to_string();
+    let made = log
+        .iter()
+        .find(|r| r.0 == document_id && r.5 == "queued_for_post")
+        .map(|r| r.8.date());
+    if made.is_none() {
+        errors.add(
+            "document_id",
+            "Choose a notice that is waiting to be served",
+        );
+    }
+    let method = choice(
+        f,
+        "method",
+        methods,
+        "Select how the notice was served",
+        errors,
+    );
+    let what = "date it was posted, delivered or left";
+    let on = parse_date(f, "served_date", what, true, errors);
+    if on.is_some_and(|d| d > today()) {
+        errors.add(
+            "served_date",
+            format!("The {what} must be today or in the past"),
+        );
+    } else if let (Some(on), Some(made)) = (on, made) {
+        if on < made {
+            errors.add(
+                "served_date",
+                format!(
+                    "The notice was made on {}: it cannot have been served before that",
+                    super::register::fmt_date(made)
+                ),
+            );
+        }
+    }
+    let note = text(f, "service_note", "the evidence of service", 500, errors);
+    Some(ServiceRecord {
+        document_id,
+        method,
+        on: on?,
+        note,
+    })
+}
+
+impl ServiceRecord {
+    /// Records it; a notice someone else recorded meanwhile is refused, not recorded twice.
+    pub fn save(
+        &self,
+        c: &mut AnyConnection,
+        postal_days: u32,
+    ) -> diesel::QueryResult<Result<(), String>> {
+        let rows = crate::store::served::record_service(
+            c,
+            &self.document_id,
+            &self.method,
+            self.on,
+            &self.note,
+            postal_days,
+        )?;
+        Ok(if rows == 1 {
+            Ok(())
+        } else {
+            Err("That notice has been recorded as served already.".to_string())
+        })
+    }
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(
         "/officers/children/{id}/{part}/new",
