@@ -317,6 +317,9 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
         count(&app, "served_documents WHERE status = 'queued_for_post'"),
         1
     );
+    assert!(officer
+        .get("/officers/attendance")
+        .contains("Post or deliver 1 notice and record the service"));
     serve_queued(&mut officer, &case, "post", today());
     // Posted today: served after two working days, and the parent's 15 days run from then.
     let p = act(&mut officer, &case, "evaluation", &considered());
@@ -854,6 +857,19 @@ fn s579_term_calendars_entered_and_imported_give_the_school_days() {
     assert_eq!(p.status, 303, "{}", p.body);
     let page = admin.get(&format!("/officers/admin/calendars/{oak}"));
     assert!(page.contains("Half term"));
+
+    // A whole council's worth in one paste, past the ordinary form limit.
+    let mut big = String::from("school_urn,kind,starts_on,ends_on,name\n");
+    for i in 0..2500 {
+        big.push_str(&format!(
+            ",closed,2028-01-04,2028-01-04,Training day number {i}\n"
+        ));
+    }
+    assert!(big.len() > 100_000);
+    admin.get("/officers/admin/calendars/council");
+    let p = admin.post("/officers/admin/calendars/council/import", &[("csv", &big)]);
+    assert_eq!(p.status, 303, "{}", &p.body[..p.body.len().min(500)]);
+    assert_eq!(count(&app, "term_dates WHERE school_id IS NULL"), 2501);
 
     // The school's own calendar replaces the council's: half term is not school days.
     let cal = cnis::store::attendance::calendar_for(&mut app.conn(), Some(&oak)).unwrap();

@@ -352,6 +352,15 @@ pub fn served_on(
     Ok(dates.into_iter().flatten().max())
 }
 
+/// Notices of a case still waiting to be posted or delivered.
+pub fn waiting_for_service(conn: &mut AnyConnection, case_id: &str) -> QueryResult<i64> {
+    served_documents::table
+        .filter(served_documents::subject_id.eq(case_id))
+        .filter(served_documents::status.eq("queued_for_post"))
+        .count()
+        .get_result(conn)
+}
+
 /// Everything the rules need about a case on `today`.
 pub fn facts(conn: &mut AnyConnection, c: &Case, today: NaiveDate) -> QueryResult<Facts> {
     let regime = c.regime();

@@ -88,7 +88,13 @@ fn due_tag(d: &Deadline, today: NaiveDate, soon: i64) -> Markup {
 }
 
 /// A case on the deadlines list: the case, the child, the officer, the next deadline.
-type ListRow = (Case, String, Option<String>, Option<(String, Deadline)>);
+type ListRow = (
+    Case,
+    String,
+    Option<String>,
+    Option<(String, Deadline)>,
+    i64,
+);
 
 async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResult<HttpResponse> {
     let uid = o.user.id.clone();
@@ -105,8 +111,9 @@ async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResul
             let mut out = vec![];
             for (case, child, officer) in cases::open_cases(c)? {
                 let f = cases::facts(c, &case, today)?;
+                let waiting = cases::waiting_for_service(c, &case.id)?;
                 let next = f.next_deadline().map(|(w, d)| (w.to_string(), d));
-                out.push((case, child, officer, next));
+                out.push((case, child, officer, next, waiting));
             }
             // Soonest deadline first; cases waiting on nobody last.
             out.sort_by_key(|r| r.3.as_ref().map(|(_, d)| d.on).unwrap_or(NaiveDate::MAX));
@@ -125,12 +132,15 @@ async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResul
                 table class="govuk-table" {
                     (table_head(caption, &["Case", "Child", "Stage", "Next", "By", "Officer"]))
                     tbody class="govuk-table__body" {
-                        @for (c, child, officer, next) in rows {
+                        @for (c, child, officer, next, waiting) in rows {
                             tr class="govuk-table__row" {
                                 td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/attendance/" (c.id) } { (c.reference) } }
                                 td class="govuk-table__cell" { (child) }
                                 td class="govuk-table__cell" { (stage_tag(c)) }
-                                td class="govuk-table__cell" { @if let Some((w, _)) = next { (w) } }
+                                td class="govuk-table__cell" {
+                                    @if *waiting > 0 { "Post or deliver " (waiting) (if *waiting == 1 { " notice" } else { " notices" }) " and record the service" @if next.is_some() { br; } }
+                                    @if let Some((w, _)) = next { (w) }
+                                }
                                 td class="govuk-table__cell" { @if let Some((_, d)) = next { (fmt_date(d.on)) (due_tag(d, today, soon)) br; span class="govuk-hint" { (d.rule) } } }
                                 td class="govuk-table__cell" { (officer.as_deref().unwrap_or("Not assigned")) }
                             }

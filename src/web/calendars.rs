@@ -364,8 +364,11 @@ async fn import(
     let rows = if text_.is_empty() {
         errors.add("csv", "Paste the CSV to import");
         vec![]
-    } else if text_.len() > 200_000 {
-        errors.add("csv", "The CSV must be 200,000 characters or fewer");
+    } else if text_.len() > 400_000 {
+        errors.add(
+            "csv",
+            "The CSV must be 400,000 characters or fewer: import it in parts",
+        );
         vec![]
     } else {
         match parse_csv(text_, &l.schools) {
@@ -423,8 +426,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/officers/admin/calendars/{key}/remove",
             web::post().to(remove),
         )
-        .route(
-            "/officers/admin/calendars/{key}/import",
-            web::post().to(import),
+        .service(
+            // A whole council's calendars in one paste: more than the usual form limit.
+            web::resource("/officers/admin/calendars/{key}/import")
+                .app_data(web::FormConfig::default().limit(512 * 1024).error_handler(
+                    |err, _req| {
+                        AppError::BadRequest(format!("The form could not be read: {err}")).into()
+                    },
+                ))
+                .route(web::post().to(import)),
         );
 }
