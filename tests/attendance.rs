@@ -920,6 +920,35 @@ fn deadlines_list_reminds_officers_once_and_is_closed_to_parents() {
     time_passes(&app, &case_id, 1);
     assert!(officer.get("/officers/attendance").contains("Overdue"));
 
+    // Only a manager gives the case to another officer, who is then reminded instead.
+    let p = act(
+        &mut officer,
+        &case,
+        "assignment",
+        &[("assigned_to", "nobody")],
+    );
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Only a manager"), "{}", p.body);
+    let (other_email, other_password) = app.create_user("officer");
+    let other_id: String = cnis::db::schema::users::table
+        .filter(cnis::db::schema::users::email.eq(&other_email))
+        .select(cnis::db::schema::users::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    let mut manager = app.signed_in("manager");
+    let p = act(
+        &mut manager,
+        &case,
+        "assignment",
+        &[("assigned_to", &other_id)],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    let mut other = app.browser();
+    other.sign_in(&other_email, &other_password);
+    assert!(other.get("/officers/attendance").contains("Ava Cole"));
+    cnis::scheduler::run_once(&state).unwrap();
+    assert_eq!(count(&app, &format!("outbox WHERE to_address = '{other_email}' AND subject = 'A school attendance deadline is near'")), 1);
+
     // Parents and anonymous visitors get nothing.
     let (mut parent, _) = parent_signed_in(&app, "sarah@example.com");
     let p = parent.get(&case);

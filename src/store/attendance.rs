@@ -871,6 +871,37 @@ pub fn record_parent_choice(
     then_record(conn, rows, &c.id, "parent_choice", on, details, user_id)
 }
 
+/// A manager gives an open case to another officer; reminders follow the case.
+pub fn assign(
+    conn: &mut AnyConnection,
+    c: &Case,
+    to: &str,
+    name: &str,
+    user_id: &str,
+    today: NaiveDate,
+) -> QueryResult<Result<(), String>> {
+    let rows = diesel::update(
+        attendance_cases::table
+            .find(&c.id)
+            .filter(attendance_cases::closed_on.is_null()),
+    )
+    .set((
+        attendance_cases::assigned_to.eq(to),
+        attendance_cases::reminded_for.eq(None::<String>),
+        attendance_cases::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    then_record(
+        conn,
+        rows,
+        &c.id,
+        "note",
+        today,
+        &format!("Case given to {name}."),
+        user_id,
+    )
+}
+
 /// The school to name is settled: the 5-day clock of s.436I(6) starts.
 pub fn determine_school(
     conn: &mut AnyConnection,

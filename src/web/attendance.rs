@@ -448,6 +448,8 @@ struct Loaded {
     log: Vec<LogRow>,
     schools: Vec<School>,
     section47: Vec<rules::Section47>,
+    /// Officers and managers a case can be assigned to: (id, name).
+    caseworkers: Vec<(String, String)>,
 }
 
 async fn load(state: &AppState, id: String, uid: String, why: &'static str) -> AppResult<Loaded> {
@@ -467,6 +469,11 @@ async fn load(state: &AppState, id: String, uid: String, why: &'static str) -> A
             let log = served::log_for(c, &case.id)?;
             let schools = crate::store::consent::schools(c)?;
             let section47 = cases::section47_known(c, &case.child_id)?;
+            let caseworkers = users::list(c)?
+                .into_iter()
+                .filter(|u| u.active && u.can_use_register())
+                .map(|u| (u.id, u.name))
+                .collect();
             audit::record(
                 c,
                 Some(&uid),
@@ -482,6 +489,7 @@ async fn load(state: &AppState, id: String, uid: String, why: &'static str) -> A
                 log,
                 schools,
                 section47,
+                caseworkers,
             })
         })
         .await
@@ -578,6 +586,7 @@ fn page(
                     @if !rules::duty_to_serve(&c.condition_list()) { p class="govuk-hint" { "Conditions C and D permit a notice; they do not oblige one (s.436H(1))." } } }, None))
                 (summary_row("Why", html! { (c.grounds) }, None))
                 (summary_row("Requirements appeared met", html! { (fmt_date(c.requirements_met_on)) }, None))
+                (summary_row("Officer", html! { (l.caseworkers.iter().find(|(id, _)| Some(id) == c.assigned_to.as_ref()).map(|(_, n)| n.as_str()).unwrap_or("Not assigned")) }, None))
                 @if let Some(e) = &c.ehc_plan_school_id { (summary_row("EHC plan names", html! { (school_name(&l.schools, Some(e))) " (s.436J)" }, None)) }
                 @if c.school_id.is_some() { (summary_row("School to be named", html! { (school_name(&l.schools, c.school_id.as_deref())) }, None)) }
                 @if !alternatives.is_empty() { (summary_row("Alternatives", html! { @for a in &alternatives { (school_name(&l.schools, Some(a))) br; } }, None)) }
@@ -785,6 +794,24 @@ fn page(
 
             (super::parts::service_log(&l.log, &o.csrf, &format!("{base}/service"), "Notices and service (s.572)", service_methods(c.regime()), form, errors))
 
+            @if o.user.can_decide() && rules::is_open(&c.stage) {
+                details class="govuk-details" open[errors.get("assigned_to").is_some()] {
+                    summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Give the case to another officer" } }
+                    div class="govuk-details__text" {
+                        form method="post" action={ (base) "/assignment" } novalidate {
+                            (csrf_field(&o.csrf))
+                            div class={ "govuk-form-group" @if errors.get("assigned_to").is_some() { " govuk-form-group--error" } } {
+                                label class="govuk-label" for="assigned_to" { "Officer" }
+                                @if let Some(e) = errors.get("assigned_to") { p id="assigned_to-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (e) } }
+                                select class="govuk-select" id="assigned_to" name="assigned_to" {
+                                    @for (id, name) in &l.caseworkers { option value=(id) selected[c.assigned_to.as_ref() == Some(id)] { (name) } }
+                                }
+                            }
+                            (secondary_button("Give the case to this officer"))
+                        }
+                    }
+                }
+            }
             h2 class="govuk-heading-m" { "Chronology" }
             ol class="govuk-list" {
                 @for (e, who) in &l.events {
@@ -825,6 +852,7 @@ async fn view(
         "order" => "The order is served or waiting to be posted, and the school is told",
         "revocation" => "The order is revoked and the notice is served or waiting to be posted",
         "prosecution" => "The case is referred for prosecution",
+        "assignment" => "The case has a new officer",
         _ => "Saved",
     });
     Ok(page(
@@ -1168,6 +1196,22 @@ async fn step(
             Some(Box::new(move |c, case, _| {
                 Ok(cases::refer(c, case, &breach, &eso, &uid, today)?)
             }))
+        }
+        "assignment" => {
+            manager_only(&mut errors, "give a case to another officer");
+            let to = f.get("assigned_to").to_string();
+            let name = l
+                .caseworkers
+                .iter()
+                .find(|(id, _)| *id == to)
+                .map(|(_, n)| n.clone());
+            if name.is_none() {
+                errors.add("assigned_to", "Choose an officer from the list");
+            }
+            let uid = uid.clone();
+            name.map(|name| -> Change {
+                Box::new(move |c, case, _| Ok(cases::assign(c, case, &to, &name, &uid, today)?))
+            })
         }
         "note" => {
             let note = text(&f, "note", "the note", 4000, &mut errors);
