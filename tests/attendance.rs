@@ -1094,3 +1094,32 @@ fn s436n_7_direction_s436o_amendment_and_s436j_ehc_plan_path() {
     assert_eq!(p.status, 422);
     assert!(p.contains("EHC plan names the school"), "{}", p.body);
 }
+
+#[test]
+fn condition_b_tasks_on_a_first_night_alert_the_team_a_few_times_not_once_each() {
+    let app = new_law();
+    cnis::demo::load(&mut app.conn(), 600).unwrap();
+    let flagged = count(
+        &app,
+        "(SELECT DISTINCT f.child_id FROM child_flags f JOIN children c ON c.id = f.child_id WHERE f.ended_at IS NULL AND f.kind IN ('s47_open', 'cp_plan_active') AND c.status = 'open') AS x",
+    );
+    assert!(
+        flagged > cnis::store::attendance::MAX_ALERTS_A_NIGHT as i64,
+        "{flagged}"
+    );
+    let before = count(&app, "outbox WHERE to_address = 'team@council.invalid'");
+    let state = cnis::web::AppState::new(app.pool.clone(), app.config.clone());
+    cnis::scheduler::run_once(&state).unwrap();
+    let tasks = count(&app, "tasks WHERE kind = 'attendance_condition_b'");
+    // The demo's two cases under today's law already cover two children, if flagged.
+    assert!(
+        tasks >= flagged - 2 && tasks <= flagged,
+        "{tasks} of {flagged}"
+    );
+    let alerts = count(
+        &app,
+        "outbox WHERE to_address = 'team@council.invalid' AND body LIKE '%Condition B may be met%'",
+    );
+    assert_eq!(alerts, cnis::store::attendance::MAX_ALERTS_A_NIGHT as i64);
+    assert!(count(&app, "outbox WHERE to_address = 'team@council.invalid'") - before >= alerts);
+}

@@ -1193,6 +1193,9 @@ pub fn bundle_text(conn: &mut AnyConnection, c: &Case, council: &str) -> QueryRe
     Ok(out)
 }
 
+/// How many condition-B tasks a night also email the team mailbox.
+pub const MAX_ALERTS_A_NIGHT: usize = 10;
+
 /// Nightly: tasks for children the cross-check shows may meet condition B (s.436H(5)) and who
 /// have no case and no open task for it, and for condition-B orders that must now be revoked
 /// (s.436P(2)). Each is raised once while it stays open.
@@ -1227,9 +1230,11 @@ pub fn raise_tasks(
         if has_case || open_task(conn, &child, "attendance_condition_b")? {
             continue;
         }
+        // A first night may find many: the team mailbox hears of the first few, the task list
+        // holds them all.
         crate::store::tasks::create(
             conn,
-            alert,
+            alert.filter(|_| raised < MAX_ALERTS_A_NIGHT),
             Some(&child),
             "attendance_condition_b",
             "Social care shows a section 47 enquiry or child protection plan. If the child is not attending school regularly and school is in their best interests, condition B is met and a preliminary notice must be served within 5 days (s.436H(1), (5), (10)(b)).",
