@@ -710,7 +710,7 @@ fn demo_consent(conn: &mut AnyConnection, today: NaiveDate) -> anyhow::Result<St
             user_id: &manager,
             today,
         };
-        let ctx = consent::ServiceContext {
+        let ctx = crate::store::served::ServiceContext {
             templates: &templates,
             council: "Demo Borough Council",
         };
@@ -785,7 +785,7 @@ fn demo_attendance(conn: &mut AnyConnection, today: NaiveDate) -> anyhow::Result
         .map(|(_, id)| id)
         .collect();
     let templates = crate::mail::Templates::load(None)?;
-    let ctx = crate::store::consent::ServiceContext {
+    let ctx = crate::store::served::ServiceContext {
         templates: &templates,
         council: "Demo Borough Council",
     };

@@ -13,7 +13,8 @@ use crate::db::{new_id, now, AnyConnection};
 use crate::domain::attendance::{self as rules, Facts, Regime, SchoolCalendar, Section47};
 use crate::domain::register::Choices;
 use crate::store::children::{self as entries, ChildRecord};
-use crate::store::consent::{School, ServiceContext};
+use crate::store::consent::School;
+use crate::store::served::ServiceContext;
 use crate::store::served::{self, Recipient};
 
 #[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq)]

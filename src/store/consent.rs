@@ -698,11 +698,7 @@ pub struct Decision<'a> {
     pub today: NaiveDate,
 }
 
-/// Where and how the notices go.
-pub struct ServiceContext<'a> {
-    pub templates: &'a crate::mail::Templates,
-    pub council: &'a str,
-}
+use crate::store::served::ServiceContext;
 
 /// Records the decision and serves the notice on the applicant, every other parent whose
 /// contact details are known (unless exceptional circumstances are recorded) and the school

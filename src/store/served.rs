@@ -6,6 +6,12 @@ use diesel::prelude::*;
 use crate::db::schema::{outbox, served_documents};
 use crate::db::{new_id, now, AnyConnection};
 
+/// Where and how the notices go.
+pub struct ServiceContext<'a> {
+    pub templates: &'a crate::mail::Templates,
+    pub council: &'a str,
+}
+
 /// Who a notice is for and how they can be reached.
 #[derive(Clone, Debug)]
 pub struct Recipient {
@@ -74,7 +80,7 @@ pub struct ServedDocument {
 #[allow(clippy::too_many_arguments)]
 pub fn serve(
     conn: &mut AnyConnection,
-    ctx: &crate::store::consent::ServiceContext,
+    ctx: &ServiceContext,
     template: &str,
     vars: &[(&str, &str)],
     r: &Recipient,

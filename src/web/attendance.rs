@@ -16,7 +16,8 @@ use crate::domain::attendance::{self as rules, Deadline, Facts, Regime, Step, CO
 use crate::domain::register::label;
 use crate::error::{AppError, AppResult};
 use crate::store::attendance::{self as cases, Case, Event, EVENT_KINDS};
-use crate::store::consent::{School, ServiceContext};
+use crate::store::consent::School;
+use crate::store::served::ServiceContext;
 use crate::store::served::{self, LogRow};
 use crate::store::{audit, children, users};
 use crate::views::*;

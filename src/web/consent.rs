@@ -599,7 +599,7 @@ async fn decision(
         let reasons = text(&f, "decision_reasons", "the reasons for the decision", 8000, errors);
         let exceptional = opt_text(&f, "exceptional_circumstances", "the exceptional circumstances", 2000, errors);
         Some(move |c: &mut crate::db::AnyConnection, a: &Application| {
-            let ctx = consent::ServiceContext { templates: &templates, council: &council };
+            let ctx = crate::store::served::ServiceContext { templates: &templates, council: &council };
             let d = consent::Decision {
                 decision: &decision,
                 reasons: &reasons,

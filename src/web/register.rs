@@ -18,10 +18,9 @@ use crate::views::*;
 
 pub const PER_PAGE: i64 = 50;
 
+/// Today in England: the date every clock of the Act counts from.
 pub fn today() -> NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::London)
-        .date_naive()
+    crate::domain::attendance::local_date(chrono::Utc::now().naive_utc())
 }
 
 pub fn fmt_date(d: NaiveDate) -> String {
