@@ -259,7 +259,7 @@ fn key_hash(k: &str) -> u64 {
     h.finish()
 }
 
-/// A comparison vector in 21 bits: three per field, 7 meaning missing.
+/// A comparison vector in 27 bits: three per field, 7 meaning missing.
 fn pack(g: &Gamma) -> u32 {
     g.iter().enumerate().fold(0u32, |acc, (f, l)| {
         acc | (u32::from(l.unwrap_or(7)) << (3 * f))
@@ -328,6 +328,7 @@ fn score_all(kids: &[Side], recs: &[Side], t: Thresholds) -> Scored {
         })
         .collect();
     drop(index);
+    log::info!("cross-check: {} blocked pairs compared", candidates.len());
     // u from random pairs; m and the share of links by EM over the blocked pairs.
     let mut rng = rand::rngs::StdRng::seed_from_u64(436);
     let random: Vec<Gamma> = if kids.is_empty() || recs.is_empty() {
@@ -349,6 +350,7 @@ fn score_all(kids: &[Side], recs: &[Side], t: Thresholds) -> Scored {
     let (by_dob, by_names) = training_sessions(kids, recs, &mut rng);
     let all_pairs = kids.len() as f64 * recs.len() as f64;
     let model = m::estimate_in_sessions(&by_dob, &by_names, &patterns, &u, EM_ROUNDS, all_pairs);
+    log::info!("cross-check: parameters estimated");
     let compared = candidates.len();
     // How common each name is among the records, for the term-frequency adjustment.
     let mut first_tf: HashMap<&str, f64> = HashMap::new();
@@ -535,9 +537,15 @@ fn run_inner(
     run_id: &str,
     t: Thresholds,
 ) -> anyhow::Result<Summary> {
+    let started = std::time::Instant::now();
     let kids = load_children(conn)?;
     let recs = load_records(conn)?;
+    log::info!(
+        "cross-check {run_id}: read and prepared both sides in {:.1?}",
+        started.elapsed()
+    );
     let scored = score_all(&kids, &recs, t);
+    log::info!("cross-check {run_id}: scored in {:.1?}", started.elapsed());
     let existing: Vec<(String, String, String, f64, String, String)> = match_links::table
         .select((
             match_links::child_id,
@@ -618,7 +626,9 @@ fn run_inner(
             .filter(cross_check_runs::status.eq("completed"))
             .count()
             .get_result(c)?;
+        log::info!("cross-check {run_id}: links written in {:.1?}", started.elapsed());
         let (raised, ended) = refresh_flags(c, alert, None, today, first > 0)?;
+        log::info!("cross-check {run_id}: flags refreshed in {:.1?}", started.elapsed());
         if first == 0 && raised > 0 {
             tasks::create(
                 c,

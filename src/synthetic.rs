@@ -5,6 +5,7 @@
 //! `cnis generate-linkage-data --children 200000 --records 800000 --out DIR` writes
 //! DIR/register.csv (for `cnis import register`), DIR/social-care.csv (for `cnis import
 //! social-care`) and DIR/truth.csv (`register_ref,record_id` for every true link).
+use std::collections::HashSet;
 use std::io::Write;
 
 use chrono::{Datelike, Days, NaiveDate};
@@ -553,12 +554,17 @@ fn upn(rng: &mut StdRng) -> Option<String> {
     upn_check_letter(&body).map(|c| format!("{c}{body}"))
 }
 
-fn nhs(rng: &mut StdRng) -> Option<String> {
+/// An NHS number not given to anyone before: the NHS issues each number once, so random draws
+/// that collide (a million children make hundreds of such pairs) would be a flaw of the data.
+fn nhs(rng: &mut StdRng, issued: &mut HashSet<u32>) -> Option<String> {
     (0..10).find_map(|_| {
-        nhs_with_check_digit(&format!(
-            "{:09}",
-            rng.gen_range(400_000_000..799_999_999u32)
-        ))
+        let body = rng.gen_range(400_000_000..799_999_999u32);
+        if issued.contains(&body) {
+            return None;
+        }
+        let n = nhs_with_check_digit(&format!("{body:09}"))?;
+        issued.insert(body);
+        Some(n)
     })
 }
 
@@ -578,19 +584,28 @@ fn address(rng: &mut StdRng) -> (String, String, String) {
     (line, town.to_string(), pc)
 }
 
-fn kid(rng: &mut StdRng) -> Kid {
+fn kid(rng: &mut StdRng, issued: &mut HashSet<u32>) -> Kid {
     let sex = if rng.gen_bool(0.5) { 'F' } else { 'M' };
     let pool = if sex == 'F' { GIRLS } else { BOYS };
     let start = NaiveDate::from_ymd_opt(2010, 9, 1).unwrap_or_default();
     let (line_1, town, postcode) = address(rng);
+    let given = given_name(rng, pool);
     Kid {
-        given: given_name(rng, pool),
-        middle: rng.gen_bool(0.35).then(|| given_name(rng, pool)),
+        // Nobody is named "Mia Mia".
+        middle: rng
+            .gen_bool(0.35)
+            .then(|| given_name(rng, pool))
+            .filter(|m| *m != given),
+        given,
         family: surname(rng),
         dob: start + Days::new(rng.gen_range(0..4017)),
         sex,
         upn: if rng.gen_bool(0.85) { upn(rng) } else { None },
-        nhs: if rng.gen_bool(0.6) { nhs(rng) } else { None },
+        nhs: if rng.gen_bool(0.6) {
+            nhs(rng, issued)
+        } else {
+            None
+        },
         line_1,
         town,
         postcode,
@@ -699,6 +714,7 @@ pub fn generate(
 ) -> anyhow::Result<Generated> {
     std::fs::create_dir_all(dir)?;
     let mut rng = StdRng::seed_from_u64(seed);
+    let mut issued = HashSet::new();
     let mut reg = std::io::BufWriter::new(std::fs::File::create(dir.join("register.csv"))?);
     let mut sc = std::io::BufWriter::new(std::fs::File::create(dir.join("social-care.csv"))?);
     let mut truth = std::io::BufWriter::new(std::fs::File::create(dir.join("truth.csv"))?);
@@ -750,7 +766,7 @@ pub fn generate(
         Ok(id)
     };
     for i in 0..children {
-        let k = kid(&mut rng);
+        let k = kid(&mut rng, &mut issued);
         let reference = format!("REG{i:08}");
         let given = match &k.middle {
             Some(m) => format!("{} {m}", k.given),
@@ -780,7 +796,7 @@ pub fn generate(
         // Hard negatives: a twin (same birthday, surname and home, another first name) or a
         // sibling (same surname and home, another birthday) known to social care.
         if written < records && rng.gen_bool(0.02) {
-            let mut twin = kid(&mut rng);
+            let mut twin = kid(&mut rng, &mut issued);
             twin.family = k.family.clone();
             twin.dob = k.dob;
             (twin.line_1, twin.town, twin.postcode) =
@@ -791,7 +807,7 @@ pub fn generate(
             }
         }
         if written < records && rng.gen_bool(0.04) {
-            let mut sib = kid(&mut rng);
+            let mut sib = kid(&mut rng, &mut issued);
             sib.family = k.family.clone();
             (sib.line_1, sib.town, sib.postcode) =
                 (k.line_1.clone(), k.town.clone(), k.postcode.clone());
@@ -802,7 +818,7 @@ pub fn generate(
         }
     }
     while written < records {
-        let k = kid(&mut rng);
+        let k = kid(&mut rng, &mut issued);
         record(&mut rng, &mut sc, &k, written)?;
         written += 1;
     }
