@@ -5,7 +5,7 @@ usage: splink_reference.py DATA_DIR OUT.csv
 Reads DATA_DIR/register.csv and DATA_DIR/social-care.csv (from `cnis generate-linkage-data`),
 trains Splink without labels (u by random sampling, m by EM in two blocked sessions), predicts,
 and writes register_ref,record_id,decision,score in the cross-check report's form, using the
-same two thresholds as cnis (match >= 0.95, review >= 0.01). Prints the training and prediction
+same two thresholds as cnis (match >= 0.5, review >= 0.001). Prints the training and prediction
 time. Run it with the pinned versions in scripts/splink-requirements.txt.
 """
 import sys
@@ -63,12 +63,12 @@ def main(data, out):
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("first_name", "surname"))
     t1 = time.perf_counter()
-    pred = linker.inference.predict(threshold_match_probability=0.01).as_duckdbpyrelation()
+    pred = linker.inference.predict(threshold_match_probability=0.001).as_duckdbpyrelation()
     con.register("pred", pred)
     con.execute(f"""
         COPY (
           SELECT unique_id_l AS register_ref, unique_id_r AS record_id,
-                 CASE WHEN match_probability >= 0.95 THEN 'match' ELSE 'review' END AS decision,
+                 CASE WHEN match_probability >= 0.5 THEN 'match' ELSE 'review' END AS decision,
                  match_probability AS score
           FROM pred
         ) TO '{out}' (HEADER, DELIMITER ',')

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
+use compact_str::CompactString;
 use rphonetic::{DoubleMetaphone, Encoder, Soundex};
 
 use super::register::fold;
@@ -81,15 +82,17 @@ pub struct Person<'a> {
 
 /// A person normalised once, so each pair costs only the comparisons.
 #[derive(Clone, Debug, Default)]
+/// Short strings are held inline (CompactString): a million people's names and codes would
+/// otherwise be some ten million small allocations.
 pub struct Prepared {
     pub first: Keyed,
-    pub others: Vec<String>,
+    pub others: Vec<CompactString>,
     pub family: Keyed,
-    pub family_parts: Vec<String>,
-    pub first_code: String,
-    pub family_code: String,
-    pub first_sdx: String,
-    pub family_sdx: String,
+    pub family_parts: Vec<CompactString>,
+    pub first_code: CompactString,
+    pub family_code: CompactString,
+    pub first_sdx: CompactString,
+    pub family_sdx: CompactString,
     pub dob: Option<NaiveDate>,
     pub sex: Option<char>,
     pub postcode: Option<Keyed>,
@@ -108,12 +111,13 @@ pub struct Prepared {
 /// millions of pairs, compare in one instruction instead of a byte-by-byte comparison.
 #[derive(Clone, Debug, Default)]
 pub struct Keyed {
-    text: String,
+    text: CompactString,
     hash: u64,
 }
 
 impl Keyed {
-    pub fn new(text: String) -> Keyed {
+    pub fn new(text: impl Into<CompactString>) -> Keyed {
+        let text = text.into();
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
         text.hash(&mut h);
@@ -197,17 +201,17 @@ fn encoders() -> &'static (DoubleMetaphone, Soundex) {
 pub fn prepare(p: &Person) -> Prepared {
     let (dm, sdx) = encoders();
     // A hyphenated given name is one name: "Ellie-May" is not Ellie with a middle name May.
-    let given: Vec<String> = fold(&p.given_names.replace('-', ""))
+    let given: Vec<CompactString> = fold(&p.given_names.replace('-', ""))
         .split(' ')
         .filter(|s| !s.is_empty())
-        .map(str::to_string)
+        .map(CompactString::from)
         .collect();
-    let family_parts: Vec<String> = fold(p.family_name)
+    let family_parts: Vec<CompactString> = fold(p.family_name)
         .split(' ')
         .filter(|s| !s.is_empty())
-        .map(str::to_string)
+        .map(CompactString::from)
         .collect();
-    let family = family_parts.concat();
+    let family: CompactString = family_parts.iter().map(|s| s.as_str()).collect();
     let first = given.first().cloned().unwrap_or_default();
     let code = |s: &str| {
         if s.is_empty() {
@@ -239,10 +243,10 @@ pub fn prepare(p: &Person) -> Prepared {
         .cloned()
         .unwrap_or_default();
     Prepared {
-        first_code: code(&first),
-        family_code: code(&family),
-        first_sdx: sx(&first),
-        family_sdx: sx(&family),
+        first_code: code(&first).into(),
+        family_code: code(&family).into(),
+        first_sdx: sx(&first).into(),
+        family_sdx: sx(&family).into(),
         first: Keyed::new(first),
         others: given.into_iter().skip(1).collect(),
         family: Keyed::new(family),
@@ -938,16 +942,16 @@ pub fn block_keys(p: &Prepared) -> Vec<String> {
     }
     let (_, sdx) = encoders();
     // Sounds of every given name, and of the surname and each part of a double-barrelled one.
-    let mut given_codes: Vec<String> = std::iter::once(p.first_sdx.clone())
-        .chain(p.others.iter().map(|s| sdx.encode(s)))
+    let mut given_codes: Vec<CompactString> = std::iter::once(p.first_sdx.clone())
+        .chain(p.others.iter().map(|s| sdx.encode(s).into()))
         .filter(|c| !c.is_empty())
         .collect();
-    let mut family_codes: Vec<String> = std::iter::once(p.family_sdx.clone())
+    let mut family_codes: Vec<CompactString> = std::iter::once(p.family_sdx.clone())
         .chain(
             p.family_parts
                 .iter()
                 .filter(|_| p.family_parts.len() > 1)
-                .map(|s| sdx.encode(s)),
+                .map(|s| sdx.encode(s).into()),
         )
         .filter(|c| !c.is_empty())
         .collect();
@@ -958,7 +962,7 @@ pub fn block_keys(p: &Prepared) -> Vec<String> {
     let mut name_codes: Vec<&str> = given_codes
         .iter()
         .chain(family_codes.iter())
-        .map(String::as_str)
+        .map(CompactString::as_str)
         .collect();
     name_codes.sort_unstable();
     name_codes.dedup();
