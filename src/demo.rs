@@ -476,8 +476,16 @@ pub fn load(conn: &mut AnyConnection, n: usize) -> anyhow::Result<String> {
     let mut social_care: Vec<crate::store::social_care::Incoming> = vec![];
     conn.transaction::<_, anyhow::Error, _>(|c| {
         while made < n {
-            for (child, addrs, parents, providers) in family(&mut rng, i, today) {
-                children::insert(c, &child, &addrs, &parents, &providers, None, "Demo data")?;
+            for (mut child, addrs, parents, providers) in family(&mut rng, i, today) {
+                children::insert(
+                    c,
+                    &mut child,
+                    &addrs,
+                    &parents,
+                    &providers,
+                    None,
+                    "Demo data",
+                )?;
                 if let Some(r) = demo_social_care(&mut rng, i, &child, &addrs) {
                     social_care.push(r);
                 }

@@ -153,3 +153,26 @@ fn a_100_megabyte_file_that_is_not_csv_fails_fast_with_a_clear_message() {
     );
     assert_eq!(cli.count(), 0);
 }
+
+#[test]
+fn a_reference_already_taken_is_drawn_again() {
+    // References are random; at 200,000 entries a repeat turns up about once in twenty imports.
+    let cli = Cli::new();
+    let mut c = cnis::db::establish(&cli.url).unwrap();
+    cnis::db::migrate(&mut c).unwrap();
+    let at = chrono::Utc::now().naive_utc();
+    let mut first = cnis::store::children::Child {
+        given_names: "Ava".into(),
+        family_name: "Khan".into(),
+        ..cnis::store::children::Child::open_entry("test", at)
+    };
+    cnis::store::children::insert(&mut c, &mut first, &[], &[], &[], None, "test").unwrap();
+    let mut second = cnis::store::children::Child {
+        reference: first.reference.clone(),
+        given_names: "Noah".into(),
+        ..cnis::store::children::Child::open_entry("test", at)
+    };
+    cnis::store::children::insert(&mut c, &mut second, &[], &[], &[], None, "test").unwrap();
+    assert_ne!(second.reference, first.reference);
+    assert_eq!(cli.count(), 2);
+}

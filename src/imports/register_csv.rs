@@ -274,7 +274,7 @@ fn write_batch(
         return Ok(());
     }
     conn.transaction::<_, ImportError, _>(|c| {
-        for (_, row) in batch.iter() {
+        for (_, row) in batch.iter_mut() {
             // Idempotent on register_ref: a reference already on the register is left alone.
             let exists: i64 = children::table
                 .filter(children::la_reference.eq(&row.child.la_reference))
@@ -287,7 +287,7 @@ fn write_batch(
             let parents: Vec<Parent> = row.parent.iter().cloned().collect();
             store::insert(
                 c,
-                &row.child,
+                &mut row.child,
                 std::slice::from_ref(&row.address),
                 &parents,
                 &[],

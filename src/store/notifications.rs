@@ -185,7 +185,7 @@ pub fn enter_or_link(
             .iter()
             .filter(|c| compare_entries(&identity(c), &me) != EntryMatch::Different)
             .collect();
-        let child = Child {
+        let mut child = Child {
             reviewed: false,
             ..n.child.clone()
         };
@@ -213,7 +213,7 @@ pub fn enter_or_link(
                 ..p.clone()
             })
             .collect();
-        register::insert(conn, &child, &addrs, &ps, &provs, None, why)?;
+        register::insert(conn, &mut child, &addrs, &ps, &provs, None, why)?;
         tasks::create(
             conn,
             alert,

@@ -875,7 +875,7 @@ async fn create(
             c.transaction::<_, AppError, _>(|c| {
                 children::insert(
                     c,
-                    &child,
+                    &mut child,
                     &[address],
                     &[parent],
                     &[],
