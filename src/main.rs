@@ -6,6 +6,20 @@ use clap::{Parser, Subcommand};
 use cnis::config::Config;
 use cnis::{db, demo, store, web};
 
+/// Prints a line to standard output. A reader that has gone (`cnis cross-check | head -1`) ends
+/// the program quietly, as with other command-line tools, instead of a panic: the work is done
+/// before anything is printed.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+        }
+    }};
+}
+
 #[derive(Parser)]
 #[command(name = "cnis", about = "Register of children not in school", version)]
 struct Cli {
@@ -140,7 +154,7 @@ fn main() -> anyhow::Result<()> {
         }
     }
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
-        Command::Migrate => println!("database is up to date"),
+        Command::Migrate => say!("database is up to date"),
         Command::Serve { demo } => {
             if demo {
                 let mut conn = pool.get()?;
@@ -185,18 +199,18 @@ fn main() -> anyhow::Result<()> {
                     if let Some(path) = report {
                         cnis::cross_check::write_report(&path, &s)?;
                     }
-                    println!(
+                    say!(
                         "{} register entries, {} social care records, {} pairs compared: {} matches, {} for review; flags raised {}, ended {} ({:.1}s)",
                         s.children, s.records, s.pairs, s.matches, s.reviews, s.flags_raised, s.flags_ended, t.elapsed().as_secs_f64()
                     );
                     if let Some(model) = &s.model {
-                        println!("{}", cnis::domain::matching::describe(model));
+                        say!("{}", cnis::domain::matching::describe(model));
                     }
                     if s.explained_reviews > 0 {
-                        println!("note: {} possible matches were not queued because the child or the record is already linked to someone else", s.explained_reviews);
+                        say!("note: {} possible matches were not queued because the child or the record is already linked to someone else", s.explained_reviews);
                     }
                     if s.skipped_buckets > 0 {
-                        println!("note: {} very common blocking keys were skipped (other keys cover them)", s.skipped_buckets);
+                        say!("note: {} very common blocking keys were skipped (other keys cover them)", s.skipped_buckets);
                     }
                 }
             }
@@ -208,7 +222,7 @@ fn main() -> anyhow::Result<()> {
             seed,
         } => {
             let g = cnis::synthetic::generate(&out, children, records, seed)?;
-            println!(
+            say!(
                 "wrote {} register entries, {} social care records and {} true links to {}",
                 g.register,
                 g.records,
@@ -219,9 +233,10 @@ fn main() -> anyhow::Result<()> {
         Command::Scheduler => {
             let state = web::AppState::new(pool, config);
             let tick = cnis::scheduler::run_once(&state)?;
-            println!(
+            say!(
                 "{} information requests sent, {} overdue answers raised as tasks",
-                tick.sent, tick.overdue
+                tick.sent,
+                tick.overdue
             );
         }
         Command::Import {
@@ -247,15 +262,15 @@ fn main() -> anyhow::Result<()> {
                 }
                 Ok(report) => {
                     for (line, why) in &report.rejected {
-                        println!("line {line}: {why}");
+                        say!("line {line}: {why}");
                     }
                     if !report.ignored_columns.is_empty() {
-                        println!(
+                        say!(
                             "ignored unknown columns: {}",
                             report.ignored_columns.join(", ")
                         );
                     }
-                    println!(
+                    say!(
                         "imported {}, already on the register {}, rejected {}",
                         report.imported,
                         report.already_present,
@@ -297,15 +312,15 @@ fn main() -> anyhow::Result<()> {
                 }
                 Ok(report) => {
                     for (at, why) in &report.rejected {
-                        println!("{at}: rejected: {why}");
+                        say!("{at}: rejected: {why}");
                     }
                     for (at, why) in &report.warnings {
-                        println!("{at}: {why}");
+                        say!("{at}: {why}");
                     }
                     if let Some(note) = &report.note {
-                        println!("note: {note}");
+                        say!("note: {note}");
                     }
-                    println!(
+                    say!(
                         "new {}, changed {}, unchanged {}, rejected {}, warnings {}",
                         report.new,
                         report.changed,
@@ -324,19 +339,19 @@ fn main() -> anyhow::Result<()> {
             match action {
                 TokenAction::Issue { name } => {
                     let (id, token) = store::api_tokens::issue(&mut conn, &name)?;
-                    println!("token id {id}");
-                    println!("token (shown once): {token}");
+                    say!("token id {id}");
+                    say!("token (shown once): {token}");
                 }
                 TokenAction::Revoke { id } => {
                     if store::api_tokens::revoke(&mut conn, &id)? == 0 {
                         eprintln!("No live token has the id {id}.");
                         std::process::exit(1);
                     }
-                    println!("revoked {id}");
+                    say!("revoked {id}");
                 }
                 TokenAction::List => {
                     for (id, name, at, revoked, used) in store::api_tokens::list(&mut conn)? {
-                        println!(
+                        say!(
                             "{id}  {name}  issued {at}  {}  last used {}",
                             revoked
                                 .map(|r| format!("revoked {r}"))
@@ -351,15 +366,17 @@ fn main() -> anyhow::Result<()> {
         Command::Outbox => {
             let mailer = cnis::mail::Mailer::from_url(&config.email_url)?;
             let r = cnis::mail::send_due(&pool, &mailer, &config.email_from, 1000)?;
-            println!(
+            say!(
                 "delivered {}, will retry {}, failed {}",
-                r.delivered, r.temporary_failures, r.permanent_failures
+                r.delivered,
+                r.temporary_failures,
+                r.permanent_failures
             );
         }
         Command::Demo { children } => {
             let mut conn = pool.get()?;
             let summary = demo::load(&mut conn, children)?;
-            println!("{summary}");
+            say!("{summary}");
         }
         Command::User { action } => {
             let mut conn = pool.get()?;
@@ -379,29 +396,29 @@ fn main() -> anyhow::Result<()> {
                         line.trim_end_matches(['\n', '\r']).to_string()
                     };
                     let user = store::users::create(&mut conn, &email, &name, &role, &password)?;
-                    println!("created {} ({}) id {}", user.email, user.role, user.id);
+                    say!("created {} ({}) id {}", user.email, user.role, user.id);
                     if generate_password {
-                        println!("password (shown once): {password}");
+                        say!("password (shown once): {password}");
                     }
-                    println!("They set up their authenticator app at first sign-in.");
+                    say!("They set up their authenticator app at first sign-in.");
                 }
                 UserAction::ResetSecondFactor { email } => {
                     let user = store::users::find_by_email(&mut conn, &email)?
                         .ok_or_else(|| anyhow::anyhow!("no account with that email"))?;
                     store::users::reset_second_factor(&mut conn, &user.id)?;
                     store::sessions::end_all(&mut conn, &user.id)?;
-                    println!("second factor cleared for {}", user.id);
+                    say!("second factor cleared for {}", user.id);
                 }
                 UserAction::Disable { email } => {
                     let user = store::users::find_by_email(&mut conn, &email)?
                         .ok_or_else(|| anyhow::anyhow!("no account with that email"))?;
                     store::users::set_active(&mut conn, &user.id, false)?;
                     store::sessions::end_all(&mut conn, &user.id)?;
-                    println!("disabled {}", user.id);
+                    say!("disabled {}", user.id);
                 }
                 UserAction::List => {
                     for u in store::users::list(&mut conn)? {
-                        println!(
+                        say!(
                             "{}\t{}\t{}\t{}",
                             u.email,
                             u.role,

@@ -176,3 +176,30 @@ fn a_reference_already_taken_is_drawn_again() {
     assert_ne!(second.reference, first.reference);
     assert_eq!(cli.count(), 2);
 }
+
+#[test]
+fn a_reader_that_stops_early_does_not_crash_the_command() {
+    // `cnis import register FILE | head -0`: the pipe is closed before the summary is printed.
+    let cli = Cli::new();
+    let path = cli.file(
+        "one.csv",
+        format!("{HEADER}\nL-1,Ada,Lovelace,2015-12-10,F,,,12 Station Road,Demoton,DT1 4AB,,,\n")
+            .as_bytes(),
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cnis"))
+        .args(["import", "register"])
+        .arg(&path)
+        .env("DATABASE_URL", &cli.url)
+        .env("CNIS_DATA_DIR", cli.dir.path())
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(cli.count(), 1, "the import itself completed");
+}
