@@ -405,14 +405,6 @@ fn nickname_groups() -> &'static HashMap<&'static str, Vec<usize>> {
     })
 }
 
-pub fn same_nickname_group(a: &str, b: &str) -> bool {
-    let g = nickname_groups();
-    match (g.get(a), g.get(b)) {
-        (Some(x), Some(y)) => x.iter().any(|i| y.contains(i)),
-        _ => false,
-    }
-}
-
 /// A misspelt nickname: "Achie" for Archibald (Archie).
 fn nickname_typo(a: &Prepared, b: &Prepared) -> bool {
     let typo_of_group = |x: &Prepared, y: &Prepared| {
