@@ -6,6 +6,7 @@
 //!
 //! Machines here are noisy, so each case is reported as a ratio to the median of `/healthz`
 //! (one trivial query) measured in the same process, alongside the raw milliseconds.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test may panic: that is how it fails
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -70,7 +71,7 @@ fn main() -> anyhow::Result<()> {
     let pool = cnis::db::pool(&url, 8)?;
     cnis::db::migrate(&mut *pool.get()?)?;
     let t = Instant::now();
-    cnis::demo::load(&mut *pool.get()?, n)?;
+    cnis::dev::demo::load(&mut *pool.get()?, n)?;
     {
         let mut c = pool.get()?;
         let c: &mut cnis::db::AnyConnection = &mut c;
@@ -106,6 +107,7 @@ fn main() -> anyhow::Result<()> {
         scheduler: false,
         information_response_days: 28,
         cross_check_at: None,
+        match_thresholds: Default::default(),
     };
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     let base = format!("http://127.0.0.1:{}", listener.local_addr()?.port());

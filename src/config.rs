@@ -38,6 +38,9 @@ pub struct Config {
     pub information_response_days: i64,
     /// Local time (Europe/London) of the nightly cross-check, or None when switched off.
     pub cross_check_at: Option<chrono::NaiveTime>,
+    /// The cross-check's match and review probabilities (CNIS_MATCH_PROBABILITY,
+    /// CNIS_REVIEW_PROBABILITY); the matching engine reads no environment itself.
+    pub match_thresholds: crate::domain::matching::Thresholds,
 }
 
 fn var(name: &str, default: &str) -> String {
@@ -55,6 +58,15 @@ fn parsed<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T> {
             .map_err(|_| anyhow::anyhow!("{name} must be a number, got {v:?}")),
         _ => Ok(default),
     }
+}
+
+fn probability(name: &str, default: f64) -> anyhow::Result<f64> {
+    let p: f64 = parsed(name, default)?;
+    anyhow::ensure!(
+        (0.0..=1.0).contains(&p),
+        "{name} must be a probability between 0 and 1, got {p}"
+    );
+    Ok(p)
 }
 
 impl Config {
@@ -130,6 +142,13 @@ impl Config {
                     "CNIS_INFORMATION_RESPONSE_DAYS must be at least 15 (EA 1996 s.436D(5))"
                 );
                 days
+            },
+            match_thresholds: {
+                let d = crate::domain::matching::Thresholds::default();
+                crate::domain::matching::Thresholds {
+                    matched: probability("CNIS_MATCH_PROBABILITY", d.matched)?,
+                    review: probability("CNIS_REVIEW_PROBABILITY", d.review)?,
+                }
             },
             data_dir,
         })

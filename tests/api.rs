@@ -1,5 +1,6 @@
 //! The social care push API: bearer tokens issued and revoked, problem documents for bad input,
 //! records stored for the cross-check, and the OpenAPI description.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test may panic: that is how it fails
 mod common;
 use common::*;
 

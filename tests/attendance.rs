@@ -2,6 +2,7 @@
 //! a real database: a condition-A case to an order in force and a prosecution file, a condition-B
 //! case to mandatory revocation, the current law's subset, term calendars, deadlines and
 //! reminders. Notices are read back from their PDFs with pdftotext.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test may panic: that is how it fails
 mod common;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use cnis::db::schema::{attendance_cases as ac, attendance_events as ae, served_documents as sd};
@@ -11,7 +12,7 @@ use common::*;
 use diesel::prelude::*;
 
 fn today() -> NaiveDate {
-    cnis::web::register::today()
+    cnis::clock::today()
 }
 
 fn parts(date: NaiveDate) -> (String, String, String) {
@@ -602,7 +603,7 @@ fn s436p_2_condition_b_case_raised_by_the_cross_check_ends_in_mandatory_revocati
     section47_record(&app, started, None);
 
     // The nightly cross-check links the record (an officer confirms if it is unsure).
-    let run = cnis::cross_check::run(
+    let run = cnis::jobs::cross_check::run(
         &mut app.conn(),
         None,
         today(),
@@ -610,7 +611,7 @@ fn s436p_2_condition_b_case_raised_by_the_cross_check_ends_in_mandatory_revocati
         cnis::domain::matching::Thresholds::default(),
     )
     .unwrap();
-    let cnis::cross_check::Outcome::Completed(run) = run else {
+    let cnis::jobs::cross_check::Outcome::Completed(run) = run else {
         panic!("ran")
     };
     assert_eq!(run.matches + run.reviews, 1);
@@ -634,8 +635,8 @@ fn s436p_2_condition_b_case_raised_by_the_cross_check_ends_in_mandatory_revocati
 
     // The scheduler raises a condition B task, once.
     let state = cnis::web::AppState::new(app.pool.clone(), app.config.clone());
-    cnis::scheduler::run_once(&state).unwrap();
-    cnis::scheduler::run_once(&state).unwrap();
+    cnis::jobs::scheduler::run_once(&state).unwrap();
+    cnis::jobs::scheduler::run_once(&state).unwrap();
     assert_eq!(
         count(
             &app,
@@ -649,7 +650,7 @@ fn s436p_2_condition_b_case_raised_by_the_cross_check_ends_in_mandatory_revocati
     let page = officer.get(&case);
     assert!(page.contains("Section 47 enquiry from"), "{}", page.body);
     // No second task while the case is open.
-    cnis::scheduler::run_once(&state).unwrap();
+    cnis::jobs::scheduler::run_once(&state).unwrap();
     assert_eq!(
         count(&app, "tasks WHERE kind = 'attendance_condition_b'"),
         1
@@ -698,8 +699,8 @@ fn s436p_2_condition_b_case_raised_by_the_cross_check_ends_in_mandatory_revocati
         "{}",
         page.body
     );
-    cnis::scheduler::run_once(&state).unwrap();
-    cnis::scheduler::run_once(&state).unwrap();
+    cnis::jobs::scheduler::run_once(&state).unwrap();
+    cnis::jobs::scheduler::run_once(&state).unwrap();
     assert_eq!(
         count(
             &app,
@@ -899,8 +900,8 @@ fn deadlines_list_reminds_officers_once_and_is_closed_to_parents() {
     assert!(list.contains("Serve the preliminary notice"));
 
     let state = cnis::web::AppState::new(app.pool.clone(), app.config.clone());
-    cnis::scheduler::run_once(&state).unwrap();
-    cnis::scheduler::run_once(&state).unwrap();
+    cnis::jobs::scheduler::run_once(&state).unwrap();
+    cnis::jobs::scheduler::run_once(&state).unwrap();
     let officer_email: String = cnis::db::schema::users::table
         .filter(cnis::db::schema::users::role.eq("officer"))
         .select(cnis::db::schema::users::email)
@@ -946,7 +947,7 @@ fn deadlines_list_reminds_officers_once_and_is_closed_to_parents() {
     let mut other = app.browser();
     other.sign_in(&other_email, &other_password);
     assert!(other.get("/officers/attendance").contains("Ava Cole"));
-    cnis::scheduler::run_once(&state).unwrap();
+    cnis::jobs::scheduler::run_once(&state).unwrap();
     assert_eq!(count(&app, &format!("outbox WHERE to_address = '{other_email}' AND subject = 'A school attendance deadline is near'")), 1);
 
     // Parents and anonymous visitors get nothing.
@@ -1098,7 +1099,7 @@ fn s436n_7_direction_s436o_amendment_and_s436j_ehc_plan_path() {
 #[test]
 fn condition_b_tasks_on_a_first_night_alert_the_team_a_few_times_not_once_each() {
     let app = new_law();
-    cnis::demo::load(&mut app.conn(), 600).unwrap();
+    cnis::dev::demo::load(&mut app.conn(), 600).unwrap();
     let flagged = count(
         &app,
         "(SELECT DISTINCT f.child_id FROM child_flags f JOIN children c ON c.id = f.child_id WHERE f.ended_at IS NULL AND f.kind IN ('s47_open', 'cp_plan_active') AND c.status = 'open') AS x",
@@ -1109,7 +1110,7 @@ fn condition_b_tasks_on_a_first_night_alert_the_team_a_few_times_not_once_each()
     );
     let before = count(&app, "outbox WHERE to_address = 'team@council.invalid'");
     let state = cnis::web::AppState::new(app.pool.clone(), app.config.clone());
-    cnis::scheduler::run_once(&state).unwrap();
+    cnis::jobs::scheduler::run_once(&state).unwrap();
     let tasks = count(&app, "tasks WHERE kind = 'attendance_condition_b'");
     // The demo's two cases under today's law already cover two children, if flagged.
     assert!(

@@ -1,5 +1,6 @@
 //! Consent to home educate (EA 1996 s.434A) and schools' notices, end to end over HTTP on a real
 //! database, with notices delivered to a real SMTP server and their PDFs read by pdftotext.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test may panic: that is how it fails
 mod common;
 use chrono::Datelike;
 use cnis::db::schema::{children, outbox, served_documents};
@@ -13,7 +14,7 @@ fn d(y: i32, m: u32, day: u32) -> chrono::NaiveDate {
 }
 
 fn today() -> chrono::NaiveDate {
-    cnis::web::register::today()
+    cnis::clock::today()
 }
 
 fn day_parts(date: chrono::NaiveDate) -> (String, String, String) {
@@ -346,10 +347,11 @@ fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let got = smtp_on(listener, false);
-    let mailer = cnis::mail::Mailer::from_url(&format!("smtp://127.0.0.1:{port}")).unwrap();
+    let mailer = cnis::jobs::outbox::Mailer::from_url(&format!("smtp://127.0.0.1:{port}")).unwrap();
     let _ = free_port;
     let report =
-        cnis::mail::send_due(&app.pool, &mailer, "cnis <no-reply@council.test>", 50).unwrap();
+        cnis::jobs::outbox::send_due(&app.pool, &mailer, "cnis <no-reply@council.test>", 50)
+            .unwrap();
     assert_eq!(report.permanent_failures, 0);
     let received = got.lock().unwrap().clone();
     let to_parent = received
@@ -440,7 +442,7 @@ fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_
 
     // The nightly cross-check links her to the child protection record; consent is on record,
     // so she is not flagged as having left school without it (issue 4).
-    let outcome = cnis::cross_check::run(
+    let outcome = cnis::jobs::cross_check::run(
         &mut app.conn(),
         None,
         today(),
@@ -448,7 +450,7 @@ fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_
         cnis::domain::matching::Thresholds::default(),
     )
     .unwrap();
-    let cnis::cross_check::Outcome::Completed(run) = outcome else {
+    let cnis::jobs::cross_check::Outcome::Completed(run) = outcome else {
         panic!("the cross-check ran")
     };
     // With one child and one record the model has nothing to learn from, so the pair goes to

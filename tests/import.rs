@@ -1,4 +1,5 @@
 //! `cnis import register FILE.csv`, run as the real binary against a real database.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test may panic: that is how it fails
 mod common;
 use std::io::Write;
 use std::process::Command;

@@ -1,4 +1,5 @@
 //! Officer sign-in, sessions, roles and the safeguards around them, over HTTP on a real database.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test may panic: that is how it fails
 mod common;
 use common::*;
 
@@ -304,9 +305,9 @@ fn forms_without_a_csrf_token_are_refused_and_save_nothing() {
 #[test]
 fn demo_officers_can_sign_in() {
     let app = TestApp::spawn();
-    cnis::demo::load(&mut app.conn(), 20).unwrap();
+    cnis::dev::demo::load(&mut app.conn(), 20).unwrap();
     let mut b = app.browser();
-    b.sign_in("officer@demo.invalid", cnis::demo::DEMO_PASSWORD);
+    b.sign_in("officer@demo.invalid", cnis::dev::demo::DEMO_PASSWORD);
     let p = b.get("/officers/register");
     assert!(p.contains("entries. Page 1"));
 }

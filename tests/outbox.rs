@@ -1,7 +1,9 @@
 //! The email outbox against a real SMTP server (mailin-embedded) and a real database.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test may panic: that is how it fails
 mod common;
 
-use cnis::mail::{self, Mailer, Templates};
+use cnis::jobs::{self, outbox::Mailer};
+use cnis::mail::{self, Templates};
 use common::smtp::{free_port, smtp_on};
 use common::*;
 use diesel::prelude::*;
@@ -40,7 +42,8 @@ fn an_email_is_delivered_over_smtp_with_a_stable_message_id_and_shown_on_the_rec
     let port = listener.local_addr().unwrap().port();
     let got = smtp_on(listener, false);
     let mailer = Mailer::from_url(&format!("smtp://127.0.0.1:{port}")).unwrap();
-    let report = mail::send_due(&app.pool, &mailer, "Council <no-reply@council.test>", 10).unwrap();
+    let report =
+        jobs::outbox::send_due(&app.pool, &mailer, "Council <no-reply@council.test>", 10).unwrap();
     assert_eq!(report.delivered, 1);
     let (status, attempts, _) = status_of(&app, &id);
     assert_eq!((status.as_str(), attempts), ("delivered", 1));
@@ -63,8 +66,8 @@ fn an_email_is_delivered_over_smtp_with_a_stable_message_id_and_shown_on_the_rec
     );
     // Sending again finds nothing due.
     assert_eq!(
-        mail::send_due(&app.pool, &mailer, "no-reply@council.test", 10).unwrap(),
-        mail::SendReport::default()
+        jobs::outbox::send_due(&app.pool, &mailer, "no-reply@council.test", 10).unwrap(),
+        jobs::outbox::SendReport::default()
     );
     let page = b.get(&format!("/officers/children/{child}"));
     assert!(
@@ -78,15 +81,15 @@ fn smtp_down_is_a_temporary_failure_retried_later_and_a_550_is_permanent() {
     let id = enqueue_for(&app, None);
     let port = free_port();
     let mailer = Mailer::from_url(&format!("smtp://127.0.0.1:{port}")).unwrap();
-    let r = mail::send_due(&app.pool, &mailer, "no-reply@council.test", 10).unwrap();
+    let r = jobs::outbox::send_due(&app.pool, &mailer, "no-reply@council.test", 10).unwrap();
     assert_eq!(r.temporary_failures, 1);
     let (status, attempts, err) = status_of(&app, &id);
     assert_eq!((status.as_str(), attempts), ("temporary-failure", 1));
     assert!(err.is_some());
     // Not due again until the backoff passes.
     assert_eq!(
-        mail::send_due(&app.pool, &mailer, "no-reply@council.test", 10).unwrap(),
-        mail::SendReport::default()
+        jobs::outbox::send_due(&app.pool, &mailer, "no-reply@council.test", 10).unwrap(),
+        jobs::outbox::SendReport::default()
     );
     // The server comes back; once the retry is due the email goes.
     let got = smtp_on(
@@ -95,7 +98,7 @@ fn smtp_down_is_a_temporary_failure_retried_later_and_a_550_is_permanent() {
     );
     app.exec("UPDATE outbox SET next_attempt_at = '2000-01-01 00:00:00'");
     assert_eq!(
-        mail::send_due(&app.pool, &mailer, "no-reply@council.test", 10)
+        jobs::outbox::send_due(&app.pool, &mailer, "no-reply@council.test", 10)
             .unwrap()
             .delivered,
         1
@@ -109,7 +112,7 @@ fn smtp_down_is_a_temporary_failure_retried_later_and_a_550_is_permanent() {
     let rport = listener.local_addr().unwrap().port();
     smtp_on(listener, true);
     let rejecting = Mailer::from_url(&format!("smtp://127.0.0.1:{rport}")).unwrap();
-    let r = mail::send_due(&app.pool, &rejecting, "no-reply@council.test", 10).unwrap();
+    let r = jobs::outbox::send_due(&app.pool, &rejecting, "no-reply@council.test", 10).unwrap();
     assert_eq!(r.permanent_failures, 1);
     let (status, _, err) = status_of(&app, &bad);
     assert_eq!(status, "permanent-failure");
@@ -127,7 +130,7 @@ fn a_send_interrupted_by_a_crash_is_sent_again_after_the_lease_with_the_same_mes
     let got = smtp_on(listener, false);
     let mailer = Mailer::from_url(&format!("smtp://127.0.0.1:{port}")).unwrap();
     assert_eq!(
-        mail::send_due(&app.pool, &mailer, "no-reply@council.test", 10)
+        jobs::outbox::send_due(&app.pool, &mailer, "no-reply@council.test", 10)
             .unwrap()
             .delivered,
         1
@@ -142,7 +145,7 @@ fn emails_older_than_72_hours_are_given_up() {
     app.exec("UPDATE outbox SET created_at = '2000-01-01 00:00:00'");
     let mailer = Mailer::from_url(&format!("smtp://127.0.0.1:{}", free_port())).unwrap();
     assert_eq!(
-        mail::send_due(&app.pool, &mailer, "no-reply@council.test", 10)
+        jobs::outbox::send_due(&app.pool, &mailer, "no-reply@council.test", 10)
             .unwrap()
             .permanent_failures,
         1
@@ -161,7 +164,7 @@ fn the_laptop_default_writes_eml_files() {
     let dir = tempfile::tempdir().unwrap();
     let mailer = Mailer::from_url(&format!("file://{}", dir.path().display())).unwrap();
     assert_eq!(
-        mail::send_due(&app.pool, &mailer, "no-reply@council.test", 10)
+        jobs::outbox::send_due(&app.pool, &mailer, "no-reply@council.test", 10)
             .unwrap()
             .delivered,
         1

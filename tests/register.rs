@@ -1,4 +1,5 @@
 //! The register as officers use it (EA 1996 s.436C), over HTTP on a real database.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test may panic: that is how it fails
 mod common;
 use common::*;
 
@@ -262,7 +263,7 @@ fn search_is_tolerant_and_never_puts_personal_data_in_the_url() {
 #[test]
 fn list_filters_and_pages_and_flags_children_outside_school_age() {
     let app = TestApp::spawn();
-    cnis::demo::load(&mut app.conn(), 120).unwrap();
+    cnis::dev::demo::load(&mut app.conn(), 120).unwrap();
     let mut b = app.signed_in("officer");
     let page1 = b.get("/officers/register");
     assert!(page1.contains("Page 1 of"));

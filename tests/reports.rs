@@ -1,5 +1,6 @@
 //! Parents keep details up to date (s.436D(2)), ask for support (s.436G) and answer requests for
 //! information (s.436D(2)(c)); officers work the resulting tasks, and the s.436D(3) limits hold.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test may panic: that is how it fails
 mod common;
 use common::*;
 use diesel::prelude::*;
@@ -225,9 +226,9 @@ fn s436d_3_information_requests_keep_to_the_floor_and_ceiling_and_overdue_ones_b
     // Its period ends with no answer: the scheduler raises condition D as a task, once.
     app.exec("UPDATE information_requests SET due_on = '2026-02-01' WHERE method = 'email'");
     let state = cnis::web::AppState::new(app.pool.clone(), app.config.clone());
-    let tick = cnis::scheduler::run_once(&state).unwrap();
+    let tick = cnis::jobs::scheduler::run_once(&state).unwrap();
     assert_eq!(tick.overdue, 1);
-    assert_eq!(cnis::scheduler::run_once(&state).unwrap().overdue, 0);
+    assert_eq!(cnis::jobs::scheduler::run_once(&state).unwrap().overdue, 0);
     assert_eq!(count(&app, "tasks WHERE kind = 'information_overdue'"), 1);
     let list = officer.get("/officers/information-requests");
     assert!(list.contains("Overdue"));
@@ -250,9 +251,9 @@ fn s436d_3_a_the_scheduler_sends_the_yearly_request_to_children_due() {
         list.body
     );
     let state = cnis::web::AppState::new(app.pool.clone(), app.config.clone());
-    assert_eq!(cnis::scheduler::run_once(&state).unwrap().sent, 1);
+    assert_eq!(cnis::jobs::scheduler::run_once(&state).unwrap().sent, 1);
     assert_eq!(
-        cnis::scheduler::run_once(&state).unwrap().sent,
+        cnis::jobs::scheduler::run_once(&state).unwrap().sent,
         0,
         "the 3-month floor holds"
     );

@@ -1,7 +1,9 @@
 //! One binary, two databases: SQLite (default, embedded) and PostgreSQL (production).
 //! The backend is chosen from the URL scheme by us, not by trial, so a bad PostgreSQL URL
 //! reports the real error instead of silently opening a SQLite file named after it.
+pub mod lease;
 pub mod schema;
+pub mod text_enum;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -104,7 +106,49 @@ pub fn migrate(conn: &mut AnyConnection) -> anyhow::Result<usize> {
             .map(|v| v.len()),
         AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
     };
-    applied.map_err(|e| anyhow::anyhow!("migration failed: {e}"))
+    let applied = applied.map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+    converge(conn)?;
+    Ok(applied)
+}
+
+/// Columns that an in-place edit of migration 5 added, for a SQLite database that ran its first
+/// version (SQLite's SQL cannot add a column only when it is missing; PostgreSQL's migration 10 does).
+fn converge(conn: &mut AnyConnection) -> anyhow::Result<()> {
+    if let AnyConnection::Sqlite(c) = conn {
+        for (column, add) in [
+            (
+                "kind",
+                "ALTER TABLE information_requests ADD COLUMN kind TEXT NOT NULL DEFAULT 'updates'",
+            ),
+            (
+                "asked",
+                "ALTER TABLE information_requests ADD COLUMN asked TEXT",
+            ),
+        ] {
+            if c.batch_execute(&format!(
+                "SELECT {column} FROM information_requests LIMIT 0"
+            ))
+            .is_err()
+            {
+                c.batch_execute(add)?;
+                log::info!(
+                    "added information_requests.{column}, missing from an early migration 5"
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reverts every migration, newest first (the migrations test checks each down.sql).
+pub fn revert_all(conn: &mut AnyConnection) -> anyhow::Result<usize> {
+    let reverted = match conn {
+        AnyConnection::Postgresql(c) => c
+            .revert_all_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
+        AnyConnection::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+    };
+    reverted.map_err(|e| anyhow::anyhow!("reverting migrations failed: {e}"))
 }
 
 /// True when the binary knows migrations the database has not had (readiness check).

@@ -4,7 +4,7 @@
 //!
 //! "N days beginning with day X" counts X as day 1, in calendar days (law.md §5, INFERRED);
 //! school days are the days a school holds a session (s.579), from its term calendar.
-use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, Weekday};
+use chrono::{Datelike, Days, NaiveDate, Weekday};
 
 use super::register::Choices;
 
@@ -81,46 +81,51 @@ pub fn duty_to_serve(conditions: &[String]) -> bool {
     conditions.iter().any(|c| c == "A" || c == "B")
 }
 
-pub const STAGES: Choices = &[
-    ("considering", "Considering a preliminary notice"),
-    (
-        "preliminary_notice",
-        "Preliminary notice: waiting for the parent",
-    ),
-    ("school_selection", "Choosing and consulting the school"),
-    ("school_notified", "School notified: its objection window"),
-    (
-        "direction_pending",
-        "Waiting for the Secretary of State's direction",
-    ),
-    (
-        "nomination",
-        "School nomination notice: the parent's choice",
-    ),
-    ("school_determined", "School determined: serve the order"),
-    ("in_force", "Order in force"),
-    ("referred", "Referred for prosecution"),
-    ("satisfied", "Closed: the parent satisfied the council"),
-    (
-        "not_expedient",
-        "Closed: not expedient that the child attend school",
-    ),
-    ("barred", "Closed: an order is barred (s.436I(2))"),
-    ("revoked", "Order revoked"),
-];
-
-/// The same stages in the words of today's law.
-pub fn stage_label(regime: Regime, stage: &str) -> &'static str {
-    match (regime, stage) {
-        (Regime::Current, "preliminary_notice") => "Notice under s.437(1): waiting for the parent",
-        (Regime::Current, "school_notified") => "Governing body notified (s.439)",
-        (Regime::Current, "nomination") => "Notice of intention (s.438): the parent's choice",
-        _ => super::register::label(STAGES, stage),
+crate::text_enum! {
+    /// Where a school attendance case stands (ss.436H–436Q; ss.437–443).
+    pub enum Stage {
+        Considering = "considering" => "Considering a preliminary notice",
+        PreliminaryNotice = "preliminary_notice" => "Preliminary notice: waiting for the parent",
+        SchoolSelection = "school_selection" => "Choosing and consulting the school",
+        SchoolNotified = "school_notified" => "School notified: its objection window",
+        DirectionPending = "direction_pending" => "Waiting for the Secretary of State's direction",
+        Nomination = "nomination" => "School nomination notice: the parent's choice",
+        SchoolDetermined = "school_determined" => "School determined: serve the order",
+        InForce = "in_force" => "Order in force",
+        Referred = "referred" => "Referred for prosecution",
+        Satisfied = "satisfied" => "Closed: the parent satisfied the council",
+        NotExpedient = "not_expedient" => "Closed: not expedient that the child attend school",
+        Barred = "barred" => "Closed: an order is barred (s.436I(2))",
+        Revoked = "revoked" => "Order revoked",
     }
 }
 
-pub fn is_open(stage: &str) -> bool {
-    !matches!(stage, "satisfied" | "not_expedient" | "barred" | "revoked")
+pub const STAGES: Choices = Stage::CHOICES;
+
+/// The same stages in the words of today's law.
+pub fn stage_label(regime: Regime, stage: Stage) -> &'static str {
+    match (regime, stage) {
+        (Regime::Current, Stage::PreliminaryNotice) => {
+            "Notice under s.437(1): waiting for the parent"
+        }
+        (Regime::Current, Stage::SchoolNotified) => "Governing body notified (s.439)",
+        (Regime::Current, Stage::Nomination) => "Notice of intention (s.438): the parent's choice",
+        _ => stage.label(),
+    }
+}
+
+impl Stage {
+    /// A case still running; the four closing stages end it.
+    pub fn is_open(self) -> bool {
+        !matches!(
+            self,
+            Stage::Satisfied | Stage::NotExpedient | Stage::Barred | Stage::Revoked
+        )
+    }
+}
+
+pub fn is_open(stage: Stage) -> bool {
+    stage.is_open()
 }
 
 /// A date the law sets, with the rule shown beside it.
@@ -292,12 +297,7 @@ pub fn order_due(regime: Regime, determined_on: NaiveDate) -> Option<Deadline> {
 
 /// s.572: an email is served on the day it is sent, in England's local time. Dates, not
 /// instants, carry the clocks, so the change to and from summer time moves nothing.
-pub fn local_date(utc: NaiveDateTime) -> NaiveDate {
-    use chrono::TimeZone;
-    chrono_tz::Europe::London
-        .from_utc_datetime(&utc)
-        .date_naive()
-}
+pub use crate::clock::local_date;
 
 /// Condition B's social care side (s.436H(5), s.436I(2), s.436P(2)): one section 47 enquiry or
 /// s.47(8) action (a child protection plan) as the cross-check knows it.
@@ -341,7 +341,7 @@ pub fn section47_involvement_ended(
 #[derive(Clone, Debug)]
 pub struct Facts {
     pub regime: Regime,
-    pub stage: String,
+    pub stage: Stage,
     pub conditions: Vec<String>,
     pub requirements_met_on: NaiveDate,
     pub response_days: u32,
@@ -373,34 +373,34 @@ impl Facts {
 
     /// The next date the council must act by, or the parent's or school's window it waits on.
     pub fn next_deadline(&self) -> Option<(&'static str, Deadline)> {
-        match self.stage.as_str() {
-            "considering" => preliminary_notice_due(self.regime, self.requirements_met_on)
+        match self.stage {
+            Stage::Considering => preliminary_notice_due(self.regime, self.requirements_met_on)
                 .map(|d| ("Serve the preliminary notice", d)),
-            "preliminary_notice" => self
+            Stage::PreliminaryNotice => self
                 .response_end()
                 .map(|d| ("The parent's period to satisfy the council ends", d)),
-            "school_selection" => self
+            Stage::SchoolSelection => self
                 .response_end()
                 .and_then(|e| school_notice_due(self.regime, e.on))
                 .map(|d| ("Serve notice of the decision on the school", d)),
-            "school_notified" if self.direction_on.is_some() => self
+            Stage::SchoolNotified if self.direction_on.is_some() => self
                 .direction_on
                 .and_then(|d| nomination_notice_due(self.regime, d, true))
                 .map(|d| ("Serve the school nomination notice", d)),
-            "school_notified" => match &self.objection_window {
+            Stage::SchoolNotified => match &self.objection_window {
                 Some(Ok(d)) => Some((
                     "The school's window to apply to the Secretary of State ends",
                     d.clone(),
                 )),
                 _ => None,
             },
-            "nomination" => self.nomination_served_on.map(|s| {
+            Stage::Nomination => self.nomination_served_on.map(|s| {
                 (
                     "The parent's 15 days to choose a school end",
                     parent_choice_end(self.regime, s),
                 )
             }),
-            "school_determined" => self
+            Stage::SchoolDetermined => self
                 .determined_on
                 .and_then(|d| order_due(self.regime, d))
                 .map(|d| ("Serve the order and tell the school", d)),
@@ -439,19 +439,19 @@ fn not_served(what: &str) -> String {
 
 /// Whether `step` may be taken on `today`, or the rule that blocks it.
 pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
-    let at = |stages: &[&str], what: &str| -> Result<(), String> {
-        if stages.contains(&f.stage.as_str()) {
+    let at = |stages: &[Stage], what: &str| -> Result<(), String> {
+        if stages.contains(&f.stage) {
             Ok(())
         } else {
             Err(format!(
                 "{what} cannot be done now: the case is at \"{}\".",
-                stage_label(f.regime, &f.stage)
+                stage_label(f.regime, f.stage)
             ))
         }
     };
     match step {
         Step::ServePreliminaryNotice => {
-            at(&["considering"], "Serving the preliminary notice")?;
+            at(&[Stage::Considering], "Serving the preliminary notice")?;
             if f.conditions.is_empty() {
                 return Err(
                     "Choose the conditions the notice relies on: it must state them (s.436H(3))."
@@ -472,13 +472,13 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
                 return Err("Today's law (ss.437–443) has no request to visit the child at home; record it as a note on the case. Sections 436H(8)(b) and 436I(3)(c) bring it in with the new process.".into());
             }
             at(
-                &["considering", "preliminary_notice"],
+                &[Stage::Considering, Stage::PreliminaryNotice],
                 "Recording a home-visit request",
             )
         }
         Step::Evaluate => {
             at(
-                &["preliminary_notice"],
+                &[Stage::PreliminaryNotice],
                 "Deciding whether the parent satisfied the council",
             )?;
             let end = f
@@ -493,9 +493,9 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
             }
             Ok(())
         }
-        Step::RecordConsultation => at(&["school_selection"], "Recording the consultation"),
+        Step::RecordConsultation => at(&[Stage::SchoolSelection], "Recording the consultation"),
         Step::ServeSchoolNotice => {
-            at(&["school_selection"], "Serving notice on the school")?;
+            at(&[Stage::SchoolSelection], "Serving notice on the school")?;
             if !f.consulted {
                 return Err("Consult the school's governing body (or the Academy's proprietor), and the admission authority if it is another council, before deciding to name it (s.436N(1); s.439(2)).".into());
             }
@@ -503,7 +503,7 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
         }
         Step::RecordObjection => {
             at(
-                &["school_notified"],
+                &[Stage::SchoolNotified],
                 "Recording an application to the Secretary of State",
             )?;
             f.school_notice_served_on
@@ -511,15 +511,15 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
             Ok(())
         }
         Step::RecordDirection => at(
-            &["direction_pending"],
+            &[Stage::DirectionPending],
             "Recording the Secretary of State's direction",
         ),
         Step::ServeNomination => {
             at(
-                &["school_notified", "direction_pending"],
+                &[Stage::SchoolNotified, Stage::DirectionPending],
                 "Serving the school nomination notice",
             )?;
-            if f.stage == "direction_pending" {
+            if f.stage == Stage::DirectionPending {
                 return Err("The school applied to the Secretary of State: record the direction first; the school it names is the one to nominate (s.436N(7)).".into());
             }
             f.school_notice_served_on
@@ -539,7 +539,7 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
             }
         }
         Step::RecordParentChoice => {
-            at(&["nomination"], "Recording the parent's choice")?;
+            at(&[Stage::Nomination], "Recording the parent's choice")?;
             let s = f
                 .nomination_served_on
                 .ok_or_else(|| not_served("school nomination notice"))?;
@@ -554,7 +554,7 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
             Ok(())
         }
         Step::DetermineSchool => {
-            at(&["nomination"], "Determining the school")?;
+            at(&[Stage::Nomination], "Determining the school")?;
             let s = f
                 .nomination_served_on
                 .ok_or_else(|| not_served("school nomination notice"))?;
@@ -569,26 +569,26 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
             Ok(())
         }
         Step::ServeOrder => {
-            at(&["school_determined"], "Serving the order")?;
+            at(&[Stage::SchoolDetermined], "Serving the order")?;
             if f.regime == Regime::New && f.condition_b_only() && f.section47_ended {
                 return Err("An order must not be served: condition B was the only condition and the section 47 enquiries or action have ended, with none other known in the last 5 years (s.436I(2)).".into());
             }
             Ok(())
         }
         Step::Amend => {
-            at(&["in_force"], "Amending the order")?;
+            at(&[Stage::InForce], "Amending the order")?;
             f.order_served_on.ok_or_else(|| not_served("order"))?;
             Ok(())
         }
         Step::RevokeOnRequest => {
-            at(&["in_force", "referred"], "Revoking the order")?;
+            at(&[Stage::InForce, Stage::Referred], "Revoking the order")?;
             if f.ehc_plan_school {
                 return Err("The child's EHC plan names the school, so the order cannot be revoked on request (s.436P).".into());
             }
             Ok(())
         }
         Step::RevokeMandatory => {
-            at(&["in_force", "referred"], "Revoking the order")?;
+            at(&[Stage::InForce, Stage::Referred], "Revoking the order")?;
             if !(f.regime == Regime::New && f.condition_b_only()) {
                 return Err("Revocation is mandatory only for an order that followed a notice relying on condition B alone (s.436P(2)).".into());
             }
@@ -598,7 +598,7 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
             Ok(())
         }
         Step::ReferForProsecution => {
-            at(&["in_force"], "Referring for prosecution")?;
+            at(&[Stage::InForce], "Referring for prosecution")?;
             f.order_served_on.ok_or_else(|| not_served("order"))?;
             if f.regime == Regime::New && f.condition_b_only() && f.section47_ended {
                 return Err("Condition B is no longer met and the order must be revoked (s.436P(2)); it is also a defence (s.436Q).".into());
@@ -609,13 +609,13 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
 }
 
 /// Where an evaluation goes (s.436I(1)–(4); s.437(3)).
-pub fn after_evaluation(f: &Facts, outcome: &str) -> &'static str {
+pub fn after_evaluation(f: &Facts, outcome: &str) -> Stage {
     match outcome {
-        "satisfied" => "satisfied",
-        "not_expedient" => "not_expedient",
-        _ if f.regime == Regime::New && f.condition_b_only() && f.section47_ended => "barred",
-        _ if f.ehc_plan_school => "school_determined",
-        _ => "school_selection",
+        "satisfied" => Stage::Satisfied,
+        "not_expedient" => Stage::NotExpedient,
+        _ if f.regime == Regime::New && f.condition_b_only() && f.section47_ended => Stage::Barred,
+        _ if f.ehc_plan_school => Stage::SchoolDetermined,
+        _ => Stage::SchoolSelection,
     }
 }
 
@@ -636,9 +636,10 @@ mod tests {
     }
 
     fn facts(stage: &str) -> Facts {
+        let stage = Stage::parse(stage).unwrap();
         Facts {
             regime: Regime::New,
-            stage: stage.into(),
+            stage,
             conditions: vec!["A".into()],
             requirements_met_on: d(2027, 3, 1),
             response_days: 15,
@@ -864,12 +865,12 @@ mod tests {
             "{e}"
         );
         assert!(may(&f, Step::ServeNomination, d(2027, 11, 6)).is_ok());
-        f.stage = "direction_pending".into();
+        f.stage = Stage::DirectionPending;
         assert!(may(&f, Step::ServeNomination, d(2027, 11, 6))
             .unwrap_err()
             .contains("s.436N(7)"));
         // Once the direction is given, the nomination notice may go at once.
-        f.stage = "school_notified".into();
+        f.stage = Stage::SchoolNotified;
         f.direction_on = Some(d(2027, 10, 25));
         assert!(may(&f, Step::ServeNomination, d(2027, 10, 26)).is_ok());
     }
@@ -897,16 +898,16 @@ mod tests {
         let mut f = facts("preliminary_notice");
         f.conditions = vec!["B".into()];
         f.section47_ended = true;
-        assert_eq!(after_evaluation(&f, "failed"), "barred");
+        assert_eq!(after_evaluation(&f, "failed"), Stage::Barred);
         f.conditions.push("A".into());
-        assert_eq!(after_evaluation(&f, "failed"), "school_selection");
+        assert_eq!(after_evaluation(&f, "failed"), Stage::SchoolSelection);
         f.ehc_plan_school = true;
         assert_eq!(
             after_evaluation(&f, "failed"),
-            "school_determined",
+            Stage::SchoolDetermined,
             "s.436J"
         );
-        assert_eq!(after_evaluation(&f, "satisfied"), "satisfied");
+        assert_eq!(after_evaluation(&f, "satisfied"), Stage::Satisfied);
     }
 
     #[test]

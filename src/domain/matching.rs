@@ -862,24 +862,6 @@ impl Default for Thresholds {
     }
 }
 
-impl Thresholds {
-    /// From CNIS_MATCH_PROBABILITY and CNIS_REVIEW_PROBABILITY, else the defaults.
-    pub fn from_env() -> Thresholds {
-        let d = Thresholds::default();
-        let get = |k: &str, default: f64| {
-            std::env::var(k)
-                .ok()
-                .and_then(|v| v.trim().parse::<f64>().ok())
-                .filter(|p| (0.0..=1.0).contains(p))
-                .unwrap_or(default)
-        };
-        Thresholds {
-            matched: get("CNIS_MATCH_PROBABILITY", d.matched),
-            review: get("CNIS_REVIEW_PROBABILITY", d.review),
-        }
-    }
-}
-
 /// The decision for a pair. A shared identifier with a compatible date of birth links; a shared
 /// identifier with a different date of birth goes to review. Otherwise the probability decides,
 /// except that a first name or date of birth that disagrees never links on its own (twins,

@@ -10,7 +10,7 @@ use crate::db::schema::{
     social_care_episodes, tasks, term_dates, users,
 };
 use crate::db::{new_id, now, AnyConnection};
-use crate::domain::attendance::{self as rules, Facts, Regime, SchoolCalendar, Section47};
+use crate::domain::attendance::{self as rules, Facts, Regime, SchoolCalendar, Section47, Stage};
 use crate::domain::register::Choices;
 use crate::store::children::{self as entries, ChildRecord};
 use crate::store::consent::School;
@@ -26,7 +26,7 @@ pub struct Case {
     pub regime: String,
     pub conditions: String,
     pub grounds: String,
-    pub stage: String,
+    pub stage: Stage,
     pub requirements_met_on: NaiveDate,
     pub response_days: i32,
     pub section47_relied_on: String,
@@ -229,7 +229,7 @@ pub fn open(conn: &mut AnyConnection, n: &NewCase) -> anyhow::Result<Case> {
         regime: n.regime.code().into(),
         conditions: n.conditions.join(","),
         grounds: n.grounds.into(),
-        stage: "considering".into(),
+        stage: Stage::Considering,
         requirements_met_on: n.requirements_met_on,
         response_days: n.response_days,
         section47_relied_on: serde_json::to_string(&relied)?,
@@ -376,7 +376,7 @@ pub fn facts(conn: &mut AnyConnection, c: &Case, today: NaiveDate) -> QueryResul
     let known = section47_known(conn, &c.child_id)?;
     Ok(Facts {
         regime,
-        stage: c.stage.clone(),
+        stage: c.stage,
         conditions: c.condition_list(),
         requirements_met_on: c.requirements_met_on,
         response_days: u32::try_from(c.response_days).unwrap_or(rules::MIN_RESPONSE_DAYS),
@@ -425,7 +425,7 @@ fn then_record(
 fn move_stage(
     conn: &mut AnyConnection,
     c: &Case,
-    to: &str,
+    to: Stage,
     today: NaiveDate,
 ) -> QueryResult<Result<(), String>> {
     let closed = (!rules::is_open(to)).then_some(today);
@@ -585,7 +585,7 @@ pub fn serve_preliminary_notice(
         Regime::Current => "section 437(1)",
     };
     let days = c.response_days.to_string();
-    if let r @ Err(_) = move_stage(conn, c, "preliminary_notice", s.today)? {
+    if let r @ Err(_) = move_stage(conn, c, Stage::PreliminaryNotice, s.today)? {
         return Ok(r);
     }
     serve_all(
@@ -625,16 +625,16 @@ pub fn evaluate(
     if let r @ Err(_) = move_stage(conn, c, to, today)? {
         return Ok(r);
     }
-    if to == "school_determined" {
+    if to == Stage::SchoolDetermined {
         diesel::update(attendance_cases::table.find(&c.id))
             .set(attendance_cases::determined_on.eq(today))
             .execute(conn)?;
     }
     let outcome = match to {
-        "satisfied" => "The parent satisfied the council.",
-        "not_expedient" => "Not expedient that the child attend school.",
-        "barred" => "The parent did not satisfy the council, but an order is barred: condition B alone, and the section 47 involvement has ended (s.436I(2)).",
-        "school_determined" => "The parent did not satisfy the council. The child's EHC plan names the school (s.436J).",
+        Stage::Satisfied => "The parent satisfied the council.",
+        Stage::NotExpedient => "Not expedient that the child attend school.",
+        Stage::Barred => "The parent did not satisfy the council, but an order is barred: condition B alone, and the section 47 involvement has ended (s.436I(2)).",
+        Stage::SchoolDetermined => "The parent did not satisfy the council. The child's EHC plan names the school (s.436J).",
         _ => "The parent did not satisfy the council, and it is expedient that the child attend school.",
     };
     record_event(
@@ -664,7 +664,7 @@ pub fn record_consultation(
     let rows = diesel::update(
         attendance_cases::table
             .find(&c.id)
-            .filter(attendance_cases::stage.eq("school_selection")),
+            .filter(attendance_cases::stage.eq(Stage::SchoolSelection)),
     )
     .set((
         attendance_cases::school_id.eq(school_id),
@@ -727,7 +727,7 @@ pub fn serve_school_notice(
         Regime::New => ("section 436N(2)", "within 10 school days beginning with the day this notice is served (section 436N(4)–(5))"),
         Regime::Current => ("section 439(4)", "within 15 days beginning with the day you receive this notice (section 439(6)–(7))"),
     };
-    if let r @ Err(_) = move_stage(conn, c, "school_notified", s.today)? {
+    if let r @ Err(_) = move_stage(conn, c, Stage::SchoolNotified, s.today)? {
         return Ok(r);
     }
     serve_all(
@@ -757,10 +757,10 @@ pub fn record_objection(
     let rows = diesel::update(
         attendance_cases::table
             .find(&c.id)
-            .filter(attendance_cases::stage.eq("school_notified")),
+            .filter(attendance_cases::stage.eq(Stage::SchoolNotified)),
     )
     .set((
-        attendance_cases::stage.eq("direction_pending"),
+        attendance_cases::stage.eq(Stage::DirectionPending),
         attendance_cases::objection_applied_on.eq(on),
         attendance_cases::updated_at.eq(now()),
     ))
@@ -780,10 +780,10 @@ pub fn record_direction(
     let rows = diesel::update(
         attendance_cases::table
             .find(&c.id)
-            .filter(attendance_cases::stage.eq("direction_pending")),
+            .filter(attendance_cases::stage.eq(Stage::DirectionPending)),
     )
     .set((
-        attendance_cases::stage.eq("school_notified"),
+        attendance_cases::stage.eq(Stage::SchoolNotified),
         attendance_cases::direction_on.eq(on),
         attendance_cases::school_id.eq(school_id),
         attendance_cases::updated_at.eq(now()),
@@ -823,7 +823,7 @@ pub fn serve_nomination(
             .filter(attendance_cases::stage.eq(&c.stage)),
     )
     .set((
-        attendance_cases::stage.eq("nomination"),
+        attendance_cases::stage.eq(Stage::Nomination),
         attendance_cases::updated_at.eq(now()),
     ))
     .execute(conn)?;
@@ -861,7 +861,7 @@ pub fn record_parent_choice(
     let rows = diesel::update(
         attendance_cases::table
             .find(&c.id)
-            .filter(attendance_cases::stage.eq("nomination")),
+            .filter(attendance_cases::stage.eq(Stage::Nomination)),
     )
     .set((
         attendance_cases::school_id.eq(school_id),
@@ -913,10 +913,10 @@ pub fn determine_school(
     let rows = diesel::update(
         attendance_cases::table
             .find(&c.id)
-            .filter(attendance_cases::stage.eq("nomination")),
+            .filter(attendance_cases::stage.eq(Stage::Nomination)),
     )
     .set((
-        attendance_cases::stage.eq("school_determined"),
+        attendance_cases::stage.eq(Stage::SchoolDetermined),
         attendance_cases::determined_on.eq(today),
         attendance_cases::updated_at.eq(now()),
     ))
@@ -972,7 +972,7 @@ pub fn serve_order(
     ];
     serve_all(conn, s, c, &record, template, &vars, &parents)?;
     if template == "attendance-order" {
-        if let r @ Err(_) = move_stage(conn, c, "in_force", s.today)? {
+        if let r @ Err(_) = move_stage(conn, c, Stage::InForce, s.today)? {
             return Ok(r);
         }
         serve_all(
@@ -1010,7 +1010,7 @@ pub fn amend(
     let rows = diesel::update(
         attendance_cases::table
             .find(&c.id)
-            .filter(attendance_cases::stage.eq("in_force")),
+            .filter(attendance_cases::stage.eq(Stage::InForce)),
     )
     .set((
         attendance_cases::school_id.eq(school_id),
@@ -1040,7 +1040,7 @@ pub fn revoke(
     let Some(record) = entries::load_record(conn, &c.child_id)? else {
         return Ok(Err("The register entry is missing.".into()));
     };
-    if let r @ Err(_) = move_stage(conn, c, "revoked", s.today)? {
+    if let r @ Err(_) = move_stage(conn, c, Stage::Revoked, s.today)? {
         return Ok(r);
     }
     let parents = parent_recipients(&record);
@@ -1071,7 +1071,7 @@ pub fn refer(
     user_id: &str,
     today: NaiveDate,
 ) -> QueryResult<Result<(), String>> {
-    if let r @ Err(_) = move_stage(conn, c, "referred", today)? {
+    if let r @ Err(_) = move_stage(conn, c, Stage::Referred, today)? {
         return Ok(r);
     }
     record_event(
@@ -1246,7 +1246,7 @@ pub fn raise_tasks(
     }
     let mut revocations = 0;
     let in_force: Vec<Case> = attendance_cases::table
-        .filter(attendance_cases::stage.eq_any(["in_force", "referred"]))
+        .filter(attendance_cases::stage.eq_any([Stage::InForce, Stage::Referred]))
         .select(Case::as_select())
         .load(conn)?;
     for c in in_force {

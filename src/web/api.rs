@@ -6,8 +6,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::Connection;
 use serde::{Deserialize, Serialize};
 
-use super::register::today;
 use super::AppState;
+use crate::clock::today;
 use crate::error::AppError;
 use crate::imports::social_care::check;
 use crate::store::social_care::{self, Stored};

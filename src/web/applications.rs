@@ -7,10 +7,10 @@ use maud::html;
 
 use super::auth::SchoolStaff;
 use super::forms::*;
-use super::parents::{page, parent_session, ParentSession};
-use super::register::fmt_date;
+use super::parent_session::{page, parent_session, ParentSession};
 use super::schools::{parse_pupil, pupil_fields};
-use super::{check_csrf, csrf_for, render, see_other, AppState, PageArgs};
+use super::{csrf_for, render, see_other, AppState, PageArgs};
+use crate::clock::fmt_date;
 use crate::domain::consent::STATUSES;
 use crate::domain::register::label;
 use crate::error::{AppError, AppResult};
@@ -276,7 +276,7 @@ fn sign_in_first(state: &AppState) -> HttpResponse {
     let mut resp = see_other("/parents/sign-in");
     let _ = resp.add_cookie(&super::cookie(
         state,
-        super::parents::NEXT_COOKIE,
+        super::parent_session::NEXT_COOKIE,
         "apply".into(),
     ));
     resp
@@ -300,9 +300,8 @@ async fn parent_form(req: HttpRequest, state: web::Data<AppState>) -> AppResult<
 async fn parent_submit(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let ParentSession::Live(email) = parent_session(&req, &state).await? else {
         return Ok(sign_in_first(&state));
     };
@@ -345,12 +344,10 @@ async fn school_form(
 }
 
 async fn school_submit(
-    req: HttpRequest,
     state: web::Data<AppState>,
     SchoolStaff(o): SchoolStaff,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let school = super::schools::school_of(&state, &o).await?;
     let app = match parse(&form, &Applicant::School(&school), &[]) {
         Ok(a) => a,
@@ -406,7 +403,7 @@ async fn my_applications(req: HttpRequest, state: web::Data<AppState>) -> AppRes
                 ul class="govuk-list" {
                     @for a in &apps {
                         li { a class="govuk-link" href={ "/parents/applications/" (a.id) } { (a.child_name()) ", " (a.reference) } " " (status_tag(&a.status))
-                        " " span class="govuk-hint cnis-inline-hint" { "received " (fmt_date(a.received_on)) ", " (crate::domain::consent::days_open(a.received_on, a.decided_at.map(|t| t.date()).unwrap_or_else(super::register::today))) " days" @if a.decided_at.is_some() { " to a decision" } @else { " so far" } } }
+                        " " span class="govuk-hint cnis-inline-hint" { "received " (fmt_date(a.received_on)) ", " (crate::domain::consent::days_open(a.received_on, a.decided_at.map(|t| t.date()).unwrap_or_else(crate::clock::today))) " days" @if a.decided_at.is_some() { " to a decision" } @else { " so far" } } }
                     }
                 }
             }
@@ -541,9 +538,8 @@ async fn withdraw(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    form: web::Form<FormData>,
+    _form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let ParentSession::Live(email) = parent_session(&req, &state).await? else {
         return Ok(sign_in_first(&state));
     };

@@ -2,17 +2,17 @@
 //! the deadlines list, opening a case from a register entry, each step with its legal
 //! preconditions, service of every notice (s.572), and the prosecution file.
 use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use diesel::Connection;
 use maud::{html, Markup};
 
 use super::auth::{Caseworker, CurrentOfficer};
 use super::forms::*;
-use super::register::{fmt_date, today};
-use super::{check_csrf, render, see_other, AppState, PageArgs};
+use super::{render, see_other, AppState, PageArgs};
+use crate::clock::{fmt_date, today};
 use crate::db::AnyConnection;
-use crate::domain::attendance::{self as rules, Deadline, Facts, Regime, Step, CONDITIONS};
+use crate::domain::attendance::{self as rules, Deadline, Facts, Regime, Stage, Step, CONDITIONS};
 use crate::domain::register::label;
 use crate::error::{AppError, AppResult};
 use crate::store::attendance::{self as cases, Case, Event, EVENT_KINDS};
@@ -69,14 +69,14 @@ fn service_methods(regime: Regime) -> &'static [(&'static str, &'static str)] {
 }
 
 fn stage_tag(c: &Case) -> Markup {
-    let colour = match c.stage.as_str() {
-        "in_force" => "red",
-        "referred" => "purple",
-        "satisfied" | "not_expedient" | "revoked" | "barred" => "grey",
-        "considering" => "yellow",
+    let colour = match c.stage {
+        Stage::InForce => "red",
+        Stage::Referred => "purple",
+        Stage::Satisfied | Stage::NotExpedient | Stage::Revoked | Stage::Barred => "grey",
+        Stage::Considering => "yellow",
         _ => "blue",
     };
-    tag(rules::stage_label(c.regime(), &c.stage), colour)
+    tag(rules::stage_label(c.regime(), c.stage), colour)
 }
 
 /// Overdue, due within the reminder days, or nothing.
@@ -326,13 +326,11 @@ async fn new_case(
 }
 
 async fn create_case(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let id = super::parse_id(&path.into_inner())?;
     let f = form.into_inner();
     let (child, schools, already) = load_child(&state, id, o.user.id.clone()).await?;
@@ -574,7 +572,7 @@ fn page(
             h1 class="govuk-heading-l" { "School attendance case: " (l.child.given_names) " " (l.child.family_name) }
             @if let Some(e) = errors.get("action") { p id="action" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (e) } }
             p class="govuk-body" { (stage_tag(c)) }
-            @if matches!(c.stage.as_str(), "preliminary_notice" | "nomination") && f.next_deadline().is_none() {
+            @if matches!(c.stage, Stage::PreliminaryNotice | Stage::Nomination) && f.next_deadline().is_none() {
                 div class="govuk-inset-text" { "Waiting for every copy of the notice to be served: the parent's period begins on the day the last copy counts as served (s.572)." }
             }
             @if let Some((what, d)) = f.next_deadline() {
@@ -619,7 +617,7 @@ fn page(
             @if let Some(Err(e)) = &f.objection_window { div class="govuk-warning-text" { span class="govuk-warning-text__icon" aria-hidden="true" { "!" } strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } (e) } } }
 
             h2 class="govuk-heading-m" { "Next steps" }
-            @if c.stage == "considering" {
+            @if c.stage == Stage::Considering {
                 form method="post" action={ (base) "/preliminary-notice" } novalidate {
                     (csrf_field(&o.csrf))
                     p class="govuk-body" { "The notice goes to each parent with parental responsibility on the register entry: by email only where they agreed in writing to school attendance notices by email (s.572), otherwise it waits here to be posted or delivered." }
@@ -641,7 +639,7 @@ fn page(
                     }
                 }
             }
-            @if c.stage == "preliminary_notice" {
+            @if c.stage == Stage::PreliminaryNotice {
                 details class="govuk-details" open[errors.get("response_on").is_some() || errors.get("response").is_some()] {
                     summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Record the parent's response" } }
                     div class="govuk-details__text" {
@@ -662,7 +660,7 @@ fn page(
                     (button("Record the decision"))
                 }
             }
-            @if c.stage == "school_selection" {
+            @if c.stage == Stage::SchoolSelection {
                 h3 class="govuk-heading-s" { "Choose and consult the school (s.436M, s.436N(1); s.439)" }
                 form method="post" action={ (base) "/consultation" } novalidate {
                     (csrf_field(&o.csrf))
@@ -697,7 +695,7 @@ fn page(
                     }
                 }
             }
-            @if c.stage == "school_notified" {
+            @if c.stage == Stage::SchoolNotified {
                 details class="govuk-details" open[errors.get("applied_on").is_some()] {
                     summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "The school applied to the Secretary of State" } }
                     div class="govuk-details__text" {
@@ -714,7 +712,7 @@ fn page(
                     (button(if c.regime() == Regime::New { "Serve the school nomination notice" } else { "Serve the notice of intention (s.438)" }))
                 }
             }
-            @if c.stage == "direction_pending" {
+            @if c.stage == Stage::DirectionPending {
                 form method="post" action={ (base) "/direction" } novalidate {
                     (csrf_field(&o.csrf))
                     (date_field("direction_on", "Date of the Secretary of State's direction", None))
@@ -723,7 +721,7 @@ fn page(
                     (button("Record the direction"))
                 }
             }
-            @if c.stage == "nomination" {
+            @if c.stage == Stage::Nomination {
                 details class="govuk-details" open[errors.get("choice_on").is_some() || errors.get("school_id").is_some()] {
                     summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "The parent chose a school or secured a place" } }
                     div class="govuk-details__text" {
@@ -742,7 +740,7 @@ fn page(
                     (button("Determine the school to name"))
                 }
             }
-            @if c.stage == "school_determined" {
+            @if c.stage == Stage::SchoolDetermined {
                 @if o.user.can_decide() {
                     form method="post" action={ (base) "/order" } novalidate {
                         (csrf_field(&o.csrf))
@@ -751,8 +749,8 @@ fn page(
                     }
                 } @else { p class="govuk-body" { "A manager serves the order." } }
             }
-            @if matches!(c.stage.as_str(), "in_force" | "referred") {
-                @if c.stage == "in_force" {
+            @if matches!(c.stage, Stage::InForce | Stage::Referred) {
+                @if c.stage == Stage::InForce {
                     details class="govuk-details" open[errors.get("amend_school_id").is_some() || errors.get("amend_reason").is_some()] {
                         summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Amend the order to name another school (s.436O; s.440)" } }
                         div class="govuk-details__text" {
@@ -779,7 +777,7 @@ fn page(
                         }
                     }
                 }
-                @if c.stage == "in_force" && o.user.can_decide() {
+                @if c.stage == Stage::InForce && o.user.can_decide() {
                     h3 class="govuk-heading-s" { "Refer for prosecution (s.436Q; s.443)" }
                     form method="post" action={ (base) "/prosecution" } novalidate {
                         (csrf_field(&o.csrf))
@@ -789,13 +787,13 @@ fn page(
                     }
                 }
             }
-            @if matches!(c.stage.as_str(), "in_force" | "referred" | "revoked") || !l.log.is_empty() {
+            @if matches!(c.stage, Stage::InForce | Stage::Referred | Stage::Revoked) || !l.log.is_empty() {
                 p class="govuk-body" { a class="govuk-link" href={ (base) "/bundle" } { "Download the case file as one PDF" } " (chronology, service evidence and every notice as served, for a prosecution)" }
             }
 
             (super::parts::service_log(&l.log, &o.csrf, &format!("{base}/service"), "Notices and service (s.572)", service_methods(c.regime()), form, errors))
 
-            @if o.user.can_decide() && rules::is_open(&c.stage) {
+            @if o.user.can_decide() && c.stage.is_open() {
                 details class="govuk-details" open[errors.get("assigned_to").is_some()] {
                     summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Give the case to another officer" } }
                     div class="govuk-details__text" {
@@ -894,13 +892,11 @@ fn chosen_school(f: &FormData, id: &str, schools: &[School], errors: &mut Errors
 /// One officer step on a case: the rule that allows it, the form, then the change in a
 /// transaction, audited against the child.
 async fn step(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<(String, String)>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let (id, action) = path.into_inner();
     let id = super::parse_id(&id)?;
     let f = form.into_inner();
@@ -967,7 +963,7 @@ async fn step(
             })
         }
         "response" => {
-            if l.case.stage != "preliminary_notice" {
+            if l.case.stage != Stage::PreliminaryNotice {
                 errors.add(
                     "action",
                     "A response is recorded while the parent's period under the notice runs.",

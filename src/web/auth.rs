@@ -3,11 +3,11 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use super::forms::CsrfForm;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use maud::html;
 
-use super::forms::FormData;
-use super::{check_csrf, cookie, csrf_for, render, see_other, AppState, PageArgs, SESSION_COOKIE};
+use super::{cookie, csrf_for, render, see_other, AppState, PageArgs, SESSION_COOKIE};
 use crate::error::{AppError, AppResult};
 use crate::store::{audit, sessions, users};
 use crate::views::*;
@@ -168,9 +168,9 @@ async fn sign_in_form(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
 async fn sign_in(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    super::guard_sign_in_step(&req, &state, form.csrf())?;
+    super::guard_sign_in_rate(&req, &state)?;
     let csrf = csrf_for(&req, &state);
     let email = form.get("email").to_string();
     let password = form.get("password").to_string();
@@ -324,9 +324,9 @@ async fn two_factor(
     req: HttpRequest,
     state: web::Data<AppState>,
     who: PartlySignedIn,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    super::guard_sign_in_step(&req, &state, form.csrf())?;
+    super::guard_sign_in_rate(&req, &state)?;
     let csrf = csrf_for(&req, &state);
     let code = form.get("code").to_string();
     let user = who.user.clone();
@@ -390,9 +390,8 @@ async fn two_factor(
 async fn sign_out(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<FormData>,
+    _form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()) {
         state.db(move |c| Ok(sessions::end(c, &token)?)).await?;
     }
@@ -448,12 +447,10 @@ async fn account(state: web::Data<AppState>, o: CurrentOfficer) -> AppResult<Htt
 }
 
 async fn sign_out_everywhere(
-    req: HttpRequest,
     state: web::Data<AppState>,
     o: CurrentOfficer,
-    form: web::Form<FormData>,
+    _form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let uid = o.user.id.clone();
     state
         .db(move |c| {

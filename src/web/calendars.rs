@@ -1,15 +1,15 @@
 //! Term calendars (s.579: a school day is a day the school holds a session), which the 10-school-
 //! day window of s.436N(5) counts. The council keeps a default; a school with its own dates uses
 //! those instead. Entered one at a time or imported as CSV.
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use diesel::Connection;
 use maud::html;
 
 use super::auth::{Administrator, CurrentOfficer};
 use super::forms::*;
-use super::register::fmt_date;
-use super::{check_csrf, render, see_other, AppState, PageArgs};
+use super::{render, see_other, AppState, PageArgs};
+use crate::clock::fmt_date;
 use crate::db::{new_id, now};
 use crate::domain::register::label;
 use crate::error::{AppError, AppResult};
@@ -176,13 +176,11 @@ fn read_range(f: &FormData, errors: &mut Errors) -> Option<(NaiveDate, NaiveDate
 }
 
 async fn add(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Administrator(o): Administrator,
     path: web::Path<String>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let school = which(&path.into_inner())?;
     let f = form.into_inner();
     let l = load(&state, school.clone()).await?;
@@ -231,13 +229,11 @@ async fn add(
 }
 
 async fn remove(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Administrator(o): Administrator,
     path: web::Path<String>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let school = which(&path.into_inner())?;
     let id = super::parse_id(form.get("id"))?;
     let uid = o.user.id.clone();
@@ -349,13 +345,11 @@ pub fn parse_csv(text: &str, schools: &[School]) -> Result<Vec<TermDate>, Vec<St
 }
 
 async fn import(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Administrator(o): Administrator,
     path: web::Path<String>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let school = which(&path.into_inner())?;
     let f = form.into_inner();
     let l = load(&state, school.clone()).await?;

@@ -3,14 +3,14 @@
 //! manager's decision, the notices and their service log (s.434A(8), s.572), referrals to the
 //! Secretary of State (s.434A(10)–(11)) and the s.434B pilot meeting.
 use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use diesel::Connection;
 use maud::html;
 
 use super::auth::{Caseworker, CurrentOfficer};
 use super::forms::*;
-use super::register::{fmt_date, today};
-use super::{check_csrf, render, see_other, AppState, PageArgs};
+use super::{render, see_other, AppState, PageArgs};
+use crate::clock::{fmt_date, today};
 use crate::domain::consent::{
     self as rules, Action, Relevance, RelevanceAnswer, ARRANGEMENTS, BEST_INTERESTS,
     REFERRAL_OUTCOMES, STATUSES,
@@ -470,24 +470,17 @@ where
 }
 
 /// A checked post to one application: its id and the form.
-fn posted(
-    req: &HttpRequest,
-    state: &AppState,
-    path: web::Path<String>,
-    form: web::Form<FormData>,
-) -> AppResult<(String, FormData)> {
-    check_csrf(req, state, form.csrf())?;
+fn posted(path: web::Path<String>, form: CsrfForm) -> AppResult<(String, FormData)> {
     Ok((super::parse_id(&path.into_inner())?, form.into_inner()))
 }
 
 async fn facts(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    let (id, f) = posted(&req, &state, path, form)?;
+    let (id, f) = posted(path, form)?;
     act(
         &state,
         &o,
@@ -533,13 +526,12 @@ async fn facts(
 }
 
 async fn rule_out(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    let (id, f) = posted(&req, &state, path, form)?;
+    let (id, f) = posted(path, form)?;
     let record = f.get("record_id").to_string();
     act(&state, &o, id, &f, |l, errors| {
         if !l.candidates.iter().any(|c| c.record.id == record && !c.certain) {
@@ -553,13 +545,12 @@ async fn rule_out(
 }
 
 async fn assessment(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    let (id, f) = posted(&req, &state, path, form)?;
+    let (id, f) = posted(path, form)?;
     let uid = o.user.id.clone();
     act(&state, &o, id, &f.clone(), |_, errors| {
         let a = consent::Assessment {
@@ -575,13 +566,12 @@ async fn assessment(
 }
 
 async fn decision(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    let (id, f) = posted(&req, &state, path, form)?;
+    let (id, f) = posted(path, form)?;
     let uid = o.user.id.clone();
     let can_decide = o.user.can_decide();
     let templates = state.templates.clone();
@@ -613,13 +603,12 @@ async fn decision(
 }
 
 async fn withdraw(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    let (id, f) = posted(&req, &state, path, form)?;
+    let (id, f) = posted(path, form)?;
     act(
         &state,
         &o,
@@ -635,13 +624,12 @@ async fn withdraw(
 }
 
 async fn referral(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    let (id, f) = posted(&req, &state, path, form)?;
+    let (id, f) = posted(path, form)?;
     act(
         &state,
         &o,
@@ -695,13 +683,11 @@ async fn referral(
 }
 
 async fn meeting(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     if !state.config.prewithdrawal_meetings {
         return Err(AppError::NotFound);
     }
@@ -740,13 +726,12 @@ async fn meeting(
 }
 
 async fn service(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    let (id, f) = posted(&req, &state, path, form)?;
+    let (id, f) = posted(path, form)?;
     let days = state.config.postal_service_days;
     act(
         &state,

@@ -5,6 +5,46 @@ use chrono::NaiveDate;
 
 use crate::views::Errors;
 
+/// A form post whose CSRF token has been checked before the handler runs. Handlers take forms only
+/// as `CsrfForm` (clippy's `disallowed-types` refuses `web::Form` everywhere else), so no route
+/// can forget the check.
+pub struct CsrfForm(FormData);
+
+impl CsrfForm {
+    pub fn into_inner(self) -> FormData {
+        self.0
+    }
+}
+
+impl std::ops::Deref for CsrfForm {
+    type Target = FormData;
+    fn deref(&self) -> &FormData {
+        &self.0
+    }
+}
+
+impl actix_web::FromRequest for CsrfForm {
+    type Error = actix_web::Error;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(
+        req: &actix_web::HttpRequest,
+        payload: &mut actix_web::dev::Payload,
+    ) -> Self::Future {
+        #[allow(clippy::disallowed_types)] // the one place a raw form is read
+        let body = actix_web::web::Form::<FormData>::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let form = body.await?.into_inner();
+            let state = req
+                .app_data::<actix_web::web::Data<super::AppState>>()
+                .ok_or_else(|| crate::error::AppError::Internal("no app state".into()))?;
+            super::check_csrf(&req, state, form.csrf())?;
+            Ok(CsrfForm(form))
+        })
+    }
+}
+
 #[derive(Debug, Default, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(transparent)]
 pub struct FormData(pub HashMap<String, String>);

@@ -1,13 +1,13 @@
 //! Officers' side of the cross-check: the review queue, one pair side by side with how each field
 //! compared and what it weighed, the decision (audited), and the runs.
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use diesel::Connection;
 use maud::{html, Markup};
 
 use super::auth::Caseworker;
 use super::forms::*;
-use super::register::{fmt_date, today};
-use super::{check_csrf, render, see_other, AppState, PageArgs};
+use super::{render, see_other, AppState, PageArgs};
+use crate::clock::{fmt_date, today};
 use crate::domain::register::label;
 use crate::error::{AppError, AppResult};
 use crate::store::matches::{self, Link, DECISIONS};
@@ -188,13 +188,11 @@ async fn pair(
 }
 
 async fn decide(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<(String, String)>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let (child, record) = path.into_inner();
     let (child, record) = (super::parse_id(&child)?, super::parse_id(&record)?);
     let mut errors = Errors::default();
@@ -219,7 +217,7 @@ async fn decide(
                 if matches::decide(c, &cid, &record, &uid, decision == "confirm", &reason)? == 0 {
                     return Err(AppError::NotFound);
                 }
-                crate::cross_check::refresh_flags(
+                crate::jobs::cross_check::refresh_flags(
                     c,
                     st.team_alert().as_ref(),
                     Some(&cid),
@@ -286,12 +284,10 @@ async fn runs(
 }
 
 async fn run_now(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
-    form: web::Form<FormData>,
+    _form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let uid = o.user.id.clone();
     state
         .db(move |c| {
@@ -312,12 +308,12 @@ async fn run_now(
             .get()
             .map_err(anyhow::Error::from)
             .and_then(|mut c| {
-                crate::cross_check::run(
+                crate::jobs::cross_check::run(
                     &mut c,
                     st.team_alert().as_ref(),
                     today(),
                     "officer",
-                    crate::domain::matching::Thresholds::from_env(),
+                    st.config.match_thresholds,
                 )
             });
         if let Err(e) = r {

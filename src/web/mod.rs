@@ -11,108 +11,28 @@ pub mod forms;
 pub mod matches;
 pub mod notify;
 pub mod parent_reports;
+pub mod parent_session;
 pub mod parents;
 pub mod parts;
 pub mod register;
 pub mod schools;
 pub mod tasks;
 
-use std::net::IpAddr;
-use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{middleware, web, App, HttpMessage, HttpRequest, HttpResponse, HttpServer};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use hmac::{Hmac, Mac};
 use maud::Markup;
-use sha2::Sha256;
 
-use crate::config::Config;
-use crate::db::{AnyConnection, Pool};
 use crate::error::{AppError, AppResult};
 use crate::views::{layout, Nav, Page};
 
 pub const SESSION_COOKIE: &str = "cnis_session";
 pub const CSRF_COOKIE: &str = "cnis_csrf";
 
-pub struct AppState {
-    pub pool: Pool,
-    pub config: Config,
-    pub sign_in_limiter: DefaultKeyedRateLimiter<IpAddr>,
-    /// Per API token (keyed by the token's id).
-    pub api_limiter: DefaultKeyedRateLimiter<String>,
-    pub templates: crate::mail::Templates,
-}
-
-impl AppState {
-    pub fn new(pool: Pool, config: Config) -> Self {
-        let _ = crate::views::COUNCIL_NAME.set(config.council_name.clone());
-        // main checks the council's templates at start-up; the built-in ones always parse.
-        let templates = crate::mail::Templates::load(config.templates_dir.as_deref())
-            .or_else(|_| crate::mail::Templates::load(None))
-            .unwrap_or_default();
-        let per_minute =
-            NonZeroU32::new(config.sign_in_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
-        let api_per_minute =
-            NonZeroU32::new(config.api_requests_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
-        AppState {
-            pool,
-            config,
-            sign_in_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
-            api_limiter: RateLimiter::keyed(Quota::per_minute(api_per_minute)),
-            templates,
-        }
-    }
-
-    /// Where task alerts go, if the council set a team mailbox (CNIS_TEAM_EMAIL).
-    pub fn team_alert(&self) -> Option<crate::store::tasks::TeamAlert<'_>> {
-        self.config
-            .team_email
-            .as_deref()
-            .map(|to| crate::store::tasks::TeamAlert {
-                templates: &self.templates,
-                to,
-                base_url: &self.config.public_url,
-                council_name: &self.config.council_name,
-            })
-    }
-
-    /// Runs blocking diesel work on the thread pool with a pooled connection.
-    pub async fn db<T, F>(&self, f: F) -> AppResult<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
-    {
-        let pool = self.pool.clone();
-        web::block(move || {
-            let mut conn = pool.get()?;
-            f(&mut conn)
-        })
-        .await?
-    }
-
-    /// CSRF token for a browser: HMAC of its random CSRF cookie under the server key.
-    pub fn csrf_token(&self, cookie_value: &str) -> String {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.config.secret_key)
-            .unwrap_or_else(|_| unreachable_hmac());
-        mac.update(b"csrf:");
-        mac.update(cookie_value.as_bytes());
-        hex::encode(mac.finalize().into_bytes())
-    }
-
-    pub fn allow_sign_in_attempt(&self, ip: Option<IpAddr>) -> bool {
-        let ip = ip.unwrap_or(IpAddr::from([0, 0, 0, 0]));
-        self.sign_in_limiter.check_key(&ip).is_ok()
-    }
-}
-
-// HMAC-SHA256 accepts keys of any length, so this cannot happen.
-fn unreachable_hmac() -> Hmac<Sha256> {
-    <Hmac<Sha256> as Mac>::new_from_slice(b"k").unwrap_or_else(|_| std::process::abort())
-}
+pub use crate::app::AppState;
 
 /// The CSRF cookie value for this request (set by the middleware when the browser had none).
 #[derive(Clone)]
@@ -126,6 +46,22 @@ pub fn csrf_for(req: &HttpRequest, state: &AppState) -> String {
         .or_else(|| req.cookie(CSRF_COOKIE).map(|c| c.value().to_string()))
         .unwrap_or_default();
     state.csrf_token(&seed)
+}
+
+/// Opens a child's record for a form, recording the read in the audit log.
+pub(crate) async fn load_child(
+    state: &AppState,
+    id: String,
+    uid: String,
+    purpose: &'static str,
+) -> AppResult<crate::store::children::Child> {
+    state
+        .db(move |c| {
+            let ch = crate::store::children::find(c, &id)?.ok_or(AppError::NotFound)?;
+            crate::store::audit::record(c, Some(&uid), "open_form", Some(&ch.id), purpose)?;
+            Ok(ch)
+        })
+        .await
 }
 
 /// Every form posts `csrf_token`; a missing or wrong token is refused before anything is saved.
@@ -149,14 +85,9 @@ pub fn check_csrf(req: &HttpRequest, state: &AppState, submitted: &str) -> AppRe
     }
 }
 
-/// Every sign-in step (officers' password and code, parents' email and code): a valid form, and
-/// within the per-address rate limit.
-pub fn guard_sign_in_step(
-    req: &HttpRequest,
-    state: &AppState,
-    submitted_csrf: &str,
-) -> AppResult<()> {
-    check_csrf(req, state, submitted_csrf)?;
+/// Every sign-in step (officers' password and code, parents' email and code) is within the
+/// per-address rate limit. (Its form's CSRF token was checked by `CsrfForm`.)
+pub fn guard_sign_in_rate(req: &HttpRequest, state: &AppState) -> AppResult<()> {
     if !state.allow_sign_in_attempt(req.peer_addr().map(|a| a.ip())) {
         return Err(AppError::TooManyRequests);
     }

@@ -7,10 +7,10 @@ use diesel::Connection;
 use maud::{html, Markup};
 
 use super::forms::*;
-use super::parents::{page, parent_email};
+use super::parent_session::{page, parent_email};
 use super::parts::{address_inputs, read_address};
-use super::register::{fmt_date, today};
-use super::{check_csrf, csrf_for, see_other, AppState};
+use super::{csrf_for, see_other, AppState};
+use crate::clock::{fmt_date, today};
 use crate::domain::register::label;
 use crate::error::{AppError, AppResult};
 use crate::store::children::{self, Child};
@@ -409,9 +409,8 @@ async fn send(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-    f: web::Form<FormData>,
+    f: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, f.csrf())?;
     let (id, k) = path.into_inner();
     let kind = Kind::from_path(&k)?;
     let (email, ch, open) = own_child(&req, &state, id).await?;

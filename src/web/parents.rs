@@ -1,42 +1,20 @@
 //! The parents' side, under /parents/: sign in with a code emailed to them (no passwords), then see
 //! only the children on whose record they are a parent with that address.
+use super::forms::CsrfForm;
 use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::Connection;
 use maud::html;
 
-use super::forms::FormData;
-use super::register::fmt_date;
-use super::{check_csrf, cookie, csrf_for, render, see_other, AppState, PageArgs};
+use super::parent_session::{page, parent_email, NEXT_COOKIE, PARENT_SESSION};
+use super::{cookie, csrf_for, see_other, AppState};
+use crate::clock::fmt_date;
 use crate::domain::register::{label, ARRANGEMENTS};
 use crate::error::{AppError, AppResult};
 use crate::store::parent_access::{self, CodeCheck, CodeIssued};
 use crate::store::{audit, children};
 use crate::views::*;
 
-const PARENT_SESSION: &str = "cnis_parent";
 const PENDING_CODE: &str = "cnis_parent_code";
-/// Where to go after signing in, when it was not the children's page (a fixed word, never a URL).
-pub(super) const NEXT_COOKIE: &str = "cnis_parent_next";
-
-pub(super) fn page(
-    state: &AppState,
-    req: &HttpRequest,
-    title: &str,
-    errors: &Errors,
-    content: maud::Markup,
-) -> HttpResponse {
-    let csrf = csrf_for(req, state);
-    render(
-        state,
-        PageArgs {
-            title,
-            nav: None,
-            csrf: &csrf,
-            errors: !errors.is_empty(),
-        },
-        content,
-    )
-}
 
 async fn start(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     page(
@@ -111,9 +89,9 @@ async fn email_form(
 async fn send_code(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    super::guard_sign_in_step(&req, &state, form.csrf())?;
+    super::guard_sign_in_rate(&req, &state)?;
     let mut errors = Errors::default();
     let typed = form.get("email").to_string();
     let email = super::forms::email(&form, "email", &mut errors);
@@ -198,9 +176,9 @@ async fn code_form(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
 async fn check_code(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    super::guard_sign_in_step(&req, &state, form.csrf())?;
+    super::guard_sign_in_rate(&req, &state)?;
     let Some(code_id) = req.cookie(PENDING_CODE).map(|c| c.value().to_string()) else {
         return Ok(see_other("/parents/sign-in"));
     };
@@ -219,7 +197,7 @@ async fn check_code(
             let resumed = state
                 .db(move |c| {
                     audit::record(c, None, "parent_signed_in", None, &actor)?;
-                    super::notify::resume_after_sign_in(c, &email)
+                    super::notify::answers::resume_after_sign_in(c, &email)
                 })
                 .await?;
             let next = req.cookie(NEXT_COOKIE).map(|c| c.value().to_string());
@@ -254,45 +232,6 @@ async fn check_code(
             Ok(code_page(&state, &req, &errors))
         }
     }
-}
-
-pub(super) enum ParentSession {
-    Live(String),
-    /// Signed out for being idle just now; what they post can still be kept for them.
-    Lapsed(String),
-    None,
-}
-
-pub(super) async fn parent_session(
-    req: &HttpRequest,
-    state: &AppState,
-) -> AppResult<ParentSession> {
-    let Some(token) = req.cookie(PARENT_SESSION).map(|c| c.value().to_string()) else {
-        return Ok(ParentSession::None);
-    };
-    let idle = state.config.idle_timeout_minutes;
-    Ok(
-        match state
-            .db(move |c| Ok(parent_access::session_state(c, &token, idle)?))
-            .await?
-        {
-            parent_access::SessionState::Live(e) => ParentSession::Live(e),
-            parent_access::SessionState::Lapsed(e) => ParentSession::Lapsed(e),
-            parent_access::SessionState::None => ParentSession::None,
-        },
-    )
-}
-
-/// The signed-in parent's email, or a redirect to sign in.
-pub(super) async fn parent_email(req: &HttpRequest, state: &AppState) -> AppResult<String> {
-    let Some(token) = req.cookie(PARENT_SESSION).map(|c| c.value().to_string()) else {
-        return Err(AppError::Redirect("/parents/sign-in".into()));
-    };
-    let idle = state.config.idle_timeout_minutes;
-    state
-        .db(move |c| Ok(parent_access::session_email(c, &token, idle)?))
-        .await?
-        .ok_or_else(|| AppError::Redirect("/parents/sign-in".into()))
 }
 
 async fn my_children(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
@@ -460,9 +399,8 @@ async fn consent_form(
 async fn save_consent(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let email = parent_email(&req, &state).await?;
     let wanted: Vec<(&'static str, bool)> = crate::domain::service::DOCUMENT_KINDS
         .iter()
@@ -502,9 +440,8 @@ async fn save_consent(
 async fn sign_out(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<FormData>,
+    _form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     if let Some(token) = req.cookie(PARENT_SESSION).map(|c| c.value().to_string()) {
         state
             .db(move |c| Ok(parent_access::end_session(c, &token)?))

@@ -1,14 +1,15 @@
 //! Parts of a record that come in lists: addresses (s.436C(1)(a)–(b)), parents (s.436C(1)(c)–(d))
 //! and other education providers (s.436C(1)(g)). Each add and remove is kept in the history.
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use diesel::Connection;
 use maud::{html, Markup};
 
 use super::auth::{Caseworker, CurrentOfficer};
 use super::forms::*;
-use super::register::{load_child, today};
-use super::{check_csrf, render, see_other, AppState, PageArgs};
+use super::load_child;
+use super::{render, see_other, AppState, PageArgs};
+use crate::clock::today;
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::identifiers::normalise_postcode;
 use crate::domain::register::*;
@@ -336,13 +337,11 @@ fn record_part(
 }
 
 async fn add(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<(String, String)>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let (id, part) = path.into_inner();
     let (id, part) = (super::parse_id(&id)?, Part::from_path(&part)?);
     let f = form.into_inner();
@@ -540,13 +539,11 @@ async fn remove_form(
 }
 
 async fn remove(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<(String, String, String)>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let (id, part, pid) = path.into_inner();
     let (id, part, pid) = (
         super::parse_id(&id)?,
@@ -613,7 +610,7 @@ pub fn service_log(
                             td class="govuk-table__cell" { (method) }
                             td class="govuk-table__cell" { (to) }
                             td class="govuk-table__cell" { (label(served::STATUSES, status)) @if let Some(n) = note { br; span class="govuk-hint" { (n) } } }
-                            td class="govuk-table__cell" { (served_on.map(super::register::fmt_date).unwrap_or_default()) }
+                            td class="govuk-table__cell" { (served_on.map(crate::clock::fmt_date).unwrap_or_default()) }
                             td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/documents/" (id) } { "PDF" span class="govuk-visually-hidden" { " of the notice to " (name) } } }
                         }
                     }
@@ -687,7 +684,7 @@ pub fn read_service(
                 "served_date",
                 format!(
                     "The notice was made on {}: it cannot have been served before that",
-                    super::register::fmt_date(made)
+                    crate::clock::fmt_date(made)
                 ),
             );
         }

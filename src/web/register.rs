@@ -1,12 +1,13 @@
 //! The register as officers use it: home, list, search, record, add, edit, close.
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use diesel::Connection;
 use maud::{html, Markup};
 
 use super::auth::{Caseworker, CurrentOfficer};
 use super::forms::*;
-use super::{check_csrf, render, see_other, AppState, PageArgs};
+use super::{render, see_other, AppState, PageArgs};
+use crate::clock::{fmt_date, today};
 use crate::db::{new_id, now};
 use crate::domain::identifiers::{format_nhs_number, normalise_nhs_number, normalise_upn};
 use crate::domain::register::*;
@@ -17,15 +18,6 @@ use crate::store::children::{self, Address, Child, ListFilter, Parent, SaveOutco
 use crate::views::*;
 
 pub const PER_PAGE: i64 = 50;
-
-/// Today in England: the date every clock of the Act counts from.
-pub fn today() -> NaiveDate {
-    crate::domain::attendance::local_date(chrono::Utc::now().naive_utc())
-}
-
-pub fn fmt_date(d: NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
-}
 
 fn age_tag(dob: NaiveDate) -> Markup {
     match school_age::status_on(dob, today()) {
@@ -235,12 +227,10 @@ async fn list(
 
 /// Search travels by POST so names, dates of birth and postcodes never sit in a URL or a log.
 async fn search(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let q = form.get("q").chars().take(200).collect::<String>();
     let parsed = children::parse_query(&q);
     let mut errors = Errors::default();
@@ -527,7 +517,7 @@ async fn view(
             @if attendance.is_empty() { p class="govuk-body" { "No school attendance case." } } @else {
                 ul class="govuk-list" {
                     @for c in &attendance {
-                        li { a class="govuk-link" href={ "/officers/attendance/" (c.id) } { (c.reference) } " " (tag(crate::domain::attendance::stage_label(c.regime(), &c.stage), if c.closed_on.is_some() { "grey" } else { "blue" })) }
+                        li { a class="govuk-link" href={ "/officers/attendance/" (c.id) } { (c.reference) } " " (tag(crate::domain::attendance::stage_label(c.regime(), c.stage), if c.closed_on.is_some() { "grey" } else { "blue" })) }
                     }
                 }
             }
@@ -812,12 +802,10 @@ async fn new_form(state: web::Data<AppState>, Caseworker(o): Caseworker) -> Http
 }
 
 async fn create(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let f = form.into_inner();
     let mut errors = Errors::default();
     let core = read_core(&f, &mut errors);
@@ -1018,13 +1006,11 @@ fn opt_s<T: ToString>(v: &Option<T>) -> Option<String> {
 }
 
 async fn update(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let id = super::parse_id(&path.into_inner())?;
     let f = form.into_inner();
     let mut errors = Errors::default();
@@ -1151,27 +1137,12 @@ fn close_page(
 }
 
 /// Loads a child for a form, auditing that the officer opened it.
-pub(super) async fn load_child(
-    state: &AppState,
-    id: String,
-    uid: String,
-    purpose: &'static str,
-) -> AppResult<Child> {
-    state
-        .db(move |c| {
-            let ch = children::find(c, &id)?.ok_or(AppError::NotFound)?;
-            audit::record(c, Some(&uid), "open_form", Some(&ch.id), purpose)?;
-            Ok(ch)
-        })
-        .await
-}
-
 async fn close_form(
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let ch = load_child(
+    let ch = super::load_child(
         &state,
         super::parse_id(&path.into_inner())?,
         o.user.id.clone(),
@@ -1188,15 +1159,13 @@ async fn close_form(
 }
 
 async fn close(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let f = form.into_inner();
-    let ch = load_child(
+    let ch = super::load_child(
         &state,
         super::parse_id(&path.into_inner())?,
         o.user.id.clone(),
@@ -1286,7 +1255,7 @@ async fn reopen_form(
     Caseworker(o): Caseworker,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let ch = load_child(
+    let ch = super::load_child(
         &state,
         super::parse_id(&path.into_inner())?,
         o.user.id.clone(),
@@ -1303,15 +1272,13 @@ async fn reopen_form(
 }
 
 async fn reopen(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let f = form.into_inner();
-    let ch = load_child(
+    let ch = super::load_child(
         &state,
         super::parse_id(&path.into_inner())?,
         o.user.id.clone(),
@@ -1347,13 +1314,11 @@ async fn reopen(
 }
 
 async fn mark_reviewed(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: web::Form<FormData>,
+    _form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let id = super::parse_id(&path.into_inner())?;
     let id2 = id.clone();
     let uid = o.user.id.clone();

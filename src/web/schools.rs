@@ -2,15 +2,15 @@
 //! home educate a pupil (s.434A(5)) and send deletion returns (Pupil Registration Regulations 2024
 //! reg 13(4)), and are told at once whether they must wait for the council's consent. A school
 //! sees only what it sent and the applications made for its own pupils.
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use diesel::Connection;
 use maud::{html, Markup};
 
 use super::auth::SchoolStaff;
 use super::forms::*;
-use super::register::{fmt_date, today};
-use super::{check_csrf, render, see_other, AppState, PageArgs};
+use super::{render, see_other, AppState, PageArgs};
+use crate::clock::{fmt_date, today};
 use crate::domain::consent::{DELETION_GROUNDS, STATUSES};
 use crate::domain::register::{label, SEXES};
 use crate::error::{AppError, AppResult};
@@ -446,13 +446,11 @@ pub async fn receive(
 }
 
 async fn submit(
-    req: HttpRequest,
     state: web::Data<AppState>,
     SchoolStaff(o): SchoolStaff,
-    form: web::Form<FormData>,
+    form: CsrfForm,
     kind: &str,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let school = school_of(&state, &o).await?;
     let notice = match parse_notice(&form, &school.id, kind) {
         Ok(n) => n,
@@ -475,21 +473,19 @@ async fn submit(
 }
 
 async fn intention(
-    req: HttpRequest,
     state: web::Data<AppState>,
     o: SchoolStaff,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    submit(req, state, o, form, "intention").await
+    submit(state, o, form, "intention").await
 }
 
 async fn deletion(
-    req: HttpRequest,
     state: web::Data<AppState>,
     o: SchoolStaff,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    submit(req, state, o, form, "deletion").await
+    submit(state, o, form, "deletion").await
 }
 
 /// What the school must do, in words, for a stored notice.

@@ -1,16 +1,16 @@
 //! Officers' work list: tasks from parents' notifications and reports, support requests (s.436G)
 //! and overdue answers; and requests for information (s.436D(2)(c)) with the s.436D(3) limits.
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use diesel::Connection;
 use maud::html;
 
 use super::auth::Caseworker;
 use super::forms::*;
-use super::register::{fmt_date, today};
-use super::{check_csrf, render, see_other, AppState, PageArgs};
+use super::{render, see_other, AppState, PageArgs};
+use crate::clock::{fmt_date, today};
 use crate::domain::register::label;
 use crate::error::{AppError, AppResult};
-use crate::store::information_requests::{self as requests, Sender, Sent};
+use crate::store::information_requests::{self as requests, Sent};
 use crate::store::tasks::{self, TASK_KINDS};
 use crate::store::{audit, children, parent_reports};
 use crate::views::*;
@@ -166,13 +166,11 @@ async fn view(
 }
 
 async fn complete(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let id = super::parse_id(&path.into_inner())?;
     let (task, child, report) = load(&state, id.clone(), o.user.id.clone()).await?;
     let mut errors = Errors::default();
@@ -222,16 +220,6 @@ async fn complete(
         })
         .await?;
     Ok(see_other("/officers/tasks"))
-}
-
-pub fn sender(state: &AppState) -> Sender<'_> {
-    Sender {
-        templates: &state.templates,
-        base_url: &state.config.public_url,
-        council_name: &state.config.council_name,
-        response_days: state.config.information_response_days,
-        alert: state.team_alert(),
-    }
 }
 
 async fn requests_page(
@@ -307,18 +295,16 @@ async fn requests_page(
 }
 
 async fn send_due(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
-    form: web::Form<FormData>,
+    _form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let st = state.clone();
     let uid = o.user.id.clone();
     let t = today();
     let n = state
         .db(move |c| {
-            let s = sender(&st);
+            let s = st.information_request_sender();
             let mut n = 0;
             for row in requests::due(c, t, usize::MAX)? {
                 let sent = c.transaction::<_, AppError, _>(|c| {
@@ -346,13 +332,11 @@ async fn send_due(
 
 /// POST /officers/children/{id}/information-requests: one request, now, if s.436D(3) allows.
 async fn send_one(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: web::Form<FormData>,
+    _form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let id = super::parse_id(&path.into_inner())?;
     send_request(&state, &o, id, None).await
 }
@@ -395,8 +379,7 @@ async fn details_form(
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let id = super::parse_id(&path.into_inner())?;
-    let ch =
-        super::register::load_child(&state, id, o.user.id.clone(), "request for details").await?;
+    let ch = super::load_child(&state, id, o.user.id.clone(), "request for details").await?;
     Ok(details_page(
         &state,
         &o,
@@ -408,16 +391,13 @@ async fn details_form(
 
 /// POST /officers/children/{id}/details-request: a s.436D(2)(a) request for named details.
 async fn send_details(
-    req: HttpRequest,
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let id = super::parse_id(&path.into_inner())?;
-    let ch =
-        super::register::load_child(&state, id, o.user.id.clone(), "request for details").await?;
+    let ch = super::load_child(&state, id, o.user.id.clone(), "request for details").await?;
     let mut errors = Errors::default();
     let asked = text(&form, "asked", "what details you need", 2000, &mut errors);
     if !errors.is_empty() {
@@ -444,8 +424,14 @@ async fn send_request(
                         "Requests go only to children with an open entry.".into(),
                     ));
                 }
-                let r =
-                    requests::send(c, &sender(&st), &cid, asked.as_deref(), Some(&uid), today())?;
+                let r = requests::send(
+                    c,
+                    &st.information_request_sender(),
+                    &cid,
+                    asked.as_deref(),
+                    Some(&uid),
+                    today(),
+                )?;
                 audit::record(
                     c,
                     Some(&uid),

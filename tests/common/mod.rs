@@ -47,6 +47,7 @@ pub fn test_config(database_url: String, dir: &std::path::Path) -> Config {
         scheduler: false,
         information_response_days: 28,
         cross_check_at: None,
+        match_thresholds: Default::default(),
     }
 }
 

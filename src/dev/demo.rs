@@ -470,7 +470,7 @@ fn demo_request(
 /// Loads `n` demo children (twins count as two) and the demo officers.
 pub fn load(conn: &mut AnyConnection, n: usize) -> anyhow::Result<String> {
     let mut rng = StdRng::seed_from_u64(436);
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::clock::today();
     let mut made = 0usize;
     let mut i = 0usize;
     let mut social_care: Vec<crate::store::social_care::Incoming> = vec![];
@@ -509,7 +509,7 @@ pub fn load(conn: &mut AnyConnection, n: usize) -> anyhow::Result<String> {
         Ok(())
     })?;
     let mut lines = vec![format!("loaded {made} demo children")];
-    if let crate::cross_check::Outcome::Completed(s) = crate::cross_check::run(
+    if let crate::jobs::cross_check::Outcome::Completed(s) = crate::jobs::cross_check::run(
         conn,
         None,
         today,

@@ -5,30 +5,25 @@
 //! with `cnis scheduler`.
 use std::sync::Arc;
 
+use crate::app::AppState;
 use crate::store::information_requests::{run_scheduler, Tick};
-use crate::web::AppState;
 
 pub fn run_once(state: &AppState) -> anyhow::Result<Tick> {
     let mut conn = state.pool.get()?;
-    let sender = crate::web::tasks::sender(state);
-    let tick = run_scheduler(&mut conn, &sender, crate::web::register::today())?;
+    let sender = state.information_request_sender();
+    let tick = run_scheduler(&mut conn, &sender, crate::clock::today())?;
     let escalated = {
         use diesel::Connection;
         let days = state.config.consent_escalation_days;
         let alert = state.team_alert();
         conn.transaction::<_, anyhow::Error, _>(|c| {
-            crate::store::consent::escalate_overdue(
-                c,
-                days,
-                crate::web::register::today(),
-                alert.as_ref(),
-            )
+            crate::store::consent::escalate_overdue(c, days, crate::clock::today(), alert.as_ref())
         })?
     };
     let (condition_b, revocations, reminders) = {
         use diesel::Connection;
         let alert = state.team_alert();
-        let today = crate::web::register::today();
+        let today = crate::clock::today();
         conn.transaction::<_, anyhow::Error, _>(|c| {
             let (b, r) = crate::store::attendance::raise_tasks(c, alert.as_ref(), today)?;
             let m = crate::store::attendance::send_reminders(
@@ -114,20 +109,20 @@ pub fn spawn_nightly_cross_check(state: Arc<AppState>) {
                     .get()
                     .map_err(anyhow::Error::from)
                     .and_then(|mut c| {
-                        crate::cross_check::run(
+                        crate::jobs::cross_check::run(
                             &mut c,
                             state.team_alert().as_ref(),
-                            crate::web::register::today(),
+                            crate::clock::today(),
                             "nightly",
-                            crate::domain::matching::Thresholds::from_env(),
+                            state.config.match_thresholds,
                         )
                     });
                 match result {
-                    Ok(crate::cross_check::Outcome::Completed(s)) => log::info!(
+                    Ok(crate::jobs::cross_check::Outcome::Completed(s)) => log::info!(
                         "nightly cross-check {}: {} matches, {} for review, flags raised {}, ended {}",
                         s.run_id, s.matches, s.reviews, s.flags_raised, s.flags_ended
                     ),
-                    Ok(crate::cross_check::Outcome::Busy) => log::info!("nightly cross-check: another instance is running it"),
+                    Ok(crate::jobs::cross_check::Outcome::Busy) => log::info!("nightly cross-check: another instance is running it"),
                     Err(e) => log::error!("nightly cross-check failed: {e}"),
                 }
             }

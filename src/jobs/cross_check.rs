@@ -4,16 +4,16 @@
 //! as they were. Runs once across instances, under a database lease.
 use std::collections::{HashMap, HashSet};
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 
 use crate::db::schema::{
-    addresses, child_flags, children, cross_check_runs, leases, match_links, social_care_episodes,
+    addresses, child_flags, children, cross_check_runs, match_links, social_care_episodes,
     social_care_records,
 };
-use crate::db::{new_id, now, AnyConnection};
+use crate::db::{lease, new_id, now, AnyConnection};
 use crate::domain::matching::{self as m, Decision, Gamma, Model, Person, Prepared, Thresholds};
 use crate::domain::safeguarding::{flags_for, FLAG_KINDS};
 use crate::store::social_care::identity_hash;
@@ -55,67 +55,6 @@ struct Side {
     reference: String,
     hash: String,
     prepared: Prepared,
-}
-
-fn lease_holder() -> String {
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_string())
-        .unwrap_or_else(|_| "host".into());
-    format!("{host}:{}:{}", std::process::id(), &new_id()[..8])
-}
-
-/// Takes the named lease if it is free, expired, or held by a dead process on this host.
-pub fn acquire_lease(
-    conn: &mut AnyConnection,
-    name: &str,
-    holder: &str,
-    minutes: i64,
-) -> QueryResult<bool> {
-    let t = now();
-    let until = t + chrono::Duration::minutes(minutes);
-    let current: Option<(String, NaiveDateTime)> = leases::table
-        .find(name)
-        .select((leases::holder, leases::expires_at))
-        .first(conn)
-        .optional()?;
-    match current {
-        None => {
-            let inserted = diesel::insert_into(leases::table)
-                .values((
-                    leases::name.eq(name),
-                    leases::holder.eq(holder),
-                    leases::expires_at.eq(until),
-                ))
-                .execute(conn);
-            Ok(inserted.is_ok())
-        }
-        Some((old, expires)) => {
-            if expires > t && !holder_is_dead(&old) {
-                return Ok(false);
-            }
-            let n = diesel::update(leases::table.find(name).filter(leases::holder.eq(&old)))
-                .set((leases::holder.eq(holder), leases::expires_at.eq(until)))
-                .execute(conn)?;
-            Ok(n == 1)
-        }
-    }
-}
-
-/// A holder on this host whose process has gone (killed, crashed) no longer holds anything.
-fn holder_is_dead(holder: &str) -> bool {
-    let mut parts = holder.split(':');
-    let (Some(host), Some(pid)) = (parts.next(), parts.next()) else {
-        return false;
-    };
-    let here = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_string())
-        .unwrap_or_default();
-    host == here && !std::path::Path::new(&format!("/proc/{pid}")).exists()
-}
-
-pub fn release_lease(conn: &mut AnyConnection, name: &str, holder: &str) -> QueryResult<()> {
-    diesel::delete(leases::table.find(name).filter(leases::holder.eq(holder))).execute(conn)?;
-    Ok(())
 }
 
 fn load_children(conn: &mut AnyConnection) -> QueryResult<Vec<Side>> {
@@ -482,8 +421,8 @@ pub fn run(
     trigger: &str,
     t: Thresholds,
 ) -> anyhow::Result<Outcome> {
-    let holder = lease_holder();
-    if !acquire_lease(conn, LEASE, &holder, 120)? {
+    let holder = lease::holder_name();
+    if !lease::acquire(conn, LEASE, &holder, 120)? {
         return Ok(Outcome::Busy);
     }
     let run_id = new_id();
@@ -526,7 +465,7 @@ pub fn run(
             cross_check_runs::message.eq(message),
         ))
         .execute(conn)?;
-    release_lease(conn, LEASE, &holder)?;
+    lease::release(conn, LEASE, &holder)?;
     Ok(Outcome::Completed(Box::new(result?)))
 }
 

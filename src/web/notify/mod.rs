@@ -8,13 +8,15 @@ use chrono::NaiveDate;
 use diesel::Connection;
 use maud::{html, Markup};
 
+pub(super) mod answers;
+
 use super::forms::*;
-use super::parents::{page, parent_session, ParentSession};
+use super::parent_session::{page, parent_session, ParentSession};
 use super::parts::{
     address_inputs, provider_fields, read_address, read_parent, read_provider, AddressForm,
 };
-use super::register::{fmt_date, today};
-use super::{check_csrf, csrf_for, see_other, AppState};
+use super::{csrf_for, see_other, AppState};
+use crate::clock::{fmt_date, today};
 use crate::db::now;
 use crate::domain::register::*;
 use crate::domain::school_age::{self, SchoolAgeStatus};
@@ -23,276 +25,7 @@ use crate::store::children::{self, Address, Child, Parent, Provider};
 use crate::store::notifications::{self, NotifiedChild, Outcome};
 use crate::store::{audit, parent_access};
 use crate::views::*;
-
-/// Upper bounds that keep one notification a sensible size.
-const MAX_CHILDREN: usize = 10;
-const MAX_PROVIDERS: usize = 6;
-const MAX_OTHER_PARENTS: usize = 6;
-
-/// Everything typed so far, page by page, exactly as typed. Pages are checked again before sending.
-#[derive(serde::Serialize, serde::Deserialize, Default, Clone)]
-pub struct Answers {
-    #[serde(default)]
-    pages: BTreeMap<String, FormData>,
-    #[serde(default)]
-    children: Vec<ChildAnswers>,
-    #[serde(default)]
-    other_parents: Vec<FormData>,
-}
-
-#[derive(serde::Serialize, serde::Deserialize, Default, Clone)]
-struct ChildAnswers {
-    #[serde(default)]
-    pages: BTreeMap<String, FormData>,
-    #[serde(default)]
-    providers: Vec<FormData>,
-}
-
-/// The pages of the flow; each has a path under /parents/notify/.
-#[derive(Clone, Copy, PartialEq, Debug)]
-enum Step {
-    You,
-    YourAddress,
-    Name(usize),
-    DateOfBirth(usize),
-    Address(usize),
-    /// Asked only when the child does not live at the parent's address.
-    HomeAddress(usize),
-    PreviousAddress(usize),
-    /// Asked only when the child has been at the home address under 12 months (s.436C(1)(a)).
-    EarlierAddress(usize),
-    Education(usize),
-    Time(usize),
-    OtherEducators(usize),
-    Provider(usize, usize),
-    Optional(usize),
-    Children,
-    OtherParents,
-    OtherParent(usize),
-    Check,
-}
-
-const CHILD_PAGES: &[&str] = &[
-    "name",
-    "date-of-birth",
-    "address",
-    "home-address",
-    "previous-address",
-    "earlier-address",
-    "education",
-    "time",
-    "other-educators",
-    "optional",
-];
-
-impl Step {
-    fn parse(tail: &str) -> Option<Step> {
-        let parts: Vec<&str> = tail.trim_matches('/').split('/').collect();
-        let num = |s: &str| s.parse::<usize>().ok().filter(|n| *n < 100);
-        Some(match parts.as_slice() {
-            ["you"] => Step::You,
-            ["your-address"] => Step::YourAddress,
-            ["children"] => Step::Children,
-            ["other-parents"] => Step::OtherParents,
-            ["other-parents", k] => Step::OtherParent(num(k)?),
-            ["check"] => Step::Check,
-            ["child", n, "other-educators", k] => Step::Provider(num(n)?, num(k)?),
-            ["child", n, page] => {
-                let n = num(n)?;
-                match *page {
-                    "name" => Step::Name(n),
-                    "date-of-birth" => Step::DateOfBirth(n),
-                    "address" => Step::Address(n),
-                    "home-address" => Step::HomeAddress(n),
-                    "previous-address" => Step::PreviousAddress(n),
-                    "earlier-address" => Step::EarlierAddress(n),
-                    "education" => Step::Education(n),
-                    "time" => Step::Time(n),
-                    "other-educators" => Step::OtherEducators(n),
-                    "optional" => Step::Optional(n),
-                    _ => return None,
-                }
-            }
-            _ => return None,
-        })
-    }
-
-    fn path(self) -> String {
-        let p = match self {
-            Step::You => "you".to_string(),
-            Step::YourAddress => "your-address".into(),
-            Step::Children => "children".into(),
-            Step::OtherParents => "other-parents".into(),
-            Step::OtherParent(k) => format!("other-parents/{k}"),
-            Step::Check => "check".into(),
-            Step::Provider(n, k) => format!("child/{n}/other-educators/{k}"),
-            s => format!("child/{}/{}", s.child().unwrap_or(0), s.page_key()),
-        };
-        format!("/parents/notify/{p}")
-    }
-
-    fn child(self) -> Option<usize> {
-        match self {
-            Step::Name(n)
-            | Step::DateOfBirth(n)
-            | Step::Address(n)
-            | Step::HomeAddress(n)
-            | Step::PreviousAddress(n)
-            | Step::EarlierAddress(n)
-            | Step::Education(n)
-            | Step::Time(n)
-            | Step::OtherEducators(n)
-            | Step::Provider(n, _)
-            | Step::Optional(n) => Some(n),
-            _ => None,
-        }
-    }
-
-    /// The key the page's answers are kept under.
-    fn page_key(self) -> &'static str {
-        match self {
-            Step::You => "you",
-            Step::YourAddress => "your-address",
-            Step::Name(_) => "name",
-            Step::DateOfBirth(_) => "date-of-birth",
-            Step::Address(_) => "address",
-            Step::HomeAddress(_) => "home-address",
-            Step::PreviousAddress(_) => "previous-address",
-            Step::EarlierAddress(_) => "earlier-address",
-            Step::Education(_) => "education",
-            Step::Time(_) => "time",
-            Step::OtherEducators(_) => "other-educators",
-            Step::Optional(_) => "optional",
-            Step::Children => "children",
-            Step::OtherParents => "other-parents",
-            Step::Provider(..) | Step::OtherParent(_) | Step::Check => "",
-        }
-    }
-
-    fn from_child_page(n: usize, key: &str) -> Step {
-        Step::parse(&format!("child/{n}/{key}")).unwrap_or(Step::Name(n))
-    }
-}
-
-impl Answers {
-    fn page(&self, step: Step) -> FormData {
-        self.found(step).cloned().unwrap_or_default()
-    }
-
-    fn found(&self, step: Step) -> Option<&FormData> {
-        match step {
-            Step::Provider(n, k) => self.children.get(n).and_then(|c| c.providers.get(k)),
-            Step::OtherParent(k) => self.other_parents.get(k),
-            s => match s.child() {
-                Some(n) => self.children.get(n).and_then(|c| c.pages.get(s.page_key())),
-                None => self.pages.get(s.page_key()),
-            },
-        }
-    }
-
-    /// Whether a page may be shown now: children, providers and other parents are added in order.
-    fn reachable(&self, step: Step) -> bool {
-        match step {
-            Step::Name(n) => n <= self.children.len() && n < MAX_CHILDREN,
-            Step::Provider(n, k) => self
-                .children
-                .get(n)
-                .is_some_and(|c| k <= c.providers.len() && k < MAX_PROVIDERS),
-            Step::OtherParent(k) => k <= self.other_parents.len() && k < MAX_OTHER_PARENTS,
-            s => s.child().is_none_or(|n| n < self.children.len()),
-        }
-    }
-
-    fn set(&mut self, step: Step, mut form: FormData) {
-        form.0.remove("csrf_token");
-        form.0.remove("return");
-        match step {
-            Step::Provider(n, k) => {
-                if let Some(c) = self.children.get_mut(n) {
-                    set_at(&mut c.providers, k, form);
-                }
-            }
-            Step::OtherParent(k) => set_at(&mut self.other_parents, k, form),
-            s => match s.child() {
-                Some(n) => {
-                    if n == self.children.len() {
-                        self.children.push(ChildAnswers::default());
-                    }
-                    if let Some(c) = self.children.get_mut(n) {
-                        c.pages.insert(s.page_key().into(), form);
-                    }
-                }
-                None => {
-                    self.pages.insert(s.page_key().into(), form);
-                }
-            },
-        }
-    }
-
-    fn child_name(&self, n: usize) -> String {
-        let f = self.page(Step::Name(n));
-        let g = f.get("given_names");
-        if g.is_empty() {
-            "your child".into()
-        } else {
-            g.to_string()
-        }
-    }
-
-    fn child_full_name(&self, n: usize) -> String {
-        let f = self.page(Step::Name(n));
-        format!("{} {}", f.get("given_names"), f.get("family_name"))
-    }
-
-    /// Every page a complete notification has, in the order the parent meets them.
-    fn all_steps(&self) -> Vec<Step> {
-        let mut steps = vec![Step::You, Step::YourAddress];
-        for (n, c) in self.children.iter().enumerate() {
-            for key in CHILD_PAGES {
-                let page = |k: &str| {
-                    c.pages
-                        .get(k)
-                        .map(|f| f.get("same_as_yours").to_string() + f.get("long_enough"))
-                };
-                let skip = match *key {
-                    "home-address" => page("address").as_deref() != Some("no"),
-                    "earlier-address" => page("previous-address").as_deref() != Some("no"),
-                    _ => false,
-                };
-                if skip {
-                    continue;
-                }
-                steps.push(Step::from_child_page(n, key));
-                if *key == "other-educators" {
-                    steps.extend((0..c.providers.len()).map(|k| Step::Provider(n, k)));
-                }
-            }
-        }
-        if self.children.is_empty() {
-            steps.push(Step::Name(0));
-        }
-        steps.push(Step::Children);
-        steps.push(Step::OtherParents);
-        steps.extend((0..self.other_parents.len()).map(Step::OtherParent));
-        steps
-    }
-
-    /// The first page not yet answered well enough to send.
-    fn first_incomplete(&self, on: NaiveDate) -> Option<Step> {
-        self.all_steps().into_iter().find(|s| {
-            self.found(*s)
-                .is_none_or(|f| !check(*s, f, self, on).is_empty())
-        })
-    }
-}
-
-fn set_at(list: &mut Vec<FormData>, k: usize, form: FormData) {
-    if k < list.len() {
-        list[k] = form;
-    } else if k == list.len() {
-        list.push(form);
-    }
-}
+use answers::{Answers, Step};
 
 const YES_NO: Choices = &[("yes", "Yes"), ("no", "No")];
 const PREFER_NOT: (&str, &str) = ("prefer_not", "Prefer not to say");
@@ -896,7 +629,7 @@ fn sign_in_first(state: &AppState) -> HttpResponse {
     let mut resp = see_other("/parents/sign-in");
     let _ = resp.add_cookie(&super::cookie(
         state,
-        super::parents::NEXT_COOKIE,
+        super::parent_session::NEXT_COOKIE,
         "notify".into(),
     ));
     resp
@@ -945,9 +678,8 @@ async fn answer(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    form: web::Form<FormData>,
+    form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    check_csrf(&req, &state, form.csrf())?;
     let tail = path.into_inner();
     let form = form.into_inner();
     if let Some(rest) = tail.strip_suffix("/remove") {
@@ -1028,34 +760,10 @@ async fn keep_lapsed(
     let mut resp = see_other("/parents/sign-in?timeout=kept");
     let _ = resp.add_cookie(&super::cookie(
         state,
-        super::parents::NEXT_COOKIE,
+        super::parent_session::NEXT_COOKIE,
         "notify".into(),
     ));
     Ok(resp)
-}
-
-/// After sign-in: put back a page typed when the session lapsed, and say where to carry on.
-pub fn resume_after_sign_in(
-    conn: &mut crate::db::AnyConnection,
-    email: &str,
-) -> AppResult<Option<String>> {
-    let Some(d) = notifications::open_draft(conn, email)? else {
-        return Ok(None);
-    };
-    let (Some(path), Some(form)) = (d.pending_step.clone(), d.pending_form.clone()) else {
-        return Ok(None);
-    };
-    let mut a: Answers = serde_json::from_str(&d.answers).unwrap_or_default();
-    let step = path.strip_prefix("/parents/notify/").and_then(Step::parse);
-    if let (Some(step), Ok(form)) = (step, serde_json::from_str::<FormData>(&form)) {
-        if a.reachable(step) && step != Step::Check {
-            a.set(step, form);
-            let json = serde_json::to_string(&a).map_err(|e| AppError::Internal(e.to_string()))?;
-            notifications::save_answers(conn, &d.id, &json)?;
-        }
-    }
-    notifications::save_pending(conn, &d.id, None, None)?;
-    Ok(Some(path))
 }
 
 async fn remove(

@@ -1,0 +1,100 @@
+//! The application's shared state: the pool, the configuration, the email templates and the
+//! rate limiters. The web layer, the scheduler and the command line all start from it.
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+
+use actix_web::web;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::config::Config;
+use crate::db::{AnyConnection, Pool};
+use crate::error::AppResult;
+
+pub struct AppState {
+    pub pool: Pool,
+    pub config: Config,
+    pub sign_in_limiter: DefaultKeyedRateLimiter<IpAddr>,
+    /// Per API token (keyed by the token's id).
+    pub api_limiter: DefaultKeyedRateLimiter<String>,
+    pub templates: crate::mail::Templates,
+}
+
+impl AppState {
+    pub fn new(pool: Pool, config: Config) -> Self {
+        let _ = crate::views::COUNCIL_NAME.set(config.council_name.clone());
+        // main checks the council's templates at start-up; the built-in ones always parse.
+        let templates = crate::mail::Templates::load(config.templates_dir.as_deref())
+            .or_else(|_| crate::mail::Templates::load(None))
+            .unwrap_or_default();
+        let per_minute =
+            NonZeroU32::new(config.sign_in_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        let api_per_minute =
+            NonZeroU32::new(config.api_requests_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        AppState {
+            pool,
+            config,
+            sign_in_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            api_limiter: RateLimiter::keyed(Quota::per_minute(api_per_minute)),
+            templates,
+        }
+    }
+
+    /// Where task alerts go, if the council set a team mailbox (CNIS_TEAM_EMAIL).
+    pub fn team_alert(&self) -> Option<crate::store::tasks::TeamAlert<'_>> {
+        self.config
+            .team_email
+            .as_deref()
+            .map(|to| crate::store::tasks::TeamAlert {
+                templates: &self.templates,
+                to,
+                base_url: &self.config.public_url,
+                council_name: &self.config.council_name,
+            })
+    }
+
+    /// What the information-request jobs need to send requests and raise tasks.
+    pub fn information_request_sender(&self) -> crate::store::information_requests::Sender<'_> {
+        crate::store::information_requests::Sender {
+            templates: &self.templates,
+            base_url: &self.config.public_url,
+            council_name: &self.config.council_name,
+            response_days: self.config.information_response_days,
+            alert: self.team_alert(),
+        }
+    }
+
+    /// Runs blocking diesel work on the thread pool with a pooled connection.
+    pub async fn db<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
+
+    /// CSRF token for a browser: HMAC of its random CSRF cookie under the server key.
+    pub fn csrf_token(&self, cookie_value: &str) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.config.secret_key)
+            .unwrap_or_else(|_| unreachable_hmac());
+        mac.update(b"csrf:");
+        mac.update(cookie_value.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    pub fn allow_sign_in_attempt(&self, ip: Option<IpAddr>) -> bool {
+        let ip = ip.unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        self.sign_in_limiter.check_key(&ip).is_ok()
+    }
+}
+
+// HMAC-SHA256 accepts keys of any length, so this cannot happen.
+fn unreachable_hmac() -> Hmac<Sha256> {
+    <Hmac<Sha256> as Mac>::new_from_slice(b"k").unwrap_or_else(|_| std::process::abort())
+}

@@ -1,0 +1,121 @@
+//! `cnis import register|social-care FILE`: bulk loads, with a progress bar and a line per rejected row.
+use clap::Subcommand;
+use cnis::db::Pool;
+
+use super::progress_bar;
+use crate::say;
+
+#[derive(Subcommand)]
+pub enum ImportKind {
+    /// Bulk load a legacy register: CSV with the header
+    /// register_ref,given_names,family_name,date_of_birth,sex,upn,nhs_number,address_line_1,town,postcode
+    /// (optional: address_line_2,parent_name,parent_email,education_type,eligible_from).
+    /// Exit code 0: all rows imported or already present; 2: some rows rejected (listed); 1: the file could not be read.
+    Register { file: std::path::PathBuf },
+    /// Children's social care records for the cross-check: CSV with the header
+    /// record_id,given_names,family_name,date_of_birth,sex,upn,nhs_number,address_line_1,town,postcode,
+    /// s47_start_date,s47_end_date,cp_plan_start_date,cp_plan_end_date,cin_start_date,cin_end_date;
+    /// or the DfE Children in Need census XML (a file ending .xml).
+    /// Exit code 0: every record imported; 2: some rejected (listed); 1: nothing imported.
+    SocialCare { file: std::path::PathBuf },
+}
+
+pub fn run(pool: Pool, what: ImportKind) -> anyhow::Result<()> {
+    match what {
+        ImportKind::Register { file } => register(pool, file),
+        ImportKind::SocialCare { file } => social_care(pool, file),
+    }
+}
+
+fn register(pool: Pool, file: std::path::PathBuf) -> anyhow::Result<()> {
+    let f = std::fs::File::open(&file)
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", file.display()))?;
+    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = progress_bar(len);
+    let mut conn = pool.get()?;
+    let today = cnis::clock::today();
+    let result =
+        cnis::imports::register_csv::import(&mut conn, std::io::BufReader::new(f), today, &|b| {
+            bar.set_position(b)
+        });
+    bar.finish_and_clear();
+    match result {
+        Err(e) => {
+            eprintln!("The import stopped: {e}\nRows before that point were imported; fix the file and run it again (rows already on the register are skipped).");
+            std::process::exit(1);
+        }
+        Ok(report) => {
+            for (line, why) in &report.rejected {
+                say!("line {line}: {why}");
+            }
+            if !report.ignored_columns.is_empty() {
+                say!(
+                    "ignored unknown columns: {}",
+                    report.ignored_columns.join(", ")
+                );
+            }
+            say!(
+                "imported {}, already on the register {}, rejected {}",
+                report.imported,
+                report.already_present,
+                report.rejected.len()
+            );
+            if !report.rejected.is_empty() {
+                std::process::exit(2);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn social_care(pool: Pool, file: std::path::PathBuf) -> anyhow::Result<()> {
+    let f = std::fs::File::open(&file)
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", file.display()))?;
+    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = progress_bar(len);
+    let mut conn = pool.get()?;
+    let today = cnis::clock::today();
+    let xml = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xml"));
+    let reader = std::io::BufReader::new(f);
+    let result = if xml {
+        cnis::imports::social_care::import_cin_xml(&mut conn, reader, today, &|b| {
+            bar.set_position(b)
+        })
+    } else {
+        cnis::imports::social_care::import_csv(&mut conn, reader, "csv", today, &|b| {
+            bar.set_position(b)
+        })
+    };
+    bar.finish_and_clear();
+    match result {
+        Err(e) => {
+            eprintln!("The import stopped and nothing was imported: {e}");
+            std::process::exit(1);
+        }
+        Ok(report) => {
+            for (at, why) in &report.rejected {
+                say!("{at}: rejected: {why}");
+            }
+            for (at, why) in &report.warnings {
+                say!("{at}: {why}");
+            }
+            if let Some(note) = &report.note {
+                say!("note: {note}");
+            }
+            say!(
+                "new {}, changed {}, unchanged {}, rejected {}, warnings {}",
+                report.new,
+                report.changed,
+                report.unchanged,
+                report.rejected.len(),
+                report.warnings.len()
+            );
+            if !report.rejected.is_empty() {
+                std::process::exit(2);
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,29 @@
+//! `cnis scheduler` and `cnis outbox`: the daily jobs and the outbox, once, for cron.
+use cnis::app::AppState;
+use cnis::config::Config;
+use cnis::db::Pool;
+
+use crate::say;
+
+pub fn scheduler(pool: Pool, config: Config) -> anyhow::Result<()> {
+    let state = AppState::new(pool, config);
+    let tick = cnis::jobs::scheduler::run_once(&state)?;
+    say!(
+        "{} information requests sent, {} overdue answers raised as tasks",
+        tick.sent,
+        tick.overdue
+    );
+    Ok(())
+}
+
+pub fn outbox(pool: Pool, config: Config) -> anyhow::Result<()> {
+    let mailer = cnis::jobs::outbox::Mailer::from_url(&config.email_url)?;
+    let r = cnis::jobs::outbox::send_due(&pool, &mailer, &config.email_from, 1000)?;
+    say!(
+        "delivered {}, will retry {}, failed {}",
+        r.delivered,
+        r.temporary_failures,
+        r.permanent_failures
+    );
+    Ok(())
+}

@@ -1,0 +1,43 @@
+//! `cnis serve`: the web service, with the outbox worker, the scheduler and the nightly cross-check.
+use std::sync::Arc;
+
+use cnis::app::AppState;
+use cnis::config::Config;
+use cnis::db::Pool;
+
+pub fn run(pool: Pool, config: Config, demo: bool) -> anyhow::Result<()> {
+    if demo {
+        load_demo(&pool)?;
+    }
+    let listener = std::net::TcpListener::bind(&config.bind)?;
+    log::info!("cnis listening on http://{}", config.bind);
+    // Fail at start-up, not at the first email, if the templates or mail URL are wrong.
+    cnis::mail::Templates::load(config.templates_dir.as_deref())?;
+    let mailer = cnis::jobs::outbox::Mailer::from_url(&config.email_url)?;
+    cnis::jobs::outbox::spawn_worker(
+        pool.clone(),
+        mailer,
+        config.email_from.clone(),
+        std::time::Duration::from_secs(config.outbox_poll_seconds.max(1)),
+    );
+    let scheduler = config.scheduler;
+    let state = Arc::new(AppState::new(pool, config));
+    if scheduler {
+        cnis::jobs::scheduler::spawn(state.clone(), std::time::Duration::from_secs(24 * 3600));
+    }
+    cnis::jobs::scheduler::spawn_nightly_cross_check(state.clone());
+    actix_web::rt::System::new().block_on(cnis::web::serve(state, listener))?;
+    Ok(())
+}
+
+#[cfg(feature = "dev-tools")]
+fn load_demo(pool: &Pool) -> anyhow::Result<()> {
+    let mut conn = pool.get()?;
+    cnis::dev::demo::load_if_empty(&mut conn, 600)?;
+    Ok(())
+}
+
+#[cfg(not(feature = "dev-tools"))]
+fn load_demo(_pool: &Pool) -> anyhow::Result<()> {
+    anyhow::bail!("this build has no demo data: build with the `dev-tools` feature")
+}

@@ -1,0 +1,71 @@
+//! A parent's signed-in session (a code sent by email, no password) and the page frame of the
+//! parents' pages. Shared by the parents' pages, their reports and the notification flow.
+use actix_web::{HttpRequest, HttpResponse};
+
+use super::{csrf_for, render, AppState, PageArgs};
+use crate::error::{AppError, AppResult};
+use crate::store::parent_access;
+use crate::views::Errors;
+
+pub(super) const PARENT_SESSION: &str = "cnis_parent";
+/// Where to go after signing in, when it was not the children's page (a fixed word, never a URL).
+pub(super) const NEXT_COOKIE: &str = "cnis_parent_next";
+
+pub(super) fn page(
+    state: &AppState,
+    req: &HttpRequest,
+    title: &str,
+    errors: &Errors,
+    content: maud::Markup,
+) -> HttpResponse {
+    let csrf = csrf_for(req, state);
+    render(
+        state,
+        PageArgs {
+            title,
+            nav: None,
+            csrf: &csrf,
+            errors: !errors.is_empty(),
+        },
+        content,
+    )
+}
+
+pub(super) enum ParentSession {
+    Live(String),
+    /// Signed out for being idle just now; what they post can still be kept for them.
+    Lapsed(String),
+    None,
+}
+
+pub(super) async fn parent_session(
+    req: &HttpRequest,
+    state: &AppState,
+) -> AppResult<ParentSession> {
+    let Some(token) = req.cookie(PARENT_SESSION).map(|c| c.value().to_string()) else {
+        return Ok(ParentSession::None);
+    };
+    let idle = state.config.idle_timeout_minutes;
+    Ok(
+        match state
+            .db(move |c| Ok(parent_access::session_state(c, &token, idle)?))
+            .await?
+        {
+            parent_access::SessionState::Live(e) => ParentSession::Live(e),
+            parent_access::SessionState::Lapsed(e) => ParentSession::Lapsed(e),
+            parent_access::SessionState::None => ParentSession::None,
+        },
+    )
+}
+
+/// The signed-in parent's email, or a redirect to sign in.
+pub(super) async fn parent_email(req: &HttpRequest, state: &AppState) -> AppResult<String> {
+    let Some(token) = req.cookie(PARENT_SESSION).map(|c| c.value().to_string()) else {
+        return Err(AppError::Redirect("/parents/sign-in".into()));
+    };
+    let idle = state.config.idle_timeout_minutes;
+    state
+        .db(move |c| Ok(parent_access::session_email(c, &token, idle)?))
+        .await?
+        .ok_or_else(|| AppError::Redirect("/parents/sign-in".into()))
+}
