@@ -12,6 +12,7 @@ use crate::domain::identifiers::{nhs_with_check_digit, upn_check_letter};
 use crate::domain::register::*;
 use crate::store::children::{self, Address, Child, Parent, Provider};
 use crate::store::users;
+use EntryStatus;
 
 const GIVEN_F: &[&str] = &[
     "Amelia",
@@ -256,9 +257,9 @@ fn family(rng: &mut StdRng, i: usize, today: NaiveDate) -> Family {
             parent_hours_per_week: Some(f64::from(rng.gen_range(8..30))),
             other_hours_per_week: Some(f64::from(rng.gen_range(0..12))),
             status: if closed {
-                "closed".into()
+                EntryStatus::Closed
             } else {
-                "open".into()
+                EntryStatus::Open
             },
             closed_reason: closed.then(|| {
                 if i.is_multiple_of(2) {
@@ -708,7 +709,11 @@ fn demo_consent(conn: &mut AnyConnection, today: NaiveDate) -> anyhow::Result<St
         let app =
             consent::find(conn, &app.id)?.ok_or_else(|| anyhow::anyhow!("demo application"))?;
         let decision = consent::Decision {
-            decision: stage,
+            decision: if refuse {
+                crate::domain::consent::ApplicationStatus::Refused
+            } else {
+                crate::domain::consent::ApplicationStatus::Granted
+            },
             reasons: if refuse {
                 "No suitable arrangements: the plan gives no English or maths (s.434A(6)(b))."
             } else {
@@ -782,7 +787,7 @@ fn demo_attendance(conn: &mut AnyConnection, today: NaiveDate) -> anyhow::Result
     // Two open entries with a parent, of compulsory school age.
     let picked: Vec<String> = ch::table
         .inner_join(pa::table)
-        .filter(ch::status.eq("open"))
+        .filter(ch::status.eq(EntryStatus::Open))
         .filter(ch::date_of_birth.between(d(2012, 9, 1), d(2019, 8, 31)))
         .order(ch::reference.asc())
         .select((ch::reference, ch::id))

@@ -220,20 +220,23 @@ pub const ARRANGEMENTS: &[(&str, &str)] = &[
 /// s.434A(6): the council must refuse if it considers that regular attendance at school is in
 /// the child's best interests, or that no suitable arrangements have been made; otherwise it
 /// must grant. Returns the decision the findings require, with the limb that requires it.
-pub fn required_decision(best_interests: &str, arrangements: &str) -> (&'static str, &'static str) {
+pub fn required_decision(
+    best_interests: &str,
+    arrangements: &str,
+) -> (ApplicationStatus, &'static str) {
     if best_interests == "school_in_best_interests" {
         (
-            "refused",
+            ApplicationStatus::Refused,
             "s.434A(6)(a): regular attendance at school is in the child's best interests",
         )
     } else if arrangements == "not_suitable" {
         (
-            "refused",
+            ApplicationStatus::Refused,
             "s.434A(6)(b): no suitable arrangements have been made",
         )
     } else {
         (
-            "granted",
+            ApplicationStatus::Granted,
             "s.434A(6): neither ground for refusal applies, so consent must be granted",
         )
     }
@@ -259,14 +262,29 @@ pub fn within_repeat_window(
         .max()
 }
 
-/// Application states (law.md §4.4) and the actions each allows.
-pub const STATUSES: &[(&str, &str)] = &[
-    ("received", "Received"),
-    ("under_assessment", "Being assessed"),
-    ("granted", "Consent granted"),
-    ("refused", "Consent refused"),
-    ("withdrawn", "Withdrawn"),
-];
+// Application states (law.md §4.4) and the actions each allows.
+crate::text_enum! {
+    /// Where an application for consent to home educate stands (s.434A).
+    pub enum ApplicationStatus {
+        Received = "received" => "Received",
+        UnderAssessment = "under_assessment" => "Being assessed",
+        Granted = "granted" => "Consent granted",
+        Refused = "refused" => "Consent refused",
+        Withdrawn = "withdrawn" => "Withdrawn",
+    }
+}
+
+impl ApplicationStatus {
+    /// Still waiting for a decision.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            ApplicationStatus::Received | ApplicationStatus::UnderAssessment
+        )
+    }
+}
+
+pub const STATUSES: &[(&str, &str)] = ApplicationStatus::CHOICES;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -277,18 +295,18 @@ pub enum Action {
 }
 
 /// Whether `action` may be taken on an application in `status`; the message says why not.
-pub fn may(status: &str, action: Action) -> Result<(), &'static str> {
+pub fn may(status: ApplicationStatus, action: Action) -> Result<(), &'static str> {
+    use ApplicationStatus::*;
     match (status, action) {
-        ("received" | "under_assessment", Action::Assess | Action::Withdraw) => Ok(()),
-        ("under_assessment", Action::Decide) => Ok(()),
-        ("received", Action::Decide) => {
+        (Received | UnderAssessment, Action::Assess | Action::Withdraw) => Ok(()),
+        (UnderAssessment, Action::Decide) => Ok(()),
+        (Received, Action::Decide) => {
             Err("The application has not been assessed yet. Record both limbs of s.434A(6) first.")
         }
-        ("granted" | "refused", Action::Refer) => Ok(()),
-        ("granted" | "refused", _) => Err("A decision has already been made on this application. A parent who disagrees may refer it to the Secretary of State (s.434A(10)).") ,
-        ("withdrawn", _) => Err("The application was withdrawn. Nothing more can be decided on it."),
-        (_, Action::Refer) => Err("Only a decision can be referred to the Secretary of State (s.434A(10)).") ,
-        _ => Err("That cannot be done at this stage."),
+        (Granted | Refused, Action::Refer) => Ok(()),
+        (Granted | Refused, _) => Err("A decision has already been made on this application. A parent who disagrees may refer it to the Secretary of State (s.434A(10)).") ,
+        (Withdrawn, _) => Err("The application was withdrawn. Nothing more can be decided on it."),
+        (Received | UnderAssessment, Action::Refer) => Err("Only a decision can be referred to the Secretary of State (s.434A(10)).") ,
     }
 }
 
@@ -311,12 +329,12 @@ pub fn days_open(received_on: NaiveDate, until: NaiveDate) -> i64 {
 
 /// Whether an open application should be escalated to managers.
 pub fn needs_escalation(
-    status: &str,
+    status: ApplicationStatus,
     received_on: NaiveDate,
     today: NaiveDate,
     after_days: i64,
 ) -> bool {
-    matches!(status, "received" | "under_assessment") && days_open(received_on, today) >= after_days
+    status.is_open() && days_open(received_on, today) >= after_days
 }
 
 /// Reg 9(1) with s.434A(9)(a): may the school delete this pupil's name on this ground now?
@@ -468,10 +486,16 @@ mod tests {
     fn s434a_6_either_limb_requires_refusal_otherwise_grant() {
         assert_eq!(
             required_decision("school_in_best_interests", "suitable").0,
-            "refused"
+            ApplicationStatus::Refused
         );
-        assert_eq!(required_decision("not_shown", "not_suitable").0, "refused");
-        assert_eq!(required_decision("not_shown", "suitable").0, "granted");
+        assert_eq!(
+            required_decision("not_shown", "not_suitable").0,
+            ApplicationStatus::Refused
+        );
+        assert_eq!(
+            required_decision("not_shown", "suitable").0,
+            ApplicationStatus::Granted
+        );
         assert!(required_decision("not_shown", "not_suitable")
             .1
             .contains("(6)(b)"));
@@ -500,33 +524,33 @@ mod tests {
 
     #[test]
     fn s434a_6_one_decision_per_application_and_none_on_a_withdrawn_one() {
-        assert!(may("received", Action::Decide).is_err());
-        assert!(may("under_assessment", Action::Decide).is_ok());
-        assert!(may("granted", Action::Decide).is_err());
-        assert!(may("withdrawn", Action::Decide)
+        assert!(may(ApplicationStatus::Received, Action::Decide).is_err());
+        assert!(may(ApplicationStatus::UnderAssessment, Action::Decide).is_ok());
+        assert!(may(ApplicationStatus::Granted, Action::Decide).is_err());
+        assert!(may(ApplicationStatus::Withdrawn, Action::Decide)
             .unwrap_err()
             .contains("withdrawn"));
-        assert!(may("refused", Action::Refer).is_ok());
-        assert!(may("received", Action::Refer).is_err());
+        assert!(may(ApplicationStatus::Refused, Action::Refer).is_ok());
+        assert!(may(ApplicationStatus::Received, Action::Refer).is_err());
     }
 
     #[test]
     fn s434a_6_undue_delay_is_watched_in_days() {
         assert_eq!(days_open(d(2026, 11, 1), d(2026, 11, 24)), 23);
         assert!(needs_escalation(
-            "received",
+            ApplicationStatus::Received,
             d(2026, 11, 1),
             d(2026, 11, 24),
             20
         ));
         assert!(!needs_escalation(
-            "granted",
+            ApplicationStatus::Granted,
             d(2026, 11, 1),
             d(2026, 11, 24),
             20
         ));
         assert!(!needs_escalation(
-            "received",
+            ApplicationStatus::Received,
             d(2026, 11, 10),
             d(2026, 11, 24),
             20

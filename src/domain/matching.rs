@@ -840,6 +840,47 @@ impl Decision {
             Decision::None => "none",
         }
     }
+
+    /// The link this decision makes, if any.
+    pub fn link(self) -> Option<LinkState> {
+        match self {
+            Decision::Match => Some(LinkState::Match),
+            Decision::Review => Some(LinkState::Review),
+            Decision::None => None,
+        }
+    }
+}
+
+crate::text_enum! {
+    /// A pair of a register entry and a social care record, as the cross-check or an officer
+    /// left it. An officer's confirmation or rejection stands on every later run.
+    pub enum LinkState {
+        Match = "match" => "Linked automatically",
+        Review = "review" => "Waiting for an officer",
+        Confirmed = "confirmed" => "Confirmed by an officer",
+        Rejected = "rejected" => "Rejected by an officer",
+    }
+}
+
+impl LinkState {
+    /// The cross-check's own decision, which a later run may change.
+    pub fn is_automatic(self) -> bool {
+        matches!(self, LinkState::Match | LinkState::Review)
+    }
+    /// An officer's decision, which stands.
+    pub fn is_officers(self) -> bool {
+        matches!(self, LinkState::Confirmed | LinkState::Rejected)
+    }
+}
+
+crate::text_enum! {
+    /// How a cross-check run ended (or that it is still going).
+    pub enum RunStatus {
+        Running = "running" => "running",
+        Completed = "completed" => "completed",
+        Failed = "failed" => "failed",
+        Abandoned = "abandoned" => "abandoned",
+    }
 }
 
 /// Where the thresholds sit, as match probabilities.

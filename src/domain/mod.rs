@@ -5,6 +5,7 @@ pub mod identifiers;
 pub mod information_requests;
 pub mod matching;
 pub mod register;
+pub mod roles;
 pub mod safeguarding;
 pub mod school_age;
 pub mod service;

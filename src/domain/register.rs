@@ -3,6 +3,14 @@
 
 pub type Choices = &'static [(&'static str, &'static str)];
 
+crate::text_enum! {
+    /// Whether a register entry is current. A closed entry is kept, with its reason and date.
+    pub enum EntryStatus {
+        Open = "open" => "Open",
+        Closed = "closed" => "Closed",
+    }
+}
+
 /// EA 1996 s.436B condition C: why the child is not in school, in terms of the law.
 pub const ELIGIBILITY_CONDITIONS: Choices = &[
     ("c_a", "Not a registered pupil at a relevant school (s.436B(4)(a))"),

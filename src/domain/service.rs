@@ -46,6 +46,17 @@ pub fn deemed_served_by_post(posted: NaiveDate, working_days: u32) -> NaiveDate 
     d
 }
 
+crate::text_enum! {
+    /// An email's progress through the outbox, in GOV.UK Notify's words.
+    pub enum EmailStatus {
+        Created = "created" => "Waiting to send",
+        Sending = "sending" => "Sending",
+        Delivered = "delivered" => "Accepted by the mail server",
+        TemporaryFailure = "temporary-failure" => "Not sent yet, will retry",
+        PermanentFailure = "permanent-failure" => "Could not be sent",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

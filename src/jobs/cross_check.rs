@@ -14,7 +14,11 @@ use crate::db::schema::{
     social_care_records,
 };
 use crate::db::{lease, new_id, now, AnyConnection};
-use crate::domain::matching::{self as m, Decision, Gamma, Model, Person, Prepared, Thresholds};
+use crate::domain::consent::ApplicationStatus;
+use crate::domain::matching::{
+    self as m, Decision, Gamma, LinkState, Model, Person, Prepared, RunStatus, Thresholds,
+};
+use crate::domain::register::EntryStatus;
 use crate::domain::safeguarding::{flags_for, FLAG_KINDS};
 use crate::store::social_care::identity_hash;
 use crate::store::tasks::{self, TeamAlert};
@@ -70,7 +74,7 @@ fn load_children(conn: &mut AnyConnection) -> QueryResult<Vec<Side>> {
         Option<String>,
     );
     let rows: Vec<Row> = children::table
-        .filter(children::status.eq("open"))
+        .filter(children::status.eq(EntryStatus::Open))
         .select((
             children::id,
             children::reference,
@@ -407,7 +411,7 @@ type ActiveFlag = (
 
 #[derive(Clone)]
 struct Existing {
-    decision: String,
+    decision: LinkState,
     score: f64,
     child_hash: String,
     record_hash: String,
@@ -430,25 +434,25 @@ pub fn run(
         .values((
             cross_check_runs::id.eq(&run_id),
             cross_check_runs::started_at.eq(now()),
-            cross_check_runs::status.eq("running"),
+            cross_check_runs::status.eq(RunStatus::Running),
             cross_check_runs::trigger.eq(trigger),
         ))
         .execute(conn)?;
     // Runs that died (process killed) are marked so; their partial work was never committed.
     diesel::update(
         cross_check_runs::table
-            .filter(cross_check_runs::status.eq("running"))
+            .filter(cross_check_runs::status.eq(RunStatus::Running))
             .filter(cross_check_runs::id.ne(&run_id)),
     )
     .set((
-        cross_check_runs::status.eq("abandoned"),
+        cross_check_runs::status.eq(RunStatus::Abandoned),
         cross_check_runs::finished_at.eq(now()),
     ))
     .execute(conn)?;
     let result = run_inner(conn, alert, today, &run_id, t);
     let (status, message) = match &result {
-        Ok(_) => ("completed", None),
-        Err(e) => ("failed", Some(e.to_string())),
+        Ok(_) => (RunStatus::Completed, None),
+        Err(e) => (RunStatus::Failed, Some(e.to_string())),
     };
     let s = result.as_ref().ok().cloned().unwrap_or_default();
     diesel::update(cross_check_runs::table.find(&run_id))
@@ -485,7 +489,7 @@ fn run_inner(
     );
     let scored = score_all(&kids, &recs, t);
     log::info!("cross-check {run_id}: scored in {:.1?}", started.elapsed());
-    let existing: Vec<(String, String, String, f64, String, String)> = match_links::table
+    let existing: Vec<(String, String, LinkState, f64, String, String)> = match_links::table
         .select((
             match_links::child_id,
             match_links::record_id,
@@ -527,14 +531,14 @@ fn run_inner(
             kept.insert(key.clone());
             let old = existing.get(&key);
             let decided =
-                old.is_some_and(|o| o.decision == "confirmed" || o.decision == "rejected");
+                old.is_some_and(|o| o.decision.is_officers());
             let unchanged_data =
                 old.is_some_and(|o| o.child_hash == kid.hash && o.record_hash == rec.hash);
-            if decided && (unchanged_data || old.is_some_and(|o| o.decision == "confirmed")) {
+            if decided && (unchanged_data || old.is_some_and(|o| o.decision == LinkState::Confirmed)) {
                 continue; // an officer's decision stands
             }
             if old.is_some_and(|o| {
-                o.decision == d.code() && unchanged_data && (o.score - p).abs() < 1e-9
+                Some(o.decision) == d.link() && unchanged_data && (o.score - p).abs() < 1e-9
             }) {
                 continue;
             }
@@ -555,14 +559,14 @@ fn run_inner(
         }
         // Automatic links the data no longer supports go; officers' decisions stay.
         for (key, old) in &existing {
-            if !kept.contains(key) && (old.decision == "match" || old.decision == "review") {
+            if !kept.contains(key) && old.decision.is_automatic() {
                 diesel::delete(match_links::table.find((&key.0, &key.1))).execute(c)?;
             }
         }
         // The first run against a council's data raises every flag at once: one task says so,
         // rather than thousands. Later runs raise a task for each change.
         let first: i64 = cross_check_runs::table
-            .filter(cross_check_runs::status.eq("completed"))
+            .filter(cross_check_runs::status.eq(RunStatus::Completed))
             .count()
             .get_result(c)?;
         log::info!("cross-check {run_id}: links written in {:.1?}", started.elapsed());
@@ -593,7 +597,11 @@ fn run_inner(
         .map(|r| (r.id.as_str(), r.reference.as_str()))
         .collect();
     let links: Vec<(String, String, String, f64)> = match_links::table
-        .filter(match_links::decision.eq_any(["match", "review", "confirmed"]))
+        .filter(match_links::decision.eq_any([
+            LinkState::Match,
+            LinkState::Review,
+            LinkState::Confirmed,
+        ]))
         .select((
             match_links::child_id,
             match_links::record_id,
@@ -640,7 +648,7 @@ pub fn refresh_flags(
             social_care_episodes::table
                 .on(social_care_episodes::record_id.eq(match_links::record_id)),
         )
-        .filter(match_links::decision.eq_any(["match", "confirmed"]))
+        .filter(match_links::decision.eq_any([LinkState::Match, LinkState::Confirmed]))
         .select((
             match_links::child_id,
             match_links::record_id,
@@ -762,13 +770,13 @@ fn consent_missing(
     for chunk in ids.chunks(500) {
         let rows: Vec<crate::store::children::Child> = children::table
             .filter(children::id.eq_any(chunk.iter().map(|s| s.as_str())))
-            .filter(children::status.eq("open"))
+            .filter(children::status.eq(EntryStatus::Open))
             .select(crate::store::children::Child::as_select())
             .load(conn)?;
         entries.extend(rows.into_iter().map(|c| (c.id.clone(), c)));
     }
     let granted: Vec<crate::store::consent::Application> = ca::table
-        .filter(ca::status.eq("granted"))
+        .filter(ca::status.eq(ApplicationStatus::Granted))
         .select(crate::store::consent::Application::as_select())
         .load(conn)?;
     let mut out = vec![];

@@ -7,7 +7,7 @@ use lettre::{Message, Transport};
 
 use crate::db::schema::outbox;
 use crate::db::{now, Pool};
-use crate::mail::OutboxEmail;
+use crate::mail::{EmailStatus, OutboxEmail};
 
 pub const GIVE_UP_AFTER_HOURS: i64 = 72;
 /// A row claimed by a worker that died mid-send is due again after this lease.
@@ -104,7 +104,11 @@ pub fn send_due(
     let t = now();
     let due: Vec<OutboxEmail> = outbox::table
         .filter(outbox::next_attempt_at.le(t))
-        .filter(outbox::status.eq_any(["created", "temporary-failure", "sending"]))
+        .filter(outbox::status.eq_any([
+            EmailStatus::Created,
+            EmailStatus::TemporaryFailure,
+            EmailStatus::Sending,
+        ]))
         .order(outbox::next_attempt_at.asc())
         .limit(batch)
         .select(OutboxEmail::as_select())
@@ -118,7 +122,7 @@ pub fn send_due(
                 .filter(outbox::next_attempt_at.eq(row.next_attempt_at)),
         )
         .set((
-            outbox::status.eq("sending"),
+            outbox::status.eq(EmailStatus::Sending),
             outbox::next_attempt_at.eq(t + Duration::minutes(SENDING_LEASE_MINUTES)),
         ))
         .execute(&mut *conn)?;
@@ -141,7 +145,7 @@ pub fn send_due(
             Ok(()) => {
                 diesel::update(outbox::table.find(&row.id))
                     .set((
-                        outbox::status.eq("delivered"),
+                        outbox::status.eq(EmailStatus::Delivered),
                         outbox::attempts.eq(attempts),
                         outbox::sent_at.eq(Some(done)),
                         outbox::last_error.eq(None::<String>),
@@ -155,9 +159,9 @@ pub fn send_due(
                 let give_up =
                     permanent || next > row.created_at + Duration::hours(GIVE_UP_AFTER_HOURS);
                 let status = if give_up {
-                    "permanent-failure"
+                    EmailStatus::PermanentFailure
                 } else {
-                    "temporary-failure"
+                    EmailStatus::TemporaryFailure
                 };
                 let reason = if give_up && !permanent {
                     format!("gave up after {GIVE_UP_AFTER_HOURS} hours: {reason}")

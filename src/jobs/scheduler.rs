@@ -84,7 +84,10 @@ pub fn cross_check_due(
     let started: i64 = r::cross_check_runs
         .filter(r::started_at.ge(since))
         // A failed or abandoned run is tried again.
-        .filter(r::status.eq_any(["completed", "running"]))
+        .filter(r::status.eq_any([
+            crate::domain::matching::RunStatus::Completed,
+            crate::domain::matching::RunStatus::Running,
+        ]))
         .count()
         .get_result(conn)?;
     Ok(started == 0)

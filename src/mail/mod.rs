@@ -9,6 +9,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::outbox;
 use crate::db::{new_id, now, AnyConnection};
+pub use crate::domain::service::EmailStatus;
 pub use templates::Templates;
 
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]
@@ -21,7 +22,7 @@ pub struct OutboxEmail {
     pub subject: String,
     pub body: String,
     pub child_id: Option<String>,
-    pub status: String,
+    pub status: EmailStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub last_error: Option<String>,
@@ -29,17 +30,6 @@ pub struct OutboxEmail {
     pub sent_at: Option<NaiveDateTime>,
     /// A served notice sent with this email as a PDF attachment.
     pub document_id: Option<String>,
-}
-
-pub fn status_label(status: &str) -> &'static str {
-    match status {
-        "created" => "Waiting to send",
-        "sending" => "Sending",
-        "delivered" => "Accepted by the mail server",
-        "temporary-failure" => "Not sent yet, will retry",
-        "permanent-failure" => "Could not be sent",
-        _ => "Unknown",
-    }
 }
 
 /// Writes an email to the outbox, in the caller's transaction.
@@ -63,7 +53,7 @@ pub fn enqueue(
             subject: rendered.subject,
             body: rendered.body,
             child_id: child_id.map(str::to_string),
-            status: "created".into(),
+            status: EmailStatus::Created,
             attempts: 0,
             next_attempt_at: t,
             last_error: None,
@@ -78,7 +68,9 @@ pub fn enqueue(
 /// Emails that have not gone: permanent failures, then those still retrying; newest first.
 pub fn not_sent(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<OutboxEmail>> {
     outbox::table
-        .filter(outbox::status.eq_any(["permanent-failure", "temporary-failure"]))
+        .filter(
+            outbox::status.eq_any([EmailStatus::PermanentFailure, EmailStatus::TemporaryFailure]),
+        )
         .order((outbox::status.asc(), outbox::created_at.desc()))
         .limit(limit)
         .select(OutboxEmail::as_select())
@@ -87,7 +79,7 @@ pub fn not_sent(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<OutboxE
 
 pub fn count_permanent_failures(conn: &mut AnyConnection) -> QueryResult<i64> {
     outbox::table
-        .filter(outbox::status.eq("permanent-failure"))
+        .filter(outbox::status.eq(EmailStatus::PermanentFailure))
         .count()
         .get_result(conn)
 }

@@ -12,6 +12,7 @@ use crate::db::schema::{
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::attendance::{self as rules, Facts, Regime, SchoolCalendar, Section47, Stage};
 use crate::domain::register::Choices;
+use crate::domain::register::EntryStatus;
 use crate::store::children::{self as entries, ChildRecord};
 use crate::store::consent::School;
 use crate::store::served::ServiceContext;
@@ -1210,7 +1211,7 @@ pub fn raise_tasks(
         .inner_join(children::table)
         .filter(child_flags::ended_at.is_null())
         .filter(child_flags::kind.eq_any(["s47_open", "cp_plan_active"]))
-        .filter(children::status.eq("open"))
+        .filter(children::status.eq(EntryStatus::Open))
         .select(child_flags::child_id)
         .distinct()
         .load(conn)?;

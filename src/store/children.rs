@@ -4,6 +4,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{addresses, child_changes, children, parents, providers, users};
 use crate::db::{new_id, now, AnyConnection};
+use crate::domain::register::EntryStatus;
 use crate::domain::register::{fold, name_key};
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset, Clone, Debug, PartialEq)]
@@ -26,7 +27,7 @@ pub struct Child {
     pub sen_status: String,
     pub parent_hours_per_week: Option<f64>,
     pub other_hours_per_week: Option<f64>,
-    pub status: String,
+    pub status: EntryStatus,
     pub closed_reason: Option<String>,
     pub closed_on: Option<NaiveDate>,
     pub closed_note: Option<String>,
@@ -61,7 +62,7 @@ impl Child {
             sen_status: "not_known".into(),
             parent_hours_per_week: None,
             other_hours_per_week: None,
-            status: "open".into(),
+            status: EntryStatus::Open,
             closed_reason: None,
             closed_on: None,
             closed_note: None,
@@ -460,7 +461,7 @@ pub fn close(
             .filter(children::version.eq(child.version)),
     )
     .set((
-        children::status.eq("closed"),
+        children::status.eq(EntryStatus::Closed),
         children::closed_reason.eq(Some(reason)),
         children::closed_on.eq(Some(on)),
         children::closed_note.eq(note),
@@ -495,7 +496,7 @@ pub fn reopen(
             .filter(children::version.eq(child.version)),
     )
     .set((
-        children::status.eq("open"),
+        children::status.eq(EntryStatus::Open),
         children::closed_reason.eq(None::<String>),
         children::closed_on.eq(None::<NaiveDate>),
         children::closed_note.eq(None::<String>),
@@ -553,7 +554,7 @@ pub struct ListRow {
     pub family_name: String,
     pub date_of_birth: NaiveDate,
     pub arrangement: String,
-    pub status: String,
+    pub status: EntryStatus,
     pub reviewed: bool,
     pub postcode_key: String,
 }
@@ -563,9 +564,9 @@ type Boxed<'a> = children::BoxedQuery<'a, crate::db::MultiBackend>;
 fn filtered<'a>(f: &ListFilter, today: NaiveDate) -> Boxed<'a> {
     let mut q = children::table.into_boxed();
     match f.status.as_str() {
-        "closed" => q = q.filter(children::status.eq("closed")),
+        "closed" => q = q.filter(children::status.eq(EntryStatus::Closed)),
         "all" => {}
-        _ => q = q.filter(children::status.eq("open")),
+        _ => q = q.filter(children::status.eq(EntryStatus::Open)),
     }
     if !f.arrangement.is_empty() {
         q = q.filter(children::arrangement.eq(f.arrangement.clone()));
@@ -729,17 +730,17 @@ pub struct HomeCounts {
 
 pub fn home_counts(conn: &mut AnyConnection, today: NaiveDate) -> QueryResult<HomeCounts> {
     let open = children::table
-        .filter(children::status.eq("open"))
+        .filter(children::status.eq(EntryStatus::Open))
         .count()
         .get_result(conn)?;
     let not_reviewed = children::table
-        .filter(children::status.eq("open"))
+        .filter(children::status.eq(EntryStatus::Open))
         .filter(children::reviewed.eq(false))
         .count()
         .get_result(conn)?;
     let (min_dob, max_dob) = crate::domain::school_age::csa_dob_range(today);
     let outside_csa = children::table
-        .filter(children::status.eq("open"))
+        .filter(children::status.eq(EntryStatus::Open))
         .filter(
             children::date_of_birth
                 .lt(min_dob)

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::schema::{consent_applications, school_notices, schools, social_care_records};
 use crate::db::{new_id, now, AnyConnection};
+use crate::domain::consent::ApplicationStatus;
 use crate::domain::consent::{
     self as rules, Action, ConsentFacts, RelevanceAnswer, SocialCareEvidence,
 };
@@ -94,7 +95,7 @@ pub struct Application {
     pub resources: String,
     pub reasons: String,
     pub needs: String,
-    pub status: String,
+    pub status: ApplicationStatus,
     pub received_on: NaiveDate,
     pub repeat_of: Option<String>,
     pub placed_by_council: Option<bool>,
@@ -109,7 +110,7 @@ pub struct Application {
     pub arrangements_evidence: Option<String>,
     pub assessed_by: Option<String>,
     pub assessed_at: Option<NaiveDateTime>,
-    pub decision: Option<String>,
+    pub decision: Option<ApplicationStatus>,
     pub decision_reasons: Option<String>,
     pub decided_by: Option<String>,
     pub decided_at: Option<NaiveDateTime>,
@@ -155,7 +156,7 @@ impl Application {
             resources: String::new(),
             reasons: String::new(),
             needs: String::new(),
-            status: "received".into(),
+            status: ApplicationStatus::Received,
             received_on: at.date(),
             repeat_of: None,
             placed_by_council: None,
@@ -448,7 +449,7 @@ pub fn submit(
 ) -> anyhow::Result<Application> {
     let earlier: Vec<Application> = consent_applications::table
         .filter(consent_applications::date_of_birth.eq(app.date_of_birth))
-        .filter(consent_applications::status.eq("refused"))
+        .filter(consent_applications::status.eq(ApplicationStatus::Refused))
         .select(Application::as_select())
         .load(conn)?;
     let refused: Vec<&Application> = earlier
@@ -538,9 +539,8 @@ pub fn list(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<(Applicatio
         .limit(limit)
         .select((Application::as_select(), schools::name))
         .load(conn)?;
-    let (mut open, done): (Vec<_>, Vec<_>) = rows
-        .into_iter()
-        .partition(|(a, _)| matches!(a.status.as_str(), "received" | "under_assessment"));
+    let (mut open, done): (Vec<_>, Vec<_>) =
+        rows.into_iter().partition(|(a, _)| a.status.is_open());
     open.extend(done.into_iter().rev());
     Ok(open)
 }
@@ -604,7 +604,7 @@ pub fn assess(
     a: &Assessment,
     user_id: &str,
 ) -> anyhow::Result<Result<(), String>> {
-    if let Err(e) = rules::may(&app.status, Action::Assess) {
+    if let Err(e) = rules::may(app.status, Action::Assess) {
         return Ok(Err(e.into()));
     }
     let t = now();
@@ -622,7 +622,7 @@ pub fn assess(
         consent_applications::arrangements_evidence.eq(&a.arrangements_evidence),
         consent_applications::assessed_by.eq(user_id),
         consent_applications::assessed_at.eq(t),
-        consent_applications::status.eq("under_assessment"),
+        consent_applications::status.eq(ApplicationStatus::UnderAssessment),
         consent_applications::updated_at.eq(t),
     ))
     .execute(conn)?;
@@ -630,7 +630,7 @@ pub fn assess(
 }
 
 pub fn withdraw(conn: &mut AnyConnection, app: &Application) -> anyhow::Result<Result<(), String>> {
-    if let Err(e) = rules::may(&app.status, Action::Withdraw) {
+    if let Err(e) = rules::may(app.status, Action::Withdraw) {
         return Ok(Err(e.into()));
     }
     let t = now();
@@ -640,7 +640,7 @@ pub fn withdraw(conn: &mut AnyConnection, app: &Application) -> anyhow::Result<R
             .filter(consent_applications::status.eq(&app.status)),
     )
     .set((
-        consent_applications::status.eq("withdrawn"),
+        consent_applications::status.eq(ApplicationStatus::Withdrawn),
         consent_applications::withdrawn_at.eq(t),
         consent_applications::updated_at.eq(t),
     ))
@@ -656,7 +656,7 @@ pub fn record_referral(
     outcome: &str,
     outcome_on: Option<NaiveDate>,
 ) -> anyhow::Result<Result<(), String>> {
-    if let Err(e) = rules::may(&app.status, Action::Refer) {
+    if let Err(e) = rules::may(app.status, Action::Refer) {
         return Ok(Err(e.into()));
     }
     diesel::update(consent_applications::table.find(&app.id))
@@ -690,7 +690,8 @@ pub fn record_meeting(
 
 /// What a manager decides, and the notices to serve.
 pub struct Decision<'a> {
-    pub decision: &'a str,
+    /// Granted or refused.
+    pub decision: ApplicationStatus,
     pub reasons: &'a str,
     /// Why a known parent is not to be served (s.434A(8)(b)); None serves every known parent.
     pub exceptional_circumstances: Option<&'a str>,
@@ -709,7 +710,7 @@ pub fn decide(
     d: &Decision,
     ctx: &ServiceContext,
 ) -> anyhow::Result<Result<Vec<String>, String>> {
-    if let Err(e) = rules::may(&app.status, Action::Decide) {
+    if let Err(e) = rules::may(app.status, Action::Decide) {
         return Ok(Err(e.into()));
     }
     let (Some(bi), Some(arr)) = (&app.best_interests, &app.arrangements) else {
@@ -727,7 +728,7 @@ pub fn decide(
     let n = diesel::update(
         consent_applications::table
             .find(&app.id)
-            .filter(consent_applications::status.eq("under_assessment")),
+            .filter(consent_applications::status.eq(ApplicationStatus::UnderAssessment)),
     )
     .set((
         consent_applications::status.eq(d.decision),
@@ -746,7 +747,7 @@ pub fn decide(
     }
     let school = find_school(conn, &app.school_id)?
         .ok_or_else(|| anyhow::anyhow!("application {} has no school", app.id))?;
-    let template = if d.decision == "granted" {
+    let template = if d.decision == ApplicationStatus::Granted {
         "notices/consent-granted"
     } else {
         "notices/consent-refused"
@@ -834,7 +835,7 @@ pub fn escalate_overdue(
         .load(conn)?;
     let mut n = 0;
     for a in open {
-        if !rules::needs_escalation(&a.status, a.received_on, today, after_days) {
+        if !rules::needs_escalation(a.status, a.received_on, today, after_days) {
             continue;
         }
         diesel::update(consent_applications::table.find(&a.id))
@@ -985,7 +986,7 @@ pub fn receive_notice(
         .iter()
         .find(|a| a.identity().same_child(&notice.identity()));
     notice.application_id = app.map(|a| a.id.clone());
-    let granted = app.is_some_and(|a| a.status == "granted");
+    let granted = app.is_some_and(|a| a.status == ApplicationStatus::Granted);
     let (relevance, _) = relevance(
         conn,
         &notice.identity(),

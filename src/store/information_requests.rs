@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use crate::db::schema::{children, information_requests, parents};
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::information_requests::{self as rules, MaySend};
+use crate::domain::register::EntryStatus;
 use crate::mail::Templates;
 use crate::store::tasks::{self, TeamAlert};
 
@@ -220,7 +221,7 @@ pub fn due(conn: &mut AnyConnection, today: NaiveDate, limit: usize) -> QueryRes
     );
     // Never asked, and on the register long enough.
     let never: Vec<(String, String, String, String, NaiveDateTime)> = children::table
-        .filter(children::status.eq("open"))
+        .filter(children::status.eq(EntryStatus::Open))
         .filter(children::created_at.lt(cutoff))
         .filter(not(exists(
             information_requests::table
@@ -250,7 +251,7 @@ pub fn due(conn: &mut AnyConnection, today: NaiveDate, limit: usize) -> QueryRes
     for chunk in ids.chunks(500) {
         asked.extend(
             children::table
-                .filter(children::status.eq("open"))
+                .filter(children::status.eq(EntryStatus::Open))
                 .filter(children::id.eq_any(chunk.iter().copied()))
                 .select(cols)
                 .load::<(String, String, String, String, NaiveDateTime)>(conn)?,

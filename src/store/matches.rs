@@ -7,13 +7,14 @@ use crate::db::schema::{
     child_flags, children, cross_check_runs, match_links, social_care_records,
 };
 use crate::db::{now, AnyConnection};
+use crate::domain::matching::{LinkState, RunStatus};
 
 #[derive(Queryable, Selectable, Clone, Debug)]
 #[diesel(table_name = match_links)]
 pub struct Link {
     pub child_id: String,
     pub record_id: String,
-    pub decision: String,
+    pub decision: LinkState,
     pub score: f64,
     pub explanation: String,
     pub child_hash: String,
@@ -31,12 +32,7 @@ impl Link {
     }
 }
 
-pub const DECISIONS: &[(&str, &str)] = &[
-    ("match", "Linked automatically"),
-    ("review", "Waiting for an officer"),
-    ("confirmed", "Confirmed by an officer"),
-    ("rejected", "Rejected by an officer"),
-];
+pub const DECISIONS: &[(&str, &str)] = LinkState::CHOICES;
 
 #[derive(Queryable, Selectable, Clone, Debug)]
 #[diesel(table_name = child_flags)]
@@ -90,7 +86,7 @@ pub fn review_queue(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<Que
     match_links::table
         .inner_join(children::table)
         .inner_join(social_care_records::table)
-        .filter(match_links::decision.eq("review"))
+        .filter(match_links::decision.eq(LinkState::Review))
         .order(match_links::score.desc())
         .select((
             Link::as_select(),
@@ -105,7 +101,7 @@ pub fn review_queue(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<Que
 
 pub fn count_reviews(conn: &mut AnyConnection) -> QueryResult<i64> {
     match_links::table
-        .filter(match_links::decision.eq("review"))
+        .filter(match_links::decision.eq(LinkState::Review))
         .count()
         .get_result(conn)
 }
@@ -134,7 +130,11 @@ pub fn decide(
 ) -> QueryResult<usize> {
     diesel::update(match_links::table.find((child_id, record_id)))
         .set((
-            match_links::decision.eq(if confirm { "confirmed" } else { "rejected" }),
+            match_links::decision.eq(if confirm {
+                LinkState::Confirmed
+            } else {
+                LinkState::Rejected
+            }),
             match_links::decided_by.eq(user_id),
             match_links::decided_at.eq(now()),
             match_links::reason.eq(reason),
@@ -149,7 +149,7 @@ pub struct Run {
     pub id: String,
     pub started_at: NaiveDateTime,
     pub finished_at: Option<NaiveDateTime>,
-    pub status: String,
+    pub status: RunStatus,
     pub trigger: String,
     pub children: i32,
     pub records: i32,

@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::schema::{children, email_service_consents, parent_codes, parent_sessions, parents};
 use crate::db::{new_id, now, AnyConnection};
+use crate::domain::register::EntryStatus;
 
 pub const CODE_MINUTES: i64 = 15;
 pub const MAX_CODE_ATTEMPTS: i32 = 5;
@@ -185,7 +186,7 @@ pub fn children_of(conn: &mut AnyConnection, email: &str) -> QueryResult<Vec<Str
     parents::table
         .inner_join(children::table)
         .filter(parents::email.eq(email))
-        .filter(children::status.eq("open"))
+        .filter(children::status.eq(EntryStatus::Open))
         .select(children::id)
         .distinct()
         .load(conn)

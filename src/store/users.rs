@@ -8,19 +8,9 @@ use diesel::prelude::*;
 
 use crate::db::schema::users;
 use crate::db::{new_id, now, AnyConnection};
+use crate::domain::roles::Role;
 
-pub const ROLES: &[(&str, &str)] = &[
-    ("officer", "Education welfare or home education officer"),
-    ("manager", "Manager"),
-    (
-        "admin",
-        "Administrator (accounts and audit; no access to children's records)",
-    ),
-    (
-        "school",
-        "School staff (notices and deletion returns for their own school only)",
-    ),
-];
+pub const ROLES: &[(&str, &str)] = Role::CHOICES;
 pub const MAX_FAILED_ATTEMPTS: i32 = 5;
 pub const LOCKOUT_MINUTES: i64 = 15;
 
@@ -30,7 +20,7 @@ pub struct User {
     pub id: String,
     pub email: String,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub password_hash: String,
     pub totp_secret: Option<String>,
     pub totp_enrolled: bool,
@@ -47,22 +37,22 @@ impl User {
     /// Officers and managers work the register; an administrator runs accounts and reads the
     /// audit log but has no need to see children's records (deny by default).
     pub fn can_use_register(&self) -> bool {
-        matches!(self.role.as_str(), "officer" | "manager")
+        self.role.can_use_register()
     }
     /// Issues and revokes API tokens, and (issue 5) school accounts.
     pub fn can_administer(&self) -> bool {
-        self.role == "admin"
+        self.role.can_administer()
     }
     /// School staff send notices for their own school, and see nothing else.
     pub fn is_school_staff(&self) -> bool {
-        self.role == "school" && self.school_id.is_some()
+        self.role == Role::School && self.school_id.is_some()
     }
     /// Decides applications for consent (s.434A(6)): a manager, not the assessing officer.
     pub fn can_decide(&self) -> bool {
-        self.role == "manager"
+        self.role.can_decide()
     }
     pub fn can_read_audit(&self) -> bool {
-        matches!(self.role.as_str(), "admin" | "manager")
+        self.role.can_read_audit()
     }
 }
 
@@ -112,10 +102,9 @@ pub fn create(
     role: &str,
     password: &str,
 ) -> anyhow::Result<User> {
-    anyhow::ensure!(
-        ROLES.iter().any(|(r, _)| *r == role) && role != "school",
-        "role must be officer, manager or admin"
-    );
+    let role = Role::parse(role)
+        .filter(|r| *r != Role::School)
+        .ok_or_else(|| anyhow::anyhow!("role must be officer, manager or admin"))?;
     insert(conn, email, name, role, password, None)
 }
 
@@ -127,14 +116,14 @@ pub fn create_school_user(
     password: &str,
     school_id: &str,
 ) -> anyhow::Result<User> {
-    insert(conn, email, name, "school", password, Some(school_id))
+    insert(conn, email, name, Role::School, password, Some(school_id))
 }
 
 fn insert(
     conn: &mut AnyConnection,
     email: &str,
     name: &str,
-    role: &str,
+    role: Role,
     password: &str,
     school_id: Option<&str>,
 ) -> anyhow::Result<User> {
@@ -150,7 +139,7 @@ fn insert(
         id: new_id(),
         email,
         name: name.trim().to_string(),
-        role: role.to_string(),
+        role,
         password_hash: hash_password(password)?,
         totp_secret: None,
         totp_enrolled: false,

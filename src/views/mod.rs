@@ -3,13 +3,15 @@
 pub mod components;
 pub use components::*;
 
+use crate::domain::roles::Role;
+
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 /// Who is signed in, for the header and navigation.
 #[derive(Clone, Debug)]
 pub struct Nav {
     pub name: String,
-    pub role: String,
+    pub role: crate::domain::roles::Role,
     pub section: &'static str,
 }
 
@@ -68,12 +70,12 @@ pub fn layout(page: &Page, content: Markup) -> Markup {
                             @if let Some(nav) = page.nav {
                                 nav aria-label="Menu" class="govuk-service-navigation__wrapper" {
                                     ul class="govuk-service-navigation__list" id="navigation" {
-                                        @if nav.role == "school" {
+                                        @if nav.role == Role::School {
                                             (nav_item(nav.section, "school", "/schools/", "Your school"))
                                         } @else {
                                             (nav_item(nav.section, "home", "/officers/", "Home"))
                                         }
-                                        @if nav.role == "officer" || nav.role == "manager" {
+                                        @if nav.role.can_use_register() {
                                             (nav_item(nav.section, "register", "/officers/register", "Register"))
                                             (nav_item(nav.section, "consent", "/officers/consent", "Consent to home educate"))
                                             (nav_item(nav.section, "attendance", "/officers/attendance", "School attendance"))
@@ -81,10 +83,10 @@ pub fn layout(page: &Page, content: Markup) -> Markup {
                                             (nav_item(nav.section, "requests", "/officers/information-requests", "Information requests"))
                                             (nav_item(nav.section, "matches", "/officers/matches", "Social care matches"))
                                         }
-                                        @if nav.role == "admin" || nav.role == "manager" {
+                                        @if nav.role.can_read_audit() {
                                             (nav_item(nav.section, "audit", "/officers/audit", "Audit log"))
                                         }
-                                        @if nav.role == "admin" {
+                                        @if nav.role.can_administer() {
                                             (nav_item(nav.section, "tokens", "/officers/admin/api-tokens", "API tokens"))
                                             (nav_item(nav.section, "schools", "/officers/admin/schools", "Schools"))
                                             (nav_item(nav.section, "calendars", "/officers/admin/calendars", "Term calendars"))

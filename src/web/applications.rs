@@ -11,7 +11,7 @@ use super::parent_session::{page, parent_session, ParentSession};
 use super::schools::{parse_pupil, pupil_fields};
 use super::{csrf_for, render, see_other, AppState, PageArgs};
 use crate::clock::fmt_date;
-use crate::domain::consent::STATUSES;
+use crate::domain::consent::ApplicationStatus;
 use crate::domain::register::label;
 use crate::error::{AppError, AppResult};
 use crate::store::consent::{self, Application, OtherParent, School};
@@ -402,7 +402,7 @@ async fn my_applications(req: HttpRequest, state: web::Data<AppState>) -> AppRes
             @if apps.is_empty() { p class="govuk-body" { "You have not applied." } } @else {
                 ul class="govuk-list" {
                     @for a in &apps {
-                        li { a class="govuk-link" href={ "/parents/applications/" (a.id) } { (a.child_name()) ", " (a.reference) } " " (status_tag(&a.status))
+                        li { a class="govuk-link" href={ "/parents/applications/" (a.id) } { (a.child_name()) ", " (a.reference) } " " (status_tag(a.status))
                         " " span class="govuk-hint cnis-inline-hint" { "received " (fmt_date(a.received_on)) ", " (crate::domain::consent::days_open(a.received_on, a.decided_at.map(|t| t.date()).unwrap_or_else(crate::clock::today))) " days" @if a.decided_at.is_some() { " to a decision" } @else { " so far" } } }
                     }
                 }
@@ -412,14 +412,14 @@ async fn my_applications(req: HttpRequest, state: web::Data<AppState>) -> AppRes
     ))
 }
 
-fn status_tag(status: &str) -> maud::Markup {
+fn status_tag(status: ApplicationStatus) -> maud::Markup {
     let colour = match status {
-        "granted" => "green",
-        "refused" => "red",
-        "withdrawn" => "grey",
-        _ => "blue",
+        ApplicationStatus::Granted => "green",
+        ApplicationStatus::Refused => "red",
+        ApplicationStatus::Withdrawn => "grey",
+        ApplicationStatus::Received | ApplicationStatus::UnderAssessment => "blue",
     };
-    tag(label(STATUSES, status), colour)
+    tag(status.label(), colour)
 }
 
 /// The parent's own application, or a 404 that looks the same for anyone else's (and is audited).
@@ -473,7 +473,7 @@ async fn my_application(
     let id = super::parse_id(&path.into_inner())?;
     let (a, log, school) = own(&state, email, id).await?;
     let csrf = csrf_for(&req, &state);
-    let open = matches!(a.status.as_str(), "received" | "under_assessment");
+    let open = a.status.is_open();
     let step = |done: bool, current: bool, text: &str| {
         html! {
             li { @if done { (tag("Done", "green")) " " } @else if current { (tag("Now", "blue")) " " } @else { (tag("To come", "grey")) " " } (text) }
@@ -494,20 +494,20 @@ async fn my_application(
                 }
                 span class="govuk-caption-l" { (a.reference) }
                 h1 class="govuk-heading-l" { "Application for consent for " (a.child_name()) }
-                p class="govuk-body" { "Status: " (status_tag(&a.status)) }
+                p class="govuk-body" { "Status: " (status_tag(a.status)) }
                 ol class="govuk-list cnis-steps" {
                     (step(true, false, &format!("Received on {}", fmt_date(a.received_on))))
-                    (step(a.assessed_at.is_some(), a.status == "received", "An officer looks at the child's education, needs and the plan you gave"))
-                    (step(a.decided_at.is_some(), a.status == "under_assessment", "A manager decides, and the council sends its decision to you, any other parent and the school"))
+                    (step(a.assessed_at.is_some(), a.status == ApplicationStatus::Received, "An officer looks at the child's education, needs and the plan you gave"))
+                    (step(a.decided_at.is_some(), a.status == ApplicationStatus::UnderAssessment, "A manager decides, and the council sends its decision to you, any other parent and the school"))
                 }
                 @if a.repeat_of.is_some() && open {
                     div class="govuk-inset-text" { "The council refused an application for this child less than 6 months before this one. The law says it does not have to decide again until 6 months have passed since that application (section 434A(12))." }
                 }
-                @match a.status.as_str() {
-                    "granted" => { p class="govuk-body" { "The council has consented. The school may now remove your child from its roll. The council will enter your child on its register of children not in school." } },
-                    "refused" => { p class="govuk-body" { "The council has refused. Your child stays on the school's roll and must keep attending. If you disagree, you may refer the question to the Secretary of State (section 434A(10))." } },
-                    "withdrawn" => { p class="govuk-body" { "This application was withdrawn." } },
-                    _ => { p class="govuk-body" { "Your child stays on the school's roll and must keep attending until the council has decided." } },
+                @match a.status {
+                    ApplicationStatus::Granted => { p class="govuk-body" { "The council has consented. The school may now remove your child from its roll. The council will enter your child on its register of children not in school." } },
+                    ApplicationStatus::Refused => { p class="govuk-body" { "The council has refused. Your child stays on the school's roll and must keep attending. If you disagree, you may refer the question to the Secretary of State (section 434A(10))." } },
+                    ApplicationStatus::Withdrawn => { p class="govuk-body" { "This application was withdrawn." } },
+                    ApplicationStatus::Received | ApplicationStatus::UnderAssessment => { p class="govuk-body" { "Your child stays on the school's roll and must keep attending until the council has decided." } },
                 }
                 @if !log.is_empty() {
                     h2 class="govuk-heading-m" { "The decision notice" }

@@ -14,6 +14,7 @@ use crate::clock::{fmt_date, today};
 use crate::db::AnyConnection;
 use crate::domain::attendance::{self as rules, Deadline, Facts, Regime, Stage, Step, CONDITIONS};
 use crate::domain::register::label;
+use crate::domain::register::EntryStatus;
 use crate::error::{AppError, AppResult};
 use crate::store::attendance::{self as cases, Case, Event, EVENT_KINDS};
 use crate::store::consent::School;
@@ -394,7 +395,7 @@ async fn create_case(
             ),
         );
     }
-    if child.status != "open" {
+    if child.status != EntryStatus::Open {
         errors.add(
             "grounds",
             "The register entry is closed: reopen it before opening a case",

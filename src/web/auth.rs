@@ -23,7 +23,7 @@ impl CurrentOfficer {
     pub fn nav(&self, section: &'static str) -> Nav {
         Nav {
             name: self.user.name.clone(),
-            role: self.user.role.clone(),
+            role: self.user.role,
             section,
         }
     }
@@ -113,7 +113,7 @@ role_extractor!(SchoolStaff, is_school_staff);
 
 /// Where a user lands after signing in.
 pub fn home_for(user: &users::User) -> &'static str {
-    if user.role == "school" {
+    if user.role == crate::domain::roles::Role::School {
         "/schools/"
     } else {
         "/officers/"
@@ -433,7 +433,7 @@ async fn account(state: web::Data<AppState>, o: CurrentOfficer) -> AppResult<Htt
             dl class="govuk-summary-list" {
                 (summary_row("Name", html! { (o.user.name) }, None))
                 (summary_row("Email", html! { (o.user.email) }, None))
-                (summary_row("Role", html! { (crate::domain::register::label(users::ROLES, &o.user.role)) }, None))
+                (summary_row("Role", html! { (o.user.role.label()) }, None))
                 (summary_row("Signed-in sessions", html! { (n) }, None))
             }
             h2 class="govuk-heading-m" { "Sign out everywhere" }

@@ -11,9 +11,10 @@ use super::auth::{Caseworker, CurrentOfficer};
 use super::forms::*;
 use super::{render, see_other, AppState, PageArgs};
 use crate::clock::{fmt_date, today};
+use crate::domain::consent::ApplicationStatus;
 use crate::domain::consent::{
     self as rules, Action, Relevance, RelevanceAnswer, ARRANGEMENTS, BEST_INTERESTS,
-    REFERRAL_OUTCOMES, STATUSES,
+    REFERRAL_OUTCOMES,
 };
 use crate::domain::register::label;
 use crate::error::{AppError, AppResult};
@@ -32,15 +33,15 @@ const SERVICE_METHODS: &[(&str, &str)] = &[
     ("hand", "Delivered by hand or left at the address"),
 ];
 
-fn status_tag(status: &str) -> maud::Markup {
+fn status_tag(status: ApplicationStatus) -> maud::Markup {
     let colour = match status {
-        "granted" => "green",
-        "refused" => "red",
-        "withdrawn" => "grey",
-        "under_assessment" => "yellow",
-        _ => "blue",
+        ApplicationStatus::Granted => "green",
+        ApplicationStatus::Refused => "red",
+        ApplicationStatus::Withdrawn => "grey",
+        ApplicationStatus::UnderAssessment => "yellow",
+        ApplicationStatus::Received => "blue",
     };
-    tag(label(STATUSES, status), colour)
+    tag(status.label(), colour)
 }
 
 fn relevance_tag(r: &Relevance) -> maud::Markup {
@@ -83,7 +84,7 @@ async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResul
                     (table_head("Applications", &["Reference", "Child", "School", "Received", "Days open", "Status"]))
                     tbody class="govuk-table__body" {
                         @for (a, school) in &apps {
-                            @let open = matches!(a.status.as_str(), "received" | "under_assessment");
+                            @let open = a.status.is_open();
                             @let days = rules::days_open(a.received_on, a.decided_at.map(|t| t.date()).or(a.withdrawn_at.map(|t| t.date())).unwrap_or(today));
                             tr class="govuk-table__row" {
                                 td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/consent/" (a.id) } { (a.reference) } }
@@ -91,8 +92,8 @@ async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResul
                                 td class="govuk-table__cell" { (school) }
                                 td class="govuk-table__cell" { (fmt_date(a.received_on)) }
                                 td class="govuk-table__cell" { (days)
-                                    @if open && rules::needs_escalation(&a.status, a.received_on, today, after) { " " (tag("Overdue", "red")) } }
-                                td class="govuk-table__cell" { (status_tag(&a.status))
+                                    @if open && rules::needs_escalation(a.status, a.received_on, today, after) { " " (tag("Overdue", "red")) } }
+                                td class="govuk-table__cell" { (status_tag(a.status))
                                     @if a.repeat_of.is_some() { " " (tag("Repeat within 6 months", "grey")) } }
                             }
                         }
@@ -186,7 +187,7 @@ fn detail_page(
 ) -> HttpResponse {
     let a = &l.app;
     let today = today();
-    let open = matches!(a.status.as_str(), "received" | "under_assessment");
+    let open = a.status.is_open();
     let days = rules::days_open(
         a.received_on,
         a.decided_at.map(|t| t.date()).unwrap_or(today),
@@ -221,8 +222,8 @@ fn detail_page(
             span class="govuk-caption-l" { (a.reference) }
             h1 class="govuk-heading-l" { "Application for consent: " (a.child_name()) }
             @if let Some(e) = errors.get("action") { p id="action" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (e) } }
-            p class="govuk-body" { (status_tag(&a.status)) " " strong { (days) " days" } " since it was received on " (fmt_date(a.received_on)) "."
-                @if open && rules::needs_escalation(&a.status, a.received_on, today, state.config.consent_escalation_days) { " " (tag("Overdue", "red")) } }
+            p class="govuk-body" { (status_tag(a.status)) " " strong { (days) " days" } " since it was received on " (fmt_date(a.received_on)) "."
+                @if open && rules::needs_escalation(a.status, a.received_on, today, state.config.consent_escalation_days) { " " (tag("Overdue", "red")) } }
             @if a.repeat_of.is_some() {
                 div class="govuk-warning-text" { span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
                     strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } "An application for this child was refused less than 6 months before this one. The council need not decide again until 6 months have passed since that application (s.434A(12))." @if let Some(r) = &a.repeat_of { " " a class="govuk-link" href={ "/officers/consent/" (r) } { "The earlier application" } } } }
@@ -297,7 +298,7 @@ fn detail_page(
                     (summary_row("Assessed by", html! { (l.assessed_by.as_deref().unwrap_or("")) @if let Some(t) = a.assessed_at { ", " (fmt_date(t.date())) } }, None))
                 }
             }
-            @if rules::may(&a.status, Action::Assess).is_ok() {
+            @if rules::may(a.status, Action::Assess).is_ok() {
                 form method="post" action={ (base) "/assessment" } novalidate {
                     (csrf_field(&o.csrf))
                     (radios("best_interests", "(a) Is it in the child's best interests to be educated by regular attendance at school?", BEST_INTERESTS, &v("best_interests", a.best_interests.as_deref()), None, errors.get("best_interests")))
@@ -310,9 +311,9 @@ fn detail_page(
                 }
             }
 
-            @if a.status == "under_assessment" || errors.get("decision").is_some() {
+            @if a.status == ApplicationStatus::UnderAssessment || errors.get("decision").is_some() {
                 h2 class="govuk-heading-m" { "Decision" }
-                @if let Some((d, limb)) = required { div class="govuk-inset-text" { "The assessment requires: " strong { (label(DECISIONS, if d == "granted" { "granted" } else { "refused" })) } " (" (limb) ")." } }
+                @if let Some((d, limb)) = required { div class="govuk-inset-text" { "The assessment requires: " strong { (label(DECISIONS, d.as_str())) } " (" (limb) ")." } }
                 @if o.user.can_decide() {
                     form method="post" action={ (base) "/decision" } novalidate {
                         (csrf_field(&o.csrf))
@@ -327,7 +328,7 @@ fn detail_page(
             }
             @if let Some(d) = &a.decision {
                 dl class="govuk-summary-list" {
-                    (summary_row("Decision", html! { (status_tag(d)) }, None))
+                    (summary_row("Decision", html! { (status_tag(*d)) }, None))
                     (summary_row("Reasons", html! { (a.decision_reasons.as_deref().unwrap_or("")) }, None))
                     (summary_row("Decided by", html! { (l.decided_by.as_deref().unwrap_or("")) @if let Some(t) = a.decided_at { ", " (fmt_date(t.date())) } }, None))
                     @if let Some(e) = &a.exceptional_circumstances { (summary_row("Exceptional circumstances", html! { (e) }, None)) }
@@ -336,7 +337,7 @@ fn detail_page(
 
             (super::parts::service_log(&l.log, &o.csrf, &format!("{base}/service"), "Notices and service (s.434A(8), s.572)", SERVICE_METHODS, form, errors))
 
-            @if rules::may(&a.status, Action::Refer).is_ok() {
+            @if rules::may(a.status, Action::Refer).is_ok() {
                 h2 class="govuk-heading-m" { "Referral to the Secretary of State (s.434A(10)–(11))" }
                 @if let Some(r) = a.referred_on {
                     p class="govuk-body" { "Referred on " (fmt_date(r)) ": " (label(REFERRAL_OUTCOMES, a.referral_outcome.as_deref().unwrap_or("pending"))) @if let Some(d) = a.referral_outcome_on { " (" (fmt_date(d)) ")" } "." }
@@ -581,17 +582,20 @@ async fn decision(
             errors.add("decision", "Only a manager can decide an application for consent. The officer who assesses it does not decide it.");
             return None;
         }
-        if let Err(m) = rules::may(&l.app.status, Action::Decide) {
+        if let Err(m) = rules::may(l.app.status, Action::Decide) {
             errors.add("decision", m);
             return None;
         }
-        let decision = choice(&f, "decision", DECISIONS, "Select whether to grant or refuse consent", errors);
+        let decision = ApplicationStatus::parse(&choice(&f, "decision", DECISIONS, "Select whether to grant or refuse consent", errors));
         let reasons = text(&f, "decision_reasons", "the reasons for the decision", 8000, errors);
         let exceptional = opt_text(&f, "exceptional_circumstances", "the exceptional circumstances", 2000, errors);
         Some(move |c: &mut crate::db::AnyConnection, a: &Application| {
             let ctx = crate::store::served::ServiceContext { templates: &templates, council: &council };
+            let Some(decision) = decision else {
+                return Ok(Err("Select whether to grant or refuse consent".into()));
+            };
             let d = consent::Decision {
-                decision: &decision,
+                decision,
                 reasons: &reasons,
                 exceptional_circumstances: exceptional.as_deref(),
                 user_id: &uid,

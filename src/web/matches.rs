@@ -8,9 +8,10 @@ use super::auth::Caseworker;
 use super::forms::*;
 use super::{render, see_other, AppState, PageArgs};
 use crate::clock::{fmt_date, today};
+use crate::domain::matching::RunStatus;
 use crate::domain::register::label;
 use crate::error::{AppError, AppResult};
-use crate::store::matches::{self, Link, DECISIONS};
+use crate::store::matches::{self, Link};
 use crate::store::social_care::{self, SocialCareRecord, EPISODE_KINDS};
 use crate::store::{audit, children};
 use crate::views::*;
@@ -115,7 +116,7 @@ fn pair_page(
         html! {
             (back_link("/officers/matches"))
             (error_summary(errors))
-            span class="govuk-caption-l" { (label(DECISIONS, &link.decision)) }
+            span class="govuk-caption-l" { (link.decision.label()) }
             h1 class="govuk-heading-l" { "Is this the same child?" }
             table class="govuk-table" {
                 (table_head("The register entry and the social care record side by side", &["", "Register entry", "Social care record"]))
@@ -269,7 +270,7 @@ async fn runs(
                             tr class="govuk-table__row" {
                                 td class="govuk-table__cell" { (when(r.started_at)) br; span class="govuk-hint" { (r.trigger) } }
                                 td class="govuk-table__cell" { (r.finished_at.map(when).unwrap_or_default()) }
-                                td class="govuk-table__cell" { (tag(&r.status, match r.status.as_str() { "completed" => "green", "running" => "blue", _ => "red" })) @if let Some(m) = &r.message { br; span class="govuk-hint" { (m) } } }
+                                td class="govuk-table__cell" { (tag(r.status.label(), match r.status { RunStatus::Completed => "green", RunStatus::Running => "blue", RunStatus::Failed | RunStatus::Abandoned => "red" })) @if let Some(m) = &r.message { br; span class="govuk-hint" { (m) } } }
                                 td class="govuk-table__cell" { (r.children) " × " (r.records) }
                                 td class="govuk-table__cell" { (r.matches) }
                                 td class="govuk-table__cell" { (r.reviews) }

@@ -13,6 +13,7 @@ use crate::domain::identifiers::{format_nhs_number, normalise_nhs_number, normal
 use crate::domain::register::*;
 use crate::domain::school_age::{self, SchoolAgeStatus};
 use crate::error::{AppError, AppResult};
+use crate::mail::EmailStatus;
 use crate::store::audit;
 use crate::store::children::{self, Address, Child, ListFilter, Parent, SaveOutcome};
 use crate::views::*;
@@ -105,7 +106,7 @@ fn results_table(rows: &[children::ListRow]) -> Markup {
                         td class="govuk-table__cell" { (label(ARRANGEMENTS, &r.arrangement)) }
                         td class="govuk-table__cell" { (r.reference) }
                         td class="govuk-table__cell" {
-                            @if r.status == "closed" { (tag("Closed", "grey")) } @else { (tag("Open", "green")) }
+                            @if r.status == EntryStatus::Closed { (tag("Closed", "grey")) } @else { (tag("Open", "green")) }
                             @if !r.reviewed { " " (tag("Not yet reviewed", "yellow")) }
                         }
                     }
@@ -372,7 +373,7 @@ async fn view(
             span class="govuk-caption-l" { (ch.reference) }
             h1 class="govuk-heading-l" { (ch.given_names) " " (ch.family_name) }
             p class="govuk-body" {
-                @if ch.status == "closed" { (tag("Closed", "grey")) " " } @else { (tag("Open", "green")) " " }
+                @if ch.status == EntryStatus::Closed { (tag("Closed", "grey")) " " } @else { (tag("Open", "green")) " " }
                 @if !ch.reviewed { (tag("Not yet reviewed", "yellow")) " " }
                 (age_tag(ch.date_of_birth))
             }
@@ -386,13 +387,13 @@ async fn view(
                     }
                 }
             }
-            @if status != SchoolAgeStatus::CompulsorySchoolAge && ch.status == "open" {
+            @if status != SchoolAgeStatus::CompulsorySchoolAge && ch.status == EntryStatus::Open {
                 div class="govuk-warning-text" {
                     span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
                     strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } (status.label()) ": this child does not meet condition B of s.436B today. Check the date of birth or close the entry." }
                 }
             }
-            @if !ch.reviewed && ch.status == "open" {
+            @if !ch.reviewed && ch.status == EntryStatus::Open {
                 form method="post" action={ (base) "/reviewed" } {
                     (csrf_field(&o.csrf))
                     input type="hidden" name="version" value=(ch.version);
@@ -440,7 +441,7 @@ async fn view(
                         @for (l, source) in &links {
                             tr class="govuk-table__row" {
                                 td class="govuk-table__cell" { (source) }
-                                td class="govuk-table__cell" { (label(crate::store::matches::DECISIONS, &l.decision)) }
+                                td class="govuk-table__cell" { (l.decision.label()) }
                                 td class="govuk-table__cell" { (format!("{:.1}%", l.score * 100.0)) }
                                 td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/matches/" (l.child_id) "/" (l.record_id) } { "Compare" span class="govuk-visually-hidden" { " with record " (source) } } }
                             }
@@ -521,7 +522,7 @@ async fn view(
                     }
                 }
             }
-            @if ch.status == "open" && !attendance.iter().any(|c| c.closed_on.is_none()) {
+            @if ch.status == EntryStatus::Open && !attendance.iter().any(|c| c.closed_on.is_none()) {
                 p class="govuk-body" { a class="govuk-link" href={ (base) "/attendance" } { "Open a school attendance case" } }
             }
             h2 class="govuk-heading-m" { "Support provided (s.436C(2)(k))" }
@@ -560,7 +561,7 @@ async fn view(
                     }
                 }
             }
-            @if ch.status == "open" {
+            @if ch.status == EntryStatus::Open {
                 form method="post" action={ (base) "/information-requests" } {
                     (csrf_field(&o.csrf))
                     (secondary_button("Send a request for information now"))
@@ -568,7 +569,7 @@ async fn view(
                 p class="govuk-body" { a class="govuk-link" href={ (base) "/details-request" } { "Ask the parents for missing details (s.436D(2)(a))" } }
             }
             h2 class="govuk-heading-m" { "Register entry" }
-            @if ch.status == "closed" {
+            @if ch.status == EntryStatus::Closed {
                 dl class="govuk-summary-list" {
                     (summary_row("Closed", html! { (ch.closed_on.map(fmt_date).unwrap_or_default()) }, None))
                     (summary_row("Reason", html! { (ch.closed_reason.as_deref().map(|r| label(CLOSURE_REASONS, r)).unwrap_or("")) @if let Some(n) = &ch.closed_note { br; (n) } }, None))
@@ -588,7 +589,7 @@ async fn view(
                             td class="govuk-table__cell" { (e.to_address) }
                             td class="govuk-table__cell" { (e.subject) br; span class="govuk-hint" { (e.template_version) } }
                             td class="govuk-table__cell" {
-                                (tag(crate::mail::status_label(&e.status), match e.status.as_str() { "delivered" => "green", "permanent-failure" => "red", _ => "yellow" }))
+                                (tag(e.status.label(), match e.status { EmailStatus::Delivered => "green", EmailStatus::PermanentFailure => "red", _ => "yellow" }))
                                 @if let Some(err) = &e.last_error { br; span class="govuk-hint" { (err) } }
                             }
                         }
@@ -1191,7 +1192,7 @@ async fn close(
     if reason == "other" && note.is_none() {
         errors.add("closed_note", "Enter notes explaining the other reason");
     }
-    if ch.status == "closed" {
+    if ch.status == EntryStatus::Closed {
         errors.add("closed_reason", "This entry is already closed");
     }
     let version: i32 = f.get("version").parse().unwrap_or(-1);
@@ -1293,7 +1294,7 @@ async fn reopen(
         1000,
         &mut errors,
     );
-    if ch.status != "closed" {
+    if ch.status != EntryStatus::Closed {
         errors.add("reopen_reason", "This entry is already open");
     }
     if !errors.is_empty() {
@@ -1404,7 +1405,7 @@ async fn emails_not_sent(
                                 td class="govuk-table__cell" { (e.created_at.format("%-d %b %Y %H:%M")) }
                                 td class="govuk-table__cell" { (e.to_address) @if let Some(id) = &e.child_id { br; a class="govuk-link" href={ "/officers/children/" (id) } { "Child's record" } } }
                                 td class="govuk-table__cell" { (e.subject) }
-                                td class="govuk-table__cell" { (tag(crate::mail::status_label(&e.status), if e.status == "permanent-failure" { "red" } else { "yellow" })) @if let Some(err) = &e.last_error { br; span class="govuk-hint" { (err) } } }
+                                td class="govuk-table__cell" { (tag(e.status.label(), if e.status == EmailStatus::PermanentFailure { "red" } else { "yellow" })) @if let Some(err) = &e.last_error { br; span class="govuk-hint" { (err) } } }
                             }
                         }
                     }

@@ -11,7 +11,8 @@ use super::auth::SchoolStaff;
 use super::forms::*;
 use super::{render, see_other, AppState, PageArgs};
 use crate::clock::{fmt_date, today};
-use crate::domain::consent::{DELETION_GROUNDS, STATUSES};
+use crate::domain::consent::ApplicationStatus;
+use crate::domain::consent::DELETION_GROUNDS;
 use crate::domain::register::{label, SEXES};
 use crate::error::{AppError, AppResult};
 use crate::store::audit;
@@ -234,9 +235,9 @@ async fn home(
                                 td class="govuk-table__cell" { (a.child_name()) }
                                 td class="govuk-table__cell" { (fmt_date(a.received_on)) }
                                 td class="govuk-table__cell" { (crate::domain::consent::days_open(a.received_on, a.decided_at.map(|t| t.date()).unwrap_or_else(today))) }
-                                td class="govuk-table__cell" { (label(STATUSES, &a.status))
-                                    @if a.status == "granted" { br; span class="govuk-hint" { "You may now delete the pupil's name on ground (f) and send a deletion return." } }
-                                    @if a.status == "refused" { br; span class="govuk-hint" { "The pupil stays on roll." } } }
+                                td class="govuk-table__cell" { (a.status.label())
+                                    @if a.status == ApplicationStatus::Granted { br; span class="govuk-hint" { "You may now delete the pupil's name on ground (f) and send a deletion return." } }
+                                    @if a.status == ApplicationStatus::Refused { br; span class="govuk-hint" { "The pupil stays on roll." } } }
                             }
                         }
                     }

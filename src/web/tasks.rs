@@ -9,6 +9,7 @@ use super::forms::*;
 use super::{render, see_other, AppState, PageArgs};
 use crate::clock::{fmt_date, today};
 use crate::domain::register::label;
+use crate::domain::register::EntryStatus;
 use crate::error::{AppError, AppResult};
 use crate::store::information_requests::{self as requests, Sent};
 use crate::store::tasks::{self, TASK_KINDS};
@@ -419,7 +420,7 @@ async fn send_request(
         .db(move |c| {
             c.transaction::<_, AppError, _>(|c| {
                 let ch = children::find(c, &cid)?.ok_or(AppError::NotFound)?;
-                if ch.status != "open" {
+                if ch.status != EntryStatus::Open {
                     return Err(AppError::BadRequest(
                         "Requests go only to children with an open entry.".into(),
                     ));
