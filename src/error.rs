@@ -12,6 +12,13 @@ pub enum AppError {
     Blocking(#[from] actix_web::error::BlockingError),
     #[error("not found")]
     NotFound,
+    /// A rule of the Act, or the state of the record, does not allow this action now. The message
+    /// says which and why; pages show it in the GOV.UK error summary.
+    #[error("refused: {0}")]
+    Refused(String),
+    /// Someone else changed the record first (optimistic locking, a unique constraint).
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("forbidden")]
     Forbidden,
     #[error("bad request: {0}")]
@@ -33,12 +40,24 @@ impl From<anyhow::Error> for AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// The store's answer for a change that a rule or a race refused (`Ok(Err(message))`), as one
+/// error: `Refused(message)`.
+pub fn refused<E: Into<AppError>>(r: Result<Result<(), String>, E>) -> AppResult<()> {
+    match r {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(message)) => Err(AppError::Refused(message)),
+        Err(e) => Err(e.into()),
+    }
+}
+
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Db(diesel::result::Error::NotFound) => StatusCode::NOT_FOUND,
             AppError::Redirect(_) => StatusCode::SEE_OTHER,
@@ -62,10 +81,12 @@ impl ResponseError for AppError {
                 "You do not have access to this page",
                 "Your role does not allow this. Ask a manager if you need access.".to_string(),
             ),
-            StatusCode::BAD_REQUEST => (
+            StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT => (
                 "There is a problem",
                 match self {
-                    AppError::BadRequest(m) => m.clone(),
+                    AppError::BadRequest(m) | AppError::Refused(m) | AppError::Conflict(m) => {
+                        m.clone()
+                    }
                     _ => String::new(),
                 },
             ),

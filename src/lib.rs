@@ -11,6 +11,7 @@ pub mod imports;
 pub mod jobs;
 pub mod mail;
 pub mod notices;
+pub mod services;
 pub mod store;
 pub mod views;
 pub mod web;

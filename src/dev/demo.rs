@@ -286,7 +286,7 @@ fn family(rng: &mut StdRng, i: usize, today: NaiveDate) -> Family {
         let mut addrs = vec![Address {
             id: new_id(),
             child_id: id.clone(),
-            kind: "current".into(),
+            kind: AddressKind::Current,
             line_1: line_1.clone(),
             line_2: None,
             town: town.into(),
@@ -299,7 +299,7 @@ fn family(rng: &mut StdRng, i: usize, today: NaiveDate) -> Family {
             addrs.push(Address {
                 id: new_id(),
                 child_id: id.clone(),
-                kind: "previous".into(),
+                kind: AddressKind::Previous,
                 line_1: format!("{} {}", 3 + i % 90, STREETS[i % STREETS.len()]),
                 line_2: None,
                 town: ptown.into(),
@@ -312,7 +312,7 @@ fn family(rng: &mut StdRng, i: usize, today: NaiveDate) -> Family {
             addrs.push(Address {
                 id: new_id(),
                 child_id: id.clone(),
-                kind: "additional".into(),
+                kind: AddressKind::Additional,
                 line_1: "Flat 2, 14 Harbour Street".into(),
                 line_2: None,
                 town: "Eastbridge".into(),
@@ -391,7 +391,7 @@ fn demo_social_care(
     if i % 7 != 3 {
         return None;
     }
-    let home = addrs.iter().find(|a| a.kind == "current");
+    let home = addrs.iter().find(|a| a.kind == AddressKind::Current);
     let start = child.date_of_birth + Duration::days(365 * 5 + rng.gen_range(0..900));
     let (given, dob, upn) = match i % 4 {
         0 => (child.given_names.to_uppercase(), child.date_of_birth, None),
@@ -459,7 +459,7 @@ fn demo_request(
         .values((
             r::id.eq(new_id()),
             r::child_id.eq(child_id),
-            r::kind.eq("updates"),
+            r::kind.eq(crate::domain::information_requests::RequestKind::Updates),
             r::sent_at.eq(sent.and_hms_opt(9, 0, 0).unwrap_or_default()),
             r::method.eq("post"),
             r::due_on.eq(due),
@@ -827,10 +827,10 @@ fn demo_attendance(conn: &mut AnyConnection, today: NaiveDate) -> anyhow::Result
             if let Err(e) = cases::serve_preliminary_notice(conn, &s, &case)? {
                 anyhow::bail!("demo notice: {e}");
             }
-            for (id, ..) in crate::store::served::log_for(conn, &case.id)? {
+            for row in crate::store::served::log_for(conn, &case.id)? {
                 crate::store::served::record_service(
                     conn,
-                    &id,
+                    &row.id,
                     "post",
                     today,
                     "Demo post room ref PR-0001",

@@ -262,6 +262,15 @@ pub fn within_repeat_window(
         .max()
 }
 
+crate::text_enum! {
+    /// What a school tells the council: a parent's intention to home educate (s.434A(5)), or a
+    /// deletion return (reg 13(4) of the Pupil Registration Regulations).
+    pub enum NoticeKind {
+        Intention = "intention" => "Intention to home educate",
+        Deletion = "deletion" => "Deletion return",
+    }
+}
+
 // Application states (law.md §4.4) and the actions each allows.
 crate::text_enum! {
     /// Where an application for consent to home educate stands (s.434A).

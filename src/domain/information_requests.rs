@@ -1,4 +1,14 @@
 //! Requests to parents for updates, EA 1996 s.436D(2)(c), (3) and (5)(d).
+
+crate::text_enum! {
+    /// What a request to parents asks (s.436D(2)).
+    pub enum RequestKind {
+        /// s.436D(2)(c): "has anything changed?", at most once in 3 months, at least once in 12.
+        Updates = "updates" => "Has anything changed?",
+        /// s.436D(2)(a): named s.436C(1) details the council lacks.
+        Details = "details" => "Missing details",
+    }
+}
 use chrono::{Days, Months, NaiveDate};
 
 /// s.436D(5)(d): the period a request gives must be at least 15 days.

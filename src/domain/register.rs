@@ -108,17 +108,16 @@ pub const RELATIONSHIPS: Choices = &[
     ("other", "Other person with care of the child"),
 ];
 
-pub const ADDRESS_KINDS: Choices = &[
-    ("current", "Home address"),
-    (
-        "additional",
-        "Additional address (the child also lives here)",
-    ),
-    (
-        "previous",
-        "Previous address (at the home address less than 12 months)",
-    ),
-];
+crate::text_enum! {
+    /// What an address is to the child (s.436C(1)(a)).
+    pub enum AddressKind {
+        Current = "current" => "Home address",
+        Additional = "additional" => "Additional address (the child also lives here)",
+        Previous = "previous" => "Previous address (at the home address less than 12 months)",
+    }
+}
+
+pub const ADDRESS_KINDS: Choices = AddressKind::CHOICES;
 
 pub const SOURCES: Choices = &[
     ("officer", "Entered by an officer"),

@@ -47,6 +47,18 @@ pub fn deemed_served_by_post(posted: NaiveDate, working_days: u32) -> NaiveDate 
 }
 
 crate::text_enum! {
+    /// Where a served notice stands (s.572): waiting to be posted, or how it went.
+    pub enum ServiceStatus {
+        QueuedForPost = "queued_for_post" => "Waiting to be posted",
+        Emailed = "emailed" => "Sent by email",
+        Posted = "posted" => "Posted",
+        DeliveredByHand = "delivered_by_hand" => "Delivered by hand",
+        LeftAtAddress = "left_at_address" => "Left at the address",
+        ServedOther = "served_other" => "Served by another effective method",
+    }
+}
+
+crate::text_enum! {
     /// An email's progress through the outbox, in GOV.UK Notify's words.
     pub enum EmailStatus {
         Created = "created" => "Waiting to send",

@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use crate::db::schema::children;
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::identifiers::{normalise_nhs_number, normalise_postcode, normalise_upn};
+use crate::domain::register::AddressKind;
 use crate::domain::register::{has_disallowed_chars, ARRANGEMENTS};
 use crate::store::children::{self as store, Address, Child, Parent};
 
@@ -228,7 +229,7 @@ fn check_row(get: &dyn Fn(&str) -> String, today: NaiveDate) -> Result<Row, Stri
     let address = Address {
         id: new_id(),
         child_id: id.clone(),
-        kind: "current".into(),
+        kind: AddressKind::Current,
         line_1,
         line_2,
         town,

@@ -18,9 +18,11 @@ use crate::domain::consent::ApplicationStatus;
 use crate::domain::matching::{
     self as m, Decision, Gamma, LinkState, Model, Person, Prepared, RunStatus, Thresholds,
 };
+use crate::domain::register::AddressKind;
 use crate::domain::register::EntryStatus;
 use crate::domain::safeguarding::{flags_for, FLAG_KINDS};
 use crate::store::social_care::identity_hash;
+use crate::store::tasks::TaskKind;
 use crate::store::tasks::{self, TeamAlert};
 
 const LEASE: &str = "cross-check";
@@ -88,7 +90,7 @@ fn load_children(conn: &mut AnyConnection) -> QueryResult<Vec<Side>> {
         ))
         .load(conn)?;
     let homes: Vec<(String, String, String)> = addresses::table
-        .filter(addresses::kind.eq("current"))
+        .filter(addresses::kind.eq(AddressKind::Current))
         .select((addresses::child_id, addresses::line_1, addresses::postcode))
         .load(conn)?;
     let homes: HashMap<String, (String, String)> =
@@ -577,7 +579,7 @@ fn run_inner(
                 c,
                 alert,
                 None,
-                "flags_first_run",
+                TaskKind::FlagsFirstRun,
                 &format!("The first cross-check raised {raised} social care flags. Each is on the child's record; review them with children's social care."),
                 Some(run_id),
                 Some(today),
@@ -716,7 +718,7 @@ pub fn refresh_flags(
                         conn,
                         alert,
                         Some(&c),
-                        "flag_ended",
+                        TaskKind::FlagEnded,
                         &format!(
                             "Social care flag ended: {}. Check the record.",
                             label(&kind)
@@ -747,7 +749,7 @@ pub fn refresh_flags(
             ))
             .execute(conn)?;
         if per_flag_tasks {
-            tasks::create(conn, alert, Some(&c), "flag_raised", &format!("Social care flag raised: {}. Check the record and talk to the child's social worker.", label(&kind)), Some(&id), Some(today))?;
+            tasks::create(conn, alert, Some(&c), TaskKind::FlagRaised, &format!("Social care flag raised: {}. Check the record and talk to the child's social worker.", label(&kind)), Some(&id), Some(today))?;
         }
         raised += 1;
     }

@@ -11,12 +11,14 @@ use crate::db::schema::{
 };
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::attendance::{self as rules, Facts, Regime, SchoolCalendar, Section47, Stage};
+use crate::domain::register::AddressKind;
 use crate::domain::register::Choices;
 use crate::domain::register::EntryStatus;
 use crate::store::children::{self as entries, ChildRecord};
 use crate::store::consent::School;
 use crate::store::served::ServiceContext;
 use crate::store::served::{self, Recipient};
+use crate::store::tasks::TaskKind;
 
 #[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq)]
 #[diesel(table_name = attendance_cases)]
@@ -358,7 +360,7 @@ pub fn served_on(
 pub fn waiting_for_service(conn: &mut AnyConnection, case_id: &str) -> QueryResult<i64> {
     served_documents::table
         .filter(served_documents::subject_id.eq(case_id))
-        .filter(served_documents::status.eq("queued_for_post"))
+        .filter(served_documents::status.eq(crate::domain::service::ServiceStatus::QueuedForPost))
         .count()
         .get_result(conn)
 }
@@ -450,7 +452,7 @@ pub fn parent_recipients(record: &ChildRecord) -> Vec<Recipient> {
     let home = record
         .addresses
         .iter()
-        .find(|a| a.kind == "current")
+        .find(|a| a.kind == AddressKind::Current)
         .map(|a| a.one_line())
         .unwrap_or_default();
     let with_pr: Vec<_> = record
@@ -1148,8 +1150,10 @@ pub fn bundle_text(conn: &mut AnyConnection, c: &Case, council: &str) -> QueryRe
         ));
     }
     for d in &docs {
-        let service = match (&d.status[..], d.served_on) {
-            ("queued_for_post", _) => "NOT YET SERVED: waiting to be posted".to_string(),
+        let service = match (d.status, d.served_on) {
+            (crate::domain::service::ServiceStatus::QueuedForPost, _) => {
+                "NOT YET SERVED: waiting to be posted".to_string()
+            }
             (_, Some(on)) => format!(
                 "served on {} by {}{}",
                 fmt(on),
@@ -1159,7 +1163,7 @@ pub fn bundle_text(conn: &mut AnyConnection, c: &Case, council: &str) -> QueryRe
                     .map(|n| format!(" (evidence: {n})"))
                     .unwrap_or_default()
             ),
-            _ => d.status.clone(),
+            _ => d.status.to_string(),
         };
         lines.push((
             d.created_at.date(),
@@ -1238,7 +1242,7 @@ pub fn raise_tasks(
             conn,
             alert.filter(|_| raised < MAX_ALERTS_A_NIGHT),
             Some(&child),
-            "attendance_condition_b",
+            TaskKind::AttendanceConditionB,
             "Social care shows a section 47 enquiry or child protection plan. If the child is not attending school regularly and school is in their best interests, condition B is met and a preliminary notice must be served within 5 days (s.436H(1), (5), (10)(b)).",
             None,
             Some(today),
@@ -1259,7 +1263,7 @@ pub fn raise_tasks(
                 conn,
                 alert,
                 Some(&c.child_id),
-                "attendance_revocation",
+                TaskKind::AttendanceRevocation,
                 "The section 47 involvement a condition-B school attendance order rested on has ended: the council must revoke the order (s.436P(2)).",
                 Some(&c.id),
                 Some(today),

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{addresses, child_changes, children, parents, providers, users};
 use crate::db::{new_id, now, AnyConnection};
+use crate::domain::register::AddressKind;
 use crate::domain::register::EntryStatus;
 use crate::domain::register::{fold, name_key};
 
@@ -82,7 +83,7 @@ impl Child {
 pub struct Address {
     pub id: String,
     pub child_id: String,
-    pub kind: String,
+    pub kind: AddressKind,
     pub line_1: String,
     pub line_2: Option<String>,
     pub town: String,
@@ -393,15 +394,15 @@ pub fn demote_current_address(conn: &mut AnyConnection, child_id: &str) -> Query
     diesel::delete(
         addresses::table
             .filter(addresses::child_id.eq(child_id))
-            .filter(addresses::kind.eq("previous")),
+            .filter(addresses::kind.eq(AddressKind::Previous)),
     )
     .execute(conn)?;
     diesel::update(
         addresses::table
             .filter(addresses::child_id.eq(child_id))
-            .filter(addresses::kind.eq("current")),
+            .filter(addresses::kind.eq(AddressKind::Current)),
     )
-    .set(addresses::kind.eq("previous"))
+    .set(addresses::kind.eq(AddressKind::Previous))
     .execute(conn)
 }
 pub fn add_parent(conn: &mut AnyConnection, p: &Parent) -> QueryResult<()> {

@@ -7,12 +7,15 @@ use serde::{Deserialize, Serialize};
 use crate::db::schema::{consent_applications, school_notices, schools, social_care_records};
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::consent::ApplicationStatus;
+use crate::domain::consent::NoticeKind;
 use crate::domain::consent::{
     self as rules, Action, ConsentFacts, RelevanceAnswer, SocialCareEvidence,
 };
 use crate::domain::matching::{self, Person};
+use crate::domain::register::AddressKind;
 use crate::domain::register::{compare_entries, EntryMatch, Identity};
 use crate::store::social_care::{self, SocialCareRecord};
+use crate::store::tasks::TaskKind;
 use crate::store::tasks::{self, TeamAlert};
 
 #[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq)]
@@ -499,7 +502,7 @@ pub fn submit(
         conn,
         alert,
         None,
-        "consent_application",
+        TaskKind::ConsentApplication,
         &summary,
         Some(&app.id),
         None,
@@ -845,7 +848,7 @@ pub fn escalate_overdue(
             conn,
             alert,
             None,
-            "consent_escalation",
+            TaskKind::ConsentEscalation,
             &format!(
                 "Application {} has been open {} days without a decision (s.434A(6): without undue delay). A manager should see why.",
                 a.reference,
@@ -865,8 +868,7 @@ pub struct SchoolNotice {
     pub id: String,
     pub reference: String,
     pub school_id: String,
-    /// intention (s.434A(5)) | deletion (reg 13(4))
-    pub kind: String,
+    pub kind: NoticeKind,
     pub given_names: String,
     pub family_name: String,
     pub date_of_birth: NaiveDate,
@@ -928,12 +930,12 @@ impl SchoolNotice {
         serde_json::from_str(&self.parents).unwrap_or_default()
     }
 
-    pub fn new(school_id: &str, kind: &str, at: NaiveDateTime) -> SchoolNotice {
+    pub fn new(school_id: &str, kind: NoticeKind, at: NaiveDateTime) -> SchoolNotice {
         SchoolNotice {
             id: new_id(),
             reference: new_reference("SN"),
             school_id: school_id.into(),
-            kind: kind.into(),
+            kind,
             given_names: String::new(),
             family_name: String::new(),
             date_of_birth: NaiveDate::default(),
@@ -996,7 +998,7 @@ pub fn receive_notice(
     )?;
     notice.relevant_child = relevance.school_must_wait();
     let mut refused = None;
-    if notice.kind == "intention" {
+    if notice.kind == NoticeKind::Intention {
         notice.answer = if notice.relevant_child && !granted {
             "wait_for_consent"
         } else {
@@ -1007,7 +1009,7 @@ pub fn receive_notice(
             conn,
             alert,
             None,
-            "school_notice",
+            TaskKind::SchoolNotice,
             &format!(
                 "{} told us a parent intends to home educate a pupil ({}). {}",
                 school.name,
@@ -1043,7 +1045,7 @@ pub fn receive_notice(
     diesel::insert_into(school_notices::table)
         .values(&notice)
         .execute(conn)?;
-    if notice.kind == "deletion"
+    if notice.kind == NoticeKind::Deletion
         && notice.answer == "deletion_recorded"
         && notice.ground.as_deref() == Some("f")
     {
@@ -1086,7 +1088,7 @@ fn enter_on_register(
     let address = Address {
         id: new_id(),
         child_id: child.id.clone(),
-        kind: "current".into(),
+        kind: AddressKind::Current,
         line_1: n.address_line_1.clone(),
         line_2: None,
         town: n.town.clone(),

@@ -6,9 +6,11 @@ use diesel::prelude::*;
 
 use crate::db::schema::{children, information_requests, parents};
 use crate::db::{new_id, now, AnyConnection};
+use crate::domain::information_requests::RequestKind;
 use crate::domain::information_requests::{self as rules, MaySend};
 use crate::domain::register::EntryStatus;
 use crate::mail::Templates;
+use crate::store::tasks::TaskKind;
 use crate::store::tasks::{self, TeamAlert};
 
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]
@@ -16,8 +18,7 @@ use crate::store::tasks::{self, TeamAlert};
 pub struct InformationRequest {
     pub id: String,
     pub child_id: String,
-    /// "updates" (s.436D(2)(c)) or "details" (s.436D(2)(a)).
-    pub kind: String,
+    pub kind: RequestKind,
     /// For "details": what the council asks for, in the officer's words.
     pub asked: Option<String>,
     pub sent_at: NaiveDateTime,
@@ -89,14 +90,14 @@ pub fn send(
     today: NaiveDate,
 ) -> anyhow::Result<Sent> {
     let kind = if asked.is_some() {
-        "details"
+        RequestKind::Details
     } else {
-        "updates"
+        RequestKind::Updates
     };
     if asked.is_none() {
         let last: Option<NaiveDateTime> = information_requests::table
             .filter(information_requests::child_id.eq(child_id))
-            .filter(information_requests::kind.eq("updates"))
+            .filter(information_requests::kind.eq(RequestKind::Updates))
             .select(max(information_requests::sent_at))
             .first(conn)?;
         if let MaySend::TooSoon(d) = rules::may_send(last.map(|t| t.date()), today) {
@@ -128,7 +129,7 @@ pub fn send(
         .values(&InformationRequest {
             id: id.clone(),
             child_id: child_id.into(),
-            kind: kind.into(),
+            kind,
             asked: asked.map(str::to_string),
             sent_at: now(),
             sent_by: user_id.map(str::to_string),
@@ -164,7 +165,7 @@ pub fn send(
             conn,
             s.alert.as_ref(),
             Some(child_id),
-            "post_information_request",
+            TaskKind::PostInformationRequest,
             &format!("No parent has agreed to email (s.572): post the request for information. Answer due by {due_text}."),
             Some(&id),
             Some(today),
@@ -226,7 +227,7 @@ pub fn due(conn: &mut AnyConnection, today: NaiveDate, limit: usize) -> QueryRes
         .filter(not(exists(
             information_requests::table
                 .filter(information_requests::child_id.eq(children::id))
-                .filter(information_requests::kind.eq("updates")),
+                .filter(information_requests::kind.eq(RequestKind::Updates)),
         )))
         .order(children::created_at.asc())
         .select(cols)
@@ -234,7 +235,7 @@ pub fn due(conn: &mut AnyConnection, today: NaiveDate, limit: usize) -> QueryRes
         .load(conn)?;
     // Asked before, and the last request is old enough.
     let stale: Vec<(String, Option<NaiveDateTime>)> = information_requests::table
-        .filter(information_requests::kind.eq("updates"))
+        .filter(information_requests::kind.eq(RequestKind::Updates))
         .group_by(information_requests::child_id)
         .having(max(information_requests::sent_at).lt(cutoff))
         .select((
@@ -316,7 +317,7 @@ pub fn raise_overdue(
             conn,
             alert,
             Some(&r.child_id),
-            "information_overdue",
+            TaskKind::InformationOverdue,
             &format!(
                 "The request sent on {} was not answered by {}. Condition D (s.436H(7)) may be met: consider a preliminary notice.",
                 r.sent_at.format("%-d %B %Y"),

@@ -5,8 +5,10 @@ use diesel::prelude::*;
 
 use crate::db::schema::{children, parent_notifications, parents};
 use crate::db::{new_id, now, AnyConnection};
+use crate::domain::register::AddressKind;
 use crate::domain::register::{compare_entries, EntryMatch, Identity};
 use crate::store::children::{self as register, Address, Child, Parent, Provider};
+use crate::store::tasks::TaskKind;
 use crate::store::tasks::{self, TeamAlert};
 
 #[derive(Queryable, Selectable, Clone, Debug)]
@@ -218,7 +220,7 @@ pub fn enter_or_link(
             conn,
             alert,
             Some(&child.id),
-            "review_notification",
+            TaskKind::ReviewNotification,
             &format!("Review the entry made from the {why}; within 15 days consider where the child lives and may request a visit (s.436B(8))."),
             Some(source_id),
             Some(t.date() + chrono::Days::new(14)),
@@ -229,7 +231,7 @@ pub fn enter_or_link(
                 conn,
                 alert,
                 Some(&child.id),
-                "possible_match",
+                TaskKind::PossibleMatch,
                 &format!("Same date of birth and a name or postcode in common with {}: the same child? Merge by hand and close the spare entry.", refs.join(", ")),
                 Some(source_id),
                 None,
@@ -308,14 +310,14 @@ fn link(
     let home = n
         .addresses
         .iter()
-        .find(|a| a.kind == "current")
+        .find(|a| a.kind == AddressKind::Current)
         .map(|a| a.one_line())
         .unwrap_or_default();
     tasks::create(
         conn,
         alert,
         Some(&existing.id),
-        "review_notification",
+        TaskKind::ReviewNotification,
         &format!(
             "A parent told us about this child again ({why}). Compare what they gave with the entry: home address given {home}; arrangement {}; {} other providers.",
             crate::domain::register::label(crate::domain::register::ARRANGEMENTS, &n.child.arrangement),

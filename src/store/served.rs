@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{outbox, served_documents};
 use crate::db::{new_id, now, AnyConnection};
+use crate::domain::service::ServiceStatus;
 
 /// Where and how the notices go.
 pub struct ServiceContext<'a> {
@@ -31,14 +32,7 @@ pub const RECIPIENT_ROLES: &[(&str, &str)] = &[
     ("parent", "Parent"),
 ];
 
-pub const STATUSES: &[(&str, &str)] = &[
-    ("queued_for_post", "Waiting to be posted"),
-    ("emailed", "Sent by email"),
-    ("posted", "Posted"),
-    ("delivered_by_hand", "Delivered by hand"),
-    ("left_at_address", "Left at the address"),
-    ("served_other", "Served by another effective method"),
-];
+pub const STATUSES: &[(&str, &str)] = ServiceStatus::CHOICES;
 
 /// How a notice went, in words for the service log and the prosecution file.
 pub fn method_label(method: &str) -> &'static str {
@@ -66,7 +60,7 @@ pub struct ServedDocument {
     pub body: String,
     pub pdf: Vec<u8>,
     pub pdf_sha256: String,
-    pub status: String,
+    pub status: ServiceStatus,
     pub served_on: Option<NaiveDate>,
     pub service_note: Option<String>,
     pub outbox_id: Option<String>,
@@ -123,11 +117,10 @@ pub fn serve(
         pdf,
         pdf_sha256: digest,
         status: if email.is_some() {
-            "emailed"
+            ServiceStatus::Emailed
         } else {
-            "queued_for_post"
-        }
-        .into(),
+            ServiceStatus::QueuedForPost
+        },
         // Email is served when sent; the outbox sends within minutes.
         served_on: email.is_some().then_some(today),
         service_note: None,
@@ -162,19 +155,23 @@ pub fn serve(
 }
 
 /// The log for one application or case, without the PDFs.
-pub type LogRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<NaiveDate>,
-    Option<String>,
-    NaiveDateTime,
-);
+/// One line of a notice's service log.
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = served_documents)]
+pub struct LogRow {
+    pub id: String,
+    pub recipient_role: String,
+    pub recipient_name: String,
+    pub method: String,
+    pub sent_to: String,
+    pub status: ServiceStatus,
+    pub served_on: Option<NaiveDate>,
+    #[diesel(column_name = service_note)]
+    pub note: Option<String>,
+    #[diesel(column_name = created_at)]
+    pub made_at: NaiveDateTime,
+}
 
-/// (id, recipient role, recipient name, method, sent to, status, served on, note, made at)
 pub fn log_for(conn: &mut AnyConnection, subject_id: &str) -> QueryResult<Vec<LogRow>> {
     served_documents::table
         .filter(served_documents::subject_id.eq(subject_id))
@@ -182,17 +179,7 @@ pub fn log_for(conn: &mut AnyConnection, subject_id: &str) -> QueryResult<Vec<Lo
             served_documents::created_at.asc(),
             served_documents::id.asc(),
         ))
-        .select((
-            served_documents::id,
-            served_documents::recipient_role,
-            served_documents::recipient_name,
-            served_documents::method,
-            served_documents::sent_to,
-            served_documents::status,
-            served_documents::served_on,
-            served_documents::service_note,
-            served_documents::created_at,
-        ))
+        .select(LogRow::as_select())
         .load(conn)
 }
 
@@ -228,18 +215,18 @@ pub fn record_service(
     postal_days: u32,
 ) -> QueryResult<usize> {
     let (status, served_on) = match method {
-        "hand" => ("delivered_by_hand", on),
-        "left" => ("left_at_address", on),
-        "other" => ("served_other", on),
+        "hand" => (ServiceStatus::DeliveredByHand, on),
+        "left" => (ServiceStatus::LeftAtAddress, on),
+        "other" => (ServiceStatus::ServedOther, on),
         _ => (
-            "posted",
+            ServiceStatus::Posted,
             crate::domain::service::deemed_served_by_post(on, postal_days),
         ),
     };
     diesel::update(
         served_documents::table
             .find(id)
-            .filter(served_documents::status.eq("queued_for_post")),
+            .filter(served_documents::status.eq(ServiceStatus::QueuedForPost)),
     )
     .set((
         served_documents::status.eq(status),
@@ -248,4 +235,35 @@ pub fn record_service(
         served_documents::service_note.eq(note),
     ))
     .execute(conn)
+}
+
+/// How a queued notice was served, as an officer recorded it (s.572).
+pub struct ServiceRecord {
+    pub document_id: String,
+    pub method: String,
+    pub on: NaiveDate,
+    pub note: String,
+}
+
+impl ServiceRecord {
+    /// Records it; a notice someone else recorded meanwhile is refused, not recorded twice.
+    pub fn save(
+        &self,
+        c: &mut AnyConnection,
+        postal_days: u32,
+    ) -> diesel::QueryResult<Result<(), String>> {
+        let rows = record_service(
+            c,
+            &self.document_id,
+            &self.method,
+            self.on,
+            &self.note,
+            postal_days,
+        )?;
+        Ok(if rows == 1 {
+            Ok(())
+        } else {
+            Err("That notice has been recorded as served already.".to_string())
+        })
+    }
 }

@@ -8,57 +8,38 @@ use crate::db::{new_id, now, AnyConnection};
 use crate::domain::register::Choices;
 use crate::mail::templates::Templates;
 
-pub const TASK_KINDS: Choices = &[
-    ("review_notification", "Review a parent's notification"),
-    ("possible_match", "Check a possible duplicate entry"),
-    ("change_reported", "Apply a change a parent reported"),
-    (
-        "no_longer_in_scope",
-        "Parent says the child is no longer in scope",
-    ),
-    ("support_request", "Support requested (s.436G)"),
-    (
-        "information_response",
-        "Read a parent's answer to an information request",
-    ),
-    (
-        "information_overdue",
-        "Information request not answered (condition D, s.436H(7))",
-    ),
-    ("post_information_request", "Post an information request"),
-    ("flag_raised", "Social care flag raised"),
-    ("flag_ended", "Social care flag ended"),
-    ("flags_first_run", "First cross-check: flags raised"),
-    (
-        "consent_application",
-        "Assess an application for consent to home educate (s.434A)",
-    ),
-    (
-        "consent_escalation",
-        "Application for consent open too long (s.434A(6))",
-    ),
-    (
-        "school_notice",
-        "A school's notice of intention to home educate",
-    ),
-    ("post_notice", "Post a notice that cannot go by email"),
-    ("match_review", "Check a possible social care match"),
-    (
-        "attendance_condition_b",
-        "Condition B may be met: consider a preliminary notice (s.436H)",
-    ),
-    (
-        "attendance_revocation",
-        "Revoke a school attendance order (s.436P(2))",
-    ),
-];
+crate::text_enum! {
+    /// What an officer is asked to do.
+    pub enum TaskKind {
+        ReviewNotification = "review_notification" => "Review a parent's notification",
+        PossibleMatch = "possible_match" => "Check a possible duplicate entry",
+        ChangeReported = "change_reported" => "Apply a change a parent reported",
+        NoLongerInScope = "no_longer_in_scope" => "Parent says the child is no longer in scope",
+        SupportRequest = "support_request" => "Support requested (s.436G)",
+        InformationResponse = "information_response" => "Read a parent's answer to an information request",
+        InformationOverdue = "information_overdue" => "Information request not answered (condition D, s.436H(7))",
+        PostInformationRequest = "post_information_request" => "Post an information request",
+        FlagRaised = "flag_raised" => "Social care flag raised",
+        FlagEnded = "flag_ended" => "Social care flag ended",
+        FlagsFirstRun = "flags_first_run" => "First cross-check: flags raised",
+        ConsentApplication = "consent_application" => "Assess an application for consent to home educate (s.434A)",
+        ConsentEscalation = "consent_escalation" => "Application for consent open too long (s.434A(6))",
+        SchoolNotice = "school_notice" => "A school's notice of intention to home educate",
+        PostNotice = "post_notice" => "Post a notice that cannot go by email",
+        MatchReview = "match_review" => "Check a possible social care match",
+        AttendanceConditionB = "attendance_condition_b" => "Condition B may be met: consider a preliminary notice (s.436H)",
+        AttendanceRevocation = "attendance_revocation" => "Revoke a school attendance order (s.436P(2))",
+    }
+}
+
+pub const TASK_KINDS: Choices = TaskKind::CHOICES;
 
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]
 #[diesel(table_name = tasks)]
 pub struct Task {
     pub id: String,
     pub child_id: Option<String>,
-    pub kind: String,
+    pub kind: TaskKind,
     pub summary: String,
     pub source_id: Option<String>,
     pub due_on: Option<NaiveDate>,
@@ -82,7 +63,7 @@ pub fn create(
     conn: &mut AnyConnection,
     alert: Option<&TeamAlert>,
     child_id: Option<&str>,
-    kind: &str,
+    kind: TaskKind,
     summary: &str,
     source_id: Option<&str>,
     due_on: Option<NaiveDate>,
@@ -92,7 +73,7 @@ pub fn create(
         .values(&Task {
             id: id.clone(),
             child_id: child_id.map(str::to_string),
-            kind: kind.into(),
+            kind,
             summary: summary.into(),
             source_id: source_id.map(str::to_string),
             due_on,
@@ -110,10 +91,7 @@ pub fn create(
             "team-alert",
             a.to,
             &[
-                (
-                    "task_kind",
-                    crate::domain::register::label(TASK_KINDS, kind),
-                ),
+                ("task_kind", kind.label()),
                 ("link", &link),
                 ("council_name", a.council_name),
             ],

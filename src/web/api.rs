@@ -299,14 +299,14 @@ async fn school_notice(
             )
         }
     };
-    if !matches!(parsed.kind.as_str(), "intention" | "deletion") {
+    let Some(kind) = crate::domain::consent::NoticeKind::parse(&parsed.kind) else {
         return problem(
             StatusCode::UNPROCESSABLE_ENTITY,
             "Unknown kind",
             "kind must be intention (s.434A(5)) or deletion (a deletion return, reg 13(4))",
         );
-    }
-    let notice = match super::schools::parse_notice(&as_form(&parsed), &school_id, &parsed.kind) {
+    };
+    let notice = match super::schools::parse_notice(&as_form(&parsed), &school_id, kind) {
         Ok(n) => n,
         Err(errors) => return invalid(&errors),
     };

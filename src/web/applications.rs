@@ -12,7 +12,6 @@ use super::schools::{parse_pupil, pupil_fields};
 use super::{csrf_for, render, see_other, AppState, PageArgs};
 use crate::clock::fmt_date;
 use crate::domain::consent::ApplicationStatus;
-use crate::domain::register::label;
 use crate::error::{AppError, AppResult};
 use crate::store::consent::{self, Application, OtherParent, School};
 use crate::store::{audit, parent_access};
@@ -512,8 +511,8 @@ async fn my_application(
                 @if !log.is_empty() {
                     h2 class="govuk-heading-m" { "The decision notice" }
                     ul class="govuk-list" {
-                        @for (_, role, _, method, _, status, served, _, _) in log.iter().filter(|r| r.1 == "applicant_parent") {
-                            li { (if method == "email" { "Sent to you by email" } else { "Sent to you by post" }) " (" (label(crate::store::served::STATUSES, status)) @if let Some(d) = served { ", served on " (fmt_date(*d)) } ")" span class="govuk-visually-hidden" { (role) } }
+                        @for r in log.iter().filter(|r| r.recipient_role == "applicant_parent") {
+                            li { (if r.method == "email" { "Sent to you by email" } else { "Sent to you by post" }) " (" (r.status.label()) @if let Some(d) = r.served_on { ", served on " (fmt_date(d)) } ")" span class="govuk-visually-hidden" { (r.recipient_role) } }
                         }
                     }
                 }

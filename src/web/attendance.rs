@@ -11,11 +11,11 @@ use super::auth::{Caseworker, CurrentOfficer};
 use super::forms::*;
 use super::{render, see_other, AppState, PageArgs};
 use crate::clock::{fmt_date, today};
-use crate::db::AnyConnection;
 use crate::domain::attendance::{self as rules, Deadline, Facts, Regime, Stage, Step, CONDITIONS};
 use crate::domain::register::label;
 use crate::domain::register::EntryStatus;
 use crate::error::{AppError, AppResult};
+use crate::services::attendance::{self as services, Command};
 use crate::store::attendance::{self as cases, Case, Event, EVENT_KINDS};
 use crate::store::consent::School;
 use crate::store::served::ServiceContext;
@@ -865,9 +865,6 @@ async fn view(
     ))
 }
 
-type Change =
-    Box<dyn FnOnce(&mut AnyConnection, &Case, &Facts) -> AppResult<Result<(), String>> + Send>;
-
 fn gate(f: &Facts, s: Step, today: NaiveDate, errors: &mut Errors) {
     if let Err(m) = rules::may(f, s, today) {
         errors.add("action", m);
@@ -890,8 +887,8 @@ fn chosen_school(f: &FormData, id: &str, schools: &[School], errors: &mut Errors
     s
 }
 
-/// One officer step on a case: the rule that allows it, the form, then the change in a
-/// transaction, audited against the child.
+/// One officer step on a case: the form read into a command (with the rule that allows it), then
+/// the command applied by the service, in a transaction audited against the child.
 async fn step(
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
@@ -902,357 +899,48 @@ async fn step(
     let id = super::parse_id(&id)?;
     let f = form.into_inner();
     let l = load(&state, id, o.user.id.clone(), "officer acted on it").await?;
-    let today = today();
-    let uid = o.user.id.clone();
-    let templates = state.templates.clone();
-    let council = state.config.council_name.clone();
-    let postal_days = state.config.postal_service_days;
     let mut errors = Errors::default();
-    let manager_only = |errors: &mut Errors, what: &str| {
-        if !o.user.can_decide() {
-            errors.add("action", format!("Only a manager can {what}."));
-        }
+    let read = Read {
+        f: &f,
+        l: &l,
+        user: &o.user,
+        today: today(),
     };
-    // A step that serves notices: the context is built inside the transaction.
-    macro_rules! serving {
-        ($body:expr) => {{
-            let (uid, templates, council) = (uid.clone(), templates.clone(), council.clone());
-            let change: Change = Box::new(move |c, case, _| {
-                let ctx = ServiceContext {
-                    templates: &templates,
-                    council: &council,
-                };
-                let s = cases::Serving {
-                    ctx: &ctx,
-                    user_id: &uid,
-                    today,
-                };
-                #[allow(clippy::redundant_closure_call)]
-                Ok(($body)(c, &s, case)?)
-            });
-            Some(change)
-        }};
-    }
-    let facts = &l.facts;
-    let change: Option<Change> = match action.as_str() {
-        "preliminary-notice" => {
-            gate(facts, Step::ServePreliminaryNotice, today, &mut errors);
-            serving!(|c: &mut AnyConnection, s: &cases::Serving, case: &Case| {
-                cases::serve_preliminary_notice(c, s, case)
-            })
-        }
-        "home-visit" => {
-            gate(facts, Step::RecordHomeVisit, today, &mut errors);
-            let on = past_date(&f, "visit_requested_on", "date asked", &mut errors);
-            let answer = choice(
-                &f,
-                "visit_answer",
-                VISIT_ANSWERS,
-                "Select the parent's answer",
-                &mut errors,
-            );
-            let note =
-                opt_text(&f, "visit_note", "what happened", 4000, &mut errors).unwrap_or_default();
-            let uid = uid.clone();
-            on.map(|on| -> Change {
-                Box::new(move |c, case, _| {
-                    cases::record_event(c, &case.id, "home_visit_requested", on, "The council asked to see the child in their home (s.436H(8)(b); s.436I(3)(c)).", Some(&uid))?;
-                    let refused = if answer == "refused" { "\nA refusal is a relevant factor (s.436H(9); s.436I(4))." } else { "" };
-                    cases::record_event(c, &case.id, "home_visit_answer", on, &format!("{}{}{}", label(VISIT_ANSWERS, &answer), if note.is_empty() { String::new() } else { format!(": {note}") }, refused), Some(&uid))?;
-                    Ok(Ok(()))
-                })
-            })
-        }
-        "response" => {
-            if l.case.stage != Stage::PreliminaryNotice {
-                errors.add(
-                    "action",
-                    "A response is recorded while the parent's period under the notice runs.",
-                );
-            }
-            let on = past_date(&f, "response_on", "date received", &mut errors);
-            let text_ = text(
-                &f,
-                "response",
-                "what the parent said or sent",
-                8000,
-                &mut errors,
-            );
-            let uid = uid.clone();
-            on.map(|on| -> Change {
-                Box::new(move |c, case, _| {
-                    cases::record_event(c, &case.id, "parent_response", on, &text_, Some(&uid))?;
-                    Ok(Ok(()))
-                })
-            })
-        }
-        "evaluation" => {
-            gate(facts, Step::Evaluate, today, &mut errors);
-            let outcome = choice(
-                &f,
-                "outcome",
-                OUTCOMES,
-                "Select whether the parent has satisfied the council",
-                &mut errors,
-            );
-            let considerations = text(
-                &f,
-                "considerations",
-                "what the council considered (s.436I(3))",
-                8000,
-                &mut errors,
-            );
-            let reasons = text(&f, "reasons", "the reasons", 8000, &mut errors);
-            let uid = uid.clone();
-            Some(Box::new(move |c, case, facts| {
-                Ok(cases::evaluate(
-                    c,
-                    case,
-                    facts,
-                    &cases::Evaluation {
-                        outcome: &outcome,
-                        considerations: &considerations,
-                        reasons: &reasons,
-                    },
-                    &uid,
-                    today,
-                )?)
-            }))
-        }
-        "consultation" => {
-            gate(facts, Step::RecordConsultation, today, &mut errors);
-            let school = chosen_school(&f, "school_id", &l.schools, &mut errors);
-            let alts: Vec<String> = l
-                .schools
-                .iter()
-                .filter(|s| f.checked(&format!("alt_{}", s.id)) && s.id != school)
-                .map(|s| s.id.clone())
-                .collect();
-            if !(f.checked("not_excluded")
-                && f.checked("class_size")
-                && f.checked("admission_number"))
-            {
-                errors.add("not_excluded", "Confirm the three restrictions of section 436M do not stop the council naming this school");
-            }
-            let on = past_date(&f, "consulted_on", "date of the consultation", &mut errors);
-            let what = text(
-                &f,
-                "consultation",
-                "what the school said",
-                8000,
-                &mut errors,
-            );
-            let uid = uid.clone();
-            on.map(|on| -> Change {
-                Box::new(move |c, case, _| {
-                    Ok(cases::record_consultation(
-                        c, case, &school, &alts, on, &what, &uid,
-                    )?)
-                })
-            })
-        }
-        "school-notice" => {
-            gate(facts, Step::ServeSchoolNotice, today, &mut errors);
-            serving!(|c: &mut AnyConnection, s: &cases::Serving, case: &Case| {
-                cases::serve_school_notice(c, s, case)
-            })
-        }
-        "objection" => {
-            gate(facts, Step::RecordObjection, today, &mut errors);
-            let on = past_date(&f, "applied_on", "date the school applied", &mut errors);
-            if let (Some(on), Some(Ok(w))) = (on, &facts.objection_window) {
-                if on > w.on {
-                    errors.add("applied_on", format!("The school's window ended on {} ({}): an application after it does not stop the nomination notice", fmt_date(w.on), w.rule));
-                }
-            }
-            let what = text(&f, "objection", "the details", 4000, &mut errors);
-            let uid = uid.clone();
-            on.map(|on| -> Change {
-                Box::new(move |c, case, _| Ok(cases::record_objection(c, case, on, &what, &uid)?))
-            })
-        }
-        "direction" => {
-            gate(facts, Step::RecordDirection, today, &mut errors);
-            let on = past_date(&f, "direction_on", "date of the direction", &mut errors);
-            let school = chosen_school(&f, "school_id", &l.schools, &mut errors);
-            let what = text(&f, "direction", "the details", 4000, &mut errors);
-            let uid = uid.clone();
-            on.map(|on| -> Change {
-                Box::new(move |c, case, _| {
-                    Ok(cases::record_direction(c, case, on, &school, &what, &uid)?)
-                })
-            })
-        }
-        "nomination" => {
-            gate(facts, Step::ServeNomination, today, &mut errors);
-            serving!(|c: &mut AnyConnection, s: &cases::Serving, case: &Case| {
-                cases::serve_nomination(c, s, case)
-            })
-        }
-        "choice" => {
-            gate(facts, Step::RecordParentChoice, today, &mut errors);
-            let school = chosen_school(&f, "school_id", &l.schools, &mut errors);
-            let on = past_date(
-                &f,
-                "choice_on",
-                "date the parent told the council",
-                &mut errors,
-            );
-            let what = text(&f, "choice", "the details", 4000, &mut errors);
-            let uid = uid.clone();
-            on.map(|on| -> Change {
-                Box::new(move |c, case, _| {
-                    Ok(cases::record_parent_choice(
-                        c, case, &school, on, &what, &uid,
-                    )?)
-                })
-            })
-        }
-        "determination" => {
-            gate(facts, Step::DetermineSchool, today, &mut errors);
-            let uid = uid.clone();
-            Some(Box::new(move |c, case, _| {
-                Ok(cases::determine_school(c, case, &uid, today)?)
-            }))
-        }
-        "order" => {
-            manager_only(&mut errors, "serve a school attendance order");
-            gate(facts, Step::ServeOrder, today, &mut errors);
-            serving!(
-                |c: &mut AnyConnection, s: &cases::Serving, case: &Case| cases::serve_order(
-                    c,
-                    s,
-                    case,
-                    "attendance-order",
-                    ""
-                )
-            )
-        }
-        "amendment" => {
-            gate(facts, Step::Amend, today, &mut errors);
-            let school = chosen_school(&f, "amend_school_id", &l.schools, &mut errors);
-            if l.case.school_id.as_deref() == Some(school.as_str()) {
-                errors.add("amend_school_id", "The order already names this school");
-            }
-            let reason = text(
-                &f,
-                "amend_reason",
-                "why the order is amended",
-                4000,
-                &mut errors,
-            );
-            serving!(
-                move |c: &mut AnyConnection, s: &cases::Serving, case: &Case| cases::amend(
-                    c, s, case, &school, &reason
-                )
-            )
-        }
-        "revocation" => {
-            let ground = choice(
-                &f,
-                "ground",
-                REVOCATION_GROUNDS,
-                "Select the ground for revoking the order",
-                &mut errors,
-            );
-            gate(
-                facts,
-                if ground == "condition_b_ended" {
-                    Step::RevokeMandatory
-                } else {
-                    Step::RevokeOnRequest
-                },
-                today,
-                &mut errors,
-            );
-            let reason = text(&f, "revoke_reason", "the reasons", 4000, &mut errors);
-            let full = format!("{} {reason}", label(REVOCATION_GROUNDS, &ground));
-            serving!(
-                move |c: &mut AnyConnection, s: &cases::Serving, case: &Case| cases::revoke(
-                    c, s, case, &full
-                )
-            )
-        }
-        "prosecution" => {
-            manager_only(&mut errors, "refer a case for prosecution");
-            gate(facts, Step::ReferForProsecution, today, &mut errors);
-            let breach = text(
-                &f,
-                "breach",
-                "how the parent has failed to comply",
-                8000,
-                &mut errors,
-            );
-            let eso = text(
-                &f,
-                "eso",
-                "what the council considered about an education supervision order (s.447(1))",
-                8000,
-                &mut errors,
-            );
-            let uid = uid.clone();
-            Some(Box::new(move |c, case, _| {
-                Ok(cases::refer(c, case, &breach, &eso, &uid, today)?)
-            }))
-        }
-        "assignment" => {
-            manager_only(&mut errors, "give a case to another officer");
-            let to = f.get("assigned_to").to_string();
-            let name = l
-                .caseworkers
-                .iter()
-                .find(|(id, _)| *id == to)
-                .map(|(_, n)| n.clone());
-            if name.is_none() {
-                errors.add("assigned_to", "Choose an officer from the list");
-            }
-            let uid = uid.clone();
-            name.map(|name| -> Change {
-                Box::new(move |c, case, _| Ok(cases::assign(c, case, &to, &name, &uid, today)?))
-            })
-        }
-        "note" => {
-            let note = text(&f, "note", "the note", 4000, &mut errors);
-            let uid = uid.clone();
-            Some(Box::new(move |c, case, _| {
-                cases::record_event(c, &case.id, "note", today, &note, Some(&uid))?;
-                Ok(Ok(()))
-            }))
-        }
-        "service" => {
-            super::parts::read_service(&f, &l.log, service_methods(l.case.regime()), &mut errors)
-                .map(|r| -> Change { Box::new(move |c, _, _| Ok(r.save(c, postal_days)?)) })
-        }
-        _ => return Err(AppError::NotFound),
-    };
-    let Some(change) = change.filter(|_| errors.is_empty()) else {
+    let command = read.command(&action, &mut errors)?;
+    let Some(command) = command.filter(|_| errors.is_empty()) else {
         return Ok(page(&state, &o, &l, &f, &errors, None));
     };
     let (case, facts, uid) = (l.case.clone(), l.facts.clone(), o.user.id.clone());
     let audit_action = format!("attendance_{}", action.replace('-', "_"));
-    let outcome = state
+    let st = state.clone();
+    let done = state
         .db(move |c| {
-            c.transaction::<_, AppError, _>(|c| {
-                let r = change(c, &case, &facts)?;
-                if r.is_ok() {
-                    audit::record(
-                        c,
-                        Some(&uid),
-                        &audit_action,
-                        Some(&case.child_id),
-                        &format!("case {}", case.reference),
-                    )?;
-                }
-                Ok(r)
-            })
+            let ctx = ServiceContext {
+                templates: &st.templates,
+                council: &st.config.council_name,
+            };
+            let actor = services::Actor {
+                user_id: &uid,
+                ctx: &ctx,
+                today: today(),
+                postal_days: st.config.postal_service_days,
+            };
+            Ok(services::apply(
+                c,
+                &case,
+                &facts,
+                command,
+                &actor,
+                &audit_action,
+            ))
         })
         .await?;
-    match outcome {
+    match done {
         Ok(()) => Ok(see_other(&format!(
             "/officers/attendance/{}?done={action}",
             l.case.id
         ))),
-        Err(message) => {
+        Err(AppError::Refused(message)) => {
             let l = load(
                 &state,
                 l.case.id.clone(),
@@ -1264,6 +952,270 @@ async fn step(
             errors.add("action", message);
             Ok(page(&state, &o, &l, &f, &errors, None))
         }
+        Err(e) => Err(e),
+    }
+}
+
+/// Reads a step's form into a command, adding each problem to `errors`.
+struct Read<'a> {
+    f: &'a FormData,
+    l: &'a Loaded,
+    user: &'a users::User,
+    today: NaiveDate,
+}
+
+impl Read<'_> {
+    fn command(&self, action: &str, errors: &mut Errors) -> AppResult<Option<Command>> {
+        Ok(match action {
+            "preliminary-notice" => self.gated(
+                Step::ServePreliminaryNotice,
+                Command::ServePreliminaryNotice,
+                errors,
+            ),
+            "home-visit" => self.home_visit(errors),
+            "response" => self.response(errors),
+            "evaluation" => self.evaluation(errors),
+            "consultation" => self.consultation(errors),
+            "school-notice" => {
+                self.gated(Step::ServeSchoolNotice, Command::ServeSchoolNotice, errors)
+            }
+            "objection" => self.objection(errors),
+            "direction" => self.direction(errors),
+            "nomination" => self.gated(Step::ServeNomination, Command::ServeNomination, errors),
+            "choice" => self.choice(errors),
+            "determination" => self.gated(Step::DetermineSchool, Command::DetermineSchool, errors),
+            "order" => {
+                self.manager_only("serve a school attendance order", errors);
+                self.gated(Step::ServeOrder, Command::ServeOrder, errors)
+            }
+            "amendment" => self.amendment(errors),
+            "revocation" => self.revocation(errors),
+            "prosecution" => self.prosecution(errors),
+            "assignment" => self.assignment(errors),
+            "note" => Some(Command::Note {
+                note: text(self.f, "note", "the note", 4000, errors),
+            }),
+            "service" => {
+                let methods = service_methods(self.l.case.regime());
+                super::parts::read_service(self.f, &self.l.log, methods, errors)
+                    .map(Command::RecordService)
+            }
+            _ => return Err(AppError::NotFound),
+        })
+    }
+
+    fn gate(&self, step: Step, errors: &mut Errors) {
+        gate(&self.l.facts, step, self.today, errors);
+    }
+
+    fn gated(&self, step: Step, command: Command, errors: &mut Errors) -> Option<Command> {
+        self.gate(step, errors);
+        Some(command)
+    }
+
+    fn manager_only(&self, what: &str, errors: &mut Errors) {
+        if !self.user.can_decide() {
+            errors.add("action", format!("Only a manager can {what}."));
+        }
+    }
+
+    fn home_visit(&self, errors: &mut Errors) -> Option<Command> {
+        self.gate(Step::RecordHomeVisit, errors);
+        let on = past_date(self.f, "visit_requested_on", "date asked", errors);
+        let answer = choice(
+            self.f,
+            "visit_answer",
+            VISIT_ANSWERS,
+            "Select the parent's answer",
+            errors,
+        );
+        let note =
+            opt_text(self.f, "visit_note", "what happened", 4000, errors).unwrap_or_default();
+        let answer_label = label(VISIT_ANSWERS, &answer).to_string();
+        Some(Command::RecordHomeVisit {
+            on: on?,
+            answer,
+            answer_label,
+            note,
+        })
+    }
+
+    fn response(&self, errors: &mut Errors) -> Option<Command> {
+        if self.l.case.stage != Stage::PreliminaryNotice {
+            errors.add(
+                "action",
+                "A response is recorded while the parent's period under the notice runs.",
+            );
+        }
+        let on = past_date(self.f, "response_on", "date received", errors);
+        let text = text(
+            self.f,
+            "response",
+            "what the parent said or sent",
+            8000,
+            errors,
+        );
+        Some(Command::RecordResponse { on: on?, text })
+    }
+
+    fn evaluation(&self, errors: &mut Errors) -> Option<Command> {
+        self.gate(Step::Evaluate, errors);
+        let outcome = choice(
+            self.f,
+            "outcome",
+            OUTCOMES,
+            "Select whether the parent has satisfied the council",
+            errors,
+        );
+        let considerations = text(
+            self.f,
+            "considerations",
+            "what the council considered (s.436I(3))",
+            8000,
+            errors,
+        );
+        let reasons = text(self.f, "reasons", "the reasons", 8000, errors);
+        Some(Command::Evaluate {
+            outcome,
+            considerations,
+            reasons,
+        })
+    }
+
+    fn consultation(&self, errors: &mut Errors) -> Option<Command> {
+        self.gate(Step::RecordConsultation, errors);
+        let f = self.f;
+        let school_id = chosen_school(f, "school_id", &self.l.schools, errors);
+        let alternatives: Vec<String> = self
+            .l
+            .schools
+            .iter()
+            .filter(|s| f.checked(&format!("alt_{}", s.id)) && s.id != school_id)
+            .map(|s| s.id.clone())
+            .collect();
+        if !(f.checked("not_excluded") && f.checked("class_size") && f.checked("admission_number"))
+        {
+            errors.add("not_excluded", "Confirm the three restrictions of section 436M do not stop the council naming this school");
+        }
+        let on = past_date(f, "consulted_on", "date of the consultation", errors);
+        let what = text(f, "consultation", "what the school said", 8000, errors);
+        Some(Command::RecordConsultation {
+            school_id,
+            alternatives,
+            on: on?,
+            what,
+        })
+    }
+
+    fn objection(&self, errors: &mut Errors) -> Option<Command> {
+        self.gate(Step::RecordObjection, errors);
+        let on = past_date(self.f, "applied_on", "date the school applied", errors);
+        if let (Some(on), Some(Ok(w))) = (on, &self.l.facts.objection_window) {
+            if on > w.on {
+                errors.add("applied_on", format!("The school's window ended on {} ({}): an application after it does not stop the nomination notice", fmt_date(w.on), w.rule));
+            }
+        }
+        let what = text(self.f, "objection", "the details", 4000, errors);
+        Some(Command::RecordObjection { on: on?, what })
+    }
+
+    fn direction(&self, errors: &mut Errors) -> Option<Command> {
+        self.gate(Step::RecordDirection, errors);
+        let on = past_date(self.f, "direction_on", "date of the direction", errors);
+        let school_id = chosen_school(self.f, "school_id", &self.l.schools, errors);
+        let what = text(self.f, "direction", "the details", 4000, errors);
+        Some(Command::RecordDirection {
+            on: on?,
+            school_id,
+            what,
+        })
+    }
+
+    fn choice(&self, errors: &mut Errors) -> Option<Command> {
+        self.gate(Step::RecordParentChoice, errors);
+        let school_id = chosen_school(self.f, "school_id", &self.l.schools, errors);
+        let on = past_date(
+            self.f,
+            "choice_on",
+            "date the parent told the council",
+            errors,
+        );
+        let what = text(self.f, "choice", "the details", 4000, errors);
+        Some(Command::RecordParentChoice {
+            school_id,
+            on: on?,
+            what,
+        })
+    }
+
+    fn amendment(&self, errors: &mut Errors) -> Option<Command> {
+        self.gate(Step::Amend, errors);
+        let school_id = chosen_school(self.f, "amend_school_id", &self.l.schools, errors);
+        if self.l.case.school_id.as_deref() == Some(school_id.as_str()) {
+            errors.add("amend_school_id", "The order already names this school");
+        }
+        let reason = text(
+            self.f,
+            "amend_reason",
+            "why the order is amended",
+            4000,
+            errors,
+        );
+        Some(Command::Amend { school_id, reason })
+    }
+
+    fn revocation(&self, errors: &mut Errors) -> Option<Command> {
+        let ground = choice(
+            self.f,
+            "ground",
+            REVOCATION_GROUNDS,
+            "Select the ground for revoking the order",
+            errors,
+        );
+        let step = if ground == "condition_b_ended" {
+            Step::RevokeMandatory
+        } else {
+            Step::RevokeOnRequest
+        };
+        self.gate(step, errors);
+        let reason = text(self.f, "revoke_reason", "the reasons", 4000, errors);
+        let reason = format!("{} {reason}", label(REVOCATION_GROUNDS, &ground));
+        Some(Command::Revoke { reason })
+    }
+
+    fn prosecution(&self, errors: &mut Errors) -> Option<Command> {
+        self.manager_only("refer a case for prosecution", errors);
+        self.gate(Step::ReferForProsecution, errors);
+        let breach = text(
+            self.f,
+            "breach",
+            "how the parent has failed to comply",
+            8000,
+            errors,
+        );
+        let eso = text(
+            self.f,
+            "eso",
+            "what the council considered about an education supervision order (s.447(1))",
+            8000,
+            errors,
+        );
+        Some(Command::ReferForProsecution { breach, eso })
+    }
+
+    fn assignment(&self, errors: &mut Errors) -> Option<Command> {
+        self.manager_only("give a case to another officer", errors);
+        let to = self.f.get("assigned_to").to_string();
+        let name = self
+            .l
+            .caseworkers
+            .iter()
+            .find(|(id, _)| *id == to)
+            .map(|(_, n)| n.clone());
+        if name.is_none() {
+            errors.add("assigned_to", "Choose an officer from the list");
+        }
+        Some(Command::Assign { to, name: name? })
     }
 }
 

@@ -109,7 +109,7 @@ async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResul
                             tr class="govuk-table__row" {
                                 td class="govuk-table__cell" { (n.reference) }
                                 td class="govuk-table__cell" { (school) }
-                                td class="govuk-table__cell" { (if n.kind == "intention" { "Intention to home educate" } else { "Deletion return" }) @if let Some(g) = &n.ground { " (" (g) ")" } }
+                                td class="govuk-table__cell" { (n.kind.label()) @if let Some(g) = &n.ground { " (" (g) ")" } }
                                 td class="govuk-table__cell" {
                                     @match &n.child_id { Some(cid) => { a class="govuk-link" href={ "/officers/children/" (cid) } { (n.given_names) " " (n.family_name) } }, None => { (n.given_names) " " (n.family_name) } }
                                 }

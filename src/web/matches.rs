@@ -10,6 +10,7 @@ use super::{render, see_other, AppState, PageArgs};
 use crate::clock::{fmt_date, today};
 use crate::domain::matching::RunStatus;
 use crate::domain::register::label;
+use crate::domain::register::AddressKind;
 use crate::error::{AppError, AppResult};
 use crate::store::matches::{self, Link};
 use crate::store::social_care::{self, SocialCareRecord, EPISODE_KINDS};
@@ -104,7 +105,10 @@ fn pair_page(
 ) -> HttpResponse {
     let (link, rec, sc, eps) = data;
     let ch = &rec.child;
-    let home = rec.addresses.iter().find(|a| a.kind == "current");
+    let home = rec
+        .addresses
+        .iter()
+        .find(|a| a.kind == AddressKind::Current);
     render(
         state,
         PageArgs {

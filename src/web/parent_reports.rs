@@ -15,6 +15,7 @@ use crate::domain::register::label;
 use crate::error::{AppError, AppResult};
 use crate::store::children::{self, Child};
 use crate::store::information_requests::{self as requests, InformationRequest};
+use crate::store::tasks::TaskKind;
 use crate::store::{audit, parent_access, parent_reports, tasks};
 use crate::views::*;
 
@@ -445,10 +446,10 @@ async fn send(
                 }
                 let due = Some(today() + chrono::Days::new(14));
                 let task = match kind {
-                    Kind::Change => Some(("change_reported", "A parent reported a change (s.436D(2)(b)). Check it and update the entry.")),
-                    Kind::Left => Some(("no_longer_in_scope", "A parent says the child is no longer in scope (s.436D(2)(d)). Check, then close the entry; if they moved, send the register information to the new council (s.436F).")),
-                    Kind::Support => Some(("support_request", "A parent asked for support (s.436G). Provide advice and information, and record what was given.")),
-                    Kind::Answer if changed => Some(("information_response", "A parent answered a request for information with changes (s.436D(2)(c)). Update the entry.")),
+                    Kind::Change => Some((TaskKind::ChangeReported, "A parent reported a change (s.436D(2)(b)). Check it and update the entry.")),
+                    Kind::Left => Some((TaskKind::NoLongerInScope, "A parent says the child is no longer in scope (s.436D(2)(d)). Check, then close the entry; if they moved, send the register information to the new council (s.436F).")),
+                    Kind::Support => Some((TaskKind::SupportRequest, "A parent asked for support (s.436G). Provide advice and information, and record what was given.")),
+                    Kind::Answer if changed => Some((TaskKind::InformationResponse, "A parent answered a request for information with changes (s.436D(2)(c)). Update the entry.")),
                     Kind::Answer => None,
                 };
                 if let Some((task_kind, summary)) = task {

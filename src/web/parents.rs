@@ -321,7 +321,7 @@ async fn my_child(
             dl class="govuk-summary-list" {
                 (summary_row("Date of birth", html! { (fmt_date(ch.date_of_birth)) }, None))
                 (summary_row("How your child is educated", html! { (label(ARRANGEMENTS, &ch.arrangement)) }, None))
-                @for a in &rec.addresses { (summary_row(crate::domain::register::label(crate::domain::register::ADDRESS_KINDS, &a.kind), html! { (a.one_line()) }, None)) }
+                @for a in &rec.addresses { (summary_row(a.kind.label(), html! { (a.one_line()) }, None)) }
                 @for p in &rec.parents { (summary_row("Parent", html! { (p.given_names) " " (p.family_name) }, None)) }
                 @for p in &rec.providers { (summary_row("Other education", html! { (p.name) ", about " (p.hours_per_week) " hours a week" }, None)) }
             }

@@ -13,6 +13,7 @@ use crate::clock::today;
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::identifiers::normalise_postcode;
 use crate::domain::register::*;
+use crate::domain::service::ServiceStatus;
 use crate::error::{AppError, AppResult};
 use crate::store::audit;
 use crate::store::children::{self, Address, Child, Parent, Provider};
@@ -361,13 +362,15 @@ async fn add(
     }
     let item = match part {
         Part::Address => {
-            let kind = choice(
+            let kind = AddressKind::parse(&choice(
                 &f,
                 "kind",
                 ADDRESS_KINDS,
                 "Select the type of address",
                 &mut errors,
-            );
+            ))
+            // An unknown kind has its error on the page already, and nothing is saved.
+            .unwrap_or(AddressKind::Current);
             read_address(&f, &mut errors).map(|a| {
                 New::Address(Address {
                     id: new_id(),
@@ -413,7 +416,7 @@ async fn add(
         .db(move |c| {
             c.transaction::<_, AppError, _>(|c| match item {
                 New::Address(a) => {
-                    if a.kind == "current" {
+                    if a.kind == AddressKind::Current {
                         children::demote_current_address(c, &cid)?;
                         children::set_postcode_key(c, &cid, &a.postcode)?;
                     }
@@ -596,7 +599,10 @@ pub fn service_log(
     errors: &Errors,
 ) -> Markup {
     use crate::store::served;
-    let queued: Vec<&served::LogRow> = log.iter().filter(|r| r.5 == "queued_for_post").collect();
+    let queued: Vec<&served::LogRow> = log
+        .iter()
+        .filter(|r| r.status == ServiceStatus::QueuedForPost)
+        .collect();
     let (sd, sm, sy) = form.date_parts("served_date");
     html! {
         @if !log.is_empty() {
@@ -604,14 +610,14 @@ pub fn service_log(
             table class="govuk-table" {
                 (table_head("Service log", &["Recipient", "How", "Sent to", "Status", "Served on", ""]))
                 tbody class="govuk-table__body" {
-                    @for (id, role, name, method, to, status, served_on, note, _) in log {
+                    @for r in log {
                         tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { (name) br; span class="govuk-hint" { (label(served::RECIPIENT_ROLES, role)) } }
-                            td class="govuk-table__cell" { (method) }
-                            td class="govuk-table__cell" { (to) }
-                            td class="govuk-table__cell" { (label(served::STATUSES, status)) @if let Some(n) = note { br; span class="govuk-hint" { (n) } } }
-                            td class="govuk-table__cell" { (served_on.map(crate::clock::fmt_date).unwrap_or_default()) }
-                            td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/documents/" (id) } { "PDF" span class="govuk-visually-hidden" { " of the notice to " (name) } } }
+                            td class="govuk-table__cell" { (r.recipient_name) br; span class="govuk-hint" { (label(served::RECIPIENT_ROLES, &r.recipient_role)) } }
+                            td class="govuk-table__cell" { (r.method) }
+                            td class="govuk-table__cell" { (r.sent_to) }
+                            td class="govuk-table__cell" { (r.status.label()) @if let Some(n) = &r.note { br; span class="govuk-hint" { (n) } } }
+                            td class="govuk-table__cell" { (r.served_on.map(crate::clock::fmt_date).unwrap_or_default()) }
+                            td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/documents/" (r.id) } { "PDF" span class="govuk-visually-hidden" { " of the notice to " (r.recipient_name) } } }
                         }
                     }
                 }
@@ -624,7 +630,7 @@ pub fn service_log(
                         label class="govuk-label" for="document_id" { "Notice" }
                         @if let Some(e) = errors.get("document_id") { p id="document_id-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (e) } }
                         select class="govuk-select" id="document_id" name="document_id" {
-                            @for r in &queued { option value=(r.0) selected[form.get("document_id") == r.0] { "To " (r.2) } }
+                            @for r in &queued { option value=(r.id) selected[form.get("document_id") == r.id] { "To " (r.recipient_name) } }
                         }
                     }
                     (radios("method", "How", methods, form.get("method"), None, errors.get("method")))
@@ -637,14 +643,6 @@ pub fn service_log(
     }
 }
 
-/// How a queued notice was served, as an officer recorded it (s.572).
-pub struct ServiceRecord {
-    document_id: String,
-    method: String,
-    on: NaiveDate,
-    note: String,
-}
-
 /// Reads the service form against the log: a notice still waiting, an allowed method, a date that
 /// is neither in the future nor before the notice was made, and the evidence.
 pub fn read_service(
@@ -652,12 +650,12 @@ pub fn read_service(
     log: &[crate::store::served::LogRow],
     methods: &[(&'static str, &'static str)],
     errors: &mut Errors,
-) -> Option<ServiceRecord> {
+) -> Option<crate::store::served::ServiceRecord> {
     let document_id = f.get("document_id").to_string();
     let made = log
         .iter()
-        .find(|r| r.0 == document_id && r.5 == "queued_for_post")
-        .map(|r| r.8.date());
+        .find(|r| r.id == document_id && r.status == ServiceStatus::QueuedForPost)
+        .map(|r| r.made_at.date());
     if made.is_none() {
         errors.add(
             "document_id",
@@ -690,35 +688,12 @@ pub fn read_service(
         }
     }
     let note = text(f, "service_note", "the evidence of service", 500, errors);
-    Some(ServiceRecord {
+    Some(crate::store::served::ServiceRecord {
         document_id,
         method,
         on: on?,
         note,
     })
-}
-
-impl ServiceRecord {
-    /// Records it; a notice someone else recorded meanwhile is refused, not recorded twice.
-    pub fn save(
-        &self,
-        c: &mut AnyConnection,
-        postal_days: u32,
-    ) -> diesel::QueryResult<Result<(), String>> {
-        let rows = crate::store::served::record_service(
-            c,
-            &self.document_id,
-            &self.method,
-            self.on,
-            &self.note,
-            postal_days,
-        )?;
-        Ok(if rows == 1 {
-            Ok(())
-        } else {
-            Err("That notice has been recorded as served already.".to_string())
-        })
-    }
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -16,6 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::mail::EmailStatus;
 use crate::store::audit;
 use crate::store::children::{self, Address, Child, ListFilter, Parent, SaveOutcome};
+use crate::store::tasks::TaskKind;
 use crate::views::*;
 
 pub const PER_PAGE: i64 = 50;
@@ -330,7 +331,7 @@ async fn view(
         .collect();
     let support: Vec<&(crate::store::tasks::Task, Option<String>)> = tasks
         .iter()
-        .filter(|(t, _)| t.kind == "support_request" && t.completed_at.is_some())
+        .filter(|(t, _)| t.kind == TaskKind::SupportRequest && t.completed_at.is_some())
         .collect();
     let ch = &rec.child;
     let t = today();
@@ -463,7 +464,7 @@ async fn view(
             @if rec.addresses.is_empty() { p class="govuk-body" { "No address recorded." } }
             dl class="govuk-summary-list" {
                 @for a in &rec.addresses {
-                    (summary_row(label(ADDRESS_KINDS, &a.kind), html! { (a.one_line()) @if let Some(d) = a.moved_in_on { br; span class="govuk-hint" { "Since " (fmt_date(d)) } } }, Some((&format!("{base}/addresses/{}/remove", a.id), "this address"))))
+                    (summary_row(a.kind.label(), html! { (a.one_line()) @if let Some(d) = a.moved_in_on { br; span class="govuk-hint" { "Since " (fmt_date(d)) } } }, Some((&format!("{base}/addresses/{}/remove", a.id), "this address"))))
                 }
             }
             p class="govuk-body" { a class="govuk-link" href={ (base) "/addresses/new" } { "Add an address" } }
@@ -508,7 +509,7 @@ async fn view(
                 ul class="govuk-list" {
                     @for (t, who) in &tasks {
                         li {
-                            a class="govuk-link" href={ "/officers/tasks/" (t.id) } { (label(crate::store::tasks::TASK_KINDS, &t.kind)) }
+                            a class="govuk-link" href={ "/officers/tasks/" (t.id) } { (t.kind.label()) }
                             " " @if t.completed_at.is_some() { (tag("Done", "green")) span class="govuk-hint cnis-inline-hint" { " by " (who.as_deref().unwrap_or("")) } } @else { (tag("Open", "blue")) }
                         }
                     }
@@ -844,7 +845,7 @@ async fn create(
     let address = Address {
         id: new_id(),
         child_id: id.clone(),
-        kind: "current".into(),
+        kind: AddressKind::Current,
         line_1: addr.line_1,
         line_2: addr.line_2,
         town: addr.town,

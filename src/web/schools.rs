@@ -12,6 +12,7 @@ use super::forms::*;
 use super::{render, see_other, AppState, PageArgs};
 use crate::clock::{fmt_date, today};
 use crate::domain::consent::ApplicationStatus;
+use crate::domain::consent::NoticeKind;
 use crate::domain::consent::DELETION_GROUNDS;
 use crate::domain::register::{label, SEXES};
 use crate::error::{AppError, AppResult};
@@ -251,7 +252,7 @@ async fn home(
                         @for n in &notices {
                             tr class="govuk-table__row" {
                                 td class="govuk-table__cell" { a class="govuk-link" href={ "/schools/notices/" (n.id) } { (n.reference) } }
-                                td class="govuk-table__cell" { (if n.kind == "intention" { "Intention to home educate" } else { "Deletion return" }) }
+                                td class="govuk-table__cell" { (n.kind.label()) }
                                 td class="govuk-table__cell" { (n.given_names) " " (n.family_name) }
                                 td class="govuk-table__cell" { (fmt_date(n.received_at.date())) }
                                 td class="govuk-table__cell" { (answer_tag(&n.answer)) }
@@ -267,11 +268,11 @@ async fn home(
 fn notice_form(
     state: &AppState,
     o: &super::auth::CurrentOfficer,
-    kind: &str,
+    kind: NoticeKind,
     form: &FormData,
     errors: &Errors,
 ) -> HttpResponse {
-    let (title, action) = if kind == "intention" {
+    let (title, action) = if kind == NoticeKind::Intention {
         (
             "A parent intends to home educate a pupil",
             "/schools/intention",
@@ -293,7 +294,7 @@ fn notice_form(
             div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
                 (error_summary(errors))
                 h1 class="govuk-heading-l" { (title) }
-                @if kind == "intention" {
+                @if kind == NoticeKind::Intention {
                     p class="govuk-body" { "The law asks the school to tell the council when a parent says they intend to withdraw a registered pupil to educate them otherwise than at school (Education Act 1996, section 434A(5)). You will be told at once whether the pupil is a child whose name you must not delete until the council consents." }
                 } @else {
                     p class="govuk-body" { "Send this as soon as the ground for deletion is met, and no later than the day you delete the pupil's name (Pupil Registration Regulations 2024, regulation 13(4)). It cannot be backdated." }
@@ -304,7 +305,7 @@ fn notice_form(
                     (pupil_fields(form, errors, "Pupil's"))
                     h2 class="govuk-heading-m" { "Parents" }
                     (parent_fields(form, errors))
-                    @if kind == "deletion" {
+                    @if kind == NoticeKind::Deletion {
                         h2 class="govuk-heading-m" { "The deletion" }
                         (select("ground", "Ground for deletion (regulation 9(1))", DELETION_GROUNDS, form.get("ground"), None, errors.get("ground")))
                         (date_input("on_date", "Date the name is to be deleted", (&d, &m, &y), Some("Today or later"), errors.get("on_date")))
@@ -327,7 +328,7 @@ async fn intention_form(
     Ok(notice_form(
         &state,
         &o,
-        "intention",
+        NoticeKind::Intention,
         &FormData::default(),
         &Errors::default(),
     ))
@@ -341,21 +342,25 @@ async fn deletion_form(
     Ok(notice_form(
         &state,
         &o,
-        "deletion",
+        NoticeKind::Deletion,
         &FormData::default(),
         &Errors::default(),
     ))
 }
 
 /// Checks a notice from a form or the API; Err holds the field errors.
-pub fn parse_notice(form: &FormData, school_id: &str, kind: &str) -> Result<SchoolNotice, Errors> {
+pub fn parse_notice(
+    form: &FormData,
+    school_id: &str,
+    kind: NoticeKind,
+) -> Result<SchoolNotice, Errors> {
     let mut errors = Errors::default();
     let pupil = parse_pupil(form, &mut errors);
     let parents = parse_pupil_parents(form, &mut errors);
     let on_date = parse_date(
         form,
         "on_date",
-        if kind == "deletion" {
+        if kind == NoticeKind::Deletion {
             "the date the name is to be deleted"
         } else {
             "the date the parent told the school"
@@ -363,7 +368,7 @@ pub fn parse_notice(form: &FormData, school_id: &str, kind: &str) -> Result<Scho
         true,
         &mut errors,
     );
-    if kind == "intention" && on_date.is_some_and(|d| d > today()) {
+    if kind == NoticeKind::Intention && on_date.is_some_and(|d| d > today()) {
         errors.add(
             "on_date",
             "The date the parent told the school must be today or in the past",
@@ -371,7 +376,7 @@ pub fn parse_notice(form: &FormData, school_id: &str, kind: &str) -> Result<Scho
     }
     let mut ground = None;
     let mut future_school = None;
-    if kind == "deletion" {
+    if kind == NoticeKind::Deletion {
         ground = Some(choice(
             form,
             "ground",
@@ -450,7 +455,7 @@ async fn submit(
     state: web::Data<AppState>,
     SchoolStaff(o): SchoolStaff,
     form: CsrfForm,
-    kind: &str,
+    kind: NoticeKind,
 ) -> AppResult<HttpResponse> {
     let school = school_of(&state, &o).await?;
     let notice = match parse_notice(&form, &school.id, kind) {
@@ -478,7 +483,7 @@ async fn intention(
     o: SchoolStaff,
     form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    submit(state, o, form, "intention").await
+    submit(state, o, form, NoticeKind::Intention).await
 }
 
 async fn deletion(
@@ -486,7 +491,7 @@ async fn deletion(
     o: SchoolStaff,
     form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    submit(state, o, form, "deletion").await
+    submit(state, o, form, NoticeKind::Deletion).await
 }
 
 /// What the school must do, in words, for a stored notice.
@@ -545,7 +550,7 @@ async fn notice(
                     (summary_row("Pupil", html! { (n.given_names) " " (n.family_name) }, None))
                     (summary_row("Date of birth", html! { (fmt_date(n.date_of_birth)) }, None))
                     @if let Some(g) = &n.ground { (summary_row("Ground", html! { (label(DELETION_GROUNDS, g)) }, None)) }
-                    (summary_row(if n.kind == "deletion" { "Deletion date" } else { "Parent told the school on" }, html! { (fmt_date(n.on_date)) }, None))
+                    (summary_row(if n.kind == NoticeKind::Deletion { "Deletion date" } else { "Parent told the school on" }, html! { (fmt_date(n.on_date)) }, None))
                 }
                 p class="govuk-body" { a class="govuk-link" href="/schools/" { "Back to your school's page" } }
             }}

@@ -8,11 +8,11 @@ use super::auth::Caseworker;
 use super::forms::*;
 use super::{render, see_other, AppState, PageArgs};
 use crate::clock::{fmt_date, today};
-use crate::domain::register::label;
 use crate::domain::register::EntryStatus;
 use crate::error::{AppError, AppResult};
 use crate::store::information_requests::{self as requests, Sent};
-use crate::store::tasks::{self, TASK_KINDS};
+use crate::store::tasks;
+use crate::store::tasks::TaskKind;
 use crate::store::{audit, children, parent_reports};
 use crate::views::*;
 
@@ -41,7 +41,7 @@ async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResul
                     tbody class="govuk-table__body" {
                         @for (task, child) in &rows {
                             tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/tasks/" (task.id) } { (label(TASK_KINDS, &task.kind)) } }
+                                td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/tasks/" (task.id) } { (task.kind.label()) } }
                                 td class="govuk-table__cell" { @if let Some((g, f, r)) = child { (g) " " (f) br; span class="govuk-hint" { (r) } } }
                                 td class="govuk-table__cell" {
                                     @if let Some(d) = task.due_on { (fmt_date(d)) @if d < t { " " (tag("Overdue", "red")) } }
@@ -65,7 +65,7 @@ fn task_page(
     form: &FormData,
     errors: &Errors,
 ) -> HttpResponse {
-    let is_support = task.kind == "support_request";
+    let is_support = task.kind == TaskKind::SupportRequest;
     render(
         state,
         PageArgs {
@@ -79,16 +79,16 @@ fn task_page(
             div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
                 (error_summary(errors))
                 span class="govuk-caption-l" { "Task" }
-                h1 class="govuk-heading-l" { (label(TASK_KINDS, &task.kind)) }
+                h1 class="govuk-heading-l" { (task.kind.label()) }
                 dl class="govuk-summary-list" {
                     @if let Some(ch) = child {
                         (summary_row("Child", html! { a class="govuk-link" href={ "/officers/children/" (ch.id) } { (ch.given_names) " " (ch.family_name) } " (" (ch.reference) ")" }, None))
                     }
                     (summary_row("What to do", html! { (task.summary) }, None))
-                    @if let (true, Some(src)) = (task.kind == "attendance_revocation", &task.source_id) {
+                    @if let (true, Some(src)) = (task.kind == TaskKind::AttendanceRevocation, &task.source_id) {
                         (summary_row("Case", html! { a class="govuk-link" href={ "/officers/attendance/" (src) } { "Open the school attendance case" } }, None))
                     }
-                    @if let (true, Some(src)) = (task.kind.starts_with("consent_"), &task.source_id) {
+                    @if let (true, Some(src)) = (matches!(task.kind, TaskKind::ConsentApplication | TaskKind::ConsentEscalation), &task.source_id) {
                         (summary_row("Application", html! { a class="govuk-link" href={ "/officers/consent/" (src) } { "Open the application for consent" } }, None))
                     }
                     (summary_row("Raised", html! { (fmt_date(task.created_at.date())) }, None))
@@ -193,7 +193,7 @@ async fn complete(
             c.transaction::<_, AppError, _>(|c| {
                 if tasks::complete(c, &id, &uid, &outcome)? {
                     if let Some(cid) = &task.child_id {
-                        let field = if task.kind == "support_request" {
+                        let field = if task.kind == TaskKind::SupportRequest {
                             "support provided (s.436G)"
                         } else {
                             "task done"
@@ -205,7 +205,7 @@ async fn complete(
                             field,
                             None,
                             Some(&outcome),
-                            label(TASK_KINDS, &task.kind),
+                            task.kind.label(),
                         )?;
                     }
                     audit::record(

@@ -923,11 +923,11 @@ fn date_text(f: &FormData, id: &str) -> Option<String> {
     parse_date(f, id, "", false, &mut e).map(fmt_date)
 }
 
-fn address(kind: &str, a: AddressForm) -> Address {
+fn address(kind: AddressKind, a: AddressForm) -> Address {
     Address {
         id: String::new(),
         child_id: String::new(),
-        kind: kind.into(),
+        kind,
         line_1: a.line_1,
         line_2: a.line_2,
         town: a.town,
@@ -992,10 +992,10 @@ fn entries(a: &Answers, email: &str, on: NaiveDate) -> Option<Vec<NotifiedChild>
             ..Child::open_entry("parent", now())
         };
         children::refresh_keys(&mut child, Some(&home.postcode));
-        addresses.push(address("current", home));
+        addresses.push(address(AddressKind::Current, home));
         if prev.get("long_enough") == "no" {
             addresses.push(address(
-                "previous",
+                AddressKind::Previous,
                 read_address(&a.page(Step::EarlierAddress(n)), &mut e)?,
             ));
         }

@@ -1,0 +1,229 @@
+//! School attendance cases (ss.436H–436Q; ss.437–443): an officer's step on a case, as a typed
+//! command, applied in one transaction and audited against the child.
+use chrono::NaiveDate;
+use diesel::Connection;
+
+use crate::db::AnyConnection;
+use crate::domain::attendance::Facts;
+use crate::error::{refused, AppError, AppResult};
+use crate::store::attendance::{self as cases, Case};
+use crate::store::audit;
+use crate::store::served::{ServiceContext, ServiceRecord};
+
+/// One step on a case, read and checked from its form. Dates are the days things happened.
+pub enum Command {
+    ServePreliminaryNotice,
+    /// s.436H(8)(b), s.436I(3)(c): the council asked to see the child at home.
+    RecordHomeVisit {
+        on: NaiveDate,
+        answer: String,
+        answer_label: String,
+        note: String,
+    },
+    RecordResponse {
+        on: NaiveDate,
+        text: String,
+    },
+    Evaluate {
+        outcome: String,
+        considerations: String,
+        reasons: String,
+    },
+    RecordConsultation {
+        school_id: String,
+        alternatives: Vec<String>,
+        on: NaiveDate,
+        what: String,
+    },
+    ServeSchoolNotice,
+    RecordObjection {
+        on: NaiveDate,
+        what: String,
+    },
+    RecordDirection {
+        on: NaiveDate,
+        school_id: String,
+        what: String,
+    },
+    ServeNomination,
+    RecordParentChoice {
+        school_id: String,
+        on: NaiveDate,
+        what: String,
+    },
+    DetermineSchool,
+    ServeOrder,
+    Amend {
+        school_id: String,
+        reason: String,
+    },
+    Revoke {
+        reason: String,
+    },
+    ReferForProsecution {
+        breach: String,
+        eso: String,
+    },
+    Assign {
+        to: String,
+        name: String,
+    },
+    Note {
+        note: String,
+    },
+    RecordService(ServiceRecord),
+}
+
+/// Who acts, and what serving a notice needs.
+pub struct Actor<'a> {
+    pub user_id: &'a str,
+    pub ctx: &'a ServiceContext<'a>,
+    pub today: NaiveDate,
+    pub postal_days: u32,
+}
+
+/// Applies `command` to the case in one transaction, with an audit record against the child
+/// (`audit_action`). A rule or a race that refuses it rolls everything back and answers
+/// `AppError::Refused` with the reason.
+pub fn apply(
+    conn: &mut AnyConnection,
+    case: &Case,
+    facts: &Facts,
+    command: Command,
+    actor: &Actor,
+    audit_action: &str,
+) -> AppResult<()> {
+    conn.transaction::<_, AppError, _>(|c| {
+        run(c, case, facts, command, actor)?;
+        audit::record(
+            c,
+            Some(actor.user_id),
+            audit_action,
+            Some(&case.child_id),
+            &format!("case {}", case.reference),
+        )?;
+        Ok(())
+    })
+}
+
+fn run(
+    c: &mut AnyConnection,
+    case: &Case,
+    facts: &Facts,
+    command: Command,
+    a: &Actor,
+) -> AppResult<()> {
+    let (uid, today) = (a.user_id, a.today);
+    let s = cases::Serving {
+        ctx: a.ctx,
+        user_id: uid,
+        today,
+    };
+    match command {
+        Command::ServePreliminaryNotice => refused(cases::serve_preliminary_notice(c, &s, case)),
+        Command::RecordHomeVisit {
+            on,
+            answer,
+            answer_label,
+            note,
+        } => {
+            cases::record_event(
+                c,
+                &case.id,
+                "home_visit_requested",
+                on,
+                "The council asked to see the child in their home (s.436H(8)(b); s.436I(3)(c)).",
+                Some(uid),
+            )?;
+            let refusal = if answer == "refused" {
+                "\nA refusal is a relevant factor (s.436H(9); s.436I(4))."
+            } else {
+                ""
+            };
+            let note = if note.is_empty() {
+                String::new()
+            } else {
+                format!(": {note}")
+            };
+            let details = format!("{answer_label}{note}{refusal}");
+            Ok(cases::record_event(
+                c,
+                &case.id,
+                "home_visit_answer",
+                on,
+                &details,
+                Some(uid),
+            )?)
+        }
+        Command::RecordResponse { on, text } => Ok(cases::record_event(
+            c,
+            &case.id,
+            "parent_response",
+            on,
+            &text,
+            Some(uid),
+        )?),
+        Command::Evaluate {
+            outcome,
+            considerations,
+            reasons,
+        } => {
+            let e = cases::Evaluation {
+                outcome: &outcome,
+                considerations: &considerations,
+                reasons: &reasons,
+            };
+            refused(cases::evaluate(c, case, facts, &e, uid, today))
+        }
+        Command::RecordConsultation {
+            school_id,
+            alternatives,
+            on,
+            what,
+        } => refused(cases::record_consultation(
+            c,
+            case,
+            &school_id,
+            &alternatives,
+            on,
+            &what,
+            uid,
+        )),
+        Command::ServeSchoolNotice => refused(cases::serve_school_notice(c, &s, case)),
+        Command::RecordObjection { on, what } => {
+            refused(cases::record_objection(c, case, on, &what, uid))
+        }
+        Command::RecordDirection {
+            on,
+            school_id,
+            what,
+        } => refused(cases::record_direction(c, case, on, &school_id, &what, uid)),
+        Command::ServeNomination => refused(cases::serve_nomination(c, &s, case)),
+        Command::RecordParentChoice {
+            school_id,
+            on,
+            what,
+        } => refused(cases::record_parent_choice(
+            c, case, &school_id, on, &what, uid,
+        )),
+        Command::DetermineSchool => refused(cases::determine_school(c, case, uid, today)),
+        Command::ServeOrder => refused(cases::serve_order(c, &s, case, "attendance-order", "")),
+        Command::Amend { school_id, reason } => {
+            refused(cases::amend(c, &s, case, &school_id, &reason))
+        }
+        Command::Revoke { reason } => refused(cases::revoke(c, &s, case, &reason)),
+        Command::ReferForProsecution { breach, eso } => {
+            refused(cases::refer(c, case, &breach, &eso, uid, today))
+        }
+        Command::Assign { to, name } => refused(cases::assign(c, case, &to, &name, uid, today)),
+        Command::Note { note } => Ok(cases::record_event(
+            c,
+            &case.id,
+            "note",
+            today,
+            &note,
+            Some(uid),
+        )?),
+        Command::RecordService(r) => refused(r.save(c, a.postal_days)),
+    }
+}
