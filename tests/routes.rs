@@ -308,10 +308,9 @@ fn every_route_serves_only_those_it_is_for() {
             let access = access(method, pattern).unwrap();
             let page = c.send(method, &concrete(pattern));
             let s = page.status;
-            let denied =
-                matches!(s, 401 | 403 | 404) || (s == 303 && is_sign_in(page.location.as_deref()));
-            let served =
-                !matches!(s, 401 | 403) && !(s == 303 && is_sign_in(page.location.as_deref()));
+            let signed_out = s == 303 && is_sign_in(page.location.as_deref());
+            let denied = matches!(s, 401 | 403 | 404) || signed_out;
+            let served = !matches!(s, 401 | 403) && !signed_out;
             let ok = if s >= 500 {
                 false
             } else if access == Access::Public {
