@@ -3,3 +3,4 @@
 //! answers with a typed outcome or `AppError::Refused(why)`. Handlers read the form, call one of
 //! these and render.
 pub mod attendance;
+pub mod register;

@@ -1,6 +1,7 @@
 //! maud views: a layout and GOV.UK Design System components as small functions.
 //! Councils are not GOV.UK: generic header, no crown, council name from config.
 pub mod components;
+pub mod record;
 pub use components::*;
 
 use crate::domain::roles::Role;

@@ -11,22 +11,14 @@ use crate::clock::{fmt_date, today};
 use crate::db::{new_id, now};
 use crate::domain::identifiers::{format_nhs_number, normalise_nhs_number, normalise_upn};
 use crate::domain::register::*;
-use crate::domain::school_age::{self, SchoolAgeStatus};
 use crate::error::{AppError, AppResult};
 use crate::mail::EmailStatus;
 use crate::store::audit;
 use crate::store::children::{self, Address, Child, ListFilter, Parent, SaveOutcome};
-use crate::store::tasks::TaskKind;
+use crate::views::record::age_tag;
 use crate::views::*;
 
 pub const PER_PAGE: i64 = 50;
-
-fn age_tag(dob: NaiveDate) -> Markup {
-    match school_age::status_on(dob, today()) {
-        SchoolAgeStatus::CompulsorySchoolAge => html! {},
-        s => tag(s.label(), "orange"),
-    }
-}
 
 async fn home(state: web::Data<AppState>, o: CurrentOfficer) -> AppResult<HttpResponse> {
     if o.user.is_school_staff() {
@@ -292,53 +284,17 @@ async fn view(
 ) -> AppResult<HttpResponse> {
     let id = super::parse_id(&path.into_inner())?;
     let uid = o.user.id.clone();
-    let rec = state
-        .db(move |c| {
-            let rec = children::load_record(c, &id)?.ok_or(AppError::NotFound)?;
-            audit::record(
-                c,
-                Some(&uid),
-                "view_record",
-                Some(&rec.child.id),
-                "officer opened the record",
-            )?;
-            // Each parent's s.572 decisions, so officers know how notices may be served.
-            let mut consents = std::collections::HashMap::new();
-            for p in &rec.parents {
-                if let Some(e) = &p.email {
-                    consents.insert(
-                        p.id.clone(),
-                        crate::store::parent_access::consent_decisions(c, e)?,
-                    );
-                }
-            }
-            let tasks = crate::store::tasks::for_child(c, &rec.child.id)?;
-            let reports = crate::store::parent_reports::for_child(c, &rec.child.id)?;
-            let requests = crate::store::information_requests::for_child(c, &rec.child.id)?;
-            let flags = crate::store::matches::flags_for_child(c, &rec.child.id)?;
-            let links = crate::store::matches::links_for_child(c, &rec.child.id)?;
-            let attendance = crate::store::attendance::for_child(c, &rec.child.id)?;
-            Ok((
-                rec, consents, tasks, reports, requests, flags, links, attendance,
-            ))
-        })
+    let page = state
+        .db(move |c| crate::services::register::open_record(c, &id, &uid))
         .await?;
-    let (rec, consents, tasks, reports, requests, flags, links, attendance) = rec;
-    let active_flags: Vec<&str> = flags
-        .iter()
-        .filter(|(f, _)| f.ended_at.is_none())
-        .map(|(f, _)| label(crate::domain::safeguarding::FLAG_KINDS, &f.kind))
-        .collect();
-    let support: Vec<&(crate::store::tasks::Task, Option<String>)> = tasks
-        .iter()
-        .filter(|(t, _)| t.kind == TaskKind::SupportRequest && t.completed_at.is_some())
-        .collect();
-    let ch = &rec.child;
-    let t = today();
-    let status = school_age::status_on(ch.date_of_birth, t);
-    let base = format!("/officers/children/{}", ch.id);
-    let done = q.get("done").map(String::as_str);
-    let hours = |h: Option<f64>| h.map(|h| format!("{h} hours a week (estimate)"));
+    let view = crate::views::record::RecordView {
+        base: format!("/officers/children/{}", page.rec.child.id),
+        page: &page,
+        csrf: &o.csrf,
+        today: today(),
+        done: q.get("done").map(String::as_str),
+        next_request_from: q.get("from").and_then(|d| d.parse::<NaiveDate>().ok()),
+    };
     Ok(render(
         &state,
         PageArgs {
@@ -347,272 +303,7 @@ async fn view(
             csrf: &o.csrf,
             errors: false,
         },
-        html! {
-            (back_link("/officers/register"))
-            @match done {
-                Some("saved") => (success_banner("Changes saved")),
-                Some("added") => (success_banner("Child added to the register")),
-                Some("closed") => (success_banner("Entry closed")),
-                Some("reopened") => (success_banner("Entry reopened")),
-                Some("reviewed") => (success_banner("Entry marked as reviewed")),
-                Some("part") => (success_banner("Record updated")),
-                Some("request") => (success_banner("Request for information sent")),
-                Some("match") => (success_banner("Decision saved")),
-                _ => {}
-            }
-            @if done == Some("too-soon") {
-                div class="govuk-error-summary" data-module="govuk-error-summary" {
-                    div role="alert" {
-                        h2 class="govuk-error-summary__title" { "The request was not sent" }
-                        div class="govuk-error-summary__body" {
-                            p class="govuk-body" { "The law allows a request for information no more than once every three months (Education Act 1996, section 436D(3)). The next one can go on "
-                                (q.get("from").and_then(|d| d.parse::<NaiveDate>().ok()).map(fmt_date).unwrap_or_default()) "." }
-                        }
-                    }
-                }
-            }
-            span class="govuk-caption-l" { (ch.reference) }
-            h1 class="govuk-heading-l" { (ch.given_names) " " (ch.family_name) }
-            p class="govuk-body" {
-                @if ch.status == EntryStatus::Closed { (tag("Closed", "grey")) " " } @else { (tag("Open", "green")) " " }
-                @if !ch.reviewed { (tag("Not yet reviewed", "yellow")) " " }
-                (age_tag(ch.date_of_birth))
-            }
-            @if !active_flags.is_empty() {
-                div class="govuk-warning-text" {
-                    span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
-                    strong class="govuk-warning-text__text" {
-                        span class="govuk-visually-hidden" { "Warning" }
-                        "Known to children's social care: " (active_flags.join("; ")) ". "
-                        a class="govuk-link" href="#social-care" { "See the details" }
-                    }
-                }
-            }
-            @if status != SchoolAgeStatus::CompulsorySchoolAge && ch.status == EntryStatus::Open {
-                div class="govuk-warning-text" {
-                    span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
-                    strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } (status.label()) ": this child does not meet condition B of s.436B today. Check the date of birth or close the entry." }
-                }
-            }
-            @if !ch.reviewed && ch.status == EntryStatus::Open {
-                form method="post" action={ (base) "/reviewed" } {
-                    (csrf_field(&o.csrf))
-                    input type="hidden" name="version" value=(ch.version);
-                    (secondary_button("Mark as reviewed"))
-                }
-            }
-            h2 class="govuk-heading-m" { "Child" }
-            dl class="govuk-summary-list" {
-                (summary_row("Name", html! { (ch.given_names) " " (ch.family_name) }, Some((&format!("{base}/edit#given_names"), "name"))))
-                (summary_row("Date of birth", html! { (fmt_date(ch.date_of_birth)) " (age " (school_age::age_on(ch.date_of_birth, t)) ")" }, Some((&format!("{base}/edit#date_of_birth"), "date of birth"))))
-                (summary_row("Compulsory school age", html! {
-                    (fmt_date(school_age::csa_start(ch.date_of_birth))) " to " (fmt_date(school_age::csa_end(ch.date_of_birth)))
-                    br; span class="govuk-hint" { "Education Act 1996 s.8: from the prescribed day (31 December, 31 March or 31 August) on or after the 5th birthday, to the last Friday in June of the school year in which the child turns 16." }
-                }, None))
-                (summary_row("Sex", html! { (label(SEXES, &ch.sex)) }, Some((&format!("{base}/edit#sex"), "sex"))))
-                (summary_row("UPN", or_not_given(ch.upn.as_deref()), Some((&format!("{base}/edit#upn"), "UPN"))))
-                (summary_row("NHS number", or_not_given(ch.nhs_number.as_deref().map(format_nhs_number).as_deref()), Some((&format!("{base}/edit#nhs_number"), "NHS number"))))
-                (summary_row("Council's own reference", or_not_given(ch.la_reference.as_deref()), Some((&format!("{base}/edit#la_reference"), "council reference"))))
-                (summary_row("Source", html! { (label(SOURCES, &ch.source)) }, None))
-            }
-            h2 class="govuk-heading-m" id="social-care" { "Children's social care" }
-            @if flags.is_empty() && links.is_empty() { p class="govuk-body" { "The cross-check has found no social care record for this child." } }
-            @if !flags.is_empty() {
-                table class="govuk-table" {
-                    (table_head("Flags from linked social care records", &["Flag", "Dates", "Record", "Raised"]))
-                    tbody class="govuk-table__body" {
-                        @for (f, source) in &flags {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" {
-                                    (label(crate::domain::safeguarding::FLAG_KINDS, &f.kind))
-                                    @if let Some(e) = f.ended_at { br; (tag("Ended", "grey")) span class="govuk-hint cnis-inline-hint" { " " (fmt_date(e.date())) } } @else { br; (tag("Active", "red")) }
-                                }
-                                td class="govuk-table__cell" { (f.start_date.map(fmt_date).unwrap_or_else(|| "Start not known".into())) " to " (f.end_date.map(fmt_date).unwrap_or_else(|| "now".into())) }
-                                td class="govuk-table__cell" { (source) }
-                                td class="govuk-table__cell" { (fmt_date(f.raised_at.date())) }
-                            }
-                        }
-                    }
-                }
-            }
-            @if !links.is_empty() {
-                table class="govuk-table" {
-                    (table_head("Social care records linked or possibly linked", &["Record", "Decision", "Match probability", ""]))
-                    tbody class="govuk-table__body" {
-                        @for (l, source) in &links {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { (source) }
-                                td class="govuk-table__cell" { (l.decision.label()) }
-                                td class="govuk-table__cell" { (format!("{:.1}%", l.score * 100.0)) }
-                                td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/matches/" (l.child_id) "/" (l.record_id) } { "Compare" span class="govuk-visually-hidden" { " with record " (source) } } }
-                            }
-                        }
-                    }
-                }
-            }
-            h2 class="govuk-heading-m" { "Education" }
-            dl class="govuk-summary-list" {
-                (summary_row("Arrangement", html! { (label(ARRANGEMENTS, &ch.arrangement)) }, Some((&format!("{base}/edit#arrangement"), "arrangement"))))
-                (summary_row("Why the child is eligible", html! { (label(ELIGIBILITY_CONDITIONS, &ch.eligibility_condition)) }, Some((&format!("{base}/edit#eligibility_condition"), "eligibility"))))
-                (summary_row("Eligible from", or_not_given(ch.eligible_from.map(fmt_date).as_deref()), Some((&format!("{base}/edit#eligible_from"), "date eligible"))))
-                (summary_row("Reason not in school", html! { (label(REASONS, &ch.reason)) @if let Some(d) = &ch.reason_detail { br; (d) } }, Some((&format!("{base}/edit#reason"), "reason"))))
-                (summary_row("Special educational needs", html! { (label(SEN_STATUSES, &ch.sen_status)) }, Some((&format!("{base}/edit#sen_status"), "special educational needs"))))
-                (summary_row("Time educated by parents", or_not_given(hours(ch.parent_hours_per_week).as_deref()), Some((&format!("{base}/edit#parent_hours_per_week"), "time educated by parents"))))
-                (summary_row("Time educated by others", or_not_given(hours(ch.other_hours_per_week).as_deref()), Some((&format!("{base}/edit#other_hours_per_week"), "time educated by others"))))
-            }
-            h2 class="govuk-heading-m" { "Addresses" }
-            @if rec.addresses.is_empty() { p class="govuk-body" { "No address recorded." } }
-            dl class="govuk-summary-list" {
-                @for a in &rec.addresses {
-                    (summary_row(a.kind.label(), html! { (a.one_line()) @if let Some(d) = a.moved_in_on { br; span class="govuk-hint" { "Since " (fmt_date(d)) } } }, Some((&format!("{base}/addresses/{}/remove", a.id), "this address"))))
-                }
-            }
-            p class="govuk-body" { a class="govuk-link" href={ (base) "/addresses/new" } { "Add an address" } }
-            h2 class="govuk-heading-m" { "Parents" }
-            @if rec.parents.is_empty() { p class="govuk-body" { "No parent recorded." } }
-            @for p in &rec.parents {
-                h3 class="govuk-heading-s" { (p.given_names) " " (p.family_name) " (" (label(RELATIONSHIPS, &p.relationship)) ")" }
-                dl class="govuk-summary-list" {
-                    (summary_row("Parental responsibility", html! { @if p.parental_responsibility { "Yes" } @else { "No" } }, None))
-                    (summary_row("Lives with the child", html! { @if p.lives_with_child { "Yes" } @else { "No" } }, None))
-                    (summary_row("Educating the child", html! { @if p.educating { "Yes" } @else { "No" } }, None))
-                    (summary_row("Address", or_not_given([p.address_line_1.as_deref(), p.address_town.as_deref(), p.address_postcode.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ").as_str().into()), None))
-                    (summary_row("Email", or_not_given(p.email.as_deref()), None))
-                    (summary_row("Phone", or_not_given(p.phone.as_deref()), None))
-                    (summary_row("Documents by email (s.572)", html! {
-                        @let decisions = consents.get(&p.id).cloned().unwrap_or_default();
-                        @let agreed: Vec<(&str, chrono::NaiveDateTime)> = crate::domain::service::DOCUMENT_KINDS.iter().filter_map(|(k, l)| match crate::store::parent_access::consent_in_force(&decisions, k) { Some((true, at)) => Some((*l, at)), _ => None }).collect();
-                        @if agreed.is_empty() { "None: serve every document by post" } @else {
-                            ul class="govuk-list" { @for (l, at) in &agreed { li { (l) ", agreed " (fmt_date(at.date())) } } }
-                            span class="govuk-hint" { "Anything else by post." }
-                        }
-                    }, None))
-                }
-                p class="govuk-body" { a class="govuk-link" href={ (base) "/parents/" (p.id) "/remove" } { "Remove" span class="govuk-visually-hidden" { " " (p.given_names) " " (p.family_name) } } }
-            }
-            p class="govuk-body" { a class="govuk-link" href={ (base) "/parents/new" } { "Add a parent" } }
-            h2 class="govuk-heading-m" { "Other education providers" }
-            @if rec.providers.is_empty() { p class="govuk-body" { "None recorded." } }
-            @for p in &rec.providers {
-                h3 class="govuk-heading-s" { (p.name) }
-                dl class="govuk-summary-list" {
-                    (summary_row("Type", html! { (label(PROVIDER_TYPES, &p.provider_type)) }, None))
-                    (summary_row("Where", or_not_given(p.address.as_deref().or(p.website.as_deref())), None))
-                    (summary_row("Estimated hours a week", html! { (p.hours_per_week) }, None))
-                    (summary_row("Hours with no parent present", html! { (p.hours_without_parent) }, None))
-                }
-                p class="govuk-body" { a class="govuk-link" href={ (base) "/providers/" (p.id) "/remove" } { "Remove" span class="govuk-visually-hidden" { " " (p.name) } } }
-            }
-            p class="govuk-body" { a class="govuk-link" href={ (base) "/providers/new" } { "Add a provider" } }
-            h2 class="govuk-heading-m" { "Tasks" }
-            @if tasks.is_empty() { p class="govuk-body" { "None." } } @else {
-                ul class="govuk-list" {
-                    @for (t, who) in &tasks {
-                        li {
-                            a class="govuk-link" href={ "/officers/tasks/" (t.id) } { (t.kind.label()) }
-                            " " @if t.completed_at.is_some() { (tag("Done", "green")) span class="govuk-hint cnis-inline-hint" { " by " (who.as_deref().unwrap_or("")) } } @else { (tag("Open", "blue")) }
-                        }
-                    }
-                }
-            }
-            h2 class="govuk-heading-m" { "School attendance" }
-            @if attendance.is_empty() { p class="govuk-body" { "No school attendance case." } } @else {
-                ul class="govuk-list" {
-                    @for c in &attendance {
-                        li { a class="govuk-link" href={ "/officers/attendance/" (c.id) } { (c.reference) } " " (tag(crate::domain::attendance::stage_label(c.regime(), c.stage), if c.closed_on.is_some() { "grey" } else { "blue" })) }
-                    }
-                }
-            }
-            @if ch.status == EntryStatus::Open && !attendance.iter().any(|c| c.closed_on.is_none()) {
-                p class="govuk-body" { a class="govuk-link" href={ (base) "/attendance" } { "Open a school attendance case" } }
-            }
-            h2 class="govuk-heading-m" { "Support provided (s.436C(2)(k))" }
-            @if support.is_empty() { p class="govuk-body" { "None recorded." } } @else {
-                dl class="govuk-summary-list" {
-                    @for (t, _) in &support {
-                        (summary_row(&fmt_date(t.completed_at.map(|d| d.date()).unwrap_or_default()), html! { (t.outcome.as_deref().unwrap_or("")) }, None))
-                    }
-                }
-            }
-            h2 class="govuk-heading-m" { "From parents" }
-            @if reports.is_empty() { p class="govuk-body" { "Nothing reported since the entry was made." } }
-            @for r in &reports {
-                h3 class="govuk-heading-s" { (label(crate::store::parent_reports::REPORT_KINDS, &r.kind)) ", " (fmt_date(r.submitted_at.date())) }
-                dl class="govuk-summary-list" {
-                    @if let Some(d) = r.happened_on { (summary_row("Date it happened", html! { (fmt_date(d)) }, None)) }
-                    @for (question, answer) in r.answers() { (summary_row(&question, html! { (answer) }, None)) }
-                }
-            }
-            h2 class="govuk-heading-m" { "Requests for information (s.436D(2)(c))" }
-            @if requests.is_empty() { p class="govuk-body" { "None sent." } } @else {
-                table class="govuk-table" {
-                    (table_head("Requests for information", &["Sent", "Asking for", "How", "Answer due", "Answered"]))
-                    tbody class="govuk-table__body" {
-                        @for r in &requests {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { (fmt_date(r.sent_at.date())) }
-                                td class="govuk-table__cell" { @match &r.asked { Some(a) => { "Details (s.436D(2)(a)): " (a) }, None => "Any changes (s.436D(2)(c))" } }
-                                td class="govuk-table__cell" { @if r.method == "email" { "Email" } @else { "Post" } }
-                                td class="govuk-table__cell" { (fmt_date(r.due_on)) }
-                                td class="govuk-table__cell" {
-                                    @match r.responded_at { Some(at) => (fmt_date(at.date())), None => @if r.due_on < t { (tag("Overdue", "red")) } @else { "Not yet" } }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            @if ch.status == EntryStatus::Open {
-                form method="post" action={ (base) "/information-requests" } {
-                    (csrf_field(&o.csrf))
-                    (secondary_button("Send a request for information now"))
-                }
-                p class="govuk-body" { a class="govuk-link" href={ (base) "/details-request" } { "Ask the parents for missing details (s.436D(2)(a))" } }
-            }
-            h2 class="govuk-heading-m" { "Register entry" }
-            @if ch.status == EntryStatus::Closed {
-                dl class="govuk-summary-list" {
-                    (summary_row("Closed", html! { (ch.closed_on.map(fmt_date).unwrap_or_default()) }, None))
-                    (summary_row("Reason", html! { (ch.closed_reason.as_deref().map(|r| label(CLOSURE_REASONS, r)).unwrap_or("")) @if let Some(n) = &ch.closed_note { br; (n) } }, None))
-                }
-                p class="govuk-body" { a class="govuk-link" href={ (base) "/reopen" } { "Reopen this entry" } }
-            } @else {
-                p class="govuk-body" { a class="govuk-link" href={ (base) "/close" } { "Close this entry" } }
-            }
-            h2 class="govuk-heading-m" { "Emails about this child" }
-        @if rec.emails.is_empty() { p class="govuk-body" { "None sent." } } @else {
-            table class="govuk-table" {
-                (table_head("Emails about this child", &["Written", "To", "Email", "Status"]))
-                tbody class="govuk-table__body" {
-                    @for e in &rec.emails {
-                        tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { (e.created_at.format("%-d %b %Y %H:%M")) }
-                            td class="govuk-table__cell" { (e.to_address) }
-                            td class="govuk-table__cell" { (e.subject) br; span class="govuk-hint" { (e.template_version) } }
-                            td class="govuk-table__cell" {
-                                (tag(e.status.label(), match e.status { EmailStatus::Delivered => "green", EmailStatus::PermanentFailure => "red", _ => "yellow" }))
-                                @if let Some(err) = &e.last_error { br; span class="govuk-hint" { (err) } }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        h2 class="govuk-heading-m" { "History" }
-            table class="govuk-table" {
-                (table_head("Changes to this record", &["When", "Who", "What changed", "Why"]))
-                tbody class="govuk-table__body" {
-                    @for (c, who) in &rec.history {
-                        tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { (c.at.format("%-d %b %Y %H:%M")) }
-                            td class="govuk-table__cell" { (who.as_deref().unwrap_or("System")) }
-                            td class="govuk-table__cell" { (c.field) ": " (c.old_value.as_deref().unwrap_or("–")) " → " (c.new_value.as_deref().unwrap_or("–")) }
-                            td class="govuk-table__cell" { (c.reason) }
-                        }
-                    }
-                }
-            }
-        },
+        crate::views::record::record(&view),
     ))
 }
 
