@@ -546,17 +546,16 @@ fn page(
     errors: &Errors,
     done: Option<&str>,
 ) -> HttpResponse {
-    let c = &l.case;
-    let f = &l.facts;
-    let today = today();
-    let base = format!("/officers/attendance/{}", c.id);
-    let may = |s: Step| rules::may(f, s, today).is_ok();
-    let soon = state.config.attendance_reminder_days;
-    let date_field = |id: &str, label_text: &str, hint: Option<&str>| {
-        let (d, m, y) = form.date_parts(id);
-        date_input(id, label_text, (&d, &m, &y), hint, errors.get(id))
+    let p = CasePage {
+        o,
+        l,
+        form,
+        errors,
+        base: format!("/officers/attendance/{}", l.case.id),
+        today: today(),
+        soon: state.config.attendance_reminder_days,
+        alternatives: l.case.alternative_ids(),
     };
-    let alternatives = c.alternative_ids();
     render(
         state,
         PageArgs {
@@ -569,6 +568,56 @@ fn page(
             (back_link("/officers/attendance"))
             (error_summary(errors))
             @if let Some(d) = done { (success_banner(d)) }
+            (p.header())
+            (p.dates_table())
+            (p.considering())
+            (p.home_visit())
+            (p.preliminary())
+            (p.school_selection())
+            (p.school_notified())
+            (p.direction())
+            (p.nomination())
+            (p.determined())
+            (p.order())
+            (p.service())
+            (p.assignment())
+            (p.chronology())
+        },
+    )
+}
+
+/// The case page and what it is shown with: each section is a method.
+struct CasePage<'a> {
+    o: &'a CurrentOfficer,
+    l: &'a Loaded,
+    form: &'a FormData,
+    errors: &'a Errors,
+    base: String,
+    today: NaiveDate,
+    soon: i64,
+    alternatives: Vec<String>,
+}
+
+impl CasePage<'_> {
+    fn may(&self, s: Step) -> bool {
+        rules::may(&self.l.facts, s, self.today).is_ok()
+    }
+
+    fn date_field(&self, id: &str, label_text: &str, hint: Option<&str>) -> Markup {
+        let (d, m, y) = self.form.date_parts(id);
+        date_input(id, label_text, (&d, &m, &y), hint, self.errors.get(id))
+    }
+
+    /// The child, the stage, the next deadline and what the case rests on.
+    fn header(&self) -> Markup {
+        let l = self.l;
+        let errors = self.errors;
+        let c = &self.l.case;
+        let f = &self.l.facts;
+        let today = self.today;
+        let soon = self.soon;
+        let alternatives = &self.alternatives;
+        html! {
             span class="govuk-caption-l" { (c.reference) }
             h1 class="govuk-heading-l" { "School attendance case: " (l.child.given_names) " " (l.child.family_name) }
             @if let Some(e) = errors.get("action") { p id="action" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (e) } }
@@ -589,7 +638,7 @@ fn page(
                 (summary_row("Officer", html! { (l.caseworkers.iter().find(|(id, _)| Some(id) == c.assigned_to.as_ref()).map(|(_, n)| n.as_str()).unwrap_or("Not assigned")) }, None))
                 @if let Some(e) = &c.ehc_plan_school_id { (summary_row("EHC plan names", html! { (school_name(&l.schools, Some(e))) " (s.436J)" }, None)) }
                 @if c.school_id.is_some() { (summary_row("School to be named", html! { (school_name(&l.schools, c.school_id.as_deref())) }, None)) }
-                @if !alternatives.is_empty() { (summary_row("Alternatives", html! { @for a in &alternatives { (school_name(&l.schools, Some(a))) br; } }, None)) }
+                @if !alternatives.is_empty() { (summary_row("Alternatives", html! { @for a in alternatives { (school_name(&l.schools, Some(a))) br; } }, None)) }
                 @if c.condition_list().iter().any(|k| k == "B") {
                     (summary_row("Section 47 (condition B)", html! {
                         @if l.section47.is_empty() { "No section 47 enquiry or plan on the linked social care records." }
@@ -598,7 +647,14 @@ fn page(
                     }, None))
                 }
             }
+        }
+    }
 
+    /// Every date the case has reached, with the rule that set it.
+    fn dates_table(&self) -> Markup {
+        let c = &self.l.case;
+        let f = &self.l.facts;
+        html! {
             @let ds = dates(f, c);
             @if !ds.is_empty() {
                 h2 class="govuk-heading-m" { "Dates" }
@@ -616,7 +672,15 @@ fn page(
                 }
             }
             @if let Some(Err(e)) = &f.objection_window { div class="govuk-warning-text" { span class="govuk-warning-text__icon" aria-hidden="true" { "!" } strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } (e) } } }
+        }
+    }
 
+    /// Serving the preliminary notice (s.436H; s.437(1)).
+    fn considering(&self) -> Markup {
+        let o = self.o;
+        let c = &self.l.case;
+        let base = self.base.as_str();
+        html! {
             h2 class="govuk-heading-m" { "Next steps" }
             @if c.stage == Stage::Considering {
                 form method="post" action={ (base) "/preliminary-notice" } novalidate {
@@ -625,6 +689,18 @@ fn page(
                     (button(if c.regime() == Regime::New { "Serve the preliminary notice" } else { "Serve the notice under section 437(1)" }))
                 }
             }
+        }
+    }
+
+    /// A request to see the child at home (s.436H(8)–(9)).
+    fn home_visit(&self) -> Markup {
+        let o = self.o;
+        let form = self.form;
+        let errors = self.errors;
+        let base = self.base.as_str();
+        let may = |s: Step| self.may(s);
+        let date_field = |id: &str, text: &str, hint: Option<&str>| self.date_field(id, text, hint);
+        html! {
             @if may(Step::RecordHomeVisit) {
                 details class="govuk-details" open[errors.get("visit_requested_on").is_some() || errors.get("visit_answer").is_some()] {
                     summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Record a request to see the child at home" } }
@@ -640,6 +716,18 @@ fn page(
                     }
                 }
             }
+        }
+    }
+
+    /// The parent's response, and the council's evaluation (s.436I(1)–(4); s.437(3)).
+    fn preliminary(&self) -> Markup {
+        let o = self.o;
+        let form = self.form;
+        let errors = self.errors;
+        let c = &self.l.case;
+        let base = self.base.as_str();
+        let date_field = |id: &str, text: &str, hint: Option<&str>| self.date_field(id, text, hint);
+        html! {
             @if c.stage == Stage::PreliminaryNotice {
                 details class="govuk-details" open[errors.get("response_on").is_some() || errors.get("response").is_some()] {
                     summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Record the parent's response" } }
@@ -661,6 +749,20 @@ fn page(
                     (button("Record the decision"))
                 }
             }
+        }
+    }
+
+    /// Choosing and consulting the school (s.436M, s.436N(1); s.439).
+    fn school_selection(&self) -> Markup {
+        let o = self.o;
+        let l = self.l;
+        let form = self.form;
+        let errors = self.errors;
+        let c = &self.l.case;
+        let base = self.base.as_str();
+        let alternatives = &self.alternatives;
+        let date_field = |id: &str, text: &str, hint: Option<&str>| self.date_field(id, text, hint);
+        html! {
             @if c.stage == Stage::SchoolSelection {
                 h3 class="govuk-heading-s" { "Choose and consult the school (s.436M, s.436N(1); s.439)" }
                 form method="post" action={ (base) "/consultation" } novalidate {
@@ -696,6 +798,18 @@ fn page(
                     }
                 }
             }
+        }
+    }
+
+    /// The school's objection window, then the nomination notice (s.436N; s.438).
+    fn school_notified(&self) -> Markup {
+        let o = self.o;
+        let form = self.form;
+        let errors = self.errors;
+        let c = &self.l.case;
+        let base = self.base.as_str();
+        let date_field = |id: &str, text: &str, hint: Option<&str>| self.date_field(id, text, hint);
+        html! {
             @if c.stage == Stage::SchoolNotified {
                 details class="govuk-details" open[errors.get("applied_on").is_some()] {
                     summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "The school applied to the Secretary of State" } }
@@ -713,6 +827,19 @@ fn page(
                     (button(if c.regime() == Regime::New { "Serve the school nomination notice" } else { "Serve the notice of intention (s.438)" }))
                 }
             }
+        }
+    }
+
+    /// The Secretary of State's direction (s.436N(7)).
+    fn direction(&self) -> Markup {
+        let o = self.o;
+        let l = self.l;
+        let form = self.form;
+        let errors = self.errors;
+        let c = &self.l.case;
+        let base = self.base.as_str();
+        let date_field = |id: &str, text: &str, hint: Option<&str>| self.date_field(id, text, hint);
+        html! {
             @if c.stage == Stage::DirectionPending {
                 form method="post" action={ (base) "/direction" } novalidate {
                     (csrf_field(&o.csrf))
@@ -722,6 +849,19 @@ fn page(
                     (button("Record the direction"))
                 }
             }
+        }
+    }
+
+    /// The parent's choice, then determining the school (s.436L).
+    fn nomination(&self) -> Markup {
+        let o = self.o;
+        let l = self.l;
+        let form = self.form;
+        let errors = self.errors;
+        let c = &self.l.case;
+        let base = self.base.as_str();
+        let date_field = |id: &str, text: &str, hint: Option<&str>| self.date_field(id, text, hint);
+        html! {
             @if c.stage == Stage::Nomination {
                 details class="govuk-details" open[errors.get("choice_on").is_some() || errors.get("school_id").is_some()] {
                     summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "The parent chose a school or secured a place" } }
@@ -741,6 +881,16 @@ fn page(
                     (button("Determine the school to name"))
                 }
             }
+        }
+    }
+
+    /// Serving the order (s.436I(5); s.437(3)).
+    fn determined(&self) -> Markup {
+        let o = self.o;
+        let l = self.l;
+        let c = &self.l.case;
+        let base = self.base.as_str();
+        html! {
             @if c.stage == Stage::SchoolDetermined {
                 @if o.user.can_decide() {
                     form method="post" action={ (base) "/order" } novalidate {
@@ -750,6 +900,19 @@ fn page(
                     }
                 } @else { p class="govuk-body" { "A manager serves the order." } }
             }
+        }
+    }
+
+    /// Amending, revoking and referring an order in force (s.436O–s.436Q; s.440–s.443).
+    fn order(&self) -> Markup {
+        let o = self.o;
+        let l = self.l;
+        let form = self.form;
+        let errors = self.errors;
+        let c = &self.l.case;
+        let base = self.base.as_str();
+        let may = |s: Step| self.may(s);
+        html! {
             @if matches!(c.stage, Stage::InForce | Stage::Referred) {
                 @if c.stage == Stage::InForce {
                     details class="govuk-details" open[errors.get("amend_school_id").is_some() || errors.get("amend_reason").is_some()] {
@@ -788,12 +951,34 @@ fn page(
                     }
                 }
             }
+        }
+    }
+
+    /// The case file and the service log (s.572).
+    fn service(&self) -> Markup {
+        let o = self.o;
+        let l = self.l;
+        let form = self.form;
+        let errors = self.errors;
+        let c = &self.l.case;
+        let base = self.base.as_str();
+        html! {
             @if matches!(c.stage, Stage::InForce | Stage::Referred | Stage::Revoked) || !l.log.is_empty() {
                 p class="govuk-body" { a class="govuk-link" href={ (base) "/bundle" } { "Download the case file as one PDF" } " (chronology, service evidence and every notice as served, for a prosecution)" }
             }
 
             (super::parts::service_log(&l.log, &o.csrf, &format!("{base}/service"), "Notices and service (s.572)", service_methods(c.regime()), form, errors))
+        }
+    }
 
+    /// Giving the case to another officer.
+    fn assignment(&self) -> Markup {
+        let o = self.o;
+        let l = self.l;
+        let errors = self.errors;
+        let c = &self.l.case;
+        let base = self.base.as_str();
+        html! {
             @if o.user.can_decide() && c.stage.is_open() {
                 details class="govuk-details" open[errors.get("assigned_to").is_some()] {
                     summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Give the case to another officer" } }
@@ -812,6 +997,17 @@ fn page(
                     }
                 }
             }
+        }
+    }
+
+    /// The chronology, and adding a note to it.
+    fn chronology(&self) -> Markup {
+        let o = self.o;
+        let l = self.l;
+        let form = self.form;
+        let errors = self.errors;
+        let base = self.base.as_str();
+        html! {
             h2 class="govuk-heading-m" { "Chronology" }
             ol class="govuk-list" {
                 @for (e, who) in &l.events {
@@ -829,8 +1025,8 @@ fn page(
                     }
                 }
             }
-        },
-    )
+        }
+    }
 }
 
 async fn view(
