@@ -4,8 +4,9 @@
 //! Secretary of State (s.434A(10)–(11)) and the s.434B pilot meeting.
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
+use chrono::NaiveDate;
 use diesel::Connection;
-use maud::html;
+use maud::{html, Markup};
 
 use super::auth::{Caseworker, CurrentOfficer};
 use super::forms::*;
@@ -187,26 +188,25 @@ fn detail_page(
 ) -> HttpResponse {
     let a = &l.app;
     let today = today();
-    let open = a.status.is_open();
-    let days = rules::days_open(
-        a.received_on,
-        a.decided_at.map(|t| t.date()).unwrap_or(today),
-    );
-    let base = format!("/officers/consent/{}", a.id);
-    let v = |k: &str, saved: Option<&str>| -> String {
-        if form.0.contains_key(k) {
-            form.get(k).to_string()
-        } else {
-            saved.unwrap_or_default().to_string()
-        }
+    let p = ApplicationPage {
+        o,
+        l,
+        form,
+        errors,
+        base: format!("/officers/consent/{}", a.id),
+        today,
+        open: a.status.is_open(),
+        days: rules::days_open(
+            a.received_on,
+            a.decided_at.map(|t| t.date()).unwrap_or(today),
+        ),
+        required: match (&a.best_interests, &a.arrangements) {
+            (Some(b), Some(r)) => Some(rules::required_decision(b, r)),
+            _ => None,
+        },
+        meetings: state.config.prewithdrawal_meetings,
+        escalation_days: state.config.consent_escalation_days,
     };
-    let required = match (&a.best_interests, &a.arrangements) {
-        (Some(b), Some(r)) => Some(rules::required_decision(b, r)),
-        _ => None,
-    };
-    let (rd, rm, ry) = form.date_parts("referred_on");
-    let (od, om, oy) = form.date_parts("referral_outcome_on");
-    let (md, mm, my) = form.date_parts("meeting_on");
     render(
         state,
         PageArgs {
@@ -219,16 +219,74 @@ fn detail_page(
             (back_link("/officers/consent"))
             (error_summary(errors))
             @if let Some(d) = done { (success_banner(d)) }
+            (p.header())
+            (p.relevance())
+            (p.application())
+            (p.assessment())
+            (p.decision())
+            (p.service())
+            (p.referral())
+            (p.meeting())
+            (p.withdrawal())
+        },
+    )
+}
+
+/// The application's page and what it is shown with: each section is a method.
+struct ApplicationPage<'a> {
+    o: &'a CurrentOfficer,
+    l: &'a Loaded,
+    form: &'a FormData,
+    errors: &'a Errors,
+    base: String,
+    today: NaiveDate,
+    open: bool,
+    days: i64,
+    required: Option<(ApplicationStatus, &'static str)>,
+    /// Whether the council runs s.434B pre-withdrawal meetings.
+    meetings: bool,
+    escalation_days: i64,
+}
+
+impl ApplicationPage<'_> {
+    /// What the officer typed, if the form came back, else what is saved.
+    fn typed_or_saved(&self, k: &str, saved: Option<&str>) -> String {
+        if self.form.0.contains_key(k) {
+            self.form.get(k).to_string()
+        } else {
+            saved.unwrap_or_default().to_string()
+        }
+    }
+
+    /// The reference, the child, the status and how long the application has been open.
+    fn header(&self) -> Markup {
+        let a = &self.l.app;
+        let errors = self.errors;
+        let today = self.today;
+        let open = self.open;
+        let days = self.days;
+        html! {
             span class="govuk-caption-l" { (a.reference) }
             h1 class="govuk-heading-l" { "Application for consent: " (a.child_name()) }
             @if let Some(e) = errors.get("action") { p id="action" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (e) } }
             p class="govuk-body" { (status_tag(a.status)) " " strong { (days) " days" } " since it was received on " (fmt_date(a.received_on)) "."
-                @if open && rules::needs_escalation(a.status, a.received_on, today, state.config.consent_escalation_days) { " " (tag("Overdue", "red")) } }
+                @if open && rules::needs_escalation(a.status, a.received_on, today, self.escalation_days) { " " (tag("Overdue", "red")) } }
             @if a.repeat_of.is_some() {
                 div class="govuk-warning-text" { span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
                     strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } "An application for this child was refused less than 6 months before this one. The council need not decide again until 6 months have passed since that application (s.434A(12))." @if let Some(r) = &a.repeat_of { " " a class="govuk-link" href={ "/officers/consent/" (r) } { "The earlier application" } } } }
             }
+        }
+    }
 
+    /// Whether the child is a relevant child (s.434A(2)), from social care records and the facts officers record.
+    fn relevance(&self) -> Markup {
+        let o = self.o;
+        let l = self.l;
+        let a = &self.l.app;
+        let errors = self.errors;
+        let base = self.base.as_str();
+        let v = |k: &str, saved: Option<&str>| self.typed_or_saved(k, saved);
+        html! {
             h2 class="govuk-heading-m" { "Is this a relevant child? (s.434A(2))" }
             p class="govuk-body" { (relevance_tag(&l.relevance.relevance)) }
             ul class="govuk-list govuk-list--bullet" { @for r in &l.relevance.reasons { li { (r) } } }
@@ -271,7 +329,14 @@ fn detail_page(
                     }
                 }
             }
+        }
+    }
 
+    /// What the parent or school sent.
+    fn application(&self) -> Markup {
+        let l = self.l;
+        let a = &self.l.app;
+        html! {
             h2 class="govuk-heading-m" { "The application" }
             dl class="govuk-summary-list" {
                 (summary_row("Child", html! { (a.child_name()) ", born " (fmt_date(a.date_of_birth)) @if let Some(u) = &a.upn { ", UPN " (u) } }, None))
@@ -289,7 +354,18 @@ fn detail_page(
                 (summary_row("Child's needs", html! { (a.needs) }, None))
                 @for n in &l.notices { (summary_row("School notice", html! { (n.reference) ": " (label(consent::ANSWERS, &n.answer)) " (" (fmt_date(n.received_at.date())) ")" }, None)) }
             }
+        }
+    }
 
+    /// The assessment of both limbs of s.434A(6).
+    fn assessment(&self) -> Markup {
+        let o = self.o;
+        let l = self.l;
+        let a = &self.l.app;
+        let errors = self.errors;
+        let base = self.base.as_str();
+        let v = |k: &str, saved: Option<&str>| self.typed_or_saved(k, saved);
+        html! {
             h2 class="govuk-heading-m" { "Assessment (s.434A(6))" }
             @if let (Some(b), Some(r)) = (&a.best_interests, &a.arrangements) {
                 dl class="govuk-summary-list" {
@@ -310,7 +386,19 @@ fn detail_page(
                     (button(if a.best_interests.is_some() { "Change the assessment" } else { "Save the assessment" }))
                 }
             }
+        }
+    }
 
+    /// The manager's decision, and what was decided.
+    fn decision(&self) -> Markup {
+        let o = self.o;
+        let l = self.l;
+        let a = &self.l.app;
+        let form = self.form;
+        let errors = self.errors;
+        let base = self.base.as_str();
+        let required = self.required;
+        html! {
             @if a.status == ApplicationStatus::UnderAssessment || errors.get("decision").is_some() {
                 h2 class="govuk-heading-m" { "Decision" }
                 @if let Some((d, limb)) = required { div class="govuk-inset-text" { "The assessment requires: " strong { (label(DECISIONS, d.as_str())) } " (" (limb) ")." } }
@@ -334,9 +422,31 @@ fn detail_page(
                     @if let Some(e) = &a.exceptional_circumstances { (summary_row("Exceptional circumstances", html! { (e) }, None)) }
                 }
             }
+        }
+    }
 
+    /// The decision notices and their service (s.434A(8), s.572).
+    fn service(&self) -> Markup {
+        let o = self.o;
+        let l = self.l;
+        let form = self.form;
+        let errors = self.errors;
+        let base = self.base.as_str();
+        html! {
             (super::parts::service_log(&l.log, &o.csrf, &format!("{base}/service"), "Notices and service (s.434A(8), s.572)", SERVICE_METHODS, form, errors))
+        }
+    }
 
+    /// A referral to the Secretary of State (s.434A(10)–(11)).
+    fn referral(&self) -> Markup {
+        let o = self.o;
+        let a = &self.l.app;
+        let errors = self.errors;
+        let base = self.base.as_str();
+        let v = |k: &str, saved: Option<&str>| self.typed_or_saved(k, saved);
+        let (rd, rm, ry) = self.form.date_parts("referred_on");
+        let (od, om, oy) = self.form.date_parts("referral_outcome_on");
+        html! {
             @if rules::may(a.status, Action::Refer).is_ok() {
                 h2 class="govuk-heading-m" { "Referral to the Secretary of State (s.434A(10)–(11))" }
                 @if let Some(r) = a.referred_on {
@@ -350,8 +460,19 @@ fn detail_page(
                     (secondary_button("Record the referral"))
                 }
             }
+        }
+    }
 
-            @if state.config.prewithdrawal_meetings {
+    /// The pre-withdrawal meeting (s.434B), where the council runs one.
+    fn meeting(&self) -> Markup {
+        let o = self.o;
+        let a = &self.l.app;
+        let errors = self.errors;
+        let base = self.base.as_str();
+        let v = |k: &str, saved: Option<&str>| self.typed_or_saved(k, saved);
+        let (md, mm, my) = self.form.date_parts("meeting_on");
+        html! {
+            @if self.meetings {
                 h2 class="govuk-heading-m" { "Pre-withdrawal meeting (s.434B pilot)" }
                 @if let Some(m) = &a.meeting {
                     p class="govuk-body" { (label(MEETINGS, m)) @if let Some(d) = a.meeting_on { " on " (fmt_date(d)) } ": " (a.meeting_outcome.as_deref().unwrap_or("")) }
@@ -364,7 +485,15 @@ fn detail_page(
                     (secondary_button("Record the meeting"))
                 }
             }
+        }
+    }
 
+    /// Withdrawing the application.
+    fn withdrawal(&self) -> Markup {
+        let o = self.o;
+        let base = self.base.as_str();
+        let open = self.open;
+        html! {
             @if open {
                 h2 class="govuk-heading-m" { "Withdrawn by the parent" }
                 form method="post" action={ (base) "/withdraw" } {
@@ -372,8 +501,8 @@ fn detail_page(
                     (secondary_button("Record that the parent withdrew the application"))
                 }
             }
-        },
-    )
+        }
+    }
 }
 
 async fn view(
