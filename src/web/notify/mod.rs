@@ -318,7 +318,29 @@ fn hours_input(id: &str, label: &str, f: &FormData, errors: &Errors) -> Markup {
 
 /// The form body of one page (without the csrf field and button).
 fn step_body(step: Step, f: &FormData, a: &Answers, errors: &Errors) -> (String, Markup) {
-    let name = step.child().map(|n| a.child_name(n)).unwrap_or_default();
+    match step {
+        Step::You
+        | Step::YourAddress
+        | Step::Children
+        | Step::OtherParents
+        | Step::OtherParent(_)
+        | Step::Check => parent_step(step, f, a, errors),
+        Step::Name(_)
+        | Step::DateOfBirth(_)
+        | Step::Address(_)
+        | Step::HomeAddress(_)
+        | Step::PreviousAddress(_)
+        | Step::EarlierAddress(_) => child_step(step, f, a, errors),
+        Step::Education(_)
+        | Step::Time(_)
+        | Step::OtherEducators(_)
+        | Step::Provider(_, _)
+        | Step::Optional(_) => education_step(step, f, a, errors),
+    }
+}
+
+/// The pages about the parent and other parents, and the check page.
+fn parent_step(step: Step, f: &FormData, a: &Answers, errors: &Errors) -> (String, Markup) {
     match step {
         Step::You => (
             "About you".into(),
@@ -339,6 +361,49 @@ fn step_body(step: Step, f: &FormData, a: &Answers, errors: &Errors) -> (String,
                 (address_inputs(f, errors))
             },
         ),
+        Step::Children => (
+            "Your children".into(),
+            html! {
+                h2 class="govuk-heading-m" { "Children you have told us about" }
+                dl class="govuk-summary-list" {
+                    @for n in 0..a.children.len() {
+                        (summary_row(&a.child_full_name(n), html! { (fmt_dob(a, n)) }, Some((&Step::Name(n).path(), &a.child_full_name(n)))))
+                    }
+                }
+                (question("more", "Do you need to tell us about another child?", YES_NO, "", None, errors.get("more")))
+            },
+        ),
+        Step::OtherParents => (
+            "Other parents".into(),
+            html! {
+                @if !a.other_parents.is_empty() {
+                    h2 class="govuk-heading-m" { "Other parents you have told us about" }
+                    dl class="govuk-summary-list" {
+                        @for (k, p) in a.other_parents.iter().enumerate() {
+                            (summary_row(&format!("{} {}", p.get("given_names"), p.get("family_name")), html! { (label(RELATIONSHIPS, p.get("relationship"))) }, Some((&Step::OtherParent(k).path(), &format!("{} {}", p.get("given_names"), p.get("family_name"))))))
+                        }
+                    }
+                }
+                (question("more", if a.other_parents.is_empty() { "Is there anyone else who is a parent of the children?" } else { "Is there anyone else?" }, YES_NO, "",
+                    Some("The law counts anyone with parental responsibility or care of a child as a parent, including a parent who does not live with them"), errors.get("more")))
+            },
+        ),
+        Step::OtherParent(_) => (
+            "Another parent".into(),
+            html! {
+                h1 class="govuk-heading-l" { "Another parent" }
+                (super::parts::parent_fields(f, errors, ""))
+            },
+        ),
+        Step::Check => (String::new(), html! {}),
+        _ => (String::new(), html! {}),
+    }
+}
+
+/// The pages about a child: name, date of birth and addresses.
+fn child_step(step: Step, f: &FormData, a: &Answers, errors: &Errors) -> (String, Markup) {
+    let name = step.child().map(|n| a.child_name(n)).unwrap_or_default();
+    match step {
         Step::Name(_) => (
             "Child's name".into(),
             html! {
@@ -399,6 +464,14 @@ fn step_body(step: Step, f: &FormData, a: &Answers, errors: &Errors) -> (String,
                 (address_inputs(f, errors))
             },
         ),
+        _ => (String::new(), html! {}),
+    }
+}
+
+/// The pages about a child's education (s.436C(1)(c)–(f)) and the optional questions (s.436C(2)).
+fn education_step(step: Step, f: &FormData, a: &Answers, errors: &Errors) -> (String, Markup) {
+    let name = step.child().map(|n| a.child_name(n)).unwrap_or_default();
+    match step {
         Step::Education(_) => {
             let d = f.date_parts("eligible_from");
             (
@@ -467,41 +540,7 @@ fn step_body(step: Step, f: &FormData, a: &Answers, errors: &Errors) -> (String,
                 },
             )
         }
-        Step::Children => (
-            "Your children".into(),
-            html! {
-                h2 class="govuk-heading-m" { "Children you have told us about" }
-                dl class="govuk-summary-list" {
-                    @for n in 0..a.children.len() {
-                        (summary_row(&a.child_full_name(n), html! { (fmt_dob(a, n)) }, Some((&Step::Name(n).path(), &a.child_full_name(n)))))
-                    }
-                }
-                (question("more", "Do you need to tell us about another child?", YES_NO, "", None, errors.get("more")))
-            },
-        ),
-        Step::OtherParents => (
-            "Other parents".into(),
-            html! {
-                @if !a.other_parents.is_empty() {
-                    h2 class="govuk-heading-m" { "Other parents you have told us about" }
-                    dl class="govuk-summary-list" {
-                        @for (k, p) in a.other_parents.iter().enumerate() {
-                            (summary_row(&format!("{} {}", p.get("given_names"), p.get("family_name")), html! { (label(RELATIONSHIPS, p.get("relationship"))) }, Some((&Step::OtherParent(k).path(), &format!("{} {}", p.get("given_names"), p.get("family_name"))))))
-                        }
-                    }
-                }
-                (question("more", if a.other_parents.is_empty() { "Is there anyone else who is a parent of the children?" } else { "Is there anyone else?" }, YES_NO, "",
-                    Some("The law counts anyone with parental responsibility or care of a child as a parent, including a parent who does not live with them"), errors.get("more")))
-            },
-        ),
-        Step::OtherParent(_) => (
-            "Another parent".into(),
-            html! {
-                h1 class="govuk-heading-l" { "Another parent" }
-                (super::parts::parent_fields(f, errors, ""))
-            },
-        ),
-        Step::Check => (String::new(), html! {}),
+        _ => (String::new(), html! {}),
     }
 }
 
