@@ -104,10 +104,56 @@ fn form_body(
 
 /// Checks the form; the application is returned with everything the applicant gave.
 fn parse(form: &FormData, who: &Applicant, schools: &[School]) -> Result<Application, Errors> {
-    let mut errors = Errors::default();
-    let pupil = parse_pupil(form, &mut errors);
-    let mut errs = errors;
-    let (school_id, applicant, parent_email) = match who {
+    let mut errs = Errors::default();
+    let pupil = parse_pupil(form, &mut errs);
+    let (school_id, applicant, parent_email) = read_applicant(form, who, schools, &mut errs);
+    let parent_name = text(
+        form,
+        "parent_name",
+        "the parent's full name",
+        200,
+        &mut errs,
+    );
+    let parent_phone = phone(form, "parent_phone", &mut errs);
+    let parent_address = text(form, "parent_address", "a postal address", 300, &mut errs);
+    let others = read_other_parent(form, &mut errs);
+    let plan = read_plan(form, &mut errs);
+    let (Some(p), Some(parent_email), true) = (pupil, parent_email, errs.is_empty()) else {
+        return Err(errs);
+    };
+    Ok(Application {
+        parent_email,
+        parent_name: parent_name.trim().into(),
+        parent_phone,
+        parent_address: parent_address.trim().into(),
+        parent_email_consent: matches!(who, Applicant::Parent(_)) && form.checked("email_consent"),
+        other_parents: serde_json::to_string(&others).unwrap_or_else(|_| "[]".into()),
+        given_names: p.given_names,
+        family_name: p.family_name,
+        date_of_birth: p.date_of_birth,
+        sex: p.sex,
+        upn: p.upn,
+        address_line_1: p.address_line_1,
+        town: p.town,
+        postcode: p.postcode,
+        education_plan: plan.education_plan,
+        educated_by: plan.educated_by,
+        hours_per_week: plan.hours,
+        resources: plan.resources,
+        reasons: plan.reasons,
+        needs: plan.needs,
+        ..Application::received(&school_id, applicant, crate::db::now())
+    })
+}
+
+/// Who applies: a parent names the school; a school names the parent and confirms they asked.
+fn read_applicant(
+    form: &FormData,
+    who: &Applicant,
+    schools: &[School],
+    errs: &mut Errors,
+) -> (String, &'static str, Option<String>) {
+    match who {
         Applicant::Parent(email) => {
             let id = form.get("school_id");
             if !schools.iter().any(|s| s.id == id) {
@@ -116,7 +162,7 @@ fn parse(form: &FormData, who: &Applicant, schools: &[School]) -> Result<Applica
             (id.to_string(), "parent", Some(email.to_string()))
         }
         Applicant::School(s) => {
-            let e = email(form, "parent_email", &mut errs);
+            let e = email(form, "parent_email", errs);
             if e.is_none() {
                 errs.add("parent_email", "Enter the parent's email address");
             }
@@ -128,31 +174,20 @@ fn parse(form: &FormData, who: &Applicant, schools: &[School]) -> Result<Applica
             }
             (s.id.clone(), "school", e)
         }
-    };
-    let parent_name = text(
-        form,
-        "parent_name",
-        "the parent's full name",
-        200,
-        &mut errs,
-    );
-    let parent_phone = phone(form, "parent_phone", &mut errs);
-    let parent_address = text(form, "parent_address", "a postal address", 300, &mut errs);
-    let other_name = opt_text(
-        form,
-        "other_name",
-        "the other parent's name",
-        200,
-        &mut errs,
-    );
+    }
+}
+
+/// The other parent, if named: a name and at least one way to reach them (s.434A(8)).
+fn read_other_parent(form: &FormData, errs: &mut Errors) -> Vec<OtherParent> {
+    let other_name = opt_text(form, "other_name", "the other parent's name", 200, errs);
     let other_address = opt_text(
         form,
         "other_address",
         "the other parent's address",
         300,
-        &mut errs,
+        errs,
     );
-    let other_email = email(form, "other_email", &mut errs);
+    let other_email = email(form, "other_email", errs);
     let mut others = vec![];
     match (&other_name, &other_address, &other_email) {
         (Some(n), a, e) => {
@@ -174,68 +209,46 @@ fn parse(form: &FormData, who: &Applicant, schools: &[School]) -> Result<Applica
         }
         _ => {}
     }
-    let educated_by = text(
-        form,
-        "educated_by",
-        "who will educate the child",
-        300,
-        &mut errs,
-    );
+    others
+}
+
+/// The plan for the child's education (s.434A(6)(b)).
+struct Plan {
+    educated_by: String,
+    education_plan: String,
+    hours: Option<f64>,
+    resources: String,
+    reasons: String,
+    needs: String,
+}
+
+fn read_plan(form: &FormData, errs: &mut Errors) -> Plan {
+    let educated_by = text(form, "educated_by", "who will educate the child", 300, errs);
     let education_plan = text(
         form,
         "education_plan",
         "how the child will be educated",
         8000,
-        &mut errs,
+        errs,
     );
     let hours = parse_hours(
         form,
         "hours_per_week",
         "hours of education a week",
         true,
-        &mut errs,
+        errs,
     );
-    let resources = text(
-        form,
-        "resources",
-        "the resources you will use",
-        4000,
-        &mut errs,
-    );
-    let reasons = text(form, "reasons", "your reasons", 4000, &mut errs);
-    let needs = text(
-        form,
-        "needs",
-        "the child's needs, or 'none'",
-        4000,
-        &mut errs,
-    );
-    let (Some(p), Some(parent_email), true) = (pupil, parent_email, errs.is_empty()) else {
-        return Err(errs);
-    };
-    Ok(Application {
-        parent_email,
-        parent_name: parent_name.trim().into(),
-        parent_phone,
-        parent_address: parent_address.trim().into(),
-        parent_email_consent: matches!(who, Applicant::Parent(_)) && form.checked("email_consent"),
-        other_parents: serde_json::to_string(&others).unwrap_or_else(|_| "[]".into()),
-        given_names: p.given_names,
-        family_name: p.family_name,
-        date_of_birth: p.date_of_birth,
-        sex: p.sex,
-        upn: p.upn,
-        address_line_1: p.address_line_1,
-        town: p.town,
-        postcode: p.postcode,
-        education_plan,
+    let resources = text(form, "resources", "the resources you will use", 4000, errs);
+    let reasons = text(form, "reasons", "your reasons", 4000, errs);
+    let needs = text(form, "needs", "the child's needs, or 'none'", 4000, errs);
+    Plan {
         educated_by,
-        hours_per_week: hours,
+        education_plan,
+        hours,
         resources,
         reasons,
         needs,
-        ..Application::received(&school_id, applicant, crate::db::now())
-    })
+    }
 }
 
 async fn store(

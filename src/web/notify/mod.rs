@@ -91,30 +91,7 @@ fn check(step: Step, f: &FormData, a: &Answers, on: NaiveDate) -> Errors {
     let mut e = Errors::default();
     let name = step.child().map(|n| a.child_name(n)).unwrap_or_default();
     match step {
-        Step::You => {
-            text(f, "given_names", "your first names", 100, &mut e);
-            text(f, "family_name", "your last name", 100, &mut e);
-            choice(
-                f,
-                "relationship",
-                RELATIONSHIPS,
-                "Select how you are related to the children",
-                &mut e,
-            );
-            yes_no(
-                f,
-                "parental_responsibility",
-                "Select yes if you have parental responsibility",
-                &mut e,
-            );
-            yes_no(
-                f,
-                "educating",
-                "Select yes if you are educating the children yourself",
-                &mut e,
-            );
-            phone(f, "phone", &mut e);
-        }
+        Step::You => check_you(f, &mut e),
         Step::YourAddress => {
             read_address(f, &mut e);
         }
@@ -144,37 +121,8 @@ fn check(step: Step, f: &FormData, a: &Answers, on: NaiveDate) -> Errors {
         Step::HomeAddress(_) | Step::EarlierAddress(_) => {
             read_address(f, &mut e);
         }
-        Step::Education(_) => {
-            choice(
-                f,
-                "arrangement",
-                &parent_arrangements(),
-                &format!("Select how {name} is educated"),
-                &mut e,
-            );
-            if let Some(d) = parse_date(f, "eligible_from", "the date", false, &mut e) {
-                if d > on {
-                    e.add("eligible_from", "The date must be today or in the past");
-                }
-            }
-            opt_text(f, "last_school", "the school's name", 200, &mut e);
-        }
-        Step::Time(_) => {
-            parse_hours(
-                f,
-                "parent_hours",
-                "the hours a week taught by parents",
-                true,
-                &mut e,
-            );
-            parse_hours(
-                f,
-                "other_hours",
-                "the hours a week taught by other people",
-                true,
-                &mut e,
-            );
-        }
+        Step::Education(_) => check_education(f, &name, on, &mut e),
+        Step::Time(_) => check_time(f, &mut e),
         Step::OtherEducators(_) | Step::Children | Step::OtherParents => {
             let msg = match step {
                 Step::OtherEducators(_) => format!("Select yes if anyone else educates {name}"),
@@ -186,35 +134,93 @@ fn check(step: Step, f: &FormData, a: &Answers, on: NaiveDate) -> Errors {
         Step::Provider(..) => {
             read_provider(f, &mut e);
         }
-        Step::Optional(_) => {
-            let sen = with_prefer_not(SEN_STATUSES, "not_known");
-            let reasons = with_prefer_not(REASONS, "not_provided");
-            if !f.get("sen_status").is_empty() {
-                choice(
-                    f,
-                    "sen_status",
-                    &sen,
-                    "Select an answer about special educational needs, or leave it",
-                    &mut e,
-                );
-            }
-            if !f.get("reason").is_empty() {
-                choice(
-                    f,
-                    "reason",
-                    &reasons,
-                    "Select a reason, or leave it",
-                    &mut e,
-                );
-            }
-            opt_text(f, "reason_detail", "more about your reasons", 2000, &mut e);
-        }
+        Step::Optional(_) => check_optional(f, &mut e),
         Step::OtherParent(_) => {
             read_parent(f, "", &mut e);
         }
         Step::Check => {}
     }
     e
+}
+
+/// About you.
+fn check_you(f: &FormData, e: &mut Errors) {
+    text(f, "given_names", "your first names", 100, e);
+    text(f, "family_name", "your last name", 100, e);
+    choice(
+        f,
+        "relationship",
+        RELATIONSHIPS,
+        "Select how you are related to the children",
+        e,
+    );
+    yes_no(
+        f,
+        "parental_responsibility",
+        "Select yes if you have parental responsibility",
+        e,
+    );
+    yes_no(
+        f,
+        "educating",
+        "Select yes if you are educating the children yourself",
+        e,
+    );
+    phone(f, "phone", e);
+}
+
+/// How the child is educated, and since when (s.436C(1)(c)).
+fn check_education(f: &FormData, name: &str, on: NaiveDate, e: &mut Errors) {
+    choice(
+        f,
+        "arrangement",
+        &parent_arrangements(),
+        &format!("Select how {name} is educated"),
+        e,
+    );
+    if let Some(d) = parse_date(f, "eligible_from", "the date", false, e) {
+        if d > on {
+            e.add("eligible_from", "The date must be today or in the past");
+        }
+    }
+    opt_text(f, "last_school", "the school's name", 200, e);
+}
+
+/// Estimated hours taught by parents and by others (s.436C(1)(d)–(e)).
+fn check_time(f: &FormData, e: &mut Errors) {
+    parse_hours(
+        f,
+        "parent_hours",
+        "the hours a week taught by parents",
+        true,
+        e,
+    );
+    parse_hours(
+        f,
+        "other_hours",
+        "the hours a week taught by other people",
+        true,
+        e,
+    );
+}
+
+/// The optional questions (s.436C(2)): each may be left.
+fn check_optional(f: &FormData, e: &mut Errors) {
+    let sen = with_prefer_not(SEN_STATUSES, "not_known");
+    let reasons = with_prefer_not(REASONS, "not_provided");
+    if !f.get("sen_status").is_empty() {
+        choice(
+            f,
+            "sen_status",
+            &sen,
+            "Select an answer about special educational needs, or leave it",
+            e,
+        );
+    }
+    if !f.get("reason").is_empty() {
+        choice(f, "reason", &reasons, "Select a reason, or leave it", e);
+    }
+    opt_text(f, "reason_detail", "more about your reasons", 2000, e);
 }
 
 /// Where a page leads once answered.
