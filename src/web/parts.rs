@@ -15,6 +15,7 @@ use crate::domain::identifiers::normalise_postcode;
 use crate::domain::register::*;
 use crate::domain::service::ServiceStatus;
 use crate::error::{AppError, AppResult};
+use crate::services::register::{self as services, NewPart};
 use crate::store::audit;
 use crate::store::children::{self, Address, Child, Parent, Provider};
 use crate::views::*;
@@ -321,22 +322,6 @@ async fn add_form(
     ))
 }
 
-/// Writes a part change with its history row, its audit event and a new record version.
-fn record_part(
-    c: &mut AnyConnection,
-    child_id: &str,
-    uid: &str,
-    field: &str,
-    old: Option<&str>,
-    new: Option<&str>,
-    reason: &str,
-) -> AppResult<()> {
-    children::record_change(c, child_id, Some(uid), field, old, new, reason)?;
-    children::touch(c, child_id)?;
-    audit::record(c, Some(uid), "change_record", Some(child_id), reason)?;
-    Ok(())
-}
-
 async fn add(
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
@@ -354,52 +339,7 @@ async fn add(
     )
     .await?;
     let mut errors = Errors::default();
-    let t = now();
-    enum New {
-        Address(Address),
-        Parent(Parent),
-        Provider(Provider),
-    }
-    let item = match part {
-        Part::Address => {
-            let kind = AddressKind::parse(&choice(
-                &f,
-                "kind",
-                ADDRESS_KINDS,
-                "Select the type of address",
-                &mut errors,
-            ))
-            // An unknown kind has its error on the page already, and nothing is saved.
-            .unwrap_or(AddressKind::Current);
-            read_address(&f, &mut errors).map(|a| {
-                New::Address(Address {
-                    id: new_id(),
-                    child_id: ch.id.clone(),
-                    kind,
-                    line_1: a.line_1,
-                    line_2: a.line_2,
-                    town: a.town,
-                    postcode: a.postcode,
-                    moved_in_on: a.moved_in_on,
-                    created_at: t,
-                })
-            })
-        }
-        Part::Parent => read_parent(&f, "", &mut errors).map(|p| {
-            New::Parent(Parent {
-                id: new_id(),
-                child_id: ch.id.clone(),
-                ..p
-            })
-        }),
-        Part::Provider => read_provider(&f, &mut errors).map(|p| {
-            New::Provider(Provider {
-                id: new_id(),
-                child_id: ch.id.clone(),
-                ..p
-            })
-        }),
-    };
+    let item = read_part(part, &f, &ch.id, &mut errors);
     let reason = text(
         &f,
         "change_reason",
@@ -413,47 +353,57 @@ async fn add(
     let uid = o.user.id.clone();
     let cid = ch.id.clone();
     state
-        .db(move |c| {
-            c.transaction::<_, AppError, _>(|c| match item {
-                New::Address(a) => {
-                    if a.kind == AddressKind::Current {
-                        children::demote_current_address(c, &cid)?;
-                        children::set_postcode_key(c, &cid, &a.postcode)?;
-                    }
-                    children::add_address(c, &a)?;
-                    record_part(
-                        c,
-                        &cid,
-                        &uid,
-                        &format!("address ({})", a.kind),
-                        None,
-                        Some(&a.one_line()),
-                        &reason,
-                    )
-                }
-                New::Parent(p) => {
-                    children::add_parent(c, &p)?;
-                    record_part(
-                        c,
-                        &cid,
-                        &uid,
-                        "parent",
-                        None,
-                        Some(&format!("{} {}", p.given_names, p.family_name)),
-                        &reason,
-                    )
-                }
-                New::Provider(p) => {
-                    children::add_provider(c, &p)?;
-                    record_part(c, &cid, &uid, "provider", None, Some(&p.name), &reason)
-                }
-            })
-        })
+        .db(move |c| services::add_part(c, &cid, &uid, item, &reason))
         .await?;
     Ok(see_other(&format!(
         "/officers/children/{}?done=part",
         ch.id
     )))
+}
+
+/// Reads the form for a new address, parent or provider of this child.
+fn read_part(part: Part, f: &FormData, child_id: &str, errors: &mut Errors) -> Option<NewPart> {
+    let t = now();
+    match part {
+        Part::Address => {
+            let kind = AddressKind::parse(&choice(
+                f,
+                "kind",
+                ADDRESS_KINDS,
+                "Select the type of address",
+                errors,
+            ))
+            // An unknown kind has its error on the page already, and nothing is saved.
+            .unwrap_or(AddressKind::Current);
+            read_address(f, errors).map(|a| {
+                NewPart::Address(Address {
+                    id: new_id(),
+                    child_id: child_id.to_string(),
+                    kind,
+                    line_1: a.line_1,
+                    line_2: a.line_2,
+                    town: a.town,
+                    postcode: a.postcode,
+                    moved_in_on: a.moved_in_on,
+                    created_at: t,
+                })
+            })
+        }
+        Part::Parent => read_parent(f, "", errors).map(|p| {
+            NewPart::Parent(Parent {
+                id: new_id(),
+                child_id: child_id.to_string(),
+                ..p
+            })
+        }),
+        Part::Provider => read_provider(f, errors).map(|p| {
+            NewPart::Provider(Provider {
+                id: new_id(),
+                child_id: child_id.to_string(),
+                ..p
+            })
+        }),
+    }
 }
 
 /// What is about to be removed, in words, or None when it is not this child's.
@@ -576,7 +526,7 @@ async fn remove(
                     Part::Parent => children::remove_parent(c, &pid2)?,
                     Part::Provider => children::remove_provider(c, &pid2)?,
                 };
-                record_part(c, &id2, &uid, part.field(), Some(&what), None, &reason)?;
+                services::record_part(c, &id2, &uid, part.field(), Some(&what), None, &reason)?;
                 Ok(what)
             })
         })
