@@ -271,117 +271,137 @@ fn read(
     f: &FormData,
     e: &mut Errors,
 ) -> (Vec<(String, String)>, Option<NaiveDate>) {
+    match kind {
+        Kind::Change => read_change(f, e),
+        Kind::Left => read_left(f, e),
+        Kind::Support => (read_support(f, e), None),
+        Kind::Answer => match open.and_then(|r| r.asked.clone()) {
+            Some(asked) => (read_details_answer(&asked, f, e), None),
+            None => (read_updates_answer(f, e), None),
+        },
+    }
+}
+
+/// A change of address, parents or who educates (s.436D(2)(b)).
+fn read_change(f: &FormData, e: &mut Errors) -> (Vec<(String, String)>, Option<NaiveDate>) {
     let mut out: Vec<(String, String)> = vec![];
     let mut put = |q: &str, a: String| out.push((q.to_string(), a));
-    let mut on = None;
-    match kind {
-        Kind::Change => {
-            let what = choice(f, "what", CHANGES, "Select what has changed", e);
-            match what.as_str() {
-                "address" => {
-                    if let Some(a) = read_address(f, e) {
-                        put(
-                            "New address",
-                            [Some(a.line_1), a.line_2, Some(a.town), Some(a.postcode)]
-                                .into_iter()
-                                .flatten()
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                        );
-                    }
-                }
-                "parents" => put(
-                    "Parents",
-                    text(
-                        f,
-                        "parents_detail",
-                        "who has become or stopped being a parent",
-                        4000,
-                        e,
-                    ),
-                ),
-                "education" => put(
-                    "Who educates",
-                    text(
-                        f,
-                        "education_detail",
-                        "who educates your child now",
-                        4000,
-                        e,
-                    ),
-                ),
-                _ => {}
+    let what = choice(f, "what", CHANGES, "Select what has changed", e);
+    match what.as_str() {
+        "address" => {
+            if let Some(a) = read_address(f, e) {
+                put(
+                    "New address",
+                    [Some(a.line_1), a.line_2, Some(a.town), Some(a.postcode)]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                );
             }
-            put("What changed", label(CHANGES, &what).to_string());
-            on = happened_on(f, e);
         }
-        Kind::Left => {
-            let why = choice(f, "why", LEFT, "Select what has happened", e);
-            put("What happened", label(LEFT, &why).to_string());
-            match why.as_str() {
-                "moved_away" => {
-                    if let Some(a) = opt_text(f, "new_area", "the area", 200, e) {
-                        put("New area", a);
-                    }
-                }
-                "joined_school" => put(
-                    "School",
-                    text(f, "school", "the name of the school", 200, e),
-                ),
-                _ => {}
-            }
-            on = happened_on(f, e);
-        }
-        Kind::Support => {
-            let s = choice(
+        "parents" => put(
+            "Parents",
+            text(
                 f,
-                "support",
-                SUPPORT,
-                "Select what you would like help with",
+                "parents_detail",
+                "who has become or stopped being a parent",
+                4000,
                 e,
-            );
-            put("Help with", label(SUPPORT, &s).to_string());
-            put(
-                "Details",
-                text(f, "details", "more about what you need", 4000, e),
-            );
-        }
-        Kind::Answer if open.is_some_and(|r| r.asked.is_some()) => {
-            put(
-                "Council asked for",
-                open.and_then(|r| r.asked.clone()).unwrap_or_default(),
-            );
-            put("Anything changed", "Yes, details given".into());
-            put("Answer", text(f, "answer", "your answer", 4000, e));
-        }
-        Kind::Answer => {
-            let changed = choice(
+            ),
+        ),
+        "education" => put(
+            "Who educates",
+            text(
                 f,
-                "changed",
-                CHANGED,
-                "Select whether anything has changed",
+                "education_detail",
+                "who educates your child now",
+                4000,
                 e,
-            );
-            put("Anything changed", label(CHANGED, &changed).to_string());
-            if changed == "yes" {
-                if let Some(h) =
-                    parse_hours(f, "parent_hours", "the hours taught by parents", true, e)
-                {
-                    put("Hours a week taught by parents", h.to_string());
-                }
-                if let Some(h) =
-                    parse_hours(f, "other_hours", "the hours taught by others", true, e)
-                {
-                    put("Hours a week taught by others", h.to_string());
-                }
-                if let Some(p) = opt_text(f, "providers_detail", "who else educates them", 4000, e)
-                {
-                    put("Who else educates them", p);
-                }
+            ),
+        ),
+        _ => {}
+    }
+    put("What changed", label(CHANGES, &what).to_string());
+    let on = happened_on(f, e);
+    (out, on)
+}
+
+/// The child has joined a school roll or moved away (s.436D(2)(d)).
+fn read_left(f: &FormData, e: &mut Errors) -> (Vec<(String, String)>, Option<NaiveDate>) {
+    let mut out: Vec<(String, String)> = vec![];
+    let mut put = |q: &str, a: String| out.push((q.to_string(), a));
+    let why = choice(f, "why", LEFT, "Select what has happened", e);
+    put("What happened", label(LEFT, &why).to_string());
+    match why.as_str() {
+        "moved_away" => {
+            if let Some(a) = opt_text(f, "new_area", "the area", 200, e) {
+                put("New area", a);
             }
+        }
+        "joined_school" => put(
+            "School",
+            text(f, "school", "the name of the school", 200, e),
+        ),
+        _ => {}
+    }
+    let on = happened_on(f, e);
+    (out, on)
+}
+
+/// A request for advice or support (s.436G).
+fn read_support(f: &FormData, e: &mut Errors) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = vec![];
+    let mut put = |q: &str, a: String| out.push((q.to_string(), a));
+    let s = choice(
+        f,
+        "support",
+        SUPPORT,
+        "Select what you would like help with",
+        e,
+    );
+    put("Help with", label(SUPPORT, &s).to_string());
+    put(
+        "Details",
+        text(f, "details", "more about what you need", 4000, e),
+    );
+    out
+}
+
+/// An answer to a request for named details (s.436D(2)(a)).
+fn read_details_answer(asked: &str, f: &FormData, e: &mut Errors) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = vec![];
+    let mut put = |q: &str, a: String| out.push((q.to_string(), a));
+    put("Council asked for", asked.to_string());
+    put("Anything changed", "Yes, details given".into());
+    put("Answer", text(f, "answer", "your answer", 4000, e));
+    out
+}
+
+/// An answer to "has anything changed?" (s.436D(2)(c)).
+fn read_updates_answer(f: &FormData, e: &mut Errors) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = vec![];
+    let mut put = |q: &str, a: String| out.push((q.to_string(), a));
+    let changed = choice(
+        f,
+        "changed",
+        CHANGED,
+        "Select whether anything has changed",
+        e,
+    );
+    put("Anything changed", label(CHANGED, &changed).to_string());
+    if changed == "yes" {
+        if let Some(h) = parse_hours(f, "parent_hours", "the hours taught by parents", true, e) {
+            put("Hours a week taught by parents", h.to_string());
+        }
+        if let Some(h) = parse_hours(f, "other_hours", "the hours taught by others", true, e) {
+            put("Hours a week taught by others", h.to_string());
+        }
+        if let Some(p) = opt_text(f, "providers_detail", "who else educates them", 4000, e) {
+            put("Who else educates them", p);
         }
     }
-    (out, on)
+    out
 }
 
 async fn form(
