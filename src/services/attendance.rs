@@ -227,3 +227,18 @@ fn run(
         Command::RecordService(r) => refused(r.save(c, a.postal_days)),
     }
 }
+
+/// Opens a case for a child, audited against the child.
+pub fn open_case(conn: &mut AnyConnection, new: &cases::NewCase) -> AppResult<Case> {
+    conn.transaction::<_, AppError, _>(|c| {
+        let case = cases::open(c, new)?;
+        audit::record(
+            c,
+            Some(new.user_id),
+            "attendance_case_opened",
+            Some(new.child_id),
+            &format!("case {}", case.reference),
+        )?;
+        Ok(case)
+    })
+}

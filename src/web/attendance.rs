@@ -4,7 +4,6 @@
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
-use diesel::Connection;
 use maud::{html, Markup};
 
 use super::auth::{Caseworker, CurrentOfficer};
@@ -359,7 +358,44 @@ async fn create_case(
             "The date the requirements appeared met must be today or in the past",
         );
     }
-    let days = match f.get("response_days").parse::<i32>() {
+    let days = response_days(&f, &mut errors);
+    let ehc = f.opt("ehc_plan_school_id");
+    if let Some(e) = &ehc {
+        if !schools.iter().any(|s| &s.id == e) {
+            errors.add("ehc_plan_school_id", "Choose a school from the list");
+        }
+    }
+    may_open_case(&child, already.as_deref(), today, &mut errors);
+    let Some(met) = met.filter(|_| errors.is_empty()) else {
+        return Ok(open_form(&state, &o, &child, &schools, &f, &errors));
+    };
+    let uid = o.user.id.clone();
+    let child_id = child.id.clone();
+    let case = state
+        .db(move |c| {
+            let new = cases::NewCase {
+                child_id: &child_id,
+                regime,
+                conditions: &conditions,
+                grounds: &grounds,
+                requirements_met_on: met,
+                response_days: days,
+                ehc_plan_school_id: ehc.as_deref(),
+                user_id: &uid,
+                today,
+            };
+            services::open_case(c, &new)
+        })
+        .await?;
+    Ok(see_other(&format!(
+        "/officers/attendance/{}?done=opened",
+        case.id
+    )))
+}
+
+/// The parent's period under the notice, in days: at least 15 (s.436H(10)(c); s.437(2)).
+fn response_days(f: &FormData, errors: &mut Errors) -> i32 {
+    match f.get("response_days").parse::<i32>() {
         Ok(d) if (15..=365).contains(&d) => d,
         Ok(d) if d < 15 => {
             errors.add(
@@ -375,13 +411,17 @@ async fn create_case(
             );
             15
         }
-    };
-    let ehc = f.opt("ehc_plan_school_id");
-    if let Some(e) = &ehc {
-        if !schools.iter().any(|s| &s.id == e) {
-            errors.add("ehc_plan_school_id", "Choose a school from the list");
-        }
     }
+}
+
+/// A case is opened only for an open register entry, a child of compulsory school age, and a
+/// child with no other open case.
+fn may_open_case(
+    child: &children::Child,
+    already: Option<&str>,
+    today: NaiveDate,
+    errors: &mut Errors,
+) {
     if crate::domain::school_age::status_on(child.date_of_birth, today)
         != crate::domain::school_age::SchoolAgeStatus::CompulsorySchoolAge
     {
@@ -401,43 +441,6 @@ async fn create_case(
             "The register entry is closed: reopen it before opening a case",
         );
     }
-    let Some(met) = met.filter(|_| errors.is_empty()) else {
-        return Ok(open_form(&state, &o, &child, &schools, &f, &errors));
-    };
-    let uid = o.user.id.clone();
-    let child_id = child.id.clone();
-    let case = state
-        .db(move |c| {
-            c.transaction::<_, AppError, _>(|c| {
-                let case = cases::open(
-                    c,
-                    &cases::NewCase {
-                        child_id: &child_id,
-                        regime,
-                        conditions: &conditions,
-                        grounds: &grounds,
-                        requirements_met_on: met,
-                        response_days: days,
-                        ehc_plan_school_id: ehc.as_deref(),
-                        user_id: &uid,
-                        today,
-                    },
-                )?;
-                audit::record(
-                    c,
-                    Some(&uid),
-                    "attendance_case_opened",
-                    Some(&child_id),
-                    &format!("case {}", case.reference),
-                )?;
-                Ok(case)
-            })
-        })
-        .await?;
-    Ok(see_other(&format!(
-        "/officers/attendance/{}?done=opened",
-        case.id
-    )))
 }
 
 struct Loaded {
