@@ -143,91 +143,98 @@ async fn push(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) ->
     }
     let on = today();
     let outcome = state
-        .db(move |c| {
-            c.transaction::<_, AppError, _>(|c| {
-                let mut report = PushReport::default();
-                let mut seen = std::collections::HashSet::new();
-                for (index, r) in parsed.records.iter().enumerate() {
-                    let get = |k: &str| -> String {
-                        let v = match k {
-                            "record_id" => &r.record_id,
-                            "given_names" => &r.given_names,
-                            "family_name" => &r.family_name,
-                            "date_of_birth" => &r.date_of_birth,
-                            "sex" => &r.sex,
-                            "upn" => &r.upn,
-                            "former_upn" => &r.former_upn,
-                            "nhs_number" => &r.nhs_number,
-                            "address_line_1" => &r.address_line_1,
-                            "town" => &r.town,
-                            "postcode" => &r.postcode,
-                            _ => return String::new(),
-                        };
-                        v.as_deref().unwrap_or("").trim().to_string()
-                    };
-                    let mut episodes = vec![];
-                    let mut bad_kind = None;
-                    for e in &r.episodes {
-                        let kind = match e.kind.as_str() {
-                            "s47" => "s47",
-                            "cp_plan" => "cp_plan",
-                            "cin" => "cin",
-                            other => {
-                                bad_kind = Some(format!(
-                                    "episode kind {other:.20} is not s47, cp_plan or cin"
-                                ));
-                                break;
-                            }
-                        };
-                        episodes.push((
-                            kind,
-                            e.start_date.clone().unwrap_or_default(),
-                            e.end_date.clone().unwrap_or_default(),
-                        ));
-                    }
-                    if let Some(reason) = bad_kind {
-                        report.rejected.push(Rejected { index, reason });
-                        continue;
-                    }
-                    match check(&get, &episodes, on) {
-                        Ok((incoming, warnings)) => {
-                            if !seen.insert(incoming.record_id.clone()) {
-                                report.rejected.push(Rejected {
-                                    index,
-                                    reason: "record_id appears earlier in this request".into(),
-                                });
-                                continue;
-                            }
-                            for w in warnings {
-                                report.warnings.push(Rejected { index, reason: w });
-                            }
-                            match social_care::store(c, "api", &incoming)? {
-                                Stored::New => report.new += 1,
-                                Stored::Changed => report.changed += 1,
-                                Stored::Unchanged => report.unchanged += 1,
-                            }
-                        }
-                        Err(reason) => report.rejected.push(Rejected { index, reason }),
-                    }
-                }
-                audit::record(
-                    c,
-                    None,
-                    "api_social_care_push",
-                    None,
-                    &format!(
-                        "token {name}: {} records stored",
-                        report.new + report.changed + report.unchanged
-                    ),
-                )?;
-                Ok(report)
-            })
-        })
+        .db(move |c| c.transaction(|c| store_records(c, &parsed.records, on, &name)))
         .await;
     match outcome {
         Ok(report) => HttpResponse::Ok().json(report),
         Err(e) => internal(e),
     }
+}
+
+impl Record {
+    /// A field as text, trimmed; empty when absent.
+    fn field(&self, k: &str) -> String {
+        let v = match k {
+            "record_id" => &self.record_id,
+            "given_names" => &self.given_names,
+            "family_name" => &self.family_name,
+            "date_of_birth" => &self.date_of_birth,
+            "sex" => &self.sex,
+            "upn" => &self.upn,
+            "former_upn" => &self.former_upn,
+            "nhs_number" => &self.nhs_number,
+            "address_line_1" => &self.address_line_1,
+            "town" => &self.town,
+            "postcode" => &self.postcode,
+            _ => return String::new(),
+        };
+        v.as_deref().unwrap_or("").trim().to_string()
+    }
+
+    /// (kind, start, end) of each episode, or why one cannot be read.
+    fn episodes(&self) -> Result<Vec<(&'static str, String, String)>, String> {
+        self.episodes
+            .iter()
+            .map(|e| {
+                let kind = match e.kind.as_str() {
+                    "s47" => "s47",
+                    "cp_plan" => "cp_plan",
+                    "cin" => "cin",
+                    other => {
+                        return Err(format!(
+                            "episode kind {other:.20} is not s47, cp_plan or cin"
+                        ))
+                    }
+                };
+                Ok((
+                    kind,
+                    e.start_date.clone().unwrap_or_default(),
+                    e.end_date.clone().unwrap_or_default(),
+                ))
+            })
+            .collect()
+    }
+}
+
+/// Stores every record it can, in the caller's transaction; the report names each one rejected
+/// and each warning by its index in the request.
+fn store_records(
+    c: &mut crate::db::AnyConnection,
+    records: &[Record],
+    on: chrono::NaiveDate,
+    token_name: &str,
+) -> Result<PushReport, AppError> {
+    let mut report = PushReport::default();
+    let mut seen = std::collections::HashSet::new();
+    for (index, r) in records.iter().enumerate() {
+        let checked = r
+            .episodes()
+            .and_then(|episodes| check(&|k: &str| r.field(k), &episodes, on));
+        let (incoming, warnings) = match checked {
+            Ok(x) => x,
+            Err(reason) => {
+                report.rejected.push(Rejected { index, reason });
+                continue;
+            }
+        };
+        if !seen.insert(incoming.record_id.clone()) {
+            let reason = "record_id appears earlier in this request".into();
+            report.rejected.push(Rejected { index, reason });
+            continue;
+        }
+        for w in warnings {
+            report.warnings.push(Rejected { index, reason: w });
+        }
+        match social_care::store(c, "api", &incoming)? {
+            Stored::New => report.new += 1,
+            Stored::Changed => report.changed += 1,
+            Stored::Unchanged => report.unchanged += 1,
+        }
+    }
+    let stored = report.new + report.changed + report.unchanged;
+    let purpose = format!("token {token_name}: {stored} records stored");
+    audit::record(c, None, "api_social_care_push", None, &purpose)?;
+    Ok(report)
 }
 
 /// A school's notice as JSON: the same fields as the schools' form, dates as YYYY-MM-DD.
