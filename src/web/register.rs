@@ -308,6 +308,7 @@ async fn view(
 }
 
 /// The child's own fields as typed, checked against s.436C and the identifier rules.
+#[derive(Default)]
 pub struct CoreForm {
     pub given_names: String,
     pub family_name: String,
@@ -327,6 +328,14 @@ pub struct CoreForm {
 }
 
 pub fn read_core(f: &FormData, errors: &mut Errors) -> CoreForm {
+    let mut core = read_identity(f, errors);
+    read_education(f, errors, &mut core);
+    core
+}
+
+/// Who the child is: names, date of birth, sex and identifiers (s.436C(1)(a)); UPN and NHS
+/// number checked.
+fn read_identity(f: &FormData, errors: &mut Errors) -> CoreForm {
     let given_names = text(f, "given_names", "the child's first names", 100, errors);
     let family_name = text(f, "family_name", "the child's last name", 100, errors);
     let dob = parse_date(
@@ -365,6 +374,20 @@ pub fn read_core(f: &FormData, errors: &mut Errors) -> CoreForm {
             }
         });
     let la_reference = opt_text(f, "la_reference", "the council's own reference", 50, errors);
+    CoreForm {
+        given_names,
+        family_name,
+        dob,
+        sex,
+        upn,
+        nhs_number,
+        la_reference,
+        ..CoreForm::default()
+    }
+}
+
+/// How and why the child is educated out of school (s.436B, s.436C(1)(c)–(e), s.436C(2)).
+fn read_education(f: &FormData, errors: &mut Errors, core: &mut CoreForm) {
     let arrangement = choice(
         f,
         "arrangement",
@@ -415,23 +438,14 @@ pub fn read_core(f: &FormData, errors: &mut Errors) -> CoreForm {
         false,
         errors,
     );
-    CoreForm {
-        given_names,
-        family_name,
-        dob,
-        sex,
-        upn,
-        nhs_number,
-        la_reference,
-        arrangement,
-        eligibility_condition,
-        eligible_from,
-        reason,
-        reason_detail,
-        sen_status,
-        parent_hours,
-        other_hours,
-    }
+    core.arrangement = arrangement;
+    core.eligibility_condition = eligibility_condition;
+    core.eligible_from = eligible_from;
+    core.reason = reason;
+    core.reason_detail = reason_detail;
+    core.sen_status = sen_status;
+    core.parent_hours = parent_hours;
+    core.other_hours = other_hours;
 }
 
 fn core_fields(f: &FormData, errors: &Errors) -> Markup {
