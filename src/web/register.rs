@@ -125,48 +125,88 @@ async fn list(
     q: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
     let page = q.page.unwrap_or(1).clamp(1, 100_000);
-    let parse_age = |v: &Option<String>| {
-        v.as_deref()
-            .and_then(|s| s.trim().parse::<i32>().ok())
-            .filter(|a| (0..=25).contains(a))
-    };
-    let filter = ListFilter {
-        status: q.status.clone().unwrap_or_else(|| "open".into()),
-        arrangement: q
-            .arrangement
-            .clone()
-            .filter(|a| is_choice(ARRANGEMENTS, a))
-            .unwrap_or_default(),
-        flag: q
-            .flag
-            .clone()
-            .filter(|f| ["not_reviewed", "outside_csa", "in_csa"].contains(&f.as_str()))
-            .unwrap_or_default(),
-        age_from: parse_age(&q.age_from),
-        age_to: parse_age(&q.age_to),
-    };
+    let filter = q.filter();
     let f2 = filter.clone();
     let (rows, total) = state
         .db(move |c| Ok(children::list(c, &f2, today(), page, PER_PAGE)?))
         .await?;
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
-    let qs = |p: i64| {
-        serde_urlencoded::to_string([
-            ("status", filter.status.as_str()),
-            ("arrangement", filter.arrangement.as_str()),
-            ("flag", filter.flag.as_str()),
-            (
-                "age_from",
-                &filter.age_from.map(|a| a.to_string()).unwrap_or_default(),
-            ),
-            (
-                "age_to",
-                &filter.age_to.map(|a| a.to_string()).unwrap_or_default(),
-            ),
-            ("page", &p.to_string()),
-        ])
-        .unwrap_or_default()
-    };
+    let qs = |p: i64| page_query(&filter, p);
+    Ok(render(
+        &state,
+        PageArgs {
+            title: "Register",
+            nav: Some(o.nav("register")),
+            csrf: &o.csrf,
+            errors: false,
+        },
+        html! {
+                    h1 class="govuk-heading-l" { "Register of children not in school" }
+                    div class="govuk-grid-row" {
+                        div class="govuk-grid-column-one-third" {
+                            (filter_form(&o.csrf, &filter))
+        }
+                        div class="govuk-grid-column-two-thirds" {
+                            p class="govuk-body" { (total) " entries. Page " (page) " of " (pages) "." }
+                            a class="govuk-button" href="/officers/children/new" { "Add a child" }
+                            (results_table(&rows))
+                            nav class="govuk-pagination" aria-label="Pages" {
+                                @if page > 1 { div class="govuk-pagination__prev" { a class="govuk-link govuk-pagination__link" href={ "/officers/register?" (qs(page - 1)) } rel="prev" { span class="govuk-pagination__link-title" { "Previous" span class="govuk-visually-hidden" { " page" } } } } }
+                                @if page < pages { div class="govuk-pagination__next" { a class="govuk-link govuk-pagination__link" href={ "/officers/register?" (qs(page + 1)) } rel="next" { span class="govuk-pagination__link-title" { "Next" span class="govuk-visually-hidden" { " page" } } } } }
+                            }
+                        }
+                    }
+                },
+    ))
+}
+
+impl ListQuery {
+    /// The filter the address asks for; anything not allowed is dropped, not trusted.
+    fn filter(&self) -> ListFilter {
+        let parse_age = |v: &Option<String>| {
+            v.as_deref()
+                .and_then(|s| s.trim().parse::<i32>().ok())
+                .filter(|a| (0..=25).contains(a))
+        };
+        ListFilter {
+            status: self.status.clone().unwrap_or_else(|| "open".into()),
+            arrangement: self
+                .arrangement
+                .clone()
+                .filter(|a| is_choice(ARRANGEMENTS, a))
+                .unwrap_or_default(),
+            flag: self
+                .flag
+                .clone()
+                .filter(|f| ["not_reviewed", "outside_csa", "in_csa"].contains(&f.as_str()))
+                .unwrap_or_default(),
+            age_from: parse_age(&self.age_from),
+            age_to: parse_age(&self.age_to),
+        }
+    }
+}
+
+/// The address of page `p` of the list under `filter`.
+fn page_query(filter: &ListFilter, p: i64) -> String {
+    serde_urlencoded::to_string([
+        ("status", filter.status.as_str()),
+        ("arrangement", filter.arrangement.as_str()),
+        ("flag", filter.flag.as_str()),
+        (
+            "age_from",
+            &filter.age_from.map(|a| a.to_string()).unwrap_or_default(),
+        ),
+        (
+            "age_to",
+            &filter.age_to.map(|a| a.to_string()).unwrap_or_default(),
+        ),
+        ("page", &p.to_string()),
+    ])
+    .unwrap_or_default()
+}
+
+/// The search box and the filters beside the list.
+fn filter_form(csrf: &str, filter: &ListFilter) -> Markup {
     const STATUSES: Choices = &[
         ("open", "Open entries"),
         ("closed", "Closed entries"),
@@ -182,41 +222,18 @@ async fn list(
         std::iter::once(("", "Any arrangement"))
             .chain(ARRANGEMENTS.iter().copied())
             .collect();
-    Ok(render(
-        &state,
-        PageArgs {
-            title: "Register",
-            nav: Some(o.nav("register")),
-            csrf: &o.csrf,
-            errors: false,
-        },
-        html! {
-            h1 class="govuk-heading-l" { "Register of children not in school" }
-            div class="govuk-grid-row" {
-                div class="govuk-grid-column-one-third" {
-                    (search_form(&o.csrf, "", None))
-                    h2 class="govuk-heading-m" { "Filter" }
-                    form method="get" action="/officers/register" {
-                        (select("status", "Status", STATUSES, &filter.status, None, None))
-                        (select("arrangement", "Education arrangement", &arrangement_choices, &filter.arrangement, None, None))
-                        (select("flag", "Flag", FLAGS, &filter.flag, None, None))
-                        (Input::new("age_from", "Age from", &filter.age_from.map(|a| a.to_string()).unwrap_or_default()).width("3").kind("number").render())
-                        (Input::new("age_to", "Age to", &filter.age_to.map(|a| a.to_string()).unwrap_or_default()).width("3").kind("number").render())
-                        (secondary_button("Apply filters"))
-                    }
-                }
-                div class="govuk-grid-column-two-thirds" {
-                    p class="govuk-body" { (total) " entries. Page " (page) " of " (pages) "." }
-                    a class="govuk-button" href="/officers/children/new" { "Add a child" }
-                    (results_table(&rows))
-                    nav class="govuk-pagination" aria-label="Pages" {
-                        @if page > 1 { div class="govuk-pagination__prev" { a class="govuk-link govuk-pagination__link" href={ "/officers/register?" (qs(page - 1)) } rel="prev" { span class="govuk-pagination__link-title" { "Previous" span class="govuk-visually-hidden" { " page" } } } } }
-                        @if page < pages { div class="govuk-pagination__next" { a class="govuk-link govuk-pagination__link" href={ "/officers/register?" (qs(page + 1)) } rel="next" { span class="govuk-pagination__link-title" { "Next" span class="govuk-visually-hidden" { " page" } } } } }
-                    }
-                }
-            }
-        },
-    ))
+    html! {
+        (search_form(csrf, "", None))
+        h2 class="govuk-heading-m" { "Filter" }
+        form method="get" action="/officers/register" {
+            (select("status", "Status", STATUSES, &filter.status, None, None))
+            (select("arrangement", "Education arrangement", &arrangement_choices, &filter.arrangement, None, None))
+            (select("flag", "Flag", FLAGS, &filter.flag, None, None))
+            (Input::new("age_from", "Age from", &filter.age_from.map(|a| a.to_string()).unwrap_or_default()).width("3").kind("number").render())
+            (Input::new("age_to", "Age to", &filter.age_to.map(|a| a.to_string()).unwrap_or_default()).width("3").kind("number").render())
+            (secondary_button("Apply filters"))
+        }
+    }
 }
 
 /// Search travels by POST so names, dates of birth and postcodes never sit in a URL or a log.
