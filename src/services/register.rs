@@ -6,7 +6,9 @@ use crate::error::{AppError, AppResult};
 use diesel::Connection;
 
 use crate::domain::register::AddressKind;
-use crate::store::children::{Address, Parent, Provider};
+use chrono::NaiveDate;
+
+use crate::store::children::{Address, Child, Parent, Provider, SaveOutcome};
 use crate::store::{self, audit, children};
 use crate::views::record::RecordPage;
 
@@ -108,4 +110,101 @@ pub fn record_part(
     children::touch(c, child_id)?;
     audit::record(c, Some(user_id), "change_record", Some(child_id), reason)?;
     Ok(())
+}
+
+/// The child's own fields as typed, checked against s.436C and the identifier rules.
+#[derive(Default)]
+pub struct CoreForm {
+    pub given_names: String,
+    pub family_name: String,
+    pub dob: Option<NaiveDate>,
+    pub sex: String,
+    pub upn: Option<String>,
+    pub nhs_number: Option<String>,
+    pub la_reference: Option<String>,
+    pub arrangement: String,
+    pub eligibility_condition: String,
+    pub eligible_from: Option<NaiveDate>,
+    pub reason: String,
+    pub reason_detail: Option<String>,
+    pub sen_status: String,
+    pub parent_hours: Option<f64>,
+    pub other_hours: Option<f64>,
+}
+
+/// Saves an officer's change to the child's own fields, if anything changed: one history line a
+/// field, the audit record, and the version check that refuses a stale form.
+pub fn update_child(
+    c: &mut AnyConnection,
+    child_id: &str,
+    core: CoreForm,
+    dob: NaiveDate,
+    version: i32,
+    user_id: &str,
+    reason: &str,
+) -> AppResult<SaveOutcome> {
+    c.transaction::<_, AppError, _>(|c| {
+        let before = children::find(c, child_id)?.ok_or(AppError::NotFound)?;
+        let mut after = before.clone();
+        after.given_names = core.given_names;
+        after.family_name = core.family_name;
+        after.date_of_birth = dob;
+        after.sex = core.sex;
+        after.upn = core.upn;
+        after.nhs_number = core.nhs_number;
+        after.la_reference = core.la_reference;
+        after.arrangement = core.arrangement;
+        after.eligibility_condition = core.eligibility_condition;
+        after.eligible_from = core.eligible_from;
+        after.reason = core.reason;
+        after.reason_detail = core.reason_detail;
+        after.sen_status = core.sen_status;
+        after.parent_hours_per_week = core.parent_hours;
+        after.other_hours_per_week = core.other_hours;
+        children::refresh_keys(&mut after, None);
+        let changed = changes(&before, &after);
+        if changed.is_empty() {
+            return Ok(SaveOutcome::Saved);
+        }
+        let out = children::update_core(c, &before, &after, version, user_id, reason, &changed)?;
+        if out == SaveOutcome::Saved {
+            audit::record(c, Some(user_id), "change_record", Some(&before.id), reason)?;
+        }
+        Ok(out)
+    })
+}
+
+/// Each field that differs: (name, before, after), as the history shows them.
+fn changes(before: &Child, after: &Child) -> Vec<(&'static str, Option<String>, Option<String>)> {
+    let mut changed: Vec<(&'static str, Option<String>, Option<String>)> = vec![];
+    macro_rules! diff {
+        ($field:ident, $name:expr, $conv:expr) => {
+            if before.$field != after.$field {
+                changed.push(($name, $conv(&before.$field), $conv(&after.$field)));
+            }
+        };
+    }
+    let s = |v: &String| Some(v.clone());
+    diff!(given_names, "given names", s);
+    diff!(family_name, "family name", s);
+    diff!(date_of_birth, "date of birth", |d: &NaiveDate| Some(
+        d.to_string()
+    ));
+    diff!(sex, "sex", s);
+    diff!(upn, "UPN", opt_s);
+    diff!(nhs_number, "NHS number", opt_s);
+    diff!(la_reference, "council reference", opt_s);
+    diff!(arrangement, "arrangement", s);
+    diff!(eligibility_condition, "eligibility condition", s);
+    diff!(eligible_from, "eligible from", opt_s);
+    diff!(reason, "reason", s);
+    diff!(reason_detail, "reason detail", opt_s);
+    diff!(sen_status, "special educational needs", s);
+    diff!(parent_hours_per_week, "hours educated by parents", opt_s);
+    diff!(other_hours_per_week, "hours educated by others", opt_s);
+    changed
+}
+
+fn opt_s<T: ToString>(v: &Option<T>) -> Option<String> {
+    v.as_ref().map(|x| x.to_string())
 }

@@ -13,6 +13,7 @@ use crate::domain::identifiers::{format_nhs_number, normalise_nhs_number, normal
 use crate::domain::register::*;
 use crate::error::{AppError, AppResult};
 use crate::mail::EmailStatus;
+use crate::services::register::{self as services, CoreForm};
 use crate::store::audit;
 use crate::store::children::{self, Address, Child, ListFilter, Parent, SaveOutcome};
 use crate::views::record::age_tag;
@@ -322,26 +323,6 @@ async fn view(
         },
         crate::views::record::record(&view),
     ))
-}
-
-/// The child's own fields as typed, checked against s.436C and the identifier rules.
-#[derive(Default)]
-pub struct CoreForm {
-    pub given_names: String,
-    pub family_name: String,
-    pub dob: Option<NaiveDate>,
-    pub sex: String,
-    pub upn: Option<String>,
-    pub nhs_number: Option<String>,
-    pub la_reference: Option<String>,
-    pub arrangement: String,
-    pub eligibility_condition: String,
-    pub eligible_from: Option<NaiveDate>,
-    pub reason: String,
-    pub reason_detail: Option<String>,
-    pub sen_status: String,
-    pub parent_hours: Option<f64>,
-    pub other_hours: Option<f64>,
 }
 
 pub fn read_core(f: &FormData, errors: &mut Errors) -> CoreForm {
@@ -725,10 +706,6 @@ async fn edit_form(
     ))
 }
 
-fn opt_s<T: ToString>(v: &Option<T>) -> Option<String> {
-    v.as_ref().map(|x| x.to_string())
-}
-
 async fn update(
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
@@ -758,66 +735,9 @@ async fn update(
     let Some(dob) = core.dob else {
         return Ok(edit_page(&state, &o, &id, &f, &errors, false));
     };
-    let id2 = id.clone();
-    let uid = o.user.id.clone();
+    let (id2, uid) = (id.clone(), o.user.id.clone());
     let outcome = state
-        .db(move |c| {
-            c.transaction::<_, AppError, _>(|c| {
-                let before = children::find(c, &id2)?.ok_or(AppError::NotFound)?;
-                let mut after = before.clone();
-                after.given_names = core.given_names;
-                after.family_name = core.family_name;
-                after.date_of_birth = dob;
-                after.sex = core.sex;
-                after.upn = core.upn;
-                after.nhs_number = core.nhs_number;
-                after.la_reference = core.la_reference;
-                after.arrangement = core.arrangement;
-                after.eligibility_condition = core.eligibility_condition;
-                after.eligible_from = core.eligible_from;
-                after.reason = core.reason;
-                after.reason_detail = core.reason_detail;
-                after.sen_status = core.sen_status;
-                after.parent_hours_per_week = core.parent_hours;
-                after.other_hours_per_week = core.other_hours;
-                children::refresh_keys(&mut after, None);
-                let mut changed: Vec<(&'static str, Option<String>, Option<String>)> = vec![];
-                macro_rules! diff {
-                    ($field:ident, $name:expr, $conv:expr) => {
-                        if before.$field != after.$field {
-                            changed.push(($name, $conv(&before.$field), $conv(&after.$field)));
-                        }
-                    };
-                }
-                let s = |v: &String| Some(v.clone());
-                diff!(given_names, "given names", s);
-                diff!(family_name, "family name", s);
-                diff!(date_of_birth, "date of birth", |d: &NaiveDate| Some(
-                    d.to_string()
-                ));
-                diff!(sex, "sex", s);
-                diff!(upn, "UPN", opt_s);
-                diff!(nhs_number, "NHS number", opt_s);
-                diff!(la_reference, "council reference", opt_s);
-                diff!(arrangement, "arrangement", s);
-                diff!(eligibility_condition, "eligibility condition", s);
-                diff!(eligible_from, "eligible from", opt_s);
-                diff!(reason, "reason", s);
-                diff!(reason_detail, "reason detail", opt_s);
-                diff!(sen_status, "special educational needs", s);
-                diff!(parent_hours_per_week, "hours educated by parents", opt_s);
-                diff!(other_hours_per_week, "hours educated by others", opt_s);
-                if changed.is_empty() {
-                    return Ok(SaveOutcome::Saved);
-                }
-                let out =
-                    children::update_core(c, &before, &after, version, &uid, &reason, &changed)?;
-                if out == SaveOutcome::Saved {
-                    audit::record(c, Some(&uid), "change_record", Some(&before.id), &reason)?;
-                }
-                Ok(out)
-            })
-        })
+        .db(move |c| services::update_child(c, &id2, core, dob, version, &uid, &reason))
         .await?;
     match outcome {
         SaveOutcome::Saved => Ok(see_other(&format!("/officers/children/{id}?done=saved"))),
