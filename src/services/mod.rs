@@ -3,4 +3,5 @@
 //! answers with a typed outcome or `AppError::Refused(why)`. Handlers read the form, call one of
 //! these and render.
 pub mod attendance;
+pub mod audit;
 pub mod register;

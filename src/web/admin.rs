@@ -1,14 +1,14 @@
 //! The audit log, for managers and administrators: search and CSV export.
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
-use maud::html;
+use maud::{html, Markup};
 
 use super::auth::Auditor;
 use super::forms::FormData;
 use super::{render, AppState, PageArgs};
 use crate::error::{AppError, AppResult};
+use crate::services;
 use crate::store::audit::{self, AuditFilter};
-use crate::store::children;
 use crate::views::*;
 
 #[derive(serde::Deserialize, Default, Clone)]
@@ -92,29 +92,7 @@ async fn page(
     let f2 = filter.clone();
     let ok = errors.is_empty();
     let rows = state
-        .db(move |c| {
-            audit::record(
-                c,
-                Some(&uid),
-                "read_audit_log",
-                None,
-                "officer searched the audit log",
-            )?;
-            if !ok {
-                return Ok(vec![]);
-            }
-            let rows = audit::search(c, &f2, (page - 1) * 100, 100)?;
-            // Show register references rather than internal ids.
-            let mut out = Vec::with_capacity(rows.len());
-            for (e, who) in rows {
-                let reference = match &e.child_id {
-                    Some(id) => children::find(c, id)?.map(|ch| ch.reference),
-                    None => None,
-                };
-                out.push((e, who, reference));
-            }
-            Ok(out)
-        })
+        .db(move |c| services::audit::search(c, &uid, ok.then_some(&f2), page))
         .await?;
     let f = FormData(
         [
@@ -156,23 +134,30 @@ async fn page(
                 (secondary_button("Search the audit log"))
             }
             p class="govuk-body" { a class="govuk-link" href={ "/officers/audit.csv?" (export) } { "Download these events as CSV" } }
-            table class="govuk-table" {
-                (table_head("Audit events", &["When (UTC)", "Who", "Action", "Record", "Why"]))
-                tbody class="govuk-table__body" {
-                    @for (e, who, reference) in &rows {
-                        tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { (e.at.format("%Y-%m-%d %H:%M:%S")) }
-                            td class="govuk-table__cell" { (who.as_deref().unwrap_or("System")) }
-                            td class="govuk-table__cell" { (e.action) }
-                            td class="govuk-table__cell" { @if let (Some(r), Some(id)) = (reference, &e.child_id) { a class="govuk-link" href={ "/officers/audit?reference=" (r) } { (r) } span class="govuk-visually-hidden" { " " (id) } } }
-                            td class="govuk-table__cell" { (e.purpose) }
-                        }
+            (events_table(&rows, &export, page))
+        },
+    ))
+}
+
+/// One page of events, with a link to the next, older page when it is full.
+fn events_table(rows: &[services::audit::Row], export: &str, page: i64) -> Markup {
+    html! {
+        table class="govuk-table" {
+            (table_head("Audit events", &["When (UTC)", "Who", "Action", "Record", "Why"]))
+            tbody class="govuk-table__body" {
+                @for (e, who, reference) in rows {
+                    tr class="govuk-table__row" {
+                        td class="govuk-table__cell" { (e.at.format("%Y-%m-%d %H:%M:%S")) }
+                        td class="govuk-table__cell" { (who.as_deref().unwrap_or("System")) }
+                        td class="govuk-table__cell" { (e.action) }
+                        td class="govuk-table__cell" { @if let (Some(r), Some(id)) = (reference, &e.child_id) { a class="govuk-link" href={ "/officers/audit?reference=" (r) } { (r) } span class="govuk-visually-hidden" { " " (id) } } }
+                        td class="govuk-table__cell" { (e.purpose) }
                     }
                 }
             }
-            @if rows.len() == 100 { p class="govuk-body" { a class="govuk-link" href={ "/officers/audit?" (export) "&page=" (page + 1) } { "Older events" } } }
-        },
-    ))
+        }
+        @if rows.len() == 100 { p class="govuk-body" { a class="govuk-link" href={ "/officers/audit?" (export) "&page=" (page + 1) } { "Older events" } } }
+    }
 }
 
 async fn export_csv(
