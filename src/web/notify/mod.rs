@@ -994,79 +994,14 @@ fn entries(a: &Answers, email: &str, on: NaiveDate) -> Option<Vec<NotifiedChild>
         .collect::<Option<_>>()?;
     let mut out = vec![];
     for n in 0..a.children.len() {
-        let name = a.page(Step::Name(n));
-        let dob = read_dob(&a.page(Step::DateOfBirth(n)), "", on, &mut e)?;
-        let addr = a.page(Step::Address(n));
-        let lives_with_you = addr.get("same_as_yours") == "yes";
-        let home = if lives_with_you {
-            read_address(&a.page(Step::YourAddress), &mut e)?
-        } else {
-            read_address(&a.page(Step::HomeAddress(n)), &mut e)?
-        };
-        let mut addresses = vec![];
-        let prev = a.page(Step::PreviousAddress(n));
-        let edu = a.page(Step::Education(n));
-        let time = a.page(Step::Time(n));
-        let opt = a.page(Step::Optional(n));
-        let arrangement = edu.get("arrangement").to_string();
-        let mut child = Child {
-            given_names: name.get("given_names").into(),
-            family_name: name.get("family_name").into(),
-            date_of_birth: dob,
-            arrangement: arrangement.clone(),
-            // s.436B(4): which limb of condition C the arrangement falls under.
-            eligibility_condition: match arrangement.as_str() {
-                "flexi_schooled" | "part_time_timetable" => "c_b",
-                "fe_part_time" => "c_c",
-                _ => "c_a",
-            }
-            .into(),
-            eligible_from: parse_date(&edu, "eligible_from", "", false, &mut e),
-            reason: match opt.get("reason") {
-                "" | "prefer_not" => "not_provided".into(),
-                r => r.into(),
-            },
-            reason_detail: opt.opt("reason_detail"),
-            sen_status: match opt.get("sen_status") {
-                "" | "prefer_not" => "not_known".into(),
-                s => s.into(),
-            },
-            parent_hours_per_week: parse_hours(&time, "parent_hours", "", true, &mut e),
-            other_hours_per_week: parse_hours(&time, "other_hours", "", true, &mut e),
-            reviewed: false,
-            ..Child::open_entry("parent", now())
-        };
-        children::refresh_keys(&mut child, Some(&home.postcode));
-        addresses.push(address(AddressKind::Current, home));
-        if prev.get("long_enough") == "no" {
-            addresses.push(address(
-                AddressKind::Previous,
-                read_address(&a.page(Step::EarlierAddress(n)), &mut e)?,
-            ));
-        }
+        let (child, addresses, lives_with_you) = child_entry(a, n, on, &mut e)?;
         let providers: Vec<Provider> = a.children[n]
             .providers
             .iter()
             .map(|f| read_provider(f, &mut e))
             .collect::<Option<_>>()?;
-        let mut parents = vec![Parent {
-            id: String::new(),
-            child_id: String::new(),
-            given_names: you.get("given_names").into(),
-            family_name: you.get("family_name").into(),
-            relationship: you.get("relationship").into(),
-            parental_responsibility: you.get("parental_responsibility") == "yes",
-            lives_with_child: lives_with_you,
-            educating: you.get("educating") == "yes",
-            address_line_1: Some(your_address.line_1.clone()),
-            address_town: Some(your_address.town.clone()),
-            address_postcode: Some(your_address.postcode.clone()),
-            email: Some(email.to_string()),
-            phone: you.opt("phone"),
-            created_at: now(),
-        }];
+        let mut parents = vec![notifying_parent(&you, &your_address, email, lives_with_you)];
         parents.extend(others.iter().cloned());
-        let _ = edu.opt("last_school");
         out.push(NotifiedChild {
             child,
             addresses,
@@ -1075,6 +1010,92 @@ fn entries(a: &Answers, email: &str, on: NaiveDate) -> Option<Vec<NotifiedChild>
         });
     }
     (e.is_empty() && !out.is_empty()).then_some(out)
+}
+
+/// A child's entry from their pages: the child, their addresses, and whether they live with the
+/// parent who is telling the council.
+fn child_entry(
+    a: &Answers,
+    n: usize,
+    on: NaiveDate,
+    e: &mut Errors,
+) -> Option<(Child, Vec<Address>, bool)> {
+    let name = a.page(Step::Name(n));
+    let dob = read_dob(&a.page(Step::DateOfBirth(n)), "", on, e)?;
+    let addr = a.page(Step::Address(n));
+    let lives_with_you = addr.get("same_as_yours") == "yes";
+    let home = if lives_with_you {
+        read_address(&a.page(Step::YourAddress), e)?
+    } else {
+        read_address(&a.page(Step::HomeAddress(n)), e)?
+    };
+    let mut addresses = vec![];
+    let prev = a.page(Step::PreviousAddress(n));
+    let edu = a.page(Step::Education(n));
+    let time = a.page(Step::Time(n));
+    let opt = a.page(Step::Optional(n));
+    let arrangement = edu.get("arrangement").to_string();
+    let mut child = Child {
+        given_names: name.get("given_names").into(),
+        family_name: name.get("family_name").into(),
+        date_of_birth: dob,
+        arrangement: arrangement.clone(),
+        // s.436B(4): which limb of condition C the arrangement falls under.
+        eligibility_condition: match arrangement.as_str() {
+            "flexi_schooled" | "part_time_timetable" => "c_b",
+            "fe_part_time" => "c_c",
+            _ => "c_a",
+        }
+        .into(),
+        eligible_from: parse_date(&edu, "eligible_from", "", false, e),
+        reason: match opt.get("reason") {
+            "" | "prefer_not" => "not_provided".into(),
+            r => r.into(),
+        },
+        reason_detail: opt.opt("reason_detail"),
+        sen_status: match opt.get("sen_status") {
+            "" | "prefer_not" => "not_known".into(),
+            s => s.into(),
+        },
+        parent_hours_per_week: parse_hours(&time, "parent_hours", "", true, e),
+        other_hours_per_week: parse_hours(&time, "other_hours", "", true, e),
+        reviewed: false,
+        ..Child::open_entry("parent", now())
+    };
+    children::refresh_keys(&mut child, Some(&home.postcode));
+    addresses.push(address(AddressKind::Current, home));
+    if prev.get("long_enough") == "no" {
+        addresses.push(address(
+            AddressKind::Previous,
+            read_address(&a.page(Step::EarlierAddress(n)), e)?,
+        ));
+    }
+    Some((child, addresses, lives_with_you))
+}
+
+/// The parent who is telling the council, as a parent of each child.
+fn notifying_parent(
+    you: &FormData,
+    your_address: &AddressForm,
+    email: &str,
+    lives_with_child: bool,
+) -> Parent {
+    Parent {
+        id: String::new(),
+        child_id: String::new(),
+        given_names: you.get("given_names").into(),
+        family_name: you.get("family_name").into(),
+        relationship: you.get("relationship").into(),
+        parental_responsibility: you.get("parental_responsibility") == "yes",
+        lives_with_child,
+        educating: you.get("educating") == "yes",
+        address_line_1: Some(your_address.line_1.clone()),
+        address_town: Some(your_address.town.clone()),
+        address_postcode: Some(your_address.postcode.clone()),
+        email: Some(email.to_string()),
+        phone: you.opt("phone"),
+        created_at: now(),
+    }
 }
 
 async fn submit(
