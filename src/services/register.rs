@@ -208,3 +208,32 @@ fn changes(before: &Child, after: &Child) -> Vec<(&'static str, Option<String>, 
 fn opt_s<T: ToString>(v: &Option<T>) -> Option<String> {
     v.as_ref().map(|x| x.to_string())
 }
+
+/// Adds a child to the register with a home address and a parent, audited.
+pub fn add_child(
+    c: &mut AnyConnection,
+    child: &mut Child,
+    address: Address,
+    parent: Parent,
+    user_id: &str,
+) -> AppResult<()> {
+    c.transaction::<_, AppError, _>(|c| {
+        children::insert(
+            c,
+            child,
+            &[address],
+            &[parent],
+            &[],
+            Some(user_id),
+            "Added by an officer",
+        )?;
+        audit::record(
+            c,
+            Some(user_id),
+            "create_record",
+            Some(&child.id),
+            "officer added a child to the register",
+        )?;
+        Ok(())
+    })
+}

@@ -522,6 +522,21 @@ async fn create(
     let (Some(dob), Some(addr), Some(parent)) = (core.dob, addr, parent) else {
         return Ok(new_child_page(&state, &o, &f, &errors));
     };
+    let (mut child, address, parent) = new_entry(core, dob, addr, parent);
+    let (id, uid) = (child.id.clone(), o.user.id.clone());
+    state
+        .db(move |c| services::add_child(c, &mut child, address, parent, &uid))
+        .await?;
+    Ok(see_other(&format!("/officers/children/{id}?done=added")))
+}
+
+/// A new register entry from the officers' form: the child, their home address and a parent.
+fn new_entry(
+    core: CoreForm,
+    dob: NaiveDate,
+    addr: super::parts::AddressForm,
+    parent: Parent,
+) -> (Child, Address, Parent) {
     let t = now();
     let id = new_id();
     let mut child = Child {
@@ -562,31 +577,7 @@ async fn create(
         created_at: t,
         ..parent
     };
-    let uid = o.user.id.clone();
-    state
-        .db(move |c| {
-            c.transaction::<_, AppError, _>(|c| {
-                children::insert(
-                    c,
-                    &mut child,
-                    &[address],
-                    &[parent],
-                    &[],
-                    Some(&uid),
-                    "Added by an officer",
-                )?;
-                audit::record(
-                    c,
-                    Some(&uid),
-                    "create_record",
-                    Some(&child.id),
-                    "officer added a child to the register",
-                )?;
-                Ok(())
-            })
-        })
-        .await?;
-    Ok(see_other(&format!("/officers/children/{id}?done=added")))
+    (child, address, parent)
 }
 
 fn form_from_child(c: &Child) -> FormData {
