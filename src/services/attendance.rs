@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use diesel::Connection;
 
 use crate::db::AnyConnection;
-use crate::domain::attendance::Facts;
+use crate::domain::attendance::{Deadline, Facts};
 use crate::error::{refused, AppError, AppResult};
 use crate::store::attendance::{self as cases, Case};
 use crate::store::audit;
@@ -241,4 +241,38 @@ pub fn open_case(conn: &mut AnyConnection, new: &cases::NewCase) -> AppResult<Ca
         )?;
         Ok(case)
     })
+}
+
+/// A case on the deadlines list: the case, the child's name, the officer, the next deadline (what
+/// and when) and how many notices wait to be posted or delivered.
+pub type ListRow = (
+    Case,
+    String,
+    Option<String>,
+    Option<(String, Deadline)>,
+    i64,
+);
+
+/// Every open case, soonest deadline first (cases waiting on nobody last); the read is audited.
+pub fn open_cases_by_deadline(
+    c: &mut AnyConnection,
+    user_id: &str,
+    today: NaiveDate,
+) -> AppResult<Vec<ListRow>> {
+    audit::record(
+        c,
+        Some(user_id),
+        "list_attendance_cases",
+        None,
+        "officer opened the school attendance deadlines",
+    )?;
+    let mut out = vec![];
+    for (case, child, officer) in cases::open_cases(c)? {
+        let f = cases::facts(c, &case, today)?;
+        let waiting = cases::waiting_for_service(c, &case.id)?;
+        let next = f.next_deadline().map(|(w, d)| (w.to_string(), d));
+        out.push((case, child, officer, next, waiting));
+    }
+    out.sort_by_key(|r| r.3.as_ref().map(|(_, d)| d.on).unwrap_or(NaiveDate::MAX));
+    Ok(out)
 }

@@ -89,37 +89,13 @@ fn due_tag(d: &Deadline, today: NaiveDate, soon: i64) -> Markup {
 }
 
 /// A case on the deadlines list: the case, the child, the officer, the next deadline.
-type ListRow = (
-    Case,
-    String,
-    Option<String>,
-    Option<(String, Deadline)>,
-    i64,
-);
+use crate::services::attendance::ListRow;
 
 async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResult<HttpResponse> {
     let uid = o.user.id.clone();
     let today = today();
     let rows = state
-        .db(move |c| {
-            audit::record(
-                c,
-                Some(&uid),
-                "list_attendance_cases",
-                None,
-                "officer opened the school attendance deadlines",
-            )?;
-            let mut out = vec![];
-            for (case, child, officer) in cases::open_cases(c)? {
-                let f = cases::facts(c, &case, today)?;
-                let waiting = cases::waiting_for_service(c, &case.id)?;
-                let next = f.next_deadline().map(|(w, d)| (w.to_string(), d));
-                out.push((case, child, officer, next, waiting));
-            }
-            // Soonest deadline first; cases waiting on nobody last.
-            out.sort_by_key(|r| r.3.as_ref().map(|(_, d)| d.on).unwrap_or(NaiveDate::MAX));
-            Ok(out)
-        })
+        .db(move |c| services::open_cases_by_deadline(c, &uid, today))
         .await?;
     let mine: Vec<_> = rows
         .iter()
@@ -127,30 +103,6 @@ async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResul
         .collect();
     let all: Vec<_> = rows.iter().collect();
     let soon = state.config.attendance_reminder_days;
-    let table = |caption: &str, rows: &[&ListRow]| {
-        html! {
-            @if rows.is_empty() { p class="govuk-body" { "None." } } @else {
-                table class="govuk-table" {
-                    (table_head(caption, &["Case", "Child", "Stage", "Next", "By", "Officer"]))
-                    tbody class="govuk-table__body" {
-                        @for (c, child, officer, next, waiting) in rows {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/attendance/" (c.id) } { (c.reference) } }
-                                td class="govuk-table__cell" { (child) }
-                                td class="govuk-table__cell" { (stage_tag(c)) }
-                                td class="govuk-table__cell" {
-                                    @if *waiting > 0 { "Post or deliver " (waiting) (if *waiting == 1 { " notice" } else { " notices" }) " and record the service" @if next.is_some() { br; } }
-                                    @if let Some((w, _)) = next { (w) }
-                                }
-                                td class="govuk-table__cell" { @if let Some((_, d)) = next { (fmt_date(d.on)) (due_tag(d, today, soon)) br; span class="govuk-hint" { (d.rule) } } }
-                                td class="govuk-table__cell" { (officer.as_deref().unwrap_or("Not assigned")) }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    };
     let overdue = rows
         .iter()
         .filter(|r| r.3.as_ref().is_some_and(|(_, d)| d.on < today))
@@ -170,13 +122,39 @@ async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResul
                 " Open a case from a child's register entry." }
             @if overdue > 0 { div class="govuk-inset-text" { strong { (overdue) } " open " (if overdue == 1 { "case has" } else { "cases have" }) " a deadline that has passed." } }
             h2 class="govuk-heading-m" { "Your cases" }
-            (table("Your cases", &mine))
+            (cases_table("Your cases", &mine, today, soon))
             @if o.user.can_decide() {
                 h2 class="govuk-heading-m" { "All open cases" }
-                (table("All open cases", &all))
+                (cases_table("All open cases", &all, today, soon))
             }
         },
     ))
+}
+
+/// Cases with their next deadline, and the notices waiting to be served.
+fn cases_table(caption: &str, rows: &[&ListRow], today: NaiveDate, soon: i64) -> Markup {
+    html! {
+        @if rows.is_empty() { p class="govuk-body" { "None." } } @else {
+            table class="govuk-table" {
+                (table_head(caption, &["Case", "Child", "Stage", "Next", "By", "Officer"]))
+                tbody class="govuk-table__body" {
+                    @for (c, child, officer, next, waiting) in rows {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/attendance/" (c.id) } { (c.reference) } }
+                            td class="govuk-table__cell" { (child) }
+                            td class="govuk-table__cell" { (stage_tag(c)) }
+                            td class="govuk-table__cell" {
+                                @if *waiting > 0 { "Post or deliver " (waiting) (if *waiting == 1 { " notice" } else { " notices" }) " and record the service" @if next.is_some() { br; } }
+                                @if let Some((w, _)) = next { (w) }
+                            }
+                            td class="govuk-table__cell" { @if let Some((_, d)) = next { (fmt_date(d.on)) (due_tag(d, today, soon)) br; span class="govuk-hint" { (d.rule) } } }
+                            td class="govuk-table__cell" { (officer.as_deref().unwrap_or("Not assigned")) }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn parse_conditions(f: &FormData, regime: Regime, errors: &mut Errors) -> Vec<String> {
