@@ -32,6 +32,12 @@ pub enum AppError {
     Redirect(String),
 }
 
+impl From<serde_json::Error> for AppError {
+    fn from(e: serde_json::Error) -> Self {
+        AppError::Internal(format!("json: {e}"))
+    }
+}
+
 impl From<anyhow::Error> for AppError {
     fn from(e: anyhow::Error) -> Self {
         AppError::Internal(e.to_string())
@@ -39,16 +45,6 @@ impl From<anyhow::Error> for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
-
-/// The store's answer for a change that a rule or a race refused (`Ok(Err(message))`), as one
-/// error: `Refused(message)`.
-pub fn refused<E: Into<AppError>>(r: Result<Result<(), String>, E>) -> AppResult<()> {
-    match r {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(message)) => Err(AppError::Refused(message)),
-        Err(e) => Err(e.into()),
-    }
-}
 
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {

@@ -700,9 +700,8 @@ fn demo_consent(conn: &mut AnyConnection, today: NaiveDate) -> anyhow::Result<St
             .into(),
             arrangements_evidence: "The written plan; a home visit.".into(),
         };
-        if let Err(e) = consent::assess(conn, &app, &a, &officer)? {
-            anyhow::bail!("demo assessment: {e}");
-        }
+        consent::assess(conn, &app, &a, &officer)
+            .map_err(|e| anyhow::anyhow!("demo assessment: {e}"))?;
         if stage == "under_assessment" {
             continue;
         }
@@ -727,9 +726,8 @@ fn demo_consent(conn: &mut AnyConnection, today: NaiveDate) -> anyhow::Result<St
             templates: &templates,
             council: "Demo Borough Council",
         };
-        if let Err(e) = consent::decide(conn, &app, &decision, &ctx)? {
-            anyhow::bail!("demo decision: {e}");
-        }
+        consent::decide(conn, &app, &decision, &ctx)
+            .map_err(|e| anyhow::anyhow!("demo decision: {e}"))?;
     }
     Ok(format!("demo school staff: school@demo.invalid / {DEMO_PASSWORD}; {n} applications for consent to home educate"))
 }
@@ -824,9 +822,8 @@ fn demo_attendance(conn: &mut AnyConnection, today: NaiveDate) -> anyhow::Result
                 user_id: &officer,
                 today,
             };
-            if let Err(e) = cases::serve_preliminary_notice(conn, &s, &case)? {
-                anyhow::bail!("demo notice: {e}");
-            }
+            cases::serve_preliminary_notice(conn, &s, &case)
+                .map_err(|e| anyhow::anyhow!("demo notice: {e}"))?;
             for row in crate::store::served::log_for(conn, &case.id)? {
                 crate::store::served::record_service(
                     conn,

@@ -5,7 +5,7 @@ use diesel::Connection;
 
 use crate::db::AnyConnection;
 use crate::domain::attendance::{Deadline, Facts};
-use crate::error::{refused, AppError, AppResult};
+use crate::error::{AppError, AppResult};
 use crate::store::attendance::{self as cases, Case};
 use crate::store::audit;
 use crate::store::served::{ServiceContext, ServiceRecord};
@@ -120,7 +120,7 @@ fn run(
         today,
     };
     match command {
-        Command::ServePreliminaryNotice => refused(cases::serve_preliminary_notice(c, &s, case)),
+        Command::ServePreliminaryNotice => cases::serve_preliminary_notice(c, &s, case),
         Command::RecordHomeVisit {
             on,
             answer,
@@ -173,49 +173,35 @@ fn run(
                 considerations: &considerations,
                 reasons: &reasons,
             };
-            refused(cases::evaluate(c, case, facts, &e, uid, today))
+            cases::evaluate(c, case, facts, &e, uid, today)
         }
         Command::RecordConsultation {
             school_id,
             alternatives,
             on,
             what,
-        } => refused(cases::record_consultation(
-            c,
-            case,
-            &school_id,
-            &alternatives,
-            on,
-            &what,
-            uid,
-        )),
-        Command::ServeSchoolNotice => refused(cases::serve_school_notice(c, &s, case)),
-        Command::RecordObjection { on, what } => {
-            refused(cases::record_objection(c, case, on, &what, uid))
-        }
+        } => cases::record_consultation(c, case, &school_id, &alternatives, on, &what, uid),
+        Command::ServeSchoolNotice => cases::serve_school_notice(c, &s, case),
+        Command::RecordObjection { on, what } => cases::record_objection(c, case, on, &what, uid),
         Command::RecordDirection {
             on,
             school_id,
             what,
-        } => refused(cases::record_direction(c, case, on, &school_id, &what, uid)),
-        Command::ServeNomination => refused(cases::serve_nomination(c, &s, case)),
+        } => cases::record_direction(c, case, on, &school_id, &what, uid),
+        Command::ServeNomination => cases::serve_nomination(c, &s, case),
         Command::RecordParentChoice {
             school_id,
             on,
             what,
-        } => refused(cases::record_parent_choice(
-            c, case, &school_id, on, &what, uid,
-        )),
-        Command::DetermineSchool => refused(cases::determine_school(c, case, uid, today)),
-        Command::ServeOrder => refused(cases::serve_order(c, &s, case, "attendance-order", "")),
-        Command::Amend { school_id, reason } => {
-            refused(cases::amend(c, &s, case, &school_id, &reason))
-        }
-        Command::Revoke { reason } => refused(cases::revoke(c, &s, case, &reason)),
+        } => cases::record_parent_choice(c, case, &school_id, on, &what, uid),
+        Command::DetermineSchool => cases::determine_school(c, case, uid, today),
+        Command::ServeOrder => cases::serve_order(c, &s, case, "attendance-order", ""),
+        Command::Amend { school_id, reason } => cases::amend(c, &s, case, &school_id, &reason),
+        Command::Revoke { reason } => cases::revoke(c, &s, case, &reason),
         Command::ReferForProsecution { breach, eso } => {
-            refused(cases::refer(c, case, &breach, &eso, uid, today))
+            cases::refer(c, case, &breach, &eso, uid, today)
         }
-        Command::Assign { to, name } => refused(cases::assign(c, case, &to, &name, uid, today)),
+        Command::Assign { to, name } => cases::assign(c, case, &to, &name, uid, today),
         Command::Note { note } => Ok(cases::record_event(
             c,
             &case.id,
@@ -224,7 +210,7 @@ fn run(
             &note,
             Some(uid),
         )?),
-        Command::RecordService(r) => refused(r.save(c, a.postal_days)),
+        Command::RecordService(r) => r.save(c, a.postal_days),
     }
 }
 

@@ -14,6 +14,7 @@ use crate::domain::attendance::{self as rules, Facts, Regime, SchoolCalendar, Se
 use crate::domain::register::AddressKind;
 use crate::domain::register::Choices;
 use crate::domain::register::EntryStatus;
+use crate::error::{AppError, AppResult};
 use crate::store::children::{self as entries, ChildRecord};
 use crate::store::consent::School;
 use crate::store::served::ServiceContext;
@@ -398,11 +399,14 @@ pub fn facts(conn: &mut AnyConnection, c: &Case, today: NaiveDate) -> QueryResul
     })
 }
 
-fn changed(rows: usize) -> Result<(), String> {
+/// An update that applies only at the expected stage changed no row: someone moved the case first.
+fn changed(rows: usize) -> AppResult<()> {
     if rows == 1 {
         Ok(())
     } else {
-        Err("The case changed while you were looking at it. Reload it and try again.".into())
+        Err(AppError::Conflict(
+            "The case changed while you were looking at it. Reload it and try again.".into(),
+        ))
     }
 }
 
@@ -416,21 +420,14 @@ fn then_record(
     on: NaiveDate,
     details: &str,
     user_id: &str,
-) -> QueryResult<Result<(), String>> {
-    if let r @ Err(_) = changed(rows) {
-        return Ok(r);
-    }
+) -> AppResult<()> {
+    changed(rows)?;
     record_event(conn, case_id, kind, on, details, Some(user_id))?;
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// Moves a case from `from` to `to`, only if nobody moved it meanwhile.
-fn move_stage(
-    conn: &mut AnyConnection,
-    c: &Case,
-    to: Stage,
-    today: NaiveDate,
-) -> QueryResult<Result<(), String>> {
+fn move_stage(conn: &mut AnyConnection, c: &Case, to: Stage, today: NaiveDate) -> AppResult<()> {
     let closed = (!rules::is_open(to)).then_some(today);
     let rows = diesel::update(
         attendance_cases::table
@@ -443,7 +440,7 @@ fn move_stage(
         attendance_cases::updated_at.eq(now()),
     ))
     .execute(conn)?;
-    Ok(changed(rows))
+    changed(rows)
 }
 
 /// The parents a notice goes to: those with parental responsibility (all known parents when
@@ -559,17 +556,13 @@ fn no_parents() -> String {
 }
 
 /// Stage 1: the preliminary notice (s.436H(3), (10)) or today's s.437(1) notice.
-pub fn serve_preliminary_notice(
-    conn: &mut AnyConnection,
-    s: &Serving,
-    c: &Case,
-) -> anyhow::Result<Result<(), String>> {
+pub fn serve_preliminary_notice(conn: &mut AnyConnection, s: &Serving, c: &Case) -> AppResult<()> {
     let Some(record) = entries::load_record(conn, &c.child_id)? else {
-        return Ok(Err("The register entry is missing.".into()));
+        return Err(AppError::Refused("The register entry is missing.".into()));
     };
     let parents = parent_recipients(&record);
     if parents.is_empty() {
-        return Ok(Err(no_parents()));
+        return Err(AppError::Refused(no_parents()));
     }
     let conditions: Vec<String> = c
         .condition_list()
@@ -588,9 +581,7 @@ pub fn serve_preliminary_notice(
         Regime::Current => "section 437(1)",
     };
     let days = c.response_days.to_string();
-    if let r @ Err(_) = move_stage(conn, c, Stage::PreliminaryNotice, s.today)? {
-        return Ok(r);
-    }
+    move_stage(conn, c, Stage::PreliminaryNotice, s.today)?;
     serve_all(
         conn,
         s,
@@ -606,7 +597,7 @@ pub fn serve_preliminary_notice(
         ],
         &parents,
     )?;
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// The result of deciding on the parent's response (s.436I(1)–(4); s.437(3)).
@@ -623,11 +614,9 @@ pub fn evaluate(
     e: &Evaluation,
     user_id: &str,
     today: NaiveDate,
-) -> QueryResult<Result<(), String>> {
+) -> AppResult<()> {
     let to = rules::after_evaluation(f, e.outcome);
-    if let r @ Err(_) = move_stage(conn, c, to, today)? {
-        return Ok(r);
-    }
+    move_stage(conn, c, to, today)?;
     if to == Stage::SchoolDetermined {
         diesel::update(attendance_cases::table.find(&c.id))
             .set(attendance_cases::determined_on.eq(today))
@@ -651,7 +640,7 @@ pub fn evaluate(
         ),
         Some(user_id),
     )?;
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// s.436N(1) / s.439(2): the school chosen, alternatives, and the consultation.
@@ -663,7 +652,7 @@ pub fn record_consultation(
     on: NaiveDate,
     details: &str,
     user_id: &str,
-) -> anyhow::Result<Result<(), String>> {
+) -> AppResult<()> {
     let rows = diesel::update(
         attendance_cases::table
             .find(&c.id)
@@ -676,15 +665,7 @@ pub fn record_consultation(
         attendance_cases::updated_at.eq(now()),
     ))
     .execute(conn)?;
-    Ok(then_record(
-        conn,
-        rows,
-        &c.id,
-        "consultation",
-        on,
-        details,
-        user_id,
-    )?)
+    then_record(conn, rows, &c.id, "consultation", on, details, user_id)
 }
 
 fn school(conn: &mut AnyConnection, id: Option<&str>) -> QueryResult<Option<School>> {
@@ -713,26 +694,20 @@ fn school_names(conn: &mut AnyConnection, ids: &[String]) -> QueryResult<String>
 }
 
 /// s.436N(2) / s.439(4): notice to the school of the decision to name it.
-pub fn serve_school_notice(
-    conn: &mut AnyConnection,
-    s: &Serving,
-    c: &Case,
-) -> anyhow::Result<Result<(), String>> {
+pub fn serve_school_notice(conn: &mut AnyConnection, s: &Serving, c: &Case) -> AppResult<()> {
     let Some(sch) = school(conn, c.school_id.as_deref())? else {
-        return Ok(Err(
+        return Err(AppError::Refused(
             "Choose the school and record the consultation first (s.436N(1)).".into(),
         ));
     };
     let Some(record) = entries::load_record(conn, &c.child_id)? else {
-        return Ok(Err("The register entry is missing.".into()));
+        return Err(AppError::Refused("The register entry is missing.".into()));
     };
     let (section, window) = match c.regime() {
         Regime::New => ("section 436N(2)", "within 10 school days beginning with the day this notice is served (section 436N(4)–(5))"),
         Regime::Current => ("section 439(4)", "within 15 days beginning with the day you receive this notice (section 439(6)–(7))"),
     };
-    if let r @ Err(_) = move_stage(conn, c, Stage::SchoolNotified, s.today)? {
-        return Ok(r);
-    }
+    move_stage(conn, c, Stage::SchoolNotified, s.today)?;
     serve_all(
         conn,
         s,
@@ -746,7 +721,7 @@ pub fn serve_school_notice(
         ],
         &[school_recipient(&sch)],
     )?;
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// s.436N(4): the school applied to the Secretary of State for a direction.
@@ -756,7 +731,7 @@ pub fn record_objection(
     on: NaiveDate,
     details: &str,
     user_id: &str,
-) -> QueryResult<Result<(), String>> {
+) -> AppResult<()> {
     let rows = diesel::update(
         attendance_cases::table
             .find(&c.id)
@@ -779,7 +754,7 @@ pub fn record_direction(
     school_id: &str,
     details: &str,
     user_id: &str,
-) -> QueryResult<Result<(), String>> {
+) -> AppResult<()> {
     let rows = diesel::update(
         attendance_cases::table
             .find(&c.id)
@@ -796,22 +771,18 @@ pub fn record_direction(
 }
 
 /// s.436L(1)–(2) / s.438(2): the school nomination notice (notice of intention) to the parents.
-pub fn serve_nomination(
-    conn: &mut AnyConnection,
-    s: &Serving,
-    c: &Case,
-) -> anyhow::Result<Result<(), String>> {
+pub fn serve_nomination(conn: &mut AnyConnection, s: &Serving, c: &Case) -> AppResult<()> {
     let Some(sch) = school(conn, c.school_id.as_deref())? else {
-        return Ok(Err(
-            "No school has been chosen for this case (s.436L(1)).".into()
+        return Err(AppError::Refused(
+            "No school has been chosen for this case (s.436L(1)).".into(),
         ));
     };
     let Some(record) = entries::load_record(conn, &c.child_id)? else {
-        return Ok(Err("The register entry is missing.".into()));
+        return Err(AppError::Refused("The register entry is missing.".into()));
     };
     let parents = parent_recipients(&record);
     if parents.is_empty() {
-        return Ok(Err(no_parents()));
+        return Err(AppError::Refused(no_parents()));
     }
     let alternatives = school_names(conn, &c.alternative_ids())?;
     let section = match c.regime() {
@@ -830,9 +801,7 @@ pub fn serve_nomination(
         attendance_cases::updated_at.eq(now()),
     ))
     .execute(conn)?;
-    if let r @ Err(_) = changed(rows) {
-        return Ok(r);
-    }
+    changed(rows)?;
     serve_all(
         conn,
         s,
@@ -848,7 +817,7 @@ pub fn serve_nomination(
         ],
         &parents,
     )?;
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// s.436L(3)–(6): the parent chose a listed alternative or secured a place; that school must be
@@ -860,7 +829,7 @@ pub fn record_parent_choice(
     on: NaiveDate,
     details: &str,
     user_id: &str,
-) -> QueryResult<Result<(), String>> {
+) -> AppResult<()> {
     let rows = diesel::update(
         attendance_cases::table
             .find(&c.id)
@@ -883,7 +852,7 @@ pub fn assign(
     name: &str,
     user_id: &str,
     today: NaiveDate,
-) -> QueryResult<Result<(), String>> {
+) -> AppResult<()> {
     let rows = diesel::update(
         attendance_cases::table
             .find(&c.id)
@@ -912,7 +881,7 @@ pub fn determine_school(
     c: &Case,
     user_id: &str,
     today: NaiveDate,
-) -> QueryResult<Result<(), String>> {
+) -> AppResult<()> {
     let rows = diesel::update(
         attendance_cases::table
             .find(&c.id)
@@ -924,9 +893,7 @@ pub fn determine_school(
         attendance_cases::updated_at.eq(now()),
     ))
     .execute(conn)?;
-    if let r @ Err(_) = changed(rows) {
-        return Ok(r);
-    }
+    changed(rows)?;
     let name = school(conn, c.school_id.as_deref())?
         .map(|s| s.name)
         .unwrap_or_default();
@@ -938,7 +905,7 @@ pub fn determine_school(
         &format!("School to be named: {name}"),
         Some(user_id),
     )?;
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// s.436I(5)–(9) / s.437(3): the order to the parents, and notice to the school, which must admit.
@@ -948,16 +915,18 @@ pub fn serve_order(
     c: &Case,
     template: &str,
     reason: &str,
-) -> anyhow::Result<Result<(), String>> {
+) -> AppResult<()> {
     let Some(sch) = school(conn, c.school_id.as_deref())? else {
-        return Ok(Err("No school has been determined for this case.".into()));
+        return Err(AppError::Refused(
+            "No school has been determined for this case.".into(),
+        ));
     };
     let Some(record) = entries::load_record(conn, &c.child_id)? else {
-        return Ok(Err("The register entry is missing.".into()));
+        return Err(AppError::Refused("The register entry is missing.".into()));
     };
     let parents = parent_recipients(&record);
     if parents.is_empty() {
-        return Ok(Err(no_parents()));
+        return Err(AppError::Refused(no_parents()));
     }
     let (section, offence) = (
         match c.regime() {
@@ -975,9 +944,7 @@ pub fn serve_order(
     ];
     serve_all(conn, s, c, &record, template, &vars, &parents)?;
     if template == "attendance-order" {
-        if let r @ Err(_) = move_stage(conn, c, Stage::InForce, s.today)? {
-            return Ok(r);
-        }
+        move_stage(conn, c, Stage::InForce, s.today)?;
         serve_all(
             conn,
             s,
@@ -999,7 +966,7 @@ pub fn serve_order(
             &[school_recipient(&sch)],
         )?;
     }
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// s.436O / s.440: the parent secured a place elsewhere; the order names that school.
@@ -1009,7 +976,7 @@ pub fn amend(
     c: &Case,
     school_id: &str,
     reason: &str,
-) -> anyhow::Result<Result<(), String>> {
+) -> AppResult<()> {
     let rows = diesel::update(
         attendance_cases::table
             .find(&c.id)
@@ -1020,32 +987,21 @@ pub fn amend(
         attendance_cases::updated_at.eq(now()),
     ))
     .execute(conn)?;
-    if let r @ Err(_) = changed(rows) {
-        return Ok(r);
-    }
+    changed(rows)?;
     let Some(updated) = find(conn, &c.id)? else {
-        return Ok(Err("The case is missing.".into()));
+        return Err(AppError::Refused("The case is missing.".into()));
     };
-    if let r @ Err(_) = serve_order(conn, s, &updated, "attendance-amendment", reason)? {
-        return Ok(r);
-    }
+    serve_order(conn, s, &updated, "attendance-amendment", reason)?;
     record_event(conn, &c.id, "amended", s.today, reason, Some(s.user_id))?;
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// s.436P / s.442: the order is revoked, with a notice to the parents.
-pub fn revoke(
-    conn: &mut AnyConnection,
-    s: &Serving,
-    c: &Case,
-    reason: &str,
-) -> anyhow::Result<Result<(), String>> {
+pub fn revoke(conn: &mut AnyConnection, s: &Serving, c: &Case, reason: &str) -> AppResult<()> {
     let Some(record) = entries::load_record(conn, &c.child_id)? else {
-        return Ok(Err("The register entry is missing.".into()));
+        return Err(AppError::Refused("The register entry is missing.".into()));
     };
-    if let r @ Err(_) = move_stage(conn, c, Stage::Revoked, s.today)? {
-        return Ok(r);
-    }
+    move_stage(conn, c, Stage::Revoked, s.today)?;
     let parents = parent_recipients(&record);
     let section = match c.regime() {
         Regime::New => "section 436P",
@@ -1061,7 +1017,7 @@ pub fn revoke(
         &parents,
     )?;
     record_event(conn, &c.id, "revoked", s.today, reason, Some(s.user_id))?;
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// s.436Q / s.443 with s.447(1): referral for prosecution, after considering an education
@@ -1073,10 +1029,8 @@ pub fn refer(
     eso: &str,
     user_id: &str,
     today: NaiveDate,
-) -> QueryResult<Result<(), String>> {
-    if let r @ Err(_) = move_stage(conn, c, Stage::Referred, today)? {
-        return Ok(r);
-    }
+) -> AppResult<()> {
+    move_stage(conn, c, Stage::Referred, today)?;
     record_event(
         conn,
         &c.id,
@@ -1087,7 +1041,7 @@ pub fn refer(
         ),
         Some(user_id),
     )?;
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// The prosecution file: one chronology of the notices, how each was served, the responses,

@@ -14,6 +14,7 @@ use crate::domain::consent::{
 use crate::domain::matching::{self, Person};
 use crate::domain::register::AddressKind;
 use crate::domain::register::{compare_entries, EntryMatch, Identity};
+use crate::error::{AppError, AppResult};
 use crate::store::social_care::{self, SocialCareRecord};
 use crate::store::tasks::TaskKind;
 use crate::store::tasks::{self, TeamAlert};
@@ -549,11 +550,14 @@ pub fn list(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<(Applicatio
 }
 
 /// The answer to a change made only if the application was still as the officer saw it.
-fn changed(rows: usize) -> Result<(), String> {
+/// An update that applies only in the expected state changed no row: someone acted first.
+fn changed(rows: usize) -> AppResult<()> {
     if rows == 1 {
         Ok(())
     } else {
-        Err("The application changed while you were looking at it. Reload it and try again.".into())
+        Err(AppError::Conflict(
+            "The application changed while you were looking at it. Reload it and try again.".into(),
+        ))
     }
 }
 
@@ -606,9 +610,9 @@ pub fn assess(
     app: &Application,
     a: &Assessment,
     user_id: &str,
-) -> anyhow::Result<Result<(), String>> {
+) -> AppResult<()> {
     if let Err(e) = rules::may(app.status, Action::Assess) {
-        return Ok(Err(e.into()));
+        return Err(AppError::Refused(e.into()));
     }
     let t = now();
     let n = diesel::update(
@@ -629,12 +633,12 @@ pub fn assess(
         consent_applications::updated_at.eq(t),
     ))
     .execute(conn)?;
-    Ok(changed(n))
+    changed(n)
 }
 
-pub fn withdraw(conn: &mut AnyConnection, app: &Application) -> anyhow::Result<Result<(), String>> {
+pub fn withdraw(conn: &mut AnyConnection, app: &Application) -> AppResult<()> {
     if let Err(e) = rules::may(app.status, Action::Withdraw) {
-        return Ok(Err(e.into()));
+        return Err(AppError::Refused(e.into()));
     }
     let t = now();
     let n = diesel::update(
@@ -648,7 +652,7 @@ pub fn withdraw(conn: &mut AnyConnection, app: &Application) -> anyhow::Result<R
         consent_applications::updated_at.eq(t),
     ))
     .execute(conn)?;
-    Ok(changed(n))
+    changed(n)
 }
 
 /// A referral to the Secretary of State (s.434A(10)–(11)) and, when known, its outcome.
@@ -658,9 +662,9 @@ pub fn record_referral(
     referred_on: NaiveDate,
     outcome: &str,
     outcome_on: Option<NaiveDate>,
-) -> anyhow::Result<Result<(), String>> {
+) -> AppResult<()> {
     if let Err(e) = rules::may(app.status, Action::Refer) {
-        return Ok(Err(e.into()));
+        return Err(AppError::Refused(e.into()));
     }
     diesel::update(consent_applications::table.find(&app.id))
         .set((
@@ -670,7 +674,7 @@ pub fn record_referral(
             consent_applications::updated_at.eq(now()),
         ))
         .execute(conn)?;
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// The s.434B pilot meeting: held with its outcome, or refused by the parent.
@@ -712,18 +716,18 @@ pub fn decide(
     app: &Application,
     d: &Decision,
     ctx: &ServiceContext,
-) -> anyhow::Result<Result<Vec<String>, String>> {
+) -> AppResult<Vec<String>> {
     if let Err(e) = rules::may(app.status, Action::Decide) {
-        return Ok(Err(e.into()));
+        return Err(AppError::Refused(e.into()));
     }
     let (Some(bi), Some(arr)) = (&app.best_interests, &app.arrangements) else {
-        return Ok(Err(
+        return Err(AppError::Refused(
             "Record the assessment of both limbs of s.434A(6) first.".into(),
         ));
     };
     let (required, limb) = rules::required_decision(bi, arr);
     if d.decision != required {
-        return Ok(Err(format!(
+        return Err(AppError::Refused(format!(
             "The assessment requires the application to be {required}: {limb}. Change the assessment first if the evidence has changed."
         )));
     }
@@ -744,8 +748,8 @@ pub fn decide(
     ))
     .execute(conn)?;
     if n != 1 {
-        return Ok(Err(
-            "A decision has already been made on this application.".into()
+        return Err(AppError::Refused(
+            "A decision has already been made on this application.".into(),
         ));
     }
     let school = find_school(conn, &app.school_id)?
@@ -820,7 +824,7 @@ pub fn decide(
             d.today,
         )?);
     }
-    Ok(Ok(ids))
+    Ok(ids)
 }
 
 /// Open applications older than the council's limit, not yet escalated: a task each for

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use crate::db::schema::{outbox, served_documents};
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::service::ServiceStatus;
+use crate::error::{AppError, AppResult};
 
 /// Where and how the notices go.
 pub struct ServiceContext<'a> {
@@ -247,11 +248,7 @@ pub struct ServiceRecord {
 
 impl ServiceRecord {
     /// Records it; a notice someone else recorded meanwhile is refused, not recorded twice.
-    pub fn save(
-        &self,
-        c: &mut AnyConnection,
-        postal_days: u32,
-    ) -> diesel::QueryResult<Result<(), String>> {
+    pub fn save(&self, c: &mut AnyConnection, postal_days: u32) -> AppResult<()> {
         let rows = record_service(
             c,
             &self.document_id,
@@ -260,10 +257,12 @@ impl ServiceRecord {
             &self.note,
             postal_days,
         )?;
-        Ok(if rows == 1 {
+        if rows == 1 {
             Ok(())
         } else {
-            Err("That notice has been recorded as served already.".to_string())
-        })
+            Err(AppError::Conflict(
+                "That notice has been recorded as served already.".into(),
+            ))
+        }
     }
 }

@@ -561,29 +561,23 @@ async fn withdraw(
     let outcome = state
         .db(move |c| {
             c.transaction::<_, AppError, _>(|c| {
-                let r = consent::withdraw(c, &a)?;
-                if r.is_ok() {
-                    audit::record(
-                        c,
-                        None,
-                        "consent_application_withdrawn",
-                        None,
-                        &format!(
-                            "application {} by {}",
-                            a.reference,
-                            parent_access::actor(&email)
-                        ),
-                    )?;
-                }
-                Ok(r)
+                consent::withdraw(c, &a)?;
+                let purpose = format!(
+                    "application {} by {}",
+                    a.reference,
+                    parent_access::actor(&email)
+                );
+                audit::record(c, None, "consent_application_withdrawn", None, &purpose)?;
+                Ok(())
             })
         })
-        .await?;
+        .await;
     match outcome {
         Ok(()) => Ok(see_other(&format!(
             "/parents/applications/{aid}?done=withdrawn"
         ))),
-        Err(m) => Err(AppError::BadRequest(m)),
+        Err(AppError::Refused(m) | AppError::Conflict(m)) => Err(AppError::BadRequest(m)),
+        Err(e) => Err(e),
     }
 }
 

@@ -1117,7 +1117,7 @@ async fn step(
             "/officers/attendance/{}?done={action}",
             l.case.id
         ))),
-        Err(AppError::Refused(message)) => {
+        Err(AppError::Refused(message) | AppError::Conflict(message)) => {
             let l = load(
                 &state,
                 l.case.id.clone(),

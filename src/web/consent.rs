@@ -545,9 +545,7 @@ async fn act<F>(
     done: &str,
 ) -> AppResult<HttpResponse>
 where
-    F: FnOnce(&mut crate::db::AnyConnection, &Application) -> AppResult<Result<(), String>>
-        + Send
-        + 'static,
+    F: FnOnce(&mut crate::db::AnyConnection, &Application) -> AppResult<()> + Send + 'static,
 {
     let l = load(state, id, o.user.id.clone(), "officer acted on it").await?;
     let mut errors = Errors::default();
@@ -558,19 +556,12 @@ where
     let (app, uid) = (l.app.clone(), o.user.id.clone());
     let outcome = state
         .db(move |c| {
-            c.transaction::<_, AppError, _>(|c| {
-                let r = change(c, &app)?;
-                if r.is_ok() {
-                    audit::record(
-                        c,
-                        Some(&uid),
-                        audit_action,
-                        None,
-                        &format!("application {}", app.reference),
-                    )?;
-                }
-                Ok(r)
-            })
+            Ok(c.transaction::<_, AppError, _>(|c| {
+                change(c, &app)?;
+                let purpose = format!("application {}", app.reference);
+                audit::record(c, Some(&uid), audit_action, None, &purpose)?;
+                Ok(())
+            }))
         })
         .await?;
     match outcome {
@@ -578,7 +569,10 @@ where
             "/officers/consent/{}?done={done}",
             l.app.id
         ))),
-        Err(message) => {
+        Err(e) => {
+            let (AppError::Refused(message) | AppError::Conflict(message)) = e else {
+                return Err(e);
+            };
             let l = load(
                 state,
                 l.app.id.clone(),
@@ -646,7 +640,7 @@ async fn facts(
             );
             Some(move |c: &mut crate::db::AnyConnection, a: &Application| {
                 consent::record_facts(c, &a.id, placed, note.as_deref(), other.as_deref())?;
-                Ok(Ok(()))
+                Ok(())
             })
         },
         "consent_facts_recorded",
@@ -669,7 +663,7 @@ async fn rule_out(
         }
         Some(move |c: &mut crate::db::AnyConnection, a: &Application| {
             consent::rule_out(c, a, &record)?;
-            Ok(Ok(()))
+            Ok(())
         })
     }, "consent_record_ruled_out", "ruled_out").await
 }
@@ -691,7 +685,7 @@ async fn assessment(
             arrangements_reasons: text(&f, "arrangements_reasons", "the reasons for (b)", 8000, errors),
             arrangements_evidence: text(&f, "arrangements_evidence", "the evidence for (b)", 8000, errors),
         };
-        Some(move |c: &mut crate::db::AnyConnection, app: &Application| Ok(consent::assess(c, app, &a, &uid)?))
+        Some(move |c: &mut crate::db::AnyConnection, app: &Application| consent::assess(c, app, &a, &uid))
     }, "consent_assessed", "assessed").await
 }
 
@@ -721,7 +715,7 @@ async fn decision(
         Some(move |c: &mut crate::db::AnyConnection, a: &Application| {
             let ctx = crate::store::served::ServiceContext { templates: &templates, council: &council };
             let Some(decision) = decision else {
-                return Ok(Err("Select whether to grant or refuse consent".into()));
+                return Err(AppError::Refused("Select whether to grant or refuse consent".into()));
             };
             let d = consent::Decision {
                 decision,
@@ -730,7 +724,7 @@ async fn decision(
                 user_id: &uid,
                 today: today(),
             };
-            Ok(consent::decide(c, a, &d, &ctx)?.map(|_| ()))
+            consent::decide(c, a, &d, &ctx).map(|_| ())
         })
     }, "consent_decided", "decided").await
 }
@@ -747,9 +741,7 @@ async fn withdraw(
         &o,
         id,
         &f,
-        |_, _| {
-            Some(|c: &mut crate::db::AnyConnection, a: &Application| Ok(consent::withdraw(c, a)?))
-        },
+        |_, _| Some(|c: &mut crate::db::AnyConnection, a: &Application| consent::withdraw(c, a)),
         "consent_application_withdrawn",
         "withdrawn",
     )
@@ -806,7 +798,7 @@ async fn referral(
             }
             let on = on?;
             Some(move |c: &mut crate::db::AnyConnection, a: &Application| {
-                Ok(consent::record_referral(c, a, on, &outcome, outcome_on)?)
+                consent::record_referral(c, a, on, &outcome, outcome_on)
             })
         },
         "consent_referral_recorded",
@@ -849,7 +841,7 @@ async fn meeting(
             let outcome = text(&f, "meeting_outcome", "the outcome", 8000, errors);
             Some(move |c: &mut crate::db::AnyConnection, a: &Application| {
                 consent::record_meeting(c, &a.id, &m, on, &outcome)?;
-                Ok(Ok(()))
+                Ok(())
             })
         },
         "consent_meeting_recorded",
@@ -873,7 +865,7 @@ async fn service(
         &f.clone(),
         |l, errors| {
             let r = super::parts::read_service(&f, &l.log, SERVICE_METHODS, errors)?;
-            Some(move |c: &mut crate::db::AnyConnection, _: &Application| Ok(r.save(c, days)?))
+            Some(move |c: &mut crate::db::AnyConnection, _: &Application| r.save(c, days))
         },
         "notice_service_recorded",
         "service",
