@@ -30,9 +30,9 @@ fn new_law() -> TestApp {
 
 fn school(app: &TestApp, urn: &str, name: &str) -> String {
     let id = uuid::Uuid::new_v4().to_string();
-    let made = cnis::store::consent::create_school(
+    let made = cnis::store::schools::create(
         &mut app.conn(),
-        &cnis::store::consent::School {
+        &cnis::store::schools::School {
             id: id.clone(),
             urn: urn.into(),
             name: name.into(),

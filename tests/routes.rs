@@ -274,9 +274,9 @@ fn signs_out(path: &str) -> bool {
 fn every_route_serves_only_those_it_is_for() {
     let app = TestApp::spawn();
     let school_id = uuid::Uuid::new_v4().to_string();
-    cnis::store::consent::create_school(
+    cnis::store::schools::create(
         &mut app.conn(),
-        &cnis::store::consent::School {
+        &cnis::store::schools::School {
             id: school_id.clone(),
             urn: "100001".into(),
             name: "Route Test School".into(),

@@ -540,7 +540,8 @@ pub fn load(conn: &mut AnyConnection, n: usize) -> anyhow::Result<String> {
 
 /// Schools, a school's member of staff, and applications for consent at each stage (s.434A).
 fn demo_consent(conn: &mut AnyConnection, today: NaiveDate) -> anyhow::Result<String> {
-    use crate::store::consent::{self, Application, School};
+    use crate::store::consent::{self, Application};
+    use crate::store::schools::School;
     if users::find_by_email(conn, "school@demo.invalid")?.is_some() {
         return Ok("demo schools already loaded".into());
     }
@@ -575,7 +576,7 @@ fn demo_consent(conn: &mut AnyConnection, today: NaiveDate) -> anyhow::Result<St
             email: email.map(str::to_string),
             created_at: at(400),
         };
-        consent::create_school(conn, &s)?;
+        crate::store::schools::create(conn, &s)?;
         ids.push(s.id);
     }
     users::create_school_user(

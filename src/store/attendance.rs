@@ -16,7 +16,7 @@ use crate::domain::register::Choices;
 use crate::domain::register::EntryStatus;
 use crate::error::{AppError, AppResult};
 use crate::store::children::{self as entries, ChildRecord};
-use crate::store::consent::School;
+use crate::store::schools::School;
 use crate::store::served::ServiceContext;
 use crate::store::served::{self, Recipient};
 use crate::store::tasks::TaskKind;

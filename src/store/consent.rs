@@ -1,10 +1,11 @@
-//! Schools, what they tell the council, applications for consent to home educate (EA 1996
+//! What schools tell the council, applications for consent to home educate (EA 1996
 //! s.434A) and the notices served on a decision (s.434A(8), s.572).
 use chrono::{Days, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::db::schema::{consent_applications, school_notices, schools, social_care_records};
+use crate::db::schema::schools as school_table;
+use crate::db::schema::{consent_applications, school_notices, social_care_records};
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::consent::ApplicationStatus;
 use crate::domain::consent::NoticeKind;
@@ -15,50 +16,10 @@ use crate::domain::matching::{self, Person};
 use crate::domain::register::AddressKind;
 use crate::domain::register::{compare_entries, EntryMatch, Identity};
 use crate::error::{AppError, AppResult};
+use crate::store::schools::{self, School};
 use crate::store::social_care::{self, SocialCareRecord};
 use crate::store::tasks::TaskKind;
 use crate::store::tasks::{self, TeamAlert};
-
-#[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq)]
-#[diesel(table_name = schools)]
-pub struct School {
-    pub id: String,
-    pub urn: String,
-    pub name: String,
-    pub kind: String,
-    pub address: String,
-    pub email: Option<String>,
-    pub created_at: NaiveDateTime,
-}
-
-pub fn create_school(conn: &mut AnyConnection, s: &School) -> QueryResult<bool> {
-    let taken: i64 = schools::table
-        .filter(schools::urn.eq(&s.urn))
-        .count()
-        .get_result(conn)?;
-    if taken > 0 {
-        return Ok(false);
-    }
-    diesel::insert_into(schools::table)
-        .values(s)
-        .execute(conn)?;
-    Ok(true)
-}
-
-pub fn schools(conn: &mut AnyConnection) -> QueryResult<Vec<School>> {
-    schools::table
-        .order(schools::name.asc())
-        .select(School::as_select())
-        .load(conn)
-}
-
-pub fn find_school(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<School>> {
-    schools::table
-        .find(id)
-        .select(School::as_select())
-        .first(conn)
-        .optional()
-}
 
 /// A parent other than the applicant, as the applicant gave them (s.434A(8)(b)).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
@@ -435,7 +396,7 @@ pub fn application_relevance(
     conn: &mut AnyConnection,
     app: &Application,
 ) -> anyhow::Result<(RelevanceAnswer, Vec<Candidate>)> {
-    let school = find_school(conn, &app.school_id)?
+    let school = schools::find(conn, &app.school_id)?
         .ok_or_else(|| anyhow::anyhow!("application {} has no school", app.id))?;
     relevance(conn, &app.identity(), &school, app.received_on, Some(app))
 }
@@ -538,10 +499,10 @@ pub fn for_school(conn: &mut AnyConnection, school_id: &str) -> QueryResult<Vec<
 /// Every application with its school's name: open ones first, oldest first.
 pub fn list(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<(Application, String)>> {
     let rows: Vec<(Application, String)> = consent_applications::table
-        .inner_join(schools::table)
+        .inner_join(school_table::table)
         .order(consent_applications::received_on.asc())
         .limit(limit)
-        .select((Application::as_select(), schools::name))
+        .select((Application::as_select(), school_table::name))
         .load(conn)?;
     let (mut open, done): (Vec<_>, Vec<_>) =
         rows.into_iter().partition(|(a, _)| a.status.is_open());
@@ -752,7 +713,7 @@ pub fn decide(
             "A decision has already been made on this application.".into(),
         ));
     }
-    let school = find_school(conn, &app.school_id)?
+    let school = schools::find(conn, &app.school_id)?
         .ok_or_else(|| anyhow::anyhow!("application {} has no school", app.id))?;
     let template = if d.decision == ApplicationStatus::Granted {
         "notices/consent-granted"
@@ -978,7 +939,7 @@ pub fn receive_notice(
     today: NaiveDate,
     alert: Option<&TeamAlert>,
 ) -> anyhow::Result<NoticeOutcome> {
-    let school = find_school(conn, &notice.school_id)?
+    let school = schools::find(conn, &notice.school_id)?
         .ok_or_else(|| anyhow::anyhow!("notice for an unknown school"))?;
     // The application for this child at this school, if there is one: its facts count, and a
     // grant lets the school delete.
@@ -1169,9 +1130,9 @@ pub fn recent_notices(
     limit: i64,
 ) -> QueryResult<Vec<(SchoolNotice, String)>> {
     school_notices::table
-        .inner_join(schools::table)
+        .inner_join(school_table::table)
         .order(school_notices::received_at.desc())
         .limit(limit)
-        .select((SchoolNotice::as_select(), schools::name))
+        .select((SchoolNotice::as_select(), school_table::name))
         .load(conn)
 }

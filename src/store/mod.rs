@@ -10,6 +10,7 @@ pub mod matches;
 pub mod notifications;
 pub mod parent_access;
 pub mod parent_reports;
+pub mod schools;
 pub mod served;
 pub mod sessions;
 pub mod social_care;

@@ -168,7 +168,7 @@ async fn list(
 fn schools_page(
     state: &AppState,
     o: &crate::web::auth::CurrentOfficer,
-    rows: &[(crate::store::consent::School, i64)],
+    rows: &[(crate::store::schools::School, i64)],
     form: &FormData,
     errors: &Errors,
 ) -> HttpResponse {
@@ -230,10 +230,10 @@ async fn schools_list(
 
 fn school_rows(
     c: &mut crate::db::AnyConnection,
-) -> diesel::QueryResult<Vec<(crate::store::consent::School, i64)>> {
+) -> diesel::QueryResult<Vec<(crate::store::schools::School, i64)>> {
     use crate::db::schema::users;
     use diesel::prelude::*;
-    let schools = crate::store::consent::schools(c)?;
+    let schools = crate::store::schools::all(c)?;
     let mut out = vec![];
     for s in schools {
         let n: i64 = users::table
@@ -276,7 +276,7 @@ async fn add_school(
         let rows = state.db(|c| Ok(school_rows(c)?)).await?;
         return Ok(schools_page(&state, &o, &rows, &form, &errors));
     }
-    let school = crate::store::consent::School {
+    let school = crate::store::schools::School {
         id: crate::db::new_id(),
         urn,
         name: name.trim().into(),
@@ -289,7 +289,7 @@ async fn add_school(
     let sid = school.id.clone();
     let added = state
         .db(move |c| {
-            let ok = crate::store::consent::create_school(c, &school)?;
+            let ok = crate::store::schools::create(c, &school)?;
             if ok {
                 audit::record(
                     c,
@@ -322,7 +322,7 @@ async fn school_page(
     use diesel::prelude::*;
     let (school, staff, tokens) = state
         .db(move |c| {
-            let s = crate::store::consent::find_school(c, &id)?.ok_or(AppError::NotFound)?;
+            let s = crate::store::schools::find(c, &id)?.ok_or(AppError::NotFound)?;
             let staff: Vec<(String, String, bool)> = users::table
                 .filter(users::school_id.eq(&s.id))
                 .order(users::name.asc())
@@ -428,7 +428,7 @@ async fn add_staff(
     let (uid, sid, pw) = (o.user.id.clone(), id.clone(), password.clone());
     let created = state
         .db(move |c| {
-            crate::store::consent::find_school(c, &sid)?.ok_or(AppError::NotFound)?;
+            crate::store::schools::find(c, &sid)?.ok_or(AppError::NotFound)?;
             if crate::store::users::find_by_email(c, &address)?.is_some() {
                 return Ok(false);
             }
@@ -475,7 +475,7 @@ async fn school_token(
     let (uid, sid) = (o.user.id.clone(), id.clone());
     let token = state
         .db(move |c| {
-            crate::store::consent::find_school(c, &sid)?.ok_or(AppError::NotFound)?;
+            crate::store::schools::find(c, &sid)?.ok_or(AppError::NotFound)?;
             let (tid, token) = api_tokens::issue_for_school(c, &name, &sid)?;
             audit::record(
                 c,

@@ -13,7 +13,8 @@ use super::{csrf_for, render, see_other, AppState, PageArgs};
 use crate::clock::fmt_date;
 use crate::domain::consent::ApplicationStatus;
 use crate::error::{AppError, AppResult};
-use crate::store::consent::{self, Application, OtherParent, School};
+use crate::store::consent::{self, Application, OtherParent};
+use crate::store::schools::School;
 use crate::store::{audit, parent_access};
 use crate::views::*;
 
@@ -298,7 +299,7 @@ async fn parent_form(req: HttpRequest, state: web::Data<AppState>) -> AppResult<
     let ParentSession::Live(email) = parent_session(&req, &state).await? else {
         return Ok(sign_in_first(&state));
     };
-    let schools = state.db(|c| Ok(consent::schools(c)?)).await?;
+    let schools = state.db(|c| Ok(crate::store::schools::all(c)?)).await?;
     let csrf = csrf_for(&req, &state);
     Ok(page(
         &state,
@@ -317,7 +318,7 @@ async fn parent_submit(
     let ParentSession::Live(email) = parent_session(&req, &state).await? else {
         return Ok(sign_in_first(&state));
     };
-    let schools = state.db(|c| Ok(consent::schools(c)?)).await?;
+    let schools = state.db(|c| Ok(crate::store::schools::all(c)?)).await?;
     let app = match parse(&form, &Applicant::Parent(&email), &schools) {
         Ok(a) => a,
         Err(errors) => {
@@ -453,7 +454,7 @@ async fn own(
                         &format!("application {} by {actor}", a.reference),
                     )?;
                     let log = crate::store::served::log_for(c, &a.id)?;
-                    let school = consent::find_school(c, &a.school_id)?
+                    let school = crate::store::schools::find(c, &a.school_id)?
                         .map(|s| s.name)
                         .unwrap_or_default();
                     Ok((a, log, school))

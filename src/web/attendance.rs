@@ -16,7 +16,7 @@ use crate::domain::register::EntryStatus;
 use crate::error::{AppError, AppResult};
 use crate::services::attendance::{self as services, Command};
 use crate::store::attendance::{self as cases, Case, Event, EVENT_KINDS};
-use crate::store::consent::School;
+use crate::store::schools::School;
 use crate::store::served::ServiceContext;
 use crate::store::served::{self, LogRow};
 use crate::store::{audit, children, users};
@@ -281,7 +281,7 @@ async fn load_child(
                 .into_iter()
                 .find(|k| k.closed_on.is_none())
                 .map(|k| k.reference);
-            Ok((child, crate::store::consent::schools(c)?, open))
+            Ok((child, crate::store::schools::all(c)?, open))
         })
         .await
 }
@@ -448,7 +448,7 @@ async fn load(state: &AppState, id: String, uid: String, why: &'static str) -> A
                 events.push((e, who));
             }
             let log = served::log_for(c, &case.id)?;
-            let schools = crate::store::consent::schools(c)?;
+            let schools = crate::store::schools::all(c)?;
             let section47 = cases::section47_known(c, &case.child_id)?;
             let caseworkers = users::list(c)?
                 .into_iter()

@@ -15,7 +15,7 @@ use crate::domain::register::label;
 use crate::error::{AppError, AppResult};
 use crate::store::attendance::{self as cases, TermDate, TERM_KINDS};
 use crate::store::audit;
-use crate::store::consent::School;
+use crate::store::schools::School;
 use crate::views::*;
 
 /// "council" is the default calendar; anything else a school's id.
@@ -37,15 +37,13 @@ async fn load(state: &AppState, school: Option<String>) -> AppResult<Loaded> {
     state
         .db(move |c| {
             let s = match &school {
-                Some(id) => {
-                    Some(crate::store::consent::find_school(c, id)?.ok_or(AppError::NotFound)?)
-                }
+                Some(id) => Some(crate::store::schools::find(c, id)?.ok_or(AppError::NotFound)?),
                 None => None,
             };
             Ok(Loaded {
                 rows: cases::term_dates(c, school.as_deref())?,
                 school: s,
-                schools: crate::store::consent::schools(c)?,
+                schools: crate::store::schools::all(c)?,
             })
         })
         .await

@@ -19,7 +19,8 @@ use crate::domain::consent::{
 };
 use crate::domain::register::label;
 use crate::error::{AppError, AppResult};
-use crate::store::consent::{self, Application, Candidate, School, SchoolNotice};
+use crate::store::consent::{self, Application, Candidate, SchoolNotice};
+use crate::store::schools::School;
 use crate::store::served::{self, LogRow};
 use crate::store::{audit, users};
 use crate::views::*;
@@ -140,7 +141,8 @@ async fn load(state: &AppState, id: String, uid: String, why: &'static str) -> A
     state
         .db(move |c| {
             let app = consent::find(c, &id)?.ok_or(AppError::NotFound)?;
-            let school = consent::find_school(c, &app.school_id)?.ok_or(AppError::NotFound)?;
+            let school =
+                crate::store::schools::find(c, &app.school_id)?.ok_or(AppError::NotFound)?;
             let (relevance, candidates) = consent::application_relevance(c, &app)?;
             let log = served::log_for(c, &app.id)?;
             let notices = consent::notices_for_school(c, &school.id)?

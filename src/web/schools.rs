@@ -17,7 +17,8 @@ use crate::domain::consent::DELETION_GROUNDS;
 use crate::domain::register::{label, SEXES};
 use crate::error::{AppError, AppResult};
 use crate::store::audit;
-use crate::store::consent::{self, PupilParent, School, SchoolNotice, ANSWERS};
+use crate::store::consent::{self, PupilParent, SchoolNotice, ANSWERS};
+use crate::store::schools::School;
 use crate::views::*;
 
 /// A pupil as a school or parent gives them.
@@ -174,7 +175,7 @@ pub(super) async fn school_of(
 ) -> AppResult<School> {
     let sid = o.user.school_id.clone().ok_or(AppError::Forbidden)?;
     state
-        .db(move |c| consent::find_school(c, &sid)?.ok_or(AppError::Forbidden))
+        .db(move |c| crate::store::schools::find(c, &sid)?.ok_or(AppError::Forbidden))
         .await
 }
 
