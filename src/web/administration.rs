@@ -73,8 +73,7 @@ async fn tokens_page(
 
 async fn issue(
     state: web::Data<AppState>,
-    Administrator(o): Administrator,
-    form: CsrfForm,
+    Post(Administrator(o), form): Post<Administrator>,
 ) -> AppResult<HttpResponse> {
     let mut errors = Errors::default();
     let name = text(&form, "name", "the name of the system", 100, &mut errors);
@@ -126,9 +125,8 @@ async fn issue(
 
 async fn revoke(
     state: web::Data<AppState>,
-    Administrator(o): Administrator,
     path: web::Path<String>,
-    _form: CsrfForm,
+    Post(Administrator(o), _form): Post<Administrator>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let uid = o.user.id.clone();
@@ -247,8 +245,7 @@ fn school_rows(
 
 async fn add_school(
     state: web::Data<AppState>,
-    Administrator(o): Administrator,
-    form: CsrfForm,
+    Post(Administrator(o), form): Post<Administrator>,
 ) -> AppResult<HttpResponse> {
     use crate::domain::consent::SCHOOL_KINDS;
     let mut errors = Errors::default();
@@ -410,9 +407,8 @@ async fn school(
 
 async fn add_staff(
     state: web::Data<AppState>,
-    Administrator(o): Administrator,
     path: web::Path<String>,
-    form: CsrfForm,
+    Post(Administrator(o), form): Post<Administrator>,
 ) -> AppResult<HttpResponse> {
     let id = super::parse_id(&path.into_inner())?;
     let mut errors = Errors::default();
@@ -456,9 +452,8 @@ async fn add_staff(
 
 async fn school_token(
     state: web::Data<AppState>,
-    Administrator(o): Administrator,
     path: web::Path<String>,
-    form: CsrfForm,
+    Post(Administrator(o), form): Post<Administrator>,
 ) -> AppResult<HttpResponse> {
     let id = super::parse_id(&path.into_inner())?;
     let mut errors = Errors::default();

@@ -358,8 +358,7 @@ async fn school_form(
 
 async fn school_submit(
     state: web::Data<AppState>,
-    SchoolStaff(o): SchoolStaff,
-    form: CsrfForm,
+    Post(SchoolStaff(o), form): Post<SchoolStaff>,
 ) -> AppResult<HttpResponse> {
     let school = super::schools::school_of(&state, &o).await?;
     let app = match parse(&form, &Applicant::School(&school), &[]) {

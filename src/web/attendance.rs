@@ -305,9 +305,8 @@ async fn new_case(
 
 async fn create_case(
     state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: CsrfForm,
+    Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let id = super::parse_id(&path.into_inner())?;
     let f = form.into_inner();
@@ -1068,9 +1067,8 @@ fn chosen_school(f: &FormData, id: &str, schools: &[School], errors: &mut Errors
 /// the command applied by the service, in a transaction audited against the child.
 async fn step(
     state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
     path: web::Path<(String, String)>,
-    form: CsrfForm,
+    Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let (id, action) = path.into_inner();
     let id = super::parse_id(&id)?;

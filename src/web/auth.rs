@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use super::forms::CsrfForm;
+use super::forms::{CsrfForm, Post};
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use maud::html;
 
@@ -323,8 +323,7 @@ async fn two_factor_form(
 async fn two_factor(
     req: HttpRequest,
     state: web::Data<AppState>,
-    who: PartlySignedIn,
-    form: CsrfForm,
+    Post(who, form): Post<PartlySignedIn>,
 ) -> AppResult<HttpResponse> {
     super::guard_sign_in_rate(&req, &state)?;
     let csrf = csrf_for(&req, &state);
@@ -448,8 +447,7 @@ async fn account(state: web::Data<AppState>, o: CurrentOfficer) -> AppResult<Htt
 
 async fn sign_out_everywhere(
     state: web::Data<AppState>,
-    o: CurrentOfficer,
-    _form: CsrfForm,
+    Post(o, _form): Post<CurrentOfficer>,
 ) -> AppResult<HttpResponse> {
     let uid = o.user.id.clone();
     state

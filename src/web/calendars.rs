@@ -175,9 +175,8 @@ fn read_range(f: &FormData, errors: &mut Errors) -> Option<(NaiveDate, NaiveDate
 
 async fn add(
     state: web::Data<AppState>,
-    Administrator(o): Administrator,
     path: web::Path<String>,
-    form: CsrfForm,
+    Post(Administrator(o), form): Post<Administrator>,
 ) -> AppResult<HttpResponse> {
     let school = which(&path.into_inner())?;
     let f = form.into_inner();
@@ -228,9 +227,8 @@ async fn add(
 
 async fn remove(
     state: web::Data<AppState>,
-    Administrator(o): Administrator,
     path: web::Path<String>,
-    form: CsrfForm,
+    Post(Administrator(o), form): Post<Administrator>,
 ) -> AppResult<HttpResponse> {
     let school = which(&path.into_inner())?;
     let id = super::parse_id(form.get("id"))?;
@@ -344,9 +342,8 @@ pub fn parse_csv(text: &str, schools: &[School]) -> Result<Vec<TermDate>, Vec<St
 
 async fn import(
     state: web::Data<AppState>,
-    Administrator(o): Administrator,
     path: web::Path<String>,
-    form: CsrfForm,
+    Post(Administrator(o), form): Post<Administrator>,
 ) -> AppResult<HttpResponse> {
     let school = which(&path.into_inner())?;
     let f = form.into_inner();

@@ -602,9 +602,8 @@ fn posted(path: web::Path<String>, form: CsrfForm) -> AppResult<(String, FormDat
 
 async fn facts(
     state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: CsrfForm,
+    Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let (id, f) = posted(path, form)?;
     act(
@@ -653,9 +652,8 @@ async fn facts(
 
 async fn rule_out(
     state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: CsrfForm,
+    Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let (id, f) = posted(path, form)?;
     let record = f.get("record_id").to_string();
@@ -672,9 +670,8 @@ async fn rule_out(
 
 async fn assessment(
     state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: CsrfForm,
+    Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let (id, f) = posted(path, form)?;
     let uid = o.user.id.clone();
@@ -693,9 +690,8 @@ async fn assessment(
 
 async fn decision(
     state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: CsrfForm,
+    Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let (id, f) = posted(path, form)?;
     let uid = o.user.id.clone();
@@ -733,9 +729,8 @@ async fn decision(
 
 async fn withdraw(
     state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: CsrfForm,
+    Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let (id, f) = posted(path, form)?;
     act(
@@ -752,9 +747,8 @@ async fn withdraw(
 
 async fn referral(
     state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: CsrfForm,
+    Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let (id, f) = posted(path, form)?;
     act(
@@ -811,9 +805,8 @@ async fn referral(
 
 async fn meeting(
     state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: CsrfForm,
+    Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     if !state.config.prewithdrawal_meetings {
         return Err(AppError::NotFound);
@@ -854,9 +847,8 @@ async fn meeting(
 
 async fn service(
     state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: CsrfForm,
+    Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let (id, f) = posted(path, form)?;
     let days = state.config.postal_service_days;

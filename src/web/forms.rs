@@ -23,6 +23,35 @@ impl std::ops::Deref for CsrfForm {
     }
 }
 
+/// A form post by someone in role `R` (`Caseworker`, `Administrator`, …): the role is settled
+/// first, then the form is read and its CSRF token checked. A caller without the role is turned
+/// away as by the role alone, whatever the form holds.
+pub struct Post<R>(pub R, pub CsrfForm);
+
+impl<R> actix_web::FromRequest for Post<R>
+where
+    R: actix_web::FromRequest + 'static,
+    R::Error: Into<actix_web::Error>,
+{
+    type Error = actix_web::Error;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(
+        req: &actix_web::HttpRequest,
+        payload: &mut actix_web::dev::Payload,
+    ) -> Self::Future {
+        // Role extractors read no body: give them none, and keep the body for the form.
+        let role = R::from_request(req, &mut actix_web::dev::Payload::None);
+        let mut body = payload.take();
+        let req = req.clone();
+        Box::pin(async move {
+            let role = role.await.map_err(Into::into)?;
+            let form = CsrfForm::from_request(&req, &mut body).await?;
+            Ok(Post(role, form))
+        })
+    }
+}
+
 impl actix_web::FromRequest for CsrfForm {
     type Error = actix_web::Error;
     type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;

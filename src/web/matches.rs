@@ -194,9 +194,8 @@ async fn pair(
 
 async fn decide(
     state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
     path: web::Path<(String, String)>,
-    form: CsrfForm,
+    Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let (child, record) = path.into_inner();
     let (child, record) = (super::parse_id(&child)?, super::parse_id(&record)?);
@@ -290,8 +289,7 @@ async fn runs(
 
 async fn run_now(
     state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
-    _form: CsrfForm,
+    Post(Caseworker(o), _form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let uid = o.user.id.clone();
     state

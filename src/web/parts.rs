@@ -324,9 +324,8 @@ async fn add_form(
 
 async fn add(
     state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
     path: web::Path<(String, String)>,
-    form: CsrfForm,
+    Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let (id, part) = path.into_inner();
     let (id, part) = (super::parse_id(&id)?, Part::from_path(&part)?);
@@ -493,9 +492,8 @@ async fn remove_form(
 
 async fn remove(
     state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
     path: web::Path<(String, String, String)>,
-    form: CsrfForm,
+    Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let (id, part, pid) = path.into_inner();
     let (id, part, pid) = (

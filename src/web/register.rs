@@ -240,8 +240,7 @@ fn filter_form(csrf: &str, filter: &ListFilter) -> Markup {
 /// Search travels by POST so names, dates of birth and postcodes never sit in a URL or a log.
 async fn search(
     state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
-    form: CsrfForm,
+    Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let q = form.get("q").chars().take(200).collect::<String>();
     let parsed = children::parse_query(&q);
@@ -508,8 +507,7 @@ async fn new_form(state: web::Data<AppState>, Caseworker(o): Caseworker) -> Http
 
 async fn create(
     state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
-    form: CsrfForm,
+    Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let f = form.into_inner();
     let mut errors = Errors::default();
@@ -699,9 +697,8 @@ async fn edit_form(
 
 async fn update(
     state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: CsrfForm,
+    Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let id = super::parse_id(&path.into_inner())?;
     let f = form.into_inner();
@@ -795,9 +792,8 @@ async fn close_form(
 
 async fn close(
     state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: CsrfForm,
+    Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let f = form.into_inner();
     let ch = super::load_child(
@@ -908,9 +904,8 @@ async fn reopen_form(
 
 async fn reopen(
     state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: CsrfForm,
+    Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let f = form.into_inner();
     let ch = super::load_child(
@@ -950,9 +945,8 @@ async fn reopen(
 
 async fn mark_reviewed(
     state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
     path: web::Path<String>,
-    _form: CsrfForm,
+    Post(Caseworker(o), _form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let id = super::parse_id(&path.into_inner())?;
     let id2 = id.clone();

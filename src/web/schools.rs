@@ -481,16 +481,14 @@ async fn submit(
 
 async fn intention(
     state: web::Data<AppState>,
-    o: SchoolStaff,
-    form: CsrfForm,
+    Post(o, form): Post<SchoolStaff>,
 ) -> AppResult<HttpResponse> {
     submit(state, o, form, NoticeKind::Intention).await
 }
 
 async fn deletion(
     state: web::Data<AppState>,
-    o: SchoolStaff,
-    form: CsrfForm,
+    Post(o, form): Post<SchoolStaff>,
 ) -> AppResult<HttpResponse> {
     submit(state, o, form, NoticeKind::Deletion).await
 }

@@ -168,9 +168,8 @@ async fn view(
 
 async fn complete(
     state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: CsrfForm,
+    Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let id = super::parse_id(&path.into_inner())?;
     let (task, child, report) = load(&state, id.clone(), o.user.id.clone()).await?;
@@ -297,8 +296,7 @@ async fn requests_page(
 
 async fn send_due(
     state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
-    _form: CsrfForm,
+    Post(Caseworker(o), _form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let st = state.clone();
     let uid = o.user.id.clone();
@@ -334,9 +332,8 @@ async fn send_due(
 /// POST /officers/children/{id}/information-requests: one request, now, if s.436D(3) allows.
 async fn send_one(
     state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
     path: web::Path<String>,
-    _form: CsrfForm,
+    Post(Caseworker(o), _form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let id = super::parse_id(&path.into_inner())?;
     send_request(&state, &o, id, None).await
@@ -393,9 +390,8 @@ async fn details_form(
 /// POST /officers/children/{id}/details-request: a s.436D(2)(a) request for named details.
 async fn send_details(
     state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
     path: web::Path<String>,
-    form: CsrfForm,
+    Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let id = super::parse_id(&path.into_inner())?;
     let ch = super::load_child(&state, id, o.user.id.clone(), "request for details").await?;
