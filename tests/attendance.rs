@@ -635,8 +635,12 @@ fn s436p_2_condition_b_case_raised_by_the_cross_check_ends_in_mandatory_revocati
 
     // The scheduler raises a condition B task, once.
     let state = cnis::web::AppState::new(app.pool.clone(), app.config.clone());
-    cnis::jobs::scheduler::run_once(&state).unwrap();
-    cnis::jobs::scheduler::run_once(&state).unwrap();
+    cnis::jobs::scheduler::run_once(&state)
+        .unwrap()
+        .expect("no other scheduler");
+    cnis::jobs::scheduler::run_once(&state)
+        .unwrap()
+        .expect("no other scheduler");
     assert_eq!(
         count(
             &app,
@@ -650,7 +654,9 @@ fn s436p_2_condition_b_case_raised_by_the_cross_check_ends_in_mandatory_revocati
     let page = officer.get(&case);
     assert!(page.contains("Section 47 enquiry from"), "{}", page.body);
     // No second task while the case is open.
-    cnis::jobs::scheduler::run_once(&state).unwrap();
+    cnis::jobs::scheduler::run_once(&state)
+        .unwrap()
+        .expect("no other scheduler");
     assert_eq!(
         count(&app, "tasks WHERE kind = 'attendance_condition_b'"),
         1
@@ -699,8 +705,12 @@ fn s436p_2_condition_b_case_raised_by_the_cross_check_ends_in_mandatory_revocati
         "{}",
         page.body
     );
-    cnis::jobs::scheduler::run_once(&state).unwrap();
-    cnis::jobs::scheduler::run_once(&state).unwrap();
+    cnis::jobs::scheduler::run_once(&state)
+        .unwrap()
+        .expect("no other scheduler");
+    cnis::jobs::scheduler::run_once(&state)
+        .unwrap()
+        .expect("no other scheduler");
     assert_eq!(
         count(
             &app,
@@ -900,8 +910,12 @@ fn deadlines_list_reminds_officers_once_and_is_closed_to_parents() {
     assert!(list.contains("Serve the preliminary notice"));
 
     let state = cnis::web::AppState::new(app.pool.clone(), app.config.clone());
-    cnis::jobs::scheduler::run_once(&state).unwrap();
-    cnis::jobs::scheduler::run_once(&state).unwrap();
+    cnis::jobs::scheduler::run_once(&state)
+        .unwrap()
+        .expect("no other scheduler");
+    cnis::jobs::scheduler::run_once(&state)
+        .unwrap()
+        .expect("no other scheduler");
     let officer_email: String = cnis::db::schema::users::table
         .filter(cnis::db::schema::users::role.eq("officer"))
         .select(cnis::db::schema::users::email)
@@ -947,7 +961,9 @@ fn deadlines_list_reminds_officers_once_and_is_closed_to_parents() {
     let mut other = app.browser();
     other.sign_in(&other_email, &other_password);
     assert!(other.get("/officers/attendance").contains("Ava Cole"));
-    cnis::jobs::scheduler::run_once(&state).unwrap();
+    cnis::jobs::scheduler::run_once(&state)
+        .unwrap()
+        .expect("no other scheduler");
     assert_eq!(count(&app, &format!("outbox WHERE to_address = '{other_email}' AND subject = 'A school attendance deadline is near'")), 1);
 
     // Parents and anonymous visitors get nothing.
@@ -1110,7 +1126,9 @@ fn condition_b_tasks_on_a_first_night_alert_the_team_a_few_times_not_once_each()
     );
     let before = count(&app, "outbox WHERE to_address = 'team@council.invalid'");
     let state = cnis::web::AppState::new(app.pool.clone(), app.config.clone());
-    cnis::jobs::scheduler::run_once(&state).unwrap();
+    cnis::jobs::scheduler::run_once(&state)
+        .unwrap()
+        .expect("no other scheduler");
     let tasks = count(&app, "tasks WHERE kind = 'attendance_condition_b'");
     // The demo's two cases under today's law already cover two children, if flagged.
     assert!(

@@ -226,9 +226,17 @@ fn s436d_3_information_requests_keep_to_the_floor_and_ceiling_and_overdue_ones_b
     // Its period ends with no answer: the scheduler raises condition D as a task, once.
     app.exec("UPDATE information_requests SET due_on = '2026-02-01' WHERE method = 'email'");
     let state = cnis::web::AppState::new(app.pool.clone(), app.config.clone());
-    let tick = cnis::jobs::scheduler::run_once(&state).unwrap();
+    let tick = cnis::jobs::scheduler::run_once(&state)
+        .unwrap()
+        .expect("no other scheduler");
     assert_eq!(tick.overdue, 1);
-    assert_eq!(cnis::jobs::scheduler::run_once(&state).unwrap().overdue, 0);
+    assert_eq!(
+        cnis::jobs::scheduler::run_once(&state)
+            .unwrap()
+            .expect("no other scheduler")
+            .overdue,
+        0
+    );
     assert_eq!(count(&app, "tasks WHERE kind = 'information_overdue'"), 1);
     let list = officer.get("/officers/information-requests");
     assert!(list.contains("Overdue"));
@@ -251,9 +259,18 @@ fn s436d_3_a_the_scheduler_sends_the_yearly_request_to_children_due() {
         list.body
     );
     let state = cnis::web::AppState::new(app.pool.clone(), app.config.clone());
-    assert_eq!(cnis::jobs::scheduler::run_once(&state).unwrap().sent, 1);
     assert_eq!(
-        cnis::jobs::scheduler::run_once(&state).unwrap().sent,
+        cnis::jobs::scheduler::run_once(&state)
+            .unwrap()
+            .expect("no other scheduler")
+            .sent,
+        1
+    );
+    assert_eq!(
+        cnis::jobs::scheduler::run_once(&state)
+            .unwrap()
+            .expect("no other scheduler")
+            .sent,
         0,
         "the 3-month floor holds"
     );
@@ -313,4 +330,19 @@ fn s436d_2_a_an_officer_asks_for_missing_details_and_the_parent_answers() {
     // Then the request for updates.
     let page = parent.get(&answer);
     assert!(page.contains("Has anything changed"));
+}
+
+/// Two instances (or cron beside a server) run the day's work once at a time: while another
+/// holds the scheduler's lease, a run does nothing and says so; once it is released, a run goes.
+#[test]
+fn the_scheduler_runs_once_at_a_time_under_its_lease() {
+    let app = TestApp::spawn();
+    let state = cnis::web::AppState::new(app.pool.clone(), app.config.clone());
+    let mut c = app.conn();
+    assert!(cnis::db::lease::acquire(&mut c, "scheduler", "other-host:1:x", 60).unwrap());
+    assert!(cnis::jobs::scheduler::run_once(&state).unwrap().is_none());
+    cnis::db::lease::release(&mut c, "scheduler", "other-host:1:x").unwrap();
+    assert!(cnis::jobs::scheduler::run_once(&state).unwrap().is_some());
+    // A run leaves the lease free for the next.
+    assert!(cnis::jobs::scheduler::run_once(&state).unwrap().is_some());
 }

@@ -7,7 +7,10 @@ use crate::say;
 
 pub fn scheduler(pool: Pool, config: Config) -> anyhow::Result<()> {
     let state = AppState::new(pool, config);
-    let tick = cnis::jobs::scheduler::run_once(&state)?;
+    let Some(tick) = cnis::jobs::scheduler::run_once(&state)? else {
+        eprintln!("Another instance is running the scheduler; try again when it has finished.");
+        std::process::exit(3);
+    };
     say!(
         "{} information requests sent, {} overdue answers raised as tasks",
         tick.sent,

@@ -8,10 +8,26 @@ use std::sync::Arc;
 use crate::app::AppState;
 use crate::store::information_requests::{run_scheduler, Tick};
 
-pub fn run_once(state: &AppState) -> anyhow::Result<Tick> {
+/// The scheduler's lease: several instances with CNIS_SCHEDULER=on, or cron beside a server, run
+/// the day's work once at a time.
+const LEASE: &str = "scheduler";
+
+/// One run of the day's work, under the scheduler's lease; `None` when another instance holds it.
+pub fn run_once(state: &AppState) -> anyhow::Result<Option<Tick>> {
     let mut conn = state.pool.get()?;
+    let holder = crate::db::lease::holder_name();
+    if !crate::db::lease::acquire(&mut conn, LEASE, &holder, 60)? {
+        log::info!("scheduler: another instance is running it");
+        return Ok(None);
+    }
+    let result = run_under_lease(state, &mut conn);
+    crate::db::lease::release(&mut conn, LEASE, &holder)?;
+    result.map(Some)
+}
+
+fn run_under_lease(state: &AppState, conn: &mut crate::db::PooledConn) -> anyhow::Result<Tick> {
     let sender = state.information_request_sender();
-    let tick = run_scheduler(&mut conn, &sender, crate::clock::today())?;
+    let tick = run_scheduler(conn, &sender, crate::clock::today())?;
     let escalated = {
         use diesel::Connection;
         let days = state.config.consent_escalation_days;

@@ -48,3 +48,23 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<School>> {
         .first(conn)
         .optional()
 }
+
+/// Every school with how many staff accounts it has: two queries, however many schools.
+pub fn with_staff_counts(conn: &mut AnyConnection) -> QueryResult<Vec<(School, i64)>> {
+    use crate::db::schema::users;
+    use diesel::dsl::count_star;
+    let counts: std::collections::HashMap<String, i64> = users::table
+        .filter(users::school_id.is_not_null())
+        .group_by(users::school_id)
+        .select((users::school_id.assume_not_null(), count_star()))
+        .load::<(String, i64)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(all(conn)?
+        .into_iter()
+        .map(|s| {
+            let n = counts.get(&s.id).copied().unwrap_or(0);
+            (s, n)
+        })
+        .collect())
+}

@@ -234,16 +234,6 @@ pub fn use_totp_step(conn: &mut AnyConnection, user_id: &str, step: i64) -> Quer
     Ok(n == 1)
 }
 
-pub fn set_password(conn: &mut AnyConnection, user_id: &str, password: &str) -> anyhow::Result<()> {
-    if let Some(p) = password_problem(password) {
-        anyhow::bail!(p);
-    }
-    diesel::update(users::table.find(user_id))
-        .set(users::password_hash.eq(hash_password(password)?))
-        .execute(conn)?;
-    Ok(())
-}
-
 pub fn set_active(conn: &mut AnyConnection, user_id: &str, active: bool) -> QueryResult<usize> {
     diesel::update(users::table.find(user_id))
         .set(users::active.eq(active))

@@ -229,18 +229,7 @@ async fn schools_list(
 fn school_rows(
     c: &mut crate::db::AnyConnection,
 ) -> diesel::QueryResult<Vec<(crate::store::schools::School, i64)>> {
-    use crate::db::schema::users;
-    use diesel::prelude::*;
-    let schools = crate::store::schools::all(c)?;
-    let mut out = vec![];
-    for s in schools {
-        let n: i64 = users::table
-            .filter(users::school_id.eq(&s.id))
-            .count()
-            .get_result(c)?;
-        out.push((s, n));
-    }
-    Ok(out)
+    crate::store::schools::with_staff_counts(c)
 }
 
 async fn add_school(

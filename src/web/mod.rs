@@ -1,9 +1,9 @@
 //! HTTP: routes by audience, security headers, CSRF, sessions.
-pub mod admin;
 pub mod administration;
 pub mod api;
 pub mod applications;
 pub mod attendance;
+pub mod audit_log;
 pub mod auth;
 pub mod calendars;
 pub mod consent;
@@ -244,7 +244,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     matches::configure(cfg);
     api::configure(cfg);
     parent_reports::configure(cfg);
-    admin::configure(cfg);
+    audit_log::configure(cfg);
     administration::configure(cfg);
     schools::configure(cfg);
     applications::configure(cfg);
