@@ -313,11 +313,12 @@ async fn school_notice(
             "kind must be intention (s.434A(5)) or deletion (a deletion return, reg 13(4))",
         );
     };
-    let notice = match super::schools::parse_notice(&as_form(&parsed), &school_id, kind) {
-        Ok(n) => n,
-        Err(errors) => return invalid(&errors),
-    };
-    let out = match super::schools::receive(
+    let notice =
+        match crate::web::schools::notices::parse_notice(&as_form(&parsed), &school_id, kind) {
+            Ok(n) => n,
+            Err(errors) => return invalid(&errors),
+        };
+    let out = match crate::web::schools::notices::receive(
         &state,
         notice,
         None,
@@ -344,7 +345,7 @@ async fn school_notice(
         "relevant_child": out.notice.relevant_child,
         "answer": out.notice.answer,
         "may_delete": may_delete,
-        "message": super::schools::answer_text(&out.notice),
+        "message": crate::web::schools::notices::answer_text(&out.notice),
     }))
 }
 

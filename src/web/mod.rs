@@ -1,22 +1,11 @@
 //! HTTP: routes by audience, security headers, CSRF, sessions.
-pub mod administration;
 pub mod api;
-pub mod applications;
-pub mod attendance;
-pub mod audit_log;
 pub mod auth;
-pub mod calendars;
-pub mod consent;
+pub mod fields;
 pub mod forms;
-pub mod matches;
-pub mod notify;
-pub mod parent_reports;
-pub mod parent_session;
+pub mod officers;
 pub mod parents;
-pub mod parts;
-pub mod register;
 pub mod schools;
-pub mod tasks;
 
 use std::sync::Arc;
 
@@ -235,22 +224,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/assets/{file}", web::get().to(govuk_asset))
         .route("/static/{file}", web::get().to(static_file));
     auth::configure(cfg);
-    register::configure(cfg);
-    register::configure_emails(cfg);
-    parts::configure(cfg);
+    officers::configure(cfg);
     parents::configure(cfg);
-    notify::configure(cfg);
-    tasks::configure(cfg);
-    matches::configure(cfg);
-    api::configure(cfg);
-    parent_reports::configure(cfg);
-    audit_log::configure(cfg);
-    administration::configure(cfg);
     schools::configure(cfg);
-    applications::configure(cfg);
-    consent::configure(cfg);
-    attendance::configure(cfg);
-    calendars::configure(cfg);
+    api::configure(cfg);
     cfg.default_service(web::to(not_found));
 }
 

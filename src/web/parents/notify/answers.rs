@@ -265,7 +265,7 @@ impl Answers {
     pub(super) fn first_incomplete(&self, on: NaiveDate) -> Option<Step> {
         self.all_steps().into_iter().find(|s| {
             self.found(*s)
-                .is_none_or(|f| !super::check(*s, f, self, on).is_empty())
+                .is_none_or(|f| !crate::web::parents::notify::check(*s, f, self, on).is_empty())
         })
     }
 }

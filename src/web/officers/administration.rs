@@ -4,12 +4,12 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use maud::html;
 
-use super::auth::Administrator;
-use super::forms::*;
-use super::{render, see_other, AppState, PageArgs};
 use crate::error::{AppError, AppResult};
 use crate::store::{api_tokens, audit};
 use crate::views::*;
+use crate::web::auth::Administrator;
+use crate::web::forms::*;
+use crate::web::{render, see_other, AppState, PageArgs};
 
 fn when(t: chrono::NaiveDateTime) -> String {
     t.format("%-d %b %Y %H:%M UTC").to_string()
@@ -382,7 +382,7 @@ async fn school(
     Administrator(o): Administrator,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let id = super::parse_id(&path.into_inner())?;
+    let id = crate::web::parse_id(&path.into_inner())?;
     school_page(
         &state,
         &o,
@@ -399,7 +399,7 @@ async fn add_staff(
     path: web::Path<String>,
     Post(Administrator(o), form): Post<Administrator>,
 ) -> AppResult<HttpResponse> {
-    let id = super::parse_id(&path.into_inner())?;
+    let id = crate::web::parse_id(&path.into_inner())?;
     let mut errors = Errors::default();
     let name = text(&form, "staff_name", "the person's name", 200, &mut errors);
     let address = email(&form, "staff_email", &mut errors);
@@ -444,7 +444,7 @@ async fn school_token(
     path: web::Path<String>,
     Post(Administrator(o), form): Post<Administrator>,
 ) -> AppResult<HttpResponse> {
-    let id = super::parse_id(&path.into_inner())?;
+    let id = crate::web::parse_id(&path.into_inner())?;
     let mut errors = Errors::default();
     let name = text(
         &form,

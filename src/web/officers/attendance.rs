@@ -6,9 +6,6 @@ use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use maud::{html, Markup};
 
-use super::auth::{Caseworker, CurrentOfficer};
-use super::forms::*;
-use super::{render, see_other, AppState, PageArgs};
 use crate::clock::{fmt_date, today};
 use crate::domain::attendance::{self as rules, Deadline, Facts, Regime, Stage, Step, CONDITIONS};
 use crate::domain::register::label;
@@ -21,6 +18,9 @@ use crate::store::served::ServiceContext;
 use crate::store::served::{self, LogRow};
 use crate::store::{audit, children, users};
 use crate::views::*;
+use crate::web::auth::{Caseworker, CurrentOfficer};
+use crate::web::forms::*;
+use crate::web::{render, see_other, AppState, PageArgs};
 
 const OUTCOMES: &[(&str, &str)] = &[
     (
@@ -291,7 +291,7 @@ async fn new_case(
     Caseworker(o): Caseworker,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let id = super::parse_id(&path.into_inner())?;
+    let id = crate::web::parse_id(&path.into_inner())?;
     let (child, schools, _) = load_child(&state, id, o.user.id.clone()).await?;
     Ok(open_form(
         &state,
@@ -308,7 +308,7 @@ async fn create_case(
     path: web::Path<String>,
     Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
-    let id = super::parse_id(&path.into_inner())?;
+    let id = crate::web::parse_id(&path.into_inner())?;
     let f = form.into_inner();
     let (child, schools, already) = load_child(&state, id, o.user.id.clone()).await?;
     let today = today();
@@ -947,7 +947,7 @@ impl CasePage<'_> {
                 p class="govuk-body" { a class="govuk-link" href={ (base) "/bundle" } { "Download the case file as one PDF" } " (chronology, service evidence and every notice as served, for a prosecution)" }
             }
 
-            (super::parts::service_log(&l.log, &o.csrf, &format!("{base}/service"), "Notices and service (s.572)", service_methods(c.regime()), form, errors))
+            (crate::web::officers::parts::service_log(&l.log, &o.csrf, &format!("{base}/service"), "Notices and service (s.572)", service_methods(c.regime()), form, errors))
         }
     }
 
@@ -1015,7 +1015,7 @@ async fn view(
     path: web::Path<String>,
     q: web::Query<std::collections::HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
-    let id = super::parse_id(&path.into_inner())?;
+    let id = crate::web::parse_id(&path.into_inner())?;
     let l = load(&state, id, o.user.id.clone(), "officer opened it").await?;
     let done = q.get("done").map(|d| match d.as_str() {
         "opened" => "The case is open",
@@ -1071,7 +1071,7 @@ async fn step(
     Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let (id, action) = path.into_inner();
-    let id = super::parse_id(&id)?;
+    let id = crate::web::parse_id(&id)?;
     let f = form.into_inner();
     let l = load(&state, id, o.user.id.clone(), "officer acted on it").await?;
     let mut errors = Errors::default();
@@ -1172,7 +1172,7 @@ impl Read<'_> {
             }),
             "service" => {
                 let methods = service_methods(self.l.case.regime());
-                super::parts::read_service(self.f, &self.l.log, methods, errors)
+                crate::web::officers::parts::read_service(self.f, &self.l.log, methods, errors)
                     .map(Command::RecordService)
             }
             _ => return Err(AppError::NotFound),
@@ -1400,7 +1400,7 @@ async fn bundle(
     Caseworker(o): Caseworker,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let id = super::parse_id(&path.into_inner())?;
+    let id = crate::web::parse_id(&path.into_inner())?;
     let uid = o.user.id.clone();
     let council = state.config.council_name.clone();
     let (reference, text) = state
@@ -1442,7 +1442,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route(
             "/officers/documents/{id}",
-            web::get().to(super::consent::document),
+            web::get().to(crate::web::officers::consent::document),
         )
         .route("/officers/attendance/{id}", web::get().to(view))
         .route("/officers/attendance/{id}/bundle", web::get().to(bundle))

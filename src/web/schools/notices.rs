@@ -7,9 +7,6 @@ use chrono::NaiveDate;
 use diesel::Connection;
 use maud::{html, Markup};
 
-use super::auth::SchoolStaff;
-use super::forms::*;
-use super::{render, see_other, AppState, PageArgs};
 use crate::clock::{fmt_date, today};
 use crate::domain::consent::ApplicationStatus;
 use crate::domain::consent::NoticeKind;
@@ -20,6 +17,9 @@ use crate::store::audit;
 use crate::store::consent::{self, PupilParent, SchoolNotice, ANSWERS};
 use crate::store::schools::School;
 use crate::views::*;
+use crate::web::auth::SchoolStaff;
+use crate::web::forms::*;
+use crate::web::{render, see_other, AppState, PageArgs};
 
 /// A pupil as a school or parent gives them.
 #[derive(Clone, Debug, Default)]
@@ -169,9 +169,9 @@ fn parent_fields(form: &FormData, errors: &Errors) -> Markup {
     }
 }
 
-pub(super) async fn school_of(
+pub(crate) async fn school_of(
     state: &AppState,
-    o: &super::auth::CurrentOfficer,
+    o: &crate::web::auth::CurrentOfficer,
 ) -> AppResult<School> {
     let sid = o.user.school_id.clone().ok_or(AppError::Forbidden)?;
     state
@@ -268,7 +268,7 @@ async fn home(
 
 fn notice_form(
     state: &AppState,
-    o: &super::auth::CurrentOfficer,
+    o: &crate::web::auth::CurrentOfficer,
     kind: NoticeKind,
     form: &FormData,
     errors: &Errors,
@@ -508,7 +508,7 @@ async fn notice(
     SchoolStaff(o): SchoolStaff,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let id = super::parse_id(&path.into_inner())?;
+    let id = crate::web::parse_id(&path.into_inner())?;
     let school = school_of(&state, &o).await?;
     let uid = o.user.id.clone();
     let n = state

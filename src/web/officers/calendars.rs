@@ -6,9 +6,6 @@ use chrono::NaiveDate;
 use diesel::Connection;
 use maud::html;
 
-use super::auth::{Administrator, CurrentOfficer};
-use super::forms::*;
-use super::{render, see_other, AppState, PageArgs};
 use crate::clock::fmt_date;
 use crate::db::{new_id, now};
 use crate::domain::register::label;
@@ -17,13 +14,16 @@ use crate::store::attendance::{self as cases, TermDate, TERM_KINDS};
 use crate::store::audit;
 use crate::store::schools::School;
 use crate::views::*;
+use crate::web::auth::{Administrator, CurrentOfficer};
+use crate::web::forms::*;
+use crate::web::{render, see_other, AppState, PageArgs};
 
 /// "council" is the default calendar; anything else a school's id.
 fn which(key: &str) -> AppResult<Option<String>> {
     if key == "council" {
         Ok(None)
     } else {
-        super::parse_id(key).map(Some)
+        crate::web::parse_id(key).map(Some)
     }
 }
 
@@ -231,7 +231,7 @@ async fn remove(
     Post(Administrator(o), form): Post<Administrator>,
 ) -> AppResult<HttpResponse> {
     let school = which(&path.into_inner())?;
-    let id = super::parse_id(form.get("id"))?;
+    let id = crate::web::parse_id(form.get("id"))?;
     let uid = o.user.id.clone();
     let key = school.clone().unwrap_or_else(|| "council".into());
     state

@@ -5,11 +5,6 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::Connection;
 use maud::html;
 
-use super::auth::SchoolStaff;
-use super::forms::*;
-use super::parent_session::{page, parent_session, ParentSession};
-use super::schools::{parse_pupil, pupil_fields};
-use super::{csrf_for, render, see_other, AppState, PageArgs};
 use crate::clock::fmt_date;
 use crate::domain::consent::ApplicationStatus;
 use crate::error::{AppError, AppResult};
@@ -17,6 +12,11 @@ use crate::store::consent::{self, Application, OtherParent};
 use crate::store::schools::School;
 use crate::store::{audit, parent_access};
 use crate::views::*;
+use crate::web::auth::SchoolStaff;
+use crate::web::forms::*;
+use crate::web::parents::session::{page, parent_session, ParentSession};
+use crate::web::schools::notices::{parse_pupil, pupil_fields};
+use crate::web::{csrf_for, render, see_other, AppState, PageArgs};
 
 /// Who is applying: a parent (signed in with their email) or a school.
 enum Applicant<'a> {
@@ -287,9 +287,9 @@ async fn store(
 
 fn sign_in_first(state: &AppState) -> HttpResponse {
     let mut resp = see_other("/parents/sign-in");
-    let _ = resp.add_cookie(&super::cookie(
+    let _ = resp.add_cookie(&crate::web::cookie(
         state,
-        super::parent_session::NEXT_COOKIE,
+        crate::web::parents::session::NEXT_COOKIE,
         "apply".into(),
     ));
     resp
@@ -343,7 +343,7 @@ async fn school_form(
     state: web::Data<AppState>,
     SchoolStaff(o): SchoolStaff,
 ) -> AppResult<HttpResponse> {
-    let school = super::schools::school_of(&state, &o).await?;
+    let school = crate::web::schools::notices::school_of(&state, &o).await?;
     Ok(render(
         &state,
         PageArgs {
@@ -360,7 +360,7 @@ async fn school_submit(
     state: web::Data<AppState>,
     Post(SchoolStaff(o), form): Post<SchoolStaff>,
 ) -> AppResult<HttpResponse> {
-    let school = super::schools::school_of(&state, &o).await?;
+    let school = crate::web::schools::notices::school_of(&state, &o).await?;
     let app = match parse(&form, &Applicant::School(&school), &[]) {
         Ok(a) => a,
         Err(errors) => {
@@ -482,7 +482,7 @@ async fn my_application(
     let ParentSession::Live(email) = parent_session(&req, &state).await? else {
         return Ok(sign_in_first(&state));
     };
-    let id = super::parse_id(&path.into_inner())?;
+    let id = crate::web::parse_id(&path.into_inner())?;
     let (a, log, school) = own(&state, email, id).await?;
     let csrf = csrf_for(&req, &state);
     let open = a.status.is_open();
@@ -555,7 +555,7 @@ async fn withdraw(
     let ParentSession::Live(email) = parent_session(&req, &state).await? else {
         return Ok(sign_in_first(&state));
     };
-    let id = super::parse_id(&path.into_inner())?;
+    let id = crate::web::parse_id(&path.into_inner())?;
     let (a, _, _) = own(&state, email.clone(), id).await?;
     let aid = a.id.clone();
     let outcome = state

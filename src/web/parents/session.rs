@@ -2,10 +2,10 @@
 //! parents' pages. Shared by the parents' pages, their reports and the notification flow.
 use actix_web::{HttpRequest, HttpResponse};
 
-use super::{csrf_for, render, AppState, PageArgs};
 use crate::error::{AppError, AppResult};
 use crate::store::parent_access;
 use crate::views::Errors;
+use crate::web::{csrf_for, render, AppState, PageArgs};
 
 pub(super) const PARENT_SESSION: &str = "cnis_parent";
 /// Where to go after signing in, when it was not the children's page (a fixed word, never a URL).

@@ -4,9 +4,6 @@ use actix_web::{web, HttpResponse};
 use diesel::Connection;
 use maud::html;
 
-use super::auth::Caseworker;
-use super::forms::*;
-use super::{render, see_other, AppState, PageArgs};
 use crate::clock::{fmt_date, today};
 use crate::domain::register::EntryStatus;
 use crate::error::{AppError, AppResult};
@@ -15,6 +12,9 @@ use crate::store::tasks;
 use crate::store::tasks::TaskKind;
 use crate::store::{audit, children, parent_reports};
 use crate::views::*;
+use crate::web::auth::Caseworker;
+use crate::web::forms::*;
+use crate::web::{render, see_other, AppState, PageArgs};
 
 async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResult<HttpResponse> {
     let uid = o.user.id.clone();
@@ -58,7 +58,7 @@ async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResul
 
 fn task_page(
     state: &AppState,
-    o: &super::auth::CurrentOfficer,
+    o: &crate::web::auth::CurrentOfficer,
     task: &tasks::Task,
     child: Option<&children::Child>,
     report: Option<&parent_reports::Report>,
@@ -153,7 +153,7 @@ async fn view(
     Caseworker(o): Caseworker,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let id = super::parse_id(&path.into_inner())?;
+    let id = crate::web::parse_id(&path.into_inner())?;
     let (task, child, report) = load(&state, id, o.user.id.clone()).await?;
     Ok(task_page(
         &state,
@@ -171,7 +171,7 @@ async fn complete(
     path: web::Path<String>,
     Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
-    let id = super::parse_id(&path.into_inner())?;
+    let id = crate::web::parse_id(&path.into_inner())?;
     let (task, child, report) = load(&state, id.clone(), o.user.id.clone()).await?;
     let mut errors = Errors::default();
     let outcome = text(&form, "outcome", "what was done", 4000, &mut errors);
@@ -335,13 +335,13 @@ async fn send_one(
     path: web::Path<String>,
     Post(Caseworker(o), _form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
-    let id = super::parse_id(&path.into_inner())?;
+    let id = crate::web::parse_id(&path.into_inner())?;
     send_request(&state, &o, id, None).await
 }
 
 fn details_page(
     state: &AppState,
-    o: &super::auth::CurrentOfficer,
+    o: &crate::web::auth::CurrentOfficer,
     ch: &children::Child,
     f: &FormData,
     errors: &Errors,
@@ -376,8 +376,8 @@ async fn details_form(
     Caseworker(o): Caseworker,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let id = super::parse_id(&path.into_inner())?;
-    let ch = super::load_child(&state, id, o.user.id.clone(), "request for details").await?;
+    let id = crate::web::parse_id(&path.into_inner())?;
+    let ch = crate::web::load_child(&state, id, o.user.id.clone(), "request for details").await?;
     Ok(details_page(
         &state,
         &o,
@@ -393,8 +393,8 @@ async fn send_details(
     path: web::Path<String>,
     Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
-    let id = super::parse_id(&path.into_inner())?;
-    let ch = super::load_child(&state, id, o.user.id.clone(), "request for details").await?;
+    let id = crate::web::parse_id(&path.into_inner())?;
+    let ch = crate::web::load_child(&state, id, o.user.id.clone(), "request for details").await?;
     let mut errors = Errors::default();
     let asked = text(&form, "asked", "what details you need", 2000, &mut errors);
     if !errors.is_empty() {
@@ -405,7 +405,7 @@ async fn send_details(
 
 async fn send_request(
     state: &web::Data<AppState>,
-    o: &super::auth::CurrentOfficer,
+    o: &crate::web::auth::CurrentOfficer,
     id: String,
     asked: Option<String>,
 ) -> AppResult<HttpResponse> {

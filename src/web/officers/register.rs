@@ -4,9 +4,6 @@ use chrono::NaiveDate;
 use diesel::Connection;
 use maud::{html, Markup};
 
-use super::auth::{Caseworker, CurrentOfficer};
-use super::forms::*;
-use super::{render, see_other, AppState, PageArgs};
 use crate::clock::{fmt_date, today};
 use crate::db::{new_id, now};
 use crate::domain::identifiers::{format_nhs_number, normalise_nhs_number, normalise_upn};
@@ -18,6 +15,9 @@ use crate::store::audit;
 use crate::store::children::{self, Address, Child, ListFilter, Parent, SaveOutcome};
 use crate::views::record::age_tag;
 use crate::views::*;
+use crate::web::auth::{Caseworker, CurrentOfficer};
+use crate::web::forms::*;
+use crate::web::{render, see_other, AppState, PageArgs};
 
 pub const PER_PAGE: i64 = 50;
 
@@ -299,7 +299,7 @@ async fn view(
     path: web::Path<String>,
     q: web::Query<std::collections::HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
-    let id = super::parse_id(&path.into_inner())?;
+    let id = crate::web::parse_id(&path.into_inner())?;
     let uid = o.user.id.clone();
     let page = state
         .db(move |c| crate::services::register::open_record(c, &id, &uid))
@@ -490,10 +490,10 @@ fn new_child_page(
                     (csrf_field(&o.csrf))
                     (core_fields(f, errors))
                     h2 class="govuk-heading-m" { "Home address" }
-                    (super::parts::address_fields(f, errors))
+                    (crate::web::fields::address_fields(f, errors))
                     h2 class="govuk-heading-m" { "A parent" }
                     p class="govuk-body" { "Add other parents from the child's record." }
-                    (super::parts::parent_fields(f, errors, "p_"))
+                    (crate::web::fields::parent_fields(f, errors, "p_"))
                     (button("Add to the register"))
                 }
             }}
@@ -512,8 +512,8 @@ async fn create(
     let f = form.into_inner();
     let mut errors = Errors::default();
     let core = read_core(&f, &mut errors);
-    let addr = super::parts::read_address(&f, &mut errors);
-    let parent = super::parts::read_parent(&f, "p_", &mut errors);
+    let addr = crate::web::fields::read_address(&f, &mut errors);
+    let parent = crate::web::fields::read_parent(&f, "p_", &mut errors);
     if !errors.is_empty() {
         return Ok(new_child_page(&state, &o, &f, &errors));
     }
@@ -532,7 +532,7 @@ async fn create(
 fn new_entry(
     core: CoreForm,
     dob: NaiveDate,
-    addr: super::parts::AddressForm,
+    addr: crate::web::fields::AddressForm,
     parent: Parent,
 ) -> (Child, Address, Parent) {
     let t = now();
@@ -669,7 +669,7 @@ async fn edit_form(
     Caseworker(o): Caseworker,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let id = super::parse_id(&path.into_inner())?;
+    let id = crate::web::parse_id(&path.into_inner())?;
     let id2 = id.clone();
     let uid = o.user.id.clone();
     let child = state
@@ -700,7 +700,7 @@ async fn update(
     path: web::Path<String>,
     Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
-    let id = super::parse_id(&path.into_inner())?;
+    let id = crate::web::parse_id(&path.into_inner())?;
     let f = form.into_inner();
     let mut errors = Errors::default();
     let core = read_core(&f, &mut errors);
@@ -774,9 +774,9 @@ async fn close_form(
     Caseworker(o): Caseworker,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let ch = super::load_child(
+    let ch = crate::web::load_child(
         &state,
-        super::parse_id(&path.into_inner())?,
+        crate::web::parse_id(&path.into_inner())?,
         o.user.id.clone(),
         "officer opened the close form",
     )
@@ -796,9 +796,9 @@ async fn close(
     Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let f = form.into_inner();
-    let ch = super::load_child(
+    let ch = crate::web::load_child(
         &state,
-        super::parse_id(&path.into_inner())?,
+        crate::web::parse_id(&path.into_inner())?,
         o.user.id.clone(),
         "officer submitted the close form",
     )
@@ -886,9 +886,9 @@ async fn reopen_form(
     Caseworker(o): Caseworker,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let ch = super::load_child(
+    let ch = crate::web::load_child(
         &state,
-        super::parse_id(&path.into_inner())?,
+        crate::web::parse_id(&path.into_inner())?,
         o.user.id.clone(),
         "officer opened the reopen form",
     )
@@ -908,9 +908,9 @@ async fn reopen(
     Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let f = form.into_inner();
-    let ch = super::load_child(
+    let ch = crate::web::load_child(
         &state,
-        super::parse_id(&path.into_inner())?,
+        crate::web::parse_id(&path.into_inner())?,
         o.user.id.clone(),
         "officer submitted the reopen form",
     )
@@ -948,7 +948,7 @@ async fn mark_reviewed(
     path: web::Path<String>,
     Post(Caseworker(o), _form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
-    let id = super::parse_id(&path.into_inner())?;
+    let id = crate::web::parse_id(&path.into_inner())?;
     let id2 = id.clone();
     let uid = o.user.id.clone();
     state

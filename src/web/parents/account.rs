@@ -1,18 +1,18 @@
 //! The parents' side, under /parents/: sign in with a code emailed to them (no passwords), then see
 //! only the children on whose record they are a parent with that address.
-use super::forms::CsrfForm;
+use crate::web::forms::CsrfForm;
 use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::Connection;
 use maud::html;
 
-use super::parent_session::{page, parent_email, NEXT_COOKIE, PARENT_SESSION};
-use super::{cookie, csrf_for, see_other, AppState};
 use crate::clock::fmt_date;
 use crate::domain::register::{label, ARRANGEMENTS};
 use crate::error::{AppError, AppResult};
 use crate::store::parent_access::{self, CodeCheck, CodeIssued};
 use crate::store::{audit, children};
 use crate::views::*;
+use crate::web::parents::session::{page, parent_email, NEXT_COOKIE, PARENT_SESSION};
+use crate::web::{cookie, csrf_for, see_other, AppState};
 
 const PENDING_CODE: &str = "cnis_parent_code";
 
@@ -91,10 +91,10 @@ async fn send_code(
     state: web::Data<AppState>,
     form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    super::guard_sign_in_rate(&req, &state)?;
+    crate::web::guard_sign_in_rate(&req, &state)?;
     let mut errors = Errors::default();
     let typed = form.get("email").to_string();
-    let email = super::forms::email(&form, "email", &mut errors);
+    let email = crate::web::forms::email(&form, "email", &mut errors);
     if typed.is_empty() {
         errors.add("email", "Enter your email address");
     }
@@ -178,7 +178,7 @@ async fn check_code(
     state: web::Data<AppState>,
     form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    super::guard_sign_in_rate(&req, &state)?;
+    crate::web::guard_sign_in_rate(&req, &state)?;
     let Some(code_id) = req.cookie(PENDING_CODE).map(|c| c.value().to_string()) else {
         return Ok(see_other("/parents/sign-in"));
     };
@@ -197,7 +197,7 @@ async fn check_code(
             let resumed = state
                 .db(move |c| {
                     audit::record(c, None, "parent_signed_in", None, &actor)?;
-                    super::notify::answers::resume_after_sign_in(c, &email)
+                    crate::web::parents::notify::answers::resume_after_sign_in(c, &email)
                 })
                 .await?;
             let next = req.cookie(NEXT_COOKIE).map(|c| c.value().to_string());
@@ -208,9 +208,9 @@ async fn check_code(
                 (None, _) => "/parents/children".into(),
             };
             let mut resp = see_other(&to);
-            super::remove_cookie(&mut resp, &state, NEXT_COOKIE);
+            crate::web::remove_cookie(&mut resp, &state, NEXT_COOKIE);
             let _ = resp.add_cookie(&cookie(&state, PARENT_SESSION, token));
-            super::remove_cookie(&mut resp, &state, PENDING_CODE);
+            crate::web::remove_cookie(&mut resp, &state, PENDING_CODE);
             Ok(resp)
         }
         CodeCheck::Wrong => {
@@ -290,7 +290,7 @@ async fn my_child(
     q: web::Query<std::collections::HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
     let email = parent_email(&req, &state).await?;
-    let id = super::parse_id(&path.into_inner())?;
+    let id = crate::web::parse_id(&path.into_inner())?;
     let rec = state
         .db(move |c| {
             let actor = parent_access::actor(&email);
@@ -325,7 +325,7 @@ async fn my_child(
                 @for p in &rec.parents { (summary_row("Parent", html! { (p.given_names) " " (p.family_name) }, None)) }
                 @for p in &rec.providers { (summary_row("Other education", html! { (p.name) ", about " (p.hours_per_week) " hours a week" }, None)) }
             }
-            (super::parent_reports::actions(ch, open.as_ref()))
+            (crate::web::parents::reports::actions(ch, open.as_ref()))
         },
     ))
 }
@@ -448,7 +448,7 @@ async fn sign_out(
             .await?;
     }
     let mut resp = see_other("/parents/");
-    super::remove_cookie(&mut resp, &state, PARENT_SESSION);
+    crate::web::remove_cookie(&mut resp, &state, PARENT_SESSION);
     Ok(resp)
 }
 

@@ -10,12 +10,6 @@ use maud::{html, Markup};
 
 pub(super) mod answers;
 
-use super::forms::*;
-use super::parent_session::{page, parent_session, ParentSession};
-use super::parts::{
-    address_inputs, provider_fields, read_address, read_parent, read_provider, AddressForm,
-};
-use super::{csrf_for, see_other, AppState};
 use crate::clock::{fmt_date, today};
 use crate::db::now;
 use crate::domain::register::*;
@@ -25,6 +19,12 @@ use crate::store::children::{self, Address, Child, Parent, Provider};
 use crate::store::notifications::{self, NotifiedChild, Outcome};
 use crate::store::{audit, parent_access};
 use crate::views::*;
+use crate::web::fields::{
+    address_inputs, provider_fields, read_address, read_parent, read_provider, AddressForm,
+};
+use crate::web::forms::*;
+use crate::web::parents::session::{page, parent_session, ParentSession};
+use crate::web::{csrf_for, see_other, AppState};
 use answers::{Answers, Step};
 
 const YES_NO: Choices = &[("yes", "Yes"), ("no", "No")];
@@ -398,7 +398,7 @@ fn parent_step(step: Step, f: &FormData, a: &Answers, errors: &Errors) -> (Strin
             "Another parent".into(),
             html! {
                 h1 class="govuk-heading-l" { "Another parent" }
-                (super::parts::parent_fields(f, errors, ""))
+                (crate::web::fields::parent_fields(f, errors, ""))
             },
         ),
         Step::Check => (String::new(), html! {}),
@@ -672,9 +672,9 @@ async fn start(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpRe
 
 fn sign_in_first(state: &AppState) -> HttpResponse {
     let mut resp = see_other("/parents/sign-in");
-    let _ = resp.add_cookie(&super::cookie(
+    let _ = resp.add_cookie(&crate::web::cookie(
         state,
-        super::parent_session::NEXT_COOKIE,
+        crate::web::parents::session::NEXT_COOKIE,
         "notify".into(),
     ));
     resp
@@ -803,9 +803,9 @@ async fn keep_lapsed(
         })
         .await?;
     let mut resp = see_other("/parents/sign-in?timeout=kept");
-    let _ = resp.add_cookie(&super::cookie(
+    let _ = resp.add_cookie(&crate::web::cookie(
         state,
-        super::parent_session::NEXT_COOKIE,
+        crate::web::parents::session::NEXT_COOKIE,
         "notify".into(),
     ));
     Ok(resp)

@@ -4,9 +4,6 @@ use actix_web::{web, HttpResponse};
 use diesel::Connection;
 use maud::{html, Markup};
 
-use super::auth::Caseworker;
-use super::forms::*;
-use super::{render, see_other, AppState, PageArgs};
 use crate::clock::{fmt_date, today};
 use crate::domain::matching::RunStatus;
 use crate::domain::register::label;
@@ -16,6 +13,9 @@ use crate::store::matches::{self, Link};
 use crate::store::social_care::{self, SocialCareRecord, EPISODE_KINDS};
 use crate::store::{audit, children};
 use crate::views::*;
+use crate::web::auth::Caseworker;
+use crate::web::forms::*;
+use crate::web::{render, see_other, AppState, PageArgs};
 
 async fn queue(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResult<HttpResponse> {
     let uid = o.user.id.clone();
@@ -98,7 +98,7 @@ fn or_none(v: Option<&str>) -> Markup {
 
 fn pair_page(
     state: &AppState,
-    o: &super::auth::CurrentOfficer,
+    o: &crate::web::auth::CurrentOfficer,
     data: &PairData,
     f: &FormData,
     errors: &Errors,
@@ -181,7 +181,10 @@ async fn pair(
     path: web::Path<(String, String)>,
 ) -> AppResult<HttpResponse> {
     let (child, record) = path.into_inner();
-    let (child, record) = (super::parse_id(&child)?, super::parse_id(&record)?);
+    let (child, record) = (
+        crate::web::parse_id(&child)?,
+        crate::web::parse_id(&record)?,
+    );
     let data = load_pair(&state, child, record, o.user.id.clone()).await?;
     Ok(pair_page(
         &state,
@@ -198,7 +201,10 @@ async fn decide(
     Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let (child, record) = path.into_inner();
-    let (child, record) = (super::parse_id(&child)?, super::parse_id(&record)?);
+    let (child, record) = (
+        crate::web::parse_id(&child)?,
+        crate::web::parse_id(&record)?,
+    );
     let mut errors = Errors::default();
     let decision = choice(
         &form,

@@ -3,13 +3,13 @@ use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use maud::{html, Markup};
 
-use super::auth::Auditor;
-use super::forms::FormData;
-use super::{render, AppState, PageArgs};
 use crate::error::{AppError, AppResult};
 use crate::services;
 use crate::store::audit::{self, AuditFilter};
 use crate::views::*;
+use crate::web::auth::Auditor;
+use crate::web::forms::FormData;
+use crate::web::{render, AppState, PageArgs};
 
 #[derive(serde::Deserialize, Default, Clone)]
 struct AuditQuery {

@@ -6,10 +6,6 @@ use chrono::NaiveDate;
 use diesel::Connection;
 use maud::{html, Markup};
 
-use super::forms::*;
-use super::parent_session::{page, parent_email};
-use super::parts::{address_inputs, read_address};
-use super::{csrf_for, see_other, AppState};
 use crate::clock::{fmt_date, today};
 use crate::domain::register::label;
 use crate::error::{AppError, AppResult};
@@ -18,6 +14,10 @@ use crate::store::information_requests::{self as requests, InformationRequest};
 use crate::store::tasks::TaskKind;
 use crate::store::{audit, parent_access, parent_reports, tasks};
 use crate::views::*;
+use crate::web::fields::{address_inputs, read_address};
+use crate::web::forms::*;
+use crate::web::parents::session::{page, parent_email};
+use crate::web::{csrf_for, see_other, AppState};
 
 /// The kinds of report, each with its page.
 #[derive(Clone, Copy, PartialEq)]
@@ -91,7 +91,7 @@ async fn own_child(
     id: String,
 ) -> AppResult<(String, Child, Option<InformationRequest>)> {
     let email = parent_email(req, state).await?;
-    let id = super::parse_id(&id)?;
+    let id = crate::web::parse_id(&id)?;
     let e = email.clone();
     let (child, open) = state
         .db(move |c| {

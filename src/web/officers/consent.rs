@@ -8,9 +8,6 @@ use chrono::NaiveDate;
 use diesel::Connection;
 use maud::{html, Markup};
 
-use super::auth::{Caseworker, CurrentOfficer};
-use super::forms::*;
-use super::{render, see_other, AppState, PageArgs};
 use crate::clock::{fmt_date, today};
 use crate::domain::consent::ApplicationStatus;
 use crate::domain::consent::{
@@ -24,6 +21,9 @@ use crate::store::schools::School;
 use crate::store::served::{self, LogRow};
 use crate::store::{audit, users};
 use crate::views::*;
+use crate::web::auth::{Caseworker, CurrentOfficer};
+use crate::web::forms::*;
+use crate::web::{render, see_other, AppState, PageArgs};
 
 const DECISIONS: &[(&str, &str)] = &[("granted", "Grant consent"), ("refused", "Refuse consent")];
 const MEETINGS: &[(&str, &str)] = &[
@@ -435,7 +435,7 @@ impl ApplicationPage<'_> {
         let errors = self.errors;
         let base = self.base.as_str();
         html! {
-            (super::parts::service_log(&l.log, &o.csrf, &format!("{base}/service"), "Notices and service (s.434A(8), s.572)", SERVICE_METHODS, form, errors))
+            (crate::web::officers::parts::service_log(&l.log, &o.csrf, &format!("{base}/service"), "Notices and service (s.434A(8), s.572)", SERVICE_METHODS, form, errors))
         }
     }
 
@@ -513,7 +513,7 @@ async fn view(
     path: web::Path<String>,
     q: web::Query<std::collections::HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
-    let id = super::parse_id(&path.into_inner())?;
+    let id = crate::web::parse_id(&path.into_inner())?;
     let l = load(&state, id, o.user.id.clone(), "officer opened it").await?;
     let done = q.get("done").map(|d| match d.as_str() {
         "facts" => "The facts are saved",
@@ -597,7 +597,7 @@ where
 
 /// A checked post to one application: its id and the form.
 fn posted(path: web::Path<String>, form: CsrfForm) -> AppResult<(String, FormData)> {
-    Ok((super::parse_id(&path.into_inner())?, form.into_inner()))
+    Ok((crate::web::parse_id(&path.into_inner())?, form.into_inner()))
 }
 
 async fn facts(
@@ -811,7 +811,7 @@ async fn meeting(
     if !state.config.prewithdrawal_meetings {
         return Err(AppError::NotFound);
     }
-    let id = super::parse_id(&path.into_inner())?;
+    let id = crate::web::parse_id(&path.into_inner())?;
     let f = form.into_inner();
     act(
         &state,
@@ -858,7 +858,7 @@ async fn service(
         id,
         &f.clone(),
         |l, errors| {
-            let r = super::parts::read_service(&f, &l.log, SERVICE_METHODS, errors)?;
+            let r = crate::web::officers::parts::read_service(&f, &l.log, SERVICE_METHODS, errors)?;
             Some(move |c: &mut crate::db::AnyConnection, _: &Application| r.save(c, days))
         },
         "notice_service_recorded",
@@ -873,7 +873,7 @@ pub async fn document(
     Caseworker(o): Caseworker,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let id = super::parse_id(&path.into_inner())?;
+    let id = crate::web::parse_id(&path.into_inner())?;
     let uid = o.user.id.clone();
     let doc = state
         .db(move |c| {

@@ -1,0 +1,24 @@
+//! Officers' and managers' pages (and administrators' under /officers/admin): the register, tasks,
+//! social care matches, consent applications, school attendance, calendars and the audit log.
+pub mod administration;
+pub mod attendance;
+pub mod audit_log;
+pub mod calendars;
+pub mod consent;
+pub mod matches;
+pub mod parts;
+pub mod register;
+pub mod tasks;
+
+pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
+    register::configure(cfg);
+    register::configure_emails(cfg);
+    parts::configure(cfg);
+    tasks::configure(cfg);
+    matches::configure(cfg);
+    audit_log::configure(cfg);
+    administration::configure(cfg);
+    consent::configure(cfg);
+    attendance::configure(cfg);
+    calendars::configure(cfg);
+}
