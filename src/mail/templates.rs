@@ -115,21 +115,36 @@ impl Templates {
             .get(name)
             .ok_or_else(|| anyhow::anyhow!("no email template {name}"))?;
         let (subject, version, body) = parse(text)?;
-        let mut out = body.to_string();
-        for (k, v) in vars {
-            out = out.replace(&format!("(({k}))"), v);
-        }
-        if let Some(i) = out.find("((") {
-            let rest = &out[i..];
-            let end = rest.find("))").map(|j| j + 2).unwrap_or(rest.len().min(30));
-            anyhow::bail!("email template {name}: no value for {}", &rest[..end]);
-        }
+        let out = substitute(name, body, vars)?;
         Ok(Rendered {
             subject: subject.to_string(),
             body: out,
             version: format!("{name}/{version}"),
         })
     }
+}
+
+/// Fills each `((name))` of the template in one pass. Values are inserted as they are and never
+/// read again, so a name that contains `((` is just text; an error names only the template's own
+/// placeholder, never a value (values are personal data).
+fn substitute(template: &str, body: &str, vars: &[(&str, &str)]) -> anyhow::Result<String> {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(i) = rest.find("((") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let Some(j) = after.find("))") else {
+            anyhow::bail!("email template {template}: a (( is not closed with ))");
+        };
+        let key = &after[..j];
+        let Some((_, value)) = vars.iter().find(|(k, _)| *k == key) else {
+            anyhow::bail!("email template {template}: no value for (({key}))");
+        };
+        out.push_str(value);
+        rest = &after[j + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// (subject, version, body). Subjects take no placeholders: they are seen on lock screens and in
@@ -158,6 +173,19 @@ fn parse(text: &str) -> anyhow::Result<(&str, &str, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_with_brackets_is_inserted_as_it_is_and_never_read_again() {
+        let t = Templates::load(None).unwrap();
+        let tricky = "((council_name)) ((";
+        let r = t
+            .render(
+                "sign-in-code",
+                &[("code", tricky), ("council_name", "Demo Council"), ("minutes", "15")],
+            )
+            .unwrap();
+        assert!(r.body.contains(tricky), "{}", r.body);
+    }
 
     #[test]
     fn renders_placeholders_and_refuses_missing_ones() {
