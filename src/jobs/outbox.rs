@@ -55,9 +55,10 @@ pub struct SendReport {
     pub permanent_failures: usize,
 }
 
-/// Backoff before attempt `attempts + 1`: 1, 2, 4 … minutes, at most an hour.
+/// Backoff after `attempts` failed attempts: 1 minute after the first, then 2, 4 … minutes, at
+/// most an hour (as README says).
 pub fn retry_delay(attempts: i32) -> Duration {
-    Duration::minutes((1i64 << attempts.clamp(0, 6)).min(60))
+    Duration::minutes((1i64 << (attempts - 1).clamp(0, 6)).min(60))
 }
 
 fn build(
@@ -203,9 +204,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn backoff_doubles_to_an_hour() {
-        assert_eq!(retry_delay(1), Duration::minutes(2));
-        assert_eq!(retry_delay(3), Duration::minutes(8));
+    fn backoff_starts_at_a_minute_and_doubles_to_an_hour() {
+        assert_eq!(retry_delay(1), Duration::minutes(1), "the first retry comes after a minute");
+        assert_eq!(retry_delay(2), Duration::minutes(2));
+        assert_eq!(retry_delay(4), Duration::minutes(8));
+        assert_eq!(retry_delay(7), Duration::minutes(60));
         assert_eq!(retry_delay(10), Duration::minutes(60));
     }
 }
