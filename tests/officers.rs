@@ -331,3 +331,90 @@ fn readyz_reports_database_and_migrations_and_assets_are_in_the_binary() {
     let p = b.get("/readyz");
     assert_eq!((p.status, p.body.as_str()), (503, "migrations pending"));
 }
+
+/// Issue 14 M1: five wrong codes at the second factor lock the account and end the half-finished
+/// sign-in, as five wrong passwords do; a right code afterwards does not get in or unlock it.
+#[test]
+fn five_wrong_second_factor_codes_lock_the_account_and_end_the_half_sign_in() {
+    let app = TestApp::spawn();
+    let (email, password) = app.create_user("officer");
+    let mut b = app.browser();
+    b.get("/officers/sign-in");
+    let p = b.post(
+        "/officers/sign-in",
+        &[("email", &email), ("password", &password)],
+    );
+    assert_eq!(p.status, 303);
+    let page = b.get("/officers/two-factor");
+    let secret = extract(&page.body, "<p class=\"cnis-secret\">", "</p>")
+        .expect("enrolment key shown")
+        .replace(' ', "");
+    let right = totp_now(&secret);
+    let wrong = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    for _ in 0..4 {
+        let p = b.post("/officers/two-factor", &[("code", wrong)]);
+        assert_eq!(p.status, 422, "{}", p.body);
+    }
+    let p = b.post("/officers/two-factor", &[("code", wrong)]);
+    assert_eq!(p.status, 303);
+    assert_eq!(p.location.as_deref(), Some("/officers/sign-in?locked=1"));
+    assert!(b
+        .get("/officers/sign-in?locked=1")
+        .contains("This account is locked"));
+    // The half session is over: the right code now leads back to sign-in, not in.
+    b.get("/officers/sign-in");
+    let p = b.post("/officers/two-factor", &[("code", &right)]);
+    assert_eq!(
+        p.location.as_deref(),
+        Some("/officers/sign-in"),
+        "{}",
+        p.status
+    );
+    // And the password step is locked too.
+    let p = b.post(
+        "/officers/sign-in",
+        &[("email", &email), ("password", &password)],
+    );
+    assert!(p.contains("This account is locked"), "{}", p.body);
+}
+
+/// Issue 14 M2: wrong passwords sent at once each count, so ten in parallel lock the account.
+#[test]
+fn parallel_wrong_passwords_each_count_towards_the_lock() {
+    let app = TestApp::spawn();
+    let (email, password) = app.create_user("officer");
+    let mut b = app.browser();
+    b.get("/officers/sign-in");
+    let csrf = b.last_csrf.clone();
+    let threads: Vec<_> = (0..10)
+        .map(|_| {
+            let (client, url) = (b.client.clone(), format!("{}/officers/sign-in", b.base));
+            let (email, csrf) = (email.clone(), csrf.clone());
+            std::thread::spawn(move || {
+                client
+                    .post(url)
+                    .form(&[
+                        ("email", email.as_str()),
+                        ("password", "not the password at all"),
+                        ("csrf_token", csrf.as_str()),
+                    ])
+                    .send()
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    for t in threads {
+        assert_eq!(t.join().unwrap(), 422);
+    }
+    let p = b.post(
+        "/officers/sign-in",
+        &[("email", &email), ("password", &password)],
+    );
+    assert!(p.contains("This account is locked"), "{}", p.body);
+}

@@ -205,7 +205,11 @@ mod tests {
 
     #[test]
     fn backoff_starts_at_a_minute_and_doubles_to_an_hour() {
-        assert_eq!(retry_delay(1), Duration::minutes(1), "the first retry comes after a minute");
+        assert_eq!(
+            retry_delay(1),
+            Duration::minutes(1),
+            "the first retry comes after a minute"
+        );
         assert_eq!(retry_delay(2), Duration::minutes(2));
         assert_eq!(retry_delay(4), Duration::minutes(8));
         assert_eq!(retry_delay(7), Duration::minutes(60));

@@ -181,7 +181,11 @@ mod tests {
         let r = t
             .render(
                 "sign-in-code",
-                &[("code", tricky), ("council_name", "Demo Council"), ("minutes", "15")],
+                &[
+                    ("code", tricky),
+                    ("council_name", "Demo Council"),
+                    ("minutes", "15"),
+                ],
             )
             .unwrap();
         assert!(r.body.contains(tricky), "{}", r.body);

@@ -92,12 +92,24 @@ pub fn check_code(conn: &mut AnyConnection, code_id: &str, code: &str) -> QueryR
     if attempts >= MAX_CODE_ATTEMPTS {
         return Ok(CodeCheck::TooManyAttempts);
     }
+    // Every try takes one of the code's attempts in SQL first, so parallel guesses each count.
+    let claimed = diesel::update(
+        parent_codes::table
+            .find(code_id)
+            .filter(parent_codes::attempts.lt(MAX_CODE_ATTEMPTS)),
+    )
+    .set(parent_codes::attempts.eq(parent_codes::attempts + 1))
+    .execute(conn)?;
+    if claimed == 0 {
+        return Ok(CodeCheck::TooManyAttempts);
+    }
     let typed: String = code.chars().filter(|c| c.is_ascii_digit()).collect();
     if hash(&[code_id, &typed]) != code_hash {
-        diesel::update(parent_codes::table.find(code_id))
-            .set(parent_codes::attempts.eq(attempts + 1))
-            .execute(conn)?;
-        return Ok(if attempts + 1 >= MAX_CODE_ATTEMPTS {
+        let now_attempts: i32 = parent_codes::table
+            .find(code_id)
+            .select(parent_codes::attempts)
+            .first(conn)?;
+        return Ok(if now_attempts >= MAX_CODE_ATTEMPTS {
             CodeCheck::TooManyAttempts
         } else {
             CodeCheck::Wrong

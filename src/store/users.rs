@@ -183,17 +183,23 @@ pub fn is_locked(user: &User, at: NaiveDateTime) -> bool {
     user.locked_until.is_some_and(|t| t > at)
 }
 
-pub fn record_failure(conn: &mut AnyConnection, user: &User) -> QueryResult<()> {
-    let failed = user.failed_attempts + 1;
-    let locked =
-        (failed >= MAX_FAILED_ATTEMPTS).then(|| now() + Duration::minutes(LOCKOUT_MINUTES));
-    diesel::update(users::table.find(&user.id))
-        .set((
-            users::failed_attempts.eq(if locked.is_some() { 0 } else { failed }),
-            users::locked_until.eq(locked),
-        ))
+/// Counts a wrong password or code in SQL, so parallel guesses each count; the attempt that
+/// reaches the limit locks the account. Returns whether the account is now locked.
+pub fn record_failure(conn: &mut AnyConnection, user_id: &str) -> QueryResult<bool> {
+    diesel::update(users::table.find(user_id))
+        .set(users::failed_attempts.eq(users::failed_attempts + 1))
         .execute(conn)?;
-    Ok(())
+    let locked = diesel::update(
+        users::table
+            .find(user_id)
+            .filter(users::failed_attempts.ge(MAX_FAILED_ATTEMPTS)),
+    )
+    .set((
+        users::failed_attempts.eq(0),
+        users::locked_until.eq(Some(now() + Duration::minutes(LOCKOUT_MINUTES))),
+    ))
+    .execute(conn)?;
+    Ok(locked == 1)
 }
 
 pub fn record_success(conn: &mut AnyConnection, user_id: &str) -> QueryResult<()> {

@@ -160,9 +160,25 @@ fn sign_in_page(state: &AppState, csrf: &str, email: &str, errors: &Errors) -> H
     )
 }
 
-async fn sign_in_form(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+async fn sign_in_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<std::collections::HashMap<String, String>>,
+) -> HttpResponse {
     let csrf = csrf_for(&req, &state);
-    sign_in_page(&state, &csrf, "", &Errors::default())
+    let mut errors = Errors::default();
+    if q.contains_key("locked") {
+        // Sent here from the second factor, after the password was right.
+        errors.add(
+            "email",
+            format!(
+                "This account is locked after {} wrong codes. Try again in {} minutes, or ask an administrator.",
+                users::MAX_FAILED_ATTEMPTS,
+                users::LOCKOUT_MINUTES
+            ),
+        );
+    }
+    sign_in_page(&state, &csrf, "", &errors)
 }
 
 async fn sign_in(
@@ -202,7 +218,7 @@ async fn sign_in(
                 return Ok(Err("locked"));
             }
             if !users::verify_password(&user.password_hash, &password) {
-                users::record_failure(c, &user)?;
+                users::record_failure(c, &user.id)?;
                 audit::record(c, Some(&user.id), "sign_in_failed", None, "wrong password")?;
                 return Ok(Err("bad"));
             }
@@ -320,6 +336,14 @@ async fn two_factor_form(
     ))
 }
 
+/// How a second-factor code went.
+enum SecondFactor {
+    Passed,
+    Wrong,
+    /// Too many wrong codes, or the account was locked already: the half session is over.
+    Locked,
+}
+
 async fn two_factor(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -336,13 +360,29 @@ async fn two_factor(
     let unix = chrono::Utc::now().timestamp().max(0) as u64;
     let step = users::check_totp(&secret, &code, unix);
     let uid = user.id.clone();
-    let ok = state
+    let outcome = state
         .db(move |c| {
+            // A locked account is refused here too, and a right code does not unlock it.
+            let fresh = users::find(c, &uid)?.ok_or(AppError::Forbidden)?;
+            if users::is_locked(&fresh, crate::db::now()) {
+                sessions::end(c, &token)?;
+                audit::record(
+                    c,
+                    Some(&uid),
+                    "sign_in_refused_locked",
+                    None,
+                    "account locked at the second factor",
+                )?;
+                return Ok(SecondFactor::Locked);
+            }
             let Some(step) = step else {
-                let fresh = users::find(c, &uid)?.ok_or(AppError::Forbidden)?;
-                users::record_failure(c, &fresh)?;
+                let locked = users::record_failure(c, &uid)?;
                 audit::record(c, Some(&uid), "second_factor_failed", None, "wrong code")?;
-                return Ok(false);
+                if locked {
+                    sessions::end(c, &token)?;
+                    return Ok(SecondFactor::Locked);
+                }
+                return Ok(SecondFactor::Wrong);
             };
             if !users::use_totp_step(c, &uid, step)? {
                 audit::record(
@@ -352,16 +392,22 @@ async fn two_factor(
                     None,
                     "code already used",
                 )?;
-                return Ok(false);
+                return Ok(SecondFactor::Wrong);
             }
             sessions::pass_second_factor(c, &token)?;
             users::record_success(c, &uid)?;
             audit::record(c, Some(&uid), "signed_in", None, "sign in, second factor")?;
-            Ok(true)
+            Ok(SecondFactor::Passed)
         })
         .await?;
-    if ok {
-        return Ok(see_other(home_for(&user)));
+    match outcome {
+        SecondFactor::Passed => return Ok(see_other(home_for(&user))),
+        SecondFactor::Locked => {
+            let mut resp = see_other("/officers/sign-in?locked=1");
+            super::remove_cookie(&mut resp, &state, SESSION_COOKIE);
+            return Ok(resp);
+        }
+        SecondFactor::Wrong => {}
     }
     let mut errors = Errors::default();
     errors.add(
