@@ -768,7 +768,6 @@ fn close_page(
     )
 }
 
-/// Loads a child for a form, auditing that the officer opened it.
 async fn close_form(
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
