@@ -169,7 +169,41 @@ fn load_or_create_key(dir: &str) -> anyhow::Result<Vec<u8>> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {dir}"))?;
     let mut k = vec![0u8; 32];
     rand::thread_rng().fill_bytes(&mut k);
-    std::fs::write(&path, hex::encode(&k))
+    write_private(&path, &hex::encode(&k))
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(k)
+}
+
+/// Writes a file only its owner can read (0600): the key signs every session's CSRF token.
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut f = options.open(path)?;
+    f.write_all(text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(unix)]
+    fn a_generated_secret_key_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().to_string_lossy().to_string();
+        let k = load_or_create_key(&d).unwrap();
+        assert_eq!(k.len(), 32);
+        let mode = std::fs::metadata(dir.path().join("secret.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+        assert_eq!(load_or_create_key(&d).unwrap(), k, "the same key next time");
+    }
 }

@@ -418,3 +418,29 @@ fn parallel_wrong_passwords_each_count_towards_the_lock() {
     );
     assert!(p.contains("This account is locked"), "{}", p.body);
 }
+
+/// Issue 14 (low): every answer but the public assets is `no-store`, API JSON included, and over
+/// https browsers are told to keep to https (HSTS).
+#[test]
+fn nothing_personal_is_cached_and_https_is_kept_to() {
+    let app = TestApp::spawn();
+    let mut b = app.browser();
+    let api = b.get("/api/v1/openapi.json");
+    assert_eq!(api.status, 200);
+    assert_eq!(api.headers.get("cache-control").unwrap(), "no-store");
+    assert!(api.headers.get("strict-transport-security").is_none());
+    let css = b.get("/static/app.css");
+    assert!(css
+        .headers
+        .get("cache-control")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("public"));
+    let https = TestApp::spawn_with(|c| c.cookie_secure = true);
+    let p = https.browser().get("/officers/sign-in");
+    assert_eq!(
+        p.headers.get("strict-transport-security").unwrap(),
+        "max-age=31536000; includeSubDomains"
+    );
+}

@@ -459,3 +459,37 @@ fn audit_filters_with_hostile_values_are_refused_plainly() {
         );
     }
 }
+
+/// Issue 14 M5: a reason an officer types that a spreadsheet would run as a formula reaches the
+/// audit CSV as text (a leading apostrophe), and downloads are never cached.
+#[test]
+fn the_audit_csv_shows_formulas_as_text() {
+    let app = TestApp::spawn();
+    let mut b = app.signed_in("officer");
+    let id = add_child(&mut b, "Mary", "Somerville", ("26", "12", "2013"));
+    let edit = b.get(&format!("/officers/children/{id}/edit"));
+    let version = extract(&edit.body, "name=\"version\" value=\"", "\"").unwrap();
+    let form = fields_with(
+        child_form("Marie", "Somerville", ("26", "12", "2013")),
+        &[
+            ("version", &version),
+            ("change_reason", "=HYPERLINK(\"http://x.test\",\"Open\")"),
+        ],
+    );
+    assert_eq!(
+        b.post(&format!("/officers/children/{id}/edit"), &form)
+            .status,
+        303
+    );
+    let mut m = app.signed_in("manager");
+    let csv = m.get("/officers/audit.csv");
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.body
+            .contains(",\"'=HYPERLINK(\"\"http://x.test\"\",\"\"Open\"\")\""),
+        "{}",
+        csv.body
+    );
+    assert!(!csv.body.contains(",\"=HYPERLINK"), "{}", csv.body);
+    assert_eq!(csv.headers.get("cache-control").unwrap(), "no-store");
+}

@@ -1,6 +1,7 @@
 //! Pure rules: no I/O, each citing the section it implements.
 pub mod attendance;
 pub mod consent;
+pub mod export;
 pub mod identifiers;
 pub mod information_requests;
 pub mod matching;

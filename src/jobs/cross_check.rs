@@ -15,6 +15,7 @@ use crate::db::schema::{
 };
 use crate::db::{lease, new_id, now, AnyConnection};
 use crate::domain::consent::ApplicationStatus;
+use crate::domain::export::spreadsheet_safe;
 use crate::domain::matching::{
     self as m, Decision, Gamma, LinkState, Model, Person, Prepared, RunStatus, Thresholds,
 };
@@ -812,7 +813,9 @@ pub fn write_report(path: &std::path::Path, s: &Summary) -> anyhow::Result<()> {
     let mut w = csv::Writer::from_path(path)?;
     w.write_record(["register_ref", "record_id", "decision", "score"])?;
     for (c, r, d, score) in &s.report {
-        w.write_record([c.as_str(), r.as_str(), d.as_str(), &format!("{score:.6}")])?;
+        // Record ids come from social care systems: make sure a spreadsheet shows them as text.
+        let (c, r) = (spreadsheet_safe(c), spreadsheet_safe(r));
+        w.write_record([&*c, &*r, d.as_str(), &format!("{score:.6}")])?;
     }
     w.flush()?;
     Ok(())

@@ -276,15 +276,23 @@ pub fn build_app(
                         res.headers_mut().append(header::SET_COOKIE, v);
                     }
                 }
-                let is_html = res
+                // Pages, API answers, PDFs and exports hold children's personal data: nothing is
+                // cached but the public stylesheets and scripts, which say so themselves.
+                let public = res
                     .headers()
-                    .get(header::CONTENT_TYPE)
+                    .get(header::CACHE_CONTROL)
                     .and_then(|v| v.to_str().ok())
-                    .is_some_and(|v| v.starts_with("text/html"));
-                if is_html {
-                    // Pages hold children's personal data: never cache them.
+                    .is_some_and(|v| v.starts_with("public"));
+                if !public {
                     res.headers_mut()
                         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                }
+                if st.config.cookie_secure {
+                    // Served over https: browsers keep to https for a year.
+                    res.headers_mut().insert(
+                        header::STRICT_TRANSPORT_SECURITY,
+                        HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+                    );
                 }
                 Ok(res)
             }

@@ -3,6 +3,7 @@ use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use maud::{html, Markup};
 
+use crate::domain::export::spreadsheet_safe;
 use crate::error::{AppError, AppResult};
 use crate::services;
 use crate::store::audit::{self, AuditFilter};
@@ -193,15 +194,16 @@ async fn export_csv(
             ])
             .map_err(|e| AppError::Internal(e.to_string()))?;
             for (e, who) in rows {
-                w.write_record([
+                let row = [
                     e.at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
                     e.user_id.unwrap_or_default(),
                     who.unwrap_or_default(),
                     e.action,
                     e.child_id.unwrap_or_default(),
                     e.purpose,
-                ])
-                .map_err(|e| AppError::Internal(e.to_string()))?;
+                ];
+                w.write_record(row.iter().map(|c| spreadsheet_safe(c).into_owned()))
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
             }
             w.into_inner()
                 .map_err(|e| AppError::Internal(e.to_string()))
