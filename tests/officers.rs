@@ -444,3 +444,41 @@ fn nothing_personal_is_cached_and_https_is_kept_to() {
         "max-age=31536000; includeSubDomains"
     );
 }
+
+/// Issue 14 F6: a NUL byte or bytes that are not UTF-8 in a form are refused with a clear 400
+/// before any query (PostgreSQL answered 500 to a NUL in the sign-in email), and a control
+/// character in the email is the usual sign-in message.
+#[test]
+fn forms_with_nul_or_broken_text_are_refused_before_any_query() {
+    let app = TestApp::spawn();
+    let mut b = app.browser();
+    b.get("/officers/sign-in");
+    let csrf = b.last_csrf.clone();
+    let raw = |body: String| {
+        b.client
+            .post(format!("{}/officers/sign-in", b.base))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .unwrap()
+    };
+    let r = raw(format!(
+        "email=a%00b%40council.test&password=x&csrf_token={csrf}"
+    ));
+    assert_eq!(r.status().as_u16(), 400);
+    assert!(r.text().unwrap().contains("not allowed (a NUL byte)"));
+    let r = raw(format!(
+        "email=%FF%FE%40council.test&password=x&csrf_token={csrf}"
+    ));
+    assert_eq!(r.status().as_u16(), 400);
+    assert!(r.text().unwrap().contains("bytes that are not text"));
+    let p = b.post(
+        "/officers/sign-in",
+        &[
+            ("email", "a\u{1}b@council.test"),
+            ("password", "a long password 123"),
+        ],
+    );
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Enter a correct email address and password"));
+}

@@ -197,6 +197,10 @@ async fn sign_in(
     if password.is_empty() {
         errors.add("password", "Enter your password");
     }
+    if crate::domain::register::has_disallowed_chars(&email, false) || email.len() > 320 {
+        // Nothing that cannot be an email address reaches the database.
+        errors.add("email", "Enter a correct email address and password");
+    }
     if !errors.is_empty() {
         return Ok(sign_in_page(&state, &csrf, &email, &errors));
     }

@@ -60,11 +60,28 @@ impl actix_web::FromRequest for CsrfForm {
         req: &actix_web::HttpRequest,
         payload: &mut actix_web::dev::Payload,
     ) -> Self::Future {
-        #[allow(clippy::disallowed_types)] // the one place a raw form is read
-        let body = actix_web::web::Form::<FormData>::from_request(req, payload);
+        let url_encoded = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        let body = actix_web::web::Bytes::from_request(req, payload);
         let req = req.clone();
         Box::pin(async move {
-            let form = body.await?.into_inner();
+            let bad = |why: &str| -> actix_web::Error {
+                crate::error::AppError::BadRequest(format!("The form could not be read: {why}"))
+                    .into()
+            };
+            let bytes = body
+                .await
+                .map_err(|_| bad("it is too large or was cut short."))?;
+            if !url_encoded {
+                return Err(bad("it was not sent as a web form."));
+            }
+            if bytes.len() > MAX_FORM_BYTES {
+                return Err(bad("it is too large."));
+            }
+            let form = parse_form(&bytes).map_err(|why| bad(why))?;
             let state = req
                 .app_data::<actix_web::web::Data<super::AppState>>()
                 .ok_or_else(|| crate::error::AppError::Internal("no app state".into()))?;
@@ -72,6 +89,36 @@ impl actix_web::FromRequest for CsrfForm {
             Ok(CsrfForm(form))
         })
     }
+}
+
+/// The largest form any page sends (a long plan for a child's education fits many times over).
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// Reads `a=1&b=two+words` strictly: a value that is not UTF-8 text, or that holds a NUL (which
+/// no one types, and PostgreSQL cannot store), refuses the whole form rather than being changed
+/// and saved. A repeated name keeps its last value.
+pub fn parse_form(body: &[u8]) -> Result<FormData, &'static str> {
+    let decode = |part: &[u8]| -> Result<String, &'static str> {
+        let spaced: Vec<u8> = part
+            .iter()
+            .map(|b| if *b == b'+' { b' ' } else { *b })
+            .collect();
+        let raw: Vec<u8> = percent_encoding::percent_decode(&spaced).collect();
+        let text = String::from_utf8(raw).map_err(|_| "it holds bytes that are not text.")?;
+        if text.contains('\0') {
+            return Err("it holds a character that is not allowed (a NUL byte).");
+        }
+        Ok(text)
+    };
+    let mut map = HashMap::new();
+    for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
+        let (k, v) = match pair.iter().position(|b| *b == b'=') {
+            Some(i) => (&pair[..i], &pair[i + 1..]),
+            None => (pair, &pair[pair.len()..]),
+        };
+        map.insert(decode(k)?, decode(v)?);
+    }
+    Ok(FormData(map))
 }
 
 #[derive(Debug, Default, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
@@ -293,4 +340,22 @@ pub fn phone(form: &FormData, id: &str, errors: &mut Errors) -> Option<String> {
         );
     }
     Some(v)
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+
+    #[test]
+    fn forms_are_read_strictly() {
+        let f = parse_form(b"a=1&b=two+words&c=%C3%A9t%C3%A9&d=&e").unwrap();
+        assert_eq!(f.get("a"), "1");
+        assert_eq!(f.get("b"), "two words");
+        assert_eq!(f.get("c"), "\u{e9}t\u{e9}");
+        assert_eq!(f.get("d"), "");
+        assert_eq!(f.get("e"), "");
+        assert!(parse_form(b"name=%FF").is_err(), "not UTF-8");
+        assert!(parse_form(b"email=a%00b").is_err(), "NUL");
+        assert_eq!(parse_form(b"a=1&a=2").unwrap().get("a"), "2");
+    }
 }
