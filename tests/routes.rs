@@ -141,6 +141,19 @@ fn registered_routes() -> Vec<(String, String)> {
                 out.push((m.to_uppercase(), format!("{prefix}{path}")));
             }
         }
+        // `web::resource("PATH")…route(web::METHOD()…)`: a route with its own settings.
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("web::resource(\"") {
+            rest = &rest[i + "web::resource(\"".len()..];
+            let Some(close) = rest.find('"') else { break };
+            let path = &rest[..close];
+            let chain = &rest[close..rest.find(';').unwrap_or(rest.len())];
+            for m in ["get", "post", "put", "delete", "patch"] {
+                if chain.contains(&format!(".route(web::{m}()")) {
+                    out.push((m.to_uppercase(), format!("{prefix}{path}")));
+                }
+            }
+        }
     }
     out.sort();
     out.dedup();
@@ -303,6 +316,13 @@ fn every_route_serves_only_those_it_is_for() {
     let school_id = test_school(&app);
     let mut routes = registered_routes();
     assert!(routes.len() > 100, "found only {} routes", routes.len());
+    assert!(
+        routes.contains(&(
+            "POST".into(),
+            "/officers/admin/calendars/{key}/import".into()
+        )),
+        "routes declared with web::resource are read too"
+    );
     routes.sort_by_key(|(_, p)| signs_out(p));
 
     let undeclared: Vec<String> = routes

@@ -65,6 +65,7 @@ impl actix_web::FromRequest for CsrfForm {
             .get(actix_web::http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        let limit = req.app_data::<FormLimit>().map_or(MAX_FORM_BYTES, |l| l.0);
         let body = actix_web::web::Bytes::from_request(req, payload);
         let req = req.clone();
         Box::pin(async move {
@@ -78,10 +79,10 @@ impl actix_web::FromRequest for CsrfForm {
             if !url_encoded {
                 return Err(bad("it was not sent as a web form."));
             }
-            if bytes.len() > MAX_FORM_BYTES {
+            if bytes.len() > limit {
                 return Err(bad("it is too large."));
             }
-            let form = parse_form(&bytes).map_err(|why| bad(why))?;
+            let form = parse_form(&bytes).map_err(bad)?;
             let state = req
                 .app_data::<actix_web::web::Data<super::AppState>>()
                 .ok_or_else(|| crate::error::AppError::Internal("no app state".into()))?;
@@ -91,8 +92,13 @@ impl actix_web::FromRequest for CsrfForm {
     }
 }
 
-/// The largest form any page sends (a long plan for a child's education fits many times over).
+/// The largest form a page sends (a long plan for a child's education fits many times over);
+/// a route that takes more says so with its own `FormLimit` (and `PayloadConfig`).
 const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// A route's own limit on the size of its form, in bytes.
+#[derive(Clone, Copy)]
+pub struct FormLimit(pub usize);
 
 /// Reads `a=1&b=two+words` strictly: a value that is not UTF-8 text, or that holds a NUL (which
 /// no one types, and PostgreSQL cannot store), refuses the whole form rather than being changed

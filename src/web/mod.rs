@@ -246,13 +246,6 @@ pub fn build_app(
     let st = state.clone();
     App::new()
         .app_data(state.clone())
-        .app_data(
-            web::FormConfig::default()
-                .limit(64 * 1024)
-                .error_handler(|err, _req| {
-                    AppError::BadRequest(format!("The form could not be read: {err}")).into()
-                }),
-        )
         .app_data(web::QueryConfig::default().error_handler(|_err, _req| {
             AppError::BadRequest("The address has a value that is not allowed.".into()).into()
         }))

@@ -418,11 +418,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             // A whole council's calendars in one paste: more than the usual form limit.
             web::resource("/officers/admin/calendars/{key}/import")
-                .app_data(web::FormConfig::default().limit(512 * 1024).error_handler(
-                    |err, _req| {
-                        AppError::BadRequest(format!("The form could not be read: {err}")).into()
-                    },
-                ))
+                .app_data(crate::web::forms::FormLimit(512 * 1024))
+                .app_data(web::PayloadConfig::new(512 * 1024))
                 .route(web::post().to(import)),
         );
 }
