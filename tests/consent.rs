@@ -782,3 +782,37 @@ fn s434a_6_applications_open_too_long_are_escalated_once_and_shown_overdue() {
         list.body
     );
 }
+
+/// Issue 14 (low): a manager who assessed an application does not also decide it; another
+/// manager does.
+#[test]
+fn s434a_6_the_manager_who_assessed_does_not_decide() {
+    let app = TestApp::spawn();
+    let mut admin = app.signed_in("admin");
+    let (school_id, _) = school_with_staff(&app, &mut admin, "100003");
+    let (mut parent, _) = parent_signed_in(&app, "cara@example.com");
+    let id = apply(&mut parent, "Cara", &day_parts(d(2013, 6, 2)), &school_id);
+    let base = format!("/officers/consent/{id}");
+    let mut manager = app.signed_in("manager");
+    manager.get(&base);
+    assert_eq!(
+        manager
+            .post(&format!("{base}/assessment"), ASSESSMENT)
+            .status,
+        303
+    );
+    manager.get(&base);
+    let decision = [
+        ("decision", "granted"),
+        ("decision_reasons", "A suitable plan."),
+    ];
+    let p = manager.post(&format!("{base}/decision"), &decision);
+    assert_eq!(p.status, 422, "{}", p.body);
+    assert!(p.contains("another manager decides it"), "{}", p.body);
+    let mut other = app.signed_in("manager");
+    other.get(&base);
+    assert_eq!(
+        other.post(&format!("{base}/decision"), &decision).status,
+        303
+    );
+}

@@ -319,6 +319,17 @@ pub fn may(status: ApplicationStatus, action: Action) -> Result<(), &'static str
     }
 }
 
+/// The manager who decides an application is not the one who assessed it, so every decision on
+/// consent (s.434A(6)) has two people behind it: the assessment and the decision are separate
+/// steps (law.md §4.4).
+pub fn may_decide_as(assessed_by: Option<&str>, decider: &str) -> Result<(), &'static str> {
+    if assessed_by == Some(decider) {
+        Err("You assessed this application, so another manager decides it.")
+    } else {
+        Ok(())
+    }
+}
+
 /// Outcomes of a referral to the Secretary of State (s.434A(10)–(11)).
 pub const REFERRAL_OUTCOMES: &[(&str, &str)] = &[
     ("pending", "Waiting for the Secretary of State"),
@@ -489,6 +500,13 @@ mod tests {
         f.date_of_birth = Some(d(2015, 5, 1));
         f.registered_pupil = false;
         assert_eq!(relevant_child(&f).relevance, Relevance::NotRelevant);
+    }
+
+    #[test]
+    fn s434a_6_the_assessor_does_not_decide() {
+        assert!(may_decide_as(Some("u1"), "u1").is_err());
+        assert!(may_decide_as(Some("u1"), "u2").is_ok());
+        assert!(may_decide_as(None, "u2").is_ok());
     }
 
     #[test]

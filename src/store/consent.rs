@@ -681,6 +681,9 @@ pub fn decide(
     if let Err(e) = rules::may(app.status, Action::Decide) {
         return Err(AppError::Refused(e.into()));
     }
+    if let Err(e) = rules::may_decide_as(app.assessed_by.as_deref(), d.user_id) {
+        return Err(AppError::Refused(e.into()));
+    }
     let (Some(bi), Some(arr)) = (&app.best_interests, &app.arrangements) else {
         return Err(AppError::Refused(
             "Record the assessment of both limbs of s.434A(6) first.".into(),

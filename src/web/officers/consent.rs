@@ -707,6 +707,10 @@ async fn decision(
             errors.add("decision", m);
             return None;
         }
+        if let Err(m) = rules::may_decide_as(l.app.assessed_by.as_deref(), &uid) {
+            errors.add("decision", m);
+            return None;
+        }
         let decision = ApplicationStatus::parse(&choice(&f, "decision", DECISIONS, "Select whether to grant or refuse consent", errors));
         let reasons = text(&f, "decision_reasons", "the reasons for the decision", 8000, errors);
         let exceptional = opt_text(&f, "exceptional_circumstances", "the exceptional circumstances", 2000, errors);
