@@ -1142,3 +1142,35 @@ fn condition_b_tasks_on_a_first_night_alert_the_team_a_few_times_not_once_each()
     assert_eq!(alerts, cnis::store::attendance::MAX_ALERTS_A_NIGHT as i64);
     assert!(count(&app, "outbox WHERE to_address = 'team@council.invalid'") - before >= alerts);
 }
+
+/// Issue 14 (low): reading a served notice's PDF is audited against the child it is about.
+#[test]
+fn reading_a_served_notice_is_audited_against_the_child() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let child = add_child(&mut officer, "Pat", "Lee", ("1", "9", "2014"));
+    let case = open_case(&mut officer, &child, &["A"], today());
+    let case_id = case.rsplit('/').next().unwrap().to_string();
+    assert_eq!(
+        act(&mut officer, &case, "preliminary-notice", &[]).status,
+        303
+    );
+    let doc: String = sd::table
+        .filter(sd::subject_id.eq(&case_id))
+        .select(sd::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    let r = officer
+        .client
+        .get(format!("{}/officers/documents/{doc}", officer.base))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        count(
+            &app,
+            &format!("audit_events WHERE action = 'view_served_notice' AND child_id = '{child}'")
+        ),
+        1
+    );
+}

@@ -882,12 +882,20 @@ pub async fn document(
     let doc = state
         .db(move |c| {
             let d = served::find(c, &id)?.ok_or(AppError::NotFound)?;
+            // A school attendance notice is about a child on the register; a consent notice is
+            // about an application, whose child may not be on it.
+            let child = crate::store::attendance::find(c, &d.subject_id)?.map(|k| k.child_id);
+            let what = if child.is_some() {
+                "case"
+            } else {
+                "application"
+            };
             audit::record(
                 c,
                 Some(&uid),
                 "view_served_notice",
-                None,
-                &format!("notice {} for application {}", d.id, d.subject_id),
+                child.as_deref(),
+                &format!("notice {} for {what} {}", d.id, d.subject_id),
             )?;
             Ok(d)
         })
