@@ -194,3 +194,28 @@ fn officers_see_emails_that_could_not_be_sent() {
     // Admins do not see addresses: the page is for caseworkers.
     assert_eq!(app.signed_in("admin").get("/officers/emails").status, 403);
 }
+
+/// Issue 14 (low): once a parent's sign-in email is sent, the outbox keeps no copy of the code.
+#[test]
+fn a_sent_sign_in_code_is_not_kept_in_the_outbox() {
+    let app = TestApp::spawn();
+    let mut b = app.browser();
+    assert_eq!(request_code(&mut b, "kim@example.com").status, 303);
+    let (_, body) = latest_email(&app, "kim@example.com");
+    let code = code_in(&body);
+    let dir = tempfile::tempdir().unwrap();
+    let mailer = Mailer::from_url(&format!("file://{}", dir.path().display())).unwrap();
+    let r = jobs::outbox::send_due(&app.pool, &mailer, "no-reply@council.test", 10).unwrap();
+    assert_eq!(r.delivered, 1);
+    let (_, kept) = latest_email(&app, "kim@example.com");
+    assert!(!kept.contains(&code), "{kept}");
+    assert!(kept.contains("removed once it was sent"));
+    // The email itself carried the code.
+    let sent = std::fs::read_dir(dir.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    assert!(std::fs::read_to_string(sent).unwrap().contains(&code));
+}

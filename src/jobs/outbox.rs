@@ -10,6 +10,8 @@ use crate::db::{now, Pool};
 use crate::mail::{EmailStatus, OutboxEmail};
 
 pub const GIVE_UP_AFTER_HOURS: i64 = 72;
+const CODE_REMOVED: &str = "(The security code in this email was removed once it was sent.)";
+
 /// A row claimed by a worker that died mid-send is due again after this lease.
 pub const SENDING_LEASE_MINUTES: i64 = 10;
 
@@ -152,6 +154,12 @@ pub fn send_due(
                         outbox::last_error.eq(None::<String>),
                     ))
                     .execute(&mut *conn)?;
+                if row.template == crate::mail::SIGN_IN_CODE {
+                    // A security code is only any use to the person it went to: keep no copy.
+                    diesel::update(outbox::table.find(&row.id))
+                        .set(outbox::body.eq(CODE_REMOVED))
+                        .execute(&mut *conn)?;
+                }
                 log::info!("outbox row {} delivered to the mail server", row.id);
                 report.delivered += 1;
             }

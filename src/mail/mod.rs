@@ -10,6 +10,9 @@ use diesel::prelude::*;
 use crate::db::schema::outbox;
 use crate::db::{new_id, now, AnyConnection};
 pub use crate::domain::service::EmailStatus;
+
+/// The parents' sign-in email; the outbox keeps no copy of its code once it is sent.
+pub const SIGN_IN_CODE: &str = "sign-in-code";
 pub use templates::Templates;
 
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]

@@ -112,7 +112,7 @@ async fn send_code(
                     crate::mail::enqueue(
                         c,
                         &st.templates,
-                        "sign-in-code",
+                        crate::mail::SIGN_IN_CODE,
                         &email,
                         &[("code", code), ("council_name", &council)],
                         None,
