@@ -485,3 +485,51 @@ fn forms_with_nul_or_broken_text_are_refused_before_any_query() {
     assert_eq!(p.status, 422);
     assert!(p.contains("Enter a correct email address and password"));
 }
+
+/// Issue 14 (low): the session token changes when the second factor is passed; the token from the
+/// password step alone no longer opens anything.
+#[test]
+fn the_session_token_is_new_after_the_second_factor() {
+    let app = TestApp::spawn();
+    let (email, password) = app.create_user("officer");
+    let mut b = app.browser();
+    b.get("/officers/sign-in");
+    let p = b.post(
+        "/officers/sign-in",
+        &[("email", &email), ("password", &password)],
+    );
+    let first = extract(
+        p.headers.get("set-cookie").unwrap().to_str().unwrap(),
+        "cnis_session=",
+        ";",
+    )
+    .unwrap();
+    let page = b.get("/officers/two-factor");
+    let secret = extract(&page.body, "<p class=\"cnis-secret\">", "</p>")
+        .unwrap()
+        .replace(' ', "");
+    let p = b.post("/officers/two-factor", &[("code", &totp_now(&secret))]);
+    assert_eq!(p.location.as_deref(), Some("/officers/"));
+    let cookies: Vec<String> = p
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_string))
+        .collect();
+    let second = cookies
+        .iter()
+        .find_map(|c| extract(c, "cnis_session=", ";"))
+        .expect("a new session cookie");
+    assert_ne!(first, second);
+    assert_eq!(b.get("/officers/").status, 200, "the new token works");
+    // The old token, sent on its own, is signed out.
+    let stale = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/officers/", b.base))
+        .header("Cookie", format!("cnis_session={first}"))
+        .send()
+        .unwrap();
+    assert_eq!(stale.status().as_u16(), 303);
+}

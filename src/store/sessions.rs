@@ -22,10 +22,14 @@ pub fn hash_token(token: &str) -> String {
 }
 
 /// Starts a session after a correct password; the second factor is still to come.
-pub fn start(conn: &mut AnyConnection, user_id: &str) -> QueryResult<String> {
+fn new_token() -> String {
     let mut raw = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut raw);
-    let token = hex::encode(raw);
+    hex::encode(raw)
+}
+
+pub fn start(conn: &mut AnyConnection, user_id: &str) -> QueryResult<String> {
+    let token = new_token();
     let t = now();
     diesel::insert_into(sessions::table)
         .values(&Session {
@@ -66,11 +70,17 @@ pub fn touch(
     Ok(Some(s))
 }
 
-pub fn pass_second_factor(conn: &mut AnyConnection, token: &str) -> QueryResult<()> {
+/// Marks the second factor passed and gives the session a new token: the one issued after the
+/// password alone stops working, so whoever saw it cannot ride the signed-in session.
+pub fn pass_second_factor(conn: &mut AnyConnection, token: &str) -> QueryResult<String> {
+    let fresh = new_token();
     diesel::update(sessions::table.find(hash_token(token)))
-        .set(sessions::second_factor_passed.eq(true))
+        .set((
+            sessions::token_hash.eq(hash_token(&fresh)),
+            sessions::second_factor_passed.eq(true),
+        ))
         .execute(conn)?;
-    Ok(())
+    Ok(fresh)
 }
 
 pub fn end(conn: &mut AnyConnection, token: &str) -> QueryResult<()> {

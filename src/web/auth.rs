@@ -342,7 +342,8 @@ async fn two_factor_form(
 
 /// How a second-factor code went.
 enum SecondFactor {
-    Passed,
+    /// Signed in, with the session's new token.
+    Passed(String),
     Wrong,
     /// Too many wrong codes, or the account was locked already: the half session is over.
     Locked,
@@ -398,14 +399,18 @@ async fn two_factor(
                 )?;
                 return Ok(SecondFactor::Wrong);
             }
-            sessions::pass_second_factor(c, &token)?;
+            let fresh = sessions::pass_second_factor(c, &token)?;
             users::record_success(c, &uid)?;
             audit::record(c, Some(&uid), "signed_in", None, "sign in, second factor")?;
-            Ok(SecondFactor::Passed)
+            Ok(SecondFactor::Passed(fresh))
         })
         .await?;
     match outcome {
-        SecondFactor::Passed => return Ok(see_other(home_for(&user))),
+        SecondFactor::Passed(fresh) => {
+            let mut resp = see_other(home_for(&user));
+            let _ = resp.add_cookie(&cookie(&state, SESSION_COOKIE, fresh));
+            return Ok(resp);
+        }
         SecondFactor::Locked => {
             let mut resp = see_other("/officers/sign-in?locked=1");
             super::remove_cookie(&mut resp, &state, SESSION_COOKIE);
