@@ -89,6 +89,7 @@ fn main() -> anyhow::Result<()> {
         council_name: "Bench Council".into(),
         secret_key: vec![7; 32],
         idle_timeout_minutes: 30,
+        session_max_hours: 12,
         cookie_secure: false,
         pool_size: 8,
         sign_in_per_minute: 100,

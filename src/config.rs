@@ -9,6 +9,8 @@ pub struct Config {
     pub council_name: String,
     pub secret_key: Vec<u8>,
     pub idle_timeout_minutes: i64,
+    /// Hours after signing in that any session ends, however busy (CNIS_SESSION_MAX_HOURS).
+    pub session_max_hours: i64,
     pub cookie_secure: bool,
     pub pool_size: u32,
     pub sign_in_per_minute: u32,
@@ -97,6 +99,7 @@ impl Config {
             council_name: var("CNIS_COUNCIL_NAME", "Demo Borough Council"),
             secret_key,
             idle_timeout_minutes: parsed("CNIS_IDLE_TIMEOUT_MINUTES", 30)?,
+            session_max_hours: parsed("CNIS_SESSION_MAX_HOURS", 12)?,
             cookie_secure,
             pool_size: parsed("CNIS_DB_POOL_SIZE", 8)?,
             sign_in_per_minute: parsed("CNIS_SIGN_IN_PER_MINUTE", 10)?,

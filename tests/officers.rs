@@ -533,3 +533,24 @@ fn the_session_token_is_new_after_the_second_factor() {
         .unwrap();
     assert_eq!(stale.status().as_u16(), 303);
 }
+
+/// Issue 14 (low): a session ends 12 hours after signing in however busy it has been, for
+/// officers and for parents alike.
+#[test]
+fn sessions_end_twelve_hours_after_signing_in() {
+    let app = TestApp::spawn();
+    let mut b = app.signed_in("officer");
+    let (mut parent, _) = parent_signed_in(&app, "busy@example.com");
+    assert_eq!(b.get("/officers/register").status, 200);
+    assert_eq!(parent.get("/parents/children").status, 200);
+    let old = (chrono::Utc::now().naive_utc() - chrono::Duration::hours(13))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    app.exec(&format!("UPDATE sessions SET created_at = '{old}'"));
+    app.exec(&format!("UPDATE parent_sessions SET created_at = '{old}'"));
+    let p = b.get("/officers/register");
+    assert_eq!(p.location.as_deref(), Some("/officers/sign-in"));
+    let p = parent.get("/parents/children");
+    assert_eq!(p.status, 303);
+    assert_eq!(p.location.as_deref(), Some("/parents/sign-in"));
+}

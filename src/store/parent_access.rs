@@ -152,30 +152,37 @@ pub fn session_email(
     conn: &mut AnyConnection,
     token: &str,
     idle_minutes: i64,
+    max_hours: i64,
 ) -> QueryResult<Option<String>> {
-    Ok(match session_state(conn, token, idle_minutes)? {
+    Ok(match session_state(conn, token, idle_minutes, max_hours)? {
         SessionState::Live(e) => Some(e),
         _ => None,
     })
 }
 
-/// Checks a parent session, ending it if idle too long (and saying so, once).
+/// Checks a parent session, ending it if idle too long or older than `max_hours` (and saying so,
+/// once).
 pub fn session_state(
     conn: &mut AnyConnection,
     token: &str,
     idle_minutes: i64,
+    max_hours: i64,
 ) -> QueryResult<SessionState> {
     let h = super::sessions::hash_token(token);
-    let row: Option<(String, NaiveDateTime)> = parent_sessions::table
+    let row: Option<(String, NaiveDateTime, NaiveDateTime)> = parent_sessions::table
         .find(&h)
-        .select((parent_sessions::email, parent_sessions::last_seen_at))
+        .select((
+            parent_sessions::email,
+            parent_sessions::last_seen_at,
+            parent_sessions::created_at,
+        ))
         .first(conn)
         .optional()?;
-    let Some((email, seen)) = row else {
+    let Some((email, seen, created)) = row else {
         return Ok(SessionState::None);
     };
     let t = now();
-    if seen + Duration::minutes(idle_minutes) < t {
+    if seen + Duration::minutes(idle_minutes) < t || created + Duration::hours(max_hours) < t {
         diesel::delete(parent_sessions::table.find(&h)).execute(conn)?;
         return Ok(SessionState::Lapsed(email));
     }

@@ -43,11 +43,13 @@ pub fn start(conn: &mut AnyConnection, user_id: &str) -> QueryResult<String> {
     Ok(token)
 }
 
-/// Finds a live session and marks it seen; an idle session is deleted and treated as absent.
+/// Finds a live session and marks it seen; an idle session, or one older than `max_hours`, is
+/// deleted and treated as absent.
 pub fn touch(
     conn: &mut AnyConnection,
     token: &str,
     idle_minutes: i64,
+    max_hours: i64,
 ) -> QueryResult<Option<Session>> {
     let hash = hash_token(token);
     let found: Option<Session> = sessions::table
@@ -57,7 +59,10 @@ pub fn touch(
         .optional()?;
     let Some(s) = found else { return Ok(None) };
     let t = now();
-    if s.last_seen_at + Duration::minutes(idle_minutes) < t {
+    // Idle too long, or signed in too long ago (an absolute limit, however busy).
+    if s.last_seen_at + Duration::minutes(idle_minutes) < t
+        || s.created_at + Duration::hours(max_hours) < t
+    {
         diesel::delete(sessions::table.find(&hash)).execute(conn)?;
         return Ok(None);
     }

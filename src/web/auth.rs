@@ -50,10 +50,13 @@ async fn load_session(req: &HttpRequest) -> AppResult<Option<(users::User, Strin
     let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()) else {
         return Ok(None);
     };
-    let idle = state.config.idle_timeout_minutes;
+    let (idle, max) = (
+        state.config.idle_timeout_minutes,
+        state.config.session_max_hours,
+    );
     state
         .db(move |c| {
-            let Some(s) = sessions::touch(c, &token, idle)? else {
+            let Some(s) = sessions::touch(c, &token, idle, max)? else {
                 return Ok(None);
             };
             match users::find(c, &s.user_id)? {

@@ -29,6 +29,7 @@ pub fn test_config(database_url: String, dir: &std::path::Path) -> Config {
         council_name: "Test Borough Council".into(),
         secret_key: (0..32).map(|_| rand_byte()).collect(),
         idle_timeout_minutes: 30,
+        session_max_hours: 12,
         cookie_secure: false,
         pool_size: 4,
         sign_in_per_minute: 30,

@@ -45,10 +45,13 @@ pub(super) async fn parent_session(
     let Some(token) = req.cookie(PARENT_SESSION).map(|c| c.value().to_string()) else {
         return Ok(ParentSession::None);
     };
-    let idle = state.config.idle_timeout_minutes;
+    let (idle, max) = (
+        state.config.idle_timeout_minutes,
+        state.config.session_max_hours,
+    );
     Ok(
         match state
-            .db(move |c| Ok(parent_access::session_state(c, &token, idle)?))
+            .db(move |c| Ok(parent_access::session_state(c, &token, idle, max)?))
             .await?
         {
             parent_access::SessionState::Live(e) => ParentSession::Live(e),
@@ -63,9 +66,12 @@ pub(super) async fn parent_email(req: &HttpRequest, state: &AppState) -> AppResu
     let Some(token) = req.cookie(PARENT_SESSION).map(|c| c.value().to_string()) else {
         return Err(AppError::Redirect("/parents/sign-in".into()));
     };
-    let idle = state.config.idle_timeout_minutes;
+    let (idle, max) = (
+        state.config.idle_timeout_minutes,
+        state.config.session_max_hours,
+    );
     state
-        .db(move |c| Ok(parent_access::session_email(c, &token, idle)?))
+        .db(move |c| Ok(parent_access::session_email(c, &token, idle, max)?))
         .await?
         .ok_or_else(|| AppError::Redirect("/parents/sign-in".into()))
 }
