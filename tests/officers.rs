@@ -554,3 +554,34 @@ fn sessions_end_twelve_hours_after_signing_in() {
     assert_eq!(p.status, 303);
     assert_eq!(p.location.as_deref(), Some("/parents/sign-in"));
 }
+
+/// Issue 14 (low): while an account is locked, a wrong password gets the same answer as an unknown
+/// account; only the right password is told the account is locked.
+#[test]
+fn a_locked_account_is_named_only_to_someone_with_its_password() {
+    let app = TestApp::spawn();
+    let (email, password) = app.create_user("officer");
+    let mut b = app.browser();
+    b.get("/officers/sign-in");
+    for _ in 0..5 {
+        b.post(
+            "/officers/sign-in",
+            &[("email", &email), ("password", "wrong wrong wrong")],
+        );
+    }
+    let p = b.post(
+        "/officers/sign-in",
+        &[("email", &email), ("password", "another wrong one")],
+    );
+    assert!(
+        p.contains("Enter a correct email address and password"),
+        "{}",
+        p.body
+    );
+    assert!(!p.contains("locked"));
+    let p = b.post(
+        "/officers/sign-in",
+        &[("email", &email), ("password", &password)],
+    );
+    assert!(p.contains("This account is locked"));
+}

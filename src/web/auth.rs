@@ -221,8 +221,11 @@ async fn sign_in(
                 return Ok(Err("bad"));
             }
             if users::is_locked(&user, crate::db::now()) {
+                // The same work as any attempt; only someone who knows the password learns
+                // that the account exists and is locked.
+                let right = users::verify_password(&user.password_hash, &password);
                 audit::record(c, Some(&user.id), "sign_in_refused_locked", None, "account locked after failed attempts")?;
-                return Ok(Err("locked"));
+                return Ok(Err(if right { "locked" } else { "bad" }));
             }
             if !users::verify_password(&user.password_hash, &password) {
                 users::record_failure(c, &user.id)?;
