@@ -355,6 +355,52 @@ enum SecondFactor {
     Locked,
 }
 
+/// The second factor in one go: a locked account is refused (and its half session ended), a wrong
+/// code is counted towards the lock, a right one passes once and renews the session's token.
+fn second_factor(
+    c: &mut crate::db::AnyConnection,
+    uid: &str,
+    token: &str,
+    step: Option<i64>,
+) -> AppResult<SecondFactor> {
+    // A locked account is refused here too, and a right code does not unlock it.
+    let fresh = users::find(c, uid)?.ok_or(AppError::Forbidden)?;
+    if users::is_locked(&fresh, crate::db::now()) {
+        sessions::end(c, token)?;
+        audit::record(
+            c,
+            Some(uid),
+            "sign_in_refused_locked",
+            None,
+            "account locked at the second factor",
+        )?;
+        return Ok(SecondFactor::Locked);
+    }
+    let Some(step) = step else {
+        let locked = users::record_failure(c, uid)?;
+        audit::record(c, Some(uid), "second_factor_failed", None, "wrong code")?;
+        if locked {
+            sessions::end(c, token)?;
+            return Ok(SecondFactor::Locked);
+        }
+        return Ok(SecondFactor::Wrong);
+    };
+    if !users::use_totp_step(c, uid, step)? {
+        audit::record(
+            c,
+            Some(uid),
+            "second_factor_failed",
+            None,
+            "code already used",
+        )?;
+        return Ok(SecondFactor::Wrong);
+    }
+    let fresh = sessions::pass_second_factor(c, token)?;
+    users::record_success(c, uid)?;
+    audit::record(c, Some(uid), "signed_in", None, "sign in, second factor")?;
+    Ok(SecondFactor::Passed(fresh))
+}
+
 async fn two_factor(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -372,44 +418,7 @@ async fn two_factor(
     let step = users::check_totp(&secret, &code, unix);
     let uid = user.id.clone();
     let outcome = state
-        .db(move |c| {
-            // A locked account is refused here too, and a right code does not unlock it.
-            let fresh = users::find(c, &uid)?.ok_or(AppError::Forbidden)?;
-            if users::is_locked(&fresh, crate::db::now()) {
-                sessions::end(c, &token)?;
-                audit::record(
-                    c,
-                    Some(&uid),
-                    "sign_in_refused_locked",
-                    None,
-                    "account locked at the second factor",
-                )?;
-                return Ok(SecondFactor::Locked);
-            }
-            let Some(step) = step else {
-                let locked = users::record_failure(c, &uid)?;
-                audit::record(c, Some(&uid), "second_factor_failed", None, "wrong code")?;
-                if locked {
-                    sessions::end(c, &token)?;
-                    return Ok(SecondFactor::Locked);
-                }
-                return Ok(SecondFactor::Wrong);
-            };
-            if !users::use_totp_step(c, &uid, step)? {
-                audit::record(
-                    c,
-                    Some(&uid),
-                    "second_factor_failed",
-                    None,
-                    "code already used",
-                )?;
-                return Ok(SecondFactor::Wrong);
-            }
-            let fresh = sessions::pass_second_factor(c, &token)?;
-            users::record_success(c, &uid)?;
-            audit::record(c, Some(&uid), "signed_in", None, "sign in, second factor")?;
-            Ok(SecondFactor::Passed(fresh))
-        })
+        .db(move |c| second_factor(c, &uid, &token, step))
         .await?;
     match outcome {
         SecondFactor::Passed(fresh) => {

@@ -350,14 +350,22 @@ mod form_tests {
 
     #[test]
     fn forms_are_read_strictly() {
-        let f = parse_form(b"a=1&b=two+words&c=%C3%A9t%C3%A9&d=&e").unwrap();
+        let Ok(f) = parse_form(b"a=1&b=two+words&c=%C3%A9t%C3%A9&d=&e") else {
+            panic!("a good form is read");
+        };
         assert_eq!(f.get("a"), "1");
         assert_eq!(f.get("b"), "two words");
         assert_eq!(f.get("c"), "\u{e9}t\u{e9}");
         assert_eq!(f.get("d"), "");
         assert_eq!(f.get("e"), "");
         assert!(parse_form(b"name=%FF").is_err(), "not UTF-8");
-        assert_eq!(parse_form(b"email=a%00b").unwrap().get("email"), "a\0b");
-        assert_eq!(parse_form(b"a=1&a=2").unwrap().get("a"), "2");
+        let nul = parse_form(b"email=a%00b").map(|f| f.get("email").to_string());
+        assert_eq!(
+            nul,
+            Ok("a\0b".to_string()),
+            "a NUL is the field reader's to refuse"
+        );
+        let twice = parse_form(b"a=1&a=2").map(|f| f.get("a").to_string());
+        assert_eq!(twice, Ok("2".to_string()));
     }
 }
