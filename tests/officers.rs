@@ -339,16 +339,7 @@ fn five_wrong_second_factor_codes_lock_the_account_and_end_the_half_sign_in() {
     let app = TestApp::spawn();
     let (email, password) = app.create_user("officer");
     let mut b = app.browser();
-    b.get("/officers/sign-in");
-    let p = b.post(
-        "/officers/sign-in",
-        &[("email", &email), ("password", &password)],
-    );
-    assert_eq!(p.status, 303);
-    let page = b.get("/officers/two-factor");
-    let secret = extract(&page.body, "<p class=\"cnis-secret\">", "</p>")
-        .expect("enrolment key shown")
-        .replace(' ', "");
+    let (_, secret) = b.password_step(&email, &password);
     let right = totp_now(&secret);
     let wrong = if right == "000000" {
         "111111"
@@ -493,21 +484,13 @@ fn the_session_token_is_new_after_the_second_factor() {
     let app = TestApp::spawn();
     let (email, password) = app.create_user("officer");
     let mut b = app.browser();
-    b.get("/officers/sign-in");
-    let p = b.post(
-        "/officers/sign-in",
-        &[("email", &email), ("password", &password)],
-    );
+    let (p, secret) = b.password_step(&email, &password);
     let first = extract(
         p.headers.get("set-cookie").unwrap().to_str().unwrap(),
         "cnis_session=",
         ";",
     )
     .unwrap();
-    let page = b.get("/officers/two-factor");
-    let secret = extract(&page.body, "<p class=\"cnis-secret\">", "</p>")
-        .unwrap()
-        .replace(' ', "");
     let p = b.post("/officers/two-factor", &[("code", &totp_now(&secret))]);
     assert_eq!(p.location.as_deref(), Some("/officers/"));
     let cookies: Vec<String> = p

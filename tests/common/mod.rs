@@ -240,7 +240,8 @@ impl Browser {
         )
     }
 
-    pub fn sign_in(&mut self, email: &str, password: &str) -> Page {
+    /// The password step, then the enrolment page: the response to the password and the key.
+    pub fn password_step(&mut self, email: &str, password: &str) -> (Page, String) {
         self.get("/officers/sign-in");
         let p = self.post(
             "/officers/sign-in",
@@ -251,6 +252,11 @@ impl Browser {
         let secret = extract(&page.body, "<p class=\"cnis-secret\">", "</p>")
             .expect("enrolment key shown")
             .replace(' ', "");
+        (p, secret)
+    }
+
+    pub fn sign_in(&mut self, email: &str, password: &str) -> Page {
+        let (_, secret) = self.password_step(email, password);
         let code = totp_now(&secret);
         let p = self.post("/officers/two-factor", &[("code", &code)]);
         assert_eq!(p.status, 303, "second factor: {}", p.body);
