@@ -439,6 +439,16 @@ fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_
         entries,
         vec![("school".into(), false, "home_educated".into())]
     );
+    // The applicant's email reached the register through a school: it waits for an officer, so
+    // the parent has no access to the entry or its notices until confirmed (issue 14, high).
+    assert_eq!(count(&app, "parents WHERE email IS NOT NULL"), 0);
+    assert_eq!(
+        count(
+            &app,
+            "parent_claims WHERE status = 'awaiting' AND email IS NOT NULL"
+        ),
+        1
+    );
 
     // The nightly cross-check links her to the child protection record; consent is on record,
     // so she is not flagged as having left school without it (issue 4).

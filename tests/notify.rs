@@ -237,6 +237,17 @@ fn s436d_1_a_parent_tells_the_council_about_two_children_and_they_join_the_regis
     assert!(home.contains("Review 2 new entries"), "{}", home.body);
 }
 
+/// Sends a notification about one child, with no other parents, from a signed-in parent.
+fn notify_one(b: &mut Browser, given: &str, family: &str, dob: (&str, &str, &str)) {
+    about_you(b);
+    tell_about_child(b, 0, given, family, dob);
+    b.post("/parents/notify/children", &[("more", "no")]);
+    b.post("/parents/notify/other-parents", &[("more", "no")]);
+    b.get("/parents/notify/check");
+    let p = b.post("/parents/notify/check", &[]);
+    assert_eq!(p.location.as_deref(), Some("/parents/notify/sent"));
+}
+
 #[test]
 fn s436c_a_child_already_on_the_register_is_linked_not_duplicated() {
     let app = TestApp::spawn();
@@ -248,38 +259,127 @@ fn s436c_a_child_already_on_the_register_is_linked_not_duplicated() {
         &[("version", "1")],
     );
     let (mut b, _) = parent_signed_in(&app, "dad@example.com");
-    about_you(&mut b);
-    tell_about_child(&mut b, 0, "zoe", "OBrien", ("10", "12", "2015"));
-    b.post("/parents/notify/children", &[("more", "no")]);
-    b.post("/parents/notify/other-parents", &[("more", "no")]);
-    b.get("/parents/notify/check");
-    let p = b.post("/parents/notify/check", &[]);
-    assert_eq!(p.location.as_deref(), Some("/parents/notify/sent"));
+    notify_one(&mut b, "zoe", "OBrien", ("10", "12", "2015"));
     assert_eq!(count(&app, "children"), 1, "no duplicate entry");
     assert_eq!(
         count(&app, "children WHERE reviewed = false"),
         1,
         "back for review"
     );
-    assert_eq!(
-        count(&app, "parents WHERE email = 'dad@example.com'"),
-        1,
-        "the new parent is linked"
-    );
     assert_eq!(count(&app, "tasks WHERE kind = 'review_notification'"), 1);
-    // The parent can now see the entry they were linked to.
-    assert_eq!(b.get(&format!("/parents/children/{id}")).status, 200);
 
     // A near miss (same birthday, same family name, other first name) is a new entry plus a task.
     let (mut b, _) = parent_signed_in(&app, "mum@example.com");
-    about_you(&mut b);
-    tell_about_child(&mut b, 0, "Zara", "O'Brien", ("10", "12", "2015"));
-    b.post("/parents/notify/children", &[("more", "no")]);
-    b.post("/parents/notify/other-parents", &[("more", "no")]);
-    b.get("/parents/notify/check");
-    b.post("/parents/notify/check", &[]);
+    notify_one(&mut b, "Zara", "O'Brien", ("10", "12", "2015"));
     assert_eq!(count(&app, "children"), 2);
     assert_eq!(count(&app, "tasks WHERE kind = 'possible_match'"), 1);
+}
+
+/// Issue 14 (high): naming a child already on the register gives nobody access to its record or
+/// its notices until an officer has checked them, side by side, and confirmed them.
+#[test]
+fn s436c_a_parent_of_a_child_already_on_the_register_waits_for_an_officer() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let id = add_child(&mut officer, "Zoë", "O'Brien", ("10", "12", "2015"));
+    let (mut stranger, _) = parent_signed_in(&app, "dad@example.com");
+    notify_one(&mut stranger, "zoe", "OBrien", ("10", "12", "2015"));
+
+    // Nothing on the record, no access, no notices: a claim and a task for an officer.
+    assert_eq!(count(&app, "parents WHERE email = 'dad@example.com'"), 0);
+    assert_eq!(count(&app, "parent_claims WHERE status = 'awaiting'"), 1);
+    assert_eq!(count(&app, "tasks WHERE kind = 'confirm_parent'"), 1);
+    assert_eq!(stranger.get(&format!("/parents/children/{id}")).status, 404);
+    let mine = stranger.get("/parents/children");
+    assert!(
+        mine.contains("Waiting for the council to check"),
+        "{}",
+        mine.body
+    );
+    assert!(mine.contains("zoe OBrien"), "they see what they sent");
+    assert!(!mine.contains(&format!("/parents/children/{id}")));
+
+    // The officer sees the claim on the record and checks it beside the record.
+    let rec = officer.get(&format!("/officers/children/{id}"));
+    assert!(rec.contains("1 person says they are"), "{}", rec.body);
+    let claim: String = extract(&rec.body, "/parent-claims/", "\"").unwrap();
+    let url = format!("/officers/children/{id}/parent-claims/{claim}");
+    let page = officer.get(&url);
+    assert!(page.contains("They told us") && page.contains("On the record"));
+    assert!(page.contains("zoe OBrien") && page.contains("Zoë O"));
+    // A decision needs both a choice and how it was checked; nothing is saved without them.
+    let p = officer.post(&url, &[("decision", "confirm")]);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Enter how you checked"));
+    let p = officer.post(&url, &[("reason", "Spoke to the school")]);
+    assert!(p.contains("Select whether they are this child"));
+    assert_eq!(count(&app, "parents WHERE email = 'dad@example.com'"), 0);
+    // The task cannot be closed around the decision.
+    let task: String = {
+        use cnis::db::schema::tasks;
+        use diesel::prelude::*;
+        tasks::table
+            .filter(tasks::kind.eq("confirm_parent"))
+            .select(tasks::id)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    let p = officer.post(&format!("/officers/tasks/{task}"), &[("outcome", "done")]);
+    assert_eq!(p.status, 422);
+
+    let p = officer.post(
+        &url,
+        &[
+            ("decision", "confirm"),
+            (
+                "reason",
+                "Checked with the school: he is on their contact list",
+            ),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(count(&app, "parents WHERE email = 'dad@example.com'"), 1);
+    assert_eq!(
+        count(
+            &app,
+            "tasks WHERE kind = 'confirm_parent' AND completed_at IS NOT NULL"
+        ),
+        1
+    );
+    assert_eq!(
+        count(&app, "audit_events WHERE action = 'confirm_parent'"),
+        1
+    );
+    assert_eq!(
+        count(&app, "audit_events WHERE purpose LIKE '%contact list%'"),
+        0,
+        "the reason stays with the record, out of the audit log"
+    );
+    assert_eq!(
+        count(&app, "child_changes WHERE reason LIKE '%contact list%'"),
+        1
+    );
+    assert_eq!(stranger.get(&format!("/parents/children/{id}")).status, 200);
+    // Decided once: a second decision is refused.
+    let p = officer.post(&url, &[("decision", "reject"), ("reason", "again")]);
+    assert_eq!(p.status, 409);
+
+    // Someone else says the same: rejected, they never see the record.
+    let (mut other, _) = parent_signed_in(&app, "other@example.com");
+    notify_one(&mut other, "Zoe", "O'Brien", ("10", "12", "2015"));
+    let rec = officer.get(&format!("/officers/children/{id}"));
+    let claim: String = extract(&rec.body, "/parent-claims/", "\"").unwrap();
+    let p = officer.post(
+        &format!("/officers/children/{id}/parent-claims/{claim}"),
+        &[
+            ("decision", "reject"),
+            ("reason", "Not known to the family"),
+        ],
+    );
+    assert_eq!(p.status, 303);
+    assert_eq!(other.get(&format!("/parents/children/{id}")).status, 404);
+    assert!(other.get("/parents/children").contains("could not confirm"));
+    assert_eq!(count(&app, "parents WHERE email = 'other@example.com'"), 0);
 }
 
 #[test]

@@ -530,6 +530,37 @@ diesel::joinable!(attendance_cases -> children (child_id));
 diesel::joinable!(attendance_events -> attendance_cases (case_id));
 diesel::joinable!(term_dates -> schools (school_id));
 
+diesel::table! {
+    parent_claims (id) {
+        id -> Text,
+        child_id -> Text,
+        child_given_names -> Text,
+        child_family_name -> Text,
+        child_date_of_birth -> Date,
+        child_address -> Nullable<Text>,
+        given_names -> Text,
+        family_name -> Text,
+        relationship -> Text,
+        parental_responsibility -> Bool,
+        lives_with_child -> Bool,
+        educating -> Bool,
+        address_line_1 -> Nullable<Text>,
+        address_town -> Nullable<Text>,
+        address_postcode -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        source -> Text,
+        source_id -> Nullable<Text>,
+        status -> Text,
+        created_at -> Timestamp,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        reason -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(parent_claims -> children (child_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -558,4 +589,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     attendance_cases,
     attendance_events,
     term_dates,
+    parent_claims,
 );

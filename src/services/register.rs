@@ -9,6 +9,7 @@ use crate::domain::register::AddressKind;
 use chrono::NaiveDate;
 
 use crate::store::children::{Address, Child, Parent, Provider, SaveOutcome};
+use crate::store::parent_claims::{self, ParentClaim};
 use crate::store::{self, audit, children};
 use crate::views::record::RecordPage;
 
@@ -38,7 +39,59 @@ pub fn open_record(c: &mut AnyConnection, child_id: &str, user_id: &str) -> AppR
         flags: store::matches::flags_for_child(c, &id)?,
         links: store::matches::links_for_child(c, &id)?,
         attendance: store::attendance::for_child(c, &id)?,
+        claims: store::parent_claims::for_child(c, &id)?,
         rec,
+    })
+}
+
+/// A claim to be a child's parent beside the record it is about, with the read audited.
+pub fn open_parent_claim(
+    c: &mut AnyConnection,
+    child_id: &str,
+    claim_id: &str,
+    user_id: &str,
+) -> AppResult<(children::ChildRecord, ParentClaim)> {
+    let rec = children::load_record(c, child_id)?.ok_or(AppError::NotFound)?;
+    let claim = parent_claims::find(c, child_id, claim_id)?.ok_or(AppError::NotFound)?;
+    audit::record(
+        c,
+        Some(user_id),
+        "view_parent_claim",
+        Some(child_id),
+        "officer opened a claim to be a parent",
+    )?;
+    Ok((rec, claim))
+}
+
+/// An officer confirms or rejects someone who says they are a parent (see `domain::parents`).
+/// The reason goes in the claim and the record's history; the audit log says only what was done.
+pub fn decide_parent_claim(
+    c: &mut AnyConnection,
+    child_id: &str,
+    claim_id: &str,
+    user_id: &str,
+    decision: parent_claims::Decision,
+    reason: &str,
+) -> AppResult<()> {
+    c.transaction::<_, AppError, _>(|c| {
+        let claim = parent_claims::find(c, child_id, claim_id)?.ok_or(AppError::NotFound)?;
+        let action = match decision {
+            parent_claims::Decision::Confirm => "confirm_parent",
+            parent_claims::Decision::Reject => "reject_parent",
+        };
+        if !parent_claims::decide(c, &claim, user_id, decision, reason)? {
+            return Err(AppError::Conflict(
+                "Another officer has already decided about this person. Reload the record to see what they decided.".into(),
+            ));
+        }
+        audit::record(
+            c,
+            Some(user_id),
+            action,
+            Some(child_id),
+            "officer decided a claim to be a parent",
+        )?;
+        Ok(())
     })
 }
 

@@ -1101,6 +1101,7 @@ fn enter_on_register(
         addresses: vec![address],
         providers: vec![],
         parents,
+        from: crate::store::notifications::Informant::School,
     };
     let why = format!("deletion return {} from a school, ground (f)", n.reference);
     let (id, _) = crate::store::notifications::enter_or_link(conn, &notified, &why, &n.id, alert)?;

@@ -9,6 +9,7 @@ pub mod information_requests;
 pub mod matches;
 pub mod notifications;
 pub mod parent_access;
+pub mod parent_claims;
 pub mod parent_reports;
 pub mod schools;
 pub mod served;

@@ -5,9 +5,11 @@ use diesel::prelude::*;
 
 use crate::db::schema::{children, parent_notifications, parents};
 use crate::db::{new_id, now, AnyConnection};
+use crate::domain::parents::{needs_officer_confirmation, ParentSource};
 use crate::domain::register::AddressKind;
-use crate::domain::register::{compare_entries, EntryMatch, Identity};
+use crate::domain::register::{compare_entries, fold, EntryMatch, Identity};
 use crate::store::children::{self as register, Address, Child, Parent, Provider};
+use crate::store::parent_claims::{self, ClaimedChild};
 use crate::store::tasks::TaskKind;
 use crate::store::tasks::{self, TeamAlert};
 
@@ -107,12 +109,37 @@ pub fn save_pending(
     Ok(())
 }
 
-/// One child as the parent described them, ready to become an entry.
+/// One child as the parent (or a school) described them, ready to become an entry.
 pub struct NotifiedChild {
     pub child: Child,
     pub addresses: Vec<Address>,
     pub providers: Vec<Provider>,
     pub parents: Vec<Parent>,
+    /// Who described them: decides which parents wait for an officer (`domain::parents`).
+    pub from: Informant,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Informant {
+    Parent,
+    School,
+}
+
+impl NotifiedChild {
+    fn home(&self) -> Option<String> {
+        self.addresses
+            .iter()
+            .find(|a| a.kind == AddressKind::Current)
+            .map(|a| a.one_line())
+    }
+
+    fn source(&self, new_entry: bool) -> ParentSource {
+        match (self.from, new_entry) {
+            (Informant::School, _) => ParentSource::School,
+            (Informant::Parent, true) => ParentSource::ParentAboutNewEntry,
+            (Informant::Parent, false) => ParentSource::ParentAboutExistingEntry,
+        }
+    }
 }
 
 pub enum Outcome {
@@ -180,7 +207,7 @@ pub fn enter_or_link(
             .filter(|c| compare_entries(&identity(c), &me) == EntryMatch::Same)
             .collect();
         if let [existing] = same.as_slice() {
-            link(conn, existing, n, why, alert)?;
+            link(conn, existing, n, why, source_id, alert)?;
             return Ok((existing.id.clone(), true));
         }
         let possible: Vec<&Child> = candidates
@@ -196,7 +223,22 @@ pub fn enter_or_link(
             child_id: child.id.clone(),
             ..p.clone()
         };
-        let ps: Vec<Parent> = n.parents.iter().map(with_ids).collect();
+        // A parent who must wait for an officer goes on the new entry without their email (so
+        // without access or notices); the email waits as a claim.
+        let source = n.source(true);
+        let mut waiting = vec![];
+        let ps: Vec<Parent> = n
+            .parents
+            .iter()
+            .map(|p| {
+                let mut row = with_ids(p);
+                if needs_officer_confirmation(source, p.email.is_some()) {
+                    waiting.push(row.clone());
+                    row.email = None;
+                }
+                row
+            })
+            .collect();
         let addrs: Vec<Address> = n
             .addresses
             .iter()
@@ -216,6 +258,13 @@ pub fn enter_or_link(
             })
             .collect();
         register::insert(conn, &mut child, &addrs, &ps, &provs, None, why)?;
+        for p in &waiting {
+            let claimed = ClaimedChild {
+                child: &n.child,
+                address: n.home(),
+            };
+            parent_claims::hold(conn, &child.id, &claimed, p, why, Some(source_id), alert)?;
+        }
         tasks::create(
             conn,
             alert,
@@ -250,45 +299,36 @@ fn identity(c: &Child) -> Identity<'_> {
     }
 }
 
-/// The child is on the register already: add the parents not yet on it, mark it for review, and
-/// give the officer the parent's account to compare. Nothing on the entry is overwritten.
+/// The child is on the register already: mark it for review, and hold every parent not yet on
+/// it as a claim for an officer to check. Nothing on the entry is overwritten, and nobody gains
+/// access to the record or its notices until an officer confirms them.
 fn link(
     conn: &mut AnyConnection,
     existing: &Child,
     n: &NotifiedChild,
     why: &str,
+    source_id: &str,
     alert: Option<&TeamAlert>,
 ) -> anyhow::Result<()> {
     let on_record: Vec<(Option<String>, String, String)> = parents::table
         .filter(parents::child_id.eq(&existing.id))
         .select((parents::email, parents::given_names, parents::family_name))
         .load(conn)?;
+    let source = n.source(false);
     for p in &n.parents {
+        // Already there: the same email, or the same name with no new email to add.
         let known = on_record.iter().any(|(e, g, f)| {
             (e.is_some() && *e == p.email)
-                || (crate::domain::register::fold(g)
-                    == crate::domain::register::fold(&p.given_names)
-                    && crate::domain::register::fold(f)
-                        == crate::domain::register::fold(&p.family_name))
+                || (p.email.is_none()
+                    && fold(g) == fold(&p.given_names)
+                    && fold(f) == fold(&p.family_name))
         });
-        if !known {
-            register::add_parent(
-                conn,
-                &Parent {
-                    id: new_id(),
-                    child_id: existing.id.clone(),
-                    ..p.clone()
-                },
-            )?;
-            register::record_change(
-                conn,
-                &existing.id,
-                None,
-                "parent",
-                None,
-                Some(&format!("{} {}", p.given_names, p.family_name)),
-                why,
-            )?;
+        if !known && needs_officer_confirmation(source, p.email.is_some()) {
+            let claimed = ClaimedChild {
+                child: &n.child,
+                address: n.home(),
+            };
+            parent_claims::hold(conn, &existing.id, &claimed, p, why, Some(source_id), alert)?;
         }
     }
     diesel::update(children::table.find(&existing.id))
@@ -307,12 +347,7 @@ fn link(
         Some("needed"),
         why,
     )?;
-    let home = n
-        .addresses
-        .iter()
-        .find(|a| a.kind == AddressKind::Current)
-        .map(|a| a.one_line())
-        .unwrap_or_default();
+    let home = n.home().unwrap_or_default();
     tasks::create(
         conn,
         alert,

@@ -13,6 +13,7 @@ crate::text_enum! {
     pub enum TaskKind {
         ReviewNotification = "review_notification" => "Review a parent's notification",
         PossibleMatch = "possible_match" => "Check a possible duplicate entry",
+        ConfirmParent = "confirm_parent" => "Check someone who says they are a parent",
         ChangeReported = "change_reported" => "Apply a change a parent reported",
         NoLongerInScope = "no_longer_in_scope" => "Parent says the child is no longer in scope",
         SupportRequest = "support_request" => "Support requested (s.436G)",

@@ -30,6 +30,8 @@ pub struct RecordPage {
     pub flags: Vec<(FlagRow, String)>,
     pub links: Vec<(Link, String)>,
     pub attendance: Vec<Case>,
+    /// People who say they are a parent, with what became of each.
+    pub claims: Vec<crate::store::parent_claims::ParentClaim>,
 }
 
 /// The page and how it is being shown.
@@ -94,7 +96,7 @@ fn header(v: &RecordView) -> Markup {
             Some("reviewed") => (success_banner("Entry marked as reviewed")),
             Some("part") => (success_banner("Record updated")),
             Some("request") => (success_banner("Request for information sent")),
-            Some("match") => (success_banner("Decision saved")),
+            Some("match") | Some("claim") => (success_banner("Decision saved")),
             _ => {}
         }
         @if done == Some("too-soon") {
@@ -247,7 +249,8 @@ fn parents(v: &RecordView) -> Markup {
     let base = v.base.as_str();
     let rec = &v.page.rec;
     html! {
-        h2 class="govuk-heading-m" { "Parents" }
+        h2 class="govuk-heading-m" id="parents" { "Parents" }
+        (parent_claims(v))
         @if rec.parents.is_empty() { p class="govuk-body" { "No parent recorded." } }
         @for p in &rec.parents {
             h3 class="govuk-heading-s" { (p.given_names) " " (p.family_name) " (" (label(RELATIONSHIPS, &p.relationship)) ")" }
@@ -270,6 +273,30 @@ fn parents(v: &RecordView) -> Markup {
             p class="govuk-body" { a class="govuk-link" href={ (base) "/parents/" (p.id) "/remove" } { "Remove" span class="govuk-visually-hidden" { " " (p.given_names) " " (p.family_name) } } }
         }
         p class="govuk-body" { a class="govuk-link" href={ (base) "/parents/new" } { "Add a parent" } }
+    }
+}
+
+/// People waiting for an officer to confirm they are a parent: until then they see nothing of
+/// the record and get no notices.
+fn parent_claims(v: &RecordView) -> Markup {
+    let base = v.base.as_str();
+    let waiting: Vec<_> = v
+        .page
+        .claims
+        .iter()
+        .filter(|c| c.status == crate::domain::parents::ClaimStatus::Awaiting)
+        .collect();
+    html! {
+        @if !waiting.is_empty() {
+            div class="govuk-inset-text" {
+                p class="govuk-body" { strong { (waiting.len()) " " @if waiting.len() == 1 { "person says they are" } @else { "people say they are" } " a parent of this child." } " They cannot see this record or get notices until you confirm them." }
+                ul class="govuk-list" {
+                    @for c in &waiting {
+                        li { a class="govuk-link" href={ (base) "/parent-claims/" (c.id) } { "Check " (c.given_names) " " (c.family_name) } " (" (c.source) ", " (fmt_date(c.created_at.date())) ")" }
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -6,6 +6,7 @@ pub mod audit_log;
 pub mod calendars;
 pub mod consent;
 pub mod matches;
+pub mod parent_claims;
 pub mod parts;
 pub mod register;
 pub mod tasks;
@@ -13,6 +14,7 @@ pub mod tasks;
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     register::configure(cfg);
     register::configure_emails(cfg);
+    parent_claims::configure(cfg);
     parts::configure(cfg);
     tasks::configure(cfg);
     matches::configure(cfg);

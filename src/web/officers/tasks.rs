@@ -85,6 +85,9 @@ fn task_page(
                         (summary_row("Child", html! { a class="govuk-link" href={ "/officers/children/" (ch.id) } { (ch.given_names) " " (ch.family_name) } " (" (ch.reference) ")" }, None))
                     }
                     (summary_row("What to do", html! { (task.summary) }, None))
+                    @if let (true, Some(src), Some(ch)) = (task.kind == TaskKind::ConfirmParent, &task.source_id, child) {
+                        (summary_row("Who", html! { a class="govuk-link" href={ "/officers/children/" (ch.id) "/parent-claims/" (src) } { "Check what they gave beside the record" } }, None))
+                    }
                     @if let (true, Some(src)) = (task.kind == TaskKind::AttendanceRevocation, &task.source_id) {
                         (summary_row("Case", html! { a class="govuk-link" href={ "/officers/attendance/" (src) } { "Open the school attendance case" } }, None))
                     }
@@ -106,6 +109,8 @@ fn task_page(
                     h2 class="govuk-heading-m" { "Done" }
                     p class="govuk-body" { "Completed on " (fmt_date(done.date())) "." }
                     @if let Some(out) = &task.outcome { p class="govuk-body" { (out) } }
+                } @else if task.kind == TaskKind::ConfirmParent {
+                    p class="govuk-body" { "This task is done when you confirm or reject the person on the check page." }
                 } @else {
                     form method="post" novalidate {
                         (csrf_field(&o.csrf))
@@ -174,6 +179,11 @@ async fn complete(
     let id = crate::web::parse_id(&path.into_inner())?;
     let (task, child, report) = load(&state, id.clone(), o.user.id.clone()).await?;
     let mut errors = Errors::default();
+    if task.kind == TaskKind::ConfirmParent {
+        return Err(AppError::Refused(
+            "Confirm or reject the person on the check page: that completes this task.".into(),
+        ));
+    }
     let outcome = text(&form, "outcome", "what was done", 4000, &mut errors);
     if !errors.is_empty() {
         return Ok(task_page(

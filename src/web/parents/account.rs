@@ -239,6 +239,7 @@ async fn my_children(req: HttpRequest, state: web::Data<AppState>) -> AppResult<
     let rows = state
         .db(move |c| {
             let ids = parent_access::children_of(c, &email)?;
+            let claims = crate::store::parent_claims::for_email(c, &email)?;
             let mut rows = vec![];
             for id in &ids {
                 if let Some(ch) = children::find(c, id)? {
@@ -252,9 +253,10 @@ async fn my_children(req: HttpRequest, state: web::Data<AppState>) -> AppResult<
                     rows.push(ch);
                 }
             }
-            Ok(rows)
+            Ok((rows, claims))
         })
         .await?;
+    let (rows, claims) = rows;
     let csrf = csrf_for(&req, &state);
     Ok(page(
         &state,
@@ -263,12 +265,26 @@ async fn my_children(req: HttpRequest, state: web::Data<AppState>) -> AppResult<
         &Errors::default(),
         html! {
             h1 class="govuk-heading-l" { "Your children" }
-            @if rows.is_empty() {
+            @if rows.is_empty() && claims.is_empty() {
                 p class="govuk-body" { "The council's register has no child with you as a parent at this email address." }
             } @else {
                 ul class="govuk-list" {
                     @for ch in &rows {
                         li { a class="govuk-link" href={ "/parents/children/" (ch.id) } { (ch.given_names) " " (ch.family_name) } " (born " (fmt_date(ch.date_of_birth)) ")" }
+                    }
+                }
+            }
+            @if !claims.is_empty() {
+                h2 class="govuk-heading-m" { "Waiting for the council to check" }
+                p class="govuk-body" { "The council already had these children on its register. Before it shows you a child's record or sends you its letters, an officer checks that you are the child's parent. They may contact you." }
+                ul class="govuk-list" {
+                    @for c in &claims {
+                        li { (c.child_given_names) " " (c.child_family_name) " (born " (fmt_date(c.child_date_of_birth)) "), you told us on " (fmt_date(c.created_at.date())) ": "
+                            @match c.status {
+                                crate::domain::parents::ClaimStatus::Rejected => "the council could not confirm that you are a parent; contact the home education team",
+                                _ => "the council is checking",
+                            }
+                        }
                     }
                 }
             }

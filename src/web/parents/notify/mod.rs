@@ -1007,6 +1007,7 @@ fn entries(a: &Answers, email: &str, on: NaiveDate) -> Option<Vec<NotifiedChild>
             addresses,
             providers,
             parents,
+            from: crate::store::notifications::Informant::Parent,
         });
     }
     (e.is_empty() && !out.is_empty()).then_some(out)
