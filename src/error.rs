@@ -40,7 +40,34 @@ impl From<serde_json::Error> for AppError {
 
 impl From<anyhow::Error> for AppError {
     fn from(e: anyhow::Error) -> Self {
-        AppError::Internal(e.to_string())
+        // Keep a database error's kind, so a busy database is still answered as busy.
+        match e.downcast::<diesel::result::Error>() {
+            Ok(db) => AppError::Db(db),
+            Err(e) => AppError::Internal(e.to_string()),
+        }
+    }
+}
+
+/// Seconds a client is asked to wait when the database is busy.
+pub const RETRY_AFTER_SECONDS: u32 = 2;
+
+impl AppError {
+    /// The database could not take this write now (SQLite still locked after its busy timeout,
+    /// a PostgreSQL serialization failure or deadlock, or no free connection): nothing was
+    /// saved, and trying again shortly will work. Answered 503 with Retry-After, never 500.
+    pub fn is_busy(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match self {
+            AppError::Pool(_) => true,
+            AppError::Db(Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _)) => true,
+            AppError::Db(Error::DatabaseError(_, info)) => {
+                let m = info.message();
+                m.contains("database is locked")
+                    || m.contains("database is busy")
+                    || m.contains("deadlock detected")
+            }
+            _ => false,
+        }
     }
 }
 
@@ -57,6 +84,7 @@ impl ResponseError for AppError {
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Db(diesel::result::Error::NotFound) => StatusCode::NOT_FOUND,
             AppError::Redirect(_) => StatusCode::SEE_OTHER,
+            e if e.is_busy() => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -86,6 +114,13 @@ impl ResponseError for AppError {
                     _ => String::new(),
                 },
             ),
+            StatusCode::SERVICE_UNAVAILABLE => {
+                log::warn!("busy: {self}");
+                (
+                    "Sorry, the service is busy",
+                    format!("Nothing you sent was saved. Wait {RETRY_AFTER_SECONDS} seconds, then go back and send it again."),
+                )
+            }
             StatusCode::TOO_MANY_REQUESTS => (
                 "Too many attempts",
                 "Wait a minute, then try again.".to_string(),
@@ -99,8 +134,48 @@ impl ResponseError for AppError {
                 )
             }
         };
-        HttpResponse::build(status)
-            .content_type("text/html; charset=utf-8")
+        let mut r = HttpResponse::build(status);
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            r.insert_header(("Retry-After", RETRY_AFTER_SECONDS.to_string()));
+        }
+        r.content_type("text/html; charset=utf-8")
             .body(crate::views::error_page(title, &body).into_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    fn db(kind: DatabaseErrorKind, message: &str) -> AppError {
+        AppError::Db(Error::DatabaseError(kind, Box::new(message.to_string())))
+    }
+
+    #[test]
+    fn a_busy_database_is_503_with_retry_after_never_500() {
+        for e in [
+            db(DatabaseErrorKind::Unknown, "database is locked"),
+            db(
+                DatabaseErrorKind::SerializationFailure,
+                "could not serialize access",
+            ),
+            db(DatabaseErrorKind::Unknown, "deadlock detected"),
+            AppError::from(anyhow::Error::from(Error::DatabaseError(
+                DatabaseErrorKind::Unknown,
+                Box::new("database is locked".to_string()),
+            ))),
+        ] {
+            let r = e.error_response();
+            assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE, "{e}");
+            assert_eq!(
+                r.headers().get("Retry-After").and_then(|v| v.to_str().ok()),
+                Some("2")
+            );
+        }
+        assert_eq!(
+            db(DatabaseErrorKind::Unknown, "no such table").status_code(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
     }
 }

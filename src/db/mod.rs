@@ -55,6 +55,49 @@ pub fn establish(url: &str) -> ConnectionResult<AnyConnection> {
     }
 }
 
+/// Runs `f` in a write transaction. On SQLite it begins IMMEDIATE, so the write lock is taken
+/// (waiting up to the busy timeout) before anything is read: a DEFERRED transaction that reads
+/// and then writes fails at once with "database is locked" when another writer got there first,
+/// and its busy timeout never applies. Inside another transaction it is a savepoint. Every
+/// transaction in the code goes through here (clippy refuses `Connection::transaction`).
+pub fn write<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    type Manager = <AnyConnection as Connection>::TransactionManager;
+    let outermost = match conn {
+        AnyConnection::Sqlite(c) => {
+            let depth = AnsiTransactionManager::transaction_manager_status_mut(c)
+                .transaction_depth()
+                .map_err(E::from)?;
+            if depth.is_none() {
+                AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
+                    .map_err(E::from)?;
+                true
+            } else {
+                false
+            }
+        }
+        AnyConnection::Postgresql(_) => false,
+    };
+    if !outermost {
+        #[allow(clippy::disallowed_methods)] // this is the one place that may
+        return conn.transaction(f);
+    }
+    match f(conn) {
+        Ok(v) => {
+            Manager::commit_transaction(conn).map_err(E::from)?;
+            Ok(v)
+        }
+        Err(e) => {
+            Manager::rollback_transaction(conn).map_err(E::from)?;
+            Err(e)
+        }
+    }
+}
+
 pub struct Manager {
     url: String,
 }

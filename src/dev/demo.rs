@@ -3,7 +3,6 @@
 //! unreviewed parent notifications, closed entries, flexi-schooling, part-time college).
 //! Deterministic (fixed seed) so a demo looks the same on every laptop. Every name is invented.
 use chrono::{Datelike, Duration, NaiveDate};
-use diesel::Connection;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -475,7 +474,7 @@ pub fn load(conn: &mut AnyConnection, n: usize) -> anyhow::Result<String> {
     let mut made = 0usize;
     let mut i = 0usize;
     let mut social_care: Vec<crate::store::social_care::Incoming> = vec![];
-    conn.transaction::<_, anyhow::Error, _>(|c| {
+    crate::db::write::<_, anyhow::Error, _>(conn, |c| {
         while made < n {
             for (mut child, addrs, parents, providers) in family(&mut rng, i, today) {
                 children::insert(

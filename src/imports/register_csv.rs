@@ -274,7 +274,7 @@ fn write_batch(
     if batch.is_empty() {
         return Ok(());
     }
-    conn.transaction::<_, ImportError, _>(|c| {
+    crate::db::write::<_, ImportError, _>(conn, |c| {
         for (_, row) in batch.iter_mut() {
             // Idempotent on register_ref: a reference already on the register is left alone.
             let exists: i64 = children::table

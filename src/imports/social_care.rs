@@ -8,7 +8,6 @@ use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, Read};
 
 use chrono::NaiveDate;
-use diesel::Connection;
 
 use crate::db::AnyConnection;
 use crate::domain::identifiers::{normalise_nhs_number, normalise_postcode, normalise_upn};
@@ -203,7 +202,7 @@ pub fn import_csv(
     today: NaiveDate,
     progress: &dyn Fn(u64),
 ) -> Result<Report, ImportError> {
-    conn.transaction::<_, ImportError, _>(|conn| {
+    crate::db::write::<_, ImportError, _>(conn, |conn| {
         let mut rdr = csv::ReaderBuilder::new()
             .flexible(true)
             .from_reader(super::LineLimit::new(input, MAX_LINE));
@@ -288,7 +287,7 @@ pub fn import_cin_xml(
     progress: &dyn Fn(u64),
 ) -> Result<Report, ImportError> {
     use quick_xml::events::Event;
-    conn.transaction::<_, ImportError, _>(|conn| {
+    crate::db::write::<_, ImportError, _>(conn, |conn| {
         let mut reader = quick_xml::Reader::from_reader(input);
         reader.config_mut().trim_text(true);
         let mut report = Report {
@@ -305,7 +304,10 @@ pub fn import_cin_xml(
         let mut position = 0usize;
         loop {
             let ev = reader.read_event_into(&mut buf).map_err(|e| {
-                ImportError::Read(format!("the XML is not well formed near byte {}: {e}", reader.buffer_position()))
+                ImportError::Read(format!(
+                    "the XML is not well formed near byte {}: {e}",
+                    reader.buffer_position()
+                ))
             })?;
             match ev {
                 Event::Start(e) => {
@@ -316,7 +318,9 @@ pub fn import_cin_xml(
                             episodes.clear();
                         }
                         "Section47" => episode = Some(("s47", String::new(), String::new())),
-                        "ChildProtectionPlans" => episode = Some(("cp_plan", String::new(), String::new())),
+                        "ChildProtectionPlans" => {
+                            episode = Some(("cp_plan", String::new(), String::new()))
+                        }
                         "CINdetails" => cin_episode = Some((String::new(), String::new())),
                         _ => {}
                     }
@@ -327,14 +331,17 @@ pub fn import_cin_xml(
                     let Some(tag) = path.last() else { continue };
                     if let Some(c) = child.as_mut() {
                         match tag.as_str() {
-                            "LAchildID" | "UPN" | "FormerUPN" | "PersonBirthDate" | "Sex" | "GenderCurrent" => {
+                            "LAchildID" | "UPN" | "FormerUPN" | "PersonBirthDate" | "Sex"
+                            | "GenderCurrent" => {
                                 c.insert(tag.clone(), text.clone());
                             }
                             _ => {}
                         }
                     }
                     match (tag.as_str(), episode.as_mut(), cin_episode.as_mut()) {
-                        ("S47ActualStartDate", Some(ep), _) | ("CPPstartDate", Some(ep), _) => ep.1 = text,
+                        ("S47ActualStartDate", Some(ep), _) | ("CPPstartDate", Some(ep), _) => {
+                            ep.1 = text
+                        }
                         ("CPPendDate", Some(ep), _) => ep.2 = text,
                         ("CINreferralDate", _, Some(ce)) => ce.0 = text,
                         ("CINclosureDate", _, Some(ce)) => ce.1 = text,
@@ -365,18 +372,31 @@ pub fn import_cin_xml(
                                     "former_upn" => "FormerUPN",
                                     "date_of_birth" => "PersonBirthDate",
                                     "sex" => {
-                                        if c.contains_key("Sex") { "Sex" } else { "GenderCurrent" }
+                                        if c.contains_key("Sex") {
+                                            "Sex"
+                                        } else {
+                                            "GenderCurrent"
+                                        }
                                     }
                                     _ => return String::new(),
                                 };
                                 c.get(key).cloned().unwrap_or_default()
                             };
                             let at = format!("child {position}");
-                            let eps: Vec<(&str, String, String)> = episodes.iter().map(|(k, s, e)| (*k, s.clone(), e.clone())).collect();
+                            let eps: Vec<(&str, String, String)> = episodes
+                                .iter()
+                                .map(|(k, s, e)| (*k, s.clone(), e.clone()))
+                                .collect();
                             match check(&get, &eps, today) {
                                 Ok((r, warnings)) => {
                                     if !seen.insert(r.record_id.clone()) {
-                                        report.rejected.push((at, format!("LAchildID {:.40} appears earlier in this file", r.record_id)));
+                                        report.rejected.push((
+                                            at,
+                                            format!(
+                                                "LAchildID {:.40} appears earlier in this file",
+                                                r.record_id
+                                            ),
+                                        ));
                                         continue;
                                     }
                                     for w in warnings {
@@ -384,7 +404,9 @@ pub fn import_cin_xml(
                                     }
                                     tally(&mut report, social_care::store(conn, "cin_census", &r)?);
                                 }
-                                Err(why) => report.rejected.push((at, why.replace("record_id", "LAchildID"))),
+                                Err(why) => report
+                                    .rejected
+                                    .push((at, why.replace("record_id", "LAchildID"))),
                             }
                             if position.is_multiple_of(1000) {
                                 progress(reader.buffer_position());
@@ -399,7 +421,10 @@ pub fn import_cin_xml(
             buf.clear();
         }
         if !path.is_empty() {
-            return Err(ImportError::Read(format!("the XML ends inside <{}>", path.join("><"))));
+            return Err(ImportError::Read(format!(
+                "the XML ends inside <{}>",
+                path.join("><")
+            )));
         }
         progress(reader.buffer_position());
         Ok(report)

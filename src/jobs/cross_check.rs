@@ -526,18 +526,19 @@ fn run_inner(
         ..Default::default()
     };
     let model = scored.model.clone();
-    conn.transaction::<_, anyhow::Error, _>(|c| {
+    crate::db::write::<_, anyhow::Error, _>(conn, |c| {
         let mut kept: HashSet<LinkKey> = HashSet::new();
         for (ci, ri, g, p, d) in &scored.pairs {
             let (kid, rec) = (&kids[*ci as usize], &recs[*ri as usize]);
             let key = (kid.id.clone(), rec.id.clone());
             kept.insert(key.clone());
             let old = existing.get(&key);
-            let decided =
-                old.is_some_and(|o| o.decision.is_officers());
+            let decided = old.is_some_and(|o| o.decision.is_officers());
             let unchanged_data =
                 old.is_some_and(|o| o.child_hash == kid.hash && o.record_hash == rec.hash);
-            if decided && (unchanged_data || old.is_some_and(|o| o.decision == LinkState::Confirmed)) {
+            if decided
+                && (unchanged_data || old.is_some_and(|o| o.decision == LinkState::Confirmed))
+            {
                 continue; // an officer's decision stands
             }
             if old.is_some_and(|o| {
@@ -572,9 +573,15 @@ fn run_inner(
             .filter(cross_check_runs::status.eq(RunStatus::Completed))
             .count()
             .get_result(c)?;
-        log::info!("cross-check {run_id}: links written in {:.1?}", started.elapsed());
+        log::info!(
+            "cross-check {run_id}: links written in {:.1?}",
+            started.elapsed()
+        );
         let (raised, ended) = refresh_flags(c, alert, None, today, first > 0)?;
-        log::info!("cross-check {run_id}: flags refreshed in {:.1?}", started.elapsed());
+        log::info!(
+            "cross-check {run_id}: flags refreshed in {:.1?}",
+            started.elapsed()
+        );
         if first == 0 && raised > 0 {
             tasks::create(
                 c,

@@ -29,18 +29,16 @@ fn run_under_lease(state: &AppState, conn: &mut crate::db::PooledConn) -> anyhow
     let sender = state.information_request_sender();
     let tick = run_scheduler(conn, &sender, crate::clock::today())?;
     let escalated = {
-        use diesel::Connection;
         let days = state.config.consent_escalation_days;
         let alert = state.team_alert();
-        conn.transaction::<_, anyhow::Error, _>(|c| {
+        crate::db::write::<_, anyhow::Error, _>(conn, |c| {
             crate::store::consent::escalate_overdue(c, days, crate::clock::today(), alert.as_ref())
         })?
     };
     let (condition_b, revocations, reminders) = {
-        use diesel::Connection;
         let alert = state.team_alert();
         let today = crate::clock::today();
-        conn.transaction::<_, anyhow::Error, _>(|c| {
+        crate::db::write::<_, anyhow::Error, _>(conn, |c| {
             let (b, r) = crate::store::attendance::raise_tasks(c, alert.as_ref(), today)?;
             let m = crate::store::attendance::send_reminders(
                 c,

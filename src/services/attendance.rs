@@ -1,7 +1,6 @@
 //! School attendance cases (ss.436H–436Q; ss.437–443): an officer's step on a case, as a typed
 //! command, applied in one transaction and audited against the child.
 use chrono::NaiveDate;
-use diesel::Connection;
 
 use crate::db::AnyConnection;
 use crate::domain::attendance::{Deadline, Facts};
@@ -93,7 +92,7 @@ pub fn apply(
     actor: &Actor,
     audit_action: &str,
 ) -> AppResult<()> {
-    conn.transaction::<_, AppError, _>(|c| {
+    crate::db::write::<_, AppError, _>(conn, |c| {
         run(c, case, facts, command, actor)?;
         audit::record(
             c,
@@ -216,7 +215,7 @@ fn run(
 
 /// Opens a case for a child, audited against the child.
 pub fn open_case(conn: &mut AnyConnection, new: &cases::NewCase) -> AppResult<Case> {
-    conn.transaction::<_, AppError, _>(|c| {
+    crate::db::write::<_, AppError, _>(conn, |c| {
         let case = cases::open(c, new)?;
         audit::record(
             c,

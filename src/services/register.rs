@@ -3,7 +3,6 @@ use std::collections::HashMap;
 
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
-use diesel::Connection;
 
 use crate::domain::register::AddressKind;
 use chrono::NaiveDate;
@@ -73,7 +72,7 @@ pub fn decide_parent_claim(
     decision: parent_claims::Decision,
     reason: &str,
 ) -> AppResult<()> {
-    c.transaction::<_, AppError, _>(|c| {
+    crate::db::write::<_, AppError, _>(c, |c| {
         let claim = parent_claims::find(c, child_id, claim_id)?.ok_or(AppError::NotFound)?;
         let action = match decision {
             parent_claims::Decision::Confirm => "confirm_parent",
@@ -111,7 +110,7 @@ pub fn add_part(
     item: NewPart,
     reason: &str,
 ) -> AppResult<()> {
-    c.transaction::<_, AppError, _>(|c| match item {
+    crate::db::write::<_, AppError, _>(c, |c| match item {
         NewPart::Address(a) => {
             if a.kind == AddressKind::Current {
                 children::demote_current_address(c, child_id)?;
@@ -196,7 +195,7 @@ pub fn update_child(
     user_id: &str,
     reason: &str,
 ) -> AppResult<SaveOutcome> {
-    c.transaction::<_, AppError, _>(|c| {
+    crate::db::write::<_, AppError, _>(c, |c| {
         let before = children::find(c, child_id)?.ok_or(AppError::NotFound)?;
         let mut after = before.clone();
         after.given_names = core.given_names;
@@ -270,7 +269,7 @@ pub fn add_child(
     parent: Parent,
     user_id: &str,
 ) -> AppResult<()> {
-    c.transaction::<_, AppError, _>(|c| {
+    crate::db::write::<_, AppError, _>(c, |c| {
         children::insert(
             c,
             child,

@@ -348,8 +348,9 @@ pub fn run_scheduler(
     let mut sent = 0;
     for row in due(conn, today, usize::MAX)? {
         // Each child in its own transaction, so one failure does not hold up the rest.
-        let r = conn
-            .transaction::<_, anyhow::Error, _>(|c| send(c, s, &row.child_id, None, None, today));
+        let r = crate::db::write::<_, anyhow::Error, _>(conn, |c| {
+            send(c, s, &row.child_id, None, None, today)
+        });
         match r {
             Ok(Sent::Sent { .. }) => sent += 1,
             Ok(Sent::TooSoon(_)) => {}
@@ -359,7 +360,8 @@ pub fn run_scheduler(
             ),
         }
     }
-    let overdue =
-        conn.transaction::<_, anyhow::Error, _>(|c| raise_overdue(c, s.alert.as_ref(), today))?;
+    let overdue = crate::db::write::<_, anyhow::Error, _>(conn, |c| {
+        raise_overdue(c, s.alert.as_ref(), today)
+    })?;
     Ok(Tick { sent, overdue })
 }

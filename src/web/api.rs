@@ -3,7 +3,6 @@
 //! Errors are RFC 9457 problem documents. Described at `/api/v1/openapi.json`.
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
@@ -143,7 +142,7 @@ async fn push(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) ->
     }
     let on = today();
     let outcome = state
-        .db(move |c| c.transaction(|c| store_records(c, &parsed.records, on, &name)))
+        .db(move |c| crate::db::write(c, |c| store_records(c, &parsed.records, on, &name)))
         .await;
     match outcome {
         Ok(report) => HttpResponse::Ok().json(report),
@@ -363,6 +362,19 @@ fn invalid(errors: &crate::views::Errors) -> HttpResponse {
 }
 
 fn internal(e: AppError) -> HttpResponse {
+    if e.is_busy() {
+        log::warn!("api busy: {e}");
+        let mut r = problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The service is busy",
+            "Nothing in this request was stored. Send it again after the Retry-After interval.",
+        );
+        r.headers_mut().insert(
+            actix_web::http::header::RETRY_AFTER,
+            actix_web::http::header::HeaderValue::from(crate::error::RETRY_AFTER_SECONDS),
+        );
+        return r;
+    }
     let id = crate::db::new_id();
     log::error!("api error {id}: {e}");
     problem(

@@ -3,7 +3,6 @@
 //! those instead. Entered one at a time or imported as CSV.
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
-use diesel::Connection;
 use maud::html;
 
 use crate::clock::fmt_date;
@@ -387,7 +386,7 @@ async fn import(
     let key = school.unwrap_or_else(|| "council".into());
     state
         .db(move |c| {
-            c.transaction::<_, AppError, _>(|c| {
+            crate::db::write::<_, AppError, _>(c, |c| {
                 for r in &rows {
                     cases::add_term_date(c, r)?;
                 }

@@ -5,7 +5,6 @@
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
-use diesel::Connection;
 use maud::{html, Markup};
 
 use crate::clock::{fmt_date, today};
@@ -558,7 +557,7 @@ where
     let (app, uid) = (l.app.clone(), o.user.id.clone());
     let outcome = state
         .db(move |c| {
-            Ok(c.transaction::<_, AppError, _>(|c| {
+            Ok(crate::db::write::<_, AppError, _>(c, |c| {
                 change(c, &app)?;
                 let purpose = format!("application {}", app.reference);
                 audit::record(c, Some(&uid), audit_action, None, &purpose)?;

@@ -1,7 +1,6 @@
 //! Officers' side of the cross-check: the review queue, one pair side by side with how each field
 //! compared and what it weighed, the decision (audited), and the runs.
 use actix_web::{web, HttpResponse};
-use diesel::Connection;
 use maud::{html, Markup};
 
 use crate::clock::{fmt_date, today};
@@ -223,7 +222,7 @@ async fn decide(
     let cid = child.clone();
     state
         .db(move |c| {
-            c.transaction::<_, AppError, _>(|c| {
+            crate::db::write::<_, AppError, _>(c, |c| {
                 if matches::decide(c, &cid, &record, &uid, decision == "confirm", &reason)? == 0 {
                     return Err(AppError::NotFound);
                 }

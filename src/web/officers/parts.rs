@@ -1,7 +1,6 @@
 //! Parts of a record that come in lists: addresses (s.436C(1)(a)–(b)), parents (s.436C(1)(c)–(d))
 //! and other education providers (s.436C(1)(g)). Each add and remove is kept in the history.
 use actix_web::{web, HttpResponse};
-use diesel::Connection;
 use maud::{html, Markup};
 
 use crate::clock::today;
@@ -316,7 +315,7 @@ async fn remove(
     let has_errors = !errors.is_empty();
     let what = state
         .db(move |c| {
-            c.transaction::<String, AppError, _>(|c| {
+            crate::db::write::<String, AppError, _>(c, |c| {
                 let what = describe_part(c, &id2, part, &pid2)?.ok_or(AppError::NotFound)?;
                 if has_errors {
                     return Ok(what);

@@ -1,7 +1,6 @@
 //! The register as officers use it: home, list, search, record, add, edit, close.
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
-use diesel::Connection;
 use maud::{html, Markup};
 
 use crate::clock::{fmt_date, today};
@@ -838,7 +837,7 @@ async fn close(
     let id = ch.id.clone();
     let out = state
         .db(move |c| {
-            c.transaction::<_, AppError, _>(|c| {
+            crate::db::write::<_, AppError, _>(c, |c| {
                 let out = children::close(c, &ch, &reason, on, note.as_deref(), &uid)?;
                 audit::record(c, Some(&uid), "close_record", Some(&ch.id), &reason)?;
                 Ok(out)
@@ -932,7 +931,7 @@ async fn reopen(
     let id = ch.id.clone();
     state
         .db(move |c| {
-            c.transaction::<_, AppError, _>(|c| {
+            crate::db::write::<_, AppError, _>(c, |c| {
                 children::reopen(c, &ch, &uid, &reason)?;
                 audit::record(c, Some(&uid), "reopen_record", Some(&ch.id), &reason)?;
                 Ok(())
@@ -952,7 +951,7 @@ async fn mark_reviewed(
     let uid = o.user.id.clone();
     state
         .db(move |c| {
-            c.transaction::<_, AppError, _>(|c| {
+            crate::db::write::<_, AppError, _>(c, |c| {
                 children::find(c, &id2)?.ok_or(AppError::NotFound)?;
                 children::mark_reviewed(c, &id2, &uid)?;
                 audit::record(

@@ -1,7 +1,6 @@
 //! Officers' work list: tasks from parents' notifications and reports, support requests (s.436G)
 //! and overdue answers; and requests for information (s.436D(2)(c)) with the s.436D(3) limits.
 use actix_web::{web, HttpResponse};
-use diesel::Connection;
 use maud::html;
 
 use crate::clock::{fmt_date, today};
@@ -199,7 +198,7 @@ async fn complete(
     let uid = o.user.id.clone();
     state
         .db(move |c| {
-            c.transaction::<_, AppError, _>(|c| {
+            crate::db::write::<_, AppError, _>(c, |c| {
                 if tasks::complete(c, &id, &uid, &outcome)? {
                     if let Some(cid) = &task.child_id {
                         let field = if task.kind == TaskKind::SupportRequest {
@@ -316,7 +315,7 @@ async fn send_due(
             let s = st.information_request_sender();
             let mut n = 0;
             for row in requests::due(c, t, usize::MAX)? {
-                let sent = c.transaction::<_, AppError, _>(|c| {
+                let sent = crate::db::write::<_, AppError, _>(c, |c| {
                     let r = requests::send(c, &s, &row.child_id, None, Some(&uid), t)?;
                     audit::record(
                         c,
@@ -424,7 +423,7 @@ async fn send_request(
     let cid = id.clone();
     let sent = state
         .db(move |c| {
-            c.transaction::<_, AppError, _>(|c| {
+            crate::db::write::<_, AppError, _>(c, |c| {
                 let ch = children::find(c, &cid)?.ok_or(AppError::NotFound)?;
                 if ch.status != EntryStatus::Open {
                     return Err(AppError::BadRequest(

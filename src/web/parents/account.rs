@@ -2,7 +2,6 @@
 //! only the children on whose record they are a parent with that address.
 use crate::web::forms::CsrfForm;
 use actix_web::{web, HttpRequest, HttpResponse};
-use diesel::Connection;
 use maud::html;
 
 use crate::clock::fmt_date;
@@ -105,7 +104,7 @@ async fn send_code(
     let st = state.clone();
     let issued = state
         .db(move |c| {
-            c.transaction::<_, AppError, _>(|c| {
+            crate::db::write::<_, AppError, _>(c, |c| {
                 let issued = parent_access::issue_code(c, &email)?;
                 if let CodeIssued::Issued(_, code) = &issued {
                     // The code goes through the outbox, in the same transaction.
@@ -424,7 +423,7 @@ async fn save_consent(
         .collect();
     state
         .db(move |c| {
-            c.transaction::<_, AppError, _>(|c| {
+            crate::db::write::<_, AppError, _>(c, |c| {
                 let decisions = parent_access::consent_decisions(c, &email)?;
                 for (kind, want) in wanted {
                     let current = parent_access::consent_in_force(&decisions, kind)

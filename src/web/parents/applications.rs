@@ -2,7 +2,6 @@
 //! on the parent's behalf and with their agreement at /schools/apply (s.434A(7)). The parent
 //! follows the application at /parents/applications/{id}, at every step.
 use actix_web::{web, HttpRequest, HttpResponse};
-use diesel::Connection;
 use maud::html;
 
 use crate::clock::fmt_date;
@@ -264,7 +263,7 @@ async fn store(
     let team = state.config.team_email.clone();
     state
         .db(move |c| {
-            c.transaction::<_, AppError, _>(|c| {
+            crate::db::write::<_, AppError, _>(c, |c| {
                 let alert = team.as_deref().map(|to| crate::store::tasks::TeamAlert {
                     templates: &templates,
                     to,
@@ -560,7 +559,7 @@ async fn withdraw(
     let aid = a.id.clone();
     let outcome = state
         .db(move |c| {
-            c.transaction::<_, AppError, _>(|c| {
+            crate::db::write::<_, AppError, _>(c, |c| {
                 consent::withdraw(c, &a)?;
                 let purpose = format!(
                     "application {} by {}",

@@ -3,7 +3,6 @@
 //! ask for support (s.436G). Each is kept on the record and becomes an officer's task.
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
-use diesel::Connection;
 use maud::{html, Markup};
 
 use crate::clock::{fmt_date, today};
@@ -458,7 +457,7 @@ async fn send(
         .any(|(q, a)| q == "Anything changed" && a.starts_with("Yes"));
     state
         .db(move |c| {
-            c.transaction::<_, AppError, _>(|c| {
+            crate::db::write::<_, AppError, _>(c, |c| {
                 let request_id = open.as_ref().map(|r| r.id.clone()).filter(|_| kind == Kind::Answer);
                 let r = parent_reports::create(c, &cid, &email, kind.report_kind(), &answers, on, request_id.as_deref())?;
                 if let Some(rid) = &request_id {

@@ -4,7 +4,6 @@
 //! sees only what it sent and the applications made for its own pupils.
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
-use diesel::Connection;
 use maud::{html, Markup};
 
 use crate::clock::{fmt_date, today};
@@ -427,7 +426,7 @@ pub async fn receive(
     let via = via.to_string();
     state
         .db(move |c| {
-            c.transaction::<_, AppError, _>(|c| {
+            crate::db::write::<_, AppError, _>(c, |c| {
                 let alert = alert_to
                     .as_deref()
                     .map(|to| crate::store::tasks::TeamAlert {

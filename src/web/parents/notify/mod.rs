@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
-use diesel::Connection;
 use maud::{html, Markup};
 
 pub(super) mod answers;
@@ -1125,7 +1124,7 @@ async fn submit(
     let st = state.clone();
     state
         .db(move |c| {
-            c.transaction::<_, AppError, _>(|c| {
+            crate::db::write::<_, AppError, _>(c, |c| {
                 let alert = st.team_alert();
                 let outcome = notifications::submit(c, &draft_id, built, alert.as_ref())?;
                 if let Outcome::Submitted(entries) = outcome {
