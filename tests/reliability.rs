@@ -37,3 +37,161 @@ fn concurrent_writers_queue_and_none_gets_a_server_error() {
     assert!(all.iter().all(|s| *s == 303), "statuses: {all:?}");
     assert_eq!(count(&app, "children"), 32);
 }
+
+/// Posts the same form from `n` browsers at once; returns each answer's status.
+fn at_once(
+    browsers: Vec<Browser>,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (Vec<u16>, Vec<Browser>) {
+    let barrier = std::sync::Barrier::new(browsers.len());
+    std::thread::scope(|s| {
+        let handles: Vec<_> = browsers
+            .into_iter()
+            .map(|mut b| {
+                let barrier = &barrier;
+                s.spawn(move || {
+                    barrier.wait();
+                    let status = b.post(path, fields).status;
+                    (status, b)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).unzip()
+    })
+}
+
+/// F7: a double click on "send request for information" sends one request: s.436D(3)(b) allows
+/// no more than one every three months, and the rule holds in the database on both backends.
+#[test]
+fn s436d_3_b_a_double_submitted_information_request_is_sent_once() {
+    let app = TestApp::spawn();
+    let mut first = app.signed_in("officer");
+    let mut officers: Vec<Browser> = (0..3).map(|_| app.signed_in("officer")).collect();
+    for trial in 0..6 {
+        let id = add_child(
+            &mut first,
+            &format!("Child{trial}"),
+            "Lovelace",
+            ("10", "12", "2015"),
+        );
+        let path = format!("/officers/children/{id}/information-requests");
+        for b in officers.iter_mut() {
+            b.get(&format!("/officers/children/{id}"));
+        }
+        let (statuses, back) = at_once(officers, &path, &[]);
+        officers = back;
+        assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+        assert_eq!(
+            count(
+                &app,
+                &format!("information_requests WHERE child_id = '{id}'")
+            ),
+            1,
+            "trial {trial}"
+        );
+        assert_eq!(
+            count(
+                &app,
+                &format!("tasks WHERE kind = 'post_information_request' AND child_id = '{id}'")
+            ),
+            1
+        );
+    }
+}
+
+/// F2: the add-a-child form posted twice (a double click, or Back and send again) adds one child,
+/// and both posts lead to it.
+#[test]
+fn a_double_submitted_add_a_child_form_adds_one_child() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    officer.get("/officers/children/new");
+    let form = child_form("Ada", "Lovelace", ("10", "12", "2015"));
+    let once = officer
+        .last_once
+        .clone()
+        .expect("the form carries a one-time token");
+    let mut form_with_token = form.clone();
+    form_with_token.push(("once", &once));
+    let first = officer.post("/officers/children/new", &form_with_token);
+    let again = officer.post("/officers/children/new", &form_with_token);
+    assert_eq!(first.status, 303);
+    assert_eq!(again.status, 303);
+    assert_eq!(first.location, again.location);
+    assert_eq!(count(&app, "children"), 1);
+
+    // At the same moment, from two tabs of one officer: still one.
+    officer.get("/officers/children/new");
+    let once = officer.last_once.clone().unwrap();
+    let csrf = officer.last_csrf.clone();
+    let tabs: Vec<Browser> = (0..3)
+        .map(|_| Browser {
+            base: officer.base.clone(),
+            client: officer.client.clone(),
+            last_csrf: csrf.clone(),
+            last_once: Some(once.clone()),
+        })
+        .collect();
+    let (statuses, _) = at_once(
+        tabs,
+        "/officers/children/new",
+        &child_form("Byron", "Lovelace", ("1", "2", "2014")),
+    );
+    assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+    assert_eq!(count(&app, "children"), 2);
+
+    // A form without its token (an old page) is refused, and nothing is saved.
+    let mut old_page = child_form("Clara", "Lovelace", ("1", "2", "2014"));
+    old_page.push(("csrf_token", csrf.as_str()));
+    let p = officer.post_raw("/officers/children/new", &old_page);
+    assert_eq!(p.status, 400);
+    assert_eq!(count(&app, "children"), 2);
+}
+
+/// F7: officers opening a school attendance case for one child at the same moment open one
+/// case; the others are told the child has one.
+#[test]
+fn s436h_one_open_school_attendance_case_per_child_under_parallel_posts() {
+    let app = TestApp::spawn();
+    let mut first = app.signed_in("officer");
+    let mut officers: Vec<Browser> = (0..3).map(|_| app.signed_in("officer")).collect();
+    let met = cnis::clock::today() - chrono::Days::new(3);
+    let (d, m, y) = (
+        met.format("%-d").to_string(),
+        met.format("%-m").to_string(),
+        met.format("%Y").to_string(),
+    );
+    let fields = [
+        ("condition_A", "yes"),
+        ("grounds", "No education seen since September."),
+        ("requirements_met_on-day", d.as_str()),
+        ("requirements_met_on-month", m.as_str()),
+        ("requirements_met_on-year", y.as_str()),
+        ("response_days", "15"),
+        ("ehc_plan_school_id", ""),
+    ];
+    for trial in 0..6 {
+        let id = add_child(
+            &mut first,
+            &format!("Child{trial}"),
+            "Lovelace",
+            ("10", "12", "2015"),
+        );
+        let path = format!("/officers/children/{id}/attendance");
+        for b in officers.iter_mut() {
+            b.get(&path);
+        }
+        let (statuses, back) = at_once(officers, &path, &fields);
+        officers = back;
+        assert!(
+            statuses.iter().all(|s| *s == 303 || *s == 422),
+            "{statuses:?}"
+        );
+        assert_eq!(
+            count(&app, &format!("attendance_cases WHERE child_id = '{id}'")),
+            1,
+            "trial {trial}: {statuses:?}"
+        );
+    }
+}

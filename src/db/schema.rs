@@ -561,6 +561,15 @@ diesel::table! {
 
 diesel::joinable!(parent_claims -> children (child_id));
 
+diesel::table! {
+    form_submissions (token) {
+        token -> Text,
+        actor -> Text,
+        result -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -590,4 +599,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     attendance_events,
     term_dates,
     parent_claims,
+    form_submissions,
 );

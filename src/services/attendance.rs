@@ -216,6 +216,20 @@ fn run(
 /// Opens a case for a child, audited against the child.
 pub fn open_case(conn: &mut AnyConnection, new: &cases::NewCase) -> AppResult<Case> {
     crate::db::write::<_, AppError, _>(conn, |c| {
+        // One open case per child, held in the transaction: two officers (or a double click)
+        // cannot both open one.
+        if !crate::store::children::lock(c, new.child_id)? {
+            return Err(AppError::NotFound);
+        }
+        if let Some(open) = cases::for_child(c, new.child_id)?
+            .into_iter()
+            .find(|k| k.closed_on.is_none())
+        {
+            return Err(AppError::Refused(format!(
+                "This child already has an open school attendance case, {}: continue that one.",
+                open.reference
+            )));
+        }
         let case = cases::open(c, new)?;
         audit::record(
             c,

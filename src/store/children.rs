@@ -346,6 +346,27 @@ pub fn update_core(
     Ok(SaveOutcome::Saved)
 }
 
+/// Holds the child's row until the transaction ends, so a rule that reads and then writes (one
+/// request per three months, one open case) cannot be passed by two requests at once. SQLite's
+/// IMMEDIATE transactions (`db::write`) already hold the one write lock; PostgreSQL locks the row.
+/// Call inside `db::write`. False when there is no such child.
+pub fn lock(conn: &mut AnyConnection, child_id: &str) -> QueryResult<bool> {
+    let found: Option<String> = match conn {
+        AnyConnection::Postgresql(c) => children::table
+            .find(child_id)
+            .select(children::id)
+            .for_update()
+            .first(c)
+            .optional()?,
+        AnyConnection::Sqlite(c) => children::table
+            .find(child_id)
+            .select(children::id)
+            .first(c)
+            .optional()?,
+    };
+    Ok(found.is_some())
+}
+
 /// Bumps the version after a change to a part of the record (address, parent, provider).
 pub fn touch(conn: &mut AnyConnection, child_id: &str) -> QueryResult<()> {
     diesel::update(children::table.find(child_id))

@@ -94,6 +94,10 @@ pub fn send(
     } else {
         RequestKind::Updates
     };
+    // The floor below is read then written: hold the child so a double submit sends once.
+    if !super::children::lock(conn, child_id)? {
+        return Err(diesel::result::Error::NotFound.into());
+    }
     if asked.is_none() {
         let last: Option<NaiveDateTime> = information_requests::table
             .filter(information_requests::child_id.eq(child_id))

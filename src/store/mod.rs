@@ -15,5 +15,6 @@ pub mod schools;
 pub mod served;
 pub mod sessions;
 pub mod social_care;
+pub mod submissions;
 pub mod tasks;
 pub mod users;

@@ -127,6 +127,35 @@ pub fn parse_form(body: &[u8]) -> Result<FormData, &'static str> {
 #[serde(transparent)]
 pub struct FormData(pub HashMap<String, String>);
 
+/// The one-time token a form that must act once carries (see `store::submissions`): made when
+/// the form is first shown, and kept when it is shown again with errors.
+pub struct OnceToken(String);
+
+impl OnceToken {
+    /// The token the posted form carried, if it is one of ours.
+    pub fn posted(f: &FormData) -> Option<OnceToken> {
+        uuid::Uuid::parse_str(f.get(ONCE_FIELD))
+            .ok()
+            .map(|u| OnceToken(u.to_string()))
+    }
+
+    /// The posted token when the form is shown again, or a new one.
+    pub fn for_form(f: &FormData) -> OnceToken {
+        Self::posted(f).unwrap_or_else(|| OnceToken(uuid::Uuid::new_v4().to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The hidden field that carries it.
+    pub fn field(&self) -> maud::Markup {
+        maud::html! { input type="hidden" name=(ONCE_FIELD) value=(self.0); }
+    }
+}
+
+pub const ONCE_FIELD: &str = "once";
+
 impl FormData {
     pub fn get(&self, k: &str) -> &str {
         self.0.get(k).map(|s| s.trim()).unwrap_or("")

@@ -120,6 +120,7 @@ impl TestApp {
                 .build()
                 .expect("client"),
             last_csrf: String::new(),
+            last_once: None,
         }
     }
 
@@ -159,6 +160,8 @@ pub struct Browser {
     pub base: String,
     pub client: Client,
     pub last_csrf: String,
+    /// The one-time token of the last form fetched that had one, sent with the next post.
+    pub last_once: Option<String>,
 }
 
 pub struct Page {
@@ -207,6 +210,7 @@ impl Browser {
         if let Some(t) = extract(&p.body, "name=\"csrf_token\" value=\"", "\"") {
             self.last_csrf = t;
         }
+        self.last_once = extract(&p.body, "name=\"once\" value=\"", "\"");
         p
     }
 
@@ -217,6 +221,11 @@ impl Browser {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         all.push(("csrf_token".into(), self.last_csrf.clone()));
+        if let Some(once) = &self.last_once {
+            if !fields.iter().any(|(k, _)| *k == "once") {
+                all.push(("once".into(), once.clone()));
+            }
+        }
         let p = Page::from(
             self.client
                 .post(format!("{}{}", self.base, path))
@@ -227,6 +236,7 @@ impl Browser {
         if let Some(t) = extract(&p.body, "name=\"csrf_token\" value=\"", "\"") {
             self.last_csrf = t;
         }
+        self.last_once = extract(&p.body, "name=\"once\" value=\"", "\"");
         p
     }
 

@@ -487,6 +487,7 @@ fn new_child_page(
                 h1 class="govuk-heading-l" { "Add a child to the register" }
                 form method="post" action="/officers/children/new" novalidate {
                     (csrf_field(&o.csrf))
+                    (OnceToken::for_form(f).field())
                     (core_fields(f, errors))
                     h2 class="govuk-heading-m" { "Home address" }
                     (crate::web::fields::address_fields(f, errors))
@@ -520,11 +521,18 @@ async fn create(
         return Ok(new_child_page(&state, &o, &f, &errors));
     };
     let (mut child, address, parent) = new_entry(core, dob, addr, parent);
-    let (id, uid) = (child.id.clone(), o.user.id.clone());
-    state
-        .db(move |c| services::add_child(c, &mut child, address, parent, &uid))
+    let uid = o.user.id.clone();
+    let token = OnceToken::posted(&f);
+    // A double submit is sent to the child the first post added.
+    let to = state
+        .db(move |c| {
+            crate::services::once(c, token.as_ref(), &uid, |c| {
+                services::add_child(c, &mut child, address, parent, &uid)?;
+                Ok(format!("/officers/children/{}?done=added", child.id))
+            })
+        })
         .await?;
-    Ok(see_other(&format!("/officers/children/{id}?done=added")))
+    Ok(see_other(&to))
 }
 
 /// A new register entry from the officers' form: the child, their home address and a parent.
