@@ -195,3 +195,113 @@ fn s436h_one_open_school_attendance_case_per_child_under_parallel_posts() {
         );
     }
 }
+
+/// Posts the form at `path` (fetched first) three times at once with the same one-time token,
+/// as a double click or a resend does.
+fn resend(b: &Browser, path: &str, fields: &[(&str, &str)]) -> Vec<u16> {
+    let tabs: Vec<Browser> = (0..3)
+        .map(|_| Browser {
+            base: b.base.clone(),
+            client: b.client.clone(),
+            last_csrf: b.last_csrf.clone(),
+            last_once: b.last_once.clone(),
+        })
+        .collect();
+    assert!(b.last_once.is_some(), "{path} carries a one-time token");
+    at_once(tabs, path, fields).0
+}
+
+/// Every form a parent or a school sends to the council acts once however often it is posted.
+#[test]
+fn parents_and_schools_forms_act_once_when_posted_twice() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let id = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+
+    // A parent's request for support (s.436G).
+    let (mut parent, _) = parent_signed_in(&app, "sarah@example.com");
+    let url = format!("/parents/children/{id}/support");
+    parent.get(&url);
+    let s = resend(
+        &parent,
+        &url,
+        &[("support", "exams"), ("details", "GCSE maths")],
+    );
+    assert!(s.iter().all(|s| *s == 303), "{s:?}");
+    assert_eq!(count(&app, "parent_reports"), 1);
+    assert_eq!(count(&app, "tasks WHERE kind = 'support_request'"), 1);
+
+    // A parent's application for consent (s.434A).
+    let mut admin = app.signed_in("admin");
+    admin.get("/officers/admin/schools");
+    let p = admin.post(
+        "/officers/admin/schools",
+        &[
+            ("urn", "100001"),
+            ("name", "Church Lane School"),
+            ("kind", "mainstream"),
+            ("address", "Church Lane, Demoton DT1 2AA"),
+            ("email", "office@school.test"),
+        ],
+    );
+    let school_id = p.location.unwrap().rsplit('/').next().unwrap().to_string();
+    parent.get("/parents/apply");
+    let app_form = [
+        ("given_names", "Ada"),
+        ("family_name", "Lovelace"),
+        ("date_of_birth-day", "10"),
+        ("date_of_birth-month", "12"),
+        ("date_of_birth-year", "2015"),
+        ("sex", "F"),
+        ("address_line_1", "12 Station Road"),
+        ("town", "Demoton"),
+        ("postcode", "dt1 4ab"),
+        ("school_id", school_id.as_str()),
+        ("parent_name", "Sarah Lovelace"),
+        ("parent_address", "12 Station Road, Demoton DT1 4AB"),
+        ("email_consent", "yes"),
+        ("education_plan", "A full plan of study."),
+        ("educated_by", "Sarah, at home"),
+        ("hours_per_week", "20"),
+        ("resources", "Books and a library card"),
+        ("reasons", "The child is unhappy at school"),
+        ("needs", "None"),
+    ];
+    let first = parent.post("/parents/apply", &app_form);
+    if first.status != 303 {
+        panic!("the application form changed: {}", first.body);
+    }
+    assert_eq!(count(&app, "consent_applications"), 1);
+    parent.get("/parents/apply");
+    let s = resend(&parent, "/parents/apply", &app_form);
+    assert!(s.iter().all(|s| *s == 303), "{s:?}");
+    assert_eq!(count(&app, "consent_applications"), 2);
+}
+
+/// Low: sessions, sign-in codes and form tokens past their use are deleted by the daily run.
+#[test]
+fn expired_sessions_codes_and_form_tokens_are_purged() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let (mut parent, _) = parent_signed_in(&app, "sarah@example.com");
+    add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    let old = "2026-01-01 00:00:00";
+    app.exec(&format!(
+        "UPDATE sessions SET created_at = '{old}', last_seen_at = '{old}';
+         UPDATE parent_sessions SET created_at = '{old}', last_seen_at = '{old}';
+         UPDATE parent_codes SET created_at = '{old}', expires_at = '{old}';
+         UPDATE form_submissions SET created_at = '{old}';"
+    ));
+    let purged = cnis::store::sessions::purge_expired(&mut app.conn(), 12).unwrap();
+    assert_eq!(purged.sessions, 1);
+    assert_eq!(purged.parent_sessions, 1);
+    assert!(purged.parent_codes >= 1);
+    assert_eq!(purged.form_tokens, 1);
+    assert_eq!(count(&app, "sessions"), 0);
+    // Signed out: both are sent to sign in again.
+    assert_eq!(
+        officer.get("/officers/register").location.as_deref(),
+        Some("/officers/sign-in")
+    );
+    assert_eq!(parent.get("/parents/children").status, 303);
+}

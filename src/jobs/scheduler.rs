@@ -51,6 +51,8 @@ fn run_under_lease(state: &AppState, conn: &mut crate::db::PooledConn) -> anyhow
             Ok((b, r, m))
         })?
     };
+    let purged = crate::store::sessions::purge_expired(conn, state.config.session_max_hours)?;
+    log::info!("scheduler: purged {purged:?}");
     log::info!(
         "scheduler: {} information requests sent, {} overdue answers raised as tasks, {} applications for consent escalated, {} possible condition B tasks, {} mandatory revocations, {} attendance reminders",
         tick.sent,

@@ -104,3 +104,45 @@ pub fn count_for(conn: &mut AnyConnection, user_id: &str) -> QueryResult<i64> {
         .count()
         .get_result(conn)
 }
+
+/// What `purge_expired` removed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub sessions: usize,
+    pub parent_sessions: usize,
+    pub parent_codes: usize,
+    pub form_tokens: usize,
+}
+
+/// Deletes what can no longer be used: officers' and parents' sessions past their absolute
+/// limit or unused for a day (a day's grace keeps the "your session ended" message), sign-in
+/// codes a day after they expired, and one-time form tokens older than a day.
+pub fn purge_expired(conn: &mut AnyConnection, max_hours: i64) -> QueryResult<Purged> {
+    use crate::db::schema::{parent_codes, parent_sessions};
+    let t = now();
+    let unused = t - Duration::days(1);
+    let too_old = t - Duration::hours(max_hours) - Duration::hours(1);
+    Ok(Purged {
+        sessions: diesel::delete(
+            sessions::table.filter(
+                sessions::last_seen_at
+                    .lt(unused)
+                    .or(sessions::created_at.lt(too_old)),
+            ),
+        )
+        .execute(conn)?,
+        parent_sessions: diesel::delete(
+            parent_sessions::table.filter(
+                parent_sessions::last_seen_at
+                    .lt(unused)
+                    .or(parent_sessions::created_at.lt(too_old)),
+            ),
+        )
+        .execute(conn)?,
+        parent_codes: diesel::delete(
+            parent_codes::table.filter(parent_codes::expires_at.lt(unused)),
+        )
+        .execute(conn)?,
+        form_tokens: super::submissions::prune(conn)?,
+    })
+}

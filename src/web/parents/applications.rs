@@ -50,6 +50,7 @@ fn form_body(
             p class="govuk-body" { "Some children need the council's consent before their school may take them off its roll to be educated at home: children placed by a council at a special school, and children who are or were recently the subject of child protection enquiries (Education Act 1996, section 434A). The council must decide without undue delay, and must consent unless it considers that school is in the child's best interests or that suitable arrangements have not been made." }
             form method="post" action=(action) novalidate {
                 (csrf_field(csrf))
+                (OnceToken::for_form(form).field())
                 h2 class="govuk-heading-m" { "The child" }
                 (pupil_fields(form, errors, "Child's"))
                 @match who {
@@ -251,19 +252,23 @@ fn read_plan(form: &FormData, errs: &mut Errors) -> Plan {
     }
 }
 
+/// Stores an application once per form (a double submit goes where the first went): `to` says
+/// where the applicant goes next.
 async fn store(
     state: &AppState,
     app: Application,
     actor_user: Option<String>,
     actor: String,
-) -> AppResult<Application> {
+    token: Option<OnceToken>,
+    to: fn(&Application) -> String,
+) -> AppResult<String> {
     let templates = state.templates.clone();
     let base = state.config.public_url.clone();
     let council = state.config.council_name.clone();
     let team = state.config.team_email.clone();
     state
         .db(move |c| {
-            crate::db::write::<_, AppError, _>(c, |c| {
+            crate::services::once(c, token.as_ref(), &actor, |c| {
                 let alert = team.as_deref().map(|to| crate::store::tasks::TeamAlert {
                     templates: &templates,
                     to,
@@ -278,7 +283,7 @@ async fn store(
                     None,
                     &format!("application {} from {actor}", app.reference),
                 )?;
-                Ok(app)
+                Ok(to(&app))
             })
         })
         .await
@@ -331,11 +336,17 @@ async fn parent_submit(
             ));
         }
     };
-    let app = store(&state, app, None, parent_access::actor(&email)).await?;
-    Ok(see_other(&format!(
-        "/parents/applications/{}?done=sent",
-        app.id
-    )))
+    let token = OnceToken::posted(&form);
+    let to = store(
+        &state,
+        app,
+        None,
+        parent_access::actor(&email),
+        token,
+        |a| format!("/parents/applications/{}?done=sent", a.id),
+    )
+    .await?;
+    Ok(see_other(&to))
 }
 
 async fn school_form(
@@ -375,14 +386,17 @@ async fn school_submit(
             ));
         }
     };
-    store(
+    let token = OnceToken::posted(&form);
+    let to = store(
         &state,
         app,
         Some(o.user.id.clone()),
         format!("school {}", school.urn),
+        token,
+        |_| "/schools/?done=applied".into(),
     )
     .await?;
-    Ok(see_other("/schools/?done=applied"))
+    Ok(see_other(&to))
 }
 
 async fn my_applications(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {

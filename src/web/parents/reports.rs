@@ -246,6 +246,7 @@ fn report_page(
                 (error_summary(errors))
                 form method="post" novalidate {
                     (csrf_field(&csrf))
+                    (OnceToken::for_form(f).field())
                     (body)
                     button type="submit" class="govuk-button" data-module="govuk-button" data-prevent-double-click="true" { "Send" }
                 }
@@ -455,9 +456,13 @@ async fn send(
     let changed = answers
         .iter()
         .any(|(q, a)| q == "Anything changed" && a.starts_with("Yes"));
-    state
+    let token = OnceToken::posted(&f);
+    let actor = parent_access::actor(&email);
+    let to = format!("/parents/children/{}?done=sent", ch.id);
+    // Sent once however often it is posted.
+    let to = state
         .db(move |c| {
-            crate::db::write::<_, AppError, _>(c, |c| {
+            crate::services::once(c, token.as_ref(), &actor, |c| {
                 let request_id = open.as_ref().map(|r| r.id.clone()).filter(|_| kind == Kind::Answer);
                 let r = parent_reports::create(c, &cid, &email, kind.report_kind(), &answers, on, request_id.as_deref())?;
                 if let Some(rid) = &request_id {
@@ -474,12 +479,12 @@ async fn send(
                 if let Some((task_kind, summary)) = task {
                     tasks::create(c, st.team_alert().as_ref(), Some(&cid), task_kind, summary, Some(&r.id), due)?;
                 }
-                audit::record(c, None, &format!("parent_report_{}", kind.report_kind()), Some(&cid), &parent_access::actor(&email))?;
-                Ok(())
+                audit::record(c, None, &format!("parent_report_{}", kind.report_kind()), Some(&cid), &actor)?;
+                Ok(to)
             })
         })
         .await?;
-    Ok(see_other(&format!("/parents/children/{}?done=sent", ch.id)))
+    Ok(see_other(&to))
 }
 
 /// Links shown on the parent's view of their child.

@@ -301,6 +301,7 @@ fn notice_form(
                 }
                 form method="post" action=(action) novalidate {
                     (csrf_field(&o.csrf))
+                    (OnceToken::for_form(form).field())
                     h2 class="govuk-heading-m" { "The pupil" }
                     (pupil_fields(form, errors, "Pupil's"))
                     h2 class="govuk-heading-m" { "Parents" }
@@ -412,42 +413,41 @@ pub fn parse_notice(
     })
 }
 
-/// Stores a checked notice and returns the outcome; used by the pages and the API.
-pub async fn receive(
+/// Stores a checked notice and returns the outcome, in the caller's transaction.
+fn store_notice(
+    c: &mut crate::db::AnyConnection,
     state: &AppState,
+    notice: SchoolNotice,
+    user_id: Option<&str>,
+    via: &str,
+) -> AppResult<consent::NoticeOutcome> {
+    crate::db::write::<_, AppError, _>(c, |c| {
+        let alert = state.team_alert();
+        let out = consent::receive_notice(c, notice, today(), alert.as_ref())?;
+        if out.refused.is_none() || out.notice.answer == "deletion_refused" {
+            audit::record(
+                c,
+                user_id,
+                &format!("school_{}_received", out.notice.kind),
+                out.notice.child_id.as_deref(),
+                &format!("school notice {} via {via}", out.notice.reference),
+            )?;
+        }
+        Ok(out)
+    })
+}
+
+/// Stores a checked notice and returns the outcome; used by the API.
+pub async fn receive(
+    state: &web::Data<AppState>,
     notice: SchoolNotice,
     user_id: Option<String>,
     via: &str,
 ) -> AppResult<consent::NoticeOutcome> {
-    let alert_to = state.config.team_email.clone();
-    let templates = state.templates.clone();
-    let base = state.config.public_url.clone();
-    let council = state.config.council_name.clone();
+    let st = state.clone();
     let via = via.to_string();
     state
-        .db(move |c| {
-            crate::db::write::<_, AppError, _>(c, |c| {
-                let alert = alert_to
-                    .as_deref()
-                    .map(|to| crate::store::tasks::TeamAlert {
-                        templates: &templates,
-                        to,
-                        base_url: &base,
-                        council_name: &council,
-                    });
-                let out = consent::receive_notice(c, notice, today(), alert.as_ref())?;
-                if out.refused.is_none() || out.notice.answer == "deletion_refused" {
-                    audit::record(
-                        c,
-                        user_id.as_deref(),
-                        &format!("school_{}_received", out.notice.kind),
-                        out.notice.child_id.as_deref(),
-                        &format!("school notice {} via {via}", out.notice.reference),
-                    )?;
-                }
-                Ok(out)
-            })
-        })
+        .db(move |c| store_notice(c, &st, notice, user_id.as_deref(), &via))
         .await
 }
 
@@ -462,20 +462,32 @@ async fn submit(
         Ok(n) => n,
         Err(errors) => return Ok(notice_form(&state, &o, kind, &form, &errors)),
     };
-    let out = receive(
-        &state,
-        notice,
-        Some(o.user.id.clone()),
-        "the schools' pages",
-    )
-    .await?;
-    if out.notice.answer.is_empty() {
-        // Not stored (a backdated return): say why, keep what was typed.
-        let mut errors = Errors::default();
-        errors.add("on_date", out.refused.unwrap_or_default());
-        return Ok(notice_form(&state, &o, kind, &form, &errors));
+    let token = OnceToken::posted(&form);
+    let uid = o.user.id.clone();
+    let st = state.clone();
+    // Sent once however often it is posted; a repeat goes to the notice the first one made.
+    let stored = state
+        .db(move |c| {
+            crate::services::once(c, token.as_ref(), &uid, |c| {
+                let out = store_notice(c, &st, notice, Some(&uid), "the schools' pages")?;
+                if out.notice.answer.is_empty() {
+                    // Not stored (a backdated return): nothing is kept, the token included.
+                    return Err(AppError::Refused(out.refused.unwrap_or_default()));
+                }
+                Ok(format!("/schools/notices/{}", out.notice.id))
+            })
+        })
+        .await;
+    match stored {
+        Ok(to) => Ok(see_other(&to)),
+        Err(AppError::Refused(why)) => {
+            // Say why, and keep what was typed.
+            let mut errors = Errors::default();
+            errors.add("on_date", why);
+            Ok(notice_form(&state, &o, kind, &form, &errors))
+        }
+        Err(e) => Err(e),
     }
-    Ok(see_other(&format!("/schools/notices/{}", out.notice.id)))
 }
 
 async fn intention(
