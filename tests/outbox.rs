@@ -180,7 +180,7 @@ fn officers_see_emails_that_could_not_be_sent() {
     let mut b = app.signed_in("officer");
     assert!(b
         .get("/officers/emails")
-        .contains("Every email has been sent."));
+        .contains("Every email has been accepted by the mail server."));
     let id = enqueue_for(&app, None);
     app.exec(&format!("UPDATE outbox SET status = 'permanent-failure', last_error = '550 Mailbox unavailable' WHERE id = '{id}'"));
     let home = b.get("/officers/");
@@ -218,4 +218,44 @@ fn a_sent_sign_in_code_is_not_kept_in_the_outbox() {
         .unwrap()
         .path();
     assert!(std::fs::read_to_string(sent).unwrap().contains(&code));
+}
+
+/// F5: an email being sent is counted as an attempt before the mail server answers, and
+/// officers see it in flight; one a worker stopped sending (its lease over) is shown as
+/// interrupted, and may arrive twice.
+#[test]
+fn officers_see_emails_in_flight_and_sends_that_were_interrupted() {
+    let app = TestApp::spawn();
+    let mut b = app.signed_in("officer");
+    let id = enqueue_for(&app, None);
+    // A mail server that accepts the connection and never answers: the send hangs.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let pool = app.pool.clone();
+    std::thread::spawn(move || {
+        let _keep = silent;
+        let mailer = Mailer::from_url(&format!("smtp://127.0.0.1:{port}")).unwrap();
+        let _ = jobs::outbox::send_due(&pool, &mailer, "no-reply@council.test", 10);
+    });
+    while status_of(&app, &id).0 != "sending" {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(
+        status_of(&app, &id).1,
+        1,
+        "the attempt is recorded before sending"
+    );
+    let page = b.get("/officers/emails");
+    assert!(
+        page.contains("Being sent now") && page.contains("Attempt 1"),
+        "{}",
+        page.body
+    );
+
+    // The worker died mid-send: once its lease is over the officer is told.
+    app.exec(&format!(
+        "UPDATE outbox SET next_attempt_at = '2000-01-01 00:00:00' WHERE id = '{id}'"
+    ));
+    let page = b.get("/officers/emails");
+    assert!(page.contains("Sending was interrupted") && page.contains("may get it twice"));
 }

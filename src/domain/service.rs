@@ -69,6 +69,44 @@ crate::text_enum! {
     }
 }
 
+/// How an email not yet accepted by the mail server stands, for officers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unsent {
+    /// Written, and the worker has not reached it for longer than it should.
+    Late,
+    /// A worker is sending it now.
+    InFlight,
+    /// A worker claimed it and stopped (a crash, a restart) before the mail server answered: it
+    /// will be sent again, and may arrive twice.
+    Interrupted,
+    /// The mail server said "not now": tried again later.
+    Retrying,
+    /// The mail server refused it, or 72 hours passed: post it instead.
+    Failed,
+}
+
+/// Minutes a written email may wait for the worker before officers are told.
+pub const LATE_AFTER_MINUTES: i64 = 5;
+
+/// Where an email stands, or None when there is nothing for an officer to see (delivered, or
+/// written moments ago). `next_attempt_at` is the lease end while sending.
+pub fn unsent(
+    status: EmailStatus,
+    next_attempt_at: chrono::NaiveDateTime,
+    now: chrono::NaiveDateTime,
+) -> Option<Unsent> {
+    match status {
+        EmailStatus::Delivered => None,
+        EmailStatus::Created => (now - next_attempt_at
+            > chrono::Duration::minutes(LATE_AFTER_MINUTES))
+        .then_some(Unsent::Late),
+        EmailStatus::Sending if next_attempt_at > now => Some(Unsent::InFlight),
+        EmailStatus::Sending => Some(Unsent::Interrupted),
+        EmailStatus::TemporaryFailure => Some(Unsent::Retrying),
+        EmailStatus::PermanentFailure => Some(Unsent::Failed),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,5 +149,31 @@ mod tests {
             NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
         );
         assert_eq!(deemed_served_by_post(d(24), 0), d(24));
+    }
+
+    #[test]
+    fn s572_an_email_a_worker_stopped_sending_is_shown_as_interrupted() {
+        let t = NaiveDate::from_ymd_opt(2026, 12, 1)
+            .and_then(|d| d.and_hms_opt(12, 0, 0))
+            .unwrap_or_default();
+        let m = chrono::Duration::minutes;
+        assert_eq!(
+            unsent(EmailStatus::Sending, t + m(1), t),
+            Some(Unsent::InFlight)
+        );
+        assert_eq!(
+            unsent(EmailStatus::Sending, t - m(1), t),
+            Some(Unsent::Interrupted)
+        );
+        assert_eq!(unsent(EmailStatus::Created, t - m(1), t), None);
+        assert_eq!(
+            unsent(EmailStatus::Created, t - m(6), t),
+            Some(Unsent::Late)
+        );
+        assert_eq!(unsent(EmailStatus::Delivered, t - m(60), t), None);
+        assert_eq!(
+            unsent(EmailStatus::PermanentFailure, t, t),
+            Some(Unsent::Failed)
+        );
     }
 }

@@ -12,8 +12,10 @@ use crate::mail::{EmailStatus, OutboxEmail};
 pub const GIVE_UP_AFTER_HOURS: i64 = 72;
 const CODE_REMOVED: &str = "(The security code in this email was removed once it was sent.)";
 
-/// A row claimed by a worker that died mid-send is due again after this lease.
-pub const SENDING_LEASE_MINUTES: i64 = 10;
+/// A row claimed by a worker that died mid-send is due again after this lease: a little over
+/// the SMTP timeout, so an interrupted send is retried (and shown to officers) within a minute.
+pub const SMTP_TIMEOUT_SECONDS: u64 = 20;
+pub const SENDING_LEASE_SECONDS: i64 = 60;
 
 /// Where email goes: SMTP in production, .eml files on a laptop.
 pub enum Mailer {
@@ -30,7 +32,7 @@ impl Mailer {
         }
         let t = lettre::SmtpTransport::from_url(url)
             .map_err(|e| anyhow::anyhow!("CNIS_EMAIL_URL is not a valid smtp:// URL: {e}"))?
-            .timeout(Some(std::time::Duration::from_secs(20)))
+            .timeout(Some(std::time::Duration::from_secs(SMTP_TIMEOUT_SECONDS)))
             .build();
         Ok(Mailer::Smtp(t))
     }
@@ -124,9 +126,11 @@ pub fn send_due(
                 .filter(outbox::status.eq(&row.status))
                 .filter(outbox::next_attempt_at.eq(row.next_attempt_at)),
         )
+        // The attempt is counted as it starts, so a send cut short still shows as tried.
         .set((
             outbox::status.eq(EmailStatus::Sending),
-            outbox::next_attempt_at.eq(t + Duration::minutes(SENDING_LEASE_MINUTES)),
+            outbox::next_attempt_at.eq(t + Duration::seconds(SENDING_LEASE_SECONDS)),
+            outbox::attempts.eq(row.attempts + 1),
         ))
         .execute(&mut *conn)?;
         if claimed == 0 {

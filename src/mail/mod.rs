@@ -68,16 +68,25 @@ pub fn enqueue(
     Ok(id)
 }
 
-/// Emails that have not gone: permanent failures, then those still retrying; newest first.
-pub fn not_sent(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<OutboxEmail>> {
-    outbox::table
-        .filter(
-            outbox::status.eq_any([EmailStatus::PermanentFailure, EmailStatus::TemporaryFailure]),
-        )
+/// Emails that have not gone, with where each stands: refused, retrying, being sent now,
+/// interrupted mid-send, or waiting longer than they should; newest first.
+pub fn not_sent(
+    conn: &mut AnyConnection,
+    limit: i64,
+) -> QueryResult<Vec<(OutboxEmail, crate::domain::service::Unsent)>> {
+    let t = now();
+    let rows: Vec<OutboxEmail> = outbox::table
+        .filter(outbox::status.ne(EmailStatus::Delivered))
         .order((outbox::status.asc(), outbox::created_at.desc()))
         .limit(limit)
         .select(OutboxEmail::as_select())
-        .load(conn)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|e| {
+            crate::domain::service::unsent(e.status, e.next_attempt_at, t).map(|u| (e, u))
+        })
+        .collect())
 }
 
 pub fn count_permanent_failures(conn: &mut AnyConnection) -> QueryResult<i64> {

@@ -7,8 +7,8 @@ use crate::clock::{fmt_date, today};
 use crate::db::{new_id, now};
 use crate::domain::identifiers::{format_nhs_number, normalise_nhs_number, normalise_upn};
 use crate::domain::register::*;
+use crate::domain::service::Unsent;
 use crate::error::{AppError, AppResult};
-use crate::mail::EmailStatus;
 use crate::services::register::{self as services, CoreForm};
 use crate::store::audit;
 use crate::store::children::{self, Address, Child, ListFilter, Parent, SaveOutcome};
@@ -999,6 +999,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
+/// Where an unsent email stands, in words an officer can act on.
+fn unsent_status(state: Unsent, e: &crate::mail::OutboxEmail) -> maud::Markup {
+    let (label, colour, hint) = match state {
+        Unsent::Failed => ("Could not be sent", "red", e.last_error.clone()),
+        Unsent::Retrying => ("Not sent yet, will retry", "yellow", e.last_error.clone()),
+        Unsent::InFlight => ("Being sent now", "blue", Some(format!("Attempt {}", e.attempts))),
+        Unsent::Interrupted => ("Sending was interrupted", "orange", Some(format!("Attempt {} stopped before the mail server answered. It will be sent again, so the recipient may get it twice.", e.attempts))),
+        Unsent::Late => ("Waiting longer than it should", "orange", Some("The email worker has not picked it up: check the service is running and CNIS_EMAIL_URL.".into())),
+    };
+    html! { (tag(label, colour)) @if let Some(h) = hint { br; span class="govuk-hint" { (h) } } }
+}
+
 /// Emails that could not be sent, or are still being retried, so an officer can act (post a
 /// letter, correct an address).
 async fn emails_not_sent(
@@ -1029,17 +1041,17 @@ async fn emails_not_sent(
         html! {
             (back_link("/officers/"))
             h1 class="govuk-heading-l" { "Emails not sent" }
-            p class="govuk-body" { "Emails the mail server refused, and emails still being retried (for up to 72 hours). For a refused statutory notice, send it by post." }
-            @if rows.is_empty() { p class="govuk-body" { "Every email has been sent." } } @else {
+            p class="govuk-body" { "Emails the mail server refused, emails still being retried (for up to 72 hours), emails being sent now, and emails whose sending was cut short. For a refused statutory notice, send it by post." }
+            @if rows.is_empty() { p class="govuk-body" { "Every email has been accepted by the mail server." } } @else {
                 table class="govuk-table" {
                     (table_head("Emails not sent", &["Written", "To", "Email", "Status"]))
                     tbody class="govuk-table__body" {
-                        @for e in &rows {
+                        @for (e, state) in &rows {
                             tr class="govuk-table__row" {
                                 td class="govuk-table__cell" { (e.created_at.format("%-d %b %Y %H:%M")) }
                                 td class="govuk-table__cell" { (e.to_address) @if let Some(id) = &e.child_id { br; a class="govuk-link" href={ "/officers/children/" (id) } { "Child's record" } } }
                                 td class="govuk-table__cell" { (e.subject) }
-                                td class="govuk-table__cell" { (tag(e.status.label(), if e.status == EmailStatus::PermanentFailure { "red" } else { "yellow" })) @if let Some(err) = &e.last_error { br; span class="govuk-hint" { (err) } } }
+                                td class="govuk-table__cell" { (unsent_status(*state, e)) }
                             }
                         }
                     }
