@@ -160,7 +160,14 @@ pub fn record_part(
 ) -> AppResult<()> {
     children::record_change(c, child_id, Some(user_id), field, old, new, reason)?;
     children::touch(c, child_id)?;
-    audit::record(c, Some(user_id), "change_record", Some(child_id), reason)?;
+    // The officer's reason is free text: it stays in the history, out of the audit log.
+    audit::record(
+        c,
+        Some(user_id),
+        "change_record",
+        Some(child_id),
+        &format!("officer changed the record ({field})"),
+    )?;
     Ok(())
 }
 
@@ -220,7 +227,13 @@ pub fn update_child(
         }
         let out = children::update_core(c, &before, &after, version, user_id, reason, &changed)?;
         if out == SaveOutcome::Saved {
-            audit::record(c, Some(user_id), "change_record", Some(&before.id), reason)?;
+            audit::record(
+                c,
+                Some(user_id),
+                "change_record",
+                Some(&before.id),
+                "officer changed the child's details",
+            )?;
         }
         Ok(out)
     })

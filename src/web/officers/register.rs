@@ -847,7 +847,13 @@ async fn close(
         .db(move |c| {
             crate::db::write::<_, AppError, _>(c, |c| {
                 let out = children::close(c, &ch, &reason, on, note.as_deref(), &uid)?;
-                audit::record(c, Some(&uid), "close_record", Some(&ch.id), &reason)?;
+                audit::record(
+                    c,
+                    Some(&uid),
+                    "close_record",
+                    Some(&ch.id),
+                    &format!("officer closed the entry ({reason})"),
+                )?;
                 Ok(out)
             })
         })
@@ -941,7 +947,13 @@ async fn reopen(
         .db(move |c| {
             crate::db::write::<_, AppError, _>(c, |c| {
                 children::reopen(c, &ch, &uid, &reason)?;
-                audit::record(c, Some(&uid), "reopen_record", Some(&ch.id), &reason)?;
+                audit::record(
+                    c,
+                    Some(&uid),
+                    "reopen_record",
+                    Some(&ch.id),
+                    "officer reopened the entry",
+                )?;
                 Ok(())
             })
         })
