@@ -19,6 +19,7 @@ pub struct AppState {
     /// Per API token (keyed by the token's id).
     pub api_limiter: DefaultKeyedRateLimiter<String>,
     pub templates: crate::mail::Templates,
+    limiter_checks: std::sync::atomic::AtomicU64,
 }
 
 impl AppState {
@@ -38,6 +39,7 @@ impl AppState {
             sign_in_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
             api_limiter: RateLimiter::keyed(Quota::per_minute(api_per_minute)),
             templates,
+            limiter_checks: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -88,8 +90,18 @@ impl AppState {
         hex::encode(mac.finalize().into_bytes())
     }
 
+    /// Whether a sign-in step from this client address is within the per-address limit (an
+    /// IPv6 client counts by its /64). Every so often forgets addresses that have gone quiet.
     pub fn allow_sign_in_attempt(&self, ip: Option<IpAddr>) -> bool {
-        let ip = ip.unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        let ip = crate::domain::network::rate_key(ip.unwrap_or(IpAddr::from([0, 0, 0, 0])));
+        let n = self
+            .limiter_checks
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if n % 1024 == 1023 {
+            self.sign_in_limiter.retain_recent();
+            self.sign_in_limiter.shrink_to_fit();
+            self.api_limiter.retain_recent();
+        }
         self.sign_in_limiter.check_key(&ip).is_ok()
     }
 }

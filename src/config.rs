@@ -14,6 +14,12 @@ pub struct Config {
     pub cookie_secure: bool,
     pub pool_size: u32,
     pub sign_in_per_minute: u32,
+    /// Reverse proxies whose X-Forwarded-For is believed (CNIS_TRUSTED_PROXIES); empty means
+    /// the connecting address is the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Sign-in attempts one account (an officer's or a parent's email) may make in 15 minutes,
+    /// from any address and any instance (CNIS_SIGN_IN_PER_ACCOUNT).
+    pub sign_in_per_account: i64,
     /// Requests a minute allowed to each API token.
     pub api_requests_per_minute: u32,
     /// Days an application for consent may stay open before it is escalated to managers.
@@ -103,6 +109,12 @@ impl Config {
             cookie_secure,
             pool_size: parsed("CNIS_DB_POOL_SIZE", 8)?,
             sign_in_per_minute: parsed("CNIS_SIGN_IN_PER_MINUTE", 10)?,
+            trusted_proxies: crate::domain::network::parse_trusted(&var(
+                "CNIS_TRUSTED_PROXIES",
+                "",
+            ))
+            .map_err(|e| anyhow::anyhow!(e))?,
+            sign_in_per_account: parsed("CNIS_SIGN_IN_PER_ACCOUNT", 20)?,
             api_requests_per_minute: parsed("CNIS_API_REQUESTS_PER_MINUTE", 120)?,
             consent_escalation_days: parsed("CNIS_CONSENT_ESCALATION_DAYS", 20)?,
             prewithdrawal_meetings: matches!(

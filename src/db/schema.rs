@@ -562,6 +562,14 @@ diesel::table! {
 diesel::joinable!(parent_claims -> children (child_id));
 
 diesel::table! {
+    sign_in_attempts (id) {
+        id -> Text,
+        account_key -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
     form_submissions (token) {
         token -> Text,
         actor -> Text,
@@ -600,4 +608,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     term_dates,
     parent_claims,
     form_submissions,
+    sign_in_attempts,
 );

@@ -5,6 +5,7 @@ pub mod export;
 pub mod identifiers;
 pub mod information_requests;
 pub mod matching;
+pub mod network;
 pub mod parents;
 pub mod register;
 pub mod roles;

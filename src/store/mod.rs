@@ -14,6 +14,7 @@ pub mod parent_reports;
 pub mod schools;
 pub mod served;
 pub mod sessions;
+pub mod sign_in_attempts;
 pub mod social_care;
 pub mod submissions;
 pub mod tasks;

@@ -9,7 +9,7 @@ use maud::html;
 
 use super::{cookie, csrf_for, render, see_other, AppState, PageArgs, SESSION_COOKIE};
 use crate::error::{AppError, AppResult};
-use crate::store::{audit, sessions, users};
+use crate::store::{audit, sessions, sign_in_attempts, users};
 use crate::views::*;
 
 /// A signed-in officer who has passed the second factor.
@@ -208,9 +208,17 @@ async fn sign_in(
         return Ok(sign_in_page(&state, &csrf, &email, &errors));
     }
     let email2 = email.clone();
+    let (secret, per_account) = (
+        state.config.secret_key.clone(),
+        state.config.sign_in_per_account,
+    );
     // Verifying argon2 is deliberately slow: it runs on the blocking pool with the lookup.
     let outcome = state
         .db(move |c| {
+            // Per account, across addresses and instances; unknown accounts count the same.
+            if !sign_in_attempts::attempt(c, &secret, "officer", &email2, per_account)? {
+                return Ok(Err("too_many"));
+            }
             let Some(user) = users::find_by_email(c, &email2)? else {
                 // Same work and the same answer whether or not the account exists.
                 let _ = users::verify_password("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$2mBpsjxc9lGSb3JSrCC6IQ8UjJ6Mm1K2YXBYwVXh0CY", &password);
@@ -243,6 +251,12 @@ async fn sign_in(
             let mut resp = see_other("/officers/two-factor");
             let _ = resp.add_cookie(&cookie(&state, SESSION_COOKIE, token));
             Ok(resp)
+        }
+        Err("too_many") => {
+            errors.add("email", format!("Too many attempts to sign in to this account. Wait {} minutes, then try again.", sign_in_attempts::WINDOW_MINUTES));
+            let mut r = sign_in_page(&state, &csrf, &email, &errors);
+            *r.status_mut() = actix_web::http::StatusCode::TOO_MANY_REQUESTS;
+            Ok(r)
         }
         Err("locked") => {
             errors.add("email", format!("This account is locked after {} wrong passwords. Try again in {} minutes, or ask an administrator.", users::MAX_FAILED_ATTEMPTS, users::LOCKOUT_MINUTES));

@@ -74,10 +74,24 @@ pub fn check_csrf(req: &HttpRequest, state: &AppState, submitted: &str) -> AppRe
     }
 }
 
+/// The client's address: behind a trusted proxy (CNIS_TRUSTED_PROXIES), the one it saw.
+pub fn client_address(req: &HttpRequest, state: &AppState) -> Option<std::net::IpAddr> {
+    let peer = req.peer_addr()?.ip();
+    let forwarded = req
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
+    Some(crate::domain::network::client_address(
+        peer,
+        forwarded,
+        &state.config.trusted_proxies,
+    ))
+}
+
 /// Every sign-in step (officers' password and code, parents' email and code) is within the
 /// per-address rate limit. (Its form's CSRF token was checked by `CsrfForm`.)
 pub fn guard_sign_in_rate(req: &HttpRequest, state: &AppState) -> AppResult<()> {
-    if !state.allow_sign_in_attempt(req.peer_addr().map(|a| a.ip())) {
+    if !state.allow_sign_in_attempt(client_address(req, state)) {
         return Err(AppError::TooManyRequests);
     }
     Ok(())

@@ -33,6 +33,8 @@ pub fn test_config(database_url: String, dir: &std::path::Path) -> Config {
         cookie_secure: false,
         pool_size: 4,
         sign_in_per_minute: 30,
+        trusted_proxies: vec![],
+        sign_in_per_account: 20,
         api_requests_per_minute: 120,
         consent_escalation_days: 20,
         new_sao_from: None,

@@ -105,6 +105,13 @@ async fn send_code(
     let issued = state
         .db(move |c| {
             crate::db::write::<_, AppError, _>(c, |c| {
+                // Counted before the code is made, so parallel requests each count.
+                let per_account = st.config.sign_in_per_account;
+                let key = &st.config.secret_key;
+                if !crate::store::sign_in_attempts::attempt(c, key, "parent", &email, per_account)?
+                {
+                    return Ok(CodeIssued::TooMany);
+                }
                 let issued = parent_access::issue_code(c, &email)?;
                 if let CodeIssued::Issued(_, code) = &issued {
                     // The code goes through the outbox, in the same transaction.
