@@ -93,6 +93,8 @@ fn main() -> anyhow::Result<()> {
         cookie_secure: false,
         pool_size: 8,
         sign_in_per_minute: 100,
+        trusted_proxies: vec![],
+        sign_in_per_account: 1_000_000,
         api_requests_per_minute: 120,
         consent_escalation_days: 20,
         new_sao_from: None,
