@@ -305,3 +305,97 @@ fn expired_sessions_codes_and_form_tokens_are_purged() {
     );
     assert_eq!(parent.get("/parents/children").status, 303);
 }
+
+/// The names of a page's form fields, but the CSRF, one-time and version fields.
+fn field_names(body: &str) -> Vec<String> {
+    let mut out: Vec<String> = vec![];
+    for part in body.split(" name=\"").skip(1) {
+        if let Some(end) = part.find('"') {
+            let n = &part[..end];
+            if !["csrf_token", "once", "version"].contains(&n) && !out.iter().any(|o| o == n) {
+                out.push(n.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// F6: hostile values in every field of the officers', parents' and schools' forms, and in query
+/// strings, get a clear answer (400 or the form again with its errors), never a 500, on both
+/// backends; and a NUL is refused before any query.
+#[test]
+fn hostile_values_in_every_field_never_cause_a_server_error() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let id = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    let (mut parent, _) = parent_signed_in(&app, "sarah@example.com");
+    let hostile = [
+        "\0",
+        "a\0b",
+        "\u{1b}[31m",
+        "\u{202e}gnp.exe",
+        "((given_names))",
+        "=HYPERLINK(\"x\")",
+        "\u{1F600}\u{301}",
+        "31/02/2026",
+        "-1",
+        "99999999999999999999",
+    ];
+    let long = "x".repeat(70_000);
+    let officer_forms = [
+        "/officers/children/new".to_string(),
+        format!("/officers/children/{id}/edit"),
+        format!("/officers/children/{id}/addresses/new"),
+        format!("/officers/children/{id}/parents/new"),
+        format!("/officers/children/{id}/providers/new"),
+        format!("/officers/children/{id}/close"),
+        format!("/officers/children/{id}/attendance"),
+    ];
+    let parent_forms = [
+        format!("/parents/children/{id}/change"),
+        format!("/parents/children/{id}/support"),
+        "/parents/notify/you".to_string(),
+        "/parents/apply".to_string(),
+        "/parents/email-consent".to_string(),
+    ];
+    let mut seen = 0;
+    for (b, forms) in [
+        (&mut officer, &officer_forms[..]),
+        (&mut parent, &parent_forms[..]),
+    ] {
+        for path in forms {
+            for value in hostile.iter().copied().chain([long.as_str()]) {
+                let page = b.get(path);
+                assert_eq!(page.status, 200, "{path}");
+                let version = extract(&page.body, "name=\"version\" value=\"", "\"");
+                let names = field_names(&page.body);
+                let mut fields: Vec<(&str, &str)> =
+                    names.iter().map(|n| (n.as_str(), value)).collect();
+                if let Some(v) = &version {
+                    fields.push(("version", v));
+                }
+                let p = b.post(path, &fields);
+                assert!(p.status < 500, "{path} with {value:.20?}: {}", p.status);
+                if value.contains('\0') {
+                    assert_eq!(p.status, 400, "{path}: a NUL is refused before any query");
+                }
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen >= 100);
+    assert_eq!(
+        count(&app, "children"),
+        1,
+        "nothing hostile was saved as a new child"
+    );
+    for q in [
+        "/officers/register?q=%00",
+        "/officers/register?status=%00",
+        "/officers/information-requests?sent=%1b",
+        &format!("/officers/children/{id}?done=%00"),
+    ] {
+        let p = officer.get(q);
+        assert_eq!(p.status, 400, "{q}");
+    }
+}

@@ -166,7 +166,7 @@ fn sign_in_page(state: &AppState, csrf: &str, email: &str, errors: &Errors) -> H
 async fn sign_in_form(
     req: HttpRequest,
     state: web::Data<AppState>,
-    q: web::Query<std::collections::HashMap<String, String>>,
+    q: crate::web::forms::Query<std::collections::HashMap<String, String>>,
 ) -> HttpResponse {
     let csrf = csrf_for(&req, &state);
     let mut errors = Errors::default();

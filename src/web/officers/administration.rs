@@ -154,7 +154,7 @@ async fn revoke(
 async fn list(
     state: web::Data<AppState>,
     Administrator(o): Administrator,
-    q: web::Query<std::collections::HashMap<String, String>>,
+    q: crate::web::forms::Query<std::collections::HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
     let notice = q
         .get("done")

@@ -1013,7 +1013,7 @@ async fn view(
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<String>,
-    q: web::Query<std::collections::HashMap<String, String>>,
+    q: crate::web::forms::Query<std::collections::HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
     let id = crate::web::parse_id(&path.into_inner())?;
     let l = load(&state, id, o.user.id.clone(), "officer opened it").await?;

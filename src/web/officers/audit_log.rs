@@ -83,7 +83,7 @@ async fn to_filter(
 async fn page(
     state: web::Data<AppState>,
     Auditor(o): Auditor,
-    q: web::Query<AuditQuery>,
+    q: crate::web::forms::Query<AuditQuery>,
 ) -> AppResult<HttpResponse> {
     let q = q.into_inner();
     let mut errors = Errors::default();
@@ -164,7 +164,7 @@ fn events_table(rows: &[services::audit::Row], export: &str, page: i64) -> Marku
 async fn export_csv(
     state: web::Data<AppState>,
     Auditor(o): Auditor,
-    q: web::Query<AuditQuery>,
+    q: crate::web::forms::Query<AuditQuery>,
 ) -> AppResult<HttpResponse> {
     let q = q.into_inner();
     let mut errors = Errors::default();

@@ -137,7 +137,7 @@ async fn view(
     state: web::Data<AppState>,
     Administrator(o): Administrator,
     path: web::Path<String>,
-    q: web::Query<std::collections::HashMap<String, String>>,
+    q: crate::web::forms::Query<std::collections::HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
     let l = load(&state, which(&path.into_inner())?).await?;
     let done = q.get("done").map(|d| match d.as_str() {

@@ -250,7 +250,7 @@ async fn decide(
 async fn runs(
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
-    q: web::Query<std::collections::HashMap<String, String>>,
+    q: crate::web::forms::Query<std::collections::HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
     let rows = state.db(|c| Ok(matches::runs(c, 60)?)).await?;
     let when = |t: chrono::NaiveDateTime| t.format("%-d %b %Y %H:%M UTC").to_string();

@@ -122,7 +122,7 @@ fn search_form(csrf: &str, q: &str, error: Option<&str>) -> Markup {
 async fn list(
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
-    q: web::Query<ListQuery>,
+    q: crate::web::forms::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
     let page = q.page.unwrap_or(1).clamp(1, 100_000);
     let filter = q.filter();
@@ -296,7 +296,7 @@ async fn view(
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<String>,
-    q: web::Query<std::collections::HashMap<String, String>>,
+    q: crate::web::forms::Query<std::collections::HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
     let id = crate::web::parse_id(&path.into_inner())?;
     let uid = o.user.id.clone();

@@ -234,7 +234,7 @@ async fn complete(
 async fn requests_page(
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
-    q: web::Query<std::collections::HashMap<String, String>>,
+    q: crate::web::forms::Query<std::collections::HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
     let uid = o.user.id.clone();
     let t = today();

@@ -79,7 +79,7 @@ fn email_page(
 async fn email_form(
     req: HttpRequest,
     state: web::Data<AppState>,
-    q: web::Query<std::collections::HashMap<String, String>>,
+    q: crate::web::forms::Query<std::collections::HashMap<String, String>>,
 ) -> HttpResponse {
     let timed_out = q.get("timeout").is_some_and(|t| t == "kept");
     email_page(&state, &req, "", &Errors::default(), timed_out)
@@ -309,7 +309,7 @@ async fn my_child(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    q: web::Query<std::collections::HashMap<String, String>>,
+    q: crate::web::forms::Query<std::collections::HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
     let email = parent_email(&req, &state).await?;
     let id = crate::web::parse_id(&path.into_inner())?;
@@ -404,7 +404,7 @@ fn consent_page(
 async fn consent_form(
     req: HttpRequest,
     state: web::Data<AppState>,
-    q: web::Query<std::collections::HashMap<String, String>>,
+    q: crate::web::forms::Query<std::collections::HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
     let email = parent_email(&req, &state).await?;
     let decisions = state

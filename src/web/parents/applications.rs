@@ -490,7 +490,7 @@ async fn my_application(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    q: web::Query<std::collections::HashMap<String, String>>,
+    q: crate::web::forms::Query<std::collections::HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
     let ParentSession::Live(email) = parent_session(&req, &state).await? else {
         return Ok(sign_in_first(&state));

@@ -189,7 +189,7 @@ fn answer_tag(answer: &str) -> Markup {
 async fn home(
     state: web::Data<AppState>,
     SchoolStaff(o): SchoolStaff,
-    q: web::Query<std::collections::HashMap<String, String>>,
+    q: crate::web::forms::Query<std::collections::HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
     let school = school_of(&state, &o).await?;
     let (sid, uid) = (school.id.clone(), o.user.id.clone());

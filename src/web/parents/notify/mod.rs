@@ -683,7 +683,7 @@ async fn show(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    q: web::Query<BTreeMap<String, String>>,
+    q: crate::web::forms::Query<BTreeMap<String, String>>,
 ) -> AppResult<HttpResponse> {
     let step = Step::parse(&path.into_inner()).ok_or(AppError::NotFound)?;
     let email = match parent_session(&req, &state).await? {
