@@ -27,6 +27,7 @@ fn problem(status: StatusCode, title: &str, detail: &str) -> HttpResponse {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Episode {
     kind: String,
     start_date: Option<String>,
@@ -34,6 +35,7 @@ struct Episode {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Record {
     record_id: Option<String>,
     given_names: Option<String>,
@@ -51,6 +53,7 @@ struct Record {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Push {
     records: Vec<Record>,
 }
@@ -120,9 +123,13 @@ async fn authenticate(
     Ok(client)
 }
 
-async fn push(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) -> HttpResponse {
+async fn push(req: HttpRequest, state: web::Data<AppState>, body: web::Payload) -> HttpResponse {
     let client = match authenticate(&req, &state).await {
         Ok(c) => c,
+        Err(resp) => return resp,
+    };
+    let body = match read_body(body).await {
+        Ok(b) => b,
         Err(resp) => return resp,
     };
     if client.school_id.is_some() {
@@ -140,6 +147,14 @@ async fn push(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) ->
     if parsed.records.len() > MAX_RECORDS {
         return problem(StatusCode::PAYLOAD_TOO_LARGE, "Too many records", &format!("Send at most {MAX_RECORDS} records in one request, and the rest in further requests."));
     }
+    let errors = shape_errors(&parsed.records);
+    if !errors.is_empty() {
+        return field_problems(
+            "The records have problems",
+            "Nothing was stored. Correct the fields named in errors and send the request again.",
+            &errors,
+        );
+    }
     let on = today();
     let outcome = state
         .db(move |c| crate::db::write(c, |c| store_records(c, &parsed.records, on, &name)))
@@ -148,6 +163,54 @@ async fn push(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) ->
         Ok(report) => HttpResponse::Ok().json(report),
         Err(e) => internal(e),
     }
+}
+
+/// What the schema requires of each record's shape (a record_id, known episode kinds): a request
+/// that breaks it is refused whole, with every problem named. What it holds (a date that is not
+/// real, a bad identifier) is the record's own warning or rejection in the report.
+fn shape_errors(records: &[Record]) -> Vec<(String, String)> {
+    let mut out = vec![];
+    for (i, r) in records.iter().enumerate() {
+        match r.record_id.as_deref().map(str::trim) {
+            None => out.push((
+                format!("records[{i}].record_id"),
+                "record_id is required".into(),
+            )),
+            Some("") => out.push((
+                format!("records[{i}].record_id"),
+                "record_id is empty".into(),
+            )),
+            Some(id) if id.chars().count() > 100 => out.push((
+                format!("records[{i}].record_id"),
+                "record_id is longer than 100 characters".into(),
+            )),
+            Some(_) => {}
+        }
+        for (j, e) in r.episodes.iter().enumerate() {
+            if !EPISODE_KINDS.contains(&e.kind.as_str()) {
+                out.push((
+                    format!("records[{i}].episodes[{j}].kind"),
+                    format!("episode kind {:.20} is not s47, cp_plan or cin", e.kind),
+                ));
+            }
+        }
+    }
+    out
+}
+
+const EPISODE_KINDS: [&str; 3] = ["s47", "cp_plan", "cin"];
+
+/// 422 naming each field's problem.
+fn field_problems(title: &str, detail: &str, errors: &[(String, String)]) -> HttpResponse {
+    HttpResponse::UnprocessableEntity()
+        .content_type("application/problem+json")
+        .json(serde_json::json!({
+            "type": "about:blank",
+            "title": title,
+            "status": 422,
+            "detail": detail,
+            "errors": errors.iter().map(|(f, m)| serde_json::json!({"field": f, "message": m})).collect::<Vec<_>>(),
+        }))
 }
 
 impl Record {
@@ -246,6 +309,43 @@ struct NoticeBody {
     parents: Vec<std::collections::HashMap<String, String>>,
 }
 
+/// The fields a notice may have besides kind and parents (the schools' form's own).
+const NOTICE_FIELDS: [&str; 11] = [
+    "given_names",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "upn",
+    "address_line_1",
+    "town",
+    "postcode",
+    "on_date",
+    "ground",
+    "future_school",
+];
+
+/// A notice whose shape the schema does not allow: an unknown field, a value that is not text,
+/// or a parent with a field other than name, address and phone.
+fn notice_shape_error(b: &NoticeBody) -> Option<String> {
+    for (k, v) in &b.fields {
+        if !NOTICE_FIELDS.contains(&k.as_str()) {
+            return Some(format!("{k:.40} is not a field of a school notice"));
+        }
+        if !matches!(v, serde_json::Value::String(_) | serde_json::Value::Null) {
+            return Some(format!("{k} must be text"));
+        }
+    }
+    for p in &b.parents {
+        if let Some(k) = p
+            .keys()
+            .find(|k| !["name", "address", "phone"].contains(&k.as_str()))
+        {
+            return Some(format!("{k:.40} is not a field of a parent"));
+        }
+    }
+    None
+}
+
 /// Flattens the JSON into the form the schools' pages post, so both are checked by one function.
 fn as_form(b: &NoticeBody) -> super::forms::FormData {
     let mut form = std::collections::HashMap::new();
@@ -282,10 +382,14 @@ fn as_form(b: &NoticeBody) -> super::forms::FormData {
 async fn school_notice(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Bytes,
+    body: web::Payload,
 ) -> HttpResponse {
     let client = match authenticate(&req, &state).await {
         Ok(c) => c,
+        Err(resp) => return resp,
+    };
+    let body = match read_body(body).await {
+        Ok(b) => b,
         Err(resp) => return resp,
     };
     let Some(school_id) = client.school_id else {
@@ -305,6 +409,18 @@ async fn school_notice(
             )
         }
     };
+    if let Some(why) = notice_shape_error(&parsed) {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "The body could not be read",
+            &format!("{why}, as described at /api/v1/openapi.json"),
+        );
+    }
+    if parsed.parents.len() > 2 {
+        let mut errors = crate::views::Errors::default();
+        errors.add("parents", "Give at most two parents");
+        return invalid(&errors);
+    }
     let Some(kind) = crate::domain::consent::NoticeKind::parse(&parsed.kind) else {
         return problem(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -350,15 +466,16 @@ async fn school_notice(
 
 /// 422 with each field's message, in the words the schools' pages use.
 fn invalid(errors: &crate::views::Errors) -> HttpResponse {
-    HttpResponse::UnprocessableEntity()
-        .content_type("application/problem+json")
-        .json(serde_json::json!({
-            "type": "about:blank",
-            "title": "The notice has problems",
-            "status": 422,
-            "detail": "Nothing was stored. Correct the fields named in errors and send it again.",
-            "errors": errors.0.iter().map(|(f, m)| serde_json::json!({"field": f, "message": m})).collect::<Vec<_>>(),
-        }))
+    let errors: Vec<(String, String)> = errors
+        .0
+        .iter()
+        .map(|(f, m)| (f.to_string(), m.to_string()))
+        .collect();
+    field_problems(
+        "The notice has problems",
+        "Nothing was stored. Correct the fields named in errors and send it again.",
+        &errors,
+    )
 }
 
 fn internal(e: AppError) -> HttpResponse {
@@ -384,45 +501,127 @@ fn internal(e: AppError) -> HttpResponse {
     )
 }
 
-/// The OpenAPI 3.1 description of this API.
+/// The largest request body: a full batch of records fits with room to spare.
+const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+/// Reads the body up to `MAX_BODY_BYTES`; a larger or broken one is a problem document.
+async fn read_body(payload: web::Payload) -> Result<web::Bytes, HttpResponse> {
+    match payload.to_bytes_limited(MAX_BODY_BYTES).await {
+        Ok(Ok(b)) => Ok(b),
+        Ok(Err(_)) => Err(problem(
+            StatusCode::BAD_REQUEST,
+            "The body could not be read",
+            "The request body was cut short. Send it again.",
+        )),
+        Err(_) => Err(problem(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "The body is too large",
+            &format!("Send at most {MAX_BODY_BYTES} bytes in one request, and the rest in further requests."),
+        )),
+    }
+}
+
+/// A method the path does not offer: 405 with the one it does.
+fn method_not_allowed(allow: &'static str) -> HttpResponse {
+    let mut resp = problem(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Method not allowed",
+        &format!("This address takes {allow} only. See /api/v1/openapi.json."),
+    );
+    resp.headers_mut()
+        .insert(header::ALLOW, header::HeaderValue::from_static(allow));
+    resp
+}
+
+/// The OpenAPI 3.1 description of this API. Every status a path can answer is listed; every
+/// error is a problem document; objects take no properties but those named.
 pub fn openapi() -> serde_json::Value {
-    let date = serde_json::json!({"type": ["string", "null"], "format": "date"});
+    let lenient = |what: &str| serde_json::json!({"type": ["string", "null"], "description": what});
     let text = serde_json::json!({"type": ["string", "null"]});
+    let required_text = serde_json::json!({"type": "string", "minLength": 1, "maxLength": 10000});
+    let iso_date =
+        serde_json::json!({"type": "string", "format": "date", "description": "YYYY-MM-DD"});
+    let problem_of = |what: &str| serde_json::json!({ "description": what, "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } });
+    let common = |extra: &[(&str, serde_json::Value)]| {
+        let mut r = serde_json::Map::new();
+        for (code, v) in extra {
+            r.insert((*code).to_string(), v.clone());
+        }
+        r.insert(
+            "400".into(),
+            problem_of("The body is not JSON of this shape (a wrong type, an unknown property)"),
+        );
+        r.insert(
+            "401".into(),
+            problem_of("No token, or a token that is unknown or revoked"),
+        );
+        r.insert("403".into(), problem_of("This token may not use this path"));
+        r.insert(
+            "413".into(),
+            problem_of("The body, or the number of records, is over the limit"),
+        );
+        r.insert(
+            "422".into(),
+            problem_of("A field is missing or wrong; errors lists each, and nothing was stored"),
+        );
+        r.insert(
+            "429".into(),
+            problem_of("Over the token's requests a minute; Retry-After says when to send again"),
+        );
+        r.insert(
+            "500".into(),
+            problem_of("The service failed; nothing was stored; the detail gives an error id"),
+        );
+        r.insert(
+            "503".into(),
+            problem_of("The database is busy; nothing was stored; send again after Retry-After"),
+        );
+        serde_json::Value::Object(r)
+    };
     serde_json::json!({
         "openapi": "3.1.0",
         "info": {
             "title": "cnis social care push API",
             "version": "1",
-            "description": "A children's social care system sends the records the nightly cross-check matches against the register of children not in school. Each request is stored whole or not at all; a record with a problem is rejected with its index and reason while the rest are stored. A bad identifier or date is dropped from its record with a warning. A record sent again replaces the earlier snapshot of that record_id."
+            "description": "A children's social care system sends the records the nightly cross-check matches against the register of children not in school. A request whose shape breaks this schema is refused whole (400 or 422) and nothing is stored. Otherwise each record is stored, or rejected with its index and reason (for example a record_id sent twice), and a bad identifier or date is dropped from its record with a warning. A record sent again replaces the earlier snapshot of that record_id."
         },
         "components": {
             "securitySchemes": { "token": { "type": "http", "scheme": "bearer", "description": "Issued by an administrator with `cnis api-token issue --name NAME`; revoked with `cnis api-token revoke --id ID`." } },
             "schemas": {
-                "Episode": { "type": "object", "required": ["kind"], "properties": {
-                    "kind": { "type": "string", "enum": ["s47", "cp_plan", "cin"], "description": "Section 47 enquiry, child protection plan, or child in need" },
-                    "start_date": date, "end_date": { "type": ["string", "null"], "format": "date", "description": "Empty while ongoing" } } },
-                "Record": { "type": "object", "required": ["record_id"], "properties": {
-                    "record_id": { "type": "string", "maxLength": 100 },
-                    "given_names": text, "family_name": text, "date_of_birth": date,
-                    "sex": { "type": ["string", "null"], "enum": ["F", "M", "U", null] },
-                    "upn": text, "former_upn": text, "nhs_number": text,
+                "Episode": { "type": "object", "additionalProperties": false, "required": ["kind"], "properties": {
+                    "kind": { "type": "string", "enum": EPISODE_KINDS, "description": "Section 47 enquiry, child protection plan, or child in need" },
+                    "start_date": lenient("YYYY-MM-DD; a date that cannot be read is dropped with a warning"),
+                    "end_date": lenient("YYYY-MM-DD, or empty while ongoing") } },
+                "Record": { "type": "object", "additionalProperties": false, "required": ["record_id"], "properties": {
+                    "record_id": { "type": "string", "minLength": 1, "maxLength": 100, "pattern": "\\S" },
+                    "given_names": text, "family_name": text,
+                    "date_of_birth": lenient("YYYY-MM-DD; a date that cannot be read is dropped with a warning"),
+                    "sex": lenient("F, M or U; anything else is dropped with a warning"),
+                    "upn": lenient("A UPN that fails its check letter is dropped with a warning"),
+                    "former_upn": text,
+                    "nhs_number": lenient("An NHS number that fails its check digit is dropped with a warning"),
                     "address_line_1": text, "town": text, "postcode": text,
-                    "episodes": { "type": "array", "items": { "$ref": "#/components/schemas/Episode" } } } },
-                "SchoolNotice": { "type": "object", "required": ["kind", "given_names", "family_name", "date_of_birth", "sex", "address_line_1", "town", "postcode", "on_date", "parents"], "properties": {
+                    "episodes": { "type": "array", "maxItems": 1000, "items": { "$ref": "#/components/schemas/Episode" } } } },
+                "Parent": { "type": "object", "additionalProperties": false, "required": ["name", "phone"], "properties": {
+                    "name": required_text, "address": { "type": "string", "maxLength": 10000 }, "phone": required_text } },
+                "SchoolNotice": { "type": "object", "additionalProperties": false, "required": ["kind", "given_names", "family_name", "date_of_birth", "sex", "address_line_1", "town", "postcode", "on_date", "parents"], "properties": {
                     "kind": { "type": "string", "enum": ["intention", "deletion"] },
-                    "given_names": {"type": "string"}, "family_name": {"type": "string"}, "date_of_birth": {"type": "string", "format": "date"},
-                    "sex": { "type": "string", "enum": ["F", "M", "U"] }, "upn": text, "address_line_1": {"type": "string"}, "town": {"type": "string"}, "postcode": {"type": "string"},
-                    "on_date": {"type": "string", "format": "date"},
+                    "given_names": required_text, "family_name": required_text, "date_of_birth": iso_date,
+                    "sex": { "type": "string", "enum": ["F", "M", "U"] }, "upn": text,
+                    "address_line_1": required_text, "town": required_text, "postcode": required_text,
+                    "on_date": iso_date,
                     "ground": { "type": ["string", "null"], "enum": ["a","b","c","d","e","f","g","h","i","j","k","l","m","n","o", null] },
                     "future_school": text,
-                    "parents": { "type": "array", "minItems": 1, "maxItems": 2, "items": { "type": "object", "required": ["name", "phone"], "properties": { "name": {"type": "string"}, "address": {"type": "string"}, "phone": {"type": "string"} } } } } },
+                    "parents": { "type": "array", "minItems": 1, "maxItems": 2, "items": { "$ref": "#/components/schemas/Parent" } } } },
                 "NoticeAnswer": { "type": "object", "properties": {
                     "id": {"type": "string"}, "reference": {"type": "string"}, "kind": {"type": "string"},
                     "relevant_child": { "type": "boolean", "description": "The pupil is or may be a relevant child (s.434A(2))" },
                     "answer": { "type": "string", "enum": ["wait_for_consent", "may_proceed", "deletion_refused", "deletion_recorded"] },
                     "may_delete": { "type": "boolean", "description": "false: the school must not delete the pupil's name before the council consents (s.434A(9)(a))" },
                     "message": {"type": "string"} } },
-                "Problem": { "type": "object", "properties": { "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"} } },
+                "Problem": { "type": "object", "required": ["type", "title", "status"], "properties": {
+                    "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"},
+                    "errors": { "type": "array", "items": { "type": "object", "properties": { "field": {"type": "string"}, "message": {"type": "string"} } } } } },
                 "Item": { "type": "object", "properties": { "index": {"type": "integer"}, "reason": {"type": "string"} } },
                 "Report": { "type": "object", "properties": {
                     "new": {"type": "integer"}, "changed": {"type": "integer"}, "unchanged": {"type": "integer"},
@@ -435,23 +634,15 @@ pub fn openapi() -> serde_json::Value {
             "/api/v1/social-care-records": { "post": {
                 "summary": "Store social care records for the cross-check",
                 "requestBody": { "required": true, "content": { "application/json": { "schema": {
-                    "type": "object", "required": ["records"], "properties": { "records": { "type": "array", "maxItems": MAX_RECORDS, "items": { "$ref": "#/components/schemas/Record" } } } } } } },
-                "responses": {
-                    "200": { "description": "Stored, with any rejected records and warnings", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Report" } } } },
-                    "400": { "description": "The body is not JSON of this shape", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
-                    "401": { "description": "No token, or a token that is unknown or revoked", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
-                    "413": { "description": "More than the records allowed in one request", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }
-                } } },
+                    "type": "object", "additionalProperties": false, "required": ["records"], "properties": { "records": { "type": "array", "maxItems": MAX_RECORDS, "items": { "$ref": "#/components/schemas/Record" } } } } } } },
+                "responses": common(&[("200", serde_json::json!({ "description": "Stored, with any rejected records and warnings", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Report" } } } }))])
+            } },
             "/api/v1/school-notices": { "post": {
                 "summary": "A school tells the council that a parent intends to home educate a pupil (s.434A(5)), or sends a deletion return (reg 13(4)); the answer says at once whether the pupil's name may be deleted",
-                "description": "Needs a school's token (issued on the school's page by an administrator). Fields are those of the schools' form: given_names, family_name, date_of_birth (YYYY-MM-DD), sex (F, M or U), upn, address_line_1, town, postcode, on_date (YYYY-MM-DD: the day the parent told the school, or the deletion date, today or later), and for a deletion ground (a to o) and future_school. parents: up to two {name, address, phone}, each with an emergency phone number.",
+                "description": "Needs a school's token (issued on the school's page by an administrator). on_date is the day the parent told the school, or the deletion date (today or later). ground (a to o) and future_school are for a deletion. Each parent needs an emergency phone number.",
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SchoolNotice" } } } },
-                "responses": {
-                    "201": { "description": "Stored, with the council's answer", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/NoticeAnswer" } } } },
-                    "401": { "description": "No token, or a token that is unknown or revoked", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
-                    "403": { "description": "Not a school's token", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
-                    "422": { "description": "A field is missing or wrong; errors lists each", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }
-                } } }
+                "responses": common(&[("201", serde_json::json!({ "description": "Stored, with the council's answer", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/NoticeAnswer" } } } }))])
+            } }
         }
     })
 }
@@ -463,10 +654,22 @@ async fn openapi_doc() -> HttpResponse {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
-            .app_data(web::PayloadConfig::new(4 * 1024 * 1024))
             .route("/openapi.json", web::get().to(openapi_doc))
             .route("/social-care-records", web::post().to(push))
             .route("/school-notices", web::post().to(school_notice))
+            // Any other method on a known path (TRACE included): 405, saying which one it takes.
+            .route(
+                "/openapi.json",
+                web::to(|| async { method_not_allowed("GET") }),
+            )
+            .route(
+                "/social-care-records",
+                web::to(|| async { method_not_allowed("POST") }),
+            )
+            .route(
+                "/school-notices",
+                web::to(|| async { method_not_allowed("POST") }),
+            )
             .default_service(web::to(|| async {
                 problem(
                     StatusCode::NOT_FOUND,
