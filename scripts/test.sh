@@ -4,6 +4,8 @@
 #   2. unit tests and HTTP tests on SQLite;
 #   3. the HTTP tests again on a throwaway PostgreSQL cluster (scripts/pg.sh);
 #   4. browser tests in Debian's Chromium with axe-core (WCAG 2.2 AA), JS on and off.
+# The fault tests (tests/crash.rs: kill -9 under load, an SMTP outage) run the release binary in
+# steps 2 and 3.
 # Installs what it needs (PostgreSQL, Chromium, npm packages) when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +31,10 @@ cargo fmt --check
 
 step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets -- -D warnings
+
+step "release build (the fault tests in tests/crash.rs kill and restart it)"
+cargo build --release --quiet
+export CNIS_BIN="$PWD/target/release/cnis"
 
 step "tests on SQLite"
 counted cargo test
