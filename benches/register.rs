@@ -95,6 +95,7 @@ fn main() -> anyhow::Result<()> {
         sign_in_per_minute: 100,
         trusted_proxies: vec![],
         sign_in_per_account: 1_000_000,
+        school_notices_per_day: 1000,
         api_requests_per_minute: 120,
         consent_escalation_days: 20,
         new_sao_from: None,

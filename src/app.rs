@@ -25,6 +25,12 @@ pub struct AppState {
 impl AppState {
     pub fn new(pool: Pool, config: Config) -> Self {
         let _ = crate::views::COUNCIL_NAME.set(config.council_name.clone());
+        let _ = crate::store::parent_access::PSEUDONYM_KEY.set({
+            let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&config.secret_key)
+                .unwrap_or_else(|_| unreachable_hmac());
+            mac.update(b"audit pseudonyms");
+            mac.finalize().into_bytes().to_vec()
+        });
         // main checks the council's templates at start-up; the built-in ones always parse.
         let templates = crate::mail::Templates::load(config.templates_dir.as_deref())
             .or_else(|_| crate::mail::Templates::load(None))

@@ -20,6 +20,9 @@ pub struct Config {
     /// Sign-in attempts one account (an officer's or a parent's email) may make in 15 minutes,
     /// from any address and any instance (CNIS_SIGN_IN_PER_ACCOUNT).
     pub sign_in_per_account: i64,
+    /// Notices one school may send in 24 hours before further ones are refused and the team is
+    /// told (CNIS_SCHOOL_NOTICES_PER_DAY).
+    pub school_notices_per_day: i64,
     /// Requests a minute allowed to each API token.
     pub api_requests_per_minute: u32,
     /// Days an application for consent may stay open before it is escalated to managers.
@@ -115,6 +118,7 @@ impl Config {
             ))
             .map_err(|e| anyhow::anyhow!(e))?,
             sign_in_per_account: parsed("CNIS_SIGN_IN_PER_ACCOUNT", 20)?,
+            school_notices_per_day: parsed("CNIS_SCHOOL_NOTICES_PER_DAY", 30)?,
             api_requests_per_minute: parsed("CNIS_API_REQUESTS_PER_MINUTE", 120)?,
             consent_escalation_days: parsed("CNIS_CONSENT_ESCALATION_DAYS", 20)?,
             prewithdrawal_meetings: matches!(

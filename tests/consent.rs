@@ -826,3 +826,39 @@ fn s434a_6_the_manager_who_assessed_does_not_decide() {
         303
     );
 }
+
+/// Issue 14 (low): each answer to a notice says whether a pupil is known to social care, so one
+/// school sending many is stopped for the day and the team told once, by a task.
+#[test]
+fn s434a_5_a_school_sending_an_unusual_number_of_notices_is_stopped_and_the_team_told() {
+    let app = TestApp::spawn_with(|c| c.school_notices_per_day = 2);
+    let mut admin = app.signed_in("admin");
+    let (_, mut school) = school_with_staff(&app, &mut admin, "100009");
+    let now = day_parts(today());
+    let dob = day_parts(d(2014, 3, 12));
+    let names = ["Ada", "Bea", "Cat", "Dot"];
+    let mut statuses = vec![];
+    for given in names {
+        school.get("/schools/intention");
+        let mut f = pupil(given, &dob);
+        f.extend([
+            ("parent1_name", "Grace Okafor"),
+            ("parent1_phone", "07700 900982"),
+            ("on_date-day", &now.0),
+            ("on_date-month", &now.1),
+            ("on_date-year", &now.2),
+        ]);
+        let p = school.post("/schools/intention", &f);
+        if p.status == 429 {
+            assert!(
+                p.contains("more notices in the last 24 hours"),
+                "{}",
+                p.body
+            );
+        }
+        statuses.push(p.status);
+    }
+    assert_eq!(statuses, vec![303, 303, 429, 429]);
+    assert_eq!(count(&app, "school_notices"), 2);
+    assert_eq!(count(&app, "tasks WHERE kind = 'school_notice_volume'"), 1);
+}

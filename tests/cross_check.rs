@@ -429,3 +429,42 @@ fn a_run_killed_part_way_leaves_the_last_results_and_the_next_run_completes() {
     );
     assert_eq!(links(), before, "the same data gives the same links");
 }
+
+/// Issue 14 (low): a CIN file nested absurdly deep, or with one enormous value, is refused with
+/// a clear reason and nothing is stored, before it can exhaust memory.
+#[test]
+fn cin_census_xml_too_deep_or_with_a_huge_value_is_refused() {
+    let app = TestApp::spawn();
+    let today = cnis::clock::today();
+    let deep = format!(
+        "<Message>{}{}</Message>",
+        "<Children>".repeat(40),
+        "</Children>".repeat(40)
+    );
+    let err = cnis::imports::social_care::import_cin_xml(
+        &mut app.conn(),
+        std::io::Cursor::new(deep.into_bytes()),
+        today,
+        &|_| {},
+    )
+    .err()
+    .expect("refused");
+    assert!(
+        err.to_string().contains("nested more than 32 deep"),
+        "{err}"
+    );
+    let huge = format!(
+        "<Message><Children><Child><ChildIdentifiers><LAchildID>{}</LAchildID></ChildIdentifiers></Child></Children></Message>",
+        "x".repeat(1_000_000)
+    );
+    let err = cnis::imports::social_care::import_cin_xml(
+        &mut app.conn(),
+        std::io::Cursor::new(huge.into_bytes()),
+        today,
+        &|_| {},
+    )
+    .err()
+    .expect("refused");
+    assert!(err.to_string().contains("longer than 65536 bytes"), "{err}");
+    assert_eq!(count(&app, "social_care_records"), 0);
+}

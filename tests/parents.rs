@@ -81,6 +81,30 @@ fn a_parent_signs_in_with_an_emailed_code_and_sees_only_their_own_children() {
     );
 }
 
+/// Issue 14 (low): a parent can end every session they have, on every device, at once.
+#[test]
+fn a_parent_signs_out_on_every_device() {
+    let app = TestApp::spawn();
+    let (mut phone, _) = parent_signed_in(&app, "sarah@example.com");
+    let (mut laptop, _) = parent_signed_in(&app, "sarah@example.com");
+    let (mut other, _) = parent_signed_in(&app, "someone@example.com");
+    assert_eq!(laptop.get("/parents/children").status, 200);
+    phone.get("/parents/children");
+    let p = phone.post("/parents/sign-out-everywhere", &[]);
+    assert_eq!(p.status, 303);
+    assert!(phone
+        .get(p.location.as_deref().unwrap())
+        .contains("You have been signed out on every device"));
+    for b in [&mut phone, &mut laptop] {
+        assert_eq!(
+            b.get("/parents/children").location.as_deref(),
+            Some("/parents/sign-in")
+        );
+    }
+    // Another parent's session is untouched.
+    assert_eq!(other.get("/parents/children").status, 200);
+}
+
 #[test]
 fn codes_are_single_use_limited_in_number_and_attempts() {
     let app = TestApp::spawn();
@@ -252,4 +276,32 @@ fn officers_see_each_parents_email_service_consent_on_the_record() {
         page.body
     );
     assert!(page.contains("Anything else by post."));
+}
+
+/// Issue 14 (low): a parent's audit pseudonym is an HMAC under the server's key, so nobody with
+/// the audit log and a list of addresses can tell whose it is by hashing them.
+#[test]
+fn audit_pseudonyms_of_parents_are_keyed() {
+    use sha2::{Digest, Sha256};
+    let app = TestApp::spawn();
+    let (mut parent, _) = parent_signed_in(&app, "sarah@example.com");
+    parent.get("/parents/children");
+    let mut h = Sha256::new();
+    h.update(b"actor\0sarah@example.com\0");
+    let plain = format!("parent:{}", &hex::encode(h.finalize())[..12]);
+    let keyed = cnis::store::parent_access::actor("sarah@example.com");
+    assert_ne!(keyed, plain);
+    assert!(
+        count(
+            &app,
+            &format!("audit_events WHERE purpose LIKE '%{keyed}%'")
+        ) > 0
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("audit_events WHERE purpose LIKE '%{plain}%'")
+        ),
+        0
+    );
 }

@@ -278,8 +278,69 @@ pub fn import_csv(
     })
 }
 
+/// Elements nested deeper than this are not a CIN census (it nests about six deep).
+pub const MAX_XML_DEPTH: usize = 32;
+/// The longest run of bytes without markup: no value in a CIN census comes near it.
+pub const MAX_XML_TEXT: usize = 64 * 1024;
+
+/// Reads through to `inner`, failing once more than `max` bytes pass without a `<` or `>`, so a
+/// hostile file cannot make the parser hold one enormous text or tag in memory.
+struct NoLongRuns<R> {
+    inner: R,
+    run: usize,
+    max: usize,
+    too_long: bool,
+}
+
+impl<R: std::io::Read> std::io::Read for NoLongRuns<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(out)?;
+        self.count(&out[..n])?;
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for NoLongRuns<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.too_long {
+            return Err(std::io::Error::other(format!(
+                "a text or tag longer than {} bytes",
+                self.max
+            )));
+        }
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        let seen: Vec<u8> = match self.inner.fill_buf() {
+            Ok(b) => b[..amt.min(b.len())].to_vec(),
+            Err(_) => vec![],
+        };
+        let _ = self.count(&seen);
+        self.inner.consume(amt);
+    }
+}
+
+impl<R> NoLongRuns<R> {
+    /// Adds bytes that passed; the run too long is remembered, and the next read fails.
+    fn count(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        for b in bytes {
+            if *b == b'<' || *b == b'>' {
+                self.run = 0;
+            } else {
+                self.run += 1;
+                if self.run > self.max {
+                    self.too_long = true;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Imports the DfE Children in Need census XML (standards.md §2.1). It carries no names or
 /// addresses: matching uses identifiers, date of birth and sex only, and the report says so.
+/// A file nested deeper than `MAX_XML_DEPTH` or with a run longer than `MAX_XML_TEXT` is refused.
 pub fn import_cin_xml(
     conn: &mut AnyConnection,
     input: impl BufRead,
@@ -288,7 +349,12 @@ pub fn import_cin_xml(
 ) -> Result<Report, ImportError> {
     use quick_xml::events::Event;
     crate::db::write::<_, ImportError, _>(conn, |conn| {
-        let mut reader = quick_xml::Reader::from_reader(input);
+        let mut reader = quick_xml::Reader::from_reader(NoLongRuns {
+            inner: input,
+            run: 0,
+            max: MAX_XML_TEXT,
+            too_long: false,
+        });
         reader.config_mut().trim_text(true);
         let mut report = Report {
             note: Some("CIN census XML has no names or addresses: these records match on UPN, former UPN, date of birth and sex only".into()),
@@ -325,6 +391,12 @@ pub fn import_cin_xml(
                         _ => {}
                     }
                     path.push(name);
+                    if path.len() > MAX_XML_DEPTH {
+                        return Err(ImportError::Read(format!(
+                            "elements are nested more than {MAX_XML_DEPTH} deep near byte {}: this is not a CIN census file",
+                            reader.buffer_position()
+                        )));
+                    }
                 }
                 Event::Text(t) => {
                     let text = t.decode().map(|s| s.trim().to_string()).unwrap_or_default();

@@ -936,6 +936,48 @@ pub struct NoticeOutcome {
 /// Receives a school's notice. An intention (s.434A(5)) is answered with whether the pupil is a
 /// relevant child. A deletion return (reg 13(4)) is checked against s.434A(9)(a) and the
 /// no-backdating rule; one on ground (f) enters the child on the register, pending review.
+/// Whether a school may send another notice now: each answer says whether a pupil is a relevant
+/// child, so a school (or a stolen school account) sending many could learn which children are
+/// known to social care. Over `per_day` in 24 hours the notice is refused, and the team is told
+/// once a day with a task. Runs in its own transaction, before the notice's.
+pub fn school_may_send_notice(
+    conn: &mut AnyConnection,
+    school_id: &str,
+    per_day: i64,
+    alert: Option<&TeamAlert>,
+) -> anyhow::Result<bool> {
+    let since = now() - chrono::Duration::hours(24);
+    let sent: i64 = school_notices::table
+        .filter(school_notices::school_id.eq(school_id))
+        .filter(school_notices::received_at.gt(since))
+        .count()
+        .get_result(conn)?;
+    if sent < per_day {
+        return Ok(true);
+    }
+    let told: i64 = crate::db::schema::tasks::table
+        .filter(crate::db::schema::tasks::kind.eq(TaskKind::SchoolNoticeVolume))
+        .filter(crate::db::schema::tasks::source_id.eq(school_id))
+        .filter(crate::db::schema::tasks::created_at.gt(since))
+        .count()
+        .get_result(conn)?;
+    if told == 0 {
+        let name = schools::find(conn, school_id)?
+            .map(|s| s.name)
+            .unwrap_or_default();
+        tasks::create(
+            conn,
+            alert,
+            None,
+            TaskKind::SchoolNoticeVolume,
+            &format!("{name} has sent {sent} notices in 24 hours, over the {per_day} expected, and further ones are refused until the day has passed. Each answer says whether a pupil is known to social care: check with the school that its account is in the right hands."),
+            Some(school_id),
+            Some(now().date()),
+        )?;
+    }
+    Ok(false)
+}
+
 pub fn receive_notice(
     conn: &mut AnyConnection,
     mut notice: SchoolNotice,

@@ -23,9 +23,29 @@ fn hash(parts: &[&str]) -> String {
     hex::encode(h.finalize())
 }
 
-/// A short pseudonym for audit rows: linkable across a parent's actions, but not their address.
+/// The key parents' audit pseudonyms are made with, derived from CNIS_SECRET_KEY when the app
+/// starts (`AppState::new`); a process that never set it (a command) uses a random one.
+pub static PSEUDONYM_KEY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+
+/// A short pseudonym for audit rows: linkable across a parent's actions, but not their address,
+/// and (an HMAC under the server's key) not reversible by hashing a list of addresses.
 pub fn actor(email: &str) -> String {
-    format!("parent:{}", &hash(&["actor", email])[..12])
+    use hmac::{Hmac, Mac};
+    let key = PSEUDONYM_KEY.get_or_init(|| {
+        let mut k = vec![0u8; 32];
+        rand::thread_rng().fill(&mut k[..]);
+        k
+    });
+    let tag = match <Hmac<Sha256> as Mac>::new_from_slice(key) {
+        Ok(mut mac) => {
+            mac.update(b"parent-actor:");
+            mac.update(email.trim().to_lowercase().as_bytes());
+            hex::encode(mac.finalize().into_bytes())
+        }
+        // HMAC takes a key of any length.
+        Err(_) => hash(&["actor", email]),
+    };
+    format!("parent:{}", &tag[..12])
 }
 
 pub enum CodeIssued {
@@ -198,6 +218,11 @@ pub fn end_session(conn: &mut AnyConnection, token: &str) -> QueryResult<()> {
     diesel::delete(parent_sessions::table.find(super::sessions::hash_token(token)))
         .execute(conn)?;
     Ok(())
+}
+
+/// Ends every session of this parent's email; how many there were.
+pub fn end_every_session(conn: &mut AnyConnection, email: &str) -> QueryResult<usize> {
+    diesel::delete(parent_sessions::table.filter(parent_sessions::email.eq(email))).execute(conn)
 }
 
 /// Ids of the open entries on which this email address belongs to a parent.

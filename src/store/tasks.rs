@@ -26,6 +26,7 @@ crate::text_enum! {
         ConsentApplication = "consent_application" => "Assess an application for consent to home educate (s.434A)",
         ConsentEscalation = "consent_escalation" => "Application for consent open too long (s.434A(6))",
         SchoolNotice = "school_notice" => "A school's notice of intention to home educate",
+        SchoolNoticeVolume = "school_notice_volume" => "A school sent an unusual number of notices",
         PostNotice = "post_notice" => "Post a notice that cannot go by email",
         MatchReview = "match_review" => "Check a possible social care match",
         AttendanceConditionB = "attendance_condition_b" => "Condition B may be met: consider a preliminary notice (s.436H)",

@@ -433,6 +433,17 @@ async fn school_notice(
             Ok(n) => n,
             Err(errors) => return invalid(&errors),
         };
+    match crate::web::schools::notices::within_daily_notices(&state, &school_id).await {
+        Ok(true) => {}
+        Ok(false) => {
+            return problem(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many notices today",
+                crate::web::schools::notices::TOO_MANY_NOTICES,
+            )
+        }
+        Err(e) => return internal(e),
+    }
     let out = match crate::web::schools::notices::receive(
         &state,
         notice,

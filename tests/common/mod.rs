@@ -35,6 +35,7 @@ pub fn test_config(database_url: String, dir: &std::path::Path) -> Config {
         sign_in_per_minute: 30,
         trusted_proxies: vec![],
         sign_in_per_account: 20,
+        school_notices_per_day: 1000,
         api_requests_per_minute: 120,
         consent_escalation_days: 20,
         new_sao_from: None,

@@ -16,6 +16,7 @@ use crate::web::{cookie, csrf_for, see_other, AppState};
 const PENDING_CODE: &str = "cnis_parent_code";
 
 async fn start(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let everywhere = req.query_string() == "signed_out=everywhere";
     page(
         &state,
         &req,
@@ -23,6 +24,7 @@ async fn start(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
         &Errors::default(),
         html! {
             div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                @if everywhere { (success_banner("You have been signed out on every device")) }
                 h1 class="govuk-heading-l" { "Children educated otherwise than at school" }
                 p class="govuk-body" { "If your child lives in " (state.config.council_name) "'s area, is of compulsory school age and is not in school full time, the law asks the council to keep their details on a register (Education Act 1996, section 436B)." }
                 p class="govuk-body" { "Use this service to:" }
@@ -297,9 +299,15 @@ async fn my_children(req: HttpRequest, state: web::Data<AppState>) -> AppResult<
             p class="govuk-body" { a class="govuk-link govuk-!-font-weight-bold" href="/parents/notify" { "Tell the council about a child who is not in school" } }
             p class="govuk-body" { a class="govuk-link" href="/parents/applications" { "Apply for consent to home educate, or follow an application" } }
             p class="govuk-body" { a class="govuk-link" href="/parents/email-consent" { "Choose whether to get documents by email" } }
-            form method="post" action="/parents/sign-out" {
-                (csrf_field(&csrf))
-                (secondary_button("Sign out"))
+            div class="govuk-button-group" {
+                form method="post" action="/parents/sign-out" {
+                    (csrf_field(&csrf))
+                    (secondary_button("Sign out"))
+                }
+                form method="post" action="/parents/sign-out-everywhere" {
+                    (csrf_field(&csrf))
+                    (secondary_button("Sign out on every device"))
+                }
             }
         },
     ))
@@ -474,6 +482,33 @@ async fn sign_out(
     Ok(resp)
 }
 
+/// Ends every session this parent has, on every device (a lost phone, a shared computer).
+async fn sign_out_everywhere(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _form: CsrfForm,
+) -> AppResult<HttpResponse> {
+    use crate::web::parents::session::{parent_session, ParentSession};
+    if let ParentSession::Live(email) = parent_session(&req, &state).await? {
+        state
+            .db(move |c| {
+                let n = parent_access::end_every_session(c, &email)?;
+                audit::record(
+                    c,
+                    None,
+                    "parent_signed_out_everywhere",
+                    None,
+                    &format!("{} ({n} sessions)", parent_access::actor(&email)),
+                )?;
+                Ok(())
+            })
+            .await?;
+    }
+    let mut resp = see_other("/parents/?signed_out=everywhere");
+    crate::web::remove_cookie(&mut resp, &state, PARENT_SESSION);
+    Ok(resp)
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/parents/", web::get().to(start))
         .route(
@@ -488,5 +523,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/parents/children/{id}", web::get().to(my_child))
         .route("/parents/email-consent", web::get().to(consent_form))
         .route("/parents/email-consent", web::post().to(save_consent))
-        .route("/parents/sign-out", web::post().to(sign_out));
+        .route("/parents/sign-out", web::post().to(sign_out))
+        .route(
+            "/parents/sign-out-everywhere",
+            web::post().to(sign_out_everywhere),
+        );
 }

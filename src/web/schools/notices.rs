@@ -437,6 +437,30 @@ fn store_notice(
     })
 }
 
+/// Whether the school is within its notices for the day (`consent::school_may_send_notice`),
+/// checked (and the team told) in a transaction of its own, so the alert stands.
+pub async fn within_daily_notices(state: &web::Data<AppState>, school_id: &str) -> AppResult<bool> {
+    let st = state.clone();
+    let sid = school_id.to_string();
+    state
+        .db(move |c| {
+            crate::db::write::<_, AppError, _>(c, |c| {
+                let alert = st.team_alert();
+                let per_day = st.config.school_notices_per_day;
+                Ok(consent::school_may_send_notice(
+                    c,
+                    &sid,
+                    per_day,
+                    alert.as_ref(),
+                )?)
+            })
+        })
+        .await
+}
+
+/// What a school over its daily notices is told.
+pub const TOO_MANY_NOTICES: &str = "Your school has sent more notices in the last 24 hours than the council expects, so this one was not sent. Contact the council's home education team, who have been told.";
+
 /// Stores a checked notice and returns the outcome; used by the API.
 pub async fn receive(
     state: &web::Data<AppState>,
@@ -462,6 +486,13 @@ async fn submit(
         Ok(n) => n,
         Err(errors) => return Ok(notice_form(&state, &o, kind, &form, &errors)),
     };
+    if !within_daily_notices(&state, &school.id).await? {
+        let mut errors = Errors::default();
+        errors.add("given_names", TOO_MANY_NOTICES);
+        let mut r = notice_form(&state, &o, kind, &form, &errors);
+        *r.status_mut() = actix_web::http::StatusCode::TOO_MANY_REQUESTS;
+        return Ok(r);
+    }
     let token = OnceToken::posted(&form);
     let uid = o.user.id.clone();
     let st = state.clone();
