@@ -447,8 +447,7 @@ fn cin_census_xml_too_deep_or_with_a_huge_value_is_refused() {
         today,
         &|_| {},
     )
-    .err()
-    .expect("refused");
+    .expect_err("refused");
     assert!(
         err.to_string().contains("nested more than 32 deep"),
         "{err}"
@@ -463,8 +462,7 @@ fn cin_census_xml_too_deep_or_with_a_huge_value_is_refused() {
         today,
         &|_| {},
     )
-    .err()
-    .expect("refused");
+    .expect_err("refused");
     assert!(err.to_string().contains("longer than 65536 bytes"), "{err}");
     assert_eq!(count(&app, "social_care_records"), 0);
 }
