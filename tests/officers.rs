@@ -453,8 +453,15 @@ fn forms_with_nul_or_broken_text_are_refused_before_any_query() {
             .send()
             .unwrap()
     };
+    // A NUL, in any form, is refused before the handler runs.
     let r = raw(format!(
         "email=a%00b%40council.test&password=x&csrf_token={csrf}"
+    ));
+    assert_eq!(r.status().as_u16(), 400);
+    assert!(r.text().unwrap().contains("holds a NUL character"));
+    // Another control character gets the sign-in page's own message.
+    let r = raw(format!(
+        "email=a%1bb%40council.test&password=x&csrf_token={csrf}"
     ));
     assert_eq!(r.status().as_u16(), 422);
     assert!(r
@@ -567,4 +574,114 @@ fn a_locked_account_is_named_only_to_someone_with_its_password() {
         &[("email", &email), ("password", &password)],
     );
     assert!(p.contains("This account is locked"));
+}
+
+/// Issue 14 (low): a password someone else issued opens nothing until the user chooses their
+/// own, which must be long and not guessable (zxcvbn); changing it ends their other sessions.
+#[test]
+fn an_issued_password_must_be_changed_at_first_sign_in() {
+    let app = TestApp::spawn();
+    let (email, password) = app.create_user("officer");
+    let id: String = {
+        use cnis::db::schema::users::dsl as u;
+        use diesel::prelude::*;
+        u::users
+            .filter(u::email.eq(&email))
+            .select(u::id)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    cnis::store::users::require_password_change(&mut app.conn(), &id).unwrap();
+    let mut b = app.browser();
+    let (_, secret) = b.password_step(&email, &password);
+    let p = b.post("/officers/two-factor", &[("code", &totp_now(&secret))]);
+    assert_eq!(p.location.as_deref(), Some("/officers/account/password"));
+    // Nothing else opens first.
+    assert_eq!(
+        b.get("/officers/register").location.as_deref(),
+        Some("/officers/account/password")
+    );
+    let page = b.get("/officers/account/password");
+    assert!(page.contains("Someone else set the password"));
+    for (fields, message) in [
+        (
+            [
+                ("current_password", "wrong one"),
+                ("new_password", STRONG_PASSWORD),
+                ("confirm_password", STRONG_PASSWORD),
+            ],
+            "Your current password is not right",
+        ),
+        (
+            [
+                ("current_password", password.as_str()),
+                ("new_password", "password1234"),
+                ("confirm_password", "password1234"),
+            ],
+            "harder to guess",
+        ),
+        (
+            [
+                ("current_password", password.as_str()),
+                ("new_password", "short"),
+                ("confirm_password", "short"),
+            ],
+            "12 characters or more",
+        ),
+        (
+            [
+                ("current_password", password.as_str()),
+                ("new_password", STRONG_PASSWORD),
+                ("confirm_password", "something else"),
+            ],
+            "The passwords do not match",
+        ),
+    ] {
+        let p = b.post("/officers/account/password", &fields);
+        assert_eq!(p.status, 422, "{message}");
+        assert!(p.contains(message), "{message}: {}", p.body);
+    }
+    // Another session of the same account, on another device.
+    app.exec(&format!(
+        "INSERT INTO sessions (token_hash, user_id, second_factor_passed, created_at, last_seen_at) VALUES ('other-device', '{id}', true, '2026-12-01 09:00:00', '2026-12-01 09:00:00')"
+    ));
+    assert_eq!(count(&app, &format!("sessions WHERE user_id = '{id}'")), 2);
+    let p = b.post(
+        "/officers/account/password",
+        &[
+            ("current_password", &password),
+            ("new_password", STRONG_PASSWORD),
+            ("confirm_password", STRONG_PASSWORD),
+        ],
+    );
+    assert_eq!(
+        p.location.as_deref(),
+        Some("/officers/account?done=password")
+    );
+    assert_eq!(
+        count(&app, &format!("sessions WHERE user_id = '{id}'")),
+        1,
+        "the other device's session ended"
+    );
+    assert!(b
+        .get("/officers/account?done=password")
+        .contains("Your password has been changed"));
+    assert_eq!(b.get("/officers/register").status, 200);
+    assert_eq!(
+        count(&app, "audit_events WHERE action = 'password_changed'"),
+        1
+    );
+    // The old password no longer works; the new one does.
+    let mut again = app.browser();
+    again.get("/officers/sign-in");
+    let p = again.post(
+        "/officers/sign-in",
+        &[("email", &email), ("password", &password)],
+    );
+    assert_eq!(p.status, 422);
+    let p = again.post(
+        "/officers/sign-in",
+        &[("email", &email), ("password", STRONG_PASSWORD)],
+    );
+    assert_eq!(p.status, 303);
 }

@@ -88,6 +88,7 @@ fn access(method: &str, path: &str) -> Option<Access> {
         "/officers/sign-out",
         "/officers/sign-out-everywhere",
         "/parents/sign-out",
+        "/parents/sign-out-everywhere",
         "/parents/sign-in",
         "/parents/check-email",
         "/api/v1/openapi.json",
@@ -96,7 +97,7 @@ fn access(method: &str, path: &str) -> Option<Access> {
         return Some(Public);
     }
     Some(match path {
-        "/officers/" | "/officers/account" => AnyAccount,
+        "/officers/" | "/officers/account" | "/officers/account/password" => AnyAccount,
         "/officers/audit" | "/officers/audit.csv" => Auditor,
         p if p.starts_with("/officers/admin/") => Administrator,
         p if p.starts_with("/officers/") => Caseworker,

@@ -52,11 +52,13 @@ pub fn run(pool: Pool, action: UserAction) -> anyhow::Result<()> {
                 line.trim_end_matches(['\n', '\r']).to_string()
             };
             let user = store::users::create(&mut conn, &email, &name, &role, &password)?;
+            // Someone else knows this password: the user chooses their own at first sign-in.
+            store::users::require_password_change(&mut conn, &user.id)?;
             say!("created {} ({}) id {}", user.email, user.role, user.id);
             if generate_password {
                 say!("password (shown once): {password}");
             }
-            say!("They set up their authenticator app at first sign-in.");
+            say!("At first sign-in they set up their authenticator app and choose their own password.");
         }
         UserAction::ResetSecondFactor { email } => {
             let user = store::users::find_by_email(&mut conn, &email)?

@@ -14,6 +14,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         school_id -> Nullable<Text>,
+        must_change_password -> Bool,
     }
 }
 

@@ -7,6 +7,7 @@ pub mod information_requests;
 pub mod matching;
 pub mod network;
 pub mod parents;
+pub mod passwords;
 pub mod register;
 pub mod roles;
 pub mod safeguarding;

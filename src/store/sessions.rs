@@ -148,3 +148,13 @@ pub fn purge_expired(conn: &mut AnyConnection, max_hours: i64) -> QueryResult<Pu
         sign_in_attempts: super::sign_in_attempts::prune(conn)?,
     })
 }
+
+/// Ends every session of the user but the one with `keep_token`.
+pub fn end_others(conn: &mut AnyConnection, user_id: &str, keep_token: &str) -> QueryResult<usize> {
+    diesel::delete(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::token_hash.ne(hash_token(keep_token))),
+    )
+    .execute(conn)
+}

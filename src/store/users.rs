@@ -31,6 +31,8 @@ pub struct User {
     pub created_at: NaiveDateTime,
     /// A school user's school (role "school").
     pub school_id: Option<String>,
+    /// The password was issued by someone else: the user chooses their own before anything else.
+    pub must_change_password: bool,
 }
 
 impl User {
@@ -149,11 +151,37 @@ fn insert(
         active: true,
         created_at: now(),
         school_id: school_id.map(str::to_string),
+        must_change_password: false,
     };
     diesel::insert_into(users::table)
         .values(&user)
         .execute(conn)?;
     Ok(user)
+}
+
+/// The password was issued by someone else: the user must choose their own at first sign-in.
+pub fn require_password_change(conn: &mut AnyConnection, user_id: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set(users::must_change_password.eq(true))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Sets the user's own new password and ends every other session they have.
+pub fn change_password(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    new_password: &str,
+    keep_session_token: &str,
+) -> anyhow::Result<()> {
+    diesel::update(users::table.find(user_id))
+        .set((
+            users::password_hash.eq(hash_password(new_password)?),
+            users::must_change_password.eq(false),
+        ))
+        .execute(conn)?;
+    super::sessions::end_others(conn, user_id, keep_session_token)?;
+    Ok(())
 }
 
 pub fn find_by_email(conn: &mut AnyConnection, email: &str) -> QueryResult<Option<User>> {

@@ -75,6 +75,12 @@ impl FromRequest for CurrentOfficer {
         let req = req.clone();
         Box::pin(async move {
             match load_session(&req).await? {
+                Some((user, _, true))
+                    if user.must_change_password && req.path() != PASSWORD_PAGE =>
+                {
+                    // A password someone else issued opens nothing until the user chooses their own.
+                    Err(AppError::Redirect(PASSWORD_PAGE.into()))
+                }
                 Some((user, token, true)) => {
                     let state = req
                         .app_data::<web::Data<AppState>>()
@@ -114,8 +120,14 @@ role_extractor!(Auditor, can_read_audit);
 role_extractor!(Administrator, can_administer);
 role_extractor!(SchoolStaff, is_school_staff);
 
+/// Where a user chooses their own password.
+pub const PASSWORD_PAGE: &str = "/officers/account/password";
+
 /// Where a user lands after signing in.
 pub fn home_for(user: &users::User) -> &'static str {
+    if user.must_change_password {
+        return PASSWORD_PAGE;
+    }
     if user.role == crate::domain::roles::Role::School {
         "/schools/"
     } else {
@@ -500,7 +512,12 @@ async fn signed_out(req: HttpRequest, state: web::Data<AppState>) -> HttpRespons
     )
 }
 
-async fn account(state: web::Data<AppState>, o: CurrentOfficer) -> AppResult<HttpResponse> {
+async fn account(
+    state: web::Data<AppState>,
+    o: CurrentOfficer,
+    q: super::forms::Query<std::collections::HashMap<String, String>>,
+) -> AppResult<HttpResponse> {
+    let changed = q.get("done").is_some_and(|d| d == "password");
     let uid = o.user.id.clone();
     let n = state.db(move |c| Ok(sessions::count_for(c, &uid)?)).await?;
     Ok(render(
@@ -512,12 +529,15 @@ async fn account(state: web::Data<AppState>, o: CurrentOfficer) -> AppResult<Htt
             errors: false,
         },
         html! {
+            @if changed { (success_banner("Your password has been changed. Any other sessions you had have ended.")) }
             h1 class="govuk-heading-l" { "Your account" }
+            p class="govuk-body" { a class="govuk-link" href=(home_for(&o.user)) { "Go to your home page" } }
             dl class="govuk-summary-list" {
                 (summary_row("Name", html! { (o.user.name) }, None))
                 (summary_row("Email", html! { (o.user.email) }, None))
                 (summary_row("Role", html! { (o.user.role.label()) }, None))
                 (summary_row("Signed-in sessions", html! { (n) }, None))
+                (summary_row("Password", html! { a class="govuk-link" href=(PASSWORD_PAGE) { "Change your password" } }, None))
             }
             h2 class="govuk-heading-m" { "Sign out everywhere" }
             p class="govuk-body" { "Ends every session you have, on every device, including this one. Use it if you left a computer signed in or lost a device." }

@@ -5,6 +5,7 @@ pub mod fields;
 pub mod forms;
 pub mod officers;
 pub mod parents;
+pub mod password;
 pub mod schools;
 
 use std::sync::Arc;
@@ -238,6 +239,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/assets/{file}", web::get().to(govuk_asset))
         .route("/static/{file}", web::get().to(static_file));
     auth::configure(cfg);
+    password::configure(cfg);
     officers::configure(cfg);
     parents::configure(cfg);
     schools::configure(cfg);

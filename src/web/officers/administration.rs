@@ -418,6 +418,7 @@ async fn add_staff(
                 return Ok(false);
             }
             let u = crate::store::users::create_school_user(c, &address, &name, &pw, &sid)?;
+            crate::store::users::require_password_change(c, &u.id)?;
             audit::record(
                 c,
                 Some(&uid),

@@ -489,7 +489,10 @@ async fn sign_out_everywhere(
     _form: CsrfForm,
 ) -> AppResult<HttpResponse> {
     use crate::web::parents::session::{parent_session, ParentSession};
-    if let ParentSession::Live(email) = parent_session(&req, &state).await? {
+    let ParentSession::Live(email) = parent_session(&req, &state).await? else {
+        return Ok(see_other("/parents/sign-in"));
+    };
+    {
         state
             .db(move |c| {
                 let n = parent_access::end_every_session(c, &email)?;
