@@ -19,6 +19,8 @@ pub struct AppState {
     /// Per API token (keyed by the token's id).
     pub api_limiter: DefaultKeyedRateLimiter<String>,
     pub templates: crate::mail::Templates,
+    /// Seals officers' TOTP secrets in the database (`store::users::seal_totp`).
+    pub totp_key: [u8; 32],
     limiter_checks: std::sync::atomic::AtomicU64,
 }
 
@@ -39,7 +41,9 @@ impl AppState {
             NonZeroU32::new(config.sign_in_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         let api_per_minute =
             NonZeroU32::new(config.api_requests_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        let totp_key = crate::store::users::totp_key(&config.secret_key);
         AppState {
+            totp_key,
             pool,
             config,
             sign_in_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),

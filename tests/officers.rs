@@ -214,12 +214,16 @@ fn sign_out_everywhere_ends_other_sessions() {
         use cnis::db::schema::users::dsl as u;
         use diesel::prelude::*;
         let mut c = app.conn();
-        u::users
+        let (id, stored) = u::users
             .filter(u::email.eq(&email))
-            .select(u::totp_secret)
-            .first::<Option<String>>(&mut *c)
-            .unwrap()
-            .unwrap()
+            .select((u::id, u::totp_secret))
+            .first::<(String, Option<String>)>(&mut *c)
+            .unwrap();
+        // Stored sealed (issue 14, low): it opens only with the server's key.
+        let stored = stored.unwrap();
+        assert!(stored.starts_with("enc1:"));
+        let key = cnis::store::users::totp_key(&app.config.secret_key);
+        cnis::store::users::open_totp(&key, &id, &stored).unwrap()
     };
     second.get("/officers/two-factor");
     assert_eq!(
@@ -684,4 +688,29 @@ fn an_issued_password_must_be_changed_at_first_sign_in() {
         &[("email", &email), ("password", STRONG_PASSWORD)],
     );
     assert_eq!(p.status, 303);
+}
+
+/// Issue 14 (low): a TOTP secret stored in clear by an earlier version is sealed at start-up,
+/// and still signs in.
+#[test]
+fn totp_secrets_stored_in_clear_are_sealed() {
+    let app = TestApp::spawn();
+    let (email, _) = app.create_user("officer");
+    app.exec(&format!(
+        "UPDATE users SET totp_secret = 'JBSWY3DPEHPK3PXP', totp_enrolled = true WHERE email = '{email}'"
+    ));
+    let key = cnis::store::users::totp_key(&app.config.secret_key);
+    assert_eq!(
+        cnis::store::users::seal_plain_totp_secrets(&mut app.conn(), &key).unwrap(),
+        1
+    );
+    assert_eq!(
+        cnis::store::users::seal_plain_totp_secrets(&mut app.conn(), &key).unwrap(),
+        0
+    );
+    assert_eq!(count(&app, "users WHERE totp_secret LIKE 'enc1:%'"), 1);
+    assert_eq!(
+        count(&app, "users WHERE totp_secret = 'JBSWY3DPEHPK3PXP'"),
+        0
+    );
 }

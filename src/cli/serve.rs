@@ -20,6 +20,14 @@ pub fn run(pool: Pool, config: Config, demo: bool) -> anyhow::Result<()> {
         config.email_from.clone(),
         std::time::Duration::from_secs(config.outbox_poll_seconds.max(1)),
     );
+    // Secrets stored in clear by an earlier version are sealed now.
+    let sealed = cnis::store::users::seal_plain_totp_secrets(
+        &mut *pool.get()?,
+        &cnis::store::users::totp_key(&config.secret_key),
+    )?;
+    if sealed > 0 {
+        log::info!("sealed {sealed} TOTP secrets stored in clear");
+    }
     let scheduler = config.scheduler;
     let state = Arc::new(AppState::new(pool, config));
     if scheduler {

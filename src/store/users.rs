@@ -240,10 +240,97 @@ pub fn record_success(conn: &mut AnyConnection, user_id: &str) -> QueryResult<()
     Ok(())
 }
 
-pub fn set_totp_secret(conn: &mut AnyConnection, user_id: &str, secret: &str) -> QueryResult<()> {
+/// The prefix of a sealed TOTP secret.
+const SEALED: &str = "enc1:";
+
+/// The key TOTP secrets are sealed with, derived from CNIS_SECRET_KEY (`AppState::totp_key`).
+pub fn totp_key(secret_key: &[u8]) -> [u8; 32] {
+    use hmac::{Hmac, Mac};
+    let mut out = [0u8; 32];
+    if let Ok(mut mac) = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret_key) {
+        mac.update(b"cnis totp secrets v1");
+        out.copy_from_slice(&mac.finalize().into_bytes());
+    }
+    out
+}
+
+/// Seals a base32 TOTP secret for storage: ChaCha20-Poly1305 under `key`, bound to the user's id,
+/// so the database alone (a backup, a read-only leak) gives nobody an officer's second factor.
+pub fn seal_totp(key: &[u8; 32], user_id: &str, secret: &str) -> anyhow::Result<String> {
+    use base64::Engine;
+    use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
+    let cipher = chacha20poly1305::ChaCha20Poly1305::new(key.into());
+    let nonce = chacha20poly1305::ChaCha20Poly1305::generate_nonce(&mut OsRng);
+    let sealed = cipher
+        .encrypt(
+            &nonce,
+            Payload {
+                msg: secret.as_bytes(),
+                aad: user_id.as_bytes(),
+            },
+        )
+        .map_err(|_| anyhow::anyhow!("could not seal the TOTP secret"))?;
+    let mut out = nonce.to_vec();
+    out.extend(sealed);
+    Ok(format!(
+        "{SEALED}{}",
+        base64::engine::general_purpose::STANDARD.encode(out)
+    ))
+}
+
+/// The base32 secret from what is stored; a secret stored before sealing existed is returned
+/// as it is (and sealed at the next start, `seal_plain_totp_secrets`). None when it does not open.
+pub fn open_totp(key: &[u8; 32], user_id: &str, stored: &str) -> Option<String> {
+    use base64::Engine;
+    use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+    let Some(b64) = stored.strip_prefix(SEALED) else {
+        return Some(stored.to_string());
+    };
+    let raw = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
+    if raw.len() < 12 {
+        return None;
+    }
+    let (nonce, sealed) = raw.split_at(12);
+    let cipher = chacha20poly1305::ChaCha20Poly1305::new(key.into());
+    let plain = cipher
+        .decrypt(
+            nonce.into(),
+            Payload {
+                msg: sealed,
+                aad: user_id.as_bytes(),
+            },
+        )
+        .ok()?;
+    String::from_utf8(plain).ok()
+}
+
+/// Seals every TOTP secret still stored in clear (from before sealing); how many.
+pub fn seal_plain_totp_secrets(conn: &mut AnyConnection, key: &[u8; 32]) -> anyhow::Result<usize> {
+    let plain: Vec<(String, String)> = users::table
+        .filter(users::totp_secret.is_not_null())
+        .filter(users::totp_secret.not_like(format!("{SEALED}%")))
+        .select((users::id, users::totp_secret.assume_not_null()))
+        .load(conn)?;
+    for (id, secret) in &plain {
+        let sealed = seal_totp(key, id, secret)?;
+        diesel::update(users::table.find(id))
+            .set(users::totp_secret.eq(Some(sealed)))
+            .execute(conn)?;
+    }
+    Ok(plain.len())
+}
+
+/// Stores a new TOTP secret, sealed (`seal_totp`), not yet enrolled.
+pub fn set_totp_secret(
+    conn: &mut AnyConnection,
+    key: &[u8; 32],
+    user_id: &str,
+    secret: &str,
+) -> anyhow::Result<()> {
+    let sealed = seal_totp(key, user_id, secret)?;
     diesel::update(users::table.find(user_id))
         .set((
-            users::totp_secret.eq(Some(secret)),
+            users::totp_secret.eq(Some(sealed)),
             users::totp_enrolled.eq(false),
         ))
         .execute(conn)?;
@@ -321,6 +408,31 @@ pub fn check_totp(secret_b32: &str, code: &str, unix_time: u64) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_totp_secret_is_sealed_to_its_user_and_opens_only_with_the_key() {
+        let key = totp_key(b"a server key of thirty-two bytes!");
+        let secret = new_totp_secret();
+        let sealed = seal_totp(&key, "user-1", &secret).unwrap();
+        assert!(sealed.starts_with("enc1:") && !sealed.contains(&secret));
+        assert_eq!(
+            open_totp(&key, "user-1", &sealed).as_deref(),
+            Some(secret.as_str())
+        );
+        assert_eq!(
+            open_totp(&key, "user-2", &sealed),
+            None,
+            "bound to the user"
+        );
+        assert_eq!(
+            open_totp(&totp_key(b"another key"), "user-1", &sealed),
+            None
+        );
+        assert_eq!(
+            open_totp(&key, "user-1", "JBSWY3DPEHPK3PXP").as_deref(),
+            Some("JBSWY3DPEHPK3PXP")
+        );
+    }
 
     #[test]
     fn argon2id_round_trip() {

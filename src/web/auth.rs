@@ -350,13 +350,17 @@ async fn two_factor_form(
         None
     } else {
         // First sign-in (or after a reset): a fresh secret until the officer proves the app works.
-        let s = match &user.totp_secret {
-            Some(s) => s.clone(),
+        let opened = user
+            .totp_secret
+            .as_deref()
+            .and_then(|s| users::open_totp(&state.totp_key, &user.id, s));
+        let s = match opened {
+            Some(s) => s,
             None => {
                 let s = users::new_totp_secret();
-                let (id, s2) = (user.id.clone(), s.clone());
+                let (id, s2, key) = (user.id.clone(), s.clone(), state.totp_key);
                 state
-                    .db(move |c| Ok(users::set_totp_secret(c, &id, &s2)?))
+                    .db(move |c| Ok(users::set_totp_secret(c, &key, &id, &s2)?))
                     .await?;
                 s
             }
@@ -437,7 +441,11 @@ async fn two_factor(
     let code = form.get("code").to_string();
     let user = who.user.clone();
     let token = who.token.clone();
-    let Some(secret) = user.totp_secret.clone() else {
+    let Some(secret) = user
+        .totp_secret
+        .as_deref()
+        .and_then(|s| users::open_totp(&state.totp_key, &user.id, s))
+    else {
         return Ok(see_other("/officers/two-factor"));
     };
     let unix = chrono::Utc::now().timestamp().max(0) as u64;
