@@ -80,16 +80,35 @@ fn probability(name: &str, default: f64) -> anyhow::Result<f64> {
     Ok(p)
 }
 
+/// Whether cookies are Secure (and `__Host-` prefixed). They are, unless CNIS_COOKIE_SECURE=false
+/// says otherwise, or the service is on a laptop: an http:// base URL on this machine's own
+/// address, the development default, where browsers would refuse them.
+pub fn cookies_secure(setting: Option<&str>, public_url: &str) -> bool {
+    match setting.map(str::trim) {
+        Some("true") | Some("1") | Some("on") => true,
+        Some("false") | Some("0") | Some("off") => false,
+        _ => {
+            let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+                .iter()
+                .any(|p| {
+                    public_url
+                        .strip_prefix(p)
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/']))
+                });
+            !loopback
+        }
+    }
+}
+
 impl Config {
     pub fn from_env() -> anyhow::Result<Config> {
         let data_dir = var("CNIS_DATA_DIR", "data");
         let database_url = var("DATABASE_URL", &format!("{data_dir}/cnis.sqlite"));
         let public_url = var("CNIS_BASE_URL", "http://127.0.0.1:8080");
-        let cookie_secure = match std::env::var("CNIS_COOKIE_SECURE").ok().as_deref() {
-            Some("true") | Some("1") => true,
-            Some("false") | Some("0") => false,
-            _ => public_url.starts_with("https://"),
-        };
+        let cookie_secure = cookies_secure(
+            std::env::var("CNIS_COOKIE_SECURE").ok().as_deref(),
+            &public_url,
+        );
         let secret_key = match std::env::var("CNIS_SECRET_KEY") {
             Ok(hexkey) if !hexkey.trim().is_empty() => {
                 let k = hex::decode(hexkey.trim()).context("CNIS_SECRET_KEY must be hex")?;
@@ -224,5 +243,24 @@ mod tests {
             .mode();
         assert_eq!(mode & 0o777, 0o600, "{mode:o}");
         assert_eq!(load_or_create_key(&d).unwrap(), k, "the same key next time");
+    }
+}
+
+#[cfg(test)]
+mod cookie_tests {
+    use super::cookies_secure;
+
+    #[test]
+    fn cookies_are_secure_unless_on_a_laptop_or_switched_off() {
+        assert!(cookies_secure(None, "https://cnis.council.example"));
+        assert!(cookies_secure(None, "http://cnis.council.example"));
+        assert!(cookies_secure(None, "http://127.0.0.1.evil.example"));
+        assert!(!cookies_secure(None, "http://127.0.0.1:8080"));
+        assert!(!cookies_secure(None, "http://localhost:8080/"));
+        assert!(!cookies_secure(
+            Some("false"),
+            "https://cnis.council.example"
+        ));
+        assert!(cookies_secure(Some("true"), "http://127.0.0.1:8080"));
     }
 }

@@ -56,6 +56,14 @@ fn secure_cookie_when_served_over_https() {
         .filter_map(|v| v.to_str().ok())
         .collect();
     assert!(cookies.iter().all(|c| c.contains("Secure")), "{cookies:?}");
+    // Issue 14 (low): kept to this host, path and https by the __Host- prefix.
+    assert!(
+        !cookies.is_empty()
+            && cookies
+                .iter()
+                .all(|c| c.starts_with("__Host-") && c.contains("Path=/") && !c.contains("Domain")),
+        "{cookies:?}"
+    );
 }
 
 #[test]

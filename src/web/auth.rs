@@ -47,7 +47,7 @@ async fn load_session(req: &HttpRequest) -> AppResult<Option<(users::User, Strin
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Err(AppError::Internal("no app state".into()));
     };
-    let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()) else {
+    let Some(token) = crate::web::read_cookie(req, &state, SESSION_COOKIE) else {
         return Ok(None);
     };
     let (idle, max) = (
@@ -495,7 +495,7 @@ async fn sign_out(
     state: web::Data<AppState>,
     _form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()) {
+    if let Some(token) = crate::web::read_cookie(&req, &state, SESSION_COOKIE) {
         state.db(move |c| Ok(sessions::end(c, &token)?)).await?;
     }
     let mut resp = see_other("/officers/signed-out");

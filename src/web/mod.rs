@@ -33,7 +33,7 @@ pub fn csrf_for(req: &HttpRequest, state: &AppState) -> String {
         .extensions()
         .get::<CsrfSeed>()
         .map(|s| s.0.clone())
-        .or_else(|| req.cookie(CSRF_COOKIE).map(|c| c.value().to_string()))
+        .or_else(|| read_cookie(req, state, CSRF_COOKIE))
         .unwrap_or_default();
     state.csrf_token(&seed)
 }
@@ -56,10 +56,10 @@ pub(crate) async fn load_child(
 
 /// Every form posts `csrf_token`; a missing or wrong token is refused before anything is saved.
 pub fn check_csrf(req: &HttpRequest, state: &AppState, submitted: &str) -> AppResult<()> {
-    let Some(cookie) = req.cookie(CSRF_COOKIE) else {
+    let Some(cookie) = read_cookie(req, state, CSRF_COOKIE) else {
         return Err(AppError::BadRequest("Your session has expired or cookies are switched off. Go back, reload the page and try again.".into()));
     };
-    let expected = state.csrf_token(cookie.value());
+    let expected = state.csrf_token(&cookie);
     let ok: bool = expected.len() == submitted.len()
         && expected
             .bytes()
@@ -105,8 +105,25 @@ pub fn remove_cookie(resp: &mut HttpResponse, state: &AppState, name: &str) {
     let _ = resp.add_cookie(&gone);
 }
 
-pub fn cookie<'a>(state: &AppState, name: &'a str, value: String) -> Cookie<'a> {
-    Cookie::build(name, value)
+/// A cookie's name on the wire: with the `__Host-` prefix whenever cookies are Secure, so the
+/// browser keeps it to this exact host, path `/`, over https only.
+pub fn cookie_name(state: &AppState, name: &str) -> String {
+    if state.config.cookie_secure {
+        format!("__Host-{name}")
+    } else {
+        name.to_string()
+    }
+}
+
+/// The value of one of our cookies on this request. Every cookie is read through here, so the
+/// name on the wire is always the prefixed one.
+pub fn read_cookie(req: &HttpRequest, state: &AppState, name: &str) -> Option<String> {
+    req.cookie(&cookie_name(state, name))
+        .map(|c| c.value().to_string())
+}
+
+pub fn cookie(state: &AppState, name: &str, value: String) -> Cookie<'static> {
+    Cookie::build(cookie_name(state, name), value)
         .path("/")
         .http_only(true)
         .secure(state.config.cookie_secure)
@@ -268,7 +285,7 @@ pub fn build_app(
         .app_data(web::PathConfig::default().error_handler(|_err, _req| AppError::NotFound.into()))
         .wrap_fn(move |req, srv| {
             // Give every browser a CSRF cookie before it sees its first form.
-            let new_seed = if req.cookie(CSRF_COOKIE).is_none() {
+            let new_seed = if req.cookie(&cookie_name(&st, CSRF_COOKIE)).is_none() {
                 let seed = uuid::Uuid::new_v4().simple().to_string();
                 req.extensions_mut().insert(CsrfSeed(seed.clone()));
                 Some(seed)

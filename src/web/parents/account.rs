@@ -175,7 +175,7 @@ fn code_page(state: &AppState, req: &HttpRequest, errors: &Errors) -> HttpRespon
 }
 
 async fn code_form(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    if req.cookie(PENDING_CODE).is_none() {
+    if crate::web::read_cookie(&req, &state, PENDING_CODE).is_none() {
         return see_other("/parents/sign-in");
     }
     code_page(&state, &req, &Errors::default())
@@ -187,7 +187,7 @@ async fn check_code(
     form: CsrfForm,
 ) -> AppResult<HttpResponse> {
     crate::web::guard_sign_in_rate(&req, &state)?;
-    let Some(code_id) = req.cookie(PENDING_CODE).map(|c| c.value().to_string()) else {
+    let Some(code_id) = crate::web::read_cookie(&req, &state, PENDING_CODE) else {
         return Ok(see_other("/parents/sign-in"));
     };
     let code = form.get("code").to_string();
@@ -208,7 +208,7 @@ async fn check_code(
                     crate::web::parents::notify::answers::resume_after_sign_in(c, &email)
                 })
                 .await?;
-            let next = req.cookie(NEXT_COOKIE).map(|c| c.value().to_string());
+            let next = crate::web::read_cookie(&req, &state, NEXT_COOKIE);
             let to = match (resumed, next.as_deref()) {
                 (Some(path), _) => path,
                 (None, Some("notify")) => "/parents/notify".into(),
@@ -472,7 +472,7 @@ async fn sign_out(
     state: web::Data<AppState>,
     _form: CsrfForm,
 ) -> AppResult<HttpResponse> {
-    if let Some(token) = req.cookie(PARENT_SESSION).map(|c| c.value().to_string()) {
+    if let Some(token) = crate::web::read_cookie(&req, &state, PARENT_SESSION) {
         state
             .db(move |c| Ok(parent_access::end_session(c, &token)?))
             .await?;

@@ -42,7 +42,7 @@ pub(super) async fn parent_session(
     req: &HttpRequest,
     state: &AppState,
 ) -> AppResult<ParentSession> {
-    let Some(token) = req.cookie(PARENT_SESSION).map(|c| c.value().to_string()) else {
+    let Some(token) = crate::web::read_cookie(req, state, PARENT_SESSION) else {
         return Ok(ParentSession::None);
     };
     let (idle, max) = (
@@ -63,7 +63,7 @@ pub(super) async fn parent_session(
 
 /// The signed-in parent's email, or a redirect to sign in.
 pub(super) async fn parent_email(req: &HttpRequest, state: &AppState) -> AppResult<String> {
-    let Some(token) = req.cookie(PARENT_SESSION).map(|c| c.value().to_string()) else {
+    let Some(token) = crate::web::read_cookie(req, state, PARENT_SESSION) else {
         return Err(AppError::Redirect("/parents/sign-in".into()));
     };
     let (idle, max) = (
