@@ -302,6 +302,10 @@ fn s436c_a_parent_of_a_child_already_on_the_register_waits_for_an_officer() {
     // The officer sees the claim on the record and checks it beside the record.
     let rec = officer.get(&format!("/officers/children/{id}"));
     assert!(rec.contains("1 person says they are"), "{}", rec.body);
+    assert!(
+        rec.contains("is waiting to be checked"),
+        "a warning at the top of the record"
+    );
     let claim: String = extract(&rec.body, "/parent-claims/", "\"").unwrap();
     let url = format!("/officers/children/{id}/parent-claims/{claim}");
     let page = officer.get(&url);

@@ -127,6 +127,16 @@ fn header(v: &RecordView) -> Markup {
                 }
             }
         }
+        @if v.page.claims.iter().any(|c| c.status == crate::domain::parents::ClaimStatus::Awaiting) {
+            div class="govuk-warning-text" {
+                span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
+                strong class="govuk-warning-text__text" {
+                    span class="govuk-visually-hidden" { "Warning" }
+                    "Someone says they are a parent of this child and is waiting to be checked. "
+                    a class="govuk-link" href="#parents" { "Check them" }
+                }
+            }
+        }
         @if status != SchoolAgeStatus::CompulsorySchoolAge && ch.status == EntryStatus::Open {
             div class="govuk-warning-text" {
                 span class="govuk-warning-text__icon" aria-hidden="true" { "!" }

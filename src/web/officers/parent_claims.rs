@@ -33,17 +33,8 @@ fn joined(parts: &[Option<&str>]) -> String {
         .join(", ")
 }
 
-fn row(what: &str, theirs: Markup, ours: Markup) -> Markup {
-    html! {
-        tr class="govuk-table__row" {
-            th scope="row" class="govuk-table__header" { (what) }
-            td class="govuk-table__cell" { (theirs) }
-            td class="govuk-table__cell" { (ours) }
-        }
-    }
-}
-
-/// What the claimant gave, beside what the record holds.
+/// What the claimant gave, beside what the record holds: two columns on a wide screen, one
+/// after the other on a phone.
 fn side_by_side(claim: &ParentClaim, rec: &ChildRecord) -> Markup {
     let ch = &rec.child;
     let home = rec
@@ -57,39 +48,35 @@ fn side_by_side(claim: &ParentClaim, rec: &ChildRecord) -> Markup {
         claim.address_postcode.as_deref(),
     ]);
     html! {
-        table class="govuk-table" {
-            caption class="govuk-table__caption govuk-table__caption--m" { "What they gave, and what the record holds" }
-            thead class="govuk-table__head" {
-                tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { span class="govuk-visually-hidden" { "Detail" } }
-                    th scope="col" class="govuk-table__header" { "They told us" }
-                    th scope="col" class="govuk-table__header" { "On the record" }
+        div class="govuk-grid-row" {
+            div class="govuk-grid-column-one-half" {
+                h2 class="govuk-heading-m" { "They told us" }
+                dl class="govuk-summary-list" {
+                    (summary_row("Child's name", html! { (claim.child_given_names) " " (claim.child_family_name) }, None))
+                    (summary_row("Date of birth", html! { (fmt_date(claim.child_date_of_birth)) }, None))
+                    (summary_row("Child's home address", or_not_given(claim.child_address.as_deref()), None))
+                    (summary_row("Parent", html! { (claim.given_names) " " (claim.family_name) " (" (label(RELATIONSHIPS, &claim.relationship)) ")" }, None))
+                    (summary_row("Parent's address", or_not_given(Some(claim_address.as_str()).filter(|a| !a.is_empty())), None))
+                    (summary_row("Email", or_not_given(claim.email.as_deref()), None))
+                    (summary_row("Phone", or_not_given(claim.phone.as_deref()), None))
                 }
             }
-            tbody class="govuk-table__body" {
-                (row("Child's name", html! { (claim.child_given_names) " " (claim.child_family_name) }, html! { (ch.given_names) " " (ch.family_name) }))
-                (row("Child's date of birth", html! { (fmt_date(claim.child_date_of_birth)) }, html! { (fmt_date(ch.date_of_birth)) }))
-                (row("Child's home address", or_not_given(claim.child_address.as_deref()), or_not_given(home.as_deref())))
-                (row("Parent", html! {
-                    (claim.given_names) " " (claim.family_name) br;
-                    span class="govuk-hint" { (label(RELATIONSHIPS, &claim.relationship)) }
-                }, html! {
-                    @if rec.parents.is_empty() { "No parent recorded" }
-                    ul class="govuk-list" {
-                        @for p in &rec.parents { li { (p.given_names) " " (p.family_name) " " span class="govuk-hint" { "(" (label(RELATIONSHIPS, &p.relationship)) ")" } } }
+            div class="govuk-grid-column-one-half" {
+                h2 class="govuk-heading-m" { "On the record" }
+                dl class="govuk-summary-list" {
+                    (summary_row("Child's name", html! { (ch.given_names) " " (ch.family_name) }, None))
+                    (summary_row("Date of birth", html! { (fmt_date(ch.date_of_birth)) }, None))
+                    (summary_row("Child's home address", or_not_given(home.as_deref()), None))
+                }
+                @if rec.parents.is_empty() { p class="govuk-body" { "No parent recorded." } }
+                @for p in &rec.parents {
+                    h3 class="govuk-heading-s" { (p.given_names) " " (p.family_name) " (" (label(RELATIONSHIPS, &p.relationship)) ")" }
+                    dl class="govuk-summary-list" {
+                        (summary_row("Address", or_not_given(Some(joined(&[p.address_line_1.as_deref(), p.address_town.as_deref(), p.address_postcode.as_deref()])).as_deref().filter(|a| !a.is_empty())), None))
+                        (summary_row("Email", or_not_given(p.email.as_deref()), None))
+                        (summary_row("Phone", or_not_given(p.phone.as_deref()), None))
                     }
-                }))
-                (row("Parent's address", or_not_given(Some(claim_address.as_str()).filter(|a| !a.is_empty())), html! {
-                    ul class="govuk-list" {
-                        @for p in &rec.parents { li { (joined(&[p.address_line_1.as_deref(), p.address_town.as_deref(), p.address_postcode.as_deref()])) } }
-                    }
-                }))
-                (row("Parent's email", or_not_given(claim.email.as_deref()), html! {
-                    ul class="govuk-list" { @for p in &rec.parents { li { (p.email.as_deref().unwrap_or("None")) } } }
-                }))
-                (row("Parent's phone", or_not_given(claim.phone.as_deref()), html! {
-                    ul class="govuk-list" { @for p in &rec.parents { li { (p.phone.as_deref().unwrap_or("None")) } } }
-                }))
+                }
             }
         }
     }
