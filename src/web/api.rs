@@ -379,6 +379,40 @@ fn as_form(b: &NoticeBody) -> super::forms::FormData {
     super::forms::FormData(form)
 }
 
+/// The notice in the body, in the shape the schema allows, or the problem to send back.
+#[allow(clippy::result_large_err)] // the problem is the handler's answer as it stands
+fn read_notice(
+    body: &[u8],
+) -> Result<(NoticeBody, crate::domain::consent::NoticeKind), HttpResponse> {
+    let parsed: NoticeBody = serde_json::from_slice(body).map_err(|e| {
+        problem(
+            StatusCode::BAD_REQUEST,
+            "The body could not be read",
+            &format!("Expected a JSON object as described at /api/v1/openapi.json: {e}"),
+        )
+    })?;
+    if let Some(why) = notice_shape_error(&parsed) {
+        return Err(problem(
+            StatusCode::BAD_REQUEST,
+            "The body could not be read",
+            &format!("{why}, as described at /api/v1/openapi.json"),
+        ));
+    }
+    if parsed.parents.len() > 2 {
+        let mut errors = crate::views::Errors::default();
+        errors.add("parents", "Give at most two parents");
+        return Err(invalid(&errors));
+    }
+    let Some(kind) = crate::domain::consent::NoticeKind::parse(&parsed.kind) else {
+        return Err(problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Unknown kind",
+            "kind must be intention (s.434A(5)) or deletion (a deletion return, reg 13(4))",
+        ));
+    };
+    Ok((parsed, kind))
+}
+
 async fn school_notice(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -399,34 +433,9 @@ async fn school_notice(
             "Only a school's token may send school notices. An administrator issues one on the school's page.",
         );
     };
-    let parsed: NoticeBody = match serde_json::from_slice(&body) {
-        Ok(p) => p,
-        Err(e) => {
-            return problem(
-                StatusCode::BAD_REQUEST,
-                "The body could not be read",
-                &format!("Expected a JSON object as described at /api/v1/openapi.json: {e}"),
-            )
-        }
-    };
-    if let Some(why) = notice_shape_error(&parsed) {
-        return problem(
-            StatusCode::BAD_REQUEST,
-            "The body could not be read",
-            &format!("{why}, as described at /api/v1/openapi.json"),
-        );
-    }
-    if parsed.parents.len() > 2 {
-        let mut errors = crate::views::Errors::default();
-        errors.add("parents", "Give at most two parents");
-        return invalid(&errors);
-    }
-    let Some(kind) = crate::domain::consent::NoticeKind::parse(&parsed.kind) else {
-        return problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Unknown kind",
-            "kind must be intention (s.434A(5)) or deletion (a deletion return, reg 13(4))",
-        );
+    let (parsed, kind) = match read_notice(&body) {
+        Ok(x) => x,
+        Err(resp) => return resp,
     };
     let notice =
         match crate::web::schools::notices::parse_notice(&as_form(&parsed), &school_id, kind) {
@@ -544,14 +553,62 @@ fn method_not_allowed(allow: &'static str) -> HttpResponse {
     resp
 }
 
-/// The OpenAPI 3.1 description of this API. Every status a path can answer is listed; every
-/// error is a problem document; objects take no properties but those named.
-pub fn openapi() -> serde_json::Value {
+/// The OpenAPI document's schemas: objects take no properties but those named.
+fn components() -> serde_json::Value {
     let lenient = |what: &str| serde_json::json!({"type": ["string", "null"], "description": what});
     let text = serde_json::json!({"type": ["string", "null"]});
     let required_text = serde_json::json!({"type": "string", "minLength": 1, "maxLength": 10000});
     let iso_date =
         serde_json::json!({"type": "string", "format": "date", "description": "YYYY-MM-DD"});
+    serde_json::json!({
+        "securitySchemes": { "token": { "type": "http", "scheme": "bearer", "description": "Issued by an administrator with `cnis api-token issue --name NAME`; revoked with `cnis api-token revoke --id ID`." } },
+        "schemas": {
+            "Episode": { "type": "object", "additionalProperties": false, "required": ["kind"], "properties": {
+                "kind": { "type": "string", "enum": EPISODE_KINDS, "description": "Section 47 enquiry, child protection plan, or child in need" },
+                "start_date": lenient("YYYY-MM-DD; a date that cannot be read is dropped with a warning"),
+                "end_date": lenient("YYYY-MM-DD, or empty while ongoing") } },
+            "Record": { "type": "object", "additionalProperties": false, "required": ["record_id"], "properties": {
+                "record_id": { "type": "string", "minLength": 1, "maxLength": 100, "pattern": "\\S" },
+                "given_names": text, "family_name": text,
+                "date_of_birth": lenient("YYYY-MM-DD; a date that cannot be read is dropped with a warning"),
+                "sex": lenient("F, M or U; anything else is dropped with a warning"),
+                "upn": lenient("A UPN that fails its check letter is dropped with a warning"),
+                "former_upn": text,
+                "nhs_number": lenient("An NHS number that fails its check digit is dropped with a warning"),
+                "address_line_1": text, "town": text, "postcode": text,
+                "episodes": { "type": "array", "maxItems": 1000, "items": { "$ref": "#/components/schemas/Episode" } } } },
+            "Parent": { "type": "object", "additionalProperties": false, "required": ["name", "phone"], "properties": {
+                "name": required_text, "address": { "type": "string", "maxLength": 10000 }, "phone": required_text } },
+            "SchoolNotice": { "type": "object", "additionalProperties": false, "required": ["kind", "given_names", "family_name", "date_of_birth", "sex", "address_line_1", "town", "postcode", "on_date", "parents"], "properties": {
+                "kind": { "type": "string", "enum": ["intention", "deletion"] },
+                "given_names": required_text, "family_name": required_text, "date_of_birth": iso_date,
+                "sex": { "type": "string", "enum": ["F", "M", "U"] }, "upn": text,
+                "address_line_1": required_text, "town": required_text, "postcode": required_text,
+                "on_date": iso_date,
+                "ground": { "type": ["string", "null"], "enum": ["a","b","c","d","e","f","g","h","i","j","k","l","m","n","o", null] },
+                "future_school": text,
+                "parents": { "type": "array", "minItems": 1, "maxItems": 2, "items": { "$ref": "#/components/schemas/Parent" } } } },
+            "NoticeAnswer": { "type": "object", "properties": {
+                "id": {"type": "string"}, "reference": {"type": "string"}, "kind": {"type": "string"},
+                "relevant_child": { "type": "boolean", "description": "The pupil is or may be a relevant child (s.434A(2))" },
+                "answer": { "type": "string", "enum": ["wait_for_consent", "may_proceed", "deletion_refused", "deletion_recorded"] },
+                "may_delete": { "type": "boolean", "description": "false: the school must not delete the pupil's name before the council consents (s.434A(9)(a))" },
+                "message": {"type": "string"} } },
+            "Problem": { "type": "object", "required": ["type", "title", "status"], "properties": {
+                "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"},
+                "errors": { "type": "array", "items": { "type": "object", "properties": { "field": {"type": "string"}, "message": {"type": "string"} } } } } },
+            "Item": { "type": "object", "properties": { "index": {"type": "integer"}, "reason": {"type": "string"} } },
+            "Report": { "type": "object", "properties": {
+                "new": {"type": "integer"}, "changed": {"type": "integer"}, "unchanged": {"type": "integer"},
+                "rejected": { "type": "array", "items": { "$ref": "#/components/schemas/Item" } },
+                "warnings": { "type": "array", "items": { "$ref": "#/components/schemas/Item" } } } }
+        }
+    })
+}
+
+/// The OpenAPI 3.1 description of this API. Every status a path can answer is listed; every
+/// error is a problem document; objects take no properties but those named.
+pub fn openapi() -> serde_json::Value {
     let problem_of = |what: &str| serde_json::json!({ "description": what, "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } });
     let common = |extra: &[(&str, serde_json::Value)]| {
         let mut r = serde_json::Map::new();
@@ -596,50 +653,7 @@ pub fn openapi() -> serde_json::Value {
             "version": "1",
             "description": "A children's social care system sends the records the nightly cross-check matches against the register of children not in school. A request whose shape breaks this schema is refused whole (400 or 422) and nothing is stored. Otherwise each record is stored, or rejected with its index and reason (for example a record_id sent twice), and a bad identifier or date is dropped from its record with a warning. A record sent again replaces the earlier snapshot of that record_id."
         },
-        "components": {
-            "securitySchemes": { "token": { "type": "http", "scheme": "bearer", "description": "Issued by an administrator with `cnis api-token issue --name NAME`; revoked with `cnis api-token revoke --id ID`." } },
-            "schemas": {
-                "Episode": { "type": "object", "additionalProperties": false, "required": ["kind"], "properties": {
-                    "kind": { "type": "string", "enum": EPISODE_KINDS, "description": "Section 47 enquiry, child protection plan, or child in need" },
-                    "start_date": lenient("YYYY-MM-DD; a date that cannot be read is dropped with a warning"),
-                    "end_date": lenient("YYYY-MM-DD, or empty while ongoing") } },
-                "Record": { "type": "object", "additionalProperties": false, "required": ["record_id"], "properties": {
-                    "record_id": { "type": "string", "minLength": 1, "maxLength": 100, "pattern": "\\S" },
-                    "given_names": text, "family_name": text,
-                    "date_of_birth": lenient("YYYY-MM-DD; a date that cannot be read is dropped with a warning"),
-                    "sex": lenient("F, M or U; anything else is dropped with a warning"),
-                    "upn": lenient("A UPN that fails its check letter is dropped with a warning"),
-                    "former_upn": text,
-                    "nhs_number": lenient("An NHS number that fails its check digit is dropped with a warning"),
-                    "address_line_1": text, "town": text, "postcode": text,
-                    "episodes": { "type": "array", "maxItems": 1000, "items": { "$ref": "#/components/schemas/Episode" } } } },
-                "Parent": { "type": "object", "additionalProperties": false, "required": ["name", "phone"], "properties": {
-                    "name": required_text, "address": { "type": "string", "maxLength": 10000 }, "phone": required_text } },
-                "SchoolNotice": { "type": "object", "additionalProperties": false, "required": ["kind", "given_names", "family_name", "date_of_birth", "sex", "address_line_1", "town", "postcode", "on_date", "parents"], "properties": {
-                    "kind": { "type": "string", "enum": ["intention", "deletion"] },
-                    "given_names": required_text, "family_name": required_text, "date_of_birth": iso_date,
-                    "sex": { "type": "string", "enum": ["F", "M", "U"] }, "upn": text,
-                    "address_line_1": required_text, "town": required_text, "postcode": required_text,
-                    "on_date": iso_date,
-                    "ground": { "type": ["string", "null"], "enum": ["a","b","c","d","e","f","g","h","i","j","k","l","m","n","o", null] },
-                    "future_school": text,
-                    "parents": { "type": "array", "minItems": 1, "maxItems": 2, "items": { "$ref": "#/components/schemas/Parent" } } } },
-                "NoticeAnswer": { "type": "object", "properties": {
-                    "id": {"type": "string"}, "reference": {"type": "string"}, "kind": {"type": "string"},
-                    "relevant_child": { "type": "boolean", "description": "The pupil is or may be a relevant child (s.434A(2))" },
-                    "answer": { "type": "string", "enum": ["wait_for_consent", "may_proceed", "deletion_refused", "deletion_recorded"] },
-                    "may_delete": { "type": "boolean", "description": "false: the school must not delete the pupil's name before the council consents (s.434A(9)(a))" },
-                    "message": {"type": "string"} } },
-                "Problem": { "type": "object", "required": ["type", "title", "status"], "properties": {
-                    "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"},
-                    "errors": { "type": "array", "items": { "type": "object", "properties": { "field": {"type": "string"}, "message": {"type": "string"} } } } } },
-                "Item": { "type": "object", "properties": { "index": {"type": "integer"}, "reason": {"type": "string"} } },
-                "Report": { "type": "object", "properties": {
-                    "new": {"type": "integer"}, "changed": {"type": "integer"}, "unchanged": {"type": "integer"},
-                    "rejected": { "type": "array", "items": { "$ref": "#/components/schemas/Item" } },
-                    "warnings": { "type": "array", "items": { "$ref": "#/components/schemas/Item" } } } }
-            }
-        },
+        "components": components(),
         "security": [ { "token": [] } ],
         "paths": {
             "/api/v1/social-care-records": { "post": {

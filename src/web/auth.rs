@@ -258,25 +258,36 @@ async fn sign_in(
             Ok(Ok(token))
         })
         .await?;
+    Ok(password_step_answer(&state, &csrf, &email, outcome))
+}
+
+/// The page after the password step: on to the second factor, or the sign-in page with why not.
+fn password_step_answer(
+    state: &AppState,
+    csrf: &str,
+    email: &str,
+    outcome: Result<String, &'static str>,
+) -> HttpResponse {
+    let mut errors = Errors::default();
     match outcome {
         Ok(token) => {
             let mut resp = see_other("/officers/two-factor");
-            let _ = resp.add_cookie(&cookie(&state, SESSION_COOKIE, token));
-            Ok(resp)
+            let _ = resp.add_cookie(&cookie(state, SESSION_COOKIE, token));
+            resp
         }
         Err("too_many") => {
             errors.add("email", format!("Too many attempts to sign in to this account. Wait {} minutes, then try again.", sign_in_attempts::WINDOW_MINUTES));
-            let mut r = sign_in_page(&state, &csrf, &email, &errors);
+            let mut r = sign_in_page(state, csrf, email, &errors);
             *r.status_mut() = actix_web::http::StatusCode::TOO_MANY_REQUESTS;
-            Ok(r)
+            r
         }
         Err("locked") => {
             errors.add("email", format!("This account is locked after {} wrong passwords. Try again in {} minutes, or ask an administrator.", users::MAX_FAILED_ATTEMPTS, users::LOCKOUT_MINUTES));
-            Ok(sign_in_page(&state, &csrf, &email, &errors))
+            sign_in_page(state, csrf, email, &errors)
         }
         Err(_) => {
             errors.add("email", "Enter a correct email address and password");
-            Ok(sign_in_page(&state, &csrf, &email, &errors))
+            sign_in_page(state, csrf, email, &errors)
         }
     }
 }
