@@ -182,3 +182,60 @@ fn an_administrator_issues_and_revokes_tokens_on_the_web_and_each_token_is_rate_
         404
     );
 }
+
+/// Issue 15 (2): "the period of five years ending with" the day a school tells the council
+/// starts the day after the same date five years before. A child protection plan that ended on
+/// that date is outside it (the school may delete); one that ended a day later is inside (the
+/// school must wait for consent). Through the real API, both ways.
+#[test]
+fn s434a_4_a_plan_ended_five_years_and_one_day_before_is_outside_the_window() {
+    let app = TestApp::spawn_with(|c| c.api_requests_per_minute = 10_000);
+    let (_, care) = cnis::store::api_tokens::issue(&mut app.conn(), "care").unwrap();
+    let school = cnis::store::schools::School {
+        id: uuid::Uuid::new_v4().to_string(),
+        urn: "100002".into(),
+        name: "Hill School".into(),
+        kind: "mainstream".into(),
+        address: "Hill Road".into(),
+        email: None,
+        created_at: cnis::db::now(),
+    };
+    cnis::store::schools::create(&mut app.conn(), &school).unwrap();
+    let (_, school_token) =
+        cnis::store::api_tokens::issue_for_school(&mut app.conn(), "MIS", &school.id).unwrap();
+    let today = cnis::clock::today();
+    let five_years_before = today.checked_sub_months(chrono::Months::new(60)).unwrap();
+    for (i, (ended, relevant)) in [
+        (five_years_before, false),
+        (five_years_before + chrono::Days::new(1), true),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let given = ["Ada", "Bea"][i];
+        let body = serde_json::json!({"records": [{
+            "record_id": format!("LCS-{i}"), "given_names": given, "family_name": "Okafor",
+            "date_of_birth": "2014-03-12", "sex": "F", "postcode": "DT1 4AB",
+            "episodes": [{"kind": "cp_plan", "start_date": "2019-01-01", "end_date": ended.to_string()}]
+        }]});
+        assert_eq!(push(&app, Some(&care), &body.to_string()).0, 200);
+        let notice = serde_json::json!({
+            "kind": "intention", "given_names": given, "family_name": "Okafor",
+            "date_of_birth": "2014-03-12", "sex": "F", "address_line_1": "12 Station Road",
+            "town": "Demoton", "postcode": "DT1 4AB", "on_date": today.to_string(),
+            "parents": [{"name": "Grace Okafor", "phone": "07700 900982"}]
+        });
+        let r = reqwest::blocking::Client::new()
+            .post(format!("{}/api/v1/school-notices", app.base))
+            .bearer_auth(&school_token)
+            .json(&notice)
+            .send()
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 201);
+        let answer: serde_json::Value = r.json().unwrap();
+        assert_eq!(
+            answer["relevant_child"], relevant,
+            "plan ended {ended}: {answer}"
+        );
+    }
+}

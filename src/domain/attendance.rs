@@ -316,9 +316,7 @@ pub fn section47_involvement_ended(
     known: &[Section47],
     today: NaiveDate,
 ) -> bool {
-    let five_years_ago = today
-        .checked_sub_months(chrono::Months::new(60))
-        .unwrap_or(NaiveDate::MIN);
+    let five_years_ago = crate::domain::safeguarding::five_years_ending_with(today);
     let relied_ended = relied_on.iter().all(|k| {
         known
             .iter()

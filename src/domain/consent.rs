@@ -144,7 +144,7 @@ pub fn relevant_child(f: &ConsentFacts) -> RelevanceAnswer {
         }
         _ => {}
     }
-    let look_back_from = on.and_then(|d| d.checked_sub_months(Months::new(60)));
+    let look_back_from = on.map(crate::domain::safeguarding::five_years_ending_with);
     for e in &f.social_care {
         let within_look_back = match (look_back_from, e.end) {
             (Some(from), Some(end)) => end >= from,
@@ -388,9 +388,7 @@ pub fn consent_was_needed(
     episodes: &[(String, Option<NaiveDate>, Option<NaiveDate>)],
     left_school_on: NaiveDate,
 ) -> bool {
-    let from = left_school_on
-        .checked_sub_months(Months::new(60))
-        .unwrap_or(NaiveDate::MIN);
+    let from = crate::domain::safeguarding::five_years_ending_with(left_school_on);
     episodes.iter().any(|(kind, start, end)| {
         matches!(kind.as_str(), "s47" | "cp_plan")
             && start.is_none_or(|s| s <= left_school_on)
@@ -480,6 +478,17 @@ mod tests {
             true,
         )];
         assert_eq!(relevant_child(&f).relevance, Relevance::NotRelevant);
+        // The boundary (issue 15, 2): the five years ending with 24 Nov 2026 start on 25 Nov
+        // 2021, so a plan that ended on 24 Nov 2021 is outside and one that ended a day later
+        // is inside.
+        f.on = Some(d(2026, 11, 24));
+        for (ended, relevance) in [
+            (d(2021, 11, 24), Relevance::NotRelevant),
+            (d(2021, 11, 25), Relevance::Relevant),
+        ] {
+            f.social_care = vec![evidence("cp_or_s47_last_5_years", Some(ended), true)];
+            assert_eq!(relevant_child(&f).relevance, relevance, "ended {ended}");
+        }
         // A possible match is not ignored: the school waits until an officer checks.
         f.social_care = vec![evidence("cp_plan_active", None, false)];
         let a = relevant_child(&f);

@@ -17,6 +17,22 @@ pub const FLAG_KINDS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The first day of "the period of five years ending with" `day` (ss.434A(4), 436H(5), 436I(2),
+/// 436P(2)): the day after the same date five years before, so the period holds exactly five
+/// years of days including `day` itself. (Five years before 29 February is 28 February.) law.md
+/// wrote "within the last 5 years"; the Act's words decide the boundary.
+pub fn five_years_ending_with(day: NaiveDate) -> NaiveDate {
+    day.checked_sub_months(Months::new(60))
+        .and_then(|d| d.succ_opt())
+        .unwrap_or(NaiveDate::MIN)
+}
+
+/// Whether something that ended on `end` (None: not ended) falls in the five years ending with
+/// `day`.
+pub fn within_five_years_ending_with(end: Option<NaiveDate>, day: NaiveDate) -> bool {
+    end.is_none_or(|e| e >= five_years_ending_with(day))
+}
+
 /// One flag as derived from a record's episodes: (kind, start, end).
 pub type Flag = (&'static str, Option<NaiveDate>, Option<NaiveDate>);
 
@@ -26,9 +42,7 @@ pub fn flags_for(
     episodes: &[(String, Option<NaiveDate>, Option<NaiveDate>)],
     today: NaiveDate,
 ) -> Vec<Flag> {
-    let five_years_ago = today
-        .checked_sub_months(Months::new(60))
-        .unwrap_or(NaiveDate::MIN);
+    let five_years_ago = five_years_ending_with(today);
     let open = |end: Option<NaiveDate>| end.is_none_or(|e| e >= today);
     let mut out: Vec<Flag> = vec![];
     let mut add = |kind: &'static str, s: Option<NaiveDate>, e: Option<NaiveDate>| {
@@ -61,6 +75,36 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> Option<NaiveDate> {
         NaiveDate::from_ymd_opt(y, m, day)
+    }
+
+    #[test]
+    fn s434a_4_the_five_years_ending_with_the_application_date() {
+        // Application 24 Nov 2026: the period starts 25 Nov 2021.
+        let on = d(2026, 11, 24).unwrap_or_default();
+        assert_eq!(Some(five_years_ending_with(on)), d(2021, 11, 25));
+        assert!(
+            !within_five_years_ending_with(d(2021, 11, 24), on),
+            "ended 24 Nov 2021: outside"
+        );
+        assert!(
+            within_five_years_ending_with(d(2021, 11, 25), on),
+            "ended 25 Nov 2021: inside"
+        );
+        assert!(within_five_years_ending_with(d(2021, 11, 26), on));
+        assert!(within_five_years_ending_with(None, on), "not ended");
+        // Five years before a 29 February is 28 February; the period starts the day after.
+        assert_eq!(
+            Some(five_years_ending_with(d(2028, 2, 29).unwrap_or_default())),
+            d(2023, 3, 1)
+        );
+    }
+
+    #[test]
+    fn s436h_5_flags_use_the_same_five_years() {
+        let today = d(2026, 11, 24).unwrap_or_default();
+        let ended = |y, m, day| vec![("cp_plan".to_string(), d(2019, 1, 1), d(y, m, day))];
+        assert!(flags_for(&ended(2021, 11, 24), today).is_empty());
+        assert_eq!(flags_for(&ended(2021, 11, 25), today).len(), 1);
     }
 
     #[test]
