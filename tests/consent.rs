@@ -546,6 +546,17 @@ fn s434a_withdrawn_applications_are_not_decided_and_repeats_within_six_months_ar
     assert_eq!(p.status, 422);
     assert!(p.contains("withdrawn"), "{}", p.body);
 
+    // Issue 15 (12): the six months run from the previous application, whatever became of it:
+    // a third application is measured from the withdrawn second one, not the refused first.
+    let third = apply(&mut parent, "Bea", &dob, &school_id);
+    assert_eq!(
+        count(
+            &app,
+            &format!("consent_applications WHERE id = '{third}' AND repeat_of = '{second}'")
+        ),
+        1
+    );
+
     // A referral to the Secretary of State on the refusal is recorded with its outcome.
     let now = day_parts(today());
     let p = manager.post(

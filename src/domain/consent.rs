@@ -242,24 +242,27 @@ pub fn required_decision(
     }
 }
 
-/// s.434A(12): after a refusal, the council need not decide a new application until 6 months
-/// have passed since the previous application. Calendar months, ending on the corresponding date
-/// (or the month's last day when there is none), as UK courts count them (Dodds v Walker); an
-/// application on that date is still inside. Returns the earlier application's date when the new
+/// s.434A(12): once an application for the child has been refused, the council need not decide
+/// a new one until 6 months have passed since *the previous application*: the latest one before
+/// it, whatever became of it (granted, refused, withdrawn). Calendar months, ending on the
+/// corresponding date (or the month's last day when there is none), as UK courts count them
+/// (Dodds v Walker); an application on that date is still inside. `earlier` is each earlier
+/// application's (date received, refused). Returns the previous application's date when the new
 /// one falls inside the window.
 pub fn within_repeat_window(
-    refused_application_dates: &[NaiveDate],
+    earlier: &[(NaiveDate, bool)],
     received_on: NaiveDate,
 ) -> Option<NaiveDate> {
-    refused_application_dates
-        .iter()
-        .copied()
-        .filter(|d| *d <= received_on)
-        .filter(|d| {
-            d.checked_add_months(Months::new(6))
-                .is_some_and(|six| received_on <= six)
-        })
-        .max()
+    let before: Vec<&(NaiveDate, bool)> =
+        earlier.iter().filter(|(d, _)| *d <= received_on).collect();
+    if !before.iter().any(|(_, refused)| *refused) {
+        return None;
+    }
+    let previous = before.iter().map(|(d, _)| *d).max()?;
+    previous
+        .checked_add_months(Months::new(6))
+        .is_some_and(|six| received_on <= six)
+        .then_some(previous)
 }
 
 crate::text_enum! {
@@ -539,7 +542,7 @@ mod tests {
 
     #[test]
     fn s434a_12_no_new_decision_needed_within_six_months_of_a_refused_application() {
-        let refused = [d(2026, 5, 31)];
+        let refused = [(d(2026, 5, 31), true)];
         assert_eq!(
             within_repeat_window(&refused, d(2026, 11, 30)),
             Some(d(2026, 5, 31))
@@ -551,11 +554,34 @@ mod tests {
         );
         assert_eq!(within_repeat_window(&[], d(2026, 12, 1)), None);
         // Leap year month end: 31 Aug + 6 months is 29 Feb 2028.
+        let aug = [(d(2027, 8, 31), true)];
         assert_eq!(
-            within_repeat_window(&[d(2027, 8, 31)], d(2028, 2, 29)),
+            within_repeat_window(&aug, d(2028, 2, 29)),
             Some(d(2027, 8, 31))
         );
-        assert_eq!(within_repeat_window(&[d(2027, 8, 31)], d(2028, 3, 1)), None);
+        assert_eq!(within_repeat_window(&aug, d(2028, 3, 1)), None);
+        // No refusal yet: every application is decided.
+        assert_eq!(
+            within_repeat_window(&[(d(2026, 11, 1), false)], d(2026, 11, 30)),
+            None
+        );
+    }
+
+    #[test]
+    fn s434a_12_the_six_months_run_from_the_previous_application_whatever_its_outcome() {
+        // Refused 1 Jan 2027, a withdrawn application 1 Aug, a new one 1 Sep: within 6 months of
+        // the previous application (1 Aug), so no decision is required.
+        let earlier = [(d(2027, 1, 1), true), (d(2027, 8, 1), false)];
+        assert_eq!(
+            within_repeat_window(&earlier, d(2027, 9, 1)),
+            Some(d(2027, 8, 1))
+        );
+        // The boundary: 1 Feb 2028 is inside, 2 Feb outside.
+        assert_eq!(
+            within_repeat_window(&earlier, d(2028, 2, 1)),
+            Some(d(2027, 8, 1))
+        );
+        assert_eq!(within_repeat_window(&earlier, d(2028, 2, 2)), None);
     }
 
     #[test]

@@ -412,18 +412,23 @@ pub fn submit(
     council: &str,
     alert: Option<&TeamAlert>,
 ) -> anyhow::Result<Application> {
+    // Every earlier application for this child, whatever became of it: s.434A(12) counts six
+    // months from the previous one once any was refused.
     let earlier: Vec<Application> = consent_applications::table
         .filter(consent_applications::date_of_birth.eq(app.date_of_birth))
-        .filter(consent_applications::status.eq(ApplicationStatus::Refused))
+        .order(consent_applications::created_at.desc())
         .select(Application::as_select())
         .load(conn)?;
-    let refused: Vec<&Application> = earlier
+    let same_child: Vec<&Application> = earlier
         .iter()
         .filter(|e| e.identity().same_child(&app.identity()))
         .collect();
-    let dates: Vec<NaiveDate> = refused.iter().map(|e| e.received_on).collect();
+    let dates: Vec<(NaiveDate, bool)> = same_child
+        .iter()
+        .map(|e| (e.received_on, e.status == ApplicationStatus::Refused))
+        .collect();
     if let Some(d) = rules::within_repeat_window(&dates, app.received_on) {
-        app.repeat_of = refused
+        app.repeat_of = same_child
             .iter()
             .find(|e| e.received_on == d)
             .map(|e| e.id.clone());
