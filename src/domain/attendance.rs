@@ -309,14 +309,19 @@ pub struct Section47 {
     pub end: Option<NaiveDate>,
 }
 
-/// s.436I(2) and s.436P(2): the enquiries or action the case relied on have all ended, and the
-/// council knows of no other enquiry or action now or in the 5 years before `today`.
+/// s.436I(2) and s.436P(2): the enquiries or action the case relied on have all ended (by
+/// `today`), and the council knows of no other enquiry or action now or in the five years ending
+/// with `look_back_to`. For the bar on serving an order (s.436I(2)) that day is today; for the
+/// mandatory revocation (s.436P(2)(c)) it is the day the order was made, so an unrelated plan
+/// that ended within the five years before the order keeps it in force however long ago that is
+/// now.
 pub fn section47_involvement_ended(
     relied_on: &[String],
     known: &[Section47],
     today: NaiveDate,
+    look_back_to: NaiveDate,
 ) -> bool {
-    let five_years_ago = crate::domain::safeguarding::five_years_ending_with(today);
+    let five_years_ago = crate::domain::safeguarding::five_years_ending_with(look_back_to);
     let relied_ended = relied_on.iter().all(|k| {
         known
             .iter()
@@ -328,7 +333,8 @@ pub fn section47_involvement_ended(
         .iter()
         .filter(|e| !relied_on.contains(&e.key))
         .any(|e| {
-            e.end.is_none_or(|end| end >= five_years_ago)
+            e.end
+                .is_none_or(|end| end >= five_years_ago || end >= today)
                 || e.start.is_some_and(|s| s >= five_years_ago)
         });
     !relied_on.is_empty() && relied_ended && !other_recent
@@ -356,6 +362,9 @@ pub struct Facts {
     pub ehc_plan_school: bool,
     /// s.436I(2) / s.436P(2), from the linked social care records.
     pub section47_ended: bool,
+    /// The same, with the five years ending on the day the order was made (s.436P(2)(c));
+    /// `section47_ended` until an order is made.
+    pub section47_ended_since_order: bool,
     pub objection_window: Option<Result<Deadline, String>>,
 }
 
@@ -590,15 +599,15 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
             if !(f.regime == Regime::New && f.condition_b_only()) {
                 return Err("Revocation is mandatory only for an order that followed a notice relying on condition B alone (s.436P(2)).".into());
             }
-            if !f.section47_ended {
-                return Err("The section 47 enquiries or action the case relied on have not ended, or another is known in the last 5 years (s.436P(2)).".into());
+            if !f.section47_ended_since_order {
+                return Err("The section 47 enquiries or action the case relied on have not ended, or another is known now or in the 5 years ending with the day the order was made (s.436P(2)).".into());
             }
             Ok(())
         }
         Step::ReferForProsecution => {
             at(&[Stage::InForce], "Referring for prosecution")?;
             f.order_served_on.ok_or_else(|| not_served("order"))?;
-            if f.regime == Regime::New && f.condition_b_only() && f.section47_ended {
+            if f.regime == Regime::New && f.condition_b_only() && f.section47_ended_since_order {
                 return Err("Condition B is no longer met and the order must be revoked (s.436P(2)); it is also a defence (s.436Q).".into());
             }
             Ok(())
@@ -652,6 +661,7 @@ mod tests {
             order_served_on: None,
             ehc_plan_school: false,
             section47_ended: false,
+            section47_ended_since_order: false,
             objection_window: None,
         }
     }
@@ -917,23 +927,23 @@ mod tests {
             start: Some(d(2027, 1, 1)),
             end: None,
         }];
-        assert!(!section47_involvement_ended(&relied, &known, today));
+        assert!(!section47_involvement_ended(&relied, &known, today, today));
         known[0].end = Some(d(2027, 5, 20));
-        assert!(section47_involvement_ended(&relied, &known, today));
+        assert!(section47_involvement_ended(&relied, &known, today, today));
         // Another plan 4 years ago keeps condition B alive.
         known.push(Section47 {
             key: "r2:cp_plan:2022-01-01".into(),
             start: Some(d(2022, 1, 1)),
             end: Some(d(2023, 1, 1)),
         });
-        assert!(!section47_involvement_ended(&relied, &known, today));
+        assert!(!section47_involvement_ended(&relied, &known, today, today));
         known[1].end = Some(d(2022, 5, 1));
         assert!(
-            section47_involvement_ended(&relied, &known, today),
+            section47_involvement_ended(&relied, &known, today, today),
             "more than 5 years ago"
         );
         assert!(
-            !section47_involvement_ended(&[], &known, today),
+            !section47_involvement_ended(&[], &known, today, today),
             "nothing relied on"
         );
 
@@ -944,6 +954,7 @@ mod tests {
             .unwrap_err()
             .contains("s.436P(2)"));
         f.section47_ended = true;
+        f.section47_ended_since_order = true;
         assert!(may(&f, Step::RevokeMandatory, today).is_ok());
         assert!(may(&f, Step::ReferForProsecution, today)
             .unwrap_err()
@@ -952,6 +963,59 @@ mod tests {
         assert!(may(&f, Step::RevokeMandatory, today)
             .unwrap_err()
             .contains("condition B alone"));
+    }
+
+    #[test]
+    fn s436p_2_c_the_five_years_end_with_the_day_the_order_was_made() {
+        // Order made 1 Jun 2027; an unrelated plan ended 1 Mar 2023; the relied-on enquiry ends
+        // 1 Sep 2027. The plan is within the five years ending with the order's day, so the
+        // revocation is never mandatory on this ground, however late it is asked.
+        let made = d(2027, 6, 1);
+        let relied = vec!["r1:s47:2027-01-01".to_string()];
+        let known = vec![
+            Section47 {
+                key: relied[0].clone(),
+                start: Some(d(2027, 1, 1)),
+                end: Some(d(2027, 9, 1)),
+            },
+            Section47 {
+                key: "r2:cp_plan:2020-01-01".into(),
+                start: Some(d(2020, 1, 1)),
+                end: Some(d(2023, 3, 1)),
+            },
+        ];
+        for today in [d(2028, 3, 1), d(2028, 3, 2), d(2031, 1, 1)] {
+            assert!(
+                !section47_involvement_ended(&relied, &known, today, made),
+                "on {today}"
+            );
+        }
+        // Measured from today instead, it would have "ended" from 2 Mar 2028: the old error.
+        assert!(section47_involvement_ended(
+            &relied,
+            &known,
+            d(2028, 3, 2),
+            d(2028, 3, 2)
+        ));
+        // The boundary: an unrelated plan that ended 1 Jun 2022 is outside the five years
+        // ending with 1 Jun 2027; one that ended 2 Jun 2022 is inside.
+        let with_plan_ended = |end| {
+            let mut k = known.clone();
+            k[1].end = Some(end);
+            k
+        };
+        assert!(section47_involvement_ended(
+            &relied,
+            &with_plan_ended(d(2022, 6, 1)),
+            d(2027, 10, 1),
+            made
+        ));
+        assert!(!section47_involvement_ended(
+            &relied,
+            &with_plan_ended(d(2022, 6, 2)),
+            d(2027, 10, 1),
+            made
+        ));
     }
 
     #[test]

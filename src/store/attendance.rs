@@ -357,6 +357,20 @@ pub fn served_on(
     Ok(dates.into_iter().flatten().max())
 }
 
+/// The day a case's document of this kind was first made (an order's date), if it was.
+pub fn made_on(
+    conn: &mut AnyConnection,
+    case_id: &str,
+    kind: &str,
+) -> QueryResult<Option<NaiveDate>> {
+    let made: Option<chrono::NaiveDateTime> = served_documents::table
+        .filter(served_documents::subject_id.eq(case_id))
+        .filter(served_documents::kind.eq(kind))
+        .select(diesel::dsl::min(served_documents::created_at))
+        .first(conn)?;
+    Ok(made.map(crate::clock::local_date))
+}
+
 /// Notices of a case still waiting to be posted or delivered.
 pub fn waiting_for_service(conn: &mut AnyConnection, case_id: &str) -> QueryResult<i64> {
     served_documents::table
@@ -394,7 +408,13 @@ pub fn facts(conn: &mut AnyConnection, c: &Case, today: NaiveDate) -> QueryResul
         determined_on: c.determined_on,
         order_served_on: served_on(conn, &c.id, "attendance-order")?,
         ehc_plan_school: c.ehc_plan_school_id.is_some(),
-        section47_ended: rules::section47_involvement_ended(&c.relied_on(), &known, today),
+        section47_ended: rules::section47_involvement_ended(&c.relied_on(), &known, today, today),
+        section47_ended_since_order: rules::section47_involvement_ended(
+            &c.relied_on(),
+            &known,
+            today,
+            made_on(conn, &c.id, "attendance-order")?.unwrap_or(today),
+        ),
         objection_window,
     })
 }
