@@ -574,6 +574,13 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
 
 /// A social care record with a section 47 enquiry for the child these tests add.
 fn section47_record(app: &TestApp, start: NaiveDate, end: Option<NaiveDate>) {
+    section47_record_with(app, vec![("s47".into(), Some(start), end)]);
+}
+
+fn section47_record_with(
+    app: &TestApp,
+    episodes: Vec<(String, Option<NaiveDate>, Option<NaiveDate>)>,
+) {
     social_care::store(
         &mut app.conn(),
         "test",
@@ -584,7 +591,7 @@ fn section47_record(app: &TestApp, start: NaiveDate, end: Option<NaiveDate>) {
             date_of_birth: NaiveDate::from_ymd_opt(2015, 2, 9),
             sex: "F".into(),
             postcode: Some("DT1 4AB".into()),
-            episodes: vec![("s47".into(), Some(start), end)],
+            episodes,
             ..Default::default()
         },
     )
@@ -697,8 +704,49 @@ fn s436p_2_condition_b_case_raised_by_the_cross_check_ends_in_mandatory_revocati
     assert_eq!(p.status, 422);
     assert!(p.contains("s.436P(2)"), "{}", p.body);
 
-    // Social care closes the enquiry; the case must now be revoked.
-    section47_record(&app, started, Some(today() - chrono::Days::new(1)));
+    // Issue 15 (3): the order was made 20 days ago. Social care closes the enquiry, and shows an
+    // unrelated plan that ended 5 years and 10 days before today: outside the five years ending
+    // today, but inside the five years ending with the day the order was made (s.436P(2)(c)).
+    // Revocation is not mandatory on that ground.
+    app.exec(&format!(
+        "UPDATE served_documents SET created_at = '{} 12:00:00' WHERE subject_id = '{case_id}' AND kind = 'attendance-order'",
+        today() - chrono::Days::new(20)
+    ));
+    let five_years_ago = today().checked_sub_months(chrono::Months::new(60)).unwrap();
+    let closed = Some(today() - chrono::Days::new(1));
+    section47_record_with(
+        &app,
+        vec![
+            ("s47".into(), Some(started), closed),
+            (
+                "cp_plan".into(),
+                Some(five_years_ago - chrono::Days::new(400)),
+                Some(five_years_ago - chrono::Days::new(10)),
+            ),
+        ],
+    );
+    let page = officer.get(&case);
+    assert!(
+        !page.contains("the council must revoke this order"),
+        "{}",
+        page.body
+    );
+    let p = act(&mut officer, &case, "revocation", &revoke);
+    assert_eq!(p.status, 422, "the unrelated plan keeps condition B");
+
+    // Social care closes the enquiry, and the other plan ended before the five years ending
+    // with the order's day: the case must now be revoked.
+    section47_record_with(
+        &app,
+        vec![
+            ("s47".into(), Some(started), closed),
+            (
+                "cp_plan".into(),
+                Some(five_years_ago - chrono::Days::new(400)),
+                Some(five_years_ago - chrono::Days::new(30)),
+            ),
+        ],
+    );
     let page = officer.get(&case);
     assert!(
         page.contains("the council must revoke this order (s.436P(2))"),
