@@ -732,6 +732,9 @@ fn s436p_2_condition_b_case_raised_by_the_cross_check_ends_in_mandatory_revocati
         page.body
     );
     let p = act(&mut officer, &case, "revocation", &revoke);
+    assert!(
+        page.contains("another was known in the 5 years ending with the day the order was made")
+    );
     assert_eq!(p.status, 422, "the unrelated plan keeps condition B");
 
     // Social care closes the enquiry, and the other plan ended before the five years ending
