@@ -618,7 +618,8 @@ fn schools_parents_and_officers_each_see_only_their_own_and_the_api_answers_at_o
         "{}",
         p.body
     );
-    // A backdated deletion return is refused (reg 13(4)).
+    // Issue 15 (11): a late deletion return (the name was deleted yesterday) is kept, marked a
+    // day late, and the council gets a task (reg 13(4)).
     let yesterday = day_parts(today().pred_opt().unwrap());
     let mut back: Vec<(&str, &str)> = f
         .iter()
@@ -632,9 +633,21 @@ fn schools_parents_and_officers_each_see_only_their_own_and_the_api_answers_at_o
         ("on_date-year", &yesterday.2),
     ]);
     let p = school.post("/schools/deletion", &back);
-    assert_eq!(p.status, 422);
-    assert!(p.contains("cannot be backdated"), "{}", p.body);
-    assert_eq!(count(&app, "school_notices"), before);
+    assert_eq!(p.status, 303, "{}", p.body);
+    let answer = school.get(p.location.as_deref().unwrap());
+    assert!(
+        answer.contains("1 day after the name was deleted"),
+        "{}",
+        answer.body
+    );
+    assert_eq!(count(&app, "school_notices"), before + 1);
+    assert_eq!(count(&app, "school_notices WHERE late_days = 1"), 1);
+    assert!(
+        count(
+            &app,
+            "tasks WHERE kind = 'school_notice' AND summary LIKE '%1 day after%'"
+        ) == 1
+    );
 
     // One parent cannot see another's application.
     let (mut a, _) = parent_signed_in(&app, "one@example.com");

@@ -445,6 +445,7 @@ diesel::table! {
         application_id -> Nullable<Text>,
         child_id -> Nullable<Text>,
         received_at -> Timestamp,
+        late_days -> Nullable<Integer>,
     }
 }
 

@@ -364,18 +364,21 @@ pub fn needs_escalation(
 /// A relevant child may not be deleted to home educate before the council consents; a deletion
 /// return may not be backdated (reg 13(4): made when the ground is met, no later than the
 /// deletion date).
+/// Reg 13(4) of the Pupil Registration Regulations 2024: a deletion return reaches the council no
+/// later than the day the name is deleted. A late one is still a return: it is kept, marked with
+/// how late it was, so the council sees the child (issue 15, 11). None when in time.
+pub fn deletion_return_days_late(deletion_date: NaiveDate, received_on: NaiveDate) -> Option<i32> {
+    let late = (received_on - deletion_date).num_days();
+    (late > 0).then(|| i32::try_from(late).unwrap_or(i32::MAX))
+}
+
 pub fn deletion_allowed(
     ground: &str,
-    deletion_date: NaiveDate,
-    today: NaiveDate,
     relevance: &RelevanceAnswer,
     consent_granted: bool,
 ) -> Result<(), String> {
     if !DELETION_GROUNDS.iter().any(|(g, _)| *g == ground) {
         return Err("Choose the ground under regulation 9(1) the school relies on".into());
-    }
-    if deletion_date < today {
-        return Err("The deletion date must be today or later: a deletion return cannot be backdated (reg 13(4))".into());
     }
     if ground == "f" && relevance.school_must_wait() && !consent_granted {
         return Err("This pupil is a relevant child (s.434A(2)) or may be one. The school must not delete the name to home educate until the council has consented (s.434A(9)(a)).".into());
@@ -625,17 +628,31 @@ mod tests {
         let mut f = facts();
         f.social_care = vec![evidence("s47_open", None, true)];
         let relevant = relevant_child(&f);
-        assert!(deletion_allowed("f", today, today, &relevant, false).is_err());
-        assert!(deletion_allowed("f", today, today, &relevant, true).is_ok());
+        assert!(deletion_allowed("f", &relevant, false).is_err());
+        assert!(deletion_allowed("f", &relevant, true).is_ok());
         // Other grounds are not held back by s.434A.
-        assert!(deletion_allowed("a", today, today, &relevant, false).is_ok());
+        assert!(deletion_allowed("a", &relevant, false).is_ok());
         let not = relevant_child(&facts());
-        assert!(deletion_allowed("f", today, today, &not, false).is_ok());
-        // Reg 13(4): no backdating.
-        assert!(deletion_allowed("f", d(2026, 11, 23), today, &not, false)
-            .unwrap_err()
-            .contains("backdated"));
-        assert!(deletion_allowed("z", today, today, &not, false).is_err());
+        assert!(deletion_allowed("f", &not, false).is_ok());
+        assert!(deletion_allowed("z", &not, false).is_err());
+        let _ = today;
+    }
+
+    #[test]
+    fn reg_13_4_a_late_deletion_return_is_kept_and_marked_late() {
+        let deleted = d(2026, 11, 20);
+        assert_eq!(
+            deletion_return_days_late(deleted, d(2026, 11, 19)),
+            None,
+            "in advance"
+        );
+        assert_eq!(
+            deletion_return_days_late(deleted, d(2026, 11, 20)),
+            None,
+            "on the day"
+        );
+        assert_eq!(deletion_return_days_late(deleted, d(2026, 11, 21)), Some(1));
+        assert_eq!(deletion_return_days_late(deleted, d(2026, 12, 1)), Some(11));
     }
 
     #[test]

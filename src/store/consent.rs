@@ -859,6 +859,8 @@ pub struct SchoolNotice {
     pub application_id: Option<String>,
     pub child_id: Option<String>,
     pub received_at: NaiveDateTime,
+    /// Days after the deletion that the return reached the council (reg 13(4)); None when in time.
+    pub late_days: Option<i32>,
 }
 
 /// A parent the pupil lives with, as a deletion return gives them (reg 13(4)).
@@ -926,6 +928,7 @@ impl SchoolNotice {
             application_id: None,
             child_id: None,
             received_at: at,
+            late_days: None,
         }
     }
 }
@@ -1040,7 +1043,24 @@ pub fn receive_notice(
         )?;
     } else {
         let ground = notice.ground.clone().unwrap_or_default();
-        match rules::deletion_allowed(&ground, notice.on_date, today, &relevance, granted) {
+        notice.late_days = rules::deletion_return_days_late(notice.on_date, today);
+        if let Some(days) = notice.late_days {
+            tasks::create(
+                conn,
+                alert,
+                None,
+                TaskKind::SchoolNotice,
+                &format!(
+                    "{} sent deletion return {} {days} day{} after the name was deleted: a return must reach the council no later than the day of deletion (reg 13(4)). Check the child is on the register and follow it up with the school.",
+                    school.name,
+                    notice.reference,
+                    if days == 1 { "" } else { "s" }
+                ),
+                Some(&notice.id),
+                Some(today),
+            )?;
+        }
+        match rules::deletion_allowed(&ground, &relevance, granted) {
             Ok(()) => notice.answer = "deletion_recorded".into(),
             Err(e) => {
                 if e.contains("relevant child") {

@@ -664,7 +664,7 @@ pub fn openapi() -> serde_json::Value {
             } },
             "/api/v1/school-notices": { "post": {
                 "summary": "A school tells the council that a parent intends to home educate a pupil (s.434A(5)), or sends a deletion return (reg 13(4)); the answer says at once whether the pupil's name may be deleted",
-                "description": "Needs a school's token (issued on the school's page by an administrator). on_date is the day the parent told the school, or the deletion date (today or later). ground (a to o) and future_school are for a deletion. Each parent needs an emergency phone number.",
+                "description": "Needs a school's token (issued on the school's page by an administrator). on_date is the day the parent told the school, or the deletion date; a deletion return sent after that date is kept and marked late (reg 13(4)). ground (a to o) and future_school are for a deletion. Each parent needs an emergency phone number.",
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SchoolNotice" } } } },
                 "responses": common(&[("201", serde_json::json!({ "description": "Stored, with the council's answer", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/NoticeAnswer" } } } }))])
             } }

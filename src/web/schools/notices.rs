@@ -297,7 +297,7 @@ fn notice_form(
                 @if kind == NoticeKind::Intention {
                     p class="govuk-body" { "The law asks the school to tell the council when a parent says they intend to withdraw a registered pupil to educate them otherwise than at school (Education Act 1996, section 434A(5)). You will be told at once whether the pupil is a child whose name you must not delete until the council consents." }
                 } @else {
-                    p class="govuk-body" { "Send this as soon as the ground for deletion is met, and no later than the day you delete the pupil's name (Pupil Registration Regulations 2024, regulation 13(4)). It cannot be backdated." }
+                    p class="govuk-body" { "Send this as soon as the ground for deletion is met, and no later than the day you delete the pupil's name (Pupil Registration Regulations 2024, regulation 13(4)). If you have deleted the name already, send it now: the council keeps it, marked late." }
                 }
                 form method="post" action=(action) novalidate {
                     (csrf_field(&o.csrf))
@@ -309,7 +309,7 @@ fn notice_form(
                     @if kind == NoticeKind::Deletion {
                         h2 class="govuk-heading-m" { "The deletion" }
                         (select("ground", "Ground for deletion (regulation 9(1))", DELETION_GROUNDS, form.get("ground"), None, errors.get("ground")))
-                        (date_input("on_date", "Date the name is to be deleted", (&d, &m, &y), Some("Today or later"), errors.get("on_date")))
+                        (date_input("on_date", "Date the name is, or was, deleted", (&d, &m, &y), Some("For example, 27 3 2027"), errors.get("on_date")))
                         (Input::new("future_school", "New school or future address, if known", form.get("future_school")).autocomplete("off").error(errors.get("future_school")).render())
                     } @else {
                         (date_input("on_date", "Date the parent told the school", (&d, &m, &y), None, errors.get("on_date")))
@@ -536,12 +536,21 @@ async fn deletion(
 }
 
 /// What the school must do, in words, for a stored notice.
-pub fn answer_text(n: &SchoolNotice) -> &'static str {
+fn answer_words(n: &SchoolNotice) -> &'static str {
     match n.answer.as_str() {
         "wait_for_consent" => "This pupil is, or may be, a relevant child (Education Act 1996, section 434A(2)). Do not delete the pupil's name until the council tells you it has consented. The pupil stays on roll: keep recording attendance. The parent can apply for consent online, or the school can apply on their behalf with their agreement.",
         "may_proceed" => "On what the council holds, this pupil is not a relevant child, so the council's consent is not needed. When the parent has told you in writing and the day they gave has passed, delete the name on ground (f) and send a deletion return.",
         "deletion_refused" => "Do not delete this pupil's name. The pupil is, or may be, a relevant child (section 434A(2)) and the council has not consented (section 434A(9)(a)). The pupil stays on roll.",
         _ => "The council has the deletion return. Nothing more is needed from the school.",
+    }
+}
+
+/// What the school must do, in words, with a late return's lateness (reg 13(4)).
+pub fn answer_text(n: &SchoolNotice) -> String {
+    let words = answer_words(n);
+    match n.late_days {
+        Some(days) => format!("{words} This return reached the council {days} day{} after the name was deleted: a deletion return must be sent no later than the day of deletion (Pupil Registration Regulations 2024, regulation 13(4)).", if days == 1 { "" } else { "s" }),
+        None => words.to_string(),
     }
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE school_notices DROP COLUMN late_days;
