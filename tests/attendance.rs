@@ -690,7 +690,37 @@ fn s436p_2_condition_b_case_raised_by_the_cross_check_ends_in_mandatory_revocati
     assert_eq!(act(&mut officer, &case, "nomination", &[]).status, 303);
     serve_queued(&mut officer, &case, "hand", today());
     time_passes(&app, &case_id, 20);
-    // The parent's window has ended: the school is determined without a choice.
+    // Issue 15 (8): the window has ended, but a parent who applied to a school inside it, and was
+    // offered a place after it, still has that school named (s.436L(4)–(6)). One who applied
+    // after the window has not.
+    let choose = |on: NaiveDate| {
+        let (d, m, y) = parts(on);
+        vec![
+            ("school_id".to_string(), oak.clone()),
+            ("choice_on-day".to_string(), d),
+            ("choice_on-month".to_string(), m),
+            ("choice_on-year".to_string(), y),
+            (
+                "choice".to_string(),
+                "Applied to Oak; offered a place since.".to_string(),
+            ),
+        ]
+    };
+    let late = choose(today() - chrono::Days::new(3));
+    let late: Vec<(&str, &str)> = late.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let p = act(&mut officer, &case, "choice", &late);
+    assert_eq!(p.status, 422);
+    assert!(
+        p.contains("The parent applied after their window ended"),
+        "{}",
+        p.body
+    );
+    let inside = choose(today() - chrono::Days::new(10));
+    let inside: Vec<(&str, &str)> = inside
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(act(&mut officer, &case, "choice", &inside).status, 303);
     assert_eq!(act(&mut officer, &case, "determination", &[]).status, 303);
     assert_eq!(act(&mut manager, &case, "order", &[]).status, 303);
     assert_eq!(stage(&app, &case_id), "in_force");

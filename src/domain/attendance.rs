@@ -284,6 +284,31 @@ pub fn parent_choice_end(regime: Regime, served_on: NaiveDate) -> Deadline {
     )
 }
 
+/// s.436L(3)–(6) / s.438(3)–(6): a parent's choice counts when they applied to (or chose) the
+/// school within their 15 days; the school's offer may come after the window has closed, and the
+/// order must then name it.
+pub fn choice_in_time(
+    regime: Regime,
+    nomination_served_on: NaiveDate,
+    applied_on: NaiveDate,
+) -> Result<(), String> {
+    let end = parent_choice_end(regime, nomination_served_on);
+    if applied_on > end.on {
+        return Err(format!(
+            "The parent applied after their window ended on {} ({}): the council may name the school it chose",
+            fmt(end.on),
+            end.rule
+        ));
+    }
+    if applied_on < nomination_served_on {
+        return Err(format!(
+            "The parent's window began on {}, the day the school nomination notice was served: enter the date they applied within it",
+            fmt(nomination_served_on)
+        ));
+    }
+    Ok(())
+}
+
 /// s.436I(6), (8)–(9): serve the order, and tell the school, within 5 days beginning with the day
 /// the council determines the school. Today's s.437(3) sets no period.
 pub fn order_due(regime: Regime, determined_on: NaiveDate) -> Option<Deadline> {
@@ -546,18 +571,11 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
             }
         }
         Step::RecordParentChoice => {
+            // Whether the choice was in time turns on the day the parent applied, not on today
+            // (`choice_in_time`): an offer may come after the 15 days.
             at(&[Stage::Nomination], "Recording the parent's choice")?;
-            let s = f
-                .nomination_served_on
+            f.nomination_served_on
                 .ok_or_else(|| not_served("school nomination notice"))?;
-            let end = parent_choice_end(f.regime, s);
-            if today > end.on {
-                return Err(format!(
-                    "The parent's window ended on {} ({}).",
-                    fmt(end.on),
-                    end.rule
-                ));
-            }
             Ok(())
         }
         Step::DetermineSchool => {
@@ -888,9 +906,9 @@ mod tests {
         let mut f = facts("nomination");
         f.nomination_served_on = Some(d(2027, 1, 20));
         assert!(may(&f, Step::RecordParentChoice, d(2027, 2, 3)).is_ok());
-        assert!(may(&f, Step::RecordParentChoice, d(2027, 2, 4))
-            .unwrap_err()
-            .contains("s.436L(3)"));
+        // Recording a choice after the window is open: `choice_in_time` judges the day the
+        // parent applied (issue 15, 8).
+        assert!(may(&f, Step::RecordParentChoice, d(2027, 2, 4)).is_ok());
         assert!(may(&f, Step::DetermineSchool, d(2027, 2, 3))
             .unwrap_err()
             .contains("3 February 2027"));
@@ -1016,6 +1034,27 @@ mod tests {
             d(2027, 10, 1),
             made
         ));
+    }
+
+    #[test]
+    fn s436l_3_to_6_a_choice_counts_from_the_day_the_parent_applied() {
+        // Nomination served 20 Jan 2027: the window is 20 Jan to 3 Feb. An application on 1 Feb
+        // with an offer on 10 Feb counts; the school offered must be named.
+        let served = d(2027, 1, 20);
+        assert!(choice_in_time(Regime::New, served, d(2027, 2, 1)).is_ok());
+        assert!(
+            choice_in_time(Regime::New, served, d(2027, 2, 3)).is_ok(),
+            "the last day"
+        );
+        assert!(choice_in_time(Regime::New, served, d(2027, 2, 4))
+            .unwrap_err()
+            .contains("s.436L(3)"));
+        assert!(choice_in_time(Regime::New, served, d(2027, 1, 19)).is_err());
+        // Recorded on 10 Feb, after the window: the step is open all the same.
+        let mut f = facts("nomination");
+        f.nomination_served_on = Some(served);
+        assert!(may(&f, Step::RecordParentChoice, d(2027, 2, 10)).is_ok());
+        assert!(choice_in_time(Regime::Current, served, d(2027, 2, 1)).is_ok());
     }
 
     #[test]

@@ -852,7 +852,7 @@ impl CasePage<'_> {
                         form method="post" action={ (base) "/choice" } novalidate {
                             (csrf_field(&o.csrf))
                             (school_select("school_id", "School", &l.schools, form.get("school_id"), Some("If the school offered a place, the order must name it (s.436L(4)–(6); s.438(4)–(6))"), errors.get("school_id"), Some("Choose a school")))
-                            (date_field("choice_on", "Date the parent told the council", None))
+                            (date_field("choice_on", "Date the parent applied to the school or chose it", Some("Within their 15 days. If the school offers a place later, the order must still name it (s.436L(4)–(6); s.438(4)–(6))")))
                             (textarea("choice", "Details", form.get("choice"), None, errors.get("choice")))
                             (secondary_button("Record the parent's choice"))
                         }
@@ -1315,9 +1315,16 @@ impl Read<'_> {
         let on = past_date(
             self.f,
             "choice_on",
-            "date the parent told the council",
+            "date the parent applied to the school or chose it",
             errors,
         );
+        if let (Some(on), Some(served)) = (on, self.l.facts.nomination_served_on) {
+            if let Err(e) =
+                crate::domain::attendance::choice_in_time(self.l.facts.regime, served, on)
+            {
+                errors.add("choice_on", e);
+            }
+        }
         let what = text(self.f, "choice", "the details", 4000, errors);
         Some(Command::RecordParentChoice {
             school_id,
