@@ -24,8 +24,13 @@ fn parts(date: NaiveDate) -> (String, String, String) {
 }
 
 /// The new process, commenced a year ago.
+/// The council's term calendar: one long term, so every weekday in these tests is a school day.
+const COUNCIL_TERM: &str = "INSERT INTO term_dates (id, school_id, kind, starts_on, ends_on, name, created_at) VALUES ('00000000-0000-0000-0000-00000000c0de', NULL, 'term', '2020-01-01', '2035-12-31', 'All year', '2026-01-01 00:00:00')";
+
 fn new_law() -> TestApp {
-    TestApp::spawn_with(|c| c.new_sao_from = Some(today() - chrono::Days::new(365)))
+    let app = TestApp::spawn_with(|c| c.new_sao_from = Some(today() - chrono::Days::new(365)));
+    app.exec(COUNCIL_TERM);
+    app
 }
 
 fn school(app: &TestApp, urn: &str, name: &str) -> String {
@@ -408,6 +413,14 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
     );
     let text = served_pdf(&app, &case_id, "attendance-school-notice");
     assert!(text.contains("10 school days"), "{text}");
+
+    // Issue 15 (7): with no term dates for the school or the council, the 10 school days are
+    // not guessed: the nomination notice is refused, naming what to enter.
+    app.exec("DELETE FROM term_dates");
+    let p = act(&mut officer, &case, "nomination", &[]);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("No term dates are entered"), "{}", p.body);
+    app.exec(COUNCIL_TERM);
 
     // The nomination notice waits for the school's 10 school days.
     let p = act(&mut officer, &case, "nomination", &[]);

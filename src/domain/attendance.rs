@@ -189,7 +189,8 @@ pub fn school_notice_due(regime: Regime, response_end: NaiveDate) -> Option<Dead
 }
 
 /// The days a school holds sessions (s.579): weekdays in a term and not closed. With no terms
-/// entered every weekday counts, and the page says so.
+/// entered there are no known school days: a school-day period is refused, naming what to enter,
+/// never guessed (issue 15, 7).
 #[derive(Clone, Debug, Default)]
 pub struct SchoolCalendar {
     pub terms: Vec<(NaiveDate, NaiveDate)>,
@@ -200,7 +201,7 @@ impl SchoolCalendar {
     pub fn is_school_day(&self, d: NaiveDate) -> bool {
         let within = |(s, e): &(NaiveDate, NaiveDate)| *s <= d && d <= *e;
         !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
-            && (self.terms.is_empty() || self.terms.iter().any(within))
+            && self.terms.iter().any(within)
             && !self.closures.iter().any(within)
     }
 
@@ -232,6 +233,7 @@ pub fn objection_window_end(
     calendar: &SchoolCalendar,
 ) -> Result<Deadline, String> {
     match regime {
+        Regime::New if calendar.terms.is_empty() => Err("No term dates are entered for this school or for the council, so its 10 school days cannot be counted: enter the school's term calendar, or the council's, under Administration → Term calendars (s.436N(5), s.579)".to_string()),
         Regime::New => calendar
             .school_days_beginning_with(served_on, 10)
             .map(|on| {
@@ -791,10 +793,19 @@ mod tests {
         let cal = calendar();
         let e = objection_window_end(Regime::New, d(2028, 3, 27), &cal).unwrap_err();
         assert!(e.contains("term calendar"));
-        // No terms at all: weekdays.
-        let w =
-            objection_window_end(Regime::New, d(2027, 11, 1), &SchoolCalendar::default()).unwrap();
-        assert_eq!(w.on, d(2027, 11, 12));
+        // No terms at all: refused, naming what to enter, never every weekday (issue 15, 7).
+        // Notice served 21 Dec 2026 with no calendar: before, a window ending 1 Jan 2027.
+        let e = objection_window_end(Regime::New, d(2026, 12, 21), &SchoolCalendar::default())
+            .unwrap_err();
+        assert!(
+            e.contains("No term dates are entered") && e.contains("s.579"),
+            "{e}"
+        );
+        // Today's law counts calendar days, so it needs no calendar (s.439(7)).
+        assert!(
+            objection_window_end(Regime::Current, d(2026, 12, 21), &SchoolCalendar::default())
+                .is_ok()
+        );
     }
 
     #[test]
