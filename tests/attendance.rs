@@ -511,6 +511,31 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
     );
     assert_eq!(p.status, 422);
     assert!(p.contains("education supervision order"), "{}", p.body);
+    // Issue 15 (10): were the child past compulsory school age (born 15 May 2010: it ended on
+    // 26 June 2026), the order would have ended: the page says so, and there is no referral.
+    let dob: String = {
+        use cnis::db::schema::children::dsl as ch;
+        ch::children
+            .select(ch::date_of_birth)
+            .first::<NaiveDate>(&mut *app.conn())
+            .unwrap()
+            .to_string()
+    };
+    app.exec("UPDATE children SET date_of_birth = '2010-05-15'");
+    let page = manager.get(&case);
+    assert!(
+        page.contains("The order ended on 26 June 2026"),
+        "{}",
+        page.body
+    );
+    let ended = [
+        ("breach", "Not registered at Elm Academy."),
+        ("eso", "An ESO was considered."),
+    ];
+    let p = act(&mut manager, &case, "prosecution", &ended);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("s.436I(7)"), "{}", p.body);
+    app.exec(&format!("UPDATE children SET date_of_birth = '{dob}'"));
     let p = act(
         &mut manager,
         &case,

@@ -389,6 +389,9 @@ pub struct Facts {
     pub ehc_plan_school: bool,
     /// s.436I(2) / s.436P(2), from the linked social care records.
     pub section47_ended: bool,
+    /// The last day of the child's compulsory school age (s.8): an order lasts no longer
+    /// (s.436I(7); s.437(4)).
+    pub school_age_ends_on: Option<NaiveDate>,
     /// The same, with the five years ending on the day the order was made (s.436P(2)(c));
     /// `section47_ended` until an order is made.
     pub section47_ended_since_order: bool,
@@ -626,6 +629,9 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
         }
         Step::ReferForProsecution => {
             at(&[Stage::InForce], "Referring for prosecution")?;
+            if let Some(end) = order_ended(f, today) {
+                return Err(end);
+            }
             f.order_served_on.ok_or_else(|| not_served("order"))?;
             if f.regime == Regime::New && f.condition_b_only() && f.section47_ended_since_order {
                 return Err("Condition B is no longer met and the order must be revoked (s.436P(2)); it is also a defence (s.436Q).".into());
@@ -633,6 +639,23 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// s.436I(7) / s.437(4): an order lasts while the child is of compulsory school age. After the
+/// last day of it the order has ended: nothing can be referred under it. Why, or None while it
+/// lasts.
+pub fn order_ended(f: &Facts, today: NaiveDate) -> Option<String> {
+    let end = f.school_age_ends_on?;
+    (today > end).then(|| {
+        format!(
+            "The order ended on {}, the last day of the child's compulsory school age ({}): it can no longer be breached or referred for prosecution.",
+            fmt(end),
+            match f.regime {
+                Regime::New => "s.436I(7)",
+                Regime::Current => "s.437(4)",
+            }
+        )
+    })
 }
 
 /// Where an evaluation goes (s.436I(1)–(4); s.437(3)).
@@ -682,6 +705,7 @@ mod tests {
             ehc_plan_school: false,
             section47_ended: false,
             section47_ended_since_order: false,
+            school_age_ends_on: None,
             objection_window: None,
         }
     }
@@ -1066,6 +1090,25 @@ mod tests {
         f.nomination_served_on = Some(served);
         assert!(may(&f, Step::RecordParentChoice, d(2027, 2, 10)).is_ok());
         assert!(choice_in_time(Regime::Current, served, d(2027, 2, 1)).is_ok());
+    }
+
+    #[test]
+    fn s436i_7_an_order_ends_with_compulsory_school_age() {
+        // Born 15 May 2011: compulsory school age ends on Friday 25 June 2027.
+        let mut f = facts("in_force");
+        f.order_served_on = Some(d(2027, 1, 4));
+        f.school_age_ends_on = Some(crate::domain::school_age::csa_end(d(2011, 5, 15)));
+        assert_eq!(f.school_age_ends_on, Some(d(2027, 6, 25)));
+        assert!(
+            may(&f, Step::ReferForProsecution, d(2027, 6, 25)).is_ok(),
+            "its last day"
+        );
+        let e = may(&f, Step::ReferForProsecution, d(2027, 6, 26)).unwrap_err();
+        assert!(e.contains("25 June 2027") && e.contains("s.436I(7)"), "{e}");
+        f.regime = Regime::Current;
+        assert!(may(&f, Step::ReferForProsecution, d(2027, 6, 26))
+            .unwrap_err()
+            .contains("s.437(4)"));
     }
 
     #[test]

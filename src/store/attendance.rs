@@ -408,6 +408,8 @@ pub fn facts(conn: &mut AnyConnection, c: &Case, today: NaiveDate) -> QueryResul
         determined_on: c.determined_on,
         order_served_on: served_on(conn, &c.id, "attendance-order")?,
         ehc_plan_school: c.ehc_plan_school_id.is_some(),
+        school_age_ends_on: crate::store::children::find(conn, &c.child_id)?
+            .map(|ch| crate::domain::school_age::csa_end(ch.date_of_birth)),
         section47_ended: rules::section47_involvement_ended(&c.relied_on(), &known, today, today),
         section47_ended_since_order: rules::section47_involvement_ended(
             &c.relied_on(),

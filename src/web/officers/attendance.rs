@@ -897,6 +897,9 @@ impl CasePage<'_> {
         let may = |s: Step| self.may(s);
         html! {
             @if matches!(c.stage, Stage::InForce | Stage::Referred) {
+                @if let (Stage::InForce, Some(why)) = (c.stage, crate::domain::attendance::order_ended(&l.facts, today())) {
+                    div class="govuk-warning-text" { span class="govuk-warning-text__icon" aria-hidden="true" { "!" } strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } (why) } }
+                }
                 @if c.stage == Stage::InForce {
                     details class="govuk-details" open[errors.get("amend_school_id").is_some() || errors.get("amend_reason").is_some()] {
                         summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Amend the order to name another school (s.436O; s.440)" } }
