@@ -1293,3 +1293,28 @@ fn reading_a_served_notice_is_audited_against_the_child() {
         1
     );
 }
+
+/// Issue 15 (6): a notice the Act says to serve within a period shows whether it was: overdue
+/// while it waits, and "served late" once served after its last day (s.436H(10)(b)).
+#[test]
+fn s436h_10_b_a_preliminary_notice_served_after_its_five_days_is_shown_late() {
+    let app = new_law();
+    let mut officer = app.signed_in("officer");
+    let child = add_child(&mut officer, "Tom", "Baker", ("4", "5", "2016"));
+    // It appeared the requirements were met 10 days ago: the last day was 6 days ago.
+    let case = open_case(
+        &mut officer,
+        &child,
+        &["A"],
+        today() - chrono::Days::new(10),
+    );
+    let page = officer.get(&case);
+    assert!(page.contains("Not served: 6 days overdue"), "{}", page.body);
+    assert_eq!(
+        act(&mut officer, &case, "preliminary-notice", &[]).status,
+        303
+    );
+    serve_queued(&mut officer, &case, "hand", today());
+    let page = officer.get(&case);
+    assert!(page.contains("Served 6 days late"), "{}", page.body);
+}

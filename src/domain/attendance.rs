@@ -286,6 +286,38 @@ pub fn parent_choice_end(regime: Regime, served_on: NaiveDate) -> Deadline {
     )
 }
 
+/// Whether a notice the Act says to serve within a period was served in it (law.md §8 rows 15, 17,
+/// 19, 20 and 22: ss.436H(10)(b), 436N(3), 436N(6), 436I(6)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServiceTiming {
+    /// Served on or before the last day.
+    InTime,
+    /// Served this many days after the last day.
+    Late(i64),
+    /// Not served, and the last day has passed by this many days.
+    Overdue(i64),
+    /// Not served; this many days are left, the last day included (warned at 2 or fewer).
+    DueSoon(i64),
+    /// Not served, with more time than that.
+    Waiting,
+}
+
+pub fn service_timing(
+    due: NaiveDate,
+    served_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> ServiceTiming {
+    match served_on {
+        Some(s) if s <= due => ServiceTiming::InTime,
+        Some(s) => ServiceTiming::Late((s - due).num_days()),
+        None if today > due => ServiceTiming::Overdue((today - due).num_days()),
+        None if (due - today).num_days() < 2 => {
+            ServiceTiming::DueSoon((due - today).num_days() + 1)
+        }
+        None => ServiceTiming::Waiting,
+    }
+}
+
 /// s.436L(3)–(6) / s.438(3)–(6): a parent's choice counts when they applied to (or chose) the
 /// school within their 15 days; the school's offer may come after the window has closed, and the
 /// order must then name it.
@@ -1109,6 +1141,39 @@ mod tests {
         assert!(may(&f, Step::ReferForProsecution, d(2027, 6, 26))
             .unwrap_err()
             .contains("s.437(4)"));
+    }
+
+    #[test]
+    fn s436h_10_b_a_notice_served_after_its_last_day_is_late() {
+        // Requirements appeared met 1 Mar 2027: serve by 5 Mar (5 days beginning with it).
+        let due = preliminary_notice_due(Regime::New, d(2027, 3, 1)).map(|x| x.on);
+        assert_eq!(due, Some(d(2027, 3, 5)));
+        let due = d(2027, 3, 5);
+        let t = d(2027, 3, 10);
+        assert_eq!(
+            service_timing(due, Some(d(2027, 3, 5)), t),
+            ServiceTiming::InTime
+        );
+        assert_eq!(
+            service_timing(due, Some(d(2027, 3, 6)), t),
+            ServiceTiming::Late(1)
+        );
+        assert_eq!(
+            service_timing(due, None, d(2027, 3, 5)),
+            ServiceTiming::DueSoon(1)
+        );
+        assert_eq!(
+            service_timing(due, None, d(2027, 3, 4)),
+            ServiceTiming::DueSoon(2)
+        );
+        assert_eq!(
+            service_timing(due, None, d(2027, 3, 3)),
+            ServiceTiming::Waiting
+        );
+        assert_eq!(
+            service_timing(due, None, d(2027, 3, 6)),
+            ServiceTiming::Overdue(1)
+        );
     }
 
     #[test]

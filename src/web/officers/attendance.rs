@@ -482,17 +482,29 @@ fn school_name(schools: &[School], id: Option<&str>) -> String {
 }
 
 /// Every date the case has reached, with its rule.
-fn dates(f: &Facts, c: &Case) -> Vec<(&'static str, Deadline)> {
+/// A date on the case: what, when and by which rule, and for a notice the Act says to serve by
+/// then, the day it was served (None: not yet).
+type DateRow = (&'static str, Deadline, Option<Option<NaiveDate>>);
+
+fn dates(f: &Facts, c: &Case) -> Vec<DateRow> {
     let r = f.regime;
-    let mut out = vec![];
+    let mut out: Vec<DateRow> = vec![];
     if let Some(d) = rules::preliminary_notice_due(r, f.requirements_met_on) {
-        out.push(("Preliminary notice due", d));
+        out.push(("Preliminary notice due", d, Some(f.preliminary_served_on)));
     }
     if let Some(e) = f.response_end() {
-        out.push(("Parent's period to satisfy the council ends", e.clone()));
+        out.push((
+            "Parent's period to satisfy the council ends",
+            e.clone(),
+            None,
+        ));
         if c.ehc_plan_school_id.is_none() {
             if let Some(d) = rules::school_notice_due(r, e.on) {
-                out.push(("Notice to the school due", d));
+                out.push((
+                    "Notice to the school due",
+                    d,
+                    Some(f.school_notice_served_on),
+                ));
             }
         }
     }
@@ -500,22 +512,47 @@ fn dates(f: &Facts, c: &Case) -> Vec<(&'static str, Deadline)> {
         out.push((
             "School's window to apply to the Secretary of State ends",
             w.clone(),
+            None,
         ));
         let after = f.direction_on.unwrap_or(w.on);
         if let Some(d) = rules::nomination_notice_due(r, after, f.direction_on.is_some()) {
-            out.push(("School nomination notice due", d));
+            out.push((
+                "School nomination notice due",
+                d,
+                Some(f.nomination_served_on),
+            ));
         }
     }
     if let Some(s) = f.nomination_served_on {
         out.push((
             "Parent's window to choose a school ends",
             rules::parent_choice_end(r, s),
+            None,
         ));
     }
     if let Some(d) = f.determined_on.and_then(|d| rules::order_due(r, d)) {
-        out.push(("Order and notice to the school due", d));
+        out.push((
+            "Order and notice to the school due",
+            d,
+            Some(f.order_served_on),
+        ));
     }
     out
+}
+
+/// Whether a notice was served by its last day, as a tag (law.md §8 rows 15–22).
+fn timing_tag(due: NaiveDate, served: Option<NaiveDate>) -> Markup {
+    use rules::ServiceTiming::*;
+    let plural = |n: i64| if n == 1 { "" } else { "s" };
+    match rules::service_timing(due, served, today()) {
+        InTime => html! { "Served " (served.map(fmt_date).unwrap_or_default()) },
+        Late(n) => {
+            html! { "Served " (served.map(fmt_date).unwrap_or_default()) " " (tag(&format!("Served {n} day{} late", plural(n)), "red")) }
+        }
+        Overdue(n) => html! { (tag(&format!("Not served: {n} day{} overdue", plural(n)), "red")) },
+        DueSoon(n) => html! { (tag(&format!("Not served: {n} day{} left", plural(n)), "orange")) },
+        Waiting => html! { "Not served yet" },
+    }
 }
 
 fn page(
@@ -642,13 +679,14 @@ impl CasePage<'_> {
             @if !ds.is_empty() {
                 h2 class="govuk-heading-m" { "Dates" }
                 table class="govuk-table" {
-                    (table_head("Dates and the rules that set them", &["What", "Date", "Rule"]))
+                    (table_head("Dates and the rules that set them", &["What", "Date", "Rule", "Served"]))
                     tbody class="govuk-table__body" {
-                        @for (what, d) in &ds {
+                        @for (what, d, served) in &ds {
                             tr class="govuk-table__row" {
                                 td class="govuk-table__cell" { (what) }
                                 td class="govuk-table__cell" { (fmt_date(d.on)) }
                                 td class="govuk-table__cell" { (d.rule) }
+                                td class="govuk-table__cell" { @if let Some(s) = served { (timing_tag(d.on, *s)) } }
                             }
                         }
                     }
