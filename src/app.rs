@@ -73,6 +73,7 @@ impl AppState {
             base_url: &self.config.public_url,
             council_name: &self.config.council_name,
             response_days: self.config.information_response_days,
+            postal_days: self.config.postal_service_days,
             alert: self.team_alert(),
         }
     }

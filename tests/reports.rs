@@ -187,6 +187,31 @@ fn s436d_3_information_requests_keep_to_the_floor_and_ceiling_and_overdue_ones_b
         count(&app, "outbox WHERE template = 'information-request'"),
         0
     );
+    // Issue 15 (13): a posted request's 28 days run from its deemed day of service (two working
+    // days of post), not from the day it was written; marking it posted records that.
+    let due = cnis::domain::information_requests::response_due_by_post(cnis::clock::today(), 2, 28)
+        .unwrap();
+    assert_eq!(
+        count(
+            &app,
+            &format!("information_requests WHERE due_on = '{due}'")
+        ),
+        1
+    );
+    let post_task = task_id(&app, "post_information_request");
+    officer.get(&format!("/officers/tasks/{post_task}"));
+    let p = officer.post(
+        &format!("/officers/tasks/{post_task}"),
+        &[("outcome", "Posted first class")],
+    );
+    assert_eq!(p.status, 303);
+    assert_eq!(
+        count(
+            &app,
+            "child_changes WHERE new_value LIKE 'posted, answer due%'"
+        ),
+        1
+    );
     // s.436D(3)(b): not again within three months.
     officer.get(&record);
     let p = officer.post(&format!("{record}/information-requests"), &[]);

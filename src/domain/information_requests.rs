@@ -73,6 +73,19 @@ pub fn response_due(sent_on: NaiveDate, days: i64) -> Option<NaiveDate> {
     sent_on.checked_add_days(Days::new(extra))
 }
 
+/// s.436D(5)(d) with s.572: a request sent by post is served on the deemed day of delivery, so
+/// its period begins then, not on the day it was written or posted (issue 15, 13).
+pub fn response_due_by_post(
+    posted_on: NaiveDate,
+    postal_days: u32,
+    days: i64,
+) -> Option<NaiveDate> {
+    response_due(
+        crate::domain::service::deemed_served_by_post(posted_on, postal_days),
+        days,
+    )
+}
+
 /// s.436H(7): condition D is met when the period ends without an answer. True from the day after
 /// the last day to answer.
 pub fn is_overdue(due_on: NaiveDate, answered: bool, today: NaiveDate) -> bool {
@@ -141,5 +154,16 @@ mod tests {
         assert!(!is_overdue(due, false, due));
         assert!(is_overdue(due, false, d(2026, 12, 9)));
         assert!(!is_overdue(due, true, d(2027, 1, 1)));
+    }
+
+    #[test]
+    fn s436d_5_d_a_posted_request_runs_from_its_deemed_day_of_service() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default();
+        // Posted Tuesday 24 Nov 2026, two working days of post: served Thursday 26 Nov; a 28-day
+        // period ends 23 Dec (not 21 Dec, counting from the day of posting).
+        assert_eq!(response_due(d(11, 24), 28), Some(d(12, 21)));
+        assert_eq!(response_due_by_post(d(11, 24), 2, 28), Some(d(12, 23)));
+        // Posted on a Thursday: served the next Monday.
+        assert_eq!(response_due_by_post(d(11, 26), 2, 28), Some(d(12, 27)));
     }
 }

@@ -54,6 +54,28 @@ pub fn open_for_child(
         .optional()
 }
 
+/// An officer posted a request on `posted_on`: its period runs from the deemed day of service.
+/// Returns the new last day to answer, or None when the request is not a posted one.
+pub fn posted(
+    conn: &mut AnyConnection,
+    id: &str,
+    posted_on: NaiveDate,
+    postal_days: u32,
+    response_days: i64,
+) -> anyhow::Result<Option<NaiveDate>> {
+    let Some(due) = rules::response_due_by_post(posted_on, postal_days, response_days) else {
+        return Ok(None);
+    };
+    let n = diesel::update(
+        information_requests::table
+            .find(id)
+            .filter(information_requests::method.eq("post")),
+    )
+    .set(information_requests::due_on.eq(due))
+    .execute(conn)?;
+    Ok((n == 1).then_some(due))
+}
+
 pub fn mark_answered(conn: &mut AnyConnection, id: &str) -> QueryResult<()> {
     diesel::update(information_requests::table.find(id))
         .set(information_requests::responded_at.eq(now()))
@@ -67,6 +89,8 @@ pub struct Sender<'a> {
     pub base_url: &'a str,
     pub council_name: &'a str,
     pub response_days: i64,
+    /// Working days of post before a posted request counts as served (CNIS_POSTAL_SERVICE_DAYS).
+    pub postal_days: u32,
     pub alert: Option<TeamAlert<'a>>,
 }
 
@@ -129,6 +153,14 @@ pub fn send(
     }
     let id = new_id();
     let method = if by_email.is_empty() { "post" } else { "email" };
+    // A posted request is served on its deemed day of delivery, if posted today; recording the
+    // day it was posted moves the date (`posted`).
+    let due_on = if by_email.is_empty() {
+        rules::response_due_by_post(today, s.postal_days, s.response_days)
+            .ok_or_else(|| anyhow::anyhow!("response period under 15 days"))?
+    } else {
+        due_on
+    };
     diesel::insert_into(information_requests::table)
         .values(&InformationRequest {
             id: id.clone(),

@@ -111,6 +111,9 @@ fn task_page(
                 } @else if task.kind == TaskKind::ConfirmParent {
                     p class="govuk-body" { "This task is done when you confirm or reject the person on the check page." }
                 } @else {
+                    @if task.kind == TaskKind::PostInformationRequest {
+                        p class="govuk-body" { "Mark this done on the day you post the request. The parent's time to answer then runs from the day the post is deemed to arrive (Education Act 1996, sections 436D and 572)." }
+                    }
                     form method="post" novalidate {
                         (csrf_field(&o.csrf))
                         (textarea("outcome", if is_support { "What support was provided? (recorded on the register, s.436C(2)(k))" } else { "What was done" }, form.get("outcome"), Some("This is kept on the child's record"), errors.get("outcome")))
@@ -196,10 +199,33 @@ async fn complete(
         ));
     }
     let uid = o.user.id.clone();
+    let (postal_days, response_days) = (
+        state.config.postal_service_days,
+        state.config.information_response_days,
+    );
     state
         .db(move |c| {
             crate::db::write::<_, AppError, _>(c, |c| {
                 if tasks::complete(c, &id, &uid, &outcome)? {
+                    // A request for information posted today: its period runs from the deemed
+                    // day of service (s.436D(5)(d), s.572).
+                    if let (TaskKind::PostInformationRequest, Some(rid), Some(cid)) =
+                        (task.kind, &task.source_id, &task.child_id)
+                    {
+                        if let Some(due) =
+                            requests::posted(c, rid, today(), postal_days, response_days)?
+                        {
+                            children::record_change(
+                                c,
+                                cid,
+                                Some(&uid),
+                                "information request (s.436D(2)(c))",
+                                None,
+                                Some(&format!("posted, answer due {}", fmt_date(due))),
+                                "posted by an officer",
+                            )?;
+                        }
+                    }
                     if let Some(cid) = &task.child_id {
                         let field = if task.kind == TaskKind::SupportRequest {
                             "support provided (s.436G)"
