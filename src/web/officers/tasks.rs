@@ -173,6 +173,34 @@ async fn view(
     ))
 }
 
+/// A request for information posted today: its period runs from the deemed day of service
+/// (s.436D(5)(d), s.572), and the history says so.
+fn record_posting(
+    c: &mut crate::db::AnyConnection,
+    task: &tasks::Task,
+    uid: &str,
+    postal_days: u32,
+    response_days: i64,
+) -> AppResult<()> {
+    let (TaskKind::PostInformationRequest, Some(rid), Some(cid)) =
+        (task.kind, &task.source_id, &task.child_id)
+    else {
+        return Ok(());
+    };
+    if let Some(due) = requests::posted(c, rid, today(), postal_days, response_days)? {
+        children::record_change(
+            c,
+            cid,
+            Some(uid),
+            "information request (s.436D(2)(c))",
+            None,
+            Some(&format!("posted, answer due {}", fmt_date(due))),
+            "posted by an officer",
+        )?;
+    }
+    Ok(())
+}
+
 async fn complete(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -207,25 +235,7 @@ async fn complete(
         .db(move |c| {
             crate::db::write::<_, AppError, _>(c, |c| {
                 if tasks::complete(c, &id, &uid, &outcome)? {
-                    // A request for information posted today: its period runs from the deemed
-                    // day of service (s.436D(5)(d), s.572).
-                    if let (TaskKind::PostInformationRequest, Some(rid), Some(cid)) =
-                        (task.kind, &task.source_id, &task.child_id)
-                    {
-                        if let Some(due) =
-                            requests::posted(c, rid, today(), postal_days, response_days)?
-                        {
-                            children::record_change(
-                                c,
-                                cid,
-                                Some(&uid),
-                                "information request (s.436D(2)(c))",
-                                None,
-                                Some(&format!("posted, answer due {}", fmt_date(due))),
-                                "posted by an officer",
-                            )?;
-                        }
-                    }
+                    record_posting(c, &task, &uid, postal_days, response_days)?;
                     if let Some(cid) = &task.child_id {
                         let field = if task.kind == TaskKind::SupportRequest {
                             "support provided (s.436G)"
