@@ -239,3 +239,90 @@ fn s434a_4_a_plan_ended_five_years_and_one_day_before_is_outside_the_window() {
         );
     }
 }
+
+/// Issue 15 (1): condition B needs enquiries being made now, or a decision under s.47(8) to take
+/// action now or in the five years (s.434A(4)). An enquiry 1 Jan – 15 Feb 2024 that ended with no
+/// further action does not make the pupil a relevant child; the same enquiry with no outcome
+/// given makes them possibly relevant (the school waits, an officer decides); one that led to
+/// action does. Each through the real API, pushed with the new `nfa` and `action_date` fields.
+#[test]
+fn s434a_4_an_enquiry_that_ended_with_no_further_action_is_not_condition_b() {
+    let app = TestApp::spawn_with(|c| c.api_requests_per_minute = 10_000);
+    let (_, care) = cnis::store::api_tokens::issue(&mut app.conn(), "care").unwrap();
+    let school = cnis::store::schools::School {
+        id: uuid::Uuid::new_v4().to_string(),
+        urn: "100003".into(),
+        name: "Vale School".into(),
+        kind: "mainstream".into(),
+        address: "Vale Road".into(),
+        email: None,
+        created_at: cnis::db::now(),
+    };
+    cnis::store::schools::create(&mut app.conn(), &school).unwrap();
+    let (_, school_token) =
+        cnis::store::api_tokens::issue_for_school(&mut app.conn(), "MIS", &school.id).unwrap();
+    let enquiry =
+        serde_json::json!({"kind": "s47", "start_date": "2024-01-01", "end_date": "2024-02-15"});
+    let with = |extra: serde_json::Value| {
+        let mut e = enquiry.clone();
+        for (k, v) in extra.as_object().unwrap() {
+            e[k] = v.clone();
+        }
+        e
+    };
+    let cases = [
+        ("Ada", with(serde_json::json!({"nfa": true})), false, 0),
+        ("Bea", enquiry.clone(), true, 1),
+        (
+            "Cal",
+            with(serde_json::json!({"action_date": "2024-02-20"})),
+            true,
+            0,
+        ),
+        ("Dot", with(serde_json::json!({"nfa": false})), true, 0),
+        (
+            "Eve",
+            serde_json::json!({"kind": "s47", "start_date": "2026-11-01"}),
+            true,
+            0,
+        ),
+    ];
+    for (i, (given, episode, relevant, unknown)) in cases.into_iter().enumerate() {
+        let body = serde_json::json!({"records": [{
+            "record_id": format!("LCS-47-{i}"), "given_names": given, "family_name": "Quist",
+            "date_of_birth": "2014-03-12", "sex": "F", "postcode": "DT1 4AB",
+            "episodes": [episode]
+        }]});
+        let (status, _, text) = push(&app, Some(&care), &body.to_string());
+        assert_eq!(status, 200, "{text}");
+        let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            report["enquiries_outcome_unknown"], unknown,
+            "{given}: {report}"
+        );
+        let notice = serde_json::json!({
+            "kind": "intention", "given_names": given, "family_name": "Quist",
+            "date_of_birth": "2014-03-12", "sex": "F", "address_line_1": "12 Station Road",
+            "town": "Demoton", "postcode": "DT1 4AB", "on_date": cnis::clock::today().to_string(),
+            "parents": [{"name": "Grace Quist", "phone": "07700 900982"}]
+        });
+        let r = reqwest::blocking::Client::new()
+            .post(format!("{}/api/v1/school-notices", app.base))
+            .bearer_auth(&school_token)
+            .json(&notice)
+            .send()
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 201);
+        let answer: serde_json::Value = r.json().unwrap();
+        assert_eq!(answer["relevant_child"], relevant, "{given}: {answer}");
+        assert_eq!(answer["may_delete"], !relevant, "{given}: {answer}");
+    }
+    // How an enquiry ended belongs on an s47 episode only: anything else is refused whole.
+    let body = serde_json::json!({"records": [{
+        "record_id": "LCS-47-x", "given_names": "Fay", "family_name": "Quist",
+        "episodes": [{"kind": "cp_plan", "start_date": "2024-01-01", "nfa": true}]
+    }]});
+    let (status, _, text) = push(&app, Some(&care), &body.to_string());
+    assert_eq!(status, 422, "{text}");
+    assert!(text.contains("records[0].episodes[0]") && text.contains("s47 episode only"));
+}

@@ -612,13 +612,10 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
 
 /// A social care record with a section 47 enquiry for the child these tests add.
 fn section47_record(app: &TestApp, start: NaiveDate, end: Option<NaiveDate>) {
-    section47_record_with(app, vec![("s47".into(), Some(start), end)]);
+    section47_record_with(app, vec![ep("s47", Some(start), end)]);
 }
 
-fn section47_record_with(
-    app: &TestApp,
-    episodes: Vec<(String, Option<NaiveDate>, Option<NaiveDate>)>,
-) {
+fn section47_record_with(app: &TestApp, episodes: Vec<cnis::domain::safeguarding::Episode>) {
     social_care::store(
         &mut app.conn(),
         "test",
@@ -785,9 +782,9 @@ fn s436p_2_condition_b_case_raised_by_the_cross_check_ends_in_mandatory_revocati
     section47_record_with(
         &app,
         vec![
-            ("s47".into(), Some(started), closed),
-            (
-                "cp_plan".into(),
+            ep("s47", Some(started), closed),
+            ep(
+                "cp_plan",
                 Some(five_years_ago - chrono::Days::new(400)),
                 Some(five_years_ago - chrono::Days::new(10)),
             ),
@@ -810,9 +807,9 @@ fn s436p_2_condition_b_case_raised_by_the_cross_check_ends_in_mandatory_revocati
     section47_record_with(
         &app,
         vec![
-            ("s47".into(), Some(started), closed),
-            (
-                "cp_plan".into(),
+            ep("s47", Some(started), closed),
+            ep(
+                "cp_plan",
                 Some(five_years_ago - chrono::Days::new(400)),
                 Some(five_years_ago - chrono::Days::new(30)),
             ),
@@ -1317,4 +1314,14 @@ fn s436h_10_b_a_preliminary_notice_served_after_its_five_days_is_shown_late() {
     serve_queued(&mut officer, &case, "hand", today());
     let page = officer.get(&case);
     assert!(page.contains("Served 6 days late"), "{}", page.body);
+}
+
+/// A social care episode: kind ("s47", "cp_plan" or "cin"), start and end.
+fn ep(
+    kind: &str,
+    start: Option<chrono::NaiveDate>,
+    end: Option<chrono::NaiveDate>,
+) -> cnis::domain::safeguarding::Episode {
+    let kind = cnis::domain::safeguarding::EpisodeKind::parse(kind).expect("a kind");
+    cnis::domain::safeguarding::Episode::new(kind, start, end)
 }

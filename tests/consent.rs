@@ -37,7 +37,7 @@ fn child_protection_record(app: &TestApp, record_id: &str, given: &str, dob: chr
             date_of_birth: Some(dob),
             sex: "F".into(),
             postcode: Some("DT1 4AB".into()),
-            episodes: vec![("cp_plan".into(), Some(d(2025, 9, 1)), None)],
+            episodes: vec![ep("cp_plan", Some(d(2025, 9, 1)), None)],
             ..Default::default()
         },
     )
@@ -885,4 +885,14 @@ fn s434a_5_a_school_sending_an_unusual_number_of_notices_is_stopped_and_the_team
     assert_eq!(statuses, vec![303, 303, 429, 429]);
     assert_eq!(count(&app, "school_notices"), 2);
     assert_eq!(count(&app, "tasks WHERE kind = 'school_notice_volume'"), 1);
+}
+
+/// A social care episode: kind ("s47", "cp_plan" or "cin"), start and end.
+fn ep(
+    kind: &str,
+    start: Option<chrono::NaiveDate>,
+    end: Option<chrono::NaiveDate>,
+) -> cnis::domain::safeguarding::Episode {
+    let kind = cnis::domain::safeguarding::EpisodeKind::parse(kind).expect("a kind");
+    cnis::domain::safeguarding::Episode::new(kind, start, end)
 }

@@ -226,8 +226,9 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
     );
     assert_eq!(count(&app, "audit_events WHERE action = 'decide_match'"), 1);
 
-    // The enquiry closes in social care: the next run ends the flag, with a task.
-    let rows = format!("{HEADER}\nSC1,ADA,LOVELACE,2015-12-10,F,,,12 Station Road,Demoton,DT1 4AB,2026-10-01,2026-11-20,,,,\n");
+    // The enquiry closes in social care with no further action: the next run ends its flags
+    // (open, and condition B: an enquiry that led nowhere is not s.47(8) action), with tasks.
+    let rows = format!("{HEADER},s47_nfa\nSC1,ADA,LOVELACE,2015-12-10,F,,,12 Station Road,Demoton,DT1 4AB,2026-10-01,2026-11-20,,,,,true\n");
     std::fs::File::create(&file)
         .unwrap()
         .write_all(rows.as_bytes())
@@ -239,8 +240,10 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
     );
     assert_eq!(code, 0, "{out}");
     let (_, out) = cnis(&app, dir.path(), &["cross-check"]);
-    assert!(out.contains("flags raised 0, ended 1"), "{out}");
-    assert_eq!(count(&app, "tasks WHERE kind = 'flag_ended'"), 1);
+    // Three flags end: the open enquiry, condition B, and the consent Ada may have needed when
+    // she left school (she left after it ended with no further action).
+    assert!(out.contains("flags raised 0, ended 3"), "{out}");
+    assert_eq!(count(&app, "tasks WHERE kind = 'flag_ended'"), 3);
     let record = officer.get(&format!("/officers/children/{ada}"));
     assert_eq!(
         count(
@@ -254,13 +257,13 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
             &app,
             &format!("child_flags WHERE ended_at IS NULL AND child_id = '{ada}'")
         ),
-        2,
-        "the five-year look-back and the missing consent stay"
+        0,
+        "an enquiry that ended with no further action is not condition B"
     );
-    let warning = extract(&record.body, "Known to children's social care: ", ".").unwrap();
     assert!(
-        !warning.contains("Section 47 enquiry open") && warning.contains("in the last 5 years"),
-        "{warning}"
+        !record.contains("Known to children's social care: "),
+        "{}",
+        record.body
     );
 }
 
@@ -465,4 +468,179 @@ fn cin_census_xml_too_deep_or_with_a_huge_value_is_refused() {
     .expect_err("refused");
     assert!(err.to_string().contains("longer than 65536 bytes"), "{err}");
     assert_eq!(count(&app, "social_care_records"), 0);
+}
+
+/// Issue 15 (1): a social care file says how an enquiry ended in `s47_nfa` and
+/// `s47_action_date`. Where it does not, the import says how many such enquiries there are, the
+/// record carries a flag, and an officer records the outcome with a reason; the officer's record
+/// survives the next import.
+#[test]
+fn s434a_4_an_enquiry_with_no_known_outcome_is_flagged_until_an_officer_records_it() {
+    let app = TestApp::spawn();
+    let dir = tempfile::tempdir().unwrap();
+    let mut officer = app.signed_in("officer");
+    let ada = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    let rows = format!(
+        "{HEADER},s47_nfa,s47_action_date\n\
+         SC1,Ada,Lovelace,2015-12-10,F,,,12 Station Road,Demoton,DT1 4AB,2024-01-01,2024-02-15,,,,,,\n\
+         SC2,Kit,Marlowe,2014-01-01,M,,,1 Road,Town,DT9 9ZZ,2024-01-01,2024-02-15,,,,,true,\n\
+         SC3,Ned,Marlowe,2013-01-01,M,,,1 Road,Town,DT9 9ZZ,2024-01-01,2024-02-15,,,,,,2024-02-20\n\
+         SC4,Ola,Marlowe,2012-01-01,F,,,1 Road,Town,DT9 9ZZ,2024-01-01,2024-02-15,,,,,maybe,\n"
+    );
+    let file = dir.path().join("social-care.csv");
+    std::fs::write(&file, rows).unwrap();
+    let import = |app: &TestApp| {
+        cnis(
+            app,
+            dir.path(),
+            &["import", "social-care", file.to_str().unwrap()],
+        )
+    };
+    let (code, out) = import(&app);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("s47_nfa maybe is not true or false: ignored"),
+        "{out}"
+    );
+    assert!(
+        out.contains("enquiries ended with no known outcome: 2"),
+        "Ada's and Ola's: {out}"
+    );
+    let (code, out) = cnis(&app, dir.path(), &["cross-check"]);
+    assert_eq!(code, 0, "{out}");
+    let record = officer.get(&format!("/officers/children/{ada}"));
+    assert!(
+        record.contains("how it ended is not known") && record.contains("Record how it ended"),
+        "{}",
+        record.body
+    );
+    let list = officer.get(&format!("/officers/children/{ada}/enquiry-outcomes"));
+    assert!(list.contains("Section 47 enquiry from 1 January 2024 to 15 February 2024"));
+    let prefix = format!("/officers/children/{ada}/enquiry-outcomes/");
+    let question = extract(&list.body, &format!("href=\"{prefix}"), "\"")
+        .map(|e| format!("{prefix}{e}"))
+        .expect("a link to the enquiry");
+
+    // Nothing chosen; then a decision dated before the enquiry began: each said, nothing saved.
+    officer.get(&question);
+    let p = officer.post(&question, &[]);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Select how the enquiry ended") && p.contains("Enter how you know"));
+    let p = officer.post(
+        &question,
+        &[
+            ("outcome", "action"),
+            ("action_date-day", "1"),
+            ("action_date-month", "12"),
+            ("action_date-year", "2023"),
+            ("reason", "Asked the MASH"),
+        ],
+    );
+    assert!(
+        p.contains("on or after the enquiry started on 1 January 2024"),
+        "{}",
+        p.body
+    );
+    assert_eq!(count(&app, "section47_outcomes"), 0);
+
+    let p = officer.post(
+        &question,
+        &[("outcome", "nfa"), ("reason", "Asked the MASH duty worker")],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    let record = officer.get(p.location.as_deref().unwrap());
+    assert!(record.contains("How the enquiry ended is recorded"));
+    assert!(!record.contains("Record how it ended"), "{}", record.body);
+    assert!(record.contains("no further action"));
+    assert_eq!(
+        count(&app, "audit_events WHERE action = 'record_s47_outcome'"),
+        1
+    );
+    // Asked again: already recorded.
+    assert_eq!(
+        officer
+            .post(&question, &[("outcome", "nfa"), ("reason", "x")])
+            .status,
+        404
+    );
+
+    // The same file again: the officer's record stands, and only Ola's is unknown.
+    let (code, out) = import(&app);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("enquiries ended with no known outcome: 1"),
+        "{out}"
+    );
+    let (code, out) = cnis(&app, dir.path(), &["cross-check"]);
+    assert_eq!(code, 0, "{out}");
+    let record = officer.get(&format!("/officers/children/{ada}"));
+    assert!(!record.contains("Record how it ended"), "{}", record.body);
+}
+
+/// Issue 15 (1), CIN census: `ICPCnotRequired` true is no further action; an initial conference
+/// followed the same day by a child protection plan is action under s.47(8); a conference with
+/// no plan leaves the outcome unknown.
+#[test]
+fn s434a_4_cin_census_enquiry_outcomes_come_from_the_conference() {
+    let app = TestApp::spawn();
+    let child = |id: &str, s47: &str, plan: &str| {
+        format!("<Child><ChildIdentifiers><LAchildID>{id}</LAchildID><PersonBirthDate>2015-01-01</PersonBirthDate><Sex>F</Sex></ChildIdentifiers><CINdetails><CINreferralDate>2025-01-01</CINreferralDate><Section47>{s47}</Section47>{plan}</CINdetails></Child>")
+    };
+    let xml = format!(
+        "<Message><Children>{}{}{}</Children></Message>",
+        child(
+            "NFA",
+            "<S47ActualStartDate>2025-01-02</S47ActualStartDate><ICPCnotRequired>true</ICPCnotRequired>",
+            ""
+        ),
+        child(
+            "PLAN",
+            "<S47ActualStartDate>2025-01-02</S47ActualStartDate><DateOfInitialCPC>2025-01-20</DateOfInitialCPC><ICPCnotRequired>false</ICPCnotRequired>",
+            "<ChildProtectionPlans><CPPstartDate>2025-01-20</CPPstartDate><CPPendDate>2025-06-01</CPPendDate></ChildProtectionPlans>"
+        ),
+        child(
+            "ICPC",
+            "<S47ActualStartDate>2025-01-02</S47ActualStartDate><DateOfInitialCPC>2025-01-20</DateOfInitialCPC>",
+            ""
+        ),
+    );
+    let report = cnis::imports::social_care::import_cin_xml(
+        &mut app.conn(),
+        std::io::Cursor::new(xml.into_bytes()),
+        cnis::clock::today(),
+        &|_| {},
+    )
+    .unwrap();
+    assert_eq!(report.new, 3, "{report:?}");
+    assert_eq!(report.outcome_unknown, 1, "{report:?}");
+    let s47 = |id: &str| -> (
+        Option<chrono::NaiveDate>,
+        Option<bool>,
+        Option<chrono::NaiveDate>,
+    ) {
+        use cnis::db::schema::{social_care_episodes as e, social_care_records as r};
+        e::table
+            .inner_join(r::table)
+            .filter(r::source_record_id.eq(id))
+            .filter(e::kind.eq(cnis::domain::safeguarding::EpisodeKind::Section47))
+            .select((e::end_date, e::nfa, e::action_date))
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2025, m, d);
+    assert_eq!(
+        s47("NFA"),
+        (day(1, 2), Some(true), None),
+        "ended, no further action"
+    );
+    assert_eq!(
+        s47("PLAN"),
+        (day(1, 20), None, day(1, 20)),
+        "action the day of the plan"
+    );
+    assert_eq!(
+        s47("ICPC"),
+        (day(1, 20), None, None),
+        "ended, outcome not known"
+    );
 }

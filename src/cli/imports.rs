@@ -14,7 +14,8 @@ pub enum ImportKind {
     Register { file: std::path::PathBuf },
     /// Children's social care records for the cross-check: CSV with the header
     /// record_id,given_names,family_name,date_of_birth,sex,upn,nhs_number,address_line_1,town,postcode,
-    /// s47_start_date,s47_end_date,cp_plan_start_date,cp_plan_end_date,cin_start_date,cin_end_date;
+    /// s47_start_date,s47_end_date,cp_plan_start_date,cp_plan_end_date,cin_start_date,cin_end_date
+    /// (optional: s47_nfa true/false, s47_action_date: how an ended enquiry ended);
     /// or the DfE Children in Need census XML (a file ending .xml).
     /// Exit code 0: every record imported; 2: some rejected (listed); 1: nothing imported.
     SocialCare { file: std::path::PathBuf },
@@ -103,6 +104,12 @@ fn social_care(pool: Pool, file: std::path::PathBuf) -> anyhow::Result<()> {
             }
             if let Some(note) = &report.note {
                 say!("note: {note}");
+            }
+            if report.outcome_unknown > 0 {
+                say!(
+                    "enquiries ended with no known outcome: {} (each may make a child a relevant child until an officer records how it ended)",
+                    report.outcome_unknown
+                );
             }
             say!(
                 "new {}, changed {}, unchanged {}, rejected {}, warnings {}",

@@ -276,6 +276,22 @@ diesel::table! {
         kind -> Text,
         start_date -> Nullable<Date>,
         end_date -> Nullable<Date>,
+        nfa -> Nullable<Bool>,
+        action_date -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    section47_outcomes (id) {
+        id -> Text,
+        record_id -> Text,
+        start_date -> Nullable<Date>,
+        end_date -> Nullable<Date>,
+        nfa -> Bool,
+        action_date -> Nullable<Date>,
+        reason -> Text,
+        decided_by -> Text,
+        decided_at -> Timestamp,
     }
 }
 
@@ -611,4 +627,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     parent_claims,
     form_submissions,
     sign_in_attempts,
+    section47_outcomes,
 );

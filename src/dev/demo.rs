@@ -411,21 +411,27 @@ fn demo_social_care(
             child.upn.clone(),
         ),
     };
+    use crate::domain::safeguarding::{Episode, EpisodeKind};
     let episodes = match i % 3 {
         0 => vec![
-            ("s47".to_string(), Some(start), None),
-            (
-                "cp_plan".to_string(),
+            Episode::new(EpisodeKind::Section47, Some(start), None),
+            Episode::new(
+                EpisodeKind::ChildProtectionPlan,
                 Some(start + Duration::days(20)),
                 None,
             ),
         ],
-        1 => vec![("cin".to_string(), Some(start), None)],
-        _ => vec![(
-            "s47".to_string(),
-            Some(start),
-            Some(start + Duration::days(40)),
-        )],
+        1 => vec![Episode::new(EpisodeKind::ChildInNeed, Some(start), None)],
+        // Ended enquiries: some with no further action, some whose outcome social care has not
+        // said (an officer records it).
+        _ => vec![Episode {
+            nfa: i.is_multiple_of(2).then_some(true),
+            ..Episode::new(
+                EpisodeKind::Section47,
+                Some(start),
+                Some(start + Duration::days(40)),
+            )
+        }],
     };
     Some(crate::store::social_care::Incoming {
         record_id: format!("LCS-{:05}", i),
@@ -598,7 +604,11 @@ fn demo_consent(conn: &mut AnyConnection, today: NaiveDate) -> anyhow::Result<St
             date_of_birth: Some(leah_dob),
             sex: "F".into(),
             postcode: Some("DT2 5QP".into()),
-            episodes: vec![("cp_plan".into(), Some(today - chrono::Days::new(200)), None)],
+            episodes: vec![crate::domain::safeguarding::Episode::new(
+                crate::domain::safeguarding::EpisodeKind::ChildProtectionPlan,
+                Some(today - chrono::Days::new(200)),
+                None,
+            )],
             ..Default::default()
         },
     )?;

@@ -364,8 +364,15 @@ pub use crate::clock::local_date;
 pub struct Section47 {
     /// Which record and episode: the same episode keeps its key across feeds.
     pub key: String,
-    pub start: Option<NaiveDate>,
-    pub end: Option<NaiveDate>,
+    pub episode: crate::domain::safeguarding::Episode,
+}
+
+impl Section47 {
+    /// Whether it gives condition B on `on`, or may (an outcome not known counts: nothing is
+    /// decided against the child on a gap in the data).
+    pub fn condition_b_on(&self, on: NaiveDate) -> bool {
+        crate::domain::safeguarding::condition_b(&self.episode, on).is_some()
+    }
 }
 
 /// s.436I(2) and s.436P(2): the enquiries or action the case relied on have all ended (by
@@ -373,29 +380,25 @@ pub struct Section47 {
 /// with `look_back_to`. For the bar on serving an order (s.436I(2)) that day is today; for the
 /// mandatory revocation (s.436P(2)(c)) it is the day the order was made, so an unrelated plan
 /// that ended within the five years before the order keeps it in force however long ago that is
-/// now.
+/// now. Another enquiry that ended with no further action is not "other enquiries or action"
+/// that keep condition B alive; one whose outcome is not known is treated as if it might.
 pub fn section47_involvement_ended(
     relied_on: &[String],
     known: &[Section47],
     today: NaiveDate,
     look_back_to: NaiveDate,
 ) -> bool {
-    let five_years_ago = crate::domain::safeguarding::five_years_ending_with(look_back_to);
     let relied_ended = relied_on.iter().all(|k| {
         known
             .iter()
             .find(|e| &e.key == k)
             // A record the feed no longer holds has nothing open on it.
-            .is_none_or(|e| e.end.is_some_and(|end| end <= today))
+            .is_none_or(|e| e.episode.end.is_some_and(|end| end <= today))
     });
     let other_recent = known
         .iter()
         .filter(|e| !relied_on.contains(&e.key))
-        .any(|e| {
-            e.end
-                .is_none_or(|end| end >= five_years_ago || end >= today)
-                || e.start.is_some_and(|s| s >= five_years_ago)
-        });
+        .any(|e| e.condition_b_on(look_back_to) || e.condition_b_on(today));
     !relied_on.is_empty() && relied_ended && !other_recent
 }
 
@@ -986,6 +989,21 @@ mod tests {
         );
     }
 
+    /// An episode keyed as the store keys it ("record:kind:start").
+    fn s47_episode(
+        key: &str,
+        start: Option<NaiveDate>,
+        end: Option<NaiveDate>,
+    ) -> crate::domain::safeguarding::Episode {
+        use crate::domain::safeguarding::EpisodeKind;
+        let kind = if key.contains(":cp_plan:") {
+            EpisodeKind::ChildProtectionPlan
+        } else {
+            EpisodeKind::Section47
+        };
+        crate::domain::safeguarding::Episode::new(kind, start, end)
+    }
+
     #[test]
     fn s436i_2_condition_b_alone_bars_an_order_once_s47_ends() {
         let mut f = facts("preliminary_notice");
@@ -1009,20 +1027,22 @@ mod tests {
         let relied = vec!["r1:s47:2027-01-01".to_string()];
         let mut known = vec![Section47 {
             key: relied[0].clone(),
-            start: Some(d(2027, 1, 1)),
-            end: None,
+            episode: s47_episode(&relied[0].clone(), Some(d(2027, 1, 1)), None),
         }];
         assert!(!section47_involvement_ended(&relied, &known, today, today));
-        known[0].end = Some(d(2027, 5, 20));
+        known[0].episode.end = Some(d(2027, 5, 20));
         assert!(section47_involvement_ended(&relied, &known, today, today));
         // Another plan 4 years ago keeps condition B alive.
         known.push(Section47 {
             key: "r2:cp_plan:2022-01-01".into(),
-            start: Some(d(2022, 1, 1)),
-            end: Some(d(2023, 1, 1)),
+            episode: s47_episode(
+                "r2:cp_plan:2022-01-01",
+                Some(d(2022, 1, 1)),
+                Some(d(2023, 1, 1)),
+            ),
         });
         assert!(!section47_involvement_ended(&relied, &known, today, today));
-        known[1].end = Some(d(2022, 5, 1));
+        known[1].episode.end = Some(d(2022, 5, 1));
         assert!(
             section47_involvement_ended(&relied, &known, today, today),
             "more than 5 years ago"
@@ -1060,13 +1080,15 @@ mod tests {
         let known = vec![
             Section47 {
                 key: relied[0].clone(),
-                start: Some(d(2027, 1, 1)),
-                end: Some(d(2027, 9, 1)),
+                episode: s47_episode(&relied[0].clone(), Some(d(2027, 1, 1)), Some(d(2027, 9, 1))),
             },
             Section47 {
                 key: "r2:cp_plan:2020-01-01".into(),
-                start: Some(d(2020, 1, 1)),
-                end: Some(d(2023, 3, 1)),
+                episode: s47_episode(
+                    "r2:cp_plan:2020-01-01",
+                    Some(d(2020, 1, 1)),
+                    Some(d(2023, 3, 1)),
+                ),
             },
         ];
         for today in [d(2028, 3, 1), d(2028, 3, 2), d(2031, 1, 1)] {
@@ -1086,7 +1108,7 @@ mod tests {
         // ending with 1 Jun 2027; one that ended 2 Jun 2022 is inside.
         let with_plan_ended = |end| {
             let mut k = known.clone();
-            k[1].end = Some(end);
+            k[1].episode.end = Some(end);
             k
         };
         assert!(section47_involvement_ended(

@@ -60,7 +60,7 @@ pub const DELETION_GROUNDS: &[(&str, &str)] = &[
 /// certain (a shared identifier or the same name and date of birth) or only possible.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SocialCareEvidence {
-    /// s47_open | cp_plan_active | cp_or_s47_last_5_years
+    /// s47_open | cp_plan_active | cp_or_s47_last_5_years | s47_outcome_unknown
     pub flag: String,
     pub start: Option<NaiveDate>,
     pub end: Option<NaiveDate>,
@@ -154,14 +154,22 @@ pub fn relevant_child(f: &ConsentFacts) -> RelevanceAnswer {
             "s47_open" => "a Section 47 enquiry is open",
             "cp_plan_active" => "a child protection plan is active (s.47(8) action)",
             "cp_or_s47_last_5_years" => {
-                "a child protection plan or Section 47 enquiry within the 5 years ending on the application date"
+                "a Section 47 enquiry or action under s.47(8) (such as a child protection plan) within the 5 years ending on the application date"
+            }
+            "s47_outcome_unknown" => {
+                "a Section 47 enquiry that ended within the 5 years ending on the application date, without saying whether it led to action under s.47(8)"
             }
             _ => continue,
         };
         if !within_look_back {
             continue;
         }
-        if e.certain {
+        if e.flag == "s47_outcome_unknown" {
+            // Never decided either way here: an enquiry that ended with no further action is not
+            // condition B, one that led to action is.
+            possible = true;
+            reasons.push(format!("Condition B (s.434A(4)) may apply: social care records show {what}. An officer must record how it ended."));
+        } else if e.certain {
             relevant = true;
             reasons.push(format!(
                 "Condition B (s.434A(4)): social care records show {what}."
@@ -386,20 +394,18 @@ pub fn deletion_allowed(
     Ok(())
 }
 
-/// s.434A(2) and (4), looking back: was condition B met on the day the child left school?
-/// `episodes` are a linked social care record's (kind, start, end); an s.47 enquiry or child
-/// protection plan open on that day, or ended within the 5 years before it, counts. A child on
-/// the register for whom this holds and who has no consent on record is flagged for an officer.
+/// s.434A(2) and (4), looking back: was condition B met, or may it have been, on the day the
+/// child left school? An enquiry being made that day, or s.47(8) action then or in the 5 years
+/// ending with it, counts; so does an enquiry in those years whose outcome is not known, for an
+/// officer to check. A child on the register for whom this holds and who has no consent on
+/// record is flagged for an officer.
 pub fn consent_was_needed(
-    episodes: &[(String, Option<NaiveDate>, Option<NaiveDate>)],
+    episodes: &[crate::domain::safeguarding::Episode],
     left_school_on: NaiveDate,
 ) -> bool {
-    let from = crate::domain::safeguarding::five_years_ending_with(left_school_on);
-    episodes.iter().any(|(kind, start, end)| {
-        matches!(kind.as_str(), "s47" | "cp_plan")
-            && start.is_none_or(|s| s <= left_school_on)
-            && end.is_none_or(|e| e >= from)
-    })
+    episodes
+        .iter()
+        .any(|e| crate::domain::safeguarding::condition_b(e, left_school_on).is_some())
 }
 
 #[cfg(test)]
@@ -657,7 +663,14 @@ mod tests {
 
     #[test]
     fn s434a_4_condition_b_on_the_day_the_child_left_school() {
-        let ep = |k: &str, s: Option<NaiveDate>, e: Option<NaiveDate>| (k.to_string(), s, e);
+        use crate::domain::safeguarding::{Episode, EpisodeKind};
+        let ep = |k: &str, s: Option<NaiveDate>, e: Option<NaiveDate>| {
+            Episode::new(
+                EpisodeKind::parse(k).unwrap_or(EpisodeKind::ChildInNeed),
+                s,
+                e,
+            )
+        };
         let left = d(2026, 10, 1);
         assert!(consent_was_needed(
             &[ep("cp_plan", Some(d(2025, 1, 1)), None)],
@@ -668,7 +681,15 @@ mod tests {
                 &[ep("s47", Some(d(2020, 1, 1)), Some(d(2021, 10, 2)))],
                 left
             ),
-            "ended within 5 years"
+            "ended within 5 years, outcome not known: may have needed consent"
+        );
+        let nfa = Episode {
+            nfa: Some(true),
+            ..ep("s47", Some(d(2020, 1, 1)), Some(d(2021, 10, 2)))
+        };
+        assert!(
+            !consent_was_needed(&[nfa], left),
+            "ended with no further action"
         );
         assert!(
             !consent_was_needed(

@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use crate::db::AnyConnection;
 use crate::domain::identifiers::{normalise_nhs_number, normalise_postcode, normalise_upn};
 use crate::domain::register::has_disallowed_chars;
+use crate::domain::safeguarding::{Episode, EpisodeKind};
 use crate::store::social_care::{self, Incoming, Stored};
 
 pub const CSV_COLUMNS: &[&str] = &[
@@ -32,6 +33,9 @@ pub const CSV_COLUMNS: &[&str] = &[
     "cin_start_date",
     "cin_end_date",
 ];
+/// Optional columns: how an ended section 47 enquiry ended. Without them every ended enquiry
+/// has no known outcome, and officers are asked to record it.
+pub const OPTIONAL_CSV_COLUMNS: &[&str] = &["s47_nfa", "s47_action_date"];
 const MAX_LINE: usize = 64 * 1024;
 
 #[derive(Debug, Default)]
@@ -44,6 +48,42 @@ pub struct Report {
     pub warnings: Vec<(String, String)>,
     /// Said in the run report when the source carries no names (CIN census XML).
     pub note: Option<String>,
+    /// Section 47 enquiries that ended without the source saying how: each may make a child a
+    /// relevant child (s.434A(4)) until an officer records the outcome.
+    pub outcome_unknown: usize,
+}
+
+/// One episode as the source wrote it, before it is checked.
+#[derive(Clone, Debug, Default)]
+pub struct RawEpisode {
+    pub kind: Option<EpisodeKind>,
+    pub start: String,
+    pub end: String,
+    /// Section 47 only: "true" when the enquiry ended with no further action.
+    pub nfa: String,
+    /// Section 47 only: the day of the decision to take action under s.47(8).
+    pub action_date: String,
+}
+
+impl RawEpisode {
+    pub fn new(kind: EpisodeKind, start: String, end: String) -> RawEpisode {
+        RawEpisode {
+            kind: Some(kind),
+            start,
+            end,
+            ..Default::default()
+        }
+    }
+}
+
+/// "true"/"false" and the usual spellings of yes and no; None for empty or anything else.
+fn parse_flag(v: &str) -> Result<Option<bool>, ()> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "" => Ok(None),
+        "true" | "yes" | "y" | "1" => Ok(Some(true)),
+        "false" | "no" | "n" | "0" => Ok(Some(false)),
+        _ => Err(()),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -65,7 +105,7 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
 /// Checks one record's fields; returns the record and any warnings, or why it cannot be used.
 pub fn check(
     get: &dyn Fn(&str) -> String,
-    episodes: &[(&str, String, String)],
+    episodes: &[RawEpisode],
     today: NaiveDate,
 ) -> Result<(Incoming, Vec<String>), String> {
     let mut warn: Vec<String> = vec![];
@@ -115,19 +155,56 @@ pub fn check(
     let dob = date("date_of_birth", &get("date_of_birth")).filter(|d| *d <= today);
     let mut eps = vec![];
     let mut order: Vec<String> = vec![];
-    for (kind, start, end) in episodes {
-        let s = date(&format!("{kind}_start_date"), start);
-        let mut e = date(&format!("{kind}_end_date"), end);
-        if start.is_empty() && end.is_empty() {
+    for raw in episodes {
+        let Some(kind) = raw.kind else { continue };
+        let col = kind.as_str();
+        let s = date(&format!("{col}_start_date"), &raw.start);
+        let mut e = date(&format!("{col}_end_date"), &raw.end);
+        let mut action_date = date(&format!("{col}_action_date"), &raw.action_date);
+        let nfa = match parse_flag(&raw.nfa) {
+            Ok(v) => v,
+            Err(()) => {
+                order.push(format!(
+                    "{col}_nfa {:.20} is not true or false: ignored",
+                    raw.nfa
+                ));
+                None
+            }
+        };
+        if raw.start.is_empty() && raw.end.is_empty() && raw.action_date.is_empty() {
             continue;
         }
         if let (Some(s), Some(en)) = (s, e) {
             if en < s {
-                order.push(format!("{kind} ends before it starts: treated as ongoing"));
+                order.push(format!("{col} ends before it starts: treated as ongoing"));
                 e = None;
             }
         }
-        eps.push((kind.to_string(), s, e));
+        if let (Some(s), Some(a)) = (s, action_date) {
+            if a < s {
+                order.push(format!(
+                    "{col}_action_date is before the enquiry started: ignored"
+                ));
+                action_date = None;
+            }
+        }
+        if nfa == Some(true) && action_date.is_some() {
+            order.push(format!(
+                "{col}_nfa says no further action but {col}_action_date gives a decision to act: the action is kept"
+            ));
+        }
+        let (nfa, action_date) = if kind == EpisodeKind::Section47 {
+            (nfa.filter(|_| action_date.is_none()), action_date)
+        } else {
+            (None, None)
+        };
+        eps.push(Episode {
+            kind,
+            start: s,
+            end: e,
+            nfa,
+            action_date,
+        });
     }
     warn.extend(warn2);
     warn.extend(order);
@@ -184,6 +261,12 @@ pub fn check(
         },
         warn,
     ))
+}
+
+/// Counts what one stored record adds to the report.
+fn tally_record(report: &mut Report, (s, unknown): (Stored, usize)) {
+    report.outcome_unknown += unknown;
+    tally(report, s);
 }
 
 fn tally(report: &mut Report, s: Stored) {
@@ -244,13 +327,25 @@ pub fn import_csv(
                     .unwrap_or_default()
             };
             let episodes = [
-                ("s47", get("s47_start_date"), get("s47_end_date")),
-                (
-                    "cp_plan",
+                RawEpisode {
+                    nfa: get("s47_nfa"),
+                    action_date: get("s47_action_date"),
+                    ..RawEpisode::new(
+                        EpisodeKind::Section47,
+                        get("s47_start_date"),
+                        get("s47_end_date"),
+                    )
+                },
+                RawEpisode::new(
+                    EpisodeKind::ChildProtectionPlan,
                     get("cp_plan_start_date"),
                     get("cp_plan_end_date"),
                 ),
-                ("cin", get("cin_start_date"), get("cin_end_date")),
+                RawEpisode::new(
+                    EpisodeKind::ChildInNeed,
+                    get("cin_start_date"),
+                    get("cin_end_date"),
+                ),
             ];
             match check(&get, &episodes, today) {
                 Ok((r, warnings)) => {
@@ -264,7 +359,8 @@ pub fn import_csv(
                     for w in warnings {
                         report.warnings.push((at.clone(), w));
                     }
-                    tally(&mut report, social_care::store(conn, source, &r)?);
+                    let stored = social_care::store(conn, source, &r)?;
+                    tally_record(&mut report, stored);
                 }
                 Err(why) => report.rejected.push((at, why)),
             }
@@ -338,6 +434,40 @@ impl<R> NoLongRuns<R> {
     }
 }
 
+/// How each section 47 enquiry in a CIN census ended (standards.md §2.1). `ICPCnotRequired`
+/// true: it ended with no further action (on the day it started, when no other day is given). A
+/// conference date with a child protection plan starting that day: action under s.47(8) that
+/// day. A conference with no plan that day: the outcome is not known, and an officer decides.
+fn census_outcomes(episodes: &[RawEpisode]) -> Vec<RawEpisode> {
+    let plan_starts: Vec<NaiveDate> = episodes
+        .iter()
+        .filter(|e| e.kind == Some(EpisodeKind::ChildProtectionPlan))
+        .filter_map(|e| parse_date(&e.start))
+        .collect();
+    episodes
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            if e.kind != Some(EpisodeKind::Section47) {
+                return e;
+            }
+            if parse_flag(&e.nfa) == Ok(Some(true)) {
+                if e.end.is_empty() {
+                    e.end = e.start.clone();
+                }
+                return e;
+            }
+            e.nfa = String::new();
+            if let Some(icpc) = parse_date(&e.end) {
+                if plan_starts.contains(&icpc) {
+                    e.action_date = e.end.clone();
+                }
+            }
+            e
+        })
+        .collect()
+}
+
 /// Imports the DfE Children in Need census XML (standards.md §2.1). It carries no names or
 /// addresses: matching uses identifiers, date of birth and sex only, and the report says so.
 /// A file nested deeper than `MAX_XML_DEPTH` or with a run longer than `MAX_XML_TEXT` is refused.
@@ -363,8 +493,8 @@ pub fn import_cin_xml(
         let mut buf = Vec::new();
         let mut path: Vec<String> = vec![];
         let mut child: Option<HashMap<String, String>> = None;
-        let mut episodes: Vec<(&'static str, String, String)> = vec![];
-        let mut episode: Option<(&'static str, String, String)> = None;
+        let mut episodes: Vec<RawEpisode> = vec![];
+        let mut episode: Option<RawEpisode> = None;
         let mut cin_episode: Option<(String, String)> = None;
         let mut seen: HashSet<String> = HashSet::new();
         let mut position = 0usize;
@@ -383,9 +513,19 @@ pub fn import_cin_xml(
                             child = Some(HashMap::new());
                             episodes.clear();
                         }
-                        "Section47" => episode = Some(("s47", String::new(), String::new())),
+                        "Section47" => {
+                            episode = Some(RawEpisode::new(
+                                EpisodeKind::Section47,
+                                String::new(),
+                                String::new(),
+                            ))
+                        }
                         "ChildProtectionPlans" => {
-                            episode = Some(("cp_plan", String::new(), String::new()))
+                            episode = Some(RawEpisode::new(
+                                EpisodeKind::ChildProtectionPlan,
+                                String::new(),
+                                String::new(),
+                            ))
                         }
                         "CINdetails" => cin_episode = Some((String::new(), String::new())),
                         _ => {}
@@ -412,9 +552,13 @@ pub fn import_cin_xml(
                     }
                     match (tag.as_str(), episode.as_mut(), cin_episode.as_mut()) {
                         ("S47ActualStartDate", Some(ep), _) | ("CPPstartDate", Some(ep), _) => {
-                            ep.1 = text
+                            ep.start = text
                         }
-                        ("CPPendDate", Some(ep), _) => ep.2 = text,
+                        // The enquiry ends at the initial conference, or when none is needed.
+                        ("CPPendDate", Some(ep), _) | ("DateOfInitialCPC", Some(ep), _) => {
+                            ep.end = text
+                        }
+                        ("ICPCnotRequired", Some(ep), _) => ep.nfa = text,
                         ("CINreferralDate", _, Some(ce)) => ce.0 = text,
                         ("CINclosureDate", _, Some(ce)) => ce.1 = text,
                         _ => {}
@@ -431,7 +575,7 @@ pub fn import_cin_xml(
                         }
                         "CINdetails" => {
                             if let Some((s, en)) = cin_episode.take() {
-                                episodes.push(("cin", s, en));
+                                episodes.push(RawEpisode::new(EpisodeKind::ChildInNeed, s, en));
                             }
                         }
                         "Child" => {
@@ -455,10 +599,7 @@ pub fn import_cin_xml(
                                 c.get(key).cloned().unwrap_or_default()
                             };
                             let at = format!("child {position}");
-                            let eps: Vec<(&str, String, String)> = episodes
-                                .iter()
-                                .map(|(k, s, e)| (*k, s.clone(), e.clone()))
-                                .collect();
+                            let eps = census_outcomes(&episodes);
                             match check(&get, &eps, today) {
                                 Ok((r, warnings)) => {
                                     if !seen.insert(r.record_id.clone()) {
@@ -474,7 +615,8 @@ pub fn import_cin_xml(
                                     for w in warnings {
                                         report.warnings.push((at.clone(), w));
                                     }
-                                    tally(&mut report, social_care::store(conn, "cin_census", &r)?);
+                                    let stored = social_care::store(conn, "cin_census", &r)?;
+                                    tally_record(&mut report, stored);
                                 }
                                 Err(why) => report
                                     .rejected

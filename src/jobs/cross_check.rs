@@ -397,11 +397,11 @@ fn training_sessions(
 
 type LinkKey = (String, String);
 /// (kind, start, end)
-type EpisodeDates = (String, Option<NaiveDate>, Option<NaiveDate>);
+type EpisodeDates = crate::domain::safeguarding::Episode;
 type Dates = (Option<NaiveDate>, Option<NaiveDate>);
 type FlagKey = (String, String, String);
-/// (child, record, kind, start, end)
-type LinkedEpisode = (String, String, String, Option<NaiveDate>, Option<NaiveDate>);
+/// (child, record, episode)
+type LinkedEpisode = (String, String, crate::store::social_care::Episode);
 /// (flag id, child, kind, record, start, end)
 type ActiveFlag = (
     String,
@@ -662,9 +662,7 @@ pub fn refresh_flags(
         .select((
             match_links::child_id,
             match_links::record_id,
-            social_care_episodes::kind,
-            social_care_episodes::start_date,
-            social_care_episodes::end_date,
+            crate::store::social_care::Episode::as_select(),
         ))
         .into_boxed();
     if let Some(c) = only {
@@ -672,8 +670,8 @@ pub fn refresh_flags(
     }
     let rows: Vec<LinkedEpisode> = q.load(conn)?;
     let mut episodes: HashMap<LinkKey, Vec<EpisodeDates>> = HashMap::new();
-    for (c, r, k, s, e) in rows {
-        episodes.entry((c, r)).or_default().push((k, s, e));
+    for (c, r, e) in rows {
+        episodes.entry((c, r)).or_default().push(e.to_domain());
     }
     // What should be flagged: (child, kind, record) -> dates.
     let mut want: HashMap<FlagKey, Dates> = HashMap::new();

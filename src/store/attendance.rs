@@ -14,6 +14,7 @@ use crate::domain::attendance::{self as rules, Facts, Regime, SchoolCalendar, Se
 use crate::domain::register::AddressKind;
 use crate::domain::register::Choices;
 use crate::domain::register::EntryStatus;
+use crate::domain::safeguarding::EpisodeKind;
 use crate::error::{AppError, AppResult};
 use crate::store::children::{self as entries, ChildRecord};
 use crate::store::schools::School;
@@ -177,27 +178,29 @@ pub fn calendar_for(
 
 /// The section 47 enquiries and plans on the child's linked social care records.
 pub fn section47_known(conn: &mut AnyConnection, child_id: &str) -> QueryResult<Vec<Section47>> {
-    let rows: Vec<(String, String, Option<NaiveDate>, Option<NaiveDate>)> = match_links::table
+    let rows: Vec<crate::store::social_care::Episode> = match_links::table
         .inner_join(
             social_care_episodes::table
                 .on(social_care_episodes::record_id.eq(match_links::record_id)),
         )
         .filter(match_links::child_id.eq(child_id))
         .filter(match_links::decision.eq_any(["match", "confirmed"]))
-        .filter(social_care_episodes::kind.eq_any(["s47", "cp_plan"]))
-        .select((
-            social_care_episodes::record_id,
-            social_care_episodes::kind,
-            social_care_episodes::start_date,
-            social_care_episodes::end_date,
-        ))
+        .filter(
+            social_care_episodes::kind
+                .eq_any([EpisodeKind::Section47, EpisodeKind::ChildProtectionPlan]),
+        )
+        .select(crate::store::social_care::Episode::as_select())
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(r, k, s, e)| Section47 {
-            key: format!("{r}:{k}:{}", s.map(|d| d.to_string()).unwrap_or_default()),
-            start: s,
-            end: e,
+        .map(|e| Section47 {
+            key: format!(
+                "{}:{}:{}",
+                e.record_id,
+                e.kind,
+                e.start_date.map(|d| d.to_string()).unwrap_or_default()
+            ),
+            episode: e.to_domain(),
         })
         .collect())
 }
@@ -214,12 +217,14 @@ pub struct NewCase<'a> {
     pub today: NaiveDate,
 }
 
-/// Opens a case. For condition B the section 47 involvement known today is what it relies on.
+/// Opens a case. For condition B it relies on the section 47 involvement that gives condition B
+/// today: enquiries being made, or s.47(8) action now or in the last five years (s.436H(5)), so
+/// a case resting on past action can still be barred (s.436I(2)) or revoked (s.436P(2)).
 pub fn open(conn: &mut AnyConnection, n: &NewCase) -> anyhow::Result<Case> {
     let relied: Vec<String> = if n.conditions.iter().any(|c| c == "B") {
         section47_known(conn, n.child_id)?
             .into_iter()
-            .filter(|e| e.end.is_none_or(|end| end >= n.today))
+            .filter(|e| e.condition_b_on(n.today))
             .map(|e| e.key)
             .collect()
     } else {

@@ -332,10 +332,10 @@ pub fn social_care_candidates(
         } else {
             continue;
         };
-        let episodes: Vec<(String, Option<NaiveDate>, Option<NaiveDate>)> =
+        let episodes: Vec<crate::domain::safeguarding::Episode> =
             social_care::episodes(conn, &r.id)?
-                .into_iter()
-                .map(|e| (e.kind, e.start_date, e.end_date))
+                .iter()
+                .map(social_care::Episode::to_domain)
                 .collect();
         let evidence: Vec<SocialCareEvidence> =
             crate::domain::safeguarding::flags_for(&episodes, on)

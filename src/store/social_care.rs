@@ -5,14 +5,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::db::schema::{social_care_episodes, social_care_records};
+use crate::db::schema::{section47_outcomes, social_care_episodes, social_care_records};
 use crate::db::{new_id, now, AnyConnection};
-
-pub const EPISODE_KINDS: &[(&str, &str)] = &[
-    ("s47", "Section 47 enquiry"),
-    ("cp_plan", "Child protection plan"),
-    ("cin", "Child in need"),
-];
+use crate::domain::safeguarding::{self, EpisodeKind};
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset, Clone, Debug, Default, PartialEq)]
 #[diesel(table_name = social_care_records)]
@@ -40,9 +35,39 @@ pub struct SocialCareRecord {
 pub struct Episode {
     pub id: String,
     pub record_id: String,
-    pub kind: String,
+    pub kind: EpisodeKind,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
+    pub nfa: Option<bool>,
+    pub action_date: Option<NaiveDate>,
+}
+
+impl Episode {
+    pub fn to_domain(&self) -> safeguarding::Episode {
+        safeguarding::Episode {
+            kind: self.kind,
+            start: self.start_date,
+            end: self.end_date,
+            nfa: self.nfa,
+            action_date: self.action_date,
+        }
+    }
+}
+
+/// How an officer recorded that a section 47 enquiry ended, where the feed did not say. It
+/// applies to the record's enquiry with the same start and end, in this and later imports.
+#[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq)]
+#[diesel(table_name = section47_outcomes)]
+pub struct RecordedOutcome {
+    pub id: String,
+    pub record_id: String,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub nfa: bool,
+    pub action_date: Option<NaiveDate>,
+    pub reason: String,
+    pub decided_by: String,
+    pub decided_at: NaiveDateTime,
 }
 
 /// A record as read from a file or the API, before it is stored.
@@ -59,8 +84,7 @@ pub struct Incoming {
     pub address_line_1: Option<String>,
     pub town: Option<String>,
     pub postcode: Option<String>,
-    /// (kind, start, end)
-    pub episodes: Vec<(String, Option<NaiveDate>, Option<NaiveDate>)>,
+    pub episodes: Vec<safeguarding::Episode>,
 }
 
 impl Incoming {
@@ -96,8 +120,9 @@ pub enum Stored {
     Unchanged,
 }
 
-/// Inserts or replaces one record and its episodes, in the caller's transaction.
-pub fn store(conn: &mut AnyConnection, source: &str, r: &Incoming) -> QueryResult<Stored> {
+/// Inserts or replaces one record and its episodes, in the caller's transaction. Also returns
+/// how many of its section 47 enquiries ended with no known outcome, after officers' records.
+pub fn store(conn: &mut AnyConnection, source: &str, r: &Incoming) -> QueryResult<(Stored, usize)> {
     let hash = r.identity_hash();
     let existing: Option<(String, String)> = social_care_records::table
         .filter(social_care_records::source_record_id.eq(&r.record_id))
@@ -145,18 +170,134 @@ pub fn store(conn: &mut AnyConnection, source: &str, r: &Incoming) -> QueryResul
             (id, Stored::New)
         }
     };
-    for (kind, start, end) in &r.episodes {
+    let recorded = recorded_outcomes(conn, &id)?;
+    let mut unknown = 0;
+    for e in &r.episodes {
+        let mut row = Episode {
+            id: new_id(),
+            record_id: id.clone(),
+            kind: e.kind,
+            start_date: e.start,
+            end_date: e.end,
+            nfa: e.nfa,
+            action_date: e.action_date,
+        };
+        // What the feed says wins; an officer's record fills only what it leaves unknown.
+        if e.outcome_unknown() {
+            if let Some(o) = recorded
+                .iter()
+                .find(|o| o.start_date == e.start && o.end_date == e.end)
+            {
+                row.nfa = Some(o.nfa);
+                row.action_date = o.action_date;
+            }
+        }
+        if row.to_domain().outcome_unknown() {
+            unknown += 1;
+        }
         diesel::insert_into(social_care_episodes::table)
-            .values(&Episode {
-                id: new_id(),
-                record_id: id.clone(),
-                kind: kind.clone(),
-                start_date: *start,
-                end_date: *end,
-            })
+            .values(&row)
             .execute(conn)?;
     }
-    Ok(outcome)
+    Ok((outcome, unknown))
+}
+
+/// Officers' records of how this record's enquiries ended, latest first.
+pub fn recorded_outcomes(
+    conn: &mut AnyConnection,
+    record_id: &str,
+) -> QueryResult<Vec<RecordedOutcome>> {
+    section47_outcomes::table
+        .filter(section47_outcomes::record_id.eq(record_id))
+        .order(section47_outcomes::decided_at.desc())
+        .select(RecordedOutcome::as_select())
+        .load(conn)
+}
+
+/// Records how an enquiry ended (from the officer's knowledge or the social care team's answer)
+/// and applies it to the stored episode, in the caller's transaction. Returns false when the
+/// episode is gone or its outcome is already known.
+pub fn record_outcome(
+    conn: &mut AnyConnection,
+    episode_id: &str,
+    nfa: bool,
+    action_date: Option<NaiveDate>,
+    reason: &str,
+    user_id: &str,
+) -> QueryResult<Option<Episode>> {
+    let Some(e) = social_care_episodes::table
+        .find(episode_id)
+        .select(Episode::as_select())
+        .first(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    if !e.to_domain().outcome_unknown() {
+        return Ok(None);
+    }
+    diesel::insert_into(section47_outcomes::table)
+        .values(&RecordedOutcome {
+            id: new_id(),
+            record_id: e.record_id.clone(),
+            start_date: e.start_date,
+            end_date: e.end_date,
+            nfa,
+            action_date,
+            reason: reason.into(),
+            decided_by: user_id.into(),
+            decided_at: now(),
+        })
+        .execute(conn)?;
+    diesel::update(social_care_episodes::table.find(episode_id))
+        .set((
+            social_care_episodes::nfa.eq(Some(nfa)),
+            social_care_episodes::action_date.eq(action_date),
+        ))
+        .execute(conn)?;
+    Ok(Some(Episode {
+        nfa: Some(nfa),
+        action_date,
+        ..e
+    }))
+}
+
+/// The section 47 enquiries on records linked (or possibly linked) to a child that ended without
+/// the source saying how, each with its record's own id in the social care system.
+pub fn enquiries_without_outcome(
+    conn: &mut AnyConnection,
+    child_id: &str,
+) -> QueryResult<Vec<(Episode, String)>> {
+    use crate::db::schema::match_links;
+    use crate::domain::matching::LinkState;
+    let rows: Vec<(Episode, String)> = social_care_episodes::table
+        .inner_join(social_care_records::table)
+        .inner_join(
+            match_links::table.on(match_links::record_id.eq(social_care_episodes::record_id)),
+        )
+        .filter(match_links::child_id.eq(child_id))
+        .filter(match_links::decision.eq_any([
+            LinkState::Match,
+            LinkState::Confirmed,
+            LinkState::Review,
+        ]))
+        .filter(social_care_episodes::kind.eq(EpisodeKind::Section47))
+        .order(social_care_episodes::start_date.desc())
+        .select((Episode::as_select(), social_care_records::source_record_id))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(e, _)| e.to_domain().outcome_unknown())
+        .collect())
+}
+
+/// One stored episode, if it is still there.
+pub fn episode(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Episode>> {
+    social_care_episodes::table
+        .find(id)
+        .select(Episode::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<SocialCareRecord>> {

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use crate::clock::today;
+use crate::domain::safeguarding::EpisodeKind;
 use crate::error::AppError;
-use crate::imports::social_care::check;
+use crate::imports::social_care::{check, RawEpisode};
 use crate::store::social_care::{self, Stored};
 use crate::store::{api_tokens, audit};
 
@@ -32,6 +33,10 @@ struct Episode {
     kind: String,
     start_date: Option<String>,
     end_date: Option<String>,
+    /// s47 only: true when the enquiry ended with no further action.
+    nfa: Option<bool>,
+    /// s47 only: the day the council decided to take action under s.47(8).
+    action_date: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -71,6 +76,9 @@ struct PushReport {
     unchanged: usize,
     rejected: Vec<Rejected>,
     warnings: Vec<Rejected>,
+    /// Section 47 enquiries that ended with no outcome given: each may make the child a relevant
+    /// child until an officer records how it ended.
+    enquiries_outcome_unknown: usize,
 }
 
 /// The client behind the bearer token, within its rate limit; or the problem to send back.
@@ -192,6 +200,11 @@ fn shape_errors(records: &[Record]) -> Vec<(String, String)> {
                     format!("records[{i}].episodes[{j}].kind"),
                     format!("episode kind {:.20} is not s47, cp_plan or cin", e.kind),
                 ));
+            } else if e.kind != "s47" && (e.nfa.is_some() || e.action_date.is_some()) {
+                out.push((
+                    format!("records[{i}].episodes[{j}]"),
+                    "nfa and action_date describe how a section 47 enquiry ended: send them on an s47 episode only".into(),
+                ));
             }
         }
     }
@@ -234,25 +247,23 @@ impl Record {
     }
 
     /// (kind, start, end) of each episode, or why one cannot be read.
-    fn episodes(&self) -> Result<Vec<(&'static str, String, String)>, String> {
+    fn episodes(&self) -> Result<Vec<RawEpisode>, String> {
         self.episodes
             .iter()
             .map(|e| {
-                let kind = match e.kind.as_str() {
-                    "s47" => "s47",
-                    "cp_plan" => "cp_plan",
-                    "cin" => "cin",
-                    other => {
-                        return Err(format!(
-                            "episode kind {other:.20} is not s47, cp_plan or cin"
-                        ))
-                    }
+                let Some(kind) = EpisodeKind::parse(&e.kind) else {
+                    return Err(format!(
+                        "episode kind {:.20} is not s47, cp_plan or cin",
+                        e.kind
+                    ));
                 };
-                Ok((
-                    kind,
-                    e.start_date.clone().unwrap_or_default(),
-                    e.end_date.clone().unwrap_or_default(),
-                ))
+                Ok(RawEpisode {
+                    kind: Some(kind),
+                    start: e.start_date.clone().unwrap_or_default(),
+                    end: e.end_date.clone().unwrap_or_default(),
+                    nfa: e.nfa.map(|b| b.to_string()).unwrap_or_default(),
+                    action_date: e.action_date.clone().unwrap_or_default(),
+                })
             })
             .collect()
     }
@@ -287,7 +298,9 @@ fn store_records(
         for w in warnings {
             report.warnings.push(Rejected { index, reason: w });
         }
-        match social_care::store(c, "api", &incoming)? {
+        let (stored, unknown) = social_care::store(c, "api", &incoming)?;
+        report.enquiries_outcome_unknown += unknown;
+        match stored {
             Stored::New => report.new += 1,
             Stored::Changed => report.changed += 1,
             Stored::Unchanged => report.unchanged += 1,
@@ -566,7 +579,9 @@ fn components() -> serde_json::Value {
             "Episode": { "type": "object", "additionalProperties": false, "required": ["kind"], "properties": {
                 "kind": { "type": "string", "enum": EPISODE_KINDS, "description": "Section 47 enquiry, child protection plan, or child in need" },
                 "start_date": lenient("YYYY-MM-DD; a date that cannot be read is dropped with a warning"),
-                "end_date": lenient("YYYY-MM-DD, or empty while ongoing") } },
+                "end_date": lenient("YYYY-MM-DD, or empty while ongoing"),
+                "nfa": { "type": ["boolean", "null"], "description": "s47 only: true when the enquiry ended with no further action. An ended enquiry with neither nfa nor action_date has no known outcome: the child may be a relevant child (s.434A(4)) until an officer records it." },
+                "action_date": lenient("s47 only: YYYY-MM-DD, the day the council decided to take action under s.47(8)") } },
             "Record": { "type": "object", "additionalProperties": false, "required": ["record_id"], "properties": {
                 "record_id": { "type": "string", "minLength": 1, "maxLength": 100, "pattern": "\\S" },
                 "given_names": text, "family_name": text,
@@ -600,6 +615,7 @@ fn components() -> serde_json::Value {
             "Item": { "type": "object", "properties": { "index": {"type": "integer"}, "reason": {"type": "string"} } },
             "Report": { "type": "object", "properties": {
                 "new": {"type": "integer"}, "changed": {"type": "integer"}, "unchanged": {"type": "integer"},
+                "enquiries_outcome_unknown": {"type": "integer", "description": "Section 47 enquiries that ended with no outcome given"},
                 "rejected": { "type": "array", "items": { "$ref": "#/components/schemas/Item" } },
                 "warnings": { "type": "array", "items": { "$ref": "#/components/schemas/Item" } } } }
         }

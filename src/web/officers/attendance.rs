@@ -659,7 +659,7 @@ impl CasePage<'_> {
                 @if c.condition_list().iter().any(|k| k == "B") {
                     (summary_row("Section 47 (condition B)", html! {
                         @if l.section47.is_empty() { "No section 47 enquiry or plan on the linked social care records." }
-                        @for e in &l.section47 { (if e.key.contains(":s47:") { "Section 47 enquiry" } else { "Child protection plan" }) " from " (e.start.map(fmt_date).unwrap_or_else(|| "an unknown date".into())) @if let Some(end) = e.end { " to " (fmt_date(end)) } @else { ", open" } br; }
+                        @for e in &l.section47 { (e.episode.describe()) br; }
                         @if matches!(f.stage, Stage::InForce | Stage::Referred | Stage::Revoked) {
                             @if f.section47_ended_since_order { strong { "Ended, with no other now or in the 5 years ending with the day the order was made: s.436P(2) applies." } }
                             @else if f.section47_ended { strong { "Ended, but another was known in the 5 years ending with the day the order was made, so s.436P(2) does not apply." } }

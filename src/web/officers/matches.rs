@@ -5,11 +5,10 @@ use maud::{html, Markup};
 
 use crate::clock::{fmt_date, today};
 use crate::domain::matching::RunStatus;
-use crate::domain::register::label;
 use crate::domain::register::AddressKind;
 use crate::error::{AppError, AppResult};
 use crate::store::matches::{self, Link};
-use crate::store::social_care::{self, SocialCareRecord, EPISODE_KINDS};
+use crate::store::social_care::{self, SocialCareRecord};
 use crate::store::{audit, children};
 use crate::views::*;
 use crate::web::auth::Caseworker;
@@ -159,7 +158,7 @@ fn pair_page(
             @if eps.is_empty() { p class="govuk-body" { "None recorded." } } @else {
                 ul class="govuk-list" {
                     @for e in eps {
-                        li { (label(EPISODE_KINDS, &e.kind)) ": " (e.start_date.map(fmt_date).unwrap_or_else(|| "start not known".into())) " to " (e.end_date.map(fmt_date).unwrap_or_else(|| "now".into())) }
+                        li { (e.kind.label()) ": " (e.start_date.map(fmt_date).unwrap_or_else(|| "start not known".into())) " to " (e.end_date.map(fmt_date).unwrap_or_else(|| "now".into())) }
                     }
                 }
             }

@@ -5,6 +5,7 @@ pub mod attendance;
 pub mod audit_log;
 pub mod calendars;
 pub mod consent;
+pub mod enquiry_outcomes;
 pub mod matches;
 pub mod parent_claims;
 pub mod parts;
@@ -14,6 +15,7 @@ pub mod tasks;
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     register::configure(cfg);
     register::configure_emails(cfg);
+    enquiry_outcomes::configure(cfg);
     parent_claims::configure(cfg);
     parts::configure(cfg);
     tasks::configure(cfg);

@@ -1,0 +1,3 @@
+DROP TABLE section47_outcomes;
+ALTER TABLE social_care_episodes DROP COLUMN action_date;
+ALTER TABLE social_care_episodes DROP COLUMN nfa;
