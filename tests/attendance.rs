@@ -610,6 +610,33 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
     );
 }
 
+/// The nightly cross-check links the one social care record to the child (an officer confirms
+/// if it is unsure).
+fn link_social_care(app: &TestApp, officer: &mut Browser, child: &str) {
+    let run = cnis::jobs::cross_check::run(
+        &mut app.conn(),
+        None,
+        today(),
+        "test",
+        cnis::domain::matching::Thresholds::default(),
+    )
+    .unwrap();
+    let cnis::jobs::cross_check::Outcome::Completed(run) = run else {
+        panic!("ran")
+    };
+    assert_eq!(run.matches + run.reviews, 1);
+    if run.reviews == 1 {
+        let record: String = cnis::db::schema::social_care_records::table
+            .select(cnis::db::schema::social_care_records::id)
+            .first(&mut *app.conn())
+            .unwrap();
+        let pair = format!("/officers/matches/{child}/{record}");
+        officer.get(&pair);
+        let p = officer.post(&pair, &[("decision", "confirm"), ("reason", "Same child")]);
+        assert_eq!(p.status, 303, "{}", p.body);
+    }
+}
+
 /// A social care record with a section 47 enquiry for the child these tests add.
 fn section47_record(app: &TestApp, start: NaiveDate, end: Option<NaiveDate>) {
     section47_record_with(app, vec![ep("s47", Some(start), end)]);
@@ -633,6 +660,59 @@ fn section47_record_with(app: &TestApp, episodes: Vec<cnis::domain::safeguarding
     .unwrap();
 }
 
+/// Issue 15 (4): a case that rests on s.47(8) action taken in the past (a plan that ended two
+/// years ago) is barred at the evaluation (s.436I(2)(a)(i)); and where condition B was cited with
+/// condition A, the council's finding that the education is suitable but not shown to be in the
+/// child's best interests bars it too (s.436I(2)(a)(ii)).
+#[test]
+fn s436i_2_a_case_on_past_action_is_barred_and_so_is_b_with_suitable_education_shown() {
+    let app = new_law();
+    let mut officer = app.signed_in("officer");
+    let child = add_child(&mut officer, "Lily", "Hart", ("9", "2", "2015"));
+    section47_record_with(
+        &app,
+        vec![ep(
+            "cp_plan",
+            Some(today() - chrono::Days::new(1000)),
+            Some(today() - chrono::Days::new(700)),
+        )],
+    );
+    link_social_care(&app, &mut officer, &child);
+    for (conditions, outcome, barred) in [
+        (&["B"][..], "failed", true),
+        (&["A", "B"][..], "failed", false),
+        (&["A", "B"][..], "not_best_interests", true),
+    ] {
+        let case = open_case(&mut officer, &child, conditions, today());
+        let case_id = case.rsplit('/').next().unwrap().to_string();
+        let page = officer.get(&case);
+        assert!(page.contains("Child protection plan from"), "{}", page.body);
+        assert_eq!(
+            act(&mut officer, &case, "preliminary-notice", &[]).status,
+            303
+        );
+        serve_queued(&mut officer, &case, "hand", today());
+        time_passes(&app, &case_id, 30);
+        let page = officer.get(&case);
+        assert_eq!(
+            page.contains("value=\"not_best_interests\""),
+            conditions.len() == 2,
+            "{conditions:?}: {}",
+            page.body
+        );
+        let mut form = considered();
+        form[0] = ("outcome", outcome);
+        assert_eq!(act(&mut officer, &case, "evaluation", &form).status, 303);
+        let want = if barred { "barred" } else { "school_selection" };
+        assert_eq!(stage(&app, &case_id), want, "{conditions:?} {outcome}");
+        // Close it, so the next case may open.
+        app.exec(&format!(
+            "UPDATE attendance_cases SET stage = 'satisfied', closed_on = '{}' WHERE id = '{case_id}'",
+            today()
+        ));
+    }
+}
+
 #[test]
 fn s436p_2_condition_b_case_raised_by_the_cross_check_ends_in_mandatory_revocation() {
     let app = new_law();
@@ -645,28 +725,7 @@ fn s436p_2_condition_b_case_raised_by_the_cross_check_ends_in_mandatory_revocati
     section47_record(&app, started, None);
 
     // The nightly cross-check links the record (an officer confirms if it is unsure).
-    let run = cnis::jobs::cross_check::run(
-        &mut app.conn(),
-        None,
-        today(),
-        "test",
-        cnis::domain::matching::Thresholds::default(),
-    )
-    .unwrap();
-    let cnis::jobs::cross_check::Outcome::Completed(run) = run else {
-        panic!("ran")
-    };
-    assert_eq!(run.matches + run.reviews, 1);
-    if run.reviews == 1 {
-        let record: String = cnis::db::schema::social_care_records::table
-            .select(cnis::db::schema::social_care_records::id)
-            .first(&mut *app.conn())
-            .unwrap();
-        let pair = format!("/officers/matches/{child}/{record}");
-        officer.get(&pair);
-        let p = officer.post(&pair, &[("decision", "confirm"), ("reason", "Same child")]);
-        assert_eq!(p.status, 303, "{}", p.body);
-    }
+    link_social_care(&app, &mut officer, &child);
     assert_eq!(
         count(
             &app,

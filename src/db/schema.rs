@@ -517,6 +517,7 @@ diesel::table! {
         reminded_for -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        suitable_education_shown -> Bool,
     }
 }
 

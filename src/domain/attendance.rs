@@ -430,12 +430,32 @@ pub struct Facts {
     /// The same, with the five years ending on the day the order was made (s.436P(2)(c));
     /// `section47_ended` until an order is made.
     pub section47_ended_since_order: bool,
+    /// s.436I(2)(a)(ii): found at the evaluation.
+    pub suitable_education_shown: bool,
     pub objection_window: Option<Result<Deadline, String>>,
 }
 
 impl Facts {
     pub fn condition_b_only(&self) -> bool {
         self.conditions.iter().all(|c| c == "B") && !self.conditions.is_empty()
+    }
+
+    /// Condition B cited together with another condition, under the new law.
+    pub fn condition_b_with_another(&self) -> bool {
+        self.regime == Regime::New
+            && self.conditions.iter().any(|c| c == "B")
+            && !self.condition_b_only()
+    }
+
+    /// s.436I(2): an order must not be served where (a)(i) condition B was the only condition
+    /// cited, or (a)(ii) B with another and the parent showed suitable education; and (b)–(c) the
+    /// section 47 involvement has ended with no other known now or in the last five years.
+    /// `suitable_education_shown` as found at the evaluation.
+    pub fn order_barred(&self, suitable_education_shown: bool) -> bool {
+        self.regime == Regime::New
+            && self.section47_ended
+            && (self.condition_b_only()
+                || (self.condition_b_with_another() && suitable_education_shown))
     }
 
     pub fn response_end(&self) -> Option<Deadline> {
@@ -635,8 +655,8 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
         }
         Step::ServeOrder => {
             at(&[Stage::SchoolDetermined], "Serving the order")?;
-            if f.regime == Regime::New && f.condition_b_only() && f.section47_ended {
-                return Err("An order must not be served: condition B was the only condition and the section 47 enquiries or action have ended, with none other known in the last 5 years (s.436I(2)).".into());
+            if f.order_barred(f.suitable_education_shown) {
+                return Err("An order must not be served: condition B was the only condition (or the parent showed suitable education), and the section 47 enquiries or action have ended, with none other known in the last 5 years (s.436I(2)).".into());
             }
             Ok(())
         }
@@ -693,12 +713,35 @@ pub fn order_ended(f: &Facts, today: NaiveDate) -> Option<String> {
     })
 }
 
+crate::text_enum! {
+    /// The council's decision at the end of the parent's period (s.436I(1)–(4); s.437(3)).
+    pub enum Evaluation {
+        Failed = "failed" => "The parent has not satisfied the council, and it is expedient that the child attend school",
+        /// s.436I(2)(a)(ii): suitable education shown, but not that it is in the child's best
+        /// interests (condition B).
+        NotBestInterests = "not_best_interests" => "The child is receiving suitable education, but the parent has not shown it is in the child's best interests (condition B), and it is expedient that the child attend school",
+        Satisfied = "satisfied" => "The parent has satisfied the council",
+        NotExpedient = "not_expedient" => "Not satisfied, but it is not expedient that the child attend school",
+    }
+}
+
+/// The decisions open on this case: "suitable but not in the best interests" only where
+/// condition B was cited with another under the new law.
+pub fn evaluations(f: &Facts) -> Vec<Evaluation> {
+    Evaluation::ALL
+        .iter()
+        .copied()
+        .filter(|e| *e != Evaluation::NotBestInterests || f.condition_b_with_another())
+        .collect()
+}
+
 /// Where an evaluation goes (s.436I(1)–(4); s.437(3)).
-pub fn after_evaluation(f: &Facts, outcome: &str) -> Stage {
+pub fn after_evaluation(f: &Facts, outcome: Evaluation) -> Stage {
+    let shown = outcome == Evaluation::NotBestInterests;
     match outcome {
-        "satisfied" => Stage::Satisfied,
-        "not_expedient" => Stage::NotExpedient,
-        _ if f.regime == Regime::New && f.condition_b_only() && f.section47_ended => Stage::Barred,
+        Evaluation::Satisfied => Stage::Satisfied,
+        Evaluation::NotExpedient => Stage::NotExpedient,
+        _ if f.order_barred(shown) => Stage::Barred,
         _ if f.ehc_plan_school => Stage::SchoolDetermined,
         _ => Stage::SchoolSelection,
     }
@@ -740,6 +783,7 @@ mod tests {
             ehc_plan_school: false,
             section47_ended: false,
             section47_ended_since_order: false,
+            suitable_education_shown: false,
             school_age_ends_on: None,
             objection_window: None,
         }
@@ -1006,19 +1050,51 @@ mod tests {
 
     #[test]
     fn s436i_2_condition_b_alone_bars_an_order_once_s47_ends() {
+        use Evaluation::*;
         let mut f = facts("preliminary_notice");
         f.conditions = vec!["B".into()];
         f.section47_ended = true;
-        assert_eq!(after_evaluation(&f, "failed"), Stage::Barred);
+        assert_eq!(after_evaluation(&f, Failed), Stage::Barred);
         f.conditions.push("A".into());
-        assert_eq!(after_evaluation(&f, "failed"), Stage::SchoolSelection);
+        assert_eq!(after_evaluation(&f, Failed), Stage::SchoolSelection);
         f.ehc_plan_school = true;
         assert_eq!(
-            after_evaluation(&f, "failed"),
+            after_evaluation(&f, Failed),
             Stage::SchoolDetermined,
             "s.436J"
         );
-        assert_eq!(after_evaluation(&f, "satisfied"), Stage::Satisfied);
+        assert_eq!(after_evaluation(&f, Satisfied), Stage::Satisfied);
+    }
+
+    #[test]
+    fn s436i_2_a_ii_condition_b_with_another_and_suitable_education_shown_bars_an_order() {
+        use Evaluation::*;
+        let mut f = facts("preliminary_notice");
+        f.conditions = vec!["A".into(), "B".into()];
+        assert!(evaluations(&f).contains(&NotBestInterests));
+        // Involvement not yet ended: an order may follow either way.
+        assert_eq!(
+            after_evaluation(&f, NotBestInterests),
+            Stage::SchoolSelection
+        );
+        f.section47_ended = true;
+        assert_eq!(after_evaluation(&f, NotBestInterests), Stage::Barred);
+        // Suitable education not shown: (a)(ii) does not apply.
+        assert_eq!(after_evaluation(&f, Failed), Stage::SchoolSelection);
+        // Found at the evaluation, it bars serving the order later too.
+        f.stage = Stage::SchoolDetermined;
+        assert!(may(&f, Step::ServeOrder, d(2027, 6, 1)).is_ok());
+        f.suitable_education_shown = true;
+        assert!(may(&f, Step::ServeOrder, d(2027, 6, 1))
+            .unwrap_err()
+            .contains("s.436I(2)"));
+        // Without condition B, or under today's law, the choice is not offered.
+        f.conditions = vec!["A".into()];
+        assert!(!evaluations(&f).contains(&NotBestInterests));
+        f.conditions = vec!["A".into(), "B".into()];
+        f.regime = Regime::Current;
+        assert!(!evaluations(&f).contains(&NotBestInterests));
+        assert!(!f.order_barred(true));
     }
 
     #[test]

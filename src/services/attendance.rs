@@ -24,7 +24,7 @@ pub enum Command {
         text: String,
     },
     Evaluate {
-        outcome: String,
+        outcome: crate::domain::attendance::Evaluation,
         considerations: String,
         reasons: String,
     },
@@ -168,7 +168,7 @@ fn run(
             reasons,
         } => {
             let e = cases::Evaluation {
-                outcome: &outcome,
+                outcome,
                 considerations: &considerations,
                 reasons: &reasons,
             };

@@ -50,6 +50,9 @@ pub struct Case {
     pub reminded_for: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// s.436I(2)(a)(ii): the parent showed suitable education, not that it is in the child's
+    /// best interests.
+    pub suitable_education_shown: bool,
 }
 
 impl Case {
@@ -249,6 +252,7 @@ pub fn open(conn: &mut AnyConnection, n: &NewCase) -> anyhow::Result<Case> {
         objection_applied_on: None,
         direction_on: None,
         place_secured: false,
+        suitable_education_shown: false,
         determined_on: None,
         assigned_to: Some(n.user_id.into()),
         opened_by: n.user_id.into(),
@@ -410,6 +414,7 @@ pub fn facts(conn: &mut AnyConnection, c: &Case, today: NaiveDate) -> QueryResul
         direction_on: c.direction_on,
         nomination_served_on: served_on(conn, &c.id, "attendance-nomination")?,
         place_secured: c.place_secured,
+        suitable_education_shown: c.suitable_education_shown,
         determined_on: c.determined_on,
         order_served_on: served_on(conn, &c.id, "attendance-order")?,
         ehc_plan_school: c.ehc_plan_school_id.is_some(),
@@ -629,7 +634,7 @@ pub fn serve_preliminary_notice(conn: &mut AnyConnection, s: &Serving, c: &Case)
 
 /// The result of deciding on the parent's response (s.436I(1)–(4); s.437(3)).
 pub struct Evaluation<'a> {
-    pub outcome: &'a str,
+    pub outcome: rules::Evaluation,
     pub considerations: &'a str,
     pub reasons: &'a str,
 }
@@ -644,6 +649,11 @@ pub fn evaluate(
 ) -> AppResult<()> {
     let to = rules::after_evaluation(f, e.outcome);
     move_stage(conn, c, to, today)?;
+    if e.outcome == rules::Evaluation::NotBestInterests {
+        diesel::update(attendance_cases::table.find(&c.id))
+            .set(attendance_cases::suitable_education_shown.eq(true))
+            .execute(conn)?;
+    }
     if to == Stage::SchoolDetermined {
         diesel::update(attendance_cases::table.find(&c.id))
             .set(attendance_cases::determined_on.eq(today))
@@ -652,7 +662,7 @@ pub fn evaluate(
     let outcome = match to {
         Stage::Satisfied => "The parent satisfied the council.",
         Stage::NotExpedient => "Not expedient that the child attend school.",
-        Stage::Barred => "The parent did not satisfy the council, but an order is barred: condition B alone, and the section 47 involvement has ended (s.436I(2)).",
+        Stage::Barred => "The parent did not satisfy the council, but an order is barred: condition B alone (or with suitable education shown), and the section 47 involvement has ended (s.436I(2)).",
         Stage::SchoolDetermined => "The parent did not satisfy the council. The child's EHC plan names the school (s.436J).",
         _ => "The parent did not satisfy the council, and it is expedient that the child attend school.",
     };

@@ -22,17 +22,14 @@ use crate::web::auth::{Caseworker, CurrentOfficer};
 use crate::web::forms::*;
 use crate::web::{render, see_other, AppState, PageArgs};
 
-const OUTCOMES: &[(&str, &str)] = &[
-    (
-        "failed",
-        "The parent has not satisfied the council, and it is expedient that the child attend school",
-    ),
-    ("satisfied", "The parent has satisfied the council"),
-    (
-        "not_expedient",
-        "Not satisfied, but it is not expedient that the child attend school",
-    ),
-];
+/// The evaluation's choices open on this case (s.436I(2)(a)(ii) only where B was cited with
+/// another condition).
+fn outcomes(f: &rules::Facts) -> Vec<(&'static str, &'static str)> {
+    rules::evaluations(f)
+        .into_iter()
+        .map(|e| (e.as_str(), e.label()))
+        .collect()
+}
 const VISIT_ANSWERS: &[(&str, &str)] = &[
     ("accepted", "The parent agreed and the visit took place"),
     ("refused", "The parent refused"),
@@ -764,7 +761,7 @@ impl CasePage<'_> {
                 h3 class="govuk-heading-s" { "Has the parent satisfied the council? (s.436I(1)–(4); s.437(3))" }
                 form method="post" action={ (base) "/evaluation" } novalidate {
                     (csrf_field(&o.csrf))
-                    (radios("outcome", "Decision", OUTCOMES, form.get("outcome"), None, errors.get("outcome")))
+                    (radios("outcome", "Decision", &outcomes(&self.l.facts), form.get("outcome"), None, errors.get("outcome")))
                     (textarea("considerations", "What the council considered", form.get("considerations"), Some("The known education settings, where the child lives, and how the child is being educated and what they are learning (s.436I(3)); any refusal of a home visit (s.436I(4))"), errors.get("considerations")))
                     (textarea("reasons", "Reasons", form.get("reasons"), None, errors.get("reasons")))
                     (button("Record the decision"))
@@ -1282,10 +1279,11 @@ impl Read<'_> {
         let outcome = choice(
             self.f,
             "outcome",
-            OUTCOMES,
+            &outcomes(&self.l.facts),
             "Select whether the parent has satisfied the council",
             errors,
         );
+
         let considerations = text(
             self.f,
             "considerations",
@@ -1294,6 +1292,7 @@ impl Read<'_> {
             errors,
         );
         let reasons = text(self.f, "reasons", "the reasons", 8000, errors);
+        let outcome = rules::Evaluation::parse(&outcome)?;
         Some(Command::Evaluate {
             outcome,
             considerations,

@@ -1,0 +1,1 @@
+ALTER TABLE attendance_cases DROP COLUMN suitable_education_shown;
