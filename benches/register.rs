@@ -99,6 +99,8 @@ fn main() -> anyhow::Result<()> {
         api_requests_per_minute: 120,
         consent_escalation_days: 20,
         new_sao_from: None,
+        consent_from: None,
+        register_from: None,
         attendance_reminder_days: 2,
         prewithdrawal_meetings: false,
         postal_service_days: 2,

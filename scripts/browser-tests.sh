@@ -34,7 +34,7 @@ done
 export CNIS_SAO_ADMIN_PASSWORD=$(cat "$DIR/sao-admin.txt")
 export CNIS_SAO_OFFICER_PASSWORD=$(cat "$DIR/sao-officer.txt")
 export CNIS_SAO_MANAGER_PASSWORD=$(cat "$DIR/sao-manager.txt")
-export CNIS_NEW_SAO_FROM=2026-01-01
+export CNIS_NEW_SAO_FROM=2026-01-01 CNIS_CONSENT_FROM=2026-01-01 CNIS_REGISTER_FROM=2026-01-01
 ./target/debug/cnis serve > "$DIR/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DIR"' EXIT

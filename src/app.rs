@@ -75,6 +75,7 @@ impl AppState {
             response_days: self.config.information_response_days,
             postal_days: self.config.postal_service_days,
             alert: self.team_alert(),
+            commencement: self.config.commencement(),
         }
     }
 

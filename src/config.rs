@@ -34,6 +34,10 @@ pub struct Config {
     /// The day ss.436H–436Q commence: cases opened from then follow the new process; None means
     /// not commenced, so every case follows ss.437–443.
     pub new_sao_from: Option<chrono::NaiveDate>,
+    /// The day s.434A (consent to home educate) commences; None: not in force.
+    pub consent_from: Option<chrono::NaiveDate>,
+    /// The day ss.436B–436G (the register and parents' duties) commence; None: not in force.
+    pub register_from: Option<chrono::NaiveDate>,
     /// Days before a school attendance deadline that the officer on the case is reminded.
     pub attendance_reminder_days: i64,
     pub data_dir: String,
@@ -101,6 +105,15 @@ pub fn cookies_secure(setting: Option<&str>, public_url: &str) -> bool {
 }
 
 impl Config {
+    /// When each provision of the 2026 Act this service runs is in force.
+    pub fn commencement(&self) -> crate::domain::commencement::Commencement {
+        crate::domain::commencement::Commencement {
+            consent_from: self.consent_from,
+            register_from: self.register_from,
+            new_sao_from: self.new_sao_from,
+        }
+    }
+
     pub fn from_env() -> anyhow::Result<Config> {
         let data_dir = var("CNIS_DATA_DIR", "data");
         let database_url = var("DATABASE_URL", &format!("{data_dir}/cnis.sqlite"));
@@ -145,14 +158,9 @@ impl Config {
                 "on" | "true" | "1"
             ),
             postal_service_days: parsed("CNIS_POSTAL_SERVICE_DAYS", 2)?,
-            new_sao_from: match var("CNIS_NEW_SAO_FROM", "").as_str() {
-                "" => None,
-                d => Some(
-                    chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
-                        anyhow::anyhow!("CNIS_NEW_SAO_FROM must be a date like 2027-09-01")
-                    })?,
-                ),
-            },
+            new_sao_from: commencement_day("CNIS_NEW_SAO_FROM")?,
+            consent_from: commencement_day("CNIS_CONSENT_FROM")?,
+            register_from: commencement_day("CNIS_REGISTER_FROM")?,
             attendance_reminder_days: parsed("CNIS_ATTENDANCE_REMINDER_DAYS", 2)?,
             email_url: var("CNIS_EMAIL_URL", &format!("file://{data_dir}/mail")),
             email_from: var(
@@ -262,5 +270,15 @@ mod cookie_tests {
             "https://cnis.council.example"
         ));
         assert!(cookies_secure(Some("true"), "http://127.0.0.1:8080"));
+    }
+}
+
+/// A commencement day from the environment: unset or empty means not in force.
+fn commencement_day(name: &str) -> anyhow::Result<Option<chrono::NaiveDate>> {
+    match var(name, "").trim() {
+        "" => Ok(None),
+        d => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| anyhow::anyhow!("{name} must be a date like 2027-09-01, or unset")),
     }
 }

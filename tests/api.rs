@@ -23,6 +23,43 @@ fn push(app: &TestApp, token: Option<&str>, body: &str) -> (u16, String, String)
     (status, ct, r.text().unwrap_or_default())
 }
 
+/// A token for a social care system, and one for a mainstream school's MIS.
+fn care_and_school_tokens(app: &TestApp) -> (String, String) {
+    let (_, care) = cnis::store::api_tokens::issue(&mut app.conn(), "care").unwrap();
+    let school = cnis::store::schools::School {
+        id: uuid::Uuid::new_v4().to_string(),
+        urn: "100002".into(),
+        name: "Hill School".into(),
+        kind: "mainstream".into(),
+        address: "Hill Road".into(),
+        email: None,
+        created_at: cnis::db::now(),
+    };
+    cnis::store::schools::create(&mut app.conn(), &school).unwrap();
+    let (_, school_token) =
+        cnis::store::api_tokens::issue_for_school(&mut app.conn(), "MIS", &school.id).unwrap();
+    (care, school_token)
+}
+
+/// A school tells the council today that a parent intends to home educate a pupil born
+/// 12 March 2014; the council's answer.
+fn intention_notice(app: &TestApp, token: &str, given: &str, family: &str) -> serde_json::Value {
+    let notice = serde_json::json!({
+        "kind": "intention", "given_names": given, "family_name": family,
+        "date_of_birth": "2014-03-12", "sex": "F", "address_line_1": "12 Station Road",
+        "town": "Demoton", "postcode": "DT1 4AB", "on_date": cnis::clock::today().to_string(),
+        "parents": [{"name": format!("Grace {family}"), "phone": "07700 900982"}]
+    });
+    let r = reqwest::blocking::Client::new()
+        .post(format!("{}/api/v1/school-notices", app.base))
+        .bearer_auth(token)
+        .json(&notice)
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    r.json().unwrap()
+}
+
 #[test]
 fn a_social_care_system_pushes_records_with_a_token_that_can_be_revoked() {
     let app = TestApp::spawn();
@@ -190,19 +227,7 @@ fn an_administrator_issues_and_revokes_tokens_on_the_web_and_each_token_is_rate_
 #[test]
 fn s434a_4_a_plan_ended_five_years_and_one_day_before_is_outside_the_window() {
     let app = TestApp::spawn_with(|c| c.api_requests_per_minute = 10_000);
-    let (_, care) = cnis::store::api_tokens::issue(&mut app.conn(), "care").unwrap();
-    let school = cnis::store::schools::School {
-        id: uuid::Uuid::new_v4().to_string(),
-        urn: "100002".into(),
-        name: "Hill School".into(),
-        kind: "mainstream".into(),
-        address: "Hill Road".into(),
-        email: None,
-        created_at: cnis::db::now(),
-    };
-    cnis::store::schools::create(&mut app.conn(), &school).unwrap();
-    let (_, school_token) =
-        cnis::store::api_tokens::issue_for_school(&mut app.conn(), "MIS", &school.id).unwrap();
+    let (care, school_token) = care_and_school_tokens(&app);
     let today = cnis::clock::today();
     let five_years_before = today.checked_sub_months(chrono::Months::new(60)).unwrap();
     for (i, (ended, relevant)) in [
@@ -219,20 +244,7 @@ fn s434a_4_a_plan_ended_five_years_and_one_day_before_is_outside_the_window() {
             "episodes": [{"kind": "cp_plan", "start_date": "2019-01-01", "end_date": ended.to_string()}]
         }]});
         assert_eq!(push(&app, Some(&care), &body.to_string()).0, 200);
-        let notice = serde_json::json!({
-            "kind": "intention", "given_names": given, "family_name": "Okafor",
-            "date_of_birth": "2014-03-12", "sex": "F", "address_line_1": "12 Station Road",
-            "town": "Demoton", "postcode": "DT1 4AB", "on_date": today.to_string(),
-            "parents": [{"name": "Grace Okafor", "phone": "07700 900982"}]
-        });
-        let r = reqwest::blocking::Client::new()
-            .post(format!("{}/api/v1/school-notices", app.base))
-            .bearer_auth(&school_token)
-            .json(&notice)
-            .send()
-            .unwrap();
-        assert_eq!(r.status().as_u16(), 201);
-        let answer: serde_json::Value = r.json().unwrap();
+        let answer = intention_notice(&app, &school_token, given, "Okafor");
         assert_eq!(
             answer["relevant_child"], relevant,
             "plan ended {ended}: {answer}"
@@ -248,19 +260,7 @@ fn s434a_4_a_plan_ended_five_years_and_one_day_before_is_outside_the_window() {
 #[test]
 fn s434a_4_an_enquiry_that_ended_with_no_further_action_is_not_condition_b() {
     let app = TestApp::spawn_with(|c| c.api_requests_per_minute = 10_000);
-    let (_, care) = cnis::store::api_tokens::issue(&mut app.conn(), "care").unwrap();
-    let school = cnis::store::schools::School {
-        id: uuid::Uuid::new_v4().to_string(),
-        urn: "100003".into(),
-        name: "Vale School".into(),
-        kind: "mainstream".into(),
-        address: "Vale Road".into(),
-        email: None,
-        created_at: cnis::db::now(),
-    };
-    cnis::store::schools::create(&mut app.conn(), &school).unwrap();
-    let (_, school_token) =
-        cnis::store::api_tokens::issue_for_school(&mut app.conn(), "MIS", &school.id).unwrap();
+    let (care, school_token) = care_and_school_tokens(&app);
     let enquiry =
         serde_json::json!({"kind": "s47", "start_date": "2024-01-01", "end_date": "2024-02-15"});
     let with = |extra: serde_json::Value| {
@@ -300,20 +300,7 @@ fn s434a_4_an_enquiry_that_ended_with_no_further_action_is_not_condition_b() {
             report["enquiries_outcome_unknown"], unknown,
             "{given}: {report}"
         );
-        let notice = serde_json::json!({
-            "kind": "intention", "given_names": given, "family_name": "Quist",
-            "date_of_birth": "2014-03-12", "sex": "F", "address_line_1": "12 Station Road",
-            "town": "Demoton", "postcode": "DT1 4AB", "on_date": cnis::clock::today().to_string(),
-            "parents": [{"name": "Grace Quist", "phone": "07700 900982"}]
-        });
-        let r = reqwest::blocking::Client::new()
-            .post(format!("{}/api/v1/school-notices", app.base))
-            .bearer_auth(&school_token)
-            .json(&notice)
-            .send()
-            .unwrap();
-        assert_eq!(r.status().as_u16(), 201);
-        let answer: serde_json::Value = r.json().unwrap();
+        let answer = intention_notice(&app, &school_token, given, "Quist");
         assert_eq!(answer["relevant_child"], relevant, "{given}: {answer}");
         assert_eq!(answer["may_delete"], !relevant, "{given}: {answer}");
     }
@@ -325,4 +312,35 @@ fn s434a_4_an_enquiry_that_ended_with_no_further_action_is_not_condition_b() {
     let (status, _, text) = push(&app, Some(&care), &body.to_string());
     assert_eq!(status, 422, "{text}");
     assert!(text.contains("records[0].episodes[0]") && text.contains("s47 episode only"));
+}
+
+/// Issue 15 (9): s.434A has its own commencement. Before it (no day set, or the day after
+/// today) a pupil with an active child protection plan is not a relevant child and the school may
+/// delete the name; from the day itself, the school must wait for consent.
+#[test]
+fn s434a_commencement_the_bar_bites_from_its_day_and_not_before() {
+    let today = cnis::clock::today();
+    for (consent_from, relevant) in [
+        (None, false),
+        (Some(today + chrono::Days::new(1)), false),
+        (Some(today), true),
+    ] {
+        let app = TestApp::spawn_with(|c| c.consent_from = consent_from);
+        let (care, school_token) = care_and_school_tokens(&app);
+        let body = serde_json::json!({"records": [{
+            "record_id": "LCS-1", "given_names": "Ada", "family_name": "Okafor",
+            "date_of_birth": "2014-03-12", "sex": "F", "postcode": "DT1 4AB",
+            "episodes": [{"kind": "cp_plan", "start_date": "2025-01-01"}]
+        }]});
+        assert_eq!(push(&app, Some(&care), &body.to_string()).0, 200);
+        let answer = intention_notice(&app, &school_token, "Ada", "Okafor");
+        assert_eq!(
+            answer["relevant_child"], relevant,
+            "{consent_from:?}: {answer}"
+        );
+        assert_eq!(
+            answer["may_delete"], !relevant,
+            "{consent_from:?}: {answer}"
+        );
+    }
 }

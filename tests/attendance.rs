@@ -619,6 +619,7 @@ fn link_social_care(app: &TestApp, officer: &mut Browser, child: &str) {
         today(),
         "test",
         cnis::domain::matching::Thresholds::default(),
+        &app.config.commencement(),
     )
     .unwrap();
     let cnis::jobs::cross_check::Outcome::Completed(run) = run else {

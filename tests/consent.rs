@@ -458,6 +458,7 @@ fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_
         today(),
         "test",
         cnis::domain::matching::Thresholds::default(),
+        &app.config.commencement(),
     )
     .unwrap();
     let cnis::jobs::cross_check::Outcome::Completed(run) = outcome else {

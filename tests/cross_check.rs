@@ -16,6 +16,8 @@ fn cnis(app: &TestApp, dir: &std::path::Path, args: &[&str]) -> (i32, String) {
         .env("DATABASE_URL", &app.config.database_url)
         .env("CNIS_DATA_DIR", dir)
         .env("CNIS_TEAM_EMAIL", "team@council.invalid")
+        // s.434A in force, so the "may have needed consent" flag is raised.
+        .env("CNIS_CONSENT_FROM", "2025-01-01")
         .env("RUST_LOG", "warn")
         .output()
         .unwrap();

@@ -16,6 +16,7 @@ pub fn run(pool: Pool, config: Config, report: Option<std::path::PathBuf>) -> an
         today,
         "command line",
         state.config.match_thresholds,
+        &state.config.commencement(),
     )? {
         cnis::jobs::cross_check::Outcome::Busy => {
             eprintln!("Another cross-check is running; try again when it has finished.");

@@ -5,9 +5,14 @@ use cnis::app::AppState;
 use cnis::config::Config;
 use cnis::db::Pool;
 
-pub fn run(pool: Pool, config: Config, demo: bool) -> anyhow::Result<()> {
+pub fn run(pool: Pool, mut config: Config, demo: bool) -> anyhow::Result<()> {
     if demo {
         load_demo(&pool)?;
+        // Every provision in force, so each feature can be tried; a day set explicitly stands.
+        let d = cnis::domain::commencement::Commencement::demo(cnis::clock::today());
+        config.consent_from = config.consent_from.or(d.consent_from);
+        config.register_from = config.register_from.or(d.register_from);
+        config.new_sao_from = config.new_sao_from.or(d.new_sao_from);
     }
     let listener = std::net::TcpListener::bind(&config.bind)?;
     log::info!("cnis listening on http://{}", config.bind);

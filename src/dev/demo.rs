@@ -521,6 +521,7 @@ pub fn load(conn: &mut AnyConnection, n: usize) -> anyhow::Result<String> {
         today,
         "demo",
         crate::domain::matching::Thresholds::default(),
+        &crate::domain::commencement::Commencement::demo(today),
     )? {
         lines.push(format!(
             "cross-checked against {} demo social care records: {} matches, {} for review",

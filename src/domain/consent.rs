@@ -99,6 +99,15 @@ pub struct RelevanceAnswer {
 }
 
 impl RelevanceAnswer {
+    /// Before s.434A commences no child is a relevant child: the school may delete the name
+    /// (issue 15, 9). `why` says when it commences.
+    pub fn before_commencement(why: String) -> RelevanceAnswer {
+        RelevanceAnswer {
+            relevance: Relevance::NotRelevant,
+            reasons: vec![why],
+        }
+    }
+
     /// The school must not delete the pupil's name before consent (s.434A(9)(a)).
     pub fn school_must_wait(&self) -> bool {
         self.relevance != Relevance::NotRelevant

@@ -1,5 +1,6 @@
 //! Pure rules: no I/O, each citing the section it implements.
 pub mod attendance;
+pub mod commencement;
 pub mod consent;
 pub mod export;
 pub mod identifiers;

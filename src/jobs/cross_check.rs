@@ -14,6 +14,7 @@ use crate::db::schema::{
     social_care_records,
 };
 use crate::db::{lease, new_id, now, AnyConnection};
+use crate::domain::commencement::{Commencement, Provision};
 use crate::domain::consent::ApplicationStatus;
 use crate::domain::export::spreadsheet_safe;
 use crate::domain::matching::{
@@ -427,6 +428,7 @@ pub fn run(
     today: NaiveDate,
     trigger: &str,
     t: Thresholds,
+    commencement: &Commencement,
 ) -> anyhow::Result<Outcome> {
     let holder = lease::holder_name();
     if !lease::acquire(conn, LEASE, &holder, 120)? {
@@ -452,7 +454,7 @@ pub fn run(
         cross_check_runs::finished_at.eq(now()),
     ))
     .execute(conn)?;
-    let result = run_inner(conn, alert, today, &run_id, t);
+    let result = run_inner(conn, alert, today, &run_id, t, commencement);
     let (status, message) = match &result {
         Ok(_) => (RunStatus::Completed, None),
         Err(e) => (RunStatus::Failed, Some(e.to_string())),
@@ -482,6 +484,7 @@ fn run_inner(
     today: NaiveDate,
     run_id: &str,
     t: Thresholds,
+    commencement: &Commencement,
 ) -> anyhow::Result<Summary> {
     let started = std::time::Instant::now();
     let kids = load_children(conn)?;
@@ -577,7 +580,7 @@ fn run_inner(
             "cross-check {run_id}: links written in {:.1?}",
             started.elapsed()
         );
-        let (raised, ended) = refresh_flags(c, alert, None, today, first > 0)?;
+        let (raised, ended) = refresh_flags(c, alert, None, today, first > 0, commencement)?;
         log::info!(
             "cross-check {run_id}: flags refreshed in {:.1?}",
             started.elapsed()
@@ -652,6 +655,7 @@ pub fn refresh_flags(
     only: Option<&str>,
     today: NaiveDate,
     per_flag_tasks: bool,
+    commencement: &Commencement,
 ) -> anyhow::Result<(usize, usize)> {
     let mut q = match_links::table
         .inner_join(
@@ -681,6 +685,10 @@ pub fn refresh_flags(
         }
     }
     for (c, r, left) in consent_missing(conn, &episodes)? {
+        // s.434A(9) did not apply to a child who left school before it commenced.
+        if !commencement.in_force(Provision::Consent, left) {
+            continue;
+        }
         want.insert((c, "consent_missing".into(), r), (Some(left), None));
     }
     let mut active = child_flags::table

@@ -134,6 +134,7 @@ pub fn spawn_nightly_cross_check(state: Arc<AppState>) {
                             crate::clock::today(),
                             "nightly",
                             state.config.match_thresholds,
+                            &state.config.commencement(),
                         )
                     });
                 match result {

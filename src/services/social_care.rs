@@ -52,6 +52,7 @@ pub fn record_enquiry_outcome(
     r: Recorded,
     alert: Option<&TeamAlert>,
     today: NaiveDate,
+    commencement: &crate::domain::commencement::Commencement,
 ) -> AppResult<()> {
     let Recorded {
         episode_id,
@@ -93,7 +94,14 @@ pub fn record_enquiry_outcome(
             Some(child_id),
             "officer recorded how a section 47 enquiry ended",
         )?;
-        crate::jobs::cross_check::refresh_flags(c, alert, Some(child_id), today, true)?;
+        crate::jobs::cross_check::refresh_flags(
+            c,
+            alert,
+            Some(child_id),
+            today,
+            true,
+            commencement,
+        )?;
         Ok(())
     })
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::schema::schools as school_table;
 use crate::db::schema::{consent_applications, school_notices, social_care_records};
 use crate::db::{new_id, now, AnyConnection};
+use crate::domain::commencement::Provision;
 use crate::domain::consent::ApplicationStatus;
 use crate::domain::consent::NoticeKind;
 use crate::domain::consent::{
@@ -991,6 +992,7 @@ pub fn receive_notice(
     mut notice: SchoolNotice,
     today: NaiveDate,
     alert: Option<&TeamAlert>,
+    commencement: &crate::domain::commencement::Commencement,
 ) -> anyhow::Result<NoticeOutcome> {
     let school = schools::find(conn, &notice.school_id)?
         .ok_or_else(|| anyhow::anyhow!("notice for an unknown school"))?;
@@ -1007,13 +1009,12 @@ pub fn receive_notice(
         .find(|a| a.identity().same_child(&notice.identity()));
     notice.application_id = app.map(|a| a.id.clone());
     let granted = app.is_some_and(|a| a.status == ApplicationStatus::Granted);
-    let (relevance, _) = relevance(
-        conn,
-        &notice.identity(),
-        &school,
-        notice.on_date.min(today),
-        app,
-    )?;
+    let on = notice.on_date.min(today);
+    let (relevance, _) = relevance(conn, &notice.identity(), &school, on, app)?;
+    let relevance = match commencement.not_in_force(Provision::Consent, on) {
+        Some(why) => RelevanceAnswer::before_commencement(why),
+        None => relevance,
+    };
     notice.relevant_child = relevance.school_must_wait();
     let mut refused = None;
     if notice.kind == NoticeKind::Intention {

@@ -92,6 +92,8 @@ pub struct Sender<'a> {
     /// Working days of post before a posted request counts as served (CNIS_POSTAL_SERVICE_DAYS).
     pub postal_days: u32,
     pub alert: Option<TeamAlert<'a>>,
+    /// ss.436B–436G: no request carries the s.436D duty before they commence.
+    pub commencement: crate::domain::commencement::Commencement,
 }
 
 pub enum Sent {
@@ -99,6 +101,8 @@ pub enum Sent {
     Sent { method: String, due_on: NaiveDate },
     /// s.436D(3)(b): not yet; the earliest lawful day.
     TooSoon(NaiveDate),
+    /// ss.436B–436G are not in force: why.
+    NotInForce(String),
 }
 
 /// Sends a request for one child: with `asked` None, the s.436D(2)(c) request for updates, if
@@ -118,6 +122,12 @@ pub fn send(
     } else {
         RequestKind::Updates
     };
+    if let Some(why) = s
+        .commencement
+        .not_in_force(crate::domain::commencement::Provision::Register, today)
+    {
+        return Ok(Sent::NotInForce(why));
+    }
     // The floor below is read then written: hold the child so a double submit sends once.
     if !super::children::lock(conn, child_id)? {
         return Err(diesel::result::Error::NotFound.into());
@@ -389,7 +399,7 @@ pub fn run_scheduler(
         });
         match r {
             Ok(Sent::Sent { .. }) => sent += 1,
-            Ok(Sent::TooSoon(_)) => {}
+            Ok(Sent::TooSoon(_) | Sent::NotInForce(_)) => {}
             Err(e) => log::warn!(
                 "information request for child {} not sent: {e}",
                 row.child_id

@@ -91,6 +91,7 @@ pub fn layout(page: &Page, content: Markup) -> Markup {
                                             (nav_item(nav.section, "tokens", "/officers/admin/api-tokens", "API tokens"))
                                             (nav_item(nav.section, "schools", "/officers/admin/schools", "Schools"))
                                             (nav_item(nav.section, "calendars", "/officers/admin/calendars", "Term calendars"))
+                                            (nav_item(nav.section, "law", "/officers/admin/law-dates", "When the law applies"))
                                         }
                                         (nav_item(nav.section, "account", "/officers/account", "Your account"))
                                     }

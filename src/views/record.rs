@@ -44,6 +44,8 @@ pub struct RecordView<'a> {
     pub done: Option<&'a str>,
     /// After a refused request for information: the first day one may go (s.436D(3)(b)).
     pub next_request_from: Option<NaiveDate>,
+    /// Why parents cannot be required to give information yet (ss.436B–436G not in force).
+    pub register_not_in_force: Option<String>,
 }
 
 /// A tag for a child outside compulsory school age (s.8) today; nothing inside it.
@@ -413,7 +415,9 @@ fn from_parents(v: &RecordView) -> Markup {
                 }
             }
         }
-        @if ch.status == EntryStatus::Open {
+        @if let Some(why) = &v.register_not_in_force {
+            div class="govuk-inset-text" { (why) " Requests for information can be sent from then." }
+        } @else if ch.status == EntryStatus::Open {
             form method="post" action={ (base) "/information-requests" } {
                 (csrf_field(v.csrf))
                 (secondary_button("Send a request for information now"))

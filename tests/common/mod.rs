@@ -39,6 +39,10 @@ pub fn test_config(database_url: String, dir: &std::path::Path) -> Config {
         api_requests_per_minute: 120,
         consent_escalation_days: 20,
         new_sao_from: None,
+        // s.434A and ss.436B–436G in force, so their rules are tested; tests of the days before
+        // set these to None.
+        consent_from: chrono::NaiveDate::from_ymd_opt(2025, 1, 1),
+        register_from: chrono::NaiveDate::from_ymd_opt(2025, 1, 1),
         attendance_reminder_days: 2,
         prewithdrawal_meetings: false,
         postal_service_days: 2,

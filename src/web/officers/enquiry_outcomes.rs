@@ -209,6 +209,7 @@ async fn record(
                 recorded,
                 st.team_alert().as_ref(),
                 today(),
+                &st.config.commencement(),
             )
         })
         .await?;

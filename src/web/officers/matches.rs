@@ -231,6 +231,7 @@ async fn decide(
                     Some(&cid),
                     today(),
                     true,
+                    &st.config.commencement(),
                 )?;
                 audit::record(
                     c,
@@ -321,6 +322,7 @@ async fn run_now(
                     today(),
                     "officer",
                     st.config.match_thresholds,
+                    &st.config.commencement(),
                 )
             });
         if let Err(e) = r {

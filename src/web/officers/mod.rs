@@ -6,6 +6,7 @@ pub mod audit_log;
 pub mod calendars;
 pub mod consent;
 pub mod enquiry_outcomes;
+pub mod law_dates;
 pub mod matches;
 pub mod parent_claims;
 pub mod parts;
@@ -16,6 +17,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     register::configure(cfg);
     register::configure_emails(cfg);
     enquiry_outcomes::configure(cfg);
+    law_dates::configure(cfg);
     parent_claims::configure(cfg);
     parts::configure(cfg);
     tasks::configure(cfg);

@@ -5,6 +5,7 @@ use maud::{html, Markup};
 
 use crate::clock::{fmt_date, today};
 use crate::db::{new_id, now};
+use crate::domain::commencement::Provision;
 use crate::domain::identifiers::{format_nhs_number, normalise_nhs_number, normalise_upn};
 use crate::domain::register::*;
 use crate::domain::service::Unsent;
@@ -310,6 +311,10 @@ async fn view(
         today: today(),
         done: q.get("done").map(String::as_str),
         next_request_from: q.get("from").and_then(|d| d.parse::<NaiveDate>().ok()),
+        register_not_in_force: state
+            .config
+            .commencement()
+            .not_in_force(Provision::Register, today()),
     };
     Ok(render(
         &state,

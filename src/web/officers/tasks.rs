@@ -488,6 +488,8 @@ async fn send_request(
     Ok(match sent {
         Sent::Sent { .. } => see_other(&format!("/officers/children/{id}?done=request")),
         Sent::TooSoon(d) => see_other(&format!("/officers/children/{id}?done=too-soon&from={d}")),
+        // The record says why, in place of the button.
+        Sent::NotInForce(_) => see_other(&format!("/officers/children/{id}#requests")),
     })
 }
 

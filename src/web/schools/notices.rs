@@ -423,7 +423,13 @@ fn store_notice(
 ) -> AppResult<consent::NoticeOutcome> {
     crate::db::write::<_, AppError, _>(c, |c| {
         let alert = state.team_alert();
-        let out = consent::receive_notice(c, notice, today(), alert.as_ref())?;
+        let out = consent::receive_notice(
+            c,
+            notice,
+            today(),
+            alert.as_ref(),
+            &state.config.commencement(),
+        )?;
         if out.refused.is_none() || out.notice.answer == "deletion_refused" {
             audit::record(
                 c,

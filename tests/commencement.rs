@@ -1,0 +1,117 @@
+//! Issue 15 (9): each provision of the 2026 Act commences on its own day. Before it, its duties
+//! and bars do not bite; the administrators' page says which are in force and what each does.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test may panic: that is how it fails
+mod common;
+use common::*;
+
+fn today() -> chrono::NaiveDate {
+    cnis::clock::today()
+}
+
+#[test]
+fn s436d_requests_for_information_wait_for_the_register_duties_to_commence() {
+    for (register_from, in_force) in [
+        (None, false),
+        (Some(today() + chrono::Days::new(1)), false),
+        (Some(today()), true),
+    ] {
+        let app = TestApp::spawn_with(|c| c.register_from = register_from);
+        let mut officer = app.signed_in("officer");
+        let child = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+        let record = officer.get(&format!("/officers/children/{child}"));
+        assert_eq!(
+            record.contains("Send a request for information now"),
+            in_force,
+            "{register_from:?}"
+        );
+        assert_eq!(
+            record.contains("Sections 436B to 436G of the Education Act 1996"),
+            !in_force
+        );
+        let p = officer.post(
+            &format!("/officers/children/{child}/information-requests"),
+            &[],
+        );
+        assert_eq!(p.status, 303);
+        assert_eq!(
+            count(&app, "information_requests") == 1,
+            in_force,
+            "{register_from:?}"
+        );
+    }
+}
+
+#[test]
+fn s434a_a_child_who_left_school_before_consent_commenced_is_not_flagged_for_it() {
+    for (consent_from, flagged) in [
+        (None, false),
+        (Some(today() + chrono::Days::new(1)), false),
+        (Some(today()), true),
+    ] {
+        let app = TestApp::spawn_with(|c| c.consent_from = consent_from);
+        let mut officer = app.signed_in("officer");
+        let child = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+        cnis::store::social_care::store(
+            &mut app.conn(),
+            "test",
+            &cnis::store::social_care::Incoming {
+                record_id: "SC-1".into(),
+                given_names: Some("Ada".into()),
+                family_name: Some("Lovelace".into()),
+                date_of_birth: chrono::NaiveDate::from_ymd_opt(2015, 12, 10),
+                sex: "F".into(),
+                postcode: Some("DT1 4AB".into()),
+                episodes: vec![cnis::domain::safeguarding::Episode::new(
+                    cnis::domain::safeguarding::EpisodeKind::ChildProtectionPlan,
+                    chrono::NaiveDate::from_ymd_opt(2025, 1, 1),
+                    None,
+                )],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        cnis::jobs::cross_check::run(
+            &mut app.conn(),
+            None,
+            today(),
+            "test",
+            cnis::domain::matching::Thresholds::default(),
+            &app.config.commencement(),
+        )
+        .unwrap();
+        assert_eq!(
+            count(
+                &app,
+                &format!("child_flags WHERE kind = 'consent_missing' AND child_id = '{child}'")
+            ),
+            i64::from(flagged),
+            "{consent_from:?}"
+        );
+    }
+}
+
+#[test]
+fn administrators_see_which_provisions_are_in_force_and_what_each_switches_on() {
+    let app = TestApp::spawn_with(|c| {
+        c.consent_from = Some(today());
+        c.register_from = Some(today() + chrono::Days::new(30));
+        c.new_sao_from = None;
+    });
+    let mut admin = app.signed_in("admin");
+    let p = admin.get("/officers/admin/law-dates");
+    assert_eq!(p.status, 200);
+    for text in [
+        "CNIS_CONSENT_FROM",
+        "CNIS_REGISTER_FROM",
+        "CNIS_NEW_SAO_FROM",
+        "In force",
+        "Not yet",
+        "no day set",
+        "s.434A(9)",
+    ] {
+        assert!(p.contains(text), "{text}: {}", p.body);
+    }
+    // Officers who do not administer are refused.
+    let mut officer = app.signed_in("officer");
+    assert_eq!(officer.get("/officers/admin/law-dates").status, 403);
+}
