@@ -396,6 +396,8 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
     assert_eq!(p.status, 303, "{}", p.body);
     let p = act(&mut officer, &case, "school-notice", &[]);
     assert_eq!(p.status, 303, "{}", p.body);
+    // An email counts as served once the mail server accepts it (s.572).
+    app.deliver_email();
     // The school has an email address and is not served as a parent: it goes by email at once.
     assert_eq!(
         count(
@@ -661,6 +663,166 @@ fn section47_record_with(app: &TestApp, episodes: Vec<cnis::domain::safeguarding
     .unwrap();
 }
 
+/// Issue 15 (5): a notice posted on Wednesday 24 December 2025 is served after two working days
+/// of post. Christmas Day and Boxing Day are bank holidays, and the council imported GOV.UK's list
+/// with a one-off holiday on Monday 29th: served Wednesday 31st, and the parent's 15 days end on
+/// 14 January 2026. An officer corrects the date with a reason, and the period moves with it.
+#[test]
+fn s572_a_notice_posted_over_christmas_and_a_corrected_date_of_service() {
+    let app = new_law();
+    let mut admin = app.signed_in("admin");
+    let gov_uk = r#"{"england-and-wales": {"division": "england-and-wales", "events": [
+        {"title": "New Year's Day", "date": "2025-01-01", "notes": "", "bunting": true},
+        {"title": "Good Friday", "date": "2025-04-18", "notes": "", "bunting": false},
+        {"title": "Easter Monday", "date": "2025-04-21", "notes": "", "bunting": true},
+        {"title": "Early May bank holiday", "date": "2025-05-05", "notes": "", "bunting": true},
+        {"title": "Spring bank holiday", "date": "2025-05-26", "notes": "", "bunting": true},
+        {"title": "Summer bank holiday", "date": "2025-08-25", "notes": "", "bunting": true},
+        {"title": "Christmas Day", "date": "2025-12-25", "notes": "", "bunting": true},
+        {"title": "Boxing Day", "date": "2025-12-26", "notes": "", "bunting": true},
+        {"title": "A one-off holiday", "date": "2025-12-29", "notes": "", "bunting": true}
+    ]}}"#;
+    admin.get("/officers/admin/law-dates");
+    let p = admin.post(
+        "/officers/admin/law-dates/bank-holidays/import",
+        &[("json", "{}")],
+    );
+    assert_eq!(p.status, 422);
+    assert!(p.contains("england-and-wales"), "{}", p.body);
+    let p = admin.post(
+        "/officers/admin/law-dates/bank-holidays/import",
+        &[("json", gov_uk)],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    let page = admin.get("/officers/admin/law-dates");
+    assert!(page.contains("A one-off holiday") && page.contains("GOV.UK bank-holidays.json"));
+    assert_eq!(
+        count(&app, "audit_events WHERE action = 'bank_holidays_changed'"),
+        1
+    );
+
+    let mut officer = app.signed_in("officer");
+    let child = add_child(&mut officer, "Tom", "Baker", ("4", "5", "2016"));
+    let case = open_case(&mut officer, &child, &["A"], today());
+    let case_id = case.rsplit('/').next().unwrap().to_string();
+    assert_eq!(
+        act(&mut officer, &case, "preliminary-notice", &[]).status,
+        303
+    );
+    // The notice was made on 22 December 2025.
+    let made = NaiveDate::from_ymd_opt(2025, 12, 22).unwrap();
+    time_passes(&app, &case_id, (today() - made).num_days() as u64);
+    serve_queued(
+        &mut officer,
+        &case,
+        "post",
+        NaiveDate::from_ymd_opt(2025, 12, 24).unwrap(),
+    );
+    let page = officer.get(&case);
+    assert!(page.contains("Served 31 December 2025"), "{}", page.body);
+    assert!(page.contains("14 January 2026"), "{}", page.body);
+
+    // The parent says it arrived on 2 January: the officer corrects it, with a reason.
+    let doc = extract(&page.body, "name=\"corrected_id\"><option value=\"", "\"").unwrap();
+    let p = act(
+        &mut officer,
+        &case,
+        "service-correction",
+        &[("corrected_id", &doc), ("correction_reason", "")],
+    );
+    assert_eq!(p.status, 422);
+    assert!(
+        p.contains("Enter the day it was served") && p.contains("Enter why the date was different"),
+        "{}",
+        p.body
+    );
+    let p = act(
+        &mut officer,
+        &case,
+        "service-correction",
+        &[
+            ("corrected_id", &doc),
+            ("corrected_date-day", "2"),
+            ("corrected_date-month", "1"),
+            ("corrected_date-year", "2026"),
+            (
+                "correction_reason",
+                "The parent says the letter arrived on 2 January.",
+            ),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    let page = officer.get(&case);
+    assert!(page.contains("Served 2 January 2026"), "{}", page.body);
+    assert!(
+        page.contains("16 January 2026"),
+        "the period moved: {}",
+        page.body
+    );
+    assert!(page.contains("Date of service corrected from 31 December 2025 to 2 January 2026"));
+}
+
+/// Issue 15 (5): an emailed notice is served when the mail server accepts it, not when it is
+/// queued; one the mail server refuses for good goes back to waiting to be served.
+#[test]
+fn s572_an_email_is_served_when_delivered_and_a_failed_one_waits_to_be_served() {
+    let app = new_law();
+    let mut officer = app.signed_in("officer");
+    let oak = school(&app, "300001", "Oak Primary School");
+    let elm = school(&app, "300002", "Elm Academy");
+    for (i, refused) in [false, true].into_iter().enumerate() {
+        let given = ["Amy", "Ben"][i];
+        let child = add_child(&mut officer, given, "Baker", ("4", "5", "2016"));
+        let case = open_case(&mut officer, &child, &["A"], today());
+        let case_id = case.rsplit('/').next().unwrap().to_string();
+        assert_eq!(
+            act(&mut officer, &case, "preliminary-notice", &[]).status,
+            303
+        );
+        serve_queued(&mut officer, &case, "hand", today());
+        time_passes(&app, &case_id, 30);
+        assert_eq!(
+            act(&mut officer, &case, "evaluation", &considered()).status,
+            303
+        );
+        assert_eq!(consult(&mut officer, &case, &oak, &elm).status, 303);
+        assert_eq!(act(&mut officer, &case, "school-notice", &[]).status, 303);
+        let served = |app: &TestApp| -> (String, Option<NaiveDate>) {
+            sd::table
+                .filter(sd::subject_id.eq(&case_id))
+                .filter(sd::kind.eq("attendance-school-notice"))
+                .select((sd::status, sd::served_on))
+                .first(&mut *app.conn())
+                .unwrap()
+        };
+        assert_eq!(served(&app), ("emailed".into(), None), "queued, not served");
+        if refused {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let port = listener.local_addr().unwrap().port();
+            let _ = smtp::smtp_on(listener, true);
+            let mailer =
+                cnis::jobs::outbox::Mailer::from_url(&format!("smtp://127.0.0.1:{port}")).unwrap();
+            let r =
+                cnis::jobs::outbox::send_due(&app.pool, &mailer, "cnis <a@b.test>", 50).unwrap();
+            assert_eq!(r.permanent_failures, 1);
+            assert_eq!(served(&app), ("queued_for_post".into(), None));
+            let page = officer.get(&case);
+            assert!(
+                page.contains("The email could not be delivered"),
+                "{}",
+                page.body
+            );
+            assert!(
+                page.contains("name=\"document_id\""),
+                "offered for service by hand or post"
+            );
+        } else {
+            app.deliver_email();
+            assert_eq!(served(&app), ("emailed".into(), Some(today())));
+        }
+    }
+}
+
 /// Issue 15 (4): a case that rests on s.47(8) action taken in the past (a plan that ended two
 /// years ago) is barred at the evaluation (s.436I(2)(a)(i)); and where condition B was cited with
 /// condition A, the council's finding that the education is suitable but not shown to be in the
@@ -781,8 +943,10 @@ fn s436p_2_condition_b_case_raised_by_the_cross_check_ends_in_mandatory_revocati
     );
     assert_eq!(consult(&mut officer, &case, &oak, &elm).status, 303);
     assert_eq!(act(&mut officer, &case, "school-notice", &[]).status, 303);
+    app.deliver_email();
     time_passes(&app, &case_id, 20);
     assert_eq!(act(&mut officer, &case, "nomination", &[]).status, 303);
+    app.deliver_email();
     serve_queued(&mut officer, &case, "hand", today());
     time_passes(&app, &case_id, 20);
     // Issue 15 (8): the window has ended, but a parent who applied to a school inside it, and was
@@ -818,6 +982,7 @@ fn s436p_2_condition_b_case_raised_by_the_cross_check_ends_in_mandatory_revocati
     assert_eq!(act(&mut officer, &case, "choice", &inside).status, 303);
     assert_eq!(act(&mut officer, &case, "determination", &[]).status, 303);
     assert_eq!(act(&mut manager, &case, "order", &[]).status, 303);
+    app.deliver_email();
     assert_eq!(stage(&app, &case_id), "in_force");
 
     // While the enquiry is open, revocation on the condition-B ground is refused.
@@ -1178,6 +1343,7 @@ fn s436n_7_direction_s436o_amendment_and_s436j_ehc_plan_path() {
     );
     assert_eq!(consult(&mut officer, &case, &oak, &elm).status, 303);
     assert_eq!(act(&mut officer, &case, "school-notice", &[]).status, 303);
+    app.deliver_email();
     let p = act(
         &mut officer,
         &case,
@@ -1217,12 +1383,14 @@ fn s436n_7_direction_s436o_amendment_and_s436j_ehc_plan_path() {
     );
     // The direction settles it: no waiting for the school's window.
     assert_eq!(act(&mut officer, &case, "nomination", &[]).status, 303);
+    app.deliver_email();
     let text = served_pdf(&app, &case_id, "attendance-nomination");
     assert!(text.contains("Elm Academy"), "{text}");
     serve_queued(&mut officer, &case, "left", today());
     time_passes(&app, &case_id, 20);
     assert_eq!(act(&mut officer, &case, "determination", &[]).status, 303);
     assert_eq!(act(&mut manager, &case, "order", &[]).status, 303);
+    app.deliver_email();
 
     // The parent secures a place elsewhere: the order is amended (s.436O).
     let amend = [
@@ -1274,6 +1442,7 @@ fn s436n_7_direction_s436o_amendment_and_s436j_ehc_plan_path() {
     );
     assert_eq!(stage(&app, &case_id), "school_determined", "s.436J");
     assert_eq!(act(&mut manager, &case, "order", &[]).status, 303);
+    app.deliver_email();
     assert!(served_pdf(&app, &case_id, "attendance-order").contains("Ash Special School"));
     let p = act(
         &mut officer,

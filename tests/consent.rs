@@ -386,7 +386,8 @@ fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_
     // The officer records posting the other parent's notice; it counts as served after the
     // working days of post.
     let page = manager.get(&base);
-    let doc = extract(&page.body, "<option value=\"", "\"").expect("queued notice listed");
+    let doc = extract(&page.body, "name=\"document_id\"><option value=\"", "\"")
+        .expect("queued notice listed");
     let p = manager.post(
         &format!("{base}/service"),
         &[
@@ -406,7 +407,11 @@ fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_
         .unwrap();
     assert_eq!(
         served_on,
-        Some(cnis::domain::service::deemed_served_by_post(today(), 2))
+        Some(cnis::domain::service::deemed_served_by_post(
+            today(),
+            2,
+            &Default::default()
+        ))
     );
     // The manager reads the PDF as served.
     let r = manager

@@ -189,8 +189,13 @@ fn s436d_3_information_requests_keep_to_the_floor_and_ceiling_and_overdue_ones_b
     );
     // Issue 15 (13): a posted request's 28 days run from its deemed day of service (two working
     // days of post), not from the day it was written; marking it posted records that.
-    let due = cnis::domain::information_requests::response_due_by_post(cnis::clock::today(), 2, 28)
-        .unwrap();
+    let due = cnis::domain::information_requests::response_due_by_post(
+        cnis::clock::today(),
+        2,
+        28,
+        &Default::default(),
+    )
+    .unwrap();
     assert_eq!(
         count(
             &app,

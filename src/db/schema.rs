@@ -282,6 +282,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    bank_holidays (day) {
+        day -> Date,
+        is_holiday -> Bool,
+        title -> Text,
+        source -> Text,
+        added_by -> Nullable<Text>,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     section47_outcomes (id) {
         id -> Text,
         record_id -> Text,
@@ -629,4 +640,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     form_submissions,
     sign_in_attempts,
     section47_outcomes,
+    bank_holidays,
 );

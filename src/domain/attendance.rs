@@ -526,7 +526,7 @@ fn fmt(d: NaiveDate) -> String {
 }
 
 fn not_served(what: &str) -> String {
-    format!("The {what} has no date of service yet: record how it was posted or delivered first, because its clock starts on the day it was served (s.572)")
+    format!("The {what} has no date of service yet: an email counts as served when the mail server accepts it, a posted or delivered one when you record its service. Its clock starts on the day it was served (s.572)")
 }
 
 /// Whether `step` may be taken on `today`, or the rule that blocks it.

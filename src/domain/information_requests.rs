@@ -79,9 +79,10 @@ pub fn response_due_by_post(
     posted_on: NaiveDate,
     postal_days: u32,
     days: i64,
+    holidays: &crate::domain::service::BankHolidays,
 ) -> Option<NaiveDate> {
     response_due(
-        crate::domain::service::deemed_served_by_post(posted_on, postal_days),
+        crate::domain::service::deemed_served_by_post(posted_on, postal_days, holidays),
         days,
     )
 }
@@ -162,8 +163,14 @@ mod tests {
         // Posted Tuesday 24 Nov 2026, two working days of post: served Thursday 26 Nov; a 28-day
         // period ends 23 Dec (not 21 Dec, counting from the day of posting).
         assert_eq!(response_due(d(11, 24), 28), Some(d(12, 21)));
-        assert_eq!(response_due_by_post(d(11, 24), 2, 28), Some(d(12, 23)));
+        assert_eq!(
+            response_due_by_post(d(11, 24), 2, 28, &Default::default()),
+            Some(d(12, 23))
+        );
         // Posted on a Thursday: served the next Monday.
-        assert_eq!(response_due_by_post(d(11, 26), 2, 28), Some(d(12, 27)));
+        assert_eq!(
+            response_due_by_post(d(11, 26), 2, 28, &Default::default()),
+            Some(d(12, 27))
+        );
     }
 }

@@ -164,6 +164,13 @@ pub fn send_due(
                         .set(outbox::body.eq(CODE_REMOVED))
                         .execute(&mut *conn)?;
                 }
+                if let Some(doc) = &row.document_id {
+                    crate::store::served::email_delivered(
+                        &mut conn,
+                        doc,
+                        crate::clock::local_date(done),
+                    )?;
+                }
                 log::info!("outbox row {} delivered to the mail server", row.id);
                 report.delivered += 1;
             }
@@ -191,6 +198,9 @@ pub fn send_due(
                     .execute(&mut *conn)?;
                 log::warn!("outbox row {} {status} after attempt {attempts}", row.id);
                 if give_up {
+                    if let Some(doc) = &row.document_id {
+                        crate::store::served::email_failed(&mut conn, doc)?;
+                    }
                     report.permanent_failures += 1;
                 } else {
                     report.temporary_failures += 1;

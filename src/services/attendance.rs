@@ -71,6 +71,8 @@ pub enum Command {
         note: String,
     },
     RecordService(ServiceRecord),
+    /// s.572: the day a notice was served, corrected with a reason; every clock moves with it.
+    CorrectService(crate::store::served::ServiceCorrection),
 }
 
 /// Who acts, and what serving a notice needs.
@@ -210,6 +212,23 @@ fn run(
             Some(uid),
         )?),
         Command::RecordService(r) => r.save(c, a.postal_days),
+        Command::CorrectService(r) => {
+            let old = r.save(c)?;
+            cases::record_event(
+                c,
+                &case.id,
+                "note",
+                today,
+                &format!(
+                    "Date of service corrected from {} to {}: {}",
+                    crate::clock::fmt_date(old),
+                    crate::clock::fmt_date(r.served_on),
+                    r.reason
+                ),
+                Some(uid),
+            )?;
+            Ok(())
+        }
     }
 }
 

@@ -576,7 +576,6 @@ fn serve_all(
             &c.reference,
             "attendance_notices",
             s.user_id,
-            s.today,
         )?;
     }
     Ok(recipients.len())

@@ -791,7 +791,6 @@ pub fn decide(
             &app.reference,
             "consent_decisions",
             d.user_id,
-            d.today,
         )?);
     }
     Ok(ids)

@@ -63,7 +63,9 @@ pub fn posted(
     postal_days: u32,
     response_days: i64,
 ) -> anyhow::Result<Option<NaiveDate>> {
-    let Some(due) = rules::response_due_by_post(posted_on, postal_days, response_days) else {
+    let holidays = super::bank_holidays::load(conn)?;
+    let Some(due) = rules::response_due_by_post(posted_on, postal_days, response_days, &holidays)
+    else {
         return Ok(None);
     };
     let n = diesel::update(
@@ -166,7 +168,8 @@ pub fn send(
     // A posted request is served on its deemed day of delivery, if posted today; recording the
     // day it was posted moves the date (`posted`).
     let due_on = if by_email.is_empty() {
-        rules::response_due_by_post(today, s.postal_days, s.response_days)
+        let holidays = super::bank_holidays::load(conn)?;
+        rules::response_due_by_post(today, s.postal_days, s.response_days, &holidays)
             .ok_or_else(|| anyhow::anyhow!("response period under 15 days"))?
     } else {
         due_on

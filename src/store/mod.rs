@@ -3,6 +3,7 @@
 pub mod api_tokens;
 pub mod attendance;
 pub mod audit;
+pub mod bank_holidays;
 pub mod children;
 pub mod consent;
 pub mod information_requests;

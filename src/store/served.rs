@@ -83,7 +83,6 @@ pub fn serve(
     reference: &str,
     document_kind: &str,
     user_id: &str,
-    today: NaiveDate,
 ) -> anyhow::Result<String> {
     let rendered = ctx.templates.render(template, vars)?;
     let pdf = crate::notices::render_pdf(&rendered.subject, &rendered.body)?;
@@ -122,8 +121,8 @@ pub fn serve(
         } else {
             ServiceStatus::QueuedForPost
         },
-        // Email is served when sent; the outbox sends within minutes.
-        served_on: email.is_some().then_some(today),
+        // An email is served when the mail server accepts it (`email_delivered`), not now.
+        served_on: None,
         service_note: None,
         outbox_id: None,
         created_by: Some(user_id.to_string()),
@@ -215,13 +214,14 @@ pub fn record_service(
     note: &str,
     postal_days: u32,
 ) -> QueryResult<usize> {
+    let holidays = crate::store::bank_holidays::load(conn)?;
     let (status, served_on) = match method {
         "hand" => (ServiceStatus::DeliveredByHand, on),
         "left" => (ServiceStatus::LeftAtAddress, on),
         "other" => (ServiceStatus::ServedOther, on),
         _ => (
             ServiceStatus::Posted,
-            crate::domain::service::deemed_served_by_post(on, postal_days),
+            crate::domain::service::deemed_served_by_post(on, postal_days, &holidays),
         ),
     };
     diesel::update(
@@ -265,4 +265,82 @@ impl ServiceRecord {
             ))
         }
     }
+}
+
+/// An officer's correction of the day a notice was served, with why (s.572).
+pub struct ServiceCorrection {
+    pub document_id: String,
+    pub served_on: NaiveDate,
+    pub reason: String,
+}
+
+impl ServiceCorrection {
+    /// Moves the date and keeps the old one and the reason in the service note. Returns the old
+    /// date; a notice not served (or gone) is refused.
+    pub fn save(&self, c: &mut AnyConnection) -> AppResult<NaiveDate> {
+        let Some(doc) = find(c, &self.document_id)? else {
+            return Err(AppError::NotFound);
+        };
+        let Some(old) = doc.served_on else {
+            return Err(AppError::Conflict(
+                "That notice has not been served yet: record its service instead.".into(),
+            ));
+        };
+        let line = format!(
+            "Date of service corrected from {} to {}: {}",
+            crate::clock::fmt_date(old),
+            crate::clock::fmt_date(self.served_on),
+            self.reason
+        );
+        let note = match doc.service_note.filter(|n| !n.is_empty()) {
+            Some(n) => format!("{n}\n{line}"),
+            None => line,
+        };
+        diesel::update(
+            served_documents::table
+                .find(&self.document_id)
+                .filter(served_documents::served_on.eq(old)),
+        )
+        .set((
+            served_documents::served_on.eq(self.served_on),
+            served_documents::service_note.eq(note),
+        ))
+        .execute(c)?;
+        Ok(old)
+    }
+}
+
+/// s.572: an emailed notice is served on the day the mail server accepted it, in England's
+/// local time. Called by the outbox worker.
+pub fn email_delivered(
+    conn: &mut AnyConnection,
+    document_id: &str,
+    on: NaiveDate,
+) -> QueryResult<usize> {
+    diesel::update(
+        served_documents::table
+            .find(document_id)
+            .filter(served_documents::status.eq(ServiceStatus::Emailed))
+            .filter(served_documents::served_on.is_null()),
+    )
+    .set(served_documents::served_on.eq(on))
+    .execute(conn)
+}
+
+/// The email could not be delivered: the notice has not been served, and waits to be posted or
+/// delivered by an officer like any other.
+pub fn email_failed(conn: &mut AnyConnection, document_id: &str) -> QueryResult<usize> {
+    diesel::update(
+        served_documents::table
+            .find(document_id)
+            .filter(served_documents::status.eq(ServiceStatus::Emailed))
+            .filter(served_documents::served_on.is_null()),
+    )
+    .set((
+        served_documents::status.eq(ServiceStatus::QueuedForPost),
+        served_documents::service_note.eq(
+            "The email could not be delivered: post the notice or deliver it, and record the service.",
+        ),
+    ))
+    .execute(conn)
 }

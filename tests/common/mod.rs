@@ -82,6 +82,23 @@ pub fn fresh_database(dir: &std::path::Path) -> String {
 }
 
 impl TestApp {
+    /// The outbox sends what is due to a real SMTP receiver, as its worker would, so emailed
+    /// notices count as served (s.572); returns the messages received.
+    #[allow(dead_code)]
+    pub fn deliver_email(&self) -> Vec<String> {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let got = smtp::smtp_on(listener, false);
+        let mailer = cnis::jobs::outbox::Mailer::from_url(&format!("smtp://127.0.0.1:{port}"))
+            .expect("mailer");
+        let report =
+            cnis::jobs::outbox::send_due(&self.pool, &mailer, "cnis <no-reply@council.test>", 500)
+                .expect("send");
+        assert_eq!(report.permanent_failures, 0);
+        let out = got.lock().expect("lock").clone();
+        out
+    }
+
     pub fn spawn() -> TestApp {
         Self::spawn_with(|_| {})
     }

@@ -1062,6 +1062,7 @@ async fn view(
         "opened" => "The case is open",
         "preliminary-notice" => "The notice is served or waiting to be posted",
         "service" => "The service is recorded",
+        "service-correction" => "The date of service is corrected",
         "evaluation" => "The decision is recorded",
         "consultation" => "The consultation is recorded",
         "school-notice" => "The notice to the school is served or waiting to be posted",
@@ -1215,6 +1216,10 @@ impl Read<'_> {
                 let methods = service_methods(self.l.case.regime());
                 crate::web::officers::parts::read_service(self.f, &self.l.log, methods, errors)
                     .map(Command::RecordService)
+            }
+            "service-correction" => {
+                crate::web::officers::parts::read_correction(self.f, &self.l.log, errors)
+                    .map(Command::CorrectService)
             }
             _ => return Err(AppError::NotFound),
         })

@@ -520,6 +520,7 @@ async fn view(
         "assessed" => "The assessment is saved",
         "decided" => "The decision is made and the notices are served or queued for post",
         "service" => "The service is recorded",
+        "service-correction" => "The date of service is corrected",
         "referral" => "The referral is recorded",
         "meeting" => "The meeting is recorded",
         "withdrawn" => "The application is recorded as withdrawn",
@@ -870,6 +871,27 @@ async fn service(
     .await
 }
 
+async fn service_correction(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    Post(Caseworker(o), form): Post<Caseworker>,
+) -> AppResult<HttpResponse> {
+    let (id, f) = posted(path, form)?;
+    act(
+        &state,
+        &o,
+        id,
+        &f.clone(),
+        |l, errors| {
+            let r = crate::web::officers::parts::read_correction(&f, &l.log, errors)?;
+            Some(move |c: &mut crate::db::AnyConnection, _: &Application| r.save(c).map(|_| ()))
+        },
+        "service_date_corrected",
+        "service-correction",
+    )
+    .await
+}
+
 /// The PDF exactly as served.
 pub async fn document(
     state: web::Data<AppState>,
@@ -923,5 +945,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/officers/consent/{id}/withdraw", web::post().to(withdraw))
         .route("/officers/consent/{id}/referral", web::post().to(referral))
         .route("/officers/consent/{id}/meeting", web::post().to(meeting))
-        .route("/officers/consent/{id}/service", web::post().to(service));
+        .route("/officers/consent/{id}/service", web::post().to(service))
+        .route(
+            "/officers/consent/{id}/service-correction",
+            web::post().to(service_correction),
+        );
 }

@@ -371,6 +371,7 @@ pub fn service_log(
                     }
                 }
             }
+            (correction_form(log, csrf, action, form, errors))
             @if !queued.is_empty() {
                 h3 class="govuk-heading-s" { "Record how a notice was served" }
                 form method="post" action=(action) novalidate {
@@ -390,6 +391,87 @@ pub fn service_log(
             }
         }
     }
+}
+
+/// Correcting a date of service (the post took longer, a holiday the service did not know): the
+/// clocks that run from it move with it (s.572). Posts to `{action}-correction`.
+fn correction_form(
+    log: &[crate::store::served::LogRow],
+    csrf: &str,
+    action: &str,
+    form: &FormData,
+    errors: &Errors,
+) -> Markup {
+    let served: Vec<&crate::store::served::LogRow> =
+        log.iter().filter(|r| r.served_on.is_some()).collect();
+    let (d, m, y) = form.date_parts("corrected_date");
+    html! {
+        @if !served.is_empty() {
+            details class="govuk-details" open[errors.get("corrected_date").is_some() || errors.get("correction_reason").is_some()] {
+                summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Correct a date of service" } }
+                div class="govuk-details__text" {
+                    form method="post" action={ (action) "-correction" } novalidate {
+                        (csrf_field(csrf))
+                        div class="govuk-form-group" {
+                            label class="govuk-label" for="corrected_id" { "Notice" }
+                            select class="govuk-select" id="corrected_id" name="corrected_id" {
+                                @for r in &served { option value=(r.id) selected[form.get("corrected_id") == r.id] { "To " (r.recipient_name) ", served " (r.served_on.map(crate::clock::fmt_date).unwrap_or_default()) } }
+                            }
+                        }
+                        (date_input("corrected_date", "The day it was served", (&d, &m, &y), Some("Every date that runs from the service moves with it"), errors.get("corrected_date")))
+                        (textarea("correction_reason", "Why the date was different", form.get("correction_reason"), Some("For example, the parent says the letter arrived on this day, or the post was delayed. Kept in the service log."), errors.get("correction_reason")))
+                        (secondary_button("Correct the date"))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Reads the correction form against the log: a served notice, a day not before it was made nor
+/// in the future, and why.
+pub fn read_correction(
+    f: &FormData,
+    log: &[crate::store::served::LogRow],
+    errors: &mut Errors,
+) -> Option<crate::store::served::ServiceCorrection> {
+    let document_id = f.get("corrected_id").to_string();
+    let row = log
+        .iter()
+        .find(|r| r.id == document_id && r.served_on.is_some());
+    if row.is_none() {
+        errors.add("corrected_id", "Choose a notice that has been served");
+    }
+    let on = parse_date(f, "corrected_date", "the day it was served", true, errors);
+    if let (Some(on), Some(r)) = (on, row) {
+        if on > today() {
+            errors.add(
+                "corrected_date",
+                "The day it was served must be today or in the past",
+            );
+        } else if on < r.made_at.date() {
+            errors.add(
+                "corrected_date",
+                format!(
+                    "The notice was made on {}: it cannot have been served before that",
+                    crate::clock::fmt_date(r.made_at.date())
+                ),
+            );
+        }
+    }
+    let reason = text(
+        f,
+        "correction_reason",
+        "why the date was different",
+        1000,
+        errors,
+    );
+    Some(crate::store::served::ServiceCorrection {
+        document_id,
+        served_on: on?,
+        reason,
+    })
+    .filter(|_| errors.is_empty())
 }
 
 /// Reads the service form against the log: a notice still waiting, an allowed method, a date that
