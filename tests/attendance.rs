@@ -610,6 +610,54 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
         count(&app, "audit_events WHERE action = 'attendance_bundle'"),
         1
     );
+
+    // Issue 15 (10): what the court did. A conviction leaves the order in force and a continuing
+    // failure is referred again (s.436Q(5)); an acquittal with a direction ends it (s.436Q(6)).
+    let (d, m, y) = parts(today());
+    let court = |outcome: &'static str| {
+        vec![
+            ("court_outcome", outcome.to_string()),
+            ("court_on-day", d.clone()),
+            ("court_on-month", m.clone()),
+            ("court_on-year", y.clone()),
+            (
+                "court_details",
+                "Demoton Magistrates' Court, case 123".to_string(),
+            ),
+        ]
+    };
+    let post = |b: &mut Browser, v: Vec<(&'static str, String)>| {
+        let f: Vec<(&str, &str)> = v.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        act(b, &case, "court", &f)
+    };
+    let p = post(&mut manager, vec![("court_details", String::new())]);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Select what the court did"), "{}", p.body);
+    assert_eq!(post(&mut manager, court("convicted")).status, 303);
+    assert_eq!(stage(&app, &case_id), "in_force");
+    let again = [
+        (
+            "breach",
+            "Still not registered a month after the conviction.",
+        ),
+        ("eso", "Considered again; no change."),
+    ];
+    assert_eq!(act(&mut manager, &case, "prosecution", &again).status, 303);
+    assert_eq!(stage(&app, &case_id), "referred");
+    assert_eq!(
+        post(&mut manager, court("acquitted_order_ends")).status,
+        303
+    );
+    assert_eq!(stage(&app, &case_id), "ended");
+    let page = manager.get(&case);
+    assert!(
+        page.contains("Closed: the court ended the order"),
+        "{}",
+        page.body
+    );
+    assert!(page.contains("s.436Q(6)"));
+    // Nothing more can be done under an ended order.
+    assert_eq!(act(&mut manager, &case, "prosecution", &again).status, 422);
 }
 
 /// The nightly cross-check links the one social care record to the child (an officer confirms

@@ -97,6 +97,7 @@ crate::text_enum! {
         NotExpedient = "not_expedient" => "Closed: not expedient that the child attend school",
         Barred = "barred" => "Closed: an order is barred (s.436I(2))",
         Revoked = "revoked" => "Order revoked",
+        Ended = "ended" => "Closed: the court ended the order",
     }
 }
 
@@ -115,11 +116,11 @@ pub fn stage_label(regime: Regime, stage: Stage) -> &'static str {
 }
 
 impl Stage {
-    /// A case still running; the four closing stages end it.
+    /// A case still running; the closing stages end it.
     pub fn is_open(self) -> bool {
         !matches!(
             self,
-            Stage::Satisfied | Stage::NotExpedient | Stage::Barred | Stage::Revoked
+            Stage::Satisfied | Stage::NotExpedient | Stage::Barred | Stage::Revoked | Stage::Ended
         )
     }
 }
@@ -519,6 +520,7 @@ pub enum Step {
     RevokeOnRequest,
     RevokeMandatory,
     ReferForProsecution,
+    RecordProsecutionOutcome,
 }
 
 fn fmt(d: NaiveDate) -> String {
@@ -682,6 +684,7 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
             }
             Ok(())
         }
+        Step::RecordProsecutionOutcome => at(&[Stage::Referred], "Recording what the court did"),
         Step::ReferForProsecution => {
             at(&[Stage::InForce], "Referring for prosecution")?;
             if let Some(end) = order_ended(f, today) {
@@ -693,6 +696,27 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
             }
             Ok(())
         }
+    }
+}
+
+crate::text_enum! {
+    /// What came of a referral for prosecution (s.436Q; s.443; s.447).
+    pub enum ProsecutionOutcome {
+        Convicted = "convicted" => "Convicted. The order stays in force; if the failure continues it can be referred again (s.436Q(5))",
+        Acquitted = "acquitted" => "Acquitted. The court did not direct that the order ends: it stays in force",
+        AcquittedOrderEnds = "acquitted_order_ends" => "Acquitted, and the court directed that the order ceases to be in force (s.436Q(6); s.443(2))",
+        EsoOrderEnds = "eso_order_ends" => "The court could not make an education supervision order and directed that the order ceases to be in force (s.447(5))",
+        Withdrawn = "withdrawn" => "The prosecution was withdrawn or not brought",
+    }
+}
+
+/// Where a case goes after the court (s.436Q(5)–(6); s.443(2); s.447(5)): an order the court
+/// ended closes the case; otherwise it is in force again, and a continuing failure can be
+/// referred afresh.
+pub fn after_prosecution(outcome: ProsecutionOutcome) -> Stage {
+    match outcome {
+        ProsecutionOutcome::AcquittedOrderEnds | ProsecutionOutcome::EsoOrderEnds => Stage::Ended,
+        _ => Stage::InForce,
     }
 }
 
@@ -1064,6 +1088,21 @@ mod tests {
             "s.436J"
         );
         assert_eq!(after_evaluation(&f, Satisfied), Stage::Satisfied);
+    }
+
+    #[test]
+    fn s436q_5_6_s443_2_s447_5_the_court_outcome_decides_whether_the_order_lasts() {
+        use ProsecutionOutcome::*;
+        assert_eq!(after_prosecution(Convicted), Stage::InForce);
+        assert_eq!(after_prosecution(Acquitted), Stage::InForce);
+        assert_eq!(after_prosecution(Withdrawn), Stage::InForce);
+        assert_eq!(after_prosecution(AcquittedOrderEnds), Stage::Ended);
+        assert_eq!(after_prosecution(EsoOrderEnds), Stage::Ended);
+        assert!(!Stage::Ended.is_open());
+        let mut f = facts("referred");
+        assert!(may(&f, Step::RecordProsecutionOutcome, d(2027, 6, 1)).is_ok());
+        f.stage = Stage::InForce;
+        assert!(may(&f, Step::RecordProsecutionOutcome, d(2027, 6, 1)).is_err());
     }
 
     #[test]

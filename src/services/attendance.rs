@@ -63,6 +63,11 @@ pub enum Command {
         breach: String,
         eso: String,
     },
+    RecordProsecutionOutcome {
+        outcome: crate::domain::attendance::ProsecutionOutcome,
+        on: NaiveDate,
+        details: String,
+    },
     Assign {
         to: String,
         name: String,
@@ -202,6 +207,11 @@ fn run(
         Command::ReferForProsecution { breach, eso } => {
             cases::refer(c, case, &breach, &eso, uid, today)
         }
+        Command::RecordProsecutionOutcome {
+            outcome,
+            on,
+            details,
+        } => cases::record_prosecution_outcome(c, case, outcome, on, &details, uid, today),
         Command::Assign { to, name } => cases::assign(c, case, &to, &name, uid, today),
         Command::Note { note } => Ok(cases::record_event(
             c,

@@ -1080,6 +1080,28 @@ pub fn refer(
     Ok(())
 }
 
+/// What the court did with a referral (s.436Q(5)–(6); s.443(2); s.447(5)).
+pub fn record_prosecution_outcome(
+    conn: &mut AnyConnection,
+    c: &Case,
+    outcome: rules::ProsecutionOutcome,
+    on: NaiveDate,
+    details: &str,
+    user_id: &str,
+    today: NaiveDate,
+) -> AppResult<()> {
+    move_stage(conn, c, rules::after_prosecution(outcome), today)?;
+    record_event(
+        conn,
+        &c.id,
+        "prosecution_outcome",
+        on,
+        &format!("{}\n{details}", outcome.label()),
+        Some(user_id),
+    )?;
+    Ok(())
+}
+
 /// The prosecution file: one chronology of the notices, how each was served, the responses,
 /// home-visit requests and refusals, and the considerations the statute requires, then each
 /// notice as served.

@@ -69,7 +69,9 @@ fn stage_tag(c: &Case) -> Markup {
     let colour = match c.stage {
         Stage::InForce => "red",
         Stage::Referred => "purple",
-        Stage::Satisfied | Stage::NotExpedient | Stage::Revoked | Stage::Barred => "grey",
+        Stage::Satisfied | Stage::NotExpedient | Stage::Revoked | Stage::Barred | Stage::Ended => {
+            "grey"
+        }
         Stage::Considering => "yellow",
         _ => "blue",
     };
@@ -962,6 +964,16 @@ impl CasePage<'_> {
                         }
                     }
                 }
+                @if c.stage == Stage::Referred {
+                    h3 class="govuk-heading-s" { "What the court did (s.436Q; s.443; s.447)" }
+                    form method="post" action={ (base) "/court" } novalidate {
+                        (csrf_field(&o.csrf))
+                        (radios("court_outcome", "Outcome", rules::ProsecutionOutcome::CHOICES, form.get("court_outcome"), None, errors.get("court_outcome")))
+                        (self.date_field("court_on", "Date of the hearing or decision", None))
+                        (textarea("court_details", "Details", form.get("court_details"), Some("For example, the court, the case number and any sentence or direction"), errors.get("court_details")))
+                        (button("Record what the court did"))
+                    }
+                }
                 @if c.stage == Stage::InForce && o.user.can_decide() {
                     h3 class="govuk-heading-s" { "Refer for prosecution (s.436Q; s.443)" }
                     form method="post" action={ (base) "/prosecution" } novalidate {
@@ -1070,6 +1082,7 @@ async fn view(
         "order" => "The order is served or waiting to be posted, and the school is told",
         "revocation" => "The order is revoked and the notice is served or waiting to be posted",
         "prosecution" => "The case is referred for prosecution",
+        "court" => "What the court did is recorded",
         "assignment" => "The case has a new officer",
         _ => "Saved",
     });
@@ -1208,6 +1221,7 @@ impl Read<'_> {
             "amendment" => self.amendment(errors),
             "revocation" => self.revocation(errors),
             "prosecution" => self.prosecution(errors),
+            "court" => self.court(errors),
             "assignment" => self.assignment(errors),
             "note" => Some(Command::Note {
                 note: text(self.f, "note", "the note", 4000, errors),
@@ -1431,6 +1445,29 @@ impl Read<'_> {
             errors,
         );
         Some(Command::ReferForProsecution { breach, eso })
+    }
+
+    fn court(&self, errors: &mut Errors) -> Option<Command> {
+        self.gate(Step::RecordProsecutionOutcome, errors);
+        let outcome = choice(
+            self.f,
+            "court_outcome",
+            rules::ProsecutionOutcome::CHOICES,
+            "Select what the court did",
+            errors,
+        );
+        let on = past_date(
+            self.f,
+            "court_on",
+            "date of the hearing or decision",
+            errors,
+        );
+        let details = text(self.f, "court_details", "the details", 8000, errors);
+        Some(Command::RecordProsecutionOutcome {
+            outcome: rules::ProsecutionOutcome::parse(&outcome)?,
+            on: on?,
+            details,
+        })
     }
 
     fn assignment(&self, errors: &mut Errors) -> Option<Command> {
