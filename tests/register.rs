@@ -365,6 +365,25 @@ fn addresses_parents_and_providers_are_added_and_removed_with_history() {
         ],
     );
     assert_eq!(p.status, 303);
+    // s.436B(8) and (10): the entry and the provider's details each start 15 days for the
+    // council to consider, as dated tasks naming their section.
+    let due = cnis::domain::duties::consider_home_by(cnis::clock::today()).on;
+    for kind in ["consider_home", "consider_settings"] {
+        assert_eq!(
+            count(
+                &app,
+                &format!("tasks WHERE kind = '{kind}' AND child_id = '{id}' AND due_on = '{due}'")
+            ),
+            1,
+            "{kind}"
+        );
+    }
+    let tasks = b.get("/officers/tasks");
+    assert!(
+        tasks.contains("s.436B(8)") && tasks.contains("s.436B(10)"),
+        "{}",
+        tasks.body
+    );
 
     b.get(&format!("/officers/children/{id}/parents/new"));
     let p = b.post(

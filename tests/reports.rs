@@ -72,7 +72,13 @@ fn s436d_2_b_a_parent_reports_a_change_and_an_officer_works_the_task() {
         &[("outcome", "Address updated")],
     );
     assert_eq!(p.status, 303);
-    assert_eq!(count(&app, "tasks WHERE completed_at IS NULL"), 0);
+    assert_eq!(
+        count(
+            &app,
+            "tasks WHERE completed_at IS NULL AND kind = 'change_reported'"
+        ),
+        0
+    );
     let record = officer.get(&format!("/officers/children/{id}"));
     assert!(record.contains("From parents") && record.contains("9 New Street"));
 }

@@ -2,6 +2,7 @@
 pub mod attendance;
 pub mod commencement;
 pub mod consent;
+pub mod duties;
 pub mod export;
 pub mod identifiers;
 pub mod information_requests;

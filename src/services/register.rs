@@ -135,6 +135,7 @@ pub fn add_part(
         }
         NewPart::Provider(p) => {
             children::add_provider(c, &p)?;
+            crate::store::tasks::consider_settings(c, child_id)?;
             record_part(
                 c,
                 child_id,

@@ -230,7 +230,19 @@ pub fn insert(
         None,
         Some(&child.reference),
         reason,
-    )
+    )?;
+    // s.436B(8)–(10): every new entry, however it came, starts the council's 15 days.
+    super::tasks::create_due(
+        conn,
+        &child.id,
+        super::tasks::TaskKind::ConsiderHome,
+        "Consider where the child lives, and whether to ask to see them there (s.436B(8)–(9)).",
+        &crate::domain::duties::consider_home_by(crate::clock::today()),
+    )?;
+    if !provs.is_empty() {
+        super::tasks::consider_settings(conn, &child.id)?;
+    }
+    Ok(())
 }
 
 pub fn record_change(

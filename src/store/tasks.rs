@@ -31,6 +31,8 @@ crate::text_enum! {
         MatchReview = "match_review" => "Check a possible social care match",
         AttendanceConditionB = "attendance_condition_b" => "Condition B may be met: consider a preliminary notice (s.436H)",
         AttendanceRevocation = "attendance_revocation" => "Revoke a school attendance order (s.436P(2))",
+        ConsiderHome = "consider_home" => "Consider where a newly entered child lives (s.436B(8))",
+        ConsiderSettings = "consider_settings" => "Consider a child's education settings (s.436B(10))",
     }
 }
 
@@ -101,6 +103,48 @@ pub fn create(
         )?;
     }
     Ok(id)
+}
+
+/// A task with a statutory deadline and no alert to the team mailbox (routine duties that come
+/// with every entry), in the caller's transaction.
+pub fn create_due(
+    conn: &mut AnyConnection,
+    child_id: &str,
+    kind: TaskKind,
+    summary: &str,
+    due: &crate::domain::attendance::Deadline,
+) -> QueryResult<String> {
+    let id = new_id();
+    diesel::insert_into(tasks::table)
+        .values(&Task {
+            id: id.clone(),
+            child_id: Some(child_id.to_string()),
+            kind,
+            summary: format!(
+                "{summary} Due {} ({}).",
+                crate::clock::fmt_date(due.on),
+                due.rule
+            ),
+            source_id: None,
+            due_on: Some(due.on),
+            created_at: now(),
+            completed_at: None,
+            completed_by: None,
+            outcome: None,
+        })
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// s.436B(10): a provider's details were recorded today; the council considers the settings.
+pub fn consider_settings(conn: &mut AnyConnection, child_id: &str) -> QueryResult<String> {
+    create_due(
+        conn,
+        child_id,
+        TaskKind::ConsiderSettings,
+        "Consider the settings where the child is educated, from the provider's details.",
+        &crate::domain::duties::consider_settings_by(crate::clock::today()),
+    )
 }
 
 pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Task>> {
