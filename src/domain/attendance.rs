@@ -465,7 +465,32 @@ impl Facts {
     }
 
     /// The next date the council must act by, or the parent's or school's window it waits on.
-    pub fn next_deadline(&self) -> Option<(&'static str, Deadline)> {
+    pub fn next_deadline(&self, today: NaiveDate) -> Option<(&'static str, Deadline)> {
+        self.open_clocks(today).into_iter().min_by_key(|(_, d)| d.on)
+    }
+
+    /// Every clock running on the case on `today` (law.md §8 rows 15–23; rows 25–27 under
+    /// today's law), so the deadlines list and the reminders never go quiet.
+    pub fn open_clocks(&self, today: NaiveDate) -> Vec<(&'static str, Deadline)> {
+        let mut out: Vec<(&'static str, Deadline)> = self.stage_clock(today).into_iter().collect();
+        if matches!(self.stage, Stage::InForce) {
+            if let Some(end) = self.school_age_ends_on {
+                out.push((
+                    "The order ends with the child's compulsory school age",
+                    deadline(
+                        end,
+                        match self.regime {
+                            Regime::New => "the last day of compulsory school age — s.436I(7)",
+                            Regime::Current => "the last day of compulsory school age — s.437(4)",
+                        },
+                    ),
+                ));
+            }
+        }
+        out
+    }
+
+    fn stage_clock(&self, today: NaiveDate) -> Option<(&'static str, Deadline)> {
         match self.stage {
             Stage::Considering => preliminary_notice_due(self.regime, self.requirements_met_on)
                 .map(|d| ("Serve the preliminary notice", d)),
@@ -481,6 +506,11 @@ impl Facts {
                 .and_then(|d| nomination_notice_due(self.regime, d, true))
                 .map(|d| ("Serve the school nomination notice", d)),
             Stage::SchoolNotified => match &self.objection_window {
+                // s.436N(6): the window ended with no application: the nomination notice is due.
+                Some(Ok(d)) if today > d.on && self.regime == Regime::New => {
+                    nomination_notice_due(self.regime, d.on, false)
+                        .map(|n| ("Serve the school nomination notice", n))
+                }
                 Some(Ok(d)) => Some((
                     "The school's window to apply to the Secretary of State ends",
                     d.clone(),
@@ -1088,6 +1118,32 @@ mod tests {
             "s.436J"
         );
         assert_eq!(after_evaluation(&f, Satisfied), Stage::Satisfied);
+    }
+
+    #[test]
+    fn s436n_6_after_the_window_the_nomination_notice_clock_runs() {
+        // The school's window ends Friday 15 January 2027 with no application: the nomination
+        // notice is due within 5 days beginning with Saturday 16th, so by Wednesday 20th.
+        let mut f = facts("school_notified");
+        f.objection_window = Some(Ok(Deadline {
+            on: d(2027, 1, 15),
+            rule: "10 school days — s.436N(5)".into(),
+        }));
+        let (what, w) = f.next_deadline(d(2027, 1, 15)).unwrap();
+        assert!(what.contains("window"), "{what}");
+        assert_eq!(w.on, d(2027, 1, 15));
+        let (what, n) = f.next_deadline(d(2027, 1, 16)).unwrap();
+        assert!(what.contains("nomination"), "{what}");
+        assert_eq!(n.on, d(2027, 1, 20));
+        assert!(n.rule.contains("s.436N(6)"));
+        // An order in force: its clock is the end of compulsory school age (s.436I(7)).
+        let mut f = facts("in_force");
+        f.school_age_ends_on = Some(d(2027, 6, 25));
+        let (_, e) = f.next_deadline(d(2027, 1, 1)).unwrap();
+        assert_eq!(e.on, d(2027, 6, 25));
+        assert!(e.rule.contains("s.436I(7)"));
+        f.regime = Regime::Current;
+        assert!(f.next_deadline(d(2027, 1, 1)).unwrap().1.rule.contains("s.437(4)"));
     }
 
     #[test]

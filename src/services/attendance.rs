@@ -298,7 +298,7 @@ pub fn open_cases_by_deadline(
     for (case, child, officer) in cases::open_cases(c)? {
         let f = cases::facts(c, &case, today)?;
         let waiting = cases::waiting_for_service(c, &case.id)?;
-        let next = f.next_deadline().map(|(w, d)| (w.to_string(), d));
+        let next = f.next_deadline(today).map(|(w, d)| (w.to_string(), d));
         out.push((case, child, officer, next, waiting));
     }
     out.sort_by_key(|r| r.3.as_ref().map(|(_, d)| d.on).unwrap_or(NaiveDate::MAX));

@@ -1303,7 +1303,7 @@ pub fn send_reminders(
     let mut sent = 0;
     for c in cases {
         let f = facts(conn, &c, today)?;
-        let Some((what, d)) = f.next_deadline() else {
+        let Some((what, d)) = f.next_deadline(today) else {
             continue;
         };
         let key = format!("{}:{}", c.stage, d.on);

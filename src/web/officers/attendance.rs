@@ -638,10 +638,10 @@ impl CasePage<'_> {
             h1 class="govuk-heading-l" { "School attendance case: " (l.child.given_names) " " (l.child.family_name) }
             @if let Some(e) = errors.get("action") { p id="action" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (e) } }
             p class="govuk-body" { (stage_tag(c)) }
-            @if matches!(c.stage, Stage::PreliminaryNotice | Stage::Nomination) && f.next_deadline().is_none() {
+            @if matches!(c.stage, Stage::PreliminaryNotice | Stage::Nomination) && f.next_deadline(today).is_none() {
                 div class="govuk-inset-text" { "Waiting for every copy of the notice to be served: the parent's period begins on the day the last copy counts as served (s.572)." }
             }
-            @if let Some((what, d)) = f.next_deadline() {
+            @if let Some((what, d)) = f.next_deadline(today) {
                 div class="govuk-inset-text" { strong { (what) ": " (fmt_date(d.on)) } (due_tag(&d, today, soon)) br; (d.rule) }
             }
             dl class="govuk-summary-list" {
