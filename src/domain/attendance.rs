@@ -68,6 +68,14 @@ pub const CONDITIONS: Choices = &[
 ];
 
 /// The conditions a case may rely on. Today's s.437 has only "not receiving suitable education".
+/// A condition as the case's own law words it: today's s.437(1) has one test and no letters.
+pub fn condition_label(regime: Regime, k: &str) -> &'static str {
+    match regime {
+        Regime::Current => "It appears the child is not receiving suitable education, either by regular attendance at school or otherwise (s.437(1))",
+        Regime::New => crate::domain::register::label(CONDITIONS, k),
+    }
+}
+
 pub fn conditions_allowed(regime: Regime) -> &'static [&'static str] {
     match regime {
         Regime::Current => &["A"],

@@ -598,7 +598,7 @@ pub fn serve_preliminary_notice(conn: &mut AnyConnection, s: &Serving, c: &Case)
     let conditions: Vec<String> = c
         .condition_list()
         .iter()
-        .map(|k| format!("- {}", crate::domain::register::label(rules::CONDITIONS, k)))
+        .map(|k| format!("- {}", rules::condition_label(c.regime(), k)))
         .collect();
     let requirement = if c.condition_list() == ["B"] {
         "that your child is receiving education that is in their best interests"
@@ -612,6 +612,11 @@ pub fn serve_preliminary_notice(conn: &mut AnyConnection, s: &Serving, c: &Case)
         Regime::Current => "section 437(1)",
     };
     let days = c.response_days.to_string();
+    // The home-visit rule is the new law's (s.436H(8)–(9), s.436I(4)); today's s.437 has none.
+    let home_visit = match c.regime() {
+        Regime::New => "\nThe council may ask to see your child in your home. You do not have to agree, but if you refuse the council must treat that as a relevant factor in deciding whether you have satisfied it.",
+        Regime::Current => "",
+    };
     move_stage(conn, c, Stage::PreliminaryNotice, s.today)?;
     serve_all(
         conn,
@@ -625,6 +630,7 @@ pub fn serve_preliminary_notice(conn: &mut AnyConnection, s: &Serving, c: &Case)
             ("requirement", requirement),
             ("days", &days),
             ("grounds", &c.grounds),
+            ("home_visit", home_visit),
         ],
         &parents,
     )?;

@@ -244,7 +244,7 @@ fn open_form(
                                     @let id = format!("condition_{k}");
                                     div class="govuk-checkboxes__item" {
                                         input class="govuk-checkboxes__input" id=(id) name=(id) type="checkbox" value="yes" checked[f.checked(&id)];
-                                        label class="govuk-label govuk-checkboxes__label" for=(id) { (text) }
+                                        label class="govuk-label govuk-checkboxes__label" for=(id) { (if regime == Regime::New { *text } else { rules::condition_label(regime, k) }) }
                                     }
                                 }
                             }
@@ -647,7 +647,7 @@ impl CasePage<'_> {
             dl class="govuk-summary-list" {
                 (summary_row("Child", html! { a class="govuk-link" href={ "/officers/children/" (l.child.id) } { (l.child.given_names) " " (l.child.family_name) } ", born " (fmt_date(l.child.date_of_birth)) }, None))
                 (summary_row("Law", html! { (c.regime().name()) }, None))
-                (summary_row("Conditions", html! { ul class="govuk-list" { @for k in c.condition_list() { li { (label(CONDITIONS, &k)) } } }
+                (summary_row("Conditions", html! { ul class="govuk-list" { @for k in c.condition_list() { li { (rules::condition_label(c.regime(), &k)) } } }
                     @if !rules::duty_to_serve(&c.condition_list()) { p class="govuk-hint" { "Conditions C and D permit a notice; they do not oblige one (s.436H(1))." } } }, None))
                 (summary_row("Why", html! { (c.grounds) }, None))
                 (summary_row("Requirements appeared met", html! { (fmt_date(c.requirements_met_on)) }, None))
