@@ -283,7 +283,10 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
     assert!(text.contains("Tom Baker"));
     assert!(text.contains("Condition A"));
     assert!(text.contains("15 days"));
-    assert!(text.contains("see your child in your home"), "s.436H(8): {text}");
+    assert!(
+        text.contains("see your child in your home"),
+        "s.436H(8): {text}"
+    );
 
     // Missing evidence of service blocks the decision, naming s.572.
     let p = act(&mut officer, &case, "evaluation", &considered());
@@ -1179,10 +1182,20 @@ fn s437_cases_follow_todays_law_until_commencement() {
     );
     let text = served_pdf(&app, &case_id, "attendance-preliminary-notice");
     assert!(text.contains("section 437(1)"), "{text}");
-    assert!(text.contains("s.437(1)") && !text.contains("Condition A"), "{text}");
-    assert!(!text.contains("in your home"), "no home-visit rule today: {text}");
+    assert!(
+        text.contains("s.437(1)") && !text.contains("Condition A"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("in your home"),
+        "no home-visit rule today: {text}"
+    );
     let page = officer.get(&case);
-    assert!(page.contains("(s.437(1))") && !page.contains("s.436H(2)"), "{}", page.body);
+    assert!(
+        page.contains("(s.437(1))") && !page.contains("s.436H(2)"),
+        "{}",
+        page.body
+    );
     serve_queued(&mut officer, &case, "hand", today());
     let page = officer.get(&case);
     assert!(

@@ -578,6 +578,31 @@ fn s434a_withdrawn_applications_are_not_decided_and_repeats_within_six_months_ar
     assert!(manager
         .get(&format!("/officers/consent/{first}"))
         .contains("Waiting for the Secretary of State"));
+    // Issue 15: the Secretary of State directs the council to consent: the application is
+    // granted, as if the council had decided it.
+    let p = manager.post(
+        &format!("/officers/consent/{first}/referral"),
+        &[
+            ("referred_on-day", &now.0),
+            ("referred_on-month", &now.1),
+            ("referred_on-year", &now.2),
+            ("referral_outcome", "directed"),
+            ("referral_outcome_on-day", &now.0),
+            ("referral_outcome_on-month", &now.1),
+            ("referral_outcome_on-year", &now.2),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(
+        count(
+            &app,
+            &format!("consent_applications WHERE id = '{first}' AND status = 'granted'")
+        ),
+        1
+    );
+    assert!(manager
+        .get(&format!("/officers/consent/{first}"))
+        .contains("directed the council to consent"));
 }
 
 #[test]

@@ -474,7 +474,9 @@ impl Facts {
 
     /// The next date the council must act by, or the parent's or school's window it waits on.
     pub fn next_deadline(&self, today: NaiveDate) -> Option<(&'static str, Deadline)> {
-        self.open_clocks(today).into_iter().min_by_key(|(_, d)| d.on)
+        self.open_clocks(today)
+            .into_iter()
+            .min_by_key(|(_, d)| d.on)
     }
 
     /// Every clock running on the case on `today` (law.md §8 rows 15–23; rows 25–27 under
@@ -1151,7 +1153,12 @@ mod tests {
         assert_eq!(e.on, d(2027, 6, 25));
         assert!(e.rule.contains("s.436I(7)"));
         f.regime = Regime::Current;
-        assert!(f.next_deadline(d(2027, 1, 1)).unwrap().1.rule.contains("s.437(4)"));
+        assert!(f
+            .next_deadline(d(2027, 1, 1))
+            .unwrap()
+            .1
+            .rule
+            .contains("s.437(4)"));
     }
 
     #[test]

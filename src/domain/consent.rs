@@ -354,12 +354,26 @@ pub fn may_decide_as(assessed_by: Option<&str>, decider: &str) -> Result<(), &'s
 pub const REFERRAL_OUTCOMES: &[(&str, &str)] = &[
     ("pending", "Waiting for the Secretary of State"),
     ("upheld", "Decision upheld"),
-    ("directed", "Secretary of State directed the decision"),
+    (
+        "directed",
+        "The Secretary of State directed the council to consent",
+    ),
     (
         "referred_back",
         "Referred back to the council to decide again",
     ),
 ];
+
+/// s.434A(10)–(11): what the Secretary of State's answer does to the application. A direction to
+/// consent grants it, so the school may delete the pupil's name; a referral back reopens it for
+/// the council to decide again; an upheld decision, or none yet, changes nothing.
+pub fn status_after_referral(status: ApplicationStatus, outcome: &str) -> ApplicationStatus {
+    match outcome {
+        "directed" => ApplicationStatus::Granted,
+        "referred_back" => ApplicationStatus::UnderAssessment,
+        _ => status,
+    }
+}
 
 /// Days an application has been open, counting the day it arrived as day 0 ("without undue
 /// delay", s.434A(6): the Act sets no number, so the council watches the days).
@@ -668,6 +682,24 @@ mod tests {
         );
         assert_eq!(deletion_return_days_late(deleted, d(2026, 11, 21)), Some(1));
         assert_eq!(deletion_return_days_late(deleted, d(2026, 12, 1)), Some(11));
+    }
+
+    #[test]
+    fn s434a_10_11_the_secretary_of_states_answer_drives_the_application() {
+        use ApplicationStatus::*;
+        assert_eq!(status_after_referral(Refused, "directed"), Granted);
+        assert_eq!(
+            status_after_referral(Refused, "referred_back"),
+            UnderAssessment
+        );
+        assert_eq!(status_after_referral(Refused, "upheld"), Refused);
+        assert_eq!(status_after_referral(Refused, "pending"), Refused);
+        // Referred back: the council may decide again.
+        assert!(may(
+            status_after_referral(Refused, "referred_back"),
+            Action::Decide
+        )
+        .is_ok());
     }
 
     #[test]

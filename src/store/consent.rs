@@ -633,15 +633,21 @@ pub fn record_referral(
     if let Err(e) = rules::may(app.status, Action::Refer) {
         return Err(AppError::Refused(e.into()));
     }
-    diesel::update(consent_applications::table.find(&app.id))
-        .set((
-            consent_applications::referred_on.eq(referred_on),
-            consent_applications::referral_outcome.eq(outcome),
-            consent_applications::referral_outcome_on.eq(outcome_on),
-            consent_applications::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
-    Ok(())
+    let status = rules::status_after_referral(app.status, outcome);
+    let n = diesel::update(
+        consent_applications::table
+            .find(&app.id)
+            .filter(consent_applications::status.eq(&app.status)),
+    )
+    .set((
+        consent_applications::status.eq(status),
+        consent_applications::referred_on.eq(referred_on),
+        consent_applications::referral_outcome.eq(outcome),
+        consent_applications::referral_outcome_on.eq(outcome_on),
+        consent_applications::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    changed(n)
 }
 
 /// The s.434B pilot meeting: held with its outcome, or refused by the parent.
