@@ -6,6 +6,7 @@ pub mod duties;
 pub mod export;
 pub mod identifiers;
 pub mod information_requests;
+mod law_section_8;
 pub mod matching;
 pub mod network;
 pub mod parents;
