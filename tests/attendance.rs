@@ -637,8 +637,50 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
     let p = post(&mut manager, vec![("court_details", String::new())]);
     assert_eq!(p.status, 422);
     assert!(p.contains("Select what the court did"), "{}", p.body);
-    assert_eq!(post(&mut manager, court("convicted")).status, 303);
+    let mut convicted = court("convicted");
+    convicted.push(("eso_directed", "yes".to_string()));
+    assert_eq!(post(&mut manager, convicted).status, 303);
     assert_eq!(stage(&app, &case_id), "in_force");
+    // s.447(2)–(4): the court directed an ESO application: a task with the 8 weeks.
+    let eso_due = cnis::domain::duties::eso_reasons_by(today()).on;
+    assert_eq!(
+        count(
+            &app,
+            &format!("tasks WHERE kind = 'eso_direction' AND due_on = '{eso_due}'")
+        ),
+        1
+    );
+    // s.436P(5): the parent asks for revocation; the council refuses, with a notice saying they
+    // may refer it to the Secretary of State, who upholds the refusal.
+    let refuse = [
+        ("requested_on-day", d.as_str()),
+        ("requested_on-month", m.as_str()),
+        ("requested_on-year", y.as_str()),
+        ("refusal_reason", "No evidence of any education at home."),
+    ];
+    let p = act(&mut manager, &case, "revocation-refusal", &refuse[..3]);
+    assert_eq!(p.status, 422);
+    assert_eq!(
+        act(&mut manager, &case, "revocation-refusal", &refuse).status,
+        303
+    );
+    let text = served_pdf(&app, &case_id, "attendance-revocation-refused");
+    assert!(
+        text.contains("section 436P(5)") && text.contains("Secretary of State"),
+        "{text}"
+    );
+    let referral = [
+        ("revocation_referred_on-day", d.as_str()),
+        ("revocation_referred_on-month", m.as_str()),
+        ("revocation_referred_on-year", y.as_str()),
+        ("revocation_referral", "upheld"),
+    ];
+    assert_eq!(
+        act(&mut manager, &case, "revocation-referral", &referral).status,
+        303
+    );
+    assert_eq!(stage(&app, &case_id), "in_force");
+    assert!(manager.get(&case).contains("upheld the refusal"));
     let again = [
         (
             "breach",

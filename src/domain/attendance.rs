@@ -561,6 +561,8 @@ pub enum Step {
     RevokeMandatory,
     ReferForProsecution,
     RecordProsecutionOutcome,
+    RefuseRevocation,
+    RecordRevocationReferral,
 }
 
 fn fmt(d: NaiveDate) -> String {
@@ -725,6 +727,13 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
             Ok(())
         }
         Step::RecordProsecutionOutcome => at(&[Stage::Referred], "Recording what the court did"),
+        Step::RefuseRevocation | Step::RecordRevocationReferral => {
+            at(&[Stage::InForce], "Answering a request to revoke the order")?;
+            if f.ehc_plan_school {
+                return Err("The child's EHC plan names the school, so the order cannot be revoked on request (s.436P).".into());
+            }
+            Ok(())
+        }
         Step::ReferForProsecution => {
             at(&[Stage::InForce], "Referring for prosecution")?;
             if let Some(end) = order_ended(f, today) {
@@ -747,6 +756,16 @@ crate::text_enum! {
         AcquittedOrderEnds = "acquitted_order_ends" => "Acquitted, and the court directed that the order ceases to be in force (s.436Q(6); s.443(2))",
         EsoOrderEnds = "eso_order_ends" => "The court could not make an education supervision order and directed that the order ceases to be in force (s.447(5))",
         Withdrawn = "withdrawn" => "The prosecution was withdrawn or not brought",
+    }
+}
+
+crate::text_enum! {
+    /// The Secretary of State's answer to a parent's referral of a refusal to revoke
+    /// (s.436P(5); s.442(4)).
+    pub enum RevocationReferral {
+        Pending = "pending" => "Referred: waiting for the Secretary of State",
+        Upheld = "upheld" => "The Secretary of State upheld the refusal: the order stays in force",
+        DirectedRevocation = "directed_revocation" => "The Secretary of State directed the council to revoke the order",
     }
 }
 

@@ -4,6 +4,10 @@
 //! action now or in the 5 years).
 use chrono::{Months, NaiveDate};
 
+/// The flag an ended section 47 enquiry with no known outcome raises: an officer records how it
+/// ended.
+pub const S47_OUTCOME_UNKNOWN: &str = "s47_outcome_unknown";
+
 pub const FLAG_KINDS: &[(&str, &str)] = &[
     ("s47_open", "Section 47 enquiry open"),
     ("cp_plan_active", "Child protection plan active"),
@@ -207,7 +211,7 @@ pub fn flags_for(episodes: &[Episode], today: NaiveDate) -> Vec<Flag> {
             _ => {}
         }
         match condition_b(ep, today) {
-            Some(ConditionB::OutcomeNotKnown) => add("s47_outcome_unknown", s, e),
+            Some(ConditionB::OutcomeNotKnown) => add(S47_OUTCOME_UNKNOWN, s, e),
             Some(ConditionB::ActionTaken(last)) => add("cp_or_s47_last_5_years", s, Some(last)),
             Some(_) => add("cp_or_s47_last_5_years", s, e),
             None => {}

@@ -73,6 +73,10 @@ const BUILT_IN: &[(&str, &str)] = &[
         "notices/attendance-revocation",
         include_str!("../../templates/notices/attendance-revocation.txt"),
     ),
+    (
+        "notices/attendance-revocation-refused",
+        include_str!("../../templates/notices/attendance-revocation-refused.txt"),
+    ),
 ];
 
 #[derive(Clone, Debug, Default)]

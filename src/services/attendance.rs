@@ -65,8 +65,18 @@ pub enum Command {
     },
     RecordProsecutionOutcome {
         outcome: crate::domain::attendance::ProsecutionOutcome,
+        /// s.447(2): the court directed an application for an education supervision order.
+        eso_directed: bool,
         on: NaiveDate,
         details: String,
+    },
+    RefuseRevocation {
+        requested_on: NaiveDate,
+        reason: String,
+    },
+    RecordRevocationReferral {
+        referred_on: NaiveDate,
+        outcome: crate::domain::attendance::RevocationReferral,
     },
     Assign {
         to: String,
@@ -209,9 +219,26 @@ fn run(
         }
         Command::RecordProsecutionOutcome {
             outcome,
+            eso_directed,
             on,
             details,
-        } => cases::record_prosecution_outcome(c, case, outcome, on, &details, uid, today),
+        } => cases::record_prosecution_outcome(
+            c,
+            case,
+            (outcome, eso_directed),
+            on,
+            &details,
+            uid,
+            today,
+        ),
+        Command::RefuseRevocation {
+            requested_on,
+            reason,
+        } => cases::refuse_revocation(c, &s, case, requested_on, &reason),
+        Command::RecordRevocationReferral {
+            referred_on,
+            outcome,
+        } => cases::record_revocation_referral(c, &s, case, referred_on, outcome),
         Command::Assign { to, name } => cases::assign(c, case, &to, &name, uid, today),
         Command::Note { note } => Ok(cases::record_event(
             c,

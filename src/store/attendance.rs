@@ -103,7 +103,13 @@ pub const EVENT_KINDS: Choices = &[
     ("determined", "School determined"),
     ("amended", "Order amended"),
     ("revoked", "Order revoked"),
+    ("revocation_refused", "Request to revoke the order refused"),
+    (
+        "revocation_referral",
+        "Refusal to revoke referred to the Secretary of State",
+    ),
     ("referred", "Referred for prosecution"),
+    ("prosecution_outcome", "What the court did"),
     ("note", "Note"),
 ];
 
@@ -116,6 +122,10 @@ pub const DOCUMENTS: Choices = &[
     ("attendance-order-school", "Order: notice to the school"),
     ("attendance-amendment", "Amended order"),
     ("attendance-revocation", "Revocation of the order"),
+    (
+        "attendance-revocation-refused",
+        "Refusal of a request to revoke",
+    ),
 ];
 
 #[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq)]
@@ -1062,6 +1072,82 @@ pub fn revoke(conn: &mut AnyConnection, s: &Serving, c: &Case, reason: &str) -> 
     Ok(())
 }
 
+/// s.436P(5) / s.442(3)–(4): the parent asked for the order to be revoked and the council
+/// refuses: notice of the refusal, saying the parent may refer it to the Secretary of State.
+pub fn refuse_revocation(
+    conn: &mut AnyConnection,
+    s: &Serving,
+    c: &Case,
+    requested_on: NaiveDate,
+    reason: &str,
+) -> AppResult<()> {
+    let Some(record) = entries::load_record(conn, &c.child_id)? else {
+        return Err(AppError::Refused("The register entry is missing.".into()));
+    };
+    let (section, referral) = match c.regime() {
+        Regime::New => ("section 436P(5)", "section 436P(5)"),
+        Regime::Current => ("section 442(3)", "section 442(4)"),
+    };
+    let asked = crate::clock::fmt_date(requested_on);
+    serve_all(
+        conn,
+        s,
+        c,
+        &record,
+        "attendance-revocation-refused",
+        &[
+            ("section", section),
+            ("reason", reason),
+            ("requested_on", &asked),
+            ("referral_section", referral),
+        ],
+        &parent_recipients(&record),
+    )?;
+    record_event(
+        conn,
+        &c.id,
+        "revocation_refused",
+        s.today,
+        &format!("The parent asked on {asked}. Refused: {reason}"),
+        Some(s.user_id),
+    )?;
+    Ok(())
+}
+
+/// The parent referred the refusal to the Secretary of State (s.436P(5); s.442(4)); when the
+/// answer is a direction to revoke, the order is revoked and the parents told.
+pub fn record_revocation_referral(
+    conn: &mut AnyConnection,
+    s: &Serving,
+    c: &Case,
+    referred_on: NaiveDate,
+    outcome: rules::RevocationReferral,
+) -> AppResult<()> {
+    record_event(
+        conn,
+        &c.id,
+        "revocation_referral",
+        referred_on,
+        outcome.label(),
+        Some(s.user_id),
+    )?;
+    if outcome == rules::RevocationReferral::DirectedRevocation {
+        let section = match c.regime() {
+            Regime::New => "s.436P(5)",
+            Regime::Current => "s.442(4)",
+        };
+        revoke(
+            conn,
+            s,
+            c,
+            &format!(
+                "The Secretary of State directed the council to revoke the order ({section})."
+            ),
+        )?;
+    }
+    Ok(())
+}
+
 /// s.436Q / s.443 with s.447(1): referral for prosecution, after considering an education
 /// supervision order.
 pub fn refer(
@@ -1086,23 +1172,43 @@ pub fn refer(
     Ok(())
 }
 
-/// What the court did with a referral (s.436Q(5)–(6); s.443(2); s.447(5)).
+/// What the court did with a referral (s.436Q(5)–(6); s.443(2); s.447(5)), and whether it
+/// directed an application for an education supervision order (s.447(2)).
 pub fn record_prosecution_outcome(
     conn: &mut AnyConnection,
     c: &Case,
-    outcome: rules::ProsecutionOutcome,
+    outcome: (rules::ProsecutionOutcome, bool),
     on: NaiveDate,
     details: &str,
     user_id: &str,
     today: NaiveDate,
 ) -> AppResult<()> {
-    move_stage(conn, c, rules::after_prosecution(outcome), today)?;
+    move_stage(conn, c, rules::after_prosecution(outcome.0), today)?;
+    let eso = if outcome.1 {
+        let due = crate::domain::duties::eso_reasons_by(on);
+        crate::store::tasks::create_due(
+            conn,
+            &c.child_id,
+            crate::store::tasks::TaskKind::EsoDirection,
+            &format!(
+                "The court directed the council to apply for an education supervision order ({}). Apply, or, having consulted children's services, tell the court why not (s.447(3)–(4)).",
+                c.reference
+            ),
+            &due,
+        )?;
+        format!(
+            "\nThe court directed an application for an education supervision order (s.447(2)): apply, or give the court reasons by {}.",
+            crate::clock::fmt_date(due.on)
+        )
+    } else {
+        String::new()
+    };
     record_event(
         conn,
         &c.id,
         "prosecution_outcome",
         on,
-        &format!("{}\n{details}", outcome.label()),
+        &format!("{}{eso}\n{details}", outcome.0.label()),
         Some(user_id),
     )?;
     Ok(())

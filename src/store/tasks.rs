@@ -33,6 +33,7 @@ crate::text_enum! {
         AttendanceRevocation = "attendance_revocation" => "Revoke a school attendance order (s.436P(2))",
         ConsiderHome = "consider_home" => "Consider where a newly entered child lives (s.436B(8))",
         ConsiderSettings = "consider_settings" => "Consider a child's education settings (s.436B(10))",
+        EsoDirection = "eso_direction" => "The court directed an education supervision order application (s.447(2))",
     }
 }
 

@@ -194,7 +194,7 @@ fn social_care(v: &RecordView) -> Markup {
                             td class="govuk-table__cell" {
                                 (label(crate::domain::safeguarding::FLAG_KINDS, &f.kind))
                                 @if let Some(e) = f.ended_at { br; (tag("Ended", "grey")) span class="govuk-hint cnis-inline-hint" { " " (fmt_date(e.date())) } } @else { br; (tag("Active", "red")) }
-                                @if f.ended_at.is_none() && f.kind == "s47_outcome_unknown" { br; a class="govuk-link" href={ "/officers/children/" (f.child_id) "/enquiry-outcomes" } { "Record how it ended" } }
+                                @if f.ended_at.is_none() && f.kind == crate::domain::safeguarding::S47_OUTCOME_UNKNOWN { br; a class="govuk-link" href={ "/officers/children/" (f.child_id) "/enquiry-outcomes" } { "Record how it ended" } }
                             }
                             td class="govuk-table__cell" { (f.start_date.map(fmt_date).unwrap_or_else(|| "Start not known".into())) " to " (f.end_date.map(fmt_date).unwrap_or_else(|| "now".into())) }
                             td class="govuk-table__cell" { (source) }

@@ -200,7 +200,9 @@ fn shape_errors(records: &[Record]) -> Vec<(String, String)> {
                     format!("records[{i}].episodes[{j}].kind"),
                     format!("episode kind {:.20} is not s47, cp_plan or cin", e.kind),
                 ));
-            } else if e.kind != "s47" && (e.nfa.is_some() || e.action_date.is_some()) {
+            } else if EpisodeKind::parse(&e.kind) != Some(EpisodeKind::Section47)
+                && (e.nfa.is_some() || e.action_date.is_some())
+            {
                 out.push((
                     format!("records[{i}].episodes[{j}]"),
                     "nfa and action_date describe how a section 47 enquiry ended: send them on an s47 episode only".into(),

@@ -923,6 +923,43 @@ impl CasePage<'_> {
         }
     }
 
+    /// A parent's request to revoke, refused (s.436P(5); s.442(3)), and their referral of the
+    /// refusal to the Secretary of State.
+    fn revocation_requests(&self) -> Markup {
+        let o = self.o;
+        let l = self.l;
+        let form = self.form;
+        let errors = self.errors;
+        let c = &self.l.case;
+        let base = self.base.as_str();
+        html! {
+                @if c.stage == Stage::InForce && !l.facts.ehc_plan_school {
+                details class="govuk-details" open[errors.get("requested_on").is_some() || errors.get("refusal_reason").is_some()] {
+                    summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Refuse a parent's request to revoke the order (s.436P(5); s.442(3))" } }
+                    div class="govuk-details__text" {
+                        form method="post" action={ (base) "/revocation-refusal" } novalidate {
+                            (csrf_field(&o.csrf))
+                            (self.date_field("requested_on", "Date the parent asked", None))
+                            (textarea("refusal_reason", "Why the arrangements are not as the law requires (these go in the notice)", form.get("refusal_reason"), None, errors.get("refusal_reason")))
+                            (secondary_button("Refuse and serve notice"))
+                        }
+                    }
+                }
+                details class="govuk-details" open[errors.get("revocation_referral").is_some() || errors.get("revocation_referred_on").is_some()] {
+                    summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "The parent referred a refusal to the Secretary of State" } }
+                    div class="govuk-details__text" {
+                        form method="post" action={ (base) "/revocation-referral" } novalidate {
+                            (csrf_field(&o.csrf))
+                            (self.date_field("revocation_referred_on", "Date the parent referred it", None))
+                            (radios("revocation_referral", "Answer", rules::RevocationReferral::CHOICES, form.get("revocation_referral"), Some("A direction to revoke revokes the order and tells the parents"), errors.get("revocation_referral")))
+                            (secondary_button("Record the referral"))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Amending, revoking and referring an order in force (s.436O–s.436Q; s.440–s.443).
     fn order(&self) -> Markup {
         let o = self.o;
@@ -964,11 +1001,16 @@ impl CasePage<'_> {
                         }
                     }
                 }
+                (self.revocation_requests())
                 @if c.stage == Stage::Referred {
                     h3 class="govuk-heading-s" { "What the court did (s.436Q; s.443; s.447)" }
                     form method="post" action={ (base) "/court" } novalidate {
                         (csrf_field(&o.csrf))
                         (radios("court_outcome", "Outcome", rules::ProsecutionOutcome::CHOICES, form.get("court_outcome"), None, errors.get("court_outcome")))
+                        div class="govuk-form-group" { div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes" { div class="govuk-checkboxes__item" {
+                            input class="govuk-checkboxes__input" id="eso_directed" name="eso_directed" type="checkbox" value="yes" checked[form.checked("eso_directed")];
+                            label class="govuk-label govuk-checkboxes__label" for="eso_directed" { "The court directed the council to apply for an education supervision order (s.447(2)): the council applies, or tells the court why not within 8 weeks" }
+                        } } }
                         (self.date_field("court_on", "Date of the hearing or decision", None))
                         (textarea("court_details", "Details", form.get("court_details"), Some("For example, the court, the case number and any sentence or direction"), errors.get("court_details")))
                         (button("Record what the court did"))
@@ -1083,6 +1125,8 @@ async fn view(
         "revocation" => "The order is revoked and the notice is served or waiting to be posted",
         "prosecution" => "The case is referred for prosecution",
         "court" => "What the court did is recorded",
+        "revocation-refusal" => "The refusal is recorded and its notice served",
+        "revocation-referral" => "The referral is recorded",
         "assignment" => "The case has a new officer",
         _ => "Saved",
     });
@@ -1222,6 +1266,8 @@ impl Read<'_> {
             "revocation" => self.revocation(errors),
             "prosecution" => self.prosecution(errors),
             "court" => self.court(errors),
+            "revocation-refusal" => self.revocation_refusal(errors),
+            "revocation-referral" => self.revocation_referral(errors),
             "assignment" => self.assignment(errors),
             "note" => Some(Command::Note {
                 note: text(self.f, "note", "the note", 4000, errors),
@@ -1447,6 +1493,43 @@ impl Read<'_> {
         Some(Command::ReferForProsecution { breach, eso })
     }
 
+    fn revocation_refusal(&self, errors: &mut Errors) -> Option<Command> {
+        self.gate(Step::RefuseRevocation, errors);
+        let on = past_date(self.f, "requested_on", "date the parent asked", errors);
+        let reason = text(
+            self.f,
+            "refusal_reason",
+            "the reasons (these go in the notice)",
+            4000,
+            errors,
+        );
+        Some(Command::RefuseRevocation {
+            requested_on: on?,
+            reason,
+        })
+    }
+
+    fn revocation_referral(&self, errors: &mut Errors) -> Option<Command> {
+        self.gate(Step::RecordRevocationReferral, errors);
+        let on = past_date(
+            self.f,
+            "revocation_referred_on",
+            "date the parent referred it",
+            errors,
+        );
+        let outcome = choice(
+            self.f,
+            "revocation_referral",
+            rules::RevocationReferral::CHOICES,
+            "Select the Secretary of State's answer, or waiting",
+            errors,
+        );
+        Some(Command::RecordRevocationReferral {
+            referred_on: on?,
+            outcome: rules::RevocationReferral::parse(&outcome)?,
+        })
+    }
+
     fn court(&self, errors: &mut Errors) -> Option<Command> {
         self.gate(Step::RecordProsecutionOutcome, errors);
         let outcome = choice(
@@ -1464,6 +1547,7 @@ impl Read<'_> {
         );
         let details = text(self.f, "court_details", "the details", 8000, errors);
         Some(Command::RecordProsecutionOutcome {
+            eso_directed: self.f.checked("eso_directed"),
             outcome: rules::ProsecutionOutcome::parse(&outcome)?,
             on: on?,
             details,
