@@ -917,6 +917,59 @@ fn s572_an_email_is_served_when_delivered_and_a_failed_one_waits_to_be_served() 
     }
 }
 
+/// s.436J(3), s.436L(1): the child's EHC plan names no school: the form will not take a school
+/// and "none" together, and the case never serves a school nomination notice.
+#[test]
+fn s436j_3_an_ehc_plan_naming_no_school_gets_no_nomination_notice() {
+    let app = new_law();
+    let mut officer = app.signed_in("officer");
+    let oak = school(&app, "300001", "Oak Primary School");
+    let elm = school(&app, "300002", "Elm Academy");
+    let child = add_child(&mut officer, "Eli", "Baker", ("4", "5", "2016"));
+    let path = format!("/officers/children/{child}/attendance");
+    officer.get(&path);
+    let (d, m, y) = parts(today());
+    let mut f = vec![
+        ("condition_A", "yes"),
+        ("grounds", "No education seen."),
+        ("requirements_met_on-day", d.as_str()),
+        ("requirements_met_on-month", m.as_str()),
+        ("requirements_met_on-year", y.as_str()),
+        ("response_days", "15"),
+        ("ehc_plan_no_school", "yes"),
+        ("ehc_plan_school_id", oak.as_str()),
+    ];
+    let p = officer.post(&path, &f);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("not both"), "{}", p.body);
+    f.pop();
+    let p = officer.post(&path, &f);
+    assert_eq!(p.status, 303, "{}", p.body);
+    let case = p.location.unwrap().split('?').next().unwrap().to_string();
+    let case_id = case.rsplit('/').next().unwrap().to_string();
+    assert_eq!(
+        act(&mut officer, &case, "preliminary-notice", &[]).status,
+        303
+    );
+    serve_queued(&mut officer, &case, "hand", today());
+    time_passes(&app, &case_id, 30);
+    assert_eq!(
+        act(&mut officer, &case, "evaluation", &considered()).status,
+        303
+    );
+    assert_eq!(consult(&mut officer, &case, &oak, &elm).status, 303);
+    assert_eq!(act(&mut officer, &case, "school-notice", &[]).status, 303);
+    app.deliver_email();
+    time_passes(&app, &case_id, 20);
+    let p = act(&mut officer, &case, "nomination", &[]);
+    assert_eq!(p.status, 422);
+    assert!(
+        p.contains("s.436L(1)") && p.contains("s.436J(3)"),
+        "{}",
+        p.body
+    );
+}
+
 /// Issue 15 (4): a case that rests on s.47(8) action taken in the past (a plan that ended two
 /// years ago) is barred at the evaluation (s.436I(2)(a)(i)); and where condition B was cited with
 /// condition A, the council's finding that the education is suitable but not shown to be in the

@@ -529,6 +529,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         suitable_education_shown -> Bool,
+        ehc_plan_no_school -> Bool,
     }
 }
 

@@ -823,6 +823,7 @@ fn demo_attendance(conn: &mut AnyConnection, today: NaiveDate) -> anyhow::Result
                 requirements_met_on: today - chrono::Days::new(3 + 10 * i as u64),
                 response_days: 15,
                 ehc_plan_school_id: None,
+                ehc_plan_no_school: false,
                 user_id: &officer,
                 today,
             },

@@ -441,6 +441,8 @@ pub struct Facts {
     pub section47_ended_since_order: bool,
     /// s.436I(2)(a)(ii): found at the evaluation.
     pub suitable_education_shown: bool,
+    /// s.436J(3): the child's EHC plan names no school.
+    pub ehc_plan_no_school: bool,
     pub objection_window: Option<Result<Deadline, String>>,
 }
 
@@ -658,6 +660,9 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
             if f.stage == Stage::DirectionPending {
                 return Err("The school applied to the Secretary of State: record the direction first; the school it names is the one to nominate (s.436N(7)).".into());
             }
+            if f.ehc_plan_no_school {
+                return Err("The child's EHC plan names no school: no school nomination notice is served (s.436L(1)). The plan is amended to name a school, and the order names it (s.436J(3)); record the school in the case.".into());
+            }
             f.school_notice_served_on
                 .ok_or_else(|| not_served("notice to the school"))?;
             if f.direction_on.is_some() {
@@ -706,6 +711,9 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
         }
         Step::Amend => {
             at(&[Stage::InForce], "Amending the order")?;
+            if f.ehc_plan_school || f.ehc_plan_no_school {
+                return Err("The child has an EHC plan: the order names the school the plan names, so it changes only when the plan does (s.436J), not on the parent's request (s.436O).".into());
+            }
             f.order_served_on.ok_or_else(|| not_served("order"))?;
             Ok(())
         }
@@ -867,6 +875,7 @@ mod tests {
             section47_ended: false,
             section47_ended_since_order: false,
             suitable_education_shown: false,
+            ehc_plan_no_school: false,
             school_age_ends_on: None,
             objection_window: None,
         }
@@ -1147,6 +1156,25 @@ mod tests {
             "s.436J"
         );
         assert_eq!(after_evaluation(&f, Satisfied), Stage::Satisfied);
+    }
+
+    #[test]
+    fn s436j_3_an_ehc_plan_naming_no_school_gets_no_nomination_notice() {
+        let mut f = facts("school_notified");
+        f.school_notice_served_on = Some(d(2027, 1, 4));
+        f.direction_on = Some(d(2027, 1, 10));
+        assert!(may(&f, Step::ServeNomination, d(2027, 1, 11)).is_ok());
+        f.ehc_plan_no_school = true;
+        let e = may(&f, Step::ServeNomination, d(2027, 1, 11)).unwrap_err();
+        assert!(e.contains("s.436L(1)") && e.contains("s.436J(3)"), "{e}");
+        // An order for a child with an EHC plan is not amended on request.
+        let mut f = facts("in_force");
+        f.order_served_on = Some(d(2027, 2, 1));
+        assert!(may(&f, Step::Amend, d(2027, 2, 2)).is_ok());
+        f.ehc_plan_school = true;
+        assert!(may(&f, Step::Amend, d(2027, 2, 2))
+            .unwrap_err()
+            .contains("s.436J"));
     }
 
     #[test]

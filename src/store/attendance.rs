@@ -53,6 +53,8 @@ pub struct Case {
     /// s.436I(2)(a)(ii): the parent showed suitable education, not that it is in the child's
     /// best interests.
     pub suitable_education_shown: bool,
+    /// s.436J(3): the child's EHC plan names no school.
+    pub ehc_plan_no_school: bool,
 }
 
 impl Case {
@@ -226,6 +228,8 @@ pub struct NewCase<'a> {
     pub requirements_met_on: NaiveDate,
     pub response_days: i32,
     pub ehc_plan_school_id: Option<&'a str>,
+    /// s.436J(3): the child has an EHC plan and it names no school.
+    pub ehc_plan_no_school: bool,
     pub user_id: &'a str,
     pub today: NaiveDate,
 }
@@ -263,6 +267,7 @@ pub fn open(conn: &mut AnyConnection, n: &NewCase) -> anyhow::Result<Case> {
         direction_on: None,
         place_secured: false,
         suitable_education_shown: false,
+        ehc_plan_no_school: n.ehc_plan_no_school,
         determined_on: None,
         assigned_to: Some(n.user_id.into()),
         opened_by: n.user_id.into(),
@@ -425,6 +430,7 @@ pub fn facts(conn: &mut AnyConnection, c: &Case, today: NaiveDate) -> QueryResul
         nomination_served_on: served_on(conn, &c.id, "attendance-nomination")?,
         place_secured: c.place_secured,
         suitable_education_shown: c.suitable_education_shown,
+        ehc_plan_no_school: c.ehc_plan_no_school,
         determined_on: c.determined_on,
         order_served_on: served_on(conn, &c.id, "attendance-order")?,
         ehc_plan_school: c.ehc_plan_school_id.is_some(),

@@ -255,6 +255,11 @@ fn open_form(
                 (date_input("requirements_met_on", "When did it first appear the requirements were met?", (&d, &m, &y), Some(if regime == Regime::New { "The preliminary notice is due within 5 days beginning with this day (s.436H(10)(b))" } else { "For the record: today's law sets no period to serve the notice" }), errors.get("requirements_met_on")))
                 (Input::new("response_days", "Days the parent has to respond", &days).width("govuk-input--width-3").hint("At least 15, beginning with the day of service").kind("text").error(errors.get("response_days")).render())
                 (school_select("ehc_plan_school_id", "School named in the child's EHC plan", schools, f.get("ehc_plan_school_id"), Some("If the plan names a school, the order must name it and there is no school selection (s.436J; s.441)"), errors.get("ehc_plan_school_id"), Some("No EHC plan naming a school")))
+                div class="govuk-form-group" { div class="govuk-checkboxes" data-module="govuk-checkboxes" { div class="govuk-checkboxes__item" {
+                    input class="govuk-checkboxes__input" id="ehc_plan_no_school" name="ehc_plan_no_school" type="checkbox" value="yes" checked[f.checked("ehc_plan_no_school")];
+                    label class="govuk-label govuk-checkboxes__label" for="ehc_plan_no_school" { "The child has an EHC plan, and it names no school" }
+                    div class="govuk-hint govuk-checkboxes__hint" { "No school nomination notice is served (s.436L(1)); the plan is amended to name a school (s.436J(3))" }
+                } } }
                 (button("Open the case"))
             }
         },
@@ -341,6 +346,13 @@ async fn create_case(
             errors.add("ehc_plan_school_id", "Choose a school from the list");
         }
     }
+    let ehc_plan_no_school = f.checked("ehc_plan_no_school");
+    if ehc.is_some() && ehc_plan_no_school {
+        errors.add(
+            "ehc_plan_school_id",
+            "Choose the school the EHC plan names, or say it names none: not both",
+        );
+    }
     may_open_case(&child, already.as_deref(), today, &mut errors);
     let Some(met) = met.filter(|_| errors.is_empty()) else {
         return Ok(open_form(&state, &o, &child, &schools, &f, &errors));
@@ -357,6 +369,7 @@ async fn create_case(
                 requirements_met_on: met,
                 response_days: days,
                 ehc_plan_school_id: ehc.as_deref(),
+                ehc_plan_no_school,
                 user_id: &uid,
                 today,
             };
