@@ -115,3 +115,45 @@ fn administrators_see_which_provisions_are_in_force_and_what_each_switches_on() 
     let mut officer = app.signed_in("officer");
     assert_eq!(officer.get("/officers/admin/law-dates").status, 403);
 }
+
+/// s.436D(5)(a), s.436H(6): a child the council learned of from someone other than a parent,
+/// eligible for the register more than 15 days ago, whose parents never told the council: a
+/// condition C task, once. Not for a child eligible before the register duties commenced, nor
+/// one still inside the 15 days.
+#[test]
+fn s436h_6_condition_c_when_no_parent_told_the_council_within_15_days() {
+    let app = TestApp::spawn_with(|c| c.register_from = Some(today() - chrono::Days::new(100)));
+    let mut officer = app.signed_in("officer");
+    let late = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    let inside = add_child(&mut officer, "Bea", "Lovelace", ("10", "12", "2015"));
+    let before = add_child(&mut officer, "Cy", "Lovelace", ("10", "12", "2015"));
+    for (id, days) in [(&late, 15), (&inside, 14), (&before, 101)] {
+        app.exec(&format!(
+            "UPDATE children SET eligible_from = '{}' WHERE id = '{id}'",
+            today() - chrono::Days::new(days)
+        ));
+    }
+    let state = cnis::web::AppState::new(app.pool.clone(), app.config.clone());
+    for _ in 0..2 {
+        cnis::jobs::scheduler::run_once(&state)
+            .unwrap()
+            .expect("ran");
+    }
+    let tasks = |id: &str| {
+        count(
+            &app,
+            &format!("tasks WHERE kind = 'attendance_condition_c' AND child_id = '{id}'"),
+        )
+    };
+    assert_eq!(tasks(&late), 1, "15 days ended yesterday; raised once");
+    assert_eq!(tasks(&inside), 0, "today is the 15th day");
+    assert_eq!(tasks(&before), 0, "eligible before the duties commenced");
+    let page = officer.get("/officers/tasks");
+    let task = extract(&page.body, "href=\"/officers/tasks/", "\">Condition C").unwrap();
+    let page = officer.get(&format!("/officers/tasks/{task}"));
+    assert!(
+        page.contains("s.436D(5)(a)") && page.contains("s.436H(6)"),
+        "{}",
+        page.body
+    );
+}

@@ -40,6 +40,12 @@ fn run_under_lease(state: &AppState, conn: &mut crate::db::PooledConn) -> anyhow
         let today = crate::clock::today();
         crate::db::write::<_, anyhow::Error, _>(conn, |c| {
             let (b, r) = crate::store::attendance::raise_tasks(c, alert.as_ref(), today)?;
+            let cc = crate::store::attendance::raise_condition_c(
+                c,
+                today,
+                &state.config.commencement(),
+            )?;
+            log::info!("scheduler: {cc} possible condition C tasks");
             let m = crate::store::attendance::send_reminders(
                 c,
                 &state.templates,

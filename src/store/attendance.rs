@@ -1332,6 +1332,65 @@ pub fn bundle_text(conn: &mut AnyConnection, c: &Case, council: &str) -> QueryRe
 /// How many condition-B tasks a night also email the team mailbox.
 pub const MAX_ALERTS_A_NIGHT: usize = 10;
 
+/// Nightly: s.436D(5)(a) and s.436H(6). A child on the register who came to the council from
+/// someone other than a parent (a school, an officer, an import), eligible from a day on which
+/// the register duties were in force, whose parents have not told the council within the 15
+/// days beginning with that day: condition C may be met. One task a child, ever.
+pub fn raise_condition_c(
+    conn: &mut AnyConnection,
+    today: NaiveDate,
+    commencement: &crate::domain::commencement::Commencement,
+) -> QueryResult<usize> {
+    use crate::db::schema::parent_claims;
+    use crate::domain::commencement::Provision;
+    use crate::domain::duties::{parent_must_tell_by, ParentDuty};
+    let Some(from) = commencement.from(Provision::Register) else {
+        return Ok(0);
+    };
+    let candidates: Vec<(String, NaiveDate)> = children::table
+        .filter(children::status.eq(EntryStatus::Open))
+        .filter(children::source.ne("parent"))
+        .filter(children::eligible_from.ge(from))
+        .filter(children::eligible_from.le(today))
+        .select((children::id, children::eligible_from.assume_not_null()))
+        .load(conn)?;
+    let mut raised = 0;
+    for (child, eligible) in candidates {
+        if !crate::domain::duties::condition_c_met(eligible, ParentDuty::Eligible, false, today) {
+            continue;
+        }
+        let claims: i64 = parent_claims::table
+            .filter(parent_claims::child_id.eq(&child))
+            .count()
+            .get_result(conn)?;
+        let tasked: i64 = tasks::table
+            .filter(tasks::child_id.eq(&child))
+            .filter(tasks::kind.eq(TaskKind::AttendanceConditionC))
+            .count()
+            .get_result(conn)?;
+        if claims > 0 || tasked > 0 {
+            continue;
+        }
+        let due = parent_must_tell_by(eligible, ParentDuty::Eligible);
+        crate::store::tasks::create_due(
+            conn,
+            &child,
+            TaskKind::AttendanceConditionC,
+            &format!(
+                "No parent has told the council about this child, who became eligible for the register on {}: their 15 days ended on {} (s.436D(5)(a)). Condition C may be met; consider a preliminary notice (s.436H(6)).",
+                crate::clock::fmt_date(eligible),
+                crate::clock::fmt_date(due.on)
+            ),
+            &crate::domain::attendance::Deadline {
+                on: today,
+                rule: "condition C — s.436H(6)".into(),
+            },
+        )?;
+        raised += 1;
+    }
+    Ok(raised)
+}
+
 /// Nightly: tasks for children the cross-check shows may meet condition B (s.436H(5)) and who
 /// have no case and no open task for it, and for condition-B orders that must now be revoked
 /// (s.436P(2)). Each is raised once while it stays open.

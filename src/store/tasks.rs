@@ -31,6 +31,7 @@ crate::text_enum! {
         MatchReview = "match_review" => "Check a possible social care match",
         AttendanceConditionB = "attendance_condition_b" => "Condition B may be met: consider a preliminary notice (s.436H)",
         AttendanceRevocation = "attendance_revocation" => "Revoke a school attendance order (s.436P(2))",
+        AttendanceConditionC = "attendance_condition_c" => "Condition C may be met: no parent told the council (s.436H(6))",
         ConsiderHome = "consider_home" => "Consider where a newly entered child lives (s.436B(8))",
         ConsiderSettings = "consider_settings" => "Consider a child's education settings (s.436B(10))",
         EsoDirection = "eso_direction" => "The court directed an education supervision order application (s.447(2))",
