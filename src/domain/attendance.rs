@@ -51,11 +51,11 @@ pub fn regime_for(opened_on: NaiveDate, commencement: Option<NaiveDate>) -> Regi
 pub const CONDITIONS: Choices = &[
     (
         "A",
-        "Condition A: the child is not receiving suitable education (s.436H(2))",
+        "Condition A: the child is not receiving suitable education (s.436H(4))",
     ),
     (
         "B",
-        "Condition B: section 47 enquiries now or s.47(8) action within 5 years, not attending school regularly, and school is in the child's best interests (s.436H(4)–(5))",
+        "Condition B: section 47 enquiries now or s.47(8) action within 5 years, not attending school regularly, and school is in the child's best interests (s.436H(5))",
     ),
     (
         "C",
@@ -390,7 +390,7 @@ impl Section47 {
 /// mandatory revocation (s.436P(2)(c)) it is the day the order was made, so an unrelated plan
 /// that ended within the five years before the order keeps it in force however long ago that is
 /// now. Another enquiry that ended with no further action is not "other enquiries or action"
-/// that keep condition B alive; one whose outcome is not known is treated as if it might.
+/// that keep condition B alive.
 pub fn section47_involvement_ended(
     relied_on: &[String],
     known: &[Section47],
@@ -404,10 +404,21 @@ pub fn section47_involvement_ended(
             // A record the feed no longer holds has nothing open on it.
             .is_none_or(|e| e.episode.end.is_some_and(|end| end <= today))
     });
+    // "Not aware of" other enquiries or action (s.436I(2)(c), s.436P(2)(c)): only what is known
+    // to be enquiries or action counts; an enquiry whose outcome is not known is not known action
+    // (the case page shows it, for the officer to find out). Action after the order was made
+    // counts only while it is still being taken.
     let other_recent = known
         .iter()
         .filter(|e| !relied_on.contains(&e.key))
-        .any(|e| e.condition_b_on(look_back_to) || e.condition_b_on(today));
+        .any(|e| {
+            use crate::domain::safeguarding::{condition_b, ConditionB};
+            condition_b(&e.episode, look_back_to).is_some_and(ConditionB::met)
+                || matches!(
+                    condition_b(&e.episode, today),
+                    Some(ConditionB::EnquiriesBeingMade | ConditionB::ActionBeingTaken)
+                )
+        });
     !relied_on.is_empty() && relied_ended && !other_recent
 }
 
@@ -704,13 +715,20 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
         }
         Step::ServeOrder => {
             at(&[Stage::SchoolDetermined], "Serving the order")?;
+            if let Some(end) = f.school_age_ends_on.filter(|e| today > *e) {
+                return Err(format!(
+                    "The child's compulsory school age ended on {}: no order can be served (s.436I(7); s.437(4)).",
+                    fmt(end)
+                ));
+            }
             if f.order_barred(f.suitable_education_shown) {
                 return Err("An order must not be served: condition B was the only condition (or the parent showed suitable education), and the section 47 enquiries or action have ended, with none other known in the last 5 years (s.436I(2)).".into());
             }
             Ok(())
         }
         Step::Amend => {
-            at(&[Stage::InForce], "Amending the order")?;
+            // s.436O: "at any time" while the order is in force, a referral included.
+            at(&[Stage::InForce, Stage::Referred], "Amending the order")?;
             if f.ehc_plan_school || f.ehc_plan_no_school {
                 return Err("The child has an EHC plan: the order names the school the plan names, so it changes only when the plan does (s.436J), not on the parent's request (s.436O).".into());
             }
@@ -736,7 +754,10 @@ pub fn may(f: &Facts, step: Step, today: NaiveDate) -> Result<(), String> {
         }
         Step::RecordProsecutionOutcome => at(&[Stage::Referred], "Recording what the court did"),
         Step::RefuseRevocation | Step::RecordRevocationReferral => {
-            at(&[Stage::InForce], "Answering a request to revoke the order")?;
+            at(
+                &[Stage::InForce, Stage::Referred],
+                "Answering a request to revoke the order",
+            )?;
             if f.ehc_plan_school {
                 return Err("The child's EHC plan names the school, so the order cannot be revoked on request (s.436P).".into());
             }
@@ -1301,6 +1322,61 @@ mod tests {
         assert!(may(&f, Step::RevokeMandatory, today)
             .unwrap_err()
             .contains("condition B alone"));
+    }
+
+    #[test]
+    fn s436i_2_c_s436p_2_c_not_aware_of_other_action_means_known_action_only() {
+        use crate::domain::safeguarding::{Episode, EpisodeKind};
+        let relied = vec!["r1:s47:2027-01-01".to_string()];
+        let ended = Section47 {
+            key: relied[0].clone(),
+            episode: Episode {
+                nfa: Some(true),
+                ..Episode::new(
+                    EpisodeKind::Section47,
+                    Some(d(2027, 1, 1)),
+                    Some(d(2027, 2, 20)),
+                )
+            },
+        };
+        // Another enquiry, 1 March – 30 April 2024, outcome unknown: not known action, so the
+        // bar applies on 15 March 2027.
+        let unknown = Section47 {
+            key: "r2:s47:2024-03-01".into(),
+            episode: Episode::new(
+                EpisodeKind::Section47,
+                Some(d(2024, 3, 1)),
+                Some(d(2024, 4, 30)),
+            ),
+        };
+        let today = d(2027, 3, 15);
+        assert!(section47_involvement_ended(
+            &relied,
+            &[ended.clone(), unknown],
+            today,
+            today
+        ));
+        // A plan that began and ended after the order was made (1 March 2027) does not stop the
+        // mandatory revocation on 1 December 2027; one still running does.
+        let made = d(2027, 3, 1);
+        let later = |end| Section47 {
+            key: "r3:cp_plan:2027-04-01".into(),
+            episode: Episode::new(EpisodeKind::ChildProtectionPlan, Some(d(2027, 4, 1)), end),
+        };
+        let known = vec![ended.clone(), later(Some(d(2027, 9, 30)))];
+        assert!(section47_involvement_ended(
+            &relied,
+            &known,
+            d(2027, 12, 1),
+            made
+        ));
+        let known = vec![ended, later(None)];
+        assert!(!section47_involvement_ended(
+            &relied,
+            &known,
+            d(2027, 12, 1),
+            made
+        ));
     }
 
     #[test]

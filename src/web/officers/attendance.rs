@@ -946,7 +946,7 @@ impl CasePage<'_> {
         let c = &self.l.case;
         let base = self.base.as_str();
         html! {
-                @if c.stage == Stage::InForce && !l.facts.ehc_plan_school {
+                @if matches!(c.stage, Stage::InForce | Stage::Referred) && !l.facts.ehc_plan_school {
                 details class="govuk-details" open[errors.get("requested_on").is_some() || errors.get("refusal_reason").is_some()] {
                     summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Refuse a parent's request to revoke the order (s.436P(5); s.442(3))" } }
                     div class="govuk-details__text" {
@@ -987,7 +987,7 @@ impl CasePage<'_> {
                 @if let (Stage::InForce, Some(why)) = (c.stage, crate::domain::attendance::order_ended(&l.facts, today())) {
                     div class="govuk-warning-text" { span class="govuk-warning-text__icon" aria-hidden="true" { "!" } strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } (why) } }
                 }
-                @if c.stage == Stage::InForce {
+                @if matches!(c.stage, Stage::InForce | Stage::Referred) && !l.facts.ehc_plan_school && !l.facts.ehc_plan_no_school {
                     details class="govuk-details" open[errors.get("amend_school_id").is_some() || errors.get("amend_reason").is_some()] {
                         summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Amend the order to name another school (s.436O; s.440)" } }
                         div class="govuk-details__text" {
