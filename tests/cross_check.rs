@@ -646,3 +646,47 @@ fn s434a_4_cin_census_enquiry_outcomes_come_from_the_conference() {
         "ended, outcome not known"
     );
 }
+
+/// Issue 16: a social care episode that starts after today is refused with a reason, so no flag
+/// ever shows a plan "active from" a day still to come; an end after today reads as ongoing.
+#[test]
+fn an_episode_starting_after_today_is_not_imported() {
+    let app = TestApp::spawn();
+    let today = cnis::clock::today();
+    let later = today + chrono::Days::new(30);
+    let rows = format!(
+        "{HEADER}\nSC1,Ada,Lovelace,2015-12-10,F,,,1 Road,Town,DT1 4AB,,,{later},,2025-01-01,{later}\n"
+    );
+    let report = cnis::imports::social_care::import_csv(
+        &mut app.conn(),
+        std::io::Cursor::new(rows.into_bytes()),
+        "csv",
+        today,
+        &|_| {},
+    )
+    .unwrap();
+    let warnings: Vec<&str> = report.warnings.iter().map(|(_, w)| w.as_str()).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("after today: this child protection plan is not imported")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("cin_end_date is after today")),
+        "{warnings:?}"
+    );
+    assert_eq!(
+        count(&app, "social_care_episodes WHERE kind = 'cp_plan'"),
+        0
+    );
+    assert_eq!(
+        count(
+            &app,
+            "social_care_episodes WHERE kind = 'cin' AND end_date IS NULL"
+        ),
+        1
+    );
+}

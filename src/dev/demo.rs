@@ -386,12 +386,15 @@ fn demo_social_care(
     i: usize,
     child: &Child,
     addrs: &[Address],
+    today: NaiveDate,
 ) -> Option<crate::store::social_care::Incoming> {
     if i % 7 != 3 {
         return None;
     }
     let home = addrs.iter().find(|a| a.kind == AddressKind::Current);
-    let start = child.date_of_birth + Duration::days(365 * 5 + rng.gen_range(0..900));
+    // Social care dates are in the past: an episode starting after today is refused at import.
+    let start = (child.date_of_birth + Duration::days(365 * 5 + rng.gen_range(0..900)))
+        .min(today - Duration::days(60 + rng.gen_range(0..300)));
     let (given, dob, upn) = match i % 4 {
         0 => (child.given_names.to_uppercase(), child.date_of_birth, None),
         1 => (
@@ -492,7 +495,7 @@ pub fn load(conn: &mut AnyConnection, n: usize) -> anyhow::Result<String> {
                     None,
                     "Demo data",
                 )?;
-                if let Some(r) = demo_social_care(&mut rng, i, &child, &addrs) {
+                if let Some(r) = demo_social_care(&mut rng, i, &child, &addrs, today) {
                     social_care.push(r);
                 }
                 // Some families have a request for information out; a few never answered theirs.

@@ -174,6 +174,19 @@ pub fn check(
         if raw.start.is_empty() && raw.end.is_empty() && raw.action_date.is_empty() {
             continue;
         }
+        // A period that has not begun is not a fact yet: shown, it would say a plan is active
+        // from a day still to come.
+        if let Some(s) = s.filter(|s| *s > today) {
+            order.push(format!(
+                "{col} starts on {s}, after today: this {} is not imported",
+                kind.label().to_lowercase()
+            ));
+            continue;
+        }
+        if e.is_some_and(|e| e > today) {
+            order.push(format!("{col}_end_date is after today: treated as ongoing"));
+            e = None;
+        }
         if let (Some(s), Some(en)) = (s, e) {
             if en < s {
                 order.push(format!("{col} ends before it starts: treated as ongoing"));
