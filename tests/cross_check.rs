@@ -690,3 +690,73 @@ fn an_episode_starting_after_today_is_not_imported() {
         1
     );
 }
+
+/// Issue 16: the register list shows each child's social care flags as tags and filters by
+/// each; the home page counts them, linking to the filtered list.
+#[test]
+fn the_register_shows_and_filters_social_care_flags() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let ada = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    let _bea = add_child(&mut officer, "Bea", "Stone", ("1", "2", "2014"));
+    cnis::store::social_care::store(
+        &mut app.conn(),
+        "test",
+        &cnis::store::social_care::Incoming {
+            record_id: "SC-1".into(),
+            given_names: Some("Ada".into()),
+            family_name: Some("Lovelace".into()),
+            date_of_birth: chrono::NaiveDate::from_ymd_opt(2015, 12, 10),
+            sex: "F".into(),
+            postcode: Some("DT1 4AB".into()),
+            episodes: vec![cnis::domain::safeguarding::Episode::new(
+                cnis::domain::safeguarding::EpisodeKind::Section47,
+                chrono::NaiveDate::from_ymd_opt(2026, 10, 1),
+                None,
+            )],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    cnis::jobs::cross_check::run(
+        &mut app.conn(),
+        None,
+        cnis::clock::today(),
+        "test",
+        cnis::domain::matching::Thresholds::default(),
+        &app.config.commencement(),
+    )
+    .unwrap();
+    // With one record the model is unsure: a possible match waits for an officer.
+    let list = officer.get("/officers/register");
+    assert!(list.contains("Possible match waiting"), "{}", list.body);
+    let waiting = officer.get("/officers/register?social_care=possible_match");
+    assert!(waiting.contains("Lovelace") && !waiting.contains("Stone"));
+    let record: String = cnis::db::schema::social_care_records::table
+        .select(cnis::db::schema::social_care_records::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    let pair = format!("/officers/matches/{ada}/{record}");
+    officer.get(&pair);
+    let p = officer.post(&pair, &[("decision", "confirm"), ("reason", "Same child")]);
+    assert_eq!(p.status, 303, "{}", p.body);
+    let list = officer.get("/officers/register");
+    assert!(list.contains("S.47 enquiry open"), "{}", list.body);
+    let filtered = officer.get("/officers/register?social_care=s47_open");
+    assert!(
+        filtered.contains("Lovelace") && !filtered.contains("Stone"),
+        "{}",
+        filtered.body
+    );
+    let none = officer.get("/officers/register?social_care=cin_open");
+    assert!(!none.contains("Lovelace") && !none.contains("Stone"));
+    // An unknown filter is ignored, not trusted.
+    let all = officer.get("/officers/register?social_care=%27%3B--");
+    assert!(all.contains("Lovelace") && all.contains("Stone"));
+    let home = officer.get("/officers/");
+    assert!(
+        home.contains("href=\"/officers/register?social_care=s47_open\">1 child"),
+        "{}",
+        home.body
+    );
+}

@@ -574,6 +574,8 @@ pub struct ListFilter {
     pub arrangement: String,
     /// "not_reviewed", "outside_csa", "in_csa" or empty.
     pub flag: String,
+    /// A social care flag kind (`safeguarding::FLAG_KINDS`), `POSSIBLE_MATCH`, or empty.
+    pub social_care: String,
     pub age_from: Option<i32>,
     pub age_to: Option<i32>,
 }
@@ -624,6 +626,26 @@ fn filtered<'a>(f: &ListFilter, today: NaiveDate) -> Boxed<'a> {
         }
         _ => {}
     }
+    if f.social_care == POSSIBLE_MATCH {
+        use crate::db::schema::match_links;
+        q = q.filter(
+            children::id.eq_any(
+                match_links::table
+                    .filter(match_links::decision.eq(crate::domain::matching::LinkState::Review))
+                    .select(match_links::child_id),
+            ),
+        );
+    } else if !f.social_care.is_empty() {
+        use crate::db::schema::child_flags;
+        q = q.filter(
+            children::id.eq_any(
+                child_flags::table
+                    .filter(child_flags::ended_at.is_null())
+                    .filter(child_flags::kind.eq(f.social_care.clone()))
+                    .select(child_flags::child_id),
+            ),
+        );
+    }
     // Age in whole years between a and b: born after (today - (b+1) years) and on or before (today - a years).
     if let Some(a) = f.age_from {
         q = q
@@ -656,6 +678,78 @@ pub fn list(
         .select(ListRow::as_select())
         .load(conn)?;
     Ok((rows, total))
+}
+
+/// The filter value for children with a social care match waiting for an officer.
+pub const POSSIBLE_MATCH: &str = "possible_match";
+
+/// The social care filters: each flag kind, and a possible match waiting.
+pub fn social_care_filters() -> Vec<(&'static str, &'static str)> {
+    crate::domain::safeguarding::FLAG_KINDS
+        .iter()
+        .copied()
+        .chain(std::iter::once((
+            POSSIBLE_MATCH,
+            "Possible social care match waiting for an officer",
+        )))
+        .collect()
+}
+
+/// The active social care flags (and waiting possible matches) of these children, by child.
+pub fn social_care_tags(
+    conn: &mut AnyConnection,
+    ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, Vec<String>>> {
+    use crate::db::schema::{child_flags, match_links};
+    let mut out: std::collections::HashMap<String, Vec<String>> = Default::default();
+    let flags: Vec<(String, String)> = child_flags::table
+        .filter(child_flags::child_id.eq_any(ids))
+        .filter(child_flags::ended_at.is_null())
+        .select((child_flags::child_id, child_flags::kind))
+        .distinct()
+        .load(conn)?;
+    let reviews: Vec<String> = match_links::table
+        .filter(match_links::child_id.eq_any(ids))
+        .filter(match_links::decision.eq(crate::domain::matching::LinkState::Review))
+        .select(match_links::child_id)
+        .distinct()
+        .load(conn)?;
+    for (c, k) in flags {
+        out.entry(c).or_default().push(k);
+    }
+    for c in reviews {
+        out.entry(c).or_default().push(POSSIBLE_MATCH.into());
+    }
+    for kinds in out.values_mut() {
+        kinds.sort();
+    }
+    Ok(out)
+}
+
+/// How many open entries carry each social care flag, and have a possible match waiting.
+pub fn social_care_counts(conn: &mut AnyConnection) -> QueryResult<Vec<(&'static str, i64)>> {
+    use crate::db::schema::{child_flags, match_links};
+    let mut out = vec![];
+    for (kind, _) in social_care_filters() {
+        let n: i64 = if kind == POSSIBLE_MATCH {
+            match_links::table
+                .inner_join(children::table)
+                .filter(children::status.eq(EntryStatus::Open))
+                .filter(match_links::decision.eq(crate::domain::matching::LinkState::Review))
+                .select(diesel::dsl::count(match_links::child_id).aggregate_distinct())
+                .first(conn)?
+        } else {
+            child_flags::table
+                .inner_join(children::table)
+                .filter(children::status.eq(EntryStatus::Open))
+                .filter(child_flags::ended_at.is_null())
+                .filter(child_flags::kind.eq(kind))
+                .select(diesel::dsl::count(child_flags::child_id).aggregate_distinct())
+                .first(conn)?
+        };
+        out.push((kind, n));
+    }
+    Ok(out)
 }
 
 /// What a search box query means.

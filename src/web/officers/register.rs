@@ -36,6 +36,7 @@ async fn home(state: web::Data<AppState>, o: CurrentOfficer) -> AppResult<HttpRe
                         children::home_counts(c, today())?,
                         crate::store::tasks::count_open(c)?,
                         crate::store::matches::count_reviews(c)?,
+                        children::social_care_counts(c)?,
                     ))
                 })
                 .await?,
@@ -53,12 +54,18 @@ async fn home(state: web::Data<AppState>, o: CurrentOfficer) -> AppResult<HttpRe
         },
         html! {
             h1 class="govuk-heading-l" { "Children not in school" }
-            @if let Some((c, open_tasks, reviews)) = counts {
+            @if let Some((c, open_tasks, reviews, social_care)) = counts {
                 div class="cnis-counts" {
                     div class="cnis-count" { span class="cnis-count__number" { (c.open) } a class="govuk-link" href="/officers/register" { "children on the register" } }
                     div class="cnis-count" { span class="cnis-count__number" { (c.not_reviewed) } a class="govuk-link" href="/officers/register?flag=not_reviewed" { "new entries not yet reviewed" } }
                     div class="cnis-count" { span class="cnis-count__number" { (c.outside_csa) } a class="govuk-link" href="/officers/register?flag=outside_csa" { "outside compulsory school age" } }
                     div class="cnis-count" { span class="cnis-count__number" { (c.added_last_30_days) } span class="govuk-body" { "added in the last 30 days" } }
+                }
+                h2 class="govuk-heading-m govuk-!-margin-top-6" { "Known to children's social care" }
+                ul class="govuk-list" {
+                    @for (kind, n) in &social_care {
+                        li { (social_care_tag(kind)) " " a class="govuk-link" href={ "/officers/register?social_care=" (kind) } { (n) @if *n == 1 { " child" } @else { " children" } span class="govuk-visually-hidden" { ": " (crate::domain::register::label(&children::social_care_filters(), kind)) } } }
+                    }
                 }
                 h2 class="govuk-heading-m govuk-!-margin-top-6" { "What needs attention" }
                 ul class="govuk-list govuk-list--bullet" {
@@ -85,9 +92,33 @@ struct ListQuery {
     flag: Option<String>,
     age_from: Option<String>,
     age_to: Option<String>,
+    social_care: Option<String>,
 }
 
-fn results_table(rows: &[children::ListRow]) -> Markup {
+/// A social care flag as a tag: red where condition B is met now, orange where an officer must
+/// act, blue for child in need.
+pub fn social_care_tag(kind: &str) -> Markup {
+    let colour = match kind {
+        "s47_open" | "cp_plan_active" | "cp_or_s47_last_5_years" => "red",
+        "cin_open" => "blue",
+        _ => "orange",
+    };
+    let text = match kind {
+        "s47_open" => "S.47 enquiry open",
+        "cp_plan_active" => "CP plan active",
+        "cp_or_s47_last_5_years" => "S.47 action within 5 years",
+        "s47_outcome_unknown" => "S.47 outcome not known",
+        "cin_open" => "Child in need",
+        "consent_missing" => "May have needed consent",
+        _ => "Possible match waiting",
+    };
+    tag(text, colour)
+}
+
+fn results_table(
+    rows: &[children::ListRow],
+    tags: &std::collections::HashMap<String, Vec<String>>,
+) -> Markup {
     html! {
         table class="govuk-table" {
             (table_head("Register entries", &["Name", "Date of birth", "Postcode", "Arrangement", "Reference", "Status"]))
@@ -102,6 +133,7 @@ fn results_table(rows: &[children::ListRow]) -> Markup {
                         td class="govuk-table__cell" {
                             @if r.status == EntryStatus::Closed { (tag("Closed", "grey")) } @else { (tag("Open", "green")) }
                             @if !r.reviewed { " " (tag("Not yet reviewed", "yellow")) }
+                            @for k in tags.get(&r.id).into_iter().flatten() { " " (social_care_tag(k)) }
                         }
                     }
                 }
@@ -128,8 +160,13 @@ async fn list(
     let page = q.page.unwrap_or(1).clamp(1, 100_000);
     let filter = q.filter();
     let f2 = filter.clone();
-    let (rows, total) = state
-        .db(move |c| Ok(children::list(c, &f2, today(), page, PER_PAGE)?))
+    let (rows, total, tags) = state
+        .db(move |c| {
+            let (rows, total) = children::list(c, &f2, today(), page, PER_PAGE)?;
+            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+            let tags = children::social_care_tags(c, &ids)?;
+            Ok((rows, total, tags))
+        })
         .await?;
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
     let qs = |p: i64| page_query(&filter, p);
@@ -150,7 +187,7 @@ async fn list(
                         div class="govuk-grid-column-two-thirds" {
                             p class="govuk-body" { (total) " entries. Page " (page) " of " (pages) "." }
                             a class="govuk-button" href="/officers/children/new" { "Add a child" }
-                            (results_table(&rows))
+                            (results_table(&rows, &tags))
                             nav class="govuk-pagination" aria-label="Pages" {
                                 @if page > 1 { div class="govuk-pagination__prev" { a class="govuk-link govuk-pagination__link" href={ "/officers/register?" (qs(page - 1)) } rel="prev" { span class="govuk-pagination__link-title" { "Previous" span class="govuk-visually-hidden" { " page" } } } } }
                                 @if page < pages { div class="govuk-pagination__next" { a class="govuk-link govuk-pagination__link" href={ "/officers/register?" (qs(page + 1)) } rel="next" { span class="govuk-pagination__link-title" { "Next" span class="govuk-visually-hidden" { " page" } } } } }
@@ -183,6 +220,11 @@ impl ListQuery {
                 .unwrap_or_default(),
             age_from: parse_age(&self.age_from),
             age_to: parse_age(&self.age_to),
+            social_care: self
+                .social_care
+                .clone()
+                .filter(|k| children::social_care_filters().iter().any(|(c, _)| c == k))
+                .unwrap_or_default(),
         }
     }
 }
@@ -193,6 +235,7 @@ fn page_query(filter: &ListFilter, p: i64) -> String {
         ("status", filter.status.as_str()),
         ("arrangement", filter.arrangement.as_str()),
         ("flag", filter.flag.as_str()),
+        ("social_care", filter.social_care.as_str()),
         (
             "age_from",
             &filter.age_from.map(|a| a.to_string()).unwrap_or_default(),
@@ -230,6 +273,8 @@ fn filter_form(csrf: &str, filter: &ListFilter) -> Markup {
             (select("status", "Status", STATUSES, &filter.status, None, None))
             (select("arrangement", "Education arrangement", &arrangement_choices, &filter.arrangement, None, None))
             (select("flag", "Flag", FLAGS, &filter.flag, None, None))
+            @let sc: Vec<(&str, &str)> = std::iter::once(("", "Any")).chain(children::social_care_filters()).collect();
+            (select("social_care", "Children's social care", &sc, &filter.social_care, None, None))
             (Input::new("age_from", "Age from", &filter.age_from.map(|a| a.to_string()).unwrap_or_default()).width("3").kind("number").render())
             (Input::new("age_to", "Age to", &filter.age_to.map(|a| a.to_string()).unwrap_or_default()).width("3").kind("number").render())
             (secondary_button("Apply filters"))
@@ -257,6 +302,8 @@ async fn search(
             state
                 .db(move |c| {
                     let rows = children::search(c, &p, 100)?;
+                    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+                    let tags = children::social_care_tags(c, &ids)?;
                     audit::record(
                         c,
                         Some(&uid),
@@ -264,12 +311,13 @@ async fn search(
                         None,
                         &format!("search returned {} entries", rows.len()),
                     )?;
-                    Ok(rows)
+                    Ok((rows, tags))
                 })
                 .await?
         }
-        None => vec![],
+        None => (vec![], Default::default()),
     };
+    let (rows, tags) = rows;
     Ok(render(
         &state,
         PageArgs {
@@ -287,7 +335,7 @@ async fn search(
                 h2 class="govuk-heading-m" { (rows.len()) @if rows.len() == 1 { " entry found" } @else { " entries found" } }
                 @if rows.len() >= 100 { p class="govuk-body" { "Showing the first 100. Add more to your search to narrow it down." } }
                 @if rows.is_empty() { p class="govuk-body" { "Check the spelling, try part of a name, or search by date of birth or postcode." } }
-                @else { (results_table(&rows)) }
+                @else { (results_table(&rows, &tags)) }
             }
         },
     ))
