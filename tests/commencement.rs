@@ -51,34 +51,12 @@ fn s434a_a_child_who_left_school_before_consent_commenced_is_not_flagged_for_it(
         let app = TestApp::spawn_with(|c| c.consent_from = consent_from);
         let mut officer = app.signed_in("officer");
         let child = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
-        cnis::store::social_care::store(
-            &mut app.conn(),
-            "test",
-            &cnis::store::social_care::Incoming {
-                record_id: "SC-1".into(),
-                given_names: Some("Ada".into()),
-                family_name: Some("Lovelace".into()),
-                date_of_birth: chrono::NaiveDate::from_ymd_opt(2015, 12, 10),
-                sex: "F".into(),
-                postcode: Some("DT1 4AB".into()),
-                episodes: vec![cnis::domain::safeguarding::Episode::new(
-                    cnis::domain::safeguarding::EpisodeKind::ChildProtectionPlan,
-                    chrono::NaiveDate::from_ymd_opt(2025, 1, 1),
-                    None,
-                )],
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        cnis::jobs::cross_check::run(
-            &mut app.conn(),
-            None,
-            today(),
-            "test",
-            cnis::domain::matching::Thresholds::default(),
-            &app.config.commencement(),
-        )
-        .unwrap();
+        ada_known_to_social_care(
+            &app,
+            cnis::domain::safeguarding::EpisodeKind::ChildProtectionPlan,
+            chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+        );
+        cross_check_now(&app);
         assert_eq!(
             count(
                 &app,

@@ -699,34 +699,12 @@ fn the_register_shows_and_filters_social_care_flags() {
     let mut officer = app.signed_in("officer");
     let ada = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
     let _bea = add_child(&mut officer, "Bea", "Stone", ("1", "2", "2014"));
-    cnis::store::social_care::store(
-        &mut app.conn(),
-        "test",
-        &cnis::store::social_care::Incoming {
-            record_id: "SC-1".into(),
-            given_names: Some("Ada".into()),
-            family_name: Some("Lovelace".into()),
-            date_of_birth: chrono::NaiveDate::from_ymd_opt(2015, 12, 10),
-            sex: "F".into(),
-            postcode: Some("DT1 4AB".into()),
-            episodes: vec![cnis::domain::safeguarding::Episode::new(
-                cnis::domain::safeguarding::EpisodeKind::Section47,
-                chrono::NaiveDate::from_ymd_opt(2026, 10, 1),
-                None,
-            )],
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    cnis::jobs::cross_check::run(
-        &mut app.conn(),
-        None,
-        cnis::clock::today(),
-        "test",
-        cnis::domain::matching::Thresholds::default(),
-        &app.config.commencement(),
-    )
-    .unwrap();
+    ada_known_to_social_care(
+        &app,
+        cnis::domain::safeguarding::EpisodeKind::Section47,
+        chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+    );
+    cross_check_now(&app);
     // With one record the model is unsure: a possible match waits for an officer.
     let list = officer.get("/officers/register");
     assert!(list.contains("Possible match waiting"), "{}", list.body);

@@ -433,3 +433,46 @@ pub fn pdf_text(pdf: &[u8]) -> String {
     assert!(out.status.success());
     String::from_utf8_lossy(&out.stdout).to_string()
 }
+
+/// Ada Lovelace, born 10 December 2015 at DT1 4AB (as `add_child` makes her), as children's social
+/// care records her: one record with one episode of `kind` from `start`, still open.
+#[allow(dead_code)]
+pub fn ada_known_to_social_care(
+    app: &TestApp,
+    kind: cnis::domain::safeguarding::EpisodeKind,
+    start: chrono::NaiveDate,
+) {
+    cnis::store::social_care::store(
+        &mut app.conn(),
+        "test",
+        &cnis::store::social_care::Incoming {
+            record_id: "SC-1".into(),
+            given_names: Some("Ada".into()),
+            family_name: Some("Lovelace".into()),
+            date_of_birth: chrono::NaiveDate::from_ymd_opt(2015, 12, 10),
+            sex: "F".into(),
+            postcode: Some("DT1 4AB".into()),
+            episodes: vec![cnis::domain::safeguarding::Episode::new(
+                kind,
+                Some(start),
+                None,
+            )],
+            ..Default::default()
+        },
+    )
+    .expect("stored");
+}
+
+/// The cross-check, now, with the app's own commencement days.
+#[allow(dead_code)]
+pub fn cross_check_now(app: &TestApp) -> cnis::jobs::cross_check::Outcome {
+    cnis::jobs::cross_check::run(
+        &mut app.conn(),
+        None,
+        cnis::clock::today(),
+        "test",
+        cnis::domain::matching::Thresholds::default(),
+        &app.config.commencement(),
+    )
+    .expect("ran")
+}
