@@ -141,6 +141,19 @@ fn open_case_with_plan(
     p.location.unwrap().split('?').next().unwrap().to_string()
 }
 
+/// Takes a new case from its preliminary notice (served by hand, the parent's period passed) to
+/// the notice to the school: the decision, the consultation with `schools.0` (the alternative
+/// `schools.1`) and the notice, which waits in the outbox.
+fn to_school_notice(app: &TestApp, officer: &mut Browser, case: &str, schools: (&str, &str)) {
+    let case_id = case.rsplit('/').next().unwrap().to_string();
+    assert_eq!(act(officer, case, "preliminary-notice", &[]).status, 303);
+    serve_queued(officer, case, "hand", today());
+    time_passes(app, &case_id, 30);
+    assert_eq!(act(officer, case, "evaluation", &considered()).status, 303);
+    assert_eq!(consult(officer, case, schools.0, schools.1).status, 303);
+    assert_eq!(act(officer, case, "school-notice", &[]).status, 303);
+}
+
 /// Posts one step on the case page (reloading it for a fresh CSRF token).
 fn act(b: &mut Browser, case: &str, step: &str, fields: &[(&str, &str)]) -> Page {
     b.get(case);
@@ -709,16 +722,7 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
 /// The nightly cross-check links the one social care record to the child (an officer confirms
 /// if it is unsure).
 fn link_social_care(app: &TestApp, officer: &mut Browser, child: &str) {
-    let run = cnis::jobs::cross_check::run(
-        &mut app.conn(),
-        None,
-        today(),
-        "test",
-        cnis::domain::matching::Thresholds::default(),
-        &app.config.commencement(),
-    )
-    .unwrap();
-    let cnis::jobs::cross_check::Outcome::Completed(run) = run else {
+    let cnis::jobs::cross_check::Outcome::Completed(run) = cross_check_now(app) else {
         panic!("ran")
     };
     assert_eq!(run.matches + run.reviews, 1);
@@ -869,18 +873,7 @@ fn s572_an_email_is_served_when_delivered_and_a_failed_one_waits_to_be_served() 
         let child = add_child(&mut officer, given, "Baker", ("4", "5", "2016"));
         let case = open_case(&mut officer, &child, &["A"], today());
         let case_id = case.rsplit('/').next().unwrap().to_string();
-        assert_eq!(
-            act(&mut officer, &case, "preliminary-notice", &[]).status,
-            303
-        );
-        serve_queued(&mut officer, &case, "hand", today());
-        time_passes(&app, &case_id, 30);
-        assert_eq!(
-            act(&mut officer, &case, "evaluation", &considered()).status,
-            303
-        );
-        assert_eq!(consult(&mut officer, &case, &oak, &elm).status, 303);
-        assert_eq!(act(&mut officer, &case, "school-notice", &[]).status, 303);
+        to_school_notice(&app, &mut officer, &case, (&oak, &elm));
         let served = |app: &TestApp| -> (String, Option<NaiveDate>) {
             sd::table
                 .filter(sd::subject_id.eq(&case_id))
@@ -947,18 +940,7 @@ fn s436j_3_an_ehc_plan_naming_no_school_gets_no_nomination_notice() {
     assert_eq!(p.status, 303, "{}", p.body);
     let case = p.location.unwrap().split('?').next().unwrap().to_string();
     let case_id = case.rsplit('/').next().unwrap().to_string();
-    assert_eq!(
-        act(&mut officer, &case, "preliminary-notice", &[]).status,
-        303
-    );
-    serve_queued(&mut officer, &case, "hand", today());
-    time_passes(&app, &case_id, 30);
-    assert_eq!(
-        act(&mut officer, &case, "evaluation", &considered()).status,
-        303
-    );
-    assert_eq!(consult(&mut officer, &case, &oak, &elm).status, 303);
-    assert_eq!(act(&mut officer, &case, "school-notice", &[]).status, 303);
+    to_school_notice(&app, &mut officer, &case, (&oak, &elm));
     app.deliver_email();
     time_passes(&app, &case_id, 20);
     let p = act(&mut officer, &case, "nomination", &[]);
@@ -1494,18 +1476,7 @@ fn s436n_7_direction_s436o_amendment_and_s436j_ehc_plan_path() {
     let child = add_child(&mut officer, "Ben", "Ford", ("5", "6", "2015"));
     let case = open_case(&mut officer, &child, &["A"], today());
     let case_id = case.rsplit('/').next().unwrap().to_string();
-    assert_eq!(
-        act(&mut officer, &case, "preliminary-notice", &[]).status,
-        303
-    );
-    serve_queued(&mut officer, &case, "hand", today());
-    time_passes(&app, &case_id, 30);
-    assert_eq!(
-        act(&mut officer, &case, "evaluation", &considered()).status,
-        303
-    );
-    assert_eq!(consult(&mut officer, &case, &oak, &elm).status, 303);
-    assert_eq!(act(&mut officer, &case, "school-notice", &[]).status, 303);
+    to_school_notice(&app, &mut officer, &case, (&oak, &elm));
     app.deliver_email();
     let p = act(
         &mut officer,

@@ -457,15 +457,7 @@ fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_
 
     // The nightly cross-check links her to the child protection record; consent is on record,
     // so she is not flagged as having left school without it (issue 4).
-    let outcome = cnis::jobs::cross_check::run(
-        &mut app.conn(),
-        None,
-        today(),
-        "test",
-        cnis::domain::matching::Thresholds::default(),
-        &app.config.commencement(),
-    )
-    .unwrap();
+    let outcome = cross_check_now(&app);
     let cnis::jobs::cross_check::Outcome::Completed(run) = outcome else {
         panic!("the cross-check ran")
     };
