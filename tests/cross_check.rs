@@ -163,6 +163,21 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
     // The demo's own cross-check was the first run: it raised all its flags under one task.
     // Later runs raise a task per flag.
     assert_eq!(count(&app, "tasks WHERE kind = 'flags_first_run'"), 1);
+    // Issue 16: the first run's task lists the children, by flag, through the register's filters.
+    let first: String = {
+        use cnis::db::schema::tasks::dsl as t;
+        t::tasks
+            .filter(t::kind.eq(cnis::store::tasks::TaskKind::FlagsFirstRun))
+            .select(t::id)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    let task = officer.get(&format!("/officers/tasks/{first}"));
+    assert!(
+        task.contains("href=\"/officers/register?social_care=cp_plan_active\""),
+        "{}",
+        task.body
+    );
     assert_eq!(
         count(
             &app,

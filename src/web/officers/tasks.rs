@@ -90,6 +90,15 @@ fn task_page(
                     @if let (true, Some(src)) = (task.kind == TaskKind::AttendanceRevocation, &task.source_id) {
                         (summary_row("Case", html! { a class="govuk-link" href={ "/officers/attendance/" (src) } { "Open the school attendance case" } }, None))
                     }
+                    @if task.kind == TaskKind::FlagsFirstRun {
+                        (summary_row("Children", html! {
+                            ul class="govuk-list" {
+                                @for (kind, text) in children::social_care_filters() {
+                                    li { a class="govuk-link" href={ "/officers/register?social_care=" (kind) } { (text) } }
+                                }
+                            }
+                        }, None))
+                    }
                     @if let (true, Some(src)) = (matches!(task.kind, TaskKind::ConsentApplication | TaskKind::ConsentEscalation), &task.source_id) {
                         (summary_row("Application", html! { a class="govuk-link" href={ "/officers/consent/" (src) } { "Open the application for consent" } }, None))
                     }
