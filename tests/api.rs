@@ -304,6 +304,24 @@ fn s434a_4_an_enquiry_that_ended_with_no_further_action_is_not_condition_b() {
         assert_eq!(answer["relevant_child"], relevant, "{given}: {answer}");
         assert_eq!(answer["may_delete"], !relevant, "{given}: {answer}");
     }
+    // Issue 16: each notice is a task naming the pupil, due today where the pupil may be a
+    // relevant child (the four above), in a week otherwise (Ada).
+    let today = cnis::clock::today();
+    let due = |d: chrono::NaiveDate| {
+        count(
+            &app,
+            &format!("tasks WHERE kind = 'school_notice' AND due_on = '{d}'"),
+        )
+    };
+    assert_eq!(due(today), 4);
+    assert_eq!(due(today + chrono::Days::new(7)), 1);
+    assert_eq!(
+        count(
+            &app,
+            "tasks WHERE kind = 'school_notice' AND summary LIKE '%Bea Quist, born 12 March 2014%'"
+        ),
+        1
+    );
     // How an enquiry ended belongs on an s47 episode only: anything else is refused whole.
     let body = serde_json::json!({"records": [{
         "record_id": "LCS-47-x", "given_names": "Fay", "family_name": "Quist",

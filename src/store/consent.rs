@@ -1035,17 +1035,26 @@ pub fn receive_notice(
             None,
             TaskKind::SchoolNotice,
             &format!(
-                "{} told us a parent intends to home educate a pupil ({}). {}",
+                "{} told us a parent intends to home educate {} {}, born {} ({}). {}",
                 school.name,
+                notice.given_names,
+                notice.family_name,
+                crate::clock::fmt_date(notice.date_of_birth),
                 notice.reference,
                 if notice.relevant_child {
-                    "The pupil is or may be a relevant child: consent is needed before the school may delete the name."
+                    "The pupil is or may be a relevant child, known to children's social care or placed by a council: check it today, and talk to the social worker. Consent is needed before the school may delete the name."
                 } else {
                     "Not a relevant child; expect a deletion return."
                 }
             ),
             Some(&notice.id),
-            None,
+            // A child who may be a relevant child comes first: due today. Otherwise within the
+            // 5 school days a deletion return would take.
+            Some(if notice.relevant_child {
+                today
+            } else {
+                today + chrono::Days::new(7)
+            }),
         )?;
     } else {
         let ground = notice.ground.clone().unwrap_or_default();
