@@ -72,6 +72,9 @@ fn s436d_2_b_a_parent_reports_a_change_and_an_officer_works_the_task() {
         &[("outcome", "Address updated")],
     );
     assert_eq!(p.status, 303);
+    // Issue 16: back to the list, with a banner.
+    let list = officer.get(p.location.as_deref().unwrap());
+    assert!(list.contains("Task marked as done"), "{}", list.body);
     assert_eq!(
         count(
             &app,

@@ -15,7 +15,11 @@ use crate::web::auth::Caseworker;
 use crate::web::forms::*;
 use crate::web::{render, see_other, AppState, PageArgs};
 
-async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResult<HttpResponse> {
+async fn list(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    q: crate::web::forms::Query<std::collections::HashMap<String, String>>,
+) -> AppResult<HttpResponse> {
     let uid = o.user.id.clone();
     let rows = state
         .db(move |c| {
@@ -33,6 +37,7 @@ async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResul
             errors: false,
         },
         html! {
+            @if q.get("done").map(String::as_str) == Some("done") { (success_banner("Task marked as done")) }
             h1 class="govuk-heading-l" { "Tasks" }
             @if rows.is_empty() { p class="govuk-body" { "There are no open tasks." } } @else {
                 table class="govuk-table" {
@@ -273,7 +278,7 @@ async fn complete(
             })
         })
         .await?;
-    Ok(see_other("/officers/tasks"))
+    Ok(see_other("/officers/tasks?done=done"))
 }
 
 async fn requests_page(
