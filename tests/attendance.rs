@@ -1133,17 +1133,22 @@ fn s436p_2_condition_b_case_raised_by_the_cross_check_ends_in_mandatory_revocati
     ));
     let five_years_ago = today().checked_sub_months(chrono::Months::new(60)).unwrap();
     let closed = Some(today() - chrono::Days::new(1));
-    section47_record_with(
-        &app,
-        vec![
-            ep("s47", Some(started), closed),
-            ep(
-                "cp_plan",
-                Some(five_years_ago - chrono::Days::new(400)),
-                Some(five_years_ago - chrono::Days::new(10)),
-            ),
-        ],
-    );
+    // The relied-on enquiry closed yesterday; an unrelated plan ended `days` before the day five
+    // years ago.
+    let closed_with_plan_ended = |days: u64| {
+        section47_record_with(
+            &app,
+            vec![
+                ep("s47", Some(started), closed),
+                ep(
+                    "cp_plan",
+                    Some(five_years_ago - chrono::Days::new(400)),
+                    Some(five_years_ago - chrono::Days::new(days)),
+                ),
+            ],
+        )
+    };
+    closed_with_plan_ended(10);
     let page = officer.get(&case);
     assert!(
         !page.contains("the council must revoke this order"),
@@ -1158,17 +1163,7 @@ fn s436p_2_condition_b_case_raised_by_the_cross_check_ends_in_mandatory_revocati
 
     // Social care closes the enquiry, and the other plan ended before the five years ending
     // with the order's day: the case must now be revoked.
-    section47_record_with(
-        &app,
-        vec![
-            ep("s47", Some(started), closed),
-            ep(
-                "cp_plan",
-                Some(five_years_ago - chrono::Days::new(400)),
-                Some(five_years_ago - chrono::Days::new(30)),
-            ),
-        ],
-    );
+    closed_with_plan_ended(30);
     let page = officer.get(&case);
     assert!(
         page.contains("the council must revoke this order (s.436P(2))"),
