@@ -120,20 +120,23 @@ fn results_table(
     tags: &std::collections::HashMap<String, Vec<String>>,
 ) -> Markup {
     html! {
-        table class="govuk-table" {
-            (table_head("Register entries", &["Name", "Date of birth", "Postcode", "Arrangement", "Reference", "Status"]))
-            tbody class="govuk-table__body" {
-                @for r in rows {
-                    tr class="govuk-table__row" {
-                        td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/children/" (r.id) } { (r.family_name) ", " (r.given_names) } }
-                        td class="govuk-table__cell" { (fmt_date(r.date_of_birth)) " " (age_tag(r.date_of_birth)) }
-                        td class="govuk-table__cell" { (crate::domain::identifiers::format_postcode_key(&r.postcode_key)) }
-                        td class="govuk-table__cell" { (label(ARRANGEMENTS, &r.arrangement)) }
-                        td class="govuk-table__cell" { (r.reference) }
-                        td class="govuk-table__cell" {
-                            @if r.status == EntryStatus::Closed { (tag("Closed", "grey")) } @else { (tag("Open", "green")) }
-                            @if !r.reviewed { " " (tag("Not yet reviewed", "yellow")) }
-                            @for k in tags.get(&r.id).into_iter().flatten() { " " (social_care_tag(k)) }
+        // On a phone the table scrolls inside its own region, not the page.
+        div class="cnis-table-scroll" role="region" aria-label="Register entries" tabindex="0" {
+            table class="govuk-table" {
+                (table_head("Register entries", &["Name", "Date of birth", "Postcode", "Arrangement", "Reference", "Status"]))
+                tbody class="govuk-table__body" {
+                    @for r in rows {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/children/" (r.id) } { (r.family_name) ", " (r.given_names) } }
+                            td class="govuk-table__cell" { (fmt_date(r.date_of_birth)) " " (age_tag(r.date_of_birth)) }
+                            td class="govuk-table__cell" { (crate::domain::identifiers::format_postcode_key(&r.postcode_key)) }
+                            td class="govuk-table__cell" { (label(ARRANGEMENTS, &r.arrangement)) }
+                            td class="govuk-table__cell" { (r.reference) }
+                            td class="govuk-table__cell" {
+                                @if r.status == EntryStatus::Closed { (tag("Closed", "grey")) } @else { (tag("Open", "green")) }
+                                @if !r.reviewed { " " (tag("Not yet reviewed", "yellow")) }
+                                @for k in tags.get(&r.id).into_iter().flatten() { " " (social_care_tag(k)) }
+                            }
                         }
                     }
                 }
