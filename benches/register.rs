@@ -114,6 +114,7 @@ fn main() -> anyhow::Result<()> {
         information_response_days: 28,
         cross_check_at: None,
         match_thresholds: Default::default(),
+        branding: Default::default(),
     };
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     let base = format!("http://127.0.0.1:{}", listener.local_addr()?.port());

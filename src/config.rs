@@ -56,6 +56,46 @@ pub struct Config {
     /// The cross-check's match and review probabilities (CNIS_MATCH_PROBABILITY,
     /// CNIS_REVIEW_PROBABILITY); the matching engine reads no environment itself.
     pub match_thresholds: crate::domain::matching::Thresholds,
+    /// The council's brand colour and logo (CNIS_BRAND_COLOUR, CNIS_COUNCIL_LOGO).
+    pub branding: Branding,
+}
+
+/// How the council's pages look: GOV.UK Frontend's brand colour and a logo in the header.
+#[derive(Clone, Debug, Default)]
+pub struct Branding {
+    /// A hex colour like `#00703c`, set as `--govuk-brand-colour`.
+    pub colour: Option<String>,
+    /// The logo's bytes and content type (SVG or PNG), read once at start.
+    pub logo: Option<(Vec<u8>, &'static str)>,
+}
+
+impl Branding {
+    fn from_env() -> anyhow::Result<Branding> {
+        let colour = match var("CNIS_BRAND_COLOUR", "").trim() {
+            "" => None,
+            c if c.len() == 7
+                && c.starts_with('#')
+                && c[1..].chars().all(|d| d.is_ascii_hexdigit()) =>
+            {
+                Some(c.to_ascii_lowercase())
+            }
+            c => anyhow::bail!("CNIS_BRAND_COLOUR must be a colour like #00703c, got {c:?}"),
+        };
+        let logo = match var("CNIS_COUNCIL_LOGO", "").trim() {
+            "" => None,
+            path => {
+                let ctype = match path.rsplit('.').next().map(str::to_ascii_lowercase) {
+                    Some(e) if e == "svg" => "image/svg+xml",
+                    Some(e) if e == "png" => "image/png",
+                    _ => anyhow::bail!("CNIS_COUNCIL_LOGO must be an .svg or .png file"),
+                };
+                let bytes = std::fs::read(path)
+                    .with_context(|| format!("CNIS_COUNCIL_LOGO: cannot read {path}"))?;
+                Some((bytes, ctype))
+            }
+        };
+        Ok(Branding { colour, logo })
+    }
 }
 
 fn var(name: &str, default: &str) -> String {
@@ -196,6 +236,7 @@ impl Config {
                     review: probability("CNIS_REVIEW_PROBABILITY", d.review)?,
                 }
             },
+            branding: Branding::from_env()?,
             data_dir,
         })
     }

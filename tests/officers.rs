@@ -330,12 +330,20 @@ fn readyz_reports_database_and_migrations_and_assets_are_in_the_binary() {
     let mut b = app.browser();
     let p = b.get("/readyz");
     assert_eq!((p.status, p.body.as_str()), (200, "ready"));
-    let css = b.get("/assets/govuk-frontend.min.css");
+    let css = b.get("/assets/govuk-frontend.css");
     assert_eq!(css.status, 200);
     assert!(
         css.body.contains(".govuk-header"),
         "GOV.UK Frontend CSS is compiled in"
     );
+    // Compiled with Arial: no page asks for the GDS Transport fonts, which are not served.
+    assert!(!css.body.contains("@font-face") && !css.body.contains(".woff"));
+    assert!(css.body.contains("font-family:arial,sans-serif"));
+    assert_eq!(b.get("/assets/fonts/bold-b542beb274-v2.woff2").status, 404);
+    // No brand colour or logo set: the pages link neither.
+    let page = b.get("/officers/sign-in");
+    assert!(!page.body.contains("/static/brand.css") && !page.body.contains("council-logo"));
+    assert_eq!(b.get("/static/council-logo").status, 404);
     assert_eq!(b.get("/assets/govuk-frontend.min.js").status, 200);
     assert_eq!(b.get("/assets/../Cargo.toml").status, 404);
     // A migration the database has not had makes the instance not ready.
@@ -720,5 +728,52 @@ fn totp_secrets_stored_in_clear_are_sealed() {
     assert_eq!(
         count(&app, "users WHERE totp_secret = 'JBSWY3DPEHPK3PXP'"),
         0
+    );
+}
+
+#[test]
+fn the_councils_brand_colour_and_logo_are_settings() {
+    let app = TestApp::spawn_with(|c| {
+        c.branding = cnis::config::Branding {
+            colour: Some("#00703c".into()),
+            logo: Some((
+                b"<svg xmlns='http://www.w3.org/2000/svg'/>".to_vec(),
+                "image/svg+xml",
+            )),
+        };
+    });
+    let mut b = app.browser();
+    let page = b.get("/officers/sign-in");
+    assert!(page
+        .body
+        .contains(r#"<link rel="stylesheet" href="/static/brand.css">"#));
+    assert!(page
+        .body
+        .contains(r#"<img src="/static/council-logo" alt="" class="cnis-council-logo">"#));
+    let css = b.get("/static/brand.css");
+    assert_eq!(css.body, ":root{--govuk-brand-colour:#00703c}\n");
+    let logo = b.get("/static/council-logo");
+    assert_eq!(logo.status, 200);
+    assert!(logo.body.starts_with("<svg"));
+}
+
+#[test]
+fn two_factor_enrolment_shows_the_setup_key_as_a_qr_code_beside_the_typed_key() {
+    use base64::Engine;
+    let app = TestApp::spawn();
+    let (email, password) = app.create_user("officer");
+    let mut b = app.browser();
+    b.password_step(&email, &password);
+    let page = b.get("/officers/two-factor");
+    let data =
+        extract(&page.body, "src=\"data:image/svg+xml;base64,", "\"").expect("QR code shown");
+    let svg = base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .unwrap();
+    let svg = String::from_utf8(svg).unwrap();
+    assert!(svg.contains("<svg") && svg.contains("<path"), "{svg}");
+    assert!(
+        page.body.contains("class=\"cnis-secret\""),
+        "the typed key stays beside it"
     );
 }

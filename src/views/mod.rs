@@ -19,6 +19,10 @@ pub struct Nav {
 pub struct Page<'a> {
     pub title: &'a str,
     pub council: &'a str,
+    /// The council set a brand colour: link `/static/brand.css`.
+    pub branded: bool,
+    /// The council set a logo: show `/static/council-logo` in the header.
+    pub logo: bool,
     pub nav: Option<&'a Nav>,
     pub csrf: &'a str,
     pub has_errors: bool,
@@ -48,8 +52,13 @@ pub fn layout(page: &Page, content: Markup) -> Markup {
                 meta charset="utf-8";
                 title { (title) }
                 meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover";
-                link rel="stylesheet" href="/assets/govuk-frontend.min.css";
+                // No favicon request: a council's service is not GOV.UK and has no icon of its own.
+                link rel="icon" href="data:,";
+                link rel="stylesheet" href="/assets/govuk-frontend.css";
                 link rel="stylesheet" href="/static/app.css";
+                @if page.branded {
+                    link rel="stylesheet" href="/static/brand.css";
+                }
             }
             body class="govuk-template__body" {
                 script src="/static/init-body.js" {}
@@ -58,7 +67,12 @@ pub fn layout(page: &Page, content: Markup) -> Markup {
                 header class="govuk-generic-header" {
                     div class="govuk-generic-header__container govuk-width-container" {
                         div class="govuk-generic-header__logo" {
-                            a href="/" class="govuk-generic-header__homepage-link cnis-council" { (page.council) }
+                            a href="/" class="govuk-generic-header__homepage-link cnis-council" {
+                                @if page.logo {
+                                    img src="/static/council-logo" alt="" class="cnis-council-logo";
+                                }
+                                (page.council)
+                            }
                         }
                     }
                 }
@@ -143,6 +157,8 @@ pub fn error_page(title: &str, body: &str) -> Markup {
     let page = Page {
         title,
         council,
+        branded: false,
+        logo: false,
         nav: None,
         csrf: "",
         has_errors: false,

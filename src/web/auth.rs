@@ -292,6 +292,22 @@ fn password_step_answer(
     }
 }
 
+/// The authenticator's setup link as a QR code: an SVG in a `data:` URI, so it needs no
+/// JavaScript and no request of its own.
+fn qr_code_data_uri(uri: &str) -> Option<String> {
+    use base64::Engine;
+    let code = qrcode::QrCode::new(uri.as_bytes()).ok()?;
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build();
+    Some(format!(
+        "data:image/svg+xml;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(svg)
+    ))
+}
+
 fn two_factor_page(
     state: &AppState,
     csrf: &str,
@@ -309,6 +325,7 @@ fn two_factor_page(
     let uri = secret
         .and_then(|s| users::totp_for(s, account).ok())
         .map(|t| t.get_url());
+    let qr = uri.as_deref().and_then(qr_code_data_uri);
     render(
         state,
         PageArgs {
@@ -328,8 +345,17 @@ fn two_factor_page(
                     h1 class="govuk-heading-l" { "Set up your authenticator app" }
                     p class="govuk-body" { "You need an authenticator app (for example Microsoft Authenticator or Google Authenticator) on a phone the council issued you." }
                     ol class="govuk-list govuk-list--number" {
-                        li { "In the app, choose to add an account and to enter a setup key." }
-                        li { "Enter this key. It is time-based." p class="cnis-secret" { (g) } }
+                        li { "In the app, choose to add an account." }
+                        li {
+                            @if let Some(q) = &qr {
+                                "Scan this QR code with the app's camera"
+                                img class="cnis-qr-code" src=(q) alt="QR code holding the setup key shown below" width="200" height="200";
+                                "or choose to enter a setup key, and enter this key. It is time-based."
+                            } @else {
+                                "Choose to enter a setup key, and enter this key. It is time-based."
+                            }
+                            p class="cnis-secret" { (g) }
+                        }
                         li { "Enter the 6-digit code the app shows." }
                     }
                     @if let Some(u) = &uri {

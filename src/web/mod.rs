@@ -167,6 +167,8 @@ pub fn render(state: &AppState, args: PageArgs, content: Markup) -> HttpResponse
     let page = Page {
         title: args.title,
         council: &state.config.council_name,
+        branded: state.config.branding.colour.is_some(),
+        logo: state.config.branding.logo.is_some(),
         nav: args.nav.as_ref(),
         csrf: args.csrf,
         has_errors: args.errors,
@@ -209,11 +211,11 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-/// GOV.UK Frontend, pinned in package.json and compiled into the binary by build.rs.
+/// GOV.UK Frontend, pinned in package.json and compiled from its Sass into the binary by build.rs.
 async fn govuk_asset(path: web::Path<String>) -> HttpResponse {
     let (body, ctype): (&'static [u8], &str) = match path.as_str() {
-        "govuk-frontend.min.css" => (
-            include_bytes!(concat!(env!("OUT_DIR"), "/govuk-frontend.min.css")),
+        "govuk-frontend.css" => (
+            include_bytes!(concat!(env!("OUT_DIR"), "/govuk-frontend.css")),
             "text/css",
         ),
         "govuk-frontend.min.js" => (
@@ -245,6 +247,34 @@ async fn static_file(path: web::Path<String>) -> HttpResponse {
         .body(body)
 }
 
+/// The council's brand colour, through GOV.UK Frontend's custom property (CNIS_BRAND_COLOUR).
+async fn brand_css(state: web::Data<AppState>) -> HttpResponse {
+    let body = match &state.config.branding.colour {
+        Some(c) => format!(":root{{--govuk-brand-colour:{c}}}\n"),
+        None => String::new(),
+    };
+    HttpResponse::Ok()
+        .content_type("text/css")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(body)
+}
+
+/// The council's logo for the header (CNIS_COUNCIL_LOGO).
+async fn council_logo(state: web::Data<AppState>) -> HttpResponse {
+    match &state.config.branding.logo {
+        Some((bytes, ctype)) => HttpResponse::Ok()
+            .content_type(*ctype)
+            .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+            // An SVG opened on its own runs no script.
+            .insert_header((
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'",
+            ))
+            .body(bytes.clone()),
+        None => HttpResponse::NotFound().finish(),
+    }
+}
+
 async fn not_found() -> AppResult<HttpResponse> {
     Err(AppError::NotFound)
 }
@@ -254,6 +284,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/healthz", web::get().to(healthz))
         .route("/readyz", web::get().to(readyz))
         .route("/assets/{file}", web::get().to(govuk_asset))
+        .route("/static/brand.css", web::get().to(brand_css))
+        .route("/static/council-logo", web::get().to(council_logo))
         .route("/static/{file}", web::get().to(static_file));
     auth::configure(cfg);
     password::configure(cfg);

@@ -30,7 +30,17 @@ export async function newPage(browser, { javaScriptEnabled = true } = {}) {
     if (m.type() === 'error') page.problems.push(m.text());
   });
   page.on('pageerror', (e) => page.problems.push(String(e)));
+  watchMissing(page);
   return page;
+}
+
+/** Records every asset a page asks for and does not get (fonts, images, scripts, styles): none
+ * may be missing. Pages themselves may be 404 or 422 on purpose, so documents are not counted. */
+function watchMissing(page) {
+  page.missing = [];
+  page.on('response', (r) => {
+    if (r.status() >= 400 && r.request().resourceType() !== 'document') page.missing.push(`${r.status()} ${r.url()}`);
+  });
 }
 
 /** Runs axe-core on the current page: zero WCAG 2.0/2.1/2.2 A and AA violations allowed. */
@@ -44,6 +54,7 @@ export async function checkA11y(page, label) {
   // Screenshots are kept as test artefacts (tests/browser/artifacts, not committed).
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: `${ARTIFACTS}/${label.replace(/[^a-z0-9]+/gi, '-')}.png`, fullPage: true });
+  assert.deepEqual(page.missing ?? [], [], `assets missing on ${label}`);
   const summary = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   assert.deepEqual(summary, [], `axe violations on ${label}`);
   return result.passes.length;
@@ -116,5 +127,6 @@ export async function noScriptPage(browser) {
   page.setDefaultTimeout(15000);
   page.problems = [];
   page.on('pageerror', (e) => page.problems.push(String(e)));
+  watchMissing(page);
   return page;
 }

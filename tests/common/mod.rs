@@ -56,6 +56,7 @@ pub fn test_config(database_url: String, dir: &std::path::Path) -> Config {
         information_response_days: 28,
         cross_check_at: None,
         match_thresholds: Default::default(),
+        branding: Default::default(),
     }
 }
 
