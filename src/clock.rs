@@ -21,6 +21,22 @@ pub fn fmt_date(d: NaiveDate) -> String {
     d.format("%-d %B %Y").to_string()
 }
 
+/// The day in England of an instant stored in UTC, as GOV.UK writes it.
+pub fn fmt_day(utc: NaiveDateTime) -> String {
+    fmt_date(local_date(utc))
+}
+
+/// An instant stored in UTC, in UK time as GOV.UK writes it: "4 June 2027 at 2:05pm".
+pub fn fmt_time(utc: NaiveDateTime) -> String {
+    use chrono::TimeZone;
+    let local = chrono_tz::Europe::London.from_utc_datetime(&utc);
+    format!(
+        "{} at {}",
+        local.format("%-d %B %Y"),
+        local.format("%-I:%M%P")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -41,6 +57,16 @@ mod tests {
             local_date(at(2027, 12, 31, 23, 30)),
             NaiveDate::from_ymd_opt(2027, 12, 31).unwrap_or_default()
         );
+    }
+
+    #[test]
+    fn times_are_shown_in_uk_time_summer_and_winter() {
+        assert_eq!(fmt_time(at(2027, 6, 30, 23, 30)), "1 July 2027 at 12:30am");
+        assert_eq!(
+            fmt_time(at(2027, 12, 1, 14, 5)),
+            "1 December 2027 at 2:05pm"
+        );
+        assert_eq!(fmt_day(at(2027, 6, 30, 23, 30)), "1 July 2027");
     }
 
     #[test]

@@ -777,3 +777,24 @@ fn two_factor_enrolment_shows_the_setup_key_as_a_qr_code_beside_the_typed_key() 
         "the typed key stays beside it"
     );
 }
+
+#[test]
+fn times_are_shown_in_uk_time_not_utc() {
+    let app = TestApp::spawn();
+    let mut manager = app.signed_in("manager");
+    // A summer evening in UTC is past midnight in London.
+    app.exec("UPDATE audit_events SET at = '2026-07-01 23:30:00'");
+    let page = manager.get("/officers/audit");
+    assert!(
+        page.body.contains("2 July 2026 at 12:30am"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("UTC"));
+    let csv = manager.get("/officers/audit.csv");
+    assert!(
+        csv.body.contains("2026-07-01T23:30:00.000000Z"),
+        "{}",
+        csv.body
+    );
+}

@@ -198,7 +198,7 @@ fn social_care(v: &RecordView) -> Markup {
                             }
                             td class="govuk-table__cell" { (f.start_date.map(fmt_date).unwrap_or_else(|| "Start not known".into())) " to " (f.end_date.map(fmt_date).unwrap_or_else(|| "now".into())) }
                             td class="govuk-table__cell" { (source) }
-                            td class="govuk-table__cell" { (fmt_date(f.raised_at.date())) }
+                            td class="govuk-table__cell" { (crate::clock::fmt_day(f.raised_at)) }
                         }
                     }
                 }
@@ -306,7 +306,7 @@ fn parent_claims(v: &RecordView) -> Markup {
                 p class="govuk-body" { strong { (waiting.len()) " " @if waiting.len() == 1 { "person says they are" } @else { "people say they are" } " a parent of this child." } " They cannot see this record or get notices until you confirm them." }
                 ul class="govuk-list" {
                     @for c in &waiting {
-                        li { a class="govuk-link" href={ (base) "/parent-claims/" (c.id) } { "Check " (c.given_names) " " (c.family_name) } " (" (c.source) ", " (fmt_date(c.created_at.date())) ")" }
+                        li { a class="govuk-link" href={ (base) "/parent-claims/" (c.id) } { "Check " (c.given_names) " " (c.family_name) } " (" (c.source) ", " (crate::clock::fmt_day(c.created_at)) ")" }
                     }
                 }
             }
@@ -390,7 +390,7 @@ fn from_parents(v: &RecordView) -> Markup {
         h2 class="govuk-heading-m" { "From parents" }
         @if pg.reports.is_empty() { p class="govuk-body" { "Nothing reported since the entry was made." } }
         @for r in &pg.reports {
-            h3 class="govuk-heading-s" { (label(crate::store::parent_reports::REPORT_KINDS, &r.kind)) ", " (fmt_date(r.submitted_at.date())) }
+            h3 class="govuk-heading-s" { (label(crate::store::parent_reports::REPORT_KINDS, &r.kind)) ", " (crate::clock::fmt_day(r.submitted_at)) }
             dl class="govuk-summary-list" {
                 @if let Some(d) = r.happened_on { (summary_row("Date it happened", html! { (fmt_date(d)) }, None)) }
                 @for (question, answer) in r.answers() { (summary_row(&question, html! { (answer) }, None)) }
@@ -403,7 +403,7 @@ fn from_parents(v: &RecordView) -> Markup {
                 tbody class="govuk-table__body" {
                     @for r in &pg.requests {
                         tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { (fmt_date(r.sent_at.date())) }
+                            td class="govuk-table__cell" { (crate::clock::fmt_day(r.sent_at)) }
                             td class="govuk-table__cell" { @match &r.asked { Some(a) => { "Details (s.436D(2)(a)): " (a) }, None => "Any changes (s.436D(2)(c))" } }
                             td class="govuk-table__cell" { @if r.method == "email" { "Email" } @else { "Post" } }
                             td class="govuk-table__cell" { (fmt_date(r.due_on)) }
@@ -456,7 +456,7 @@ fn emails(v: &RecordView) -> Markup {
             tbody class="govuk-table__body" {
                 @for e in &rec.emails {
                     tr class="govuk-table__row" {
-                        td class="govuk-table__cell" { (e.created_at.format("%-d %b %Y %H:%M")) }
+                        td class="govuk-table__cell" { (crate::clock::fmt_time(e.created_at)) }
                         td class="govuk-table__cell" { (e.to_address) }
                         td class="govuk-table__cell" { (e.subject) br; span class="govuk-hint" { (e.template_version) } }
                         td class="govuk-table__cell" {
@@ -481,7 +481,7 @@ fn history(v: &RecordView) -> Markup {
             tbody class="govuk-table__body" {
                 @for (c, who) in &rec.history {
                     tr class="govuk-table__row" {
-                        td class="govuk-table__cell" { (c.at.format("%-d %b %Y %H:%M")) }
+                        td class="govuk-table__cell" { (crate::clock::fmt_time(c.at)) }
                         td class="govuk-table__cell" { (who.as_deref().unwrap_or("System")) }
                         td class="govuk-table__cell" { (c.field) ": " (c.old_value.as_deref().unwrap_or("–")) " → " (c.new_value.as_deref().unwrap_or("–")) }
                         td class="govuk-table__cell" { (c.reason) }

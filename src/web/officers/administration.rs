@@ -11,9 +11,7 @@ use crate::web::auth::Administrator;
 use crate::web::forms::*;
 use crate::web::{render, see_other, AppState, PageArgs};
 
-fn when(t: chrono::NaiveDateTime) -> String {
-    t.format("%-d %b %Y %H:%M UTC").to_string()
-}
+use crate::clock::fmt_time as when;
 
 async fn tokens_page(
     state: &AppState,

@@ -144,11 +144,11 @@ async fn page(
 fn events_table(rows: &[services::audit::Row], export: &str, page: i64) -> Markup {
     html! {
         table class="govuk-table" {
-            (table_head("Audit events", &["When (UTC)", "Who", "Action", "Record", "Why"]))
+            (table_head("Audit events", &["When (UK time)", "Who", "Action", "Record", "Why"]))
             tbody class="govuk-table__body" {
                 @for (e, who, reference) in rows {
                     tr class="govuk-table__row" {
-                        td class="govuk-table__cell" { (e.at.format("%Y-%m-%d %H:%M:%S")) }
+                        td class="govuk-table__cell" { (crate::clock::fmt_time(e.at)) }
                         td class="govuk-table__cell" { (who.as_deref().unwrap_or("System")) }
                         td class="govuk-table__cell" { (e.action) }
                         td class="govuk-table__cell" { @if let (Some(r), Some(id)) = (reference, &e.child_id) { a class="govuk-link" href={ "/officers/audit?reference=" (r) } { (r) } span class="govuk-visually-hidden" { " " (id) } } }
@@ -195,7 +195,7 @@ async fn export_csv(
             .map_err(|e| AppError::Internal(e.to_string()))?;
             for (e, who) in rows {
                 let row = [
-                    e.at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
+                    e.at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
                     e.user_id.unwrap_or_default(),
                     who.unwrap_or_default(),
                     e.action,

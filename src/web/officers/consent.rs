@@ -114,7 +114,7 @@ async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResul
                                 td class="govuk-table__cell" {
                                     @match &n.child_id { Some(cid) => { a class="govuk-link" href={ "/officers/children/" (cid) } { (n.given_names) " " (n.family_name) } }, None => { (n.given_names) " " (n.family_name) } }
                                 }
-                                td class="govuk-table__cell" { (fmt_date(n.received_at.date())) }
+                                td class="govuk-table__cell" { (crate::clock::fmt_day(n.received_at)) }
                                 td class="govuk-table__cell" { (label(consent::ANSWERS, &n.answer)) }
                             }
                         }
@@ -353,7 +353,7 @@ impl ApplicationPage<'_> {
                 (summary_row("Resources", html! { (a.resources) }, None))
                 (summary_row("Reasons", html! { (a.reasons) }, None))
                 (summary_row("Child's needs", html! { (a.needs) }, None))
-                @for n in &l.notices { (summary_row("School notice", html! { (n.reference) ": " (label(consent::ANSWERS, &n.answer)) " (" (fmt_date(n.received_at.date())) ")" }, None)) }
+                @for n in &l.notices { (summary_row("School notice", html! { (n.reference) ": " (label(consent::ANSWERS, &n.answer)) " (" (crate::clock::fmt_day(n.received_at)) ")" }, None)) }
             }
         }
     }

@@ -253,7 +253,7 @@ async fn runs(
     q: crate::web::forms::Query<std::collections::HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
     let rows = state.db(|c| Ok(matches::runs(c, 60)?)).await?;
-    let when = |t: chrono::NaiveDateTime| t.format("%-d %b %Y %H:%M UTC").to_string();
+    let when = crate::clock::fmt_time;
     Ok(render(
         &state,
         PageArgs {

@@ -104,7 +104,7 @@ fn claim_page(
             (error_summary(errors))
             span class="govuk-caption-l" { (rec.child.reference) }
             h1 class="govuk-heading-l" { "Check someone who says they are a parent" }
-            p class="govuk-body" { "This came in a " (claim.source) " on " (fmt_date(claim.created_at.date())) ". Until you confirm them, this person cannot see the record and gets no notices or requests. If the child may be hidden from them, do not confirm them without speaking to social care." }
+            p class="govuk-body" { "This came in a " (claim.source) " on " (crate::clock::fmt_day(claim.created_at)) ". Until you confirm them, this person cannot see the record and gets no notices or requests. If the child may be hidden from them, do not confirm them without speaking to social care." }
             (side_by_side(claim, rec))
             @match claim.status {
                 ClaimStatus::Awaiting => {

@@ -449,12 +449,12 @@ pub fn read_correction(
                 "corrected_date",
                 "The day it was served must be today or in the past",
             );
-        } else if on < r.made_at.date() {
+        } else if on < crate::clock::local_date(r.made_at) {
             errors.add(
                 "corrected_date",
                 format!(
                     "The notice was made on {}: it cannot have been served before that",
-                    crate::clock::fmt_date(r.made_at.date())
+                    crate::clock::fmt_day(r.made_at)
                 ),
             );
         }
@@ -486,7 +486,7 @@ pub fn read_service(
     let made = log
         .iter()
         .find(|r| r.id == document_id && r.status == ServiceStatus::QueuedForPost)
-        .map(|r| r.made_at.date());
+        .map(|r| crate::clock::local_date(r.made_at));
     if made.is_none() {
         errors.add(
             "document_id",

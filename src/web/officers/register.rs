@@ -1116,7 +1116,7 @@ async fn emails_not_sent(
                     tbody class="govuk-table__body" {
                         @for (e, state) in &rows {
                             tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { (e.created_at.format("%-d %b %Y %H:%M")) }
+                                td class="govuk-table__cell" { (crate::clock::fmt_time(e.created_at)) }
                                 td class="govuk-table__cell" { (e.to_address) @if let Some(id) = &e.child_id { br; a class="govuk-link" href={ "/officers/children/" (id) } { "Child's record" } } }
                                 td class="govuk-table__cell" { (e.subject) }
                                 td class="govuk-table__cell" { (unsent_status(*state, e)) }

@@ -50,7 +50,7 @@ async fn list(
                                 td class="govuk-table__cell" {
                                     @if let Some(d) = task.due_on { (fmt_date(d)) @if d < t { " " (tag("Overdue", "red")) } }
                                 }
-                                td class="govuk-table__cell" { (fmt_date(task.created_at.date())) }
+                                td class="govuk-table__cell" { (crate::clock::fmt_day(task.created_at)) }
                             }
                         }
                     }
@@ -107,13 +107,13 @@ fn task_page(
                     @if let (true, Some(src)) = (matches!(task.kind, TaskKind::ConsentApplication | TaskKind::ConsentEscalation), &task.source_id) {
                         (summary_row("Application", html! { a class="govuk-link" href={ "/officers/consent/" (src) } { "Open the application for consent" } }, None))
                     }
-                    (summary_row("Raised", html! { (fmt_date(task.created_at.date())) }, None))
+                    (summary_row("Raised", html! { (crate::clock::fmt_day(task.created_at)) }, None))
                     @if let Some(d) = task.due_on { (summary_row("Due", html! { (fmt_date(d)) }, None)) }
                 }
                 @if let Some(r) = report {
                     h2 class="govuk-heading-m" { "What the parent told us" }
                     dl class="govuk-summary-list" {
-                        (summary_row("Sent", html! { (r.submitted_at.format("%-d %B %Y %H:%M")) }, None))
+                        (summary_row("Sent", html! { (crate::clock::fmt_time(r.submitted_at)) }, None))
                         @if let Some(d) = r.happened_on { (summary_row("Date it happened", html! { (fmt_date(d)) }, None)) }
                         @for (q, a) in r.answers() { (summary_row(&q, html! { (a) }, None)) }
                     }
@@ -341,7 +341,7 @@ async fn requests_page(
                         @for (r, reference, g, f) in &waiting {
                             tr class="govuk-table__row" {
                                 td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/children/" (r.child_id) } { (g) " " (f) } br; span class="govuk-hint" { (reference) } }
-                                td class="govuk-table__cell" { (fmt_date(r.sent_at.date())) }
+                                td class="govuk-table__cell" { (crate::clock::fmt_day(r.sent_at)) }
                                 td class="govuk-table__cell" { @if r.method == "email" { "Email" } @else { "Post" } }
                                 td class="govuk-table__cell" { (fmt_date(r.due_on)) @if r.due_on < t { " " (tag("Overdue", "red")) } }
                             }

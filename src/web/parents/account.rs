@@ -287,7 +287,7 @@ async fn my_children(req: HttpRequest, state: web::Data<AppState>) -> AppResult<
                 p class="govuk-body" { "The council already had these children on its register. Before it shows you a child's record or sends you its letters, an officer checks that you are the child's parent. They may contact you." }
                 ul class="govuk-list" {
                     @for c in &claims {
-                        li { (c.child_given_names) " " (c.child_family_name) " (born " (fmt_date(c.child_date_of_birth)) "), you told us on " (fmt_date(c.created_at.date())) ": "
+                        li { (c.child_given_names) " " (c.child_family_name) " (born " (fmt_date(c.child_date_of_birth)) "), you told us on " (crate::clock::fmt_day(c.created_at)) ": "
                             @match c.status {
                                 crate::domain::parents::ClaimStatus::Rejected => "the council could not confirm that you are a parent; contact the home education team",
                                 _ => "the council is checking",

@@ -189,7 +189,9 @@ fn form_body(
         ),
         Kind::Answer => {
             let due = open.map(|r| fmt_date(r.due_on)).unwrap_or_default();
-            let sent = open.map(|r| fmt_date(r.sent_at.date())).unwrap_or_default();
+            let sent = open
+                .map(|r| crate::clock::fmt_day(r.sent_at))
+                .unwrap_or_default();
             if let Some(asked) = open.and_then(|r| r.asked.as_deref()) {
                 return (
                     "Answer the council's request".into(),

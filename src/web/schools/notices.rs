@@ -254,7 +254,7 @@ async fn home(
                                 td class="govuk-table__cell" { a class="govuk-link" href={ "/schools/notices/" (n.id) } { (n.reference) } }
                                 td class="govuk-table__cell" { (n.kind.label()) }
                                 td class="govuk-table__cell" { (n.given_names) " " (n.family_name) }
-                                td class="govuk-table__cell" { (fmt_date(n.received_at.date())) }
+                                td class="govuk-table__cell" { (crate::clock::fmt_day(n.received_at)) }
                                 td class="govuk-table__cell" { (answer_tag(&n.answer)) }
                             }
                         }
