@@ -44,45 +44,6 @@ fn child_protection_record(app: &TestApp, record_id: &str, given: &str, dob: chr
     .unwrap();
 }
 
-/// An administrator sets up a school (with an email for notices) and one member of staff, who
-/// signs in; returns the school's id and the staff member's browser.
-fn school_with_staff(app: &TestApp, admin: &mut Browser, urn: &str) -> (String, Browser) {
-    admin.get("/officers/admin/schools");
-    let p = admin.post(
-        "/officers/admin/schools",
-        &[
-            ("urn", urn),
-            ("name", &format!("School {urn}")),
-            ("kind", "mainstream"),
-            ("address", "Church Lane, Demoton DT1 2AA"),
-            ("email", &format!("office-{urn}@school.test")),
-        ],
-    );
-    assert_eq!(p.status, 303, "{}", p.body);
-    let school_path = p.location.unwrap();
-    let school_id = school_path.rsplit('/').next().unwrap().to_string();
-    admin.get(&school_path);
-    let staff_email = format!("head-{urn}@school.test");
-    let p = admin.post(
-        &format!("{school_path}/staff"),
-        &[
-            ("staff_name", "Head Teacher"),
-            ("staff_email", &staff_email),
-        ],
-    );
-    assert_eq!(p.status, 200, "{}", p.body);
-    let password = extract(
-        &p.body,
-        "<pre class=\"cnis-token\" id=\"secret\"><code>",
-        "</code>",
-    )
-    .expect("first password shown once");
-    let mut staff = app.browser();
-    let landed = staff.sign_in(&staff_email, &password);
-    assert_eq!(landed.location.as_deref(), Some("/schools/"));
-    (school_id, staff)
-}
-
 fn pupil<'a>(given: &'a str, dob: &'a (String, String, String)) -> Vec<(&'a str, &'a str)> {
     vec![
         ("given_names", given),
@@ -810,6 +771,22 @@ fn s434a_6_applications_open_too_long_are_escalated_once_and_shown_overdue() {
     parent.get("/parents/apply");
     let p = parent.post("/parents/apply", &application_form("Fay", &dob, &school_id));
     assert_eq!(p.status, 303);
+    // The assessment task is due on the council's escalation day and names the child.
+    let due = today() + chrono::Days::new(20);
+    assert_eq!(
+        count(
+            &app,
+            &format!("tasks WHERE kind = 'consent_application' AND due_on = '{due}'")
+        ),
+        1
+    );
+    let mut officer = app.signed_in("officer");
+    let list = officer.get("/officers/tasks?kind=consent_application");
+    assert!(
+        list.contains("Fay Okafor") && list.contains(&cnis::clock::fmt_date(due)),
+        "{}",
+        list.body
+    );
     // Received 25 days ago.
     let then = today() - chrono::Days::new(25);
     app.exec(&format!(

@@ -214,6 +214,7 @@ diesel::table! {
         completed_at -> Nullable<Timestamp>,
         completed_by -> Nullable<Text>,
         outcome -> Nullable<Text>,
+        assigned_to -> Nullable<Text>,
     }
 }
 

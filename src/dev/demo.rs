@@ -692,6 +692,7 @@ fn demo_consent(conn: &mut AnyConnection, today: NaiveDate) -> anyhow::Result<St
             "http://127.0.0.1:8080",
             "Demo Borough Council",
             None,
+            20,
         )?;
         n += 1;
         if stage == "received" {

@@ -381,6 +381,13 @@ pub fn days_open(received_on: NaiveDate, until: NaiveDate) -> i64 {
     (until - received_on).num_days().max(0)
 }
 
+/// s.434A(6): the day by which the council aims to decide an application. The Act says "without
+/// undue delay" and sets no number; the council's own standard (CNIS_CONSENT_ESCALATION_DAYS) is
+/// the day its managers are told, so the assessment task is due then.
+pub fn decide_by(received_on: NaiveDate, after_days: i64) -> NaiveDate {
+    received_on + chrono::Duration::days(after_days.max(0))
+}
+
 /// Whether an open application should be escalated to managers.
 pub fn needs_escalation(
     status: ApplicationStatus,
@@ -456,6 +463,12 @@ mod tests {
             end,
             certain,
         }
+    }
+
+    #[test]
+    fn s434a_6_the_assessment_is_due_on_the_councils_escalation_day() {
+        assert_eq!(decide_by(d(2027, 1, 4), 20), d(2027, 1, 24));
+        assert_eq!(decide_by(d(2027, 1, 4), -3), d(2027, 1, 4));
     }
 
     #[test]

@@ -412,6 +412,7 @@ pub fn submit(
     base_url: &str,
     council: &str,
     alert: Option<&TeamAlert>,
+    escalation_days: i64,
 ) -> anyhow::Result<Application> {
     // Every earlier application for this child, whatever became of it: s.434A(12) counts six
     // months from the previous one once any was refused.
@@ -473,7 +474,7 @@ pub fn submit(
         TaskKind::ConsentApplication,
         &summary,
         Some(&app.id),
-        None,
+        Some(rules::decide_by(app.received_on, escalation_days)),
     )?;
     Ok(app)
 }

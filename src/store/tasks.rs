@@ -53,6 +53,8 @@ pub struct Task {
     pub completed_at: Option<NaiveDateTime>,
     pub completed_by: Option<String>,
     pub outcome: Option<String>,
+    /// The officer the task is assigned to; None is the team's.
+    pub assigned_to: Option<String>,
 }
 
 /// Where task alerts go. The email holds a link only: nothing about the child.
@@ -87,6 +89,7 @@ pub fn create(
             completed_at: None,
             completed_by: None,
             outcome: None,
+            assigned_to: None,
         })
         .execute(conn)?;
     if let Some(a) = alert {
@@ -133,6 +136,7 @@ pub fn create_due(
             completed_at: None,
             completed_by: None,
             outcome: None,
+            assigned_to: None,
         })
         .execute(conn)?;
     Ok(id)
@@ -157,19 +161,72 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Task>> {
         .optional()
 }
 
-/// An open task row for the list: the task and the child's name and reference, if any.
-pub type TaskRow = (Task, Option<(String, String, String)>);
+/// An open task in the list: the task, who or what it is about (a child's name and reference,
+/// or the child named in an application for consent), and the officer it is assigned to.
+#[derive(Clone, Debug)]
+pub struct TaskRow {
+    pub task: Task,
+    pub about: Option<(String, String, String)>,
+    pub assignee: Option<String>,
+}
 
-/// Open tasks, soonest due first (no due date last), then oldest first.
-pub fn open(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<TaskRow>> {
-    let rows: Vec<TaskRow> = tasks::table
-        .left_join(children::table)
-        .filter(tasks::completed_at.is_null())
+/// Which open tasks to list.
+#[derive(Clone, Debug, Default)]
+pub struct TaskFilter {
+    pub kind: Option<TaskKind>,
+    /// Only tasks assigned to this officer.
+    pub assigned_to: Option<String>,
+    /// Only tasks due before this day.
+    pub due_before: Option<NaiveDate>,
+}
+
+/// One page of open tasks matching `filter`, soonest due first (no due date last), then oldest
+/// first; with how many match in all.
+pub fn open(
+    conn: &mut AnyConnection,
+    filter: &TaskFilter,
+    page: i64,
+    per_page: i64,
+) -> QueryResult<(Vec<TaskRow>, i64)> {
+    use crate::db::schema::consent_applications as apps;
+    let filtered = || {
+        let mut q = tasks::table
+            .filter(tasks::completed_at.is_null())
+            .into_boxed();
+        if let Some(k) = filter.kind {
+            q = q.filter(tasks::kind.eq(k));
+        }
+        if let Some(u) = &filter.assigned_to {
+            q = q.filter(tasks::assigned_to.eq(u));
+        }
+        if let Some(d) = filter.due_before {
+            q = q.filter(tasks::due_on.lt(d));
+        }
+        q
+    };
+    let total = filtered().count().get_result(conn)?;
+    let ids: Vec<String> = filtered()
         .order((
             tasks::due_on.is_null(),
             tasks::due_on.asc(),
             tasks::created_at.asc(),
+            tasks::id.asc(),
         ))
+        .select(tasks::id)
+        .offset(page.max(0) * per_page)
+        .limit(per_page)
+        .load(conn)?;
+    type Joined = (
+        Task,
+        Option<(String, String, String)>,
+        Option<(String, String, String)>,
+        Option<String>,
+    );
+    let mut rows: Vec<Joined> = tasks::table
+        .left_join(children::table)
+        .left_join(apps::table.on(tasks::source_id.eq(apps::id.nullable())))
+        .left_join(users::table.on(tasks::assigned_to.eq(users::id.nullable())))
+        .filter(tasks::id.eq_any(&ids))
         .select((
             Task::as_select(),
             (
@@ -178,10 +235,28 @@ pub fn open(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<TaskRow>> {
                 children::reference,
             )
                 .nullable(),
+            (apps::given_names, apps::family_name, apps::reference).nullable(),
+            users::name.nullable(),
         ))
-        .limit(limit)
         .load(conn)?;
-    Ok(rows)
+    rows.sort_by_key(|r| ids.iter().position(|i| *i == r.0.id));
+    let rows = rows
+        .into_iter()
+        .map(|(task, child, application, assignee)| TaskRow {
+            task,
+            about: child.or(application),
+            assignee,
+        })
+        .collect();
+    Ok((rows, total))
+}
+
+/// Assigns an open task to an officer, or back to the team (None). False if it is not open.
+pub fn assign(conn: &mut AnyConnection, id: &str, to: Option<&str>) -> QueryResult<bool> {
+    let n = diesel::update(tasks::table.find(id).filter(tasks::completed_at.is_null()))
+        .set(tasks::assigned_to.eq(to))
+        .execute(conn)?;
+    Ok(n == 1)
 }
 
 pub fn count_open(conn: &mut AnyConnection) -> QueryResult<i64> {

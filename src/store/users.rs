@@ -207,6 +207,16 @@ pub fn list(conn: &mut AnyConnection) -> QueryResult<Vec<User>> {
         .load(conn)
 }
 
+/// Active officers and managers, by name: those a task can be assigned to.
+pub fn caseworkers(conn: &mut AnyConnection) -> QueryResult<Vec<(String, String)>> {
+    users::table
+        .filter(users::active.eq(true))
+        .filter(users::role.eq_any([Role::Officer, Role::Manager]))
+        .order(users::name.asc())
+        .select((users::id, users::name))
+        .load(conn)
+}
+
 pub fn is_locked(user: &User, at: NaiveDateTime) -> bool {
     user.locked_until.is_some_and(|t| t > at)
 }

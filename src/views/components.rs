@@ -196,10 +196,10 @@ pub fn date_input(
     }
 }
 
-pub fn select(
+pub fn select<C: AsRef<str>, T: AsRef<str>>(
     id: &str,
     label: &str,
-    choices: &[(&'static str, &'static str)],
+    choices: &[(C, T)],
     selected: &str,
     hint: Option<&str>,
     error: Option<&str>,
@@ -210,9 +210,9 @@ pub fn select(
             @if let Some(h) = hint { div id={ (id) "-hint" } class="govuk-hint" { (h) } }
             (error_message(id, error))
             select class={ "govuk-select" @if error.is_some() { " govuk-select--error" } } id=(id) name=(id) aria-describedby=[describedby(id, hint, error)] {
-                @if !choices.iter().any(|(c, _)| *c == selected) { option value="" selected { "Choose…" } }
+                @if !choices.iter().any(|(c, _)| c.as_ref() == selected) { option value="" selected { "Choose…" } }
                 @for (code, text) in choices {
-                    option value=(code) selected[*code == selected] { (text) }
+                    option value=(code.as_ref()) selected[code.as_ref() == selected] { (text.as_ref()) }
                 }
             }
         }
@@ -242,6 +242,18 @@ pub fn radios(
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// GOV.UK pagination: links to the previous and next pages, where there are any.
+pub fn pagination(prev: Option<&str>, next: Option<&str>) -> Markup {
+    html! {
+        @if prev.is_some() || next.is_some() {
+            nav class="govuk-pagination govuk-pagination--block" aria-label="Pages" {
+                @if let Some(href) = prev { div class="govuk-pagination__prev" { a class="govuk-link govuk-pagination__link" href=(href) rel="prev" { span class="govuk-pagination__link-title" { "Previous" span class="govuk-visually-hidden" { " page" } } } } }
+                @if let Some(href) = next { div class="govuk-pagination__next" { a class="govuk-link govuk-pagination__link" href=(href) rel="next" { span class="govuk-pagination__link-title" { "Next" span class="govuk-visually-hidden" { " page" } } } } }
             }
         }
     }

@@ -477,3 +477,42 @@ pub fn cross_check_now(app: &TestApp) -> cnis::jobs::cross_check::Outcome {
     )
     .expect("ran")
 }
+
+/// An administrator sets up a school (with an email for notices) and one member of staff, who
+/// signs in; returns the school's id and the staff member's browser.
+pub fn school_with_staff(app: &TestApp, admin: &mut Browser, urn: &str) -> (String, Browser) {
+    admin.get("/officers/admin/schools");
+    let p = admin.post(
+        "/officers/admin/schools",
+        &[
+            ("urn", urn),
+            ("name", &format!("School {urn}")),
+            ("kind", "mainstream"),
+            ("address", "Church Lane, Demoton DT1 2AA"),
+            ("email", &format!("office-{urn}@school.test")),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    let school_path = p.location.unwrap();
+    let school_id = school_path.rsplit('/').next().unwrap().to_string();
+    admin.get(&school_path);
+    let staff_email = format!("head-{urn}@school.test");
+    let p = admin.post(
+        &format!("{school_path}/staff"),
+        &[
+            ("staff_name", "Head Teacher"),
+            ("staff_email", &staff_email),
+        ],
+    );
+    assert_eq!(p.status, 200, "{}", p.body);
+    let password = extract(
+        &p.body,
+        "<pre class=\"cnis-token\" id=\"secret\"><code>",
+        "</code>",
+    )
+    .expect("first password shown once");
+    let mut staff = app.browser();
+    let landed = staff.sign_in(&staff_email, &password);
+    assert_eq!(landed.location.as_deref(), Some("/schools/"));
+    (school_id, staff)
+}

@@ -15,19 +15,74 @@ use crate::web::auth::Caseworker;
 use crate::web::forms::*;
 use crate::web::{render, see_other, AppState, PageArgs};
 
+const TASKS_PER_PAGE: i64 = 50;
+
+/// The tasks list's filters, from the query string (codes only: nothing personal).
+struct ListQuery {
+    kind: Option<TaskKind>,
+    mine: bool,
+    overdue: bool,
+    page: i64,
+}
+
+impl ListQuery {
+    fn from(q: &std::collections::HashMap<String, String>) -> ListQuery {
+        let on = |k: &str| q.get(k).is_some_and(|v| !v.is_empty());
+        ListQuery {
+            kind: q.get("kind").and_then(|k| TaskKind::parse(k)),
+            mine: on("mine"),
+            overdue: on("overdue"),
+            page: q
+                .get("page")
+                .and_then(|p| p.parse::<i64>().ok())
+                .unwrap_or(1)
+                .clamp(1, 100_000),
+        }
+    }
+
+    fn href(&self, page: i64) -> String {
+        let mut parts = vec![];
+        if let Some(k) = self.kind {
+            parts.push(format!("kind={}", k.as_str()));
+        }
+        if self.mine {
+            parts.push("mine=on".into());
+        }
+        if self.overdue {
+            parts.push("overdue=on".into());
+        }
+        if page > 1 {
+            parts.push(format!("page={page}"));
+        }
+        format!("/officers/tasks?{}", parts.join("&"))
+    }
+}
+
 async fn list(
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     q: crate::web::forms::Query<std::collections::HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
     let uid = o.user.id.clone();
-    let rows = state
+    let query = ListQuery::from(&q);
+    let t = today();
+    let filter = tasks::TaskFilter {
+        kind: query.kind,
+        assigned_to: query.mine.then(|| uid.clone()),
+        due_before: query.overdue.then_some(t),
+    };
+    let page = query.page;
+    let (rows, total) = state
         .db(move |c| {
             audit::record(c, Some(&uid), "list_tasks", None, "officer opened tasks")?;
-            Ok(tasks::open(c, 500)?)
+            Ok(tasks::open(c, &filter, page - 1, TASKS_PER_PAGE)?)
         })
         .await?;
-    let t = today();
+    let pages = (total + TASKS_PER_PAGE - 1) / TASKS_PER_PAGE;
+    let kinds: Vec<(&str, &str)> = std::iter::once(("", "All kinds"))
+        .chain(TaskKind::ALL.iter().map(|k| (k.as_str(), k.label())))
+        .collect();
+    let filtered = query.kind.is_some() || query.mine || query.overdue;
     Ok(render(
         &state,
         PageArgs {
@@ -37,24 +92,56 @@ async fn list(
             errors: false,
         },
         html! {
-            @if q.get("done").map(String::as_str) == Some("done") { (success_banner("Task marked as done")) }
+            @match q.get("done").map(String::as_str) {
+                Some("done") => (success_banner("Task marked as done")),
+                Some("assigned") => (success_banner("Task assigned")),
+                _ => {}
+            }
             h1 class="govuk-heading-l" { "Tasks" }
-            @if rows.is_empty() { p class="govuk-body" { "There are no open tasks." } } @else {
+            form method="get" action="/officers/tasks" class="cnis-filters" novalidate {
+                (select("kind", "Kind of task", &kinds, query.kind.map(TaskKind::as_str).unwrap_or(""), None, None))
+                div class="govuk-form-group" {
+                    div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes" {
+                        div class="govuk-checkboxes__item" {
+                            input class="govuk-checkboxes__input" id="mine" name="mine" type="checkbox" checked[query.mine];
+                            label class="govuk-label govuk-checkboxes__label" for="mine" { "Assigned to me" }
+                        }
+                        div class="govuk-checkboxes__item" {
+                            input class="govuk-checkboxes__input" id="overdue" name="overdue" type="checkbox" checked[query.overdue];
+                            label class="govuk-label govuk-checkboxes__label" for="overdue" { "Overdue only" }
+                        }
+                    }
+                }
+                button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Show tasks" }
+                @if filtered { " " a class="govuk-link govuk-body" href="/officers/tasks" { "Clear filters" } }
+            }
+            @if rows.is_empty() {
+                p class="govuk-body" { @if filtered { "No open tasks match these filters." } @else { "There are no open tasks." } }
+            } @else {
+                p class="govuk-body" { (total) " open " @if total == 1 { "task" } @else { "tasks" } @if pages > 1 { ". Page " (page) " of " (pages) } "." }
+                div class="cnis-table-scroll" role="region" aria-label="Open tasks" tabindex="0" {
                 table class="govuk-table" {
-                    (table_head("Open tasks, soonest due first", &["Task", "Child", "Due", "Raised"]))
+                    (table_head("Open tasks, soonest due first", &["Task", "Child", "Due", "Assigned to", "Raised"]))
                     tbody class="govuk-table__body" {
-                        @for (task, child) in &rows {
+                        @for row in &rows {
+                            @let task = &row.task;
                             tr class="govuk-table__row" {
                                 td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/tasks/" (task.id) } { (task.kind.label()) } }
-                                td class="govuk-table__cell" { @if let Some((g, f, r)) = child { (g) " " (f) br; span class="govuk-hint" { (r) } } }
+                                td class="govuk-table__cell" { @if let Some((g, f, r)) = &row.about { (g) " " (f) br; span class="govuk-hint" { (r) } } }
                                 td class="govuk-table__cell" {
-                                    @if let Some(d) = task.due_on { (fmt_date(d)) @if d < t { " " (tag("Overdue", "red")) } }
+                                    @if let Some(d) = task.due_on { (fmt_date(d)) @if d < t { " " (tag("Overdue", "red")) } } @else { "No date" }
                                 }
+                                td class="govuk-table__cell" { (row.assignee.as_deref().unwrap_or("The team")) }
                                 td class="govuk-table__cell" { (crate::clock::fmt_day(task.created_at)) }
                             }
                         }
                     }
                 }
+                }
+                (pagination(
+                    (page > 1).then(|| query.href(page - 1)).as_deref(),
+                    (page < pages).then(|| query.href(page + 1)).as_deref(),
+                ))
             }
         },
     ))
@@ -63,12 +150,24 @@ async fn list(
 fn task_page(
     state: &AppState,
     o: &crate::web::auth::CurrentOfficer,
-    task: &tasks::Task,
-    child: Option<&children::Child>,
-    report: Option<&parent_reports::Report>,
+    loaded: &Loaded,
     form: &FormData,
     errors: &Errors,
 ) -> HttpResponse {
+    let Loaded {
+        task,
+        child,
+        report,
+        caseworkers,
+    } = loaded;
+    let child = child.as_ref();
+    let assignees: Vec<(&str, &str)> = std::iter::once(("", "The team (nobody yet)"))
+        .chain(
+            caseworkers
+                .iter()
+                .map(|(id, name)| (id.as_str(), name.as_str())),
+        )
+        .collect();
     let is_support = task.kind == TaskKind::SupportRequest;
     render(
         state,
@@ -108,7 +207,14 @@ fn task_page(
                         (summary_row("Application", html! { a class="govuk-link" href={ "/officers/consent/" (src) } { "Open the application for consent" } }, None))
                     }
                     (summary_row("Raised", html! { (crate::clock::fmt_day(task.created_at)) }, None))
-                    @if let Some(d) = task.due_on { (summary_row("Due", html! { (fmt_date(d)) }, None)) }
+                    (summary_row("Due", html! { @if let Some(d) = task.due_on { (fmt_date(d)) } @else { "No date" } }, None))
+                }
+                @if task.completed_at.is_none() {
+                    form method="post" action={ "/officers/tasks/" (task.id) "/assign" } novalidate class="cnis-assign" {
+                        (csrf_field(&o.csrf))
+                        (select("assigned_to", "Assigned to", &assignees, task.assigned_to.as_deref().unwrap_or(""), None, errors.get("assigned_to")))
+                        (secondary_button("Assign"))
+                    }
                 }
                 @if let Some(r) = report {
                     h2 class="govuk-heading-m" { "What the parent told us" }
@@ -139,11 +245,14 @@ fn task_page(
     )
 }
 
-type Loaded = (
-    tasks::Task,
-    Option<children::Child>,
-    Option<parent_reports::Report>,
-);
+/// A task with what its page shows beside it.
+struct Loaded {
+    task: tasks::Task,
+    child: Option<children::Child>,
+    report: Option<parent_reports::Report>,
+    /// Officers and managers it can be assigned to: (id, name).
+    caseworkers: Vec<(String, String)>,
+}
 
 async fn load(state: &AppState, id: String, uid: String) -> AppResult<Loaded> {
     state
@@ -164,7 +273,13 @@ async fn load(state: &AppState, id: String, uid: String) -> AppResult<Loaded> {
                 task.child_id.as_deref(),
                 "officer opened a task",
             )?;
-            Ok((task, child, report))
+            let caseworkers = crate::store::users::caseworkers(c)?;
+            Ok(Loaded {
+                task,
+                child,
+                report,
+                caseworkers,
+            })
         })
         .await
 }
@@ -175,13 +290,11 @@ async fn view(
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let id = crate::web::parse_id(&path.into_inner())?;
-    let (task, child, report) = load(&state, id, o.user.id.clone()).await?;
+    let loaded = load(&state, id, o.user.id.clone()).await?;
     Ok(task_page(
         &state,
         &o,
-        &task,
-        child.as_ref(),
-        report.as_ref(),
+        &loaded,
         &FormData::default(),
         &Errors::default(),
     ))
@@ -221,25 +334,18 @@ async fn complete(
     Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let id = crate::web::parse_id(&path.into_inner())?;
-    let (task, child, report) = load(&state, id.clone(), o.user.id.clone()).await?;
+    let loaded = load(&state, id.clone(), o.user.id.clone()).await?;
     let mut errors = Errors::default();
-    if task.kind == TaskKind::ConfirmParent {
+    if loaded.task.kind == TaskKind::ConfirmParent {
         return Err(AppError::Refused(
             "Confirm or reject the person on the check page: that completes this task.".into(),
         ));
     }
     let outcome = text(&form, "outcome", "what was done", 4000, &mut errors);
     if !errors.is_empty() {
-        return Ok(task_page(
-            &state,
-            &o,
-            &task,
-            child.as_ref(),
-            report.as_ref(),
-            &form,
-            &errors,
-        ));
+        return Ok(task_page(&state, &o, &loaded, &form, &errors));
     }
+    let task = loaded.task;
     let uid = o.user.id.clone();
     let (postal_days, response_days) = (
         state.config.postal_service_days,
@@ -279,6 +385,48 @@ async fn complete(
         })
         .await?;
     Ok(see_other("/officers/tasks?done=done"))
+}
+
+/// Assigns a task to an officer or manager, or back to the team.
+async fn assign(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    Post(Caseworker(o), form): Post<Caseworker>,
+) -> AppResult<HttpResponse> {
+    let id = crate::web::parse_id(&path.into_inner())?;
+    let loaded = load(&state, id.clone(), o.user.id.clone()).await?;
+    let to = form.get("assigned_to").trim().to_string();
+    let mut errors = Errors::default();
+    if !to.is_empty() && !loaded.caseworkers.iter().any(|(u, _)| *u == to) {
+        errors.add("assigned_to", "Choose an officer or manager from the list");
+    }
+    if loaded.task.completed_at.is_some() {
+        errors.add(
+            "assigned_to",
+            "This task is done: it can no longer be assigned",
+        );
+    }
+    if !errors.is_empty() {
+        return Ok(task_page(&state, &o, &loaded, &form, &errors));
+    }
+    let uid = o.user.id.clone();
+    let child = loaded.task.child_id.clone();
+    state
+        .db(move |c| {
+            crate::db::write::<_, AppError, _>(c, |c| {
+                tasks::assign(c, &id, (!to.is_empty()).then_some(to.as_str()))?;
+                audit::record(
+                    c,
+                    Some(&uid),
+                    "assign_task",
+                    child.as_deref(),
+                    "officer assigned a task",
+                )?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(see_other("/officers/tasks?done=assigned"))
 }
 
 async fn requests_page(
@@ -511,6 +659,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/officers/tasks", web::get().to(list))
         .route("/officers/tasks/{id}", web::get().to(view))
         .route("/officers/tasks/{id}", web::post().to(complete))
+        .route("/officers/tasks/{id}/assign", web::post().to(assign))
         .route(
             "/officers/information-requests",
             web::get().to(requests_page),

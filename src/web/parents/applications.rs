@@ -266,6 +266,7 @@ async fn store(
     let base = state.config.public_url.clone();
     let council = state.config.council_name.clone();
     let team = state.config.team_email.clone();
+    let escalation_days = state.config.consent_escalation_days;
     state
         .db(move |c| {
             crate::services::once(c, token.as_ref(), &actor, |c| {
@@ -275,7 +276,15 @@ async fn store(
                     base_url: &base,
                     council_name: &council,
                 });
-                let app = consent::submit(c, app, &templates, &base, &council, alert.as_ref())?;
+                let app = consent::submit(
+                    c,
+                    app,
+                    &templates,
+                    &base,
+                    &council,
+                    alert.as_ref(),
+                    escalation_days,
+                )?;
                 audit::record(
                     c,
                     actor_user.as_deref(),

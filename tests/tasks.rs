@@ -1,0 +1,164 @@
+//! Officers' tasks list over HTTP: filters (kind, assigned to me, overdue), assignment to an
+//! officer, paging, and every task with its child and due date.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test may panic: that is how it fails
+mod common;
+use cnis::store::tasks::{self, TaskKind};
+use common::*;
+use diesel::prelude::*;
+
+fn user_id(app: &TestApp, email: &str) -> String {
+    use cnis::db::schema::users;
+    users::table
+        .filter(users::email.eq(email))
+        .select(users::id)
+        .first(&mut app.conn())
+        .unwrap()
+}
+
+#[test]
+fn the_tasks_list_filters_by_kind_assignee_and_overdue_pages_and_assigns() {
+    let app = TestApp::spawn();
+    let (email, password) = app.create_user("officer");
+    let me = user_id(&app, &email);
+    let mut officer = app.browser();
+    officer.sign_in(&email, &password);
+    let child = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    let today = cnis::clock::today();
+    let (yesterday, tomorrow) = (today - chrono::Days::new(1), today + chrono::Days::new(1));
+    let flag = {
+        let mut c = app.conn();
+        // Clear what adding the child raised, so the counts below are this test's own.
+        diesel::delete(cnis::db::schema::tasks::table)
+            .execute(&mut c)
+            .unwrap();
+        for _ in 0..60 {
+            tasks::create(
+                &mut c,
+                None,
+                Some(&child),
+                TaskKind::ReviewNotification,
+                "Review",
+                None,
+                Some(tomorrow),
+            )
+            .unwrap();
+        }
+        tasks::create(
+            &mut c,
+            None,
+            None,
+            TaskKind::SupportRequest,
+            "Undated",
+            None,
+            None,
+        )
+        .unwrap();
+        tasks::create(
+            &mut c,
+            None,
+            Some(&child),
+            TaskKind::FlagRaised,
+            "Flag",
+            None,
+            Some(yesterday),
+        )
+        .unwrap()
+    };
+
+    let page = officer.get("/officers/tasks");
+    assert!(
+        page.contains("62 open tasks. Page 1 of 2."),
+        "{}",
+        page.body
+    );
+    // The overdue flag sorts first, and names its child.
+    let table = &page.body[page.body.find("<tbody").unwrap()..];
+    let first_row = &table[..table.find("</tr>").unwrap()];
+    assert!(first_row.contains("Social care flag raised") && first_row.contains("Ada Lovelace"));
+    assert!(page.contains("Ada Lovelace") && page.contains("Overdue"));
+    assert!(page.contains("href=\"/officers/tasks?page=2\""));
+    assert!(
+        !page.contains("No date"),
+        "the undated task is last, on page 2"
+    );
+    let two = officer.get("/officers/tasks?page=2");
+    assert!(
+        two.contains("Page 2 of 2") && two.contains("No date"),
+        "{}",
+        two.body
+    );
+
+    let flags = officer.get("/officers/tasks?kind=flag_raised");
+    assert!(flags.contains("1 open task."), "{}", flags.body);
+    let overdue = officer.get("/officers/tasks?overdue=on");
+    assert!(overdue.contains("1 open task.") && overdue.contains("Social care flag raised"));
+    let mine = officer.get("/officers/tasks?mine=on");
+    assert!(mine.contains("No open tasks match these filters."));
+    // Nonsense in the query string is ignored, not an error.
+    assert_eq!(
+        officer.get("/officers/tasks?kind=nonsense&page=abc").status,
+        200
+    );
+
+    // Assign the flag to this officer: it shows as theirs.
+    let task = officer.get(&format!("/officers/tasks/{flag}"));
+    assert!(task.contains("Assigned to") && task.contains("The team (nobody yet)"));
+    let p = officer.post(
+        &format!("/officers/tasks/{flag}/assign"),
+        &[("assigned_to", &me)],
+    );
+    assert_eq!(p.location.as_deref(), Some("/officers/tasks?done=assigned"));
+    let mine = officer.get("/officers/tasks?mine=on");
+    assert!(
+        mine.contains("1 open task.") && mine.contains("Test officer"),
+        "{}",
+        mine.body
+    );
+    assert_eq!(count(&app, "audit_events WHERE action = 'assign_task'"), 1);
+
+    // Only officers and managers can be assigned; an administrator cannot.
+    let (admin_email, _) = app.create_user("admin");
+    let admin = user_id(&app, &admin_email);
+    let p = officer.post(
+        &format!("/officers/tasks/{flag}/assign"),
+        &[("assigned_to", &admin)],
+    );
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Choose an officer or manager from the list"));
+    let p = officer.post(
+        &format!("/officers/tasks/{flag}/assign"),
+        &[("assigned_to", "")],
+    );
+    assert_eq!(p.status, 303, "back to the team");
+    assert!(officer
+        .get("/officers/tasks?mine=on")
+        .contains("No open tasks match"));
+}
+
+#[test]
+fn only_officers_and_managers_see_and_assign_tasks() {
+    let app = TestApp::spawn();
+    let flag = tasks::create(
+        &mut app.conn(),
+        None,
+        None,
+        TaskKind::SupportRequest,
+        "Help",
+        None,
+        None,
+    )
+    .unwrap();
+    let mut admin = app.signed_in("admin");
+    let (_, school) = school_with_staff(&app, &mut admin, "100900");
+    for (role, mut b) in [("school", school), ("admin", admin)] {
+        assert_ne!(b.get("/officers/tasks").status, 200, "{role} lists tasks");
+        let p = b.post(
+            &format!("/officers/tasks/{flag}/assign"),
+            &[("assigned_to", "")],
+        );
+        assert_ne!(p.status, 303, "{role} assigns");
+    }
+    let mut anonymous = app.browser();
+    assert_eq!(anonymous.get("/officers/tasks").status, 303);
+    assert_eq!(count(&app, "tasks WHERE assigned_to IS NOT NULL"), 0);
+}
