@@ -203,6 +203,10 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
     // An officer rejects the pair; the next run respects it.
     let queue = officer.get("/officers/matches");
     assert!(queue.contains("Lovelace"), "{}", queue.body);
+    // Each pair says which rule held it back.
+    let why = "Same UPN or NHS number, but the dates of birth disagree or one is missing";
+    assert!(queue.contains(why), "{}", queue.body);
+    assert!(!queue.contains("100.0%"));
     let other_record: String = {
         use cnis::db::schema::social_care_records::dsl as r;
         r::social_care_records
@@ -218,6 +222,7 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
         "{}",
         page.body
     );
+    assert!(page.contains("The cross-check could not be sure because") && page.contains(why));
     let p = officer.post(&pair, &[("decision", "reject"), ("reason", "")]);
     assert_eq!(p.status, 422);
     assert!(p.contains("Enter why"));
@@ -231,7 +236,13 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
             ),
         ],
     );
-    assert_eq!(p.status, 303);
+    // On to the next pair waiting, with the decision confirmed.
+    let next = p.location.unwrap_or_default();
+    assert!(
+        next.ends_with("?done=decided") && !next.starts_with(&pair),
+        "{next}"
+    );
+    assert!(officer.get(&next).contains("Decision saved"));
     cnis(&app, dir.path(), &["cross-check"]);
     assert_eq!(count(&app, "match_links WHERE decision = 'rejected'"), 1);
     assert_eq!(
@@ -752,4 +763,38 @@ fn the_register_shows_and_filters_social_care_flags() {
         "{}",
         home.body
     );
+}
+
+#[test]
+fn after_a_decision_the_officer_goes_to_the_next_pair_waiting() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let ada = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    let bea = add_child(&mut officer, "Bea", "Stone", ("1", "2", "2014"));
+    ada_known_to_social_care(
+        &app,
+        cnis::domain::safeguarding::EpisodeKind::Section47,
+        chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+    );
+    cross_check_now(&app);
+    let record: String = cnis::db::schema::social_care_records::table
+        .select(cnis::db::schema::social_care_records::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    // A second, less likely pair waits behind Ada's.
+    app.exec(&format!(
+        "INSERT INTO match_links (child_id, record_id, decision, score, explanation, child_hash, record_hash, updated_at) \
+         VALUES ('{bea}', '{record}', 'review', 0.0001, '[]', 'x', 'y', '2026-12-01 00:00:00')"
+    ));
+    let queue = officer.get("/officers/matches");
+    assert!(queue.contains("under 0.1%"), "{}", queue.body);
+    let pair = format!("/officers/matches/{ada}/{record}");
+    officer.get(&pair);
+    let p = officer.post(&pair, &[("decision", "confirm"), ("reason", "Same child")]);
+    let next = format!("/officers/matches/{bea}/{record}?done=decided");
+    assert_eq!(p.location.as_deref(), Some(next.as_str()));
+    let page = officer.get(&next);
+    assert!(page.contains("Decision saved") && page.contains("Stone"));
+    // Bea's record gives no date of birth to compare: that is why it waits.
+    assert!(page.contains("Dates of birth disagree, or one record has none"));
 }

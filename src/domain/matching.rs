@@ -945,6 +945,90 @@ pub fn decide(g: &Gamma, p: f64, identifier: Option<&str>, t: Thresholds) -> Dec
     }
 }
 
+/// Why the cross-check could not be sure of a pair it put before an officer: every reason that
+/// held it back from linking (or from dismissing) the pair, strongest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeldBack {
+    /// A UPN or NHS number is shared, but the dates of birth disagree or one is missing.
+    SharedIdentifierOtherBirthday,
+    /// Same surname, date of birth and home, another first name: the twin pattern.
+    TwinPattern,
+    /// The first names disagree (another name, or an initial only).
+    FirstNameDisagrees,
+    /// The dates of birth disagree, or one record has none.
+    BirthDateDisagrees,
+    /// Both records have a UPN or NHS number, and they are different.
+    DifferentIdentifiers,
+    /// Nothing disagrees outright, but the fields agree too little to be sure.
+    NotEnoughAgreement,
+}
+
+impl HeldBack {
+    pub fn label(self) -> &'static str {
+        match self {
+            HeldBack::SharedIdentifierOtherBirthday => {
+                "Same UPN or NHS number, but the dates of birth disagree or one is missing"
+            }
+            HeldBack::TwinPattern => {
+                "Twin pattern: same surname, date of birth and home, another first name"
+            }
+            HeldBack::FirstNameDisagrees => "First names disagree: it may be a brother or sister",
+            HeldBack::BirthDateDisagrees => "Dates of birth disagree, or one record has none",
+            HeldBack::DifferentIdentifiers => "Different UPN or NHS numbers",
+            HeldBack::NotEnoughAgreement => {
+                "The names, date of birth and address agree too little to be sure"
+            }
+        }
+    }
+}
+
+/// The reasons `decide` held a pair back from a match, from its comparison vector, probability
+/// and thresholds. Empty for a pair it would link. Kept beside `decide` so the two agree.
+pub fn held_back(g: &Gamma, p: f64, t: Thresholds) -> Vec<HeldBack> {
+    let last = |f: usize| u8::try_from(LEVELS[f].len().saturating_sub(1)).unwrap_or(u8::MAX);
+    let dob = g[2];
+    let dob_disagrees = dob.is_none_or(|l| l >= 4);
+    let shared_identifier = g[7] == Some(0) || g[8] == Some(0);
+    let mut why = vec![];
+    if shared_identifier {
+        if dob_disagrees {
+            why.push(HeldBack::SharedIdentifierOtherBirthday);
+        }
+        return why;
+    }
+    let first_disagrees = g[0].is_some_and(|l| l >= 4);
+    let same_home = g[4] == Some(0) || g[5] == Some(0);
+    if g[0] == Some(5) && g[1] == Some(0) && dob == Some(0) && same_home {
+        why.push(HeldBack::TwinPattern);
+    } else if first_disagrees {
+        why.push(HeldBack::FirstNameDisagrees);
+    }
+    if dob_disagrees {
+        why.push(HeldBack::BirthDateDisagrees);
+    }
+    if g[7] == Some(last(7)) || g[8] == Some(last(8)) {
+        why.push(HeldBack::DifferentIdentifiers);
+    }
+    if p < t.matched && why.is_empty() {
+        why.push(HeldBack::NotEnoughAgreement);
+    }
+    why
+}
+
+/// A comparison vector rebuilt from the field-by-field explanation stored with a link (its
+/// labels are `LEVELS`' own), so a stored pair can be explained without comparing again.
+pub fn gamma_from_explanation(explained: &[(String, String, f64)]) -> Gamma {
+    let mut g: Gamma = [None; N];
+    for (f, name) in FIELDS.iter().enumerate() {
+        g[f] = explained
+            .iter()
+            .find(|(field, _, _)| field == name)
+            .and_then(|(_, level, _)| LEVELS[f].iter().position(|l| l == level))
+            .and_then(|i| u8::try_from(i).ok());
+    }
+    g
+}
+
 /// Keys under which a person is filed for blocking: two people are compared only when they share
 /// a key. Chosen so that each kind of error real data carries leaves at least one key intact.
 pub fn block_keys(p: &Prepared) -> Vec<String> {
@@ -1224,6 +1308,54 @@ mod tests {
             u,
             lambda: 0.001,
         }
+    }
+
+    #[test]
+    fn every_pair_held_back_for_review_says_why() {
+        let t = Thresholds::default();
+        let dob = d(2015, 3, 9);
+        let child = prepare(&person("Isla", "Khan", dob));
+        // The twin pattern.
+        let twin = prepare(&person("Ivy", "Khan", dob));
+        let g = compare(&child, &twin);
+        assert_eq!(held_back(&g, 0.9, t), vec![HeldBack::TwinPattern]);
+        // Another birthday.
+        let other_day = prepare(&person("Isla", "Khan", d(2016, 8, 1)));
+        assert!(
+            held_back(&compare(&child, &other_day), 0.9, t).contains(&HeldBack::BirthDateDisagrees)
+        );
+        // Everything agrees a little, nothing outright disagrees: too little to be sure.
+        let mut g = compare(&child, &child);
+        assert!(
+            held_back(&g, 0.9, t).is_empty(),
+            "a pair it would link is not held back"
+        );
+        assert_eq!(held_back(&g, 0.2, t), vec![HeldBack::NotEnoughAgreement]);
+        // A shared identifier with another birthday.
+        g[7] = Some(0);
+        g[2] = Some(4);
+        assert_eq!(
+            held_back(&g, 1.0, t),
+            vec![HeldBack::SharedIdentifierOtherBirthday]
+        );
+        // Every pair decide() sends to review has a reason.
+        for p in [0.001, 0.01, 0.3, 0.6, 0.99, 1.0] {
+            for other in [&twin, &other_day, &child] {
+                let g = compare(&child, other);
+                if decide(&g, p, None, t) == Decision::Review {
+                    assert!(!held_back(&g, p, t).is_empty(), "{g:?} at {p}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_stored_explanation_gives_back_its_comparison_vector() {
+        let child = prepare(&person("Isla", "Khan", d(2015, 3, 9)));
+        let twin = prepare(&person("Ivy", "Khan", d(2015, 3, 9)));
+        let g = compare(&child, &twin);
+        let m = model();
+        assert_eq!(gamma_from_explanation(&explain(&m, &g)), g);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::db::schema::{
     child_flags, children, cross_check_runs, match_links, social_care_records,
 };
 use crate::db::{now, AnyConnection};
-use crate::domain::matching::{LinkState, RunStatus};
+use crate::domain::matching::{HeldBack, LinkState, RunStatus};
 
 #[derive(Queryable, Selectable, Clone, Debug)]
 #[diesel(table_name = match_links)]
@@ -29,6 +29,15 @@ impl Link {
     /// (field, how it compared, weight)
     pub fn explained(&self) -> Vec<(String, String, f64)> {
         serde_json::from_str(&self.explanation).unwrap_or_default()
+    }
+
+    /// Why the cross-check could not be sure of this pair (empty unless it waits for review).
+    pub fn held_back(&self, t: crate::domain::matching::Thresholds) -> Vec<HeldBack> {
+        if self.decision != LinkState::Review {
+            return vec![];
+        }
+        let g = crate::domain::matching::gamma_from_explanation(&self.explained());
+        crate::domain::matching::held_back(&g, self.score, t)
     }
 }
 
@@ -97,6 +106,16 @@ pub fn review_queue(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<Que
         ))
         .limit(limit)
         .load(conn)
+}
+
+/// The pair at the head of the review queue, if any: where an officer goes after deciding one.
+pub fn next_review(conn: &mut AnyConnection) -> QueryResult<Option<(String, String)>> {
+    match_links::table
+        .filter(match_links::decision.eq(LinkState::Review))
+        .order((match_links::score.desc(), match_links::child_id.asc()))
+        .select((match_links::child_id, match_links::record_id))
+        .first(conn)
+        .optional()
 }
 
 pub fn count_reviews(conn: &mut AnyConnection) -> QueryResult<i64> {

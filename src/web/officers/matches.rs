@@ -15,7 +15,31 @@ use crate::web::auth::Caseworker;
 use crate::web::forms::*;
 use crate::web::{render, see_other, AppState, PageArgs};
 
-async fn queue(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResult<HttpResponse> {
+/// A match probability for people: never "100.0%" for a pair the cross-check was not sure of.
+fn probability(p: f64) -> String {
+    if p >= 0.9995 {
+        "over 99.9%".into()
+    } else if p < 0.001 {
+        "under 0.1%".into()
+    } else {
+        format!("{:.1}%", p * 100.0)
+    }
+}
+
+/// The reasons a pair waits for an officer, as a list.
+fn held_back_list(link: &Link, t: crate::domain::matching::Thresholds) -> Markup {
+    html! {
+        ul class="govuk-list govuk-list--bullet cnis-held-back" {
+            @for why in link.held_back(t) { li { (why.label()) } }
+        }
+    }
+}
+
+async fn queue(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    q: crate::web::forms::Query<std::collections::HashMap<String, String>>,
+) -> AppResult<HttpResponse> {
     let uid = o.user.id.clone();
     let rows = state
         .db(move |c| {
@@ -38,21 +62,25 @@ async fn queue(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResu
             errors: false,
         },
         html! {
+            @if q.get("done").map(String::as_str) == Some("decided") { (success_banner("Decision saved. Nothing else is waiting for a decision.")) }
             h1 class="govuk-heading-l" { "Possible social care matches" }
             p class="govuk-body" { "The cross-check could not be sure whether these register entries and social care records are the same child. Decide each one: your decision stands on every later run, unless the data behind it changes. " a class="govuk-link" href="/officers/cross-check" { "See the cross-check runs" } "." }
             @if rows.is_empty() { p class="govuk-body" { "Nothing is waiting for a decision." } } @else {
+                div class="cnis-table-scroll" role="region" aria-label="Pairs waiting for a decision" tabindex="0" {
                 table class="govuk-table" {
-                    (table_head("Pairs waiting for a decision, most likely first", &["Register entry", "Social care record", "Match probability", ""]))
+                    (table_head("Pairs waiting for a decision, most likely first", &["Register entry", "Social care record", "Match probability", "Why it could not be sure", ""]))
                     tbody class="govuk-table__body" {
                         @for (l, g, f, reference, record) in &rows {
                             tr class="govuk-table__row" {
                                 td class="govuk-table__cell" { (g) " " (f) br; span class="govuk-hint" { (reference) } }
                                 td class="govuk-table__cell" { (record) }
-                                td class="govuk-table__cell" { (format!("{:.1}%", l.score * 100.0)) }
+                                td class="govuk-table__cell" { (probability(l.score)) }
+                                td class="govuk-table__cell" { (held_back_list(l, state.config.match_thresholds)) }
                                 td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/matches/" (l.child_id) "/" (l.record_id) } { "Decide" span class="govuk-visually-hidden" { " on " (g) " " (f) } } }
                             }
                         }
                     }
+                }
                 }
             }
         },
@@ -100,7 +128,9 @@ fn pair_page(
     data: &PairData,
     f: &FormData,
     errors: &Errors,
+    decided: bool,
 ) -> HttpResponse {
+    let why = data.0.held_back(state.config.match_thresholds);
     let (link, rec, sc, eps) = data;
     let ch = &rec.child;
     let home = rec
@@ -117,9 +147,16 @@ fn pair_page(
         },
         html! {
             (back_link("/officers/matches"))
+            @if decided { (success_banner("Decision saved. This is the next pair waiting for a decision.")) }
             (error_summary(errors))
             span class="govuk-caption-l" { (link.decision.label()) }
             h1 class="govuk-heading-l" { "Is this the same child?" }
+            @if !why.is_empty() {
+                div class="govuk-inset-text" {
+                    p class="govuk-body" { "The cross-check could not be sure because:" }
+                    ul class="govuk-list govuk-list--bullet" { @for w in &why { li { (w.label()) } } }
+                }
+            }
             table class="govuk-table" {
                 (table_head("The register entry and the social care record side by side", &["", "Register entry", "Social care record"]))
                 tbody class="govuk-table__body" {
@@ -141,7 +178,7 @@ fn pair_page(
                 }
             }
             h2 class="govuk-heading-m" { "How the fields compared" }
-            p class="govuk-body" { "Match probability " strong { (format!("{:.2}%", link.score * 100.0)) } ". Each field adds weight for agreement and takes it away for disagreement, in proportion to how much that agreement says in this data." }
+            p class="govuk-body" { "Match probability " strong { (probability(link.score)) } ". Each field adds weight for agreement and takes it away for disagreement, in proportion to how much that agreement says in this data." }
             table class="govuk-table" {
                 (table_head("Field by field", &["Field", "Comparison", "Weight"]))
                 tbody class="govuk-table__body" {
@@ -177,6 +214,7 @@ async fn pair(
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<(String, String)>,
+    q: crate::web::forms::Query<std::collections::HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
     let (child, record) = path.into_inner();
     let (child, record) = (
@@ -190,6 +228,7 @@ async fn pair(
         &data,
         &FormData::default(),
         &Errors::default(),
+        q.get("done").map(String::as_str) == Some("decided"),
     ))
 }
 
@@ -214,12 +253,12 @@ async fn decide(
     let reason = text(&form, "reason", "why you decided this", 2000, &mut errors);
     if !errors.is_empty() {
         let data = load_pair(&state, child, record, o.user.id.clone()).await?;
-        return Ok(pair_page(&state, &o, &data, &form, &errors));
+        return Ok(pair_page(&state, &o, &data, &form, &errors, false));
     }
     let uid = o.user.id.clone();
     let st = state.clone();
-    let cid = child.clone();
-    state
+    let cid = child;
+    let next = state
         .db(move |c| {
             crate::db::write::<_, AppError, _>(c, |c| {
                 if matches::decide(c, &cid, &record, &uid, decision == "confirm", &reason)? == 0 {
@@ -240,11 +279,15 @@ async fn decide(
                     Some(&cid),
                     &format!("officer {}ed a social care match", decision),
                 )?;
-                Ok(())
+                Ok(matches::next_review(c)?)
             })
         })
         .await?;
-    Ok(see_other(&format!("/officers/children/{child}?done=match")))
+    // On to the next pair, so an officer works through the queue without going back to it.
+    Ok(see_other(&match next {
+        Some((c, r)) => format!("/officers/matches/{c}/{r}?done=decided"),
+        None => "/officers/matches?done=decided".into(),
+    }))
 }
 
 async fn runs(
