@@ -486,13 +486,27 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
         page.body
     );
 
-    // Only a manager serves the order.
+    // Only a manager serves the order: their home page says one waits, and links the cases.
+    let home = manager.get("/officers/");
+    assert!(
+        home.contains("href=\"/officers/attendance?stage=school_determined\"><strong>1</strong> school attendance order to make and serve"),
+        "{}",
+        home.body
+    );
+    let waiting = manager.get("/officers/attendance?stage=school_determined");
+    assert!(waiting.contains(&case_id));
+    assert!(!manager
+        .get("/officers/attendance?stage=in_force")
+        .contains(&case_id));
     let p = act(&mut officer, &case, "order", &[]);
     assert_eq!(p.status, 422);
     assert!(p.contains("Only a manager"));
     let p = act(&mut manager, &case, "order", &[]);
     assert_eq!(p.status, 303, "{}", p.body);
     assert_eq!(stage(&app, &case_id), "in_force");
+    assert!(manager
+        .get("/officers/")
+        .contains("<strong>1</strong> order in force: refer for prosecution"));
     let text = served_pdf(&app, &case_id, "attendance-order");
     assert!(text.contains("SCHOOL ATTENDANCE ORDER"), "{text}");
     assert!(text.contains("Elm Academy"));

@@ -835,6 +835,22 @@ fn s434a_6_the_manager_who_assessed_does_not_decide() {
             .status,
         303
     );
+    // Assessed, it waits for a manager: its own status, counted and linked on managers' home.
+    let mut other = app.signed_in("manager");
+    let home = other.get("/officers/");
+    assert!(
+        home.contains("Waiting for a manager")
+            && home.contains("href=\"/officers/consent?progress=awaiting_decision\"><strong>1</strong> application for consent assessed"),
+        "{}",
+        home.body
+    );
+    let waiting = other.get("/officers/consent?progress=awaiting_decision");
+    assert!(waiting.contains("Assessed — waiting for a manager") && waiting.contains("Cara"));
+    assert!(!other
+        .get("/officers/consent?progress=granted")
+        .contains("Cara"));
+    let mut officer = app.signed_in("officer");
+    assert!(!officer.get("/officers/").contains("Waiting for a manager"));
     manager.get(&base);
     let decision = [
         ("decision", "granted"),
@@ -843,7 +859,6 @@ fn s434a_6_the_manager_who_assessed_does_not_decide() {
     let p = manager.post(&format!("{base}/decision"), &decision);
     assert_eq!(p.status, 422, "{}", p.body);
     assert!(p.contains("another manager decides it"), "{}", p.body);
-    let mut other = app.signed_in("manager");
     other.get(&base);
     assert_eq!(
         other.post(&format!("{base}/decision"), &decision).status,

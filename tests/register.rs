@@ -206,6 +206,13 @@ fn closing_an_entry_needs_a_reason_and_a_date_and_can_be_undone() {
         ],
     );
     assert_eq!(p.status, 303);
+    // The home page's counts agree: a closed entry is neither on the register nor "of them".
+    let home = b.get("/officers/");
+    assert!(
+        home.contains("<span class=\"cnis-count__number\">0</span><span class=\"govuk-body\">of them added in the last 30 days"),
+        "{}",
+        home.body
+    );
     let record = b.get(&format!("/officers/children/{id}"));
     assert!(
         record.contains("Closed")

@@ -303,6 +303,31 @@ crate::text_enum! {
     }
 }
 
+crate::text_enum! {
+    /// Where an application stands, as officers and managers see it: once an officer has assessed
+    /// it, it waits for a manager's decision (s.434A(6)), which is its own state in the lists.
+    pub enum Progress {
+        Received = "received" => "Received",
+        BeingAssessed = "being_assessed" => "Being assessed",
+        AwaitingDecision = "awaiting_decision" => "Assessed — waiting for a manager",
+        Granted = "granted" => "Consent granted",
+        Refused = "refused" => "Consent refused",
+        Withdrawn = "withdrawn" => "Withdrawn",
+    }
+}
+
+/// s.434A(6): an application's progress from its status and whether it has been assessed.
+pub fn progress(status: ApplicationStatus, assessed: bool) -> Progress {
+    match status {
+        ApplicationStatus::Received => Progress::Received,
+        ApplicationStatus::UnderAssessment if assessed => Progress::AwaitingDecision,
+        ApplicationStatus::UnderAssessment => Progress::BeingAssessed,
+        ApplicationStatus::Granted => Progress::Granted,
+        ApplicationStatus::Refused => Progress::Refused,
+        ApplicationStatus::Withdrawn => Progress::Withdrawn,
+    }
+}
+
 impl ApplicationStatus {
     /// Still waiting for a decision.
     pub fn is_open(self) -> bool {
@@ -463,6 +488,15 @@ mod tests {
             end,
             certain,
         }
+    }
+
+    #[test]
+    fn s434a_6_an_assessed_application_waits_for_a_manager() {
+        use ApplicationStatus::*;
+        assert_eq!(progress(UnderAssessment, true), Progress::AwaitingDecision);
+        assert_eq!(progress(UnderAssessment, false), Progress::BeingAssessed);
+        assert_eq!(progress(Received, false), Progress::Received);
+        assert_eq!(progress(Granted, true), Progress::Granted);
     }
 
     #[test]

@@ -303,6 +303,15 @@ pub fn for_child(conn: &mut AnyConnection, child_id: &str) -> QueryResult<Vec<Ca
 /// A case with the child's name and the officer's, for the deadlines list.
 pub type CaseRow = (Case, String, Option<String>);
 
+/// Open cases at one stage: what waits for a manager on the home page.
+pub fn count_at(conn: &mut AnyConnection, stage: Stage) -> QueryResult<i64> {
+    attendance_cases::table
+        .filter(attendance_cases::closed_on.is_null())
+        .filter(attendance_cases::stage.eq(stage))
+        .count()
+        .get_result(conn)
+}
+
 pub fn open_cases(conn: &mut AnyConnection) -> QueryResult<Vec<CaseRow>> {
     let rows: Vec<(Case, String, String)> = attendance_cases::table
         .inner_join(children::table)

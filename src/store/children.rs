@@ -877,7 +877,9 @@ pub fn home_counts(conn: &mut AnyConnection, today: NaiveDate) -> QueryResult<Ho
         .count()
         .get_result(conn)?;
     let since = today.and_hms_opt(0, 0, 0).unwrap_or_default() - chrono::Duration::days(30);
+    // Of the children on the register now, so the two counts agree.
     let added_last_30_days = children::table
+        .filter(children::status.eq(EntryStatus::Open))
         .filter(children::created_at.ge(since))
         .count()
         .get_result(conn)?;

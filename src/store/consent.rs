@@ -94,6 +94,11 @@ pub struct Application {
 }
 
 impl Application {
+    /// Where it stands: an assessed application waits for a manager (s.434A(6)).
+    pub fn progress(&self) -> crate::domain::consent::Progress {
+        rules::progress(self.status, self.assessed_at.is_some())
+    }
+
     /// A new application with nothing but its bookkeeping set; callers fill in what the
     /// applicant gave with struct update syntax.
     pub fn received(school_id: &str, applicant: &str, at: NaiveDateTime) -> Application {
@@ -477,6 +482,15 @@ pub fn submit(
         Some(rules::decide_by(app.received_on, escalation_days)),
     )?;
     Ok(app)
+}
+
+/// Applications an officer has assessed that wait for a manager's decision.
+pub fn count_awaiting_decision(conn: &mut AnyConnection) -> QueryResult<i64> {
+    consent_applications::table
+        .filter(consent_applications::status.eq(ApplicationStatus::UnderAssessment))
+        .filter(consent_applications::assessed_at.is_not_null())
+        .count()
+        .get_result(conn)
 }
 
 pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Application>> {

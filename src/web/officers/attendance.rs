@@ -90,12 +90,21 @@ fn due_tag(d: &Deadline, today: NaiveDate, soon: i64) -> Markup {
 /// A case on the deadlines list: the case, the child, the officer, the next deadline.
 use crate::services::attendance::ListRow;
 
-async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResult<HttpResponse> {
+async fn list(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    q: crate::web::forms::Query<std::collections::HashMap<String, String>>,
+) -> AppResult<HttpResponse> {
     let uid = o.user.id.clone();
     let today = today();
+    let stage = q.get("stage").and_then(|s| Stage::parse(s));
     let rows = state
         .db(move |c| services::open_cases_by_deadline(c, &uid, today))
         .await?;
+    let rows: Vec<_> = rows
+        .into_iter()
+        .filter(|r| stage.is_none_or(|s| r.0.stage == s))
+        .collect();
     let mine: Vec<_> = rows
         .iter()
         .filter(|r| r.0.assigned_to.as_deref() == Some(o.user.id.as_str()))
@@ -120,11 +129,16 @@ async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResul
                 (state.config.new_sao_from.map(|d| format!("New cases follow sections 436H to 436Q from {}.", fmt_date(d))).unwrap_or_else(|| "New cases follow sections 437 to 443: the new process has no commencement date set.".to_string()))
                 " Open a case from a child's register entry." }
             @if overdue > 0 { div class="govuk-inset-text" { strong { (overdue) } " open " (if overdue == 1 { "case has" } else { "cases have" }) " a deadline that has passed." } }
-            h2 class="govuk-heading-m" { "Your cases" }
-            (cases_table("Your cases", &mine, today, soon))
-            @if o.user.can_decide() {
-                h2 class="govuk-heading-m" { "All open cases" }
-                (cases_table("All open cases", &all, today, soon))
+            @if let Some(s) = stage {
+                p class="govuk-body" { "Showing open cases at one stage: " strong { (s.label()) } ". " a class="govuk-link" href="/officers/attendance" { "Show all open cases" } }
+                (cases_table("Open cases at this stage", &all, today, soon))
+            } @else {
+                h2 class="govuk-heading-m" { "Your cases" }
+                (cases_table("Your cases", &mine, today, soon))
+                @if o.user.can_decide() {
+                    h2 class="govuk-heading-m" { "All open cases" }
+                    (cases_table("All open cases", &all, today, soon))
+                }
             }
         },
     ))

@@ -8,11 +8,11 @@ use chrono::NaiveDate;
 use maud::{html, Markup};
 
 use crate::clock::{fmt_date, today};
-use crate::domain::consent::ApplicationStatus;
 use crate::domain::consent::{
     self as rules, Action, Relevance, RelevanceAnswer, ARRANGEMENTS, BEST_INTERESTS,
     REFERRAL_OUTCOMES,
 };
+use crate::domain::consent::{ApplicationStatus, Progress};
 use crate::domain::register::label;
 use crate::error::{AppError, AppResult};
 use crate::store::consent::{self, Application, Candidate, SchoolNotice};
@@ -34,15 +34,16 @@ const SERVICE_METHODS: &[(&str, &str)] = &[
     ("hand", "Delivered by hand or left at the address"),
 ];
 
-fn status_tag(status: ApplicationStatus) -> maud::Markup {
-    let colour = match status {
-        ApplicationStatus::Granted => "green",
-        ApplicationStatus::Refused => "red",
-        ApplicationStatus::Withdrawn => "grey",
-        ApplicationStatus::UnderAssessment => "yellow",
-        ApplicationStatus::Received => "blue",
+fn status_tag(progress: Progress) -> maud::Markup {
+    let colour = match progress {
+        Progress::Granted => "green",
+        Progress::Refused => "red",
+        Progress::Withdrawn => "grey",
+        Progress::AwaitingDecision => "purple",
+        Progress::BeingAssessed => "yellow",
+        Progress::Received => "blue",
     };
-    tag(status.label(), colour)
+    tag(progress.label(), colour)
 }
 
 fn relevance_tag(r: &Relevance) -> maud::Markup {
@@ -53,8 +54,13 @@ fn relevance_tag(r: &Relevance) -> maud::Markup {
     }
 }
 
-async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResult<HttpResponse> {
+async fn list(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    q: crate::web::forms::Query<std::collections::HashMap<String, String>>,
+) -> AppResult<HttpResponse> {
     let uid = o.user.id.clone();
+    let only = q.get("progress").and_then(|p| Progress::parse(p));
     let (apps, notices) = state
         .db(move |c| {
             audit::record(
@@ -67,6 +73,10 @@ async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResul
             Ok((consent::list(c, 500)?, consent::recent_notices(c, 50)?))
         })
         .await?;
+    let apps: Vec<_> = apps
+        .into_iter()
+        .filter(|(a, _)| only.is_none_or(|p| a.progress() == p))
+        .collect();
     let today = today();
     let after = state.config.consent_escalation_days;
     Ok(render(
@@ -80,6 +90,9 @@ async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResul
         html! {
             h1 class="govuk-heading-l" { "Consent to home educate" }
             p class="govuk-body" { "Section 434A: decide without undue delay. Open applications are shown first, oldest first; those open " (after) " days or more are escalated to managers." }
+            @if let Some(p) = only {
+                p class="govuk-body" { "Showing applications: " strong { (p.label()) } ". " a class="govuk-link" href="/officers/consent" { "Show all applications" } }
+            }
             @if apps.is_empty() { p class="govuk-body" { "No applications." } } @else {
                 table class="govuk-table" {
                     (table_head("Applications", &["Reference", "Child", "School", "Received", "Days open", "Status"]))
@@ -94,7 +107,7 @@ async fn list(state: web::Data<AppState>, Caseworker(o): Caseworker) -> AppResul
                                 td class="govuk-table__cell" { (fmt_date(a.received_on)) }
                                 td class="govuk-table__cell" { (days)
                                     @if open && rules::needs_escalation(a.status, a.received_on, today, after) { " " (tag("Overdue", "red")) } }
-                                td class="govuk-table__cell" { (status_tag(a.status))
+                                td class="govuk-table__cell" { (status_tag(a.progress()))
                                     @if a.repeat_of.is_some() { " " (tag("Repeat within 6 months", "grey")) } }
                             }
                         }
@@ -270,7 +283,7 @@ impl ApplicationPage<'_> {
             span class="govuk-caption-l" { (a.reference) }
             h1 class="govuk-heading-l" { "Application for consent: " (a.child_name()) }
             @if let Some(e) = errors.get("action") { p id="action" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (e) } }
-            p class="govuk-body" { (status_tag(a.status)) " " strong { (days) " days" } " since it was received on " (fmt_date(a.received_on)) "."
+            p class="govuk-body" { (status_tag(a.progress())) " " strong { (days) " days" } " since it was received on " (fmt_date(a.received_on)) "."
                 @if open && rules::needs_escalation(a.status, a.received_on, today, self.escalation_days) { " " (tag("Overdue", "red")) } }
             @if a.repeat_of.is_some() {
                 div class="govuk-warning-text" { span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
@@ -417,7 +430,7 @@ impl ApplicationPage<'_> {
             }
             @if let Some(d) = &a.decision {
                 dl class="govuk-summary-list" {
-                    (summary_row("Decision", html! { (status_tag(*d)) }, None))
+                    (summary_row("Decision", html! { (status_tag(crate::domain::consent::progress(*d, true))) }, None))
                     (summary_row("Reasons", html! { (a.decision_reasons.as_deref().unwrap_or("")) }, None))
                     (summary_row("Decided by", html! { (l.decided_by.as_deref().unwrap_or("")) @if let Some(t) = a.decided_at { ", " (fmt_date(t.date())) } }, None))
                     @if let Some(e) = &a.exceptional_circumstances { (summary_row("Exceptional circumstances", html! { (e) }, None)) }

@@ -44,6 +44,11 @@ async fn home(state: web::Data<AppState>, o: CurrentOfficer) -> AppResult<HttpRe
     } else {
         None
     };
+    let for_manager = if o.user.can_decide() {
+        Some(state.db(|c| Ok(ManagerWaiting::count(c)?)).await?)
+    } else {
+        None
+    };
     Ok(render(
         &state,
         PageArgs {
@@ -54,12 +59,13 @@ async fn home(state: web::Data<AppState>, o: CurrentOfficer) -> AppResult<HttpRe
         },
         html! {
             h1 class="govuk-heading-l" { "Children not in school" }
+            @if let Some(w) = &for_manager { (w.render()) }
             @if let Some((c, open_tasks, reviews, social_care)) = counts {
                 div class="cnis-counts" {
                     div class="cnis-count" { span class="cnis-count__number" { (c.open) } a class="govuk-link" href="/officers/register" { "children on the register" } }
                     div class="cnis-count" { span class="cnis-count__number" { (c.not_reviewed) } a class="govuk-link" href="/officers/register?flag=not_reviewed" { "new entries not yet reviewed" } }
                     div class="cnis-count" { span class="cnis-count__number" { (c.outside_csa) } a class="govuk-link" href="/officers/register?flag=outside_csa" { "outside compulsory school age" } }
-                    div class="cnis-count" { span class="cnis-count__number" { (c.added_last_30_days) } span class="govuk-body" { "added in the last 30 days" } }
+                    div class="cnis-count" { span class="cnis-count__number" { (c.added_last_30_days) } span class="govuk-body" { "of them added in the last 30 days" } }
                 }
                 h2 class="govuk-heading-m govuk-!-margin-top-6" { "Known to children's social care" }
                 ul class="govuk-list" {
@@ -82,6 +88,60 @@ async fn home(state: web::Data<AppState>, o: CurrentOfficer) -> AppResult<HttpRe
             }
         },
     ))
+}
+
+/// What waits for a manager's decision: assessed applications, orders to serve and orders in
+/// force (where a referral for prosecution is a manager's call).
+struct ManagerWaiting {
+    applications: i64,
+    orders_to_serve: i64,
+    orders_in_force: i64,
+}
+
+impl ManagerWaiting {
+    fn count(c: &mut crate::db::AnyConnection) -> diesel::QueryResult<ManagerWaiting> {
+        use crate::domain::attendance::Stage;
+        Ok(ManagerWaiting {
+            applications: crate::store::consent::count_awaiting_decision(c)?,
+            orders_to_serve: crate::store::attendance::count_at(c, Stage::SchoolDetermined)?,
+            orders_in_force: crate::store::attendance::count_at(c, Stage::InForce)?,
+        })
+    }
+
+    fn render(&self) -> Markup {
+        let rows: [(i64, &str, &str, &str); 3] = [
+            (
+                self.applications,
+                "/officers/consent?progress=awaiting_decision",
+                "application for consent assessed and waiting for your decision",
+                "applications for consent assessed and waiting for your decision",
+            ),
+            (
+                self.orders_to_serve,
+                "/officers/attendance?stage=school_determined",
+                "school attendance order to make and serve",
+                "school attendance orders to make and serve",
+            ),
+            (
+                self.orders_in_force,
+                "/officers/attendance?stage=in_force",
+                "order in force: refer for prosecution where it is not complied with",
+                "orders in force: refer for prosecution where one is not complied with",
+            ),
+        ];
+        html! {
+            h2 class="govuk-heading-m" { "Waiting for a manager" }
+            @if rows.iter().all(|r| r.0 == 0) {
+                p class="govuk-body" { "Nothing is waiting for a manager's decision." }
+            } @else {
+                ul class="govuk-list govuk-list--bullet" {
+                    @for (n, href, one, many) in rows {
+                        @if n > 0 { li { a class="govuk-link" href=(href) { strong { (n) } " " (if n == 1 { one } else { many }) } } }
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[derive(serde::Deserialize, Default)]
