@@ -63,7 +63,7 @@ fn adding_a_child_checks_every_field_and_keeps_what_was_typed() {
     assert!(p.contains("Date of birth must be in the past"));
     assert!(p.contains("The child's first names must be 100 characters or fewer"));
     // Nothing was saved.
-    let s = b.post("/officers/register/search", &[("q", "Lovelace")]);
+    let s = search(&mut b, "Lovelace");
     assert!(s.contains("0 entries found"));
 
     b.get("/officers/children/new");
@@ -256,13 +256,17 @@ fn search_is_tolerant_and_never_puts_personal_data_in_the_url() {
         ("dt14ab", "O'Brien"),
         ("DT1", "Smith-Jones"),
     ] {
-        let p = b.post("/officers/register/search", &[("q", q)]);
+        let p = search(&mut b, q);
         assert_eq!(p.status, 200, "{q}");
         assert!(p.contains(expect), "search {q:?} should find {expect}");
     }
-    let p = b.post("/officers/register/search", &[("q", "nobody-like-this")]);
+    let p = search(&mut b, "nobody-like-this");
     assert!(p.contains("0 entries found"));
-    let p = b.post("/officers/register/search", &[("q", "   ")]);
+    // The start of any part of a name finds it.
+    assert!(search(&mut b, "smi").contains("Smith-Jones"));
+    assert!(search(&mut b, "jon").contains("Smith-Jones"));
+    assert!(!search(&mut b, "mith").contains("Smith-Jones"));
+    let p = search(&mut b, "   ");
     assert_eq!(p.status, 422);
     assert!(p.contains("Enter a name, date of birth, postcode"));
 }
@@ -340,9 +344,7 @@ fn addresses_parents_and_providers_are_added_and_removed_with_history() {
         "the old home address becomes the previous one"
     );
     // Searching by the new postcode finds the child.
-    assert!(b
-        .post("/officers/register/search", &[("q", "DT4 1ZZ")])
-        .contains("Turing"));
+    assert!(search(&mut b, "DT4 1ZZ").contains("Turing"));
 
     b.get(&format!("/officers/children/{id}/providers/new"));
     let p = b.post(
@@ -484,7 +486,7 @@ fn hostile_input_never_causes_a_server_error() {
     let p = b.post("/officers/register/search", &[("q", weird)]);
     assert_eq!(p.status, 400);
     assert!(p.contains("holds a NUL character"));
-    let p = b.post("/officers/register/search", &[("q", &weird[1..])]);
+    let p = search(&mut b, &weird[1..]);
     assert_eq!(p.status, 200);
 }
 
@@ -537,4 +539,49 @@ fn the_audit_csv_shows_formulas_as_text() {
     );
     assert!(!csv.body.contains(",\"=HYPERLINK"), "{}", csv.body);
     assert_eq!(csv.headers.get("cache-control").unwrap(), "no-store");
+}
+
+#[test]
+fn search_results_live_at_an_opaque_address_so_back_and_refresh_work() {
+    let app = TestApp::spawn();
+    let mut b = app.signed_in("officer");
+    let ada = add_child(&mut b, "Ada", "Lovelace", ("10", "12", "2015"));
+    add_child(&mut b, "Grace", "Hopper", ("9", "12", "2014"));
+    let p = b.post("/officers/register/search", &[("q", "lovelace")]);
+    assert_eq!(p.status, 303);
+    let results = p.location.unwrap();
+    assert!(!results.to_lowercase().contains("lovelace"));
+    // Refresh (a GET) shows the same results, with the matched field marked.
+    let page = b.get(&results);
+    assert_eq!(page.status, 200);
+    assert!(
+        page.contains("<mark class=\"cnis-match\">Lovelace, Ada</mark>"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.contains("value=\"lovelace\""),
+        "the box keeps the search"
+    );
+    assert!(!page.contains("Hopper"));
+    // From a result, the record's Back link returns to these results.
+    let sid = results.rsplit('/').next().unwrap();
+    let link = format!("/officers/children/{ada}?search={sid}");
+    assert!(page.contains(&link));
+    let record = b.get(&link);
+    assert!(
+        record.contains(&format!("href=\"{results}\" class=\"govuk-back-link\"")),
+        "{}",
+        record.body
+    );
+    // A date of birth marks that column; a UPN says it matched.
+    let page = search(&mut b, "10/12/2015");
+    assert!(page.contains("<mark class=\"cnis-match\">10 December 2015</mark>"));
+    // Another officer cannot open this officer's search: they are asked to search again.
+    let mut other = app.signed_in("officer");
+    let theirs = other.get(&results);
+    assert!(!theirs.contains("Lovelace") && theirs.contains("Search the register"));
+    assert_eq!(other.get("/officers/register/search/not-an-id").status, 404);
+    let mut school = app.browser();
+    assert_eq!(school.get(&results).status, 303, "signed out: to sign in");
 }

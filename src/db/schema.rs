@@ -610,6 +610,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    child_name_parts (part, child_id) {
+        part -> Text,
+        child_id -> Text,
+    }
+}
+
+diesel::table! {
+    saved_searches (id) {
+        id -> Text,
+        user_id -> Text,
+        query -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(child_name_parts -> children (child_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -643,4 +661,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     sign_in_attempts,
     section47_outcomes,
     bank_holidays,
+    child_name_parts,
+    saved_searches,
 );

@@ -175,6 +175,59 @@ pub fn new_reference() -> String {
     format!("CN-{}-{}", &s[..4], &s[4..])
 }
 
+/// The parts of a name search key, each indexed so a typed prefix finds it by a range scan.
+fn name_parts(key: &str) -> Vec<&str> {
+    let mut parts: Vec<&str> = key.split_whitespace().collect();
+    parts.sort_unstable();
+    parts.dedup();
+    parts
+}
+
+/// The exclusive upper end of the range of parts that start with `prefix`.
+fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}{}", char::MAX)
+}
+
+/// Writes the name-part index for one child, replacing what it had.
+pub fn index_name(conn: &mut AnyConnection, child_id: &str, key: &str) -> QueryResult<()> {
+    use crate::db::schema::child_name_parts as np;
+    diesel::delete(np::table.filter(np::child_id.eq(child_id))).execute(conn)?;
+    // One row at a time: batch inserts are not portable across the two backends.
+    for part in name_parts(key) {
+        diesel::insert_into(np::table)
+            .values((np::part.eq(part), np::child_id.eq(child_id)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Indexes the names of entries made before the name-part index existed (run after migrating).
+pub fn backfill_name_parts(conn: &mut AnyConnection) -> QueryResult<usize> {
+    use crate::db::schema::child_name_parts as np;
+    let mut done = 0;
+    loop {
+        let batch: Vec<(String, String)> = children::table
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                np::table.filter(np::child_id.eq(children::id)),
+            )))
+            .select((children::id, children::name_key))
+            .limit(2000)
+            .load(conn)?;
+        if batch.is_empty() {
+            return Ok(done);
+        }
+        crate::db::write::<_, diesel::result::Error, _>(conn, |c| {
+            for (id, key) in &batch {
+                // A name that folds to nothing still gets a row, so it is not looked at again.
+                let key = if key.trim().is_empty() { "?" } else { key };
+                index_name(c, id, key)?;
+            }
+            Ok(())
+        })?;
+        done += batch.len();
+    }
+}
+
 pub fn refresh_keys(child: &mut Child, current_postcode: Option<&str>) {
     child.name_key = name_key(&child.given_names, &child.family_name);
     if let Some(p) = current_postcode {
@@ -204,6 +257,7 @@ pub fn insert(
     diesel::insert_into(children::table)
         .values(&*child)
         .execute(conn)?;
+    index_name(conn, &child.id, &child.name_key)?;
     // One row at a time: batch inserts are not portable across the two backends.
     for row in addrs {
         diesel::insert_into(addresses::table)
@@ -343,6 +397,9 @@ pub fn update_core(
     .execute(conn)?;
     if n == 0 {
         return Ok(SaveOutcome::Stale);
+    }
+    if before.name_key != row.name_key {
+        index_name(conn, &before.id, &row.name_key)?;
     }
     for (field, old, new) in changed {
         record_change(
@@ -831,10 +888,25 @@ pub fn search(conn: &mut AnyConnection, q: &Query, limit: i64) -> QueryResult<Ve
         Query::DateOfBirth(d) => b = b.filter(children::date_of_birth.eq(*d)),
         Query::Postcode(p) => b = b.filter(children::postcode_key.eq(p.clone())),
         // The inward code is always 3 characters, so DT1 finds DT1 4AB but not DT10 1AA.
-        Query::District(d) => b = b.filter(children::postcode_key.like(format!("{d}___"))),
+        // A range on the index, then the exact shape.
+        Query::District(d) => {
+            b = b
+                .filter(children::postcode_key.ge(d.clone()))
+                .filter(children::postcode_key.lt(prefix_end(d)))
+                .filter(children::postcode_key.like(format!("{d}___")))
+        }
+        // Each word starts some part of the name: "smi" finds Smith, "obr" finds O'Brien.
         Query::Name(words) => {
+            use crate::db::schema::child_name_parts as np;
             for w in words {
-                b = b.filter(children::name_key.like(format!("%{w}%")));
+                b = b.filter(
+                    children::id.eq_any(
+                        np::table
+                            .filter(np::part.ge(w.clone()))
+                            .filter(np::part.lt(prefix_end(w)))
+                            .select(np::child_id),
+                    ),
+                );
             }
         }
     }

@@ -12,6 +12,7 @@ pub mod notifications;
 pub mod parent_access;
 pub mod parent_claims;
 pub mod parent_reports;
+pub mod saved_searches;
 pub mod schools;
 pub mod served;
 pub mod sessions;

@@ -46,6 +46,8 @@ pub struct RecordView<'a> {
     pub next_request_from: Option<NaiveDate>,
     /// Why parents cannot be required to give information yet (ss.436B–436G not in force).
     pub register_not_in_force: Option<String>,
+    /// Where "Back" goes: the search results the officer came from, or the register.
+    pub back: String,
 }
 
 /// A tag for a child outside compulsory school age (s.8) today; nothing inside it.
@@ -89,7 +91,7 @@ fn header(v: &RecordView) -> Markup {
         .map(|(f, _)| label(FLAG_KINDS, &f.kind))
         .collect();
     html! {
-        (back_link("/officers/register"))
+        (back_link(&v.back))
         @match done {
             Some("saved") => (success_banner("Changes saved")),
             Some("added") => (success_banner("Child added to the register")),

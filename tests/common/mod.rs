@@ -516,3 +516,19 @@ pub fn school_with_staff(app: &TestApp, admin: &mut Browser, urn: &str) -> (Stri
     assert_eq!(landed.location.as_deref(), Some("/schools/"));
     (school_id, staff)
 }
+
+/// Searches the register as an officer does: the form posts, and the results are at the address
+/// it redirects to (Post/Redirect/Get). A refused search comes back as it is.
+pub fn search(b: &mut Browser, q: &str) -> Page {
+    let p = b.post("/officers/register/search", &[("q", q)]);
+    match (p.status, p.location.clone()) {
+        (303, Some(to)) => {
+            assert!(
+                to.starts_with("/officers/register/search/") && !to.contains('?'),
+                "{to}"
+            );
+            b.get(&to)
+        }
+        _ => p,
+    }
+}

@@ -175,9 +175,41 @@ pub fn social_care_tag(kind: &str) -> Markup {
     tag(text, colour)
 }
 
+/// Which column a search matched, so the results can mark it.
+#[derive(Clone, Copy, PartialEq)]
+enum Matched {
+    Nothing,
+    Name,
+    DateOfBirth,
+    Postcode,
+    Reference,
+    Upn,
+    Nhs,
+}
+
+impl Matched {
+    fn of(q: &children::Query) -> Matched {
+        match q {
+            children::Query::Name(_) => Matched::Name,
+            children::Query::DateOfBirth(_) => Matched::DateOfBirth,
+            children::Query::Postcode(_) | children::Query::District(_) => Matched::Postcode,
+            children::Query::Reference(_) => Matched::Reference,
+            children::Query::Upn(_) => Matched::Upn,
+            children::Query::Nhs(_) => Matched::Nhs,
+        }
+    }
+}
+
+/// A cell's content, marked when the search matched on it.
+fn marked(on: bool, content: Markup) -> Markup {
+    html! { @if on { mark class="cnis-match" { (content) } } @else { (content) } }
+}
+
 fn results_table(
     rows: &[children::ListRow],
     tags: &std::collections::HashMap<String, Vec<String>>,
+    matched: Matched,
+    search: Option<&str>,
 ) -> Markup {
     html! {
         // On a phone the table scrolls inside its own region, not the page.
@@ -187,11 +219,15 @@ fn results_table(
                 tbody class="govuk-table__body" {
                     @for r in rows {
                         tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/children/" (r.id) } { (r.family_name) ", " (r.given_names) } }
-                            td class="govuk-table__cell" { (fmt_date(r.date_of_birth)) " " (age_tag(r.date_of_birth)) }
-                            td class="govuk-table__cell" { (crate::domain::identifiers::format_postcode_key(&r.postcode_key)) }
+                            td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/children/" (r.id) @if let Some(sid) = search { "?search=" (sid) } } { (marked(matched == Matched::Name, html! { (r.family_name) ", " (r.given_names) })) } }
+                            td class="govuk-table__cell" { (marked(matched == Matched::DateOfBirth, html! { (fmt_date(r.date_of_birth)) })) " " (age_tag(r.date_of_birth)) }
+                            td class="govuk-table__cell" { (marked(matched == Matched::Postcode, html! { (crate::domain::identifiers::format_postcode_key(&r.postcode_key)) })) }
                             td class="govuk-table__cell" { (label(ARRANGEMENTS, &r.arrangement)) }
-                            td class="govuk-table__cell" { (r.reference) }
+                            td class="govuk-table__cell" {
+                                (marked(matched == Matched::Reference, html! { (r.reference) }))
+                                @if matched == Matched::Upn { br; mark class="cnis-match" { "Matched on UPN" } }
+                                @if matched == Matched::Nhs { br; mark class="cnis-match" { "Matched on NHS number" } }
+                            }
                             td class="govuk-table__cell" {
                                 @if r.status == EntryStatus::Closed { (tag("Closed", "grey")) } @else { (tag("Open", "green")) }
                                 @if !r.reviewed { " " (tag("Not yet reviewed", "yellow")) }
@@ -250,7 +286,7 @@ async fn list(
                         div class="govuk-grid-column-two-thirds" {
                             p class="govuk-body" { (total) " entries. Page " (page) " of " (pages) "." }
                             a class="govuk-button" href="/officers/children/new" { "Add a child" }
-                            (results_table(&rows, &tags))
+                            (results_table(&rows, &tags, Matched::Nothing, None))
                             nav class="govuk-pagination" aria-label="Pages" {
                                 @if page > 1 { div class="govuk-pagination__prev" { a class="govuk-link govuk-pagination__link" href={ "/officers/register?" (qs(page - 1)) } rel="prev" { span class="govuk-pagination__link-title" { "Previous" span class="govuk-visually-hidden" { " page" } } } } }
                                 @if page < pages { div class="govuk-pagination__next" { a class="govuk-link govuk-pagination__link" href={ "/officers/register?" (qs(page + 1)) } rel="next" { span class="govuk-pagination__link-title" { "Next" span class="govuk-visually-hidden" { " page" } } } } }
@@ -346,62 +382,115 @@ fn filter_form(csrf: &str, filter: &ListFilter) -> Markup {
 }
 
 /// Search travels by POST so names, dates of birth and postcodes never sit in a URL or a log.
+const SEARCH_LIMIT: i64 = 100;
+
+fn search_error(q: &str) -> Option<&'static str> {
+    children::parse_query(q)
+        .is_none()
+        .then_some("Enter a name, date of birth, postcode, UPN, NHS number or reference")
+}
+
+/// Post/Redirect/Get: the search is stored for this officer and the results shown at an address
+/// with an opaque id, so Back and refresh work and nothing personal goes in the URL.
 async fn search(
     state: web::Data<AppState>,
     Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
     let q = form.get("q").chars().take(200).collect::<String>();
-    let parsed = children::parse_query(&q);
-    let mut errors = Errors::default();
-    if parsed.is_none() {
-        errors.add(
-            "q",
-            "Enter a name, date of birth, postcode, UPN, NHS number or reference",
-        );
+    if let Some(e) = search_error(&q) {
+        let mut errors = Errors::default();
+        errors.add("q", e);
+        return Ok(search_page(&state, &o, &q, &errors, None));
     }
     let uid = o.user.id.clone();
-    let rows = match parsed {
-        Some(p) => {
-            state
-                .db(move |c| {
-                    let rows = children::search(c, &p, 100)?;
-                    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-                    let tags = children::social_care_tags(c, &ids)?;
-                    audit::record(
-                        c,
-                        Some(&uid),
-                        "register_search",
-                        None,
-                        &format!("search returned {} entries", rows.len()),
-                    )?;
-                    Ok((rows, tags))
-                })
-                .await?
-        }
-        None => (vec![], Default::default()),
+    let id = state
+        .db(move |c| Ok(crate::store::saved_searches::save(c, &uid, &q)?))
+        .await?;
+    Ok(see_other(&format!("/officers/register/search/{id}")))
+}
+
+/// The results of a stored search, run again so they are current.
+async fn search_results(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let sid = crate::web::parse_id(&path.into_inner())?;
+    let uid = o.user.id.clone();
+    let s2 = sid.clone();
+    let found = state
+        .db(move |c| {
+            let Some(q) = crate::store::saved_searches::find(c, &s2, &uid)? else {
+                return Ok(None);
+            };
+            let Some(parsed) = children::parse_query(&q) else {
+                return Ok(None);
+            };
+            let rows = children::search(c, &parsed, SEARCH_LIMIT)?;
+            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+            let tags = children::social_care_tags(c, &ids)?;
+            audit::record(
+                c,
+                Some(&uid),
+                "register_search",
+                None,
+                &format!("search returned {} entries", rows.len()),
+            )?;
+            Ok(Some((q, Matched::of(&parsed), rows, tags)))
+        })
+        .await?;
+    // Another officer's search, or one older than a session: search again.
+    let Some((q, matched, rows, tags)) = found else {
+        return Ok(search_page(&state, &o, "", &Errors::default(), None));
     };
-    let (rows, tags) = rows;
-    Ok(render(
+    Ok(search_page(
         &state,
+        &o,
+        &q,
+        &Errors::default(),
+        Some((&sid, matched, &rows, &tags)),
+    ))
+}
+
+type Results<'a> = (
+    &'a str,
+    Matched,
+    &'a [children::ListRow],
+    &'a std::collections::HashMap<String, Vec<String>>,
+);
+
+fn search_page(
+    state: &AppState,
+    o: &crate::web::auth::CurrentOfficer,
+    q: &str,
+    errors: &Errors,
+    results: Option<Results>,
+) -> HttpResponse {
+    render(
+        state,
         PageArgs {
-            title: "Search results",
+            title: if results.is_some() {
+                "Search results"
+            } else {
+                "Search the register"
+            },
             nav: Some(o.nav("register")),
             csrf: &o.csrf,
             errors: !errors.is_empty(),
         },
         html! {
             (back_link("/officers/register"))
-            (error_summary(&errors))
+            (error_summary(errors))
             h1 class="govuk-heading-l" { "Search the register" }
-            (search_form(&o.csrf, &q, errors.get("q")))
-            @if errors.is_empty() {
+            (search_form(&o.csrf, q, errors.get("q")))
+            @if let Some((sid, matched, rows, tags)) = results {
                 h2 class="govuk-heading-m" { (rows.len()) @if rows.len() == 1 { " entry found" } @else { " entries found" } }
-                @if rows.len() >= 100 { p class="govuk-body" { "Showing the first 100. Add more to your search to narrow it down." } }
-                @if rows.is_empty() { p class="govuk-body" { "Check the spelling, try part of a name, or search by date of birth or postcode." } }
-                @else { (results_table(&rows, &tags)) }
+                @if rows.len() as i64 >= SEARCH_LIMIT { p class="govuk-body" { "Showing the first " (SEARCH_LIMIT) ". Add more to your search to narrow it down." } }
+                @if rows.is_empty() { p class="govuk-body" { "Check the spelling, try the start of a name, or search by date of birth or postcode." } }
+                @else { (results_table(rows, tags, matched, Some(sid))) }
             }
         },
-    ))
+    )
 }
 
 async fn view(
@@ -422,6 +511,11 @@ async fn view(
         today: today(),
         done: q.get("done").map(String::as_str),
         next_request_from: q.get("from").and_then(|d| d.parse::<NaiveDate>().ok()),
+        // Back to the search results the officer came from (an opaque id, checked as one).
+        back: match q.get("search").and_then(|s| uuid::Uuid::parse_str(s).ok()) {
+            Some(sid) => format!("/officers/register/search/{sid}"),
+            None => "/officers/register".into(),
+        },
         register_not_in_force: state
             .config
             .commencement()
@@ -1112,6 +1206,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/officers/register", web::get().to(list))
         .route("/officers/register/search", web::post().to(search))
+        .route(
+            "/officers/register/search/{id}",
+            web::get().to(search_results),
+        )
         .route("/officers/children/new", web::get().to(new_form))
         .route("/officers/children/new", web::post().to(create))
         .route("/officers/children/{id}", web::get().to(view))
