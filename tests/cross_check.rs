@@ -752,6 +752,30 @@ fn the_register_shows_and_filters_social_care_flags() {
         "{}",
         filtered.body
     );
+    // The filtered list downloads as CSV, audited.
+    assert!(filtered.contains("href=\"/officers/register.csv?status=open&amp;arrangement=&amp;flag=&amp;social_care=s47_open"));
+    let csv = officer.get("/officers/register.csv?social_care=s47_open");
+    assert_eq!(csv.status, 200);
+    assert!(csv.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let mut lines = csv.body.lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("reference,family_name,given_names,date_of_birth"));
+    let row = lines.next().unwrap();
+    assert!(
+        row.contains("Lovelace,Ada,2015-12-10") && row.contains("enquiry"),
+        "{row}"
+    );
+    assert!(lines.next().is_none() && !csv.body.contains("Stone"));
+    assert_eq!(
+        count(&app, "audit_events WHERE action = 'export_register'"),
+        1
+    );
+    assert_eq!(app.browser().get("/officers/register.csv").status, 303);
     let none = officer.get("/officers/register?social_care=cin_open");
     assert!(!none.contains("Lovelace") && !none.contains("Stone"));
     // An unknown filter is ignored, not trusted.

@@ -152,6 +152,11 @@ fn only_officers_and_managers_see_and_assign_tasks() {
     let (_, school) = school_with_staff(&app, &mut admin, "100900");
     for (role, mut b) in [("school", school), ("admin", admin)] {
         assert_ne!(b.get("/officers/tasks").status, 200, "{role} lists tasks");
+        assert_ne!(
+            b.get("/officers/register.csv").status,
+            200,
+            "{role} downloads the register"
+        );
         let p = b.post(
             &format!("/officers/tasks/{flag}/assign"),
             &[("assigned_to", "")],
