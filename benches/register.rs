@@ -115,6 +115,7 @@ fn main() -> anyhow::Result<()> {
         cross_check_at: None,
         match_thresholds: Default::default(),
         branding: Default::default(),
+        list_count_seconds: 30,
     };
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     let base = format!("http://127.0.0.1:{}", listener.local_addr()?.port());

@@ -21,6 +21,8 @@ pub struct AppState {
     pub templates: crate::mail::Templates,
     /// Seals officers' TOTP secrets in the database (`store::users::seal_totp`).
     pub totp_key: [u8; 32],
+    /// The register list's total count per filter, kept `list_count_seconds`.
+    pub list_counts: Option<mini_moka::sync::Cache<String, i64>>,
     limiter_checks: std::sync::atomic::AtomicU64,
 }
 
@@ -42,8 +44,15 @@ impl AppState {
         let api_per_minute =
             NonZeroU32::new(config.api_requests_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         let totp_key = crate::store::users::totp_key(&config.secret_key);
+        let list_counts = (config.list_count_seconds > 0).then(|| {
+            mini_moka::sync::Cache::builder()
+                .max_capacity(1000)
+                .time_to_live(std::time::Duration::from_secs(config.list_count_seconds))
+                .build()
+        });
         AppState {
             totp_key,
+            list_counts,
             pool,
             config,
             sign_in_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),

@@ -58,6 +58,9 @@ pub struct Config {
     pub match_thresholds: crate::domain::matching::Thresholds,
     /// The council's brand colour and logo (CNIS_BRAND_COLOUR, CNIS_COUNCIL_LOGO).
     pub branding: Branding,
+    /// Seconds the register list keeps a filter's total count (CNIS_LIST_COUNT_SECONDS); 0 counts
+    /// every time. Counting 200,000 entries costs more than the page itself.
+    pub list_count_seconds: u64,
 }
 
 /// How the council's pages look: GOV.UK Frontend's brand colour and a logo in the header.
@@ -237,6 +240,7 @@ impl Config {
                 }
             },
             branding: Branding::from_env()?,
+            list_count_seconds: parsed("CNIS_LIST_COUNT_SECONDS", 30)?,
             data_dir,
         })
     }

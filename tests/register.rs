@@ -278,8 +278,37 @@ fn list_filters_and_pages_and_flags_children_outside_school_age() {
     let mut b = app.signed_in("officer");
     let page1 = b.get("/officers/register");
     assert!(page1.contains("Page 1 of"));
-    let page2 = b.get("/officers/register?page=2");
+    // Keyset paging: Next starts after the last entry shown, Previous ends before the first.
+    let next = extract(&page1.body, "<div class=\"govuk-pagination__next\"><a class=\"govuk-link govuk-pagination__link\" href=\"", "\"")
+        .unwrap()
+        .replace("&amp;", "&");
+    assert!(
+        next.contains("&after=") && next.ends_with("&page=2"),
+        "{next}"
+    );
+    let page2 = b.get(&next);
     assert!(page2.contains("Page 2 of"));
+    let ids = |body: &str| -> Vec<String> {
+        body.split("<a class=\"govuk-link\" href=\"/officers/children/")
+            .skip(1)
+            .map(|s| s[..36].to_string())
+            .collect()
+    };
+    let (first, second) = (ids(&page1.body), ids(&page2.body));
+    assert_eq!((first.len(), second.len()), (50, 50));
+    assert!(
+        first.iter().all(|i| !second.contains(i)),
+        "pages do not overlap"
+    );
+    let prev = extract(&page2.body, "<div class=\"govuk-pagination__prev\"><a class=\"govuk-link govuk-pagination__link\" href=\"", "\"")
+        .unwrap()
+        .replace("&amp;", "&");
+    let back = b.get(&prev);
+    assert_eq!(ids(&back.body), first, "Previous shows page 1 again");
+    assert!(back.contains("Page 1 of") && !back.contains("govuk-pagination__prev"));
+    // A cursor that is not an entry starts at the beginning.
+    let odd = b.get("/officers/register?after=00000000-0000-0000-0000-000000000000&page=7");
+    assert!(odd.contains("Page 1 of"), "an unknown cursor is page 1");
     let outside = b.get("/officers/register?flag=outside_csa");
     assert_eq!(outside.status, 200);
     let n: usize = extract(&outside.body, "<p class=\"govuk-body\">", " entries.")
@@ -584,4 +613,20 @@ fn search_results_live_at_an_opaque_address_so_back_and_refresh_work() {
     assert_eq!(other.get("/officers/register/search/not-an-id").status, 404);
     let mut school = app.browser();
     assert_eq!(school.get(&results).status, 303, "signed out: to sign in");
+}
+
+#[test]
+fn the_register_lists_total_is_kept_for_a_while_per_filter() {
+    let app = TestApp::spawn_with(|c| c.list_count_seconds = 600);
+    let mut b = app.signed_in("officer");
+    add_child(&mut b, "Ada", "Lovelace", ("10", "12", "2015"));
+    assert!(b.get("/officers/register").contains("1 entries."));
+    add_child(&mut b, "Grace", "Hopper", ("9", "12", "2014"));
+    // The count is kept (counting a council's register costs more than the page); the rows are not.
+    let page = b.get("/officers/register");
+    assert!(page.contains("1 entries.") && page.contains("Hopper"));
+    // Another filter counts for itself.
+    assert!(b
+        .get("/officers/register?status=all")
+        .contains("2 entries."));
 }

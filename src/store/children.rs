@@ -737,6 +737,118 @@ pub fn list(
     Ok((rows, total))
 }
 
+/// Where a page of the register list starts: at the beginning, or just after or just before an
+/// entry (keyset paging: a page costs the same at any depth, where OFFSET reads every row before).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cursor {
+    First,
+    After(String),
+    Before(String),
+}
+
+/// One page of the list, and whether there are entries before and after it.
+pub struct ListPage {
+    pub rows: Vec<ListRow>,
+    pub has_prev: bool,
+    pub has_next: bool,
+}
+
+/// A page of the register under `f`, in name order, from `cursor`.
+pub fn list_page(
+    conn: &mut AnyConnection,
+    f: &ListFilter,
+    today: NaiveDate,
+    cursor: &Cursor,
+    per_page: i64,
+) -> QueryResult<ListPage> {
+    let id = match cursor {
+        Cursor::After(id) | Cursor::Before(id) => Some(id),
+        Cursor::First => None,
+    };
+    let key: Option<(String, String, String)> = match id {
+        Some(id) => children::table
+            .find(id)
+            .select((children::family_name, children::given_names, children::id))
+            .first(conn)
+            .optional()?,
+        None => None,
+    };
+    // A cursor that names no entry (since removed, or made up) starts at the beginning.
+    let cursor = if key.is_some() {
+        cursor
+    } else {
+        &Cursor::First
+    };
+    let mut q = filtered(f, today);
+    let forwards = !matches!(cursor, Cursor::Before(_));
+    if let Some((fam, giv, id)) = key {
+        // (family, given, id) beyond the cursor's, written so the index range starts at `fam`.
+        if forwards {
+            q = q.filter(children::family_name.ge(fam.clone())).filter(
+                children::family_name
+                    .gt(fam)
+                    .or(children::given_names.gt(giv.clone()))
+                    .or(children::given_names.eq(giv).and(children::id.gt(id))),
+            );
+        } else {
+            q = q.filter(children::family_name.le(fam.clone())).filter(
+                children::family_name
+                    .lt(fam)
+                    .or(children::given_names.lt(giv.clone()))
+                    .or(children::given_names.eq(giv).and(children::id.lt(id))),
+            );
+        }
+    }
+    let q = if forwards {
+        q.order((
+            children::family_name.asc(),
+            children::given_names.asc(),
+            children::id.asc(),
+        ))
+    } else {
+        q.order((
+            children::family_name.desc(),
+            children::given_names.desc(),
+            children::id.desc(),
+        ))
+    };
+    let mut rows: Vec<ListRow> = q
+        .limit(per_page + 1)
+        .select(ListRow::as_select())
+        .load(conn)?;
+    let more = rows.len() as i64 > per_page;
+    rows.truncate(usize::try_from(per_page).unwrap_or(0));
+    Ok(match cursor {
+        Cursor::First => ListPage {
+            rows,
+            has_prev: false,
+            has_next: more,
+        },
+        Cursor::After(_) => ListPage {
+            rows,
+            has_prev: true,
+            has_next: more,
+        },
+        Cursor::Before(_) => {
+            rows.reverse();
+            ListPage {
+                rows,
+                has_prev: more,
+                has_next: true,
+            }
+        }
+    })
+}
+
+/// How many entries the filter matches.
+pub fn count_listed(
+    conn: &mut AnyConnection,
+    f: &ListFilter,
+    today: NaiveDate,
+) -> QueryResult<i64> {
+    filtered(f, today).count().get_result(conn)
+}
+
 /// The filter value for children with a social care match waiting for an officer.
 pub const POSSIBLE_MATCH: &str = "possible_match";
 

@@ -57,6 +57,7 @@ pub fn test_config(database_url: String, dir: &std::path::Path) -> Config {
         cross_check_at: None,
         match_thresholds: Default::default(),
         branding: Default::default(),
+        list_count_seconds: 0,
     }
 }
 

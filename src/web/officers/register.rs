@@ -146,7 +146,11 @@ impl ManagerWaiting {
 
 #[derive(serde::Deserialize, Default)]
 struct ListQuery {
+    /// Which page this is, for "Page 2 of 40"; where it starts is `after` or `before`.
     page: Option<i64>,
+    /// Keyset paging: the entry this page follows, or precedes (opaque ids).
+    after: Option<String>,
+    before: Option<String>,
     status: Option<String>,
     arrangement: Option<String>,
     flag: Option<String>,
@@ -256,19 +260,48 @@ async fn list(
     Caseworker(o): Caseworker,
     q: crate::web::forms::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
-    let page = q.page.unwrap_or(1).clamp(1, 100_000);
     let filter = q.filter();
+    let cursor = q.cursor();
+    let page = match cursor {
+        children::Cursor::First => 1,
+        _ => q.page.unwrap_or(1).clamp(1, 100_000),
+    };
+    let key = page_query(&filter);
+    let cached = state.list_counts.as_ref().and_then(|c| c.get(&key));
     let f2 = filter.clone();
-    let (rows, total, tags) = state
+    let (listed, total, tags) = state
         .db(move |c| {
-            let (rows, total) = children::list(c, &f2, today(), page, PER_PAGE)?;
-            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+            let listed = children::list_page(c, &f2, today(), &cursor, PER_PAGE)?;
+            let total = match cached {
+                Some(n) => n,
+                None => children::count_listed(c, &f2, today())?,
+            };
+            let ids: Vec<String> = listed.rows.iter().map(|r| r.id.clone()).collect();
             let tags = children::social_care_tags(c, &ids)?;
-            Ok((rows, total, tags))
+            Ok((listed, total, tags))
         })
         .await?;
+    if let (Some(cache), None) = (&state.list_counts, cached) {
+        cache.insert(key.clone(), total);
+    }
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
-    let qs = |p: i64| page_query(&filter, p);
+    // Nothing before this page: it is the first, whatever the address said.
+    let page = if listed.has_prev {
+        page.clamp(2, pages.max(2))
+    } else {
+        1
+    };
+    let prev = listed
+        .rows
+        .first()
+        .filter(|_| listed.has_prev)
+        .map(|r| format!("/officers/register?{key}&before={}&page={}", r.id, page - 1));
+    let next = listed
+        .rows
+        .last()
+        .filter(|_| listed.has_next)
+        .map(|r| format!("/officers/register?{key}&after={}&page={}", r.id, page + 1));
+    let rows = listed.rows;
     Ok(render(
         &state,
         PageArgs {
@@ -278,29 +311,40 @@ async fn list(
             errors: false,
         },
         html! {
-                    h1 class="govuk-heading-l" { "Register of children not in school" }
-                    div class="govuk-grid-row" {
-                        div class="govuk-grid-column-one-third" {
-                            (filter_form(&o.csrf, &filter))
-        }
-                        div class="govuk-grid-column-two-thirds" {
-                            p class="govuk-body" { (total) " entries. Page " (page) " of " (pages) "." }
-                            div class="govuk-button-group" {
-                                a class="govuk-button" href="/officers/children/new" { "Add a child" }
-                                a class="govuk-link" href={ "/officers/register.csv?" (page_query(&filter, 1)) } download { "Download these entries as CSV" }
-                            }
-                            (results_table(&rows, &tags, Matched::Nothing, None))
-                            nav class="govuk-pagination" aria-label="Pages" {
-                                @if page > 1 { div class="govuk-pagination__prev" { a class="govuk-link govuk-pagination__link" href={ "/officers/register?" (qs(page - 1)) } rel="prev" { span class="govuk-pagination__link-title" { "Previous" span class="govuk-visually-hidden" { " page" } } } } }
-                                @if page < pages { div class="govuk-pagination__next" { a class="govuk-link govuk-pagination__link" href={ "/officers/register?" (qs(page + 1)) } rel="next" { span class="govuk-pagination__link-title" { "Next" span class="govuk-visually-hidden" { " page" } } } } }
-                            }
-                        }
+            h1 class="govuk-heading-l" { "Register of children not in school" }
+            div class="govuk-grid-row" {
+                div class="govuk-grid-column-one-third" {
+                    (filter_form(&o.csrf, &filter))
+                }
+                div class="govuk-grid-column-two-thirds" {
+                    p class="govuk-body" { (total) " entries. Page " (page) " of " (pages) "." }
+                    div class="govuk-button-group" {
+                        a class="govuk-button" href="/officers/children/new" { "Add a child" }
+                        a class="govuk-link" href={ "/officers/register.csv?" (key) } download { "Download these entries as CSV" }
                     }
-                },
+                    (results_table(&rows, &tags, Matched::Nothing, None))
+                    (pagination(prev.as_deref(), next.as_deref()))
+                }
+            }
+        },
     ))
 }
 
 impl ListQuery {
+    /// Where the page starts; an id that is not one starts at the beginning.
+    fn cursor(&self) -> children::Cursor {
+        let id = |v: &Option<String>| {
+            v.as_deref()
+                .and_then(|s| uuid::Uuid::parse_str(s).ok())
+                .map(|u| u.to_string())
+        };
+        match (id(&self.after), id(&self.before)) {
+            (Some(a), _) => children::Cursor::After(a),
+            (None, Some(b)) => children::Cursor::Before(b),
+            (None, None) => children::Cursor::First,
+        }
+    }
+
     /// The filter the address asks for; anything not allowed is dropped, not trusted.
     fn filter(&self) -> ListFilter {
         let parse_age = |v: &Option<String>| {
@@ -331,8 +375,8 @@ impl ListQuery {
     }
 }
 
-/// The address of page `p` of the list under `filter`.
-fn page_query(filter: &ListFilter, p: i64) -> String {
+/// The query string of the list under `filter`.
+fn page_query(filter: &ListFilter) -> String {
     serde_urlencoded::to_string([
         ("status", filter.status.as_str()),
         ("arrangement", filter.arrangement.as_str()),
@@ -346,7 +390,6 @@ fn page_query(filter: &ListFilter, p: i64) -> String {
             "age_to",
             &filter.age_to.map(|a| a.to_string()).unwrap_or_default(),
         ),
-        ("page", &p.to_string()),
     ])
     .unwrap_or_default()
 }
@@ -398,7 +441,7 @@ async fn export_csv(
     use crate::domain::export::spreadsheet_safe;
     let filter = q.filter();
     let uid = o.user.id.clone();
-    let described = page_query(&filter, 1);
+    let described = page_query(&filter);
     let body = state
         .db(move |c| {
             let (rows, _) = children::list(c, &filter, today(), 1, EXPORT_LIMIT)?;
