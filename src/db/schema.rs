@@ -614,6 +614,8 @@ diesel::table! {
     child_name_parts (part, child_id) {
         part -> Text,
         child_id -> Text,
+        family_name -> Text,
+        given_names -> Text,
     }
 }
 

@@ -189,13 +189,24 @@ fn prefix_end(prefix: &str) -> String {
 }
 
 /// Writes the name-part index for one child, replacing what it had.
-pub fn index_name(conn: &mut AnyConnection, child_id: &str, key: &str) -> QueryResult<()> {
+pub fn index_name(conn: &mut AnyConnection, child: &Child) -> QueryResult<()> {
     use crate::db::schema::child_name_parts as np;
-    diesel::delete(np::table.filter(np::child_id.eq(child_id))).execute(conn)?;
+    diesel::delete(np::table.filter(np::child_id.eq(&child.id))).execute(conn)?;
+    // A name that folds to nothing still gets a row, so the backfill does not come back to it.
+    let key = if child.name_key.trim().is_empty() {
+        "?"
+    } else {
+        &child.name_key
+    };
     // One row at a time: batch inserts are not portable across the two backends.
     for part in name_parts(key) {
         diesel::insert_into(np::table)
-            .values((np::part.eq(part), np::child_id.eq(child_id)))
+            .values((
+                np::part.eq(part),
+                np::child_id.eq(&child.id),
+                np::family_name.eq(&child.family_name),
+                np::given_names.eq(&child.given_names),
+            ))
             .execute(conn)?;
     }
     Ok(())
@@ -206,21 +217,19 @@ pub fn backfill_name_parts(conn: &mut AnyConnection) -> QueryResult<usize> {
     use crate::db::schema::child_name_parts as np;
     let mut done = 0;
     loop {
-        let batch: Vec<(String, String)> = children::table
+        let batch: Vec<Child> = children::table
             .filter(diesel::dsl::not(diesel::dsl::exists(
                 np::table.filter(np::child_id.eq(children::id)),
             )))
-            .select((children::id, children::name_key))
+            .select(Child::as_select())
             .limit(2000)
             .load(conn)?;
         if batch.is_empty() {
             return Ok(done);
         }
         crate::db::write::<_, diesel::result::Error, _>(conn, |c| {
-            for (id, key) in &batch {
-                // A name that folds to nothing still gets a row, so it is not looked at again.
-                let key = if key.trim().is_empty() { "?" } else { key };
-                index_name(c, id, key)?;
+            for child in &batch {
+                index_name(c, child)?;
             }
             Ok(())
         })?;
@@ -257,7 +266,7 @@ pub fn insert(
     diesel::insert_into(children::table)
         .values(&*child)
         .execute(conn)?;
-    index_name(conn, &child.id, &child.name_key)?;
+    index_name(conn, child)?;
     // One row at a time: batch inserts are not portable across the two backends.
     for row in addrs {
         diesel::insert_into(addresses::table)
@@ -398,8 +407,8 @@ pub fn update_core(
     if n == 0 {
         return Ok(SaveOutcome::Stale);
     }
-    if before.name_key != row.name_key {
-        index_name(conn, &before.id, &row.name_key)?;
+    if (&before.family_name, &before.given_names) != (&row.family_name, &row.given_names) {
+        index_name(conn, &row)?;
     }
     for (field, old, new) in changed {
         record_change(
@@ -990,6 +999,57 @@ pub fn parse_query(q: &str) -> Option<Query> {
     (!words.is_empty()).then_some(Query::Name(words))
 }
 
+diesel::alias!(crate::db::schema::child_name_parts as other_part: OtherPart);
+
+/// Children whose name has a part starting with each word ("smi" finds Smith, "obr" O'Brien),
+/// first `limit` by name. Sorted from the name-part index alone, then only those rows are read.
+fn search_by_name(
+    conn: &mut AnyConnection,
+    words: &[String],
+    limit: i64,
+) -> QueryResult<Vec<ListRow>> {
+    use crate::db::schema::child_name_parts as np;
+    let Some((first, rest)) = words.split_first() else {
+        return Ok(vec![]);
+    };
+    let mut q = np::table
+        .filter(np::part.ge(first.clone()))
+        .filter(np::part.lt(prefix_end(first)))
+        .into_boxed::<crate::db::MultiBackend>();
+    for w in rest {
+        q = q.filter(
+            np::child_id.eq_any(
+                other_part
+                    .filter(other_part.field(np::part).ge(w.clone()))
+                    .filter(other_part.field(np::part).lt(prefix_end(w)))
+                    .select(other_part.field(np::child_id)),
+            ),
+        );
+    }
+    let found: Vec<(String, String, String)> = q
+        .select((np::family_name, np::given_names, np::child_id))
+        .distinct()
+        .order((np::family_name, np::given_names, np::child_id))
+        .limit(limit)
+        .load(conn)?;
+    let ids: Vec<&String> = found.iter().map(|(_, _, id)| id).collect();
+    let mut rows: Vec<ListRow> = children::table
+        .filter(children::id.eq_any(&ids))
+        .select(ListRow::as_select())
+        .load(conn)?;
+    // Open entries first, then by name, as the other searches.
+    let key = |r: &ListRow| {
+        (
+            r.status != EntryStatus::Open,
+            r.family_name.clone(),
+            r.given_names.clone(),
+            r.id.clone(),
+        )
+    };
+    rows.sort_by_key(key);
+    Ok(rows)
+}
+
 /// Finds entries (open and closed) for a search; at most `limit`.
 pub fn search(conn: &mut AnyConnection, q: &Query, limit: i64) -> QueryResult<Vec<ListRow>> {
     let mut b = children::table.into_boxed::<crate::db::MultiBackend>();
@@ -1007,20 +1067,7 @@ pub fn search(conn: &mut AnyConnection, q: &Query, limit: i64) -> QueryResult<Ve
                 .filter(children::postcode_key.lt(prefix_end(d)))
                 .filter(children::postcode_key.like(format!("{d}___")))
         }
-        // Each word starts some part of the name: "smi" finds Smith, "obr" finds O'Brien.
-        Query::Name(words) => {
-            use crate::db::schema::child_name_parts as np;
-            for w in words {
-                b = b.filter(
-                    children::id.eq_any(
-                        np::table
-                            .filter(np::part.ge(w.clone()))
-                            .filter(np::part.lt(prefix_end(w)))
-                            .select(np::child_id),
-                    ),
-                );
-            }
-        }
+        Query::Name(words) => return search_by_name(conn, words, limit),
     }
     b.order((
         children::status.desc(),
