@@ -1017,14 +1017,13 @@ fn search_by_name(
         .filter(np::part.lt(prefix_end(first)))
         .into_boxed::<crate::db::MultiBackend>();
     for w in rest {
-        q = q.filter(
-            np::child_id.eq_any(
-                other_part
-                    .filter(other_part.field(np::part).ge(w.clone()))
-                    .filter(other_part.field(np::part).lt(prefix_end(w)))
-                    .select(other_part.field(np::child_id)),
-            ),
-        );
+        // Probed per candidate on (child_id, part): the first word's range drives.
+        q = q.filter(diesel::dsl::exists(
+            other_part
+                .filter(other_part.field(np::child_id).eq(np::child_id))
+                .filter(other_part.field(np::part).ge(w.clone()))
+                .filter(other_part.field(np::part).lt(prefix_end(w))),
+        ));
     }
     let found: Vec<(String, String, String)> = q
         .select((np::family_name, np::given_names, np::child_id))

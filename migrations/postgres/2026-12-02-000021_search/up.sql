@@ -10,7 +10,7 @@ CREATE TABLE child_name_parts (
     PRIMARY KEY (part, child_id)
 );
 CREATE INDEX child_name_parts_sorted ON child_name_parts(part, family_name, given_names, child_id);
-CREATE INDEX child_name_parts_child ON child_name_parts(child_id);
+CREATE INDEX child_name_parts_child ON child_name_parts(child_id, part);
 -- Searches stored for the officer who made them, so results live at an address with an opaque
 -- id (Post/Redirect/Get) and no personal data goes in a URL.
 CREATE TABLE saved_searches (
