@@ -752,9 +752,25 @@ fn the_register_shows_and_filters_social_care_flags() {
         "{}",
         filtered.body
     );
-    // The filtered list downloads as CSV, audited.
-    assert!(filtered.contains("href=\"/officers/register.csv?status=open&amp;arrangement=&amp;flag=&amp;social_care=s47_open"));
-    let csv = officer.get("/officers/register.csv?social_care=s47_open");
+    // The filtered list downloads as CSV, audited with why.
+    assert!(filtered.contains("href=\"/officers/register/download?status=open&amp;arrangement=&amp;flag=&amp;social_care=s47_open"));
+    let form = officer.get("/officers/register/download?social_care=s47_open");
+    assert!(form.contains("name=\"social_care\" value=\"s47_open\""));
+    let csv_form = [
+        ("social_care", "s47_open"),
+        ("status", "open"),
+        ("purpose", ""),
+    ];
+    let refused = officer.post("/officers/register.csv", &csv_form);
+    assert_eq!(refused.status, 422);
+    assert!(refused.contains("Enter why you need this download"));
+    let csv = officer.post(
+        "/officers/register.csv",
+        &[
+            ("social_care", "s47_open"),
+            ("purpose", "Weekly safeguarding meeting list"),
+        ],
+    );
     assert_eq!(csv.status, 200);
     assert!(csv.headers["content-type"]
         .to_str()
@@ -772,10 +788,10 @@ fn the_register_shows_and_filters_social_care_flags() {
     );
     assert!(lines.next().is_none() && !csv.body.contains("Stone"));
     assert_eq!(
-        count(&app, "audit_events WHERE action = 'export_register'"),
+        count(&app, "audit_events WHERE action = 'export_register' AND purpose LIKE '%Weekly safeguarding meeting list'"),
         1
     );
-    assert_eq!(app.browser().get("/officers/register.csv").status, 303);
+    assert_eq!(app.browser().get("/officers/register/download").status, 303);
     let none = officer.get("/officers/register?social_care=cin_open");
     assert!(!none.contains("Lovelace") && !none.contains("Stone"));
     // An unknown filter is ignored, not trusted.

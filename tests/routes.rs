@@ -73,6 +73,9 @@ fn access(method: &str, path: &str) -> Option<Access> {
         "/readyz",
         "/assets/{file}",
         "/static/{file}",
+        // The council's brand colour and logo, shown on every page including sign-in.
+        "/static/brand.css",
+        "/static/council-logo",
         "/officers/sign-in",
         "/officers/signed-out",
         // The second factor needs a half-finished sign-in; without one it sends the caller back.

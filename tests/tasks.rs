@@ -153,8 +153,13 @@ fn only_officers_and_managers_see_and_assign_tasks() {
     for (role, mut b) in [("school", school), ("admin", admin)] {
         assert_ne!(b.get("/officers/tasks").status, 200, "{role} lists tasks");
         assert_ne!(
-            b.get("/officers/register.csv").status,
+            b.get("/officers/register/download").status,
             200,
+            "{role} downloads the register"
+        );
+        let p = b.post("/officers/register.csv", &[("purpose", "curious")]);
+        assert!(
+            !p.body.starts_with("reference,"),
             "{role} downloads the register"
         );
         let p = b.post(

@@ -10,15 +10,20 @@ use crate::db::{new_id, now, AnyConnection};
 /// How long a search is kept: as long as the longest officer session.
 pub const KEPT_HOURS: i64 = 12;
 
+/// Removes searches older than a session: their text holds names and dates of birth.
+pub fn prune(conn: &mut AnyConnection) -> QueryResult<usize> {
+    diesel::delete(
+        saved_searches::table
+            .filter(saved_searches::created_at.lt(now() - Duration::hours(KEPT_HOURS))),
+    )
+    .execute(conn)
+}
+
 /// Stores a search and returns its id; searches older than a session are removed.
 pub fn save(conn: &mut AnyConnection, user_id: &str, query: &str) -> QueryResult<String> {
     let id = new_id();
     let t = now();
-    diesel::delete(
-        saved_searches::table
-            .filter(saved_searches::created_at.lt(t - Duration::hours(KEPT_HOURS))),
-    )
-    .execute(conn)?;
+    prune(conn)?;
     diesel::insert_into(saved_searches::table)
         .values((
             saved_searches::id.eq(&id),

@@ -113,6 +113,7 @@ pub struct Purged {
     pub parent_codes: usize,
     pub form_tokens: usize,
     pub sign_in_attempts: usize,
+    pub saved_searches: usize,
 }
 
 /// Deletes what can no longer be used: officers' and parents' sessions past their absolute
@@ -146,6 +147,7 @@ pub fn purge_expired(conn: &mut AnyConnection, max_hours: i64) -> QueryResult<Pu
         .execute(conn)?,
         form_tokens: super::submissions::prune(conn)?,
         sign_in_attempts: super::sign_in_attempts::prune(conn)?,
+        saved_searches: super::saved_searches::prune(conn)?,
     })
 }
 

@@ -320,7 +320,7 @@ async fn list(
                     p class="govuk-body" { (total) " entries. Page " (page) " of " (pages) "." }
                     div class="govuk-button-group" {
                         a class="govuk-button" href="/officers/children/new" { "Add a child" }
-                        a class="govuk-link" href={ "/officers/register.csv?" (key) } download { "Download these entries as CSV" }
+                        a class="govuk-link" href={ "/officers/register/download?" (key) } { "Download these entries as CSV" }
                     }
                     (results_table(&rows, &tags, Matched::Nothing, None))
                     (pagination(prev.as_deref(), next.as_deref()))
@@ -353,7 +353,11 @@ impl ListQuery {
                 .filter(|a| (0..=25).contains(a))
         };
         ListFilter {
-            status: self.status.clone().unwrap_or_else(|| "open".into()),
+            status: self
+                .status
+                .clone()
+                .filter(|st| ["open", "closed", "all"].contains(&st.as_str()))
+                .unwrap_or_else(|| "open".into()),
             arrangement: self
                 .arrangement
                 .clone()
@@ -431,15 +435,95 @@ fn filter_form(csrf: &str, filter: &ListFilter) -> Markup {
 /// The most rows one download holds: more than any council's register.
 const EXPORT_LIMIT: i64 = 500_000;
 
-/// The register list under its filters, as CSV for the work officers do in spreadsheets.
-/// Audited: who downloaded how many entries, under which filter.
-async fn export_csv(
+/// The filter as hidden fields, so the download form carries what the list showed.
+fn filter_fields(filter: &ListFilter) -> Markup {
+    let age = |a: Option<i32>| a.map(|a| a.to_string()).unwrap_or_default();
+    html! {
+        input type="hidden" name="status" value=(filter.status);
+        input type="hidden" name="arrangement" value=(filter.arrangement);
+        input type="hidden" name="flag" value=(filter.flag);
+        input type="hidden" name="social_care" value=(filter.social_care);
+        input type="hidden" name="age_from" value=(age(filter.age_from));
+        input type="hidden" name="age_to" value=(age(filter.age_to));
+    }
+}
+
+/// The download page: what will be downloaded, and why the officer needs it (kept in the audit
+/// log with the download, as every read of children's records is).
+fn download_page(
+    state: &AppState,
+    o: &crate::web::auth::CurrentOfficer,
+    filter: &ListFilter,
+    form: &FormData,
+    errors: &Errors,
+) -> HttpResponse {
+    render(
+        state,
+        PageArgs {
+            title: "Download the register",
+            nav: Some(o.nav("register")),
+            csrf: &o.csrf,
+            errors: !errors.is_empty(),
+        },
+        html! {
+            (back_link(&format!("/officers/register?{}", page_query(filter))))
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                (error_summary(errors))
+                h1 class="govuk-heading-l" { "Download the register as CSV" }
+                p class="govuk-body" { "The file holds the entries the list showed under its filters: reference, name, date of birth, postcode, arrangement, status and social care flags. Keep it on the council's systems and delete it when you are done." }
+                form method="post" action="/officers/register.csv" novalidate {
+                    (csrf_field(&o.csrf))
+                    (filter_fields(filter))
+                    (textarea("purpose", "Why do you need this download?", form.get("purpose"), Some("Kept in the audit log with the download. Do not include children's names."), errors.get("purpose")))
+                    (button("Download CSV"))
+                }
+            }}
+        },
+    )
+}
+
+async fn download_form(
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     q: crate::web::forms::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
+    Ok(download_page(
+        &state,
+        &o,
+        &q.filter(),
+        &FormData::default(),
+        &Errors::default(),
+    ))
+}
+
+/// The register list under its filters, as CSV for the work officers do in spreadsheets.
+/// Audited: who downloaded how many entries, under which filter, and why.
+async fn export_csv(
+    state: web::Data<AppState>,
+    Post(Caseworker(o), form): Post<Caseworker>,
+) -> AppResult<HttpResponse> {
+    let query = ListQuery {
+        status: form.opt("status"),
+        arrangement: form.opt("arrangement"),
+        flag: form.opt("flag"),
+        social_care: form.opt("social_care"),
+        age_from: form.opt("age_from"),
+        age_to: form.opt("age_to"),
+        ..Default::default()
+    };
+    let filter = query.filter();
+    let mut errors = Errors::default();
+    let purpose = text(
+        &form,
+        "purpose",
+        "why you need this download",
+        500,
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        return Ok(download_page(&state, &o, &filter, &form, &errors));
+    }
     use crate::domain::export::spreadsheet_safe;
-    let filter = q.filter();
     let uid = o.user.id.clone();
     let described = page_query(&filter);
     let body = state
@@ -456,7 +540,7 @@ async fn export_csv(
                 "export_register",
                 None,
                 &format!(
-                    "officer downloaded {} register entries as CSV ({described})",
+                    "officer downloaded {} register entries as CSV ({described}): {purpose}",
                     rows.len()
                 ),
             )?;
@@ -1332,7 +1416,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(|| async { see_other("/officers/") }),
         )
         .route("/officers/register", web::get().to(list))
-        .route("/officers/register.csv", web::get().to(export_csv))
+        .route("/officers/register/download", web::get().to(download_form))
+        .route("/officers/register.csv", web::post().to(export_csv))
         .route("/officers/register/search", web::post().to(search))
         .route(
             "/officers/register/search/{id}",

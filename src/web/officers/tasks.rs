@@ -411,21 +411,38 @@ async fn assign(
     }
     let uid = o.user.id.clone();
     let child = loaded.task.child_id.clone();
-    state
+    let before = loaded
+        .task
+        .assigned_to
+        .clone()
+        .unwrap_or_else(|| "the team".into());
+    let assigned = state
         .db(move |c| {
             crate::db::write::<_, AppError, _>(c, |c| {
-                tasks::assign(c, &id, (!to.is_empty()).then_some(to.as_str()))?;
+                let new = (!to.is_empty()).then_some(to.as_str());
+                if !tasks::assign(c, &id, new)? {
+                    return Ok(false);
+                }
                 audit::record(
                     c,
                     Some(&uid),
                     "assign_task",
                     child.as_deref(),
-                    "officer assigned a task",
+                    &format!(
+                        "officer assigned task {id} from {before} to {}",
+                        new.unwrap_or("the team")
+                    ),
                 )?;
-                Ok(())
+                Ok(true)
             })
         })
         .await?;
+    if !assigned {
+        // Completed by someone else meanwhile.
+        return Err(AppError::Refused(
+            "This task was completed meanwhile: it can no longer be assigned.".into(),
+        ));
+    }
     Ok(see_other("/officers/tasks?done=assigned"))
 }
 
