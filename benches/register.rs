@@ -69,7 +69,7 @@ fn main() -> anyhow::Result<()> {
         "SQLite"
     };
     let pool = cnis::db::pool(&url, 8)?;
-    cnis::db::migrate(&mut *pool.get()?)?;
+    cnis::services::register::prepare_database(&mut *pool.get()?)?;
     let t = Instant::now();
     cnis::dev::demo::load(&mut *pool.get()?, n)?;
     {

@@ -78,7 +78,7 @@ fn main() -> anyhow::Result<()> {
     let pool = db::pool(&config.database_url, config.pool_size)?;
     {
         let mut conn = pool.get()?;
-        let n = db::migrate(&mut conn)?;
+        let n = cnis::services::register::prepare_database(&mut conn)?;
         if n > 0 {
             log::info!("applied {n} migrations");
         }

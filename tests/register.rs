@@ -630,3 +630,16 @@ fn the_register_lists_total_is_kept_for_a_while_per_filter() {
         .get("/officers/register?status=all")
         .contains("2 entries."));
 }
+
+#[test]
+fn entries_made_before_the_name_index_are_indexed_when_the_database_is_prepared() {
+    let app = TestApp::spawn();
+    let mut b = app.signed_in("officer");
+    add_child(&mut b, "Ada", "Lovelace", ("10", "12", "2015"));
+    // As a database from before the index: no name parts.
+    app.exec("DELETE FROM child_name_parts");
+    assert!(search(&mut b, "lovelace").contains("0 entries found"));
+    let n = cnis::services::register::prepare_database(&mut app.conn()).unwrap();
+    assert_eq!(n, 0, "no migrations left to apply");
+    assert!(search(&mut b, "lovelace").contains("1 entry found"));
+}

@@ -151,10 +151,6 @@ pub fn migrate(conn: &mut AnyConnection) -> anyhow::Result<usize> {
     };
     let applied = applied.map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
     converge(conn)?;
-    let indexed = crate::store::children::backfill_name_parts(conn)?;
-    if indexed > 0 {
-        log::info!("indexed the names of {indexed} register entries for search");
-    }
     Ok(applied)
 }
 

@@ -12,6 +12,17 @@ use crate::store::parent_claims::{self, ParentClaim};
 use crate::store::{self, audit, children};
 use crate::views::record::RecordPage;
 
+/// Brings the database up to date: the migrations, then the name-part search index for entries
+/// made before it existed. Returns how many migrations were applied.
+pub fn prepare_database(conn: &mut AnyConnection) -> anyhow::Result<usize> {
+    let applied = crate::db::migrate(conn)?;
+    let indexed = children::backfill_name_parts(conn)?;
+    if indexed > 0 {
+        log::info!("indexed the names of {indexed} register entries for search");
+    }
+    Ok(applied)
+}
+
 /// Everything the record page shows, with the read recorded in the audit log.
 pub fn open_record(c: &mut AnyConnection, child_id: &str, user_id: &str) -> AppResult<RecordPage> {
     let rec = children::load_record(c, child_id)?.ok_or(AppError::NotFound)?;

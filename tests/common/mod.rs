@@ -111,7 +111,8 @@ impl TestApp {
         let mut config = test_config(url, dir.path());
         tweak(&mut config);
         let pool = db::pool(&config.database_url, config.pool_size).expect("pool");
-        db::migrate(&mut pool.get().expect("conn")).expect("migrate");
+        cnis::services::register::prepare_database(&mut pool.get().expect("conn"))
+            .expect("migrate");
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let state = Arc::new(cnis::web::AppState::new(pool.clone(), config.clone()));

@@ -54,6 +54,32 @@ fn relevance_tag(r: &Relevance) -> maud::Markup {
     }
 }
 
+/// The latest notices from schools, and the answer each was given.
+fn school_notices_table(notices: &[(SchoolNotice, String)]) -> maud::Markup {
+    html! {
+    h2 class="govuk-heading-m" { "Latest notices from schools" }
+    @if notices.is_empty() { p class="govuk-body" { "None." } } @else {
+        table class="govuk-table" {
+            (table_head("Notices from schools", &["Reference", "School", "Kind", "Pupil", "Received", "Answer given"]))
+            tbody class="govuk-table__body" {
+                @for (n, school) in notices {
+                    tr class="govuk-table__row" {
+                        td class="govuk-table__cell" { (n.reference) }
+                        td class="govuk-table__cell" { (school) }
+                        td class="govuk-table__cell" { (n.kind.label()) @if let Some(g) = &n.ground { " (" (g) ")" } }
+                        td class="govuk-table__cell" {
+                            @match &n.child_id { Some(cid) => { a class="govuk-link" href={ "/officers/children/" (cid) } { (n.given_names) " " (n.family_name) } }, None => { (n.given_names) " " (n.family_name) } }
+                        }
+                        td class="govuk-table__cell" { (crate::clock::fmt_day(n.received_at)) }
+                        td class="govuk-table__cell" { (label(consent::ANSWERS, &n.answer)) }
+                    }
+                }
+            }
+        }
+    }
+    }
+}
+
 async fn list(
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
@@ -114,26 +140,7 @@ async fn list(
                     }
                 }
             }
-            h2 class="govuk-heading-m" { "Latest notices from schools" }
-            @if notices.is_empty() { p class="govuk-body" { "None." } } @else {
-                table class="govuk-table" {
-                    (table_head("Notices from schools", &["Reference", "School", "Kind", "Pupil", "Received", "Answer given"]))
-                    tbody class="govuk-table__body" {
-                        @for (n, school) in &notices {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { (n.reference) }
-                                td class="govuk-table__cell" { (school) }
-                                td class="govuk-table__cell" { (n.kind.label()) @if let Some(g) = &n.ground { " (" (g) ")" } }
-                                td class="govuk-table__cell" {
-                                    @match &n.child_id { Some(cid) => { a class="govuk-link" href={ "/officers/children/" (cid) } { (n.given_names) " " (n.family_name) } }, None => { (n.given_names) " " (n.family_name) } }
-                                }
-                                td class="govuk-table__cell" { (crate::clock::fmt_day(n.received_at)) }
-                                td class="govuk-table__cell" { (label(consent::ANSWERS, &n.answer)) }
-                            }
-                        }
-                    }
-                }
-            }
+            (school_notices_table(&notices))
         },
     ))
 }

@@ -122,6 +122,26 @@ fn or_none(v: Option<&str>) -> Markup {
     or_not_given(v)
 }
 
+/// The match probability and each field's weight, for the officer to weigh.
+fn fields_compared(link: &Link) -> Markup {
+    html! {
+    h2 class="govuk-heading-m" { "How the fields compared" }
+    p class="govuk-body" { "Match probability " strong { (probability(link.score)) } ". Each field adds weight for agreement and takes it away for disagreement, in proportion to how much that agreement says in this data." }
+    table class="govuk-table" {
+        (table_head("Field by field", &["Field", "Comparison", "Weight"]))
+        tbody class="govuk-table__body" {
+            @for (field, level, w) in link.explained() {
+                tr class="govuk-table__row" {
+                    td class="govuk-table__cell" { (field) }
+                    td class="govuk-table__cell" { (level) }
+                    td class="govuk-table__cell" { (format!("{w:+.1}")) }
+                }
+            }
+        }
+    }
+    }
+}
+
 fn pair_page(
     state: &AppState,
     o: &crate::web::auth::CurrentOfficer,
@@ -177,20 +197,7 @@ fn pair_page(
                     }
                 }
             }
-            h2 class="govuk-heading-m" { "How the fields compared" }
-            p class="govuk-body" { "Match probability " strong { (probability(link.score)) } ". Each field adds weight for agreement and takes it away for disagreement, in proportion to how much that agreement says in this data." }
-            table class="govuk-table" {
-                (table_head("Field by field", &["Field", "Comparison", "Weight"]))
-                tbody class="govuk-table__body" {
-                    @for (field, level, w) in link.explained() {
-                        tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { (field) }
-                            td class="govuk-table__cell" { (level) }
-                            td class="govuk-table__cell" { (format!("{w:+.1}")) }
-                        }
-                    }
-                }
-            }
+            (fields_compared(link))
             h2 class="govuk-heading-m" { "Social care involvement on this record" }
             @if eps.is_empty() { p class="govuk-body" { "None recorded." } } @else {
                 ul class="govuk-list" {

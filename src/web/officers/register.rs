@@ -496,6 +496,51 @@ async fn download_form(
     ))
 }
 
+/// The rows as CSV, every cell safe to open in a spreadsheet.
+fn register_csv(
+    rows: &[children::ListRow],
+    tags: &std::collections::HashMap<String, Vec<String>>,
+) -> AppResult<Vec<u8>> {
+    use crate::domain::export::spreadsheet_safe;
+    let mut w = csv::Writer::from_writer(vec![]);
+    let internal = |e: csv::Error| AppError::Internal(e.to_string());
+    w.write_record([
+        "reference",
+        "family_name",
+        "given_names",
+        "date_of_birth",
+        "postcode",
+        "arrangement",
+        "status",
+        "reviewed",
+        "social_care",
+    ])
+    .map_err(internal)?;
+    for r in rows {
+        let flags: Vec<&str> = tags
+            .get(&r.id)
+            .into_iter()
+            .flatten()
+            .map(|k| label(&children::social_care_filters(), k))
+            .collect();
+        let row = [
+            r.reference.clone(),
+            r.family_name.clone(),
+            r.given_names.clone(),
+            r.date_of_birth.to_string(),
+            crate::domain::identifiers::format_postcode_key(&r.postcode_key),
+            label(ARRANGEMENTS, &r.arrangement).to_string(),
+            r.status.as_str().to_string(),
+            if r.reviewed { "yes" } else { "no" }.to_string(),
+            flags.join("; "),
+        ];
+        w.write_record(row.iter().map(|c| spreadsheet_safe(c).into_owned()))
+            .map_err(internal)?;
+    }
+    w.into_inner()
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
 /// The register list under its filters, as CSV for the work officers do in spreadsheets.
 /// Audited: who downloaded how many entries, under which filter, and why.
 async fn export_csv(
@@ -523,7 +568,6 @@ async fn export_csv(
     if !errors.is_empty() {
         return Ok(download_page(&state, &o, &filter, &form, &errors));
     }
-    use crate::domain::export::spreadsheet_safe;
     let uid = o.user.id.clone();
     let described = page_query(&filter);
     let body = state
@@ -544,43 +588,7 @@ async fn export_csv(
                     rows.len()
                 ),
             )?;
-            let mut w = csv::Writer::from_writer(vec![]);
-            let internal = |e: csv::Error| AppError::Internal(e.to_string());
-            w.write_record([
-                "reference",
-                "family_name",
-                "given_names",
-                "date_of_birth",
-                "postcode",
-                "arrangement",
-                "status",
-                "reviewed",
-                "social_care",
-            ])
-            .map_err(internal)?;
-            for r in &rows {
-                let flags: Vec<&str> = tags
-                    .get(&r.id)
-                    .into_iter()
-                    .flatten()
-                    .map(|k| label(&children::social_care_filters(), k))
-                    .collect();
-                let row = [
-                    r.reference.clone(),
-                    r.family_name.clone(),
-                    r.given_names.clone(),
-                    r.date_of_birth.to_string(),
-                    crate::domain::identifiers::format_postcode_key(&r.postcode_key),
-                    label(ARRANGEMENTS, &r.arrangement).to_string(),
-                    r.status.as_str().to_string(),
-                    if r.reviewed { "yes" } else { "no" }.to_string(),
-                    flags.join("; "),
-                ];
-                w.write_record(row.iter().map(|c| spreadsheet_safe(c).into_owned()))
-                    .map_err(internal)?;
-            }
-            w.into_inner()
-                .map_err(|e| AppError::Internal(e.to_string()))
+            register_csv(&rows, &tags)
         })
         .await?;
     Ok(HttpResponse::Ok()

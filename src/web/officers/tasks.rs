@@ -1,7 +1,7 @@
 //! Officers' work list: tasks from parents' notifications and reports, support requests (s.436G)
 //! and overdue answers; and requests for information (s.436D(2)(c)) with the s.436D(3) limits.
 use actix_web::{web, HttpResponse};
-use maud::html;
+use maud::{html, Markup};
 
 use crate::clock::{fmt_date, today};
 use crate::domain::register::EntryStatus;
@@ -58,6 +58,33 @@ impl ListQuery {
     }
 }
 
+/// The list's filters: kind of task, assigned to me, overdue.
+fn filter_form(query: &ListQuery) -> Markup {
+    let kinds: Vec<(&str, &str)> = std::iter::once(("", "All kinds"))
+        .chain(TaskKind::ALL.iter().map(|k| (k.as_str(), k.label())))
+        .collect();
+    let filtered = query.kind.is_some() || query.mine || query.overdue;
+    html! {
+        form method="get" action="/officers/tasks" class="cnis-filters" novalidate {
+            (select("kind", "Kind of task", &kinds, query.kind.map(TaskKind::as_str).unwrap_or(""), None, None))
+            div class="govuk-form-group" {
+                div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes" {
+                    div class="govuk-checkboxes__item" {
+                        input class="govuk-checkboxes__input" id="mine" name="mine" type="checkbox" checked[query.mine];
+                        label class="govuk-label govuk-checkboxes__label" for="mine" { "Assigned to me" }
+                    }
+                    div class="govuk-checkboxes__item" {
+                        input class="govuk-checkboxes__input" id="overdue" name="overdue" type="checkbox" checked[query.overdue];
+                        label class="govuk-label govuk-checkboxes__label" for="overdue" { "Overdue only" }
+                    }
+                }
+            }
+            button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Show tasks" }
+            @if filtered { " " a class="govuk-link govuk-body" href="/officers/tasks" { "Clear filters" } }
+        }
+    }
+}
+
 async fn list(
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
@@ -79,9 +106,6 @@ async fn list(
         })
         .await?;
     let pages = (total + TASKS_PER_PAGE - 1) / TASKS_PER_PAGE;
-    let kinds: Vec<(&str, &str)> = std::iter::once(("", "All kinds"))
-        .chain(TaskKind::ALL.iter().map(|k| (k.as_str(), k.label())))
-        .collect();
     let filtered = query.kind.is_some() || query.mine || query.overdue;
     Ok(render(
         &state,
@@ -98,23 +122,7 @@ async fn list(
                 _ => {}
             }
             h1 class="govuk-heading-l" { "Tasks" }
-            form method="get" action="/officers/tasks" class="cnis-filters" novalidate {
-                (select("kind", "Kind of task", &kinds, query.kind.map(TaskKind::as_str).unwrap_or(""), None, None))
-                div class="govuk-form-group" {
-                    div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes" {
-                        div class="govuk-checkboxes__item" {
-                            input class="govuk-checkboxes__input" id="mine" name="mine" type="checkbox" checked[query.mine];
-                            label class="govuk-label govuk-checkboxes__label" for="mine" { "Assigned to me" }
-                        }
-                        div class="govuk-checkboxes__item" {
-                            input class="govuk-checkboxes__input" id="overdue" name="overdue" type="checkbox" checked[query.overdue];
-                            label class="govuk-label govuk-checkboxes__label" for="overdue" { "Overdue only" }
-                        }
-                    }
-                }
-                button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Show tasks" }
-                @if filtered { " " a class="govuk-link govuk-body" href="/officers/tasks" { "Clear filters" } }
-            }
+            (filter_form(&query))
             @if rows.is_empty() {
                 p class="govuk-body" { @if filtered { "No open tasks match these filters." } @else { "There are no open tasks." } }
             } @else {
@@ -161,14 +169,6 @@ fn task_page(
         caseworkers,
     } = loaded;
     let child = child.as_ref();
-    let assignees: Vec<(&str, &str)> = std::iter::once(("", "The team (nobody yet)"))
-        .chain(
-            caseworkers
-                .iter()
-                .map(|(id, name)| (id.as_str(), name.as_str())),
-        )
-        .collect();
-    let is_support = task.kind == TaskKind::SupportRequest;
     render(
         state,
         PageArgs {
@@ -209,13 +209,7 @@ fn task_page(
                     (summary_row("Raised", html! { (crate::clock::fmt_day(task.created_at)) }, None))
                     (summary_row("Due", html! { @if let Some(d) = task.due_on { (fmt_date(d)) } @else { "No date" } }, None))
                 }
-                @if task.completed_at.is_none() {
-                    form method="post" action={ "/officers/tasks/" (task.id) "/assign" } novalidate class="cnis-assign" {
-                        (csrf_field(&o.csrf))
-                        (select("assigned_to", "Assigned to", &assignees, task.assigned_to.as_deref().unwrap_or(""), None, errors.get("assigned_to")))
-                        (secondary_button("Assign"))
-                    }
-                }
+                @if task.completed_at.is_none() { (assign_form(&o.csrf, task, caseworkers, errors)) }
                 @if let Some(r) = report {
                     h2 class="govuk-heading-m" { "What the parent told us" }
                     dl class="govuk-summary-list" {
@@ -224,25 +218,56 @@ fn task_page(
                         @for (q, a) in r.answers() { (summary_row(&q, html! { (a) }, None)) }
                     }
                 }
-                @if let Some(done) = task.completed_at {
-                    h2 class="govuk-heading-m" { "Done" }
-                    p class="govuk-body" { "Completed on " (fmt_date(done.date())) "." }
-                    @if let Some(out) = &task.outcome { p class="govuk-body" { (out) } }
-                } @else if task.kind == TaskKind::ConfirmParent {
-                    p class="govuk-body" { "This task is done when you confirm or reject the person on the check page." }
-                } @else {
-                    @if task.kind == TaskKind::PostInformationRequest {
-                        p class="govuk-body" { "Mark this done on the day you post the request. The parent's time to answer then runs from the day the post is deemed to arrive (Education Act 1996, sections 436D and 572)." }
-                    }
-                    form method="post" novalidate {
-                        (csrf_field(&o.csrf))
-                        (textarea("outcome", if is_support { "What support was provided? (recorded on the register, s.436C(2)(k))" } else { "What was done" }, form.get("outcome"), Some("This is kept on the child's record"), errors.get("outcome")))
-                        (button("Mark as done"))
-                    }
-                }
+                (finish_section(&o.csrf, task, form, errors))
             }}
         },
     )
+}
+
+/// Assigning the task to an officer or manager, or back to the team.
+fn assign_form(
+    csrf: &str,
+    task: &tasks::Task,
+    caseworkers: &[(String, String)],
+    errors: &Errors,
+) -> Markup {
+    let assignees: Vec<(&str, &str)> = std::iter::once(("", "The team (nobody yet)"))
+        .chain(
+            caseworkers
+                .iter()
+                .map(|(id, name)| (id.as_str(), name.as_str())),
+        )
+        .collect();
+    html! {
+        form method="post" action={ "/officers/tasks/" (task.id) "/assign" } novalidate class="cnis-assign" {
+            (csrf_field(csrf))
+            (select("assigned_to", "Assigned to", &assignees, task.assigned_to.as_deref().unwrap_or(""), None, errors.get("assigned_to")))
+            (secondary_button("Assign"))
+        }
+    }
+}
+
+/// What was done, or the form to say so.
+fn finish_section(csrf: &str, task: &tasks::Task, form: &FormData, errors: &Errors) -> Markup {
+    let is_support = task.kind == TaskKind::SupportRequest;
+    html! {
+        @if let Some(done) = task.completed_at {
+            h2 class="govuk-heading-m" { "Done" }
+            p class="govuk-body" { "Completed on " (crate::clock::fmt_day(done)) "." }
+            @if let Some(out) = &task.outcome { p class="govuk-body" { (out) } }
+        } @else if task.kind == TaskKind::ConfirmParent {
+            p class="govuk-body" { "This task is done when you confirm or reject the person on the check page." }
+        } @else {
+            @if task.kind == TaskKind::PostInformationRequest {
+                p class="govuk-body" { "Mark this done on the day you post the request. The parent's time to answer then runs from the day the post is deemed to arrive (Education Act 1996, sections 436D and 572)." }
+            }
+            form method="post" novalidate {
+                (csrf_field(csrf))
+                (textarea("outcome", if is_support { "What support was provided? (recorded on the register, s.436C(2)(k))" } else { "What was done" }, form.get("outcome"), Some("This is kept on the child's record"), errors.get("outcome")))
+                (button("Mark as done"))
+            }
+        }
+    }
 }
 
 /// A task with what its page shows beside it.

@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use maud::{html, Markup};
 
-use crate::clock::{fmt_date, today};
+use crate::clock::{fmt_date, fmt_day, today};
 use crate::domain::register::label;
 use crate::error::{AppError, AppResult};
 use crate::store::children::{self, Child};
@@ -189,9 +189,7 @@ fn form_body(
         ),
         Kind::Answer => {
             let due = open.map(|r| fmt_date(r.due_on)).unwrap_or_default();
-            let sent = open
-                .map(|r| crate::clock::fmt_day(r.sent_at))
-                .unwrap_or_default();
+            let sent = open.map(|r| fmt_day(r.sent_at)).unwrap_or_default();
             if let Some(asked) = open.and_then(|r| r.asked.as_deref()) {
                 return (
                     "Answer the council's request".into(),
