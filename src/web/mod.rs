@@ -149,6 +149,18 @@ pub fn html(markup: Markup) -> HttpResponse {
         .body(markup.into_string())
 }
 
+/// A CSV file to download; never cached, since it holds children's records or the audit log.
+pub fn csv_download(filename: &str, body: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body)
+}
+
 pub fn see_other(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, to))

@@ -209,14 +209,7 @@ async fn export_csv(
                 .map_err(|e| AppError::Internal(e.to_string()))
         })
         .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            "attachment; filename=\"audit-log.csv\"",
-        ))
-        .insert_header(("Cache-Control", "no-store"))
-        .body(body))
+    Ok(crate::web::csv_download("audit-log.csv", body))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

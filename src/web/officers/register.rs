@@ -591,14 +591,7 @@ async fn export_csv(
             register_csv(&rows, &tags)
         })
         .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            "attachment; filename=\"register.csv\"",
-        ))
-        .insert_header(("Cache-Control", "no-store"))
-        .body(body))
+    Ok(crate::web::csv_download("register.csv", body))
 }
 
 const SEARCH_LIMIT: i64 = 100;
