@@ -717,29 +717,36 @@ fn an_episode_starting_after_today_is_not_imported() {
     );
 }
 
+/// Ada and Bea on the register, and a social care record with an open s.47 enquiry that the
+/// cross-check is not sure is Ada's: (Ada's id, Bea's id, the record's id).
+fn ada_unsure_beside_bea(app: &TestApp, officer: &mut Browser) -> (String, String, String) {
+    let ada = add_child(officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    let bea = add_child(officer, "Bea", "Stone", ("1", "2", "2014"));
+    ada_known_to_social_care(
+        app,
+        cnis::domain::safeguarding::EpisodeKind::Section47,
+        chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+    );
+    cross_check_now(app);
+    let record: String = cnis::db::schema::social_care_records::table
+        .select(cnis::db::schema::social_care_records::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    (ada, bea, record)
+}
+
 /// Issue 16: the register list shows each child's social care flags as tags and filters by
 /// each; the home page counts them, linking to the filtered list.
 #[test]
 fn the_register_shows_and_filters_social_care_flags() {
     let app = TestApp::spawn();
     let mut officer = app.signed_in("officer");
-    let ada = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
-    let _bea = add_child(&mut officer, "Bea", "Stone", ("1", "2", "2014"));
-    ada_known_to_social_care(
-        &app,
-        cnis::domain::safeguarding::EpisodeKind::Section47,
-        chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
-    );
-    cross_check_now(&app);
+    let (ada, _bea, record) = ada_unsure_beside_bea(&app, &mut officer);
     // With one record the model is unsure: a possible match waits for an officer.
     let list = officer.get("/officers/register");
     assert!(list.contains("Possible match waiting"), "{}", list.body);
     let waiting = officer.get("/officers/register?social_care=possible_match");
     assert!(waiting.contains("Lovelace") && !waiting.contains("Stone"));
-    let record: String = cnis::db::schema::social_care_records::table
-        .select(cnis::db::schema::social_care_records::id)
-        .first(&mut *app.conn())
-        .unwrap();
     let pair = format!("/officers/matches/{ada}/{record}");
     officer.get(&pair);
     let p = officer.post(&pair, &[("decision", "confirm"), ("reason", "Same child")]);
@@ -809,18 +816,7 @@ fn the_register_shows_and_filters_social_care_flags() {
 fn after_a_decision_the_officer_goes_to_the_next_pair_waiting() {
     let app = TestApp::spawn();
     let mut officer = app.signed_in("officer");
-    let ada = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
-    let bea = add_child(&mut officer, "Bea", "Stone", ("1", "2", "2014"));
-    ada_known_to_social_care(
-        &app,
-        cnis::domain::safeguarding::EpisodeKind::Section47,
-        chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
-    );
-    cross_check_now(&app);
-    let record: String = cnis::db::schema::social_care_records::table
-        .select(cnis::db::schema::social_care_records::id)
-        .first(&mut *app.conn())
-        .unwrap();
+    let (ada, bea, record) = ada_unsure_beside_bea(&app, &mut officer);
     // A second, less likely pair waits behind Ada's.
     app.exec(&format!(
         "INSERT INTO match_links (child_id, record_id, decision, score, explanation, child_hash, record_hash, updated_at) \
