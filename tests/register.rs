@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test may panic: that is how it fails
 mod common;
 use common::*;
+use diesel::prelude::*;
 
 fn fields_with<'a>(
     base: Vec<(&'a str, &'a str)>,
@@ -440,7 +441,7 @@ fn addresses_parents_and_providers_are_added_and_removed_with_history() {
     let remove_href = extract(
         &rec.body,
         &format!("href=\"/officers/children/{id}/providers/"),
-        "/remove\"",
+        "/change\"",
     )
     .unwrap();
     let path = format!("/officers/children/{id}/providers/{remove_href}/remove");
@@ -465,6 +466,181 @@ fn addresses_parents_and_providers_are_added_and_removed_with_history() {
         b.get(&format!("/officers/children/{id}/widgets/new"))
             .status,
         404
+    );
+}
+
+/// Issue 16: "Change" never removes. A parent, an address and a provider are each changed in
+/// place, keeping their id (so a parent keeps their access and s.572 decisions), with the history
+/// from old to new; removal is its own confirmed action.
+#[test]
+fn addresses_parents_and_providers_are_changed_in_place() {
+    let app = TestApp::spawn();
+    let mut b = app.signed_in("officer");
+    let id = add_child(&mut b, "Ada", "Lovelace", ("10", "12", "2015"));
+    let rec = b.get(&format!("/officers/children/{id}"));
+    let pid = extract(
+        &rec.body,
+        &format!("href=\"/officers/children/{id}/parents/"),
+        "/change\"",
+    )
+    .unwrap();
+    let url = format!("/officers/children/{id}/parents/{pid}/change");
+    let form = b.get(&url);
+    assert!(
+        form.contains("Change the parent")
+            && form.contains("value=\"Sarah\"")
+            && form.contains("value=\"sarah@example.com\""),
+        "the form opens with what the record holds: {}",
+        form.body
+    );
+    // Bad input keeps what was typed and changes nothing.
+    let p = b.post(
+        &url,
+        &[
+            ("given_names", "Sarah"),
+            ("family_name", "Lovelace"),
+            ("relationship", "mother"),
+            ("email", "not an email"),
+            ("phone", "01234 567890"),
+            ("change_reason", "New phone"),
+        ],
+    );
+    assert_eq!(p.status, 422);
+    assert!(p.contains("value=\"01234 567890\""));
+    assert_eq!(count(&app, "parents WHERE phone IS NOT NULL"), 0);
+    let p = b.post(
+        &url,
+        &[
+            ("given_names", "Sarah"),
+            ("family_name", "Lovelace"),
+            ("relationship", "mother"),
+            ("parental_responsibility", "yes"),
+            ("lives_with_child", "yes"),
+            ("educating", "yes"),
+            ("email", "sarah@example.com"),
+            ("phone", "01234 567890"),
+            ("change_reason", "New phone"),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(
+        count(
+            &app,
+            &format!("parents WHERE id = '{pid}' AND phone = '01234 567890'")
+        ),
+        1,
+        "the same parent, changed"
+    );
+    assert_eq!(count(&app, &format!("parents WHERE child_id = '{id}'")), 1);
+    let rec = b.get(&format!("/officers/children/{id}"));
+    assert!(rec.contains("01234 567890"));
+    assert_eq!(
+        count(&app, "child_changes WHERE field = 'parent' AND old_value IS NOT NULL AND new_value LIKE '%01234 567890%'"),
+        1
+    );
+
+    // The home address, corrected in place: still the home address, one address on the record.
+    let aid = extract(
+        &rec.body,
+        &format!("href=\"/officers/children/{id}/addresses/"),
+        "/change\"",
+    )
+    .unwrap();
+    let url = format!("/officers/children/{id}/addresses/{aid}/change");
+    assert!(b.get(&url).contains("value=\"12 Station Road\""));
+    let p = b.post(
+        &url,
+        &[
+            ("kind", "current"),
+            ("line_1", "12a Station Road"),
+            ("town", "Demoton"),
+            ("postcode", "DT1 4AB"),
+            ("change_reason", "Flat number was missing"),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(
+        count(&app, &format!("addresses WHERE child_id = '{id}'")),
+        1
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "addresses WHERE id = '{aid}' AND kind = 'current' AND line_1 = '12a Station Road'"
+            )
+        ),
+        1
+    );
+
+    // An additional address made the home one: the old home becomes the previous address.
+    b.get(&format!("/officers/children/{id}/addresses/new"));
+    b.post(
+        &format!("/officers/children/{id}/addresses/new"),
+        &[
+            ("kind", "additional"),
+            ("line_1", "3 Mill Lane"),
+            ("town", "Eastbridge"),
+            ("postcode", "DT4 1ZZ"),
+            ("change_reason", "Stays with grandparents"),
+        ],
+    );
+    let extra: String = {
+        use cnis::db::schema::addresses::dsl as a;
+        a::addresses
+            .filter(a::line_1.eq("3 Mill Lane"))
+            .select(a::id)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    let p = b.post(
+        &format!("/officers/children/{id}/addresses/{extra}/change"),
+        &[
+            ("kind", "current"),
+            ("line_1", "3 Mill Lane"),
+            ("town", "Eastbridge"),
+            ("postcode", "DT4 1ZZ"),
+            ("change_reason", "Now lives here"),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(
+        count(
+            &app,
+            &format!("addresses WHERE id = '{extra}' AND kind = 'current'")
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("addresses WHERE id = '{aid}' AND kind = 'previous'")
+        ),
+        1
+    );
+    // The search follows the new home.
+    assert!(search(&mut b, "DT4 1ZZ").contains("Lovelace"));
+
+    // Another child's part through this child's URL is not found, read or written.
+    let other = add_child(&mut b, "Other", "Child", ("1", "1", "2014"));
+    let there = format!("/officers/children/{other}/parents/{pid}/change");
+    assert_eq!(b.get(&there).status, 404);
+    let p = b.post(
+        &there,
+        &[
+            ("given_names", "Mallory"),
+            ("family_name", "Lovelace"),
+            ("relationship", "mother"),
+            ("change_reason", "x"),
+        ],
+    );
+    assert_eq!(p.status, 404);
+    assert_eq!(count(&app, "parents WHERE given_names = 'Mallory'"), 0);
+    // The removal page offers changing instead, and cancelling.
+    let confirm = b.get(&format!("/officers/children/{id}/parents/{pid}/remove"));
+    assert!(
+        confirm.contains(&format!("/officers/children/{id}/parents/{pid}/change"))
+            && confirm.contains("Cancel")
     );
 }
 

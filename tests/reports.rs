@@ -385,3 +385,226 @@ fn the_scheduler_runs_once_at_a_time_under_its_lease() {
     // A run leaves the lease free for the next.
     assert!(cnis::jobs::scheduler::run_once(&state).unwrap().is_some());
 }
+
+/// Issue 16: a change a parent reported opens the record's own form filled in from the report;
+/// saving it applies the change and completes the task, with nothing retyped.
+#[test]
+fn s436d_2_b_an_officer_applies_a_reported_change_without_retyping_it() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let id = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    let (mut parent, _) = parent_signed_in(&app, "sarah@example.com");
+    let url = format!("/parents/children/{id}/change");
+    let when = [
+        ("happened_on-day", "1"),
+        ("happened_on-month", "11"),
+        ("happened_on-year", "2026"),
+    ];
+    let report = |parent: &mut Browser, fields: &[(&str, &str)]| {
+        parent.get(&url);
+        let mut all = fields.to_vec();
+        all.extend_from_slice(&when);
+        let p = parent.post(&url, &all);
+        assert_eq!(p.status, 303, "{}", p.body);
+    };
+    let open_task = |officer: &mut Browser| {
+        use cnis::db::schema::tasks::dsl as t;
+        let tid: String = t::tasks
+            .filter(t::kind.eq("change_reported"))
+            .filter(t::completed_at.is_null())
+            .select(t::id)
+            .first(&mut *app.conn())
+            .unwrap();
+        let page = officer.get(&format!("/officers/tasks/{tid}"));
+        let href = extract(
+            &page.body,
+            "class=\"govuk-button\" data-module=\"govuk-button\" href=\"",
+            "\"",
+        )
+        .unwrap_or_else(|| panic!("an Apply this change button: {}", page.body))
+        .replace("&amp;", "&");
+        (tid, href)
+    };
+    let still_open = |tid: &str| {
+        count(
+            &app,
+            &format!("tasks WHERE id = '{tid}' AND completed_at IS NULL"),
+        )
+    };
+
+    // A new home.
+    report(
+        &mut parent,
+        &[
+            ("what", "address"),
+            ("line_1", "9 New Street"),
+            ("town", "Demoton"),
+            ("postcode", "DT2 2AB"),
+        ],
+    );
+    let (tid, href) = open_task(&mut officer);
+    assert!(href.contains("/addresses/new?report="), "{href}");
+    let form = officer.get(&href);
+    assert!(
+        form.contains("value=\"9 New Street\"")
+            && form.contains("value=\"DT2 2AB\"")
+            && form.contains("A parent reported this change on"),
+        "{}",
+        form.body
+    );
+    let report_id = extract(&form.body, "name=\"report\" value=\"", "\"").unwrap();
+    let p = officer.post(
+        &format!("/officers/children/{id}/addresses/new"),
+        &[
+            ("report", report_id.as_str()),
+            ("kind", "current"),
+            ("line_1", "9 New Street"),
+            ("town", "Demoton"),
+            ("postcode", "DT2 2AB"),
+            ("moved_in_on-day", "1"),
+            ("moved_in_on-month", "11"),
+            ("moved_in_on-year", "2026"),
+            ("change_reason", "A parent reported this change"),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(still_open(&tid), 0, "saving the change completes its task");
+    let record = officer.get(&format!("/officers/children/{id}"));
+    assert!(
+        record.contains("9 New Street, Demoton, DT2 2AB") && record.contains("Previous address")
+    );
+
+    // Someone became a parent: the form has their name and relationship; parental
+    // responsibility is the officer's to check.
+    report(
+        &mut parent,
+        &[
+            ("what", "parents"),
+            ("parent_change", "joined"),
+            ("parent_given_names", "Charles"),
+            ("parent_family_name", "Babbage"),
+            ("parent_relationship", "step_parent"),
+        ],
+    );
+    let (tid, href) = open_task(&mut officer);
+    let form = officer.get(&href);
+    assert!(form.contains("value=\"Charles\"") && form.contains("value=\"Babbage\""));
+    assert!(
+        form.contains("value=\"step_parent\" selected"),
+        "{}",
+        form.body
+    );
+    let report_id = extract(&form.body, "name=\"report\" value=\"", "\"").unwrap();
+    let p = officer.post(
+        &format!("/officers/children/{id}/parents/new"),
+        &[
+            ("report", report_id.as_str()),
+            ("given_names", "Charles"),
+            ("family_name", "Babbage"),
+            ("relationship", "step_parent"),
+            ("lives_with_child", "yes"),
+            ("change_reason", "A parent reported this change"),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(still_open(&tid), 0);
+
+    // Someone stopped being a parent: the task goes to the removal of the parent it names.
+    report(
+        &mut parent,
+        &[
+            ("what", "parents"),
+            ("parent_change", "left"),
+            ("parent_given_names", "charles"),
+            ("parent_family_name", "BABBAGE"),
+        ],
+    );
+    let (tid, href) = open_task(&mut officer);
+    assert!(href.contains("/remove?report="), "{href}");
+    let confirm = officer.get(&href);
+    assert!(
+        confirm.contains("Remove Charles Babbage?"),
+        "{}",
+        confirm.body
+    );
+    let action = href.split('?').next().unwrap().to_string();
+    let report_id = extract(&confirm.body, "name=\"report\" value=\"", "\"").unwrap();
+    let p = officer.post(
+        &action,
+        &[
+            ("report", report_id.as_str()),
+            ("change_reason", "A parent reported he moved out"),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(still_open(&tid), 0);
+    assert_eq!(
+        count(
+            &app,
+            &format!("parents WHERE child_id = '{id}' AND given_names = 'Charles'")
+        ),
+        0
+    );
+
+    // Someone else educates: the provider's form, hours without a parent left to the officer.
+    report(
+        &mut parent,
+        &[
+            ("what", "education"),
+            ("educator_name", "Riverside Tutors"),
+            ("educator_type", "tutor"),
+            ("educator_place", "4 Mill Street, Demoton"),
+            ("educator_hours", "6"),
+        ],
+    );
+    let (tid, href) = open_task(&mut officer);
+    let form = officer.get(&href);
+    assert!(
+        form.contains("value=\"Riverside Tutors\"")
+            && form.contains("value=\"4 Mill Street, Demoton\"")
+            && form.contains("value=\"6\""),
+        "{}",
+        form.body
+    );
+    assert_eq!(still_open(&tid), 1, "opening the form completes nothing");
+
+    // A report about another child cannot fill in this child's form.
+    let other = add_child(&mut officer, "Other", "Child", ("1", "1", "2014"));
+    let rid = href.split("report=").nth(1).unwrap();
+    assert_eq!(
+        officer
+            .get(&format!(
+                "/officers/children/{other}/providers/new?report={rid}"
+            ))
+            .status,
+        404
+    );
+}
+
+#[test]
+fn s436d_2_b_a_reported_change_needs_its_details() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let id = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    let (mut parent, _) = parent_signed_in(&app, "sarah@example.com");
+    let url = format!("/parents/children/{id}/change");
+    parent.get(&url);
+    let p = parent.post(&url, &[("what", "parents")]);
+    assert_eq!(p.status, 422);
+    assert!(
+        p.contains("Select whether someone has become or stopped being a parent")
+            && p.contains("Enter their first names")
+            && p.contains("Enter their last name"),
+        "{}",
+        p.body
+    );
+    let p = parent.post(&url, &[("what", "education"), ("educator_hours", "lots")]);
+    assert_eq!(p.status, 422);
+    assert!(
+        p.contains("Enter who educates your child now")
+            && p.contains("Select what kind of education it is"),
+        "{}",
+        p.body
+    );
+    assert_eq!(count(&app, "parent_reports"), 0);
+}

@@ -172,3 +172,57 @@ fn only_officers_and_managers_see_and_assign_tasks() {
     assert_eq!(anonymous.get("/officers/tasks").status, 303);
     assert_eq!(count(&app, "tasks WHERE assigned_to IS NOT NULL"), 0);
 }
+
+/// Issue 16: one review, not two. Marking the review task done marks the entry reviewed, and
+/// marking the entry reviewed completes the task.
+#[test]
+fn s436b_8_one_review_marks_the_entry_and_completes_its_task() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let reviewed_by_task = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    let reviewed_on_record = add_child(&mut officer, "Bea", "Lovelace", ("10", "12", "2015"));
+    let task_for = |child: &str| {
+        let mut c = app.conn();
+        diesel::update(cnis::db::schema::children::table.find(child))
+            .set(cnis::db::schema::children::reviewed.eq(false))
+            .execute(&mut c)
+            .unwrap();
+        tasks::create(
+            &mut c,
+            None,
+            Some(child),
+            TaskKind::ReviewNotification,
+            "Review the entry made from the notification",
+            None,
+            None,
+        )
+        .unwrap()
+    };
+    let open = |tid: &str| {
+        count(
+            &app,
+            &format!("tasks WHERE id = '{tid}' AND completed_at IS NULL"),
+        )
+    };
+    let reviewed =
+        |child: &str| count(&app, &format!("children WHERE id = '{child}' AND reviewed"));
+
+    let tid = task_for(&reviewed_by_task);
+    let page = officer.get(&format!("/officers/tasks/{tid}"));
+    assert!(page.contains("Marking this done also marks the entry as reviewed"));
+    let p = officer.post(
+        &format!("/officers/tasks/{tid}"),
+        &[("outcome", "Checked against the school's return")],
+    );
+    assert_eq!(p.status, 303);
+    assert_eq!((open(&tid), reviewed(&reviewed_by_task)), (0, 1));
+
+    let tid = task_for(&reviewed_on_record);
+    officer.get(&format!("/officers/children/{reviewed_on_record}"));
+    let p = officer.post(
+        &format!("/officers/children/{reviewed_on_record}/reviewed"),
+        &[],
+    );
+    assert_eq!(p.status, 303);
+    assert_eq!((open(&tid), reviewed(&reviewed_on_record)), (0, 1));
+}

@@ -228,6 +228,7 @@ diesel::table! {
         happened_on -> Nullable<Date>,
         information_request_id -> Nullable<Text>,
         submitted_at -> Timestamp,
+        proposal -> Nullable<Text>,
     }
 }
 

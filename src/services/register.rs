@@ -105,6 +105,46 @@ pub fn decide_parent_claim(
     })
 }
 
+/// One review of a new entry (s.436B(8)): marks it reviewed, and completes the task that asked
+/// for the review, from whichever page the officer did it. Idempotent.
+pub fn review_entry(
+    c: &mut AnyConnection,
+    child_id: &str,
+    user_id: &str,
+    outcome: &str,
+) -> AppResult<()> {
+    crate::db::write::<_, AppError, _>(c, |c| {
+        let child = children::find(c, child_id)?.ok_or(AppError::NotFound)?;
+        if !child.reviewed {
+            children::mark_reviewed(c, child_id, user_id)?;
+            audit::record(
+                c,
+                Some(user_id),
+                "review_record",
+                Some(child_id),
+                "officer reviewed a new entry",
+            )?;
+        }
+        let done = crate::store::tasks::complete_for_child(
+            c,
+            crate::store::tasks::TaskKind::ReviewNotification,
+            child_id,
+            user_id,
+            outcome,
+        )?;
+        if done > 0 {
+            audit::record(
+                c,
+                Some(user_id),
+                "complete_task",
+                Some(child_id),
+                "officer completed the review of a new entry",
+            )?;
+        }
+        Ok(())
+    })
+}
+
 /// Something added to a child's record from its own form.
 pub enum NewPart {
     Address(Address),
@@ -112,52 +152,223 @@ pub enum NewPart {
     Provider(Provider),
 }
 
+impl NewPart {
+    /// The history's name for it.
+    fn field(&self) -> String {
+        match self {
+            NewPart::Address(a) => format!("address ({})", a.kind),
+            NewPart::Parent(_) => "parent".into(),
+            NewPart::Provider(_) => "provider".into(),
+        }
+    }
+
+    fn one_line(&self) -> String {
+        match self {
+            NewPart::Address(a) => a.one_line(),
+            NewPart::Parent(p) => p.one_line(),
+            NewPart::Provider(p) => p.one_line(),
+        }
+    }
+}
+
+/// Who asked for a change to a part of the record: the officer alone, or a parent's report of a
+/// change (s.436D(2)(b)) that the officer applied. Applying a report completes its task.
+#[derive(Clone, Copy)]
+pub struct ChangeBy<'a> {
+    pub user_id: &'a str,
+    pub report_id: Option<&'a str>,
+}
+
 /// Adds an address, parent or provider, with its history line and audit record, in one
 /// transaction. A new home address makes the old one the previous address.
 pub fn add_part(
     c: &mut AnyConnection,
     child_id: &str,
-    user_id: &str,
+    by: ChangeBy,
     item: NewPart,
     reason: &str,
 ) -> AppResult<()> {
-    crate::db::write::<_, AppError, _>(c, |c| match item {
-        NewPart::Address(a) => {
-            if a.kind == AddressKind::Current {
-                children::demote_current_address(c, child_id)?;
-                children::set_postcode_key(c, child_id, &a.postcode)?;
+    crate::db::write::<_, AppError, _>(c, |c| {
+        let (field, line) = (item.field(), item.one_line());
+        match item {
+            NewPart::Address(a) => {
+                if a.kind == AddressKind::Current {
+                    children::demote_current_address(c, child_id, &a.id)?;
+                    children::set_postcode_key(c, child_id, &a.postcode)?;
+                }
+                children::add_address(c, &a)?;
             }
-            children::add_address(c, &a)?;
-            let what = format!("address ({})", a.kind);
-            record_part(
-                c,
-                child_id,
-                user_id,
-                &what,
-                None,
-                Some(&a.one_line()),
-                reason,
-            )
+            NewPart::Parent(p) => children::add_parent(c, &p)?,
+            NewPart::Provider(p) => {
+                children::add_provider(c, &p)?;
+                crate::store::tasks::consider_settings(c, child_id)?;
+            }
         }
-        NewPart::Parent(p) => {
-            children::add_parent(c, &p)?;
-            let name = format!("{} {}", p.given_names, p.family_name);
-            record_part(c, child_id, user_id, "parent", None, Some(&name), reason)
-        }
-        NewPart::Provider(p) => {
-            children::add_provider(c, &p)?;
-            crate::store::tasks::consider_settings(c, child_id)?;
-            record_part(
-                c,
-                child_id,
-                user_id,
-                "provider",
-                None,
-                Some(&p.name),
-                reason,
-            )
-        }
+        record_part(c, child_id, by.user_id, &field, None, Some(&line), reason)?;
+        complete_report(c, child_id, by, &format!("Added to the record: {field}"))
     })
+}
+
+/// Changes an address, parent or provider in place, keeping its id (so a parent keeps their
+/// access and their s.572 decisions), with a history line from old to new. NotFound when it is
+/// not this child's.
+pub fn change_part(
+    c: &mut AnyConnection,
+    child_id: &str,
+    by: ChangeBy,
+    item: NewPart,
+    reason: &str,
+) -> AppResult<()> {
+    crate::db::write::<_, AppError, _>(c, |c| {
+        let field = item.field();
+        let (old, new) = match item {
+            NewPart::Address(a) => {
+                let old = children::find_address(c, child_id, &a.id)?.ok_or(AppError::NotFound)?;
+                let a = Address {
+                    child_id: old.child_id.clone(),
+                    created_at: old.created_at,
+                    ..a
+                };
+                if a.kind == AddressKind::Current {
+                    if old.kind != AddressKind::Current {
+                        children::demote_current_address(c, child_id, &a.id)?;
+                    }
+                    children::set_postcode_key(c, child_id, &a.postcode)?;
+                }
+                children::change_address(c, &a)?;
+                (old.one_line(), a.one_line())
+            }
+            NewPart::Parent(p) => {
+                let old = children::find_parent(c, child_id, &p.id)?.ok_or(AppError::NotFound)?;
+                let p = Parent {
+                    child_id: old.child_id.clone(),
+                    created_at: old.created_at,
+                    ..p
+                };
+                children::change_parent(c, &p)?;
+                (old.one_line(), p.one_line())
+            }
+            NewPart::Provider(p) => {
+                let old = children::find_provider(c, child_id, &p.id)?.ok_or(AppError::NotFound)?;
+                let p = Provider {
+                    child_id: old.child_id.clone(),
+                    created_at: old.created_at,
+                    ..p
+                };
+                children::change_provider(c, &p)?;
+                crate::store::tasks::consider_settings(c, child_id)?;
+                (old.one_line(), p.one_line())
+            }
+        };
+        if old != new {
+            record_part(
+                c,
+                child_id,
+                by.user_id,
+                &field,
+                Some(&old),
+                Some(&new),
+                reason,
+            )?;
+        }
+        complete_report(c, child_id, by, &format!("Changed on the record: {field}"))
+    })
+}
+
+/// What can be removed from a record.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum PartKind {
+    Address,
+    Parent,
+    Provider,
+}
+
+/// The item as the history names it, or None when it is not this child's.
+pub fn describe_part(
+    c: &mut AnyConnection,
+    child_id: &str,
+    kind: PartKind,
+    id: &str,
+) -> AppResult<Option<String>> {
+    Ok(match kind {
+        PartKind::Address => children::find_address(c, child_id, id)?.map(|a| a.one_line()),
+        PartKind::Parent => children::find_parent(c, child_id, id)?.map(|p| p.name()),
+        PartKind::Provider => children::find_provider(c, child_id, id)?.map(|p| p.name),
+    })
+}
+
+/// Removes an address, parent or provider; it stays in the history. NotFound when it is not this
+/// child's.
+pub fn remove_part(
+    c: &mut AnyConnection,
+    child_id: &str,
+    by: ChangeBy,
+    kind: PartKind,
+    id: &str,
+    reason: &str,
+) -> AppResult<()> {
+    crate::db::write::<_, AppError, _>(c, |c| {
+        let what = describe_part(c, child_id, kind, id)?.ok_or(AppError::NotFound)?;
+        let field = match kind {
+            PartKind::Address => {
+                children::remove_address(c, id)?;
+                "address"
+            }
+            PartKind::Parent => {
+                children::remove_parent(c, id)?;
+                "parent"
+            }
+            PartKind::Provider => {
+                children::remove_provider(c, id)?;
+                "provider"
+            }
+        };
+        record_part(c, child_id, by.user_id, field, Some(&what), None, reason)?;
+        complete_report(
+            c,
+            child_id,
+            by,
+            &format!("Removed from the record: {field}"),
+        )
+    })
+}
+
+/// Completes the task a parent's report of a change raised, once the officer applies it.
+fn complete_report(
+    c: &mut AnyConnection,
+    child_id: &str,
+    by: ChangeBy,
+    outcome: &str,
+) -> AppResult<()> {
+    let Some(report_id) = by.report_id else {
+        return Ok(());
+    };
+    let done = crate::store::tasks::complete_from_source(
+        c,
+        crate::store::tasks::TaskKind::ChangeReported,
+        report_id,
+        by.user_id,
+        outcome,
+    )?;
+    if done > 0 {
+        children::record_change(
+            c,
+            child_id,
+            Some(by.user_id),
+            "task done",
+            None,
+            Some(outcome),
+            crate::store::tasks::TaskKind::ChangeReported.label(),
+        )?;
+        audit::record(
+            c,
+            Some(by.user_id),
+            "complete_task",
+            Some(child_id),
+            "officer applied a change a parent reported",
+        )?;
+    }
+    Ok(())
 }
 
 /// A change to a part of the record: its history line, the record touched, and the audit record.

@@ -78,8 +78,8 @@ impl Child {
     }
 }
 
-#[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq)]
-#[diesel(table_name = addresses)]
+#[derive(Queryable, Selectable, Insertable, AsChangeset, Clone, Debug, PartialEq)]
+#[diesel(table_name = addresses, treat_none_as_null = true)]
 pub struct Address {
     pub id: String,
     pub child_id: String,
@@ -108,8 +108,8 @@ impl Address {
     }
 }
 
-#[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq)]
-#[diesel(table_name = parents)]
+#[derive(Queryable, Selectable, Insertable, AsChangeset, Clone, Debug, PartialEq)]
+#[diesel(table_name = parents, treat_none_as_null = true)]
 pub struct Parent {
     pub id: String,
     pub child_id: String,
@@ -127,8 +127,37 @@ pub struct Parent {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq)]
-#[diesel(table_name = providers)]
+impl Parent {
+    pub fn name(&self) -> String {
+        format!("{} {}", self.given_names, self.family_name)
+    }
+
+    /// Everything held about the parent on one line, for the record's history.
+    pub fn one_line(&self) -> String {
+        let yes_no = |b: bool, what: &str| format!("{what}: {}", if b { "yes" } else { "no" });
+        [
+            Some(format!("{} ({})", self.name(), self.relationship)),
+            Some(yes_no(
+                self.parental_responsibility,
+                "parental responsibility",
+            )),
+            Some(yes_no(self.lives_with_child, "lives with the child")),
+            Some(yes_no(self.educating, "educating")),
+            self.address_line_1.clone(),
+            self.address_town.clone(),
+            self.address_postcode.clone(),
+            self.email.clone(),
+            self.phone.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
+}
+
+#[derive(Queryable, Selectable, Insertable, AsChangeset, Clone, Debug, PartialEq)]
+#[diesel(table_name = providers, treat_none_as_null = true)]
 pub struct Provider {
     pub id: String,
     pub child_id: String,
@@ -139,6 +168,25 @@ pub struct Provider {
     pub hours_per_week: f64,
     pub hours_without_parent: f64,
     pub created_at: NaiveDateTime,
+}
+
+impl Provider {
+    /// Everything held about the provider on one line, for the record's history.
+    pub fn one_line(&self) -> String {
+        [
+            Some(format!("{} ({})", self.name, self.provider_type)),
+            self.address.clone(),
+            self.website.clone(),
+            Some(format!(
+                "{} hours a week, {} with no parent present",
+                self.hours_per_week, self.hours_without_parent
+            )),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
 }
 
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]
@@ -340,6 +388,15 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Child>> {
         .optional()
 }
 
+/// The child's parents, first recorded first.
+pub fn parents_of(conn: &mut AnyConnection, child_id: &str) -> QueryResult<Vec<Parent>> {
+    parents::table
+        .filter(parents::child_id.eq(child_id))
+        .order(parents::created_at.asc())
+        .select(Parent::as_select())
+        .load(conn)
+}
+
 pub fn load_record(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<ChildRecord>> {
     let Some(child) = find(conn, id)? else {
         return Ok(None);
@@ -349,11 +406,7 @@ pub fn load_record(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Chi
         .order((addresses::kind.asc(), addresses::created_at.asc()))
         .select(Address::as_select())
         .load(conn)?;
-    let parents = parents::table
-        .filter(parents::child_id.eq(id))
-        .order(parents::created_at.asc())
-        .select(Parent::as_select())
-        .load(conn)?;
+    let parents = parents_of(conn, id)?;
     let providers = providers::table
         .filter(providers::child_id.eq(id))
         .order(providers::created_at.asc())
@@ -485,20 +538,33 @@ pub fn find_address(
         .first(conn)
         .optional()
 }
+/// Saves a changed address over the one with its id (the child and when it was added stay).
+pub fn change_address(conn: &mut AnyConnection, a: &Address) -> QueryResult<usize> {
+    diesel::update(addresses::table.find(&a.id))
+        .set(a)
+        .execute(conn)
+}
 pub fn remove_address(conn: &mut AnyConnection, id: &str) -> QueryResult<usize> {
     diesel::delete(addresses::table.find(id)).execute(conn)
 }
-/// Moving home: the current address becomes the previous one (s.436C(1)(a)).
-pub fn demote_current_address(conn: &mut AnyConnection, child_id: &str) -> QueryResult<usize> {
+/// Moving home: the current address becomes the previous one (s.436C(1)(a)). `keep` is the
+/// address becoming the home one, when it is already on the record.
+pub fn demote_current_address(
+    conn: &mut AnyConnection,
+    child_id: &str,
+    keep: &str,
+) -> QueryResult<usize> {
     diesel::delete(
         addresses::table
             .filter(addresses::child_id.eq(child_id))
+            .filter(addresses::id.ne(keep))
             .filter(addresses::kind.eq(AddressKind::Previous)),
     )
     .execute(conn)?;
     diesel::update(
         addresses::table
             .filter(addresses::child_id.eq(child_id))
+            .filter(addresses::id.ne(keep))
             .filter(addresses::kind.eq(AddressKind::Current)),
     )
     .set(addresses::kind.eq(AddressKind::Previous))
@@ -522,6 +588,11 @@ pub fn find_parent(
         .first(conn)
         .optional()
 }
+pub fn change_parent(conn: &mut AnyConnection, p: &Parent) -> QueryResult<usize> {
+    diesel::update(parents::table.find(&p.id))
+        .set(p)
+        .execute(conn)
+}
 pub fn remove_parent(conn: &mut AnyConnection, id: &str) -> QueryResult<usize> {
     diesel::delete(parents::table.find(id)).execute(conn)
 }
@@ -542,6 +613,11 @@ pub fn find_provider(
         .select(Provider::as_select())
         .first(conn)
         .optional()
+}
+pub fn change_provider(conn: &mut AnyConnection, p: &Provider) -> QueryResult<usize> {
+    diesel::update(providers::table.find(&p.id))
+        .set(p)
+        .execute(conn)
 }
 pub fn remove_provider(conn: &mut AnyConnection, id: &str) -> QueryResult<usize> {
     diesel::delete(providers::table.find(id)).execute(conn)

@@ -33,32 +33,76 @@ pub struct Report {
     pub happened_on: Option<NaiveDate>,
     pub information_request_id: Option<String>,
     pub submitted_at: NaiveDateTime,
+    /// The change as fields an officer can apply: JSON of `Proposal`.
+    pub proposal: Option<String>,
 }
 
 impl Report {
     pub fn answers(&self) -> Vec<(String, String)> {
         serde_json::from_str(&self.details).unwrap_or_default()
     }
+
+    /// What the parent asks the council to change, when the report is a change it can apply.
+    pub fn proposal(&self) -> Option<Proposal> {
+        serde_json::from_str(self.proposal.as_deref()?).ok()
+    }
 }
 
-pub fn create(
-    conn: &mut AnyConnection,
-    child_id: &str,
-    email: &str,
-    kind: &str,
-    answers: &[(String, String)],
-    happened_on: Option<NaiveDate>,
-    information_request_id: Option<&str>,
-) -> anyhow::Result<Report> {
+/// A change a parent reported (s.436D(2)(b)), in the record's own fields, so an officer confirms
+/// it rather than retyping it.
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum Proposal {
+    /// The child has moved: a new home address.
+    NewHome {
+        line_1: String,
+        line_2: Option<String>,
+        town: String,
+        postcode: String,
+    },
+    /// Someone has become a parent or carer.
+    ParentJoined {
+        given_names: String,
+        family_name: String,
+        relationship: String,
+    },
+    /// Someone has stopped being a parent or carer.
+    ParentLeft {
+        given_names: String,
+        family_name: String,
+    },
+    /// Someone else now educates the child.
+    Educator {
+        name: String,
+        provider_type: String,
+        /// An address or a website.
+        place: String,
+        hours_per_week: f64,
+    },
+}
+
+/// A report as the parent sent it.
+pub struct NewReport<'a> {
+    pub child_id: &'a str,
+    pub email: &'a str,
+    pub kind: &'a str,
+    pub answers: &'a [(String, String)],
+    pub happened_on: Option<NaiveDate>,
+    pub information_request_id: Option<&'a str>,
+    pub proposal: Option<&'a Proposal>,
+}
+
+pub fn create(conn: &mut AnyConnection, new: &NewReport) -> anyhow::Result<Report> {
     let r = Report {
         id: new_id(),
-        child_id: child_id.into(),
-        email: email.into(),
-        kind: kind.into(),
-        details: serde_json::to_string(answers)?,
-        happened_on,
-        information_request_id: information_request_id.map(str::to_string),
+        child_id: new.child_id.into(),
+        email: new.email.into(),
+        kind: new.kind.into(),
+        details: serde_json::to_string(new.answers)?,
+        happened_on: new.happened_on,
+        information_request_id: new.information_request_id.map(str::to_string),
         submitted_at: now(),
+        proposal: new.proposal.map(serde_json::to_string).transpose()?,
     };
     diesel::insert_into(parent_reports::table)
         .values(&r)
@@ -80,4 +124,45 @@ pub fn for_child(conn: &mut AnyConnection, child_id: &str) -> QueryResult<Vec<Re
         .order(parent_reports::submitted_at.desc())
         .select(Report::as_select())
         .load(conn)
+}
+
+impl Proposal {
+    /// The change in words, as the parent and the officer see it.
+    pub fn one_line(&self) -> String {
+        use crate::domain::register::{label, PROVIDER_TYPES, RELATIONSHIPS};
+        match self {
+            Proposal::NewHome {
+                line_1,
+                line_2,
+                town,
+                postcode,
+            } => [Some(line_1), line_2.as_ref(), Some(town), Some(postcode)]
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
+            Proposal::ParentJoined {
+                given_names,
+                family_name,
+                relationship,
+            } => format!(
+                "{given_names} {family_name} has become a parent or carer ({})",
+                label(RELATIONSHIPS, relationship)
+            ),
+            Proposal::ParentLeft {
+                given_names,
+                family_name,
+            } => format!("{given_names} {family_name} has stopped being a parent or carer"),
+            Proposal::Educator {
+                name,
+                provider_type,
+                place,
+                hours_per_week,
+            } => format!(
+                "{name} ({}), {place}, about {hours_per_week} hours a week",
+                label(PROVIDER_TYPES, provider_type)
+            ),
+        }
+    }
 }

@@ -280,6 +280,50 @@ pub fn for_child(
 }
 
 /// Completes an open task with what was done. False if it was already completed.
+/// Completes the open tasks of this kind raised by `source_id` (a parent's report, say); how many.
+pub fn complete_from_source(
+    conn: &mut AnyConnection,
+    kind: TaskKind,
+    source_id: &str,
+    user_id: &str,
+    outcome: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        tasks::table
+            .filter(tasks::kind.eq(kind))
+            .filter(tasks::source_id.eq(source_id))
+            .filter(tasks::completed_at.is_null()),
+    )
+    .set((
+        tasks::completed_at.eq(now()),
+        tasks::completed_by.eq(user_id),
+        tasks::outcome.eq(outcome),
+    ))
+    .execute(conn)
+}
+
+/// Completes the open tasks of this kind about this child; how many.
+pub fn complete_for_child(
+    conn: &mut AnyConnection,
+    kind: TaskKind,
+    child_id: &str,
+    user_id: &str,
+    outcome: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        tasks::table
+            .filter(tasks::kind.eq(kind))
+            .filter(tasks::child_id.eq(child_id))
+            .filter(tasks::completed_at.is_null()),
+    )
+    .set((
+        tasks::completed_at.eq(now()),
+        tasks::completed_by.eq(user_id),
+        tasks::outcome.eq(outcome),
+    ))
+    .execute(conn)
+}
+
 pub fn complete(
     conn: &mut AnyConnection,
     id: &str,

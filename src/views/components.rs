@@ -326,6 +326,49 @@ pub fn summary_row(key: &str, value: Markup, change: Option<(&str, &str)>) -> Ma
     }
 }
 
+/// A link a summary row or card offers: (href, text, what it is about for screen readers).
+pub type Action<'a> = (&'a str, &'a str, &'a str);
+
+/// A summary list row with more than one action (GOV.UK's actions list).
+pub fn summary_row_actions(key: &str, value: Markup, actions: &[Action]) -> Markup {
+    html! {
+        div class="govuk-summary-list__row" {
+            dt class="govuk-summary-list__key" { (key) }
+            dd class="govuk-summary-list__value" { (value) }
+            dd class="govuk-summary-list__actions" {
+                ul class="govuk-summary-list__actions-list" {
+                    @for (href, text, hidden) in actions {
+                        li class="govuk-summary-list__actions-list-item" {
+                            a class="govuk-link" href=(href) { (text) span class="govuk-visually-hidden" { " " (hidden) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A GOV.UK summary card: a titled list with its own actions, for one of several like things.
+pub fn summary_card(title: &str, actions: &[Action], rows: Markup) -> Markup {
+    html! {
+        div class="govuk-summary-card" {
+            div class="govuk-summary-card__title-wrapper" {
+                h3 class="govuk-summary-card__title" { (title) }
+                ul class="govuk-summary-card__actions" {
+                    @for (href, text, hidden) in actions {
+                        li class="govuk-summary-card__action" {
+                            a class="govuk-link" href=(href) { (text) span class="govuk-visually-hidden" { " " (hidden) } }
+                        }
+                    }
+                }
+            }
+            div class="govuk-summary-card__content" {
+                dl class="govuk-summary-list" { (rows) }
+            }
+        }
+    }
+}
+
 pub fn or_not_given(v: Option<&str>) -> Markup {
     html! {
         @match v.filter(|s| !s.trim().is_empty()) {

@@ -252,7 +252,10 @@ fn addresses(v: &RecordView) -> Markup {
         @if rec.addresses.is_empty() { p class="govuk-body" { "No address recorded." } }
         dl class="govuk-summary-list" {
             @for a in &rec.addresses {
-                (summary_row(a.kind.label(), html! { (a.one_line()) @if let Some(d) = a.moved_in_on { br; span class="govuk-hint" { "Since " (fmt_date(d)) } } }, Some((&format!("{base}/addresses/{}/remove", a.id), "this address"))))
+                @let change = format!("{base}/addresses/{}/change", a.id);
+                @let remove = format!("{base}/addresses/{}/remove", a.id);
+                @let hidden = format!("{} ({})", a.one_line(), a.kind.label());
+                (summary_row_actions(a.kind.label(), html! { (a.one_line()) @if let Some(d) = a.moved_in_on { br; span class="govuk-hint" { "Since " (fmt_date(d)) } } }, &[(&change, "Change", &hidden), (&remove, "Remove", &hidden)]))
             }
         }
         p class="govuk-body" { a class="govuk-link" href={ (base) "/addresses/new" } { "Add an address" } }
@@ -269,8 +272,10 @@ fn parents(v: &RecordView) -> Markup {
         (parent_claims(v))
         @if rec.parents.is_empty() { p class="govuk-body" { "No parent recorded." } }
         @for p in &rec.parents {
-            h3 class="govuk-heading-s" { (p.given_names) " " (p.family_name) " (" (label(RELATIONSHIPS, &p.relationship)) ")" }
-            dl class="govuk-summary-list" {
+            @let change = format!("{base}/parents/{}/change", p.id);
+            @let remove = format!("{base}/parents/{}/remove", p.id);
+            @let name = p.name();
+            (summary_card(&format!("{} ({})", name, label(RELATIONSHIPS, &p.relationship)), &[(&change, "Change", &name), (&remove, "Remove", &name)], html! {
                 (summary_row("Parental responsibility", html! { @if p.parental_responsibility { "Yes" } @else { "No" } }, None))
                 (summary_row("Lives with the child", html! { @if p.lives_with_child { "Yes" } @else { "No" } }, None))
                 (summary_row("Educating the child", html! { @if p.educating { "Yes" } @else { "No" } }, None))
@@ -285,8 +290,7 @@ fn parents(v: &RecordView) -> Markup {
                         span class="govuk-hint" { "Anything else by post." }
                     }
                 }, None))
-            }
-            p class="govuk-body" { a class="govuk-link" href={ (base) "/parents/" (p.id) "/remove" } { "Remove" span class="govuk-visually-hidden" { " " (p.given_names) " " (p.family_name) } } }
+            }))
         }
         p class="govuk-body" { a class="govuk-link" href={ (base) "/parents/new" } { "Add a parent" } }
     }
@@ -324,14 +328,14 @@ fn providers(v: &RecordView) -> Markup {
         h2 class="govuk-heading-m" { "Other education providers" }
         @if rec.providers.is_empty() { p class="govuk-body" { "None recorded." } }
         @for p in &rec.providers {
-            h3 class="govuk-heading-s" { (p.name) }
-            dl class="govuk-summary-list" {
+            @let change = format!("{base}/providers/{}/change", p.id);
+            @let remove = format!("{base}/providers/{}/remove", p.id);
+            (summary_card(&p.name, &[(&change, "Change", &p.name), (&remove, "Remove", &p.name)], html! {
                 (summary_row("Type", html! { (label(PROVIDER_TYPES, &p.provider_type)) }, None))
                 (summary_row("Where", or_not_given(p.address.as_deref().or(p.website.as_deref())), None))
                 (summary_row("Estimated hours a week", html! { (p.hours_per_week) }, None))
                 (summary_row("Hours with no parent present", html! { (p.hours_without_parent) }, None))
-            }
-            p class="govuk-body" { a class="govuk-link" href={ (base) "/providers/" (p.id) "/remove" } { "Remove" span class="govuk-visually-hidden" { " " (p.name) } } }
+            }))
         }
         p class="govuk-body" { a class="govuk-link" href={ (base) "/providers/new" } { "Add a provider" } }
     }

@@ -1,24 +1,28 @@
 //! Parts of a record that come in lists: addresses (s.436C(1)(a)–(b)), parents (s.436C(1)(c)–(d))
-//! and other education providers (s.436C(1)(g)). Each add and remove is kept in the history.
+//! and other education providers (s.436C(1)(g)). Each is added, changed in place or removed on its
+//! own page, and each change is kept in the history. A change a parent reported (s.436D(2)(b)) opens
+//! the same pages filled in from the report, for the officer to check and save.
+use std::collections::HashMap;
+
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 
-use crate::clock::today;
+use crate::clock::{fmt_day, today};
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::register::*;
 use crate::domain::service::ServiceStatus;
 use crate::error::{AppError, AppResult};
-use crate::services::register::{self as services, NewPart};
+use crate::services::register::{self as services, ChangeBy, NewPart, PartKind};
 use crate::store::audit;
-use crate::store::children::{self, Address, Child, Parent, Provider};
+use crate::store::children::{self, Address, Parent, Provider};
+use crate::store::parent_reports::{self, Proposal, Report};
 use crate::views::*;
 use crate::web::auth::{Caseworker, CurrentOfficer};
 use crate::web::fields::*;
 use crate::web::forms::*;
-use crate::web::load_child;
 use crate::web::{render, see_other, AppState, PageArgs};
 
-/// Which list a sub-form adds to or removes from.
+/// Which list a sub-form adds to, changes or removes from.
 #[derive(Clone, Copy, PartialEq)]
 enum Part {
     Address,
@@ -42,11 +46,11 @@ impl Part {
             Part::Provider => "providers",
         }
     }
-    fn field(self) -> &'static str {
+    fn kind(self) -> PartKind {
         match self {
-            Part::Address => "address",
-            Part::Parent => "parent",
-            Part::Provider => "provider",
+            Part::Address => PartKind::Address,
+            Part::Parent => PartKind::Parent,
+            Part::Provider => PartKind::Provider,
         }
     }
     fn noun(self) -> &'static str {
@@ -56,17 +60,55 @@ impl Part {
             Part::Provider => "an education provider",
         }
     }
+    fn the(self) -> &'static str {
+        match self {
+            Part::Address => "the address",
+            Part::Parent => "the parent",
+            Part::Provider => "the education provider",
+        }
+    }
 }
 
-fn add_page(
+/// Adding a new one, or changing one already on the record.
+#[derive(Clone, Copy, PartialEq)]
+enum Action<'a> {
+    Add,
+    Change(&'a str),
+}
+
+/// What a part's page needs: whose record, which list, and the report it applies, if any.
+struct Form<'a> {
+    child_id: &'a str,
+    reference: &'a str,
+    part: Part,
+    action: Action<'a>,
+    report: Option<&'a Report>,
+}
+
+impl Form<'_> {
+    fn action_path(&self) -> String {
+        let base = format!("/officers/children/{}/{}", self.child_id, self.part.path());
+        match self.action {
+            Action::Add => format!("{base}/new"),
+            Action::Change(pid) => format!("{base}/{pid}/change"),
+        }
+    }
+    fn title(&self) -> String {
+        match self.action {
+            Action::Add => format!("Add {}", self.part.noun()),
+            Action::Change(_) => format!("Change {}", self.part.the()),
+        }
+    }
+}
+
+fn part_page(
     state: &AppState,
     o: &CurrentOfficer,
-    ch: &Child,
-    part: Part,
+    page: &Form,
     f: &FormData,
     errors: &Errors,
 ) -> HttpResponse {
-    let title = format!("Add {}", part.noun());
+    let title = page.title();
     render(
         state,
         PageArgs {
@@ -76,14 +118,16 @@ fn add_page(
             errors: !errors.is_empty(),
         },
         html! {
-            (back_link(&format!("/officers/children/{}", ch.id)))
+            (back_link(&format!("/officers/children/{}", page.child_id)))
             div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
                 (error_summary(errors))
-                span class="govuk-caption-l" { (ch.reference) }
+                span class="govuk-caption-l" { (page.reference) }
                 h1 class="govuk-heading-l" { (title) }
-                form method="post" action={ "/officers/children/" (ch.id) "/" (part.path()) "/new" } novalidate {
+                @if let Some(r) = page.report { (reported(r)) }
+                form method="post" action=(page.action_path()) novalidate {
                     (csrf_field(&o.csrf))
-                    @match part {
+                    @if let Some(r) = page.report { input type="hidden" name="report" value=(r.id); }
+                    @match page.part {
                         Part::Address => {
                             (radios("kind", "Type of address", ADDRESS_KINDS, f.get("kind"), Some("A new home address moves the current one to previous"), errors.get("kind")))
                             (address_fields(f, errors))
@@ -92,33 +136,309 @@ fn add_page(
                         Part::Provider => (provider_fields(f, errors)),
                     }
                     (textarea("change_reason", "Why are you making this change?", f.get("change_reason"), None, errors.get("change_reason")))
-                    (button("Save"))
+                    (button(if page.report.is_some() { "Save the change" } else { "Save" }))
                 }
             }}
         },
     )
 }
 
+/// What the parent reported, above the form it fills in.
+fn reported(r: &Report) -> Markup {
+    html! {
+        div class="govuk-inset-text" {
+            p class="govuk-body" { "A parent reported this change on " (fmt_day(r.submitted_at)) ". Check it, add anything the parent could not know, and save: that completes the task." }
+            dl class="govuk-summary-list govuk-!-margin-bottom-0" {
+                @for (q, a) in r.answers() { (summary_row(&q, html! { (a) }, None)) }
+            }
+        }
+    }
+}
+
+fn ids(path: (String, String)) -> AppResult<(String, Part)> {
+    Ok((crate::web::parse_id(&path.0)?, Part::from_path(&path.1)?))
+}
+
+fn ids3(path: (String, String, String)) -> AppResult<(String, Part, String)> {
+    Ok((
+        crate::web::parse_id(&path.0)?,
+        Part::from_path(&path.1)?,
+        crate::web::parse_id(&path.2)?,
+    ))
+}
+
+/// What a part's form opens on: the record's reference, the item's fields when changing one, and
+/// the report being applied. Audited as a read of the record.
+struct Opened {
+    reference: String,
+    form: FormData,
+    report: Option<Report>,
+}
+
+/// Loads what a part's page shows. A report must be a change reported about this child, and an
+/// item must be this child's: otherwise 404.
+async fn open(
+    state: &AppState,
+    o: &CurrentOfficer,
+    child_id: &str,
+    part: Part,
+    item: Option<&str>,
+    report_id: Option<String>,
+    purpose: &'static str,
+) -> AppResult<Opened> {
+    let (cid, uid) = (child_id.to_string(), o.user.id.clone());
+    let item = item.map(str::to_string);
+    state
+        .db(move |c| {
+            let child = children::find(c, &cid)?.ok_or(AppError::NotFound)?;
+            let report = match report_id {
+                Some(rid) => Some(reported_change(c, &cid, &rid)?),
+                None => None,
+            };
+            let form = match &item {
+                Some(pid) => form_from_item(c, &cid, part, pid)?.ok_or(AppError::NotFound)?,
+                None => report
+                    .as_ref()
+                    .and_then(|r| form_from_report(r, part))
+                    .unwrap_or_default(),
+            };
+            audit::record(c, Some(&uid), "open_form", Some(&cid), purpose)?;
+            Ok(Opened {
+                reference: child.reference,
+                form,
+                report,
+            })
+        })
+        .await
+}
+
+/// A parent's report of a change about this child, or 404.
+fn reported_change(c: &mut AnyConnection, child_id: &str, id: &str) -> AppResult<Report> {
+    let id = crate::web::parse_id(id)?;
+    parent_reports::find(c, &id)?
+        .filter(|r| r.child_id == child_id && r.kind == "change")
+        .ok_or(AppError::NotFound)
+}
+
+fn fields(pairs: Vec<(&str, String)>) -> FormData {
+    FormData(
+        pairs
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect::<HashMap<_, _>>(),
+    )
+}
+
+fn yes(b: bool) -> String {
+    if b { "yes" } else { "" }.to_string()
+}
+
+/// The form as the item is now, to change it in place.
+fn form_from_item(
+    c: &mut AnyConnection,
+    child_id: &str,
+    part: Part,
+    id: &str,
+) -> AppResult<Option<FormData>> {
+    Ok(match part {
+        Part::Address => children::find_address(c, child_id, id)?.map(|a| {
+            let (d, m, y) = date_strings(a.moved_in_on);
+            fields(vec![
+                ("kind", a.kind.as_str().to_string()),
+                ("line_1", a.line_1),
+                ("line_2", a.line_2.unwrap_or_default()),
+                ("town", a.town),
+                ("postcode", a.postcode),
+                ("moved_in_on-day", d),
+                ("moved_in_on-month", m),
+                ("moved_in_on-year", y),
+            ])
+        }),
+        Part::Parent => children::find_parent(c, child_id, id)?.map(|p| {
+            fields(vec![
+                ("given_names", p.given_names),
+                ("family_name", p.family_name),
+                ("relationship", p.relationship),
+                ("parental_responsibility", yes(p.parental_responsibility)),
+                ("lives_with_child", yes(p.lives_with_child)),
+                ("educating", yes(p.educating)),
+                ("address_line_1", p.address_line_1.unwrap_or_default()),
+                ("address_town", p.address_town.unwrap_or_default()),
+                ("address_postcode", p.address_postcode.unwrap_or_default()),
+                ("email", p.email.unwrap_or_default()),
+                ("phone", p.phone.unwrap_or_default()),
+            ])
+        }),
+        Part::Provider => children::find_provider(c, child_id, id)?.map(|p| {
+            fields(vec![
+                ("name", p.name),
+                ("provider_type", p.provider_type),
+                ("address", p.address.unwrap_or_default()),
+                ("website", p.website.unwrap_or_default()),
+                ("hours_per_week", p.hours_per_week.to_string()),
+                ("hours_without_parent", p.hours_without_parent.to_string()),
+            ])
+        }),
+    })
+}
+
+/// The form filled in from what a parent reported, when the report is a change of this kind.
+/// What the parent could not know (parental responsibility, hours without a parent) is left for
+/// the officer.
+fn form_from_report(r: &Report, part: Part) -> Option<FormData> {
+    let reason = (
+        "change_reason",
+        format!(
+            "A parent reported this change on {}",
+            fmt_day(r.submitted_at)
+        ),
+    );
+    let mut form = match (r.proposal()?, part) {
+        (
+            Proposal::NewHome {
+                line_1,
+                line_2,
+                town,
+                postcode,
+            },
+            Part::Address,
+        ) => {
+            let (d, m, y) = date_strings(r.happened_on);
+            vec![
+                ("kind", AddressKind::Current.as_str().to_string()),
+                ("line_1", line_1),
+                ("line_2", line_2.unwrap_or_default()),
+                ("town", town),
+                ("postcode", postcode),
+                ("moved_in_on-day", d),
+                ("moved_in_on-month", m),
+                ("moved_in_on-year", y),
+            ]
+        }
+        (
+            Proposal::ParentJoined {
+                given_names,
+                family_name,
+                relationship,
+            },
+            Part::Parent,
+        ) => vec![
+            ("given_names", given_names),
+            ("family_name", family_name),
+            ("relationship", relationship),
+        ],
+        (
+            Proposal::Educator {
+                name,
+                provider_type,
+                place,
+                hours_per_week,
+            },
+            Part::Provider,
+        ) => {
+            let online = place.contains('@') || place.starts_with("http") || !place.contains(' ');
+            vec![
+                ("name", name),
+                ("provider_type", provider_type),
+                (if online { "website" } else { "address" }, place),
+                ("hours_per_week", hours_per_week.to_string()),
+            ]
+        }
+        _ => return None,
+    };
+    form.push(reason);
+    Some(fields(form))
+}
+
+/// Where an officer applies a reported change: the form it fills in, or the removal of the parent
+/// it names. None when there is nothing to apply (or no parent of that name on the record).
+pub fn apply_link(child_id: &str, r: &Report, parents: &[Parent]) -> Option<String> {
+    let base = format!("/officers/children/{child_id}");
+    let fill = |part: Part| format!("{base}/{}/new?report={}", part.path(), r.id);
+    Some(match r.proposal()? {
+        Proposal::NewHome { .. } => fill(Part::Address),
+        Proposal::ParentJoined { .. } => fill(Part::Parent),
+        Proposal::Educator { .. } => fill(Part::Provider),
+        Proposal::ParentLeft {
+            given_names,
+            family_name,
+        } => {
+            let folded = |s: &str| s.trim().to_lowercase();
+            let p = parents.iter().find(|p| {
+                folded(&p.family_name) == folded(&family_name)
+                    && folded(&p.given_names) == folded(&given_names)
+            })?;
+            format!("{base}/parents/{}/remove?report={}", p.id, r.id)
+        }
+    })
+}
+
+/// The `report` a form carries, if any.
+fn report_of(q: &HashMap<String, String>) -> Option<String> {
+    q.get("report").filter(|s| !s.is_empty()).cloned()
+}
+
 async fn add_form(
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<(String, String)>,
+    q: Query<HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
-    let (id, part) = path.into_inner();
-    let (id, part) = (crate::web::parse_id(&id)?, Part::from_path(&part)?);
-    let ch = load_child(
+    let (id, part) = ids(path.into_inner())?;
+    let opened = open(
         &state,
-        id,
-        o.user.id.clone(),
+        &o,
+        &id,
+        part,
+        None,
+        report_of(&q),
         "officer opened a form to add to the record",
     )
     .await?;
-    Ok(add_page(
+    let page = Form {
+        child_id: &id,
+        reference: &opened.reference,
+        part,
+        action: Action::Add,
+        report: opened.report.as_ref(),
+    };
+    Ok(part_page(
         &state,
         &o,
-        &ch,
+        &page,
+        &opened.form,
+        &Errors::default(),
+    ))
+}
+
+async fn change_form(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<(String, String, String)>,
+) -> AppResult<HttpResponse> {
+    let (id, part, pid) = ids3(path.into_inner())?;
+    let opened = open(
+        &state,
+        &o,
+        &id,
         part,
-        &FormData::default(),
+        Some(&pid),
+        None,
+        "officer opened a form to change the record",
+    )
+    .await?;
+    let page = Form {
+        child_id: &id,
+        reference: &opened.reference,
+        part,
+        action: Action::Change(&pid),
+        report: None,
+    };
+    Ok(part_page(
+        &state,
+        &o,
+        &page,
+        &opened.form,
         &Errors::default(),
     ))
 }
@@ -128,18 +448,47 @@ async fn add(
     path: web::Path<(String, String)>,
     Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
-    let (id, part) = path.into_inner();
-    let (id, part) = (crate::web::parse_id(&id)?, Part::from_path(&part)?);
-    let f = form.into_inner();
-    let ch = load_child(
+    let (id, part) = ids(path.into_inner())?;
+    save(state, o, id, part, Action::Add, form.into_inner()).await
+}
+
+async fn change(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+    Post(Caseworker(o), form): Post<Caseworker>,
+) -> AppResult<HttpResponse> {
+    let (id, part, pid) = ids3(path.into_inner())?;
+    save(state, o, id, part, Action::Change(&pid), form.into_inner()).await
+}
+
+/// Checks and saves an added or changed part; shows the form again with what was wrong.
+async fn save(
+    state: web::Data<AppState>,
+    o: CurrentOfficer,
+    id: String,
+    part: Part,
+    action: Action<'_>,
+    f: FormData,
+) -> AppResult<HttpResponse> {
+    let opened = open(
         &state,
-        id,
-        o.user.id.clone(),
-        "officer submitted a form to add to the record",
+        &o,
+        &id,
+        part,
+        match action {
+            Action::Add => None,
+            Action::Change(pid) => Some(pid),
+        },
+        f.opt("report"),
+        "officer submitted a form to change the record",
     )
     .await?;
     let mut errors = Errors::default();
-    let item = read_part(part, &f, &ch.id, &mut errors);
+    let item_id = match action {
+        Action::Add => new_id(),
+        Action::Change(pid) => pid.to_string(),
+    };
+    let item = read_part(part, &f, &id, &item_id, &mut errors);
     let reason = text(
         &f,
         "change_reason",
@@ -148,21 +497,42 @@ async fn add(
         &mut errors,
     );
     let (Some(item), true) = (item, errors.is_empty()) else {
-        return Ok(add_page(&state, &o, &ch, part, &f, &errors));
+        let page = Form {
+            child_id: &id,
+            reference: &opened.reference,
+            part,
+            action,
+            report: opened.report.as_ref(),
+        };
+        return Ok(part_page(&state, &o, &page, &f, &errors));
     };
-    let uid = o.user.id.clone();
-    let cid = ch.id.clone();
+    let (uid, cid) = (o.user.id.clone(), id.clone());
+    let report_id = opened.report.map(|r| r.id);
+    let adding = action == Action::Add;
     state
-        .db(move |c| services::add_part(c, &cid, &uid, item, &reason))
+        .db(move |c| {
+            let by = ChangeBy {
+                user_id: &uid,
+                report_id: report_id.as_deref(),
+            };
+            if adding {
+                services::add_part(c, &cid, by, item, &reason)
+            } else {
+                services::change_part(c, &cid, by, item, &reason)
+            }
+        })
         .await?;
-    Ok(see_other(&format!(
-        "/officers/children/{}?done=part",
-        ch.id
-    )))
+    Ok(see_other(&format!("/officers/children/{id}?done=part")))
 }
 
-/// Reads the form for a new address, parent or provider of this child.
-fn read_part(part: Part, f: &FormData, child_id: &str, errors: &mut Errors) -> Option<NewPart> {
+/// Reads the form for an address, parent or provider of this child, new or changed.
+fn read_part(
+    part: Part,
+    f: &FormData,
+    child_id: &str,
+    id: &str,
+    errors: &mut Errors,
+) -> Option<NewPart> {
     let t = now();
     match part {
         Part::Address => {
@@ -177,7 +547,7 @@ fn read_part(part: Part, f: &FormData, child_id: &str, errors: &mut Errors) -> O
             .unwrap_or(AddressKind::Current);
             read_address(f, errors).map(|a| {
                 NewPart::Address(Address {
-                    id: new_id(),
+                    id: id.to_string(),
                     child_id: child_id.to_string(),
                     kind,
                     line_1: a.line_1,
@@ -191,14 +561,14 @@ fn read_part(part: Part, f: &FormData, child_id: &str, errors: &mut Errors) -> O
         }
         Part::Parent => read_parent(f, "", errors).map(|p| {
             NewPart::Parent(Parent {
-                id: new_id(),
+                id: id.to_string(),
                 child_id: child_id.to_string(),
                 ..p
             })
         }),
         Part::Provider => read_provider(f, errors).map(|p| {
             NewPart::Provider(Provider {
-                id: new_id(),
+                id: id.to_string(),
                 child_id: child_id.to_string(),
                 ..p
             })
@@ -206,29 +576,19 @@ fn read_part(part: Part, f: &FormData, child_id: &str, errors: &mut Errors) -> O
     }
 }
 
-/// What is about to be removed, in words, or None when it is not this child's.
-fn describe_part(
-    c: &mut AnyConnection,
-    child_id: &str,
+/// The confirmation page before anything is removed.
+struct Removal<'a> {
+    child_id: &'a str,
     part: Part,
-    pid: &str,
-) -> AppResult<Option<String>> {
-    Ok(match part {
-        Part::Address => children::find_address(c, child_id, pid)?.map(|a| a.one_line()),
-        Part::Parent => children::find_parent(c, child_id, pid)?
-            .map(|p| format!("{} {}", p.given_names, p.family_name)),
-        Part::Provider => children::find_provider(c, child_id, pid)?.map(|p| p.name),
-    })
+    pid: &'a str,
+    what: &'a str,
+    report: Option<&'a Report>,
 }
 
-#[allow(clippy::too_many_arguments)] // one page, one call site: a struct would only rename them
 fn remove_page(
     state: &AppState,
     o: &CurrentOfficer,
-    child_id: &str,
-    part: Part,
-    pid: &str,
-    what: &str,
+    r: &Removal,
     f: &FormData,
     errors: &Errors,
 ) -> HttpResponse {
@@ -241,54 +601,84 @@ fn remove_page(
             errors: !errors.is_empty(),
         },
         html! {
-            (back_link(&format!("/officers/children/{child_id}")))
-            (error_summary(errors))
-            h1 class="govuk-heading-l" { "Remove " (what) "?" }
-            p class="govuk-body" { "It stays in the record's history." }
-            form method="post" action={ "/officers/children/" (child_id) "/" (part.path()) "/" (pid) "/remove" } novalidate {
-                (csrf_field(&o.csrf))
-                (textarea("change_reason", "Why are you removing it?", f.get("change_reason"), None, errors.get("change_reason")))
-                button type="submit" class="govuk-button govuk-button--warning" data-module="govuk-button" { "Remove" }
-            }
+            (back_link(&format!("/officers/children/{}", r.child_id)))
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                (error_summary(errors))
+                h1 class="govuk-heading-l" { "Remove " (r.what) "?" }
+                @if let Some(rep) = r.report { (reported(rep)) }
+                p class="govuk-body" { "It stays in the record's history. To correct it instead, "
+                    a class="govuk-link" href={ "/officers/children/" (r.child_id) "/" (r.part.path()) "/" (r.pid) "/change" } { "change " (r.part.the()) }
+                    "." }
+                form method="post" action={ "/officers/children/" (r.child_id) "/" (r.part.path()) "/" (r.pid) "/remove" } novalidate {
+                    (csrf_field(&o.csrf))
+                    @if let Some(rep) = r.report { input type="hidden" name="report" value=(rep.id); }
+                    (textarea("change_reason", "Why are you removing it?", f.get("change_reason"), None, errors.get("change_reason")))
+                    div class="govuk-button-group" {
+                        button type="submit" class="govuk-button govuk-button--warning" data-module="govuk-button" { "Remove" }
+                        a class="govuk-link" href={ "/officers/children/" (r.child_id) } { "Cancel" }
+                    }
+                }
+            }}
         },
     )
+}
+
+/// What is about to be removed, and the report asking for it, for the confirmation page.
+async fn removal(
+    state: &AppState,
+    o: &CurrentOfficer,
+    (id, part, pid): (&str, Part, &str),
+    report_id: Option<String>,
+    purpose: &'static str,
+) -> AppResult<(String, Option<Report>)> {
+    let (id, pid, uid) = (id.to_string(), pid.to_string(), o.user.id.clone());
+    state
+        .db(move |c| {
+            let what =
+                services::describe_part(c, &id, part.kind(), &pid)?.ok_or(AppError::NotFound)?;
+            let report = match report_id {
+                Some(rid) => Some(reported_change(c, &id, &rid)?),
+                None => None,
+            };
+            audit::record(c, Some(&uid), "open_form", Some(&id), purpose)?;
+            Ok((what, report))
+        })
+        .await
 }
 
 async fn remove_form(
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     path: web::Path<(String, String, String)>,
+    q: Query<HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
-    let (id, part, pid) = path.into_inner();
-    let (id, part, pid) = (
-        crate::web::parse_id(&id)?,
-        Part::from_path(&part)?,
-        crate::web::parse_id(&pid)?,
-    );
-    let (id2, pid2, uid) = (id.clone(), pid.clone(), o.user.id.clone());
-    let what = state
-        .db(move |c| {
-            let what = describe_part(c, &id2, part, &pid2)?.ok_or(AppError::NotFound)?;
-            audit::record(
-                c,
-                Some(&uid),
-                "open_form",
-                Some(&id2),
-                "officer opened a form to remove from the record",
-            )?;
-            Ok(what)
-        })
-        .await?;
-    Ok(remove_page(
+    let (id, part, pid) = ids3(path.into_inner())?;
+    let (what, report) = removal(
         &state,
         &o,
-        &id,
+        (&id, part, &pid),
+        report_of(&q),
+        "officer opened a form to remove from the record",
+    )
+    .await?;
+    let form = match &report {
+        Some(r) => fields(vec![(
+            "change_reason",
+            format!(
+                "A parent reported this change on {}",
+                fmt_day(r.submitted_at)
+            ),
+        )]),
+        None => FormData::default(),
+    };
+    let r = Removal {
+        child_id: &id,
         part,
-        &pid,
-        &what,
-        &FormData::default(),
-        &Errors::default(),
-    ))
+        pid: &pid,
+        what: &what,
+        report: report.as_ref(),
+    };
+    Ok(remove_page(&state, &o, &r, &form, &Errors::default()))
 }
 
 async fn remove(
@@ -296,13 +686,16 @@ async fn remove(
     path: web::Path<(String, String, String)>,
     Post(Caseworker(o), form): Post<Caseworker>,
 ) -> AppResult<HttpResponse> {
-    let (id, part, pid) = path.into_inner();
-    let (id, part, pid) = (
-        crate::web::parse_id(&id)?,
-        Part::from_path(&part)?,
-        crate::web::parse_id(&pid)?,
-    );
+    let (id, part, pid) = ids3(path.into_inner())?;
     let f = form.into_inner();
+    let (what, report) = removal(
+        &state,
+        &o,
+        (&id, part, &pid),
+        f.opt("report"),
+        "officer submitted a form to remove from the record",
+    )
+    .await?;
     let mut errors = Errors::default();
     let reason = text(
         &f,
@@ -311,28 +704,27 @@ async fn remove(
         1000,
         &mut errors,
     );
-    let (id2, pid2, uid) = (id.clone(), pid.clone(), o.user.id.clone());
-    let has_errors = !errors.is_empty();
-    let what = state
+    if !errors.is_empty() {
+        let r = Removal {
+            child_id: &id,
+            part,
+            pid: &pid,
+            what: &what,
+            report: report.as_ref(),
+        };
+        return Ok(remove_page(&state, &o, &r, &f, &errors));
+    }
+    let (cid, uid) = (id.clone(), o.user.id.clone());
+    let report_id = report.map(|r| r.id);
+    state
         .db(move |c| {
-            crate::db::write::<String, AppError, _>(c, |c| {
-                let what = describe_part(c, &id2, part, &pid2)?.ok_or(AppError::NotFound)?;
-                if has_errors {
-                    return Ok(what);
-                }
-                match part {
-                    Part::Address => children::remove_address(c, &pid2)?,
-                    Part::Parent => children::remove_parent(c, &pid2)?,
-                    Part::Provider => children::remove_provider(c, &pid2)?,
-                };
-                services::record_part(c, &id2, &uid, part.field(), Some(&what), None, &reason)?;
-                Ok(what)
-            })
+            let by = ChangeBy {
+                user_id: &uid,
+                report_id: report_id.as_deref(),
+            };
+            services::remove_part(c, &cid, by, part.kind(), &pid, &reason)
         })
         .await?;
-    if has_errors {
-        return Ok(remove_page(&state, &o, &id, part, &pid, &what, &f, &errors));
-    }
     Ok(see_other(&format!("/officers/children/{id}?done=part")))
 }
 
@@ -533,6 +925,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::get().to(add_form),
     )
     .route("/officers/children/{id}/{part}/new", web::post().to(add))
+    .route(
+        "/officers/children/{id}/{part}/{pid}/change",
+        web::get().to(change_form),
+    )
+    .route(
+        "/officers/children/{id}/{part}/{pid}/change",
+        web::post().to(change),
+    )
     .route(
         "/officers/children/{id}/{part}/{pid}/remove",
         web::get().to(remove_form),

@@ -1393,18 +1393,7 @@ async fn mark_reviewed(
     let uid = o.user.id.clone();
     state
         .db(move |c| {
-            crate::db::write::<_, AppError, _>(c, |c| {
-                children::find(c, &id2)?.ok_or(AppError::NotFound)?;
-                children::mark_reviewed(c, &id2, &uid)?;
-                audit::record(
-                    c,
-                    Some(&uid),
-                    "review_record",
-                    Some(&id2),
-                    "officer reviewed a new entry",
-                )?;
-                Ok(())
-            })
+            services::review_entry(c, &id2, &uid, "Entry marked as reviewed on the record")
         })
         .await?;
     Ok(see_other(&format!("/officers/children/{id}?done=reviewed")))

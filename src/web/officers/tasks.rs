@@ -167,6 +167,7 @@ fn task_page(
         child,
         report,
         caseworkers,
+        apply,
     } = loaded;
     let child = child.as_ref();
     render(
@@ -217,6 +218,10 @@ fn task_page(
                         @if let Some(d) = r.happened_on { (summary_row("Date it happened", html! { (fmt_date(d)) }, None)) }
                         @for (q, a) in r.answers() { (summary_row(&q, html! { (a) }, None)) }
                     }
+                    @if let Some(href) = apply {
+                        p class="govuk-body" { "Check the change on the record's own form and save it: that completes this task." }
+                        a class="govuk-button" data-module="govuk-button" href=(href) { "Apply this change" }
+                    }
                 }
                 (finish_section(&o.csrf, task, form, errors))
             }}
@@ -261,6 +266,9 @@ fn finish_section(csrf: &str, task: &tasks::Task, form: &FormData, errors: &Erro
             @if task.kind == TaskKind::PostInformationRequest {
                 p class="govuk-body" { "Mark this done on the day you post the request. The parent's time to answer then runs from the day the post is deemed to arrive (Education Act 1996, sections 436D and 572)." }
             }
+            @if task.kind == TaskKind::ReviewNotification {
+                p class="govuk-body" { "Marking this done also marks the entry as reviewed." }
+            }
             form method="post" novalidate {
                 (csrf_field(csrf))
                 (textarea("outcome", if is_support { "What support was provided? (recorded on the register, s.436C(2)(k))" } else { "What was done" }, form.get("outcome"), Some("This is kept on the child's record"), errors.get("outcome")))
@@ -277,6 +285,8 @@ struct Loaded {
     report: Option<parent_reports::Report>,
     /// Officers and managers it can be assigned to: (id, name).
     caseworkers: Vec<(String, String)>,
+    /// Where the officer applies the change a parent reported, when it is one the form can take.
+    apply: Option<String>,
 }
 
 async fn load(state: &AppState, id: String, uid: String) -> AppResult<Loaded> {
@@ -299,11 +309,19 @@ async fn load(state: &AppState, id: String, uid: String) -> AppResult<Loaded> {
                 "officer opened a task",
             )?;
             let caseworkers = crate::store::users::caseworkers(c)?;
+            let apply = match (&report, &task.child_id, task.completed_at) {
+                (Some(r), Some(cid), None) if task.kind == TaskKind::ChangeReported => {
+                    let parents = children::parents_of(c, cid)?;
+                    crate::web::officers::parts::apply_link(cid, r, &parents)
+                }
+                _ => None,
+            };
             Ok(Loaded {
                 task,
                 child,
                 report,
                 caseworkers,
+                apply,
             })
         })
         .await
@@ -381,6 +399,9 @@ async fn complete(
             crate::db::write::<_, AppError, _>(c, |c| {
                 if tasks::complete(c, &id, &uid, &outcome)? {
                     record_posting(c, &task, &uid, postal_days, response_days)?;
+                    if let (TaskKind::ReviewNotification, Some(cid)) = (task.kind, &task.child_id) {
+                        crate::services::register::review_entry(c, cid, &uid, &outcome)?;
+                    }
                     if let Some(cid) = &task.child_id {
                         let field = if task.kind == TaskKind::SupportRequest {
                             "support provided (s.436G)"

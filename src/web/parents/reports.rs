@@ -6,10 +6,11 @@ use chrono::NaiveDate;
 use maud::{html, Markup};
 
 use crate::clock::{fmt_date, fmt_day, today};
-use crate::domain::register::label;
+use crate::domain::register::{label, PROVIDER_TYPES, RELATIONSHIPS};
 use crate::error::{AppError, AppResult};
 use crate::store::children::{self, Child};
 use crate::store::information_requests::{self as requests, InformationRequest};
+use crate::store::parent_reports::Proposal;
 use crate::store::tasks::TaskKind;
 use crate::store::{audit, parent_access, parent_reports, tasks};
 use crate::views::*;
@@ -65,6 +66,10 @@ const CHANGES: &[(&str, &str)] = &[
         "A parent: someone has become or stopped being a parent or carer",
     ),
     ("education", "Who educates the child"),
+];
+const PARENT_CHANGES: &[(&str, &str)] = &[
+    ("joined", "Someone has become a parent or carer"),
+    ("left", "Someone has stopped being a parent or carer"),
 ];
 const LEFT: &[(&str, &str)] = &[
     ("moved_away", "We have moved out of the council's area"),
@@ -160,8 +165,20 @@ fn form_body(
                 p class="govuk-body" { "The law asks you to tell the council within 15 days of finding out about a change of address, parents or who educates your child (Education Act 1996, section 436D(2)(b))." }
                 (radios_revealing("what", "What has changed?", CHANGES, f.get("what"), errors.get("what"), &[
                     ("If an address changed: the new address", address_inputs(f, errors)),
-                    ("If a parent changed", textarea("parents_detail", "Who has become or stopped being a parent or carer? Give their name and address", f.get("parents_detail"), None, errors.get("parents_detail"))),
-                    ("If who educates changed", textarea("education_detail", "Who educates your child now, and for about how many hours a week?", f.get("education_detail"), None, errors.get("education_detail"))),
+                    ("If a parent changed", html! {
+                        (radios("parent_change", "Has someone become or stopped being a parent or carer?", PARENT_CHANGES, f.get("parent_change"), None, errors.get("parent_change")))
+                        (Input::new("parent_given_names", "Their first names", f.get("parent_given_names")).autocomplete("off").no_spellcheck().error(errors.get("parent_given_names")).render())
+                        (Input::new("parent_family_name", "Their last name", f.get("parent_family_name")).autocomplete("off").no_spellcheck().error(errors.get("parent_family_name")).render())
+                        (select("parent_relationship", "Their relationship to your child", RELATIONSHIPS, f.get("parent_relationship"), Some("Only if they have become a parent or carer"), errors.get("parent_relationship")))
+                        (textarea("parents_detail", "Anything else the council should know (optional)", f.get("parents_detail"), Some("For example, their address if it is not your child's"), errors.get("parents_detail")))
+                    }),
+                    ("If who educates changed", html! {
+                        (Input::new("educator_name", "Who educates your child now?", f.get("educator_name")).hint("The name of the tutor, school, course or setting").error(errors.get("educator_name")).render())
+                        (select("educator_type", "What kind of education is it?", PROVIDER_TYPES, f.get("educator_type"), None, errors.get("educator_type")))
+                        (Input::new("educator_place", "Where is it? An address, or a website if it is online", f.get("educator_place")).error(errors.get("educator_place")).render())
+                        (Input::new("educator_hours", "About how many hours a week?", f.get("educator_hours")).width("4").error(errors.get("educator_hours")).render())
+                        (textarea("education_detail", "Anything else the council should know (optional)", f.get("education_detail"), None, errors.get("education_detail")))
+                    }),
                 ]))
                 (when(f, errors, "When did it change?"))
             },
@@ -264,67 +281,140 @@ fn happened_on(f: &FormData, e: &mut Errors) -> Option<NaiveDate> {
     Some(d)
 }
 
-/// Checks a report and turns it into (question, answer) pairs as the parent saw them.
-fn read(
-    kind: Kind,
-    open: Option<&InformationRequest>,
-    f: &FormData,
-    e: &mut Errors,
-) -> (Vec<(String, String)>, Option<NaiveDate>) {
-    match kind {
-        Kind::Change => read_change(f, e),
-        Kind::Left => read_left(f, e),
-        Kind::Support => (read_support(f, e), None),
-        Kind::Answer => match open.and_then(|r| r.asked.clone()) {
-            Some(asked) => (read_details_answer(&asked, f, e), None),
-            None => (read_updates_answer(f, e), None),
-        },
+/// A report as checked: (question, answer) pairs as the parent saw them, the day it happened, and
+/// a change the officer can apply.
+struct Read {
+    answers: Vec<(String, String)>,
+    on: Option<NaiveDate>,
+    proposal: Option<Proposal>,
+}
+
+impl Read {
+    fn answers(answers: Vec<(String, String)>) -> Read {
+        Read {
+            answers,
+            on: None,
+            proposal: None,
+        }
     }
 }
 
-/// A change of address, parents or who educates (s.436D(2)(b)).
-fn read_change(f: &FormData, e: &mut Errors) -> (Vec<(String, String)>, Option<NaiveDate>) {
+/// Checks a report.
+fn read(kind: Kind, open: Option<&InformationRequest>, f: &FormData, e: &mut Errors) -> Read {
+    match kind {
+        Kind::Change => read_change(f, e),
+        Kind::Left => {
+            let (answers, on) = read_left(f, e);
+            Read {
+                answers,
+                on,
+                proposal: None,
+            }
+        }
+        Kind::Support => Read::answers(read_support(f, e)),
+        Kind::Answer => Read::answers(match open.and_then(|r| r.asked.clone()) {
+            Some(asked) => read_details_answer(&asked, f, e),
+            None => read_updates_answer(f, e),
+        }),
+    }
+}
+
+/// A change of address, parents or who educates (s.436D(2)(b)), with the change in the record's
+/// own fields for the officer to apply.
+fn read_change(f: &FormData, e: &mut Errors) -> Read {
     let mut out: Vec<(String, String)> = vec![];
     let mut put = |q: &str, a: String| out.push((q.to_string(), a));
     let what = choice(f, "what", CHANGES, "Select what has changed", e);
-    match what.as_str() {
-        "address" => {
-            if let Some(a) = read_address(f, e) {
-                put(
-                    "New address",
-                    [Some(a.line_1), a.line_2, Some(a.town), Some(a.postcode)]
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                );
-            }
-        }
-        "parents" => put(
-            "Parents",
-            text(
-                f,
-                "parents_detail",
-                "who has become or stopped being a parent",
-                4000,
-                e,
-            ),
-        ),
-        "education" => put(
-            "Who educates",
-            text(
-                f,
-                "education_detail",
-                "who educates your child now",
-                4000,
-                e,
-            ),
-        ),
-        _ => {}
-    }
     put("What changed", label(CHANGES, &what).to_string());
+    let proposal = match what.as_str() {
+        "address" => read_address(f, e).map(|a| {
+            let p = Proposal::NewHome {
+                line_1: a.line_1,
+                line_2: a.line_2,
+                town: a.town,
+                postcode: a.postcode,
+            };
+            put("New address", p.one_line());
+            p
+        }),
+        "parents" => read_parent_change(f, e).inspect(|p| {
+            put("Parents", p.one_line());
+            if let Some(d) = opt_text(f, "parents_detail", "anything else", 4000, e) {
+                put("Anything else", d);
+            }
+        }),
+        "education" => read_educator(f, e).inspect(|p| {
+            put("Who educates", p.one_line());
+            if let Some(d) = opt_text(f, "education_detail", "anything else", 4000, e) {
+                put("Anything else", d);
+            }
+        }),
+        _ => None,
+    };
     let on = happened_on(f, e);
-    (out, on)
+    Read {
+        answers: out,
+        on,
+        proposal,
+    }
+}
+
+fn read_parent_change(f: &FormData, e: &mut Errors) -> Option<Proposal> {
+    let change = choice(
+        f,
+        "parent_change",
+        PARENT_CHANGES,
+        "Select whether someone has become or stopped being a parent",
+        e,
+    );
+    let given_names = text(f, "parent_given_names", "their first names", 100, e);
+    let family_name = text(f, "parent_family_name", "their last name", 100, e);
+    match change.as_str() {
+        "joined" => {
+            let relationship = choice(
+                f,
+                "parent_relationship",
+                RELATIONSHIPS,
+                "Select their relationship to your child",
+                e,
+            );
+            Some(Proposal::ParentJoined {
+                given_names,
+                family_name,
+                relationship,
+            })
+        }
+        "left" => Some(Proposal::ParentLeft {
+            given_names,
+            family_name,
+        }),
+        _ => None,
+    }
+}
+
+fn read_educator(f: &FormData, e: &mut Errors) -> Option<Proposal> {
+    let name = text(f, "educator_name", "who educates your child now", 200, e);
+    let provider_type = choice(
+        f,
+        "educator_type",
+        PROVIDER_TYPES,
+        "Select what kind of education it is",
+        e,
+    );
+    let place = text(
+        f,
+        "educator_place",
+        "where it is: an address, or a website if it is online",
+        300,
+        e,
+    );
+    let hours = parse_hours(f, "educator_hours", "about how many hours a week", true, e);
+    Some(Proposal::Educator {
+        name,
+        provider_type,
+        place,
+        hours_per_week: hours?,
+    })
 }
 
 /// The child has joined a school roll or moved away (s.436D(2)(d)).
@@ -439,7 +529,11 @@ async fn send(
         return Ok(see_other(&format!("/parents/children/{}?done=sent", ch.id)));
     }
     let mut errors = Errors::default();
-    let (answers, on) = read(kind, open.as_ref(), &f, &mut errors);
+    let Read {
+        answers,
+        on,
+        proposal,
+    } = read(kind, open.as_ref(), &f, &mut errors);
     if !errors.is_empty() {
         return Ok(report_page(
             &state,
@@ -464,7 +558,15 @@ async fn send(
         .db(move |c| {
             crate::services::once(c, token.as_ref(), &actor, |c| {
                 let request_id = open.as_ref().map(|r| r.id.clone()).filter(|_| kind == Kind::Answer);
-                let r = parent_reports::create(c, &cid, &email, kind.report_kind(), &answers, on, request_id.as_deref())?;
+                let r = parent_reports::create(c, &parent_reports::NewReport {
+                    child_id: &cid,
+                    email: &email,
+                    kind: kind.report_kind(),
+                    answers: &answers,
+                    happened_on: on,
+                    information_request_id: request_id.as_deref(),
+                    proposal: proposal.as_ref(),
+                })?;
                 if let Some(rid) = &request_id {
                     requests::mark_answered(c, rid)?;
                 }

@@ -1,0 +1,1 @@
+ALTER TABLE parent_reports DROP COLUMN proposal;
