@@ -188,7 +188,7 @@ fn social_care(v: &RecordView) -> Markup {
         h2 class="govuk-heading-m" id="social-care" { "Children's social care" }
         @if pg.flags.is_empty() && pg.links.is_empty() { p class="govuk-body" { "The cross-check has found no social care record for this child." } }
         @if !pg.flags.is_empty() {
-            table class="govuk-table" {
+            div class="cnis-table-scroll" role="region" aria-label="Flags from linked social care records" tabindex="0" { table class="govuk-table" {
                 (table_head("Flags from linked social care records", &["Flag", "Dates", "Record", "Raised"]))
                 tbody class="govuk-table__body" {
                     @for (f, source) in &pg.flags {
@@ -204,10 +204,10 @@ fn social_care(v: &RecordView) -> Markup {
                         }
                     }
                 }
-            }
+            } }
         }
         @if !pg.links.is_empty() {
-            table class="govuk-table" {
+            div class="cnis-table-scroll" role="region" aria-label="Social care records linked or possibly linked" tabindex="0" { table class="govuk-table" {
                 (table_head("Social care records linked or possibly linked", &["Record", "Decision", "Match probability", ""]))
                 tbody class="govuk-table__body" {
                     @for (l, source) in &pg.links {
@@ -219,7 +219,7 @@ fn social_care(v: &RecordView) -> Markup {
                         }
                     }
                 }
-            }
+            } }
         }
     }
 }
@@ -404,7 +404,7 @@ fn from_parents(v: &RecordView) -> Markup {
         }
         h2 class="govuk-heading-m" { "Requests for information (s.436D(2)(c))" }
         @if pg.requests.is_empty() { p class="govuk-body" { "None sent." } } @else {
-            table class="govuk-table" {
+            div class="cnis-table-scroll" role="region" aria-label="Requests for information" tabindex="0" { table class="govuk-table" {
                 (table_head("Requests for information", &["Sent", "Asking for", "How", "Answer due", "Answered"]))
                 tbody class="govuk-table__body" {
                     @for r in &pg.requests {
@@ -419,7 +419,7 @@ fn from_parents(v: &RecordView) -> Markup {
                         }
                     }
                 }
-            }
+            } }
         }
         @if let Some(why) = &v.register_not_in_force {
             div class="govuk-inset-text" { (why) " Requests for information can be sent from then." }
@@ -457,7 +457,7 @@ fn emails(v: &RecordView) -> Markup {
     html! {
         h2 class="govuk-heading-m" { "Emails about this child" }
     @if rec.emails.is_empty() { p class="govuk-body" { "None sent." } } @else {
-        table class="govuk-table" {
+        div class="cnis-table-scroll" role="region" aria-label="Emails about this child" tabindex="0" { table class="govuk-table" {
             (table_head("Emails about this child", &["Written", "To", "Email", "Status"]))
             tbody class="govuk-table__body" {
                 @for e in &rec.emails {
@@ -472,7 +472,7 @@ fn emails(v: &RecordView) -> Markup {
                     }
                 }
             }
-        }
+        } }
     }
     }
 }
@@ -482,7 +482,7 @@ fn history(v: &RecordView) -> Markup {
     let rec = &v.page.rec;
     html! {
     h2 class="govuk-heading-m" { "History" }
-        table class="govuk-table" {
+        div class="cnis-table-scroll" role="region" aria-label="Changes to this record" tabindex="0" { table class="govuk-table" {
             (table_head("Changes to this record", &["When", "Who", "What changed", "Why"]))
             tbody class="govuk-table__body" {
                 @for (c, who) in &rec.history {
@@ -494,6 +494,6 @@ fn history(v: &RecordView) -> Markup {
                     }
                 }
             }
-        }
+        } }
     }
 }

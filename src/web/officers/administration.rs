@@ -35,7 +35,7 @@ async fn tokens_page(
             h1 class="govuk-heading-l" { "API tokens" }
             p class="govuk-body" { "A children's social care system sends its records to " code { "/api/v1/social-care-records" } " with one of these tokens. Issue one token for each system, so that each can be revoked on its own. " a class="govuk-link" href="/api/v1/openapi.json" { "API description (OpenAPI)" } "." }
             @if rows.is_empty() { p class="govuk-body" { "No tokens have been issued." } } @else {
-                table class="govuk-table" {
+                div class="cnis-table-scroll" role="region" aria-label="Tokens" tabindex="0" { table class="govuk-table" {
                     (table_head("Tokens", &["System", "Issued", "Last used", "Status", ""]))
                     tbody class="govuk-table__body" {
                         @for (id, name, issued, revoked, used) in &rows {
@@ -57,7 +57,7 @@ async fn tokens_page(
                             }
                         }
                     }
-                }
+                } }
             }
             h2 class="govuk-heading-m" { "Issue a token" }
             form method="post" action="/officers/admin/api-tokens" novalidate {
@@ -182,7 +182,7 @@ fn schools_page(
             h1 class="govuk-heading-l" { "Schools" }
             p class="govuk-body" { "Each school's staff sign in to tell the council when a parent intends to home educate a pupil and to send deletion returns. A school's system can do the same through the API with the school's own token." }
             @if rows.is_empty() { p class="govuk-body" { "No schools yet." } } @else {
-                table class="govuk-table" {
+                div class="cnis-table-scroll" role="region" aria-label="Schools" tabindex="0" { table class="govuk-table" {
                     (table_head("Schools", &["School", "URN", "Kind", "Staff accounts"]))
                     tbody class="govuk-table__body" {
                         @for (s, n) in rows {
@@ -194,7 +194,7 @@ fn schools_page(
                             }
                         }
                     }
-                }
+                } }
             }
             h2 class="govuk-heading-m" { "Add a school" }
             form method="post" action="/officers/admin/schools" novalidate {

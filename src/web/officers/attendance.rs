@@ -148,7 +148,7 @@ async fn list(
 fn cases_table(caption: &str, rows: &[&ListRow], today: NaiveDate, soon: i64) -> Markup {
     html! {
         @if rows.is_empty() { p class="govuk-body" { "None." } } @else {
-            table class="govuk-table" {
+            div class="cnis-table-scroll" role="region" aria-label=(caption) tabindex="0" { table class="govuk-table" {
                 (table_head(caption, &["Case", "Child", "Stage", "Next", "By", "Officer"]))
                 tbody class="govuk-table__body" {
                     @for (c, child, officer, next, waiting) in rows {
@@ -165,7 +165,7 @@ fn cases_table(caption: &str, rows: &[&ListRow], today: NaiveDate, soon: i64) ->
                         }
                     }
                 }
-            }
+            } }
         }
     }
 }
@@ -704,7 +704,7 @@ impl CasePage<'_> {
             @let ds = dates(f, c);
             @if !ds.is_empty() {
                 h2 class="govuk-heading-m" { "Dates" }
-                table class="govuk-table" {
+                div class="cnis-table-scroll" role="region" aria-label="Dates and the rules that set them" tabindex="0" { table class="govuk-table" {
                     (table_head("Dates and the rules that set them", &["What", "Date", "Rule", "Served"]))
                     tbody class="govuk-table__body" {
                         @for (what, d, served) in &ds {
@@ -716,7 +716,7 @@ impl CasePage<'_> {
                             }
                         }
                     }
-                }
+                } }
             }
             @if let Some(Err(e)) = &f.objection_window { div class="govuk-warning-text" { span class="govuk-warning-text__icon" aria-hidden="true" { "!" } strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } (e) } } }
         }

@@ -143,7 +143,7 @@ async fn page(
 /// One page of events, with a link to the next, older page when it is full.
 fn events_table(rows: &[services::audit::Row], export: &str, page: i64) -> Markup {
     html! {
-        table class="govuk-table" {
+        div class="cnis-table-scroll" role="region" aria-label="Audit events" tabindex="0" { table class="govuk-table" {
             (table_head("Audit events", &["When (UK time)", "Who", "Action", "Record", "Why"]))
             tbody class="govuk-table__body" {
                 @for (e, who, reference) in rows {
@@ -156,7 +156,7 @@ fn events_table(rows: &[services::audit::Row], export: &str, page: i64) -> Marku
                     }
                 }
             }
-        }
+        } }
         @if rows.len() == 100 { p class="govuk-body" { a class="govuk-link" href={ "/officers/audit?" (export) "&page=" (page + 1) } { "Older events" } } }
     }
 }

@@ -89,7 +89,7 @@ fn page(
             @if l.rows.is_empty() {
                 p class="govuk-body" { @if l.school.is_some() { "No dates of its own: this school uses the council's calendar." } @else { "No dates yet: until there are, every weekday counts as a school day." } }
             } @else {
-                table class="govuk-table" {
+                div class="cnis-table-scroll" role="region" aria-label="Term dates" tabindex="0" { table class="govuk-table" {
                     (table_head("Term dates", &["Name", "Kind", "From", "To", ""]))
                     tbody class="govuk-table__body" {
                         @for r in &l.rows {
@@ -108,7 +108,7 @@ fn page(
                             }
                         }
                     }
-                }
+                } }
             }
             h2 class="govuk-heading-m" { "Add dates" }
             form method="post" action={ (base) "/add" } novalidate {

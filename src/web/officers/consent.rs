@@ -59,7 +59,7 @@ fn school_notices_table(notices: &[(SchoolNotice, String)]) -> maud::Markup {
     html! {
     h2 class="govuk-heading-m" { "Latest notices from schools" }
     @if notices.is_empty() { p class="govuk-body" { "None." } } @else {
-        table class="govuk-table" {
+        div class="cnis-table-scroll" role="region" aria-label="Notices from schools" tabindex="0" { table class="govuk-table" {
             (table_head("Notices from schools", &["Reference", "School", "Kind", "Pupil", "Received", "Answer given"]))
             tbody class="govuk-table__body" {
                 @for (n, school) in notices {
@@ -75,7 +75,7 @@ fn school_notices_table(notices: &[(SchoolNotice, String)]) -> maud::Markup {
                     }
                 }
             }
-        }
+        } }
     }
     }
 }
@@ -120,7 +120,7 @@ async fn list(
                 p class="govuk-body" { "Showing applications: " strong { (p.label()) } ". " a class="govuk-link" href="/officers/consent" { "Show all applications" } }
             }
             @if apps.is_empty() { p class="govuk-body" { "No applications." } } @else {
-                table class="govuk-table" {
+                div class="cnis-table-scroll" role="region" aria-label="Applications" tabindex="0" { table class="govuk-table" {
                     (table_head("Applications", &["Reference", "Child", "School", "Received", "Days open", "Status"]))
                     tbody class="govuk-table__body" {
                         @for (a, school) in &apps {
@@ -138,7 +138,7 @@ async fn list(
                             }
                         }
                     }
-                }
+                } }
             }
             (school_notices_table(&notices))
         },
@@ -312,7 +312,7 @@ impl ApplicationPage<'_> {
             p class="govuk-body" { (relevance_tag(&l.relevance.relevance)) }
             ul class="govuk-list govuk-list--bullet" { @for r in &l.relevance.reasons { li { (r) } } }
             @if !l.candidates.is_empty() {
-                table class="govuk-table" {
+                div class="cnis-table-scroll" role="region" aria-label="Social care records" tabindex="0" { table class="govuk-table" {
                     (table_head("Social care records", &["Record", "Why it came up", "What it shows", "Link", ""]))
                     tbody class="govuk-table__body" {
                         @for cand in &l.candidates {
@@ -334,7 +334,7 @@ impl ApplicationPage<'_> {
                             }
                         }
                     }
-                }
+                } }
             }
             details class="govuk-details" open[errors.get("placed_by_council").is_some() || errors.get("other_council_s47").is_some() || errors.get("condition_a_note").is_some()] {
                 summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Record what the council found about conditions A and B" } }

@@ -57,16 +57,16 @@ fn holidays_section(o: &CurrentOfficer, h: &Holidays, f: &FormData, errors: &Err
     html! {
         h2 class="govuk-heading-m" id="bank-holidays" { "Bank holidays in England and Wales" }
         p class="govuk-body" { "A posted notice is served after the working days of post (s.572): weekends and these days do not count. The service knows the usual holidays; add a one-off holiday here, or import GOV.UK's list, which decides every day of the years it covers." }
-        table class="govuk-table" {
+        div class="cnis-table-scroll" role="region" aria-label="The next 12 months" tabindex="0" { table class="govuk-table" {
             (table_head("The next 12 months", &["Date"]))
             tbody class="govuk-table__body" {
                 @for day in h.rules.between(t, year_on) {
                     tr class="govuk-table__row" { td class="govuk-table__cell" { (day.format("%A ")) (fmt_date(day)) } }
                 }
             }
-        }
+        } }
         @if !h.changes.is_empty() {
-            table class="govuk-table" {
+            div class="cnis-table-scroll" role="region" aria-label="Days the council has changed" tabindex="0" { table class="govuk-table" {
                 (table_head("Days the council has changed", &["Date", "Bank holiday", "Why", "From"]))
                 tbody class="govuk-table__body" {
                     @for (day, is, title, source) in &h.changes {
@@ -78,7 +78,7 @@ fn holidays_section(o: &CurrentOfficer, h: &Holidays, f: &FormData, errors: &Err
                         }
                     }
                 }
-            }
+            } }
         }
         h3 class="govuk-heading-s" { "Add a bank holiday" }
         form method="post" action="/officers/admin/law-dates/bank-holidays" novalidate {

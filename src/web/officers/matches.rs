@@ -127,7 +127,7 @@ fn fields_compared(link: &Link) -> Markup {
     html! {
     h2 class="govuk-heading-m" { "How the fields compared" }
     p class="govuk-body" { "Match probability " strong { (probability(link.score)) } ". Each field adds weight for agreement and takes it away for disagreement, in proportion to how much that agreement says in this data." }
-    table class="govuk-table" {
+    div class="cnis-table-scroll" role="region" aria-label="Field by field" tabindex="0" { table class="govuk-table" {
         (table_head("Field by field", &["Field", "Comparison", "Weight"]))
         tbody class="govuk-table__body" {
             @for (field, level, w) in link.explained() {
@@ -138,7 +138,7 @@ fn fields_compared(link: &Link) -> Markup {
                 }
             }
         }
-    }
+    } }
     }
 }
 
@@ -177,7 +177,7 @@ fn pair_page(
                     ul class="govuk-list govuk-list--bullet" { @for w in &why { li { (w.label()) } } }
                 }
             }
-            table class="govuk-table" {
+            div class="cnis-table-scroll" role="region" aria-label="The register entry and the social care record side by side" tabindex="0" { table class="govuk-table" {
                 (table_head("The register entry and the social care record side by side", &["", "Register entry", "Social care record"]))
                 tbody class="govuk-table__body" {
                     @for (field, left, right) in [
@@ -196,7 +196,7 @@ fn pair_page(
                         }
                     }
                 }
-            }
+            } }
             (fields_compared(link))
             h2 class="govuk-heading-m" { "Social care involvement on this record" }
             @if eps.is_empty() { p class="govuk-body" { "None recorded." } } @else {
@@ -321,7 +321,7 @@ async fn runs(
                 (secondary_button("Run the cross-check now"))
             }
             @if rows.is_empty() { p class="govuk-body" { "It has not run yet." } } @else {
-                table class="govuk-table" {
+                div class="cnis-table-scroll" role="region" aria-label="Recent runs" tabindex="0" { table class="govuk-table" {
                     (table_head("Recent runs", &["Started", "Finished", "Outcome", "Entries × records", "Matches", "For review", "Flags raised / ended"]))
                     tbody class="govuk-table__body" {
                         @for r in &rows {
@@ -336,7 +336,7 @@ async fn runs(
                             }
                         }
                     }
-                }
+                } }
             }
         },
     ))

@@ -748,7 +748,7 @@ pub fn service_log(
     html! {
         @if !log.is_empty() {
             h2 class="govuk-heading-m" { (heading) }
-            table class="govuk-table" {
+            div class="cnis-table-scroll" role="region" aria-label="Service log" tabindex="0" { table class="govuk-table" {
                 (table_head("Service log", &["Recipient", "How", "Sent to", "Status", "Served on", ""]))
                 tbody class="govuk-table__body" {
                     @for r in log {
@@ -762,7 +762,7 @@ pub fn service_log(
                         }
                     }
                 }
-            }
+            } }
             (correction_form(log, csrf, action, form, errors))
             @if !queued.is_empty() {
                 h3 class="govuk-heading-s" { "Record how a notice was served" }

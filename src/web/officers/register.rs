@@ -1472,7 +1472,7 @@ async fn emails_not_sent(
             h1 class="govuk-heading-l" { "Emails not sent" }
             p class="govuk-body" { "Emails the mail server refused, emails still being retried (for up to 72 hours), emails being sent now, and emails whose sending was cut short. For a refused statutory notice, send it by post." }
             @if rows.is_empty() { p class="govuk-body" { "Every email has been accepted by the mail server." } } @else {
-                table class="govuk-table" {
+                div class="cnis-table-scroll" role="region" aria-label="Emails not sent" tabindex="0" { table class="govuk-table" {
                     (table_head("Emails not sent", &["Written", "To", "Email", "Status"]))
                     tbody class="govuk-table__body" {
                         @for (e, state) in &rows {
@@ -1484,7 +1484,7 @@ async fn emails_not_sent(
                             }
                         }
                     }
-                }
+                } }
             }
         },
     ))

@@ -531,7 +531,7 @@ async fn requests_page(
                     (csrf_field(&o.csrf))
                     (button(&format!("Send all {} due requests", due.len())))
                 }
-                table class="govuk-table" {
+                div class="cnis-table-scroll" role="region" aria-label="Children due a request" tabindex="0" { table class="govuk-table" {
                     (table_head("Children due a request", &["Child", "Last request", "Must be sent by"]))
                     tbody class="govuk-table__body" {
                         @for r in &due {
@@ -542,11 +542,11 @@ async fn requests_page(
                             }
                         }
                     }
-                }
+                } }
             }
             h2 class="govuk-heading-m" { "Waiting for an answer (" (waiting.len()) ")" }
             @if waiting.is_empty() { p class="govuk-body" { "None." } } @else {
-                table class="govuk-table" {
+                div class="cnis-table-scroll" role="region" aria-label="Requests waiting for an answer" tabindex="0" { table class="govuk-table" {
                     (table_head("Requests waiting for an answer", &["Child", "Sent", "How", "Answer due"]))
                     tbody class="govuk-table__body" {
                         @for (r, reference, g, f) in &waiting {
@@ -558,7 +558,7 @@ async fn requests_page(
                             }
                         }
                     }
-                }
+                } }
             }
         },
     ))

@@ -227,7 +227,7 @@ async fn home(
             }
             h2 class="govuk-heading-m" { "Applications for consent for your pupils" }
             @if apps.is_empty() { p class="govuk-body" { "None." } } @else {
-                table class="govuk-table" {
+                div class="cnis-table-scroll" role="region" aria-label="Applications for consent" tabindex="0" { table class="govuk-table" {
                     (table_head("Applications for consent", &["Reference", "Pupil", "Received", "Days open", "Status"]))
                     tbody class="govuk-table__body" {
                         @for a in &apps {
@@ -242,11 +242,11 @@ async fn home(
                             }
                         }
                     }
-                }
+                } }
             }
             h2 class="govuk-heading-m" { "What you have sent" }
             @if notices.is_empty() { p class="govuk-body" { "Nothing yet." } } @else {
-                table class="govuk-table" {
+                div class="cnis-table-scroll" role="region" aria-label="Notices sent" tabindex="0" { table class="govuk-table" {
                     (table_head("Notices sent", &["Reference", "Kind", "Pupil", "Sent", "Answer"]))
                     tbody class="govuk-table__body" {
                         @for n in &notices {
@@ -259,7 +259,7 @@ async fn home(
                             }
                         }
                     }
-                }
+                } }
             }
         },
     ))
