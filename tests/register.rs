@@ -819,3 +819,38 @@ fn entries_made_before_the_name_index_are_indexed_when_the_database_is_prepared(
     assert_eq!(n, 0, "no migrations left to apply");
     assert!(search(&mut b, "lovelace").contains("1 entry found"));
 }
+
+/// Issue 16: an entry renamed by an older release during a rolling deploy (its name parts left as
+/// they were) is found by its new name once the index is brought up to date, and instances
+/// starting together take turns: one indexes, the other leaves it to it.
+#[test]
+fn names_changed_by_an_older_release_are_reindexed_once_under_a_lease() {
+    let app = TestApp::spawn();
+    let mut b = app.signed_in("officer");
+    add_child(&mut b, "Ada", "Lovelace", ("10", "12", "2015"));
+    // As an older release would rename: the entry's columns, not its name parts.
+    app.exec("UPDATE children SET family_name = 'Byron', name_key = 'ada byron'");
+    assert!(search(&mut b, "byron").contains("0 entries found"));
+    // Another instance holds the lease: this one leaves the index to it.
+    {
+        let mut c = app.conn();
+        assert!(cnis::db::lease::acquire(&mut c, "name_index", "elsewhere:1:x", 30).unwrap());
+        assert_eq!(
+            cnis::services::register::reindex_names(&mut c).unwrap(),
+            None
+        );
+        cnis::db::lease::release(&mut c, "name_index", "elsewhere:1:x").unwrap();
+    }
+    assert!(search(&mut b, "byron").contains("0 entries found"));
+    assert_eq!(
+        cnis::services::register::reindex_names(&mut app.conn()).unwrap(),
+        Some(1)
+    );
+    assert!(search(&mut b, "byron").contains("1 entry found"));
+    assert!(search(&mut b, "lovelace").contains("0 entries found"));
+    assert_eq!(
+        cnis::services::register::reindex_names(&mut app.conn()).unwrap(),
+        Some(0),
+        "nothing left to index"
+    );
+}

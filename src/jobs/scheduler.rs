@@ -59,6 +59,7 @@ fn run_under_lease(state: &AppState, conn: &mut crate::db::PooledConn) -> anyhow
     };
     let purged = crate::store::sessions::purge_expired(conn, state.config.session_max_hours)?;
     log::info!("scheduler: purged {purged:?}");
+    crate::services::register::reindex_names(conn)?;
     log::info!(
         "scheduler: {} information requests sent, {} overdue answers raised as tasks, {} applications for consent escalated, {} possible condition B tasks, {} mandatory revocations, {} attendance reminders",
         tick.sent,

@@ -12,15 +12,34 @@ use crate::store::parent_claims::{self, ParentClaim};
 use crate::store::{self, audit, children};
 use crate::views::record::RecordPage;
 
-/// Brings the database up to date: the migrations, then the name-part search index for entries
-/// made before it existed. Returns how many migrations were applied.
+/// Brings the database up to date: the migrations, then the name-part search index. Returns how
+/// many migrations were applied.
 pub fn prepare_database(conn: &mut AnyConnection) -> anyhow::Result<usize> {
     let applied = crate::db::migrate(conn)?;
-    let indexed = children::backfill_name_parts(conn)?;
+    reindex_names(conn)?;
+    Ok(applied)
+}
+
+/// The name index's lease: instances starting together index once, not against each other.
+const NAME_INDEX_LEASE: &str = "name_index";
+
+/// Indexes names the index is missing or has stale, under a lease; at start-up and each day, so
+/// entries an older release made or renamed during a rolling deploy are found by search. None when
+/// another instance is doing it.
+pub fn reindex_names(conn: &mut AnyConnection) -> anyhow::Result<Option<usize>> {
+    use crate::db::lease;
+    let holder = lease::holder_name();
+    if !lease::acquire(conn, NAME_INDEX_LEASE, &holder, 30)? {
+        log::info!("name index: another instance is bringing it up to date");
+        return Ok(None);
+    }
+    let indexed = children::reindex_names(conn);
+    lease::release(conn, NAME_INDEX_LEASE, &holder)?;
+    let indexed = indexed?;
     if indexed > 0 {
         log::info!("indexed the names of {indexed} register entries for search");
     }
-    Ok(applied)
+    Ok(Some(indexed))
 }
 
 /// Everything the record page shows, with the read recorded in the audit log.

@@ -260,28 +260,53 @@ pub fn index_name(conn: &mut AnyConnection, child: &Child) -> QueryResult<()> {
     Ok(())
 }
 
-/// Indexes the names of entries made before the name-part index existed (run after migrating).
-pub fn backfill_name_parts(conn: &mut AnyConnection) -> QueryResult<usize> {
+/// Brings the name-part index up to date: entries with no parts (made before the index existed,
+/// or by an older release during a rolling deploy) and entries whose parts name someone else (renamed
+/// by such a release). Each entry is read again under its row lock before it is indexed, so an
+/// officer's rename meanwhile is never overwritten. Returns how many entries were indexed.
+pub fn reindex_names(conn: &mut AnyConnection) -> QueryResult<usize> {
     use crate::db::schema::child_name_parts as np;
     let mut done = 0;
     loop {
-        let batch: Vec<Child> = children::table
+        let missing: Vec<String> = children::table
             .filter(diesel::dsl::not(diesel::dsl::exists(
                 np::table.filter(np::child_id.eq(children::id)),
             )))
-            .select(Child::as_select())
+            .select(children::id)
             .limit(2000)
             .load(conn)?;
+        let stale: Vec<String> = children::table
+            .filter(diesel::dsl::exists(
+                np::table.filter(np::child_id.eq(children::id)).filter(
+                    np::family_name
+                        .ne(children::family_name)
+                        .or(np::given_names.ne(children::given_names)),
+                ),
+            ))
+            .select(children::id)
+            .limit(2000)
+            .load(conn)?;
+        let batch: Vec<String> = missing.into_iter().chain(stale).collect();
         if batch.is_empty() {
             return Ok(done);
         }
-        crate::db::write::<_, diesel::result::Error, _>(conn, |c| {
-            for child in &batch {
-                index_name(c, child)?;
+        let indexed = crate::db::write::<_, diesel::result::Error, _>(conn, |c| {
+            let mut n = 0;
+            for id in &batch {
+                if lock(c, id)? {
+                    if let Some(child) = find(c, id)? {
+                        index_name(c, &child)?;
+                        n += 1;
+                    }
+                }
             }
-            Ok(())
+            Ok(n)
         })?;
-        done += batch.len();
+        done += indexed;
+        if indexed == 0 {
+            // Nothing left that this pass can change (entries removed meanwhile).
+            return Ok(done);
+        }
     }
 }
 
