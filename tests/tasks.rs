@@ -226,3 +226,76 @@ fn s436b_8_one_review_marks_the_entry_and_completes_its_task() {
     assert_eq!(p.status, 303);
     assert_eq!((open(&tid), reviewed(&reviewed_on_record)), (0, 1));
 }
+
+/// Past a thousand open tasks the list says "more than" and pages through the most urgent
+/// thousand; dated tasks come first, then undated ones, across a page boundary.
+#[test]
+fn a_long_tasks_list_is_counted_up_to_a_thousand_and_undated_tasks_come_last() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let tomorrow = cnis::clock::today() + chrono::Days::new(1);
+    {
+        let mut c = app.conn();
+        diesel::delete(cnis::db::schema::tasks::table)
+            .execute(&mut c)
+            .unwrap();
+        for i in 0..55 {
+            tasks::create(
+                &mut c,
+                None,
+                None,
+                TaskKind::SupportRequest,
+                &format!("Dated {i}"),
+                None,
+                Some(tomorrow),
+            )
+            .unwrap();
+        }
+        tasks::create(
+            &mut c,
+            None,
+            None,
+            TaskKind::SupportRequest,
+            "Undated",
+            None,
+            None,
+        )
+        .unwrap();
+    }
+    let page = officer.get("/officers/tasks?page=2");
+    assert!(
+        page.contains("56 open tasks. Page 2 of 2."),
+        "{}",
+        page.body
+    );
+    let body = &page.body[page.body.find("<tbody").unwrap()..];
+    let rows = body.matches("<tr class=\"govuk-table__row\"").count();
+    assert_eq!(rows, 6, "5 dated, then the undated one");
+    let tail = &page.body[page.body.rfind("<tr class=\"govuk-table__row\"").unwrap()..];
+    assert!(tail.contains("No date"), "the undated task is last");
+
+    {
+        let mut c = app.conn();
+        for _ in 0..950 {
+            tasks::create(
+                &mut c,
+                None,
+                None,
+                TaskKind::SupportRequest,
+                "More",
+                None,
+                None,
+            )
+            .unwrap();
+        }
+    }
+    let page = officer.get("/officers/tasks");
+    assert!(
+        page.contains("More than 1000 open tasks. Page 1 of 20."),
+        "{}",
+        page.body
+    );
+    let last = officer.get("/officers/tasks?page=999");
+    assert_eq!(last.status, 200);
+    assert!(last.contains("Page 20 of 20."), "{}", last.body);
+}

@@ -180,8 +180,11 @@ pub struct TaskFilter {
     pub due_before: Option<NaiveDate>,
 }
 
+/// How far the open tasks are counted, and so paged: past it, filters narrow the list.
+pub const COUNT_UP_TO: i64 = 1000;
+
 /// One page of open tasks matching `filter`, soonest due first (no due date last), then oldest
-/// first; with how many match in all.
+/// first; with how many match, up to `COUNT_UP_TO` (one more means "more than that").
 pub fn open(
     conn: &mut AnyConnection,
     filter: &TaskFilter,
@@ -204,18 +207,51 @@ pub fn open(
         }
         q
     };
-    let total = filtered().count().get_result(conn)?;
-    let ids: Vec<String> = filtered()
-        .order((
-            tasks::due_on.is_null(),
-            tasks::due_on.asc(),
-            tasks::created_at.asc(),
-            tasks::id.asc(),
-        ))
+    // Dated tasks soonest first, then undated ones oldest first: two reads in index order
+    // (tasks_open_order), since "undated last" as one ORDER BY would sort every open task.
+    // Counted up to a point: past it the list says "more than", and counting every open task
+    // would cost more than the page.
+    let dated = filtered()
+        .filter(tasks::due_on.is_not_null())
         .select(tasks::id)
-        .offset(page.max(0) * per_page)
-        .limit(per_page)
-        .load(conn)?;
+        .limit(COUNT_UP_TO + 1)
+        .load::<String>(conn)?
+        .len() as i64;
+    let undated = filtered()
+        .filter(tasks::due_on.is_null())
+        .select(tasks::id)
+        .limit(COUNT_UP_TO + 1)
+        .load::<String>(conn)?
+        .len() as i64;
+    let start = page.max(0) * per_page;
+    let mut ids: Vec<String> = if start < dated {
+        filtered()
+            .filter(tasks::due_on.is_not_null())
+            .order((
+                tasks::due_on.asc(),
+                tasks::created_at.asc(),
+                tasks::id.asc(),
+            ))
+            .select(tasks::id)
+            .offset(start)
+            .limit(per_page)
+            .load(conn)?
+    } else {
+        vec![]
+    };
+    let room = per_page - ids.len() as i64;
+    if room > 0 {
+        ids.extend(
+            filtered()
+                .filter(tasks::due_on.is_null())
+                .order((tasks::created_at.asc(), tasks::id.asc()))
+                .select(tasks::id)
+                .offset((start - dated).max(0))
+                .limit(room)
+                .load::<String>(conn)?,
+        );
+    }
+    let total = (dated + undated).min(COUNT_UP_TO + 1);
     type Joined = (
         Task,
         Option<(String, String, String)>,

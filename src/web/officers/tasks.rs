@@ -36,7 +36,7 @@ impl ListQuery {
                 .get("page")
                 .and_then(|p| p.parse::<i64>().ok())
                 .unwrap_or(1)
-                .clamp(1, 100_000),
+                .clamp(1, tasks::COUNT_UP_TO / TASKS_PER_PAGE),
         }
     }
 
@@ -105,7 +105,9 @@ async fn list(
             Ok(tasks::open(c, &filter, page - 1, TASKS_PER_PAGE)?)
         })
         .await?;
-    let pages = (total + TASKS_PER_PAGE - 1) / TASKS_PER_PAGE;
+    let more = total > tasks::COUNT_UP_TO;
+    let pages =
+        ((total + TASKS_PER_PAGE - 1) / TASKS_PER_PAGE).min(tasks::COUNT_UP_TO / TASKS_PER_PAGE);
     let filtered = query.kind.is_some() || query.mine || query.overdue;
     Ok(render(
         &state,
@@ -126,7 +128,11 @@ async fn list(
             @if rows.is_empty() {
                 p class="govuk-body" { @if filtered { "No open tasks match these filters." } @else { "There are no open tasks." } }
             } @else {
-                p class="govuk-body" { (total) " open " @if total == 1 { "task" } @else { "tasks" } @if pages > 1 { ". Page " (page) " of " (pages) } "." }
+                p class="govuk-body" {
+                    @if more { "More than " (tasks::COUNT_UP_TO) " open tasks" } @else { (total) " open " @if total == 1 { "task" } @else { "tasks" } }
+                    @if pages > 1 { ". Page " (page) " of " (pages) } "."
+                    @if more { " The first " (tasks::COUNT_UP_TO) " are listed, most urgent first: filter by kind, assignee or overdue to see others." }
+                }
                 div class="cnis-table-scroll" role="region" aria-label="Open tasks" tabindex="0" {
                 table class="govuk-table" {
                     (table_head("Open tasks, soonest due first", &["Task", "Child", "Due", "Assigned to", "Raised"]))
