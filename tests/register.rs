@@ -854,3 +854,60 @@ fn names_changed_by_an_older_release_are_reindexed_once_under_a_lease() {
         "nothing left to index"
     );
 }
+
+/// Name search finds exactly the entries where each word starts a part of the name, whichever
+/// index serves it: one word, a pair of words (the pair index), a pair in either order, a word
+/// that only starts a part, three words. Checked against every entry of a demo register.
+#[test]
+fn name_search_finds_exactly_the_entries_whose_name_parts_start_with_each_word() {
+    use cnis::store::children::{parse_query, search, Query};
+    use diesel::prelude::*;
+    let app = TestApp::spawn();
+    cnis::dev::demo::load(&mut app.conn(), 400).unwrap();
+    let all: Vec<(String, String)> = {
+        use cnis::db::schema::children::dsl as ch;
+        ch::children
+            .select((ch::id, ch::name_key))
+            .load(&mut *app.conn())
+            .unwrap()
+    };
+    let expected = |words: &[String]| -> std::collections::BTreeSet<String> {
+        all.iter()
+            .filter(|(_, key)| {
+                words
+                    .iter()
+                    .all(|w| key.split_whitespace().any(|p| p.starts_with(w.as_str())))
+            })
+            .map(|(id, _)| id.clone())
+            .collect()
+    };
+    let mut queries: Vec<String> = vec![];
+    for (_, key) in all.iter().take(40) {
+        let parts: Vec<&str> = key.split_whitespace().collect();
+        let (first, last) = (parts[0], parts[parts.len() - 1]);
+        queries.push(first.to_string());
+        queries.push(format!("{first} {last}"));
+        queries.push(format!("{last} {first}"));
+        queries.push(format!("{first} {}", &last[..2.min(last.len())]));
+        queries.push(format!(
+            "{} {}",
+            &first[..3.min(first.len())],
+            &last[..3.min(last.len())]
+        ));
+        queries.push(format!("{first} {last} {}", &first[..1]));
+    }
+    queries.push("amelia smith".into());
+    queries.push("smith smi".into());
+    for q in &queries {
+        let Some(Query::Name(words)) = parse_query(q) else {
+            continue;
+        };
+        let found: std::collections::BTreeSet<String> =
+            search(&mut app.conn(), &Query::Name(words.clone()), 10_000)
+                .unwrap()
+                .into_iter()
+                .map(|r| r.id)
+                .collect();
+        assert_eq!(found, expected(&words), "search {q:?}");
+    }
+}

@@ -55,6 +55,9 @@ pub fn establish(url: &str) -> ConnectionResult<AnyConnection> {
     }
 }
 
+/// One SQLite writer at a time in this process (see `write`).
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Runs `f` in a write transaction. On SQLite it begins IMMEDIATE, so the write lock is taken
 /// (waiting up to the busy timeout) before anything is read: a DEFERRED transaction that reads
 /// and then writes fails at once with "database is locked" when another writer got there first,
@@ -67,12 +70,20 @@ where
 {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
     type Manager = <AnyConnection as Connection>::TransactionManager;
+    let mut writer = None;
     let outermost = match conn {
         AnyConnection::Sqlite(c) => {
             let depth = AnsiTransactionManager::transaction_manager_status_mut(c)
                 .transaction_depth()
                 .map_err(E::from)?;
             if depth.is_none() {
+                // Writers in this process queue here, handed on as each commits, rather than in
+                // SQLite's busy handler, which sleeps 1, 2, 5, 10… ms between tries.
+                writer = Some(
+                    SQLITE_WRITER
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner),
+                );
                 AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
                     .map_err(E::from)?;
                 true
@@ -82,6 +93,7 @@ where
         }
         AnyConnection::Postgresql(_) => false,
     };
+    let _writer = writer;
     if !outermost {
         #[allow(clippy::disallowed_methods)] // this is the one place that may
         return conn.transaction(f);

@@ -629,7 +629,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    child_name_pairs (pair, child_id) {
+        pair -> Text,
+        child_id -> Text,
+        family_name -> Text,
+        given_names -> Text,
+    }
+}
+
 diesel::joinable!(child_name_parts -> children (child_id));
+diesel::joinable!(child_name_pairs -> children (child_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -665,5 +675,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     section47_outcomes,
     bank_holidays,
     child_name_parts,
+    child_name_pairs,
     saved_searches,
 );

@@ -23,17 +23,22 @@ pub fn record(
     child_id: Option<&str>,
     purpose: &str,
 ) -> QueryResult<()> {
-    diesel::insert_into(audit_events::table)
-        .values(&AuditEvent {
-            id: new_id(),
-            at: now(),
-            user_id: user_id.map(str::to_string),
-            action: action.to_string(),
-            child_id: child_id.map(str::to_string),
-            purpose: purpose.to_string(),
-        })
-        .execute(conn)?;
-    Ok(())
+    let event = AuditEvent {
+        id: new_id(),
+        at: now(),
+        user_id: user_id.map(str::to_string),
+        action: action.to_string(),
+        child_id: child_id.map(str::to_string),
+        purpose: purpose.to_string(),
+    };
+    // Through `db::write`, so a read's audit row queues with the other writers (a savepoint when
+    // it is part of a larger change).
+    crate::db::write(conn, |c| {
+        diesel::insert_into(audit_events::table)
+            .values(&event)
+            .execute(c)
+            .map(|_| ())
+    })
 }
 
 #[derive(Default, Clone, Debug)]

@@ -247,7 +247,8 @@ pub fn index_name(conn: &mut AnyConnection, child: &Child) -> QueryResult<()> {
         &child.name_key
     };
     // One row at a time: batch inserts are not portable across the two backends.
-    for part in name_parts(key) {
+    let parts = name_parts(key);
+    for part in &parts {
         diesel::insert_into(np::table)
             .values((
                 np::part.eq(part),
@@ -257,7 +258,33 @@ pub fn index_name(conn: &mut AnyConnection, child: &Child) -> QueryResult<()> {
             ))
             .execute(conn)?;
     }
+    use crate::db::schema::child_name_pairs as pairs;
+    diesel::delete(pairs::table.filter(pairs::child_id.eq(&child.id))).execute(conn)?;
+    for pair in name_pairs(&parts) {
+        diesel::insert_into(pairs::table)
+            .values((
+                pairs::pair.eq(pair),
+                pairs::child_id.eq(&child.id),
+                pairs::family_name.eq(&child.family_name),
+                pairs::given_names.eq(&child.given_names),
+            ))
+            .execute(conn)?;
+    }
     Ok(())
+}
+
+/// Every ordered pair of different parts, as "first second": "amelia smith" then finds the
+/// children with both in one range of the pair index.
+fn name_pairs(parts: &[&str]) -> Vec<String> {
+    let mut out = Vec::with_capacity(parts.len() * parts.len().saturating_sub(1));
+    for a in parts {
+        for b in parts {
+            if a != b {
+                out.push(format!("{a} {b}"));
+            }
+        }
+    }
+    out
 }
 
 /// Brings the name-part index up to date: entries with no parts (made before the index existed,
@@ -1102,36 +1129,147 @@ pub fn parse_query(q: &str) -> Option<Query> {
 
 diesel::alias!(crate::db::schema::child_name_parts as other_part: OtherPart);
 
+/// How many name parts start with `word`, counted up to `cap` (the cost of counting stops there).
+fn parts_starting(conn: &mut AnyConnection, word: &str, cap: i64) -> QueryResult<i64> {
+    use crate::db::schema::child_name_parts as np;
+    Ok(np::table
+        .filter(np::part.ge(word))
+        .filter(np::part.lt(prefix_end(word)))
+        .select(np::part)
+        .limit(cap)
+        .load::<String>(conn)?
+        .len() as i64)
+}
+
+/// Whether every name part starting with `word` is `word` itself ("smith", not also "smithson"):
+/// then its rows are in name order in the index and need no sort.
+fn only_exact(conn: &mut AnyConnection, word: &str) -> QueryResult<bool> {
+    use crate::db::schema::child_name_parts as np;
+    let longer: Option<String> = np::table
+        .filter(np::part.gt(word))
+        .filter(np::part.lt(prefix_end(word)))
+        .select(np::part)
+        .first(conn)
+        .optional()?;
+    Ok(longer.is_none())
+}
+
 /// Children whose name has a part starting with each word ("smi" finds Smith, "obr" O'Brien),
-/// first `limit` by name. Sorted from the name-part index alone, then only those rows are read.
+/// first `limit` by name. The word with the fewest parts drives, probing the others per
+/// candidate on (child_id, part); when its parts are all one word the sorted index gives the
+/// order, and the walk stops at `limit`. Only the rows found are then read.
 fn search_by_name(
     conn: &mut AnyConnection,
     words: &[String],
     limit: i64,
 ) -> QueryResult<Vec<ListRow>> {
     use crate::db::schema::child_name_parts as np;
-    let Some((first, rest)) = words.split_first() else {
+    if let Some(found) = search_by_pair(conn, words, limit)? {
+        return rows_in_order(conn, &found);
+    }
+    const CAP: i64 = 5_000;
+    let mut sized = Vec::with_capacity(words.len());
+    for w in words {
+        let n = if words.len() > 1 {
+            parts_starting(conn, w, CAP)?
+        } else {
+            0
+        };
+        sized.push((n, w));
+    }
+    sized.sort();
+    let Some(((_, first), rest)) = sized.split_first() else {
         return Ok(vec![]);
     };
-    let mut q = np::table
-        .filter(np::part.ge(first.clone()))
-        .filter(np::part.lt(prefix_end(first)))
-        .into_boxed::<crate::db::MultiBackend>();
-    for w in rest {
-        // Probed per candidate on (child_id, part): the first word's range drives.
+    let exact = only_exact(conn, first)?;
+    let mut q = if exact {
+        np::table
+            .filter(np::part.eq((*first).clone()))
+            .into_boxed::<crate::db::MultiBackend>()
+    } else {
+        np::table
+            .filter(np::part.ge((*first).clone()))
+            .filter(np::part.lt(prefix_end(first)))
+            .into_boxed::<crate::db::MultiBackend>()
+    };
+    for (_, w) in rest {
         q = q.filter(diesel::dsl::exists(
             other_part
                 .filter(other_part.field(np::child_id).eq(np::child_id))
-                .filter(other_part.field(np::part).ge(w.clone()))
+                .filter(other_part.field(np::part).ge((*w).clone()))
                 .filter(other_part.field(np::part).lt(prefix_end(w))),
         ));
     }
-    let found: Vec<(String, String, String)> = q
-        .select((np::family_name, np::given_names, np::child_id))
-        .distinct()
-        .order((np::family_name, np::given_names, np::child_id))
-        .limit(limit)
-        .load(conn)?;
+    let q = q.select((np::family_name, np::given_names, np::child_id));
+    let order = (np::family_name, np::given_names, np::child_id);
+    // One part per child for an exact word (the key is (part, child_id)); a range may hold two.
+    let found: Vec<(String, String, String)> = if exact {
+        q.order(order).limit(limit).load(conn)?
+    } else {
+        q.distinct().order(order).limit(limit).load(conn)?
+    };
+    rows_in_order(conn, &found)
+}
+
+/// Two or more words where one is a whole name part ("amelia" when no part merely starts with
+/// it): the pair index holds the children with that part and a part starting with another word
+/// in one short range, in name order. Any further words are probed per candidate. None when no
+/// word fits (then `search_by_name` drives from the parts).
+fn search_by_pair(
+    conn: &mut AnyConnection,
+    words: &[String],
+    limit: i64,
+) -> QueryResult<Option<Vec<(String, String, String)>>> {
+    use crate::db::schema::child_name_pairs as pairs;
+    use crate::db::schema::child_name_parts as np;
+    if words.len() < 2 {
+        return Ok(None);
+    }
+    let mut chosen = None;
+    'pick: for (i, whole) in words.iter().enumerate() {
+        if !only_exact(conn, whole)? {
+            continue;
+        }
+        for (j, other) in words.iter().enumerate() {
+            // One part could match both words; the pairs hold two different parts.
+            if i != j && !whole.starts_with(other.as_str()) && !other.starts_with(whole.as_str()) {
+                chosen = Some((i, j));
+                break 'pick;
+            }
+        }
+    }
+    let Some((i, j)) = chosen else {
+        return Ok(None);
+    };
+    let pair = format!("{} {}", words[i], words[j]);
+    let mut q = pairs::table
+        .filter(pairs::pair.ge(pair.clone()))
+        .filter(pairs::pair.lt(prefix_end(&pair)))
+        .into_boxed::<crate::db::MultiBackend>();
+    for (k, w) in words.iter().enumerate() {
+        if k != i && k != j {
+            q = q.filter(diesel::dsl::exists(
+                np::table
+                    .filter(np::child_id.eq(pairs::child_id))
+                    .filter(np::part.ge(w.clone()))
+                    .filter(np::part.lt(prefix_end(w))),
+            ));
+        }
+    }
+    Ok(Some(
+        q.select((pairs::family_name, pairs::given_names, pairs::child_id))
+            .distinct()
+            .order((pairs::family_name, pairs::given_names, pairs::child_id))
+            .limit(limit)
+            .load(conn)?,
+    ))
+}
+
+/// The list rows for (family, given, id) triples found in a name index, open entries first.
+fn rows_in_order(
+    conn: &mut AnyConnection,
+    found: &[(String, String, String)],
+) -> QueryResult<Vec<ListRow>> {
     let ids: Vec<&String> = found.iter().map(|(_, _, id)| id).collect();
     let mut rows: Vec<ListRow> = children::table
         .filter(children::id.eq_any(&ids))
@@ -1150,6 +1288,10 @@ fn search_by_name(
     Ok(rows)
 }
 
+/// The postcode district (outward code) of `postcode_key`, exactly as the children_district
+/// index (migration 25) writes it.
+const DISTRICT_OF_POSTCODE_KEY: &str = "substr(postcode_key, 1, length(postcode_key) - 3)";
+
 /// Finds entries (open and closed) for a search; at most `limit`.
 pub fn search(conn: &mut AnyConnection, q: &Query, limit: i64) -> QueryResult<Vec<ListRow>> {
     let mut b = children::table.into_boxed::<crate::db::MultiBackend>();
@@ -1159,13 +1301,12 @@ pub fn search(conn: &mut AnyConnection, q: &Query, limit: i64) -> QueryResult<Ve
         Query::Nhs(n) => b = b.filter(children::nhs_number.eq(n.clone())),
         Query::DateOfBirth(d) => b = b.filter(children::date_of_birth.eq(*d)),
         Query::Postcode(p) => b = b.filter(children::postcode_key.eq(p.clone())),
-        // The inward code is always 3 characters, so DT1 finds DT1 4AB but not DT10 1AA.
-        // A range on the index, then the exact shape.
+        // The inward code is always 3 characters, so DT1 finds DT1 4AB but not DT10 1AA. The
+        // expression is the children_district index's, so the first page is read in order.
         Query::District(d) => {
-            b = b
-                .filter(children::postcode_key.ge(d.clone()))
-                .filter(children::postcode_key.lt(prefix_end(d)))
-                .filter(children::postcode_key.like(format!("{d}___")))
+            b = b.filter(
+                diesel::dsl::sql::<diesel::sql_types::Text>(DISTRICT_OF_POSTCODE_KEY).eq(d.clone()),
+            )
         }
         Query::Name(words) => return search_by_name(conn, words, limit),
     }
