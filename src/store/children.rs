@@ -1211,10 +1211,33 @@ fn search_by_name(
     rows_in_order(conn, &found)
 }
 
-/// Two or more words where one is a whole name part ("amelia" when no part merely starts with
-/// it): the pair index holds the children with that part and a part starting with another word
-/// in one short range, in name order. Any further words are probed per candidate. None when no
-/// word fits (then `search_by_name` drives from the parts).
+/// The different name parts that start with `word`, in order, when there are at most `cap` of
+/// them ("amelia", "ameliarose"): one index seek each.
+fn parts_named(conn: &mut AnyConnection, word: &str, cap: usize) -> QueryResult<Option<Vec<String>>> {
+    use crate::db::schema::child_name_parts as np;
+    let end = prefix_end(word);
+    let mut out: Vec<String> = vec![];
+    loop {
+        let mut q = np::table
+            .filter(np::part.lt(end.clone()))
+            .into_boxed::<crate::db::MultiBackend>();
+        q = match out.last() {
+            Some(last) => q.filter(np::part.gt(last.clone())),
+            None => q.filter(np::part.ge(word.to_string())),
+        };
+        let next: Option<String> = q.select(np::part).order(np::part).first(conn).optional()?;
+        match next {
+            None => return Ok(Some(out)),
+            Some(_) if out.len() == cap => return Ok(None),
+            Some(p) => out.push(p),
+        }
+    }
+}
+
+/// Two or more words, one of which starts only a few different name parts: for each of those
+/// parts the pair index holds the children with it and a part starting with another word in one
+/// short range, in name order. Any further words are probed per candidate. None when no word fits
+/// (then `search_by_name` drives from the parts).
 fn search_by_pair(
     conn: &mut AnyConnection,
     words: &[String],
@@ -1222,47 +1245,57 @@ fn search_by_pair(
 ) -> QueryResult<Option<Vec<(String, String, String)>>> {
     use crate::db::schema::child_name_pairs as pairs;
     use crate::db::schema::child_name_parts as np;
+    const FEW: usize = 16;
     if words.len() < 2 {
         return Ok(None);
     }
-    let mut chosen = None;
-    'pick: for (i, whole) in words.iter().enumerate() {
-        if !only_exact(conn, whole)? {
+    // The word with the fewest different parts leads; the pair's other word must not start it or
+    // be started by it (one part could then match both, and a pair holds two different parts).
+    let mut best: Option<(Vec<String>, usize, usize)> = None;
+    for (i, lead) in words.iter().enumerate() {
+        let Some(j) = words.iter().enumerate().position(|(j, other)| {
+            i != j && !lead.starts_with(other.as_str()) && !other.starts_with(lead.as_str())
+        }) else {
             continue;
-        }
-        for (j, other) in words.iter().enumerate() {
-            // One part could match both words; the pairs hold two different parts.
-            if i != j && !whole.starts_with(other.as_str()) && !other.starts_with(whole.as_str()) {
-                chosen = Some((i, j));
-                break 'pick;
+        };
+        if let Some(parts) = parts_named(conn, lead, FEW)? {
+            if best.as_ref().is_none_or(|(b, _, _)| parts.len() < b.len()) {
+                best = Some((parts, i, j));
             }
         }
     }
-    let Some((i, j)) = chosen else {
+    let Some((parts, i, j)) = best else {
         return Ok(None);
     };
-    let pair = format!("{} {}", words[i], words[j]);
-    let mut q = pairs::table
-        .filter(pairs::pair.ge(pair.clone()))
-        .filter(pairs::pair.lt(prefix_end(&pair)))
-        .into_boxed::<crate::db::MultiBackend>();
-    for (k, w) in words.iter().enumerate() {
-        if k != i && k != j {
-            q = q.filter(diesel::dsl::exists(
-                np::table
-                    .filter(np::child_id.eq(pairs::child_id))
-                    .filter(np::part.ge(w.clone()))
-                    .filter(np::part.lt(prefix_end(w))),
-            ));
+    let mut found: Vec<(String, String, String)> = vec![];
+    for part in &parts {
+        let pair = format!("{part} {}", words[j]);
+        let mut q = pairs::table
+            .filter(pairs::pair.ge(pair.clone()))
+            .filter(pairs::pair.lt(prefix_end(&pair)))
+            .into_boxed::<crate::db::MultiBackend>();
+        for (k, w) in words.iter().enumerate() {
+            if k != i && k != j {
+                q = q.filter(diesel::dsl::exists(
+                    np::table
+                        .filter(np::child_id.eq(pairs::child_id))
+                        .filter(np::part.ge(w.clone()))
+                        .filter(np::part.lt(prefix_end(w))),
+                ));
+            }
         }
+        found.extend(
+            q.select((pairs::family_name, pairs::given_names, pairs::child_id))
+                .distinct()
+                .order((pairs::family_name, pairs::given_names, pairs::child_id))
+                .limit(limit)
+                .load::<(String, String, String)>(conn)?,
+        );
     }
-    Ok(Some(
-        q.select((pairs::family_name, pairs::given_names, pairs::child_id))
-            .distinct()
-            .order((pairs::family_name, pairs::given_names, pairs::child_id))
-            .limit(limit)
-            .load(conn)?,
-    ))
+    found.sort();
+    found.dedup();
+    found.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(Some(found))
 }
 
 /// The list rows for (family, given, id) triples found in a name index, open entries first.
