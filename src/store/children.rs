@@ -919,22 +919,22 @@ pub fn list_page(
     let mut q = filtered(f, today);
     let forwards = !matches!(cursor, Cursor::Before(_));
     if let Some((fam, giv, id)) = key {
-        // (family, given, id) beyond the cursor's, written so the index range starts at `fam`.
-        if forwards {
-            q = q.filter(children::family_name.ge(fam.clone())).filter(
-                children::family_name
-                    .gt(fam)
-                    .or(children::given_names.gt(giv.clone()))
-                    .or(children::given_names.eq(giv).and(children::id.gt(id))),
-            );
-        } else {
-            q = q.filter(children::family_name.le(fam.clone())).filter(
-                children::family_name
-                    .lt(fam)
-                    .or(children::given_names.lt(giv.clone()))
-                    .or(children::given_names.eq(giv).and(children::id.lt(id))),
-            );
-        }
+        // (family, given, id) beyond the cursor's as one row-value comparison, which both
+        // databases seek to in the list's index; spelt out in ORs it would start at the surname
+        // and step over every earlier entry of it (thousands of Smiths).
+        use diesel::sql_types::{Bool, Text};
+        let op = if forwards { ">" } else { "<" };
+        q = q.filter(
+            diesel::dsl::sql::<Bool>(&format!(
+                "(children.family_name, children.given_names, children.id) {op} ("
+            ))
+            .bind::<Text, _>(fam)
+            .sql(", ")
+            .bind::<Text, _>(giv)
+            .sql(", ")
+            .bind::<Text, _>(id)
+            .sql(")"),
+        );
     }
     let q = if forwards {
         q.order((
