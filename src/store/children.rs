@@ -1213,7 +1213,11 @@ fn search_by_name(
 
 /// The different name parts that start with `word`, in order, when there are at most `cap` of
 /// them ("amelia", "ameliarose"): one index seek each.
-fn parts_named(conn: &mut AnyConnection, word: &str, cap: usize) -> QueryResult<Option<Vec<String>>> {
+fn parts_named(
+    conn: &mut AnyConnection,
+    word: &str,
+    cap: usize,
+) -> QueryResult<Option<Vec<String>>> {
     use crate::db::schema::child_name_parts as np;
     let end = prefix_end(word);
     let mut out: Vec<String> = vec![];
