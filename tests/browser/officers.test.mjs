@@ -52,6 +52,21 @@ test('officer journey: every page passes axe and GOV.UK Frontend runs under the 
     await page.goto(`${childUrl}${path}`);
     await checkA11y(page, label);
   }
+  // Issue 16: a parent is changed in place from their card; removal is its own page.
+  await page.goto(childUrl);
+  await page.click('.govuk-summary-card a:has-text("Change") >> nth=0');
+  await page.waitForURL(/\/parents\/[^/]+\/change$/);
+  assert.ok((await page.inputValue('#given_names')).length > 0, 'the change form opens with what the record holds');
+  await checkA11y(page, 'change a parent');
+  await page.goto(childUrl);
+  await page.click('.govuk-summary-card a:has-text("Remove") >> nth=0');
+  await page.waitForURL(/\/remove$/);
+  await checkA11y(page, 'remove a parent');
+  await page.setViewportSize({ width: 320, height: 800 });
+  await page.goto(childUrl);
+  await checkA11y(page, 'child record at 320px');
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 320), 'nothing on the record is wider than a 320px screen');
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(`${BASE}/officers/children/new`);
   await checkA11y(page, 'add child');
   await page.click('button:has-text("Add to the register")');
