@@ -147,7 +147,10 @@ for (const scripts of [true, false]) {
     await page.waitForSelector('.govuk-error-summary');
     await audit('report a change with errors');
     await page.check('#what-2');
-    await page.fill('#education_detail', 'A maths tutor, 2 hours a week');
+    await page.fill('#educator_name', 'Riverside Maths Tutoring');
+    await page.selectOption('#educator_type', 'tutor');
+    await page.fill('#educator_place', '4 Mill Street, Demoton');
+    await page.fill('#educator_hours', '2');
     await page.fill('#happened_on-day', '2');
     await page.fill('#happened_on-month', '11');
     await page.fill('#happened_on-year', '2026');
