@@ -1327,7 +1327,8 @@ fn rows_in_order(
 
 /// The postcode district (outward code) of `postcode_key`, exactly as the children_district
 /// index (migration 25) writes it.
-const DISTRICT_OF_POSTCODE_KEY: &str = "substr(postcode_key, 1, length(postcode_key) - 3)";
+const DISTRICT_OF_POSTCODE_KEY: &str =
+    "CASE WHEN length(postcode_key) > 3 THEN substr(postcode_key, 1, length(postcode_key) - 3) ELSE '' END";
 
 /// Finds entries (open and closed) for a search; at most `limit`.
 pub fn search(conn: &mut AnyConnection, q: &Query, limit: i64) -> QueryResult<Vec<ListRow>> {
