@@ -144,10 +144,10 @@ pub fn review_entry(
                 "officer reviewed a new entry",
             )?;
         }
-        let done = crate::store::tasks::complete_for_child(
+        let done = crate::store::tasks::complete_all(
             c,
             crate::store::tasks::TaskKind::ReviewNotification,
-            child_id,
+            crate::store::tasks::Raised::About(child_id),
             user_id,
             outcome,
         )?;
@@ -362,10 +362,10 @@ fn complete_report(
     let Some(report_id) = by.report_id else {
         return Ok(());
     };
-    let done = crate::store::tasks::complete_from_source(
+    let done = crate::store::tasks::complete_all(
         c,
         crate::store::tasks::TaskKind::ChangeReported,
-        report_id,
+        crate::store::tasks::Raised::By(report_id),
         by.user_id,
         outcome,
     )?;

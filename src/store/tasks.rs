@@ -316,40 +316,35 @@ pub fn for_child(
 }
 
 /// Completes an open task with what was done. False if it was already completed.
-/// Completes the open tasks of this kind raised by `source_id` (a parent's report, say); how many.
-pub fn complete_from_source(
-    conn: &mut AnyConnection,
-    kind: TaskKind,
-    source_id: &str,
-    user_id: &str,
-    outcome: &str,
-) -> QueryResult<usize> {
-    diesel::update(
-        tasks::table
-            .filter(tasks::kind.eq(kind))
-            .filter(tasks::source_id.eq(source_id))
-            .filter(tasks::completed_at.is_null()),
-    )
-    .set((
-        tasks::completed_at.eq(now()),
-        tasks::completed_by.eq(user_id),
-        tasks::outcome.eq(outcome),
-    ))
-    .execute(conn)
+/// Which open tasks of a kind to complete together.
+#[derive(Clone, Copy)]
+pub enum Raised<'a> {
+    /// Those raised by this source (a parent's report, say).
+    By(&'a str),
+    /// Those about this child.
+    About(&'a str),
 }
 
-/// Completes the open tasks of this kind about this child; how many.
-pub fn complete_for_child(
+/// Completes the open tasks of this kind raised by or about something; how many.
+pub fn complete_all(
     conn: &mut AnyConnection,
     kind: TaskKind,
-    child_id: &str,
+    raised: Raised,
     user_id: &str,
     outcome: &str,
 ) -> QueryResult<usize> {
+    let open = tasks::table
+        .filter(tasks::kind.eq(kind))
+        .filter(tasks::completed_at.is_null())
+        .into_boxed();
+    let open = match raised {
+        Raised::By(source) => open.filter(tasks::source_id.eq(source)),
+        Raised::About(child) => open.filter(tasks::child_id.eq(child)),
+    };
+    let ids: Vec<String> = open.select(tasks::id).load(conn)?;
     diesel::update(
         tasks::table
-            .filter(tasks::kind.eq(kind))
-            .filter(tasks::child_id.eq(child_id))
+            .filter(tasks::id.eq_any(&ids))
             .filter(tasks::completed_at.is_null()),
     )
     .set((

@@ -216,7 +216,8 @@ async fn open(
 fn reported_change(c: &mut AnyConnection, child_id: &str, id: &str) -> AppResult<Report> {
     let id = crate::web::parse_id(id)?;
     parent_reports::find(c, &id)?
-        .filter(|r| r.child_id == child_id && r.kind == "change")
+        // Only a change report carries a proposal: anything else has nothing to apply.
+        .filter(|r| r.child_id == child_id && r.proposal().is_some())
         .ok_or(AppError::NotFound)
 }
 
@@ -378,6 +379,29 @@ fn report_of(q: &HashMap<String, String>) -> Option<String> {
     q.get("report").filter(|s| !s.is_empty()).cloned()
 }
 
+/// The add or change form, opened on what the record holds or what a report asks.
+async fn show_form(
+    state: &AppState,
+    o: &CurrentOfficer,
+    (id, part): (&str, Part),
+    action: Action<'_>,
+    report_id: Option<String>,
+) -> AppResult<HttpResponse> {
+    let (item, purpose) = match action {
+        Action::Add => (None, "officer opened a form to add to the record"),
+        Action::Change(pid) => (Some(pid), "officer opened a form to change the record"),
+    };
+    let opened = open(state, o, id, part, item, report_id, purpose).await?;
+    let page = Form {
+        child_id: id,
+        reference: &opened.reference,
+        part,
+        action,
+        report: opened.report.as_ref(),
+    };
+    Ok(part_page(state, o, &page, &opened.form, &Errors::default()))
+}
+
 async fn add_form(
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
@@ -385,30 +409,7 @@ async fn add_form(
     q: Query<HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
     let (id, part) = ids(path.into_inner())?;
-    let opened = open(
-        &state,
-        &o,
-        &id,
-        part,
-        None,
-        report_of(&q),
-        "officer opened a form to add to the record",
-    )
-    .await?;
-    let page = Form {
-        child_id: &id,
-        reference: &opened.reference,
-        part,
-        action: Action::Add,
-        report: opened.report.as_ref(),
-    };
-    Ok(part_page(
-        &state,
-        &o,
-        &page,
-        &opened.form,
-        &Errors::default(),
-    ))
+    show_form(&state, &o, (&id, part), Action::Add, report_of(&q)).await
 }
 
 async fn change_form(
@@ -417,30 +418,7 @@ async fn change_form(
     path: web::Path<(String, String, String)>,
 ) -> AppResult<HttpResponse> {
     let (id, part, pid) = ids3(path.into_inner())?;
-    let opened = open(
-        &state,
-        &o,
-        &id,
-        part,
-        Some(&pid),
-        None,
-        "officer opened a form to change the record",
-    )
-    .await?;
-    let page = Form {
-        child_id: &id,
-        reference: &opened.reference,
-        part,
-        action: Action::Change(&pid),
-        report: None,
-    };
-    Ok(part_page(
-        &state,
-        &o,
-        &page,
-        &opened.form,
-        &Errors::default(),
-    ))
+    show_form(&state, &o, (&id, part), Action::Change(&pid), None).await
 }
 
 async fn add(

@@ -229,7 +229,7 @@ fn task_page(
                         a class="govuk-button" data-module="govuk-button" href=(href) { "Apply this change" }
                     }
                 }
-                (finish_section(&o.csrf, task, form, errors))
+                (finish_section(&o.csrf, task, apply.is_some(), form, errors))
             }}
         },
     )
@@ -259,7 +259,14 @@ fn assign_form(
 }
 
 /// What was done, or the form to say so.
-fn finish_section(csrf: &str, task: &tasks::Task, form: &FormData, errors: &Errors) -> Markup {
+/// `applying`: the page offers to apply a reported change, so marking done is the other way out.
+fn finish_section(
+    csrf: &str,
+    task: &tasks::Task,
+    applying: bool,
+    form: &FormData,
+    errors: &Errors,
+) -> Markup {
     let is_support = task.kind == TaskKind::SupportRequest;
     html! {
         @if let Some(done) = task.completed_at {
@@ -275,10 +282,13 @@ fn finish_section(csrf: &str, task: &tasks::Task, form: &FormData, errors: &Erro
             @if task.kind == TaskKind::ReviewNotification {
                 p class="govuk-body" { "Marking this done also marks the entry as reviewed." }
             }
+            @if applying {
+                h2 class="govuk-heading-m" { "If the record needs no change" }
+            }
             form method="post" novalidate {
                 (csrf_field(csrf))
                 (textarea("outcome", if is_support { "What support was provided? (recorded on the register, s.436C(2)(k))" } else { "What was done" }, form.get("outcome"), Some("This is kept on the child's record"), errors.get("outcome")))
-                (button("Mark as done"))
+                @if applying { (secondary_button("Mark as done")) } @else { (button("Mark as done")) }
             }
         }
     }

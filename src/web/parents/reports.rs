@@ -149,20 +149,9 @@ fn hours(h: Option<f64>) -> String {
         .unwrap_or_else(|| "Not given".into())
 }
 
-fn form_body(
-    kind: Kind,
-    ch: &Child,
-    open: Option<&InformationRequest>,
-    f: &FormData,
-    errors: &Errors,
-) -> (String, Markup) {
-    let name = &ch.given_names;
-    match kind {
-        Kind::Change => (
-            "Report a change".into(),
-            html! {
-                h1 class="govuk-heading-l" { "Report a change for " (name) }
-                p class="govuk-body" { "The law asks you to tell the council within 15 days of finding out about a change of address, parents or who educates your child (Education Act 1996, section 436D(2)(b))." }
+/// What changed, with the follow-up questions for each answer in the record's own fields.
+fn change_questions(f: &FormData, errors: &Errors) -> Markup {
+    html! {
                 (radios_revealing("what", "What has changed?", CHANGES, f.get("what"), errors.get("what"), &[
                     ("If an address changed: the new address", address_inputs(f, errors)),
                     ("If a parent changed", html! {
@@ -180,6 +169,24 @@ fn form_body(
                         (textarea("education_detail", "Anything else the council should know (optional)", f.get("education_detail"), None, errors.get("education_detail")))
                     }),
                 ]))
+    }
+}
+
+fn form_body(
+    kind: Kind,
+    ch: &Child,
+    open: Option<&InformationRequest>,
+    f: &FormData,
+    errors: &Errors,
+) -> (String, Markup) {
+    let name = &ch.given_names;
+    match kind {
+        Kind::Change => (
+            "Report a change".into(),
+            html! {
+                h1 class="govuk-heading-l" { "Report a change for " (name) }
+                p class="govuk-body" { "The law asks you to tell the council within 15 days of finding out about a change of address, parents or who educates your child (Education Act 1996, section 436D(2)(b))." }
+                (change_questions(f, errors))
                 (when(f, errors, "When did it change?"))
             },
         ),
