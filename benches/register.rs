@@ -3,6 +3,8 @@
 //!   cargo bench --bench register                      # SQLite, 200,000 children
 //!   BENCH_DATABASE_URL=postgres://… cargo bench --bench register
 //!   BENCH_CHILDREN=20000 cargo bench --bench register
+//!   BENCH_SQLITE=/tmp/db.sqlite cargo bench --bench register   # reuse a seeded copy
+//!   BENCH_LOAD=record cargo bench --bench register     # only the 64-connection cases named so
 //!
 //! Machines here are noisy, so each case is reported as a ratio to the median of `/healthz`
 //! (one trivial query) measured in the same process, alongside the raw milliseconds.
@@ -46,7 +48,12 @@ fn main() -> anyhow::Result<()> {
         .and_then(|v| v.parse().ok())
         .unwrap_or(200_000);
     let dir = tempfile::tempdir()?;
+    // A database seeded by an earlier run (kept with BENCH_SQLITE) skips the 3-minute seeding.
+    let reuse = std::env::var("BENCH_SQLITE")
+        .ok()
+        .filter(|p| std::path::Path::new(p).exists());
     let url = match std::env::var("BENCH_DATABASE_URL") {
+        _ if reuse.is_some() => reuse.clone().unwrap_or_default(),
         Ok(admin) if admin.starts_with("postgres") => {
             let name = format!("cnis_bench_{}", uuid::Uuid::new_v4().simple());
             diesel::PgConnection::establish(&admin)?
@@ -71,7 +78,9 @@ fn main() -> anyhow::Result<()> {
     let pool = cnis::db::pool(&url, 8)?;
     cnis::services::register::prepare_database(&mut *pool.get()?)?;
     let t = Instant::now();
-    cnis::dev::demo::load(&mut *pool.get()?, n)?;
+    if reuse.is_none() {
+        cnis::dev::demo::load(&mut *pool.get()?, n)?;
+    }
     {
         let mut c = pool.get()?;
         let c: &mut cnis::db::AnyConnection = &mut c;
@@ -135,13 +144,8 @@ fn main() -> anyhow::Result<()> {
     }
     // Sign in through the real pages.
     let pw = "bench password long enough";
-    cnis::store::users::create(
-        &mut *pool.get()?,
-        "bench@council.test",
-        "Bench",
-        "officer",
-        pw,
-    )?;
+    let email = format!("bench-{}@council.test", uuid::Uuid::new_v4().simple());
+    cnis::store::users::create(&mut *pool.get()?, &email, "Bench", "officer", pw)?;
     let page = client
         .get(format!("{base}/officers/sign-in"))
         .send()?
@@ -149,7 +153,7 @@ fn main() -> anyhow::Result<()> {
     client
         .post(format!("{base}/officers/sign-in"))
         .form(&[
-            ("email", "bench@council.test"),
+            ("email", email.as_str()),
             ("password", pw),
             ("csrf_token", &csrf(&page)),
         ])
@@ -352,6 +356,10 @@ fn main() -> anyhow::Result<()> {
             format!("/officers/children/{child}"),
         ),
     ] {
+        let only = std::env::var("BENCH_LOAD").unwrap_or_default();
+        if !label.contains(only.as_str()) {
+            continue;
+        }
         let (rps, p99) = load(&path);
         println!(
             "| {label} | {rps:.0} | {p99:.1} | {:.1}% |",

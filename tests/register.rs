@@ -791,6 +791,41 @@ fn search_results_live_at_an_opaque_address_so_back_and_refresh_work() {
     assert_eq!(school.get(&results).status, 303, "signed out: to sign in");
 }
 
+/// A search that matches more entries than a page holds says so, rather than calling the first
+/// page the whole answer.
+#[test]
+fn a_search_matching_more_than_a_page_says_there_are_more() {
+    use diesel::prelude::*;
+    let app = TestApp::spawn();
+    cnis::dev::demo::load(&mut app.conn(), 400).unwrap();
+    // The demo's busiest postal district, and how many open or closed entries it holds.
+    let (district, n): (String, i64) = diesel::sql_query(
+        "SELECT substr(postcode_key, 1, length(postcode_key) - 3) AS district, count(*) AS n \
+         FROM children WHERE length(postcode_key) > 3 GROUP BY 1 ORDER BY 2 DESC LIMIT 1",
+    )
+    .get_result::<DistrictCount>(&mut *app.conn())
+    .map(|r| (r.district, r.n))
+    .unwrap();
+    assert!(n > 50, "{district} holds {n}");
+    let mut b = app.signed_in("officer");
+    let page = search(&mut b, &district);
+    assert!(page.contains("More than 50 entries found"), "{}", page.body);
+    assert!(page.contains("Showing the first 50"));
+    assert_eq!(page.body.matches("href=\"/officers/children/").count(), 50);
+    // A search with fewer matches gives their number.
+    add_child(&mut b, "Ada", "Lovelace", ("10", "12", "2015"));
+    let page = search(&mut b, "lovelace");
+    assert!(page.contains("1 entry found") && !page.contains("More than"));
+}
+
+#[derive(diesel::QueryableByName)]
+struct DistrictCount {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    district: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
 #[test]
 fn the_register_lists_total_is_kept_for_a_while_per_filter() {
     let app = TestApp::spawn_with(|c| c.list_count_seconds = 600);

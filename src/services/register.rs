@@ -44,33 +44,90 @@ pub fn reindex_names(conn: &mut AnyConnection) -> anyhow::Result<Option<usize>> 
 
 /// Everything the record page shows, with the read recorded in the audit log.
 pub fn open_record(c: &mut AnyConnection, child_id: &str, user_id: &str) -> AppResult<RecordPage> {
-    let rec = children::load_record(c, child_id)?.ok_or(AppError::NotFound)?;
+    let page = crate::db::read(c, |c| -> AppResult<RecordPage> {
+        let rec = children::load_record(c, child_id)?.ok_or(AppError::NotFound)?;
+        // Each parent's s.572 decisions, so officers know how notices may be served.
+        let mut consents = HashMap::new();
+        for p in &rec.parents {
+            if let Some(e) = &p.email {
+                consents.insert(p.id.clone(), store::parent_access::consent_decisions(c, e)?);
+            }
+        }
+        let id = rec.child.id.clone();
+        Ok(RecordPage {
+            consents,
+            tasks: store::tasks::for_child(c, &id)?,
+            reports: store::parent_reports::for_child(c, &id)?,
+            requests: store::information_requests::for_child(c, &id)?,
+            flags: store::matches::flags_for_child(c, &id)?,
+            links: store::matches::links_for_child(c, &id)?,
+            attendance: store::attendance::for_child(c, &id)?,
+            claims: store::parent_claims::for_child(c, &id)?,
+            rec,
+        })
+    })?;
+    // Written before the page is shown: no read of a record goes unaudited.
     audit::record(
         c,
         Some(user_id),
         "view_record",
-        Some(&rec.child.id),
+        Some(&page.rec.child.id),
         "officer opened the record",
     )?;
-    // Each parent's s.572 decisions, so officers know how notices may be served.
-    let mut consents = HashMap::new();
-    for p in &rec.parents {
-        if let Some(e) = &p.email {
-            consents.insert(p.id.clone(), store::parent_access::consent_decisions(c, e)?);
-        }
-    }
-    let id = rec.child.id.clone();
-    Ok(RecordPage {
-        consents,
-        tasks: store::tasks::for_child(c, &id)?,
-        reports: store::parent_reports::for_child(c, &id)?,
-        requests: store::information_requests::for_child(c, &id)?,
-        flags: store::matches::flags_for_child(c, &id)?,
-        links: store::matches::links_for_child(c, &id)?,
-        attendance: store::attendance::for_child(c, &id)?,
-        claims: store::parent_claims::for_child(c, &id)?,
-        rec,
-    })
+    Ok(page)
+}
+
+/// A stored search, run again so its results are current, with the read audited.
+pub struct SearchResults {
+    pub q: String,
+    pub parsed: children::Query,
+    /// The first `limit` entries, open entries first.
+    pub rows: Vec<children::ListRow>,
+    /// More entries match than are shown.
+    pub more: bool,
+    pub tags: HashMap<String, Vec<String>>,
+}
+
+/// The results of an officer's own stored search; None for another officer's search or one
+/// that has expired (the officer then searches again).
+pub fn saved_search_results(
+    c: &mut AnyConnection,
+    search_id: &str,
+    user_id: &str,
+    limit: i64,
+) -> AppResult<Option<SearchResults>> {
+    let found = crate::db::read(c, |c| -> AppResult<_> {
+        let Some(q) = store::saved_searches::find(c, search_id, user_id)? else {
+            return Ok(None);
+        };
+        let Some(parsed) = children::parse_query(&q) else {
+            return Ok(None);
+        };
+        // One more than is shown, to know whether there are more.
+        let mut rows = children::search(c, &parsed, limit + 1)?;
+        let more = rows.len() as i64 > limit;
+        rows.truncate(usize::try_from(limit).unwrap_or(0));
+        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        let tags = children::social_care_tags(c, &ids)?;
+        Ok(Some((q, parsed, rows, more, tags)))
+    })?;
+    let Some((q, parsed, rows, more, tags)) = found else {
+        return Ok(None);
+    };
+    audit::record(
+        c,
+        Some(user_id),
+        "register_search",
+        None,
+        &format!("search returned {} entries", rows.len()),
+    )?;
+    Ok(Some(SearchResults {
+        q,
+        parsed,
+        rows,
+        more,
+        tags,
+    }))
 }
 
 /// A claim to be a child's parent beside the record it is about, with the read audited.

@@ -594,7 +594,8 @@ async fn export_csv(
     Ok(crate::web::csv_download("register.csv", body))
 }
 
-const SEARCH_LIMIT: i64 = 100;
+/// As many as the register list shows on a page: more are for narrowing down, not reading.
+const SEARCH_LIMIT: i64 = 50;
 
 fn search_error(q: &str) -> Option<&'static str> {
     children::parse_query(q)
@@ -631,43 +632,25 @@ async fn search_results(
     let uid = o.user.id.clone();
     let s2 = sid.clone();
     let found = state
-        .db(move |c| {
-            let Some(q) = crate::store::saved_searches::find(c, &s2, &uid)? else {
-                return Ok(None);
-            };
-            let Some(parsed) = children::parse_query(&q) else {
-                return Ok(None);
-            };
-            let rows = children::search(c, &parsed, SEARCH_LIMIT)?;
-            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-            let tags = children::social_care_tags(c, &ids)?;
-            audit::record(
-                c,
-                Some(&uid),
-                "register_search",
-                None,
-                &format!("search returned {} entries", rows.len()),
-            )?;
-            Ok(Some((q, Matched::of(&parsed), rows, tags)))
-        })
+        .db(move |c| crate::services::register::saved_search_results(c, &s2, &uid, SEARCH_LIMIT))
         .await?;
     // Another officer's search, or one older than a session: search again.
-    let Some((q, matched, rows, tags)) = found else {
+    let Some(found) = found else {
         return Ok(search_page(&state, &o, "", &Errors::default(), None));
     };
     Ok(search_page(
         &state,
         &o,
-        &q,
+        &found.q,
         &Errors::default(),
-        Some((&sid, matched, &rows, &tags)),
+        Some((&sid, Matched::of(&found.parsed), &found, &found.tags)),
     ))
 }
 
 type Results<'a> = (
     &'a str,
     Matched,
-    &'a [children::ListRow],
+    &'a crate::services::register::SearchResults,
     &'a std::collections::HashMap<String, Vec<String>>,
 );
 
@@ -695,9 +678,13 @@ fn search_page(
             (error_summary(errors))
             h1 class="govuk-heading-l" { "Search the register" }
             (search_form(&o.csrf, q, errors.get("q")))
-            @if let Some((sid, matched, rows, tags)) = results {
-                h2 class="govuk-heading-m" { (rows.len()) @if rows.len() == 1 { " entry found" } @else { " entries found" } }
-                @if rows.len() as i64 >= SEARCH_LIMIT { p class="govuk-body" { "Showing the first " (SEARCH_LIMIT) ". Add more to your search to narrow it down." } }
+            @if let Some((sid, matched, found, tags)) = results {
+                @let rows = &found.rows;
+                h2 class="govuk-heading-m" {
+                    @if found.more { "More than " (rows.len()) " entries found" }
+                    @else { (rows.len()) @if rows.len() == 1 { " entry found" } @else { " entries found" } }
+                }
+                @if found.more { p class="govuk-body" { "Showing the first " (rows.len()) ", open entries first. Add more to your search to narrow it down: a second name, or a date of birth on its own." } }
                 @if rows.is_empty() { p class="govuk-body" { "Check the spelling, try the start of a name, or search by date of birth or postcode." } }
                 @else { (results_table(rows, tags, matched, Some(sid))) }
             }
