@@ -789,6 +789,10 @@ fn search_results_live_at_an_opaque_address_so_back_and_refresh_work() {
     assert_eq!(other.get("/officers/register/search/not-an-id").status, 404);
     let mut school = app.browser();
     assert_eq!(school.get(&results).status, 303, "signed out: to sign in");
+    // The search's own address, opened directly, is the search box (not a 404).
+    let start = b.get("/officers/register/search");
+    assert_eq!(start.status, 200);
+    assert!(start.contains("name=\"q\"") && !start.contains("entries found"));
 }
 
 /// A search that matches more entries than a page holds says so, rather than calling the first

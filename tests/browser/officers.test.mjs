@@ -66,6 +66,13 @@ test('officer journey: every page passes axe and GOV.UK Frontend runs under the 
   await page.goto(childUrl);
   await checkA11y(page, 'child record at 320px');
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 320), 'nothing on the record is wider than a 320px screen');
+  // Every list of the officers' pages reflows at 320px: wide tables scroll in their own region,
+  // hidden link text included (it once widened the matches page to 505px).
+  for (const url of ['/officers/', '/officers/register', '/officers/matches', '/officers/tasks', '/officers/information-requests', '/officers/consent', '/officers/attendance', '/officers/cross-check']) {
+    await page.goto(`${BASE}${url}`);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 320, `${url} is ${width}px wide at 320px`);
+  }
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(`${BASE}/officers/children/new`);
   await checkA11y(page, 'add child');

@@ -603,6 +603,11 @@ fn search_error(q: &str) -> Option<&'static str> {
         .then_some("Enter a name, date of birth, postcode, UPN, NHS number or reference")
 }
 
+/// The search box on its own page, for an officer who comes to the search's address directly.
+async fn search_start(state: web::Data<AppState>, Caseworker(o): Caseworker) -> HttpResponse {
+    search_page(&state, &o, "", &Errors::default(), None)
+}
+
 /// Post/Redirect/Get: the search is stored for this officer and the results shown at an address
 /// with an opaque id, so Back and refresh work and nothing personal goes in the URL.
 async fn search(
@@ -1395,6 +1400,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/officers/register", web::get().to(list))
         .route("/officers/register/download", web::get().to(download_form))
         .route("/officers/register.csv", web::post().to(export_csv))
+        .route("/officers/register/search", web::get().to(search_start))
         .route("/officers/register/search", web::post().to(search))
         .route(
             "/officers/register/search/{id}",

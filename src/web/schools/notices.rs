@@ -223,7 +223,7 @@ async fn home(
             ul class="govuk-list" {
                 li { a class="govuk-link govuk-!-font-weight-bold" href="/schools/intention" { "A parent intends to withdraw a pupil to home educate" } " (section 434A(5))" }
                 li { a class="govuk-link govuk-!-font-weight-bold" href="/schools/deletion" { "Send a deletion return" } " (regulation 13(4))" }
-                li { a class="govuk-link" href="/schools/apply" { "Apply for consent on a parent's behalf" } " (section 434A(7))" }
+                li { a class="govuk-link govuk-!-font-weight-bold" href="/schools/apply" { "Apply for consent on a parent's behalf" } " (section 434A(7))" }
             }
             h2 class="govuk-heading-m" { "Applications for consent for your pupils" }
             @if apps.is_empty() { p class="govuk-body" { "None." } } @else {
