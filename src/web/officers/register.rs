@@ -648,7 +648,7 @@ async fn search_results(
         &o,
         &found.q,
         &Errors::default(),
-        Some((&sid, Matched::of(&found.parsed), &found, &found.tags)),
+        Some((&sid, Matched::of(&found.parsed), &found)),
     ))
 }
 
@@ -656,7 +656,6 @@ type Results<'a> = (
     &'a str,
     Matched,
     &'a crate::services::register::SearchResults,
-    &'a std::collections::HashMap<String, Vec<String>>,
 );
 
 fn search_page(
@@ -683,7 +682,7 @@ fn search_page(
             (error_summary(errors))
             h1 class="govuk-heading-l" { "Search the register" }
             (search_form(&o.csrf, q, errors.get("q")))
-            @if let Some((sid, matched, found, tags)) = results {
+            @if let Some((sid, matched, found)) = results {
                 @let rows = &found.rows;
                 h2 class="govuk-heading-m" {
                     @if found.more { "More than " (rows.len()) " entries found" }
@@ -691,7 +690,7 @@ fn search_page(
                 }
                 @if found.more { p class="govuk-body" { "Showing the first " (rows.len()) ", open entries first. Add more to your search to narrow it down: a second name, or a date of birth on its own." } }
                 @if rows.is_empty() { p class="govuk-body" { "Check the spelling, try the start of a name, or search by date of birth or postcode." } }
-                @else { (results_table(rows, tags, matched, Some(sid))) }
+                @else { (results_table(rows, &found.tags, matched, Some(sid))) }
             }
         },
     )
