@@ -24,6 +24,8 @@ pub struct AppState {
     /// The register list's total count per filter, kept `list_count_seconds`.
     pub list_counts: Option<mini_moka::sync::Cache<String, i64>>,
     limiter_checks: std::sync::atomic::AtomicU64,
+    /// One per pooled connection, handed out first come, first served (see `db`).
+    db_slots: tokio::sync::Semaphore,
 }
 
 impl AppState {
@@ -51,6 +53,7 @@ impl AppState {
                 .build()
         });
         AppState {
+            db_slots: tokio::sync::Semaphore::new(pool.max_size() as usize),
             totp_key,
             list_counts,
             pool,
@@ -94,6 +97,10 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
     {
+        // Requests queue here in arrival order, and only as many run on the blocking threads as
+        // there are connections: waiting inside `pool.get()` instead lets a late request take a
+        // freed connection before an early one, which under load tripled the slowest responses.
+        let _slot = self.db_slots.acquire().await;
         let pool = self.pool.clone();
         web::block(move || {
             let mut conn = pool.get()?;

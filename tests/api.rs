@@ -110,7 +110,7 @@ fn a_social_care_system_pushes_records_with_a_token_that_can_be_revoked() {
     assert_eq!(count(&app, "social_care_records"), 2);
     assert_eq!(count(&app, "social_care_episodes WHERE kind = 's47'"), 1);
     assert_eq!(
-        count(&app, "audit_events WHERE action = 'api_social_care_push'"),
+        count(&app, "audit_log WHERE action = 'api_social_care_push'"),
         1
     );
 
@@ -183,7 +183,7 @@ fn an_administrator_issues_and_revokes_tokens_on_the_web_and_each_token_is_rate_
     assert!(token.starts_with("cnis_"), "{token}");
     let id = extract(&p.body, "data-token-id=\"", "\"").unwrap();
     assert_eq!(
-        count(&app, "audit_events WHERE action = 'api_token_issued'"),
+        count(&app, "audit_log WHERE action = 'api_token_issued'"),
         1
     );
     // The list shows the system but never the token again.
@@ -208,7 +208,7 @@ fn an_administrator_issues_and_revokes_tokens_on_the_web_and_each_token_is_rate_
     assert!(p.contains("The token has been revoked"));
     assert_eq!(push(&app, Some(&token), body).0, 401);
     assert_eq!(
-        count(&app, "audit_events WHERE action = 'api_token_revoked'"),
+        count(&app, "audit_log WHERE action = 'api_token_revoked'"),
         1
     );
     // Revoking twice, or an unknown token, is not found.

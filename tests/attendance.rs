@@ -627,18 +627,18 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
     assert!(
         count(
             &app,
-            &format!("audit_events WHERE action = 'view_attendance_case' AND child_id = '{child}'")
+            &format!("audit_log WHERE action = 'view_attendance_case' AND child_id = '{child}'")
         ) > 5
     );
     assert_eq!(
         count(
             &app,
-            &format!("audit_events WHERE action = 'attendance_order' AND child_id = '{child}'")
+            &format!("audit_log WHERE action = 'attendance_order' AND child_id = '{child}'")
         ),
         1
     );
     assert_eq!(
-        count(&app, "audit_events WHERE action = 'attendance_bundle'"),
+        count(&app, "audit_log WHERE action = 'attendance_bundle'"),
         1
     );
 
@@ -809,7 +809,7 @@ fn s572_a_notice_posted_over_christmas_and_a_corrected_date_of_service() {
     let page = admin.get("/officers/admin/law-dates");
     assert!(page.contains("A one-off holiday") && page.contains("GOV.UK bank-holidays.json"));
     assert_eq!(
-        count(&app, "audit_events WHERE action = 'bank_holidays_changed'"),
+        count(&app, "audit_log WHERE action = 'bank_holidays_changed'"),
         1
     );
 
@@ -1657,7 +1657,7 @@ fn reading_a_served_notice_is_audited_against_the_child() {
     assert_eq!(
         count(
             &app,
-            &format!("audit_events WHERE action = 'view_served_notice' AND child_id = '{child}'")
+            &format!("audit_log WHERE action = 'view_served_notice' AND child_id = '{child}'")
         ),
         1
     );

@@ -644,10 +644,7 @@ fn schools_parents_and_officers_each_see_only_their_own_and_the_api_answers_at_o
     let mine = mine.split('?').next().unwrap();
     let (mut b, _) = parent_signed_in(&app, "two@example.com");
     assert_eq!(b.get(mine).status, 404);
-    assert_eq!(
-        count(&app, "audit_events WHERE action = 'parent_denied'"),
-        1
-    );
+    assert_eq!(count(&app, "audit_log WHERE action = 'parent_denied'"), 1);
 
     // The API: a school's token sends a notice and gets the answer at once.
     admin.get(&format!("/officers/admin/schools/{school_id}"));
@@ -741,10 +738,7 @@ fn a_possible_social_care_match_makes_the_school_wait_until_an_officer_rules_it_
     let page = officer.get(&format!("/officers/consent/{id}"));
     assert!(page.contains("Not a relevant child"), "{}", page.body);
     assert_eq!(
-        count(
-            &app,
-            "audit_events WHERE action = 'consent_record_ruled_out'"
-        ),
+        count(&app, "audit_log WHERE action = 'consent_record_ruled_out'"),
         1
     );
     // Ruling it out again is refused, with the message by the page heading.

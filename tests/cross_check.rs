@@ -252,7 +252,7 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
         ),
         0
     );
-    assert_eq!(count(&app, "audit_events WHERE action = 'decide_match'"), 1);
+    assert_eq!(count(&app, "audit_log WHERE action = 'decide_match'"), 1);
 
     // The enquiry closes in social care with no further action: the next run ends its flags
     // (open, and condition B: an enquiry that led nowhere is not s.47(8) action), with tasks.
@@ -581,7 +581,7 @@ fn s434a_4_an_enquiry_with_no_known_outcome_is_flagged_until_an_officer_records_
     assert!(!record.contains("Record how it ended"), "{}", record.body);
     assert!(record.contains("no further action"));
     assert_eq!(
-        count(&app, "audit_events WHERE action = 'record_s47_outcome'"),
+        count(&app, "audit_log WHERE action = 'record_s47_outcome'"),
         1
     );
     // Asked again: already recorded.
@@ -795,7 +795,7 @@ fn the_register_shows_and_filters_social_care_flags() {
     );
     assert!(lines.next().is_none() && !csv.body.contains("Stone"));
     assert_eq!(
-        count(&app, "audit_events WHERE action = 'export_register' AND purpose LIKE '%Weekly safeguarding meeting list'"),
+        count(&app, "audit_log WHERE action = 'export_register' AND purpose LIKE '%Weekly safeguarding meeting list'"),
         1
     );
     assert_eq!(app.browser().get("/officers/register/download").status, 303);

@@ -350,12 +350,9 @@ fn s436c_a_parent_of_a_child_already_on_the_register_waits_for_an_officer() {
         ),
         1
     );
+    assert_eq!(count(&app, "audit_log WHERE action = 'confirm_parent'"), 1);
     assert_eq!(
-        count(&app, "audit_events WHERE action = 'confirm_parent'"),
-        1
-    );
-    assert_eq!(
-        count(&app, "audit_events WHERE purpose LIKE '%contact list%'"),
+        count(&app, "audit_log WHERE purpose LIKE '%contact list%'"),
         0,
         "the reason stays with the record, out of the audit log"
     );

@@ -688,7 +688,7 @@ fn an_issued_password_must_be_changed_at_first_sign_in() {
         .contains("Your password has been changed"));
     assert_eq!(b.get("/officers/register").status, 200);
     assert_eq!(
-        count(&app, "audit_events WHERE action = 'password_changed'"),
+        count(&app, "audit_log WHERE action = 'password_changed'"),
         1
     );
     // The old password no longer works; the new one does.
@@ -783,7 +783,10 @@ fn times_are_shown_in_uk_time_not_utc() {
     let app = TestApp::spawn();
     let mut manager = app.signed_in("manager");
     // A summer evening in UTC is past midnight in London.
-    app.exec("UPDATE audit_events SET at = '2026-07-01 23:30:00'");
+    app.exec(
+        "UPDATE audit_events SET at = '2026-07-01 23:30:00';
+         UPDATE read_audit_events SET at = '2026-07-01 23:30:00'",
+    );
     let page = manager.get("/officers/audit");
     assert!(
         page.body.contains("2 July 2026 at 12:30am"),

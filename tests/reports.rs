@@ -159,10 +159,7 @@ fn a_parent_cannot_report_on_another_familys_child() {
     );
     assert_eq!(p.status, 404);
     assert_eq!(count(&app, "parent_reports"), 0);
-    assert_eq!(
-        count(&app, "audit_events WHERE action = 'parent_denied'"),
-        2
-    );
+    assert_eq!(count(&app, "audit_log WHERE action = 'parent_denied'"), 2);
     // Officers' task pages are for officers only.
     let mut stranger = app.browser();
     assert_eq!(

@@ -114,7 +114,7 @@ fn the_tasks_list_filters_by_kind_assignee_and_overdue_pages_and_assigns() {
         "{}",
         mine.body
     );
-    assert_eq!(count(&app, "audit_events WHERE action = 'assign_task'"), 1);
+    assert_eq!(count(&app, "audit_log WHERE action = 'assign_task'"), 1);
 
     // Only officers and managers can be assigned; an administrator cannot.
     let (admin_email, _) = app.create_user("admin");

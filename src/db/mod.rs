@@ -2,6 +2,7 @@
 //! The backend is chosen from the URL scheme by us, not by trial, so a bad PostgreSQL URL
 //! reports the real error instead of silently opening a SQLite file named after it.
 pub mod lease;
+pub mod one_of;
 pub mod schema;
 pub mod text_enum;
 
@@ -52,9 +53,45 @@ pub fn establish(url: &str) -> ConnectionResult<AnyConnection> {
                 "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16000;",
             )
             .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
+            attach_read_audit(&mut conn, path)
+                .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
             Ok(AnyConnection::Sqlite(conn))
         }
     }
+}
+
+/// The file beside a SQLite register that holds the audit rows of reads (see `attach_read_audit`).
+pub fn read_audit_path(register_path: &str) -> String {
+    if register_path == ":memory:" || register_path.is_empty() {
+        ":memory:".into()
+    } else {
+        format!("{register_path}-reads")
+    }
+}
+
+/// On SQLite the audit rows of reads (`read_audit_events`) live in a second file, attached to
+/// every connection. A commit by any connection empties every other connection's page cache for
+/// that file, and officers read far more than they change: with each read's audit row in the
+/// register's own file, every page read the register's indexes afresh. Rows about changes stay in
+/// `audit_events`, in the register's file, committed with the change they record (SQLite commits
+/// attached files one after another, not as one). The temporary view `audit_log` is both.
+fn attach_read_audit(conn: &mut diesel::SqliteConnection, path: &str) -> QueryResult<()> {
+    diesel::sql_query("ATTACH DATABASE ? AS audit_reads")
+        .bind::<diesel::sql_types::Text, _>(read_audit_path(path))
+        .execute(conn)?;
+    conn.batch_execute(
+        "PRAGMA audit_reads.journal_mode = WAL; PRAGMA audit_reads.synchronous = NORMAL;
+         CREATE TABLE IF NOT EXISTS audit_reads.read_audit_events (
+             id TEXT PRIMARY KEY, at TIMESTAMP NOT NULL, user_id TEXT, action TEXT NOT NULL,
+             child_id TEXT, purpose TEXT NOT NULL);
+         CREATE INDEX IF NOT EXISTS audit_reads.read_audit_events_at ON read_audit_events(at);
+         CREATE INDEX IF NOT EXISTS audit_reads.read_audit_events_child ON read_audit_events(child_id);
+         CREATE INDEX IF NOT EXISTS audit_reads.read_audit_events_user ON read_audit_events(user_id);
+         CREATE TEMP VIEW IF NOT EXISTS audit_log AS
+             SELECT id, at, user_id, action, child_id, purpose FROM main.audit_events
+             UNION ALL
+             SELECT id, at, user_id, action, child_id, purpose FROM audit_reads.read_audit_events;",
+    )
 }
 
 /// One SQLite writer at a time in this process (see `write`).
@@ -110,6 +147,20 @@ where
             Err(e)
         }
     }
+}
+
+/// Whether a transaction (or a savepoint) is open on the connection.
+pub fn in_transaction(conn: &mut AnyConnection) -> QueryResult<bool> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let depth = match conn {
+        AnyConnection::Sqlite(c) => {
+            AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()?
+        }
+        AnyConnection::Postgresql(c) => {
+            AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()?
+        }
+    };
+    Ok(depth.is_some())
 }
 
 /// Runs `f`, which only reads, on one snapshot of the database. On SQLite each statement outside

@@ -132,6 +132,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The audit rows of reads; on SQLite in the attached file `audit_reads` (`db::attach_read_audit`).
+    read_audit_events (id) {
+        id -> Text,
+        at -> Timestamp,
+        user_id -> Nullable<Text>,
+        action -> Text,
+        child_id -> Nullable<Text>,
+        purpose -> Text,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(addresses -> children (child_id));
 diesel::joinable!(parents -> children (child_id));
@@ -650,6 +662,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     providers,
     child_changes,
     audit_events,
+    read_audit_events,
     outbox,
     tasks,
     parent_reports,

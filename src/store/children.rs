@@ -1006,16 +1006,17 @@ pub fn social_care_tags(
     conn: &mut AnyConnection,
     ids: &[String],
 ) -> QueryResult<std::collections::HashMap<String, Vec<String>>> {
+    use crate::db::one_of::one_of;
     use crate::db::schema::{child_flags, match_links};
     let mut out: std::collections::HashMap<String, Vec<String>> = Default::default();
     let flags: Vec<(String, String)> = child_flags::table
-        .filter(child_flags::child_id.eq_any(ids))
+        .filter(one_of(child_flags::child_id, ids))
         .filter(child_flags::ended_at.is_null())
         .select((child_flags::child_id, child_flags::kind))
         .distinct()
         .load(conn)?;
     let reviews: Vec<String> = match_links::table
-        .filter(match_links::child_id.eq_any(ids))
+        .filter(one_of(match_links::child_id, ids))
         .filter(match_links::decision.eq(crate::domain::matching::LinkState::Review))
         .select(match_links::child_id)
         .distinct()
@@ -1211,31 +1212,42 @@ fn search_by_name(
     rows_in_order(conn, &found)
 }
 
-/// The different name parts that start with `word`, in order, when there are at most `cap` of
-/// them ("amelia", "ameliarose"): one index seek each.
-fn parts_named(
+/// The name part after `after` (or the first) that starts with `word`: one index seek.
+fn next_part(
     conn: &mut AnyConnection,
     word: &str,
-    cap: usize,
-) -> QueryResult<Option<Vec<String>>> {
+    after: Option<&String>,
+) -> QueryResult<Option<String>> {
     use crate::db::schema::child_name_parts as np;
-    let end = prefix_end(word);
-    let mut out: Vec<String> = vec![];
-    loop {
-        let mut q = np::table
-            .filter(np::part.lt(end.clone()))
-            .into_boxed::<crate::db::MultiBackend>();
-        q = match out.last() {
-            Some(last) => q.filter(np::part.gt(last.clone())),
-            None => q.filter(np::part.ge(word.to_string())),
-        };
-        let next: Option<String> = q.select(np::part).order(np::part).first(conn).optional()?;
-        match next {
-            None => return Ok(Some(out)),
-            Some(_) if out.len() == cap => return Ok(None),
-            Some(p) => out.push(p),
+    let mut q = np::table
+        .filter(np::part.lt(prefix_end(word)))
+        .into_boxed::<crate::db::MultiBackend>();
+    q = match after {
+        Some(last) => q.filter(np::part.gt(last.clone())),
+        None => q.filter(np::part.ge(word.to_string())),
+    };
+    q.select(np::part).order(np::part).first(conn).optional()
+}
+
+/// Of `words`, the one that starts the fewest different name parts ("amelia", "ameliarose"),
+/// with those parts in order, when it starts at most `cap`. The words are stepped through in
+/// turn, one seek each, so a word that starts hundreds of parts costs no more seeks than the
+/// one that wins; ties go to the earlier word.
+fn fewest_parts(
+    conn: &mut AnyConnection,
+    words: &[&String],
+    cap: usize,
+) -> QueryResult<Option<(usize, Vec<String>)>> {
+    let mut found: Vec<Vec<String>> = vec![vec![]; words.len()];
+    for _ in 0..=cap {
+        for (k, word) in words.iter().enumerate() {
+            match next_part(conn, word, found[k].last())? {
+                None => return Ok(Some((k, std::mem::take(&mut found[k])))),
+                Some(p) => found[k].push(p),
+            }
         }
     }
+    Ok(None)
 }
 
 /// Two or more words, one of which starts only a few different name parts: for each of those
@@ -1255,22 +1267,22 @@ fn search_by_pair(
     }
     // The word with the fewest different parts leads; the pair's other word must not start it or
     // be started by it (one part could then match both, and a pair holds two different parts).
-    let mut best: Option<(Vec<String>, usize, usize)> = None;
-    for (i, lead) in words.iter().enumerate() {
-        let Some(j) = words.iter().enumerate().position(|(j, other)| {
-            i != j && !lead.starts_with(other.as_str()) && !other.starts_with(lead.as_str())
-        }) else {
-            continue;
-        };
-        if let Some(parts) = parts_named(conn, lead, FEW)? {
-            if best.as_ref().is_none_or(|(b, _, _)| parts.len() < b.len()) {
-                best = Some((parts, i, j));
-            }
-        }
-    }
-    let Some((parts, i, j)) = best else {
+    let leads: Vec<(usize, usize)> = (0..words.len())
+        .filter_map(|i| {
+            let lead = &words[i];
+            words
+                .iter()
+                .position(|other| {
+                    !lead.starts_with(other.as_str()) && !other.starts_with(lead.as_str())
+                })
+                .map(|j| (i, j))
+        })
+        .collect();
+    let lead_words: Vec<&String> = leads.iter().map(|&(i, _)| &words[i]).collect();
+    let Some((k, parts)) = fewest_parts(conn, &lead_words, FEW)? else {
         return Ok(None);
     };
+    let (i, j) = leads[k];
     let mut found: Vec<(String, String, String)> = vec![];
     for part in &parts {
         let pair = format!("{part} {}", words[j]);
@@ -1309,7 +1321,7 @@ fn rows_in_order(
 ) -> QueryResult<Vec<ListRow>> {
     let ids: Vec<&String> = found.iter().map(|(_, _, id)| id).collect();
     let mut rows: Vec<ListRow> = children::table
-        .filter(children::id.eq_any(&ids))
+        .filter(crate::db::one_of::one_of(children::id, &ids))
         .select(ListRow::as_select())
         .load(conn)?;
     // Open entries first, then by name, as the other searches.

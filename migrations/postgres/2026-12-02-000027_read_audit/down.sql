@@ -1,0 +1,2 @@
+DROP VIEW audit_log;
+DROP TABLE read_audit_events;
