@@ -67,10 +67,23 @@ async fn home(state: web::Data<AppState>, o: CurrentOfficer) -> AppResult<HttpRe
                     div class="cnis-count" { span class="cnis-count__number" { (c.outside_csa) } a class="govuk-link" href="/officers/register?flag=outside_csa" { "outside compulsory school age" } }
                     div class="cnis-count" { span class="cnis-count__number" { (c.added_last_30_days) } span class="govuk-body" { "of them added in the last 30 days" } }
                 }
-                h2 class="govuk-heading-m govuk-!-margin-top-6" { "Known to children's social care" }
-                ul class="govuk-list" {
-                    @for (kind, n) in &social_care {
-                        li { (social_care_tag(kind)) " " a class="govuk-link" href={ "/officers/register?social_care=" (kind) } { (n) @if *n == 1 { " child" } @else { " children" } span class="govuk-visually-hidden" { ": " (crate::domain::register::label(&children::social_care_filters(), kind)) } } }
+                table class="govuk-table govuk-!-margin-top-6" {
+                    caption class="govuk-table__caption govuk-table__caption--m" { "Known to children's social care" }
+                    thead class="govuk-table__head" {
+                        tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "What social care holds" }
+                            th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Children on the register" }
+                        }
+                    }
+                    tbody class="govuk-table__body" {
+                        @for (kind, n) in &social_care {
+                            tr class="govuk-table__row" {
+                                th scope="row" class="govuk-table__header govuk-!-font-weight-regular" { (social_care_tag(kind)) }
+                                td class="govuk-table__cell govuk-table__cell--numeric" {
+                                    a class="govuk-link" href={ "/officers/register?social_care=" (kind) } { (n) @if *n == 1 { " child" } @else { " children" } span class="govuk-visually-hidden" { ": " (crate::domain::register::label(&children::social_care_filters(), kind)) } }
+                                }
+                            }
+                        }
                     }
                 }
                 h2 class="govuk-heading-m govuk-!-margin-top-6" { "What needs attention" }
