@@ -91,6 +91,7 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
          SC3,Sam,Bloggs,2012-01-01,M,X00000000000A,,1 Road,Town,DT9 9ZZ,,,,,,\n\
          SC3,Sam,Bloggs,2012-01-01,M,,,1 Road,Town,DT9 9ZZ,,,,,,\n\
          SC4,Kim,Bloggs,2012-02-30,M,,,1 Road,Town,DT9 9ZZ,,,,,,\n\
+         SC6,Jo,Bloggs,2012-03-01,M,,,1 Road,Town,dt9 9z,,,,,,\n\
          {}",
         background(400)
     );
@@ -117,7 +118,20 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
         out.contains("date_of_birth 2012-02-30 is not a real date"),
         "{out}"
     );
-    assert!(out.contains("new 405,"), "{out}");
+    assert!(
+        out.contains("line 8: postcode: Enter a real postcode")
+            && out.contains("compared as written"),
+        "{out}"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "social_care_records WHERE source_record_id = 'SC6' AND postcode = 'DT9 9Z'"
+        ),
+        1,
+        "a postcode that is not a real one is kept for matching"
+    );
+    assert!(out.contains("new 406,"), "{out}");
 
     let report = dir.path().join("report.csv");
     let (code, out) = cnis(

@@ -569,9 +569,16 @@ pub fn compare(a: &Prepared, b: &Prepared) -> Gamma {
         (Some(x), Some(y)) => Some(u8::from(x != y)),
         _ => None,
     };
+    // A postcode one keystroke out (a typo, or one a source could not validate and kept as
+    // written) agrees partly, as the same district does.
     let postcode = match (&a.postcode, &b.postcode) {
         (Some(x), Some(y)) if x == y => Some(0),
-        (Some(_), Some(_)) if a.outward == b.outward => Some(1),
+        (Some(x), Some(y))
+            if a.outward == b.outward
+                || strsim::damerau_levenshtein(x.as_str(), y.as_str()) <= 1 =>
+        {
+            Some(1)
+        }
         (Some(_), Some(_)) => Some(2),
         _ => None,
     };
@@ -1180,6 +1187,28 @@ mod tests {
         assert_eq!(lvl("Oscar", "Smith-Jones"), (Some(5), Some(0)));
         let swapped = prepare(&person("Smithjones", "William", dob));
         assert_eq!(compare(&a, &swapped)[..2], [Some(1), Some(1)]);
+    }
+
+    #[test]
+    fn a_postcode_one_keystroke_out_agrees_partly() {
+        let dob = d(2015, 3, 1);
+        let a = prepare(&person("Ada", "Lovelace", dob));
+        let at = |pc: &'static str| {
+            let b = prepare(&Person {
+                postcode: Some(pc),
+                ..person("Ada", "Lovelace", dob)
+            });
+            compare(&a, &b)[4]
+        };
+        assert_eq!(at("DT1 4AB"), Some(0));
+        assert_eq!(at("DT1 9ZZ"), Some(1), "the same district");
+        assert_eq!(
+            at("DTI 4AB"),
+            Some(1),
+            "a letter for a digit, kept as written"
+        );
+        assert_eq!(at("DT1 4A"), Some(1), "a character short");
+        assert_eq!(at("LS2 7EE"), Some(2));
     }
 
     #[test]

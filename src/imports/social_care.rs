@@ -247,7 +247,21 @@ pub fn check(
     let upn = ident("upn", normalise_upn);
     let former_upn = ident("former_upn", normalise_upn);
     let nhs_number = ident("nhs_number", normalise_nhs_number);
-    let postcode = ident("postcode", normalise_postcode);
+    // A postcode that is not a real one still carries its district or a typo of it: kept as
+    // written (in capitals, one space) and compared as text, not dropped.
+    let postcode = match get("postcode") {
+        v if v.is_empty() => None,
+        v => Some(normalise_postcode(&v).unwrap_or_else(|e| {
+            warn.push(format!("postcode: {e}: compared as written"));
+            v.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_ascii_uppercase()
+                .chars()
+                .take(10)
+                .collect()
+        })),
+    };
     if given_names.is_none()
         && family_name.is_none()
         && dob.is_none()
