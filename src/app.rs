@@ -10,7 +10,11 @@ use sha2::Sha256;
 
 use crate::config::Config;
 use crate::db::{AnyConnection, Pool};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
+
+/// How long a request waits for a database connection before it is answered 503 (as long as
+/// the pool itself waits, `db::pool`).
+const DB_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 pub struct AppState {
     pub pool: Pool,
@@ -100,7 +104,9 @@ impl AppState {
         // Requests queue here in arrival order, and only as many run on the blocking threads as
         // there are connections: waiting inside `pool.get()` instead lets a late request take a
         // freed connection before an early one, which under load tripled the slowest responses.
-        let _slot = self.db_slots.acquire().await;
+        let _slot = actix_web::rt::time::timeout(DB_WAIT, self.db_slots.acquire())
+            .await
+            .map_err(|_| AppError::NoConnection)?;
         let pool = self.pool.clone();
         web::block(move || {
             let mut conn = pool.get()?;

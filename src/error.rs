@@ -10,6 +10,9 @@ pub enum AppError {
     Pool(#[from] diesel::r2d2::PoolError),
     #[error("blocking task: {0}")]
     Blocking(#[from] actix_web::error::BlockingError),
+    /// Every database connection stayed busy for as long as the pool would wait.
+    #[error("no database connection came free")]
+    NoConnection,
     #[error("not found")]
     NotFound,
     /// A rule of the Act, or the state of the record, does not allow this action now. The message
@@ -58,7 +61,7 @@ impl AppError {
     pub fn is_busy(&self) -> bool {
         use diesel::result::{DatabaseErrorKind, Error};
         match self {
-            AppError::Pool(_) => true,
+            AppError::Pool(_) | AppError::NoConnection => true,
             AppError::Db(Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _)) => true,
             AppError::Db(Error::DatabaseError(_, info)) => {
                 let m = info.message();

@@ -189,6 +189,50 @@ fn a_reads_audit_row_is_kept_apart_from_the_register_and_a_changes_with_it() {
     );
 }
 
+/// The log merges the two tables page by page, however deep the page, in time order.
+#[test]
+fn the_audit_log_pages_through_changes_and_reads_in_time_order() {
+    use diesel::sql_types::Text;
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = Text)]
+        id: String,
+    }
+    let app = TestApp::spawn();
+    let mut c = app.conn();
+    let c: &mut cnis::db::AnyConnection = &mut c;
+    for i in 0..2400 {
+        if i % 3 == 0 {
+            cnis::db::write::<_, diesel::result::Error, _>(c, |c| {
+                cnis::store::audit::record(c, None, "change", None, "test")
+            })
+            .unwrap();
+        } else {
+            cnis::store::audit::record(c, None, "read", None, "test").unwrap();
+        }
+    }
+    assert!(count(&app, "audit_events WHERE purpose = 'test'") > 400);
+    assert!(count(&app, "read_audit_events WHERE purpose = 'test'") > 1500);
+    let filter = cnis::store::audit::AuditFilter::default();
+    for (offset, limit) in [(0, 100), (950, 100), (1500, 300), (2300, 200)] {
+        let got: Vec<String> = cnis::store::audit::search(c, &filter, offset, limit)
+            .unwrap()
+            .into_iter()
+            .map(|(e, _)| e.id)
+            .collect();
+        let want: Vec<String> = diesel::sql_query(format!(
+            "SELECT id FROM audit_log ORDER BY at DESC, id DESC LIMIT {limit} OFFSET {offset}"
+        ))
+        .load::<Id>(c)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+        assert_eq!(got.len(), want.len().min(limit as usize));
+        assert_eq!(got, want, "page at {offset}");
+    }
+}
+
 #[test]
 fn a_stale_edit_is_not_saved_and_keeps_what_was_typed() {
     let app = TestApp::spawn();

@@ -63,18 +63,25 @@ pub fn establish(url: &str) -> ConnectionResult<AnyConnection> {
 /// The file beside a SQLite register that holds the audit rows of reads (see `attach_read_audit`).
 pub fn read_audit_path(register_path: &str) -> String {
     if register_path == ":memory:" || register_path.is_empty() {
-        ":memory:".into()
-    } else {
-        format!("{register_path}-reads")
+        return ":memory:".into();
+    }
+    // A `file:` URI keeps its query (`?mode=rwc`) after the path.
+    match register_path.split_once('?') {
+        Some((path, query)) if register_path.starts_with("file:") => {
+            format!("{path}-reads?{query}")
+        }
+        _ => format!("{register_path}-reads"),
     }
 }
 
-/// On SQLite the audit rows of reads (`read_audit_events`) live in a second file, attached to
-/// every connection. A commit by any connection empties every other connection's page cache for
-/// that file, and officers read far more than they change: with each read's audit row in the
-/// register's own file, every page read the register's indexes afresh. Rows about changes stay in
-/// `audit_events`, in the register's file, committed with the change they record (SQLite commits
-/// attached files one after another, not as one). The temporary view `audit_log` is both.
+/// On SQLite the audit rows written on their own, outside a transaction (`read_audit_events`:
+/// reads, mostly, and events such as signing in), live in a second file attached to every
+/// connection. A commit by any connection empties every other connection's page cache for that
+/// file, and officers read far more than they change: with each read's audit row in the
+/// register's own file, every page read the register's indexes afresh. Rows written inside a
+/// change's transaction stay in `audit_events`, in the register's file, and commit with the
+/// change (SQLite commits attached files one after another, not as one). The temporary view
+/// `audit_log` is both.
 fn attach_read_audit(conn: &mut diesel::SqliteConnection, path: &str) -> QueryResult<()> {
     diesel::sql_query("ATTACH DATABASE ? AS audit_reads")
         .bind::<diesel::sql_types::Text, _>(read_audit_path(path))
@@ -314,4 +321,22 @@ pub fn now() -> chrono::NaiveDateTime {
 
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_audit_path;
+
+    #[test]
+    fn the_read_audit_file_sits_beside_the_register() {
+        assert_eq!(
+            read_audit_path("data/cnis.sqlite"),
+            "data/cnis.sqlite-reads"
+        );
+        assert_eq!(read_audit_path(":memory:"), ":memory:");
+        assert_eq!(
+            read_audit_path("file:/srv/cnis.sqlite?mode=rwc"),
+            "file:/srv/cnis.sqlite-reads?mode=rwc"
+        );
+    }
 }

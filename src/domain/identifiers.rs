@@ -81,6 +81,24 @@ pub fn format_nhs_number(n: &str) -> String {
 }
 
 /// Upper-cases a UK postcode and puts one space before the inward code.
+/// A postcode that fails `normalise_postcode` but looks like a mistyped one (5 to 8 letters and
+/// digits, a letter first, a digit somewhere), in capitals with single spaces: still evidence
+/// for matching. Placeholders ("NOT KNOWN", "NO FIXED ABODE") are not.
+pub fn postcode_as_written(input: &str) -> Option<String> {
+    let compact: Vec<char> = input.chars().filter(|c| !c.is_whitespace()).collect();
+    let plausible = (5..=8).contains(&compact.len())
+        && compact.iter().all(char::is_ascii_alphanumeric)
+        && compact.first().is_some_and(char::is_ascii_alphabetic)
+        && compact.iter().any(char::is_ascii_digit);
+    plausible.then(|| {
+        input
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_ascii_uppercase()
+    })
+}
+
 pub fn normalise_postcode(input: &str) -> Result<String, &'static str> {
     let compact: String = input
         .chars()
@@ -166,6 +184,15 @@ pub fn nhs_with_check_digit(nine: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_mistyped_postcode_is_kept_as_written_and_a_placeholder_is_not() {
+        assert_eq!(postcode_as_written("dt9  9z"), Some("DT9 9Z".into()));
+        assert_eq!(postcode_as_written("DT1 A4B"), Some("DT1 A4B".into()));
+        assert_eq!(postcode_as_written("NOT KNOWN"), None);
+        assert_eq!(postcode_as_written("NO FIXED ABODE"), None);
+        assert_eq!(postcode_as_written("12345"), None);
+    }
     use super::*;
 
     #[test]

@@ -96,6 +96,8 @@ pub struct Prepared {
     pub dob: Option<NaiveDate>,
     pub sex: Option<char>,
     pub postcode: Option<Keyed>,
+    /// Whether the postcode is a real one; one kept as written is compared as text.
+    pub postcode_real: bool,
     pub outward: Option<Keyed>,
     pub address: Option<Keyed>,
     pub upns: Vec<Keyed>,
@@ -237,6 +239,9 @@ pub fn prepare(p: &Person) -> Prepared {
         })
         .filter(|pc| pc.len() >= 5);
     let outward = postcode.as_ref().map(|pc| pc[..pc.len() - 3].to_string());
+    let postcode_real = postcode
+        .as_deref()
+        .is_some_and(|pc| crate::domain::identifiers::normalise_postcode(pc).is_ok());
     let (first_letters, family_letters) = (Letters::of(&first), Letters::of(&family));
     let first_groups = nickname_groups()
         .get(first.as_str())
@@ -254,6 +259,7 @@ pub fn prepare(p: &Person) -> Prepared {
         dob: p.date_of_birth,
         sex: p.sex.chars().next().filter(|c| matches!(c, 'F' | 'M')),
         postcode: postcode.map(Keyed::new),
+        postcode_real,
         outward: outward.map(Keyed::new),
         address: p
             .address_line_1
@@ -569,13 +575,16 @@ pub fn compare(a: &Prepared, b: &Prepared) -> Gamma {
         (Some(x), Some(y)) => Some(u8::from(x != y)),
         _ => None,
     };
-    // A postcode one keystroke out (a typo, or one a source could not validate and kept as
-    // written) agrees partly, as the same district does.
+    // A postcode that is not a real one (a source kept it as written) one keystroke from the
+    // other agrees partly, as the same district does. Two real ones a keystroke apart are two
+    // places (B1 and E1).
     let postcode = match (&a.postcode, &b.postcode) {
         (Some(x), Some(y)) if x == y => Some(0),
+        (Some(_), Some(_)) if a.outward == b.outward => Some(1),
         (Some(x), Some(y))
-            if a.outward == b.outward
-                || strsim::damerau_levenshtein(x.as_str(), y.as_str()) <= 1 =>
+            if !(a.postcode_real && b.postcode_real)
+                && x.as_str().len().abs_diff(y.as_str().len()) <= 1
+                && strsim::damerau_levenshtein(x.as_str(), y.as_str()) <= 1 =>
         {
             Some(1)
         }
@@ -1203,12 +1212,25 @@ mod tests {
         assert_eq!(at("DT1 4AB"), Some(0));
         assert_eq!(at("DT1 9ZZ"), Some(1), "the same district");
         assert_eq!(
-            at("DTI 4AB"),
+            at("DT1 A4B"),
             Some(1),
-            "a letter for a digit, kept as written"
+            "two characters swapped, kept as written"
         );
         assert_eq!(at("DT1 4A"), Some(1), "a character short");
         assert_eq!(at("LS2 7EE"), Some(2));
+        let b1 = prepare(&Person {
+            postcode: Some("B1 1AA"),
+            ..person("Ada", "Lovelace", dob)
+        });
+        let e1 = prepare(&Person {
+            postcode: Some("E1 1AA"),
+            ..person("Ada", "Lovelace", dob)
+        });
+        assert_eq!(
+            compare(&b1, &e1)[4],
+            Some(2),
+            "two real districts a keystroke apart"
+        );
     }
 
     #[test]

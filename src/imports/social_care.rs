@@ -247,20 +247,24 @@ pub fn check(
     let upn = ident("upn", normalise_upn);
     let former_upn = ident("former_upn", normalise_upn);
     let nhs_number = ident("nhs_number", normalise_nhs_number);
-    // A postcode that is not a real one still carries its district or a typo of it: kept as
-    // written (in capitals, one space) and compared as text, not dropped.
+    // A postcode that is not a real one but looks like one (a typo) still carries its district:
+    // kept as written, in capitals, and compared as text. Anything else ("NO FIXED ABODE") is
+    // not a postcode at all and is dropped, as before.
     let postcode = match get("postcode") {
         v if v.is_empty() => None,
-        v => Some(normalise_postcode(&v).unwrap_or_else(|e| {
-            warn.push(format!("postcode: {e}: compared as written"));
-            v.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_ascii_uppercase()
-                .chars()
-                .take(10)
-                .collect()
-        })),
+        v => match normalise_postcode(&v) {
+            Ok(pc) => Some(pc),
+            Err(e) => match crate::domain::identifiers::postcode_as_written(&v) {
+                Some(pc) => {
+                    warn.push(format!("postcode: {e}: compared as written"));
+                    Some(pc)
+                }
+                None => {
+                    warn.push(format!("postcode: {e}: ignored for matching"));
+                    None
+                }
+            },
+        },
     };
     if given_names.is_none()
         && family_name.is_none()

@@ -17,9 +17,10 @@ pub struct AuditEvent {
 }
 
 /// Records an event. Inside a transaction (a change) the row goes in `audit_events` and commits
-/// with the change; outside one (a read) it goes in `read_audit_events`, which on SQLite is a
-/// separate file so that reading does not empty the other connections' caches of the register
-/// (see `db::attach_read_audit`). Either way it is written before the page is sent.
+/// with the change; outside one (a read, or an event audited on its own such as signing in) it
+/// goes in `read_audit_events`, which on SQLite is a separate file so that reading does not empty
+/// the other connections' caches of the register (see `db::attach_read_audit`). Either way it is
+/// written before the page is sent, and the log (`search`, the view `audit_log`) shows both.
 pub fn record(
     conn: &mut AnyConnection,
     user_id: Option<&str>,
@@ -74,9 +75,9 @@ pub struct AuditFilter {
 }
 
 /// The events of one of the two audit tables under `f`, newest first, with the officer's name:
-/// the first `n`.
+/// the first `n` older than `before` (an event's time and id), if given.
 macro_rules! newest {
-    ($conn:expr, $table:ident, $f:expr, $n:expr) => {{
+    ($conn:expr, $table:ident, $f:expr, $n:expr, $before:expr) => {{
         use crate::db::schema::$table as t;
         let mut q = t::table
             .left_join(users::table.on(users::id.nullable().eq(t::user_id)))
@@ -100,6 +101,9 @@ macro_rules! newest {
         if let Some(to) = $f.to {
             q = q.filter(t::at.lt(to));
         }
+        if let Some((at, id)) = $before {
+            q = q.filter(t::at.lt(at).or(t::at.eq(at).and(t::id.lt(id))));
+        }
         q.order((t::at.desc(), t::id.desc()))
             .limit($n)
             .load::<(AuditEvent, Option<String>)>($conn)
@@ -107,21 +111,69 @@ macro_rules! newest {
 }
 
 /// Events newest first with the officer's name, from both tables (changes and reads); `limit`
-/// bounds a page or an export. Each table is read newest first by its own index, and the two
-/// merged, rather than through the `audit_log` view, which would be sorted whole.
+/// bounds a page or an export. Each table is read newest first by its own index, a thousand at a
+/// time, and the two merged as they come, so a deep page holds no more than that in memory.
 pub fn search(
     conn: &mut AnyConnection,
     f: &AuditFilter,
     offset: i64,
     limit: i64,
 ) -> QueryResult<Vec<(AuditEvent, Option<String>)>> {
-    let n = offset.saturating_add(limit);
-    let mut all = newest!(conn, audit_events, f, n)?;
-    all.extend(newest!(conn, read_audit_events, f, n)?);
-    all.sort_by(|(a, _), (b, _)| (b.at, &b.id).cmp(&(a.at, &a.id)));
-    Ok(all
-        .into_iter()
-        .skip(usize::try_from(offset).unwrap_or(0))
-        .take(usize::try_from(limit).unwrap_or(0))
-        .collect())
+    use std::collections::VecDeque;
+    type Row = (AuditEvent, Option<String>);
+    const CHUNK: i64 = 1000;
+    let key = |r: &Row| (r.0.at, r.0.id.clone());
+    let (mut changes, mut reads): (VecDeque<Row>, VecDeque<Row>) = (
+        newest!(
+            conn,
+            audit_events,
+            f,
+            CHUNK,
+            None::<(NaiveDateTime, String)>
+        )?
+        .into(),
+        newest!(
+            conn,
+            read_audit_events,
+            f,
+            CHUNK,
+            None::<(NaiveDateTime, String)>
+        )?
+        .into(),
+    );
+    // A side is done when a read of it came back short; until then it is refilled, from after
+    // its last row, as soon as it runs dry.
+    let short = |side: &VecDeque<Row>| (side.len() as i64) < CHUNK;
+    let (mut changes_done, mut reads_done) = (short(&changes), short(&reads));
+    let (mut skip, mut out) = (offset.max(0), Vec::new());
+    while out.len() < usize::try_from(limit).unwrap_or(0) {
+        let take_change = match (changes.front(), reads.front()) {
+            (Some(c), Some(r)) => key(c) > key(r),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        let side = if take_change {
+            &mut changes
+        } else {
+            &mut reads
+        };
+        let Some(row) = side.pop_front() else { break };
+        let last = key(&row);
+        if skip > 0 {
+            skip -= 1;
+        } else {
+            out.push(row);
+        }
+        if take_change && changes.is_empty() && !changes_done {
+            let more = newest!(conn, audit_events, f, CHUNK, Some(last))?;
+            changes = more.into();
+            changes_done = short(&changes);
+        } else if !take_change && reads.is_empty() && !reads_done {
+            let more = newest!(conn, read_audit_events, f, CHUNK, Some(last))?;
+            reads = more.into();
+            reads_done = short(&reads);
+        }
+    }
+    Ok(out)
 }
