@@ -4,7 +4,6 @@
 //!   BENCH_DATABASE_URL=postgres://… cargo bench --bench register
 //!   BENCH_CHILDREN=20000 cargo bench --bench register
 //!   BENCH_SQLITE=/tmp/db.sqlite cargo bench --bench register   # reuse a seeded copy
-//!   BENCH_SEEDED_DATABASE_URL=postgres://…/cnis_bench_… cargo bench --bench register  # the same on PostgreSQL
 //!   BENCH_LOAD=record cargo bench --bench register     # only the 64-connection cases named so
 //!
 //! Machines here are noisy, so each case is reported as a ratio to the median of `/healthz`
@@ -52,9 +51,7 @@ fn main() -> anyhow::Result<()> {
     // A database seeded by an earlier run (kept with BENCH_SQLITE) skips the 3-minute seeding.
     let reuse = std::env::var("BENCH_SQLITE")
         .ok()
-        .filter(|p| std::path::Path::new(p).exists())
-        // A PostgreSQL database an earlier run seeded (the run prints its name).
-        .or_else(|| std::env::var("BENCH_SEEDED_DATABASE_URL").ok());
+        .filter(|p| std::path::Path::new(p).exists());
     let url = match std::env::var("BENCH_DATABASE_URL") {
         _ if reuse.is_some() => reuse.clone().unwrap_or_default(),
         Ok(admin) if admin.starts_with("postgres") => {
