@@ -848,3 +848,143 @@ fn after_a_decision_the_officer_goes_to_the_next_pair_waiting() {
     // Bea's record gives no date of birth to compare: that is why it waits.
     assert!(page.contains("Dates of birth disagree, or one record has none"));
 }
+
+/// Issue 17: a council's Standard Safeguarding Dataset extract, one CSV per SSD table in its
+/// published column names, imports as social care records and links a child like any other.
+#[test]
+fn an_ssd_extract_imports_from_its_published_tables_and_links_the_child() {
+    let app = TestApp::spawn();
+    let dir = tempfile::tempdir().unwrap();
+    let mut officer = app.signed_in("officer");
+    let ada = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    let (code, out) = cnis(&app, dir.path(), &["demo", "--children", "150"]);
+    assert_eq!(code, 0, "{out}");
+    // Records that match nobody, from another source, so the model has data to learn from.
+    let file = dir.path().join("background.csv");
+    std::fs::write(&file, format!("{HEADER}\n{}", background(400))).unwrap();
+    let (code, out) = cnis(
+        &app,
+        dir.path(),
+        &["import", "social-care", file.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{out}");
+
+    let ssd = dir.path().join("ssd");
+    std::fs::create_dir(&ssd).unwrap();
+    let write = |name: &str, text: &str| std::fs::write(ssd.join(name), text).unwrap();
+    write(
+        "ssd_person.csv",
+        "pers_legacy_id,pers_person_id,pers_upn,pers_forename,pers_surname,pers_sex,pers_gender,pers_ethnicity,pers_dob,pers_single_unique_id,pers_upn_unknown,pers_send_flag,pers_expected_dob,pers_death_date,pers_is_mother,pers_nationality\n\
+         ,P1,,Ada,Lovelace,F,,WBRI,2015-12-10 00:00:00.000,,,N,,,,\n\
+         ,P2,,,,U,02,,2013-04-02 00:00:00.000,,UN1,N,,,,\n\
+         ,P9,,,,,,,,,,,,,,\n",
+    );
+    write(
+        "ssd_linked_identifiers.csv",
+        "link_table_id,link_person_id,link_identifier_type,link_identifier_value,link_valid_from_date,link_valid_to_date\n\
+         L1,P2,Former Unique Pupil Number,SSD_PH,,\n\
+         L2,P2,NHS Number,9434765919,2020-01-01 00:00:00.000,\n",
+    );
+    write(
+        "ssd_address.csv",
+        "addr_table_id,addr_person_id,addr_address_type,addr_address_start_date,addr_address_end_date,addr_address_postcode,addr_address_json\n\
+         A0,P1,Primary Address,2014-01-01 00:00:00.000,2019-12-31 00:00:00.000,LS1 1AA,\"{\"\"HOUSE\"\":\"\"1\"\",\"\"STREET\"\":\"\"Old Road\"\",\"\"TOWN\"\":\"\"Leeds\"\"}\"\n\
+         A1,P1,Primary Address,2020-01-01 00:00:00.000,,DT1 4AB,\"{\"\"ROOM\"\":\"\"\"\",\"\"FLAT\"\":\"\"\"\",\"\"BUILDING\"\":\"\"\"\",\"\"HOUSE\"\":\"\"12\"\",\"\"STREET\"\":\"\"Station Road\"\",\"\"TOWN\"\":\"\"Demoton\"\",\"\"UPRN\"\":\"\"\"\"}\"\n",
+    );
+    write(
+        "ssd_s47_enquiry.csv",
+        "s47e_s47_enquiry_id,s47e_referral_id,s47e_person_id,s47e_s47_start_date,s47e_s47_end_date,s47e_s47_nfa,s47e_s47_outcome_json,s47e_s47_completed_by_team,s47e_s47_completed_by_worker_id\n\
+         E1,R1,P1,2026-10-01 00:00:00.000,,,,,\n",
+    );
+    write(
+        "ssd_cp_plans.csv",
+        "cppl_cp_plan_id,cppl_referral_id,cppl_icpc_id,cppl_person_id,cppl_cp_plan_start_date,cppl_cp_plan_end_date,cppl_cp_plan_ola,cppl_cp_plan_initial_category,cppl_cp_plan_latest_category\n\
+         C1,R2,I1,P2,2025-03-01 00:00:00.000,2025-09-01 00:00:00.000,N,Neglect,Neglect\n",
+    );
+    write(
+        "ssd_cin_episodes.csv",
+        "cine_referral_id,cine_person_id,cine_referral_date,cine_cin_primary_need_code,cine_referral_source_code,cine_referral_source_desc,cine_referral_outcome_json,cine_referral_nfa,cine_close_reason,cine_close_date,cine_referral_team,cine_referral_worker_id\n\
+         R1,P1,2026-09-20 00:00:00.000,N1,,,,N,,,,\n\
+         R9,PX,2026-09-20 00:00:00.000,N1,,,,N,,,,\n",
+    );
+    let (code, out) = cnis(
+        &app,
+        dir.path(),
+        &["import", "social-care", "--ssd", ssd.to_str().unwrap()],
+    );
+    assert_eq!(code, 2, "one person cannot be matched at all: {out}");
+    assert!(
+        out.contains("ssd_person.csv line 4: rejected: nothing to match on"),
+        "{out}"
+    );
+    assert!(
+        out.contains("ssd_cin_episodes.csv line 3: its person is not in ssd_person.csv"),
+        "{out}"
+    );
+    assert!(out.contains("new 2,"), "{out}");
+    assert_eq!(
+        count(
+            &app,
+            "social_care_records WHERE source = 'ssd' AND source_record_id = 'P1' \
+             AND address_line_1 = '12 Station Road' AND town = 'Demoton' AND postcode = 'DT1 4AB'"
+        ),
+        1,
+        "the current address, from the address's parts"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "social_care_records WHERE source_record_id = 'P2' AND nhs_number = '9434765919' \
+             AND former_upn IS NULL AND sex = 'F'"
+        ),
+        1,
+        "the linked NHS number, not the SSD's placeholder UPN; 02 is female"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "social_care_episodes e JOIN social_care_records r ON r.id = e.record_id \
+             WHERE r.source_record_id = 'P1'"
+        ),
+        2
+    );
+
+    let report = dir.path().join("report.csv");
+    let (code, out) = cnis(
+        &app,
+        dir.path(),
+        &["cross-check", "--report", report.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{out}");
+    let record = officer.get(&format!("/officers/children/{ada}"));
+    assert!(
+        record.contains("Section 47 enquiry open"),
+        "{}",
+        record.body
+    );
+    let report_text = std::fs::read_to_string(&report).unwrap();
+    assert!(report_text.contains(",P1,match,"), "{report_text}");
+
+    // An older extract has no names at all: the report says what it will match on.
+    let older = dir.path().join("ssd-older");
+    std::fs::create_dir(&older).unwrap();
+    std::fs::write(
+        older.join("ssd_person.csv"),
+        "pers_person_id,pers_sex,pers_dob\nQ1,M,2014-02-03 00:00:00.000\n",
+    )
+    .unwrap();
+    let (code, out) = cnis(
+        &app,
+        dir.path(),
+        &["import", "social-care", "--ssd", older.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("note: this SSD extract has no names"), "{out}");
+    let (code, out) = cnis(
+        &app,
+        dir.path(),
+        &["import", "social-care", "--ssd", "/nonexistent"],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("cannot open ssd_person.csv"), "{out}");
+}

@@ -16,15 +16,29 @@ pub enum ImportKind {
     /// record_id,given_names,family_name,date_of_birth,sex,upn,nhs_number,address_line_1,town,postcode,
     /// s47_start_date,s47_end_date,cp_plan_start_date,cp_plan_end_date,cin_start_date,cin_end_date
     /// (optional: s47_nfa true/false, s47_action_date: how an ended enquiry ended);
-    /// or the DfE Children in Need census XML (a file ending .xml).
+    /// or the DfE Children in Need census XML (a file ending .xml);
+    /// or, with --ssd DIR, CSV extracts of the Standard Safeguarding Dataset (ssd_person.csv, and
+    /// any of ssd_linked_identifiers, ssd_address, ssd_s47_enquiry, ssd_cp_plans, ssd_cin_episodes).
     /// Exit code 0: every record imported; 2: some rejected (listed); 1: nothing imported.
-    SocialCare { file: std::path::PathBuf },
+    SocialCare {
+        #[arg(required_unless_present = "ssd")]
+        file: Option<std::path::PathBuf>,
+        /// A folder of Standard Safeguarding Dataset CSV extracts.
+        #[arg(long, value_name = "DIR", conflicts_with = "file")]
+        ssd: Option<std::path::PathBuf>,
+    },
 }
 
 pub fn run(pool: Pool, what: ImportKind) -> anyhow::Result<()> {
     match what {
         ImportKind::Register { file } => register(pool, file),
-        ImportKind::SocialCare { file } => social_care(pool, file),
+        ImportKind::SocialCare { ssd: Some(dir), .. } => ssd(pool, dir),
+        ImportKind::SocialCare {
+            file: Some(file), ..
+        } => social_care(pool, file),
+        ImportKind::SocialCare { .. } => {
+            Err(anyhow::anyhow!("name a file, or a folder with --ssd"))
+        }
     }
 }
 
@@ -69,6 +83,13 @@ fn register(pool: Pool, file: std::path::PathBuf) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn ssd(pool: Pool, dir: std::path::PathBuf) -> anyhow::Result<()> {
+    let mut conn = pool.get()?;
+    let today = cnis::clock::today();
+    let result = cnis::imports::ssd::import(&mut conn, &dir, today, &|_| {});
+    social_care_report(result)
+}
+
 fn social_care(pool: Pool, file: std::path::PathBuf) -> anyhow::Result<()> {
     let f = std::fs::File::open(&file)
         .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", file.display()))?;
@@ -90,6 +111,13 @@ fn social_care(pool: Pool, file: std::path::PathBuf) -> anyhow::Result<()> {
         })
     };
     bar.finish_and_clear();
+    social_care_report(result)
+}
+
+/// Prints a social care import's report; exit code 2 when any record was rejected.
+fn social_care_report(
+    result: Result<cnis::imports::social_care::Report, cnis::imports::social_care::ImportError>,
+) -> anyhow::Result<()> {
     match result {
         Err(e) => {
             eprintln!("The import stopped and nothing was imported: {e}");

@@ -1,6 +1,7 @@
 //! Streaming imports from files.
 pub mod register_csv;
 pub mod social_care;
+pub mod ssd;
 
 use std::io::Read;
 

@@ -295,7 +295,7 @@ pub fn check(
 }
 
 /// Counts what one stored record adds to the report.
-fn tally_record(report: &mut Report, (s, unknown): (Stored, usize)) {
+pub(crate) fn tally_record(report: &mut Report, (s, unknown): (Stored, usize)) {
     report.outcome_unknown += unknown;
     tally(report, s);
 }
