@@ -988,3 +988,114 @@ fn an_ssd_extract_imports_from_its_published_tables_and_links_the_child() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("cannot open ssd_person.csv"), "{out}");
 }
+
+/// Issue 17: a legacy row with a blank name or address is kept on the register, marked
+/// incomplete with what is missing and a task; officers find it with a filter, see why, and the
+/// mark clears as they complete it; the cross-check matches it on what it has.
+#[test]
+fn an_imported_row_with_gaps_is_kept_marked_found_completed_and_matched() {
+    let app = TestApp::spawn();
+    let dir = tempfile::tempdir().unwrap();
+    let mut officer = app.signed_in("officer");
+    let (code, out) = cnis(&app, dir.path(), &["demo", "--children", "150"]);
+    assert_eq!(code, 0, "{out}");
+    let upn = cnis::domain::identifiers::upn_check_letter("801200007771")
+        .map(|c| format!("{c}801200007771"))
+        .unwrap();
+    let legacy = dir.path().join("legacy.csv");
+    std::fs::write(
+        &legacy,
+        format!(
+            "register_ref,given_names,family_name,date_of_birth,sex,upn,nhs_number,address_line_1,town,postcode\n\
+             LG-1,,,2014-05-06,F,{upn},,,,\n"
+        ),
+    )
+    .unwrap();
+    let (code, out) = cnis(
+        &app,
+        dir.path(),
+        &["import", "register", legacy.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("imported 1 (1 with details missing"), "{out}");
+
+    let list = officer.get("/officers/register?flag=incomplete");
+    assert!(list.contains("Name not known"), "{}", list.body);
+    let id: String = {
+        use cnis::db::schema::children::dsl as ch;
+        ch::children
+            .filter(ch::la_reference.eq("LG-1"))
+            .select(ch::id)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    assert!(list.contains(&format!("href=\"/officers/children/{id}\"")));
+    let record = officer.get(&format!("/officers/children/{id}"));
+    assert!(
+        record.contains(
+            "This entry is incomplete: the legacy register had no given name, family name, address, town, postcode."
+        ),
+        "{}",
+        record.body
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("tasks WHERE kind = 'complete_entry' AND child_id = '{id}'")
+        ),
+        1
+    );
+
+    // Social care knows her by her UPN: the cross-check links her on what the entry has.
+    let file = dir.path().join("social-care.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "{HEADER}\nSC9,Mia,Okafor,2014-05-06,F,{upn},,4 Bridge Street,Demoton,DT3 2CD,2026-10-01,,,,,\n{}",
+            background(400)
+        ),
+    )
+    .unwrap();
+    let (code, out) = cnis(
+        &app,
+        dir.path(),
+        &["import", "social-care", file.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{out}");
+    let report = dir.path().join("report.csv");
+    let (code, out) = cnis(
+        &app,
+        dir.path(),
+        &["cross-check", "--report", report.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{out}");
+    let report_text = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        report_text.contains(",SC9,match,") || report_text.contains(",SC9,review,"),
+        "{report_text}"
+    );
+
+    // Completing the name narrows the mark; the address clears it.
+    let edit = officer.get(&format!("/officers/children/{id}/edit"));
+    let version = extract(&edit.body, "name=\"version\" value=\"", "\"").unwrap();
+    let mut form: Vec<(&str, &str)> = child_form("Mia", "Okafor", ("06", "05", "2014"))
+        .into_iter()
+        .filter(|(k, _)| *k != "upn")
+        .collect();
+    form.extend_from_slice(&[
+        ("version", version.as_str()),
+        ("change_reason", "Found on the school's leaver list"),
+        ("upn", upn.as_str()),
+    ]);
+    let p = officer.post(&format!("/officers/children/{id}/edit"), &form);
+    assert_eq!(p.status, 303, "{}", p.body);
+    let missing = |app: &TestApp| -> Option<String> {
+        use cnis::db::schema::children::dsl as ch;
+        ch::children
+            .filter(ch::id.eq(&id))
+            .select(ch::missing)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    assert_eq!(missing(&app).as_deref(), Some("address, town, postcode"));
+}

@@ -1,6 +1,7 @@
 //! `cnis import register FILE.csv`, run as the real binary against a real database.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test may panic: that is how it fails
 mod common;
+use diesel::prelude::*;
 use std::io::Write;
 use std::process::Command;
 
@@ -65,33 +66,35 @@ fn good_rows_import_bad_rows_are_reported_by_line_and_a_rerun_changes_nothing() 
     csv.push_str("L-1,Ada,Again,2015-12-10,F,,,12 Station Road,Demoton,DT1 4AB,,,\n");
     let mut bytes = csv.into_bytes();
     bytes.extend_from_slice(b"L-9,Caf\xe9,Latin1,2014-01-01,F,,,1 Road,Town,DT1 1AA,,,\n");
+    // Issue 17: a row with no name and no identifier is not a child; one with gaps still is.
+    bytes.extend_from_slice(b"L-10,,,2014-01-01,F,,,1 Road,Town,DT1 1AA,,,\n");
+    bytes.extend_from_slice(b"L-11,Grace,Hopper,2014-02-02,F,,,,,,,,\n");
     let path = cli.file("legacy.csv", &bytes);
     let (code, out) = cli.import(&path);
     assert_eq!(code, 2, "{out}");
     for expect in [
         "line 4: upn: The UPN check letter does not match",
         "line 5: date_of_birth 2099-01-01 is in the future",
-        "line 6: given_names is empty",
         "line 7: the row has 4 fields but the header has 13",
         "line 8: sex X is not F, M or U",
-        "postcode: Enter a real postcode",
         "parent_email not-an-email is not an email address",
         "education_type spaceship is not one of",
         "line 9: register_ref appears earlier in this file",
         "line 10: the row is not UTF-8 text",
-        "imported 2, already on the register 0, rejected 7",
+        "line 11: no name, UPN or NHS number: nothing says which child this is",
+        "imported 4 (2 with details missing, each kept with a task to complete it), already on the register 0, rejected 7",
     ] {
         assert!(out.contains(expect), "missing {expect:?} in:\n{out}");
     }
-    assert_eq!(cli.count(), 2);
+    assert_eq!(cli.count(), 4);
     // Re-running the same file changes nothing.
     let (code, out) = cli.import(&path);
     assert_eq!(code, 2);
     assert!(
-        out.contains("imported 0, already on the register 2, rejected 7"),
+        out.contains("imported 0 (0 with details missing, each kept with a task to complete it), already on the register 4, rejected 7"),
         "{out}"
     );
-    assert_eq!(cli.count(), 2);
+    assert_eq!(cli.count(), 4);
     // The imported child is on the register as officers see it (HTML escaped, fields checked).
     let mut c = cnis::db::establish(&cli.url).unwrap();
     let rows = cnis::store::children::search(
@@ -108,6 +111,27 @@ fn good_rows_import_bad_rows_are_reported_by_line_and_a_rerun_changes_nothing() 
     assert_eq!(rec.child.nhs_number.as_deref(), Some("9434765919"));
     assert_eq!(rec.addresses[0].postcode, "DT1 4AB");
     assert_eq!(rec.parents[0].email.as_deref(), Some("anne@example.com"));
+    assert_eq!(rec.child.missing, None);
+    // The entries with gaps are on the register, marked, each with a task.
+    let mut missing = |reference: &str| -> Option<String> {
+        use cnis::db::schema::children::dsl as ch;
+        ch::children
+            .filter(ch::la_reference.eq(reference))
+            .select(ch::missing)
+            .first(&mut c)
+            .unwrap()
+    };
+    assert_eq!(missing("L-5").as_deref(), Some("given name"));
+    assert_eq!(missing("L-11").as_deref(), Some("address, town, postcode"));
+    let tasks: i64 = {
+        use cnis::db::schema::tasks::dsl as t;
+        t::tasks
+            .filter(t::kind.eq(cnis::store::tasks::TaskKind::CompleteEntry))
+            .count()
+            .get_result(&mut c)
+            .unwrap()
+    };
+    assert_eq!(tasks, 2);
 }
 
 #[test]

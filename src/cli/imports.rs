@@ -70,8 +70,9 @@ fn register(pool: Pool, file: std::path::PathBuf) -> anyhow::Result<()> {
                 );
             }
             say!(
-                "imported {}, already on the register {}, rejected {}",
+                "imported {} ({} with details missing, each kept with a task to complete it), already on the register {}, rejected {}",
                 report.imported,
+                report.incomplete,
                 report.already_present,
                 report.rejected.len()
             );

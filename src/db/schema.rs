@@ -58,6 +58,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        missing -> Nullable<Text>,
     }
 }
 

@@ -280,6 +280,7 @@ fn family(rng: &mut StdRng, i: usize, today: NaiveDate) -> Family {
             version: 1,
             created_at: t,
             updated_at: t,
+            missing: None,
         };
         children::refresh_keys(&mut child, Some(&pc));
         let mut addrs = vec![Address {

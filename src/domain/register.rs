@@ -273,3 +273,44 @@ mod tests {
         );
     }
 }
+
+/// What an entry lacks of the details s.436C(1) requires the register to hold (the child's name
+/// and address), in the council's words, or None when it has them all. A legacy register's row
+/// with gaps is still a child: it is kept, marked with this, rather than dropped.
+pub fn missing_details(
+    given_names: &str,
+    family_name: &str,
+    address_line_1: &str,
+    town: &str,
+    postcode: &str,
+) -> Option<String> {
+    let missing: Vec<&str> = [
+        (given_names, "given name"),
+        (family_name, "family name"),
+        (address_line_1, "address"),
+        (town, "town"),
+        (postcode, "postcode"),
+    ]
+    .into_iter()
+    .filter(|(v, _)| v.trim().is_empty())
+    .map(|(_, label)| label)
+    .collect();
+    (!missing.is_empty()).then(|| missing.join(", "))
+}
+
+#[cfg(test)]
+mod s436c_tests {
+    use super::missing_details;
+
+    #[test]
+    fn s436c_1_an_entry_without_a_name_part_or_address_part_says_what_is_missing() {
+        assert_eq!(
+            missing_details("Ada", "Lovelace", "12 Station Road", "Demoton", "DT1 4AB"),
+            None
+        );
+        assert_eq!(
+            missing_details("", "Lovelace", "12 Station Road", " ", "DT1 4AB"),
+            Some("given name, town".into())
+        );
+    }
+}

@@ -38,6 +38,8 @@ const BATCH: usize = 500;
 #[derive(Debug, Default)]
 pub struct Report {
     pub imported: usize,
+    /// Of those imported, the entries kept with details missing.
+    pub incomplete: usize,
     pub already_present: usize,
     /// (line number, reason)
     pub rejected: Vec<(u64, String)>,
@@ -57,7 +59,8 @@ pub enum ImportError {
 /// One checked row, ready to write.
 struct Row {
     child: Child,
-    address: Address,
+    /// None when the legacy row had no part of an address.
+    address: Option<Address>,
     parent: Option<Parent>,
 }
 
@@ -85,11 +88,13 @@ fn check_row(get: &dyn Fn(&str) -> String, today: NaiveDate) -> Result<Row, Stri
         Some(v)
     };
     let register_ref = text("register_ref", 50, true);
-    let given = text("given_names", 100, true);
-    let family = text("family_name", 100, true);
-    let line_1 = text("address_line_1", 200, true);
+    // A blank name or address part does not lose the child: the entry is kept, marked with what
+    // is missing (`missing_details`), and an officer is asked to complete it.
+    let given = text("given_names", 100, false);
+    let family = text("family_name", 100, false);
+    let line_1 = text("address_line_1", 200, false);
     let line_2 = text("address_line_2", 200, false);
-    let town = text("town", 100, true);
+    let town = text("town", 100, false);
     let parent_name = text("parent_name", 200, false);
     let dob = match get("date_of_birth") {
         s if s.is_empty() => {
@@ -135,15 +140,8 @@ fn check_row(get: &dyn Fn(&str) -> String, today: NaiveDate) -> Result<Row, Stri
             .map_err(|e| problems.push(format!("nhs_number: {e}")))
             .ok(),
     };
-    let postcode = match get("postcode") {
-        s if s.is_empty() => {
-            problems.push("postcode is empty".into());
-            None
-        }
-        s => normalise_postcode(&s)
-            .map_err(|e| problems.push(format!("postcode: {e}")))
-            .ok(),
-    };
+    // A postcode that is not a real one is as good as none: the entry is kept without it.
+    let postcode = normalise_postcode(&get("postcode")).ok();
     let arrangement = match get("education_type") {
         s if s.is_empty() => "not_known".to_string(),
         s => match ARRANGEMENTS
@@ -183,21 +181,23 @@ fn check_row(get: &dyn Fn(&str) -> String, today: NaiveDate) -> Result<Row, Stri
             }
         }
     };
+    if given.is_none() && family.is_none() && upn.is_none() && nhs.is_none() {
+        problems.push("no name, UPN or NHS number: nothing says which child this is".into());
+    }
     if !problems.is_empty() {
         return Err(problems.join("; "));
     }
-    let (
-        Some(register_ref),
-        Some(given),
-        Some(family),
-        Some(dob),
-        Some(line_1),
-        Some(town),
-        Some(postcode),
-    ) = (register_ref, given, family, dob, line_1, town, postcode)
-    else {
+    let (Some(register_ref), Some(dob)) = (register_ref, dob) else {
         return Err("row is incomplete".into());
     };
+    let (given, family) = (given.unwrap_or_default(), family.unwrap_or_default());
+    let (line_1, town, postcode) = (
+        line_1.unwrap_or_default(),
+        town.unwrap_or_default(),
+        postcode.unwrap_or_default(),
+    );
+    let missing =
+        crate::domain::register::missing_details(&given, &family, &line_1, &town, &postcode);
     let t = now();
     let id = new_id();
     let condition = match arrangement.as_str() {
@@ -223,10 +223,12 @@ fn check_row(get: &dyn Fn(&str) -> String, today: NaiveDate) -> Result<Row, Stri
         sen_status: "not_known".into(),
         parent_hours_per_week: None,
         other_hours_per_week: None,
+        missing,
         ..Child::open_entry("import", t)
     };
     store::refresh_keys(&mut child, Some(&postcode));
-    let address = Address {
+    let no_address = line_1.is_empty() && town.is_empty() && postcode.is_empty();
+    let address = (!no_address).then(|| Address {
         id: new_id(),
         child_id: id.clone(),
         kind: AddressKind::Current,
@@ -236,7 +238,7 @@ fn check_row(get: &dyn Fn(&str) -> String, today: NaiveDate) -> Result<Row, Stri
         postcode,
         moved_in_on: None,
         created_at: t,
-    };
+    });
     let parent = parent_name.map(|n| {
         let (given, family) = match n.rsplit_once(' ') {
             Some((g, f)) => (g.to_string(), f.to_string()),
@@ -289,12 +291,16 @@ fn write_batch(
             store::insert(
                 c,
                 &mut row.child,
-                std::slice::from_ref(&row.address),
+                row.address.as_slice(),
                 &parents,
                 &[],
                 None,
                 "Imported from a legacy register",
             )?;
+            if let Some(missing) = &row.child.missing {
+                crate::store::tasks::complete_entry(c, &row.child.id, missing)?;
+                report.incomplete += 1;
+            }
             report.imported += 1;
         }
         Ok(())

@@ -39,6 +39,8 @@ pub struct Child {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// What a legacy import could not fill in ("given name, town"); None when complete.
+    pub missing: Option<String>,
 }
 
 impl Child {
@@ -74,6 +76,7 @@ impl Child {
             version: 1,
             created_at: at,
             updated_at: at,
+            missing: None,
         }
     }
 }
@@ -502,6 +505,8 @@ pub fn update_core(
     let mut row = after.clone();
     row.version = expected_version + 1;
     row.updated_at = now();
+    // The form does not carry the mark; `refresh_missing` below decides it from what is saved.
+    row.missing = before.missing.clone();
     let n = diesel::update(
         children::table
             .filter(children::id.eq(&before.id))
@@ -526,6 +531,7 @@ pub fn update_core(
             reason,
         )?;
     }
+    refresh_missing(conn, &before.id)?;
     Ok(SaveOutcome::Saved)
 }
 
@@ -576,6 +582,39 @@ pub fn add_address(conn: &mut AnyConnection, a: &Address) -> QueryResult<()> {
     diesel::insert_into(addresses::table)
         .values(a)
         .execute(conn)?;
+    refresh_missing(conn, &a.child_id)
+}
+
+/// Narrows or clears the mark of an entry imported with details missing (issue 17) as an
+/// officer fills them in. Entries without the mark are left alone.
+pub fn refresh_missing(conn: &mut AnyConnection, child_id: &str) -> QueryResult<()> {
+    let Some(child) = find(conn, child_id)? else {
+        return Ok(());
+    };
+    if child.missing.is_none() {
+        return Ok(());
+    }
+    let current: Option<Address> = addresses::table
+        .filter(addresses::child_id.eq(child_id))
+        .filter(addresses::kind.eq(AddressKind::Current))
+        .select(Address::as_select())
+        .first(conn)
+        .optional()?;
+    let (line_1, town, postcode) = current
+        .map(|a| (a.line_1, a.town, a.postcode))
+        .unwrap_or_default();
+    let now_missing = crate::domain::register::missing_details(
+        &child.given_names,
+        &child.family_name,
+        &line_1,
+        &town,
+        &postcode,
+    );
+    if now_missing != child.missing {
+        diesel::update(children::table.find(child_id))
+            .set(children::missing.eq(now_missing))
+            .execute(conn)?;
+    }
     Ok(())
 }
 pub fn find_address(
@@ -592,9 +631,11 @@ pub fn find_address(
 }
 /// Saves a changed address over the one with its id (the child and when it was added stay).
 pub fn change_address(conn: &mut AnyConnection, a: &Address) -> QueryResult<usize> {
-    diesel::update(addresses::table.find(&a.id))
+    let n = diesel::update(addresses::table.find(&a.id))
         .set(a)
-        .execute(conn)
+        .execute(conn)?;
+    refresh_missing(conn, &a.child_id)?;
+    Ok(n)
 }
 pub fn remove_address(conn: &mut AnyConnection, id: &str) -> QueryResult<usize> {
     diesel::delete(addresses::table.find(id)).execute(conn)
@@ -766,7 +807,7 @@ pub fn mark_reviewed(conn: &mut AnyConnection, child_id: &str, user_id: &str) ->
 pub struct ListFilter {
     pub status: String,
     pub arrangement: String,
-    /// "not_reviewed", "outside_csa", "in_csa" or empty.
+    /// "not_reviewed", "incomplete", "outside_csa", "in_csa" or empty.
     pub flag: String,
     /// A social care flag kind (`safeguarding::FLAG_KINDS`), `POSSIBLE_MATCH`, or empty.
     pub social_care: String,
@@ -789,6 +830,18 @@ pub struct ListRow {
     pub postcode_key: String,
 }
 
+impl ListRow {
+    /// "Family, Given" as the list sorts, saying which part a legacy register lacked.
+    pub fn list_name(&self) -> String {
+        match (self.family_name.is_empty(), self.given_names.is_empty()) {
+            (true, true) => "Name not known".into(),
+            (true, false) => format!("(family name not known), {}", self.given_names),
+            (false, true) => format!("{} (given name not known)", self.family_name),
+            (false, false) => format!("{}, {}", self.family_name, self.given_names),
+        }
+    }
+}
+
 type Boxed<'a> = children::BoxedQuery<'a, crate::db::MultiBackend>;
 
 fn filtered<'a>(f: &ListFilter, today: NaiveDate) -> Boxed<'a> {
@@ -804,6 +857,7 @@ fn filtered<'a>(f: &ListFilter, today: NaiveDate) -> Boxed<'a> {
     let (min_dob, max_dob) = crate::domain::school_age::csa_dob_range(today);
     match f.flag.as_str() {
         "not_reviewed" => q = q.filter(children::reviewed.eq(false)),
+        "incomplete" => q = q.filter(children::missing.is_not_null()),
         "outside_csa" => {
             q = q.filter(
                 children::date_of_birth

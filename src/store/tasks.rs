@@ -35,6 +35,7 @@ crate::text_enum! {
         ConsiderHome = "consider_home" => "Consider where a newly entered child lives (s.436B(8))",
         ConsiderSettings = "consider_settings" => "Consider a child's education settings (s.436B(10))",
         EsoDirection = "eso_direction" => "The court directed an education supervision order application (s.447(2))",
+        CompleteEntry = "complete_entry" => "Complete an entry imported with details missing (s.436C(1))",
     }
 }
 
@@ -150,6 +151,22 @@ pub fn consider_settings(conn: &mut AnyConnection, child_id: &str) -> QueryResul
         TaskKind::ConsiderSettings,
         "Consider the settings where the child is educated, from the provider's details.",
         &crate::domain::duties::consider_settings_by(crate::clock::today()),
+    )
+}
+
+/// s.436C(1): an entry a legacy import brought in without some of what the register must hold;
+/// due with the s.436B(8) consideration, which needs the address.
+pub fn complete_entry(
+    conn: &mut AnyConnection,
+    child_id: &str,
+    missing: &str,
+) -> QueryResult<String> {
+    create_due(
+        conn,
+        child_id,
+        TaskKind::CompleteEntry,
+        &format!("The legacy register had no {missing} for this child: find them and complete the entry."),
+        &crate::domain::duties::consider_home_by(crate::clock::today()),
     )
 }
 

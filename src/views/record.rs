@@ -116,11 +116,24 @@ fn header(v: &RecordView) -> Markup {
             }
         }
         span class="govuk-caption-l" { (ch.reference) }
-        h1 class="govuk-heading-l" { (ch.given_names) " " (ch.family_name) }
+        h1 class="govuk-heading-l" {
+            @if ch.given_names.is_empty() && ch.family_name.is_empty() { "Name not known" }
+            @else { (ch.given_names) " " (ch.family_name) }
+        }
         p class="govuk-body" {
             @if ch.status == EntryStatus::Closed { (tag("Closed", "grey")) " " } @else { (tag("Open", "green")) " " }
             @if !ch.reviewed { (tag("Not yet reviewed", "yellow")) " " }
+            @if ch.missing.is_some() { (tag("Incomplete", "orange")) " " }
             (age_tag(ch.date_of_birth))
+        }
+        @if let Some(missing) = &ch.missing {
+            div class="govuk-warning-text" {
+                span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
+                strong class="govuk-warning-text__text" {
+                    span class="govuk-visually-hidden" { "Warning" }
+                    "This entry is incomplete: the legacy register had no " (missing) ". Find them and complete the entry with the Change links below."
+                }
+            }
         }
         @if !active_flags.is_empty() {
             div class="govuk-warning-text" {

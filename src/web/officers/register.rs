@@ -236,7 +236,7 @@ fn results_table(
                 tbody class="govuk-table__body" {
                     @for r in rows {
                         tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/children/" (r.id) @if let Some(sid) = search { "?search=" (sid) } } { (marked(matched == Matched::Name, html! { (r.family_name) ", " (r.given_names) })) } }
+                            td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/children/" (r.id) @if let Some(sid) = search { "?search=" (sid) } } { (marked(matched == Matched::Name, html! { (r.list_name()) })) } }
                             td class="govuk-table__cell" { (marked(matched == Matched::DateOfBirth, html! { (fmt_date(r.date_of_birth)) })) " " (age_tag(r.date_of_birth)) }
                             td class="govuk-table__cell" { (marked(matched == Matched::Postcode, html! { (crate::domain::identifiers::format_postcode_key(&r.postcode_key)) })) }
                             td class="govuk-table__cell" { (label(ARRANGEMENTS, &r.arrangement)) }
@@ -379,7 +379,9 @@ impl ListQuery {
             flag: self
                 .flag
                 .clone()
-                .filter(|f| ["not_reviewed", "outside_csa", "in_csa"].contains(&f.as_str()))
+                .filter(|f| {
+                    ["not_reviewed", "incomplete", "outside_csa", "in_csa"].contains(&f.as_str())
+                })
                 .unwrap_or_default(),
             age_from: parse_age(&self.age_from),
             age_to: parse_age(&self.age_to),
@@ -421,6 +423,7 @@ fn filter_form(csrf: &str, filter: &ListFilter) -> Markup {
     const FLAGS: Choices = &[
         ("", "Any"),
         ("not_reviewed", "Not yet reviewed"),
+        ("incomplete", "Incomplete: details missing"),
         ("outside_csa", "Outside compulsory school age"),
         ("in_csa", "Of compulsory school age"),
     ];

@@ -1,0 +1,2 @@
+DROP INDEX children_missing;
+ALTER TABLE children DROP COLUMN missing;
