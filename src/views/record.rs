@@ -179,7 +179,10 @@ fn child_details(v: &RecordView) -> Markup {
     html! {
         h2 class="govuk-heading-m" { "Child" }
         dl class="govuk-summary-list" {
-            (summary_row("Name", html! { (ch.given_names) " " (ch.family_name) }, Some((&format!("{base}/edit#given_names"), "name"))))
+            (summary_row("Name", html! {
+                @if ch.given_names.is_empty() && ch.family_name.is_empty() { "Not known" }
+                @else { (ch.given_names) " " (ch.family_name) }
+            }, Some((&format!("{base}/edit#given_names"), "name"))))
             (summary_row("Date of birth", html! { (fmt_date(ch.date_of_birth)) " (age " (school_age::age_on(ch.date_of_birth, t)) ")" }, Some((&format!("{base}/edit#date_of_birth"), "date of birth"))))
             (summary_row("Compulsory school age", html! {
                 (fmt_date(school_age::csa_start(ch.date_of_birth))) " to " (fmt_date(school_age::csa_end(ch.date_of_birth)))
