@@ -67,25 +67,7 @@ async fn home(state: web::Data<AppState>, o: CurrentOfficer) -> AppResult<HttpRe
                     div class="cnis-count" { span class="cnis-count__number" { (c.outside_csa) } a class="govuk-link" href="/officers/register?flag=outside_csa" { "outside compulsory school age" } }
                     div class="cnis-count" { span class="cnis-count__number" { (c.added_last_30_days) } span class="govuk-body" { "of them added in the last 30 days" } }
                 }
-                table class="govuk-table govuk-!-margin-top-6" {
-                    caption class="govuk-table__caption govuk-table__caption--m" { "Known to children's social care" }
-                    thead class="govuk-table__head" {
-                        tr class="govuk-table__row" {
-                            th scope="col" class="govuk-table__header" { "What social care holds" }
-                            th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Children on the register" }
-                        }
-                    }
-                    tbody class="govuk-table__body" {
-                        @for (kind, n) in &social_care {
-                            tr class="govuk-table__row" {
-                                th scope="row" class="govuk-table__header govuk-!-font-weight-regular" { (social_care_tag(kind)) }
-                                td class="govuk-table__cell govuk-table__cell--numeric" {
-                                    a class="govuk-link" href={ "/officers/register?social_care=" (kind) } { (n) @if *n == 1 { " child" } @else { " children" } span class="govuk-visually-hidden" { ": " (crate::domain::register::label(&children::social_care_filters(), kind)) } }
-                                }
-                            }
-                        }
-                    }
-                }
+                (social_care_table(&social_care))
                 h2 class="govuk-heading-m govuk-!-margin-top-6" { "What needs attention" }
                 ul class="govuk-list govuk-list--bullet" {
                     @if c.not_reviewed > 0 { li { a class="govuk-link" href="/officers/register?flag=not_reviewed" { "Review " (c.not_reviewed) " new entries" } } }
@@ -101,6 +83,31 @@ async fn home(state: web::Data<AppState>, o: CurrentOfficer) -> AppResult<HttpRe
             }
         },
     ))
+}
+
+/// The home page's count of open entries with each social care flag, each a link to the list.
+fn social_care_table(social_care: &[(&'static str, i64)]) -> Markup {
+    html! {
+        table class="govuk-table govuk-!-margin-top-6" {
+            caption class="govuk-table__caption govuk-table__caption--m" { "Known to children's social care" }
+            thead class="govuk-table__head" {
+                tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "What social care holds" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Children on the register" }
+                }
+            }
+            tbody class="govuk-table__body" {
+                @for (kind, n) in social_care {
+                    tr class="govuk-table__row" {
+                        th scope="row" class="govuk-table__header govuk-!-font-weight-regular" { (social_care_tag(kind)) }
+                        td class="govuk-table__cell govuk-table__cell--numeric" {
+                            a class="govuk-link" href={ "/officers/register?social_care=" (kind) } { (n) @if *n == 1 { " child" } @else { " children" } span class="govuk-visually-hidden" { ": " (crate::domain::register::label(&children::social_care_filters(), kind)) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// What waits for a manager's decision: assessed applications, orders to serve and orders in
