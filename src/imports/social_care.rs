@@ -295,7 +295,43 @@ pub fn check(
 }
 
 /// Counts what one stored record adds to the report.
-pub(crate) fn tally_record(report: &mut Report, (s, unknown): (Stored, usize)) {
+/// Stores one checked record, or reports why not: a record `check` refused, or one whose id
+/// (`id_column`, as the source calls it) came earlier in the file; its warnings are kept.
+pub(crate) fn store_checked(
+    conn: &mut AnyConnection,
+    report: &mut Report,
+    seen: &mut HashSet<String>,
+    source: &str,
+    at: String,
+    id_column: &str,
+    checked: Result<(Incoming, Vec<String>), String>,
+) -> Result<(), ImportError> {
+    match checked {
+        Ok((r, warnings)) => {
+            if !seen.insert(r.record_id.clone()) {
+                report.rejected.push((
+                    at,
+                    format!(
+                        "{id_column} {:.40} appears earlier in this file",
+                        r.record_id
+                    ),
+                ));
+                return Ok(());
+            }
+            for w in warnings {
+                report.warnings.push((at.clone(), w));
+            }
+            let stored = social_care::store(conn, source, &r)?;
+            tally_record(report, stored);
+        }
+        Err(why) => report
+            .rejected
+            .push((at, why.replace("record_id", id_column))),
+    }
+    Ok(())
+}
+
+fn tally_record(report: &mut Report, (s, unknown): (Stored, usize)) {
     report.outcome_unknown += unknown;
     tally(report, s);
 }
@@ -378,23 +414,15 @@ pub fn import_csv(
                     get("cin_end_date"),
                 ),
             ];
-            match check(&get, &episodes, today) {
-                Ok((r, warnings)) => {
-                    if !seen.insert(r.record_id.clone()) {
-                        report.rejected.push((
-                            at,
-                            format!("record_id {:.40} appears earlier in this file", r.record_id),
-                        ));
-                        continue;
-                    }
-                    for w in warnings {
-                        report.warnings.push((at.clone(), w));
-                    }
-                    let stored = social_care::store(conn, source, &r)?;
-                    tally_record(&mut report, stored);
-                }
-                Err(why) => report.rejected.push((at, why)),
-            }
+            store_checked(
+                conn,
+                &mut report,
+                &mut seen,
+                source,
+                at,
+                "record_id",
+                check(&get, &episodes, today),
+            )?;
             n += 1;
             if n.is_multiple_of(1000) {
                 progress(rdr.position().byte());
@@ -631,28 +659,15 @@ pub fn import_cin_xml(
                             };
                             let at = format!("child {position}");
                             let eps = census_outcomes(&episodes);
-                            match check(&get, &eps, today) {
-                                Ok((r, warnings)) => {
-                                    if !seen.insert(r.record_id.clone()) {
-                                        report.rejected.push((
-                                            at,
-                                            format!(
-                                                "LAchildID {:.40} appears earlier in this file",
-                                                r.record_id
-                                            ),
-                                        ));
-                                        continue;
-                                    }
-                                    for w in warnings {
-                                        report.warnings.push((at.clone(), w));
-                                    }
-                                    let stored = social_care::store(conn, "cin_census", &r)?;
-                                    tally_record(&mut report, stored);
-                                }
-                                Err(why) => report
-                                    .rejected
-                                    .push((at, why.replace("record_id", "LAchildID"))),
-                            }
+                            store_checked(
+                                conn,
+                                &mut report,
+                                &mut seen,
+                                "cin_census",
+                                at,
+                                "LAchildID",
+                                check(&get, &eps, today),
+                            )?;
                             if position.is_multiple_of(1000) {
                                 progress(reader.buffer_position());
                             }

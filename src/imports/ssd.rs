@@ -10,10 +10,9 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::social_care::{check, tally_record, ImportError, RawEpisode, Report};
+use super::social_care::{check, store_checked, ImportError, RawEpisode, Report};
 use crate::db::AnyConnection;
 use crate::domain::safeguarding::EpisodeKind;
-use crate::store::social_care;
 
 const MAX_LINE: usize = 64 * 1024;
 /// The source name the records are stored under.
@@ -292,28 +291,15 @@ pub fn import(
                     day(&field(&r, "cine_close_date")),
                 ));
             }
-            match check(&get, &episodes, today) {
-                Ok((r, warnings)) => {
-                    if !seen.insert(r.record_id.clone()) {
-                        report.rejected.push((
-                            at,
-                            format!(
-                                "pers_person_id {:.40} appears earlier in this file",
-                                r.record_id
-                            ),
-                        ));
-                        continue;
-                    }
-                    for w in warnings {
-                        report.warnings.push((at.clone(), w));
-                    }
-                    let stored = social_care::store(conn, SOURCE, &r)?;
-                    tally_record(&mut report, stored);
-                }
-                Err(why) => report
-                    .rejected
-                    .push((at, why.replace("record_id", "pers_person_id"))),
-            }
+            store_checked(
+                conn,
+                &mut report,
+                &mut seen,
+                SOURCE,
+                at,
+                "pers_person_id",
+                check(&get, &episodes, today),
+            )?;
             if n % 1000 == 999 {
                 progress(n as u64 + 1);
             }
