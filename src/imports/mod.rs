@@ -101,3 +101,46 @@ pub fn row_fields(record: &csv::ByteRecord, columns: usize) -> Result<Vec<&str>,
     }
     Ok(fields)
 }
+
+/// What reading a CSV file's next row gave.
+pub enum NextRow<'r> {
+    End,
+    /// A row with its line number and as many fields as the header.
+    Row {
+        line: u64,
+        fields: Vec<&'r str>,
+    },
+    /// A row that is not CSV, not UTF-8 or the wrong width: reported, and the import goes on.
+    Bad {
+        line: u64,
+        why: String,
+    },
+}
+
+/// Reads the next row into `record`. Err (with the line) only when the file itself cannot be
+/// read, which stops the import.
+pub fn next_row<'r, R: Read>(
+    rdr: &mut csv::Reader<R>,
+    record: &'r mut csv::ByteRecord,
+    columns: usize,
+) -> Result<NextRow<'r>, String> {
+    let line = rdr.position().line() + 1;
+    match rdr.read_byte_record(record) {
+        Ok(false) => return Ok(NextRow::End),
+        Ok(true) => {}
+        Err(e) => {
+            if let csv::ErrorKind::Io(io) = e.kind() {
+                return Err(format!("line {line}: {io}"));
+            }
+            return Ok(NextRow::Bad {
+                line,
+                why: format!("unreadable CSV: {e}"),
+            });
+        }
+    }
+    let line = record.position().map(|p| p.line()).unwrap_or(line);
+    Ok(match row_fields(record, columns) {
+        Ok(fields) => NextRow::Row { line, fields },
+        Err(why) => NextRow::Bad { line, why },
+    })
+}

@@ -332,25 +332,15 @@ pub fn import(
     let mut seen_refs = std::collections::HashSet::new();
     let mut record = csv::ByteRecord::new();
     loop {
-        let line = rdr.position().line() + 1;
-        match rdr.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                if let csv::ErrorKind::Io(io) = e.kind() {
-                    return Err(ImportError::Read(format!("line {line}: {io}")));
-                }
-                report.rejected.push((line, format!("unreadable CSV: {e}")));
-                continue;
-            }
-        }
-        let line = record.position().map(|p| p.line()).unwrap_or(line);
-        let fields = match super::row_fields(&record, headers.len()) {
-            Ok(f) => f,
-            Err(why) => {
+        let (line, fields) = match super::next_row(&mut rdr, &mut record, headers.len())
+            .map_err(ImportError::Read)?
+        {
+            super::NextRow::End => break,
+            super::NextRow::Bad { line, why } => {
                 report.rejected.push((line, why));
                 continue;
             }
+            super::NextRow::Row { line, fields } => (line, fields),
         };
         let get = |col: &str| {
             index

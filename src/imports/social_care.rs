@@ -363,28 +363,15 @@ pub fn import_csv(
         let mut record = csv::ByteRecord::new();
         let mut n = 0u64;
         loop {
-            let line = rdr.position().line() + 1;
-            match rdr.read_byte_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    if let csv::ErrorKind::Io(io) = e.kind() {
-                        return Err(ImportError::Read(format!("line {line}: {io}")));
-                    }
-                    report
-                        .rejected
-                        .push((format!("line {line}"), format!("unreadable CSV: {e}")));
+            let (at, fields) = match super::next_row(&mut rdr, &mut record, headers.len())
+                .map_err(ImportError::Read)?
+            {
+                super::NextRow::End => break,
+                super::NextRow::Bad { line, why } => {
+                    report.rejected.push((format!("line {line}"), why));
                     continue;
                 }
-            }
-            let line = record.position().map(|p| p.line()).unwrap_or(line);
-            let at = format!("line {line}");
-            let fields = match super::row_fields(&record, headers.len()) {
-                Ok(f) => f,
-                Err(why) => {
-                    report.rejected.push((at, why));
-                    continue;
-                }
+                super::NextRow::Row { line, fields } => (format!("line {line}"), fields),
             };
             let get = |col: &str| {
                 index

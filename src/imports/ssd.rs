@@ -54,24 +54,14 @@ impl Table {
         let mut rows = vec![];
         let mut record = csv::ByteRecord::new();
         loop {
-            let line = rdr.position().line() + 1;
-            match rdr.read_byte_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    if let csv::ErrorKind::Io(io) = e.kind() {
-                        return Err(ImportError::Read(format!("{file} line {line}: {io}")));
-                    }
-                    report.rejected.push((
-                        format!("{file} line {line}"),
-                        format!("unreadable CSV: {e}"),
-                    ));
-                    continue;
+            match super::next_row(&mut rdr, &mut record, headers.len())
+                .map_err(|e| ImportError::Read(format!("{file} {e}")))?
+            {
+                super::NextRow::End => break,
+                super::NextRow::Bad { line, why } => {
+                    report.rejected.push((format!("{file} line {line}"), why))
                 }
-            }
-            let line = record.position().map(|p| p.line()).unwrap_or(line);
-            match super::row_fields(&record, headers.len()) {
-                Ok(fields) => rows.push((
+                super::NextRow::Row { line, fields } => rows.push((
                     line,
                     headers
                         .iter()
@@ -79,7 +69,6 @@ impl Table {
                         .zip(fields.iter().map(|v| v.trim().to_string()))
                         .collect(),
                 )),
-                Err(why) => report.rejected.push((format!("{file} line {line}"), why)),
             }
         }
         Ok(Some(Table { file, rows }))
