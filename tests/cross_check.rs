@@ -159,8 +159,10 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
         "same UPN, another birthday: an officer decides: {report_text}"
     );
     assert!(
-        !report_text.contains("SC5"),
-        "her twin is not her: {report_text}"
+        report_text.contains(&format!("{ada_ref},SC5,household,"))
+            && !report_text.contains("SC5,match")
+            && !report_text.contains("SC5,review"),
+        "her twin is not her, but of her household: {report_text}"
     );
     assert!(
         !report_text.contains(",BG"),
@@ -197,7 +199,8 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
             &app,
             &format!("tasks WHERE kind = 'flag_raised' AND child_id = '{ada}'")
         ),
-        3
+        4,
+        "her own three, and her twin's child protection plan"
     );
     // She entered the register while a Section 47 enquiry was open, and no consent is on record
     // (s.434A(4)): an officer must look.
@@ -297,10 +300,15 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
     assert_eq!(
         count(
             &app,
-            &format!("child_flags WHERE ended_at IS NULL AND child_id = '{ada}'")
+            &format!("child_flags WHERE ended_at IS NULL AND child_id = '{ada}' AND kind <> 'household_known'")
         ),
         0,
         "an enquiry that ended with no further action is not condition B"
+    );
+    assert!(
+        record.contains("Household known to children's social care"),
+        "her twin's plan is still in force: {}",
+        record.body
     );
     assert!(
         !record.contains("Known to children's social care: "),
@@ -1098,4 +1106,148 @@ fn an_imported_row_with_gaps_is_kept_marked_found_completed_and_matched() {
             .unwrap()
     };
     assert_eq!(missing(&app).as_deref(), Some("address, town, postcode"));
+}
+
+/// Issue 17: a brother, sister or twin at the same address with an open s.47 enquiry or child
+/// protection plan raises "household known to children's social care" on the registered child;
+/// a stranger with the same surname in the same postcode does not. The officer sees why it is a
+/// household and not the child, and can confirm it, dismiss it, or say it is the same child.
+#[test]
+fn a_sibling_at_the_same_address_known_to_social_care_raises_a_household_flag() {
+    use cnis::domain::safeguarding::{Episode, EpisodeKind};
+    let app = TestApp::spawn();
+    let dir = tempfile::tempdir().unwrap();
+    let mut officer = app.signed_in("officer");
+    let ada = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    // A run with nothing to find, so the runs below raise a task for each flag.
+    cross_check_now(&app);
+    let file = dir.path().join("background.csv");
+    std::fs::write(&file, format!("{HEADER}\n{}", background(400))).unwrap();
+    let (code, out) = cnis(
+        &app,
+        dir.path(),
+        &["import", "social-care", file.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{out}");
+    let enquiry = |id: &str, given: &str, dob: (i32, u32, u32), line_1: &str| {
+        cnis::store::social_care::store(
+            &mut app.conn(),
+            "test",
+            &cnis::store::social_care::Incoming {
+                record_id: id.into(),
+                given_names: Some(given.into()),
+                family_name: Some("Lovelace".into()),
+                date_of_birth: chrono::NaiveDate::from_ymd_opt(dob.0, dob.1, dob.2),
+                sex: "M".into(),
+                address_line_1: Some(line_1.into()),
+                town: Some("Demoton".into()),
+                postcode: Some("DT1 4AB".into()),
+                episodes: vec![Episode::new(
+                    EpisodeKind::Section47,
+                    chrono::NaiveDate::from_ymd_opt(2026, 10, 1),
+                    None,
+                )],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    };
+    enquiry("SIB-1", "Byron", (2012, 5, 1), "12 Station Road");
+    enquiry("STR-1", "Byron", (2012, 5, 1), "40 Station Road");
+    let record_id = |source: &str| -> String {
+        use cnis::db::schema::social_care_records::dsl as r;
+        r::social_care_records
+            .filter(r::source_record_id.eq(source))
+            .select(r::id)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    let (brother, stranger) = (record_id("SIB-1"), record_id("STR-1"));
+    let cnis::jobs::cross_check::Outcome::Completed(summary) = cross_check_now(&app) else {
+        panic!("busy")
+    };
+    assert_eq!(summary.households, 1, "{:?}", summary.report);
+    let report = dir.path().join("report.csv");
+    cnis::jobs::cross_check::write_report(&report, &summary).unwrap();
+    let report = std::fs::read_to_string(report).unwrap();
+    assert!(report.contains(",SIB-1,household,"), "{report}");
+    assert!(!report.contains("STR-1,household"), "{report}");
+    let flags = |kind: &str| {
+        count(
+            &app,
+            &format!(
+                "child_flags WHERE child_id = '{ada}' AND kind = '{kind}' AND ended_at IS NULL"
+            ),
+        )
+    };
+    assert_eq!(flags("household_known"), 1);
+    assert_eq!(flags("s47_open"), 0, "his enquiry is not hers");
+    assert_eq!(
+        count(&app, &format!("tasks WHERE kind = 'flag_raised' AND child_id = '{ada}' AND summary LIKE '%other child%'")),
+        1
+    );
+
+    // The record, the register's tags and its filter all show it.
+    let record = officer.get(&format!("/officers/children/{ada}"));
+    assert!(
+        record.contains("Household known to children's social care: another child at this address"),
+        "{}",
+        record.body
+    );
+    assert!(record.contains("Same household, found by the cross-check"));
+    let filtered = officer.get("/officers/register?social_care=household_known");
+    assert!(filtered.contains("Lovelace") && filtered.contains("Household known to social care"));
+
+    // The pair explains itself as a household, not a possible match.
+    let pair = format!("/officers/matches/{ada}/{brother}");
+    let page = officer.get(&pair);
+    assert!(page.contains("Same household?"), "{}", page.body);
+    assert!(page.contains("It is not taken for the same child because"));
+    assert!(page.contains("Section 47 enquiry"));
+    assert_eq!(
+        count(
+            &app,
+            &format!("match_links WHERE record_id = '{stranger}' AND decision LIKE 'household%'")
+        ),
+        0,
+        "another house in the same postcode is not the household"
+    );
+
+    // Confirmed, it stands on the next run.
+    let p = officer.post(
+        &pair,
+        &[
+            ("decision", "household"),
+            ("reason", "Her brother, says his social worker"),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    cross_check_now(&app);
+    assert_eq!(
+        count(&app, "match_links WHERE decision = 'household_confirmed'"),
+        1
+    );
+    assert_eq!(flags("household_known"), 1);
+    // Dismissed, the flag ends.
+    let p = officer.post(
+        &pair,
+        &[("decision", "reject"), ("reason", "Moved out in 2020")],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(flags("household_known"), 0);
+    // The same child after all: his record's flags become hers.
+    let p = officer.post(
+        &pair,
+        &[
+            ("decision", "confirm"),
+            ("reason", "Registered under another name"),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(flags("s47_open"), 1);
+    assert_eq!(flags("household_known"), 0);
+    // A choice that is not one of the three is refused with a message, and nothing changes.
+    let p = officer.post(&pair, &[("decision", "maybe"), ("reason", "x")]);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Select whether this is the same child, the same household, or neither"));
 }

@@ -27,8 +27,8 @@ pub fn run(pool: Pool, config: Config, report: Option<std::path::PathBuf>) -> an
                 cnis::jobs::cross_check::write_report(&path, &s)?;
             }
             say!(
-                "{} register entries, {} social care records, {} pairs compared: {} matches, {} for review; flags raised {}, ended {} ({:.1}s)",
-                s.children, s.records, s.pairs, s.matches, s.reviews, s.flags_raised, s.flags_ended, t.elapsed().as_secs_f64()
+                "{} register entries, {} social care records, {} pairs compared: {} matches, {} for review, {} of the same household; flags raised {}, ended {} ({:.1}s)",
+                s.children, s.records, s.pairs, s.matches, s.reviews, s.households, s.flags_raised, s.flags_ended, t.elapsed().as_secs_f64()
             );
             if let Some(model) = &s.model {
                 say!("{}", cnis::domain::matching::describe(model));

@@ -845,6 +845,9 @@ pub enum Decision {
     Match,
     /// An officer decides.
     Review,
+    /// Not the same child, but a child of the same household: a sibling or twin at the same
+    /// address under the same family name.
+    Household,
     None,
 }
 
@@ -853,6 +856,7 @@ impl Decision {
         match self {
             Decision::Match => "match",
             Decision::Review => "review",
+            Decision::Household => "household",
             Decision::None => "none",
         }
     }
@@ -862,6 +866,7 @@ impl Decision {
         match self {
             Decision::Match => Some(LinkState::Match),
             Decision::Review => Some(LinkState::Review),
+            Decision::Household => Some(LinkState::Household),
             Decision::None => None,
         }
     }
@@ -875,17 +880,48 @@ crate::text_enum! {
         Review = "review" => "Waiting for an officer",
         Confirmed = "confirmed" => "Confirmed by an officer",
         Rejected = "rejected" => "Rejected by an officer",
+        Household = "household" => "Same household, found by the cross-check",
+        HouseholdConfirmed = "household_confirmed" => "Same household, confirmed by an officer",
     }
 }
 
 impl LinkState {
     /// The cross-check's own decision, which a later run may change.
     pub fn is_automatic(self) -> bool {
-        matches!(self, LinkState::Match | LinkState::Review)
+        matches!(
+            self,
+            LinkState::Match | LinkState::Review | LinkState::Household
+        )
     }
     /// An officer's decision, which stands.
     pub fn is_officers(self) -> bool {
-        matches!(self, LinkState::Confirmed | LinkState::Rejected)
+        matches!(
+            self,
+            LinkState::Confirmed | LinkState::Rejected | LinkState::HouseholdConfirmed
+        )
+    }
+    /// A link between two children of one household, not one child.
+    pub fn is_household(self) -> bool {
+        matches!(self, LinkState::Household | LinkState::HouseholdConfirmed)
+    }
+}
+
+crate::text_enum! {
+    /// What an officer decides about a pair the cross-check found.
+    pub enum OfficersDecision {
+        SameChild = "confirm" => "Same child: link them",
+        SameHousehold = "household" => "Not the same child, but the same household",
+        Unconnected = "reject" => "Not the same child, and not the same household",
+    }
+}
+
+impl OfficersDecision {
+    pub fn link_state(self) -> LinkState {
+        match self {
+            OfficersDecision::SameChild => LinkState::Confirmed,
+            OfficersDecision::SameHousehold => LinkState::HouseholdConfirmed,
+            OfficersDecision::Unconnected => LinkState::Rejected,
+        }
     }
 }
 
@@ -949,16 +985,38 @@ pub fn decide(g: &Gamma, p: f64, identifier: Option<&str>, t: Thresholds) -> Dec
         && g[1] == Some(0)
         && dob == Some(4)
         && (g[4] == Some(0) || g[5] == Some(0));
+    let household = same_household(g);
     if twin || sibling {
-        return Decision::None;
+        return if household {
+            Decision::Household
+        } else {
+            Decision::None
+        };
     }
     if p >= t.matched && !first_disagrees && !dob_disagrees {
         Decision::Match
     } else if p >= t.review {
         Decision::Review
+    } else if household {
+        Decision::Household
     } else {
         Decision::None
     }
+}
+
+/// Whether two records that are not of the same child are of one household: the same family
+/// name (or a typo of it) at the same home, which is the same postcode and the same house, or
+/// the same address line in the same postcode district. A brother, sister or twin with an open
+/// section 47 enquiry or child protection plan is a safeguarding fact about the registered child
+/// too: Working Together to Safeguard Children (2023) asks for the whole family to be seen.
+/// Strangers who share a common surname in one postcode do not share a house, so they are not
+/// a household.
+pub fn same_household(g: &Gamma) -> bool {
+    let family = g[1].is_some_and(|l| l <= 2);
+    let (postcode, address) = (g[4], g[5]);
+    let home = (postcode == Some(0) && address.is_some_and(|l| l <= 1))
+        || (address == Some(0) && postcode == Some(1));
+    family && home
 }
 
 /// Why the cross-check could not be sure of a pair it put before an officer: every reason that
@@ -1430,9 +1488,11 @@ mod tests {
         );
         assert_ne!(decide_for(&sibling), Decision::Match);
         // Another first name and birthday under the same surname at the same home: a brother or
-        // sister, not even worth an officer's time. One more name in common makes it worth it.
+        // sister, not the same child, so not worth an officer's time as a match; a household.
+        // One more name in common makes it worth it.
         let brother = prepare(&person("Zayn", "Khan", d(2013, 1, 20)));
-        assert_eq!(decide_for(&brother), Decision::None);
+        assert_eq!(decide_for(&brother), Decision::Household);
+        assert_eq!(decide_for(&twin), Decision::Household);
         let also_ava = prepare(&person("Zayn Ava", "Khan", d(2013, 1, 20)));
         let g = compare(&child, &also_ava);
         assert_ne!(
@@ -1440,6 +1500,47 @@ mod tests {
             Decision::None,
             "her name as a middle name"
         );
+    }
+
+    #[test]
+    fn household_siblings_and_twins_at_one_address_not_strangers_in_one_postcode() {
+        let child = prepare(&person("Ava", "Khan", d(2016, 9, 2)));
+        let m = model();
+        let t = Thresholds::default();
+        let decide_for = |b: &Person| {
+            let b = prepare(b);
+            let g = compare(&child, &b);
+            decide(&g, m.probability(&g), shared_identifier(&child, &b), t)
+        };
+        let sister = person("Mia", "Khan", d(2011, 4, 30));
+        assert_eq!(decide_for(&sister), Decision::Household);
+        // The same house written a little differently: still home.
+        let written_differently = Person {
+            address_line_1: Some("12 Station Rd"),
+            ..person("Mia", "Khan", d(2011, 4, 30))
+        };
+        assert_eq!(decide_for(&written_differently), Decision::Household);
+        // A typo in the surname as well: too uncertain to call a sibling, so an officer sees it.
+        let typo = person("Mia", "Kahn", d(2011, 4, 30));
+        assert_ne!(decide_for(&typo), Decision::None);
+        assert!(same_household(&compare(&child, &prepare(&typo))));
+        // A common surname in the same postcode, another house: strangers.
+        let neighbour = Person {
+            address_line_1: Some("40 Station Road"),
+            ..person("Mia", "Khan", d(2011, 4, 30))
+        };
+        assert_ne!(decide_for(&neighbour), Decision::Household);
+        // The same house, another family name: not found as a household (a lodger, a
+        // stepchild under another name: the data cannot tell).
+        let other_family = person("Mia", "Ortiz", d(2011, 4, 30));
+        assert_ne!(decide_for(&other_family), Decision::Household);
+        // No address on one side: nothing says they share a home.
+        let no_home = Person {
+            address_line_1: None,
+            postcode: None,
+            ..person("Mia", "Khan", d(2011, 4, 30))
+        };
+        assert_ne!(decide_for(&no_home), Decision::Household);
     }
 
     #[test]

@@ -24,7 +24,39 @@ pub const FLAG_KINDS: &[(&str, &str)] = &[
         "consent_missing",
         "May have needed the council's consent to leave school (section 434A), none on record",
     ),
+    (
+        HOUSEHOLD_KNOWN,
+        "Household known to children's social care: another child at this address has an open section 47 enquiry or child protection plan",
+    ),
 ];
+
+/// The flag a brother, sister or twin at the same address raises (a household link, not a
+/// link to the child's own record).
+pub const HOUSEHOLD_KNOWN: &str = "household_known";
+
+/// The household flag's dates, from the other child's record: when it shows a section 47
+/// enquiry being made or a child protection plan in force today (the s.47 facts
+/// s.436C(2)(d) records, seen in the household). None when it shows neither. The start is the
+/// earliest known start; an end only when every such episode has one.
+pub fn household_flag(
+    episodes: &[Episode],
+    today: NaiveDate,
+) -> Option<(Option<NaiveDate>, Option<NaiveDate>)> {
+    let live: Vec<Flag> = flags_for(episodes, today)
+        .into_iter()
+        .filter(|(k, _, _)| matches!(*k, "s47_open" | "cp_plan_active"))
+        .collect();
+    if live.is_empty() {
+        return None;
+    }
+    let start = live.iter().filter_map(|f| f.1).min();
+    let end = if live.iter().any(|f| f.2.is_none()) {
+        None
+    } else {
+        live.iter().filter_map(|f| f.2).max()
+    };
+    Some((start, end))
+}
 
 /// The first day of "the period of five years ending with" `day` (ss.434A(4), 436H(5), 436I(2),
 /// 436P(2)): the day after the same date five years before, so the period holds exactly five
@@ -238,6 +270,30 @@ mod tests {
             nfa,
             ..ep("s47", start, end)
         }
+    }
+
+    #[test]
+    fn s436c_2_d_a_household_flag_only_for_an_enquiry_being_made_or_a_plan_in_force() {
+        let on = d(2026, 11, 24).unwrap_or_default();
+        let open = ep("s47", d(2026, 10, 1), None);
+        let plan = ep("cp_plan", d(2026, 6, 1), d(2027, 6, 1));
+        let ended = s47_ended(d(2024, 1, 1), d(2024, 2, 15), Some(false));
+        let cin = ep("cin", d(2025, 1, 1), None);
+        assert_eq!(
+            household_flag(&[open.clone()], on),
+            Some((d(2026, 10, 1), None))
+        );
+        assert_eq!(
+            household_flag(&[plan.clone(), open], on),
+            Some((d(2026, 6, 1), None)),
+            "the earliest start; open while the enquiry is"
+        );
+        assert_eq!(
+            household_flag(&[plan], on),
+            Some((d(2026, 6, 1), d(2027, 6, 1)))
+        );
+        // Past involvement, or a child in need, is the other child's own history.
+        assert_eq!(household_flag(&[ended, cin], on), None);
     }
 
     #[test]

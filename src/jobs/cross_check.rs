@@ -22,7 +22,7 @@ use crate::domain::matching::{
 };
 use crate::domain::register::AddressKind;
 use crate::domain::register::EntryStatus;
-use crate::domain::safeguarding::{flags_for, FLAG_KINDS};
+use crate::domain::safeguarding::{flags_for, household_flag, FLAG_KINDS, HOUSEHOLD_KNOWN};
 use crate::store::social_care::identity_hash;
 use crate::store::tasks::TaskKind;
 use crate::store::tasks::{self, TeamAlert};
@@ -42,6 +42,8 @@ pub struct Summary {
     pub pairs: usize,
     pub matches: usize,
     pub reviews: usize,
+    /// Children of the same household (not the same child).
+    pub households: usize,
     pub flags_raised: usize,
     pub flags_ended: usize,
     pub skipped_buckets: usize,
@@ -539,9 +541,13 @@ fn run_inner(
             let decided = old.is_some_and(|o| o.decision.is_officers());
             let unchanged_data =
                 old.is_some_and(|o| o.child_hash == kid.hash && o.record_hash == rec.hash);
-            if decided
-                && (unchanged_data || old.is_some_and(|o| o.decision == LinkState::Confirmed))
-            {
+            let confirmed = old.is_some_and(|o| {
+                matches!(
+                    o.decision,
+                    LinkState::Confirmed | LinkState::HouseholdConfirmed
+                )
+            });
+            if decided && (unchanged_data || confirmed) {
                 continue; // an officer's decision stands
             }
             if old.is_some_and(|o| {
@@ -609,11 +615,13 @@ fn run_inner(
         .iter()
         .map(|r| (r.id.as_str(), r.reference.as_str()))
         .collect();
-    let links: Vec<(String, String, String, f64)> = match_links::table
+    let links: Vec<(String, String, LinkState, f64)> = match_links::table
         .filter(match_links::decision.eq_any([
             LinkState::Match,
             LinkState::Review,
             LinkState::Confirmed,
+            LinkState::Household,
+            LinkState::HouseholdConfirmed,
         ]))
         .select((
             match_links::child_id,
@@ -626,19 +634,19 @@ fn run_inner(
         let (Some(cref), Some(rref)) = (by_child.get(c.as_str()), by_record.get(r.as_str())) else {
             continue;
         };
-        let d = if d == "confirmed" {
-            "match".to_string()
-        } else {
-            d
+        let d = match d {
+            LinkState::Match | LinkState::Confirmed => Decision::Match,
+            LinkState::Household | LinkState::HouseholdConfirmed => Decision::Household,
+            LinkState::Review | LinkState::Rejected => Decision::Review,
         };
-        if d == "match" {
-            summary.matches += 1;
-        } else {
-            summary.reviews += 1;
+        match d {
+            Decision::Match => summary.matches += 1,
+            Decision::Household => summary.households += 1,
+            _ => summary.reviews += 1,
         }
         summary
             .report
-            .push((cref.to_string(), rref.to_string(), d, s));
+            .push((cref.to_string(), rref.to_string(), d.code().to_string(), s));
     }
     summary
         .report
@@ -657,31 +665,22 @@ pub fn refresh_flags(
     per_flag_tasks: bool,
     commencement: &Commencement,
 ) -> anyhow::Result<(usize, usize)> {
-    let mut q = match_links::table
-        .inner_join(
-            social_care_episodes::table
-                .on(social_care_episodes::record_id.eq(match_links::record_id)),
-        )
-        .filter(match_links::decision.eq_any([LinkState::Match, LinkState::Confirmed]))
-        .select((
-            match_links::child_id,
-            match_links::record_id,
-            crate::store::social_care::Episode::as_select(),
-        ))
-        .into_boxed();
-    if let Some(c) = only {
-        q = q.filter(match_links::child_id.eq(c.to_string()));
-    }
-    let rows: Vec<LinkedEpisode> = q.load(conn)?;
-    let mut episodes: HashMap<LinkKey, Vec<EpisodeDates>> = HashMap::new();
-    for (c, r, e) in rows {
-        episodes.entry((c, r)).or_default().push(e.to_domain());
-    }
+    let episodes = linked_episodes(conn, &[LinkState::Match, LinkState::Confirmed], only)?;
     // What should be flagged: (child, kind, record) -> dates.
     let mut want: HashMap<FlagKey, Dates> = HashMap::new();
     for ((c, r), eps) in &episodes {
         for (kind, s, e) in flags_for(eps, today) {
             want.insert((c.clone(), kind.to_string(), r.clone()), (s, e));
+        }
+    }
+    let households = linked_episodes(
+        conn,
+        &[LinkState::Household, LinkState::HouseholdConfirmed],
+        only,
+    )?;
+    for ((c, r), eps) in households {
+        if let Some(dates) = household_flag(&eps, today) {
+            want.insert((c, HOUSEHOLD_KNOWN.to_string(), r), dates);
         }
     }
     for (c, r, left) in consent_missing(conn, &episodes)? {
@@ -763,11 +762,58 @@ pub fn refresh_flags(
             ))
             .execute(conn)?;
         if per_flag_tasks {
-            tasks::create(conn, alert, Some(&c), TaskKind::FlagRaised, &format!("Social care flag raised: {}. Check the record and talk to the child's social worker.", label(&kind)), Some(&id), Some(today))?;
+            // A household flag is about another child: their social worker knows the home.
+            let whom = if kind == HOUSEHOLD_KNOWN {
+                "the other child's social worker"
+            } else {
+                "the child's social worker"
+            };
+            tasks::create(
+                conn,
+                alert,
+                Some(&c),
+                TaskKind::FlagRaised,
+                &format!(
+                    "Social care flag raised: {}. Check the record and talk to {whom}.",
+                    label(&kind)
+                ),
+                Some(&id),
+                Some(today),
+            )?;
         }
         raised += 1;
     }
     Ok((raised, ended))
+}
+
+/// The episodes on the records linked to register entries in one of these ways (the child's own
+/// records, or those of other children of the household), by (child, record).
+fn linked_episodes(
+    conn: &mut AnyConnection,
+    states: &[LinkState],
+    only: Option<&str>,
+) -> QueryResult<HashMap<LinkKey, Vec<EpisodeDates>>> {
+    let mut q = match_links::table
+        .inner_join(
+            social_care_episodes::table
+                .on(social_care_episodes::record_id.eq(match_links::record_id)),
+        )
+        .filter(match_links::decision.eq_any(states.to_vec()))
+        .select((
+            match_links::child_id,
+            match_links::record_id,
+            crate::store::social_care::Episode::as_select(),
+        ))
+        .into_boxed();
+    if let Some(c) = only {
+        q = q.filter(match_links::child_id.eq(c.to_string()));
+    }
+    let rows: Vec<LinkedEpisode> = q.load(conn)?;
+    let mut out: HashMap<LinkKey, Vec<EpisodeDates>> = HashMap::new();
+    for (c, r, e) in rows {
+        out.entry((c, r)).or_default().push(e.to_domain());
+    }
+    Ok(out)
 }
 
 /// Open entries whose linked record shows condition B on the day the child left school

@@ -7,7 +7,7 @@ use crate::db::schema::{
     child_flags, children, cross_check_runs, match_links, social_care_records,
 };
 use crate::db::{now, AnyConnection};
-use crate::domain::matching::{HeldBack, LinkState, RunStatus};
+use crate::domain::matching::{HeldBack, LinkState, OfficersDecision, RunStatus};
 
 #[derive(Queryable, Selectable, Clone, Debug)]
 #[diesel(table_name = match_links)]
@@ -31,9 +31,10 @@ impl Link {
         serde_json::from_str(&self.explanation).unwrap_or_default()
     }
 
-    /// Why the cross-check could not be sure of this pair (empty unless it waits for review).
+    /// Why the cross-check could not be sure of this pair, or (for a household link) why it is
+    /// not the same child. Empty for any other link.
     pub fn held_back(&self, t: crate::domain::matching::Thresholds) -> Vec<HeldBack> {
-        if self.decision != LinkState::Review {
+        if !matches!(self.decision, LinkState::Review | LinkState::Household) {
             return vec![];
         }
         let g = crate::domain::matching::gamma_from_explanation(&self.explained());
@@ -144,16 +145,12 @@ pub fn decide(
     child_id: &str,
     record_id: &str,
     user_id: &str,
-    confirm: bool,
+    decision: OfficersDecision,
     reason: &str,
 ) -> QueryResult<usize> {
     diesel::update(match_links::table.find((child_id, record_id)))
         .set((
-            match_links::decision.eq(if confirm {
-                LinkState::Confirmed
-            } else {
-                LinkState::Rejected
-            }),
+            match_links::decision.eq(decision.link_state()),
             match_links::decided_by.eq(user_id),
             match_links::decided_at.eq(now()),
             match_links::reason.eq(reason),

@@ -8,7 +8,7 @@ use super::components::*;
 use crate::clock::{fmt_date, today};
 use crate::domain::identifiers::format_nhs_number;
 use crate::domain::register::*;
-use crate::domain::safeguarding::FLAG_KINDS;
+use crate::domain::safeguarding::{FLAG_KINDS, HOUSEHOLD_KNOWN};
 use crate::domain::school_age::{self, SchoolAgeStatus};
 use crate::mail::EmailStatus;
 use crate::store::attendance::Case;
@@ -83,13 +83,15 @@ fn header(v: &RecordView) -> Markup {
     let t = v.today;
     let done = v.done;
     let status = school_age::status_on(ch.date_of_birth, t);
-    let active_flags: Vec<&str> = v
-        .page
-        .flags
-        .iter()
-        .filter(|(f, _)| f.ended_at.is_none())
-        .map(|(f, _)| label(FLAG_KINDS, &f.kind))
-        .collect();
+    let active = |household: bool| -> Vec<&str> {
+        v.page
+            .flags
+            .iter()
+            .filter(|(f, _)| f.ended_at.is_none() && (f.kind == HOUSEHOLD_KNOWN) == household)
+            .map(|(f, _)| label(FLAG_KINDS, &f.kind))
+            .collect()
+    };
+    let (active_flags, household_flags) = (active(false), active(true));
     html! {
         (back_link(&v.back))
         @match done {
@@ -141,6 +143,16 @@ fn header(v: &RecordView) -> Markup {
                 strong class="govuk-warning-text__text" {
                     span class="govuk-visually-hidden" { "Warning" }
                     "Known to children's social care: " (active_flags.join("; ")) ". "
+                    a class="govuk-link" href="#social-care" { "See the details" }
+                }
+            }
+        }
+        @if !household_flags.is_empty() {
+            div class="govuk-warning-text" {
+                span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
+                strong class="govuk-warning-text__text" {
+                    span class="govuk-visually-hidden" { "Warning" }
+                    "Household known to children's social care: another child at this address has an open section 47 enquiry or child protection plan. "
                     a class="govuk-link" href="#social-care" { "See the details" }
                 }
             }
@@ -230,7 +242,7 @@ fn social_care(v: &RecordView) -> Markup {
                         tr class="govuk-table__row" {
                             td class="govuk-table__cell" { (source) }
                             td class="govuk-table__cell" { (l.decision.label()) }
-                            td class="govuk-table__cell" { (format!("{:.1}%", l.score * 100.0)) }
+                            td class="govuk-table__cell" { @if l.decision.is_household() { "Not the same child" } @else { (format!("{:.1}%", l.score * 100.0)) } }
                             td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/matches/" (l.child_id) "/" (l.record_id) } { "Compare" span class="govuk-visually-hidden" { " with record " (source) } } }
                         }
                     }

@@ -4,6 +4,7 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 
 use crate::clock::{fmt_date, today};
+use crate::domain::matching::OfficersDecision;
 use crate::domain::matching::RunStatus;
 use crate::domain::register::AddressKind;
 use crate::error::{AppError, AppResult};
@@ -170,11 +171,22 @@ fn pair_page(
             @if decided { (success_banner("Decision saved. This is the next pair waiting for a decision.")) }
             (error_summary(errors))
             span class="govuk-caption-l" { (link.decision.label()) }
-            h1 class="govuk-heading-l" { "Is this the same child?" }
-            @if !why.is_empty() {
+            @if link.decision.is_household() {
+                h1 class="govuk-heading-l" { "Same household?" }
                 div class="govuk-inset-text" {
-                    p class="govuk-body" { "The cross-check could not be sure because:" }
-                    ul class="govuk-list govuk-list--bullet" { @for w in &why { li { (w.label()) } } }
+                    p class="govuk-body" { "The cross-check found this social care record for another child with the same family name at the same address: a brother, sister or twin. If that child has an open section 47 enquiry or child protection plan, the register entry carries a \"household known to children's social care\" flag." }
+                    @if !why.is_empty() {
+                        p class="govuk-body" { "It is not taken for the same child because:" }
+                        ul class="govuk-list govuk-list--bullet" { @for w in &why { li { (w.label()) } } }
+                    }
+                }
+            } @else {
+                h1 class="govuk-heading-l" { "Is this the same child?" }
+                @if !why.is_empty() {
+                    div class="govuk-inset-text" {
+                        p class="govuk-body" { "The cross-check could not be sure because:" }
+                        ul class="govuk-list govuk-list--bullet" { @for w in &why { li { (w.label()) } } }
+                    }
                 }
             }
             div class="cnis-table-scroll" role="region" aria-label="The register entry and the social care record side by side" tabindex="0" { table class="govuk-table" {
@@ -209,7 +221,7 @@ fn pair_page(
             @if let Some(r) = &link.reason { div class="govuk-inset-text" { "Decided: " (r) } }
             form method="post" novalidate {
                 (csrf_field(&o.csrf))
-                (radios("decision", "Your decision", &[("confirm", "Same child: link them"), ("reject", "Not the same child")], f.get("decision"), None, errors.get("decision")))
+                (radios("decision", "Your decision", OfficersDecision::CHOICES, f.get("decision"), None, errors.get("decision")))
                 (textarea("reason", "Why?", f.get("reason"), Some("Kept with the decision and in the audit log. Do not repeat personal details that are already above."), errors.get("reason")))
                 (button("Save decision"))
             }
@@ -250,25 +262,25 @@ async fn decide(
         crate::web::parse_id(&record)?,
     );
     let mut errors = Errors::default();
-    let decision = choice(
-        &form,
-        "decision",
-        &[("confirm", ""), ("reject", "")],
-        "Select whether this is the same child",
-        &mut errors,
-    );
+    let decision = OfficersDecision::parse(form.get("decision"));
+    if decision.is_none() {
+        errors.add(
+            "decision",
+            "Select whether this is the same child, the same household, or neither",
+        );
+    }
     let reason = text(&form, "reason", "why you decided this", 2000, &mut errors);
-    if !errors.is_empty() {
+    let Some(decision) = decision.filter(|_| errors.is_empty()) else {
         let data = load_pair(&state, child, record, o.user.id.clone()).await?;
         return Ok(pair_page(&state, &o, &data, &form, &errors, false));
-    }
+    };
     let uid = o.user.id.clone();
     let st = state.clone();
     let cid = child;
     let next = state
         .db(move |c| {
             crate::db::write::<_, AppError, _>(c, |c| {
-                if matches::decide(c, &cid, &record, &uid, decision == "confirm", &reason)? == 0 {
+                if matches::decide(c, &cid, &record, &uid, decision, &reason)? == 0 {
                     return Err(AppError::NotFound);
                 }
                 crate::jobs::cross_check::refresh_flags(
@@ -284,7 +296,7 @@ async fn decide(
                     Some(&uid),
                     "decide_match",
                     Some(&cid),
-                    &format!("officer {}ed a social care match", decision),
+                    &format!("officer decided a social care pair: {}", decision.as_str()),
                 )?;
                 Ok(matches::next_review(c)?)
             })

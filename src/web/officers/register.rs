@@ -194,6 +194,7 @@ pub fn social_care_tag(kind: &str) -> Markup {
         "s47_outcome_unknown" => "S.47 outcome not known",
         "cin_open" => "Child in need",
         "consent_missing" => "May have needed consent",
+        crate::domain::safeguarding::HOUSEHOLD_KNOWN => "Household known to social care",
         _ => "Possible match waiting",
     };
     tag(text, colour)
