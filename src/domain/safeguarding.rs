@@ -280,7 +280,7 @@ mod tests {
         let ended = s47_ended(d(2024, 1, 1), d(2024, 2, 15), Some(false));
         let cin = ep("cin", d(2025, 1, 1), None);
         assert_eq!(
-            household_flag(&[open.clone()], on),
+            household_flag(std::slice::from_ref(&open), on),
             Some((d(2026, 10, 1), None))
         );
         assert_eq!(
