@@ -1,37 +1,54 @@
 #!/usr/bin/env python3
-"""Scores a cross-check report against the truth from `cnis generate-linkage-data`.
+"""Scores a cross-check report against the truth of a labelled data set.
 
-usage: linkage_eval.py TRUTH.csv REPORT.csv
-REPORT.csv has the header register_ref,record_id,decision,score (decision: match or review).
-Prints precision of match, recall of match and of match+review, and the review queue size.
+usage: linkage_eval.py DATA_DIR REPORT.csv [NAME]
+DATA_DIR holds truth.csv (register_ref,record_id: the same child) and, where the data has them,
+households.csv (another child of the same household). REPORT.csv has the header
+register_ref,record_id,decision,score (decision: match, review or household).
+Prints one JSON line: precision of match, recall of match, of match or review, and of match,
+review or household; the review queue as a share of true links; and how many household links
+were right (a sibling or twin in households.csv, or the same child).
 """
 import csv
 import json
+import os
 import sys
 
 
-def main(truth_path, report_path):
-    with open(truth_path, newline="") as f:
-        truth = {(r["register_ref"], r["record_id"]) for r in csv.DictReader(f)}
-    matched, review = set(), set()
+def pairs(path):
+    if not os.path.exists(path):
+        return set()
+    with open(path, newline="") as f:
+        return {(r["register_ref"], r["record_id"]) for r in csv.DictReader(f)}
+
+
+def main(data, report_path, name=""):
+    truth = pairs(f"{data}/truth.csv")
+    households = pairs(f"{data}/households.csv")
+    got = {"match": set(), "review": set(), "household": set()}
     with open(report_path, newline="") as f:
         for r in csv.DictReader(f):
-            pair = (r["register_ref"], r["record_id"])
-            (matched if r["decision"] == "match" else review).add(pair)
-    found = matched | review
+            got.setdefault(r["decision"], set()).add((r["register_ref"], r["record_id"]))
+    matched, review, house = got["match"], got["review"], got["household"]
+    t = max(len(truth), 1)
     out = {
+        "data": name,
         "true_links": len(truth),
         "match": len(matched),
         "review": len(review),
-        "match_precision": len(matched & truth) / max(len(matched), 1),
-        "match_recall": len(matched & truth) / max(len(truth), 1),
-        "match_or_review_recall": len(found & truth) / max(len(truth), 1),
-        "review_share_of_true_links": len(review) / max(len(truth), 1),
-        "missed": len(truth - found),
+        "household": len(house),
+        "match_precision": round(len(matched & truth) / max(len(matched), 1), 4),
+        "match_recall": round(len(matched & truth) / t, 4),
+        "match_or_review_recall": round(len((matched | review) & truth) / t, 4),
+        "with_household_recall": round(len((matched | review | house) & truth) / t, 4),
+        "review_share_of_true_links": round(len(review) / t, 4),
+        "missed": len(truth - matched - review),
         "false_matches": len(matched - truth),
+        "household_right": len(house & (households | truth)),
+        "households_in_truth": len(households),
     }
-    print(json.dumps(out, indent=1))
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:4])

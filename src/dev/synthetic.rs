@@ -4,7 +4,8 @@
 //!
 //! `cnis generate-linkage-data --children 200000 --records 800000 --out DIR` writes
 //! DIR/register.csv (for `cnis import register`), DIR/social-care.csv (for `cnis import
-//! social-care`) and DIR/truth.csv (`register_ref,record_id` for every true link).
+//! social-care`), DIR/truth.csv (`register_ref,record_id` for every true link) and
+//! DIR/households.csv (the same, for each twin or sibling: another child of the household).
 use std::collections::HashSet;
 use std::io::Write;
 
@@ -718,6 +719,9 @@ pub fn generate(
     let mut reg = std::io::BufWriter::new(std::fs::File::create(dir.join("register.csv"))?);
     let mut sc = std::io::BufWriter::new(std::fs::File::create(dir.join("social-care.csv"))?);
     let mut truth = std::io::BufWriter::new(std::fs::File::create(dir.join("truth.csv"))?);
+    let mut households =
+        std::io::BufWriter::new(std::fs::File::create(dir.join("households.csv"))?);
+    writeln!(households, "register_ref,record_id")?;
     writeln!(reg, "register_ref,given_names,family_name,date_of_birth,sex,upn,nhs_number,address_line_1,town,postcode")?;
     writeln!(sc, "record_id,given_names,family_name,date_of_birth,sex,upn,nhs_number,address_line_1,town,postcode,s47_start_date,s47_end_date,cp_plan_start_date,cp_plan_end_date,cin_start_date,cin_end_date")?;
     writeln!(truth, "register_ref,record_id")?;
@@ -802,7 +806,8 @@ pub fn generate(
             (twin.line_1, twin.town, twin.postcode) =
                 (k.line_1.clone(), k.town.clone(), k.postcode.clone());
             if twin.given != k.given {
-                record(&mut rng, &mut sc, &twin, written)?;
+                let id = record(&mut rng, &mut sc, &twin, written)?;
+                writeln!(households, "{reference},{id}")?;
                 written += 1;
             }
         }
@@ -812,7 +817,8 @@ pub fn generate(
             (sib.line_1, sib.town, sib.postcode) =
                 (k.line_1.clone(), k.town.clone(), k.postcode.clone());
             if sib.dob != k.dob {
-                record(&mut rng, &mut sc, &sib, written)?;
+                let id = record(&mut rng, &mut sc, &sib, written)?;
+                writeln!(households, "{reference},{id}")?;
                 written += 1;
             }
         }
@@ -825,6 +831,7 @@ pub fn generate(
     reg.flush()?;
     sc.flush()?;
     truth.flush()?;
+    households.flush()?;
     Ok(Generated {
         register: children,
         records: written,

@@ -1103,9 +1103,17 @@ pub fn gamma_from_explanation(explained: &[(String, String, f64)]) -> Gamma {
     g
 }
 
+/// Which side of blocking a person is on: social care records are filed under their keys, and
+/// each register entry looks up its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyRole {
+    Filed,
+    Looking,
+}
+
 /// Keys under which a person is filed for blocking: two people are compared only when they share
 /// a key. Chosen so that each kind of error real data carries leaves at least one key intact.
-pub fn block_keys(p: &Prepared) -> Vec<String> {
+pub fn block_keys(p: &Prepared, role: KeyRole) -> Vec<String> {
     let mut keys = vec![];
     for u in &p.upns {
         keys.push(format!("u{u}"));
@@ -1167,8 +1175,25 @@ pub fn block_keys(p: &Prepared) -> Vec<String> {
         if let Some(o) = &p.outward {
             keys.push(format!("o{d}{o}"));
         }
-    } else if !p.first_sdx.is_empty() && !p.family_sdx.is_empty() {
-        keys.push(format!("x{}{}", p.first_sdx, p.family_sdx));
+    }
+    // Both names, in either order, where one side has no date of birth. A record without one is
+    // filed under `x`, with one under `X`; a register entry looks under `x` (the records that
+    // lack a date), and, lacking one itself, under `X` too. So a missing date on either side
+    // still meets the other on names, without comparing every namesake with a date.
+    if !p.family_sdx.is_empty() {
+        let mut names = [p.first_sdx.as_str(), p.family_sdx.as_str()];
+        names.sort_unstable();
+        let names = names.concat();
+        let dated = p.dob.is_some();
+        match role {
+            KeyRole::Filed => keys.push(format!("{}{names}", if dated { 'X' } else { 'x' })),
+            KeyRole::Looking => {
+                keys.push(format!("x{names}"));
+                if !dated {
+                    keys.push(format!("X{names}"));
+                }
+            }
+        }
     }
     // Same postcode and any name in common: a date error with a name change or typo.
     if let Some(pc) = &p.postcode {
@@ -1360,7 +1385,10 @@ mod tests {
         let dob = d(2014, 5, 17);
         let a = prepare(&person("Olivia Grace", "Taylor", dob));
         let shares_key = |b: &Person| {
-            let (ka, kb) = (block_keys(&a), block_keys(&prepare(b)));
+            let (ka, kb) = (
+                block_keys(&a, KeyRole::Looking),
+                block_keys(&prepare(b), KeyRole::Filed),
+            );
             ka.iter().any(|k| kb.contains(k))
         };
         assert!(shares_key(&person("Livvy", "Taylor", dob)), "nickname");
@@ -1386,14 +1414,40 @@ mod tests {
         };
         let a2 = prepare(&person("Olivia", "Taylor", d(2014, 12, 5)));
         assert!(
-            block_keys(&a2)
-                .iter()
-                .any(|k| block_keys(&prepare(&swapped)).contains(k)),
+            block_keys(&a2, KeyRole::Looking).iter().any(|k| block_keys(
+                &prepare(&swapped),
+                KeyRole::Filed
+            )
+            .contains(k)),
             "day and month swapped"
         );
         assert!(!shares_key(&Person {
             postcode: Some("LS1 1AA"),
             ..person("Noah", "Brown", d(2011, 1, 1))
+        }));
+        // No date of birth on the record, given name and surname swapped, at a new address.
+        let undated = Person {
+            date_of_birth: None,
+            postcode: Some("LS1 1AA"),
+            ..person("Taylor", "Olivia", dob)
+        };
+        assert!(shares_key(&undated), "no date, names swapped");
+        // No date on the register entry: it looks for dated records by name too.
+        let b = prepare(&Person {
+            postcode: Some("LS1 1AA"),
+            ..person("Olivia", "Taylor", dob)
+        });
+        let a_undated = prepare(&Person {
+            date_of_birth: None,
+            ..person("Olivia Grace", "Taylor", dob)
+        });
+        assert!(block_keys(&a_undated, KeyRole::Looking)
+            .iter()
+            .any(|k| block_keys(&b, KeyRole::Filed).contains(k)));
+        // Both dated, different days, elsewhere: names alone do not pair them.
+        assert!(!shares_key(&Person {
+            postcode: Some("LS1 1AA"),
+            ..person("Olivia", "Taylor", d(2011, 1, 1))
         }));
     }
 

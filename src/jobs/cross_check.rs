@@ -230,11 +230,13 @@ fn score_all(kids: &[Side], recs: &[Side], t: Thresholds) -> Scored {
         .par_iter()
         .enumerate()
         .flat_map_iter(|(i, r)| {
-            m::block_keys(&r.prepared).into_iter().map(move |k| {
-                let identifier = k.starts_with('u') || k.starts_with('n');
-                // Identifier keys keep their bucket whatever its size: mark them.
-                ((key_hash(&k) & !1) | u64::from(identifier), i as u32)
-            })
+            m::block_keys(&r.prepared, m::KeyRole::Filed)
+                .into_iter()
+                .map(move |k| {
+                    let identifier = k.starts_with('u') || k.starts_with('n');
+                    // Identifier keys keep their bucket whatever its size: mark them.
+                    ((key_hash(&k) & !1) | u64::from(identifier), i as u32)
+                })
         })
         .collect();
     index.par_sort_unstable();
@@ -259,7 +261,7 @@ fn score_all(kids: &[Side], recs: &[Side], t: Thresholds) -> Scored {
         .enumerate()
         .flat_map_iter(|(ci, c)| {
             let mut seen: Vec<u32> = vec![];
-            for k in m::block_keys(&c.prepared) {
+            for k in m::block_keys(&c.prepared, m::KeyRole::Looking) {
                 let identifier = k.starts_with('u') || k.starts_with('n');
                 let b = bucket((key_hash(&k) & !1) | u64::from(identifier));
                 if b.len() <= MAX_BUCKET || identifier {
