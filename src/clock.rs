@@ -21,6 +21,11 @@ pub fn fmt_date(d: NaiveDate) -> String {
     d.format("%-d %B %Y").to_string()
 }
 
+/// A date that may not be known (a legacy entry's date of birth): "not known" then.
+pub fn fmt_date_or_not_known(d: Option<NaiveDate>) -> String {
+    d.map(fmt_date).unwrap_or_else(|| "not known".into())
+}
+
 /// The day in England of an instant stored in UTC, as GOV.UK writes it.
 pub fn fmt_day(utc: NaiveDateTime) -> String {
     fmt_date(local_date(utc))

@@ -1015,7 +1015,8 @@ fn an_imported_row_with_gaps_is_kept_marked_found_completed_and_matched() {
         &legacy,
         format!(
             "register_ref,given_names,family_name,date_of_birth,sex,upn,nhs_number,address_line_1,town,postcode\n\
-             LG-1,,,2014-05-06,F,{upn},,,,\n"
+             LG-1,,,2014-05-06,F,{upn},,,,\n\
+             LG-2,Tobias,Quill,,M,,,9 Mill Lane,Demoton,DT4 4AA\n"
         ),
     )
     .unwrap();
@@ -1025,7 +1026,7 @@ fn an_imported_row_with_gaps_is_kept_marked_found_completed_and_matched() {
         &["import", "register", legacy.to_str().unwrap()],
     );
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("imported 1 (1 with details missing"), "{out}");
+    assert!(out.contains("imported 2 (2 with details missing"), "{out}");
 
     let list = officer.get("/officers/register?flag=incomplete");
     assert!(list.contains("Name not known"), "{}", list.body);
@@ -1059,7 +1060,8 @@ fn an_imported_row_with_gaps_is_kept_marked_found_completed_and_matched() {
     std::fs::write(
         &file,
         format!(
-            "{HEADER}\nSC9,Mia,Okafor,2014-05-06,F,{upn},,4 Bridge Street,Demoton,DT3 2CD,2026-10-01,,,,,\n{}",
+            "{HEADER}\nSC9,Mia,Okafor,2014-05-06,F,{upn},,4 Bridge Street,Demoton,DT3 2CD,2026-10-01,,,,,\n\
+             SC10,Tobias,Quill,2013-03-03,M,,,9 Mill Lane,Demoton,DT4 4AA,2026-10-01,,,,,\n{}",
             background(400)
         ),
     )
@@ -1082,6 +1084,35 @@ fn an_imported_row_with_gaps_is_kept_marked_found_completed_and_matched() {
         report_text.contains(",SC9,match,") || report_text.contains(",SC9,review,"),
         "{report_text}"
     );
+    // No date of birth on the register: found on names and address all the same.
+    assert!(
+        report_text.contains("LG-2,SC10,match,") || report_text.contains("LG-2,SC10,review,"),
+        "{report_text}"
+    );
+    let tobias: String = {
+        use cnis::db::schema::children::dsl as ch;
+        ch::children
+            .filter(ch::la_reference.eq("LG-2"))
+            .select(ch::id)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    let record = officer.get(&format!("/officers/children/{tobias}"));
+    assert_eq!(record.status, 200);
+    assert!(
+        record.contains("Date of birth not known"),
+        "{}",
+        record.body
+    );
+    assert!(record.contains("the legacy register had no date of birth"));
+    // No order can be started without knowing the child is of compulsory school age.
+    officer.get(&format!("/officers/children/{tobias}/attendance"));
+    let p = officer.post(
+        &format!("/officers/children/{tobias}/attendance"),
+        &[("grounds", "not_receiving_suitable_education")],
+    );
+    assert_eq!(p.status, 422, "{}", p.body);
+    assert!(p.contains("date of birth is not known"), "{}", p.body);
 
     // Completing the name narrows the mark; the address clears it.
     let edit = officer.get(&format!("/officers/children/{id}/edit"));

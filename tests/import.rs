@@ -69,12 +69,13 @@ fn good_rows_import_bad_rows_are_reported_by_line_and_a_rerun_changes_nothing() 
     // Issue 17: a row with no name and no identifier is not a child; one with gaps still is.
     bytes.extend_from_slice(b"L-10,,,2014-01-01,F,,,1 Road,Town,DT1 1AA,,,\n");
     bytes.extend_from_slice(b"L-11,Grace,Hopper,2014-02-02,F,,,,,,,,\n");
+    // No date of birth (or one that cannot be a child's): kept, marked, like a blank name.
+    bytes.extend_from_slice(b"L-12,Katherine,Johnson,,F,,,3 Mill Lane,Demoton,DT1 1AA,,,\n");
     let path = cli.file("legacy.csv", &bytes);
     let (code, out) = cli.import(&path);
     assert_eq!(code, 2, "{out}");
     for expect in [
         "line 4: upn: The UPN check letter does not match",
-        "line 5: date_of_birth 2099-01-01 is in the future",
         "line 7: the row has 4 fields but the header has 13",
         "line 8: sex X is not F, M or U",
         "parent_email not-an-email is not an email address",
@@ -82,19 +83,19 @@ fn good_rows_import_bad_rows_are_reported_by_line_and_a_rerun_changes_nothing() 
         "line 9: register_ref appears earlier in this file",
         "line 10: the row is not UTF-8 text",
         "line 11: no name, UPN or NHS number: nothing says which child this is",
-        "imported 4 (2 with details missing, each kept with a task to complete it), already on the register 0, rejected 7",
+        "imported 6 (4 with details missing, each kept with a task to complete it), already on the register 0, rejected 6",
     ] {
         assert!(out.contains(expect), "missing {expect:?} in:\n{out}");
     }
-    assert_eq!(cli.count(), 4);
+    assert_eq!(cli.count(), 6);
     // Re-running the same file changes nothing.
     let (code, out) = cli.import(&path);
     assert_eq!(code, 2);
     assert!(
-        out.contains("imported 0 (0 with details missing, each kept with a task to complete it), already on the register 4, rejected 7"),
+        out.contains("imported 0 (0 with details missing, each kept with a task to complete it), already on the register 6, rejected 6"),
         "{out}"
     );
-    assert_eq!(cli.count(), 4);
+    assert_eq!(cli.count(), 6);
     // The imported child is on the register as officers see it (HTML escaped, fields checked).
     let mut c = cnis::db::establish(&cli.url).unwrap();
     let rows = cnis::store::children::search(
@@ -123,6 +124,12 @@ fn good_rows_import_bad_rows_are_reported_by_line_and_a_rerun_changes_nothing() 
     };
     assert_eq!(missing("L-5").as_deref(), Some("given name"));
     assert_eq!(missing("L-11").as_deref(), Some("address, town, postcode"));
+    assert_eq!(missing("L-12").as_deref(), Some("date of birth"));
+    assert_eq!(
+        missing("L-4").as_deref(),
+        Some("date of birth"),
+        "born in 2099"
+    );
     let tasks: i64 = {
         use cnis::db::schema::tasks::dsl as t;
         t::tasks
@@ -131,7 +138,7 @@ fn good_rows_import_bad_rows_are_reported_by_line_and_a_rerun_changes_nothing() 
             .get_result(&mut c)
             .unwrap()
     };
-    assert_eq!(tasks, 2);
+    assert_eq!(tasks, 4);
 }
 
 #[test]

@@ -34,7 +34,7 @@ diesel::table! {
         reference -> Text,
         given_names -> Text,
         family_name -> Text,
-        date_of_birth -> Date,
+        date_of_birth -> Nullable<Date>,
         sex -> Text,
         upn -> Nullable<Text>,
         nhs_number -> Nullable<Text>,

@@ -237,7 +237,7 @@ fn family(rng: &mut StdRng, i: usize, today: NaiveDate) -> Family {
             reference: children::new_reference(),
             given_names: given,
             family_name: family_name.clone(),
-            date_of_birth: dob,
+            date_of_birth: Some(dob),
             sex: sex.into(),
             upn: rng.gen_bool(0.7).then(|| valid_upn(rng)),
             nhs_number: if rng.gen_bool(0.5) {
@@ -393,27 +393,22 @@ fn demo_social_care(
         return None;
     }
     let home = addrs.iter().find(|a| a.kind == AddressKind::Current);
+    let born = child
+        .date_of_birth
+        .unwrap_or(today - Duration::days(365 * 10));
     // Social care dates are in the past: an episode starting after today is refused at import.
-    let start = (child.date_of_birth + Duration::days(365 * 5 + rng.gen_range(0..900)))
+    let start = (born + Duration::days(365 * 5 + rng.gen_range(0..900)))
         .min(today - Duration::days(60 + rng.gen_range(0..300)));
     let (given, dob, upn) = match i % 4 {
-        0 => (child.given_names.to_uppercase(), child.date_of_birth, None),
-        1 => (
-            child.given_names.clone(),
-            child.date_of_birth + Duration::days(1),
-            None,
-        ),
+        0 => (child.given_names.to_uppercase(), born, None),
+        1 => (child.given_names.clone(), born + Duration::days(1), None),
         // The register child's UPN on another child's record: an officer must decide.
         2 => (
             "Jordan".to_string(),
-            child.date_of_birth - Duration::days(700),
+            born - Duration::days(700),
             child.upn.clone(),
         ),
-        _ => (
-            child.given_names.clone(),
-            child.date_of_birth,
-            child.upn.clone(),
-        ),
+        _ => (child.given_names.clone(), born, child.upn.clone()),
     };
     use crate::domain::safeguarding::{Episode, EpisodeKind};
     let episodes = match i % 3 {

@@ -175,7 +175,8 @@ pub fn fold(s: &str) -> String {
 pub struct Identity<'a> {
     pub given_names: &'a str,
     pub family_name: &'a str,
-    pub date_of_birth: chrono::NaiveDate,
+    /// None for a legacy entry imported without one: never the same as anything.
+    pub date_of_birth: Option<chrono::NaiveDate>,
     pub postcode_key: &'a str,
 }
 
@@ -191,13 +192,19 @@ pub enum EntryMatch {
 /// s.436C: one entry per child. A parent's notification about a child already on the register is
 /// linked to that entry rather than duplicated; anything less certain goes to an officer.
 pub fn compare_entries(a: &Identity, b: &Identity) -> EntryMatch {
-    if a.date_of_birth != b.date_of_birth {
-        return EntryMatch::Different;
-    }
     let squash = |s: &str| fold(s).replace(' ', "");
     let first = |s: &str| fold(s).split(' ').next().unwrap_or_default().to_string();
     let same_family = squash(a.family_name) == squash(b.family_name);
-    if same_family && squash(a.given_names) == squash(b.given_names) {
+    let same_names = same_family && squash(a.given_names) == squash(b.given_names);
+    match (a.date_of_birth, b.date_of_birth) {
+        (Some(x), Some(y)) if x == y => {}
+        // A legacy entry without a date of birth: the same names are for an officer to decide.
+        (None, _) | (_, None) if same_names && !a.family_name.is_empty() => {
+            return EntryMatch::Possible
+        }
+        _ => return EntryMatch::Different,
+    }
+    if same_names {
         return EntryMatch::Same;
     }
     let same_first = first(a.given_names) == first(b.given_names);
@@ -233,7 +240,7 @@ mod tests {
         let e = |g: &'static str, f: &'static str, pc: &'static str| Identity {
             given_names: g,
             family_name: f,
-            date_of_birth: dob,
+            date_of_birth: Some(dob),
             postcode_key: pc,
         };
         let on_register = e("Zoë-Ann", "O'Brien", "LS11AA");
@@ -254,11 +261,24 @@ mod tests {
             EntryMatch::Different
         );
         let other_day = Identity {
-            date_of_birth: dob.succ_opt().unwrap(),
+            date_of_birth: dob.succ_opt(),
             ..e("Zoë-Ann", "O'Brien", "LS11AA")
         };
         assert_eq!(
             compare_entries(&on_register, &other_day),
+            EntryMatch::Different
+        );
+        // A legacy entry without a date of birth: the same names go to an officer.
+        let undated = Identity {
+            date_of_birth: None,
+            ..e("Zoë-Ann", "O'Brien", "")
+        };
+        assert_eq!(
+            compare_entries(&undated, &e("zoe ann", "OBRIEN", "")),
+            EntryMatch::Possible
+        );
+        assert_eq!(
+            compare_entries(&undated, &e("Amy", "OBRIEN", "LS11AA")),
             EntryMatch::Different
         );
     }
@@ -274,19 +294,22 @@ mod tests {
     }
 }
 
-/// What an entry lacks of the details s.436C(1) requires the register to hold (the child's name
-/// and address), in the council's words, or None when it has them all. A legacy register's row
-/// with gaps is still a child: it is kept, marked with this, rather than dropped.
+/// What an entry lacks of the details s.436C(1) requires the register to hold (the child's name,
+/// date of birth and address), in the council's words, or None when it has them all. A legacy
+/// register's row with gaps is still a child: it is kept, marked with this, rather than dropped.
 pub fn missing_details(
     given_names: &str,
     family_name: &str,
+    date_of_birth: Option<chrono::NaiveDate>,
     address_line_1: &str,
     town: &str,
     postcode: &str,
 ) -> Option<String> {
+    let dob = if date_of_birth.is_some() { "known" } else { "" };
     let missing: Vec<&str> = [
         (given_names, "given name"),
         (family_name, "family name"),
+        (dob, "date of birth"),
         (address_line_1, "address"),
         (town, "town"),
         (postcode, "postcode"),
@@ -304,13 +327,32 @@ mod s436c_tests {
 
     #[test]
     fn s436c_1_an_entry_without_a_name_part_or_address_part_says_what_is_missing() {
+        let dob = chrono::NaiveDate::from_ymd_opt(2015, 12, 10);
         assert_eq!(
-            missing_details("Ada", "Lovelace", "12 Station Road", "Demoton", "DT1 4AB"),
+            missing_details(
+                "Ada",
+                "Lovelace",
+                dob,
+                "12 Station Road",
+                "Demoton",
+                "DT1 4AB"
+            ),
             None
         );
         assert_eq!(
-            missing_details("", "Lovelace", "12 Station Road", " ", "DT1 4AB"),
+            missing_details("", "Lovelace", dob, "12 Station Road", " ", "DT1 4AB"),
             Some("given name, town".into())
+        );
+        assert_eq!(
+            missing_details(
+                "Ada",
+                "Lovelace",
+                None,
+                "12 Station Road",
+                "Demoton",
+                "DT1 4AB"
+            ),
+            Some("date of birth".into())
         );
     }
 }

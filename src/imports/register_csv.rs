@@ -96,29 +96,10 @@ fn check_row(get: &dyn Fn(&str) -> String, today: NaiveDate) -> Result<Row, Stri
     let line_2 = text("address_line_2", 200, false);
     let town = text("town", 100, false);
     let parent_name = text("parent_name", 200, false);
-    let dob = match get("date_of_birth") {
-        s if s.is_empty() => {
-            problems.push("date_of_birth is empty".into());
-            None
-        }
-        s => match parse_date(&s) {
-            Some(d) if d > today => {
-                problems.push(format!("date_of_birth {s} is in the future"));
-                None
-            }
-            Some(d) if d < today - chrono::Duration::days(365 * 25) => {
-                problems.push(format!("date_of_birth {s} is more than 25 years ago"));
-                None
-            }
-            Some(d) => Some(d),
-            None => {
-                problems.push(format!(
-                    "date_of_birth {s:.20} is not a real date (use YYYY-MM-DD or DD/MM/YYYY)"
-                ));
-                None
-            }
-        },
-    };
+    // A date of birth that is blank, not a real date, or not a child's is as good as none: the
+    // entry is kept without it, marked incomplete, like a blank name.
+    let dob = parse_date(&get("date_of_birth"))
+        .filter(|d| *d <= today && *d >= today - chrono::Duration::days(365 * 25));
     let sex = match get("sex").to_ascii_uppercase().as_str() {
         "F" | "FEMALE" => "F",
         "M" | "MALE" => "M",
@@ -187,7 +168,7 @@ fn check_row(get: &dyn Fn(&str) -> String, today: NaiveDate) -> Result<Row, Stri
     if !problems.is_empty() {
         return Err(problems.join("; "));
     }
-    let (Some(register_ref), Some(dob)) = (register_ref, dob) else {
+    let Some(register_ref) = register_ref else {
         return Err("row is incomplete".into());
     };
     let (given, family) = (given.unwrap_or_default(), family.unwrap_or_default());
@@ -197,7 +178,7 @@ fn check_row(get: &dyn Fn(&str) -> String, today: NaiveDate) -> Result<Row, Stri
         postcode.unwrap_or_default(),
     );
     let missing =
-        crate::domain::register::missing_details(&given, &family, &line_1, &town, &postcode);
+        crate::domain::register::missing_details(&given, &family, dob, &line_1, &town, &postcode);
     let t = now();
     let id = new_id();
     let condition = match arrangement.as_str() {

@@ -74,7 +74,7 @@ fn load_children(conn: &mut AnyConnection) -> QueryResult<Vec<Side>> {
         Option<String>,
         String,
         String,
-        NaiveDate,
+        Option<NaiveDate>,
         String,
         Option<String>,
         Option<String>,
@@ -104,11 +104,11 @@ fn load_children(conn: &mut AnyConnection) -> QueryResult<Vec<Side>> {
         .map(
             |(id, reference, la_ref, given, family, dob, sex, upn, nhs)| {
                 let home = homes.get(&id);
-                let dob_s = dob.to_string();
+                let dob_s = dob.map(|d| d.to_string());
                 let hash = identity_hash(&[
                     Some(&given),
                     Some(&family),
-                    Some(&dob_s),
+                    dob_s.as_deref(),
                     Some(&sex),
                     upn.as_deref(),
                     nhs.as_deref(),
@@ -118,7 +118,7 @@ fn load_children(conn: &mut AnyConnection) -> QueryResult<Vec<Side>> {
                 let prepared = m::prepare(&Person {
                     given_names: &given,
                     family_name: &family,
-                    date_of_birth: Some(dob),
+                    date_of_birth: dob,
                     sex: &sex,
                     postcode: home.map(|h| h.1.as_str()),
                     address_line_1: home.map(|h| h.0.as_str()),
@@ -855,7 +855,8 @@ fn consent_missing(
         let me = crate::store::consent::ChildIdentity {
             given_names: &child.given_names,
             family_name: &child.family_name,
-            date_of_birth: child.date_of_birth,
+            // Without a date of birth only the UPN can find the child's application.
+            date_of_birth: child.date_of_birth.unwrap_or(NaiveDate::MIN),
             sex: &child.sex,
             upn: child.upn.as_deref(),
             address_line_1: "",

@@ -506,7 +506,7 @@ pub fn update_child(
         let mut after = before.clone();
         after.given_names = core.given_names;
         after.family_name = core.family_name;
-        after.date_of_birth = dob;
+        after.date_of_birth = Some(dob);
         after.sex = core.sex;
         after.upn = core.upn;
         after.nhs_number = core.nhs_number;
@@ -551,9 +551,8 @@ fn changes(before: &Child, after: &Child) -> Vec<(&'static str, Option<String>, 
     let s = |v: &String| Some(v.clone());
     diff!(given_names, "given names", s);
     diff!(family_name, "family name", s);
-    diff!(date_of_birth, "date of birth", |d: &NaiveDate| Some(
-        d.to_string()
-    ));
+    diff!(date_of_birth, "date of birth", |d: &Option<NaiveDate>| d
+        .map(|d| d.to_string()));
     diff!(sex, "sex", s);
     diff!(upn, "UPN", opt_s);
     diff!(nhs_number, "NHS number", opt_s);

@@ -444,7 +444,8 @@ pub fn facts(conn: &mut AnyConnection, c: &Case, today: NaiveDate) -> QueryResul
         order_served_on: served_on(conn, &c.id, "attendance-order")?,
         ehc_plan_school: c.ehc_plan_school_id.is_some(),
         school_age_ends_on: crate::store::children::find(conn, &c.child_id)?
-            .map(|ch| crate::domain::school_age::csa_end(ch.date_of_birth)),
+            .and_then(|ch| ch.date_of_birth)
+            .map(crate::domain::school_age::csa_end),
         section47_ended: rules::section47_involvement_ended(&c.relied_on(), &known, today, today),
         section47_ended_since_order: rules::section47_involvement_ended(
             &c.relied_on(),
@@ -564,6 +565,10 @@ fn fmt(d: NaiveDate) -> String {
     d.format("%-d %B %Y").to_string()
 }
 
+fn fmt_or_not_known(d: Option<NaiveDate>) -> String {
+    d.map(fmt).unwrap_or_else(|| "not known".into())
+}
+
 /// Serves one notice on each recipient, with the case's common wording filled in.
 fn serve_all(
     conn: &mut AnyConnection,
@@ -576,7 +581,7 @@ fn serve_all(
 ) -> anyhow::Result<usize> {
     let child = &record.child;
     let child_name = format!("{} {}", child.given_names, child.family_name);
-    let dob = fmt(child.date_of_birth);
+    let dob = fmt_or_not_known(child.date_of_birth);
     let date = fmt(s.today);
     let law = c.regime().name();
     for r in recipients {
@@ -1257,7 +1262,7 @@ pub fn bundle_text(conn: &mut AnyConnection, c: &Case, council: &str) -> QueryRe
             "Child: {} {}, born {}",
             ch.given_names,
             ch.family_name,
-            fmt(ch.date_of_birth)
+            fmt_or_not_known(ch.date_of_birth)
         );
     }
     let _ = writeln!(

@@ -225,13 +225,13 @@ impl ChildIdentity<'_> {
             &Identity {
                 given_names: self.given_names,
                 family_name: self.family_name,
-                date_of_birth: self.date_of_birth,
+                date_of_birth: Some(self.date_of_birth),
                 postcode_key: &pa,
             },
             &Identity {
                 given_names: other.given_names,
                 family_name: other.family_name,
-                date_of_birth: other.date_of_birth,
+                date_of_birth: Some(other.date_of_birth),
                 postcode_key: &pb,
             },
         ) == EntryMatch::Same
@@ -1140,7 +1140,7 @@ fn enter_on_register(
     let mut child = Child {
         given_names: n.given_names.clone(),
         family_name: n.family_name.clone(),
-        date_of_birth: n.date_of_birth,
+        date_of_birth: Some(n.date_of_birth),
         sex: n.sex.clone(),
         upn: n.upn.clone(),
         arrangement: "home_educated".into(),

@@ -86,7 +86,11 @@ pub fn hold(
         child_id: child_id.into(),
         child_given_names: claimed.child.given_names.clone(),
         child_family_name: claimed.child.family_name.clone(),
-        child_date_of_birth: claimed.child.date_of_birth,
+        // A notification always gives one; a claim without it could not be checked.
+        child_date_of_birth: claimed
+            .child
+            .date_of_birth
+            .ok_or_else(|| anyhow::anyhow!("a parent's claim needs the child's date of birth"))?,
         child_address: claimed.address.clone().filter(|a| !a.is_empty()),
         given_names: p.given_names.clone(),
         family_name: p.family_name.clone(),

@@ -50,8 +50,12 @@ pub struct RecordView<'a> {
     pub back: String,
 }
 
-/// A tag for a child outside compulsory school age (s.8) today; nothing inside it.
-pub fn age_tag(dob: NaiveDate) -> Markup {
+/// A tag for a child outside compulsory school age (s.8) today, or whose date of birth is not
+/// known; nothing inside it.
+pub fn age_tag(dob: Option<NaiveDate>) -> Markup {
+    let Some(dob) = dob else {
+        return tag("Date of birth not known", "orange");
+    };
     match school_age::status_on(dob, today()) {
         SchoolAgeStatus::CompulsorySchoolAge => html! {},
         s => tag(s.label(), "orange"),
@@ -82,7 +86,11 @@ fn header(v: &RecordView) -> Markup {
     let base = v.base.as_str();
     let t = v.today;
     let done = v.done;
-    let status = school_age::status_on(ch.date_of_birth, t);
+    // Not known: the incomplete-entry warning already asks for it.
+    let status = ch
+        .date_of_birth
+        .map(|dob| school_age::status_on(dob, t))
+        .unwrap_or(SchoolAgeStatus::CompulsorySchoolAge);
     let active = |household: bool| -> Vec<&str> {
         v.page
             .flags
@@ -195,11 +203,16 @@ fn child_details(v: &RecordView) -> Markup {
                 @if ch.given_names.is_empty() && ch.family_name.is_empty() { "Not known" }
                 @else { (ch.given_names) " " (ch.family_name) }
             }, Some((&format!("{base}/edit#given_names"), "name"))))
-            (summary_row("Date of birth", html! { (fmt_date(ch.date_of_birth)) " (age " (school_age::age_on(ch.date_of_birth, t)) ")" }, Some((&format!("{base}/edit#date_of_birth"), "date of birth"))))
-            (summary_row("Compulsory school age", html! {
-                (fmt_date(school_age::csa_start(ch.date_of_birth))) " to " (fmt_date(school_age::csa_end(ch.date_of_birth)))
-                br; span class="govuk-hint" { "Education Act 1996 s.8: from the prescribed day (31 December, 31 March or 31 August) on or after the 5th birthday, to the last Friday in June of the school year in which the child turns 16." }
-            }, None))
+            (summary_row("Date of birth", match ch.date_of_birth {
+                Some(dob) => html! { (fmt_date(dob)) " (age " (school_age::age_on(dob, t)) ")" },
+                None => or_not_given(None),
+            }, Some((&format!("{base}/edit#date_of_birth"), "date of birth"))))
+            @if let Some(dob) = ch.date_of_birth {
+                (summary_row("Compulsory school age", html! {
+                    (fmt_date(school_age::csa_start(dob))) " to " (fmt_date(school_age::csa_end(dob)))
+                    br; span class="govuk-hint" { "Education Act 1996 s.8: from the prescribed day (31 December, 31 March or 31 August) on or after the 5th birthday, to the last Friday in June of the school year in which the child turns 16." }
+                }, None))
+            }
             (summary_row("Sex", html! { (label(SEXES, &ch.sex)) }, Some((&format!("{base}/edit#sex"), "sex"))))
             (summary_row("UPN", or_not_given(ch.upn.as_deref()), Some((&format!("{base}/edit#upn"), "UPN"))))
             (summary_row("NHS number", or_not_given(ch.nhs_number.as_deref().map(format_nhs_number).as_deref()), Some((&format!("{base}/edit#nhs_number"), "NHS number"))))

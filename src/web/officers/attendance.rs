@@ -425,10 +425,15 @@ fn may_open_case(
     today: NaiveDate,
     errors: &mut Errors,
 ) {
-    if crate::domain::school_age::status_on(child.date_of_birth, today)
-        != crate::domain::school_age::SchoolAgeStatus::CompulsorySchoolAge
-    {
-        errors.add("grounds", "The child is not of compulsory school age: an order can only be made for a child of compulsory school age (s.436H(1); s.437(1))");
+    match child.date_of_birth {
+        None => errors.add("grounds", "The child's date of birth is not known: record it on the child's record first, so that compulsory school age can be checked (s.436H(1); s.437(1))"),
+        Some(dob)
+            if crate::domain::school_age::status_on(dob, today)
+                != crate::domain::school_age::SchoolAgeStatus::CompulsorySchoolAge =>
+        {
+            errors.add("grounds", "The child is not of compulsory school age: an order can only be made for a child of compulsory school age (s.436H(1); s.437(1))")
+        }
+        Some(_) => {}
     }
     if let Some(r) = already {
         errors.add(
@@ -672,7 +677,7 @@ impl CasePage<'_> {
                 div class="govuk-inset-text" { strong { (what) ": " (fmt_date(d.on)) } (due_tag(&d, today, soon)) br; (d.rule) }
             }
             dl class="govuk-summary-list" {
-                (summary_row("Child", html! { a class="govuk-link" href={ "/officers/children/" (l.child.id) } { (l.child.given_names) " " (l.child.family_name) } ", born " (fmt_date(l.child.date_of_birth)) }, None))
+                (summary_row("Child", html! { a class="govuk-link" href={ "/officers/children/" (l.child.id) } { (l.child.given_names) " " (l.child.family_name) } ", born " (crate::clock::fmt_date_or_not_known(l.child.date_of_birth)) }, None))
                 (summary_row("Law", html! { (c.regime().name()) }, None))
                 (summary_row("Conditions", html! { ul class="govuk-list" { @for k in c.condition_list() { li { (rules::condition_label(c.regime(), &k)) } } }
                     @if !rules::duty_to_serve(&c.condition_list()) { p class="govuk-hint" { "Conditions C and D permit a notice; they do not oblige one (s.436H(1))." } } }, None))

@@ -194,7 +194,7 @@ fn pair_page(
                 tbody class="govuk-table__body" {
                     @for (field, left, right) in [
                         ("Name", html! { (ch.given_names) " " (ch.family_name) }, html! { (or_none(sc.given_names.as_deref())) " " (sc.family_name.as_deref().unwrap_or("")) }),
-                        ("Date of birth", html! { (fmt_date(ch.date_of_birth)) }, or_none(sc.date_of_birth.map(fmt_date).as_deref())),
+                        ("Date of birth", html! { (crate::clock::fmt_date_or_not_known(ch.date_of_birth)) }, or_none(sc.date_of_birth.map(fmt_date).as_deref())),
                         ("Sex", html! { (ch.sex) }, html! { (sc.sex) }),
                         ("Address", or_none(home.map(|a| a.one_line()).as_deref()), or_none(Some([sc.address_line_1.as_deref(), sc.town.as_deref(), sc.postcode.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ")).as_deref().filter(|s| !s.is_empty()))),
                         ("UPN", or_none(ch.upn.as_deref()), or_none(sc.upn.as_deref().or(sc.former_upn.as_deref()))),

@@ -65,7 +65,7 @@ fn side_by_side(claim: &ParentClaim, rec: &ChildRecord) -> Markup {
                 h2 class="govuk-heading-m" { "On the record" }
                 dl class="govuk-summary-list" {
                     (summary_row("Child's name", html! { (ch.given_names) " " (ch.family_name) }, None))
-                    (summary_row("Date of birth", html! { (fmt_date(ch.date_of_birth)) }, None))
+                    (summary_row("Date of birth", html! { (crate::clock::fmt_date_or_not_known(ch.date_of_birth)) }, None))
                     (summary_row("Child's home address", or_not_given(home.as_deref()), None))
                 }
                 @if rec.parents.is_empty() { p class="govuk-body" { "No parent recorded." } }

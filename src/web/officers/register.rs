@@ -245,7 +245,7 @@ fn results_table(
                     @for r in rows {
                         tr class="govuk-table__row" {
                             td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/children/" (r.id) @if let Some(sid) = search { "?search=" (sid) } } { (marked(matched == Matched::Name, html! { (r.list_name()) })) } }
-                            td class="govuk-table__cell" { (marked(matched == Matched::DateOfBirth, html! { (fmt_date(r.date_of_birth)) })) " " (age_tag(r.date_of_birth)) }
+                            td class="govuk-table__cell" { (marked(matched == Matched::DateOfBirth, html! { @if let Some(d) = r.date_of_birth { (fmt_date(d)) } })) " " (age_tag(r.date_of_birth)) }
                             td class="govuk-table__cell" { (marked(matched == Matched::Postcode, html! { (crate::domain::identifiers::format_postcode_key(&r.postcode_key)) })) }
                             td class="govuk-table__cell" { (label(ARRANGEMENTS, &r.arrangement)) }
                             td class="govuk-table__cell" {
@@ -551,7 +551,7 @@ fn register_csv(
             r.reference.clone(),
             r.family_name.clone(),
             r.given_names.clone(),
-            r.date_of_birth.to_string(),
+            r.date_of_birth.map(|d| d.to_string()).unwrap_or_default(),
             crate::domain::identifiers::format_postcode_key(&r.postcode_key),
             label(ARRANGEMENTS, &r.arrangement).to_string(),
             r.status.as_str().to_string(),
@@ -986,7 +986,7 @@ fn new_entry(
         reference: children::new_reference(),
         given_names: core.given_names,
         family_name: core.family_name,
-        date_of_birth: dob,
+        date_of_birth: Some(dob),
         sex: core.sex,
         upn: core.upn,
         nhs_number: core.nhs_number,
@@ -1029,7 +1029,7 @@ fn form_from_child(c: &Child) -> FormData {
     };
     put("given_names", c.given_names.clone());
     put("family_name", c.family_name.clone());
-    let (d, mo, y) = date_strings(Some(c.date_of_birth));
+    let (d, mo, y) = date_strings(c.date_of_birth);
     put("date_of_birth-day", d);
     put("date_of_birth-month", mo);
     put("date_of_birth-year", y);

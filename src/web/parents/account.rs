@@ -278,7 +278,7 @@ async fn my_children(req: HttpRequest, state: web::Data<AppState>) -> AppResult<
             } @else {
                 ul class="govuk-list" {
                     @for ch in &rows {
-                        li { a class="govuk-link" href={ "/parents/children/" (ch.id) } { (ch.given_names) " " (ch.family_name) } " (born " (fmt_date(ch.date_of_birth)) ")" }
+                        li { a class="govuk-link" href={ "/parents/children/" (ch.id) } { (ch.given_names) " " (ch.family_name) } " (born " (crate::clock::fmt_date_or_not_known(ch.date_of_birth)) ")" }
                     }
                 }
             }
@@ -349,7 +349,7 @@ async fn my_child(
             h1 class="govuk-heading-l" { (ch.given_names) " " (ch.family_name) }
             p class="govuk-body" { "This is what the council's register holds. To correct anything, contact the home education team and quote the reference above." }
             dl class="govuk-summary-list" {
-                (summary_row("Date of birth", html! { (fmt_date(ch.date_of_birth)) }, None))
+                (summary_row("Date of birth", html! { (crate::clock::fmt_date_or_not_known(ch.date_of_birth)) }, None))
                 (summary_row("How your child is educated", html! { (label(ARRANGEMENTS, &ch.arrangement)) }, None))
                 @for a in &rec.addresses { (summary_row(a.kind.label(), html! { (a.one_line()) }, None)) }
                 @for p in &rec.parents { (summary_row("Parent", html! { (p.given_names) " " (p.family_name) }, None)) }

@@ -1038,7 +1038,7 @@ fn child_entry(
     let mut child = Child {
         given_names: name.get("given_names").into(),
         family_name: name.get("family_name").into(),
-        date_of_birth: dob,
+        date_of_birth: Some(dob),
         arrangement: arrangement.clone(),
         // s.436B(4): which limb of condition C the arrangement falls under.
         eligibility_condition: match arrangement.as_str() {
