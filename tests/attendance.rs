@@ -550,7 +550,8 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
         use cnis::db::schema::children::dsl as ch;
         ch::children
             .select(ch::date_of_birth)
-            .first::<NaiveDate>(&mut *app.conn())
+            .first::<Option<NaiveDate>>(&mut *app.conn())
+            .unwrap()
             .unwrap()
             .to_string()
     };

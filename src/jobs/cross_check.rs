@@ -177,25 +177,22 @@ pub struct Scored {
 
 pub type ScoredPair = (u32, u32, Gamma, f64, Decision);
 
-/// Drops the possible matches (reviews) in which the register child is already linked to another
-/// record, or the record is already linked to another register child, by a shared identifier or
-/// a probability above the match threshold. Such a pair is almost always a sibling or a namesake;
-/// at council scale they would swamp the queue. Pairs with a shared identifier (probability 1)
-/// are always kept. Returns how many were dropped.
+/// Drops the possible matches (reviews) whose social care record is already linked to another
+/// register child by a shared identifier or a probability above the match threshold: the record
+/// is that child's, and the pair is almost always a sibling or a namesake; at council scale they
+/// would swamp the queue. A child already linked to one record keeps its other possible
+/// matches: social care systems hold duplicate records of one child, and the second may carry
+/// the child protection plan. Pairs with a shared identifier (probability 1) are always kept.
+/// Returns how many were dropped.
 pub fn drop_explained_reviews(pairs: &mut Vec<ScoredPair>) -> usize {
-    let mut linked_kids = HashSet::new();
-    let mut linked_recs = HashSet::new();
-    for (ci, ri, _, _, d) in pairs.iter() {
-        if *d == Decision::Match {
-            linked_kids.insert(*ci);
-            linked_recs.insert(*ri);
-        }
-    }
+    let linked_recs: HashSet<u32> = pairs
+        .iter()
+        .filter(|(_, _, _, _, d)| *d == Decision::Match)
+        .map(|(_, ri, _, _, _)| *ri)
+        .collect();
     let before = pairs.len();
-    pairs.retain(|(ci, ri, _, p, d)| {
-        *d != Decision::Review
-            || *p >= 1.0
-            || !(linked_kids.contains(ci) || linked_recs.contains(ri))
+    pairs.retain(|(_, ri, _, p, d)| {
+        *d != Decision::Review || *p >= 1.0 || !linked_recs.contains(ri)
     });
     before - pairs.len()
 }
@@ -881,4 +878,26 @@ pub fn write_report(path: &std::path::Path, s: &Summary) -> anyhow::Result<()> {
     }
     w.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_record_of_a_linked_child_stays_for_review_a_linked_record_does_not() {
+        let g: Gamma = [None; m::N];
+        let mut pairs: Vec<ScoredPair> = vec![
+            (0, 0, g, 0.99, Decision::Match),
+            // A duplicate social care record of the same child: it may hold the CP plan.
+            (0, 1, g, 0.3, Decision::Review),
+            // Another child for record 0, which is already someone's: a sibling or namesake.
+            (1, 0, g, 0.3, Decision::Review),
+            // A shared identifier is always kept.
+            (2, 0, g, 1.0, Decision::Review),
+        ];
+        assert_eq!(drop_explained_reviews(&mut pairs), 1);
+        let kept: Vec<(u32, u32)> = pairs.iter().map(|p| (p.0, p.1)).collect();
+        assert_eq!(kept, vec![(0, 0), (0, 1), (2, 0)]);
+    }
 }
