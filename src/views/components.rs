@@ -377,3 +377,17 @@ pub fn or_not_given(v: Option<&str>) -> Markup {
         }
     }
 }
+
+/// GOV.UK warning text: the message, then a link to where the page says more.
+pub fn warning_text(message: &str, (href, link): (&str, &str)) -> Markup {
+    html! {
+        div class="govuk-warning-text" {
+            span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
+            strong class="govuk-warning-text__text" {
+                span class="govuk-visually-hidden" { "Warning" }
+                (message) " "
+                a class="govuk-link" href=(href) { (link) }
+            }
+        }
+    }
+}

@@ -146,24 +146,10 @@ fn header(v: &RecordView) -> Markup {
             }
         }
         @if !active_flags.is_empty() {
-            div class="govuk-warning-text" {
-                span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
-                strong class="govuk-warning-text__text" {
-                    span class="govuk-visually-hidden" { "Warning" }
-                    "Known to children's social care: " (active_flags.join("; ")) ". "
-                    a class="govuk-link" href="#social-care" { "See the details" }
-                }
-            }
+            (warning_text(&format!("Known to children's social care: {}.", active_flags.join("; ")), ("#social-care", "See the details")))
         }
         @if !household_flags.is_empty() {
-            div class="govuk-warning-text" {
-                span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
-                strong class="govuk-warning-text__text" {
-                    span class="govuk-visually-hidden" { "Warning" }
-                    "Household known to children's social care: another child at this address has an open section 47 enquiry or child protection plan. "
-                    a class="govuk-link" href="#social-care" { "See the details" }
-                }
-            }
+            (warning_text("Household known to children's social care: another child at this address has an open section 47 enquiry or child protection plan.", ("#social-care", "See the details")))
         }
         @if v.page.claims.iter().any(|c| c.status == crate::domain::parents::ClaimStatus::Awaiting) {
             div class="govuk-warning-text" {

@@ -143,6 +143,34 @@ fn fields_compared(link: &Link) -> Markup {
     }
 }
 
+/// The question the page asks, and why the cross-check asks it: the same child, or (for a
+/// household link) another child of the same household.
+fn pair_heading(link: &Link, why: &[crate::domain::matching::HeldBack]) -> Markup {
+    let reasons =
+        html! { ul class="govuk-list govuk-list--bullet" { @for w in why { li { (w.label()) } } } };
+    html! {
+        span class="govuk-caption-l" { (link.decision.label()) }
+        @if link.decision.is_household() {
+            h1 class="govuk-heading-l" { "Same household?" }
+            div class="govuk-inset-text" {
+                p class="govuk-body" { "The cross-check found this social care record for another child with the same family name at the same address: a brother, sister or twin. If that child has an open section 47 enquiry or child protection plan, the register entry carries a \"household known to children's social care\" flag." }
+                @if !why.is_empty() {
+                    p class="govuk-body" { "It is not taken for the same child because:" }
+                    (reasons)
+                }
+            }
+        } @else {
+            h1 class="govuk-heading-l" { "Is this the same child?" }
+            @if !why.is_empty() {
+                div class="govuk-inset-text" {
+                    p class="govuk-body" { "The cross-check could not be sure because:" }
+                    (reasons)
+                }
+            }
+        }
+    }
+}
+
 fn pair_page(
     state: &AppState,
     o: &crate::web::auth::CurrentOfficer,
@@ -170,25 +198,7 @@ fn pair_page(
             (back_link("/officers/matches"))
             @if decided { (success_banner("Decision saved. This is the next pair waiting for a decision.")) }
             (error_summary(errors))
-            span class="govuk-caption-l" { (link.decision.label()) }
-            @if link.decision.is_household() {
-                h1 class="govuk-heading-l" { "Same household?" }
-                div class="govuk-inset-text" {
-                    p class="govuk-body" { "The cross-check found this social care record for another child with the same family name at the same address: a brother, sister or twin. If that child has an open section 47 enquiry or child protection plan, the register entry carries a \"household known to children's social care\" flag." }
-                    @if !why.is_empty() {
-                        p class="govuk-body" { "It is not taken for the same child because:" }
-                        ul class="govuk-list govuk-list--bullet" { @for w in &why { li { (w.label()) } } }
-                    }
-                }
-            } @else {
-                h1 class="govuk-heading-l" { "Is this the same child?" }
-                @if !why.is_empty() {
-                    div class="govuk-inset-text" {
-                        p class="govuk-body" { "The cross-check could not be sure because:" }
-                        ul class="govuk-list govuk-list--bullet" { @for w in &why { li { (w.label()) } } }
-                    }
-                }
-            }
+            (pair_heading(link, &why))
             div class="cnis-table-scroll" role="region" aria-label="The register entry and the social care record side by side" tabindex="0" { table class="govuk-table" {
                 (table_head("The register entry and the social care record side by side", &["", "Register entry", "Social care record"]))
                 tbody class="govuk-table__body" {
