@@ -44,6 +44,14 @@ fn made_up(i: usize, salt: usize) -> String {
     s
 }
 
+/// Imports 400 background records through the real command, as a council's extract would come.
+fn import_background(app: &TestApp, dir: &std::path::Path) {
+    let file = dir.join("background.csv");
+    std::fs::write(&file, format!("{HEADER}\n{}", background(400))).unwrap();
+    let (code, out) = cnis(app, dir, &["import", "social-care", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+}
+
 /// Background records that match nobody, so the model has realistic data to learn from.
 fn background(n: usize) -> String {
     (0..n)
@@ -868,14 +876,7 @@ fn an_ssd_extract_imports_from_its_published_tables_and_links_the_child() {
     let (code, out) = cnis(&app, dir.path(), &["demo", "--children", "150"]);
     assert_eq!(code, 0, "{out}");
     // Records that match nobody, from another source, so the model has data to learn from.
-    let file = dir.path().join("background.csv");
-    std::fs::write(&file, format!("{HEADER}\n{}", background(400))).unwrap();
-    let (code, out) = cnis(
-        &app,
-        dir.path(),
-        &["import", "social-care", file.to_str().unwrap()],
-    );
-    assert_eq!(code, 0, "{out}");
+    import_background(&app, dir.path());
 
     let ssd = dir.path().join("ssd");
     std::fs::create_dir(&ssd).unwrap();
@@ -1152,14 +1153,7 @@ fn a_sibling_at_the_same_address_known_to_social_care_raises_a_household_flag() 
     let ada = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
     // A run with nothing to find, so the runs below raise a task for each flag.
     cross_check_now(&app);
-    let file = dir.path().join("background.csv");
-    std::fs::write(&file, format!("{HEADER}\n{}", background(400))).unwrap();
-    let (code, out) = cnis(
-        &app,
-        dir.path(),
-        &["import", "social-care", file.to_str().unwrap()],
-    );
-    assert_eq!(code, 0, "{out}");
+    import_background(&app, dir.path());
     let enquiry = |id: &str, given: &str, dob: (i32, u32, u32), line_1: &str| {
         cnis::store::social_care::store(
             &mut app.conn(),
