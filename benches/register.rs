@@ -4,6 +4,8 @@
 //!   BENCH_DATABASE_URL=postgres://… cargo bench --bench register
 //!   BENCH_CHILDREN=20000 cargo bench --bench register
 //!   BENCH_SQLITE=/tmp/db.sqlite cargo bench --bench register   # reuse a seeded copy
+//!   BENCH_DATABASE_URL=postgres://… BENCH_PG_DB=cnis_bench cargo bench --bench register
+//!                                   # PostgreSQL: seed that database once, reuse it after
 //!   BENCH_LOAD=record cargo bench --bench register     # only the 64-connection cases named so
 //!
 //! Machines here are noisy, so each case is reported as a ratio to the median of `/healthz`
@@ -13,8 +15,14 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use diesel::connection::SimpleConnection;
-use diesel::Connection;
+use diesel::{Connection, RunQueryDsl};
 use reqwest::blocking::Client;
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
 
 fn extract(body: &str, before: &str, after: &str) -> Option<String> {
     let i = body.find(before)? + before.len();
@@ -52,12 +60,28 @@ fn main() -> anyhow::Result<()> {
     let reuse = std::env::var("BENCH_SQLITE")
         .ok()
         .filter(|p| std::path::Path::new(p).exists());
+    // A named PostgreSQL database (BENCH_PG_DB) is seeded once and reused by later runs.
+    let pg_keep = std::env::var("BENCH_PG_DB")
+        .ok()
+        .filter(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    let mut pg_reused = false;
     let url = match std::env::var("BENCH_DATABASE_URL") {
         _ if reuse.is_some() => reuse.clone().unwrap_or_default(),
         Ok(admin) if admin.starts_with("postgres") => {
-            let name = format!("cnis_bench_{}", uuid::Uuid::new_v4().simple());
-            diesel::PgConnection::establish(&admin)?
-                .batch_execute(&format!("CREATE DATABASE {name}"))?;
+            let name = pg_keep
+                .clone()
+                .unwrap_or_else(|| format!("cnis_bench_{}", uuid::Uuid::new_v4().simple()));
+            let mut a = diesel::PgConnection::establish(&admin)?;
+            let exists: i64 = diesel::sql_query(format!(
+                "SELECT count(*) AS n FROM pg_database WHERE datname = '{name}'"
+            ))
+            .get_result::<Count>(&mut a)?
+            .n;
+            if exists == 0 {
+                a.batch_execute(&format!("CREATE DATABASE {name}"))?;
+            } else {
+                pg_reused = true;
+            }
             format!(
                 "{}/{}",
                 &admin[..admin.rfind('/').unwrap_or(admin.len())],
@@ -82,7 +106,7 @@ fn main() -> anyhow::Result<()> {
     let pool = cnis::db::pool(&url, pool_size)?;
     cnis::services::register::prepare_database(&mut *pool.get()?)?;
     let t = Instant::now();
-    if reuse.is_none() {
+    if reuse.is_none() && !pg_reused {
         cnis::dev::demo::load(&mut *pool.get()?, n)?;
     }
     {

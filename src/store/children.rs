@@ -1221,8 +1221,17 @@ fn search_by_name(
     limit: i64,
 ) -> QueryResult<Vec<ListRow>> {
     use crate::db::schema::child_name_parts as np;
-    if let Some(found) = search_by_pair(conn, words, limit)? {
+    let on_pg = match conn {
+        AnyConnection::Postgresql(pg) => Some(search_by_pair_pg(pg, words, limit)?),
+        AnyConnection::Sqlite(_) => None,
+    };
+    if let Some(Some(found)) = on_pg {
         return rows_in_order(conn, &found);
+    }
+    if on_pg.is_none() {
+        if let Some(found) = search_by_pair(conn, words, limit)? {
+            return rows_in_order(conn, &found);
+        }
     }
     const CAP: i64 = 5_000;
     let mut sized = Vec::with_capacity(words.len());
@@ -1266,6 +1275,152 @@ fn search_by_name(
         q.distinct().order(order).limit(limit).load(conn)?
     };
     rows_in_order(conn, &found)
+}
+
+#[derive(diesel::QueryableByName)]
+struct LeadPart {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    word: i32,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    part: String,
+}
+
+#[derive(diesel::QueryableByName)]
+struct Found {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    family_name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    given_names: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    child_id: String,
+}
+
+/// `search_by_pair` in two statements, for PostgreSQL, where each statement is a round trip to
+/// another process: one reads the first few different name parts each word starts (a loose
+/// index scan, one seek a part, for every word at once), the other every pair range of the
+/// word that starts fewest. None when every word starts too many parts.
+fn search_by_pair_pg(
+    conn: &mut diesel::PgConnection,
+    words: &[String],
+    limit: i64,
+) -> QueryResult<Option<Vec<(String, String, String)>>> {
+    use diesel::sql_types::{Array, BigInt, Text};
+    const FEW: usize = 16;
+    if words.len() < 2 || words.len() > 6 {
+        return Ok(None);
+    }
+    // Words whose pair partner exists (see search_by_pair): lead i, partner j.
+    let leads: Vec<(usize, usize)> = (0..words.len())
+        .filter_map(|i| {
+            let lead = &words[i];
+            words
+                .iter()
+                .position(|o| !lead.starts_with(o.as_str()) && !o.starts_with(lead.as_str()))
+                .map(|j| (i, j))
+        })
+        .collect();
+    if leads.is_empty() {
+        return Ok(None);
+    }
+    // For each lead word, its first FEW + 1 different parts, by recursion on the index.
+    let mut sql = String::from("WITH RECURSIVE ");
+    let mut selects = vec![];
+    for (n, _) in leads.iter().enumerate() {
+        let (lo, hi) = (2 * n + 1, 2 * n + 2);
+        if n > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "w{n}(part, k) AS (SELECT min(part), 1 FROM child_name_parts \
+             WHERE part >= ${lo} AND part < ${hi} \
+             UNION ALL SELECT (SELECT min(p.part) FROM child_name_parts p \
+             WHERE p.part > w{n}.part AND p.part < ${hi}), k + 1 FROM w{n} \
+             WHERE w{n}.part IS NOT NULL AND k <= {FEW})"
+        ));
+        selects.push(format!(
+            "SELECT {n} AS word, part FROM w{n} WHERE part IS NOT NULL"
+        ));
+    }
+    sql.push(' ');
+    sql.push_str(&selects.join(" UNION ALL "));
+    let mut q = diesel::sql_query(sql).into_boxed::<diesel::pg::Pg>();
+    for &(i, _) in &leads {
+        q = q
+            .bind::<Text, _>(words[i].clone())
+            .bind::<Text, _>(prefix_end(&words[i]));
+    }
+    let found: Vec<LeadPart> = q.load(conn)?;
+    let mut parts: Vec<Vec<String>> = vec![vec![]; leads.len()];
+    for f in found {
+        if let Some(v) = usize::try_from(f.word).ok().and_then(|w| parts.get_mut(w)) {
+            v.push(f.part);
+        }
+    }
+    // The word with the fewest parts (ties to the earlier word), if it has at most FEW.
+    let Some((k, lead_parts)) = parts
+        .into_iter()
+        .enumerate()
+        .filter(|(_, p)| p.len() <= FEW)
+        .min_by_key(|(k, p)| (p.len(), *k))
+    else {
+        return Ok(None);
+    };
+    let (i, j) = leads[k];
+    let (lo, hi): (Vec<String>, Vec<String>) = lead_parts
+        .iter()
+        .map(|part| {
+            let pair = format!("{part} {}", words[j]);
+            let end = prefix_end(&pair);
+            (pair, end)
+        })
+        .unzip();
+    // Any further words are probed per candidate, as on SQLite.
+    let others: Vec<&String> = (0..words.len())
+        .filter(|&w| w != i && w != j)
+        .map(|w| &words[w])
+        .collect();
+    let probes: String = (0..others.len())
+        .map(|n| {
+            let (lo, hi) = (2 * n + 4, 2 * n + 5);
+            format!(
+                " AND EXISTS (SELECT 1 FROM child_name_parts q WHERE q.child_id = p.child_id \
+                 AND q.part >= ${lo} AND q.part < ${hi})"
+            )
+        })
+        .collect();
+    let sql = format!(
+        "SELECT x.family_name, x.given_names, x.child_id FROM unnest($1::text[], $2::text[]) \
+         AS r(lo, hi) CROSS JOIN LATERAL (SELECT DISTINCT p.family_name, p.given_names, \
+         p.child_id FROM child_name_pairs p WHERE p.pair >= r.lo AND p.pair < r.hi{probes} \
+         ORDER BY p.family_name, p.given_names, p.child_id LIMIT $3) x"
+    );
+    let mut q = diesel::sql_query(sql)
+        .into_boxed::<diesel::pg::Pg>()
+        .bind::<Array<Text>, _>(lo)
+        .bind::<Array<Text>, _>(hi)
+        .bind::<BigInt, _>(limit);
+    for w in others {
+        q = q.bind::<Text, _>(w.clone()).bind::<Text, _>(prefix_end(w));
+    }
+    let mut found: Vec<(String, String, String)> = q
+        .load::<Found>(conn)?
+        .into_iter()
+        .map(|f| (f.family_name, f.given_names, f.child_id))
+        .collect();
+    found.sort();
+    found.dedup();
+    found.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(Some(found))
+}
+
+/// Open entries first, then by name, as every search lists them.
+fn open_first(r: &ListRow) -> (bool, String, String, String) {
+    (
+        r.status != EntryStatus::Open,
+        r.family_name.clone(),
+        r.given_names.clone(),
+        r.id.clone(),
+    )
 }
 
 /// The name part after `after` (or the first) that starts with `word`: one index seek.
@@ -1380,16 +1535,7 @@ fn rows_in_order(
         .filter(crate::db::one_of::one_of(children::id, &ids))
         .select(ListRow::as_select())
         .load(conn)?;
-    // Open entries first, then by name, as the other searches.
-    let key = |r: &ListRow| {
-        (
-            r.status != EntryStatus::Open,
-            r.family_name.clone(),
-            r.given_names.clone(),
-            r.id.clone(),
-        )
-    };
-    rows.sort_by_key(key);
+    rows.sort_by_key(open_first);
     Ok(rows)
 }
 

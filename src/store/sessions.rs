@@ -4,8 +4,9 @@ use diesel::prelude::*;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::db::schema::sessions;
+use crate::db::schema::{sessions, users};
 use crate::db::{now, AnyConnection};
+use crate::store::users::User;
 
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]
 #[diesel(table_name = sessions)]
@@ -43,21 +44,23 @@ pub fn start(conn: &mut AnyConnection, user_id: &str) -> QueryResult<String> {
     Ok(token)
 }
 
-/// Finds a live session and marks it seen; an idle session, or one older than `max_hours`, is
-/// deleted and treated as absent.
+/// Finds a live session with its officer and marks it seen; an idle session, or one older than
+/// `max_hours`, is deleted and treated as absent. One statement reads both: every signed-in page
+/// starts here.
 pub fn touch(
     conn: &mut AnyConnection,
     token: &str,
     idle_minutes: i64,
     max_hours: i64,
-) -> QueryResult<Option<Session>> {
+) -> QueryResult<Option<(Session, User)>> {
     let hash = hash_token(token);
-    let found: Option<Session> = sessions::table
-        .find(&hash)
-        .select(Session::as_select())
+    let found: Option<(Session, User)> = sessions::table
+        .inner_join(users::table)
+        .filter(sessions::token_hash.eq(&hash))
+        .select((Session::as_select(), User::as_select()))
         .first(conn)
         .optional()?;
-    let Some(s) = found else { return Ok(None) };
+    let Some((s, u)) = found else { return Ok(None) };
     let t = now();
     // Idle too long, or signed in too long ago (an absolute limit, however busy).
     if s.last_seen_at + Duration::minutes(idle_minutes) < t
@@ -72,7 +75,7 @@ pub fn touch(
             .set(sessions::last_seen_at.eq(t))
             .execute(conn)?;
     }
-    Ok(Some(s))
+    Ok(Some((s, u)))
 }
 
 /// Marks the second factor passed and gives the session a new token: the one issued after the

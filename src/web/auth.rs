@@ -55,14 +55,9 @@ async fn load_session(req: &HttpRequest) -> AppResult<Option<(users::User, Strin
         state.config.session_max_hours,
     );
     state
-        .db(move |c| {
-            let Some(s) = sessions::touch(c, &token, idle, max)? else {
-                return Ok(None);
-            };
-            match users::find(c, &s.user_id)? {
-                Some(u) if u.active => Ok(Some((u, token, s.second_factor_passed))),
-                _ => Ok(None),
-            }
+        .db(move |c| match sessions::touch(c, &token, idle, max)? {
+            Some((s, u)) if u.active => Ok(Some((u, token, s.second_factor_passed))),
+            _ => Ok(None),
         })
         .await
 }
