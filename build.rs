@@ -51,6 +51,8 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=package-lock.json");
     println!("cargo:rerun-if-changed={DIST}/govuk/index.scss");
+    // embed_migrations! reads these at compile time: a new migration must rebuild the crate.
+    println!("cargo:rerun-if-changed=migrations");
     if !Path::new(&format!("{DIST}/govuk/index.scss")).exists() {
         match Command::new("npm")
             .args([

@@ -989,6 +989,19 @@ fn name_search_finds_exactly_the_entries_whose_name_parts_start_with_each_word()
     use diesel::prelude::*;
     let app = TestApp::spawn();
     cnis::dev::demo::load(&mut app.conn(), 400).unwrap();
+    // Seventy different given names under one family name: more different pairs in one range
+    // ("quill ba…") than PostgreSQL's search steps through one at a time.
+    let at = chrono::Utc::now().naive_utc();
+    for n in 0..70u8 {
+        let mut c = cnis::store::children::Child {
+            given_names: format!("Ba{}{}", (b'a' + n / 26) as char, (b'a' + n % 26) as char),
+            family_name: "Quill".into(),
+            ..cnis::store::children::Child::open_entry("test", at)
+        };
+        cnis::store::children::refresh_keys(&mut c, None);
+        cnis::store::children::insert(&mut app.conn(), &mut c, &[], &[], &[], None, "test")
+            .unwrap();
+    }
     let all: Vec<(String, String)> = {
         use cnis::db::schema::children::dsl as ch;
         ch::children
@@ -1022,6 +1035,9 @@ fn name_search_finds_exactly_the_entries_whose_name_parts_start_with_each_word()
         queries.push(format!("{first} {last} {}", &first[..1]));
     }
     queries.push("amelia smith".into());
+    queries.push("quill ba".into());
+    queries.push("ba quill".into());
+    queries.push("quill bab q".into());
     queries.push("smith smi".into());
     for q in &queries {
         let Some(Query::Name(words)) = parse_query(q) else {

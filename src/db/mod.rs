@@ -3,6 +3,7 @@
 //! reports the real error instead of silently opening a SQLite file named after it.
 pub mod lease;
 pub mod one_of;
+pub mod pg_sql;
 pub mod schema;
 pub mod text_enum;
 

@@ -1297,15 +1297,19 @@ struct Found {
 
 /// `search_by_pair` in two statements, for PostgreSQL, where each statement is a round trip to
 /// another process: one reads the first few different name parts each word starts (a loose
-/// index scan, one seek a part, for every word at once), the other every pair range of the
-/// word that starts fewest. None when every word starts too many parts.
+/// index scan, one seek a part, for every word at once); the other steps through the different
+/// pairs in the ranges of the word that starts fewest, and reads each pair's first rows in name
+/// order straight from the index, so nothing is sorted but the few it returns. Both statements
+/// stay prepared on the connection (`PgSql`). None when every word starts too many parts.
 fn search_by_pair_pg(
     conn: &mut diesel::PgConnection,
     words: &[String],
     limit: i64,
 ) -> QueryResult<Option<Vec<(String, String, String)>>> {
-    use diesel::sql_types::{Array, BigInt, Text};
+    use crate::db::pg_sql::PgSql;
     const FEW: usize = 16;
+    // Different pairs read one by one in each range; the rest of a range is read as a whole.
+    const STEPS: usize = 64;
     if words.len() < 2 || words.len() > 6 {
         return Ok(None);
     }
@@ -1323,33 +1327,32 @@ fn search_by_pair_pg(
         return Ok(None);
     }
     // For each lead word, its first FEW + 1 different parts, by recursion on the index.
-    let mut sql = String::from("WITH RECURSIVE ");
-    let mut selects = vec![];
-    for (n, _) in leads.iter().enumerate() {
-        let (lo, hi) = (2 * n + 1, 2 * n + 2);
-        if n > 0 {
-            sql.push_str(", ");
-        }
-        sql.push_str(&format!(
-            "w{n}(part, k) AS (SELECT min(part), 1 FROM child_name_parts \
-             WHERE part >= ${lo} AND part < ${hi} \
-             UNION ALL SELECT (SELECT min(p.part) FROM child_name_parts p \
-             WHERE p.part > w{n}.part AND p.part < ${hi}), k + 1 FROM w{n} \
-             WHERE w{n}.part IS NOT NULL AND k <= {FEW})"
-        ));
-        selects.push(format!(
-            "SELECT {n} AS word, part FROM w{n} WHERE part IS NOT NULL"
-        ));
-    }
-    sql.push(' ');
-    sql.push_str(&selects.join(" UNION ALL "));
-    let mut q = diesel::sql_query(sql).into_boxed::<diesel::pg::Pg>();
-    for &(i, _) in &leads {
+    let mut q = PgSql::new().sql("WITH RECURSIVE ");
+    for (n, &(i, _)) in leads.iter().enumerate() {
+        let (w, end) = (&words[i], prefix_end(&words[i]));
         q = q
-            .bind::<Text, _>(words[i].clone())
-            .bind::<Text, _>(prefix_end(&words[i]));
+            .sql(format!(
+                "{}w{n}(part, k) AS (SELECT min(part), 1 FROM child_name_parts WHERE part >= ",
+                if n > 0 { ", " } else { "" }
+            ))
+            .text(w)
+            .sql(" AND part < ")
+            .text(end.clone())
+            .sql(format!(
+                " UNION ALL SELECT (SELECT min(p.part) FROM child_name_parts p \
+                 WHERE p.part > w{n}.part AND p.part < "
+            ))
+            .text(end)
+            .sql(format!(
+                "), k + 1 FROM w{n} WHERE w{n}.part IS NOT NULL AND k <= {FEW})"
+            ));
     }
-    let found: Vec<LeadPart> = q.load(conn)?;
+    let selects: Vec<String> = (0..leads.len())
+        .map(|n| format!("SELECT {n} AS word, part FROM w{n} WHERE part IS NOT NULL"))
+        .collect();
+    let found: Vec<LeadPart> = q
+        .sql(format!(" {}", selects.join(" UNION ALL ")))
+        .load(conn)?;
     let mut parts: Vec<Vec<String>> = vec![vec![]; leads.len()];
     for f in found {
         if let Some(v) = usize::try_from(f.word).ok().and_then(|w| parts.get_mut(w)) {
@@ -1379,29 +1382,50 @@ fn search_by_pair_pg(
         .filter(|&w| w != i && w != j)
         .map(|w| &words[w])
         .collect();
-    let probes: String = (0..others.len())
-        .map(|n| {
-            let (lo, hi) = (2 * n + 4, 2 * n + 5);
-            format!(
-                " AND EXISTS (SELECT 1 FROM child_name_parts q WHERE q.child_id = p.child_id \
-                 AND q.part >= ${lo} AND q.part < ${hi})"
-            )
-        })
-        .collect();
-    let sql = format!(
-        "SELECT x.family_name, x.given_names, x.child_id FROM unnest($1::text[], $2::text[]) \
-         AS r(lo, hi) CROSS JOIN LATERAL (SELECT DISTINCT p.family_name, p.given_names, \
-         p.child_id FROM child_name_pairs p WHERE p.pair >= r.lo AND p.pair < r.hi{probes} \
-         ORDER BY p.family_name, p.given_names, p.child_id LIMIT $3) x"
-    );
-    let mut q = diesel::sql_query(sql)
-        .into_boxed::<diesel::pg::Pg>()
-        .bind::<Array<Text>, _>(lo)
-        .bind::<Array<Text>, _>(hi)
-        .bind::<BigInt, _>(limit);
-    for w in others {
-        q = q.bind::<Text, _>(w.clone()).bind::<Text, _>(prefix_end(w));
-    }
+    let probed = |mut q: PgSql| {
+        for w in &others {
+            q = q
+                .sql(
+                    " AND EXISTS (SELECT 1 FROM child_name_parts q WHERE q.child_id = p.child_id \
+                     AND q.part >= ",
+                )
+                .text(w.as_str())
+                .sql(" AND q.part < ")
+                .text(prefix_end(w))
+                .sql(")");
+        }
+        q
+    };
+    // v: the different pairs of each range in order, one index seek each; after STEPS of them,
+    // the last row stands for the rest of its range.
+    let q = PgSql::new()
+        .sql(
+            "WITH RECURSIVE v(hi, pair, k) AS (SELECT r.hi, (SELECT min(p.pair) FROM \
+             child_name_pairs p WHERE p.pair >= r.lo AND p.pair < r.hi), 1 FROM unnest(",
+        )
+        .texts(lo)
+        .sql("::text[], ")
+        .texts(hi)
+        .sql(format!(
+            "::text[]) AS r(lo, hi) UNION ALL SELECT v.hi, (SELECT min(p.pair) FROM \
+             child_name_pairs p WHERE p.pair > v.pair AND p.pair < v.hi), k + 1 FROM v \
+             WHERE v.pair IS NOT NULL AND k <= {STEPS}) \
+             SELECT x.family_name, x.given_names, x.child_id FROM v CROSS JOIN LATERAL \
+             (SELECT p.family_name, p.given_names, p.child_id FROM child_name_pairs p \
+             WHERE p.pair = v.pair"
+        ));
+    let q = probed(q)
+        .sql(" ORDER BY p.family_name, p.given_names, p.child_id LIMIT ")
+        .big_int(limit)
+        .sql(format!(
+            ") x WHERE v.k <= {STEPS} UNION ALL SELECT x.family_name, x.given_names, x.child_id \
+             FROM v CROSS JOIN LATERAL (SELECT DISTINCT p.family_name, p.given_names, \
+             p.child_id FROM child_name_pairs p WHERE p.pair >= v.pair AND p.pair < v.hi"
+        ));
+    let q = probed(q)
+        .sql(" ORDER BY p.family_name, p.given_names, p.child_id LIMIT ")
+        .big_int(limit)
+        .sql(format!(") x WHERE v.k > {STEPS} AND v.pair IS NOT NULL"));
     let mut found: Vec<(String, String, String)> = q
         .load::<Found>(conn)?
         .into_iter()

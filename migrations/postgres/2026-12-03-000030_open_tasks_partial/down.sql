@@ -1,0 +1,2 @@
+DROP INDEX tasks_open_undated;
+DROP INDEX tasks_open_dated;
