@@ -1313,16 +1313,7 @@ fn search_by_pair_pg(
     if words.len() < 2 || words.len() > 6 {
         return Ok(None);
     }
-    // Words whose pair partner exists (see search_by_pair): lead i, partner j.
-    let leads: Vec<(usize, usize)> = (0..words.len())
-        .filter_map(|i| {
-            let lead = &words[i];
-            words
-                .iter()
-                .position(|o| !lead.starts_with(o.as_str()) && !o.starts_with(lead.as_str()))
-                .map(|j| (i, j))
-        })
-        .collect();
+    let leads = pair_partners(words);
     if leads.is_empty() {
         return Ok(None);
     }
@@ -1437,6 +1428,21 @@ fn search_by_pair_pg(
     Ok(Some(found))
 }
 
+/// Each word that can lead a pair, with its partner: the first other word that does not start
+/// it and is not started by it (one part could then match both, and a pair holds two different
+/// parts). (lead, partner) as indexes into `words`.
+fn pair_partners(words: &[String]) -> Vec<(usize, usize)> {
+    (0..words.len())
+        .filter_map(|i| {
+            let lead = &words[i];
+            words
+                .iter()
+                .position(|o| !lead.starts_with(o.as_str()) && !o.starts_with(lead.as_str()))
+                .map(|j| (i, j))
+        })
+        .collect()
+}
+
 /// Open entries first, then by name, as every search lists them.
 fn open_first(r: &ListRow) -> (bool, String, String, String) {
     (
@@ -1500,19 +1506,8 @@ fn search_by_pair(
     if words.len() < 2 {
         return Ok(None);
     }
-    // The word with the fewest different parts leads; the pair's other word must not start it or
-    // be started by it (one part could then match both, and a pair holds two different parts).
-    let leads: Vec<(usize, usize)> = (0..words.len())
-        .filter_map(|i| {
-            let lead = &words[i];
-            words
-                .iter()
-                .position(|other| {
-                    !lead.starts_with(other.as_str()) && !other.starts_with(lead.as_str())
-                })
-                .map(|j| (i, j))
-        })
-        .collect();
+    // The word with the fewest different parts leads.
+    let leads = pair_partners(words);
     let lead_words: Vec<&String> = leads.iter().map(|&(i, _)| &words[i]).collect();
     let Some((k, parts)) = fewest_parts(conn, &lead_words, FEW)? else {
         return Ok(None);

@@ -167,12 +167,11 @@ pub fn require_password_change(conn: &mut AnyConnection, user_id: &str) -> Query
     Ok(())
 }
 
-/// Sets the user's own new password and ends every other session they have.
+/// Sets the user's own new password; the caller ends their other sessions (`sessions::end_others`).
 pub fn change_password(
     conn: &mut AnyConnection,
     user_id: &str,
     new_password: &str,
-    keep_session_token: &str,
 ) -> anyhow::Result<()> {
     diesel::update(users::table.find(user_id))
         .set((
@@ -180,7 +179,6 @@ pub fn change_password(
             users::must_change_password.eq(false),
         ))
         .execute(conn)?;
-    super::sessions::end_others(conn, user_id, keep_session_token)?;
     Ok(())
 }
 

@@ -7,7 +7,7 @@ use super::auth::{CurrentOfficer, PASSWORD_PAGE};
 use super::forms::{FormData, Post};
 use super::{render, see_other, AppState, PageArgs};
 use crate::error::{AppError, AppResult};
-use crate::store::{audit, users};
+use crate::store::{audit, sessions, users};
 use crate::views::*;
 
 fn password_page(state: &AppState, o: &CurrentOfficer, errors: &Errors) -> HttpResponse {
@@ -97,7 +97,8 @@ async fn save(
     state
         .db(move |c| {
             crate::db::write::<_, AppError, _>(c, |c| {
-                users::change_password(c, &uid, &new, &token)?;
+                users::change_password(c, &uid, &new)?;
+                sessions::end_others(c, &uid, &token)?;
                 audit::record(
                     c,
                     Some(&uid),
