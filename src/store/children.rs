@@ -1221,17 +1221,13 @@ fn search_by_name(
     limit: i64,
 ) -> QueryResult<Vec<ListRow>> {
     use crate::db::schema::child_name_parts as np;
-    let on_pg = match conn {
-        AnyConnection::Postgresql(pg) => Some(search_by_pair_pg(pg, words, limit)?),
-        AnyConnection::Sqlite(_) => None,
+    // PostgreSQL's own way costs two round trips to its server; SQLite's runs in process.
+    let paired = match conn {
+        AnyConnection::Postgresql(pg) => search_by_pair_pg(pg, words, limit)?,
+        AnyConnection::Sqlite(_) => search_by_pair(conn, words, limit)?,
     };
-    if let Some(Some(found)) = on_pg {
+    if let Some(found) = paired {
         return rows_in_order(conn, &found);
-    }
-    if on_pg.is_none() {
-        if let Some(found) = search_by_pair(conn, words, limit)? {
-            return rows_in_order(conn, &found);
-        }
     }
     const CAP: i64 = 5_000;
     let mut sized = Vec::with_capacity(words.len());
