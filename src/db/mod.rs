@@ -41,9 +41,14 @@ pub fn backend_of(url: &str) -> Backend {
 /// Opens one connection of the backend the URL names.
 pub fn establish(url: &str) -> ConnectionResult<AnyConnection> {
     match backend_of(url) {
-        Backend::Postgres => Ok(AnyConnection::Postgresql(diesel::PgConnection::establish(
-            url,
-        )?)),
+        Backend::Postgres => {
+            let mut conn = diesel::PgConnection::establish(url)?;
+            // JIT compiles a statement whose estimated cost crosses a threshold: tens of
+            // milliseconds spent on a query that then runs in one.
+            conn.batch_execute("SET jit = off")
+                .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
+            Ok(AnyConnection::Postgresql(conn))
+        }
         Backend::Sqlite => {
             let path = url.strip_prefix("sqlite://").unwrap_or(url);
             let mut conn = diesel::SqliteConnection::establish(path)?;

@@ -3,16 +3,17 @@
 //! name search's recursive statements that was as long as running them. Here the text is built
 //! from pieces, each bound value written where it is used, and diesel keeps the statement
 //! prepared under its text: callers must build the same text for the same shape of query.
+//! A limit or a count of rows is better written into the text than bound: PostgreSQL's generic
+//! plan, the one it keeps, cannot see a bound value, and if it looks dearer than planning
+//! afresh PostgreSQL plans at every call.
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{Array, BigInt, Text, Untyped};
+use diesel::sql_types::{Text, Untyped};
 use diesel::{QueryResult, RunQueryDsl};
 
 enum Piece {
     Sql(String),
     Text(String),
-    Texts(Vec<String>),
-    BigInt(i64),
 }
 
 /// SQL text with its values in place, for `load::<T: QueryableByName>`.
@@ -35,16 +36,6 @@ impl PgSql {
         self.pieces.push(Piece::Text(v.into()));
         self
     }
-
-    pub fn texts(mut self, v: Vec<String>) -> Self {
-        self.pieces.push(Piece::Texts(v));
-        self
-    }
-
-    pub fn big_int(mut self, v: i64) -> Self {
-        self.pieces.push(Piece::BigInt(v));
-        self
-    }
 }
 
 impl QueryFragment<Pg> for PgSql {
@@ -53,8 +44,6 @@ impl QueryFragment<Pg> for PgSql {
             match p {
                 Piece::Sql(s) => out.push_sql(s),
                 Piece::Text(v) => out.push_bind_param::<Text, _>(v)?,
-                Piece::Texts(v) => out.push_bind_param::<Array<Text>, _>(v)?,
-                Piece::BigInt(v) => out.push_bind_param::<BigInt, _>(v)?,
             }
         }
         Ok(())

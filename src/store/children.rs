@@ -1355,15 +1355,19 @@ fn search_by_pair_pg(
     else {
         return Ok(None);
     };
+    // A word that starts no name part in the register: nobody has every word.
+    if lead_parts.is_empty() {
+        return Ok(Some(vec![]));
+    }
     let (i, j) = leads[k];
-    let (lo, hi): (Vec<String>, Vec<String>) = lead_parts
+    let ranges: Vec<(String, String)> = lead_parts
         .iter()
         .map(|part| {
             let pair = format!("{part} {}", words[j]);
             let end = prefix_end(&pair);
             (pair, end)
         })
-        .unzip();
+        .collect();
     // Any further words are probed per candidate, as on SQLite.
     let others: Vec<&String> = (0..words.len())
         .filter(|&w| w != i && w != j)
@@ -1384,35 +1388,38 @@ fn search_by_pair_pg(
         q
     };
     // v: the different pairs of each range in order, one index seek each; after STEPS of them,
-    // the last row stands for the rest of its range.
-    let q = PgSql::new()
-        .sql(
-            "WITH RECURSIVE v(hi, pair, k) AS (SELECT r.hi, (SELECT min(p.pair) FROM \
-             child_name_pairs p WHERE p.pair >= r.lo AND p.pair < r.hi), 1 FROM unnest(",
-        )
-        .texts(lo)
-        .sql("::text[], ")
-        .texts(hi)
-        .sql(format!(
-            "::text[]) AS r(lo, hi) UNION ALL SELECT v.hi, (SELECT min(p.pair) FROM \
+    // the last row stands for the rest of its range. The ranges are one VALUES row each and the
+    // limits are written in, so PostgreSQL keeps one plan (see `db::pg_sql`).
+    let mut q = PgSql::new().sql(
+        "WITH RECURSIVE v(hi, pair, k) AS (SELECT r.hi, (SELECT min(p.pair) FROM \
+         child_name_pairs p WHERE p.pair >= r.lo AND p.pair < r.hi), 1 FROM (VALUES ",
+    );
+    for (n, (lo, hi)) in ranges.into_iter().enumerate() {
+        q = q
+            .sql(if n == 0 { "(" } else { ", (" })
+            .text(lo)
+            .sql("::text, ")
+            .text(hi)
+            .sql("::text)");
+    }
+    let q = q.sql(format!(
+        ") AS r(lo, hi) UNION ALL SELECT v.hi, (SELECT min(p.pair) FROM \
              child_name_pairs p WHERE p.pair > v.pair AND p.pair < v.hi), k + 1 FROM v \
              WHERE v.pair IS NOT NULL AND k <= {STEPS}) \
              SELECT x.family_name, x.given_names, x.child_id FROM v CROSS JOIN LATERAL \
              (SELECT p.family_name, p.given_names, p.child_id FROM child_name_pairs p \
              WHERE p.pair = v.pair"
-        ));
-    let q = probed(q)
-        .sql(" ORDER BY p.family_name, p.given_names, p.child_id LIMIT ")
-        .big_int(limit)
-        .sql(format!(
-            ") x WHERE v.k <= {STEPS} UNION ALL SELECT x.family_name, x.given_names, x.child_id \
+    ));
+    let q = probed(q).sql(format!(
+        " ORDER BY p.family_name, p.given_names, p.child_id LIMIT {limit}) x \
+             WHERE v.k <= {STEPS} UNION ALL SELECT x.family_name, x.given_names, x.child_id \
              FROM v CROSS JOIN LATERAL (SELECT DISTINCT p.family_name, p.given_names, \
              p.child_id FROM child_name_pairs p WHERE p.pair >= v.pair AND p.pair < v.hi"
-        ));
-    let q = probed(q)
-        .sql(" ORDER BY p.family_name, p.given_names, p.child_id LIMIT ")
-        .big_int(limit)
-        .sql(format!(") x WHERE v.k > {STEPS} AND v.pair IS NOT NULL"));
+    ));
+    let q = probed(q).sql(format!(
+        " ORDER BY p.family_name, p.given_names, p.child_id LIMIT {limit}) x \
+         WHERE v.k > {STEPS} AND v.pair IS NOT NULL"
+    ));
     let mut found: Vec<(String, String, String)> = q
         .load::<Found>(conn)?
         .into_iter()
