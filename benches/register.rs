@@ -147,6 +147,8 @@ fn main() -> anyhow::Result<()> {
         templates_dir: None,
         outbox_poll_seconds: 3600,
         team_email: Some("team@council.invalid".into()),
+        team_phone: Some("01632 960000".into()),
+        council_address: Some("Town Hall, 1 High Street, Testville, TE1 1ST".into()),
         scheduler: false,
         information_response_days: 28,
         cross_check_at: None,

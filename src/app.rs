@@ -44,7 +44,8 @@ impl AppState {
         // main checks the council's templates at start-up; the built-in ones always parse.
         let templates = crate::mail::Templates::load(config.templates_dir.as_deref())
             .or_else(|_| crate::mail::Templates::load(None))
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .with_team_contact(config.team_contact().text());
         let per_minute =
             NonZeroU32::new(config.sign_in_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         let api_per_minute =

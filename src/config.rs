@@ -45,8 +45,13 @@ pub struct Config {
     pub email_from: String,
     pub templates_dir: Option<String>,
     pub outbox_poll_seconds: u64,
-    /// The team mailbox told (by a link, never personal data) when a task is created.
+    /// The team mailbox told (by a link, never personal data) when a task is created, and the
+    /// address parents and schools are given to write to.
     pub team_email: Option<String>,
+    /// The home education team's telephone number (CNIS_TEAM_PHONE).
+    pub team_phone: Option<String>,
+    /// The council's postal address (CNIS_COUNCIL_ADDRESS), lines separated by commas.
+    pub council_address: Option<String>,
     /// Whether this process sends due s.436D(2)(c) requests and raises overdue tasks itself.
     pub scheduler: bool,
     /// Days a parent has to answer a request for information; the law sets a floor of 15.
@@ -98,6 +103,71 @@ impl Branding {
             }
         };
         Ok(Branding { colour, logo })
+    }
+}
+
+fn optional(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// How parents and schools reach the home education team: the footer of their pages and the
+/// letterhead of every email and notice they are sent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TeamContact {
+    pub team: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Vec<String>,
+}
+
+impl Config {
+    pub fn team_contact(&self) -> TeamContact {
+        TeamContact {
+            team: "Home education team".into(),
+            phone: self.team_phone.clone(),
+            email: self.team_email.clone(),
+            address: self
+                .council_address
+                .as_deref()
+                .map(address_lines)
+                .unwrap_or_default(),
+        }
+    }
+}
+
+fn address_lines(a: &str) -> Vec<String> {
+    a.split([',', '\n'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+impl TeamContact {
+    /// Whether the council gave any way to reach the team.
+    pub fn is_set(&self) -> bool {
+        self.phone.is_some() || self.email.is_some() || !self.address.is_empty()
+    }
+
+    /// As plain text, for emails and notices.
+    pub fn text(&self) -> String {
+        let mut lines = vec![self.team.clone()];
+        if let Some(p) = &self.phone {
+            lines.push(format!("Telephone: {p}"));
+        }
+        if let Some(e) = &self.email {
+            lines.push(format!("Email: {e}"));
+        }
+        if !self.address.is_empty() {
+            lines.push(format!("Post: {}", self.address.join(", ")));
+        }
+        if !self.is_set() {
+            lines.push("Contact the council and ask for the home education team.".into());
+        }
+        lines.join("\n")
     }
 }
 
@@ -217,6 +287,8 @@ impl Config {
             team_email: std::env::var("CNIS_TEAM_EMAIL")
                 .ok()
                 .filter(|d| !d.trim().is_empty()),
+            team_phone: optional("CNIS_TEAM_PHONE"),
+            council_address: optional("CNIS_COUNCIL_ADDRESS"),
             scheduler: matches!(var("CNIS_SCHEDULER", "off").as_str(), "on" | "true" | "1"),
             cross_check_at: match var("CNIS_CROSS_CHECK_AT", "02:00").as_str() {
                 "off" | "none" => None,
@@ -296,6 +368,29 @@ mod tests {
             .mode();
         assert_eq!(mode & 0o777, 0o600, "{mode:o}");
         assert_eq!(load_or_create_key(&d).unwrap(), k, "the same key next time");
+    }
+}
+
+#[cfg(test)]
+mod contact_tests {
+    use super::*;
+
+    #[test]
+    fn the_team_contact_lists_what_the_council_set_and_says_how_to_ask_when_nothing_is() {
+        let mut c = TeamContact {
+            team: "Home education team".into(),
+            phone: None,
+            email: None,
+            address: address_lines(" , "),
+        };
+        assert!(!c.is_set());
+        assert!(c.text().contains("ask for the home education team"));
+        c.phone = Some("01632 960000".into());
+        c.address = address_lines("Town Hall, High Street,\nDemo Town DT1 1AA");
+        assert_eq!(
+            c.text(),
+            "Home education team\nTelephone: 01632 960000\nPost: Town Hall, High Street, Demo Town DT1 1AA"
+        );
     }
 }
 

@@ -334,6 +334,11 @@ fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_
     assert!(text.contains("Ada Okafor"));
     assert!(text.contains("section 434A"));
     assert!(text.contains("A suitable plan"));
+    // Issue 18: the letterhead says how to reach the team, and where a referral goes in full.
+    assert!(text.contains("Telephone: 01632 960000"), "{text}");
+    assert!(text.contains("Sanctuary Buildings, 20 Great Smith Street, London SW1P 3BT"));
+    assert!(!to_parent.contains("reply to this email"));
+    assert!(to_parent.contains("Telephone: 01632 960000"));
     // The PDF sent is the one stored.
     let stored: String = served_documents::table
         .filter(served_documents::subject_id.eq(&app_id))

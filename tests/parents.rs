@@ -288,3 +288,39 @@ fn audit_pseudonyms_of_parents_are_keyed() {
         0
     );
 }
+
+/// Issue 18: every page a parent or a school sees says how to reach the home education team, the
+/// service's name leads to their own start, and the code page says where the code went.
+#[test]
+fn parents_and_schools_see_how_to_reach_the_team_and_their_own_start() {
+    let app = TestApp::spawn();
+    let mut parent = app.browser();
+    let p = parent.get("/parents/");
+    assert!(p.contains("Contact the home education team"), "{}", p.body);
+    assert!(p.contains(r#"href="tel:01632960000""#));
+    assert!(p.contains("mailto:team@council.invalid"));
+    assert!(p.contains("Town Hall, 1 High Street, Testville, TE1 1ST"));
+    assert!(p.contains(r#"href="/parents/" class="govuk-service-navigation__link""#));
+    request_code(&mut parent, "sarah.jones@example.com");
+    let p = parent.get("/parents/check-email");
+    assert!(p.contains("s*********s@example.com"), "{}", p.body);
+    assert!(!p.contains("sarah.jones"));
+    let (_, body) = latest_email(&app, "sarah.jones@example.com");
+    assert!(body.contains("Home education team\nTelephone: 01632 960000\nEmail: team@council.invalid\nPost: Town Hall, 1 High Street, Testville, TE1 1ST"), "{body}");
+
+    // Officers' pages lead to the officers' start and carry no footer for the public.
+    let mut officer = app.signed_in("officer");
+    let p = officer.get("/officers/");
+    assert!(!p.contains("Contact the home education team"));
+    assert!(p.contains(r#"href="/officers/" class="govuk-service-navigation__link""#));
+    // A school's staff see the team's details and their school's start.
+    let mut admin = app.signed_in("admin");
+    let (_, mut school) = school_with_staff(&app, &mut admin, "100009");
+    let p = school.get("/schools/");
+    assert!(p.contains(r#"href="/schools/" class="govuk-service-navigation__link""#));
+    assert!(p.contains("Contact the home education team"));
+    // The front door sends each to their own side.
+    let p = app.browser().get("/");
+    assert_eq!(p.status, 200);
+    assert!(p.contains(r#"href="/parents/""#) && p.contains(r#"href="/officers/""#));
+}

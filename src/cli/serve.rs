@@ -13,6 +13,14 @@ pub fn run(pool: Pool, mut config: Config, demo: bool) -> anyhow::Result<()> {
         config.consent_from = config.consent_from.or(d.consent_from);
         config.register_from = config.register_from.or(d.register_from);
         config.new_sao_from = config.new_sao_from.or(d.new_sao_from);
+        // A way to reach the team, so the demo shows where parents are told it.
+        config.team_phone = config.team_phone.or(Some("01632 960000".into()));
+        config.council_address = config
+            .council_address
+            .or(Some("Town Hall, 1 High Street, Demo Town, DT1 1AA".into()));
+        config.team_email = config
+            .team_email
+            .or(Some("home.education@demo.invalid".into()));
     }
     let listener = std::net::TcpListener::bind(&config.bind)?;
     log::info!("cnis listening on http://{}", config.bind);

@@ -53,9 +53,36 @@ pub fn fills_in_parent(
         && fold(on_record.1) == fold(claimed.1)
 }
 
+/// An email address with most of the part before the @ hidden ("s****h@example.com"), to show
+/// a parent where a code went without showing the whole address to whoever holds the screen.
+pub fn masked_email(email: &str) -> String {
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return "your email address".into();
+    };
+    let chars: Vec<char> = local.chars().collect();
+    let shown = match chars.len() {
+        0 => String::new(),
+        1 | 2 => format!("{}{}", chars[0], "*".repeat(chars.len() - 1)),
+        n => format!("{}{}{}", chars[0], "*".repeat(n - 2), chars[n - 1]),
+    };
+    format!("{shown}@{domain}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_masked_email_keeps_the_domain_and_the_ends_of_the_name() {
+        assert_eq!(masked_email("sarah@example.com"), "s***h@example.com");
+        assert_eq!(masked_email("jo@example.com"), "j*@example.com");
+        assert_eq!(masked_email("a@b.uk"), "a@b.uk");
+        assert_eq!(
+            masked_email("zoë.o'neil@example.com"),
+            "z********l@example.com"
+        );
+        assert_eq!(masked_email("nonsense"), "your email address");
+    }
 
     #[test]
     fn s436c_a_parent_of_a_child_already_on_the_register_waits_for_an_officer() {

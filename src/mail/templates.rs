@@ -79,10 +79,23 @@ const BUILT_IN: &[(&str, &str)] = &[
     ),
 ];
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Templates {
     by_name: HashMap<String, String>,
+    /// How to reach the home education team, `((team_contact))` in any template.
+    team_contact: String,
 }
+
+impl Default for Templates {
+    fn default() -> Self {
+        Templates {
+            by_name: HashMap::new(),
+            team_contact: NO_CONTACT.into(),
+        }
+    }
+}
+
+const NO_CONTACT: &str = "Contact the council and ask for the home education team.";
 
 #[derive(Debug, PartialEq)]
 pub struct Rendered {
@@ -110,7 +123,16 @@ impl Templates {
             parse(&text).map_err(|e| anyhow::anyhow!("template {name}: {e}"))?;
             by_name.insert(name.to_string(), text);
         }
-        Ok(Templates { by_name })
+        Ok(Templates {
+            by_name,
+            team_contact: NO_CONTACT.into(),
+        })
+    }
+
+    /// The council's contact details (`config::TeamContact::text`) for `((team_contact))`.
+    pub fn with_team_contact(mut self, text: String) -> Templates {
+        self.team_contact = text;
+        self
     }
 
     pub fn render(&self, name: &str, vars: &[(&str, &str)]) -> anyhow::Result<Rendered> {
@@ -119,7 +141,9 @@ impl Templates {
             .get(name)
             .ok_or_else(|| anyhow::anyhow!("no email template {name}"))?;
         let (subject, version, body) = parse(text)?;
-        let out = substitute(name, body, vars)?;
+        let mut all = vars.to_vec();
+        all.push(("team_contact", &self.team_contact));
+        let out = substitute(name, body, &all)?;
         Ok(Rendered {
             subject: subject.to_string(),
             body: out,
@@ -205,8 +229,23 @@ mod tests {
             )
             .unwrap();
         assert!(r.body.contains("Your security code is 123456."));
-        assert_eq!(r.version, "sign-in-code/1");
+        assert_eq!(r.version, "sign-in-code/2");
         assert!(!r.subject.contains("123456"));
+        assert!(
+            r.body.ends_with(&format!("Demo Council\n{NO_CONTACT}\n")),
+            "{}",
+            r.body
+        );
+        let t = t.with_team_contact("Home education team\nTelephone: 01632 960000".into());
+        let r = t
+            .render(
+                "sign-in-code",
+                &[("code", "123456"), ("council_name", "Demo Council")],
+            )
+            .unwrap();
+        assert!(r
+            .body
+            .ends_with("Demo Council\nHome education team\nTelephone: 01632 960000\n"));
         let err = t
             .render("sign-in-code", &[("code", "1")])
             .unwrap_err()

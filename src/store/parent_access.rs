@@ -79,6 +79,15 @@ pub fn issue_code(conn: &mut AnyConnection, email: &str) -> QueryResult<CodeIssu
     Ok(CodeIssued::Issued(id, code))
 }
 
+/// The address a sign-in code was sent to.
+pub fn code_email(conn: &mut AnyConnection, code_id: &str) -> QueryResult<Option<String>> {
+    parent_codes::table
+        .find(code_id)
+        .select(parent_codes::email)
+        .first(conn)
+        .optional()
+}
+
 #[derive(Debug, PartialEq)]
 pub enum CodeCheck {
     /// (email, session token)

@@ -26,6 +26,54 @@ pub struct Page<'a> {
     pub nav: Option<&'a Nav>,
     pub csrf: &'a str,
     pub has_errors: bool,
+    pub audience: Audience,
+    /// The home education team's details, in the footer of parents' and schools' pages.
+    pub contact: Option<&'a crate::config::TeamContact>,
+}
+
+/// Whom a page is for: where the service name in the header leads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    Officers,
+    Schools,
+    Parents,
+    /// Error pages and the start page, which anyone may reach.
+    Anyone,
+}
+
+impl Audience {
+    pub fn home(self) -> &'static str {
+        match self {
+            Audience::Officers => "/officers/",
+            Audience::Schools => "/schools/",
+            Audience::Parents => "/parents/",
+            Audience::Anyone => "/",
+        }
+    }
+}
+
+fn footer_contact(c: &crate::config::TeamContact) -> Markup {
+    html! {
+        h2 class="govuk-footer__heading govuk-heading-s" { "Contact the " (c.team.to_lowercase()) }
+        ul class="govuk-footer__list cnis-footer-contact" {
+            @if let Some(p) = &c.phone {
+                li class="govuk-footer__list-item" {
+                    "Telephone: " a class="govuk-footer__link" href={ "tel:" (p.replace(' ', "")) } { (p) }
+                }
+            }
+            @if let Some(e) = &c.email {
+                li class="govuk-footer__list-item" {
+                    "Email: " a class="govuk-footer__link" href={ "mailto:" (e) } { (e) }
+                }
+            }
+            @if !c.address.is_empty() {
+                li class="govuk-footer__list-item" { "Post: " (c.address.join(", ")) }
+            }
+            @if !c.is_set() {
+                li class="govuk-footer__list-item" { "Contact the council and ask for the home education team." }
+            }
+        }
+    }
 }
 
 fn nav_item(current: &str, key: &str, href: &str, text: &str) -> Markup {
@@ -67,7 +115,7 @@ pub fn layout(page: &Page, content: Markup) -> Markup {
                 header class="govuk-generic-header" {
                     div class="govuk-generic-header__container govuk-width-container" {
                         div class="govuk-generic-header__logo" {
-                            a href="/" class="govuk-generic-header__homepage-link cnis-council" {
+                            a href=(page.audience.home()) class="govuk-generic-header__homepage-link cnis-council" {
                                 @if page.logo {
                                     img src="/static/council-logo" alt="" class="cnis-council-logo";
                                 }
@@ -80,7 +128,7 @@ pub fn layout(page: &Page, content: Markup) -> Markup {
                     div class="govuk-width-container" {
                         div class="govuk-service-navigation__container" {
                             span class="govuk-service-navigation__service-name" {
-                                a href="/officers/" class="govuk-service-navigation__link" { "Children not in school" }
+                                a href=(page.audience.home()) class="govuk-service-navigation__link" { "Children not in school" }
                             }
                             @if let Some(nav) = page.nav {
                                 nav aria-label="Menu" class="govuk-service-navigation__wrapper" {
@@ -132,6 +180,7 @@ pub fn layout(page: &Page, content: Markup) -> Markup {
                     div class="govuk-width-container" {
                         div class="govuk-footer__meta" {
                             div class="govuk-footer__meta-item govuk-footer__meta-item--grow" {
+                                @if let Some(c) = page.contact { (footer_contact(c)) }
                                 p class="govuk-footer__meta-custom" {
                                     "Run by " (page.council) ". Information is held under the Education Act 1996 sections 436B to 436G."
                                 }
@@ -162,13 +211,15 @@ pub fn error_page(title: &str, body: &str) -> Markup {
         nav: None,
         csrf: "",
         has_errors: false,
+        audience: Audience::Anyone,
+        contact: None,
     };
     layout(
         &page,
         html! {
             h1 class="govuk-heading-l" { (title) }
             p class="govuk-body" { (body) }
-            p class="govuk-body" { a class="govuk-link" href="/officers/" { "Go to the start" } }
+            p class="govuk-body" { a class="govuk-link" href="/" { "Go to the start" } }
         },
     )
 }

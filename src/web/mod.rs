@@ -17,7 +17,7 @@ use actix_web::{middleware, web, App, HttpMessage, HttpRequest, HttpResponse, Ht
 use maud::Markup;
 
 use crate::error::{AppError, AppResult};
-use crate::views::{layout, Nav, Page};
+use crate::views::{layout, Audience, Nav, Page};
 
 pub const SESSION_COOKIE: &str = "cnis_session";
 pub const CSRF_COOKIE: &str = "cnis_csrf";
@@ -176,6 +176,21 @@ pub struct PageArgs<'a> {
 }
 
 pub fn render(state: &AppState, args: PageArgs, content: Markup) -> HttpResponse {
+    let audience = match &args.nav {
+        Some(n) if n.role == crate::domain::roles::Role::School => Audience::Schools,
+        _ => Audience::Officers,
+    };
+    render_for(state, args, audience, content)
+}
+
+/// A page for `audience`: parents' and schools' pages carry the team's contact details.
+pub fn render_for(
+    state: &AppState,
+    args: PageArgs,
+    audience: Audience,
+    content: Markup,
+) -> HttpResponse {
+    let contact = state.config.team_contact();
     let page = Page {
         title: args.title,
         council: &state.config.council_name,
@@ -184,6 +199,8 @@ pub fn render(state: &AppState, args: PageArgs, content: Markup) -> HttpResponse
         nav: args.nav.as_ref(),
         csrf: args.csrf,
         has_errors: args.errors,
+        audience,
+        contact: (audience != Audience::Officers).then_some(&contact),
     };
     let body = layout(&page, content).into_string();
     let mut resp = if args.errors {
@@ -242,8 +259,32 @@ async fn govuk_asset(path: web::Path<String>) -> HttpResponse {
         .body(body)
 }
 
-async fn root() -> HttpResponse {
-    see_other("/officers/")
+/// The service's front door: parents one way, council and school staff the other.
+async fn root(state: web::Data<AppState>) -> HttpResponse {
+    render_for(
+        &state,
+        PageArgs {
+            title: "Children not in school",
+            nav: None,
+            csrf: "",
+            errors: false,
+        },
+        Audience::Anyone,
+        maud::html! {
+            h1 class="govuk-heading-l" { "Children not in school" }
+            p class="govuk-body" { "The council keeps a register of children who live in its area, are of compulsory school age and are not in school, so that every child gets a suitable education." }
+            h2 class="govuk-heading-m" { "Parents and carers" }
+            p class="govuk-body" { "Tell the council that your child is educated at home or otherwise than at school, ask for consent to take a child out of school, or see what you have told the council." }
+            a class="govuk-button govuk-button--start" href="/parents/" draggable="false" role="button" data-module="govuk-button" {
+                "Start"
+                svg class="govuk-button__start-icon" xmlns="http://www.w3.org/2000/svg" width="17.5" height="19" viewBox="0 0 33 40" aria-hidden="true" focusable="false" {
+                    path fill="currentColor" d="M0 0h13l20 20-20 20H0l20-20z" {}
+                }
+            }
+            h2 class="govuk-heading-m" { "Council and school staff" }
+            p class="govuk-body" { a class="govuk-link" href="/officers/" { "Sign in as council or school staff" } }
+        },
+    )
 }
 
 async fn static_file(path: web::Path<String>) -> HttpResponse {

@@ -150,8 +150,18 @@ async fn send_code(
     }
 }
 
-fn code_page(state: &AppState, req: &HttpRequest, errors: &Errors) -> HttpResponse {
+async fn code_page(state: &AppState, req: &HttpRequest, errors: &Errors) -> HttpResponse {
     let csrf = csrf_for(req, state);
+    // Which address the code went to, partly hidden, so a parent who typed it wrong can tell.
+    let sent_to = match crate::web::read_cookie(req, state, PENDING_CODE) {
+        Some(id) => state
+            .db(move |c| Ok(parent_access::code_email(c, &id)?))
+            .await
+            .ok()
+            .flatten()
+            .map(|e| crate::domain::parents::masked_email(&e)),
+        None => None,
+    };
     page(
         state,
         req,
@@ -162,13 +172,17 @@ fn code_page(state: &AppState, req: &HttpRequest, errors: &Errors) -> HttpRespon
             div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
                 (error_summary(errors))
                 h1 class="govuk-heading-l" { "Check your email" }
-                p class="govuk-body" { "We have sent you a 6-digit code. It works once, for " (parent_access::CODE_MINUTES) " minutes." }
+                p class="govuk-body" {
+                    @if let Some(to) = &sent_to { "We have sent a 6-digit code to " strong { (to) } ". " }
+                    @else { "We have sent you a 6-digit code. " }
+                    "It works once, for " (parent_access::CODE_MINUTES) " minutes."
+                }
                 form method="post" action="/parents/check-email" novalidate {
                     (csrf_field(&csrf))
                     (Input::new("code", "Code", "").width("5").autocomplete("one-time-code").error(errors.get("code")).render())
                     (button("Continue"))
                 }
-                p class="govuk-body" { a class="govuk-link" href="/parents/sign-in" { "Not received an email? Send a new code" } }
+                p class="govuk-body" { a class="govuk-link" href="/parents/sign-in" { "Not received an email, or used the wrong address? Send a new code" } }
             }}
         },
     )
@@ -178,7 +192,7 @@ async fn code_form(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
     if crate::web::read_cookie(&req, &state, PENDING_CODE).is_none() {
         return see_other("/parents/sign-in");
     }
-    code_page(&state, &req, &Errors::default())
+    code_page(&state, &req, &Errors::default()).await
 }
 
 async fn check_code(
@@ -194,7 +208,7 @@ async fn check_code(
     let mut errors = Errors::default();
     if code.is_empty() {
         errors.add("code", "Enter the 6-digit code from the email");
-        return Ok(code_page(&state, &req, &errors));
+        return Ok(code_page(&state, &req, &errors).await);
     }
     let checked = state
         .db(move |c| Ok(parent_access::check_code(c, &code_id, &code)?))
@@ -226,18 +240,18 @@ async fn check_code(
                 "code",
                 "The code is not right. Check the email and enter the 6 digits",
             );
-            Ok(code_page(&state, &req, &errors))
+            Ok(code_page(&state, &req, &errors).await)
         }
         CodeCheck::Expired => {
             errors.add(
                 "code",
                 "That code has expired or was used already. Send a new code",
             );
-            Ok(code_page(&state, &req, &errors))
+            Ok(code_page(&state, &req, &errors).await)
         }
         CodeCheck::TooManyAttempts => {
             errors.add("code", "Too many wrong codes. Send a new code");
-            Ok(code_page(&state, &req, &errors))
+            Ok(code_page(&state, &req, &errors).await)
         }
     }
 }

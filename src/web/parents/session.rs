@@ -4,8 +4,9 @@ use actix_web::{HttpRequest, HttpResponse};
 
 use crate::error::{AppError, AppResult};
 use crate::store::parent_access;
+use crate::views::Audience;
 use crate::views::Errors;
-use crate::web::{csrf_for, render, AppState, PageArgs};
+use crate::web::{csrf_for, render_for, AppState, PageArgs};
 
 pub(super) const PARENT_SESSION: &str = "cnis_parent";
 /// Where to go after signing in, when it was not the children's page (a fixed word, never a URL).
@@ -19,7 +20,7 @@ pub(super) fn page(
     content: maud::Markup,
 ) -> HttpResponse {
     let csrf = csrf_for(req, state);
-    render(
+    render_for(
         state,
         PageArgs {
             title,
@@ -27,6 +28,7 @@ pub(super) fn page(
             csrf: &csrf,
             errors: !errors.is_empty(),
         },
+        Audience::Parents,
         content,
     )
 }
