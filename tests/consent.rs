@@ -349,6 +349,31 @@ fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_
     use sha2::Digest;
     assert_eq!(hex::encode(sha2::Sha256::digest(&pdf)), stored);
 
+    // Issue 18: the parent's page says in plain words how the notice came, links the PDF as
+    // served, and says where to go if they disagree; nobody else can download it.
+    let mine = format!("/parents/applications/{app_id}");
+    let page = parent.get(&mine);
+    assert!(
+        page.contains("Download the decision notice (PDF)"),
+        "{}",
+        page.body
+    );
+    assert!(page.contains("Given to you by email on"));
+    assert!(!page.contains("applicant_parent") && !page.contains("(Sent by email"));
+    assert!(page.contains("Sanctuary Buildings"));
+    let notice = extract(&page.body, "/notices/", "\"").expect("notice link");
+    let r = parent
+        .client
+        .get(format!("{}{mine}/notices/{notice}", parent.base))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert_eq!(r.bytes().unwrap().to_vec(), pdf);
+    let (mut stranger, _) = parent_signed_in(&app, "stranger@example.com");
+    let p = stranger.get(&format!("{mine}/notices/{notice}"));
+    assert_eq!(p.status, 404);
+
     // The officer records posting the other parent's notice; it counts as served after the
     // working days of post.
     let page = manager.get(&base);
@@ -391,7 +416,7 @@ fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_
     // The parent sees the outcome.
     let status = parent.get(&status_path);
     assert!(status.contains("Consent granted"));
-    assert!(status.contains("Sent to you by email"));
+    assert!(status.contains("Given to you by email on"));
 
     // 6. Now the school may delete: a deletion return on ground (f) enters the child on the
     // register, pending an officer's review.
@@ -500,6 +525,15 @@ fn s434a_withdrawn_applications_are_not_decided_and_repeats_within_six_months_ar
     // The parent withdraws it; a decision on it is then refused with a clear message.
     let status = parent.get(&format!("/parents/applications/{second}"));
     assert!(status.contains("Withdraw this application"));
+    // Issue 18: withdrawing is confirmed on a page of its own first.
+    let confirm = parent.get(&format!("/parents/applications/{second}/withdraw"));
+    assert_eq!(confirm.status, 200);
+    assert!(
+        confirm.contains("Are you sure you want to withdraw"),
+        "{}",
+        confirm.body
+    );
+    assert!(confirm.contains("Yes, withdraw the application"));
     let p = parent.post(&format!("/parents/applications/{second}/withdraw"), &[]);
     assert_eq!(p.status, 303);
     manager.get(&format!("/officers/consent/{second}"));

@@ -161,6 +161,18 @@ pub fn csv_download(filename: &str, body: Vec<u8>) -> HttpResponse {
         .body(body)
 }
 
+/// A PDF to download (a notice as served, a case file); never cached.
+pub fn pdf_download(filename: &str, pdf: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}.pdf\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(pdf)
+}
+
 pub fn see_other(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, to))

@@ -1,7 +1,6 @@
 //! Officers' side of school attendance orders (EA 1996 ss.436H–436Q, and today's ss.437–443):
 //! the deadlines list, opening a case from a register entry, each step with its legal
 //! preconditions, service of every notice (s.572), and the prosecution file.
-use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use maud::{html, Markup};
@@ -1628,14 +1627,7 @@ async fn bundle(
         })
         .await?;
     let pdf = crate::notices::render_pdf("School attendance order: case file", &text)?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/pdf")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{reference}.pdf\""),
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(pdf))
+    Ok(crate::web::pdf_download(&reference, pdf))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

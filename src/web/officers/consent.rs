@@ -2,7 +2,6 @@
 //! the child is a relevant child and why, the assessment of the two limbs of s.434A(6), a
 //! manager's decision, the notices and their service log (s.434A(8), s.572), referrals to the
 //! Secretary of State (s.434A(10)–(11)) and the s.434B pilot meeting.
-use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use maud::{html, Markup};
@@ -941,14 +940,7 @@ pub async fn document(
             Ok(d)
         })
         .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/pdf")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{}.pdf\"", doc.kind),
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(doc.pdf))
+    Ok(crate::web::pdf_download(&doc.kind, doc.pdf))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

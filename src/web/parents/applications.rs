@@ -506,7 +506,6 @@ async fn my_application(
     };
     let id = crate::web::parse_id(&path.into_inner())?;
     let (a, log, school) = own(&state, email, id).await?;
-    let csrf = csrf_for(&req, &state);
     let open = a.status.is_open();
     let step = |done: bool, current: bool, text: &str| {
         html! {
@@ -539,17 +538,28 @@ async fn my_application(
                 }
                 @match a.status {
                     ApplicationStatus::Granted => { p class="govuk-body" { "The council has consented. The school may now remove your child from its roll. The council will enter your child on its register of children not in school." } },
-                    ApplicationStatus::Refused => { p class="govuk-body" { "The council has refused. Your child stays on the school's roll and must keep attending. If you disagree, you may refer the question to the Secretary of State (section 434A(10))." } },
+                    ApplicationStatus::Refused => { p class="govuk-body" { "The council has refused. Your child stays on the school's roll and must keep attending." } },
                     ApplicationStatus::Withdrawn => { p class="govuk-body" { "This application was withdrawn." } },
                     ApplicationStatus::Received | ApplicationStatus::UnderAssessment => { p class="govuk-body" { "Your child stays on the school's roll and must keep attending until the council has decided." } },
                 }
-                @if !log.is_empty() {
-                    h2 class="govuk-heading-m" { "The decision notice" }
+                @let to_you: Vec<_> = log.iter().filter(|r| r.recipient_role == "applicant_parent").collect();
+                @if !to_you.is_empty() {
+                    h2 class="govuk-heading-m" { "The council's decision notice" }
                     ul class="govuk-list" {
-                        @for r in log.iter().filter(|r| r.recipient_role == "applicant_parent") {
-                            li { (if r.method == "email" { "Sent to you by email" } else { "Sent to you by post" }) " (" (r.status.label()) @if let Some(d) = r.served_on { ", served on " (fmt_date(d)) } ")" span class="govuk-visually-hidden" { (r.recipient_role) } }
+                        @for r in &to_you {
+                            li {
+                                a class="govuk-link" href={ "/parents/applications/" (a.id) "/notices/" (r.id) } { "Download the decision notice (PDF)" }
+                                br;
+                                span class="govuk-body-s" { (notice_sent_words(r)) }
+                            }
                         }
                     }
+                }
+                @if matches!(a.status, ApplicationStatus::Granted | ApplicationStatus::Refused) {
+                    h2 class="govuk-heading-m" { "If you disagree with the decision" }
+                    p class="govuk-body" { "A parent who disagrees may ask the Secretary of State for Education to look at it again (Education Act 1996, section 434A(10)). Write to:" }
+                    p class="govuk-body" { "Secretary of State for Education" br; "Department for Education" br; "Sanctuary Buildings" br; "20 Great Smith Street" br; "London SW1P 3BT" }
+                    p class="govuk-body" { "Quote the reference " (a.reference) " and say why you disagree. The home education team can tell you more: their details are at the bottom of this page." }
                 }
                 dl class="govuk-summary-list" {
                     (summary_row("School", html! { (school) }, None))
@@ -558,9 +568,101 @@ async fn my_application(
                     (summary_row("Decision by email", html! { (if a.parent_email_consent { "Yes" } else { "No, by post" }) }, None))
                 }
                 @if open {
-                    form method="post" action={ "/parents/applications/" (a.id) "/withdraw" } {
-                        (csrf_field(&csrf))
-                        (secondary_button("Withdraw this application"))
+                    p class="govuk-body" { a class="govuk-link" href={ "/parents/applications/" (a.id) "/withdraw" } { "Withdraw this application" } }
+                }
+            }}
+        },
+    ))
+}
+
+/// How the notice reached the parent, in plain words.
+fn notice_sent_words(r: &crate::store::served::LogRow) -> String {
+    use crate::domain::service::ServiceStatus;
+    let how = match r.status {
+        ServiceStatus::Emailed => "by email",
+        ServiceStatus::QueuedForPost | ServiceStatus::Posted => "by post",
+        ServiceStatus::DeliveredByHand => "by hand",
+        ServiceStatus::LeftAtAddress => "at your address",
+        ServiceStatus::ServedOther => "by the council",
+    };
+    match (r.status, r.served_on) {
+        (ServiceStatus::QueuedForPost, _) => "The council is posting it to you.".into(),
+        (_, Some(d)) => format!("Given to you {how} on {}.", fmt_date(d)),
+        (_, None) => format!("Sent to you {how}."),
+    }
+}
+
+/// The decision notice as it was served on this parent, and only on them.
+async fn notice_pdf(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
+    let ParentSession::Live(email) = parent_session(&req, &state).await? else {
+        return Ok(sign_in_first(&state));
+    };
+    let (id, doc) = path.into_inner();
+    let (id, doc) = (crate::web::parse_id(&id)?, crate::web::parse_id(&doc)?);
+    let (a, log, _) = own(&state, email.clone(), id).await?;
+    if !log
+        .iter()
+        .any(|r| r.id == doc && r.recipient_role == "applicant_parent")
+    {
+        return Err(AppError::NotFound);
+    }
+    let d = state
+        .db(move |c| {
+            let d = crate::store::served::find(c, &doc)?.ok_or(AppError::NotFound)?;
+            audit::record(
+                c,
+                None,
+                "parent_view_notice",
+                None,
+                &format!(
+                    "notice {} for application {} by {}",
+                    d.id,
+                    a.reference,
+                    parent_access::actor(&email)
+                ),
+            )?;
+            Ok(d)
+        })
+        .await?;
+    Ok(crate::web::pdf_download(&d.kind, d.pdf))
+}
+
+/// Withdrawing cannot be undone, so it is asked once more on a page of its own.
+async fn confirm_withdraw(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let ParentSession::Live(email) = parent_session(&req, &state).await? else {
+        return Ok(sign_in_first(&state));
+    };
+    let id = crate::web::parse_id(&path.into_inner())?;
+    let (a, _, school) = own(&state, email, id).await?;
+    if !a.status.is_open() {
+        return Ok(see_other(&format!("/parents/applications/{}", a.id)));
+    }
+    let csrf = csrf_for(&req, &state);
+    Ok(page(
+        &state,
+        &req,
+        "Withdraw your application",
+        &Errors::default(),
+        html! {
+            (back_link(&format!("/parents/applications/{}", a.id)))
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                span class="govuk-caption-l" { (a.reference) }
+                h1 class="govuk-heading-l" { "Are you sure you want to withdraw your application for " (a.child_name()) "?" }
+                p class="govuk-body" { "The council will stop considering it. " (a.child_name()) " stays on the roll of " (school) " and must keep attending." }
+                p class="govuk-body" { "You can apply again later if you want to." }
+                form method="post" action={ "/parents/applications/" (a.id) "/withdraw" } novalidate {
+                    (csrf_field(&csrf))
+                    div class="govuk-button-group" {
+                        button type="submit" class="govuk-button govuk-button--warning" data-module="govuk-button" { "Yes, withdraw the application" }
+                        a class="govuk-link" href={ "/parents/applications/" (a.id) } { "No, keep it" }
                     }
                 }
             }}
@@ -610,7 +712,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/parents/applications/{id}", web::get().to(my_application))
         .route(
             "/parents/applications/{id}/withdraw",
+            web::get().to(confirm_withdraw),
+        )
+        .route(
+            "/parents/applications/{id}/withdraw",
             web::post().to(withdraw),
+        )
+        .route(
+            "/parents/applications/{id}/notices/{doc}",
+            web::get().to(notice_pdf),
         )
         .route("/schools/apply", web::get().to(school_form))
         .route("/schools/apply", web::post().to(school_submit));
