@@ -235,6 +235,23 @@ fn s436d_1_a_parent_tells_the_council_about_two_children_and_they_join_the_regis
     let mut officer = app.signed_in("officer");
     let home = officer.get("/officers/");
     assert!(home.contains("Review 2 new entries"), "{}", home.body);
+
+    // Issue 18: Back after sending shows the confirmation again, never an empty check page
+    // with a live button; starting another, the parent's own details are already filled in.
+    let back = b.get("/parents/notify/check");
+    assert_eq!(back.location.as_deref(), Some("/parents/notify/sent"));
+    assert_eq!(
+        b.get("/parents/notify/child/0/name").location.as_deref(),
+        Some("/parents/notify/sent")
+    );
+    assert!(b
+        .get("/parents/notify/sent")
+        .contains("Tell the council about another child"));
+    assert!(b.get("/parents/notify").contains("Start now"));
+    let you = b.get("/parents/notify/you");
+    assert_eq!(you.status, 200);
+    assert!(you.contains(r#"value="Sarah""#), "{}", you.body);
+    assert!(you.contains(r#"value="Lovelace""#));
 }
 
 /// Sends a notification about one child, with no other parents, from a signed-in parent.

@@ -620,6 +620,28 @@ async fn load(state: &AppState, email: &str) -> AppResult<(String, Answers)> {
     Ok((d.id, answers))
 }
 
+/// Whether the parent sent a notification today and has not begun another since (so Back, or
+/// a second press of "Accept and send", is about the one sent), and that notification.
+async fn after_sending(
+    state: &AppState,
+    email: &str,
+) -> AppResult<(bool, Option<notifications::Draft>)> {
+    let email = email.to_string();
+    let (open, last) = state
+        .db(move |c| {
+            Ok((
+                notifications::open_draft(c, &email)?,
+                notifications::last_submitted(c, &email)?,
+            ))
+        })
+        .await?;
+    let recent = last
+        .as_ref()
+        .and_then(|l| l.submitted_at)
+        .is_some_and(|t| now() - t < chrono::Duration::hours(24));
+    Ok((open.is_none() && recent, last))
+}
+
 async fn save(state: &AppState, id: &str, a: &Answers) -> AppResult<()> {
     let json = serde_json::to_string(a).map_err(|e| AppError::Internal(e.to_string()))?;
     let id = id.to_string();
@@ -690,6 +712,12 @@ async fn show(
         ParentSession::Live(e) => e,
         _ => return Ok(sign_in_first(&state)),
     };
+    // Back from the confirmation: the notification has gone, so show that again rather than a
+    // new, empty draft with a live "Accept and send" button.
+    let (just_sent, last) = after_sending(&state, &email).await?;
+    if just_sent {
+        return Ok(see_other("/parents/notify/sent"));
+    }
     let (_, a) = load(&state, &email).await?;
     if step == Step::Check {
         return Ok(check_page(&state, &req, &a, &Errors::default()));
@@ -700,6 +728,12 @@ async fn show(
         ));
     }
     let mut f = a.page(step);
+    // A parent who has told the council before starts with their own details filled in.
+    if f.0.is_empty() && matches!(step, Step::You | Step::YourAddress) {
+        if let Some(before) = last.and_then(|l| serde_json::from_str::<Answers>(&l.answers).ok()) {
+            f = before.page(step);
+        }
+    }
     // Yes/no questions that lead into a list are asked afresh each time.
     if matches!(
         step,
@@ -735,20 +769,12 @@ async fn answer(
         ParentSession::Lapsed(e) => return keep_lapsed(&state, &e, step, &form).await,
         ParentSession::None => return Ok(sign_in_first(&state)),
     };
+    // A second press of "Accept and send": the first one has been sent already.
+    if step == Step::Check && after_sending(&state, &email).await?.0 {
+        return Ok(see_other("/parents/notify/sent"));
+    }
     let (id, mut a) = load(&state, &email).await?;
     if step == Step::Check {
-        if a.pages.is_empty() && a.children.is_empty() {
-            // A second press of "Accept and send": the first one has been sent already.
-            let e = email.clone();
-            let recent = state
-                .db(move |c| Ok(notifications::last_submitted(c, &e)?))
-                .await?
-                .and_then(|d| d.submitted_at)
-                .is_some_and(|at| now() - at < chrono::Duration::minutes(30));
-            if recent {
-                return Ok(see_other("/parents/notify/sent"));
-            }
-        }
         return submit(&req, &state, &email, &id, &a).await;
     }
     if !a.reachable(step) {
@@ -1184,6 +1210,7 @@ async fn sent(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpRes
                 h2 class="govuk-heading-m" { "What happens next" }
                 p class="govuk-body" { "The home education team will check the details and add them to the council's register of children not in school. They may contact you, and may ask to visit (Education Act 1996, section 436B(8)); you can say no to a visit." }
                 p class="govuk-body" { "You must tell the council within 15 days if an address, a parent or who educates your child changes. You can do that from " a class="govuk-link" href="/parents/children" { "your children's page" } "." }
+                p class="govuk-body" { a class="govuk-link" href="/parents/notify" { "Tell the council about another child" } }
             }}
         },
     ))
