@@ -68,6 +68,10 @@ fn tell_about_child(b: &mut Browser, n: usize, given: &str, family: &str, dob: (
         ),
         &c("education"),
     );
+    // Issue 18: each way of being educated is explained in plain words.
+    let page = b.get(&c("education"));
+    assert!(page.contains("arrangement-6-item-hint"), "{}", page.body);
+    assert!(page.contains("education, health and care (EHC) plan"));
     ok(
         b.post(
             &c("education"),
@@ -83,6 +87,14 @@ fn tell_about_child(b: &mut Browser, n: usize, given: &str, family: &str, dob: (
     ok(
         b.post(&c("time"), &[("parent_hours", "20"), ("other_hours", "4")]),
         &c("other-educators"),
+    );
+    // Issue 18: hours taught by others with nobody else named is caught, not stored.
+    let p = b.post(&c("other-educators"), &[("more", "no")]);
+    assert_eq!(p.status, 422);
+    assert!(
+        p.contains("is taught for 4 hours a week by someone other than a parent"),
+        "{}",
+        p.body
     );
     ok(
         b.post(&c("other-educators"), &[("more", "yes")]),

@@ -85,6 +85,21 @@ fn read_dob(f: &FormData, name: &str, on: NaiveDate, errors: &mut Errors) -> Opt
     }
 }
 
+/// Hours taught by others with nobody named who teaches them contradict each other
+/// (s.436C(1)(e)–(f)): ask which is right.
+fn others_without_educators(f: &FormData, a: &Answers, n: usize, name: &str, e: &mut Errors) {
+    let time = a.page(Step::Time(n));
+    let hours = time.get("other_hours").trim();
+    let taught = hours.parse::<f64>().is_ok_and(|h| h > 0.0);
+    let named = a.children.get(n).is_some_and(|c| !c.providers.is_empty());
+    if f.get("more") == "no" && taught && !named {
+        e.add(
+            "more",
+            format!("You said {name} is taught for {hours} hours a week by someone other than a parent. Select yes and tell us who, or go back and change the hours to 0"),
+        );
+    }
+}
+
 /// Checks one page's answers; the same rules run when the page is posted and before sending.
 fn check(step: Step, f: &FormData, a: &Answers, on: NaiveDate) -> Errors {
     let mut e = Errors::default();
@@ -129,6 +144,9 @@ fn check(step: Step, f: &FormData, a: &Answers, on: NaiveDate) -> Errors {
                 _ => "Select yes if there is another parent".into(),
             };
             yes_no(f, "more", &msg, &mut e);
+            if let Step::OtherEducators(n) = step {
+                others_without_educators(f, a, n, &name, &mut e);
+            }
         }
         Step::Provider(..) => {
             read_provider(f, &mut e);
@@ -293,6 +311,29 @@ fn question(
     hint: Option<&str>,
     error: Option<&str>,
 ) -> Markup {
+    question_with_hints(id, heading, choices, &[], selected, hint, error)
+}
+
+/// What each way of being educated means, in a parent's words (the labels are the register's).
+const ARRANGEMENT_HINTS: &[(&str, &str)] = &[
+    ("home_educated", "You, or people you choose, educate your child instead of a school."),
+    ("flexi_schooled", "Your child is on a school's roll and goes some of the week, as agreed with the school. You educate them the rest of the time."),
+    ("part_time_timetable", "The school has arranged for your child to be taught for only part of the week, or somewhere other than the school."),
+    ("fe_part_time", "Your child is 14 to 16, studies part time at a college and is not on a school's roll."),
+    ("unregistered_setting", "Your child goes to a place that teaches children but is not a registered school, such as a tuition centre or a religious setting, for much of the week."),
+    ("alternative_provision", "The council has arranged education for your child outside school, for example because of illness or exclusion (Education Act 1996, section 19)."),
+    ("eotas", "Your child's education, health and care (EHC) plan says they are educated other than at a school (Children and Families Act 2014, section 61)."),
+];
+
+fn question_with_hints(
+    id: &str,
+    heading: &str,
+    choices: &[(&'static str, &'static str)],
+    item_hints: &[(&str, &str)],
+    selected: &str,
+    hint: Option<&str>,
+    error: Option<&str>,
+) -> Markup {
     html! {
         div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
             fieldset class="govuk-fieldset" aria-describedby=[describedby(id, hint, error)] {
@@ -302,9 +343,11 @@ fn question(
                 div class="govuk-radios" data-module="govuk-radios" {
                     @for (i, (code, text)) in choices.iter().enumerate() {
                         @let item_id = if i == 0 { id.to_string() } else { format!("{id}-{i}") };
+                        @let item_hint = item_hints.iter().find(|(c, _)| c == code).map(|(_, h)| *h);
                         div class="govuk-radios__item" {
-                            input class="govuk-radios__input" id=(item_id) name=(id) type="radio" value=(code) checked[*code == selected];
+                            input class="govuk-radios__input" id=(item_id) name=(id) type="radio" value=(code) checked[*code == selected] aria-describedby=[item_hint.map(|_| format!("{item_id}-item-hint"))];
                             label class="govuk-label govuk-radios__label" for=(item_id) { (text) }
+                            @if let Some(h) = item_hint { div id={ (item_id) "-item-hint" } class="govuk-hint govuk-radios__hint" { (h) } }
                         }
                     }
                 }
@@ -482,7 +525,7 @@ fn education_step(step: Step, f: &FormData, a: &Answers, errors: &Errors) -> (St
             (
                 "How the child is educated".into(),
                 html! {
-                    (question("arrangement", &format!("How is {name} educated?"), &parent_arrangements(), f.get("arrangement"), None, errors.get("arrangement")))
+                    (question_with_hints("arrangement", &format!("How is {name} educated?"), &parent_arrangements(), ARRANGEMENT_HINTS, f.get("arrangement"), None, errors.get("arrangement")))
                     (date_input("eligible_from", &format!("When did {name} stop going to school full time? (optional)"), (&d.0, &d.1, &d.2), Some("Leave this blank if they have never been to school. For example, 1 9 2026"), errors.get("eligible_from")))
                     (Input::new("last_school", "Name of the last school they went to (optional)", f.get("last_school")).error(errors.get("last_school")).render())
                 },
