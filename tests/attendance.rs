@@ -1698,3 +1698,81 @@ fn ep(
     let kind = cnis::domain::safeguarding::EpisodeKind::parse(kind).expect("a kind");
     cnis::domain::safeguarding::Episode::new(kind, start, end)
 }
+
+/// Issue 18: a parent signed in sees each notice served on them, as served, with the date their
+/// period ends, and answers the preliminary notice online; it lands on the case for the officer.
+#[test]
+fn s436h_a_parent_sees_the_preliminary_notice_and_responds_online() {
+    let app = new_law();
+    let mut officer = app.signed_in("officer");
+    let child = add_child(&mut officer, "Tom", "Baker", ("4", "5", "2016"));
+    let case = open_case(&mut officer, &child, &["A"], today());
+    let case_id = case.rsplit('/').next().unwrap().to_string();
+    assert_eq!(
+        act(&mut officer, &case, "preliminary-notice", &[]).status,
+        303
+    );
+    serve_queued(&mut officer, &case, "hand", today());
+
+    let (mut parent, _) = parent_signed_in(&app, "sarah@example.com");
+    let mine = format!("/parents/children/{child}");
+    let page = parent.get(&mine);
+    assert!(page.contains("Preliminary notice (PDF)"), "{}", page.body);
+    let end = cnis::domain::attendance::beginning_with(today(), 15);
+    assert!(page.contains(&format!(
+        "You have until <strong>{}</strong>",
+        cnis::clock::fmt_date(end)
+    )));
+    let notice = extract(&page.body, "/notices/", "\"").expect("notice link");
+    let r = parent
+        .client
+        .get(format!("{}{mine}/notices/{notice}", parent.base))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(flat(&pdf_text(&r.bytes().unwrap())).contains("PRELIMINARY NOTICE"));
+
+    let respond = format!("{mine}/attendance/{case_id}/respond");
+    assert_eq!(parent.get(&respond).status, 200);
+    let p = parent.post(&respond, &[("response", "  ")]);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Tell the council how your child is being educated"));
+    let p = parent.post(
+        &respond,
+        &[(
+            "response",
+            "Tom learns at home with me each morning: maths, reading and science.",
+        )],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    let page = parent.get(p.location.as_deref().unwrap());
+    assert!(page.contains("The council has your response"));
+    assert!(page.contains("You sent your response on"));
+
+    // It is on the case, with a task for the officer that opens the case.
+    let case_page = officer.get(&case);
+    assert!(
+        case_page.contains("Sent online by the parent"),
+        "{}",
+        case_page.body
+    );
+    assert!(case_page.contains("maths, reading and science"));
+    assert_eq!(count(&app, "tasks WHERE kind = 'attendance_response'"), 1);
+    assert_eq!(
+        count(
+            &app,
+            "audit_log WHERE action = 'parent_attendance_response'"
+        ),
+        1
+    );
+
+    // Another parent reaches neither the notice nor the response form.
+    let (mut stranger, _) = parent_signed_in(&app, "stranger@example.com");
+    assert_eq!(
+        stranger.get(&format!("{mine}/notices/{notice}")).status,
+        404
+    );
+    assert_eq!(stranger.get(&respond).status, 404);
+    let p = stranger.post(&respond, &[("response", "x")]);
+    assert_eq!(p.status, 404);
+}

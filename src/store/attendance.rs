@@ -300,6 +300,81 @@ pub fn for_child(conn: &mut AnyConnection, child_id: &str) -> QueryResult<Vec<Ca
         .load(conn)
 }
 
+/// A case about a parent's child as that parent sees it: the notices served on them and what
+/// they sent back.
+pub struct ParentCase {
+    pub case: Case,
+    pub notices: Vec<served::LogRow>,
+    pub responses: Vec<Event>,
+    /// The end of the period a preliminary notice served on them gives (s.436H(10)(c); s.437(2)).
+    pub response_end: Option<rules::Deadline>,
+}
+
+impl ParentCase {
+    /// A parent may answer a preliminary notice served on them while the case is open.
+    pub fn may_respond(&self) -> bool {
+        self.case.closed_on.is_none()
+            && self
+                .notices
+                .iter()
+                .any(|n| n.kind == "attendance-preliminary-notice")
+    }
+}
+
+/// The cases about a child that served a notice on the parent signed in with `email`: one
+/// addressed to that email, or to the name the child's record gives the parent with it.
+pub fn for_parent(
+    conn: &mut AnyConnection,
+    child_id: &str,
+    email: &str,
+) -> QueryResult<Vec<ParentCase>> {
+    let names: Vec<String> = crate::store::children::parents_of(conn, child_id)?
+        .into_iter()
+        .filter(|p| {
+            p.email
+                .as_deref()
+                .is_some_and(|e| e.eq_ignore_ascii_case(email))
+        })
+        .map(|p| p.name())
+        .collect();
+    let mut out = vec![];
+    for case in for_child(conn, child_id)? {
+        let notices: Vec<served::LogRow> = served::log_for(conn, &case.id)?
+            .into_iter()
+            .filter(|n| {
+                n.recipient_role == "parent"
+                    && (n.sent_to.eq_ignore_ascii_case(email) || names.contains(&n.recipient_name))
+            })
+            .collect();
+        if notices.is_empty() {
+            continue;
+        }
+        let response_end = notices
+            .iter()
+            .filter(|n| n.kind == "attendance-preliminary-notice")
+            .filter_map(|n| n.served_on)
+            .max()
+            .map(|on| {
+                rules::response_period_end(
+                    case.regime(),
+                    on,
+                    u32::try_from(case.response_days).unwrap_or(rules::MIN_RESPONSE_DAYS),
+                )
+            });
+        let responses = events(conn, &case.id)?
+            .into_iter()
+            .filter(|e| e.kind == "parent_response")
+            .collect();
+        out.push(ParentCase {
+            case,
+            notices,
+            responses,
+            response_end,
+        });
+    }
+    Ok(out)
+}
+
 /// A case with the child's name and the officer's, for the deadlines list.
 pub type CaseRow = (Case, String, Option<String>);
 

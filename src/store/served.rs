@@ -160,6 +160,7 @@ pub fn serve(
 #[diesel(table_name = served_documents)]
 pub struct LogRow {
     pub id: String,
+    pub kind: String,
     pub recipient_role: String,
     pub recipient_name: String,
     pub method: String,

@@ -36,6 +36,7 @@ crate::text_enum! {
         ConsiderSettings = "consider_settings" => "Consider a child's education settings (s.436B(10))",
         EsoDirection = "eso_direction" => "The court directed an education supervision order application (s.447(2))",
         CompleteEntry = "complete_entry" => "Complete an entry imported with details missing (s.436C(1))",
+        AttendanceResponse = "attendance_response" => "Read a parent's response to a preliminary notice (s.436I; s.437(3))",
     }
 }
 

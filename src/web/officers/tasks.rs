@@ -198,7 +198,7 @@ fn task_page(
                     @if let (true, Some(src), Some(ch)) = (task.kind == TaskKind::ConfirmParent, &task.source_id, child) {
                         (summary_row("Who", html! { a class="govuk-link" href={ "/officers/children/" (ch.id) "/parent-claims/" (src) } { "Check what they gave beside the record" } }, None))
                     }
-                    @if let (true, Some(src)) = (task.kind == TaskKind::AttendanceRevocation, &task.source_id) {
+                    @if let (true, Some(src)) = (matches!(task.kind, TaskKind::AttendanceRevocation | TaskKind::AttendanceResponse), &task.source_id) {
                         (summary_row("Case", html! { a class="govuk-link" href={ "/officers/attendance/" (src) } { "Open the school attendance case" } }, None))
                     }
                     @if task.kind == TaskKind::FlagsFirstRun {

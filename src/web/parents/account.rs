@@ -346,10 +346,11 @@ async fn my_child(
             audit::record(c, None, "parent_view_record", Some(&id), &actor)?;
             let rec = children::load_record(c, &id)?.ok_or(AppError::NotFound)?;
             let open = crate::store::information_requests::open_for_child(c, &id)?;
-            Ok((rec, open))
+            let attendance = crate::store::attendance::for_parent(c, &id, &email)?;
+            Ok((rec, open, attendance))
         })
         .await?;
-    let (rec, open) = rec;
+    let (rec, open, attendance) = rec;
     let ch = &rec.child;
     Ok(page(
         &state,
@@ -358,7 +359,11 @@ async fn my_child(
         &Errors::default(),
         html! {
             (back_link("/parents/children"))
-            @if q.get("done").is_some_and(|d| d == "sent") { (success_banner("Thank you. The council has what you sent.")) }
+            @match q.get("done").map(String::as_str) {
+                Some("sent") => (success_banner("Thank you. The council has what you sent.")),
+                Some("response") => (success_banner("Thank you. The council has your response to the preliminary notice. An officer will read it and tell you what happens next.")),
+                _ => {}
+            }
             span class="govuk-caption-l" { (ch.reference) }
             h1 class="govuk-heading-l" { (ch.given_names) " " (ch.family_name) }
             p class="govuk-body" { "This is what the council's register holds. To correct anything, contact the home education team and quote the reference above." }
@@ -369,6 +374,7 @@ async fn my_child(
                 @for p in &rec.parents { (summary_row("Parent", html! { (p.given_names) " " (p.family_name) }, None)) }
                 @for p in &rec.providers { (summary_row("Other education", html! { (p.name) ", about " (p.hours_per_week) " hours a week" }, None)) }
             }
+            (crate::web::parents::attendance::section(&ch.id, &attendance))
             (crate::web::parents::reports::actions(ch, open.as_ref()))
         },
     ))
