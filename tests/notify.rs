@@ -185,9 +185,15 @@ fn s436d_1_a_parent_tells_the_council_about_two_children_and_they_join_the_regis
         "3 Old Lane",
         "Same as yours",
         "Not answered",
+        // Issue 18: what will be stored (the postcode typed "dt9 9zz"), and all of the other
+        // parent's answers.
+        "DT9 9ZZ",
+        "Parental responsibility: yes",
+        "Lives with the children: no",
     ] {
         assert!(check.contains(s), "check answers shows {s}");
     }
+    assert!(!check.contains("dt9 9zz"));
     // A change link returns to the check page.
     assert!(check.contains("/parents/notify/child/1/time?return=check"));
     b.get("/parents/notify/child/1/time?return=check");

@@ -933,17 +933,48 @@ fn yes(f: &FormData, id: &str) -> &'static str {
     }
 }
 
+/// An address as it will be stored (the postcode in capitals, spaced), for check-your-answers.
 fn address_line(f: &FormData) -> String {
-    [
+    one_line(&[
         f.get("line_1"),
         f.get("line_2"),
         f.get("town"),
-        f.get("postcode"),
-    ]
-    .into_iter()
-    .filter(|s| !s.is_empty())
-    .collect::<Vec<_>>()
-    .join(", ")
+        &stored_postcode(f.get("postcode")),
+    ])
+}
+
+fn stored_postcode(typed: &str) -> String {
+    crate::domain::identifiers::normalise_postcode(typed)
+        .unwrap_or_else(|_| typed.trim().to_string())
+}
+
+fn one_line(parts: &[&str]) -> String {
+    parts
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Everything given about another parent, as it will be stored.
+fn other_parent_answers(p: &FormData) -> Markup {
+    let address = one_line(&[
+        p.get("address_line_1"),
+        p.get("address_town"),
+        &stored_postcode(p.get("address_postcode")),
+    ]);
+    html! {
+        ul class="govuk-list" {
+            li { (label(RELATIONSHIPS, p.get("relationship"))) }
+            li { "Parental responsibility: " (if p.checked("parental_responsibility") { "yes" } else { "no" }) }
+            li { "Lives with the children: " (if p.checked("lives_with_child") { "yes" } else { "no" }) }
+            li { "Educates them: " (if p.checked("educating") { "yes" } else { "no" }) }
+            li { "Address: " @if address.is_empty() { "Not given" } @else { (address) } }
+            li { "Email: " (p.opt("email").unwrap_or_else(|| "Not given".into())) }
+            li { "Telephone: " (p.opt("phone").unwrap_or_else(|| "Not given".into())) }
+        }
+    }
 }
 
 fn change(step: Step) -> String {
@@ -1009,7 +1040,7 @@ fn check_page(state: &AppState, req: &HttpRequest, a: &Answers, errors: &Errors)
                 dl class="govuk-summary-list" {
                     @if a.other_parents.is_empty() { (summary_row("Other parents", html! { "None" }, Some((&Step::OtherParents.path(), "other parents")))) }
                     @for (k, p) in a.other_parents.iter().enumerate() {
-                        (summary_row(&format!("{} {}", p.get("given_names"), p.get("family_name")), html! { (label(RELATIONSHIPS, p.get("relationship"))) }, Some((&Step::OtherParent(k).path(), "this parent"))))
+                        (summary_row(&format!("{} {}", p.get("given_names"), p.get("family_name")), other_parent_answers(p), Some((&Step::OtherParent(k).path(), "this parent"))))
                     }
                 }
                 h2 class="govuk-heading-m" { "Now send your notification" }
