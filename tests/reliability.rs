@@ -225,7 +225,11 @@ fn parents_and_schools_forms_act_once_when_posted_twice() {
     let s = resend(
         &parent,
         &url,
-        &[("support", "exams"), ("details", "GCSE maths")],
+        &[
+            ("support", "exams"),
+            ("details", "GCSE maths"),
+            ("step", "send"),
+        ],
     );
     assert!(s.iter().all(|s| *s == 303), "{s:?}");
     assert_eq!(count(&app, "parent_reports"), 1);

@@ -54,9 +54,10 @@ fn s436d_2_b_a_parent_reports_a_change_and_an_officer_works_the_task() {
             ("happened_on-day", "1"),
             ("happened_on-month", "11"),
             ("happened_on-year", "2026"),
+            ("step", "send"),
         ],
     );
-    assert_eq!(p.location.map(|l| l.ends_with("?done=sent")), Some(true));
+    assert!(p.location.unwrap().contains("/reports/"));
     assert_eq!(count(&app, "parent_reports WHERE kind = 'change'"), 1);
 
     let tid = task_id(&app, "change_reported");
@@ -98,7 +99,11 @@ fn s436g_support_requests_become_tasks_and_what_was_provided_is_recorded() {
     assert!(p.contains("Enter more about what you need"));
     let p = parent.post(
         &url,
-        &[("support", "exams"), ("details", "GCSE maths next summer")],
+        &[
+            ("support", "exams"),
+            ("details", "GCSE maths next summer"),
+            ("step", "send"),
+        ],
     );
     assert_eq!(p.status, 303);
     let tid = task_id(&app, "support_request");
@@ -138,9 +143,84 @@ fn s436g_support_requests_become_tasks_and_what_was_provided_is_recorded() {
             ("happened_on-day", "2"),
             ("happened_on-month", "11"),
             ("happened_on-year", "2026"),
+            ("step", "send"),
         ],
     );
     assert_eq!(count(&app, "tasks WHERE kind = 'no_longer_in_scope'"), 1);
+}
+
+/// Issue 18: each report is checked before it goes, confirmed with a reference on a page and by
+/// email, and listed on the child's page with where it has got to.
+#[test]
+fn a_parent_checks_a_report_gets_a_reference_and_sees_it_on_the_childs_page() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let id = add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    let (mut parent, _) = parent_signed_in(&app, "sarah@example.com");
+    let url = format!("/parents/children/{id}/support");
+    parent.get(&url);
+    let answers = [("support", "exams"), ("details", "GCSE maths next summer")];
+    let check = parent.post(&url, &answers);
+    assert_eq!(check.status, 200);
+    assert!(check.contains("Check your answers before sending"));
+    assert!(
+        check.contains("Access to exams, such as GCSEs")
+            && check.contains("GCSE maths next summer")
+    );
+    assert_eq!(
+        count(&app, "parent_reports"),
+        0,
+        "nothing is sent before the check"
+    );
+    // "Change your answers" brings back the form with every answer.
+    let mut change = answers.to_vec();
+    change.push(("step", "change"));
+    let back = parent.post(&url, &change);
+    assert!(back.contains("GCSE maths next summer") && !back.contains("govuk-error-summary"));
+    assert_eq!(count(&app, "parent_reports"), 0);
+    let check = parent.post(&url, &answers);
+    let once = extract(&check.body, "name=\"once\" value=\"", "\"").unwrap();
+    let mut send = answers.to_vec();
+    send.push(("step", "send"));
+    send.push(("once", &once));
+    let sent = parent.post(&url, &send);
+    assert_eq!(sent.status, 303);
+    let confirmation_url = sent.location.unwrap();
+    assert!(confirmation_url.starts_with(&format!("/parents/children/{id}/reports/")));
+    // Sending again (Back, then Accept and send) lands on the same confirmation, sends nothing.
+    let again = parent.post(&url, &send);
+    assert_eq!(again.location.as_deref(), Some(confirmation_url.as_str()));
+    assert_eq!(count(&app, "parent_reports"), 1);
+
+    let page = parent.get(&confirmation_url);
+    let reference = extract(&page.body, "<strong>", "</strong>").unwrap();
+    assert!(reference.starts_with("PR-"), "{reference}");
+    assert!(page.contains("Request sent") && page.contains("s***h@example.com"));
+    assert!(page.contains("GCSE maths next summer"));
+    let (subject, body) = latest_email(&app, "sarah@example.com");
+    assert!(!subject.contains("Ada") && body.contains(&reference));
+    assert!(body.contains("a request for advice or support"));
+
+    let child = parent.get(&format!("/parents/children/{id}"));
+    assert!(child.contains("What you have told the council"));
+    assert!(child.contains(&reference) && child.contains("the council is reviewing it"));
+    // When the officer has done the task, the parent sees it dealt with.
+    let tid = task_id(&app, "support_request");
+    officer.get(&format!("/officers/tasks/{tid}"));
+    officer.post(
+        &format!("/officers/tasks/{tid}"),
+        &[("outcome", "Sent the list of exam centres")],
+    );
+    let child = parent.get(&format!("/parents/children/{id}"));
+    assert!(
+        child.contains("the council dealt with it on"),
+        "{}",
+        child.body
+    );
+
+    // Nobody else sees the confirmation.
+    let (mut other, _) = parent_signed_in(&app, "someone.else@example.com");
+    assert_eq!(other.get(&confirmation_url).status, 404);
 }
 
 #[test]
@@ -239,7 +319,7 @@ fn s436d_3_information_requests_keep_to_the_floor_and_ceiling_and_overdue_ones_b
     parent.get(&url);
     let p = parent.post(&url, &[("changed", "yes"), ("parent_hours", "lots")]);
     assert!(p.contains("must be a number"));
-    parent.post(&url, &[("changed", "no")]);
+    parent.post(&url, &[("changed", "no"), ("step", "send")]);
     assert_eq!(
         count(&app, "information_requests WHERE responded_at IS NOT NULL"),
         1
@@ -354,7 +434,10 @@ fn s436d_2_a_an_officer_asks_for_missing_details_and_the_parent_answers() {
     assert!(page.contains("The address where the tutor teaches"));
     let p = parent.post(&answer, &[("answer", "")]);
     assert!(p.contains("Enter your answer"));
-    parent.post(&answer, &[("answer", "1 High Street, Demoton")]);
+    parent.post(
+        &answer,
+        &[("answer", "1 High Street, Demoton"), ("step", "send")],
+    );
     assert_eq!(
         count(
             &app,
@@ -401,6 +484,7 @@ fn s436d_2_b_an_officer_applies_a_reported_change_without_retyping_it() {
         parent.get(&url);
         let mut all = fields.to_vec();
         all.extend_from_slice(&when);
+        all.push(("step", "send"));
         let p = parent.post(&url, &all);
         assert_eq!(p.status, 303, "{}", p.body);
     };

@@ -29,6 +29,10 @@ const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/email/application-received.txt"),
     ),
     (
+        "report-received",
+        include_str!("../../templates/email/report-received.txt"),
+    ),
+    (
         "notice-served",
         include_str!("../../templates/email/notice-served.txt"),
     ),

@@ -42,6 +42,12 @@ impl Report {
         serde_json::from_str(&self.details).unwrap_or_default()
     }
 
+    /// The reference the parent is given: the start of the report's id, so an officer finds
+    /// the report from it without a column of its own.
+    pub fn reference(&self) -> String {
+        reference_of(&self.id)
+    }
+
     /// What the parent asks the council to change, when the report is a change it can apply.
     pub fn proposal(&self) -> Option<Proposal> {
         serde_json::from_str(self.proposal.as_deref()?).ok()
@@ -124,6 +130,63 @@ pub fn for_child(conn: &mut AnyConnection, child_id: &str) -> QueryResult<Vec<Re
         .order(parent_reports::submitted_at.desc())
         .select(Report::as_select())
         .load(conn)
+}
+
+/// "PR-" and the first eight characters of a report's id, in capitals.
+pub fn reference_of(id: &str) -> String {
+    let hex: String = id
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(8)
+        .collect::<String>()
+        .to_uppercase();
+    let (a, b) = hex.split_at(hex.len().min(4));
+    format!("PR-{a}-{b}")
+}
+
+/// Where a parent's report has got to, as the parent sees it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Progress {
+    /// An officer has a task open for it.
+    BeingReviewed,
+    /// The officer finished the task on this day.
+    DealtWith(NaiveDate),
+    /// Nothing for an officer to do (an answer that nothing changed): kept on the record.
+    Kept,
+}
+
+/// The reports this parent sent about this child, newest first, each with where it has got to.
+pub fn sent_by(
+    conn: &mut AnyConnection,
+    child_id: &str,
+    email: &str,
+) -> QueryResult<Vec<(Report, Progress)>> {
+    use crate::db::schema::tasks;
+    let reports: Vec<Report> = parent_reports::table
+        .filter(parent_reports::child_id.eq(child_id))
+        .filter(parent_reports::email.eq(email))
+        .order(parent_reports::submitted_at.desc())
+        .select(Report::as_select())
+        .load(conn)?;
+    let ids: Vec<&str> = reports.iter().map(|r| r.id.as_str()).collect();
+    let tasks: Vec<(Option<String>, Option<NaiveDateTime>)> = tasks::table
+        .filter(tasks::source_id.eq_any(&ids))
+        .select((tasks::source_id, tasks::completed_at))
+        .load(conn)?;
+    Ok(reports
+        .into_iter()
+        .map(|r| {
+            let task = tasks
+                .iter()
+                .find(|(s, _)| s.as_deref() == Some(r.id.as_str()));
+            let progress = match task {
+                Some((_, None)) => Progress::BeingReviewed,
+                Some((_, Some(at))) => Progress::DealtWith(at.date()),
+                None => Progress::Kept,
+            };
+            (r, progress)
+        })
+        .collect())
 }
 
 impl Proposal {

@@ -347,10 +347,11 @@ async fn my_child(
             let rec = children::load_record(c, &id)?.ok_or(AppError::NotFound)?;
             let open = crate::store::information_requests::open_for_child(c, &id)?;
             let attendance = crate::store::attendance::for_parent(c, &id, &email)?;
-            Ok((rec, open, attendance))
+            let told = crate::store::parent_reports::sent_by(c, &id, &email)?;
+            Ok((rec, open, attendance, told))
         })
         .await?;
-    let (rec, open, attendance) = rec;
+    let (rec, open, attendance, told) = rec;
     let ch = &rec.child;
     Ok(page(
         &state,
@@ -375,6 +376,7 @@ async fn my_child(
                 @for p in &rec.providers { (summary_row("Other education", html! { (p.name) ", about " (p.hours_per_week) " hours a week" }, None)) }
             }
             (crate::web::parents::attendance::section(&ch.id, &attendance))
+            (crate::web::parents::reports::told_us(&ch.id, &told))
             (crate::web::parents::reports::actions(ch, open.as_ref()))
         },
     ))

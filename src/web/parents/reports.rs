@@ -46,6 +46,46 @@ impl Kind {
             Kind::Answer => "information-request",
         }
     }
+    /// What the parent sent, in their words (the confirmation page and email).
+    fn what(self) -> &'static str {
+        match self {
+            Kind::Change => "a change to your child's details",
+            Kind::Left => "that your child is no longer educated at home in the council's area",
+            Kind::Support => "a request for advice or support",
+            Kind::Answer => "your answer to the council's request for information",
+        }
+    }
+    /// How the parent's list of what they sent names each kind.
+    fn sent_what(self) -> &'static str {
+        match self {
+            Kind::Change => "You reported a change",
+            Kind::Left => "You told us your child is no longer educated at home here",
+            Kind::Support => "You asked for support",
+            Kind::Answer => "You answered the council's request",
+        }
+    }
+    fn sent_title(self) -> &'static str {
+        match self {
+            Kind::Change => "Change sent",
+            Kind::Left => "Message sent",
+            Kind::Support => "Request sent",
+            Kind::Answer => "Answer sent",
+        }
+    }
+    /// What happens next, as the confirmation page and email say it.
+    fn next(self) -> &'static str {
+        match self {
+            Kind::Change => "The home education team will check the change and update the council's register. They may contact you if they need to know more.",
+            Kind::Left => "The home education team will check with the school or the new council, then take your child off the council's register. If you moved, they send the register's information to your new council (Education Act 1996, section 436F).",
+            Kind::Support => "The home education team aims to reply within 14 days with advice and information, or to tell you who can help.",
+            Kind::Answer => "The home education team will read your answer and update the council's register if anything has changed.",
+        }
+    }
+    fn of_report(kind: &str) -> Option<Kind> {
+        [Kind::Change, Kind::Left, Kind::Support, Kind::Answer]
+            .into_iter()
+            .find(|k| k.report_kind() == kind)
+    }
     fn report_kind(self) -> &'static str {
         match self {
             Kind::Change => "change",
@@ -272,7 +312,7 @@ fn report_page(
                     (csrf_field(&csrf))
                     (OnceToken::for_form(f).field())
                     (body)
-                    button type="submit" class="govuk-button" data-module="govuk-button" data-prevent-double-click="true" { "Send" }
+                    button type="submit" class="govuk-button" data-module="govuk-button" { "Continue" }
                 }
             }}
         },
@@ -541,7 +581,12 @@ async fn send(
         on,
         proposal,
     } = read(kind, open.as_ref(), &f, &mut errors);
-    if !errors.is_empty() {
+    if !errors.is_empty() || f.get("step") == "change" {
+        let errors = if f.get("step") == "change" {
+            Errors::default()
+        } else {
+            errors
+        };
         return Ok(report_page(
             &state,
             &req,
@@ -552,6 +597,9 @@ async fn send(
             &errors,
         ));
     }
+    if f.get("step") != "send" {
+        return Ok(check_page(&state, &req, kind, &ch, &f, &answers, on));
+    }
     let st = state.clone();
     let cid = ch.id.clone();
     let changed = answers
@@ -559,7 +607,7 @@ async fn send(
         .any(|(q, a)| q == "Anything changed" && a.starts_with("Yes"));
     let token = OnceToken::posted(&f);
     let actor = parent_access::actor(&email);
-    let to = format!("/parents/children/{}?done=sent", ch.id);
+    let base = state.config.public_url.trim_end_matches('/').to_string();
     // Sent once however often it is posted.
     let to = state
         .db(move |c| {
@@ -589,11 +637,145 @@ async fn send(
                     tasks::create(c, st.team_alert().as_ref(), Some(&cid), task_kind, summary, Some(&r.id), due)?;
                 }
                 audit::record(c, None, &format!("parent_report_{}", kind.report_kind()), Some(&cid), &actor)?;
+                let to = format!("/parents/children/{cid}/reports/{}", r.id);
+                crate::mail::enqueue(c, &st.templates, "report-received", &email, &[
+                    ("what", kind.what()),
+                    ("reference", &r.reference()),
+                    ("next", kind.next()),
+                    ("link", &format!("{base}/parents/children/{cid}")),
+                    ("council_name", &st.config.council_name),
+                ], None)?;
                 Ok(to)
             })
         })
         .await?;
     Ok(see_other(&to))
+}
+
+/// The parent's answers before they send them: every answer as it will be kept, then send, or go
+/// back to change them with nothing lost (the answers travel as hidden fields).
+fn check_page(
+    state: &AppState,
+    req: &HttpRequest,
+    kind: Kind,
+    ch: &Child,
+    f: &FormData,
+    answers: &[(String, String)],
+    on: Option<NaiveDate>,
+) -> HttpResponse {
+    let csrf = csrf_for(req, state);
+    let kept: Vec<(&String, &String)> = {
+        let mut v: Vec<_> =
+            f.0.iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "csrf_token" | "step" | ONCE_FIELD))
+                .collect();
+        v.sort();
+        v
+    };
+    page(
+        state,
+        req,
+        "Check your answers before sending",
+        &Errors::default(),
+        html! {
+            (back_link(&format!("/parents/children/{}/{}", ch.id, kind.path())))
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                span class="govuk-caption-l" { (ch.given_names) " " (ch.family_name) }
+                h1 class="govuk-heading-l" { "Check your answers before sending" }
+                dl class="govuk-summary-list" {
+                    @for (q, a) in answers { (summary_row(q, html! { (a) }, None)) }
+                    @if let Some(d) = on { (summary_row("Date it happened", html! { (fmt_date(d)) }, None)) }
+                }
+                form method="post" novalidate {
+                    (csrf_field(&csrf))
+                    (OnceToken::for_form(f).field())
+                    @for (k, v) in &kept { input type="hidden" name=(k) value=(v); }
+                    h2 class="govuk-heading-m" { "Now send it" }
+                    p class="govuk-body" { "By sending this you confirm that, to the best of your knowledge, what you have told the council is correct." }
+                    div class="govuk-button-group" {
+                        button type="submit" name="step" value="send" class="govuk-button" data-module="govuk-button" data-prevent-double-click="true" { "Accept and send" }
+                        button type="submit" name="step" value="change" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Change your answers" }
+                    }
+                }
+            }}
+        },
+    )
+}
+
+/// The confirmation of one report the parent sent, with its reference: where "Accept and send"
+/// leads, and where a second press or Back and send again lands.
+async fn sent_report(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
+    let (id, report_id) = path.into_inner();
+    let (email, ch, _) = own_child(&req, &state, id).await?;
+    let report_id = crate::web::parse_id(&report_id)?;
+    let (e, cid) = (email.clone(), ch.id.clone());
+    let report = state
+        .db(move |c| {
+            let actor = parent_access::actor(&e);
+            let r = parent_reports::find(c, &report_id)?
+                .filter(|r| r.child_id == cid && r.email == e)
+                .ok_or(AppError::NotFound)?;
+            audit::record(c, None, "parent_view_report", Some(&cid), &actor)?;
+            Ok(r)
+        })
+        .await?;
+    let kind = Kind::of_report(&report.kind).ok_or(AppError::NotFound)?;
+    Ok(page(
+        &state,
+        &req,
+        kind.sent_title(),
+        &Errors::default(),
+        html! {
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                div class="govuk-panel govuk-panel--confirmation" {
+                    h1 class="govuk-panel__title" { (kind.sent_title()) }
+                    div class="govuk-panel__body" { "Your reference number" br; strong { (report.reference()) } }
+                }
+                p class="govuk-body" { "We have sent a confirmation email to " (crate::domain::parents::masked_email(&email)) "." }
+                h2 class="govuk-heading-m" { "What happens next" }
+                p class="govuk-body" { (kind.next()) }
+                h2 class="govuk-heading-m" { "What you told us on " (fmt_day(report.submitted_at)) }
+                dl class="govuk-summary-list" {
+                    @for (q, a) in report.answers() { (summary_row(&q, html! { (a) }, None)) }
+                    @if let Some(d) = report.happened_on { (summary_row("Date it happened", html! { (fmt_date(d)) }, None)) }
+                }
+                p class="govuk-body" { a class="govuk-link" href={ "/parents/children/" (ch.id) } { "Back to " (ch.given_names) "'s details" } }
+            }}
+        },
+    ))
+}
+
+/// What this parent has told the council about the child, and where each has got to.
+pub fn told_us(
+    child_id: &str,
+    sent: &[(parent_reports::Report, parent_reports::Progress)],
+) -> Markup {
+    use parent_reports::Progress;
+    html! {
+        @if !sent.is_empty() {
+            h2 class="govuk-heading-m" { "What you have told the council" }
+            ul class="govuk-list govuk-list--spaced" {
+                @for (r, progress) in sent {
+                    @let what = Kind::of_report(&r.kind).map_or("A message", Kind::sent_what);
+                    li {
+                        a class="govuk-link" href={ "/parents/children/" (child_id) "/reports/" (r.id) } {
+                            (what) " on " (fmt_day(r.submitted_at))
+                        }
+                        " (reference " (r.reference()) "): "
+                        @match progress {
+                            Progress::BeingReviewed => "the council is reviewing it.",
+                            Progress::DealtWith(d) => { "the council dealt with it on " (fmt_date(*d)) "." }
+                            Progress::Kept => "the council has it on your child's record.",
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Links shown on the parent's view of their child.
@@ -617,6 +799,10 @@ pub fn actions(ch: &Child, open: Option<&InformationRequest>) -> Markup {
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/parents/children/{id}/{kind}", web::get().to(form))
-        .route("/parents/children/{id}/{kind}", web::post().to(send));
+    cfg.route(
+        "/parents/children/{id}/reports/{report}",
+        web::get().to(sent_report),
+    )
+    .route("/parents/children/{id}/{kind}", web::get().to(form))
+    .route("/parents/children/{id}/{kind}", web::post().to(send));
 }
