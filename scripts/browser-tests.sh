@@ -50,4 +50,5 @@ export CNIS_NOJS_EMAIL=nojs.officer@council.test
 CNIS_NOJS_PASSWORD=$(sed -n 's/^password (shown once): //p' "$DIR/nojs.txt")
 export CNIS_NOJS_PASSWORD
 export CNIS_OFFICER_EMAIL=officer@demo.invalid CNIS_OFFICER_PASSWORD=demo-password-change-me
-node --test --test-concurrency=1 tests/browser/
+# Arguments pick test files; with none, every browser test runs.
+node --test --test-concurrency=1 "${@:-tests/browser/}"

@@ -258,22 +258,63 @@ fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_
         "{}",
         p.body
     );
-    let p = manager.post(
-        &format!("{base}/decision"),
-        &[
-            ("decision", "granted"),
-            (
-                "decision_reasons",
-                "A suitable plan; school is not in Ada's best interests now.",
-            ),
-        ],
+    // Issue 18: the manager first reads each notice the decision serves; nothing is served yet.
+    let decided = [
+        ("decision", "granted"),
+        (
+            "decision_reasons",
+            "A suitable plan; school is not in Ada's best interests now.",
+        ),
+    ];
+    let preview = manager.post(&format!("{base}/decision"), &decided);
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert!(
+        preview.contains("Check the notices before you serve them")
+            && preview.contains("Notice 1: ")
+            && preview.contains("Notice 3: ")
+            && preview.contains("By post to")
+            && preview.contains("A suitable plan; school is not in Ada's best interests now."),
+        "{}",
+        preview.body
     );
+    assert_eq!(
+        count(
+            &app,
+            &format!("served_documents WHERE subject_id = '{app_id}'")
+        ),
+        0
+    );
+    assert_eq!(
+        count(&app, "consent_applications WHERE decided_at IS NOT NULL"),
+        0
+    );
+    // "Change the decision" goes back to the form with the reasons kept and nothing decided.
+    let mut change = decided.to_vec();
+    change.push(("step", "change"));
+    let back = manager.post(&format!("{base}/decision"), &change);
+    assert!(
+        back.contains("Continue to check the notices")
+            && back.contains("school is not in Ada's best interests now."),
+        "{}",
+        back.body
+    );
+    assert_eq!(
+        count(&app, "consent_applications WHERE decided_at IS NOT NULL"),
+        0
+    );
+    let mut serve = decided.to_vec();
+    serve.push(("step", "serve"));
+    let p = manager.post(&format!("{base}/decision"), &serve);
     assert_eq!(p.status, 303, "{}", p.body);
     // A second decision is refused.
     manager.get(&base);
     let p = manager.post(
         &format!("{base}/decision"),
-        &[("decision", "granted"), ("decision_reasons", "Again")],
+        &[
+            ("decision", "granted"),
+            ("decision_reasons", "Again"),
+            ("step", "serve"),
+        ],
     );
     assert_eq!(p.status, 422);
     assert!(p.contains("already been made"));
@@ -506,6 +547,7 @@ fn s434a_withdrawn_applications_are_not_decided_and_repeats_within_six_months_ar
         &[
             ("decision", "refused"),
             ("decision_reasons", "No plan for maths or English."),
+            ("step", "serve"),
         ],
     );
     assert_eq!(p.status, 303, "{}", p.body);
@@ -539,7 +581,11 @@ fn s434a_withdrawn_applications_are_not_decided_and_repeats_within_six_months_ar
     manager.get(&format!("/officers/consent/{second}"));
     let p = manager.post(
         &format!("/officers/consent/{second}/decision"),
-        &[("decision", "granted"), ("decision_reasons", "x")],
+        &[
+            ("decision", "granted"),
+            ("decision_reasons", "x"),
+            ("step", "serve"),
+        ],
     );
     assert_eq!(p.status, 422);
     assert!(p.contains("withdrawn"), "{}", p.body);
@@ -888,6 +934,7 @@ fn s434a_6_the_manager_who_assessed_does_not_decide() {
     let decision = [
         ("decision", "granted"),
         ("decision_reasons", "A suitable plan."),
+        ("step", "serve"),
     ];
     let p = manager.post(&format!("{base}/decision"), &decision);
     assert_eq!(p.status, 422, "{}", p.body);

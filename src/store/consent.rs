@@ -696,53 +696,47 @@ pub struct Decision<'a> {
 
 use crate::store::served::ServiceContext;
 
-/// Records the decision and serves the notice on the applicant, every other parent whose
-/// contact details are known (unless exceptional circumstances are recorded) and the school
-/// (s.434A(8)); one decision per application. Returns the served documents' ids.
-pub fn decide(
+/// Why the decision cannot be made as asked, if it cannot: the application is not waiting for
+/// one, the assessor may not decide it, or the decision is not the one the assessment requires
+/// (s.434A(6)).
+fn decision_refused(app: &Application, d: &Decision) -> Option<String> {
+    if let Err(e) = rules::may(app.status, Action::Decide) {
+        return Some(e.into());
+    }
+    if let Err(e) = rules::may_decide_as(app.assessed_by.as_deref(), d.user_id) {
+        return Some(e.into());
+    }
+    let (Some(bi), Some(arr)) = (&app.best_interests, &app.arrangements) else {
+        return Some("Record the assessment of both limbs of s.434A(6) first.".into());
+    };
+    let (required, limb) = rules::required_decision(bi, arr);
+    (d.decision != required).then(|| format!(
+        "The assessment requires the application to be {required}: {limb}. Change the assessment first if the evidence has changed."
+    ))
+}
+
+/// One decision notice as it would be served: to whom, the notice's words, and whether it would
+/// go by email (only with written consent for a parent, s.572) or by post.
+pub struct PlannedNotice {
+    pub recipient: crate::store::served::Recipient,
+    pub template: &'static str,
+    pub vars: Vec<(&'static str, String)>,
+}
+
+impl PlannedNotice {
+    fn vars(&self) -> Vec<(&str, &str)> {
+        self.vars.iter().map(|(k, v)| (*k, v.as_str())).collect()
+    }
+}
+
+/// The notices a decision serves (s.434A(8)): the parent who applied, every other known parent
+/// unless exceptional circumstances are recorded, and the school's proprietor.
+fn decision_notices(
     conn: &mut AnyConnection,
     app: &Application,
     d: &Decision,
-    ctx: &ServiceContext,
-) -> AppResult<Vec<String>> {
-    if let Err(e) = rules::may(app.status, Action::Decide) {
-        return Err(AppError::Refused(e.into()));
-    }
-    if let Err(e) = rules::may_decide_as(app.assessed_by.as_deref(), d.user_id) {
-        return Err(AppError::Refused(e.into()));
-    }
-    let (Some(bi), Some(arr)) = (&app.best_interests, &app.arrangements) else {
-        return Err(AppError::Refused(
-            "Record the assessment of both limbs of s.434A(6) first.".into(),
-        ));
-    };
-    let (required, limb) = rules::required_decision(bi, arr);
-    if d.decision != required {
-        return Err(AppError::Refused(format!(
-            "The assessment requires the application to be {required}: {limb}. Change the assessment first if the evidence has changed."
-        )));
-    }
-    let t = now();
-    let n = diesel::update(
-        consent_applications::table
-            .find(&app.id)
-            .filter(consent_applications::status.eq(ApplicationStatus::UnderAssessment)),
-    )
-    .set((
-        consent_applications::status.eq(d.decision),
-        consent_applications::decision.eq(d.decision),
-        consent_applications::decision_reasons.eq(d.reasons),
-        consent_applications::decided_by.eq(d.user_id),
-        consent_applications::decided_at.eq(t),
-        consent_applications::exceptional_circumstances.eq(d.exceptional_circumstances),
-        consent_applications::updated_at.eq(t),
-    ))
-    .execute(conn)?;
-    if n != 1 {
-        return Err(AppError::Refused(
-            "A decision has already been made on this application.".into(),
-        ));
-    }
+    council: &str,
+) -> AppResult<Vec<PlannedNotice>> {
     let school = schools::find(conn, &app.school_id)?
         .ok_or_else(|| anyhow::anyhow!("application {} has no school", app.id))?;
     let template = if d.decision == ApplicationStatus::Granted {
@@ -750,7 +744,10 @@ pub fn decide(
     } else {
         "notices/consent-refused"
     };
-    let ground = format!("{limb}.");
+    let limb = match (&app.best_interests, &app.arrangements) {
+        (Some(bi), Some(arr)) => rules::required_decision(bi, arr).1,
+        _ => "",
+    };
     let applicant = if app.applicant == "school" {
         format!("{} on behalf of {}", school.name, app.parent_name)
     } else {
@@ -782,32 +779,105 @@ pub fn decide(
         email: school.email.clone(),
         is_parent: false,
     });
-    let date = long_date(d.today);
-    let dob = long_date(app.date_of_birth);
-    let received = long_date(app.received_on);
-    let child = app.child_name();
+    Ok(recipients
+        .into_iter()
+        .map(|r| {
+            let vars = vec![
+                ("council", council.to_string()),
+                ("date", long_date(d.today)),
+                ("reference", app.reference.clone()),
+                ("recipient", r.name.clone()),
+                ("recipient_address", r.address.clone()),
+                ("child_name", app.child_name()),
+                ("child_dob", long_date(app.date_of_birth)),
+                ("school_name", school.name.clone()),
+                ("received_on", long_date(app.received_on)),
+                ("applicant", applicant.clone()),
+                ("reasons", d.reasons.to_string()),
+                ("ground", format!("{limb}.")),
+            ];
+            PlannedNotice {
+                recipient: r,
+                template,
+                vars,
+            }
+        })
+        .collect())
+}
+
+/// A decision notice as the manager checks it before serving: who, how it would go, its words.
+pub struct NoticePreview {
+    pub recipient: crate::store::served::Recipient,
+    pub by_email: Option<String>,
+    pub title: String,
+    pub body: String,
+}
+
+/// The notices a decision would serve, rendered but not stored or sent, for the manager to check
+/// before deciding. Refused as `decide` would refuse it.
+pub fn preview_decision(
+    conn: &mut AnyConnection,
+    app: &Application,
+    d: &Decision,
+    ctx: &ServiceContext,
+) -> AppResult<Vec<NoticePreview>> {
+    if let Some(why) = decision_refused(app, d) {
+        return Err(AppError::Refused(why));
+    }
+    let mut out = vec![];
+    for n in decision_notices(conn, app, d, ctx.council)? {
+        let rendered = ctx.templates.render(n.template, &n.vars())?;
+        let by_email = crate::store::served::email_route(conn, &n.recipient, "consent_decisions")?;
+        out.push(NoticePreview {
+            recipient: n.recipient,
+            by_email,
+            title: rendered.subject,
+            body: rendered.body,
+        });
+    }
+    Ok(out)
+}
+
+/// The manager's decision (s.434A(6)): recorded once, with the notices served on each person
+/// (s.434A(8)). Returns the served documents' ids.
+pub fn decide(
+    conn: &mut AnyConnection,
+    app: &Application,
+    d: &Decision,
+    ctx: &ServiceContext,
+) -> AppResult<Vec<String>> {
+    if let Some(why) = decision_refused(app, d) {
+        return Err(AppError::Refused(why));
+    }
+    let t = now();
+    let n = diesel::update(
+        consent_applications::table
+            .find(&app.id)
+            .filter(consent_applications::status.eq(ApplicationStatus::UnderAssessment)),
+    )
+    .set((
+        consent_applications::status.eq(d.decision),
+        consent_applications::decision.eq(d.decision),
+        consent_applications::decision_reasons.eq(d.reasons),
+        consent_applications::decided_by.eq(d.user_id),
+        consent_applications::decided_at.eq(t),
+        consent_applications::exceptional_circumstances.eq(d.exceptional_circumstances),
+        consent_applications::updated_at.eq(t),
+    ))
+    .execute(conn)?;
+    if n != 1 {
+        return Err(AppError::Refused(
+            "A decision has already been made on this application.".into(),
+        ));
+    }
     let mut ids = vec![];
-    for r in &recipients {
-        let vars = [
-            ("council", ctx.council),
-            ("date", date.as_str()),
-            ("reference", app.reference.as_str()),
-            ("recipient", r.name.as_str()),
-            ("recipient_address", r.address.as_str()),
-            ("child_name", child.as_str()),
-            ("child_dob", dob.as_str()),
-            ("school_name", school.name.as_str()),
-            ("received_on", received.as_str()),
-            ("applicant", applicant.as_str()),
-            ("reasons", d.reasons),
-            ("ground", ground.as_str()),
-        ];
+    for n in decision_notices(conn, app, d, ctx.council)? {
         ids.push(crate::store::served::serve(
             conn,
             ctx,
-            template,
-            &vars,
-            r,
+            n.template,
+            &n.vars(),
+            &n.recipient,
             &app.id,
             &app.reference,
             "consent_decisions",

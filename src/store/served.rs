@@ -69,6 +69,28 @@ pub struct ServedDocument {
     pub created_at: NaiveDateTime,
 }
 
+/// The address a notice of this kind may go to by email, or None for post: a parent only with
+/// their written consent to this kind of document (s.572(2)–(3)), anyone else at any address given.
+pub fn email_route(
+    conn: &mut AnyConnection,
+    r: &Recipient,
+    document_kind: &str,
+) -> anyhow::Result<Option<String>> {
+    Ok(match (&r.email, r.is_parent) {
+        (Some(e), true) => {
+            let decisions: Vec<(bool, NaiveDateTime)> =
+                crate::store::parent_access::consent_decisions(conn, e)?
+                    .into_iter()
+                    .filter(|(k, _, _)| k == document_kind)
+                    .map(|(_, yes, at)| (yes, at))
+                    .collect();
+            crate::domain::service::may_serve_by_email(&decisions, now()).then(|| e.clone())
+        }
+        (Some(e), false) => Some(e.clone()).filter(|e| !e.trim().is_empty()),
+        (None, _) => None,
+    })
+}
+
 /// Renders `template` for one recipient, stores the text and PDF, and sends it: by email (with
 /// the PDF attached, through the outbox) when the recipient may be served that way, otherwise
 /// queued for an officer to post. Returns the document's id.
@@ -90,19 +112,7 @@ pub fn serve(
         use sha2::{Digest, Sha256};
         hex::encode(Sha256::digest(&pdf))
     };
-    let email = match (&r.email, r.is_parent) {
-        (Some(e), true) => {
-            let decisions: Vec<(bool, NaiveDateTime)> =
-                crate::store::parent_access::consent_decisions(conn, e)?
-                    .into_iter()
-                    .filter(|(k, _, _)| k == document_kind)
-                    .map(|(_, yes, at)| (yes, at))
-                    .collect();
-            crate::domain::service::may_serve_by_email(&decisions, now()).then(|| e.clone())
-        }
-        (Some(e), false) => Some(e.clone()).filter(|e| !e.trim().is_empty()),
-        (None, _) => None,
-    };
+    let email = email_route(conn, r, document_kind)?;
     let id = new_id();
     let doc = ServedDocument {
         id: id.clone(),

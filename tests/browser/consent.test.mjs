@@ -127,11 +127,15 @@ test('consent to home educate: administrator, school, parent, officer and manage
   const manager = await newPage(browser);
   await signIn(manager, 'consent.manager@council.test', process.env.CNIS_CONSENT_MANAGER_PASSWORD, { audit: false });
   await manager.goto(`${BASE}/officers/consent/${id}`);
-  await manager.click('button:has-text("Make the decision and serve the notices")');
+  await manager.click('button:has-text("Continue to check the notices")');
   await manager.waitForSelector('.govuk-error-summary');
   await checkA11y(manager, 'manager decision with errors');
   await manager.check('#decision');
   await manager.fill('#decision_reasons', 'A suitable plan.');
+  await manager.click('button:has-text("Continue to check the notices")');
+  await manager.waitForSelector('h1:has-text("Check the notices before you serve them")');
+  await checkA11y(manager, 'manager checks the notices');
+  assert.match(await manager.textContent('main'), /A suitable plan\./);
   await manager.click('button:has-text("Make the decision and serve the notices")');
   await manager.waitForSelector('text=The decision is made');
   await checkA11y(manager, 'manager application decided with service log');

@@ -428,7 +428,7 @@ impl ApplicationPage<'_> {
                         (radios("decision", "Decision", DECISIONS, form.get("decision"), None, errors.get("decision")))
                         (textarea("decision_reasons", "Reasons (these go in the notice)", form.get("decision_reasons"), None, errors.get("decision_reasons")))
                         (textarea("exceptional_circumstances", "Exceptional circumstances for not serving a known parent (optional)", form.get("exceptional_circumstances"), Some("Only if there is a reason not to send the notice to the other parent, for example a risk to the family (s.434A(8)(b)). This is recorded."), errors.get("exceptional_circumstances")))
-                        (button("Make the decision and serve the notices"))
+                        (button("Continue to check the notices"))
                     }
                 } @else {
                     p class="govuk-body" { "A manager makes the decision." }
@@ -714,29 +714,114 @@ async fn decision(
 ) -> AppResult<HttpResponse> {
     let (id, f) = posted(path, form)?;
     let uid = o.user.id.clone();
-    let can_decide = o.user.can_decide();
+    if f.get("step") != "serve" {
+        return decision_preview(&state, &o, id, &f).await;
+    }
     let templates = state.templates.clone();
     let council = state.config.council_name.clone();
-    act(&state, &o, id, &f.clone(), |l, errors| {
-        if !can_decide {
-            errors.add("decision", "Only a manager can decide an application for consent. The officer who assesses it does not decide it.");
-            return None;
-        }
-        if let Err(m) = rules::may(l.app.status, Action::Decide) {
-            errors.add("decision", m);
-            return None;
-        }
-        if let Err(m) = rules::may_decide_as(l.app.assessed_by.as_deref(), &uid) {
-            errors.add("decision", m);
-            return None;
-        }
-        let decision = ApplicationStatus::parse(&choice(&f, "decision", DECISIONS, "Select whether to grant or refuse consent", errors));
-        let reasons = text(&f, "decision_reasons", "the reasons for the decision", 8000, errors);
-        let exceptional = opt_text(&f, "exceptional_circumstances", "the exceptional circumstances", 2000, errors);
-        Some(move |c: &mut crate::db::AnyConnection, a: &Application| {
-            let ctx = crate::store::served::ServiceContext { templates: &templates, council: &council };
-            let Some(decision) = decision else {
-                return Err(AppError::Refused("Select whether to grant or refuse consent".into()));
+    act(
+        &state,
+        &o,
+        id,
+        &f.clone(),
+        |l, errors| {
+            let (decision, reasons, exceptional) = read_decision(&o, l, &f, errors)?;
+            Some(move |c: &mut crate::db::AnyConnection, a: &Application| {
+                let ctx = crate::store::served::ServiceContext {
+                    templates: &templates,
+                    council: &council,
+                };
+                let Some(decision) = decision else {
+                    return Err(AppError::Refused(
+                        "Select whether to grant or refuse consent".into(),
+                    ));
+                };
+                let d = consent::Decision {
+                    decision,
+                    reasons: &reasons,
+                    exceptional_circumstances: exceptional.as_deref(),
+                    user_id: &uid,
+                    today: today(),
+                };
+                consent::decide(c, a, &d, &ctx).map(|_| ())
+            })
+        },
+        "consent_decided",
+        "decided",
+    )
+    .await
+}
+
+/// The decision form, checked: who may decide, and what was decided, with its reasons.
+fn read_decision(
+    o: &CurrentOfficer,
+    l: &Loaded,
+    f: &FormData,
+    errors: &mut Errors,
+) -> Option<(Option<ApplicationStatus>, String, Option<String>)> {
+    if !o.user.can_decide() {
+        errors.add("decision", "Only a manager can decide an application for consent. The officer who assesses it does not decide it.");
+        return None;
+    }
+    if let Err(m) = rules::may(l.app.status, Action::Decide) {
+        errors.add("decision", m);
+        return None;
+    }
+    if let Err(m) = rules::may_decide_as(l.app.assessed_by.as_deref(), &o.user.id) {
+        errors.add("decision", m);
+        return None;
+    }
+    let decision = ApplicationStatus::parse(&choice(
+        f,
+        "decision",
+        DECISIONS,
+        "Select whether to grant or refuse consent",
+        errors,
+    ));
+    let reasons = text(
+        f,
+        "decision_reasons",
+        "the reasons for the decision",
+        8000,
+        errors,
+    );
+    let exceptional = opt_text(
+        f,
+        "exceptional_circumstances",
+        "the exceptional circumstances",
+        2000,
+        errors,
+    );
+    Some((decision, reasons, exceptional))
+}
+
+/// Before the decision is made, the manager reads every notice it will serve, to whom and how,
+/// then serves them or goes back to change the decision with nothing lost.
+async fn decision_preview(
+    state: &AppState,
+    o: &CurrentOfficer,
+    id: String,
+    f: &FormData,
+) -> AppResult<HttpResponse> {
+    let l = load(state, id, o.user.id.clone(), "manager checked the notices").await?;
+    let mut errors = Errors::default();
+    let read = read_decision(o, &l, f, &mut errors);
+    let (Some((Some(decision), reasons, exceptional)), true, false) =
+        (read, errors.is_empty(), f.get("step") == "change")
+    else {
+        return Ok(detail_page(state, o, &l, f, &errors, None));
+    };
+    let (app, uid, st) = (
+        l.app.clone(),
+        o.user.id.clone(),
+        state.config.council_name.clone(),
+    );
+    let templates = state.templates.clone();
+    let previews = state
+        .db(move |c| {
+            let ctx = crate::store::served::ServiceContext {
+                templates: &templates,
+                council: &st,
             };
             let d = consent::Decision {
                 decision,
@@ -745,9 +830,56 @@ async fn decision(
                 user_id: &uid,
                 today: today(),
             };
-            consent::decide(c, a, &d, &ctx).map(|_| ())
+            Ok(consent::preview_decision(c, &app, &d, &ctx))
         })
-    }, "consent_decided", "decided").await
+        .await?;
+    let previews = match previews {
+        Ok(p) => p,
+        Err(AppError::Refused(m)) => {
+            errors.add("decision", m);
+            return Ok(detail_page(state, o, &l, f, &errors, None));
+        }
+        Err(e) => return Err(e),
+    };
+    let base = format!("/officers/consent/{}", l.app.id);
+    Ok(render(
+        state,
+        PageArgs {
+            title: "Check the notices before you serve them",
+            nav: Some(o.nav("consent")),
+            csrf: &o.csrf,
+            errors: false,
+        },
+        html! {
+            (back_link(&base))
+            span class="govuk-caption-l" { (l.app.reference) ": " (label(DECISIONS, decision.as_str())) }
+            h1 class="govuk-heading-l" { "Check the notices before you serve them" }
+            p class="govuk-body" { "Making the decision serves " (previews.len()) " notices (Education Act 1996, section 434A(8)). Each is shown below as it will be sent. Nothing is sent until you serve them." }
+            @for (i, n) in previews.iter().enumerate() {
+                h2 class="govuk-heading-m" { "Notice " (i + 1) ": " (label(served::RECIPIENT_ROLES, &n.recipient.role)) }
+                dl class="govuk-summary-list" {
+                    (summary_row("To", html! { (n.recipient.name) }, None))
+                    (summary_row("How it goes", html! {
+                        @match &n.by_email { Some(e) => { "By email to " (e) }, None => { "By post to " (n.recipient.address) " (an officer prints and posts it)" } }
+                    }, None))
+                }
+                div class="govuk-inset-text cnis-notice-preview" {
+                    h3 class="govuk-heading-s" { (n.title) }
+                    @for para in n.body.split("\n\n") { p class="govuk-body" { @for (j, line) in para.lines().enumerate() { @if j > 0 { br; } (line) } } }
+                }
+            }
+            form method="post" action={ (base) "/decision" } novalidate {
+                (csrf_field(&o.csrf))
+                input type="hidden" name="decision" value=(f.get("decision"));
+                input type="hidden" name="decision_reasons" value=(f.get("decision_reasons"));
+                input type="hidden" name="exceptional_circumstances" value=(f.get("exceptional_circumstances"));
+                div class="govuk-button-group" {
+                    button type="submit" name="step" value="serve" class="govuk-button" data-module="govuk-button" data-prevent-double-click="true" { "Make the decision and serve the notices" }
+                    button type="submit" name="step" value="change" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Change the decision" }
+                }
+            }
+        },
+    ))
 }
 
 async fn withdraw(
