@@ -601,6 +601,42 @@ fn s434a_withdrawn_applications_are_not_decided_and_repeats_within_six_months_ar
         1
     );
 
+    // Issue 18: a parent who tells the council by telephone has the withdrawal recorded by an
+    // officer, who is asked once more on a page of its own; nothing changes until they confirm.
+    let page = manager.get(&format!("/officers/consent/{third}"));
+    assert!(page.contains(&format!("href=\"/officers/consent/{third}/withdraw\"")));
+    let confirm = manager.get(&format!("/officers/consent/{third}/withdraw"));
+    assert_eq!(confirm.status, 200);
+    assert!(
+        confirm.contains("Has the parent withdrawn the application for Bea")
+            && confirm.contains("Yes, record it as withdrawn"),
+        "{}",
+        confirm.body
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("consent_applications WHERE id = '{third}' AND withdrawn_at IS NULL")
+        ),
+        1
+    );
+    let p = manager.post(&format!("/officers/consent/{third}/withdraw"), &[]);
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(
+        count(
+            &app,
+            &format!("consent_applications WHERE id = '{third}' AND withdrawn_at IS NOT NULL")
+        ),
+        1
+    );
+    // Withdrawn, the confirmation page is not offered again.
+    assert_eq!(
+        manager
+            .get(&format!("/officers/consent/{third}/withdraw"))
+            .status,
+        303
+    );
+
     // A referral to the Secretary of State on the refusal is recorded with its outcome.
     let now = day_parts(today());
     let p = manager.post(

@@ -510,16 +510,12 @@ impl ApplicationPage<'_> {
 
     /// Withdrawing the application.
     fn withdrawal(&self) -> Markup {
-        let o = self.o;
         let base = self.base.as_str();
         let open = self.open;
         html! {
             @if open {
                 h2 class="govuk-heading-m" { "Withdrawn by the parent" }
-                form method="post" action={ (base) "/withdraw" } {
-                    (csrf_field(&o.csrf))
-                    (secondary_button("Record that the parent withdrew the application"))
-                }
+                a class="govuk-button govuk-button--secondary" href={ (base) "/withdraw" } role="button" draggable="false" data-module="govuk-button" { "Record that the parent withdrew the application" }
             }
         }
     }
@@ -882,6 +878,51 @@ async fn decision_preview(
     ))
 }
 
+/// Recording a withdrawal ends the application for good, so it is asked once more on its own page.
+async fn confirm_withdraw(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = crate::web::parse_id(&path.into_inner())?;
+    let l = load(
+        &state,
+        id,
+        o.user.id.clone(),
+        "officer opened the withdrawal",
+    )
+    .await?;
+    let base = format!("/officers/consent/{}", l.app.id);
+    if !l.app.status.is_open() {
+        return Ok(see_other(&base));
+    }
+    Ok(render(
+        &state,
+        PageArgs {
+            title: "Record that the parent withdrew the application",
+            nav: Some(o.nav("consent")),
+            csrf: &o.csrf,
+            errors: false,
+        },
+        html! {
+            (back_link(&base))
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                span class="govuk-caption-l" { (l.app.reference) }
+                h1 class="govuk-heading-l" { "Has the parent withdrawn the application for " (l.app.child_name()) "?" }
+                p class="govuk-body" { "Only record this if the parent has told the council they withdraw it. The application closes and cannot be decided. The child stays on the school's roll." }
+                p class="govuk-body" { "A new application within 6 months is marked as a repeat (s.434A(12))." }
+                form method="post" action={ (base) "/withdraw" } novalidate {
+                    (csrf_field(&o.csrf))
+                    div class="govuk-button-group" {
+                        button type="submit" class="govuk-button govuk-button--warning" data-module="govuk-button" data-prevent-double-click="true" { "Yes, record it as withdrawn" }
+                        a class="govuk-link" href=(base) { "No, go back to the application" }
+                    }
+                }
+            }}
+        },
+    ))
+}
+
 async fn withdraw(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -1086,6 +1127,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(assessment),
         )
         .route("/officers/consent/{id}/decision", web::post().to(decision))
+        .route(
+            "/officers/consent/{id}/withdraw",
+            web::get().to(confirm_withdraw),
+        )
         .route("/officers/consent/{id}/withdraw", web::post().to(withdraw))
         .route("/officers/consent/{id}/referral", web::post().to(referral))
         .route("/officers/consent/{id}/meeting", web::post().to(meeting))
