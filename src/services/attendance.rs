@@ -174,7 +174,7 @@ fn run(
         Command::RecordResponse { on, text } => Ok(cases::record_event(
             c,
             &case.id,
-            "parent_response",
+            cases::PARENT_RESPONSE,
             on,
             &text,
             Some(uid),

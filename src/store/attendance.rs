@@ -89,6 +89,13 @@ pub struct Event {
     pub created_at: NaiveDateTime,
 }
 
+/// The case event a parent's response to a preliminary notice is recorded as.
+pub const PARENT_RESPONSE: &str = "parent_response";
+/// The template (kind in the service log) of the preliminary notice.
+pub const PRELIMINARY_NOTICE: &str = "attendance-preliminary-notice";
+/// The term-date kind for days a school is open; every other kind is a closure.
+pub const TERM: &str = "term";
+
 pub const EVENT_KINDS: Choices = &[
     ("opened", "Case opened"),
     ("home_visit_requested", "Home visit requested"),
@@ -182,7 +189,7 @@ pub fn calendar_for(
     }
     let mut cal = SchoolCalendar::default();
     for r in rows {
-        if r.kind == "term" {
+        if r.kind == TERM {
             cal.terms.push((r.starts_on, r.ends_on));
         } else {
             cal.closures.push((r.starts_on, r.ends_on));
@@ -313,11 +320,7 @@ pub struct ParentCase {
 impl ParentCase {
     /// A parent may answer a preliminary notice served on them while the case is open.
     pub fn may_respond(&self) -> bool {
-        self.case.closed_on.is_none()
-            && self
-                .notices
-                .iter()
-                .any(|n| n.kind == "attendance-preliminary-notice")
+        self.case.closed_on.is_none() && self.notices.iter().any(|n| n.kind == PRELIMINARY_NOTICE)
     }
 }
 
@@ -351,7 +354,7 @@ pub fn for_parent(
         }
         let response_end = notices
             .iter()
-            .filter(|n| n.kind == "attendance-preliminary-notice")
+            .filter(|n| n.kind == PRELIMINARY_NOTICE)
             .filter_map(|n| n.served_on)
             .max()
             .map(|on| {
@@ -363,7 +366,7 @@ pub fn for_parent(
             });
         let responses = events(conn, &case.id)?
             .into_iter()
-            .filter(|e| e.kind == "parent_response")
+            .filter(|e| e.kind == PARENT_RESPONSE)
             .collect();
         out.push(ParentCase {
             case,
@@ -506,7 +509,7 @@ pub fn facts(conn: &mut AnyConnection, c: &Case, today: NaiveDate) -> QueryResul
         conditions: c.condition_list(),
         requirements_met_on: c.requirements_met_on,
         response_days: u32::try_from(c.response_days).unwrap_or(rules::MIN_RESPONSE_DAYS),
-        preliminary_served_on: served_on(conn, &c.id, "attendance-preliminary-notice")?,
+        preliminary_served_on: served_on(conn, &c.id, PRELIMINARY_NOTICE)?,
         consulted: c.consulted_on.is_some(),
         school_notice_served_on,
         objection_applied_on: c.objection_applied_on,

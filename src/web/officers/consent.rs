@@ -851,19 +851,7 @@ async fn decision_preview(
             span class="govuk-caption-l" { (l.app.reference) ": " (label(DECISIONS, decision.as_str())) }
             h1 class="govuk-heading-l" { "Check the notices before you serve them" }
             p class="govuk-body" { "Making the decision serves " (previews.len()) " notices (Education Act 1996, section 434A(8)). Each is shown below as it will be sent. Nothing is sent until you serve them." }
-            @for (i, n) in previews.iter().enumerate() {
-                h2 class="govuk-heading-m" { "Notice " (i + 1) ": " (label(served::RECIPIENT_ROLES, &n.recipient.role)) }
-                dl class="govuk-summary-list" {
-                    (summary_row("To", html! { (n.recipient.name) }, None))
-                    (summary_row("How it goes", html! {
-                        @match &n.by_email { Some(e) => { "By email to " (e) }, None => { "By post to " (n.recipient.address) " (an officer prints and posts it)" } }
-                    }, None))
-                }
-                div class="govuk-inset-text cnis-notice-preview" {
-                    h3 class="govuk-heading-s" { (n.title) }
-                    @for para in n.body.split("\n\n") { p class="govuk-body" { @for (j, line) in para.lines().enumerate() { @if j > 0 { br; } (line) } } }
-                }
-            }
+            (notice_previews(&previews))
             form method="post" action={ (base) "/decision" } novalidate {
                 (csrf_field(&o.csrf))
                 input type="hidden" name="decision" value=(f.get("decision"));
@@ -876,6 +864,25 @@ async fn decision_preview(
             }
         },
     ))
+}
+
+/// Each notice a decision will serve, as it will be sent: to whom, how, and its text.
+fn notice_previews(previews: &[consent::NoticePreview]) -> Markup {
+    html! {
+        @for (i, n) in previews.iter().enumerate() {
+            h2 class="govuk-heading-m" { "Notice " (i + 1) ": " (label(served::RECIPIENT_ROLES, &n.recipient.role)) }
+            dl class="govuk-summary-list" {
+                (summary_row("To", html! { (n.recipient.name) }, None))
+                (summary_row("How it goes", html! {
+                    @match &n.by_email { Some(e) => { "By email to " (e) }, None => { "By post to " (n.recipient.address) " (an officer prints and posts it)" } }
+                }, None))
+            }
+            div class="govuk-inset-text cnis-notice-preview" {
+                h3 class="govuk-heading-s" { (n.title) }
+                @for para in n.body.split("\n\n") { p class="govuk-body" { @for (j, line) in para.lines().enumerate() { @if j > 0 { br; } (line) } } }
+            }
+        }
+    }
 }
 
 /// Recording a withdrawal ends the application for good, so it is asked once more on its own page.

@@ -194,7 +194,7 @@ async fn respond(
         .db(move |c| {
             crate::db::write::<_, AppError, _>(c, |c| {
                 let details = format!("Sent online by the parent:\n{text}");
-                cases::record_event(c, &case, "parent_response", today(), &details, None)?;
+                cases::record_event(c, &case, cases::PARENT_RESPONSE, today(), &details, None)?;
                 let alert = st.team_alert();
                 tasks::create(
                     c,

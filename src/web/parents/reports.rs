@@ -94,6 +94,16 @@ impl Kind {
             Kind::Answer => "information_response",
         }
     }
+    /// The officers' task a report makes: an answer with nothing changed needs none.
+    fn task(self, changed: bool) -> Option<(TaskKind, &'static str)> {
+        match self {
+            Kind::Change => Some((TaskKind::ChangeReported, "A parent reported a change (s.436D(2)(b)). Check it and update the entry.")),
+            Kind::Left => Some((TaskKind::NoLongerInScope, "A parent says the child is no longer in scope (s.436D(2)(d)). Check, then close the entry; if they moved, send the register information to the new council (s.436F).")),
+            Kind::Support => Some((TaskKind::SupportRequest, "A parent asked for support (s.436G). Provide advice and information, and record what was given.")),
+            Kind::Answer if changed => Some((TaskKind::InformationResponse, "A parent answered a request for information with changes (s.436D(2)(c)). Update the entry.")),
+            Kind::Answer => None,
+        }
+    }
 }
 
 const CHANGES: &[(&str, &str)] = &[
@@ -600,56 +610,96 @@ async fn send(
     if f.get("step") != "send" {
         return Ok(check_page(&state, &req, kind, &ch, &f, &answers, on));
     }
-    let st = state.clone();
-    let cid = ch.id.clone();
-    let changed = answers
-        .iter()
-        .any(|(q, a)| q == "Anything changed" && a.starts_with("Yes"));
-    let token = OnceToken::posted(&f);
-    let actor = parent_access::actor(&email);
-    let base = state.config.public_url.trim_end_matches('/').to_string();
+    let report = Sent {
+        kind,
+        child_id: ch.id.clone(),
+        email,
+        request_id: open.map(|r| r.id).filter(|_| kind == Kind::Answer),
+        answers,
+        on,
+        proposal,
+    };
+    let (st, token) = (state.clone(), OnceToken::posted(&f));
     // Sent once however often it is posted.
     let to = state
         .db(move |c| {
-            crate::services::once(c, token.as_ref(), &actor, |c| {
-                let request_id = open.as_ref().map(|r| r.id.clone()).filter(|_| kind == Kind::Answer);
-                let r = parent_reports::create(c, &parent_reports::NewReport {
-                    child_id: &cid,
-                    email: &email,
-                    kind: kind.report_kind(),
-                    answers: &answers,
-                    happened_on: on,
-                    information_request_id: request_id.as_deref(),
-                    proposal: proposal.as_ref(),
-                })?;
-                if let Some(rid) = &request_id {
-                    requests::mark_answered(c, rid)?;
-                }
-                let due = Some(today() + chrono::Days::new(14));
-                let task = match kind {
-                    Kind::Change => Some((TaskKind::ChangeReported, "A parent reported a change (s.436D(2)(b)). Check it and update the entry.")),
-                    Kind::Left => Some((TaskKind::NoLongerInScope, "A parent says the child is no longer in scope (s.436D(2)(d)). Check, then close the entry; if they moved, send the register information to the new council (s.436F).")),
-                    Kind::Support => Some((TaskKind::SupportRequest, "A parent asked for support (s.436G). Provide advice and information, and record what was given.")),
-                    Kind::Answer if changed => Some((TaskKind::InformationResponse, "A parent answered a request for information with changes (s.436D(2)(c)). Update the entry.")),
-                    Kind::Answer => None,
-                };
-                if let Some((task_kind, summary)) = task {
-                    tasks::create(c, st.team_alert().as_ref(), Some(&cid), task_kind, summary, Some(&r.id), due)?;
-                }
-                audit::record(c, None, &format!("parent_report_{}", kind.report_kind()), Some(&cid), &actor)?;
-                let to = format!("/parents/children/{cid}/reports/{}", r.id);
-                crate::mail::enqueue(c, &st.templates, "report-received", &email, &[
-                    ("what", kind.what()),
-                    ("reference", &r.reference()),
-                    ("next", kind.next()),
-                    ("link", &format!("{base}/parents/children/{cid}")),
-                    ("council_name", &st.config.council_name),
-                ], None)?;
-                Ok(to)
-            })
+            let actor = parent_access::actor(&report.email);
+            crate::services::once(c, token.as_ref(), &actor, |c| keep_report(c, &st, &report))
         })
         .await?;
     Ok(see_other(&to))
+}
+
+/// A report the parent has checked and sent.
+struct Sent {
+    kind: Kind,
+    child_id: String,
+    email: String,
+    request_id: Option<String>,
+    answers: Vec<(String, String)>,
+    on: Option<NaiveDate>,
+    proposal: Option<Proposal>,
+}
+
+/// Keeps the report, answers the request it replies to, gives the officers a task, audits it and
+/// emails the parent a confirmation; returns where its confirmation page is.
+fn keep_report(c: &mut crate::db::AnyConnection, st: &AppState, s: &Sent) -> AppResult<String> {
+    let (kind, cid) = (s.kind, s.child_id.as_str());
+    let r = parent_reports::create(
+        c,
+        &parent_reports::NewReport {
+            child_id: cid,
+            email: &s.email,
+            kind: kind.report_kind(),
+            answers: &s.answers,
+            happened_on: s.on,
+            information_request_id: s.request_id.as_deref(),
+            proposal: s.proposal.as_ref(),
+        },
+    )?;
+    if let Some(rid) = &s.request_id {
+        requests::mark_answered(c, rid)?;
+    }
+    let changed = s
+        .answers
+        .iter()
+        .any(|(q, a)| q == "Anything changed" && a.starts_with("Yes"));
+    if let Some((task_kind, summary)) = kind.task(changed) {
+        let due = Some(today() + chrono::Days::new(14));
+        tasks::create(
+            c,
+            st.team_alert().as_ref(),
+            Some(cid),
+            task_kind,
+            summary,
+            Some(&r.id),
+            due,
+        )?;
+    }
+    let actor = parent_access::actor(&s.email);
+    audit::record(
+        c,
+        None,
+        &format!("parent_report_{}", kind.report_kind()),
+        Some(cid),
+        &actor,
+    )?;
+    let base = st.config.public_url.trim_end_matches('/');
+    crate::mail::enqueue(
+        c,
+        &st.templates,
+        "report-received",
+        &s.email,
+        &[
+            ("what", kind.what()),
+            ("reference", &r.reference()),
+            ("next", kind.next()),
+            ("link", &format!("{base}/parents/children/{cid}")),
+            ("council_name", &st.config.council_name),
+        ],
+        None,
+    )?;
+    Ok(format!("/parents/children/{cid}/reports/{}", r.id))
 }
 
 /// The parent's answers before they send them: every answer as it will be kept, then send, or go
