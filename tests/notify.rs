@@ -100,6 +100,27 @@ fn tell_about_child(b: &mut Browser, n: usize, given: &str, family: &str, dob: (
         b.post(&c("other-educators"), &[("more", "yes")]),
         &c("other-educators/0"),
     );
+    // Issue 18: an address or a website is needed, so neither is labelled optional, and
+    // leaving both blank says so.
+    let form = b.get(&c("other-educators/0"));
+    assert!(
+        form.contains("Address where the education is given")
+            && !form.contains("given (optional)")
+            && !form.contains("online (optional)"),
+        "{}",
+        form.body
+    );
+    let p = b.post(
+        &c("other-educators/0"),
+        &[
+            ("name", "Maths Tutors Ltd"),
+            ("provider_type", "tutor"),
+            ("hours_per_week", "4"),
+            ("hours_without_parent", "4"),
+        ],
+    );
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Enter the address where the education is given, or a website"));
     ok(
         b.post(
             &c("other-educators/0"),

@@ -150,8 +150,9 @@ pub fn provider_fields(f: &FormData, errors: &Errors) -> Markup {
     html! {
         (Input::new("name", "Name of the provider", f.get("name")).error(errors.get("name")).render())
         (select("provider_type", "Type of provider", PROVIDER_TYPES, f.get("provider_type"), None, errors.get("provider_type")))
-        (Input::new("address", "Address where the education is given (optional)", f.get("address")).hint("Give an address, or a website for online education").error(errors.get("address")).render())
-        (Input::new("website", "Website or email, if online (optional)", f.get("website")).no_spellcheck().error(errors.get("website")).render())
+        // One of the two is needed (read_provider), so neither is labelled optional.
+        (Input::new("address", "Address where the education is given", f.get("address")).hint("Leave this blank if the education is only online").error(errors.get("address")).render())
+        (Input::new("website", "Website or email, if it is online", f.get("website")).hint("Give this if there is no address").no_spellcheck().error(errors.get("website")).render())
         (Input::new("hours_per_week", "Estimated hours a week", f.get("hours_per_week")).width("4").error(errors.get("hours_per_week")).render())
         (Input::new("hours_without_parent", "Estimated hours a week with no parent actively involved", f.get("hours_without_parent")).width("4").error(errors.get("hours_without_parent")).render())
     }
