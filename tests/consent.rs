@@ -187,6 +187,16 @@ fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_
     let (mut parent, _) = parent_signed_in(&app, "grace@example.com");
     let p = parent.get("/parents/apply");
     assert_eq!(p.status, 200);
+    // A parent is asked about their child, not a "pupil".
+    let mut unnamed = application_form("Ada", &dob, &school_id);
+    unnamed.retain(|(k, _)| *k != "given_names");
+    let p = parent.post("/parents/apply", &unnamed);
+    assert!(
+        p.contains("Enter the child&#39;s first name")
+            || p.contains("Enter the child's first name"),
+        "{}",
+        p.body
+    );
     let p = parent.post("/parents/apply", &application_form("Ada", &dob, &school_id));
     assert_eq!(p.status, 303, "{}", p.body);
     let status_path = p.location.unwrap();
@@ -720,6 +730,16 @@ fn schools_parents_and_officers_each_see_only_their_own_and_the_api_answers_at_o
     assert_eq!(p.status, 422);
     assert!(
         p.contains("Enter an emergency telephone number for the parent"),
+        "{}",
+        p.body
+    );
+    // Issue 18: a school's pages say "pupil".
+    let mut unnamed = bad.clone();
+    unnamed.retain(|(k, _)| *k != "given_names");
+    let p = school.post("/schools/deletion", &unnamed);
+    assert!(
+        p.contains("Enter the pupil&#39;s first name")
+            || p.contains("Enter the pupil's first name"),
         "{}",
         p.body
     );

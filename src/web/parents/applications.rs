@@ -106,7 +106,7 @@ fn form_body(
 /// Checks the form; the application is returned with everything the applicant gave.
 fn parse(form: &FormData, who: &Applicant, schools: &[School]) -> Result<Application, Errors> {
     let mut errs = Errors::default();
-    let pupil = parse_pupil(form, &mut errs);
+    let pupil = parse_pupil(form, "child", &mut errs);
     let (school_id, applicant, parent_email) = read_applicant(form, who, schools, &mut errs);
     let parent_name = text(
         form,

@@ -33,26 +33,39 @@ pub struct Pupil {
     pub postcode: String,
 }
 
-/// Reads and checks the pupil's details; the messages name the field (GOV.UK error messages).
-pub fn parse_pupil(form: &FormData, errors: &mut Errors) -> Option<Pupil> {
-    let given_names = text(form, "given_names", "the child's first name", 100, errors);
-    let family_name = text(form, "family_name", "the child's last name", 100, errors);
+/// Reads and checks the pupil's details; the messages name the field (GOV.UK error messages) and
+/// call them `who` ("pupil" to a school, "child" to a parent).
+pub fn parse_pupil(form: &FormData, who: &str, errors: &mut Errors) -> Option<Pupil> {
+    let given_names = text(
+        form,
+        "given_names",
+        &format!("the {who}'s first name"),
+        100,
+        errors,
+    );
+    let family_name = text(
+        form,
+        "family_name",
+        &format!("the {who}'s last name"),
+        100,
+        errors,
+    );
     let dob = parse_date(
         form,
         "date_of_birth",
-        "the child's date of birth",
+        &format!("the {who}'s date of birth"),
         true,
         errors,
     );
     if dob.is_some_and(|d| d > today()) {
         errors.add(
             "date_of_birth",
-            "The child's date of birth must be in the past",
+            format!("The {who}'s date of birth must be in the past"),
         );
     }
     let sex = form.get("sex").to_string();
     if !crate::domain::register::is_choice(SEXES, &sex) {
-        errors.add("sex", "Select the child's sex, or not known");
+        errors.add("sex", format!("Select the {who}'s sex, or not known"));
     }
     let upn = match form.opt("upn") {
         Some(u) => match crate::domain::identifiers::normalise_upn(&u) {
@@ -67,7 +80,7 @@ pub fn parse_pupil(form: &FormData, errors: &mut Errors) -> Option<Pupil> {
     let address_line_1 = text(
         form,
         "address_line_1",
-        "the first line of the child's home address",
+        &format!("the first line of the {who}'s home address"),
         200,
         errors,
     );
@@ -356,7 +369,7 @@ pub fn parse_notice(
     kind: NoticeKind,
 ) -> Result<SchoolNotice, Errors> {
     let mut errors = Errors::default();
-    let pupil = parse_pupil(form, &mut errors);
+    let pupil = parse_pupil(form, "pupil", &mut errors);
     let parents = parse_pupil_parents(form, &mut errors);
     let on_date = parse_date(
         form,
