@@ -94,8 +94,7 @@ fn apply(
     dob: &(String, String, String),
     school_id: &str,
 ) -> String {
-    parent.get("/parents/apply");
-    let p = parent.post("/parents/apply", &application_form(given, dob, school_id));
+    let p = apply_for_consent(parent, &application_form(given, dob, school_id));
     assert_eq!(p.status, 303, "{}", p.body);
     p.location
         .unwrap_or_default()
@@ -190,14 +189,14 @@ fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_
     // A parent is asked about their child, not a "pupil".
     let mut unnamed = application_form("Ada", &dob, &school_id);
     unnamed.retain(|(k, _)| *k != "given_names");
-    let p = parent.post("/parents/apply", &unnamed);
+    let p = apply_for_consent(&mut parent, &unnamed);
     assert!(
         p.contains("Enter the child&#39;s first name")
             || p.contains("Enter the child's first name"),
         "{}",
         p.body
     );
-    let p = parent.post("/parents/apply", &application_form("Ada", &dob, &school_id));
+    let p = apply_for_consent(&mut parent, &application_form("Ada", &dob, &school_id));
     assert_eq!(p.status, 303, "{}", p.body);
     let status_path = p.location.unwrap();
     let app_id = status_path
@@ -473,6 +472,52 @@ fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_
     // register, pending an officer's review.
     let school_home = school.get("/schools/");
     assert!(school_home.contains("You may now delete"));
+    // Issue 18: the school opens the application and the notice served on it, and its deletion
+    // return is filled in from the application; another school cannot see either.
+    let theirs = format!("/schools/applications/{app_id}");
+    assert!(school_home.contains(&format!("href=\"{theirs}\"")));
+    let page = school.get(&theirs);
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.contains("Consent granted") && page.contains("The council has consented"));
+    let notice = extract(&page.body, "/notices/", "\"").expect("the school's notice");
+    let r = school
+        .client
+        .get(format!("{}{theirs}/notices/{notice}", app.base))
+        .send()
+        .unwrap();
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(pdf_text(&r.bytes().unwrap()).contains("The proprietor"));
+    // The parent's own notice is not the school's to download.
+    let parents_notice = extract(&parent.get(&mine).body, "/notices/", "\"").unwrap();
+    assert_eq!(
+        school
+            .get(&format!("{theirs}/notices/{parents_notice}"))
+            .status,
+        404
+    );
+    let filled = school.get(&format!("/schools/deletion?application={app_id}"));
+    assert!(filled.contains("value=\"Ada\"") && filled.contains("value=\"Grace Okafor\""));
+    assert!(
+        filled.contains("<option value=\"f\" selected>"),
+        "{}",
+        filled.body
+    );
+    let (_, mut other_school) = school_with_staff(&app, &mut admin, "100099");
+    assert_eq!(other_school.get(&theirs).status, 404);
+    assert_eq!(
+        other_school
+            .get(&format!("/schools/deletion?application={app_id}"))
+            .status,
+        404
+    );
+    assert!(count(&app, "audit_log WHERE action = 'school_denied'") >= 2);
+    assert_eq!(
+        count(
+            &app,
+            "audit_log WHERE action = 'school_view_decision_notice'"
+        ),
+        1
+    );
     school.get("/schools/deletion");
     let p = school.post("/schools/deletion", &del);
     assert_eq!(p.status, 303);
@@ -776,11 +821,7 @@ fn schools_parents_and_officers_each_see_only_their_own_and_the_api_answers_at_o
 
     // One parent cannot see another's application.
     let (mut a, _) = parent_signed_in(&app, "one@example.com");
-    a.get("/parents/apply");
-    let p = a.post(
-        "/parents/apply",
-        &application_form("Cara", &dob, &school_id),
-    );
+    let p = apply_for_consent(&mut a, &application_form("Cara", &dob, &school_id));
     let mine = p.location.unwrap();
     let mine = mine.split('?').next().unwrap();
     let (mut b, _) = parent_signed_in(&app, "two@example.com");
@@ -903,8 +944,7 @@ fn s434a_6_applications_open_too_long_are_escalated_once_and_shown_overdue() {
     let (school_id, _) = school_with_staff(&app, &mut admin, "100006");
     let dob = day_parts(d(2013, 4, 4));
     let (mut parent, _) = parent_signed_in(&app, "fay@example.com");
-    parent.get("/parents/apply");
-    let p = parent.post("/parents/apply", &application_form("Fay", &dob, &school_id));
+    let p = apply_for_consent(&mut parent, &application_form("Fay", &dob, &school_id));
     assert_eq!(p.status, 303);
     // The assessment task is due on the council's escalation day and names the child.
     let due = today() + chrono::Days::new(20);
@@ -1046,4 +1086,222 @@ fn ep(
 ) -> cnis::domain::safeguarding::Episode {
     let kind = cnis::domain::safeguarding::EpisodeKind::parse(kind).expect("a kind");
     cnis::domain::safeguarding::Episode::new(kind, start, end)
+}
+
+/// s.434A(2): the first question tells a parent whether their child needs consent at all; a
+/// child who does not (neither condition, or not of compulsory school age) gets the "consent not
+/// needed" outcome with what the parent and the school do next, and nothing is sent.
+#[test]
+fn s434a_2_a_parent_is_told_first_whether_consent_is_needed() {
+    let app = TestApp::spawn();
+    let (mut parent, _) = parent_signed_in(&app, "nell@example.com");
+    let start = parent.get("/parents/apply");
+    assert!(start.contains("Start now"), "{}", start.body);
+    // No answer: a specific message, on the page.
+    let path = "/parents/apply/needs-consent";
+    parent.get(path);
+    let p = parent.post(path, &[]);
+    assert_eq!(p.status, 422, "{:?} {}", p.location, p.body);
+    assert!(p.contains("govuk-error-summary"));
+    assert!(p.contains("Select whether any of these apply to your child"));
+    let p = parent.post(path, &[("needs_consent", "neither")]);
+    assert_eq!(p.location.as_deref(), Some("/parents/apply/not-needed"));
+    let out = parent.get("/parents/apply/not-needed");
+    assert!(out.contains("You do not need the council"), "{}", out.body);
+    assert!(out.contains("For the school"));
+    assert!(out.contains("The school may proceed"));
+    assert!(out.contains("href=\"/parents/notify\""));
+    // The check page cannot be reached round it, and nothing can be sent.
+    assert_eq!(
+        parent.get("/parents/apply/check").location.as_deref(),
+        Some("/parents/apply/not-needed")
+    );
+    assert_eq!(
+        parent.post("/parents/apply/check", &[]).location.as_deref(),
+        Some("/parents/apply/not-needed")
+    );
+    assert_eq!(count(&app, "consent_applications"), 0);
+
+    // "Not sure" carries on; a child under compulsory school age does not need consent either.
+    let p = parent.post(path, &[("needs_consent", "not_sure")]);
+    assert_eq!(p.location.as_deref(), Some("/parents/apply/child-name"));
+    let young = day_parts(today() - chrono::Days::new(365 * 3));
+    let dob_path = "/parents/apply/child-date-of-birth";
+    parent.get(dob_path);
+    let p = parent.post(
+        dob_path,
+        &[
+            ("date_of_birth-day", &young.0),
+            ("date_of_birth-month", &young.1),
+            ("date_of_birth-year", &young.2),
+        ],
+    );
+    assert_eq!(p.location.as_deref(), Some("/parents/apply/not-needed"));
+    let out = parent.get("/parents/apply/not-needed");
+    assert!(
+        out.contains("not of compulsory school age yet"),
+        "{}",
+        out.body
+    );
+    assert_eq!(count(&app, "consent_applications"), 0);
+}
+
+/// s.434A(6): the application is asked one question per page and saved after each, so a parent
+/// who signs out carries on where they left off; check your answers shows every answer with a
+/// change link that comes back to it; the other parent's details are asked only after "yes";
+/// Back after sending goes to the application, never to a live, empty check page.
+#[test]
+fn s434a_6_the_application_is_saved_page_by_page_and_checked_before_sending() {
+    let app = TestApp::spawn();
+    let mut admin = app.signed_in("admin");
+    let (school_id, _) = school_with_staff(&app, &mut admin, "100007");
+    let dob = day_parts(d(2014, 5, 6));
+    let (mut parent, _) = parent_signed_in(&app, "iris@example.com");
+    for (path, form) in [
+        (
+            "/parents/apply/needs-consent",
+            vec![("needs_consent", "social_care")],
+        ),
+        (
+            "/parents/apply/child-name",
+            vec![("given_names", "Iris"), ("family_name", "Okafor")],
+        ),
+    ] {
+        parent.get(path);
+        assert_eq!(parent.post(path, &form).status, 303, "{path}");
+    }
+    // Signed in again elsewhere: the answers are still there.
+    let (mut again, _) = parent_signed_in(&app, "iris@example.com");
+    let start = again.get("/parents/apply");
+    assert!(
+        start.contains("Continue where you left off"),
+        "{}",
+        start.body
+    );
+    assert!(start.contains("href=\"/parents/apply/child-date-of-birth\""));
+    let name = again.get("/parents/apply/child-name");
+    assert!(name.contains("value=\"Iris\""));
+    // A bad date keeps what was typed and says what is wrong.
+    let dob_path = "/parents/apply/child-date-of-birth";
+    let p = again.post(
+        dob_path,
+        &[("date_of_birth-day", "31"), ("date_of_birth-month", "2")],
+    );
+    assert_eq!(p.status, 422);
+    assert!(p.contains("govuk-error-summary"));
+    assert!(p.contains("value=\"31\""));
+    // Yes to another parent asks for their details; none given is an error.
+    let mut form = application_form("Iris", &dob, &school_id);
+    form.retain(|(k, _)| !k.starts_with("other_"));
+    let p = apply_for_consent(&mut again, &form);
+    assert_eq!(p.status, 303, "{}", p.body);
+    let sent = p.location.unwrap_or_default();
+    assert!(sent.starts_with("/parents/applications/"), "{sent}");
+    // Back after sending: the application, not a new check page.
+    assert_eq!(
+        again.get("/parents/apply/check").location.as_deref(),
+        Some(sent.split('?').next().unwrap_or_default())
+    );
+    assert_eq!(count(&app, "consent_applications"), 1);
+    assert_eq!(
+        count(
+            &app,
+            "application_drafts WHERE answers = '{}' AND application_id IS NOT NULL"
+        ),
+        1,
+        "the sent draft keeps no copy of the answers"
+    );
+
+    // A second application: the other parent's page follows "yes", and the check page shows all.
+    let p = again.get("/parents/apply");
+    assert!(p.contains("Start now"), "{}", p.body);
+    let mut full = application_form("Jo", &dob, &school_id);
+    full.push(("other_email", "dan@example.com"));
+    for (slug, fields) in APPLICATION_PAGES {
+        let path = format!("/parents/apply/{slug}");
+        again.get(&path);
+        let mut f: Vec<(&str, &str)> = full
+            .iter()
+            .filter(|(k, _)| fields.contains(k))
+            .copied()
+            .collect();
+        match *slug {
+            "needs-consent" => f.push(("needs_consent", "special_school")),
+            "other-parent" => f.push(("other_known", "yes")),
+            "other-parent-details" => {
+                let p = again.post(&path, &[]);
+                assert!(p.contains("Enter the other parent"), "{}", p.body);
+            }
+            _ => {}
+        }
+        let p = again.post(&path, &f);
+        assert_eq!(p.status, 303, "{slug}: {}", p.body);
+    }
+    let check = again.get("/parents/apply/check");
+    for answer in [
+        "Jo Okafor",
+        "DT1 4AB",
+        "Daniel Okafor",
+        "dan@example.com",
+        "Yes, I agree in writing",
+        "Anxiety at school",
+        "special school",
+    ] {
+        assert!(check.contains(answer), "{answer}: {}", check.body);
+    }
+    // Change comes back to the check page.
+    let p = again.get("/parents/apply/reasons?return=check");
+    assert!(p.contains("name=\"return\" value=\"check\""));
+    let p = again.post(
+        "/parents/apply/reasons",
+        &[("reasons", "Bullying"), ("return", "check")],
+    );
+    assert_eq!(p.location.as_deref(), Some("/parents/apply/check"));
+    assert!(again.get("/parents/apply/check").contains("Bullying"));
+    let p = again.post("/parents/apply/check", &[]);
+    assert_eq!(p.status, 303);
+    assert_eq!(count(&app, "consent_applications"), 2);
+    assert_eq!(
+        count(&app, "consent_applications WHERE reasons = 'Bullying' AND other_parents LIKE '%dan@example.com%'"),
+        1
+    );
+}
+
+/// s.434A(7): a school applies for a parent, with their agreement; its form speaks of the pupil,
+/// and the application is the school's to follow from its home page.
+#[test]
+fn s434a_7_a_school_applies_for_a_parent_and_follows_the_application() {
+    let app = TestApp::spawn();
+    let mut admin = app.signed_in("admin");
+    let (_, mut school) = school_with_staff(&app, &mut admin, "100008");
+    school.get("/schools/apply");
+    let p = school.post("/schools/apply", &[]);
+    assert_eq!(p.status, 422);
+    assert!(
+        p.contains("Enter the pupil&#39;s first name")
+            || p.contains("Enter the pupil's first name"),
+        "{}",
+        p.body
+    );
+    assert!(p.contains("Confirm that the parent asked the school to apply"));
+    let dob = day_parts(d(2013, 1, 9));
+    let mut form = application_form("Kit", &dob, "");
+    form.retain(|(k, _)| !matches!(*k, "school_id" | "email_consent"));
+    form.extend([
+        ("parent_email", "kit.parent@example.com"),
+        ("parent_agreed", "yes"),
+    ]);
+    let p = school.post("/schools/apply", &form);
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(p.location.as_deref(), Some("/schools/?done=applied"));
+    let home = school.get("/schools/");
+    let id = extract(&home.body, "href=\"/schools/applications/", "\"").expect("linked");
+    let page = school.get(&format!("/schools/applications/{id}"));
+    assert!(page.contains("By the school, for the parent"));
+    assert!(page.contains("Do not delete the pupil"));
+    // No deletion return is offered before consent.
+    assert!(!page.contains("Send a deletion return for this pupil"));
+    // The parent follows it too, once signed in with the address the school gave.
+    let (mut parent, _) = parent_signed_in(&app, "kit.parent@example.com");
+    assert!(parent.get("/parents/applications").contains("Kit Okafor"));
 }

@@ -249,7 +249,6 @@ fn parents_and_schools_forms_act_once_when_posted_twice() {
         ],
     );
     let school_id = p.location.unwrap().rsplit('/').next().unwrap().to_string();
-    parent.get("/parents/apply");
     let app_form = [
         ("given_names", "Ada"),
         ("family_name", "Lovelace"),
@@ -271,13 +270,40 @@ fn parents_and_schools_forms_act_once_when_posted_twice() {
         ("reasons", "The child is unhappy at school"),
         ("needs", "None"),
     ];
-    let first = parent.post("/parents/apply", &app_form);
+    let first = apply_for_consent(&mut parent, &app_form);
     if first.status != 303 {
-        panic!("the application form changed: {}", first.body);
+        panic!("the application flow changed: {}", first.body);
     }
     assert_eq!(count(&app, "consent_applications"), 1);
+    // A second application, its "Accept and send" pressed in three tabs at once.
+    let mut walked = app_form.to_vec();
+    walked.push(("needs_consent", "special_school"));
     parent.get("/parents/apply");
-    let s = resend(&parent, "/parents/apply", &app_form);
+    for (slug, fields) in APPLICATION_PAGES {
+        let path = format!("/parents/apply/{slug}");
+        parent.get(&path);
+        let mut form: Vec<(&str, &str)> = walked
+            .iter()
+            .filter(|(k, _)| fields.contains(k))
+            .copied()
+            .collect();
+        if *slug == "other-parent" {
+            form.push(("other_known", "no"));
+        }
+        if *slug != "other-parent-details" {
+            assert_eq!(parent.post(&path, &form).status, 303, "{slug}");
+        }
+    }
+    parent.get("/parents/apply/check");
+    let tabs: Vec<Browser> = (0..3)
+        .map(|_| Browser {
+            base: parent.base.clone(),
+            client: parent.client.clone(),
+            last_csrf: parent.last_csrf.clone(),
+            last_once: None,
+        })
+        .collect();
+    let (s, _) = at_once(tabs, "/parents/apply/check", &[]);
     assert!(s.iter().all(|s| *s == 303), "{s:?}");
     assert_eq!(count(&app, "consent_applications"), 2);
 }
@@ -359,7 +385,9 @@ fn hostile_values_in_every_field_never_cause_a_server_error() {
         format!("/parents/children/{id}/change"),
         format!("/parents/children/{id}/support"),
         "/parents/notify/you".to_string(),
-        "/parents/apply".to_string(),
+        "/parents/apply/child-name".to_string(),
+        "/parents/apply/your-address".to_string(),
+        "/parents/apply/plan".to_string(),
         "/parents/email-consent".to_string(),
     ];
     let mut seen = 0;

@@ -202,6 +202,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    application_drafts (id) {
+        id -> Text,
+        email -> Text,
+        answers -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        application_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     parent_notifications (id) {
         id -> Text,
         email -> Text,
@@ -691,4 +703,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     child_name_parts,
     child_name_pairs,
     saved_searches,
+    application_drafts,
 );

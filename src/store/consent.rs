@@ -755,7 +755,7 @@ fn decision_notices(
     };
     let mut recipients: Vec<crate::store::served::Recipient> =
         vec![crate::store::served::Recipient {
-            role: "applicant_parent".into(),
+            role: crate::store::served::ROLE_APPLICANT_PARENT.into(),
             name: app.parent_name.clone(),
             address: app.parent_address.clone(),
             email: Some(app.parent_email.clone()),
@@ -773,7 +773,7 @@ fn decision_notices(
         }
     }
     recipients.push(crate::store::served::Recipient {
-        role: "school".into(),
+        role: crate::store::served::ROLE_SCHOOL.into(),
         name: format!("The proprietor, {}", school.name),
         address: school.address.clone(),
         email: school.email.clone(),

@@ -1,6 +1,7 @@
 //! Persistence, one module per aggregate. Functions take `&mut AnyConnection` so callers can
 //! compose them inside one transaction.
 pub mod api_tokens;
+pub mod application_drafts;
 pub mod attendance;
 pub mod audit;
 pub mod bank_holidays;

@@ -26,6 +26,11 @@ pub struct Recipient {
     pub is_parent: bool,
 }
 
+/// The parent who applied for consent, or for whom the school applied (s.434A(8)(a)).
+pub const ROLE_APPLICANT_PARENT: &str = "applicant_parent";
+/// The proprietor of the child's school (s.434A(8)(c)).
+pub const ROLE_SCHOOL: &str = "school";
+
 pub const RECIPIENT_ROLES: &[(&str, &str)] = &[
     ("applicant_parent", "Parent who applied"),
     ("other_parent", "Other parent"),

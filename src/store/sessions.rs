@@ -117,11 +117,13 @@ pub struct Purged {
     pub form_tokens: usize,
     pub sign_in_attempts: usize,
     pub saved_searches: usize,
+    pub application_drafts: usize,
 }
 
 /// Deletes what can no longer be used: officers' and parents' sessions past their absolute
 /// limit or unused for a day (a day's grace keeps the "your session ended" message), sign-in
-/// codes a day after they expired, and one-time form tokens older than a day.
+/// codes a day after they expired, one-time form tokens older than a day, and
+/// applications for consent left unsent for 30 days.
 pub fn purge_expired(conn: &mut AnyConnection, max_hours: i64) -> QueryResult<Purged> {
     use crate::db::schema::{parent_codes, parent_sessions};
     let t = now();
@@ -151,6 +153,7 @@ pub fn purge_expired(conn: &mut AnyConnection, max_hours: i64) -> QueryResult<Pu
         form_tokens: super::submissions::prune(conn)?,
         sign_in_attempts: super::sign_in_attempts::prune(conn)?,
         saved_searches: super::saved_searches::prune(conn)?,
+        application_drafts: super::application_drafts::prune(conn)?,
     })
 }
 

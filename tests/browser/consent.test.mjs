@@ -3,7 +3,7 @@
 // Every page, and every page with errors, is checked with axe.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, newPage, checkA11y, signIn, parentSignIn } from './helpers.mjs';
+import { BASE, launch, newPage, noScriptPage, checkA11y, signIn, parentSignIn, applyForConsent, assertFits } from './helpers.mjs';
 
 let browser;
 before(async () => {
@@ -79,26 +79,7 @@ test('consent to home educate: administrator, school, parent, officer and manage
   // The parent applies.
   const parent = await newPage(browser);
   await parentSignIn(parent, 'jo.hartley@example.com');
-  await parent.goto(`${BASE}/parents/apply`);
-  await checkA11y(parent, 'parent application');
-  await parent.click('button:has-text("Send the application")');
-  await parent.waitForSelector('.govuk-error-summary');
-  await checkA11y(parent, 'parent application with errors');
-  await fillPupil(parent);
-  await parent.selectOption('#school_id', { label: 'Hillside Browser School (URN 200001)' });
-  await parent.fill('#parent_name', 'Jo Hartley');
-  await parent.fill('#parent_address', '7 Orchard Way, Demoton DT3 7HG');
-  await parent.check('#email_consent');
-  await parent.fill('#educated_by', 'Jo, with a tutor');
-  await parent.fill('#education_plan', 'Maths, English and science every weekday morning.');
-  await parent.fill('#hours_per_week', '20');
-  await parent.fill('#resources', 'Library and online courses');
-  await parent.fill('#reasons', 'Bullying');
-  await parent.fill('#needs', 'None');
-  await parent.click('button:has-text("Send the application")');
-  await parent.waitForURL(/\/parents\/applications\/[0-9a-f-]{36}/);
-  await checkA11y(parent, 'parent application status');
-  const applicationPath = new URL(parent.url()).pathname;
+  const applicationPath = await applyForConsent(parent, (label) => checkA11y(parent, label), { school: 'Hillside Browser School (URN 200001)' });
   const id = applicationPath.split('/').pop();
   await parent.goto(`${BASE}/parents/applications`);
   await checkA11y(parent, 'parent applications');
@@ -142,6 +123,45 @@ test('consent to home educate: administrator, school, parent, officer and manage
 
   await parent.goto(`${BASE}${applicationPath}`);
   await parent.waitForSelector('text=Consent granted');
+
+  // The school opens the application and its notice, then sends the deletion return it fills in,
+  // on a phone, with JavaScript on and then off.
+  for (const scripts of [true, false]) {
+    const staff = scripts ? school : await noScriptPage(browser);
+    const mode = scripts ? 'JavaScript on' : 'no JavaScript';
+    // The same signed-in member of staff, with every script blocked.
+    if (!scripts) await staff.context().addCookies(await school.context().cookies());
+    await staff.setViewportSize({ width: 320, height: 640 });
+    await staff.goto(`${BASE}/schools/`);
+    await checkA11y(staff, `school home after the decision at 320px (${mode})`);
+    await assertFits(staff, 'school home');
+    await staff.click(`a[href="/schools/applications/${id}"]`);
+    await staff.waitForSelector('text=The council has consented');
+    await checkA11y(staff, `school application at 320px (${mode})`);
+    await assertFits(staff, 'school application');
+    assert.ok(await staff.$('a:has-text("Download the notice served on the school (PDF)")'));
+    if (scripts) {
+      const pdf = await staff.request.get(await staff.getAttribute('a:has-text("Download the notice")', 'href').then((h) => `${BASE}${h}`));
+      assert.equal(pdf.headers()['content-type'], 'application/pdf');
+    }
+    await staff.click('a:has-text("Send a deletion return for this pupil")');
+    await staff.waitForURL(/\/schools\/deletion\?application=/);
+    await checkA11y(staff, `school deletion return filled in at 320px (${mode})`);
+    await assertFits(staff, 'school deletion return');
+    assert.equal(await staff.inputValue('#given_names'), 'Robin');
+    assert.equal(await staff.inputValue('#ground'), 'f');
+    if (scripts) {
+      await staff.fill('#parent1_phone', '07700 900333');
+      await staff.fill('#on_date-day', d);
+      await staff.fill('#on_date-month', m);
+      await staff.fill('#on_date-year', y);
+      await staff.click('button:has-text("Send to the council")');
+      await staff.waitForURL(/\/schools\/notices\//);
+      await checkA11y(staff, `school deletion return received at 320px (${mode})`);
+      await assertFits(staff, 'school deletion return received');
+    }
+    await staff.setViewportSize({ width: 1280, height: 800 });
+  }
 
   for (const p of [admin, school, parent, officer, manager]) {
     assert.deepEqual(p.problems.filter((x) => !x.startsWith('Failed to load resource')), []);

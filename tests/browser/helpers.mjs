@@ -130,3 +130,87 @@ export async function noScriptPage(browser) {
   watchMissing(page);
   return page;
 }
+
+/** Fails unless nothing on the page is wider than the window (a 320px phone reflows, WCAG 1.4.10). */
+export async function assertFits(page, label) {
+  const { width, inner } = await page.evaluate(() => ({ width: document.documentElement.scrollWidth, inner: window.innerWidth }));
+  assert.ok(width <= inner, `${label} is ${width}px wide in a ${inner}px window`);
+}
+
+/** A parent applies for consent to home educate, one question per page, auditing each page with
+ * `audit(label)`. `school` is the school's label in the list, or undefined for the first one. */
+export async function applyForConsent(page, audit, { given = 'Robin', school } = {}) {
+  const next = async (url) => {
+    await page.click('button:has-text("Continue")');
+    if (url) await page.waitForURL(url);
+  };
+  await page.goto(`${BASE}/parents/apply`);
+  await audit('apply start');
+  await page.click('text=Start now');
+  await page.waitForURL(/apply\/needs-consent$/);
+  await next();
+  await page.waitForSelector('.govuk-error-summary');
+  await audit('needs consent with errors');
+  await page.check('#needs_consent-1');
+  await next(/child-name$/);
+  await audit('apply child name');
+  await page.fill('#given_names', given);
+  await page.fill('#family_name', 'Hartley');
+  await next(/child-date-of-birth$/);
+  await audit('apply date of birth');
+  await page.fill('#date_of_birth-day', '4');
+  await page.fill('#date_of_birth-month', '9');
+  await page.fill('#date_of_birth-year', '2014');
+  await next(/child-sex$/);
+  await audit('apply sex');
+  await page.check('#sex');
+  await next(/child-address$/);
+  await audit('apply child address');
+  await page.fill('#address_line_1', '7 Orchard Way');
+  await page.fill('#town', 'Demoton');
+  await page.fill('#postcode', 'dt3 7hg');
+  await next(/apply\/school$/);
+  await audit('apply school');
+  if (school) await page.selectOption('#school_id', { label: school });
+  else await page.selectOption('#school_id', { index: 1 });
+  await next(/apply\/you$/);
+  await audit('apply about you');
+  await page.fill('#parent_name', 'Jo Hartley');
+  await next(/your-address$/);
+  await audit('apply your address');
+  await page.fill('#parent_address', '7 Orchard Way, Demoton DT3 7HG');
+  await next(/decision-by-email$/);
+  await audit('apply decision by email');
+  await page.check('#email_consent');
+  await next(/other-parent$/);
+  await audit('apply other parent');
+  await page.check('#other_known');
+  await next(/other-parent-details$/);
+  await next();
+  await page.waitForSelector('.govuk-error-summary');
+  await audit('apply other parent details with errors');
+  await page.fill('#other_name', 'Sam Hartley');
+  await page.fill('#other_email', 'sam.hartley@example.com');
+  await next(/who-educates$/);
+  await audit('apply who educates');
+  await page.fill('#educated_by', 'Jo, with a tutor');
+  await page.fill('#hours_per_week', '20');
+  await next(/apply\/plan$/);
+  await audit('apply plan');
+  await page.fill('#education_plan', 'Maths, English and science every weekday morning.');
+  await next(/resources$/);
+  await page.fill('#resources', 'Library and online courses');
+  await next(/reasons$/);
+  await page.fill('#reasons', 'Bullying');
+  await next(/needs$/);
+  await audit('apply needs');
+  await page.fill('#needs', 'None');
+  await next(/apply\/check$/);
+  await audit('apply check answers');
+  assert.match(await page.textContent('main'), /DT3 7HG/);
+  assert.match(await page.textContent('main'), /sam\.hartley@example\.com/);
+  await page.click('button:has-text("Accept and send")');
+  await page.waitForURL(/\/parents\/applications\/[0-9a-f-]{36}/);
+  await audit('application sent');
+  return new URL(page.url()).pathname;
+}

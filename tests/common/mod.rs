@@ -536,3 +536,67 @@ pub fn search(b: &mut Browser, q: &str) -> Page {
         _ => p,
     }
 }
+
+/// The pages of a parent's application for consent and the fields each asks.
+pub const APPLICATION_PAGES: &[(&str, &[&str])] = &[
+    ("needs-consent", &["needs_consent"]),
+    ("child-name", &["given_names", "family_name"]),
+    (
+        "child-date-of-birth",
+        &[
+            "date_of_birth-day",
+            "date_of_birth-month",
+            "date_of_birth-year",
+        ],
+    ),
+    ("child-sex", &["sex"]),
+    ("child-address", &["address_line_1", "town", "postcode"]),
+    ("school", &["school_id", "upn"]),
+    ("you", &["parent_name", "parent_phone"]),
+    ("your-address", &["parent_address"]),
+    ("decision-by-email", &["email_consent"]),
+    ("other-parent", &["other_known"]),
+    (
+        "other-parent-details",
+        &["other_name", "other_address", "other_email"],
+    ),
+    ("who-educates", &["educated_by", "hours_per_week"]),
+    ("plan", &["education_plan"]),
+    ("resources", &["resources"]),
+    ("reasons", &["reasons"]),
+    ("needs", &["needs"]),
+];
+
+/// Walks a parent's application for consent page by page with `answers` (a field missing from
+/// them is left blank; "needs_consent" and "other_known" are filled in when not given) and
+/// returns the first page that did not move on, or the answer to "Accept and send".
+pub fn apply_for_consent(parent: &mut Browser, answers: &[(&str, &str)]) -> Page {
+    let has = |k: &str| answers.iter().any(|(f, v)| *f == k && !v.is_empty());
+    let other = if has("other_name") { "yes" } else { "no" };
+    // Starting from the start page, as a parent does (after sending one, this starts another).
+    parent.get("/parents/apply");
+    for (slug, fields) in APPLICATION_PAGES {
+        if *slug == "other-parent-details" && other == "no" {
+            continue;
+        }
+        let mut form: Vec<(&str, &str)> = answers
+            .iter()
+            .filter(|(k, _)| fields.contains(k))
+            .copied()
+            .collect();
+        if *slug == "needs-consent" && !has("needs_consent") {
+            form.push(("needs_consent", "social_care"));
+        }
+        if *slug == "other-parent" && !has("other_known") {
+            form.push(("other_known", other));
+        }
+        let path = format!("/parents/apply/{slug}");
+        parent.get(&path);
+        let p = parent.post(&path, &form);
+        if p.status != 303 || p.location.as_deref() == Some("/parents/apply/not-needed") {
+            return p;
+        }
+    }
+    parent.get("/parents/apply/check");
+    parent.post("/parents/apply/check", &[])
+}

@@ -18,85 +18,52 @@ use crate::web::schools::notices::{parse_pupil, pupil_fields};
 use crate::web::{csrf_for, render, see_other, AppState, PageArgs};
 
 /// Who is applying: a parent (signed in with their email) or a school.
-enum Applicant<'a> {
+pub(super) enum Applicant<'a> {
     Parent(&'a str),
     School(&'a School),
 }
 
-fn school_choices(schools: &[School]) -> Vec<(String, String)> {
+pub(super) fn school_choices(schools: &[School]) -> Vec<(String, String)> {
     schools
         .iter()
         .map(|s| (s.id.clone(), format!("{} (URN {})", s.name, s.urn)))
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn form_body(
-    csrf: &str,
-    who: &Applicant,
-    schools: &[School],
-    form: &FormData,
-    errors: &Errors,
-) -> maud::Markup {
-    let action = match who {
-        Applicant::Parent(_) => "/parents/apply",
-        Applicant::School(_) => "/schools/apply",
-    };
-    let is_parent = matches!(who, Applicant::Parent(_));
+/// The school's application on a parent's behalf (s.434A(7)): one form, for staff who know the
+/// pupil's details. A parent answers the same questions one per page (`apply`).
+fn school_form_body(csrf: &str, school: &School, form: &FormData, errors: &Errors) -> maud::Markup {
     html! {
         div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
             (error_summary(errors))
-            h1 class="govuk-heading-l" { "Apply for consent to home educate" }
-            p class="govuk-body" { "Some children need the council's consent before their school may take them off its roll to be educated at home: children placed by a council at a special school, and children who are or were recently the subject of child protection enquiries (Education Act 1996, section 434A). The council must decide without undue delay, and must consent unless it considers that school is in the child's best interests or that suitable arrangements have not been made." }
-            form method="post" action=(action) novalidate {
+            h1 class="govuk-heading-l" { "Apply for consent on a parent's behalf" }
+            p class="govuk-body" { "A school may apply for the council's consent for a parent, when the parent asks it to and agrees (Education Act 1996, section 434A(7)). Consent is needed only for a pupil the council placed at a special school, or who is or was recently the subject of child protection enquiries. The council must decide without undue delay, and must consent unless it considers that school is in the pupil's best interests or that suitable arrangements have not been made." }
+            form method="post" action="/schools/apply" novalidate {
                 (csrf_field(csrf))
                 (OnceToken::for_form(form).field())
-                h2 class="govuk-heading-m" { "The child" }
-                (pupil_fields(form, errors, "Child's"))
-                @match who {
-                    Applicant::Parent(_) => {
-                        @let choices = school_choices(schools);
-                        div class={ "govuk-form-group" @if errors.get("school_id").is_some() { " govuk-form-group--error" } } {
-                            label class="govuk-label" for="school_id" { "The child's school" }
-                            @if let Some(e) = errors.get("school_id") { p id="school_id-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (e) } }
-                            select class="govuk-select" id="school_id" name="school_id" aria-describedby=[errors.get("school_id").map(|_| "school_id-error")] {
-                                option value="" { "Choose the school" }
-                                @for (id, name) in &choices { option value=(id) selected[form.get("school_id") == id] { (name) } }
-                            }
-                        }
-                    }
-                    Applicant::School(s) => {
-                        p class="govuk-body" { "School: " strong { (s.name) } }
-                    }
-                }
-                h2 class="govuk-heading-m" { @if is_parent { "You" } @else { "The parent the school is applying for" } }
-                (Input::new("parent_name", "Full name", form.get("parent_name")).autocomplete(if is_parent { "name" } else { "off" }).error(errors.get("parent_name")).render())
-                @match who {
-                    Applicant::Parent(email) => { p class="govuk-body" { "Email: " strong { (email) } } }
-                    Applicant::School(_) => { (Input::new("parent_email", "Parent's email address", form.get("parent_email")).kind("email").autocomplete("off").no_spellcheck().hint("The parent signs in with this address to follow the application").error(errors.get("parent_email")).render()) }
-                }
-                (Input::new("parent_phone", "Telephone number (optional)", form.get("parent_phone")).kind("tel").autocomplete(if is_parent { "tel" } else { "off" }).width("20").error(errors.get("parent_phone")).render())
-                (Input::new("parent_address", "Postal address for the council's decision", form.get("parent_address")).autocomplete(if is_parent { "street-address" } else { "off" }).error(errors.get("parent_address")).render())
-                @if is_parent {
-                    (checkbox("email_consent", "I agree in writing to receive the council's decision on this application by email at the address above (Education Act 1996, section 572). Without this it comes by post.", form.checked("email_consent")))
-                }
-                h2 class="govuk-heading-m" { "The child's other parent" }
-                p class="govuk-body" { "The council must send its decision to every parent whose contact details it knows. Leave this blank if there is no other parent or you do not know their details." }
+                h2 class="govuk-heading-m" { "The pupil" }
+                (pupil_fields(form, errors, "Pupil's"))
+                p class="govuk-body" { "School: " strong { (school.name) } }
+                h2 class="govuk-heading-m" { "The parent the school is applying for" }
+                (Input::new("parent_name", "Full name", form.get("parent_name")).autocomplete("off").error(errors.get("parent_name")).render())
+                (Input::new("parent_email", "Parent's email address", form.get("parent_email")).kind("email").autocomplete("off").no_spellcheck().hint("The parent signs in with this address to follow the application").error(errors.get("parent_email")).render())
+                (Input::new("parent_phone", "Telephone number (optional)", form.get("parent_phone")).kind("tel").autocomplete("off").width("20").error(errors.get("parent_phone")).render())
+                (Input::new("parent_address", "Postal address for the council's decision", form.get("parent_address")).autocomplete("off").error(errors.get("parent_address")).render())
+                h2 class="govuk-heading-m" { "The pupil's other parent" }
+                p class="govuk-body" { "The council must send its decision to every parent whose contact details it knows. Leave this blank if there is no other parent or the school does not know their details." }
                 (Input::new("other_name", "Full name", form.get("other_name")).autocomplete("off").error(errors.get("other_name")).render())
                 (Input::new("other_address", "Postal address", form.get("other_address")).autocomplete("off").error(errors.get("other_address")).render())
                 (Input::new("other_email", "Email address", form.get("other_email")).kind("email").autocomplete("off").no_spellcheck().error(errors.get("other_email")).render())
-                h2 class="govuk-heading-m" { "The education you plan" }
-                (Input::new("educated_by", "Who will educate the child?", form.get("educated_by")).hint("For example, both parents, with a maths tutor twice a week").error(errors.get("educated_by")).render())
-                (textarea("education_plan", "How will the child be educated?", form.get("education_plan"), Some("What they will learn and how: subjects, approach, a typical week"), errors.get("education_plan")))
+                h2 class="govuk-heading-m" { "The education the parent plans" }
+                (Input::new("educated_by", "Who will educate the pupil?", form.get("educated_by")).hint("For example, both parents, with a maths tutor twice a week").error(errors.get("educated_by")).render())
+                (textarea("education_plan", "How will the pupil be educated?", form.get("education_plan"), Some("What they will learn and how: subjects, approach, a typical week"), errors.get("education_plan")))
                 (Input::new("hours_per_week", "Hours of education a week", form.get("hours_per_week")).width("4").hint("About how many, for example 20").error(errors.get("hours_per_week")).render())
-                (textarea("resources", "What resources will you use?", form.get("resources"), Some("Books, courses, online learning, clubs, libraries"), errors.get("resources")))
+                (textarea("resources", "What resources will the parent use?", form.get("resources"), Some("Books, courses, online learning, clubs, libraries"), errors.get("resources")))
                 h2 class="govuk-heading-m" { "Reasons and needs" }
-                (textarea("reasons", "Why do you want to educate the child at home?", form.get("reasons"), None, errors.get("reasons")))
-                (textarea("needs", "The child's needs", form.get("needs"), Some("Including any special educational needs or health needs, and how they will be met. Write 'none' if there are none."), errors.get("needs")))
-                @if !is_parent {
-                    (checkbox("parent_agreed", "The parent asked the school to make this application for them and agreed to it (section 434A(7))", form.checked("parent_agreed")))
-                    @if let Some(e) = errors.get("parent_agreed") { p id="parent_agreed-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (e) } }
-                }
+                (textarea("reasons", "Why does the parent want to educate the pupil at home?", form.get("reasons"), None, errors.get("reasons")))
+                (textarea("needs", "The pupil's needs", form.get("needs"), Some("Including any special educational needs or health needs, and how they will be met. Write 'none' if there are none."), errors.get("needs")))
+                (checkbox("parent_agreed", "The parent asked the school to make this application for them and agreed to it (section 434A(7))", form.checked("parent_agreed")))
+                @if let Some(e) = errors.get("parent_agreed") { p id="parent_agreed-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (e) } }
                 (button("Send the application"))
             }
         }}
@@ -104,9 +71,17 @@ fn form_body(
 }
 
 /// Checks the form; the application is returned with everything the applicant gave.
-fn parse(form: &FormData, who: &Applicant, schools: &[School]) -> Result<Application, Errors> {
+pub(super) fn parse(
+    form: &FormData,
+    who: &Applicant,
+    schools: &[School],
+) -> Result<Application, Errors> {
     let mut errs = Errors::default();
-    let pupil = parse_pupil(form, "child", &mut errs);
+    let who_word = match who {
+        Applicant::Parent(_) => "child",
+        Applicant::School(_) => "pupil",
+    };
+    let pupil = parse_pupil(form, who_word, &mut errs);
     let (school_id, applicant, parent_email) = read_applicant(form, who, schools, &mut errs);
     let parent_name = text(
         form,
@@ -254,7 +229,7 @@ fn read_plan(form: &FormData, errs: &mut Errors) -> Plan {
 
 /// Stores an application once per form (a double submit goes where the first went): `to` says
 /// where the applicant goes next.
-async fn store(
+pub(super) async fn store(
     state: &AppState,
     app: Application,
     actor_user: Option<String>,
@@ -298,7 +273,7 @@ async fn store(
         .await
 }
 
-fn sign_in_first(state: &AppState) -> HttpResponse {
+pub(super) fn sign_in_first(state: &AppState) -> HttpResponse {
     let mut resp = see_other("/parents/sign-in");
     let _ = resp.add_cookie(&crate::web::cookie(
         state,
@@ -306,56 +281,6 @@ fn sign_in_first(state: &AppState) -> HttpResponse {
         "apply".into(),
     ));
     resp
-}
-
-async fn parent_form(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let ParentSession::Live(email) = parent_session(&req, &state).await? else {
-        return Ok(sign_in_first(&state));
-    };
-    let schools = state.db(|c| Ok(crate::store::schools::all(c)?)).await?;
-    let csrf = csrf_for(&req, &state);
-    Ok(page(
-        &state,
-        &req,
-        "Apply for consent to home educate",
-        &Errors::default(),
-        html! { (back_link("/parents/applications")) (form_body(&csrf, &Applicant::Parent(&email), &schools, &FormData::default(), &Errors::default())) },
-    ))
-}
-
-async fn parent_submit(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    form: CsrfForm,
-) -> AppResult<HttpResponse> {
-    let ParentSession::Live(email) = parent_session(&req, &state).await? else {
-        return Ok(sign_in_first(&state));
-    };
-    let schools = state.db(|c| Ok(crate::store::schools::all(c)?)).await?;
-    let app = match parse(&form, &Applicant::Parent(&email), &schools) {
-        Ok(a) => a,
-        Err(errors) => {
-            let csrf = csrf_for(&req, &state);
-            return Ok(page(
-                &state,
-                &req,
-                "Apply for consent to home educate",
-                &errors,
-                html! { (back_link("/parents/applications")) (form_body(&csrf, &Applicant::Parent(&email), &schools, &form, &errors)) },
-            ));
-        }
-    };
-    let token = OnceToken::posted(&form);
-    let to = store(
-        &state,
-        app,
-        None,
-        parent_access::actor(&email),
-        token,
-        |a| format!("/parents/applications/{}?done=sent", a.id),
-    )
-    .await?;
-    Ok(see_other(&to))
 }
 
 async fn school_form(
@@ -371,7 +296,7 @@ async fn school_form(
             csrf: &o.csrf,
             errors: false,
         },
-        html! { (back_link("/schools/")) (form_body(&o.csrf, &Applicant::School(&school), &[], &FormData::default(), &Errors::default())) },
+        html! { (back_link("/schools/")) (school_form_body(&o.csrf, &school, &FormData::default(), &Errors::default())) },
     ))
 }
 
@@ -391,7 +316,7 @@ async fn school_submit(
                     csrf: &o.csrf,
                     errors: true,
                 },
-                html! { (back_link("/schools/")) (form_body(&o.csrf, &Applicant::School(&school), &[], &form, &errors)) },
+                html! { (back_link("/schools/")) (school_form_body(&o.csrf, &school, &form, &errors)) },
             ));
         }
     };
@@ -542,7 +467,7 @@ async fn my_application(
                     ApplicationStatus::Withdrawn => { p class="govuk-body" { "This application was withdrawn." } },
                     ApplicationStatus::Received | ApplicationStatus::UnderAssessment => { p class="govuk-body" { "Your child stays on the school's roll and must keep attending until the council has decided." } },
                 }
-                @let to_you: Vec<_> = log.iter().filter(|r| r.recipient_role == "applicant_parent").collect();
+                @let to_you: Vec<_> = log.iter().filter(|r| r.recipient_role == crate::store::served::ROLE_APPLICANT_PARENT).collect();
                 @if !to_you.is_empty() {
                     h2 class="govuk-heading-m" { "The council's decision notice" }
                     ul class="govuk-list" {
@@ -606,7 +531,7 @@ async fn notice_pdf(
     let (a, log, _) = own(&state, email.clone(), id).await?;
     if !log
         .iter()
-        .any(|r| r.id == doc && r.recipient_role == "applicant_parent")
+        .any(|r| r.id == doc && r.recipient_role == crate::store::served::ROLE_APPLICANT_PARENT)
     {
         return Err(AppError::NotFound);
     }
@@ -706,9 +631,7 @@ async fn withdraw(
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/parents/apply", web::get().to(parent_form))
-        .route("/parents/apply", web::post().to(parent_submit))
-        .route("/parents/applications", web::get().to(my_applications))
+    cfg.route("/parents/applications", web::get().to(my_applications))
         .route("/parents/applications/{id}", web::get().to(my_application))
         .route(
             "/parents/applications/{id}/withdraw",

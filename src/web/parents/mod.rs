@@ -4,6 +4,7 @@
 //! and the school attendance notices served on them.
 pub mod account;
 pub mod applications;
+pub mod apply;
 pub mod attendance;
 pub mod notify;
 pub mod reports;
@@ -15,4 +16,5 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     notify::configure(cfg);
     reports::configure(cfg);
     applications::configure(cfg);
+    apply::configure(cfg);
 }

@@ -245,12 +245,12 @@ async fn home(
                     tbody class="govuk-table__body" {
                         @for a in &apps {
                             tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { (a.reference) }
+                                td class="govuk-table__cell" { a class="govuk-link" href={ "/schools/applications/" (a.id) } { (a.reference) } }
                                 td class="govuk-table__cell" { (a.child_name()) }
                                 td class="govuk-table__cell" { (fmt_date(a.received_on)) }
                                 td class="govuk-table__cell" { (crate::domain::consent::days_open(a.received_on, a.decided_at.map(|t| t.date()).unwrap_or_else(today))) }
                                 td class="govuk-table__cell" { (a.status.label())
-                                    @if a.status == ApplicationStatus::Granted { br; span class="govuk-hint" { "You may now delete the pupil's name on ground (f) and send a deletion return." } }
+                                    @if a.status == ApplicationStatus::Granted { br; span class="govuk-hint" { "You may now delete the pupil's name on ground (f) and " a class="govuk-link" href={ "/schools/deletion?application=" (a.id) } { "send a deletion return" span class="govuk-visually-hidden" { " for " (a.child_name()) } } "." } }
                                     @if a.status == ApplicationStatus::Refused { br; span class="govuk-hint" { "The pupil stays on roll." } } }
                             }
                         }
@@ -348,16 +348,26 @@ async fn intention_form(
     ))
 }
 
+/// The deletion return; `?application=<id>` fills it in from that (granted) application.
 async fn deletion_form(
     state: web::Data<AppState>,
     SchoolStaff(o): SchoolStaff,
+    q: crate::web::forms::Query<std::collections::HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
     school_of(&state, &o).await?;
+    let form = match q.get("application") {
+        Some(id) => {
+            let id = crate::web::parse_id(id)?;
+            let (_, a, _) = super::applications::own_application(&state, &o, id).await?;
+            super::applications::deletion_from(&a)
+        }
+        None => FormData::default(),
+    };
     Ok(notice_form(
         &state,
         &o,
         NoticeKind::Deletion,
-        &FormData::default(),
+        &form,
         &Errors::default(),
     ))
 }

@@ -325,7 +325,7 @@ const ARRANGEMENT_HINTS: &[(&str, &str)] = &[
     ("eotas", "Your child's education, health and care (EHC) plan says they are educated other than at a school (Children and Families Act 2014, section 61)."),
 ];
 
-fn question_with_hints(
+pub(crate) fn question_with_hints(
     id: &str,
     heading: &str,
     choices: &[(&'static str, &'static str)],
