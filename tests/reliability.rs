@@ -308,25 +308,35 @@ fn parents_and_schools_forms_act_once_when_posted_twice() {
     assert_eq!(count(&app, "consent_applications"), 2);
 }
 
-/// Low: sessions, sign-in codes and form tokens past their use are deleted by the daily run.
+/// Low: sessions, sign-in codes, form tokens and abandoned applications for consent past their
+/// use are deleted by the daily run.
 #[test]
 fn expired_sessions_codes_and_form_tokens_are_purged() {
     let app = TestApp::spawn();
     let mut officer = app.signed_in("officer");
     let (mut parent, _) = parent_signed_in(&app, "sarah@example.com");
     add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    // An application for consent started and left: kept 30 days from its last page, no longer.
+    parent.get("/parents/apply/needs-consent");
+    parent.post("/parents/apply/needs-consent", &[("needs_consent", "not_sure")]);
+    let (mut other, _) = parent_signed_in(&app, "other@example.com");
+    other.get("/parents/apply");
+    assert_eq!(count(&app, "application_drafts"), 2);
     let old = "2026-01-01 00:00:00";
     app.exec(&format!(
         "UPDATE sessions SET created_at = '{old}', last_seen_at = '{old}';
          UPDATE parent_sessions SET created_at = '{old}', last_seen_at = '{old}';
          UPDATE parent_codes SET created_at = '{old}', expires_at = '{old}';
-         UPDATE form_submissions SET created_at = '{old}';"
+         UPDATE form_submissions SET created_at = '{old}';
+         UPDATE application_drafts SET updated_at = '{old}' WHERE email = 'sarah@example.com';"
     ));
     let purged = cnis::store::sessions::purge_expired(&mut app.conn(), 12).unwrap();
     assert_eq!(purged.sessions, 1);
-    assert_eq!(purged.parent_sessions, 1);
+    assert_eq!(purged.parent_sessions, 2);
     assert!(purged.parent_codes >= 1);
     assert_eq!(purged.form_tokens, 1);
+    assert_eq!(purged.application_drafts, 1);
+    assert_eq!(count(&app, "application_drafts WHERE email = 'other@example.com'"), 1);
     assert_eq!(count(&app, "sessions"), 0);
     // Signed out: both are sent to sign in again.
     assert_eq!(
