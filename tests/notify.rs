@@ -183,14 +183,47 @@ fn s436d_1_a_parent_tells_the_council_about_two_children_and_they_join_the_regis
         p.location.as_deref(),
         Some("/parents/notify/other-parents/0")
     );
+    // Issue 18: the other parent's questions come one group per page.
     let p = b.post(
         "/parents/notify/other-parents/0",
         &[
             ("given_names", "William"),
             ("family_name", "King"),
             ("relationship", "father"),
-            ("parental_responsibility", "yes"),
         ],
+    );
+    assert_eq!(
+        p.location.as_deref(),
+        Some("/parents/notify/other-parents/0/role")
+    );
+    let role = b.get("/parents/notify/other-parents/0/role");
+    assert!(role.contains("Does William have parental responsibility for the children?"));
+    let p = b.post(
+        "/parents/notify/other-parents/0/role",
+        &[("parental_responsibility", "yes")],
+    );
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Select yes if William lives with the children"));
+    let p = b.post(
+        "/parents/notify/other-parents/0/role",
+        &[
+            ("parental_responsibility", "yes"),
+            ("lives_with_child", "no"),
+            ("educating", "no"),
+        ],
+    );
+    assert_eq!(
+        p.location.as_deref(),
+        Some("/parents/notify/other-parents/0/contact")
+    );
+    let p = b.post(
+        "/parents/notify/other-parents/0/contact",
+        &[("address_postcode", "not a postcode")],
+    );
+    assert_eq!(p.status, 422);
+    let p = b.post(
+        "/parents/notify/other-parents/0/contact",
+        &[("email", "will@example.com")],
     );
     assert_eq!(p.location.as_deref(), Some("/parents/notify/other-parents"));
     let p = b.post("/parents/notify/other-parents", &[("more", "no")]);
@@ -209,8 +242,9 @@ fn s436d_1_a_parent_tells_the_council_about_two_children_and_they_join_the_regis
         // Issue 18: what will be stored (the postcode typed "dt9 9zz"), and all of the other
         // parent's answers.
         "DT9 9ZZ",
-        "Parental responsibility: yes",
-        "Lives with the children: no",
+        "will@example.com",
+        "/parents/notify/other-parents/0/role?return=check",
+        "/parents/notify/other-parents/0/contact?return=check",
     ] {
         assert!(check.contains(s), "check answers shows {s}");
     }
@@ -548,4 +582,47 @@ fn progress_is_saved_and_a_timeout_keeps_what_was_typed() {
     assert_eq!(p.location.as_deref(), Some("/parents/notify/child/0/name"));
     let page = b.get("/parents/notify/child/0/name");
     assert!(page.contains("value=\"Ada\"") && page.contains("value=\"Lovelace\""));
+}
+
+/// Issue 18: a child can be taken off a notification before it is sent, after a page that asks
+/// once more; the form names the child, so a second press cannot remove the next one.
+#[test]
+fn s436d_1_a_child_is_removed_from_a_notification_only_after_asking() {
+    let app = TestApp::spawn();
+    let (mut b, _) = parent_signed_in(&app, "ruth@example.com");
+    b.get("/parents/notify");
+    about_you(&mut b);
+    tell_about_child(&mut b, 0, "Ada", "Lovelace", ("10", "12", "2015"));
+    b.post("/parents/notify/children", &[("more", "yes")]);
+    tell_about_child(&mut b, 1, "Byron", "Lovelace", ("2", "3", "2013"));
+    b.post("/parents/notify/children", &[("more", "no")]);
+    b.post("/parents/notify/other-parents", &[("more", "no")]);
+    let check = b.get("/parents/notify/check");
+    assert!(check.contains("href=\"/parents/notify/child/0/remove\""));
+    let ask = b.get("/parents/notify/child/0/remove");
+    assert_eq!(ask.status, 200);
+    let question = "Are you sure you want to remove Ada Lovelace from this notification?";
+    assert!(ask.contains(question), "{}", ask.body);
+    // A stale form naming someone else removes nobody.
+    let p = b.post(
+        "/parents/notify/child/0/remove",
+        &[(
+            "which",
+            "Are you sure you want to remove Byron Lovelace from this notification?",
+        )],
+    );
+    assert_eq!(p.location.as_deref(), Some("/parents/notify/check"));
+    assert!(b.get("/parents/notify/check").contains("Ada Lovelace"));
+    b.get("/parents/notify/child/0/remove");
+    let p = b.post("/parents/notify/child/0/remove", &[("which", question)]);
+    assert_eq!(p.location.as_deref(), Some("/parents/notify/check"));
+    // Pressed again: Byron stays, and the only child left cannot be removed.
+    let p = b.post("/parents/notify/child/0/remove", &[("which", question)]);
+    assert_eq!(p.location.as_deref(), Some("/parents/notify/check"));
+    let check = b.get("/parents/notify/check");
+    assert!(!check.contains("Ada Lovelace") && check.contains("Byron Lovelace"));
+    assert!(!check.contains("/remove\""));
+    let p = b.post("/parents/notify/check", &[]);
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(count(&app, "children"), 1);
 }

@@ -318,7 +318,10 @@ fn expired_sessions_codes_and_form_tokens_are_purged() {
     add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
     // An application for consent started and left: kept 30 days from its last page, no longer.
     parent.get("/parents/apply/needs-consent");
-    parent.post("/parents/apply/needs-consent", &[("needs_consent", "not_sure")]);
+    parent.post(
+        "/parents/apply/needs-consent",
+        &[("needs_consent", "not_sure")],
+    );
     let (mut other, _) = parent_signed_in(&app, "other@example.com");
     other.get("/parents/apply");
     assert_eq!(count(&app, "application_drafts"), 2);
@@ -336,7 +339,10 @@ fn expired_sessions_codes_and_form_tokens_are_purged() {
     assert!(purged.parent_codes >= 1);
     assert_eq!(purged.form_tokens, 1);
     assert_eq!(purged.application_drafts, 1);
-    assert_eq!(count(&app, "application_drafts WHERE email = 'other@example.com'"), 1);
+    assert_eq!(
+        count(&app, "application_drafts WHERE email = 'other@example.com'"),
+        1
+    );
     assert_eq!(count(&app, "sessions"), 0);
     // Signed out: both are sent to sign in again.
     assert_eq!(

@@ -52,7 +52,10 @@ pub(super) enum Step {
     Optional(usize),
     Children,
     OtherParents,
+    /// Another parent's name and relationship; then their role, then how to reach them.
     OtherParent(usize),
+    OtherParentRole(usize),
+    OtherParentContact(usize),
     Check,
 }
 
@@ -79,6 +82,8 @@ impl Step {
             ["children"] => Step::Children,
             ["other-parents"] => Step::OtherParents,
             ["other-parents", k] => Step::OtherParent(num(k)?),
+            ["other-parents", k, "role"] => Step::OtherParentRole(num(k)?),
+            ["other-parents", k, "contact"] => Step::OtherParentContact(num(k)?),
             ["check"] => Step::Check,
             ["child", n, "other-educators", k] => Step::Provider(num(n)?, num(k)?),
             ["child", n, page] => {
@@ -108,6 +113,8 @@ impl Step {
             Step::Children => "children".into(),
             Step::OtherParents => "other-parents".into(),
             Step::OtherParent(k) => format!("other-parents/{k}"),
+            Step::OtherParentRole(k) => format!("other-parents/{k}/role"),
+            Step::OtherParentContact(k) => format!("other-parents/{k}/contact"),
             Step::Check => "check".into(),
             Step::Provider(n, k) => format!("child/{n}/other-educators/{k}"),
             s => format!("child/{}/{}", s.child().unwrap_or(0), s.page_key()),
@@ -149,7 +156,21 @@ impl Step {
             Step::Optional(_) => "optional",
             Step::Children => "children",
             Step::OtherParents => "other-parents",
-            Step::Provider(..) | Step::OtherParent(_) | Step::Check => "",
+            Step::Provider(..)
+            | Step::OtherParent(_)
+            | Step::OtherParentRole(_)
+            | Step::OtherParentContact(_)
+            | Step::Check => "",
+        }
+    }
+
+    /// The other parent a page is about.
+    pub(super) fn other_parent(self) -> Option<usize> {
+        match self {
+            Step::OtherParent(k) | Step::OtherParentRole(k) | Step::OtherParentContact(k) => {
+                Some(k)
+            }
+            _ => None,
         }
     }
 
@@ -166,10 +187,10 @@ impl Answers {
     pub(super) fn found(&self, step: Step) -> Option<&FormData> {
         match step {
             Step::Provider(n, k) => self.children.get(n).and_then(|c| c.providers.get(k)),
-            Step::OtherParent(k) => self.other_parents.get(k),
-            s => match s.child() {
-                Some(n) => self.children.get(n).and_then(|c| c.pages.get(s.page_key())),
-                None => self.pages.get(s.page_key()),
+            s => match (s.other_parent(), s.child()) {
+                (Some(k), _) => self.other_parents.get(k),
+                (None, Some(n)) => self.children.get(n).and_then(|c| c.pages.get(s.page_key())),
+                (None, None) => self.pages.get(s.page_key()),
             },
         }
     }
@@ -183,6 +204,7 @@ impl Answers {
                 .get(n)
                 .is_some_and(|c| k <= c.providers.len() && k < MAX_PROVIDERS),
             Step::OtherParent(k) => k <= self.other_parents.len() && k < MAX_OTHER_PARENTS,
+            Step::OtherParentRole(k) | Step::OtherParentContact(k) => k < self.other_parents.len(),
             s => s.child().is_none_or(|n| n < self.children.len()),
         }
     }
@@ -196,7 +218,13 @@ impl Answers {
                     set_at(&mut c.providers, k, form);
                 }
             }
-            Step::OtherParent(k) => set_at(&mut self.other_parents, k, form),
+            // A parent's three pages keep their answers together, each page adding its own.
+            Step::OtherParent(k) | Step::OtherParentRole(k) | Step::OtherParentContact(k) => {
+                match self.other_parents.get_mut(k) {
+                    Some(p) => p.0.extend(form.0),
+                    None => set_at(&mut self.other_parents, k, form),
+                }
+            }
             s => match s.child() {
                 Some(n) => {
                     if n == self.children.len() {
@@ -257,7 +285,13 @@ impl Answers {
         }
         steps.push(Step::Children);
         steps.push(Step::OtherParents);
-        steps.extend((0..self.other_parents.len()).map(Step::OtherParent));
+        for k in 0..self.other_parents.len() {
+            steps.extend([
+                Step::OtherParent(k),
+                Step::OtherParentRole(k),
+                Step::OtherParentContact(k),
+            ]);
+        }
         steps
     }
 

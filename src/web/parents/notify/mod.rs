@@ -152,12 +152,70 @@ fn check(step: Step, f: &FormData, a: &Answers, on: NaiveDate) -> Errors {
             read_provider(f, &mut e);
         }
         Step::Optional(_) => check_optional(f, &mut e),
-        Step::OtherParent(_) => {
-            read_parent(f, "", &mut e);
+        Step::OtherParent(_) | Step::OtherParentContact(_) => {
+            let mut all = Errors::default();
+            read_parent(f, "", &mut all);
+            let mine = if matches!(step, Step::OtherParent(_)) {
+                OTHER_PARENT_NAME
+            } else {
+                OTHER_PARENT_CONTACT
+            };
+            for (field, msg) in all.0 {
+                if mine.contains(&field.as_str()) {
+                    e.add(&field, msg);
+                }
+            }
+        }
+        Step::OtherParentRole(_) => {
+            let who = other_parent_name(&a.page(step));
+            for (id, _, message) in other_parent_role(&who) {
+                yes_no(f, id, &message, &mut e);
+            }
         }
         Step::Check => {}
     }
     e
+}
+
+/// The fields of another parent's first and last pages (read by `read_parent`).
+const OTHER_PARENT_NAME: &[&str] = &["given_names", "family_name", "relationship"];
+const OTHER_PARENT_CONTACT: &[&str] = &[
+    "address_line_1",
+    "address_town",
+    "address_postcode",
+    "email",
+    "phone",
+];
+
+fn other_parent_name(f: &FormData) -> String {
+    let g = f.get("given_names");
+    if g.is_empty() {
+        "this parent".into()
+    } else {
+        g.to_string()
+    }
+}
+
+/// The questions about another parent's part in the children's lives, with the message when
+/// one is not answered.
+fn other_parent_role(who: &str) -> [(&'static str, String, String); 3] {
+    [
+        (
+            "parental_responsibility",
+            format!("Does {who} have parental responsibility for the children?"),
+            format!("Select yes if {who} has parental responsibility for the children"),
+        ),
+        (
+            "lives_with_child",
+            format!("Does {who} live with the children?"),
+            format!("Select yes if {who} lives with the children"),
+        ),
+        (
+            "educating",
+            format!("Does {who} educate the children?"),
+            format!("Select yes if {who} educates the children"),
+        ),
+    ]
 }
 
 /// About you.
@@ -265,7 +323,9 @@ fn next(step: Step, f: &FormData, a: &Answers) -> Step {
         Step::Children => Step::OtherParents,
         Step::OtherParents if more => Step::OtherParent(a.other_parents.len()),
         Step::OtherParents => Step::Check,
-        Step::OtherParent(_) => Step::OtherParents,
+        Step::OtherParent(k) => Step::OtherParentRole(k),
+        Step::OtherParentRole(k) => Step::OtherParentContact(k),
+        Step::OtherParentContact(_) => Step::OtherParents,
         Step::Check => Step::Check,
     }
 }
@@ -295,6 +355,8 @@ fn back(step: Step, a: &Answers) -> String {
         Step::Children => Step::Optional(a.children.len().saturating_sub(1)),
         Step::OtherParents => Step::Children,
         Step::OtherParent(_) => Step::OtherParents,
+        Step::OtherParentRole(k) => Step::OtherParent(k),
+        Step::OtherParentContact(k) => Step::OtherParentRole(k),
         Step::Check => Step::OtherParents,
     };
     s.path()
@@ -372,6 +434,8 @@ fn step_body(step: Step, f: &FormData, a: &Answers, errors: &Errors) -> (String,
         | Step::Children
         | Step::OtherParents
         | Step::OtherParent(_)
+        | Step::OtherParentRole(_)
+        | Step::OtherParentContact(_)
         | Step::Check => parent_step(step, f, a, errors),
         Step::Name(_)
         | Step::DateOfBirth(_)
@@ -415,7 +479,12 @@ fn parent_step(step: Step, f: &FormData, a: &Answers, errors: &Errors) -> (Strin
                 h2 class="govuk-heading-m" { "Children you have told us about" }
                 dl class="govuk-summary-list" {
                     @for n in 0..a.children.len() {
-                        (summary_row(&a.child_full_name(n), html! { (fmt_dob(a, n)) }, Some((&Step::Name(n).path(), &a.child_full_name(n)))))
+                        @let (name, change, remove) = (a.child_full_name(n), Step::Name(n).path(), format!("/parents/notify/child/{n}/remove"));
+                        @if a.children.len() > 1 {
+                            (summary_row_actions(&name, html! { (fmt_dob(a, n)) }, &[(change.as_str(), "Change", name.as_str()), (remove.as_str(), "Remove", name.as_str())]))
+                        } @else {
+                            (summary_row(&name, html! { (fmt_dob(a, n)) }, Some((&change, &name))))
+                        }
                     }
                 }
                 (question("more", "Do you need to tell us about another child?", YES_NO, "", None, errors.get("more")))
@@ -439,10 +508,39 @@ fn parent_step(step: Step, f: &FormData, a: &Answers, errors: &Errors) -> (Strin
         Step::OtherParent(_) => (
             "Another parent".into(),
             html! {
-                h1 class="govuk-heading-l" { "Another parent" }
-                (crate::web::fields::parent_fields(f, errors, ""))
+                h1 class="govuk-heading-l" { "Who is the other parent?" }
+                (Input::new("given_names", "First names", f.get("given_names")).autocomplete("off").no_spellcheck().error(errors.get("given_names")).render())
+                (Input::new("family_name", "Last name", f.get("family_name")).autocomplete("off").no_spellcheck().error(errors.get("family_name")).render())
+                (radios("relationship", "How are they related to the children?", RELATIONSHIPS, f.get("relationship"), None, errors.get("relationship")))
             },
         ),
+        Step::OtherParentRole(_) => {
+            let who = other_parent_name(&a.page(step));
+            (
+                format!("{who}'s part in the children's lives"),
+                html! {
+                    h1 class="govuk-heading-l" { "About " (who) }
+                    @for (id, q, _) in other_parent_role(&who) {
+                        (radios(id, &q, YES_NO, f.get(id), None, errors.get(id)))
+                    }
+                },
+            )
+        }
+        Step::OtherParentContact(_) => {
+            let who = other_parent_name(&a.page(step));
+            (
+                format!("How to reach {who}"),
+                html! {
+                    h1 class="govuk-heading-l" { "How can the council reach " (who) "?" }
+                    p class="govuk-body" { "Give what you know. Leave the address blank if it is the same as the children's." }
+                    (Input::new("address_line_1", "Address line 1 (optional)", f.get("address_line_1")).autocomplete("off").error(errors.get("address_line_1")).render())
+                    (Input::new("address_town", "Town or city (optional)", f.get("address_town")).width("two-thirds").autocomplete("off").error(errors.get("address_town")).render())
+                    (Input::new("address_postcode", "Postcode (optional)", f.get("address_postcode")).width("10").autocomplete("off").no_spellcheck().error(errors.get("address_postcode")).render())
+                    (Input::new("email", "Email address (optional)", f.get("email")).kind("email").autocomplete("off").no_spellcheck().error(errors.get("email")).render())
+                    (Input::new("phone", "Telephone (optional)", f.get("phone")).kind("tel").width("20").autocomplete("off").error(errors.get("phone")).render())
+                },
+            )
+        }
         Step::Check => (String::new(), html! {}),
         _ => (String::new(), html! {}),
     }
@@ -632,9 +730,9 @@ fn step_page(
                     (button("Continue"))
                 }
                 @match step {
-                    Step::Provider(n, k) if k < a.children.get(n).map_or(0, |c| c.providers.len()) => { (remove_form(&csrf, &step.path(), "Remove this provider")) }
-                    Step::OtherParent(k) if k < a.other_parents.len() => { (remove_form(&csrf, &step.path(), "Remove this parent")) }
-                    Step::Name(n) if n < a.children.len() && a.children.len() > 1 => { (remove_form(&csrf, &format!("/parents/notify/child/{n}"), "Remove this child")) }
+                    Step::Provider(n, k) if k < a.children.get(n).map_or(0, |c| c.providers.len()) => { (remove_link(&step.path(), "Remove this provider")) }
+                    Step::OtherParent(k) if k < a.other_parents.len() => { (remove_link(&step.path(), "Remove this parent")) }
+                    Step::Name(n) if n < a.children.len() && a.children.len() > 1 => { (remove_link(&format!("/parents/notify/child/{n}"), "Remove this child")) }
                     _ => {}
                 }
                 p class="govuk-body" { "Your answers are saved as you go. You can sign out and come back within 30 days." }
@@ -643,13 +741,88 @@ fn step_page(
     )
 }
 
-fn remove_form(csrf: &str, path: &str, text: &str) -> Markup {
+/// A link to the page that asks before removing (`{path}/remove`).
+fn remove_link(path: &str, text: &str) -> Markup {
     html! {
-        form method="post" action={ (path) "/remove" } {
-            (csrf_field(csrf))
-            button type="submit" class="govuk-button govuk-button--warning" data-module="govuk-button" { (text) }
-        }
+        a href={ (path) "/remove" } role="button" draggable="false" class="govuk-button govuk-button--warning" data-module="govuk-button" { (text) }
     }
+}
+
+/// What `/parents/notify/{rest}/remove` removes, in words, and where "No" goes back to.
+fn removal(rest: &str, a: &Answers) -> Option<(String, String)> {
+    let parts: Vec<&str> = rest.trim_matches('/').split('/').collect();
+    let num = |s: &str| s.parse::<usize>().ok();
+    match parts.as_slice() {
+        ["child", n] => {
+            let n = num(n).filter(|n| *n < a.children.len() && a.children.len() > 1)?;
+            Some((
+                format!(
+                    "Are you sure you want to remove {} from this notification?",
+                    a.child_full_name(n)
+                ),
+                Step::Check.path(),
+            ))
+        }
+        ["child", n, "other-educators", k] => {
+            let (n, k) = (num(n)?, num(k)?);
+            let p = a.children.get(n)?.providers.get(k)?;
+            Some((
+                format!(
+                    "Are you sure you want to remove {} from the people who educate {}?",
+                    p.get("name"),
+                    a.child_name(n)
+                ),
+                Step::OtherEducators(n).path(),
+            ))
+        }
+        ["other-parents", k] => {
+            let p = a.other_parents.get(num(k)?)?;
+            Some((
+                format!(
+                    "Are you sure you want to remove {} {} from this notification?",
+                    p.get("given_names"),
+                    p.get("family_name")
+                ),
+                Step::Check.path(),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// GET …/remove: asks once more before anything is removed (GOV.UK: confirm destructive actions).
+async fn confirm_remove(
+    req: &HttpRequest,
+    state: &AppState,
+    rest: &str,
+    email: &str,
+) -> AppResult<HttpResponse> {
+    let (_, a) = load(state, email).await?;
+    let Some((question, back_to)) = removal(rest, &a) else {
+        return Ok(see_other(&Step::Check.path()));
+    };
+    let csrf = csrf_for(req, state);
+    Ok(page(
+        state,
+        req,
+        "Are you sure?",
+        &Errors::default(),
+        html! {
+            (back_link(&back_to))
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                h1 class="govuk-heading-l" { (question) }
+                p class="govuk-body" { "Everything you told us about them in this notification will be removed. Nothing has been sent yet." }
+                form method="post" action={ "/parents/notify/" (rest.trim_matches('/')) "/remove" } novalidate {
+                    (csrf_field(&csrf))
+                    input type="hidden" name="which" value=(question);
+                    div class="govuk-button-group" {
+                        button type="submit" class="govuk-button govuk-button--warning" data-module="govuk-button" { "Yes, remove" }
+                        a class="govuk-link" href=(back_to) { "No, go back" }
+                    }
+                }
+            }}
+        },
+    ))
 }
 
 /// Loads the signed-in parent's draft.
@@ -750,11 +923,15 @@ async fn show(
     path: web::Path<String>,
     q: crate::web::forms::Query<BTreeMap<String, String>>,
 ) -> AppResult<HttpResponse> {
-    let step = Step::parse(&path.into_inner()).ok_or(AppError::NotFound)?;
+    let tail = path.into_inner();
     let email = match parent_session(&req, &state).await? {
         ParentSession::Live(e) => e,
         _ => return Ok(sign_in_first(&state)),
     };
+    if let Some(rest) = tail.strip_suffix("/remove") {
+        return confirm_remove(&req, &state, rest, &email).await;
+    }
+    let step = Step::parse(&tail).ok_or(AppError::NotFound)?;
     // Back from the confirmation: the notification has gone, so show that again rather than a
     // new, empty draft with a live "Accept and send" button.
     let (just_sent, last) = after_sending(&state, &email).await?;
@@ -842,8 +1019,16 @@ async fn answer(
     if returning && matches!(to, Step::HomeAddress(_) | Step::EarlierAddress(_)) {
         return Ok(see_other(&format!("{}?return=check", to.path())));
     }
-    let to = if returning && !looping && !matches!(step, Step::Provider(..) | Step::OtherParent(_))
-    {
+    // From the check page, a parent's next page is asked only if it has no good answer yet.
+    if returning && step.other_parent().is_some() && to.other_parent().is_some() {
+        let answered = a
+            .found(to)
+            .is_some_and(|f| check(to, f, &a, today()).is_empty());
+        if !answered {
+            return Ok(see_other(&format!("{}?return=check", to.path())));
+        }
+    }
+    let to = if returning && !looping && !matches!(step, Step::Provider(..)) {
         Step::Check
     } else {
         to
@@ -879,50 +1064,44 @@ async fn keep_lapsed(
     Ok(resp)
 }
 
+/// POST …/remove, from the page that asked. The form names who it removes, so a second press
+/// (or a stale tab) cannot remove the next one along.
 async fn remove(
     req: HttpRequest,
     state: web::Data<AppState>,
     rest: &str,
-    _form: FormData,
+    form: FormData,
 ) -> AppResult<HttpResponse> {
     let email = match parent_session(&req, &state).await? {
         ParentSession::Live(e) => e,
         _ => return Ok(sign_in_first(&state)),
     };
     let (id, mut a) = load(&state, &email).await?;
-    let parts: Vec<&str> = rest.trim_matches('/').split('/').collect();
-    let num = |s: &str| s.parse::<usize>().ok();
-    let to = match parts.as_slice() {
-        ["child", n] => {
-            let n = num(n).ok_or(AppError::NotFound)?;
-            if n < a.children.len() {
-                a.children.remove(n);
-            }
-            Step::Children
-        }
-        ["child", n, "other-educators", k] => {
-            let (n, k) = (
-                num(n).ok_or(AppError::NotFound)?,
-                num(k).ok_or(AppError::NotFound)?,
-            );
-            if let Some(c) = a.children.get_mut(n) {
-                if k < c.providers.len() {
-                    c.providers.remove(k);
-                }
-            }
-            Step::OtherEducators(n)
-        }
-        ["other-parents", k] => {
-            let k = num(k).ok_or(AppError::NotFound)?;
-            if k < a.other_parents.len() {
-                a.other_parents.remove(k);
-            }
-            Step::OtherParents
-        }
-        _ => return Err(AppError::NotFound),
+    let Some((question, back_to)) = removal(rest, &a) else {
+        return Ok(see_other(&Step::Check.path()));
     };
+    if form.get("which") != question {
+        return Ok(see_other(&back_to));
+    }
+    // `removal` found each index in `a`, so these are in range; checked again all the same.
+    fn take<T>(list: &mut Vec<T>, at: &str) {
+        if let Some(i) = at.parse::<usize>().ok().filter(|i| *i < list.len()) {
+            list.remove(i);
+        }
+    }
+    let parts: Vec<&str> = rest.trim_matches('/').split('/').collect();
+    match parts.as_slice() {
+        ["child", n] => take(&mut a.children, n),
+        ["child", n, "other-educators", k] => {
+            if let Some(c) = n.parse::<usize>().ok().and_then(|n| a.children.get_mut(n)) {
+                take(&mut c.providers, k);
+            }
+        }
+        ["other-parents", k] => take(&mut a.other_parents, k),
+        _ => return Err(AppError::NotFound),
+    }
     save(&state, &id, &a).await?;
-    Ok(see_other(&to.path()))
+    Ok(see_other(&back_to))
 }
 
 fn yes(f: &FormData, id: &str) -> &'static str {
@@ -957,24 +1136,35 @@ fn one_line(parts: &[&str]) -> String {
         .join(", ")
 }
 
-/// Everything given about another parent, as it will be stored.
-fn other_parent_answers(p: &FormData) -> Markup {
+/// Everything given about another parent, as it will be stored, each answer with a link to the
+/// page that asked it and a link to remove them.
+fn other_parent_card(k: usize, p: &FormData) -> Markup {
+    let name = format!("{} {}", p.get("given_names"), p.get("family_name"));
     let address = one_line(&[
         p.get("address_line_1"),
         p.get("address_town"),
         &stored_postcode(p.get("address_postcode")),
     ]);
-    html! {
-        ul class="govuk-list" {
-            li { (label(RELATIONSHIPS, p.get("relationship"))) }
-            li { "Parental responsibility: " (if p.checked("parental_responsibility") { "yes" } else { "no" }) }
-            li { "Lives with the children: " (if p.checked("lives_with_child") { "yes" } else { "no" }) }
-            li { "Educates them: " (if p.checked("educating") { "yes" } else { "no" }) }
-            li { "Address: " @if address.is_empty() { "Not given" } @else { (address) } }
-            li { "Email: " (p.opt("email").unwrap_or_else(|| "Not given".into())) }
-            li { "Telephone: " (p.opt("phone").unwrap_or_else(|| "Not given".into())) }
-        }
-    }
+    let remove = format!("{}/remove", Step::OtherParent(k).path());
+    let (who, role, contact) = (
+        change(Step::OtherParent(k)),
+        change(Step::OtherParentRole(k)),
+        change(Step::OtherParentContact(k)),
+    );
+    summary_card(
+        &name,
+        &[(remove.as_str(), "Remove", name.as_str())],
+        html! {
+            (summary_row("Name", html! { (name) }, Some((&who, "their name"))))
+            (summary_row("Relationship", html! { (label(RELATIONSHIPS, p.get("relationship"))) }, Some((&who, "their relationship"))))
+            (summary_row("Parental responsibility", html! { (yes(p, "parental_responsibility")) }, Some((&role, "whether they have parental responsibility"))))
+            (summary_row("Lives with the children", html! { (yes(p, "lives_with_child")) }, Some((&role, "whether they live with the children"))))
+            (summary_row("Educates them", html! { (yes(p, "educating")) }, Some((&role, "whether they educate the children"))))
+            (summary_row("Address", or_not_given(Some(address.as_str()).filter(|a| !a.is_empty())), Some((&contact, "their address"))))
+            (summary_row("Email", or_not_given(p.opt("email").as_deref()), Some((&contact, "their email"))))
+            (summary_row("Telephone", or_not_given(p.opt("phone").as_deref()), Some((&contact, "their telephone"))))
+        },
+    )
 }
 
 fn change(step: Step) -> String {
@@ -1016,8 +1206,9 @@ fn check_page(state: &AppState, req: &HttpRequest, a: &Answers, errors: &Errors)
                     @let edu = a.page(Step::Education(n));
                     @let time = a.page(Step::Time(n));
                     @let opt = a.page(Step::Optional(n));
-                    h2 class="govuk-heading-m" { (name) }
-                    dl class="govuk-summary-list" {
+                    @let remove = format!("/parents/notify/child/{n}/remove");
+                    @let actions: Vec<Action> = if a.children.len() > 1 { vec![(remove.as_str(), "Remove", name.as_str())] } else { vec![] };
+                    (summary_card(&name, &actions, html! {
                         (summary_row("Name", html! { (name) }, Some((&change(Step::Name(n)), "name"))))
                         (summary_row("Date of birth", html! { (fmt_dob(a, n)) }, Some((&change(Step::DateOfBirth(n)), "date of birth"))))
                         (summary_row("Home address", html! { @if addr.get("same_as_yours") == "yes" { "Same as yours" } @else { (address_line(&a.page(Step::HomeAddress(n)))) } }, Some((&change(Step::Address(n)), "home address"))))
@@ -1033,15 +1224,18 @@ fn check_page(state: &AppState, req: &HttpRequest, a: &Answers, errors: &Errors)
                         }, Some((&Step::OtherEducators(n).path(), "others who educate them"))))
                         (summary_row("Special educational needs (optional)", html! { (optional_label(&with_prefer_not(SEN_STATUSES, "not_known"), opt.get("sen_status"))) }, Some((&change(Step::Optional(n)), "special educational needs"))))
                         (summary_row("Reasons (optional)", html! { (optional_label(&with_prefer_not(REASONS, "not_provided"), opt.get("reason"))) @if let Some(d) = opt.opt("reason_detail") { br; (d) } }, Some((&change(Step::Optional(n)), "reasons"))))
-                    }
+                    }))
                 }
-                p class="govuk-body" { a class="govuk-link" href=(Step::Children.path()) { "Add or remove a child" } }
+                p class="govuk-body" { a class="govuk-link" href=(Step::Children.path()) { "Add another child" } }
                 h2 class="govuk-heading-m" { "Other parents" }
-                dl class="govuk-summary-list" {
-                    @if a.other_parents.is_empty() { (summary_row("Other parents", html! { "None" }, Some((&Step::OtherParents.path(), "other parents")))) }
-                    @for (k, p) in a.other_parents.iter().enumerate() {
-                        (summary_row(&format!("{} {}", p.get("given_names"), p.get("family_name")), other_parent_answers(p), Some((&Step::OtherParent(k).path(), "this parent"))))
-                    }
+                @if a.other_parents.is_empty() {
+                    dl class="govuk-summary-list" { (summary_row("Other parents", html! { "None" }, Some((&Step::OtherParents.path(), "other parents")))) }
+                }
+                @for (k, p) in a.other_parents.iter().enumerate() {
+                    (other_parent_card(k, p))
+                }
+                @if !a.other_parents.is_empty() {
+                    p class="govuk-body" { a class="govuk-link" href=(Step::OtherParents.path()) { "Add another parent" } }
                 }
                 h2 class="govuk-heading-m" { "Now send your notification" }
                 p class="govuk-body" { "By sending this you confirm that the details are correct to the best of your knowledge. Giving incorrect information can lead to a school attendance order process (Education Act 1996, section 436H)." }
