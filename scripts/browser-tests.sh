@@ -50,5 +50,8 @@ export CNIS_NOJS_EMAIL=nojs.officer@council.test
 CNIS_NOJS_PASSWORD=$(sed -n 's/^password (shown once): //p' "$DIR/nojs.txt")
 export CNIS_NOJS_PASSWORD
 export CNIS_OFFICER_EMAIL=officer@demo.invalid CNIS_OFFICER_PASSWORD=demo-password-change-me
+# The demo parent with a preliminary notice served on them (the parents' attendance walk).
+CNIS_NOTICE_PARENT=$(sed -n 's/.*; \([^ ]*\) has a preliminary notice to answer.*/\1/p' "$DIR/demo.txt")
+export CNIS_NOTICE_PARENT
 # Arguments pick test files; with none, every browser test runs.
 node --test --test-concurrency=1 "${@:-tests/browser/}"

@@ -1718,6 +1718,11 @@ fn s436h_a_parent_sees_the_preliminary_notice_and_responds_online() {
     let mine = format!("/parents/children/{child}");
     let page = parent.get(&mine);
     assert!(page.contains("Preliminary notice (PDF)"), "{}", page.body);
+    // Delivered by hand today: given today, in plain words.
+    assert!(page.contains(&format!(
+        "Given to you by hand on {}.",
+        cnis::clock::fmt_date(today())
+    )));
     let end = cnis::domain::attendance::beginning_with(today(), 15);
     assert!(page.contains(&format!(
         "You have until <strong>{}</strong>",
@@ -1736,6 +1741,10 @@ fn s436h_a_parent_sees_the_preliminary_notice_and_responds_online() {
     assert_eq!(parent.get(&respond).status, 200);
     let p = parent.post(&respond, &[("response", "  ")]);
     assert_eq!(p.status, 422);
+    let last_once_before = parent
+        .last_once
+        .clone()
+        .expect("the form carries a one-time token");
     assert!(p.contains("Tell the council how your child is being educated"));
     let p = parent.post(
         &respond,
@@ -1745,6 +1754,20 @@ fn s436h_a_parent_sees_the_preliminary_notice_and_responds_online() {
         )],
     );
     assert_eq!(p.status, 303, "{}", p.body);
+    // Sent twice (a double press, or Back and send): one response, one task.
+    let once = extract(&parent.get(&respond).body, "name=\"once\" value=\"", "\"");
+    assert!(once.is_some());
+    let first_once = p.location.clone();
+    let again = parent.post_raw(
+        &respond,
+        &[
+            ("response", "Tom learns at home with me each morning."),
+            ("csrf_token", &parent.last_csrf.clone()),
+            ("once", &last_once_before),
+        ],
+    );
+    assert_eq!(again.status, 303);
+    assert_eq!(again.location, first_once);
     let page = parent.get(p.location.as_deref().unwrap());
     assert!(page.contains("The council has your response"));
     assert!(page.contains("You sent your response on"));

@@ -812,6 +812,7 @@ fn demo_attendance(conn: &mut AnyConnection, today: NaiveDate) -> anyhow::Result
         council: "Demo Borough Council",
     };
     let conditions = vec!["A".to_string()];
+    let mut answering = None;
     for (i, child) in picked.iter().enumerate() {
         let case = cases::open(
             conn,
@@ -846,10 +847,20 @@ fn demo_attendance(conn: &mut AnyConnection, today: NaiveDate) -> anyhow::Result
                     2,
                 )?;
             }
+            answering = pa::table
+                .filter(pa::child_id.eq(child))
+                .filter(pa::email.is_not_null())
+                .select(pa::email)
+                .first::<Option<String>>(conn)
+                .optional()?
+                .flatten();
         }
     }
+    let answer = answering
+        .map(|e| format!("; {e} has a preliminary notice to answer"))
+        .unwrap_or_default();
     Ok(format!(
-        "{} school attendance cases under ss.437–443, and the council's 2026–27 term calendar",
+        "{} school attendance cases under ss.437–443, and the council's 2026–27 term calendar{answer}",
         picked.len()
     ))
 }

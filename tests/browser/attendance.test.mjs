@@ -3,7 +3,7 @@
 // Every page, and every page with errors, is checked with axe.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, newPage, checkA11y, signIn } from './helpers.mjs';
+import { BASE, launch, newPage, noScriptPage, checkA11y, signIn, parentSignIn, assertFits } from './helpers.mjs';
 
 let browser;
 before(async () => {
@@ -109,3 +109,49 @@ test('school attendance: term calendar, a new case, its notice and the deadlines
   assert.match(await manager.textContent('main'), /All open cases/);
   assert.match(await manager.textContent('main'), /Notice under s\.437\(1\)/);
 });
+
+for (const scripts of [true, false]) {
+  const mode = scripts ? 'JavaScript on' : 'no JavaScript';
+  test(`a parent on a phone reads the notice served on them and answers it (${mode})`, async () => {
+    const email = process.env.CNIS_NOTICE_PARENT;
+    assert.ok(email, 'the demo names a parent with a preliminary notice to answer');
+    const page = scripts ? await newPage(browser) : await noScriptPage(browser);
+    await page.setViewportSize({ width: 320, height: 640 });
+    const audit = async (label) => {
+      await checkA11y(page, `${label} at 320px (${mode})`);
+      await assertFits(page, label);
+    };
+    await parentSignIn(page, email);
+    await page.goto(`${BASE}/parents/children`);
+    await audit('parent children with a notice');
+    const links = await page.$$eval('main a[href^="/parents/children/"]', (as) => as.map((a) => a.getAttribute('href')));
+    let child;
+    for (const href of links.filter((h) => /children\/[0-9a-f-]{36}$/.test(h))) {
+      await page.goto(`${BASE}${href}`);
+      if (await page.$('a:has-text("Respond to the preliminary notice")')) {
+        child = href;
+        break;
+      }
+    }
+    assert.ok(child, 'a child with a preliminary notice to answer');
+    await audit('child with a preliminary notice');
+    assert.match(await page.textContent('main'), /You have until/);
+    // Posted today, it counts as given some working days later: said so, not "given" in the future.
+    assert.match(await page.textContent('main'), /Posted to you\. The law treats it as given to you on/);
+    const pdf = await page.getAttribute('a[href*="/notices/"]', 'href');
+    const r = await page.request.get(`${BASE}${pdf}`);
+    assert.equal(r.headers()['content-type'], 'application/pdf');
+    await page.click('a:has-text("Respond to the preliminary notice")');
+    await page.waitForURL(/\/respond$/);
+    await audit('respond to the preliminary notice');
+    await page.click('button:has-text("Send your response")');
+    await page.waitForSelector('.govuk-error-summary');
+    await audit('respond to the preliminary notice with errors');
+    await page.fill('#response', 'We follow a structured plan each morning: maths, English and science, with a weekly museum visit.');
+    await page.click('button:has-text("Send your response")');
+    await page.waitForURL(/done=response$/);
+    await audit('response sent');
+    assert.match(await page.textContent('main'), /You sent your response on/);
+    assert.deepEqual(page.problems.filter((p) => !p.startsWith('Failed to load resource')), []);
+  });
+}

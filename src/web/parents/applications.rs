@@ -500,8 +500,9 @@ async fn my_application(
     ))
 }
 
-/// How the notice reached the parent, in plain words.
-fn notice_sent_words(r: &crate::store::served::LogRow) -> String {
+/// How the notice reached the parent, in plain words. A posted notice counts as given some
+/// working days after posting (s.572; Interpretation Act 1978 s.7), so that day may be ahead.
+pub(crate) fn notice_sent_words(r: &crate::store::served::LogRow) -> String {
     use crate::domain::service::ServiceStatus;
     let how = match r.status {
         ServiceStatus::Emailed => "by email",
@@ -512,6 +513,10 @@ fn notice_sent_words(r: &crate::store::served::LogRow) -> String {
     };
     match (r.status, r.served_on) {
         (ServiceStatus::QueuedForPost, _) => "The council is posting it to you.".into(),
+        (ServiceStatus::Posted, Some(d)) if d > crate::clock::today() => format!(
+            "Posted to you. The law treats it as given to you on {}.",
+            fmt_date(d)
+        ),
         (_, Some(d)) => format!("Given to you {how} on {}.", fmt_date(d)),
         (_, None) => format!("Sent to you {how}."),
     }

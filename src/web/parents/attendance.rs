@@ -11,7 +11,7 @@ use crate::store::attendance::{self as cases, ParentCase, DOCUMENTS};
 use crate::store::tasks::{self, TaskKind};
 use crate::store::{audit, parent_access};
 use crate::views::*;
-use crate::web::forms::CsrfForm;
+use crate::web::forms::{CsrfForm, FormData, OnceToken};
 use crate::web::parents::session::{page, parent_email};
 use crate::web::{csrf_for, see_other, AppState};
 
@@ -31,9 +31,7 @@ pub fn section(child_id: &str, cases: &[ParentCase]) -> Markup {
                     li {
                         a class="govuk-link" href={ "/parents/children/" (child_id) "/notices/" (n.id) } { (label(DOCUMENTS, &n.kind)) " (PDF)" }
                         br;
-                        span class="govuk-body-s" {
-                            @match n.served_on { Some(d) => { "Given to you on " (fmt_date(d)) "." } None => { "The council is sending it to you." } }
-                        }
+                        span class="govuk-body-s" { (crate::web::parents::applications::notice_sent_words(n)) }
                     }
                 }
             }
@@ -96,7 +94,7 @@ fn respond_page(
     req: &HttpRequest,
     child_id: &str,
     pc: &ParentCase,
-    typed: &str,
+    typed: &FormData,
     errors: &Errors,
 ) -> HttpResponse {
     let csrf = csrf_for(req, state);
@@ -121,7 +119,8 @@ fn respond_page(
                 p class="govuk-body" { "Tell the council how your child is being educated. An officer reads everything you send before the council decides what to do next." }
                 form method="post" action=(action) novalidate {
                     (csrf_field(&csrf))
-                    (textarea("response", "How is your child being educated?", typed, Some("For example: who teaches them and when, what they are learning in each subject, how you plan and check their progress, and any examples of their work you can describe. You can also send work samples to the home education team, quoting the reference above."), errors.get("response")))
+                    (OnceToken::for_form(typed).field())
+                    (textarea("response", "How is your child being educated?", typed.get("response"), Some("For example: who teaches them and when, what they are learning in each subject, how you plan and check their progress, and any examples of their work you can describe. You can also send work samples to the home education team, quoting the reference above."), errors.get("response")))
                     (button("Send your response"))
                 }
             }}
@@ -156,7 +155,7 @@ async fn respond_form(
         &req,
         &child,
         &pc,
-        "",
+        &FormData::default(),
         &Errors::default(),
     ))
 }
@@ -185,14 +184,17 @@ async fn respond(
         );
     }
     if !errors.is_empty() {
-        return Ok(respond_page(&state, &req, &child, &pc, &text, &errors));
+        return Ok(respond_page(&state, &req, &child, &pc, &form, &errors));
     }
     let st = state.clone();
     let to = format!("/parents/children/{child}?done=response");
     let due = pc.response_end.as_ref().map(|d| d.on).unwrap_or(today());
-    state
+    let token = OnceToken::posted(&form);
+    let actor = parent_access::actor(&email);
+    // Sent once however often it is posted: a second press goes where the first went.
+    let to = state
         .db(move |c| {
-            crate::db::write::<_, AppError, _>(c, |c| {
+            crate::services::once(c, token.as_ref(), &actor, |c| {
                 let details = format!("Sent online by the parent:\n{text}");
                 cases::record_event(c, &case, cases::PARENT_RESPONSE, today(), &details, None)?;
                 let alert = st.team_alert();
@@ -209,7 +211,7 @@ async fn respond(
                 let who = parent_access::actor(&email);
                 let purpose = format!("case {} by {who}", pc.case.reference);
                 audit::record(c, None, "parent_attendance_response", Some(&child), &purpose)?;
-                Ok(())
+                Ok(to)
             })
         })
         .await?;
