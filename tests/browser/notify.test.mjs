@@ -1,9 +1,10 @@
 // A parent tells the council about a child, then reports a change, asks for support and answers a
-// request for information: every page checked with axe, with JavaScript on and with every script
-// blocked (the no-JavaScript rendering, where conditional questions are simply shown).
+// request for information on a 320px phone: every page checked with axe and for reflow, with
+// JavaScript on and with every script blocked (the no-JavaScript rendering, where conditional
+// questions are simply shown).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, newPage, checkA11y, parentSignIn, noScriptPage } from './helpers.mjs';
+import { BASE, launch, newPage, checkA11y, parentSignIn, noScriptPage, assertFits } from './helpers.mjs';
 
 let browser;
 before(async () => {
@@ -17,7 +18,12 @@ for (const scripts of [true, false]) {
   const mode = scripts ? 'JavaScript on' : 'no JavaScript';
   test(`a parent tells the council about a child and keeps it up to date (${mode})`, async () => {
     const page = scripts ? await newPage(browser) : await noScriptPage(browser);
-    const audit = (label) => checkA11y(page, `${label} (${mode})`);
+    // A parent on a phone: every page reflows at 320px (WCAG 1.4.10).
+    await page.setViewportSize({ width: 320, height: 640 });
+    const audit = async (label) => {
+      await checkA11y(page, `${label} (${mode})`);
+      await assertFits(page, label);
+    };
     const next = async () => {
       await page.click('button:has-text("Continue")');
       await page.waitForLoadState();
