@@ -132,6 +132,13 @@ test('consent to home educate: administrator, school, parent, officer and manage
     // The same signed-in member of staff, with every script blocked.
     if (!scripts) await staff.context().addCookies(await school.context().cookies());
     await staff.setViewportSize({ width: 320, height: 640 });
+    for (const [path, what] of [['/schools/intention', 'intention notice'], ['/schools/apply', 'application for a parent']]) {
+      await staff.goto(`${BASE}${path}`);
+      await staff.click('button:has-text("Send")');
+      await staff.waitForSelector('.govuk-error-summary');
+      await checkA11y(staff, `school ${what} with errors at 320px (${mode})`);
+      await assertFits(staff, `school ${what}`);
+    }
     await staff.goto(`${BASE}/schools/`);
     await checkA11y(staff, `school home after the decision at 320px (${mode})`);
     await assertFits(staff, 'school home');
