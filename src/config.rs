@@ -52,6 +52,13 @@ pub struct Config {
     pub team_phone: Option<String>,
     /// The council's postal address (CNIS_COUNCIL_ADDRESS), lines separated by commas.
     pub council_address: Option<String>,
+    /// The council's local authority code for the DfE return: the three-digit one (CNIS_LA_CODE).
+    pub la_code: Option<String>,
+    /// The nine-character ONS code of the council (CNIS_NEW_LA_CODE), as the DfE publishes it.
+    pub new_la_code: Option<String>,
+    /// The DfE's census dates (CNIS_CENSUS_DATES, ISO dates separated by commas); with none, the
+    /// usual first Thursday in October and third Thursdays in January and May.
+    pub census_dates: Vec<chrono::NaiveDate>,
     /// Whether this process sends due s.436D(2)(c) requests and raises overdue tasks itself.
     pub scheduler: bool,
     /// Days a parent has to answer a request for information; the law sets a floor of 15.
@@ -289,6 +296,20 @@ impl Config {
                 .filter(|d| !d.trim().is_empty()),
             team_phone: optional("CNIS_TEAM_PHONE"),
             council_address: optional("CNIS_COUNCIL_ADDRESS"),
+            la_code: optional("CNIS_LA_CODE"),
+            new_la_code: optional("CNIS_NEW_LA_CODE"),
+            census_dates: var("CNIS_CENSUS_DATES", "")
+                .split(',')
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .map(|d| {
+                    d.parse().map_err(|_| {
+                        anyhow::anyhow!(
+                            "CNIS_CENSUS_DATES must be dates like 2026-10-01, separated by commas"
+                        )
+                    })
+                })
+                .collect::<anyhow::Result<_>>()?,
             scheduler: matches!(var("CNIS_SCHEDULER", "off").as_str(), "on" | "true" | "1"),
             cross_check_at: match var("CNIS_CROSS_CHECK_AT", "02:00").as_str() {
                 "off" | "none" => None,

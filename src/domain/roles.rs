@@ -25,6 +25,10 @@ impl Role {
     pub fn can_decide(self) -> bool {
         self == Role::Manager
     }
+    /// Makes the DfE's termly return and reads the figures for the council.
+    pub fn can_make_returns(self) -> bool {
+        self == Role::Manager
+    }
     pub fn can_read_audit(self) -> bool {
         matches!(self, Role::Admin | Role::Manager)
     }

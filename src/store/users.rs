@@ -53,6 +53,9 @@ impl User {
     pub fn can_decide(&self) -> bool {
         self.role.can_decide()
     }
+    pub fn can_make_returns(&self) -> bool {
+        self.role.can_make_returns()
+    }
     pub fn can_read_audit(&self) -> bool {
         self.role.can_read_audit()
     }

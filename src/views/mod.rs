@@ -146,6 +146,9 @@ pub fn layout(page: &Page, content: Markup) -> Markup {
                                             (nav_item(nav.section, "requests", "/officers/information-requests", "Information requests"))
                                             (nav_item(nav.section, "matches", "/officers/matches", "Social care matches"))
                                         }
+                                        @if nav.role.can_make_returns() {
+                                            (nav_item(nav.section, "returns", "/officers/returns", "DfE return"))
+                                        }
                                         @if nav.role.can_read_audit() {
                                             (nav_item(nav.section, "audit", "/officers/audit", "Audit log"))
                                         }

@@ -33,6 +33,8 @@ impl CurrentOfficer {
 pub struct Caseworker(pub CurrentOfficer);
 /// A manager or administrator: may read the audit log.
 pub struct Auditor(pub CurrentOfficer);
+/// A manager: the DfE return and the council's figures.
+pub struct Manager(pub CurrentOfficer);
 /// An administrator: accounts, tokens, schools.
 pub struct Administrator(pub CurrentOfficer);
 /// A member of a school's staff, for that school's notices only.
@@ -113,6 +115,7 @@ macro_rules! role_extractor {
 role_extractor!(Caseworker, can_use_register);
 role_extractor!(Auditor, can_read_audit);
 role_extractor!(Administrator, can_administer);
+role_extractor!(Manager, can_make_returns);
 role_extractor!(SchoolStaff, is_school_staff);
 
 /// Where a user chooses their own password.

@@ -11,6 +11,7 @@ pub mod matches;
 pub mod parent_claims;
 pub mod parts;
 pub mod register;
+pub mod returns;
 pub mod tasks;
 
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
@@ -27,4 +28,5 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     consent::configure(cfg);
     attendance::configure(cfg);
     calendars::configure(cfg);
+    returns::configure(cfg);
 }

@@ -1,0 +1,171 @@
+//! The DfE's termly return (issue 19): the register as it stood on a census date, with every
+//! later edit undone, its counts, their children, and the CSV exact for the DfE and rounded for
+//! publication (EA 1996 s.436C(5)). Managers only.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test may panic: that is how it fails
+mod common;
+use common::*;
+
+/// Changes a child through the officers' edit form, as an officer would.
+fn edit(b: &mut Browser, id: &str, given: &str, changes: &[(&str, &str)]) {
+    let page = b.get(&format!("/officers/children/{id}/edit"));
+    let version = extract(&page.body, "name=\"version\" value=\"", "\"").expect("version");
+    let mut form: Vec<(&str, &str)> = child_form(given, "Okafor", ("1", "5", "2015"))
+        .into_iter()
+        .filter(|(k, _)| !changes.iter().any(|(c, _)| c == k))
+        .collect();
+    form.extend_from_slice(changes);
+    form.extend([
+        ("version", version.as_str()),
+        ("change_reason", "Parent wrote"),
+    ]);
+    let p = b.post(&format!("/officers/children/{id}/edit"), &form);
+    assert_eq!(p.status, 303, "{}", p.body);
+}
+
+fn line<'a>(page: &'a Page, topic_breakdown: &str) -> &'a str {
+    let marker = format!("<span class=\"govuk-visually-hidden\"> children: {topic_breakdown}<");
+    let at = page
+        .body
+        .find(&marker)
+        .unwrap_or_else(|| panic!("{topic_breakdown} in {}", page.body));
+    let before = &page.body[..at];
+    let start = before.rfind('>').map_or(0, |i| i + 1);
+    &page.body[start..at]
+}
+
+#[test]
+fn s436c_the_dfe_return_counts_the_register_as_it_stood_on_the_census_date() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let ids: Vec<String> = ["Ada", "Bea", "Cal"]
+        .iter()
+        .map(|g| add_child(&mut officer, g, "Okafor", ("1", "5", "2015")))
+        .collect();
+    // Made in September (Cal in March), before the census date of 1 October 2026.
+    app.exec(
+        "UPDATE children SET created_at = '2026-09-01 09:00:00';
+         UPDATE child_changes SET at = '2026-09-01 09:00:00';",
+    );
+    app.exec(&format!(
+        "UPDATE children SET created_at = '2026-03-02 09:00:00' WHERE id = '{0}';
+         UPDATE child_changes SET at = '2026-03-02 09:00:00' WHERE child_id = '{0}';",
+        ids[2]
+    ));
+    // Since then: Ada's reason and sex corrected, Bea closed, Dan added.
+    edit(
+        &mut officer,
+        &ids[0],
+        "Ada",
+        &[("reason", "mental_health"), ("sex", "M")],
+    );
+    let page = officer.get(&format!("/officers/children/{}/close", ids[1]));
+    let version = extract(&page.body, "name=\"version\" value=\"", "\"").unwrap();
+    let p = officer.post(
+        &format!("/officers/children/{}/close", ids[1]),
+        &[
+            ("version", &version),
+            ("closed_reason", "joined_school_roll"),
+            ("closed_on-day", "3"),
+            ("closed_on-month", "11"),
+            ("closed_on-year", "2026"),
+            ("closed_note", "Demoton Academy"),
+        ],
+    );
+    assert_eq!(p.status, 303);
+    add_child(&mut officer, "Dan", "Okafor", ("1", "5", "2015"));
+
+    // Managers only; everyone else is refused.
+    assert_eq!(officer.get("/officers/returns").status, 403);
+    let (mut parent, _) = parent_signed_in(&app, "sarah@example.com");
+    assert_ne!(parent.get("/officers/returns").status, 200);
+    let mut manager = app.signed_in("manager");
+    let start = manager.get("/officers/returns");
+    assert_eq!(start.status, 200);
+    assert!(start.contains("Census date"));
+
+    let then = manager.get("/officers/returns?on=2026-10-01");
+    assert_eq!(then.status, 200, "{}", then.body);
+    assert_eq!(line(&then, "Total, Total"), "3");
+    assert_eq!(line(&then, "Sex, Female"), "3");
+    assert_eq!(
+        line(
+            &then,
+            "Primary reason, Philosophical or preferential reasons"
+        ),
+        "3"
+    );
+    assert_eq!(line(&then, "Year group, Year 7"), "3");
+    assert!(!then.contains("Mental health"));
+    // Each count's children, for checking: the three then, not Dan.
+    let list = manager.get("/officers/returns/children?on=2026-10-01&line=0");
+    assert_eq!(list.status, 200);
+    for g in ["Ada Okafor", "Bea Okafor", "Cal Okafor"] {
+        assert!(list.contains(g), "{g}");
+    }
+    assert!(!list.contains("Dan Okafor"));
+    assert_eq!(
+        manager
+            .get("/officers/returns/children?on=2026-10-01&line=99")
+            .status,
+        404
+    );
+
+    // Today: Ada's corrections, without Bea, with Dan.
+    let now = manager.get(&format!("/officers/returns?on={}", cnis::clock::today()));
+    assert_eq!(line(&now, "Total, Total"), "3");
+    assert_eq!(line(&now, "Sex, Male"), "1");
+    assert_eq!(line(&now, "Primary reason, Mental health"), "1");
+
+    // The CSV in the DfE's layout: exact for the DfE, rounded and withheld for publication.
+    let csv = manager
+        .client
+        .get(format!(
+            "{}/officers/returns/return.csv?on=2026-10-01",
+            app.base
+        ))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(csv.starts_with("time_period,time_identifier,geographic_level,country_code,country_name,old_la_code,new_la_code,la_name,census_date,breakdown_topic,breakdown,child_count"), "{csv}");
+    assert!(csv.contains("202627,Autumn term,Local authority,E92000001,England,999,E09000099,Test Borough Council,2026-10-01,Total,Total,3"), "{csv}");
+    // Cal was home educated in 2025–26.
+    assert!(
+        csv.contains("EHE at any point in the previous academic year,Total,1"),
+        "{csv}"
+    );
+    let published = manager
+        .client
+        .get(format!(
+            "{}/officers/returns/published.csv?on=2026-10-01",
+            app.base
+        ))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(published.contains(",Total,Total,low"), "{published}");
+    assert!(!published.contains(",Total,Total,3"));
+    assert_eq!(
+        count(&app, "audit_log WHERE action = 'dfe_return_downloaded'"),
+        2
+    );
+    assert_eq!(
+        count(
+            &app,
+            "audit_log WHERE action = 'dfe_return_children_listed'"
+        ),
+        1
+    );
+
+    // A date to come, or not a date, is a clear error.
+    let p = manager.get("/officers/returns?on=2099-10-01");
+    assert_eq!(p.status, 422);
+    assert!(p.contains("The census date must be today or in the past"));
+    let p = manager.get("/officers/returns?on=soon");
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Choose a census date"));
+    let p =
+        manager.get("/officers/returns?on=other&on_date-day=31&on_date-month=2&on_date-year=2026");
+    assert_eq!(p.status, 422);
+}
