@@ -139,6 +139,12 @@ pub fn term(on: NaiveDate) -> &'static str {
     }
 }
 
+/// An academic year in words: "2026 to 2027".
+pub fn academic_year_words(on: NaiveDate) -> String {
+    let y = academic_year(on);
+    format!("{y} to {}", y + 1)
+}
+
 /// The DfE's `time_period` for an academic year: 2026–27 is "202627".
 pub fn time_period(on: NaiveDate) -> String {
     let y = academic_year(on);
@@ -178,12 +184,13 @@ pub fn breakdowns(
         breakdown: "Total".into(),
         children: ehe.iter().map(|e| e.child_id.clone()).collect(),
     }];
-    let mut group = |topic: &'static str, key: &dyn Fn(&EntryState) -> String| {
-        let mut by: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    // Each breakdown in its order (year groups by year, the rest alphabetically).
+    let mut group = |topic: &'static str, key: &dyn Fn(&EntryState) -> (i32, String)| {
+        let mut by: std::collections::BTreeMap<(i32, String), Vec<String>> = Default::default();
         for e in &ehe {
             by.entry(key(e)).or_default().push(e.child_id.clone());
         }
-        for (breakdown, children) in by {
+        for ((_, breakdown), children) in by {
             lines.push(Line {
                 topic,
                 breakdown,
@@ -191,12 +198,15 @@ pub fn breakdowns(
             });
         }
     };
-    group("Sex", &|e| sex_label(&e.sex));
+    group("Sex", &|e| (0, sex_label(&e.sex)));
     group("Year group", &|e| match e.date_of_birth {
-        Some(d) => year_group_label(year_group(d, on)),
-        None => "Not known".into(),
+        Some(d) => {
+            let y = year_group(d, on).clamp(-1, 12);
+            (y, year_group_label(y))
+        }
+        None => (i32::MAX, "Not known".into()),
     });
-    group("Primary reason", &|e| reason_label(&e.reason));
+    group("Primary reason", &|e| (0, reason_label(&e.reason)));
     lines
 }
 
@@ -325,6 +335,37 @@ mod tests {
         );
         assert_eq!(time_period(d(2027, 1, 21)), "202627");
         assert_eq!(term(d(2027, 1, 21)), "Spring term");
+    }
+
+    #[test]
+    fn dfe_breakdowns_list_year_groups_in_order() {
+        let child = |id: &str, dob| EntryState {
+            child_id: id.into(),
+            exists: true,
+            open: true,
+            arrangement: "home_educated".into(),
+            reason: "bullying".into(),
+            sex: "F".into(),
+            date_of_birth: Some(dob),
+        };
+        let entries = [
+            child("a", d(2016, 5, 1)),
+            child("b", d(2011, 5, 1)),
+            child("c", d(2020, 5, 1)),
+        ];
+        let lines = breakdowns(
+            &entries,
+            d(2026, 10, 1),
+            |s| s.to_string(),
+            |r| r.to_string(),
+        );
+        let years: Vec<&str> = lines
+            .iter()
+            .filter(|l| l.topic == "Year group")
+            .map(|l| l.breakdown.as_str())
+            .collect();
+        assert_eq!(years, ["Year 2", "Year 6", "Year 11"]);
+        assert_eq!(lines[0].children.len(), 3);
     }
 
     #[test]

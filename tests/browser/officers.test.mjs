@@ -2,7 +2,7 @@
 // on and off, and no Content Security Policy violations.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, newPage, checkA11y, signIn } from './helpers.mjs';
+import { BASE, launch, newPage, checkA11y, signIn, assertFits } from './helpers.mjs';
 
 let browser;
 before(async () => {
@@ -124,6 +124,32 @@ test('manager reads the audit log', async () => {
   assert.ok((await page.textContent('table')).includes('signed_in'));
   await page.goto(`${BASE}/officers/audit?from=nonsense`);
   await checkA11y(page, 'audit log with errors');
+
+  // The DfE return: choose a census date, read the counts, open one count's children; at 320px too.
+  await page.goto(`${BASE}/officers/returns`);
+  await checkA11y(page, 'DfE return');
+  await page.click('button:has-text("Show the return")');
+  await page.waitForLoadState();
+  await page.check('#on-other');
+  await page.click('button:has-text("Show the return")');
+  await page.waitForSelector('.govuk-error-summary');
+  await checkA11y(page, 'DfE return with errors');
+  const d = new Date();
+  await page.fill('#on_date-day', String(d.getDate()));
+  await page.fill('#on_date-month', String(d.getMonth() + 1));
+  await page.fill('#on_date-year', String(d.getFullYear()));
+  await page.click('button:has-text("Show the return")');
+  await page.waitForSelector('text=Download the return for the DfE');
+  await checkA11y(page, 'DfE return for today');
+  await page.setViewportSize({ width: 320, height: 640 });
+  await checkA11y(page, 'DfE return at 320px');
+  await assertFits(page, 'DfE return');
+  await page.click('table a[href*="/officers/returns/children"]');
+  await page.waitForURL(/returns\/children/);
+  await checkA11y(page, 'DfE return count children at 320px');
+  await assertFits(page, 'DfE return children');
+  assert.ok(await page.$('main a[href^="/officers/children/"]'), 'the count lists its children');
+  await page.setViewportSize({ width: 1280, height: 800 });
 });
 
 test('with JavaScript off an officer adds a child and closes the entry', async () => {

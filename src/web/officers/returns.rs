@@ -79,7 +79,7 @@ fn census_dates(state: &AppState) -> Vec<(String, NaiveDate)> {
         .iter()
         .flat_map(|y| returns::default_census_dates(*y))
         .filter(|(_, d)| *d <= t)
-        .map(|(term, d)| (format!("{term} {}", returns::time_period(d)), d))
+        .map(|(term, d)| (format!("{term} {}", returns::academic_year_words(d)), d))
         .collect()
 }
 
@@ -188,7 +188,7 @@ async fn page(
 fn return_tables(r: &Return) -> maud::Markup {
     let on = r.on.to_string();
     html! {
-        h2 class="govuk-heading-l" { (returns::term(r.on)) " " (returns::time_period(r.on)) ": census date " (fmt_date(r.on)) }
+        h2 class="govuk-heading-l" { (returns::term(r.on)) " " (returns::academic_year_words(r.on)) ": census date " (fmt_date(r.on)) }
         p class="govuk-body" {
             a class="govuk-link" href={ "/officers/returns/return.csv?on=" (on) } { "Download the return for the DfE (CSV, exact counts)" }
             br;
