@@ -146,9 +146,26 @@ fn s436c_the_dfe_return_counts_the_register_as_it_stood_on_the_census_date() {
         .unwrap();
     assert!(published.contains(",Total,Total,low"), "{published}");
     assert!(!published.contains(",Total,Total,3"));
+    // And as a spreadsheet: a zip holding both sheets.
+    let xlsx = manager
+        .client
+        .get(format!(
+            "{}/officers/returns/return.xlsx?on=2026-10-01",
+            app.base
+        ))
+        .send()
+        .unwrap();
+    assert_eq!(
+        xlsx.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = xlsx.bytes().unwrap();
+    assert!(bytes.starts_with(b"PK"));
+    let listing = String::from_utf8_lossy(&bytes);
+    assert!(listing.contains("xl/worksheets/sheet2.xml"));
     assert_eq!(
         count(&app, "audit_log WHERE action = 'dfe_return_downloaded'"),
-        2
+        3
     );
     assert_eq!(
         count(

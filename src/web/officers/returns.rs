@@ -193,6 +193,8 @@ fn return_tables(r: &Return) -> maud::Markup {
             a class="govuk-link" href={ "/officers/returns/return.csv?on=" (on) } { "Download the return for the DfE (CSV, exact counts)" }
             br;
             a class="govuk-link" href={ "/officers/returns/published.csv?on=" (on) } { "Download figures for publication (CSV, rounded to the nearest 10, 1 to 4 shown as low)" }
+            br;
+            a class="govuk-link" href={ "/officers/returns/return.xlsx?on=" (on) } { "Download both as a spreadsheet (XLSX)" }
         }
         div class="cnis-table-scroll" role="region" aria-label="The return" tabindex="0" {
             table class="govuk-table" {
@@ -282,33 +284,25 @@ async fn children_of_line(
     ))
 }
 
-/// The return in the DfE's column layout; `published` rounds and withholds small counts.
-fn return_csv(state: &AppState, r: &Return, published: bool) -> AppResult<Vec<u8>> {
+/// The DfE's columns for the return.
+const COLUMNS: [&str; 12] = [
+    "time_period",
+    "time_identifier",
+    "geographic_level",
+    "country_code",
+    "country_name",
+    "old_la_code",
+    "new_la_code",
+    "la_name",
+    "census_date",
+    "breakdown_topic",
+    "breakdown",
+    "child_count",
+];
+
+/// The return's rows in the DfE's column layout, each with its exact count last.
+fn return_rows(state: &AppState, r: &Return) -> Vec<(Vec<String>, usize)> {
     let c = &state.config;
-    let count = |n: usize| {
-        if published {
-            returns::publishable(n)
-        } else {
-            n.to_string()
-        }
-    };
-    let mut w = csv::Writer::from_writer(vec![]);
-    let csv_err = |e: csv::Error| AppError::Internal(e.to_string());
-    w.write_record([
-        "time_period",
-        "time_identifier",
-        "geographic_level",
-        "country_code",
-        "country_name",
-        "old_la_code",
-        "new_la_code",
-        "la_name",
-        "census_date",
-        "breakdown_topic",
-        "breakdown",
-        "child_count",
-    ])
-    .map_err(csv_err)?;
     let fixed = [
         returns::time_period(r.on),
         returns::term(r.on).to_string(),
@@ -325,40 +319,100 @@ fn return_csv(state: &AppState, r: &Return, published: bool) -> AppResult<Vec<u8
         "Total".to_string(),
         r.previous_year.len(),
     );
-    for (topic, breakdown, n) in r
-        .lines
+    r.lines
         .iter()
         .map(|l| (l.topic, l.breakdown.clone(), l.children.len()))
         .chain(std::iter::once(previous))
-    {
-        let mut row: Vec<String> = fixed.to_vec();
-        row.extend([topic.to_string(), breakdown, count(n)]);
+        .map(|(topic, breakdown, n)| {
+            let mut row = fixed.to_vec();
+            row.extend([topic.to_string(), breakdown]);
+            (row, n)
+        })
+        .collect()
+}
+
+/// A count as it leaves the service: exact for the DfE, or rounded for publication.
+fn count(n: usize, published: bool) -> String {
+    if published {
+        returns::publishable(n)
+    } else {
+        n.to_string()
+    }
+}
+
+/// The return as CSV; `published` rounds and withholds small counts.
+fn return_csv(state: &AppState, r: &Return, published: bool) -> AppResult<Vec<u8>> {
+    let csv_err = |e: csv::Error| AppError::Internal(e.to_string());
+    let mut w = csv::Writer::from_writer(vec![]);
+    w.write_record(COLUMNS).map_err(csv_err)?;
+    for (mut row, n) in return_rows(state, r) {
+        row.push(count(n, published));
         w.write_record(&row).map_err(csv_err)?;
     }
     w.into_inner()
         .map_err(|e| AppError::Internal(e.to_string()))
 }
 
+/// The return as a spreadsheet: a sheet for the DfE (exact counts, as numbers) and a sheet for
+/// publication (rounded, 1 to 4 as "low").
+fn return_xlsx(state: &AppState, r: &Return) -> AppResult<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let xl = |e: rust_xlsxwriter::XlsxError| AppError::Internal(e.to_string());
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let rows = return_rows(state, r);
+    for (name, published) in [("For the DfE", false), ("For publication", true)] {
+        let sheet = book.add_worksheet().set_name(name).map_err(xl)?;
+        for (col, title) in (0u16..).zip(COLUMNS) {
+            sheet
+                .write_string_with_format(0, col, title, &bold)
+                .map_err(xl)?;
+        }
+        for (line, (row, n)) in (1u32..).zip(&rows) {
+            for (col, v) in (0u16..).zip(row) {
+                sheet.write_string(line, col, v).map_err(xl)?;
+            }
+            let last = COLUMNS.len() as u16 - 1;
+            if published {
+                sheet
+                    .write_string(line, last, returns::publishable(*n))
+                    .map_err(xl)?;
+            } else {
+                sheet.write_number(line, last, *n as f64).map_err(xl)?;
+            }
+        }
+        sheet.autofit();
+    }
+    book.save_to_buffer().map_err(xl)
+}
+
+/// What a download holds.
+#[derive(Clone, Copy, PartialEq)]
+enum Download {
+    ExactCsv,
+    PublishedCsv,
+    Spreadsheet,
+}
+
 async fn download(
     state: &AppState,
     o: &crate::web::auth::CurrentOfficer,
     q: &HashMap<String, String>,
-    published: bool,
+    what: Download,
 ) -> AppResult<HttpResponse> {
     let on = match census_date(q) {
         Ok(Some(on)) => on,
         _ => return Err(AppError::BadRequest("Choose a census date".into())),
     };
     let r = work_out(state, on).await?;
-    let body = return_csv(state, &r, published)?;
-    let (uid, what) = (
+    let (uid, purpose) = (
         o.user.id.clone(),
         format!(
             "census date {on}, {}",
-            if published {
-                "for publication"
-            } else {
-                "exact, for the DfE"
+            match what {
+                Download::ExactCsv => "CSV, exact, for the DfE",
+                Download::PublishedCsv => "CSV, rounded, for publication",
+                Download::Spreadsheet => "spreadsheet, exact and rounded",
             }
         ),
     );
@@ -369,16 +423,28 @@ async fn download(
                 Some(&uid),
                 "dfe_return_downloaded",
                 None,
-                &what,
+                &purpose,
             )?)
         })
         .await?;
-    let name = if published {
-        "ehe-published"
-    } else {
-        "ehe-return"
-    };
-    Ok(csv_download(&format!("{name}-{on}.csv"), body))
+    Ok(match what {
+        Download::ExactCsv => csv_download(
+            &format!("ehe-return-{on}.csv"),
+            return_csv(state, &r, false)?,
+        ),
+        Download::PublishedCsv => csv_download(
+            &format!("ehe-published-{on}.csv"),
+            return_csv(state, &r, true)?,
+        ),
+        Download::Spreadsheet => HttpResponse::Ok()
+            .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            .insert_header((
+                actix_web::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"ehe-return-{on}.xlsx\""),
+            ))
+            .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+            .body(return_xlsx(state, &r)?),
+    })
 }
 
 async fn exact_csv(
@@ -386,7 +452,7 @@ async fn exact_csv(
     Manager(o): Manager,
     q: Query<HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
-    download(&state, &o, &q, false).await
+    download(&state, &o, &q, Download::ExactCsv).await
 }
 
 async fn published_csv(
@@ -394,7 +460,15 @@ async fn published_csv(
     Manager(o): Manager,
     q: Query<HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
-    download(&state, &o, &q, true).await
+    download(&state, &o, &q, Download::PublishedCsv).await
+}
+
+async fn spreadsheet(
+    state: web::Data<AppState>,
+    Manager(o): Manager,
+    q: Query<HashMap<String, String>>,
+) -> AppResult<HttpResponse> {
+    download(&state, &o, &q, Download::Spreadsheet).await
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -407,7 +481,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/officers/returns/published.csv",
             web::get().to(published_csv),
-        );
+        )
+        .route("/officers/returns/return.xlsx", web::get().to(spreadsheet));
 }
 
 #[cfg(test)]
