@@ -186,3 +186,60 @@ fn s436c_the_dfe_return_counts_the_register_as_it_stood_on_the_census_date() {
         manager.get("/officers/returns?on=other&on_date-day=31&on_date-month=2&on_date-year=2026");
     assert_eq!(p.status, 422);
 }
+
+/// Issue 19: the managers' dashboard draws its charts on the server, each beside its figures,
+/// from the register's history; officers are refused.
+#[test]
+fn the_managers_dashboard_charts_the_register_from_its_history() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let ids: Vec<String> = ["Ada", "Bea"]
+        .iter()
+        .map(|g| add_child(&mut officer, g, "Okafor", ("1", "5", "2015")))
+        .collect();
+    // Ada was added three weeks ago; Bea today, and closed today.
+    app.exec(&format!(
+        "UPDATE child_changes SET at = '{}' WHERE child_id = '{}'",
+        (cnis::clock::today() - chrono::Days::new(21))
+            .and_hms_opt(9, 0, 0)
+            .unwrap(),
+        ids[0]
+    ));
+    let page = officer.get(&format!("/officers/children/{}/close", ids[1]));
+    let version = extract(&page.body, "name=\"version\" value=\"", "\"").unwrap();
+    let today = cnis::clock::today();
+    let (d, m, y) = (
+        today.format("%-d").to_string(),
+        today.format("%-m").to_string(),
+        today.format("%Y").to_string(),
+    );
+    let p = officer.post(
+        &format!("/officers/children/{}/close", ids[1]),
+        &[
+            ("version", &version),
+            ("closed_reason", "joined_school_roll"),
+            ("closed_on-day", &d),
+            ("closed_on-month", &m),
+            ("closed_on-year", &y),
+            ("closed_note", "Demoton Academy"),
+        ],
+    );
+    assert_eq!(p.status, 303);
+    assert_eq!(officer.get("/officers/dashboard").status, 403);
+    let mut manager = app.signed_in("manager");
+    let page = manager.get("/officers/dashboard");
+    assert_eq!(page.status, 200);
+    assert!(page.contains("<svg") && page.contains("role=\"img\""));
+    assert!(
+        page.contains("1 child on the register now, 0 children a year ago"),
+        "{}",
+        page.body
+    );
+    // This month: two made, one closed.
+    assert!(page.contains("were made or reopened and 1 closed"));
+    assert!(page.contains("Elective home education"));
+    assert_eq!(
+        count(&app, "audit_log WHERE action = 'dashboard_viewed'"),
+        1
+    );
+}

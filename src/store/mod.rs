@@ -7,6 +7,7 @@ pub mod audit;
 pub mod bank_holidays;
 pub mod children;
 pub mod consent;
+pub mod dashboard;
 pub mod information_requests;
 pub mod matches;
 pub mod notifications;

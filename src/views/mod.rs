@@ -1,5 +1,6 @@
 //! maud views: a layout and GOV.UK Design System components as small functions.
 //! Councils are not GOV.UK: generic header, no crown, council name from config.
+pub mod charts;
 pub mod components;
 pub mod record;
 pub use components::*;
@@ -147,6 +148,7 @@ pub fn layout(page: &Page, content: Markup) -> Markup {
                                             (nav_item(nav.section, "matches", "/officers/matches", "Social care matches"))
                                         }
                                         @if nav.role.can_make_returns() {
+                                            (nav_item(nav.section, "dashboard", "/officers/dashboard", "Dashboard"))
                                             (nav_item(nav.section, "returns", "/officers/returns", "DfE return"))
                                         }
                                         @if nav.role.can_read_audit() {

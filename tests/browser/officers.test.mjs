@@ -149,7 +149,13 @@ test('manager reads the audit log', async () => {
   await checkA11y(page, 'DfE return count children at 320px');
   await assertFits(page, 'DfE return children');
   assert.ok(await page.$('main a[href^="/officers/children/"]'), 'the count lists its children');
+  // The dashboard's charts, each beside its table, readable at 320px.
+  await page.goto(`${BASE}/officers/dashboard`);
+  await checkA11y(page, 'dashboard at 320px');
+  await assertFits(page, 'dashboard');
+  assert.ok((await page.$$('svg[role="img"]')).length >= 6, 'the dashboard draws its charts');
   await page.setViewportSize({ width: 1280, height: 800 });
+  await checkA11y(page, 'dashboard');
 });
 
 test('with JavaScript off an officer adds a child and closes the entry', async () => {

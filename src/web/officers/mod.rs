@@ -5,6 +5,7 @@ pub mod attendance;
 pub mod audit_log;
 pub mod calendars;
 pub mod consent;
+pub mod dashboard;
 pub mod enquiry_outcomes;
 pub mod law_dates;
 pub mod matches;
@@ -29,4 +30,5 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     attendance::configure(cfg);
     calendars::configure(cfg);
     returns::configure(cfg);
+    dashboard::configure(cfg);
 }

@@ -1,0 +1,130 @@
+//! The managers' dashboard: the register over time and what is in progress, as charts drawn on
+//! the server (SVG, no script) each beside its figures as a table. Counts only, and audited.
+use actix_web::{web, HttpResponse};
+use maud::html;
+
+use crate::clock::{fmt_date, today};
+use crate::domain::register::{label, ARRANGEMENTS, REASONS};
+use crate::error::AppResult;
+use crate::store::{audit, dashboard};
+use crate::views::charts::{bars, figure, line, paired_columns};
+use crate::web::auth::Manager;
+use crate::web::{render, AppState, PageArgs};
+
+fn children(n: i64) -> String {
+    if n == 1 {
+        "1 child".into()
+    } else {
+        format!("{n} children")
+    }
+}
+
+fn table_rows(rows: &[(String, i64)]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|(l, n)| vec![l.clone(), n.to_string()])
+        .collect()
+}
+
+async fn page(state: web::Data<AppState>, Manager(o): Manager) -> AppResult<HttpResponse> {
+    let on = today();
+    let uid = o.user.id.clone();
+    let (f, flags, failed) = state
+        .db(move |c| {
+            audit::record(
+                c,
+                Some(&uid),
+                "dashboard_viewed",
+                None,
+                "managers' dashboard",
+            )?;
+            Ok((
+                dashboard::figures(c, on)?,
+                crate::store::children::social_care_counts(c)?,
+                crate::mail::count_permanent_failures(c)?,
+            ))
+        })
+        .await?;
+    let size: Vec<(String, i64)> = f
+        .weekly_size
+        .iter()
+        .map(|(d, n)| (d.format("%-d %b %Y").to_string(), *n))
+        .collect();
+    let size_now = size.last().map_or(0, |(_, n)| *n);
+    let size_then = size.first().map_or(0, |(_, n)| *n);
+    let moves: Vec<(String, i64, i64)> = f
+        .monthly_moves
+        .iter()
+        .map(|(d, a, b)| (d.format("%b %Y").to_string(), *a, *b))
+        .collect();
+    let arrangements: Vec<(String, i64)> = f
+        .arrangements
+        .iter()
+        .map(|(c, n)| (label(ARRANGEMENTS, c).to_string(), *n))
+        .collect();
+    let reasons: Vec<(String, i64)> = f
+        .reasons
+        .iter()
+        .map(|(c, n)| (label(REASONS, c).to_string(), *n))
+        .collect();
+    let ages: Vec<(String, i64)> = f
+        .ages
+        .iter()
+        .map(|(a, n)| (format!("{a} years"), *n))
+        .collect();
+    let flags: Vec<(String, i64)> = flags
+        .iter()
+        .map(|(k, n)| {
+            let filters = crate::store::children::social_care_filters();
+            (label(&filters, k).to_string(), *n)
+        })
+        .collect();
+    let applications: Vec<(String, i64)> = f
+        .applications
+        .iter()
+        .map(|(s, n)| (s.label().to_string(), *n))
+        .collect();
+    let cases: Vec<(String, i64)> = f
+        .cases
+        .iter()
+        .map(|(s, n)| (s.label().to_string(), *n))
+        .collect();
+    let total = |rows: &[(String, i64)]| rows.iter().map(|(_, n)| n).sum::<i64>();
+    Ok(render(
+        &state,
+        PageArgs {
+            title: "Dashboard",
+            nav: Some(o.nav("dashboard")),
+            csrf: &o.csrf,
+            errors: false,
+        },
+        html! {
+            span class="govuk-caption-l" { "On " (fmt_date(on)) }
+            h1 class="govuk-heading-l" { "Dashboard" }
+            p class="govuk-body" { "Counts for the council's own use. Figures shared outside the council must go through the DfE return's publication rounding (Education Act 1996, section 436C(5))." }
+            @if failed > 0 {
+                div class="govuk-warning-text" { span class="govuk-warning-text__icon" aria-hidden="true" { "!" } strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } (failed) " emails could not be delivered. " a class="govuk-link" href="/officers/" { "See them on the home page" } } }
+            }
+            (figure("size", "Children on the register", &format!("{} on the register now, {} a year ago, counted at the end of each week from the register's history.", children(size_now), children(size_then)),
+                line("size", &size), &["Week ending", "Children"], &table_rows(&size)))
+            (figure("moves", "Joined and left", &format!("In the last 12 months {} entries were made or reopened and {} closed.", moves.iter().map(|m| m.1).sum::<i64>(), moves.iter().map(|m| m.2).sum::<i64>()),
+                paired_columns("moves", &moves, ("Joined", "Left")), &["Month", "Joined", "Left"],
+                &moves.iter().map(|(m, a, b)| vec![m.clone(), a.to_string(), b.to_string()]).collect::<Vec<_>>()))
+            (figure("arrangements", "How children are educated", &format!("{} children on the register, by arrangement.", total(&arrangements)),
+                bars("arrangements", &arrangements), &["Arrangement", "Children"], &table_rows(&arrangements)))
+            (figure("reasons", "Reasons given", "The primary reason recorded for each child on the register, in the DfE's categories.",
+                bars("reasons", &reasons), &["Reason", "Children"], &table_rows(&reasons)))
+            (figure("ages", "Ages", "Children on the register by age today.",
+                bars("ages", &ages), &["Age", "Children"], &table_rows(&ages)))
+            (figure("flags", "Known to children's social care", "Children on the register with each social care flag now.",
+                bars("flags", &flags), &["Flag", "Children"], &table_rows(&flags)))
+            (figure("applications", "Applications for consent", &format!("{} applications for consent to home educate, by where they stand.", total(&applications)),
+                bars("applications", &applications), &["Stage", "Applications"], &table_rows(&applications)))
+            (figure("cases", "School attendance cases", &format!("{} open school attendance cases, by stage.", total(&cases)),
+                bars("cases", &cases), &["Stage", "Cases"], &table_rows(&cases)))
+        },
+    ))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/officers/dashboard", web::get().to(page));
+}
