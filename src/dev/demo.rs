@@ -473,6 +473,64 @@ fn demo_request(
 }
 
 /// Loads `n` demo children (twins count as two) and the demo officers.
+/// Two years of history, so the dashboard and a census-date return show something real: each
+/// entry made soon after the child left school (within the last two years), a closed one closed
+/// on its day, and one in eleven that began as elective home education and changed since.
+fn with_history(
+    c: &mut AnyConnection,
+    child: &Child,
+    i: usize,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    use crate::db::schema::{child_changes as cc, children as ch};
+    use diesel::prelude::*;
+    let two_years_ago = today - Duration::days(730);
+    let made_on = (child.eligible_from.unwrap_or(today).max(two_years_ago)
+        + Duration::days((i % 9) as i64))
+    .min(today);
+    let at = |d: NaiveDate, h: u32| d.and_hms_opt(h, 30, 0).unwrap_or_default();
+    diesel::update(ch::table.find(&child.id))
+        .set((
+            ch::created_at.eq(at(made_on, 9)),
+            ch::updated_at.eq(at(made_on, 9)),
+        ))
+        .execute(c)?;
+    diesel::update(cc::table.filter(cc::child_id.eq(&child.id)))
+        .set(cc::at.eq(at(made_on, 9)))
+        .execute(c)?;
+    let change = |field: &str, old: &str, new: &str, on: NaiveDate| children::Change {
+        id: crate::db::new_id(),
+        child_id: child.id.clone(),
+        user_id: None,
+        at: at(on, 16),
+        field: field.into(),
+        old_value: Some(old.into()),
+        new_value: Some(new.into()),
+        reason: "Demo data".into(),
+    };
+    if child.status == EntryStatus::Closed {
+        let on = child.closed_on.unwrap_or(today).max(made_on);
+        diesel::update(ch::table.find(&child.id))
+            .set(ch::closed_on.eq(Some(on)))
+            .execute(c)?;
+        diesel::insert_into(cc::table)
+            .values(&change("status", "open", "closed", on))
+            .execute(c)?;
+    }
+    if i.is_multiple_of(11) && child.arrangement != "home_educated" {
+        let on = made_on + (today - made_on) / 2;
+        diesel::insert_into(cc::table)
+            .values(&change(
+                "arrangement",
+                "home_educated",
+                &child.arrangement,
+                on,
+            ))
+            .execute(c)?;
+    }
+    Ok(())
+}
+
 pub fn load(conn: &mut AnyConnection, n: usize) -> anyhow::Result<String> {
     let mut rng = StdRng::seed_from_u64(436);
     let today = crate::clock::today();
@@ -491,6 +549,7 @@ pub fn load(conn: &mut AnyConnection, n: usize) -> anyhow::Result<String> {
                     None,
                     "Demo data",
                 )?;
+                with_history(c, &child, i, today)?;
                 if let Some(r) = demo_social_care(&mut rng, i, &child, &addrs, today) {
                     social_care.push(r);
                 }

@@ -7,7 +7,8 @@ const BAR: &str = "#1d70b8";
 const SECOND: &str = "#f47738";
 const TEXT: &str = "#0b0c0c";
 
-/// A chart beside its table, in a summary that says what the chart shows in words.
+/// A chart beside its table, in a summary that says what the chart shows in words. A long table
+/// folds away under a "details" so the page stays short on a phone.
 pub fn figure(
     id: &str,
     title: &str,
@@ -23,23 +24,37 @@ pub fn figure(
             div class="govuk-grid-row" {
                 div class="govuk-grid-column-one-half" { (chart) }
                 div class="govuk-grid-column-one-half" {
-                    div class="cnis-table-scroll" role="region" aria-label={ (title) ": figures" } tabindex="0" {
-                        table class="govuk-table govuk-table--small-text-until-tablet" {
-                            caption class="govuk-table__caption govuk-visually-hidden" { (title) }
-                            thead class="govuk-table__head" { tr class="govuk-table__row" {
-                                @for (i, h) in headers.iter().enumerate() {
-                                    th scope="col" class={ "govuk-table__header" @if i > 0 { " govuk-table__header--numeric" } } { (h) }
-                                }
-                            } }
-                            tbody class="govuk-table__body" {
-                                @for row in rows {
-                                    tr class="govuk-table__row" {
-                                        @for (i, cell) in row.iter().enumerate() {
-                                            @if i == 0 { th scope="row" class="govuk-table__header govuk-!-font-weight-regular" { (cell) } }
-                                            @else { td class="govuk-table__cell govuk-table__cell--numeric" { (cell) } }
-                                        }
-                                    }
-                                }
+                    @if rows.len() > 12 {
+                        details class="govuk-details" {
+                            summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "The figures (" (rows.len()) " rows)" } }
+                            div class="govuk-details__text" { (figures_table(title, headers, rows)) }
+                        }
+                    } @else {
+                        (figures_table(title, headers, rows))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The figures behind a chart as a GOV.UK table: the first column names the row.
+fn figures_table(title: &str, headers: &[&str], rows: &[Vec<String>]) -> Markup {
+    html! {
+        div class="cnis-table-scroll" role="region" aria-label={ (title) ": figures" } tabindex="0" {
+            table class="govuk-table govuk-table--small-text-until-tablet" {
+                caption class="govuk-table__caption govuk-visually-hidden" { (title) }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    @for (i, h) in headers.iter().enumerate() {
+                        th scope="col" class={ "govuk-table__header" @if i > 0 { " govuk-table__header--numeric" } } { (h) }
+                    }
+                } }
+                tbody class="govuk-table__body" {
+                    @for row in rows {
+                        tr class="govuk-table__row" {
+                            @for (i, cell) in row.iter().enumerate() {
+                                @if i == 0 { th scope="row" class="govuk-table__header govuk-!-font-weight-regular" { (cell) } }
+                                @else { td class="govuk-table__cell govuk-table__cell--numeric" { (cell) } }
                             }
                         }
                     }
