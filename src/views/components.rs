@@ -391,3 +391,23 @@ pub fn warning_text(message: &str, (href, link): (&str, &str)) -> Markup {
         }
     }
 }
+
+/// Where a saved question flow picks up: its first page, the first page still to answer, or the
+/// check-your-answers page when every answer is in.
+pub enum Resume<'a> {
+    Start(&'a str),
+    Continue(&'a str),
+    Check(&'a str),
+}
+
+/// The start page's button for a question flow that saves as it goes.
+pub fn resume_button(r: Resume) -> Markup {
+    let (href, text, start) = match r {
+        Resume::Start(h) => (h, "Start now", true),
+        Resume::Continue(h) => (h, "Continue where you left off", false),
+        Resume::Check(h) => (h, "Check your answers", false),
+    };
+    html! {
+        a href=(href) role="button" draggable="false" class={ "govuk-button" @if start { " govuk-button--start" } } data-module="govuk-button" { (text) }
+    }
+}

@@ -29,6 +29,18 @@ impl CurrentOfficer {
     }
 }
 
+/// The school a member of its staff works for; anyone else, or a school no longer there, is
+/// refused.
+pub(crate) async fn school_of(
+    state: &AppState,
+    o: &CurrentOfficer,
+) -> AppResult<crate::store::schools::School> {
+    let sid = o.user.school_id.clone().ok_or(AppError::Forbidden)?;
+    state
+        .db(move |c| crate::store::schools::find(c, &sid)?.ok_or(AppError::Forbidden))
+        .await
+}
+
 /// An officer or manager: may read and change the register.
 pub struct Caseworker(pub CurrentOfficer);
 /// A manager or administrator: may read the audit log.

@@ -44,6 +44,25 @@ async fn page(state: web::Data<AppState>, Manager(o): Manager) -> AppResult<Http
             ))
         })
         .await?;
+    Ok(render(
+        &state,
+        PageArgs {
+            title: "Dashboard",
+            nav: Some(o.nav("dashboard")),
+            csrf: &o.csrf,
+            errors: false,
+        },
+        charts(on, &f, &flags, failed),
+    ))
+}
+
+/// The charts, each beside its figures.
+fn charts(
+    on: chrono::NaiveDate,
+    f: &dashboard::Figures,
+    flags: &[(&'static str, i64)],
+    failed: i64,
+) -> maud::Markup {
     let size: Vec<(String, i64)> = f
         .weekly_size
         .iter()
@@ -89,40 +108,31 @@ async fn page(state: web::Data<AppState>, Manager(o): Manager) -> AppResult<Http
         .map(|(s, n)| (s.label().to_string(), *n))
         .collect();
     let total = |rows: &[(String, i64)]| rows.iter().map(|(_, n)| n).sum::<i64>();
-    Ok(render(
-        &state,
-        PageArgs {
-            title: "Dashboard",
-            nav: Some(o.nav("dashboard")),
-            csrf: &o.csrf,
-            errors: false,
-        },
-        html! {
-            span class="govuk-caption-l" { "On " (fmt_date(on)) }
-            h1 class="govuk-heading-l" { "Dashboard" }
-            p class="govuk-body" { "Counts for the council's own use. Figures shared outside the council must go through the DfE return's publication rounding (Education Act 1996, section 436C(5))." }
-            @if failed > 0 {
-                div class="govuk-warning-text" { span class="govuk-warning-text__icon" aria-hidden="true" { "!" } strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } (failed) " emails could not be delivered. " a class="govuk-link" href="/officers/" { "See them on the home page" } } }
-            }
-            (figure("size", "Children on the register", &format!("{} on the register now, {} a year ago, counted at the end of each week from the register's history.", children(size_now), children(size_then)),
-                line("size", &size), &["Week ending", "Children"], &table_rows(&size)))
-            (figure("moves", "Joined and left", &format!("In the last 12 months {} entries were made or reopened and {} closed.", moves.iter().map(|m| m.1).sum::<i64>(), moves.iter().map(|m| m.2).sum::<i64>()),
-                paired_columns("moves", &moves, ("Joined", "Left")), &["Month", "Joined", "Left"],
-                &moves.iter().map(|(m, a, b)| vec![m.clone(), a.to_string(), b.to_string()]).collect::<Vec<_>>()))
-            (figure("arrangements", "How children are educated", &format!("{} children on the register, by arrangement.", total(&arrangements)),
-                bars("arrangements", &arrangements), &["Arrangement", "Children"], &table_rows(&arrangements)))
-            (figure("reasons", "Reasons given", "The primary reason recorded for each child on the register, in the DfE's categories.",
-                bars("reasons", &reasons), &["Reason", "Children"], &table_rows(&reasons)))
-            (figure("ages", "Ages", "Children on the register by age today.",
-                bars("ages", &ages), &["Age", "Children"], &table_rows(&ages)))
-            (figure("flags", "Known to children's social care", "Children on the register with each social care flag now.",
-                bars("flags", &flags), &["Flag", "Children"], &table_rows(&flags)))
-            (figure("applications", "Applications for consent", &format!("{} applications for consent to home educate, by where they stand.", total(&applications)),
-                bars("applications", &applications), &["Stage", "Applications"], &table_rows(&applications)))
-            (figure("cases", "School attendance cases", &format!("{} open school attendance cases, by stage.", total(&cases)),
-                bars("cases", &cases), &["Stage", "Cases"], &table_rows(&cases)))
-        },
-    ))
+    html! {
+        span class="govuk-caption-l" { "On " (fmt_date(on)) }
+        h1 class="govuk-heading-l" { "Dashboard" }
+        p class="govuk-body" { "Counts for the council's own use. Figures shared outside the council must go through the DfE return's publication rounding (Education Act 1996, section 436C(5))." }
+        @if failed > 0 {
+            div class="govuk-warning-text" { span class="govuk-warning-text__icon" aria-hidden="true" { "!" } strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } (failed) " emails could not be delivered. " a class="govuk-link" href="/officers/" { "See them on the home page" } } }
+        }
+        (figure("size", "Children on the register", &format!("{} on the register now, {} a year ago, counted at the end of each week from the register's history.", children(size_now), children(size_then)),
+            line("size", &size), &["Week ending", "Children"], &table_rows(&size)))
+        (figure("moves", "Joined and left", &format!("In the last 12 months {} entries were made or reopened and {} closed.", moves.iter().map(|m| m.1).sum::<i64>(), moves.iter().map(|m| m.2).sum::<i64>()),
+            paired_columns("moves", &moves, ("Joined", "Left")), &["Month", "Joined", "Left"],
+            &moves.iter().map(|(m, a, b)| vec![m.clone(), a.to_string(), b.to_string()]).collect::<Vec<_>>()))
+        (figure("arrangements", "How children are educated", &format!("{} children on the register, by arrangement.", total(&arrangements)),
+            bars("arrangements", &arrangements), &["Arrangement", "Children"], &table_rows(&arrangements)))
+        (figure("reasons", "Reasons given", "The primary reason recorded for each child on the register, in the DfE's categories.",
+            bars("reasons", &reasons), &["Reason", "Children"], &table_rows(&reasons)))
+        (figure("ages", "Ages", "Children on the register by age today.",
+            bars("ages", &ages), &["Age", "Children"], &table_rows(&ages)))
+        (figure("flags", "Known to children's social care", "Children on the register with each social care flag now.",
+            bars("flags", &flags), &["Flag", "Children"], &table_rows(&flags)))
+        (figure("applications", "Applications for consent", &format!("{} applications for consent to home educate, by where they stand.", total(&applications)),
+            bars("applications", &applications), &["Stage", "Applications"], &table_rows(&applications)))
+        (figure("cases", "School attendance cases", &format!("{} open school attendance cases, by stage.", total(&cases)),
+            bars("cases", &cases), &["Stage", "Cases"], &table_rows(&cases)))
+    }
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -287,7 +287,7 @@ async fn school_form(
     state: web::Data<AppState>,
     SchoolStaff(o): SchoolStaff,
 ) -> AppResult<HttpResponse> {
-    let school = crate::web::schools::notices::school_of(&state, &o).await?;
+    let school = crate::web::auth::school_of(&state, &o).await?;
     Ok(render(
         &state,
         PageArgs {
@@ -304,7 +304,7 @@ async fn school_submit(
     state: web::Data<AppState>,
     Post(SchoolStaff(o), form): Post<SchoolStaff>,
 ) -> AppResult<HttpResponse> {
-    let school = crate::web::schools::notices::school_of(&state, &o).await?;
+    let school = crate::web::auth::school_of(&state, &o).await?;
     let app = match parse(&form, &Applicant::School(&school), &[]) {
         Ok(a) => a,
         Err(errors) => {

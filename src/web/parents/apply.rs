@@ -289,7 +289,7 @@ fn textarea_question(
     }
 }
 
-/// The page's title and its questions.
+/// The page's title and its questions: first the child and whether consent is needed.
 fn step_body(
     step: Step,
     f: &FormData,
@@ -352,6 +352,20 @@ fn step_body(
                 },
             )
         }
+        _ => parent_step(step, f, a, email, errors),
+    }
+}
+
+/// The parent's own details and the other parent.
+fn parent_step(
+    step: Step,
+    f: &FormData,
+    a: &Answers,
+    email: &str,
+    errors: &Errors,
+) -> (String, Markup) {
+    let name = a.child_name();
+    match step {
         Step::You => (
             "About you".into(),
             html! {
@@ -392,6 +406,14 @@ fn step_body(
                 (Input::new("other_email", "Email address", f.get("other_email")).kind("email").autocomplete("off").no_spellcheck().error(errors.get("other_email")).render())
             },
         ),
+        _ => plan_step(step, f, a, errors),
+    }
+}
+
+/// The education planned, the reasons and the child's needs.
+fn plan_step(step: Step, f: &FormData, a: &Answers, errors: &Errors) -> (String, Markup) {
+    let name = a.child_name();
+    match step {
         Step::WhoEducates => (
             "Who will educate your child".into(),
             html! {
@@ -424,7 +446,7 @@ fn step_body(
                 (textarea_question("needs", &format!("What are {name}'s needs?"), f, Some("Including any special educational needs or health needs, and how they will be met. Write 'none' if there are none."), errors))
             },
         ),
-        Step::Check => (String::new(), html! {}),
+        _ => (String::new(), html! {}),
     }
 }
 
@@ -565,7 +587,9 @@ async fn start(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpRe
         return Ok(sign_in_first(&state));
     };
     let (_, a, schools) = load(&state, &email).await?;
-    let resume = (!a.pages.is_empty()).then(|| a.first_incomplete(&schools, &email));
+    let resume =
+        (!a.pages.is_empty()).then(|| a.first_incomplete(&schools, &email).map(Step::path));
+    let (first, check) = (Step::NeedsConsent.path(), Step::Check.path());
     Ok(page(
         &state,
         &req,
@@ -584,11 +608,11 @@ async fn start(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpRe
                     li { "your reasons, and your child's needs" }
                 }
                 p class="govuk-body" { "It takes about 15 minutes. Your answers are saved after every page. The council must decide without undue delay and must consent unless it considers that school is in your child's best interests, or that suitable arrangements have not been made." }
-                @match resume {
-                    Some(Some(s)) => { a href=(s.path()) role="button" draggable="false" class="govuk-button" data-module="govuk-button" { "Continue where you left off" } }
-                    Some(None) => { a href=(Step::Check.path()) role="button" draggable="false" class="govuk-button" data-module="govuk-button" { "Check your answers" } }
-                    None => { a href=(Step::NeedsConsent.path()) role="button" draggable="false" class="govuk-button govuk-button--start" data-module="govuk-button" { "Start now" } }
-                }
+                (resume_button(match &resume {
+                    Some(Some(s)) => Resume::Continue(s),
+                    Some(None) => Resume::Check(&check),
+                    None => Resume::Start(&first),
+                }))
             }}
         },
     ))
@@ -654,11 +678,32 @@ async fn answer(
     if let Some(sent) = just_sent(&state, &email).await? {
         return Ok(see_other(&sent));
     }
-    let (id, mut a, schools) = load(&state, &email).await?;
     let form = form.into_inner();
     if step == Step::Check {
-        return submit(&req, &state, &email, &id, &a, &schools).await;
+        // Only the draft on the page is sent: if another tab sent it a moment ago, go where that
+        // went rather than starting an empty draft.
+        let mail = email.clone();
+        let (open, schools) = state
+            .db(move |c| {
+                Ok((
+                    drafts::open_draft(c, &mail)?,
+                    crate::store::schools::all(c)?,
+                ))
+            })
+            .await?;
+        return match open {
+            Some(d) => {
+                let a = serde_json::from_str(&d.answers).unwrap_or_default();
+                submit(&req, &state, &email, &d.id, &a, &schools).await
+            }
+            None => Ok(see_other(
+                &just_sent(&state, &email)
+                    .await?
+                    .unwrap_or_else(|| "/parents/applications".into()),
+            )),
+        };
     }
+    let (id, mut a, schools) = load(&state, &email).await?;
     let returning = form.get("return") == "check";
     let errors = check(step, &form, &a, &schools, &email);
     if !errors.is_empty() {
@@ -686,23 +731,11 @@ fn change(step: Step) -> String {
     format!("{}?return=check", step.path())
 }
 
-fn check_page(
-    state: &AppState,
-    req: &HttpRequest,
-    a: &Answers,
-    schools: &[School],
-    email: &str,
-    errors: &Errors,
-) -> HttpResponse {
-    if a.not_needed().is_some() {
-        return see_other("/parents/apply/not-needed");
-    }
-    let csrf = csrf_for(req, state);
-    let incomplete = a.first_incomplete(schools, email);
-    let f = a.merged();
+/// Every answer as it will be sent, each with a link to change it.
+fn answers_summary(f: &FormData, schools: &[School], email: &str) -> Markup {
     let (d, m, y) = f.date_parts("date_of_birth");
     let dob = format!("{d} {m} {y}");
-    let dob = parse_date(&f, "date_of_birth", "", true, &mut Errors::default())
+    let dob = parse_date(f, "date_of_birth", "", true, &mut Errors::default())
         .map(fmt_date)
         .unwrap_or(dob);
     let school = schools
@@ -716,6 +749,63 @@ fn check_page(
         summary_row(key, value, Some((&change(step), what)))
     };
     let text = |k: &str| html! { (f.get(k)) };
+    html! {
+        h2 class="govuk-heading-m" { "Whether consent is needed" }
+        dl class="govuk-summary-list" {
+            (row("What applies", html! { (label(NEEDS_CONSENT, f.get("needs_consent"))) }, Step::NeedsConsent, "what applies to your child"))
+        }
+        h2 class="govuk-heading-m" { "Your child" }
+        dl class="govuk-summary-list" {
+            (row("Name", html! { (f.get("given_names")) " " (f.get("family_name")) }, Step::ChildName, "name"))
+            (row("Date of birth", html! { (dob) }, Step::ChildDateOfBirth, "date of birth"))
+            (row("Sex", html! { (label(SEXES, f.get("sex"))) }, Step::ChildSex, "sex"))
+            (row("Home address", html! { (f.get("address_line_1")) ", " (f.get("town")) ", " (postcode) }, Step::ChildAddress, "home address"))
+            (row("School", html! { (school) }, Step::School, "school"))
+            (row("Unique pupil number", or_not_given(f.opt("upn").as_deref()), Step::School, "unique pupil number"))
+        }
+        h2 class="govuk-heading-m" { "You" }
+        dl class="govuk-summary-list" {
+            (row("Name", text("parent_name"), Step::You, "your name"))
+            (summary_row("Email", html! { (email) }, None))
+            (row("Telephone", or_not_given(f.opt("parent_phone").as_deref()), Step::You, "telephone"))
+            (row("Postal address", text("parent_address"), Step::YourAddress, "postal address"))
+            (row("Decision by email", html! { (if f.get("email_consent") == "yes" { "Yes, I agree in writing" } else { "No, by post" }) }, Step::ByEmail, "whether the decision comes by email"))
+        }
+        h2 class="govuk-heading-m" { "The other parent" }
+        dl class="govuk-summary-list" {
+            @if f.get("other_known") == "yes" {
+                (row("Name", text("other_name"), Step::OtherParentDetails, "the other parent's name"))
+                (row("Postal address", or_not_given(f.opt("other_address").as_deref()), Step::OtherParentDetails, "the other parent's address"))
+                (row("Email", or_not_given(f.opt("other_email").as_deref()), Step::OtherParentDetails, "the other parent's email"))
+            } @else {
+                (row("Another parent", html! { "None whose details you know" }, Step::OtherParent, "whether there is another parent"))
+            }
+        }
+        h2 class="govuk-heading-m" { "The education you plan" }
+        dl class="govuk-summary-list" {
+            (row("Who will teach", text("educated_by"), Step::WhoEducates, "who will teach"))
+            (row("Hours a week", text("hours_per_week"), Step::WhoEducates, "hours a week"))
+            (row("How", text("education_plan"), Step::Plan, "how your child will be educated"))
+            (row("Resources", text("resources"), Step::Resources, "resources"))
+            (row("Your reasons", text("reasons"), Step::Reasons, "your reasons"))
+            (row("Needs", text("needs"), Step::Needs, "your child's needs"))
+        }
+    }
+}
+
+fn check_page(
+    state: &AppState,
+    req: &HttpRequest,
+    a: &Answers,
+    schools: &[School],
+    email: &str,
+    errors: &Errors,
+) -> HttpResponse {
+    if a.not_needed().is_some() {
+        return see_other("/parents/apply/not-needed");
+    }
+    let csrf = csrf_for(req, state);
+    let incomplete = a.first_incomplete(schools, email);
     page(
         state,
         req,
@@ -739,46 +829,7 @@ fn check_page(
                 @if let Some(s) = incomplete {
                     div class="govuk-inset-text" { "Some answers are missing. " a class="govuk-link" href=(s.path()) { "Carry on where you left off" } }
                 }
-                h2 class="govuk-heading-m" { "Whether consent is needed" }
-                dl class="govuk-summary-list" {
-                    (row("What applies", html! { (label(NEEDS_CONSENT, f.get("needs_consent"))) }, Step::NeedsConsent, "what applies to your child"))
-                }
-                h2 class="govuk-heading-m" { "Your child" }
-                dl class="govuk-summary-list" {
-                    (row("Name", html! { (f.get("given_names")) " " (f.get("family_name")) }, Step::ChildName, "name"))
-                    (row("Date of birth", html! { (dob) }, Step::ChildDateOfBirth, "date of birth"))
-                    (row("Sex", html! { (label(SEXES, f.get("sex"))) }, Step::ChildSex, "sex"))
-                    (row("Home address", html! { (f.get("address_line_1")) ", " (f.get("town")) ", " (postcode) }, Step::ChildAddress, "home address"))
-                    (row("School", html! { (school) }, Step::School, "school"))
-                    (row("Unique pupil number", or_not_given(f.opt("upn").as_deref()), Step::School, "unique pupil number"))
-                }
-                h2 class="govuk-heading-m" { "You" }
-                dl class="govuk-summary-list" {
-                    (row("Name", text("parent_name"), Step::You, "your name"))
-                    (summary_row("Email", html! { (email) }, None))
-                    (row("Telephone", or_not_given(f.opt("parent_phone").as_deref()), Step::You, "telephone"))
-                    (row("Postal address", text("parent_address"), Step::YourAddress, "postal address"))
-                    (row("Decision by email", html! { (if f.get("email_consent") == "yes" { "Yes, I agree in writing" } else { "No, by post" }) }, Step::ByEmail, "whether the decision comes by email"))
-                }
-                h2 class="govuk-heading-m" { "The other parent" }
-                dl class="govuk-summary-list" {
-                    @if f.get("other_known") == "yes" {
-                        (row("Name", text("other_name"), Step::OtherParentDetails, "the other parent's name"))
-                        (row("Postal address", or_not_given(f.opt("other_address").as_deref()), Step::OtherParentDetails, "the other parent's address"))
-                        (row("Email", or_not_given(f.opt("other_email").as_deref()), Step::OtherParentDetails, "the other parent's email"))
-                    } @else {
-                        (row("Another parent", html! { "None whose details you know" }, Step::OtherParent, "whether there is another parent"))
-                    }
-                }
-                h2 class="govuk-heading-m" { "The education you plan" }
-                dl class="govuk-summary-list" {
-                    (row("Who will teach", text("educated_by"), Step::WhoEducates, "who will teach"))
-                    (row("Hours a week", text("hours_per_week"), Step::WhoEducates, "hours a week"))
-                    (row("How", text("education_plan"), Step::Plan, "how your child will be educated"))
-                    (row("Resources", text("resources"), Step::Resources, "resources"))
-                    (row("Your reasons", text("reasons"), Step::Reasons, "your reasons"))
-                    (row("Needs", text("needs"), Step::Needs, "your child's needs"))
-                }
+                (answers_summary(&a.merged(), schools, email))
                 h2 class="govuk-heading-m" { "Now send your application" }
                 p class="govuk-body" { "By sending this you confirm that the details are correct to the best of your knowledge. The council will write to you, to the other parent and to the school with its decision." }
                 form method="post" action=(Step::Check.path()) novalidate {

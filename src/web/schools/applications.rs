@@ -11,9 +11,8 @@ use crate::store::consent::{self, Application};
 use crate::store::served::{self, LogRow, ROLE_SCHOOL};
 use crate::store::{audit, schools::School};
 use crate::views::*;
-use crate::web::auth::{CurrentOfficer, SchoolStaff};
+use crate::web::auth::{school_of, CurrentOfficer, SchoolStaff};
 use crate::web::forms::{date_strings, FormData};
-use crate::web::schools::notices::school_of;
 use crate::web::{render, AppState, PageArgs};
 
 /// The application, if it is about a pupil of the staff member's own school; anything else is

@@ -14,9 +14,8 @@ use crate::domain::register::{label, SEXES};
 use crate::error::{AppError, AppResult};
 use crate::store::audit;
 use crate::store::consent::{self, PupilParent, SchoolNotice, ANSWERS};
-use crate::store::schools::School;
 use crate::views::*;
-use crate::web::auth::SchoolStaff;
+use crate::web::auth::{school_of, SchoolStaff};
 use crate::web::forms::*;
 use crate::web::{render, see_other, AppState, PageArgs};
 
@@ -179,16 +178,6 @@ fn parent_fields(form: &FormData, errors: &Errors) -> Markup {
             }
         }
     }
-}
-
-pub(crate) async fn school_of(
-    state: &AppState,
-    o: &crate::web::auth::CurrentOfficer,
-) -> AppResult<School> {
-    let sid = o.user.school_id.clone().ok_or(AppError::Forbidden)?;
-    state
-        .db(move |c| crate::store::schools::find(c, &sid)?.ok_or(AppError::Forbidden))
-        .await
 }
 
 fn answer_tag(answer: &str) -> Markup {

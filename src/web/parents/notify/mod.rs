@@ -505,6 +505,13 @@ fn parent_step(step: Step, f: &FormData, a: &Answers, errors: &Errors) -> (Strin
                     Some("The law counts anyone with parental responsibility or care of a child as a parent, including a parent who does not live with them"), errors.get("more")))
             },
         ),
+        _ => other_parent_step(step, f, a, errors),
+    }
+}
+
+/// Another parent: who they are, their part in the children's lives, how to reach them.
+fn other_parent_step(step: Step, f: &FormData, a: &Answers, errors: &Errors) -> (String, Markup) {
+    match step {
         Step::OtherParent(_) => (
             "Another parent".into(),
             html! {
@@ -541,7 +548,6 @@ fn parent_step(step: Step, f: &FormData, a: &Answers, errors: &Errors) -> (Strin
                 },
             )
         }
-        Step::Check => (String::new(), html! {}),
         _ => (String::new(), html! {}),
     }
 }
@@ -897,11 +903,13 @@ async fn start(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpRe
                     li { "the name, type and address (or website) of anyone else who educates them" }
                 }
                 p class="govuk-body" { "It takes about 10 minutes. Your answers are saved after every page." }
-                @match resume {
-                    Some(s) => { a href=(s.path()) role="button" draggable="false" class="govuk-button" data-module="govuk-button" { "Continue where you left off" } }
-                    None if !a.pages.is_empty() => { a href=(Step::Check.path()) role="button" draggable="false" class="govuk-button" data-module="govuk-button" { "Check your answers" } }
-                    None => { a href=(Step::You.path()) role="button" draggable="false" class="govuk-button govuk-button--start" data-module="govuk-button" { "Start now" } }
-                }
+                @let (first, check) = (Step::You.path(), Step::Check.path());
+                @let next = resume.map(Step::path);
+                (resume_button(match &next {
+                    Some(s) => Resume::Continue(s),
+                    None if !a.pages.is_empty() => Resume::Check(&check),
+                    None => Resume::Start(&first),
+                }))
             }}
         },
     ))
