@@ -41,6 +41,8 @@ enum Access {
     Caseworker,
     /// Managers and administrators (the audit log).
     Auditor,
+    /// Managers only (the DfE return and the dashboard).
+    ManagerOnly,
     Administrator,
     SchoolStaff,
     /// A parent signed in with an emailed code.
@@ -56,6 +58,7 @@ fn may(access: Access, who: Who) -> bool {
         Access::AnyAccount => matches!(who, Officer | Manager | Admin | SchoolStaff),
         Access::Caseworker => matches!(who, Officer | Manager),
         Access::Auditor => matches!(who, Manager | Admin),
+        Access::ManagerOnly => who == Manager,
         Access::Administrator => who == Admin,
         Access::SchoolStaff => who == SchoolStaff,
         Access::Parent => who == Parent,
@@ -102,6 +105,8 @@ fn access(method: &str, path: &str) -> Option<Access> {
     Some(match path {
         "/officers/" | "/officers/account" | "/officers/account/password" => AnyAccount,
         "/officers/audit" | "/officers/audit.csv" => Auditor,
+        "/officers/dashboard" => ManagerOnly,
+        p if p.starts_with("/officers/returns") => ManagerOnly,
         p if p.starts_with("/officers/admin/") => Administrator,
         p if p.starts_with("/officers/") => Caseworker,
         p if p.starts_with("/schools") => SchoolStaff,

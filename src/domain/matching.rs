@@ -1188,6 +1188,23 @@ pub fn block_keys(p: &Prepared, role: KeyRole) -> Vec<String> {
         if let Some(o) = &p.outward {
             keys.push(format!("o{d}{o}"));
         }
+        // Same birthday (or day and month swapped) at the same house: both names mistyped or
+        // changed and the postcode mistyped too. The house is its number and the first word of
+        // the street, so "Station Close" and "Station Cl" agree.
+        if let Some(a) = &p.address {
+            let house = a
+                .as_str()
+                .split_whitespace()
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(" ");
+            if !house.is_empty() {
+                keys.push(format!("h{d}{house}"));
+                if let Some(s) = swapped.filter(|s| *s != d) {
+                    keys.push(format!("h{s}{house}"));
+                }
+            }
+        }
     }
     // Both names, in either order, where one side has no date of birth. A record without one is
     // filed under `x`, with one under `X`; a register entry looks under `x` (the records that
@@ -1462,6 +1479,24 @@ mod tests {
             postcode: Some("LS1 1AA"),
             ..person("Olivia", "Taylor", d(2011, 1, 1))
         }));
+        // Both names mistyped and the postcode too, on the same birthday (or with day and month
+        // swapped) at the same house, written "Rd" for "Road".
+        let at_home = |dob| Person {
+            postcode: Some("XT1 4AB"),
+            address_line_1: Some("12 Station Rd"),
+            ..person("Lovia", "Atylor", dob)
+        };
+        assert!(shares_key(&at_home(dob)), "same birthday, same house");
+        assert!(
+            block_keys(&a2, KeyRole::Looking).iter().any(|k| block_keys(
+                &prepare(&at_home(d(2014, 5, 12))),
+                KeyRole::Filed
+            )
+            .contains(k)),
+            "same house, day and month swapped"
+        );
+        // Another birthday at the same house (a brother or sister) is not paired by the house.
+        assert!(!shares_key(&at_home(d(2012, 9, 3))));
     }
 
     fn model() -> Model {
