@@ -1143,6 +1143,9 @@ fn s434a_2_a_parent_is_told_first_whether_consent_is_needed() {
         "{}",
         out.body
     );
+    // Not yet of school age: nothing to tell the council yet, and the school is told why.
+    assert!(!out.contains("href=\"/parents/notify\""));
+    assert!(out.contains("below compulsory school age, so is not a relevant child"));
     assert_eq!(count(&app, "consent_applications"), 0);
 }
 

@@ -75,12 +75,15 @@ fn census_dates(state: &AppState) -> Vec<(String, NaiveDate)> {
             .collect();
     }
     let y = returns::academic_year(t);
-    [y, y - 1]
+    let mut dates: Vec<(String, NaiveDate)> = [y, y - 1]
         .iter()
         .flat_map(|y| returns::default_census_dates(*y))
         .filter(|(_, d)| *d <= t)
         .map(|(term, d)| (format!("{term} {}", returns::academic_year_words(d)), d))
-        .collect()
+        .collect();
+    // The latest first: usually the one being sent.
+    dates.sort_by_key(|(_, d)| std::cmp::Reverse(*d));
+    dates
 }
 
 /// The census date asked for (`on`, or its day, month and year), or the errors.

@@ -494,10 +494,29 @@ fn not_needed_page(
     why: NotNeeded,
 ) -> HttpResponse {
     let name = a.child_name();
-    let (back_to, reason) = match why {
-        NotNeeded::NeitherCondition => (Step::NeedsConsent, "From your answers, none of the things that make consent necessary apply to your child (Education Act 1996, section 434A(2)).".to_string()),
-        NotNeeded::TooYoung(dob) => (Step::ChildDateOfBirth, format!("{name} is not of compulsory school age yet: it starts on {}. Only a child of compulsory school age can need consent (section 434A(2)(a)).", fmt_date(school_age::csa_start(dob)))),
-        NotNeeded::TooOld(dob) => (Step::ChildDateOfBirth, format!("{name} is over compulsory school age: it ended on {}. Only a child of compulsory school age can need consent (section 434A(2)(a)).", fmt_date(school_age::csa_end(dob)))),
+    let csa = |why: &str, dob| {
+        format!("{name} {why}. Only a child of compulsory school age can need consent (section 434A(2)(a)), and only a child of compulsory school age goes on the council's register of children not in school (section 436B).")
+            .replace("{dob}", &fmt_date(dob))
+    };
+    let (back_to, reason, register, for_school) = match why {
+        NotNeeded::NeitherCondition => (
+            Step::NeedsConsent,
+            "From your answers, none of the things that make consent necessary apply to your child (Education Act 1996, section 434A(2)).".to_string(),
+            Some("Tell the council how your child is being educated, within 15 days of them leaving school (Education Act 1996, section 436D)."),
+            "The parent's answers show no reason the council's consent would be needed: the child is not placed by a council at a special school and, as far as the parent knows, no council has made enquiries under section 47 of the Children Act 1989 or taken action after them in the last 5 years. The school may proceed as for any child whose parent withdraws them to home educate: send the council the notice under section 434A(5), and its answer confirms whether consent is needed.",
+        ),
+        NotNeeded::TooYoung(dob) => (
+            Step::ChildDateOfBirth,
+            csa("is not of compulsory school age yet: it starts on {dob}", school_age::csa_start(dob)),
+            None,
+            "The child is below compulsory school age, so is not a relevant child and the council's consent is not needed (section 434A(2)(a)). The school may proceed when the parent tells it in writing.",
+        ),
+        NotNeeded::TooOld(dob) => (
+            Step::ChildDateOfBirth,
+            csa("is over compulsory school age: it ended on {dob}", school_age::csa_end(dob)),
+            None,
+            "The pupil is over compulsory school age, so is not a relevant child and the council's consent is not needed (section 434A(2)(a)).",
+        ),
     };
     page(
         state,
@@ -515,12 +534,12 @@ fn not_needed_page(
                 ol class="govuk-list govuk-list--number" {
                     li { "Tell the school in writing that you are taking your child off its roll to educate them at home, and from which day. A letter or an email to the head teacher is enough." }
                     li { "The school may then take your child's name off its roll (Pupil Registration Regulations 2024, regulation 9(1)(f)). It tells the council, and the council answers the school the same day from what it holds." }
-                    li { "Tell the council how your child is being educated, within 15 days of them leaving school (Education Act 1996, section 436D). " a class="govuk-link" href="/parents/notify" { "Tell the council about a child not in school" } "." }
+                    @if let Some(r) = register {
+                        li { (r) " " a class="govuk-link" href="/parents/notify" { "Tell the council about a child not in school" } "." }
+                    }
                 }
                 h2 class="govuk-heading-m" { "For the school" }
-                div class="govuk-inset-text" {
-                    "The parent's answers show no reason the council's consent would be needed: the child is not placed by a council at a special school and, as far as the parent knows, no council has made enquiries under section 47 of the Children Act 1989 or taken action after them in the last 5 years. The school may proceed as for any child whose parent withdraws them to home educate: send the council the notice under section 434A(5), and its answer confirms whether consent is needed."
-                }
+                div class="govuk-inset-text" { (for_school) }
                 p class="govuk-body" { "You can print this page, or show it to the school." }
                 p class="govuk-body" { "If the council finds that consent is needed after all, it will tell you and the school, and you can apply then." }
                 p class="govuk-body" { a class="govuk-link" href=(format!("{}?return=check", back_to.path())) { "Change your answer" } }
