@@ -548,23 +548,36 @@ fn not_needed_page(
     )
 }
 
-/// Loads (or starts) the signed-in parent's draft.
-async fn load(state: &AppState, email: &str) -> AppResult<(String, Answers, Vec<School>)> {
+/// The signed-in parent's unsent draft with the schools to choose from; `start` begins one when
+/// there is none.
+async fn load_draft(
+    state: &AppState,
+    email: &str,
+    start: bool,
+) -> AppResult<Option<(String, Answers, Vec<School>)>> {
     let email = email.to_string();
     let (d, schools) = state
         .db(move |c| {
-            Ok((
-                drafts::draft_for(c, &email)?,
-                crate::store::schools::all(c)?,
-            ))
+            let d = if start {
+                Some(drafts::draft_for(c, &email)?)
+            } else {
+                drafts::open_draft(c, &email)?
+            };
+            Ok((d, crate::store::schools::all(c)?))
         })
         .await?;
     // A draft that cannot be read (say, after an upgrade) starts again rather than failing.
-    Ok((
-        d.id,
-        serde_json::from_str(&d.answers).unwrap_or_default(),
-        schools,
-    ))
+    Ok(d.map(|d| {
+        let answers = serde_json::from_str(&d.answers).unwrap_or_default();
+        (d.id, answers, schools)
+    }))
+}
+
+/// Loads (or starts) the signed-in parent's draft.
+async fn load(state: &AppState, email: &str) -> AppResult<(String, Answers, Vec<School>)> {
+    load_draft(state, email, true)
+        .await?
+        .ok_or_else(|| AppError::Internal("no draft after starting one".into()))
 }
 
 async fn save(state: &AppState, id: &str, a: &Answers) -> AppResult<()> {
@@ -701,20 +714,8 @@ async fn answer(
     if step == Step::Check {
         // Only the draft on the page is sent: if another tab sent it a moment ago, go where that
         // went rather than starting an empty draft.
-        let mail = email.clone();
-        let (open, schools) = state
-            .db(move |c| {
-                Ok((
-                    drafts::open_draft(c, &mail)?,
-                    crate::store::schools::all(c)?,
-                ))
-            })
-            .await?;
-        return match open {
-            Some(d) => {
-                let a = serde_json::from_str(&d.answers).unwrap_or_default();
-                submit(&req, &state, &email, &d.id, &a, &schools).await
-            }
+        return match load_draft(&state, &email, false).await? {
+            Some((id, a, schools)) => submit(&req, &state, &email, &id, &a, &schools).await,
             None => Ok(see_other(
                 &just_sent(&state, &email)
                     .await?
