@@ -2,6 +2,7 @@
 //! Councils are not GOV.UK: generic header, no crown, council name from config.
 pub mod charts;
 pub mod components;
+pub mod consent;
 pub mod record;
 pub use components::*;
 

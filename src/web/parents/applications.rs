@@ -10,6 +10,7 @@ use crate::error::{AppError, AppResult};
 use crate::store::consent::{self, Application, OtherParent};
 use crate::store::schools::School;
 use crate::store::{audit, parent_access};
+use crate::views::consent::{decision_notices, status_tag};
 use crate::views::*;
 use crate::web::auth::SchoolStaff;
 use crate::web::forms::*;
@@ -371,16 +372,6 @@ async fn my_applications(req: HttpRequest, state: web::Data<AppState>) -> AppRes
     ))
 }
 
-fn status_tag(status: ApplicationStatus) -> maud::Markup {
-    let colour = match status {
-        ApplicationStatus::Granted => "green",
-        ApplicationStatus::Refused => "red",
-        ApplicationStatus::Withdrawn => "grey",
-        ApplicationStatus::Received | ApplicationStatus::UnderAssessment => "blue",
-    };
-    tag(status.label(), colour)
-}
-
 /// The parent's own application, or a 404 that looks the same for anyone else's (and is audited).
 async fn own(
     state: &AppState,
@@ -468,18 +459,7 @@ async fn my_application(
                     ApplicationStatus::Received | ApplicationStatus::UnderAssessment => { p class="govuk-body" { "Your child stays on the school's roll and must keep attending until the council has decided." } },
                 }
                 @let to_you: Vec<_> = log.iter().filter(|r| r.recipient_role == crate::store::served::ROLE_APPLICANT_PARENT).collect();
-                @if !to_you.is_empty() {
-                    h2 class="govuk-heading-m" { "The council's decision notice" }
-                    ul class="govuk-list" {
-                        @for r in &to_you {
-                            li {
-                                a class="govuk-link" href={ "/parents/applications/" (a.id) "/notices/" (r.id) } { "Download the decision notice (PDF)" }
-                                br;
-                                span class="govuk-body-s" { (notice_sent_words(r)) }
-                            }
-                        }
-                    }
-                }
+                (decision_notices(&to_you.iter().map(|r| (r.id.clone(), notice_sent_words(r))).collect::<Vec<_>>(), &format!("/parents/applications/{}", a.id), "Download the decision notice (PDF)"))
                 @if matches!(a.status, ApplicationStatus::Granted | ApplicationStatus::Refused) {
                     h2 class="govuk-heading-m" { "If you disagree with the decision" }
                     p class="govuk-body" { "A parent who disagrees may ask the Secretary of State for Education to look at it again (Education Act 1996, section 434A(10)). Write to:" }

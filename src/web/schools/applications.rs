@@ -10,6 +10,7 @@ use crate::error::{AppError, AppResult};
 use crate::store::consent::{self, Application};
 use crate::store::served::{self, LogRow, ROLE_SCHOOL};
 use crate::store::{audit, schools::School};
+use crate::views::consent::{decision_notices, status_tag};
 use crate::views::*;
 use crate::web::auth::{school_of, CurrentOfficer, SchoolStaff};
 use crate::web::forms::{date_strings, FormData};
@@ -51,6 +52,11 @@ pub(crate) async fn own_application(
         .await
 }
 
+/// When and where the notice went to the school.
+fn sent_to_school(r: &LogRow) -> String {
+    format!("Sent to {} on {}", r.sent_to, fmt_date(r.made_at.date()))
+}
+
 /// What the school does now, in words.
 fn what_the_school_does(status: ApplicationStatus) -> &'static str {
     match status {
@@ -89,7 +95,7 @@ async fn show(
             div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
                 span class="govuk-caption-l" { (school.name) ", " (a.reference) }
                 h1 class="govuk-heading-l" { "Application for consent for " (a.child_name()) }
-                p class="govuk-body" { (tag(a.status.label(), match a.status { ApplicationStatus::Granted => "green", ApplicationStatus::Refused => "red", ApplicationStatus::Withdrawn => "grey", _ => "blue" })) }
+                p class="govuk-body" { (status_tag(a.status)) }
                 div class="govuk-inset-text" { (what_the_school_does(a.status)) }
                 dl class="govuk-summary-list" {
                     (summary_row("Pupil", html! { (a.child_name()) }, None))
@@ -100,18 +106,7 @@ async fn show(
                     (summary_row(if a.decided_at.is_some() { "Days to a decision" } else { "Days open" }, html! { (days) }, None))
                     @if let Some(t) = a.decided_at { (summary_row("Decided", html! { (fmt_date(t.date())) }, None)) }
                 }
-                @if !to_school.is_empty() {
-                    h2 class="govuk-heading-m" { "The council's decision notice" }
-                    ul class="govuk-list" {
-                        @for r in &to_school {
-                            li {
-                                a class="govuk-link" href={ "/schools/applications/" (a.id) "/notices/" (r.id) } { "Download the notice served on the school (PDF)" }
-                                br;
-                                span class="govuk-body-s" { "Sent to " (r.sent_to) " on " (fmt_date(r.made_at.date())) }
-                            }
-                        }
-                    }
-                }
+                (decision_notices(&to_school.iter().map(|r| (r.id.clone(), sent_to_school(r))).collect::<Vec<_>>(), &format!("/schools/applications/{}", a.id), "Download the notice served on the school (PDF)"))
                 @if a.status == ApplicationStatus::Granted {
                     a href={ "/schools/deletion?application=" (a.id) } role="button" draggable="false" class="govuk-button" data-module="govuk-button" { "Send a deletion return for this pupil" }
                 }
