@@ -135,6 +135,7 @@ fn main() -> anyhow::Result<()> {
         school_notices_per_day: 1000,
         api_requests_per_minute: 120,
         consent_escalation_days: 20,
+        retention: cnis::domain::retention::Policy::default(),
         new_sao_from: None,
         consent_from: None,
         register_from: None,

@@ -27,6 +27,8 @@ pub struct Config {
     pub api_requests_per_minute: u32,
     /// Days an application for consent may stay open before it is escalated to managers.
     pub consent_escalation_days: i64,
+    /// How long each kind of record is kept (CNIS_RETAIN_*; law.md §7.4).
+    pub retention: crate::domain::retention::Policy,
     /// Whether this council is in the s.434B pre-withdrawal meeting pilot.
     pub prewithdrawal_meetings: bool,
     /// Working days after posting that a posted notice counts as served (s.572).
@@ -273,6 +275,28 @@ impl Config {
             school_notices_per_day: parsed("CNIS_SCHOOL_NOTICES_PER_DAY", 30)?,
             api_requests_per_minute: parsed("CNIS_API_REQUESTS_PER_MINUTE", 120)?,
             consent_escalation_days: parsed("CNIS_CONSENT_ESCALATION_DAYS", 20)?,
+            retention: {
+                let d = crate::domain::retention::Policy::default();
+                let p = crate::domain::retention::Policy {
+                    register_years: parsed("CNIS_RETAIN_REGISTER_YEARS", d.register_years)?,
+                    consent_years: parsed("CNIS_RETAIN_CONSENT_YEARS", d.consent_years)?,
+                    attendance_years: parsed("CNIS_RETAIN_ATTENDANCE_YEARS", d.attendance_years)?,
+                    prosecution_years: parsed(
+                        "CNIS_RETAIN_PROSECUTION_YEARS",
+                        d.prosecution_years,
+                    )?,
+                    audit_years: parsed("CNIS_RETAIN_AUDIT_YEARS", d.audit_years)?,
+                    email_days: parsed("CNIS_RETAIN_EMAIL_DAYS", d.email_days)?,
+                };
+                anyhow::ensure!(
+                    [p.register_years, p.consent_years, p.attendance_years, p.prosecution_years, p.audit_years]
+                        .iter()
+                        .all(|y| (1..=100).contains(y))
+                        && (30..=36_500).contains(&p.email_days),
+                    "CNIS_RETAIN_*_YEARS must be 1 to 100 years, and CNIS_RETAIN_EMAIL_DAYS 30 to 36500 days"
+                );
+                p
+            },
             prewithdrawal_meetings: matches!(
                 var("CNIS_PREWITHDRAWAL_MEETINGS", "off").as_str(),
                 "on" | "true" | "1"

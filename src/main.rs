@@ -43,6 +43,13 @@ enum Command {
     /// Send the s.436D(2)(c) requests that are due and raise overdue answers as tasks, then exit
     /// (for cron; with CNIS_SCHEDULER=on the server does this itself every day).
     Scheduler,
+    /// Erase what is past its date under the retention policy (CNIS_RETAIN_*), keeping records
+    /// on legal hold, then exit (the scheduler does this every day).
+    Retention {
+        /// List what would be erased, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Match the register against the social care records now (the server does this nightly).
     CrossCheck {
         /// Also write every match and review pair to this CSV file:
@@ -88,6 +95,7 @@ fn main() -> anyhow::Result<()> {
         Command::Serve { demo } => cli::serve::run(pool, config, demo)?,
         Command::CrossCheck { report } => cli::cross_check::run(pool, config, report)?,
         Command::Scheduler => cli::jobs::scheduler(pool, config)?,
+        Command::Retention { dry_run } => cli::jobs::retention(pool, config, dry_run)?,
         Command::Outbox => cli::jobs::outbox(pool, config)?,
         Command::Import { what } => cli::imports::run(pool, what)?,
         Command::ApiToken { action } => cli::tokens::run(pool, action)?,

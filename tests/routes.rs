@@ -106,6 +106,7 @@ fn access(method: &str, path: &str) -> Option<Access> {
         "/officers/" | "/officers/account" | "/officers/account/password" => AnyAccount,
         "/officers/audit" | "/officers/audit.csv" => Auditor,
         "/officers/dashboard" => ManagerOnly,
+        p if p.ends_with("/legal-hold/release") => ManagerOnly,
         p if p.starts_with("/officers/returns") => ManagerOnly,
         p if p.starts_with("/officers/admin/") => Administrator,
         p if p.starts_with("/officers/") => Caseworker,

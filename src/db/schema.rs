@@ -214,6 +214,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    legal_holds (id) {
+        id -> Text,
+        subject_kind -> Text,
+        subject_id -> Text,
+        reason -> Text,
+        placed_by -> Text,
+        placed_at -> Timestamp,
+        released_at -> Nullable<Timestamp>,
+        released_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     parent_notifications (id) {
         id -> Text,
         email -> Text,
@@ -704,4 +717,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     child_name_pairs,
     saved_searches,
     application_drafts,
+    legal_holds,
 );

@@ -12,6 +12,7 @@ pub mod network;
 pub mod parents;
 pub mod passwords;
 pub mod register;
+pub mod retention;
 pub mod returns;
 pub mod roles;
 pub mod safeguarding;

@@ -2,4 +2,5 @@
 //! outbox worker. Jobs call the store and the mail outbox, never the web layer.
 pub mod cross_check;
 pub mod outbox;
+pub mod retention;
 pub mod scheduler;

@@ -14,13 +14,22 @@ const LEASE: &str = "scheduler";
 
 /// One run of the day's work, under the scheduler's lease; `None` when another instance holds it.
 pub fn run_once(state: &AppState) -> anyhow::Result<Option<Tick>> {
+    under_lease(state, |conn| run_under_lease(state, conn))
+}
+
+/// `work` under the scheduler's lease, so the day's jobs, the retention job run from cron and
+/// another instance's scheduler never overlap; `None` when another holds it.
+pub fn under_lease<T>(
+    state: &AppState,
+    work: impl FnOnce(&mut crate::db::PooledConn) -> anyhow::Result<T>,
+) -> anyhow::Result<Option<T>> {
     let mut conn = state.pool.get()?;
     let holder = crate::db::lease::holder_name();
     if !crate::db::lease::acquire(&mut conn, LEASE, &holder, 60)? {
         log::info!("scheduler: another instance is running it");
         return Ok(None);
     }
-    let result = run_under_lease(state, &mut conn);
+    let result = work(&mut conn);
     crate::db::lease::release(&mut conn, LEASE, &holder)?;
     result.map(Some)
 }
@@ -59,6 +68,10 @@ fn run_under_lease(state: &AppState, conn: &mut crate::db::PooledConn) -> anyhow
     };
     let purged = crate::store::sessions::purge_expired(conn, state.config.session_max_hours)?;
     log::info!("scheduler: purged {purged:?}");
+    let kept = super::retention::run(conn, &state.config.retention, crate::clock::today(), false)?;
+    for line in kept.lines() {
+        log::info!("retention: {line}");
+    }
     crate::services::register::reindex_names(conn)?;
     log::info!(
         "scheduler: {} information requests sent, {} overdue answers raised as tasks, {} applications for consent escalated, {} possible condition B tasks, {} mandatory revocations, {} attendance reminders",

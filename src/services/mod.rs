@@ -5,6 +5,7 @@
 pub mod attendance;
 pub mod audit;
 pub mod register;
+pub mod retention;
 pub mod social_care;
 
 use crate::db::AnyConnection;

@@ -5,6 +5,7 @@ use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
 
 use crate::domain::register::AddressKind;
+use crate::domain::retention::HoldSubject;
 use chrono::NaiveDate;
 
 use crate::store::children::{Address, Child, Parent, Provider, SaveOutcome};
@@ -63,6 +64,7 @@ pub fn open_record(c: &mut AnyConnection, child_id: &str, user_id: &str) -> AppR
             links: store::matches::links_for_child(c, &id)?,
             attendance: store::attendance::for_child(c, &id)?,
             claims: store::parent_claims::for_child(c, &id)?,
+            hold: store::retention::hold_with_name(c, HoldSubject::Child, &id)?,
             rec,
         })
     })?;

@@ -32,6 +32,8 @@ pub struct RecordPage {
     pub attendance: Vec<Case>,
     /// People who say they are a parent, with what became of each.
     pub claims: Vec<crate::store::parent_claims::ParentClaim>,
+    /// The legal hold in force, with the name of who placed it.
+    pub hold: Option<(crate::store::retention::LegalHold, String)>,
 }
 
 /// The page and how it is being shown.
@@ -48,6 +50,8 @@ pub struct RecordView<'a> {
     pub register_not_in_force: Option<String>,
     /// Where "Back" goes: the search results the officer came from, or the register.
     pub back: String,
+    /// The council's retention periods, to say how long a closed entry is kept.
+    pub retention: crate::domain::retention::Policy,
 }
 
 /// A tag for a child outside compulsory school age (s.8) today, or whose date of birth is not
@@ -109,6 +113,8 @@ fn header(v: &RecordView) -> Markup {
             Some("reopened") => (success_banner("Entry reopened")),
             Some("enquiry") => (success_banner("How the enquiry ended is recorded")),
             Some("reviewed") => (success_banner("Entry marked as reviewed")),
+            Some("hold") => (success_banner("Legal hold placed: this record will be kept until the hold is released")),
+            Some("released") => (success_banner("Legal hold released")),
             Some("part") => (success_banner("Record updated")),
             Some("request") => (success_banner("Request for information sent")),
             Some("match") | Some("claim") => (success_banner("Decision saved")),
@@ -474,6 +480,40 @@ fn entry(v: &RecordView) -> Markup {
             p class="govuk-body" { a class="govuk-link" href={ (base) "/reopen" } { "Reopen this entry" } }
         } @else {
             p class="govuk-body" { a class="govuk-link" href={ (base) "/close" } { "Close this entry" } }
+        }
+        (keeping(v))
+    }
+}
+
+/// How long the record is kept (law.md §7.4), and any legal hold that keeps it longer.
+fn keeping(v: &RecordView) -> Markup {
+    let ch = &v.page.rec.child;
+    let base = v.base.as_str();
+    let until = ch
+        .closed_on
+        .filter(|_| ch.status == EntryStatus::Closed)
+        .map(|on| {
+            crate::domain::retention::register_entry_kept_until(ch.date_of_birth, on, &v.retention)
+        });
+    html! {
+        h3 class="govuk-heading-s" id="keeping" { "How long this record is kept" }
+        @match (&v.page.hold, until) {
+            (Some((h, by)), _) => {
+                p class="govuk-body" { (tag("Legal hold", "purple")) " Kept until the hold is released, whatever the retention policy says." }
+                dl class="govuk-summary-list" {
+                    (summary_row("Reason", html! { (h.reason) }, None))
+                    (summary_row("Placed", html! { (crate::clock::fmt_time(h.placed_at)) " by " (by) }, None))
+                }
+                p class="govuk-body" { a class="govuk-link" href={ (base) "/legal-hold/release" } { "Release the legal hold" } }
+            }
+            (None, Some(until)) => {
+                p class="govuk-body" { "Kept until " (fmt_date(until)) ", then erased with its history, cases and emails, unless a legal hold is placed on it." }
+                p class="govuk-body" { a class="govuk-link" href={ (base) "/legal-hold" } { "Place a legal hold" } }
+            }
+            (None, None) => {
+                p class="govuk-body" { "Kept while the entry is open. Once closed, it is kept for " (v.retention.register_years) " years after the later of its closing and the end of compulsory school age." }
+                p class="govuk-body" { a class="govuk-link" href={ (base) "/legal-hold" } { "Place a legal hold" } }
+            }
         }
     }
 }

@@ -38,6 +38,7 @@ pub fn test_config(database_url: String, dir: &std::path::Path) -> Config {
         school_notices_per_day: 1000,
         api_requests_per_minute: 120,
         consent_escalation_days: 20,
+        retention: cnis::domain::retention::Policy::default(),
         new_sao_from: None,
         // s.434A and ss.436B–436G in force, so their rules are tested; tests of the days before
         // set these to None.

@@ -8,6 +8,7 @@ pub mod consent;
 pub mod dashboard;
 pub mod enquiry_outcomes;
 pub mod law_dates;
+pub mod legal_holds;
 pub mod matches;
 pub mod parent_claims;
 pub mod parts;
@@ -20,6 +21,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     register::configure_emails(cfg);
     enquiry_outcomes::configure(cfg);
     law_dates::configure(cfg);
+    legal_holds::configure(cfg);
     parent_claims::configure(cfg);
     parts::configure(cfg);
     tasks::configure(cfg);

@@ -747,6 +747,7 @@ async fn view(
             .config
             .commencement()
             .not_in_force(Provision::Register, today()),
+        retention: state.config.retention,
     };
     Ok(render(
         &state,
