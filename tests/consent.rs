@@ -531,6 +531,14 @@ fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_
         entries,
         vec![("school".into(), false, "home_educated".into())]
     );
+    // s.436C(2)(j): the school that took her off roll is kept as a school she attended.
+    assert_eq!(
+        count(
+            &app,
+            "child_prescribed WHERE schools_attended LIKE 'School 100001 (URN 100001), until %'"
+        ),
+        1
+    );
     // The applicant's email reached the register through a school: it waits for an officer, so
     // the parent has no access to the entry or its notices until confirmed (issue 14, high).
     assert_eq!(count(&app, "parents WHERE email IS NOT NULL"), 0);

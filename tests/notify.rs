@@ -626,3 +626,77 @@ fn s436d_1_a_child_is_removed_from_a_notification_only_after_asking() {
     assert_eq!(p.status, 303, "{}", p.body);
     assert_eq!(count(&app, "children"), 1);
 }
+
+/// Issue 19: the s.436C(2) questions are optional for parents, "Prefer not to say" is kept as
+/// an answer (not a gap), and the last school the parent names is kept as a school attended.
+#[test]
+fn s436c_2_a_parent_may_give_the_optional_information_or_prefer_not_to_say() {
+    let app = TestApp::spawn();
+    let (mut b, _) = parent_signed_in(&app, "carer@example.com");
+    about_you(&mut b);
+    tell_about_child(&mut b, 0, "Ada", "Lovelace", ("10", "12", "2015"));
+    let c = |page: &str| format!("/parents/notify/child/0/{page}");
+    b.get(&c("education"));
+    let p = b.post(
+        &c("education"),
+        &[
+            ("arrangement", "home_educated"),
+            ("last_school", "Demoton Primary"),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    let page = b.get(&c("optional"));
+    assert!(
+        page.contains("Does Ada look after someone in the family? (optional)"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.contains(">Not known<"),
+        "leaving a question is how a parent says nothing"
+    );
+    let p = b.post(
+        &c("optional"),
+        &[("young_carer", "maybe"), ("ethnicity", "refused")],
+    );
+    assert_eq!(p.status, 422);
+    assert!(
+        p.contains("Select an answer about caring, or leave it"),
+        "{}",
+        p.body
+    );
+    let p = b.post(
+        &c("optional"),
+        &[("young_carer", "yes"), ("ethnicity", "refused")],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    b.post("/parents/notify/children", &[("more", "no")]);
+    b.post("/parents/notify/other-parents", &[("more", "no")]);
+    let check = b.get("/parents/notify/check");
+    assert!(check.contains("Young carer (optional)"), "{}", check.body);
+    assert!(check.contains("Prefer not to say"));
+    let p = b.post("/parents/notify/check", &[]);
+    assert_eq!(p.location.as_deref(), Some("/parents/notify/sent"));
+
+    let id: String = {
+        use cnis::db::schema::children::dsl as ch;
+        use diesel::prelude::*;
+        ch::children.select(ch::id).first(&mut *app.conn()).unwrap()
+    };
+    let mut officer = app.signed_in("officer");
+    let record = officer.get(&format!("/officers/children/{id}"));
+    let section = extract(&record.body, "id=\"other-information\"", "</dl>").unwrap();
+    assert!(
+        section.contains("Young carer") && section.contains(">Yes<"),
+        "{section}"
+    );
+    assert!(
+        section.contains("Prefer not to say"),
+        "ethnic group declined: {section}"
+    );
+    assert!(section.contains("Demoton Primary"), "{section}");
+    assert!(
+        section.contains("Disability") && section.contains("Not known"),
+        "{section}"
+    );
+}

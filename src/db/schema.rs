@@ -214,6 +214,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    child_prescribed (child_id) {
+        child_id -> Text,
+        ethnicity -> Text,
+        disability -> Text,
+        young_carer -> Text,
+        looked_after -> Text,
+        schools_attended -> Nullable<Text>,
+        missing_education_from -> Nullable<Date>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     legal_holds (id) {
         id -> Text,
         subject_kind -> Text,
@@ -718,4 +731,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     saved_searches,
     application_drafts,
     legal_holds,
+    child_prescribed,
 );
+diesel::joinable!(child_prescribed -> children (child_id));

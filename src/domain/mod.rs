@@ -11,6 +11,7 @@ pub mod matching;
 pub mod network;
 pub mod parents;
 pub mod passwords;
+pub mod prescribed;
 pub mod register;
 pub mod retention;
 pub mod returns;

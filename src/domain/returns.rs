@@ -14,6 +14,10 @@ pub struct EntryState {
     pub reason: String,
     pub sex: String,
     pub date_of_birth: Option<NaiveDate>,
+    /// s.436C(2)(m), as stored ("yes", "no", "refused", "not_known").
+    pub young_carer: String,
+    /// s.436C(2)(i): identified as missing education under s.436A on this day.
+    pub missing_education_from: Option<NaiveDate>,
 }
 
 /// One recorded change to an entry (`child_changes`), as the history keeps it.
@@ -36,8 +40,22 @@ impl EntryState {
             "reason" => self.reason = v,
             "sex" => self.sex = v,
             "date of birth" => self.date_of_birth = v.parse().ok(),
+            // The history keeps what officers read; the return wants the stored value.
+            "young carer" => {
+                self.young_carer = crate::domain::prescribed::Answer::ALL
+                    .iter()
+                    .find(|a| a.label() == v)
+                    .map_or("not_known", |a| a.as_str())
+                    .into()
+            }
+            "identified as missing education" => self.missing_education_from = v.parse().ok(),
             _ => {}
         }
+    }
+
+    /// On the register and identified as missing education (s.436A) by `on`.
+    pub fn missing_education_on(&self, on: NaiveDate) -> bool {
+        self.exists && self.open && self.missing_education_from.is_some_and(|d| d <= on)
     }
 
     /// Elective home education, on the register.
@@ -171,7 +189,9 @@ pub struct Line {
 }
 
 /// The census-date breakdowns (standards.md §2.2): the total in elective home education, then by
-/// sex, by national curriculum year group and by primary reason, each in the DfE's words.
+/// sex, by national curriculum year group and by primary reason, each in the DfE's words; then
+/// young carers among them (s.436C(2)(m)), and the children on the register identified as
+/// missing education (s.436A, s.436C(2)(i)) whatever their arrangement.
 pub fn breakdowns(
     entries: &[EntryState],
     on: NaiveDate,
@@ -207,6 +227,20 @@ pub fn breakdowns(
         None => (i32::MAX, "Not known".into()),
     });
     group("Primary reason", &|e| (0, reason_label(&e.reason)));
+    group("Young carer", &|e| {
+        let a = crate::domain::prescribed::Answer::parse(&e.young_carer)
+            .unwrap_or(crate::domain::prescribed::Answer::NotKnown);
+        (0, a.label().to_string())
+    });
+    lines.push(Line {
+        topic: "Children missing education",
+        breakdown: "Identified under section 436A".into(),
+        children: entries
+            .iter()
+            .filter(|e| e.missing_education_on(on))
+            .map(|e| e.child_id.clone())
+            .collect(),
+    });
     lines
 }
 
@@ -245,6 +279,8 @@ mod tests {
             reason: "bullying".into(),
             sex: "F".into(),
             date_of_birth: Some(d(2015, 5, 1)),
+            young_carer: "not_known".into(),
+            missing_education_from: None,
         }
     }
 
@@ -347,6 +383,8 @@ mod tests {
             reason: "bullying".into(),
             sex: "F".into(),
             date_of_birth: Some(dob),
+            young_carer: "not_known".into(),
+            missing_education_from: None,
         };
         let entries = [
             child("a", d(2016, 5, 1)),

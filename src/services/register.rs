@@ -65,6 +65,7 @@ pub fn open_record(c: &mut AnyConnection, child_id: &str, user_id: &str) -> AppR
             attendance: store::attendance::for_child(c, &id)?,
             claims: store::parent_claims::for_child(c, &id)?,
             hold: store::retention::hold_with_name(c, HoldSubject::Child, &id)?,
+            prescribed: store::prescribed::of(c, &id)?,
             rec,
         })
     })?;
@@ -601,4 +602,50 @@ pub fn add_child(
         )?;
         Ok(())
     })
+}
+
+/// Saves an officer's change to the child's s.436C(2) information, with a history line for each
+/// field that changed and the audit record. Returns how many fields changed.
+pub fn save_prescribed(
+    c: &mut AnyConnection,
+    child_id: &str,
+    new: &crate::domain::prescribed::Prescribed,
+    user_id: &str,
+) -> AppResult<usize> {
+    crate::db::write::<_, AppError, _>(c, |c| {
+        children::find(c, child_id)?.ok_or(AppError::NotFound)?;
+        let n = store::prescribed::save(
+            c,
+            child_id,
+            new,
+            Some(user_id),
+            "Officer updated the other information (s.436C(2))",
+        )?;
+        audit::record(
+            c,
+            Some(user_id),
+            "update_prescribed_information",
+            Some(child_id),
+            "officer changed the s.436C(2) information",
+        )?;
+        Ok(n)
+    })
+}
+
+/// A child's entry and its s.436C(2) information, for the officers' form; the read is audited.
+pub fn prescribed_of(
+    c: &mut AnyConnection,
+    child_id: &str,
+    user_id: &str,
+) -> AppResult<(Child, crate::domain::prescribed::Prescribed)> {
+    let child = children::find(c, child_id)?.ok_or(AppError::NotFound)?;
+    let p = store::prescribed::of(c, child_id)?;
+    audit::record(
+        c,
+        Some(user_id),
+        "view_child",
+        Some(child_id),
+        "officer opened the other information form",
+    )?;
+    Ok((child, p))
 }

@@ -1269,6 +1269,18 @@ fn enter_on_register(
         providers: vec![],
         parents,
         from: crate::store::notifications::Informant::School,
+        // s.436C(2)(j): the school that took the child off its roll is a school attended.
+        prescribed: crate::domain::prescribed::Prescribed {
+            schools_attended: crate::store::schools::find(conn, &n.school_id)?.map(|s| {
+                format!(
+                    "{} (URN {}), until {}",
+                    s.name,
+                    s.urn,
+                    crate::clock::fmt_date(n.on_date)
+                )
+            }),
+            ..Default::default()
+        },
     };
     let why = format!("deletion return {} from a school, ground (f)", n.reference);
     let (id, _) = crate::store::notifications::enter_or_link(conn, &notified, &why, &n.id, alert)?;

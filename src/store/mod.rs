@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod parent_access;
 pub mod parent_claims;
 pub mod parent_reports;
+pub mod prescribed;
 pub mod retention;
 pub mod returns;
 pub mod saved_searches;

@@ -117,6 +117,9 @@ pub struct NotifiedChild {
     pub parents: Vec<Parent>,
     /// Who described them: decides which parents wait for an officer (`domain::parents`).
     pub from: Informant,
+    /// What the parent chose to give of the s.436C(2) information; kept on a new entry only
+    /// (an existing entry is an officer's to change).
+    pub prescribed: crate::domain::prescribed::Prescribed,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -258,6 +261,9 @@ pub fn enter_or_link(
             })
             .collect();
         register::insert(conn, &mut child, &addrs, &ps, &provs, None, why)?;
+        if n.prescribed != crate::domain::prescribed::Prescribed::default() {
+            super::prescribed::save(conn, &child.id, &n.prescribed, None, why)?;
+        }
         for p in &waiting {
             let claimed = ClaimedChild {
                 child: &n.child,

@@ -8,9 +8,9 @@ use diesel::prelude::*;
 
 use crate::db::schema::{
     addresses, attendance_cases, attendance_events, audit_events, child_changes, child_flags,
-    child_name_pairs, child_name_parts, children, consent_applications, information_requests,
-    legal_holds, match_links, outbox, parent_claims, parent_reports, parents, providers,
-    read_audit_events, school_notices, served_documents, tasks,
+    child_name_pairs, child_name_parts, child_prescribed, children, consent_applications,
+    information_requests, legal_holds, match_links, outbox, parent_claims, parent_reports, parents,
+    providers, read_audit_events, school_notices, served_documents, tasks,
 };
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::attendance::Stage;
@@ -444,6 +444,8 @@ fn erase_children(conn: &mut AnyConnection, ids: &[String]) -> QueryResult<()> {
     diesel::delete(child_name_parts::table.filter(child_name_parts::child_id.eq_any(ids)))
         .execute(conn)?;
     diesel::delete(child_name_pairs::table.filter(child_name_pairs::child_id.eq_any(ids)))
+        .execute(conn)?;
+    diesel::delete(child_prescribed::table.filter(child_prescribed::child_id.eq_any(ids)))
         .execute(conn)?;
     diesel::delete(addresses::table.filter(addresses::child_id.eq_any(ids))).execute(conn)?;
     diesel::delete(parents::table.filter(parents::child_id.eq_any(ids))).execute(conn)?;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::schema::{child_changes, children};
+use crate::db::schema::{child_changes, child_prescribed, children};
 use crate::db::AnyConnection;
 use crate::domain::register::EntryStatus;
 use crate::domain::returns::{self, Change, EntryState};
@@ -18,6 +18,8 @@ const FIELDS: &[&str] = &[
     "reason",
     "sex",
     "date of birth",
+    "young carer",
+    "identified as missing education",
 ];
 
 fn end_of(day: NaiveDate) -> NaiveDateTime {
@@ -36,8 +38,11 @@ fn entries_and_changes_from(
         String,
         String,
         Option<NaiveDate>,
+        Option<String>,
+        Option<NaiveDate>,
     );
     let rows: Vec<Row> = children::table
+        .left_join(child_prescribed::table)
         .select((
             children::id,
             children::status,
@@ -45,6 +50,12 @@ fn entries_and_changes_from(
             children::reason,
             children::sex,
             children::date_of_birth,
+            child_prescribed::young_carer.nullable(),
+            // The row may be missing (None) or hold no date (None): the same to the return.
+            child_prescribed::missing_education_from
+                .nullable()
+                .assume_not_null()
+                .nullable(),
         ))
         .load(conn)?;
     let mut later: HashMap<String, Vec<Change>> = HashMap::new();
@@ -76,7 +87,7 @@ fn entries_and_changes_from(
     }
     Ok(rows
         .into_iter()
-        .map(|(id, status, arrangement, reason, sex, dob)| {
+        .map(|(id, status, arrangement, reason, sex, dob, carer, cme)| {
             let changes = later.remove(&id).unwrap_or_default();
             (
                 EntryState {
@@ -87,6 +98,8 @@ fn entries_and_changes_from(
                     reason,
                     sex,
                     date_of_birth: dob,
+                    young_carer: carer.unwrap_or_else(|| "not_known".into()),
+                    missing_education_from: cme,
                 },
                 changes,
             )

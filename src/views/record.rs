@@ -34,6 +34,8 @@ pub struct RecordPage {
     pub claims: Vec<crate::store::parent_claims::ParentClaim>,
     /// The legal hold in force, with the name of who placed it.
     pub hold: Option<(crate::store::retention::LegalHold, String)>,
+    /// The s.436C(2) information held.
+    pub prescribed: crate::domain::prescribed::Prescribed,
 }
 
 /// The page and how it is being shown.
@@ -73,6 +75,7 @@ pub fn record(v: &RecordView) -> Markup {
         (child_details(v))
         (social_care(v))
         (education(v))
+        (other_information(v))
         (addresses(v))
         (parents(v))
         (providers(v))
@@ -272,6 +275,27 @@ fn education(v: &RecordView) -> Markup {
             (summary_row("Special educational needs", html! { (label(SEN_STATUSES, &ch.sen_status)) }, Some((&format!("{base}/edit#sen_status"), "special educational needs"))))
             (summary_row("Time educated by parents", or_not_given(hours(ch.parent_hours_per_week).as_deref()), Some((&format!("{base}/edit#parent_hours_per_week"), "time educated by parents"))))
             (summary_row("Time educated by others", or_not_given(hours(ch.other_hours_per_week).as_deref()), Some((&format!("{base}/edit#other_hours_per_week"), "time educated by others"))))
+        }
+    }
+}
+
+/// The s.436C(2) information, to the extent the council has it.
+fn other_information(v: &RecordView) -> Markup {
+    let p = &v.page.prescribed;
+    let change = format!("{}/other-information", v.base);
+    let row = |label: &str, value: Markup, anchor: &str, what: &str| {
+        summary_row(label, value, Some((&format!("{change}#{anchor}"), what)))
+    };
+    html! {
+        h2 class="govuk-heading-m" id="other-information" { "Other information" }
+        p class="govuk-hint" { "What the law asks the council to hold where it has it (Education Act 1996, section 436C(2)). Parents need not give it." }
+        dl class="govuk-summary-list" {
+            (row("Ethnic group", html! { (p.ethnicity.label()) }, "ethnicity", "ethnic group"))
+            (row("Disability", html! { (p.disability.label()) }, "disability", "disability"))
+            (row("Young carer", html! { (p.young_carer.label()) }, "young_carer", "young carer"))
+            (row("Looked after", html! { (p.looked_after.label()) }, "looked_after", "looked after"))
+            (row("Schools attended", or_not_given(p.schools_attended.as_deref()), "schools_attended", "schools attended"))
+            (row("Identified as missing education", or_not_given(p.missing_education_from.map(fmt_date).as_deref()), "missing_education_from", "missing education"))
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod enquiry_outcomes;
 pub mod law_dates;
 pub mod legal_holds;
 pub mod matches;
+pub mod other_information;
 pub mod parent_claims;
 pub mod parts;
 pub mod register;
@@ -26,6 +27,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     parts::configure(cfg);
     tasks::configure(cfg);
     matches::configure(cfg);
+    other_information::configure(cfg);
     audit_log::configure(cfg);
     administration::configure(cfg);
     consent::configure(cfg);

@@ -11,6 +11,7 @@ pub(super) mod answers;
 
 use crate::clock::{fmt_date, today};
 use crate::db::now;
+use crate::domain::prescribed::{Answer, Ethnicity, Prescribed};
 use crate::domain::register::*;
 use crate::domain::school_age::{self, SchoolAgeStatus};
 use crate::error::{AppError, AppResult};
@@ -44,6 +45,16 @@ fn with_prefer_not(choices: Choices, skip: &str) -> Vec<(&'static str, &'static 
         .copied()
         .filter(|(c, _)| *c != skip)
         .chain([PREFER_NOT])
+        .collect()
+}
+
+/// A parent's choices for an s.436C(2) question: every answer but "Not known" (which is what
+/// leaving it means), "Prefer not to say" last.
+fn parent_choices(choices: Choices) -> Vec<(&'static str, &'static str)> {
+    choices
+        .iter()
+        .copied()
+        .filter(|(c, _)| *c != "not_known")
         .collect()
 }
 
@@ -294,6 +305,27 @@ fn check_optional(f: &FormData, e: &mut Errors) {
     }
     if !f.get("reason").is_empty() {
         choice(f, "reason", &reasons, "Select a reason, or leave it", e);
+    }
+    for (id, choices, message) in [
+        (
+            "ethnicity",
+            Ethnicity::CHOICES,
+            "Select an ethnic group, or leave it",
+        ),
+        (
+            "disability",
+            Answer::CHOICES,
+            "Select an answer about disability, or leave it",
+        ),
+        (
+            "young_carer",
+            Answer::CHOICES,
+            "Select an answer about caring, or leave it",
+        ),
+    ] {
+        if !f.get(id).is_empty() {
+            choice(f, id, &parent_choices(choices), message, e);
+        }
     }
     opt_text(f, "reason_detail", "more about your reasons", 2000, e);
 }
@@ -689,6 +721,9 @@ fn education_step(step: Step, f: &FormData, a: &Answers, errors: &Errors) -> (St
                     (radios("sen_status", "Does your child have special educational needs? (optional)", &sen, f.get("sen_status"), None, errors.get("sen_status")))
                     (radios("reason", "Why are they not in school full time? (optional)", &reasons, f.get("reason"), None, errors.get("reason")))
                     (textarea("reason_detail", "Anything you want to add about your reasons (optional)", f.get("reason_detail"), None, errors.get("reason_detail")))
+                    (radios("young_carer", &format!("Does {name} look after someone in the family? (optional)"), &parent_choices(Answer::CHOICES), f.get("young_carer"), Some("For example, a parent, brother or sister who is ill, disabled, or has a mental health or drug or alcohol problem. The council can tell you about support for young carers."), errors.get("young_carer")))
+                    (radios("disability", &format!("Does {name} have a disability? (optional)"), &parent_choices(Answer::CHOICES), f.get("disability"), Some("A physical or mental condition that has a big, long-term effect on everyday life"), errors.get("disability")))
+                    (radios("ethnicity", &format!("What is {name}'s ethnic group? (optional)"), &parent_choices(Ethnicity::CHOICES), f.get("ethnicity"), None, errors.get("ethnicity")))
                 },
             )
         }
@@ -1232,6 +1267,9 @@ fn check_page(state: &AppState, req: &HttpRequest, a: &Answers, errors: &Errors)
                         }, Some((&Step::OtherEducators(n).path(), "others who educate them"))))
                         (summary_row("Special educational needs (optional)", html! { (optional_label(&with_prefer_not(SEN_STATUSES, "not_known"), opt.get("sen_status"))) }, Some((&change(Step::Optional(n)), "special educational needs"))))
                         (summary_row("Reasons (optional)", html! { (optional_label(&with_prefer_not(REASONS, "not_provided"), opt.get("reason"))) @if let Some(d) = opt.opt("reason_detail") { br; (d) } }, Some((&change(Step::Optional(n)), "reasons"))))
+                        (summary_row("Young carer (optional)", html! { (optional_label(Answer::CHOICES, opt.get("young_carer"))) }, Some((&change(Step::Optional(n)), "young carer"))))
+                        (summary_row("Disability (optional)", html! { (optional_label(Answer::CHOICES, opt.get("disability"))) }, Some((&change(Step::Optional(n)), "disability"))))
+                        (summary_row("Ethnic group (optional)", html! { (optional_label(Ethnicity::CHOICES, opt.get("ethnicity"))) }, Some((&change(Step::Optional(n)), "ethnic group"))))
                     }))
                 }
                 p class="govuk-body" { a class="govuk-link" href=(Step::Children.path()) { "Add another child" } }
@@ -1309,6 +1347,7 @@ fn entries(a: &Answers, email: &str, on: NaiveDate) -> Option<Vec<NotifiedChild>
             providers,
             parents,
             from: crate::store::notifications::Informant::Parent,
+            prescribed: prescribed_from(a, n),
         });
     }
     (e.is_empty() && !out.is_empty()).then_some(out)
@@ -1373,6 +1412,19 @@ fn child_entry(
         ));
     }
     Some((child, addresses, lives_with_you))
+}
+
+/// What the parent chose to give of the s.436C(2) information: the optional page's answers (an
+/// unanswered question is "not known", "Prefer not to say" is kept as such) and the last school.
+fn prescribed_from(a: &Answers, n: usize) -> Prescribed {
+    let opt = a.page(Step::Optional(n));
+    Prescribed {
+        ethnicity: Ethnicity::parse(opt.get("ethnicity")).unwrap_or(Ethnicity::NotKnown),
+        disability: Answer::parse(opt.get("disability")).unwrap_or(Answer::NotKnown),
+        young_carer: Answer::parse(opt.get("young_carer")).unwrap_or(Answer::NotKnown),
+        schools_attended: a.page(Step::Education(n)).opt("last_school"),
+        ..Prescribed::default()
+    }
 }
 
 /// The parent who is telling the council, as a parent of each child.
