@@ -136,6 +136,7 @@ fn main() -> anyhow::Result<()> {
         api_requests_per_minute: 120,
         consent_escalation_days: 20,
         retention: cnis::domain::retention::Policy::default(),
+        trusted_transfer_keys: vec![],
         new_sao_from: None,
         consent_from: None,
         register_from: None,

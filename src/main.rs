@@ -97,7 +97,7 @@ fn main() -> anyhow::Result<()> {
         Command::Scheduler => cli::jobs::scheduler(pool, config)?,
         Command::Retention { dry_run } => cli::jobs::retention(pool, config, dry_run)?,
         Command::Outbox => cli::jobs::outbox(pool, config)?,
-        Command::Import { what } => cli::imports::run(pool, what)?,
+        Command::Import { what } => cli::imports::run(pool, &config, what)?,
         Command::ApiToken { action } => cli::tokens::run(pool, action)?,
         Command::User { action } => cli::users::run(pool, action)?,
         #[cfg(feature = "dev-tools")]

@@ -27,10 +27,63 @@ pub enum ImportKind {
         #[arg(long, value_name = "DIR", conflicts_with = "file")]
         ssd: Option<std::path::PathBuf>,
     },
+    /// A child's record sent by another council when the family moved here (s.436F): the
+    /// signed JSON package its cnis produced. Checked (checksum, signature, the fingerprints in
+    /// CNIS_TRUSTED_TRANSFER_KEYS when set, addressed to CNIS_LA_CODE when set), then entered
+    /// for review or linked to the entry already here. Exit code 0: entered or already
+    /// imported; 2: refused (the reason is printed); 1: the file could not be read.
+    Transfer { file: std::path::PathBuf },
 }
 
-pub fn run(pool: Pool, what: ImportKind) -> anyhow::Result<()> {
+/// `cnis import transfer FILE`.
+fn transfer(
+    pool: Pool,
+    config: &cnis::config::Config,
+    file: std::path::PathBuf,
+) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let mut conn = pool.get()?;
+    let state = cnis::app::AppState::new(pool.clone(), config.clone());
+    let alert = state.team_alert();
+    match cnis::services::transfers::receive(
+        &mut conn,
+        &text,
+        &config.trusted_transfer_keys,
+        config.la_code.as_deref(),
+        None,
+        alert.as_ref(),
+    ) {
+        Ok(cnis::services::transfers::Received::Entered {
+            child_id,
+            linked,
+            from,
+        }) => {
+            crate::say!(
+                "{} from {from}: entry {child_id}, waiting for an officer's review",
+                if linked {
+                    "linked to the entry already on the register"
+                } else {
+                    "entered"
+                }
+            );
+            Ok(())
+        }
+        Ok(cnis::services::transfers::Received::AlreadyImported) => {
+            crate::say!("this package was imported before: nothing changed");
+            Ok(())
+        }
+        Err(cnis::error::AppError::Refused(why)) => {
+            eprintln!("Refused: {why}");
+            std::process::exit(2);
+        }
+        Err(e) => Err(anyhow::anyhow!("{e}")),
+    }
+}
+
+pub fn run(pool: Pool, config: &cnis::config::Config, what: ImportKind) -> anyhow::Result<()> {
     match what {
+        ImportKind::Transfer { file } => transfer(pool, config, file),
         ImportKind::Register { file } => register(pool, file),
         ImportKind::SocialCare { ssd: Some(dir), .. } => ssd(pool, dir),
         ImportKind::SocialCare {

@@ -227,6 +227,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    transfers (id) {
+        id -> Text,
+        child_id -> Nullable<Text>,
+        direction -> Text,
+        council_code -> Text,
+        council_name -> Text,
+        moved_on -> Date,
+        package -> Text,
+        sha256 -> Text,
+        made_by -> Nullable<Text>,
+        made_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     legal_holds (id) {
         id -> Text,
         subject_kind -> Text,
@@ -732,5 +747,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     application_drafts,
     legal_holds,
     child_prescribed,
+    transfers,
 );
 diesel::joinable!(child_prescribed -> children (child_id));
+diesel::joinable!(transfers -> children (child_id));

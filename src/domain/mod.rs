@@ -19,3 +19,4 @@ pub mod roles;
 pub mod safeguarding;
 pub mod school_age;
 pub mod service;
+pub mod transfer;

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod register;
 pub mod retention;
 pub mod social_care;
+pub mod transfers;
 
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};

@@ -66,6 +66,7 @@ pub fn open_record(c: &mut AnyConnection, child_id: &str, user_id: &str) -> AppR
             claims: store::parent_claims::for_child(c, &id)?,
             hold: store::retention::hold_with_name(c, HoldSubject::Child, &id)?,
             prescribed: store::prescribed::of(c, &id)?,
+            transfers: store::transfers::for_child(c, &id)?,
             rec,
         })
     })?;

@@ -25,4 +25,5 @@ pub mod sign_in_attempts;
 pub mod social_care;
 pub mod submissions;
 pub mod tasks;
+pub mod transfers;
 pub mod users;

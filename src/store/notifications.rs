@@ -126,6 +126,9 @@ pub struct NotifiedChild {
 pub enum Informant {
     Parent,
     School,
+    /// Another council's transfer package (s.436F): its parents' emails wait for an officer,
+    /// as a school's do.
+    OtherCouncil,
 }
 
 impl NotifiedChild {
@@ -138,7 +141,7 @@ impl NotifiedChild {
 
     fn source(&self, new_entry: bool) -> ParentSource {
         match (self.from, new_entry) {
-            (Informant::School, _) => ParentSource::School,
+            (Informant::School | Informant::OtherCouncil, _) => ParentSource::School,
             (Informant::Parent, true) => ParentSource::ParentAboutNewEntry,
             (Informant::Parent, false) => ParentSource::ParentAboutExistingEntry,
         }

@@ -445,6 +445,11 @@ fn erase_children(conn: &mut AnyConnection, ids: &[String]) -> QueryResult<()> {
         .execute(conn)?;
     diesel::delete(child_name_pairs::table.filter(child_name_pairs::child_id.eq_any(ids)))
         .execute(conn)?;
+    diesel::delete(
+        crate::db::schema::transfers::table
+            .filter(crate::db::schema::transfers::child_id.eq_any(ids)),
+    )
+    .execute(conn)?;
     diesel::delete(child_prescribed::table.filter(child_prescribed::child_id.eq_any(ids)))
         .execute(conn)?;
     diesel::delete(addresses::table.filter(addresses::child_id.eq_any(ids))).execute(conn)?;

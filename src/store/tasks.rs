@@ -37,6 +37,7 @@ crate::text_enum! {
         EsoDirection = "eso_direction" => "The court directed an education supervision order application (s.447(2))",
         CompleteEntry = "complete_entry" => "Complete an entry imported with details missing (s.436C(1))",
         AttendanceResponse = "attendance_response" => "Read a parent's response to a preliminary notice (s.436I; s.437(3))",
+        TransferReceived = "transfer_received" => "A child's record arrived from another council (s.436F)",
     }
 }
 

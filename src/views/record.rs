@@ -36,6 +36,8 @@ pub struct RecordPage {
     pub hold: Option<(crate::store::retention::LegalHold, String)>,
     /// The s.436C(2) information held.
     pub prescribed: crate::domain::prescribed::Prescribed,
+    /// Records sent to, or received from, other councils (s.436F).
+    pub transfers: Vec<crate::store::transfers::Transfer>,
 }
 
 /// The page and how it is being shown.
@@ -504,6 +506,18 @@ fn entry(v: &RecordView) -> Markup {
             p class="govuk-body" { a class="govuk-link" href={ (base) "/reopen" } { "Reopen this entry" } }
         } @else {
             p class="govuk-body" { a class="govuk-link" href={ (base) "/close" } { "Close this entry" } }
+            p class="govuk-body" { a class="govuk-link" href={ (base) "/transfer" } { "Send the record to another council" } " (the child is moving out of the area)" }
+        }
+        @if !v.page.transfers.is_empty() {
+            h3 class="govuk-heading-s" { "Moves between councils" }
+            ul class="govuk-list" {
+                @for t in &v.page.transfers {
+                    li { a class="govuk-link" href={ "/officers/transfers/" (t.id) } {
+                        @if t.direction == crate::store::transfers::Direction::Sent { "Sent to " } @else { "Received from " }
+                        (t.council_name)
+                    } ", moved " (fmt_date(t.moved_on)) }
+                }
+            }
         }
         (keeping(v))
     }

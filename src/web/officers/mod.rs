@@ -16,6 +16,7 @@ pub mod parts;
 pub mod register;
 pub mod returns;
 pub mod tasks;
+pub mod transfers;
 
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     register::configure(cfg);
@@ -26,6 +27,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     parent_claims::configure(cfg);
     parts::configure(cfg);
     tasks::configure(cfg);
+    transfers::configure(cfg);
     matches::configure(cfg);
     other_information::configure(cfg);
     audit_log::configure(cfg);

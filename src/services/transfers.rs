@@ -1,0 +1,370 @@
+//! Moving between councils (s.436F): sending a child's record to the council of the new area,
+//! which closes the entry here as "moved away", and receiving one, which enters the child for
+//! review with where the record came from.
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use crate::db::AnyConnection;
+use crate::domain::register::{AddressKind, EntryStatus};
+use crate::domain::transfer::{self, AddressPart, Council, Signed};
+use crate::error::{AppError, AppResult};
+use crate::store::audit;
+use crate::store::children::{self, Address, Child, Parent, Provider, SaveOutcome};
+use crate::store::notifications::{self, Informant, NotifiedChild};
+use crate::store::tasks::{self, TaskKind, TeamAlert};
+use crate::store::transfers::{self, Choices, Direction};
+
+/// What an officer asked to send.
+pub struct SendRequest {
+    pub receiving_code: String,
+    pub moved_on: NaiveDate,
+    pub new_address: Option<AddressPart>,
+    pub with_history: bool,
+}
+
+/// Sends the record: builds and signs the package, keeps it, and closes the entry as moved
+/// away, naming the receiving council; one transaction, audited. Returns the transfer's id.
+pub fn send(
+    c: &mut AnyConnection,
+    child_id: &str,
+    req: &SendRequest,
+    sending: Council,
+    key: &ed25519_dalek::SigningKey,
+    user_id: &str,
+) -> AppResult<String> {
+    let receiving_name = transfer::council_name(&req.receiving_code)
+        .ok_or_else(|| AppError::Refused("Choose the council the child is moving to".into()))?;
+    crate::db::write::<_, AppError, _>(c, |c| {
+        let child = children::find(c, child_id)?.ok_or(AppError::NotFound)?;
+        if child.status == EntryStatus::Closed {
+            return Err(AppError::Refused(
+                "This entry is closed: reopen it before sending the record".into(),
+            ));
+        }
+        let choices = Choices {
+            sending,
+            receiving: Council {
+                code: req.receiving_code.clone(),
+                name: receiving_name.into(),
+            },
+            moved_on: req.moved_on,
+            new_address: req.new_address.clone(),
+            with_history: req.with_history,
+        };
+        let package = transfers::build(c, child_id, &choices)?.ok_or(AppError::NotFound)?;
+        let signed = transfer::sign(package, key)?;
+        let text = serde_json::to_string_pretty(&signed)?;
+        let id = transfers::record(
+            c,
+            Some(child_id),
+            Direction::Sent,
+            &signed,
+            &text,
+            Some(user_id),
+        )?
+        .ok_or_else(|| AppError::Conflict("This package was sent already".into()))?;
+        let note = format!(
+            "Moved to {receiving_name} ({}); the record was sent to them (s.436F)",
+            req.receiving_code
+        );
+        if children::close(c, &child, "moved_away", req.moved_on, Some(&note), user_id)?
+            == SaveOutcome::Stale
+        {
+            return Err(AppError::Conflict(
+                "Someone else changed this record while you had it open: check it, then send again"
+                    .into(),
+            ));
+        }
+        audit::record(
+            c,
+            Some(user_id),
+            "transfer_sent",
+            Some(child_id),
+            &format!(
+                "officer sent the record to council {} under s.436F",
+                req.receiving_code
+            ),
+        )?;
+        Ok(id)
+    })
+}
+
+/// What receiving a package did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Received {
+    /// A new entry, or one already on the register linked (true).
+    Entered {
+        child_id: String,
+        linked: bool,
+        from: String,
+    },
+    /// This package was imported before: nothing changed.
+    AlreadyImported,
+}
+
+/// Receives a package: checks it (`transfer::verify`), then enters the child for an officer's
+/// review, or links an entry already here, keeping the package and where it came from. A task
+/// asks an officer to review it, naming any social care involvement the sender recorded.
+pub fn receive(
+    c: &mut AnyConnection,
+    text: &str,
+    trusted: &[String],
+    our_code: Option<&str>,
+    user_id: Option<&str>,
+    alert: Option<&TeamAlert>,
+) -> AppResult<Received> {
+    let signed =
+        transfer::verify(text, trusted, our_code).map_err(|r| AppError::Refused(r.to_string()))?;
+    let p = &signed.package;
+    let from = format!("{} ({})", p.sending_council.name, p.sending_council.code);
+    crate::db::write::<_, AppError, _>(c, |c| {
+        let Some(tid) = transfers::record(c, None, Direction::Received, &signed, text, user_id)?
+        else {
+            return Ok(Received::AlreadyImported);
+        };
+        let n = notified(&signed);
+        let why = format!(
+            "transfer package from {from}, their reference {}, checksum {}",
+            p.child.sending_reference,
+            &signed.sha256[..16]
+        );
+        let (child_id, linked) = notifications::enter_or_link(c, &n, &why, &tid, alert)?;
+        diesel::update(crate::db::schema::transfers::table.find(&tid))
+            .set(crate::db::schema::transfers::child_id.eq(&child_id))
+            .execute(c)?;
+        let care: Vec<String> = p
+            .social_care
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} from {}{}",
+                    crate::domain::register::label(
+                        crate::domain::safeguarding::FLAG_KINDS,
+                        &s.kind
+                    ),
+                    s.started_on
+                        .map(|d| d.to_string())
+                        .unwrap_or_else(|| "a date not given".into()),
+                    s.ended_on
+                        .map(|d| format!(" to {d}"))
+                        .unwrap_or_else(|| ", still open".into()),
+                )
+            })
+            .collect();
+        let summary = if care.is_empty() {
+            format!("Record received from {from}: check the entry and contact the family (s.436F).")
+        } else {
+            format!(
+                "Record received from {from}, which records children's social care involvement: {}. Contact their children's social care today.",
+                care.join("; ")
+            )
+        };
+        tasks::create(
+            c,
+            alert,
+            Some(&child_id),
+            TaskKind::TransferReceived,
+            &summary,
+            Some(&tid),
+            Some(crate::clock::today()),
+        )?;
+        audit::record(
+            c,
+            user_id,
+            "transfer_received",
+            Some(&child_id),
+            &format!(
+                "record received from council {} under s.436F",
+                p.sending_council.code
+            ),
+        )?;
+        Ok(Received::Entered {
+            child_id,
+            linked,
+            from: from.clone(),
+        })
+    })
+}
+
+/// The package as a child the council has been told about.
+fn notified(s: &Signed) -> NotifiedChild {
+    let p = &s.package;
+    let t = crate::db::now();
+    let ch = &p.child;
+    let mut child = Child {
+        given_names: ch.given_names.clone(),
+        family_name: ch.family_name.clone(),
+        date_of_birth: ch.date_of_birth,
+        sex: ch.sex.clone(),
+        upn: ch.upn.clone(),
+        nhs_number: ch.nhs_number.clone(),
+        la_reference: None,
+        arrangement: ch.arrangement.clone(),
+        eligibility_condition: ch.eligibility_condition.clone(),
+        eligible_from: ch.eligible_from,
+        reason: ch.reason.clone(),
+        reason_detail: ch.reason_detail.clone(),
+        sen_status: ch.sen_status.clone(),
+        parent_hours_per_week: ch.parent_hours_per_week,
+        other_hours_per_week: ch.other_hours_per_week,
+        reviewed: false,
+        ..Child::open_entry("transfer", t)
+    };
+    let addresses: Vec<Address> = p
+        .addresses
+        .iter()
+        .map(|a| Address {
+            id: String::new(),
+            child_id: String::new(),
+            kind: AddressKind::parse(&a.kind).unwrap_or(AddressKind::Previous),
+            line_1: a.line_1.clone(),
+            line_2: a.line_2.clone(),
+            town: a.town.clone(),
+            postcode: a.postcode.clone(),
+            moved_in_on: a.moved_in_on,
+            created_at: t,
+        })
+        .collect();
+    let current = addresses
+        .iter()
+        .find(|a| a.kind == AddressKind::Current)
+        .map(|a| a.postcode.clone());
+    children::refresh_keys(&mut child, current.as_deref());
+    NotifiedChild {
+        child,
+        addresses,
+        providers: p
+            .providers
+            .iter()
+            .map(|v| Provider {
+                id: String::new(),
+                child_id: String::new(),
+                name: v.name.clone(),
+                provider_type: v.provider_type.clone(),
+                address: v.address.clone(),
+                website: v.website.clone(),
+                hours_per_week: v.hours_per_week,
+                hours_without_parent: v.hours_without_parent,
+                created_at: t,
+            })
+            .collect(),
+        parents: p
+            .parents
+            .iter()
+            .map(|v| Parent {
+                id: String::new(),
+                child_id: String::new(),
+                given_names: v.given_names.clone(),
+                family_name: v.family_name.clone(),
+                relationship: v.relationship.clone(),
+                parental_responsibility: v.parental_responsibility,
+                lives_with_child: v.lives_with_child,
+                educating: v.educating,
+                address_line_1: v.address_line_1.clone(),
+                address_town: v.address_town.clone(),
+                address_postcode: v.address_postcode.clone(),
+                email: v.email.clone(),
+                phone: v.phone.clone(),
+                created_at: t,
+            })
+            .collect(),
+        from: Informant::OtherCouncil,
+        prescribed: prescribed_part(&p.prescribed),
+    }
+}
+
+fn prescribed_part(p: &transfer::PrescribedPart) -> crate::domain::prescribed::Prescribed {
+    use crate::domain::prescribed::{Answer, Ethnicity, LookedAfter, Prescribed};
+    Prescribed {
+        ethnicity: Ethnicity::parse(&p.ethnicity).unwrap_or(Ethnicity::NotKnown),
+        disability: Answer::parse(&p.disability).unwrap_or(Answer::NotKnown),
+        young_carer: Answer::parse(&p.young_carer).unwrap_or(Answer::NotKnown),
+        looked_after: LookedAfter::parse(&p.looked_after).unwrap_or(LookedAfter::NotKnown),
+        schools_attended: p.schools_attended.clone(),
+        missing_education_from: p.missing_education_from,
+    }
+}
+
+/// A package's readable summary, for its PDF: what was sent, to whom, and the checksum.
+pub fn summary_text(s: &Signed) -> String {
+    let p = &s.package;
+    let c = &p.child;
+    let mut out = vec![
+        format!(
+            "From: {} ({})",
+            p.sending_council.name, p.sending_council.code
+        ),
+        format!(
+            "To: {} ({})",
+            p.receiving_council.name, p.receiving_council.code
+        ),
+        format!("Moved on: {}", crate::clock::fmt_date(p.moved_on)),
+        format!("Schema: {}. Checksum (SHA-256): {}", p.schema, s.sha256),
+        format!(
+            "Signing key fingerprint: {}",
+            transfer::fingerprint(&s.public_key)
+        ),
+        String::new(),
+        format!(
+            "Child: {} {}, born {}",
+            c.given_names,
+            c.family_name,
+            crate::clock::fmt_date_or_not_known(c.date_of_birth)
+        ),
+        format!(
+            "Sex: {}. UPN: {}. NHS number: {}",
+            c.sex,
+            c.upn.as_deref().unwrap_or("not given"),
+            c.nhs_number.as_deref().unwrap_or("not given")
+        ),
+        format!("Their reference: {}", c.sending_reference),
+        format!(
+            "Arrangement: {}. Reason: {}. SEN: {}",
+            c.arrangement, c.reason, c.sen_status
+        ),
+    ];
+    for a in &p.addresses {
+        out.push(format!(
+            "Address ({}): {}, {} {}",
+            a.kind, a.line_1, a.town, a.postcode
+        ));
+    }
+    for v in &p.parents {
+        out.push(format!(
+            "Parent: {} {} ({}){}",
+            v.given_names,
+            v.family_name,
+            v.relationship,
+            if v.educating {
+                ", educating the child"
+            } else {
+                ""
+            }
+        ));
+    }
+    for v in &p.providers {
+        out.push(format!(
+            "Provider: {} ({}), {} hours a week",
+            v.name, v.provider_type, v.hours_per_week
+        ));
+    }
+    let pr = &p.prescribed;
+    out.push(format!(
+        "Ethnic group: {}. Disability: {}. Young carer: {}. Looked after: {}",
+        pr.ethnicity, pr.disability, pr.young_carer, pr.looked_after
+    ));
+    if let Some(s) = &pr.schools_attended {
+        out.push(format!("Schools attended: {s}"));
+    }
+    for s in &p.social_care {
+        out.push(format!(
+            "Children's social care: {} from {:?} to {:?}",
+            s.kind, s.started_on, s.ended_on
+        ));
+    }
+    out.push(format!(
+        "History lines sent (s.436C(3)): {}",
+        p.history.len()
+    ));
+    out.join("\n")
+}

@@ -1,0 +1,214 @@
+//! Moving between councils (issue 19, EA 1996 s.436F): one cnis sends a child's record, signed,
+//! and closes its entry as moved away; another cnis imports the package with the real binary
+//! (`cnis import transfer FILE`) and enters the child for review with where it came from. A
+//! changed package, one for another council, and a second import are refused or ignored.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test may panic: that is how it fails
+mod common;
+use std::process::Command;
+
+use common::*;
+
+fn import(app: &TestApp, file: &std::path::Path, la_code: &str) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cnis"))
+        .args(["import", "transfer"])
+        .arg(file)
+        .env("DATABASE_URL", &app.config.database_url)
+        .env("CNIS_DATA_DIR", dir.path())
+        .env("CNIS_LA_CODE", la_code)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn s436f_a_record_sent_to_the_new_council_arrives_whole_and_closes_the_entry_here() {
+    let devon = TestApp::spawn_with(|c| {
+        c.la_code = Some("878".into());
+        c.council_name = "Devon County Council".into();
+    });
+    let plymouth = TestApp::spawn_with(|c| c.la_code = Some("879".into()));
+
+    let mut officer = devon.signed_in("officer");
+    let id = add_child(&mut officer, "Ada", "Okafor", ("1", "5", "2015"));
+    let other = format!("/officers/children/{id}/other-information");
+    officer.get(&other);
+    let p = officer.post(
+        &other,
+        &[
+            ("ethnicity", "not_known"),
+            ("disability", "not_known"),
+            ("young_carer", "yes"),
+            ("looked_after", "not_known"),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+
+    // The form: a council from the list, a date no more than a month ahead.
+    let url = format!("/officers/children/{id}/transfer");
+    let page = officer.get(&url);
+    assert!(page.contains("Plymouth (879)"), "{}", page.body);
+    let p = officer.post(
+        &url,
+        &[
+            ("receiving", "Atlantis"),
+            ("moved_on-day", "1"),
+            ("moved_on-month", "1"),
+            ("moved_on-year", "2030"),
+        ],
+    );
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Choose the council the child is moving to"));
+    assert!(p.contains("no more than a month from today"));
+    assert!(p.contains("Select whether to send the history of changes"));
+    assert_eq!(count(&devon, "transfers"), 0);
+
+    let today = cnis::clock::today();
+    let (d, m, y) = (
+        today.format("%-d").to_string(),
+        today.format("%-m").to_string(),
+        today.format("%Y").to_string(),
+    );
+    let p = officer.post(
+        &url,
+        &[
+            ("receiving", "879"),
+            ("moved_on-day", &d),
+            ("moved_on-month", &m),
+            ("moved_on-year", &y),
+            ("line_1", "4 Hoe Road"),
+            ("town", "Plymouth"),
+            ("postcode", "pl1 2aa"),
+            ("with_history", "yes"),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    let sent = p.location.unwrap();
+    let page = officer.get(&sent);
+    assert!(
+        page.contains("Record ready to send to Plymouth"),
+        "{}",
+        page.body
+    );
+    let record = officer.get(&format!("/officers/children/{id}"));
+    assert!(record.contains("Closed"));
+    assert!(
+        record.contains("Moved to Plymouth (879)"),
+        "{}",
+        record.body
+    );
+    assert!(record.contains("Sent to Plymouth"));
+    assert!(
+        !record.contains("Send the record to another council"),
+        "a closed entry is not sent again"
+    );
+    assert_eq!(
+        count(
+            &devon,
+            &format!("audit_events WHERE action = 'transfer_sent' AND child_id = '{id}'")
+        ),
+        1
+    );
+
+    let base = sent.split('?').next().unwrap();
+    let json = officer.get(&format!("{base}/package.json"));
+    assert_eq!(json.status, 200);
+    assert!(
+        json.body.contains("\"schema\": \"cnis-transfer/1\""),
+        "{}",
+        json.body
+    );
+    assert!(json.body.contains("\"young_carer\": \"yes\""));
+    assert!(json.body.contains("\"history\": ["));
+    let resp = officer
+        .client
+        .get(format!("{}{base}/package.pdf", officer.base))
+        .send()
+        .unwrap();
+    assert_eq!(resp.headers()["content-type"], "application/pdf");
+    let text = pdf_text(&resp.bytes().unwrap());
+    assert!(
+        text.contains("Ada Okafor") && text.contains("Plymouth (879)"),
+        "{text}"
+    );
+
+    // Another council's cnis takes it in.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ada.json");
+    std::fs::write(&file, &json.body).unwrap();
+    let (code, out) = import(&plymouth, &file, "879");
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("entered from Devon County Council (878)"),
+        "{out}"
+    );
+    assert_eq!(
+        count(
+            &plymouth,
+            "children WHERE source = 'transfer' AND reviewed = false"
+        ),
+        1
+    );
+    assert_eq!(
+        count(&plymouth, "child_prescribed WHERE young_carer = 'yes'"),
+        1
+    );
+    assert_eq!(
+        count(
+            &plymouth,
+            "addresses WHERE kind = 'current' AND postcode = 'PL1 2AA'"
+        ),
+        1
+    );
+    assert_eq!(
+        count(&plymouth, "tasks WHERE kind = 'transfer_received'"),
+        1
+    );
+    assert_eq!(
+        count(&plymouth, "audit_events WHERE action = 'transfer_received'"),
+        1
+    );
+    let mut theirs = plymouth.signed_in("officer");
+    let new_id: String = {
+        use cnis::db::schema::children::dsl as c;
+        use diesel::prelude::*;
+        c::children
+            .select(c::id)
+            .first(&mut *plymouth.conn())
+            .unwrap()
+    };
+    let record = theirs.get(&format!("/officers/children/{new_id}"));
+    assert!(
+        record.contains("Received from Devon County Council"),
+        "{}",
+        record.body
+    );
+    assert!(
+        record.contains("transfer package from Devon County Council (878)"),
+        "provenance in the history"
+    );
+
+    // Twice is once; a changed package, or one for another council, is refused.
+    let (code, out) = import(&plymouth, &file, "879");
+    assert_eq!((code, out.contains("imported before")), (0, true), "{out}");
+    assert_eq!(count(&plymouth, "children"), 1);
+    let changed = dir.path().join("changed.json");
+    std::fs::write(&changed, json.body.replace("\"Ada\"", "\"Eve\"")).unwrap();
+    let (code, out) = import(&plymouth, &changed, "879");
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("does not match its checksum"), "{out}");
+    let (code, out) = import(&plymouth, &file, "880");
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("addressed to Plymouth (879)"), "{out}");
+    assert_eq!(count(&plymouth, "children"), 1);
+
+    // A parent cannot read a package.
+    let (mut parent, _) = parent_signed_in(&devon, "someone@example.com");
+    assert_ne!(parent.get(base).status, 200);
+}
