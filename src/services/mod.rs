@@ -7,6 +7,7 @@ pub mod audit;
 pub mod register;
 pub mod retention;
 pub mod social_care;
+pub mod subject_access;
 pub mod transfers;
 
 use crate::db::AnyConnection;

@@ -520,6 +520,7 @@ fn entry(v: &RecordView) -> Markup {
             }
         }
         (keeping(v))
+        p class="govuk-body" { a class="govuk-link" href={ (base) "/subject-access" } { "Answer a subject access request" } " (everything held about this child, as one file)" }
     }
 }
 

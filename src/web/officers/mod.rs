@@ -15,6 +15,7 @@ pub mod parent_claims;
 pub mod parts;
 pub mod register;
 pub mod returns;
+pub mod subject_access;
 pub mod tasks;
 pub mod transfers;
 
@@ -36,5 +37,6 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     attendance::configure(cfg);
     calendars::configure(cfg);
     returns::configure(cfg);
+    subject_access::configure(cfg);
     dashboard::configure(cfg);
 }
