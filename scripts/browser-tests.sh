@@ -34,6 +34,13 @@ done
 export CNIS_SAO_ADMIN_PASSWORD=$(cat "$DIR/sao-admin.txt")
 export CNIS_SAO_OFFICER_PASSWORD=$(cat "$DIR/sao-officer.txt")
 export CNIS_SAO_MANAGER_PASSWORD=$(cat "$DIR/sao-manager.txt")
+# And for the record's whole life (a manager each, with JavaScript on and off).
+for who in js nojs; do
+  ./target/debug/cnis user add --email "life.$who@council.test" --name "Life $who" --role manager --generate-password \
+    | sed -n 's/^password (shown once): //p' > "$DIR/life-$who.txt"
+done
+export CNIS_LIFE_JS_PASSWORD=$(cat "$DIR/life-js.txt")
+export CNIS_LIFE_NOJS_PASSWORD=$(cat "$DIR/life-nojs.txt")
 export CNIS_NEW_SAO_FROM=2026-01-01 CNIS_CONSENT_FROM=2026-01-01 CNIS_REGISTER_FROM=2026-01-01
 ./target/debug/cnis serve > "$DIR/server.log" 2>&1 &
 SERVER=$!

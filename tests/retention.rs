@@ -158,6 +158,12 @@ fn law_7_4_retention_erases_a_closed_entry_past_its_date_and_keeps_one_on_legal_
     );
 
     // Only a manager releases a hold, after a confirmation page.
+    let page = officer.get(&format!("/officers/children/{held}"));
+    assert!(
+        page.contains("Only a manager can release it."),
+        "{}",
+        page.body
+    );
     assert_eq!(
         officer
             .get(&format!("/officers/children/{held}/legal-hold/release"))
@@ -170,6 +176,9 @@ fn law_7_4_retention_erases_a_closed_entry_past_its_date_and_keeps_one_on_legal_
     );
     assert_eq!(p.status, 403);
     let mut manager = app.signed_in("manager");
+    assert!(manager
+        .get(&format!("/officers/children/{held}"))
+        .contains("/legal-hold/release"));
     let page = manager.get(&format!("/officers/children/{held}/legal-hold/release"));
     assert!(page.contains("Release the legal hold?"));
     assert!(page.contains("Complaint C-114 before the Ombudsman"));

@@ -56,6 +56,8 @@ pub struct RecordView<'a> {
     pub back: String,
     /// The council's retention periods, to say how long a closed entry is kept.
     pub retention: crate::domain::retention::Policy,
+    /// The officer is a manager (may release a legal hold).
+    pub manager: bool,
 }
 
 /// A tag for a child outside compulsory school age (s.8) today, or whose date of birth is not
@@ -543,7 +545,11 @@ fn keeping(v: &RecordView) -> Markup {
                     (summary_row("Reason", html! { (h.reason) }, None))
                     (summary_row("Placed", html! { (crate::clock::fmt_time(h.placed_at)) " by " (by) }, None))
                 }
-                p class="govuk-body" { a class="govuk-link" href={ (base) "/legal-hold/release" } { "Release the legal hold" } }
+                @if v.manager {
+                    p class="govuk-body" { a class="govuk-link" href={ (base) "/legal-hold/release" } { "Release the legal hold" } }
+                } @else {
+                    p class="govuk-body" { "Only a manager can release it." }
+                }
             }
             (None, Some(until)) => {
                 p class="govuk-body" { "Kept until " (fmt_date(until)) ", then erased with its history, cases and emails, unless a legal hold is placed on it." }

@@ -748,6 +748,7 @@ async fn view(
             .commencement()
             .not_in_force(Provision::Register, today()),
         retention: state.config.retention,
+        manager: o.user.can_make_returns(),
     };
     Ok(render(
         &state,
