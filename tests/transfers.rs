@@ -212,3 +212,66 @@ fn s436f_a_record_sent_to_the_new_council_arrives_whole_and_closes_the_entry_her
     let (mut parent, _) = parent_signed_in(&devon, "someone@example.com");
     assert_ne!(parent.get(base).status, 200);
 }
+
+/// Issue 19: sharing with partners under s.436F is recorded — who asked, under which gateway,
+/// why, and what was sent — shown on the record, audited, and checked.
+#[test]
+fn s436f_information_shared_with_a_partner_is_recorded_with_its_gateway() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let id = add_child(&mut officer, "Ada", "Okafor", ("1", "5", "2015"));
+    let url = format!("/officers/children/{id}/shared-with-partner");
+    let page = officer.get(&url);
+    assert!(
+        page.contains("section 11 of the Children Act 2004"),
+        "{}",
+        page.body
+    );
+    let p = officer.post(
+        &url,
+        &[
+            ("gateway", "the press"),
+            ("disclosed_on-day", "1"),
+            ("disclosed_on-month", "1"),
+            ("disclosed_on-year", "2030"),
+        ],
+    );
+    assert_eq!(p.status, 422);
+    for message in [
+        "Select who it was shared with",
+        "Enter the name of the organisation",
+        "Enter why it was appropriate to share",
+        "must be today or in the past",
+    ] {
+        assert!(p.contains(message), "{message}: {}", p.body);
+    }
+    assert_eq!(count(&app, "disclosures"), 0);
+    let p = officer.post(
+        &url,
+        &[
+            ("gateway", "ca2004_s11"),
+            ("partner", "Demoton Police, Child Abuse Investigation Team"),
+            ("requested_by", "DC Jones"),
+            ("purpose", "Section 47 enquiry about a sibling"),
+            ("information", "Name, date of birth, address, how educated"),
+            ("disclosed_on-day", "2"),
+            ("disclosed_on-month", "11"),
+            ("disclosed_on-year", "2026"),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    let record = officer.get(&format!("/officers/children/{id}"));
+    assert!(
+        record.contains("Demoton Police, Child Abuse Investigation Team"),
+        "{}",
+        record.body
+    );
+    assert!(record.contains("2 November 2026"));
+    assert_eq!(
+        count(
+            &app,
+            &format!("audit_events WHERE action = 'record_disclosure' AND child_id = '{id}'")
+        ),
+        1
+    );
+}

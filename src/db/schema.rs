@@ -227,6 +227,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    disclosures (id) {
+        id -> Text,
+        child_id -> Text,
+        gateway -> Text,
+        partner -> Text,
+        requested_by -> Text,
+        purpose -> Text,
+        information -> Text,
+        disclosed_on -> Date,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     transfers (id) {
         id -> Text,
         child_id -> Nullable<Text>,
@@ -748,6 +763,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     legal_holds,
     child_prescribed,
     transfers,
+    disclosures,
 );
 diesel::joinable!(child_prescribed -> children (child_id));
 diesel::joinable!(transfers -> children (child_id));
+diesel::joinable!(disclosures -> children (child_id));

@@ -171,6 +171,19 @@ pub const COUNCILS: &[(&str, &str)] = &[
     ("943", "Westmorland and Furness"),
 ];
 
+crate::text_enum! {
+    /// The gateways through which s.436F lets the council share a child's register information,
+    /// where appropriate for promoting or safeguarding the education or welfare of that child or
+    /// another under-18 (law.md §7.1). A move to another English council is a transfer instead.
+    pub enum Gateway {
+        Section11 = "ca2004_s11" => "A body under section 11 of the Children Act 2004 (for example the police, the NHS, a youth offending team)",
+        Ofsted = "ofsted" => "Ofsted",
+        SecretaryOfState = "secretary_of_state" => "The Secretary of State, as directed",
+        Scotland = "scotland" => "A council in Scotland",
+        NorthernIreland = "northern_ireland" => "A Health and Social Care Trust, or the Education Authority, in Northern Ireland",
+    }
+}
+
 /// The council's name for a DfE LA number.
 pub fn council_name(code: &str) -> Option<&'static str> {
     COUNCILS.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)

@@ -67,6 +67,7 @@ pub fn open_record(c: &mut AnyConnection, child_id: &str, user_id: &str) -> AppR
             hold: store::retention::hold_with_name(c, HoldSubject::Child, &id)?,
             prescribed: store::prescribed::of(c, &id)?,
             transfers: store::transfers::for_child(c, &id)?,
+            disclosures: store::disclosures::for_child(c, &id)?,
             rec,
         })
     })?;

@@ -227,6 +227,10 @@ pub fn bundle(
         "emails": emails,
         "transfers": transfers::for_child(c, child_id)?.iter().map(|t| json!({"direction": t.direction.as_str(),
             "council": t.council_name, "moved_on": t.moved_on, "sha256": t.sha256})).collect::<Vec<_>>(),
+        "shared_with_partners": crate::store::disclosures::for_child(c, child_id)?.iter().map(|(d, by)| json!({
+            "gateway": d.gateway.label(), "partner": d.partner, "requested_by": d.requested_by,
+            "purpose": d.purpose, "information": d.information, "disclosed_on": d.disclosed_on,
+            "recorded_by": officer(Some(by))})).collect::<Vec<_>>(),
         "audit": audit_rows,
     });
     let summary = summary_text(&record);
@@ -304,6 +308,10 @@ fn summary_text(r: &Value) -> String {
         ("notices", "Notices as served (PDFs in notices/)"),
         ("emails", "Emails"),
         ("transfers", "Moves between councils"),
+        (
+            "shared_with_partners",
+            "Information shared with partners (s.436F)",
+        ),
         ("audit", "Who read or changed the record"),
     ] {
         out.push(format!(

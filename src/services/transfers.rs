@@ -368,3 +368,27 @@ pub fn summary_text(s: &Signed) -> String {
     ));
     out.join("\n")
 }
+
+/// Records a disclosure to a partner under s.436F, audited, in one transaction.
+pub fn record_disclosure(
+    c: &mut AnyConnection,
+    child_id: &str,
+    d: &crate::store::disclosures::NewDisclosure,
+    user_id: &str,
+) -> AppResult<()> {
+    crate::db::write::<_, AppError, _>(c, |c| {
+        children::find(c, child_id)?.ok_or(AppError::NotFound)?;
+        crate::store::disclosures::insert(c, child_id, d, user_id)?;
+        audit::record(
+            c,
+            Some(user_id),
+            "record_disclosure",
+            Some(child_id),
+            &format!(
+                "officer recorded information shared under s.436F ({})",
+                d.gateway.as_str()
+            ),
+        )?;
+        Ok(())
+    })
+}

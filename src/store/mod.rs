@@ -8,6 +8,7 @@ pub mod bank_holidays;
 pub mod children;
 pub mod consent;
 pub mod dashboard;
+pub mod disclosures;
 pub mod information_requests;
 pub mod matches;
 pub mod notifications;

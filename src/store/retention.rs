@@ -450,6 +450,11 @@ fn erase_children(conn: &mut AnyConnection, ids: &[String]) -> QueryResult<()> {
             .filter(crate::db::schema::transfers::child_id.eq_any(ids)),
     )
     .execute(conn)?;
+    diesel::delete(
+        crate::db::schema::disclosures::table
+            .filter(crate::db::schema::disclosures::child_id.eq_any(ids)),
+    )
+    .execute(conn)?;
     diesel::delete(child_prescribed::table.filter(child_prescribed::child_id.eq_any(ids)))
         .execute(conn)?;
     diesel::delete(addresses::table.filter(addresses::child_id.eq_any(ids))).execute(conn)?;

@@ -38,6 +38,8 @@ pub struct RecordPage {
     pub prescribed: crate::domain::prescribed::Prescribed,
     /// Records sent to, or received from, other councils (s.436F).
     pub transfers: Vec<crate::store::transfers::Transfer>,
+    /// What was shared with partners under s.436F, with who recorded it.
+    pub disclosures: Vec<(crate::store::disclosures::Disclosure, String)>,
 }
 
 /// The page and how it is being shown.
@@ -521,6 +523,22 @@ fn entry(v: &RecordView) -> Markup {
                 }
             }
         }
+        h3 class="govuk-heading-s" id="disclosures" { "Information shared with partners" }
+        @if v.page.disclosures.is_empty() {
+            p class="govuk-body" { "None recorded." }
+        } @else {
+            @for (d, by) in &v.page.disclosures {
+                dl class="govuk-summary-list" {
+                    (summary_row("Shared", html! { (fmt_date(d.disclosed_on)) " with " (d.partner) }, None))
+                    (summary_row("Gateway", html! { (d.gateway.label()) }, None))
+                    (summary_row("Asked by", html! { (d.requested_by) }, None))
+                    (summary_row("Why", html! { (d.purpose) }, None))
+                    (summary_row("What was sent", html! { (d.information) }, None))
+                    (summary_row("Recorded by", html! { (by) ", " (crate::clock::fmt_time(d.recorded_at)) }, None))
+                }
+            }
+        }
+        p class="govuk-body" { a class="govuk-link" href={ (base) "/shared-with-partner" } { "Record information shared with a partner" } " (section 436F)" }
         (keeping(v))
         p class="govuk-body" { a class="govuk-link" href={ (base) "/subject-access" } { "Answer a subject access request" } " (everything held about this child, as one file)" }
     }

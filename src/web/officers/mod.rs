@@ -6,6 +6,7 @@ pub mod audit_log;
 pub mod calendars;
 pub mod consent;
 pub mod dashboard;
+pub mod disclosures;
 pub mod enquiry_outcomes;
 pub mod law_dates;
 pub mod legal_holds;
@@ -39,4 +40,5 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     returns::configure(cfg);
     subject_access::configure(cfg);
     dashboard::configure(cfg);
+    disclosures::configure(cfg);
 }
