@@ -273,3 +273,33 @@ fn the_demo_has_two_years_of_history_for_the_return_and_the_dashboard() {
     );
     assert!(f.monthly_moves.iter().any(|(_, _, closed)| *closed > 0));
 }
+
+/// Issue 19: the dashboard's figures for sharing outside the council are rounded and withhold
+/// counts of 1 to 4 (s.436C(5)); the managers' own dashboard keeps exact counts, including
+/// requests for information waiting and overdue.
+#[test]
+fn s436c_5_shareable_figures_are_rounded_and_small_counts_withheld() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    for given in ["Ada", "Bea", "Cal"] {
+        add_child(&mut officer, given, "Okafor", ("1", "5", "2015"));
+    }
+    let mut manager = app.signed_in("manager");
+    let own = manager.get("/officers/dashboard");
+    assert_eq!(own.status, 200);
+    assert!(own.contains("3 children on the register"), "{}", own.body);
+    assert!(own.contains("Requests for information"));
+    assert_eq!(officer.get("/officers/dashboard/shareable").status, 403);
+    let shared = manager.get("/officers/dashboard/shareable");
+    assert_eq!(shared.status, 200);
+    let row = extract(&shared.body, "Elective home education", "</tr>")
+        .or_else(|| extract(&shared.body, "Home educat", "</tr>"))
+        .unwrap_or_else(|| panic!("{}", shared.body));
+    assert!(row.contains(">low<"), "{row}");
+    assert!(
+        !shared.body.contains(">3<"),
+        "no exact small count: {}",
+        shared.body
+    );
+    assert!(!shared.body.contains("social care flag"));
+}

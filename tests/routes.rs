@@ -105,7 +105,7 @@ fn access(method: &str, path: &str) -> Option<Access> {
     Some(match path {
         "/officers/" | "/officers/account" | "/officers/account/password" => AnyAccount,
         "/officers/audit" | "/officers/audit.csv" => Auditor,
-        "/officers/dashboard" => ManagerOnly,
+        "/officers/dashboard" | "/officers/dashboard/shareable" => ManagerOnly,
         p if p.ends_with("/legal-hold/release") => ManagerOnly,
         p if p.starts_with("/officers/returns") => ManagerOnly,
         p if p.starts_with("/officers/admin/") => Administrator,

@@ -21,6 +21,8 @@ pub struct Figures {
     pub ages: Vec<(i32, i64)>,
     pub applications: Vec<(ApplicationStatus, i64)>,
     pub cases: Vec<(Stage, i64)>,
+    /// Requests for information (s.436D(2)) not yet answered: (not yet due, overdue).
+    pub requests: (i64, i64),
 }
 
 fn grouped(conn: &mut AnyConnection, by_reason: bool) -> QueryResult<Vec<(String, i64)>> {
@@ -160,5 +162,15 @@ pub fn figures(conn: &mut AnyConnection, today: NaiveDate) -> QueryResult<Figure
         ages: ages.into_iter().collect(),
         applications,
         cases,
+        requests: {
+            use crate::db::schema::information_requests as r;
+            let waiting = r::table.filter(r::responded_at.is_null());
+            let overdue: i64 = waiting
+                .filter(r::due_on.lt(today))
+                .count()
+                .get_result(conn)?;
+            let all: i64 = waiting.count().get_result(conn)?;
+            (all - overdue, overdue)
+        },
     })
 }

@@ -80,6 +80,11 @@ for (const js of [true, false]) {
     await page.click('button:has-text("Download the bundle")');
     await page.waitForSelector('.govuk-error-summary');
     await checkA11y(page, `subject access with errors ${tag}`);
+    // The figures managers may share outside the council, rounded, at 320px.
+    await page.goto(`${BASE}/officers/dashboard/shareable`);
+    await checkA11y(page, `shareable figures ${tag}`);
+    await assertFits(page, 'shareable figures');
+
     // 422 pages (the errors above) are logged by Chromium as failed loads; nothing else may be.
     assert.deepEqual(page.problems.filter((p) => !p.startsWith('Failed to load resource')), [], 'no console errors');
   });

@@ -107,6 +107,11 @@ fn charts(
         .iter()
         .map(|(s, n)| (s.label().to_string(), *n))
         .collect();
+    let requests = vec![
+        ("Waiting, not yet due".to_string(), f.requests.0),
+        ("Overdue".to_string(), f.requests.1),
+    ];
+    let emails = vec![("Could not be delivered".to_string(), failed)];
     let total = |rows: &[(String, i64)]| rows.iter().map(|(_, n)| n).sum::<i64>();
     html! {
         span class="govuk-caption-l" { "On " (fmt_date(on)) }
@@ -132,9 +137,78 @@ fn charts(
             bars("applications", &applications), &["Stage", "Applications"], &table_rows(&applications)))
         (figure("cases", "School attendance cases", &format!("{} open school attendance cases, by stage.", total(&cases)),
             bars("cases", &cases), &["Stage", "Cases"], &table_rows(&cases)))
+        (figure("requests", "Requests for information", &format!("{} requests for information (section 436D(2)) waiting for an answer, {} of them past the date the parent was given.", f.requests.0 + f.requests.1, f.requests.1),
+            bars("requests", &requests), &["Requests", "Number"], &table_rows(&requests)))
+        (figure("emails", "Emails", "Emails the mail server refused, so a letter may be needed.",
+            bars("emails", &emails), &["Emails", "Number"], &table_rows(&emails)))
+        h2 class="govuk-heading-m" { "Sharing these figures" }
+        p class="govuk-body" { a class="govuk-link" href="/officers/dashboard/shareable" { "Figures you can share outside the council" } ", rounded and with small numbers withheld." }
     }
 }
 
+/// The figures that may leave the council (s.436C(5)): each rounded as the DfE publishes,
+/// counts of 1 to 4 withheld, and nothing about social care or emails.
+fn shareable(on: chrono::NaiveDate, f: &dashboard::Figures) -> maud::Markup {
+    use crate::domain::returns::publishable;
+    let table = |caption: &str, head: &str, rows: Vec<(String, i64)>| {
+        html! {
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-table__caption--m" { (caption) }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { (head) }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Children" }
+                } }
+                tbody class="govuk-table__body" {
+                    @for (l, n) in &rows {
+                        tr class="govuk-table__row" {
+                            th scope="row" class="govuk-table__header govuk-!-font-weight-regular" { (l) }
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (publishable(usize::try_from(*n).unwrap_or(0))) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let size = f.weekly_size.last().map_or(0, |(_, n)| *n);
+    html! {
+        (crate::views::back_link("/officers/dashboard"))
+        span class="govuk-caption-l" { "On " (fmt_date(on)) }
+        h1 class="govuk-heading-l" { "Figures you can share" }
+        p class="govuk-body" { "For councillors, the public and Freedom of Information answers. Nothing published may identify a child (Education Act 1996, section 436C(5)), so each figure is rounded to the nearest 10 and a figure of 1 to 4 is shown as \"low\". Counts about children's social care are not shared." }
+        (table("Children on the register", "Figure", vec![("On the register".into(), size)]))
+        (table("How children are educated", "Arrangement", f.arrangements.iter().map(|(c, n)| (label(ARRANGEMENTS, c).to_string(), *n)).collect()))
+        (table("Reasons given", "Reason", f.reasons.iter().map(|(c, n)| (label(REASONS, c).to_string(), *n)).collect()))
+        (table("Ages", "Age", f.ages.iter().map(|(a, n)| (format!("{a} years"), *n)).collect()))
+    }
+}
+
+async fn shareable_page(
+    state: web::Data<AppState>,
+    Manager(o): Manager,
+) -> AppResult<HttpResponse> {
+    let on = today();
+    let uid = o.user.id.clone();
+    let f = state
+        .db(move |c| {
+            audit::record(c, Some(&uid), "dashboard_viewed", None, "shareable figures")?;
+            Ok(dashboard::figures(c, on)?)
+        })
+        .await?;
+    Ok(render(
+        &state,
+        PageArgs {
+            title: "Figures you can share",
+            nav: Some(o.nav("dashboard")),
+            csrf: &o.csrf,
+            errors: false,
+        },
+        shareable(on, &f),
+    ))
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/officers/dashboard", web::get().to(page));
+    cfg.route("/officers/dashboard", web::get().to(page)).route(
+        "/officers/dashboard/shareable",
+        web::get().to(shareable_page),
+    );
 }
