@@ -29,9 +29,9 @@ pub struct Config {
     pub consent_escalation_days: i64,
     /// How long each kind of record is kept (CNIS_RETAIN_*; law.md §7.4).
     pub retention: crate::domain::retention::Policy,
-    /// Fingerprints of other councils' transfer keys to accept (CNIS_TRUSTED_TRANSFER_KEYS);
-    /// empty accepts any package whose signature matches its key.
-    pub trusted_transfer_keys: Vec<String>,
+    /// The councils whose transfer packages are accepted, each with its key's fingerprint
+    /// (CNIS_TRUSTED_TRANSFER_KEYS); empty accepts none.
+    pub trusted_transfer_keys: Vec<crate::domain::transfer::Trusted>,
     /// Whether this council is in the s.434B pre-withdrawal meeting pilot.
     pub prewithdrawal_meetings: bool,
     /// Working days after posting that a posted notice counts as served (s.572).
@@ -278,12 +278,11 @@ impl Config {
             school_notices_per_day: parsed("CNIS_SCHOOL_NOTICES_PER_DAY", 30)?,
             api_requests_per_minute: parsed("CNIS_API_REQUESTS_PER_MINUTE", 120)?,
             consent_escalation_days: parsed("CNIS_CONSENT_ESCALATION_DAYS", 20)?,
-            trusted_transfer_keys: var("CNIS_TRUSTED_TRANSFER_KEYS", "")
-                .split(',')
-                .map(str::trim)
-                .filter(|k| !k.is_empty())
-                .map(str::to_string)
-                .collect(),
+            trusted_transfer_keys: crate::domain::transfer::parse_trusted(&var(
+                "CNIS_TRUSTED_TRANSFER_KEYS",
+                "",
+            ))
+            .map_err(|e| anyhow::anyhow!("CNIS_TRUSTED_TRANSFER_KEYS: {e}"))?,
             retention: {
                 let d = crate::domain::retention::Policy::default();
                 let p = crate::domain::retention::Policy {

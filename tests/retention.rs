@@ -119,8 +119,19 @@ fn law_7_4_retention_erases_a_closed_entry_past_its_date_and_keeps_one_on_legal_
     );
     assert_eq!(count(&app, &format!("children WHERE id = '{gone}'")), 1);
 
+    // The held child's old audit rows are held with it; the other child's go with its entry.
+    app.exec(&format!(
+        "UPDATE audit_events SET at = '2015-01-01 10:00:00' WHERE child_id = '{held}'"
+    ));
+    let held_audit = count(&app, &format!("audit_events WHERE child_id = '{held}'"));
+    assert!(held_audit > 0);
     let out = cnis_retention(&app, &[]);
     assert!(out.contains("erased: 1 closed register entries"), "{out}");
+    assert_eq!(
+        count(&app, &format!("audit_events WHERE child_id = '{held}'")),
+        held_audit,
+        "a legal hold keeps the audit of who read the record"
+    );
     for table in [
         "children WHERE id",
         "addresses WHERE child_id",

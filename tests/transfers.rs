@@ -8,7 +8,7 @@ use std::process::Command;
 
 use common::*;
 
-fn import(app: &TestApp, file: &std::path::Path, la_code: &str) -> (i32, String) {
+fn import(app: &TestApp, file: &std::path::Path, la_code: &str, trusted: &str) -> (i32, String) {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_cnis"))
         .args(["import", "transfer"])
@@ -16,6 +16,7 @@ fn import(app: &TestApp, file: &std::path::Path, la_code: &str) -> (i32, String)
         .env("DATABASE_URL", &app.config.database_url)
         .env("CNIS_DATA_DIR", dir.path())
         .env("CNIS_LA_CODE", la_code)
+        .env("CNIS_TRUSTED_TRANSFER_KEYS", trusted)
         .env("RUST_LOG", "warn")
         .output()
         .unwrap();
@@ -54,6 +55,9 @@ fn s436f_a_record_sent_to_the_new_council_arrives_whole_and_closes_the_entry_her
     let url = format!("/officers/children/{id}/transfer");
     let page = officer.get(&url);
     assert!(page.contains("Plymouth (879)"), "{}", page.body);
+    // Devon's fingerprint, as its send page shows it, given to Plymouth once.
+    let devon_key = extract(&page.body, "came from you: <code>", "</code>").unwrap();
+    let trusted = format!("878={devon_key}");
     let p = officer.post(
         &url,
         &[
@@ -142,7 +146,18 @@ fn s436f_a_record_sent_to_the_new_council_arrives_whole_and_closes_the_entry_her
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("ada.json");
     std::fs::write(&file, &json.body).unwrap();
-    let (code, out) = import(&plymouth, &file, "879");
+    // Until Plymouth trusts Devon's key, nothing is taken in.
+    let (code, out) = import(&plymouth, &file, "879", "");
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("no council's key is trusted yet"), "{out}");
+    let (code, out) = import(&plymouth, &file, "879", &format!("880={devon_key}"));
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("which has no key in CNIS_TRUSTED_TRANSFER_KEYS"),
+        "{out}"
+    );
+    assert_eq!(count(&plymouth, "children"), 0);
+    let (code, out) = import(&plymouth, &file, "879", &trusted);
     assert_eq!(code, 0, "{out}");
     assert!(
         out.contains("entered from Devon County Council (878)"),
@@ -195,15 +210,15 @@ fn s436f_a_record_sent_to_the_new_council_arrives_whole_and_closes_the_entry_her
     );
 
     // Twice is once; a changed package, or one for another council, is refused.
-    let (code, out) = import(&plymouth, &file, "879");
+    let (code, out) = import(&plymouth, &file, "879", &trusted);
     assert_eq!((code, out.contains("imported before")), (0, true), "{out}");
     assert_eq!(count(&plymouth, "children"), 1);
     let changed = dir.path().join("changed.json");
     std::fs::write(&changed, json.body.replace("\"Ada\"", "\"Eve\"")).unwrap();
-    let (code, out) = import(&plymouth, &changed, "879");
+    let (code, out) = import(&plymouth, &changed, "879", &trusted);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("does not match its checksum"), "{out}");
-    let (code, out) = import(&plymouth, &file, "880");
+    let (code, out) = import(&plymouth, &file, "880", &trusted);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("addressed to Plymouth (879)"), "{out}");
     assert_eq!(count(&plymouth, "children"), 1);
@@ -271,6 +286,92 @@ fn s436f_information_shared_with_a_partner_is_recorded_with_its_gateway() {
         count(
             &app,
             &format!("audit_events WHERE action = 'record_disclosure' AND child_id = '{id}'")
+        ),
+        1
+    );
+}
+
+/// Devon sends Ada's record to Plymouth; returns the package and Devon's key fingerprint.
+fn package_from_devon() -> (String, String) {
+    let devon = TestApp::spawn_with(|c| {
+        c.la_code = Some("878".into());
+        c.council_name = "Devon County Council".into();
+    });
+    let mut officer = devon.signed_in("officer");
+    let id = add_child(&mut officer, "Ada", "Okafor", ("1", "5", "2015"));
+    let other = format!("/officers/children/{id}/other-information");
+    officer.get(&other);
+    officer.post(
+        &other,
+        &[
+            ("ethnicity", "not_known"),
+            ("disability", "not_known"),
+            ("young_carer", "yes"),
+            ("looked_after", "not_known"),
+        ],
+    );
+    let url = format!("/officers/children/{id}/transfer");
+    let page = officer.get(&url);
+    let key = extract(&page.body, "came from you: <code>", "</code>").unwrap();
+    let today = cnis::clock::today();
+    let p = officer.post(
+        &url,
+        &[
+            ("receiving", "879"),
+            ("moved_on-day", &today.format("%-d").to_string()),
+            ("moved_on-month", &today.format("%-m").to_string()),
+            ("moved_on-year", &today.format("%Y").to_string()),
+            ("with_history", "no"),
+        ],
+    );
+    let base = p.location.unwrap();
+    let json = officer.get(&format!("{}/package.json", base.split('?').next().unwrap()));
+    (json.body, key)
+}
+
+/// Issue 19 review: a record arriving for a child whose entry here was closed (they left and
+/// came back) reopens that entry for review, fills in what it did not know, and so is not
+/// erased as past its date.
+#[test]
+fn s436f_a_record_for_a_child_who_left_and_came_back_reopens_their_entry() {
+    let (package, key) = package_from_devon();
+    let plymouth = TestApp::spawn_with(|c| c.la_code = Some("879".into()));
+    let mut officer = plymouth.signed_in("officer");
+    let id = add_child(&mut officer, "Ada", "Okafor", ("1", "5", "2015"));
+    let page = officer.get(&format!("/officers/children/{id}/close"));
+    let version = extract(&page.body, "name=\"version\" value=\"", "\"").unwrap();
+    let p = officer.post(
+        &format!("/officers/children/{id}/close"),
+        &[
+            ("closed_reason", "moved_away"),
+            ("closed_on-day", "1"),
+            ("closed_on-month", "9"),
+            ("closed_on-year", "2026"),
+            ("version", &version),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ada.json");
+    std::fs::write(&file, package).unwrap();
+    let (code, out) = import(&plymouth, &file, "879", &format!("878={key}"));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("linked to the entry already on the register"),
+        "{out}"
+    );
+    assert_eq!(count(&plymouth, "children"), 1);
+    assert_eq!(
+        count(
+            &plymouth,
+            &format!("children WHERE id = '{id}' AND status = 'open' AND reviewed = false")
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &plymouth,
+            &format!("child_prescribed WHERE child_id = '{id}' AND young_carer = 'yes'")
         ),
         1
     );

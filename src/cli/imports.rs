@@ -41,6 +41,15 @@ fn transfer(
     config: &cnis::config::Config,
     file: std::path::PathBuf,
 ) -> anyhow::Result<()> {
+    // One child's record is a few kilobytes; a file far larger is not a package.
+    const MAX_BYTES: u64 = 4 * 1024 * 1024;
+    let size = std::fs::metadata(&file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?
+        .len();
+    if size > MAX_BYTES {
+        eprintln!("Refused: the file is {size} bytes; a transfer package is at most {MAX_BYTES}");
+        std::process::exit(2);
+    }
     let text = std::fs::read_to_string(&file)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
     let mut conn = pool.get()?;

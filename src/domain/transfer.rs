@@ -326,9 +326,13 @@ pub fn signing_key(secret: &[u8]) -> SigningKey {
     SigningKey::from_bytes(&seed)
 }
 
-/// A key's fingerprint as people compare it: the first 16 bytes of its SHA-256, in groups.
+/// A key's fingerprint as people compare it: the first 16 bytes of the SHA-256 of the key's
+/// bytes, in groups of four hex digits. Not a key in hex: an empty string.
 pub fn fingerprint(public_key_hex: &str) -> String {
-    let digest = hex::encode(Sha256::digest(public_key_hex.as_bytes()));
+    let Ok(bytes) = hex::decode(public_key_hex.trim()) else {
+        return String::new();
+    };
+    let digest = hex::encode(Sha256::digest(bytes));
     digest.as_bytes()[..32]
         .chunks(4)
         .map(|c| String::from_utf8_lossy(c).into_owned())
@@ -360,7 +364,13 @@ pub enum Refusal {
     Altered,
     BadSignature,
     UntrustedKey(String),
-    NotForUs { for_council: String },
+    /// No council's key is trusted yet (CNIS_TRUSTED_TRANSFER_KEYS is empty).
+    NoTrustedCouncils,
+    /// The package says it comes from a council whose key is not listed.
+    UnknownSender(String),
+    NotForUs {
+        for_council: String,
+    },
 }
 
 impl std::fmt::Display for Refusal {
@@ -377,7 +387,14 @@ impl std::fmt::Display for Refusal {
             Refusal::BadSignature => f.write_str("the signature does not match the package"),
             Refusal::UntrustedKey(fp) => write!(
                 f,
-                "the package was signed with key {fp}, which is not in CNIS_TRUSTED_TRANSFER_KEYS"
+                "the package was signed with key {fp}, which is not the key CNIS_TRUSTED_TRANSFER_KEYS lists for the council it says it comes from"
+            ),
+            Refusal::NoTrustedCouncils => f.write_str(
+                "no council's key is trusted yet: set CNIS_TRUSTED_TRANSFER_KEYS to CODE=FINGERPRINT for each council you receive records from, with the fingerprint that council gave you",
+            ),
+            Refusal::UnknownSender(c) => write!(
+                f,
+                "the package says it comes from {c}, which has no key in CNIS_TRUSTED_TRANSFER_KEYS"
             ),
             Refusal::NotForUs { for_council } => write!(
                 f,
@@ -387,10 +404,43 @@ impl std::fmt::Display for Refusal {
     }
 }
 
-/// Reads and checks a package: the schema, the checksum, the signature, the key (when the
-/// council keeps a list of trusted fingerprints) and that it is addressed to `our_code` (when
-/// set).
-pub fn verify(text: &str, trusted: &[String], our_code: Option<&str>) -> Result<Signed, Refusal> {
+/// One council whose packages this council accepts: its LA number and its key's fingerprint,
+/// exchanged once by a route both trust (CNIS_TRUSTED_TRANSFER_KEYS, `CODE=FINGERPRINT`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trusted {
+    pub code: String,
+    pub fingerprint: String,
+}
+
+/// Parses CNIS_TRUSTED_TRANSFER_KEYS: `CODE=FINGERPRINT` entries separated by commas.
+pub fn parse_trusted(s: &str) -> Result<Vec<Trusted>, String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(|e| {
+            let (code, fp) = e
+                .split_once('=')
+                .ok_or_else(|| format!("{e:?} is not CODE=FINGERPRINT"))?;
+            let code = code.trim();
+            if council_name(code).is_none() {
+                return Err(format!("{code:?} is not an English council's LA number"));
+            }
+            let fp: String = fp.chars().filter(|c| !c.is_whitespace()).collect();
+            if fp.len() != 32 || !fp.chars().all(|c| c.is_ascii_hexdigit()) {
+                return Err(format!("the fingerprint for {code} must be 32 hex digits"));
+            }
+            Ok(Trusted {
+                code: code.into(),
+                fingerprint: fp.to_ascii_lowercase(),
+            })
+        })
+        .collect()
+}
+
+/// Reads and checks a package: the schema, the checksum, the signature, that the key is the one
+/// this council was given for the council the package says it comes from, and that it is
+/// addressed to this council.
+pub fn verify(text: &str, trusted: &[Trusted], our_code: &str) -> Result<Signed, Refusal> {
     let s: Signed = serde_json::from_str(text).map_err(|e| Refusal::NotAPackage(e.to_string()))?;
     if s.package.schema != SCHEMA {
         return Err(Refusal::UnknownSchema(s.package.schema));
@@ -412,23 +462,27 @@ pub fn verify(text: &str, trusted: &[String], our_code: Option<&str>) -> Result<
         &ed25519_dalek::Signature::from_bytes(&sig),
     )
     .map_err(|_| Refusal::BadSignature)?;
+    if trusted.is_empty() {
+        return Err(Refusal::NoTrustedCouncils);
+    }
+    let from = &s.package.sending_council;
+    let Some(expected) = trusted.iter().find(|t| t.code == from.code) else {
+        return Err(Refusal::UnknownSender(format!(
+            "{} ({})",
+            from.name, from.code
+        )));
+    };
     let fp = fingerprint(&s.public_key);
-    if !trusted.is_empty()
-        && !trusted
-            .iter()
-            .any(|t| t.replace(' ', "") == fp.replace(' ', ""))
-    {
+    if fp.replace(' ', "") != expected.fingerprint {
         return Err(Refusal::UntrustedKey(fp));
     }
-    if let Some(ours) = our_code {
-        if s.package.receiving_council.code != ours {
-            return Err(Refusal::NotForUs {
-                for_council: format!(
-                    "{} ({})",
-                    s.package.receiving_council.name, s.package.receiving_council.code
-                ),
-            });
-        }
+    if s.package.receiving_council.code != our_code {
+        return Err(Refusal::NotForUs {
+            for_council: format!(
+                "{} ({})",
+                s.package.receiving_council.name, s.package.receiving_council.code
+            ),
+        });
     }
     Ok(s)
 }
@@ -485,30 +539,42 @@ mod tests {
         let key = signing_key(b"devon's secret");
         let signed = sign(package(), &key).unwrap();
         let text = serde_json::to_string(&signed).unwrap();
-        assert_eq!(verify(&text, &[], Some("879")).unwrap(), signed);
+        let fp = fingerprint(&signed.public_key);
+        let devon = parse_trusted(&format!("878={fp}")).unwrap();
+        assert_eq!(verify(&text, &devon, "879").unwrap(), signed);
+        assert_eq!(verify(&text, &[], "879"), Err(Refusal::NoTrustedCouncils));
         assert_eq!(
-            verify(&text, &[], Some("878")),
+            verify(&text, &devon, "878"),
             Err(Refusal::NotForUs {
                 for_council: "Plymouth (879)".into()
             })
         );
         let altered = text.replace("\"Ada\"", "\"Eve\"");
-        assert_eq!(verify(&altered, &[], None), Err(Refusal::Altered));
+        assert_eq!(verify(&altered, &devon, "879"), Err(Refusal::Altered));
         // Changed and re-checksummed by someone without the key: the signature fails.
         let mut forged = signed.clone();
         forged.package.child.given_names = "Eve".into();
         forged.sha256 = checksum(&forged.package).unwrap();
         let forged = serde_json::to_string(&forged).unwrap();
-        assert_eq!(verify(&forged, &[], None), Err(Refusal::BadSignature));
-        // Only listed keys, when the council keeps a list.
-        let fp = fingerprint(&signed.public_key);
-        assert!(verify(&text, std::slice::from_ref(&fp), None).is_ok());
+        assert_eq!(verify(&forged, &devon, "879"), Err(Refusal::BadSignature));
+        // A package signed by a key of its own, claiming to be Devon, is refused; so is
+        // Devon's key trusted only for another council.
+        let stranger = sign(package(), &signing_key(b"someone else")).unwrap();
+        let stranger = serde_json::to_string(&stranger).unwrap();
         assert!(matches!(
-            verify(&text, &["0000 0000".into()], None),
+            verify(&stranger, &devon, "879"),
             Err(Refusal::UntrustedKey(_))
         ));
+        let elsewhere = parse_trusted(&format!("880={fp}")).unwrap();
         assert!(matches!(
-            verify("{}", &[], None),
+            verify(&text, &elsewhere, "879"),
+            Err(Refusal::UnknownSender(_))
+        ));
+        // The fingerprint is of the key's bytes, however the hex is written.
+        assert_eq!(fingerprint(&signed.public_key.to_uppercase()), fp);
+        assert!(parse_trusted("878=abc").is_err() && parse_trusted("999=x").is_err());
+        assert!(matches!(
+            verify("{}", &devon, "879"),
             Err(Refusal::NotAPackage(_))
         ));
     }

@@ -68,9 +68,14 @@ fn run_under_lease(state: &AppState, conn: &mut crate::db::PooledConn) -> anyhow
     };
     let purged = crate::store::sessions::purge_expired(conn, state.config.session_max_hours)?;
     log::info!("scheduler: purged {purged:?}");
-    let kept = super::retention::run(conn, &state.config.retention, crate::clock::today(), false)?;
-    for line in kept.lines() {
-        log::info!("retention: {line}");
+    // A failed retention run is reported, and the rest of the day's work still runs.
+    match super::retention::run(conn, &state.config.retention, crate::clock::today(), false) {
+        Ok(report) => {
+            for line in report.lines() {
+                log::info!("retention: {line}");
+            }
+        }
+        Err(e) => log::error!("retention: {e}"),
     }
     crate::services::register::reindex_names(conn)?;
     log::info!(

@@ -62,20 +62,23 @@ pub fn bundle(
     let withheld = |p: &Parent| {
         req.redact_other_parents && req.requester_parent.as_deref() != Some(p.id.as_str())
     };
-    let other_contacts: Vec<String> = rec
-        .parents
-        .iter()
-        .filter(|p| withheld(p))
-        .filter_map(|p| p.email.clone())
-        .collect();
     let other_names: Vec<String> = rec
         .parents
         .iter()
         .filter(|p| withheld(p))
         .map(|p| p.name())
         .collect();
-    // Their contact details wherever they were written down: the history, tasks, emails.
-    let secrets: Vec<String> = rec
+    // Their contact details wherever they were written down (the history, tasks, emails, the
+    // audit, partner records), and those of anyone who claimed to be a parent, matched in any
+    // case.
+    let claims = crate::store::parent_claims::for_child(c, child_id)?;
+    let requester_email = req
+        .requester_parent
+        .as_deref()
+        .and_then(|id| rec.parents.iter().find(|p| p.id == id))
+        .and_then(|p| p.email.clone())
+        .map(|e| e.to_lowercase());
+    let mut secrets: Vec<String> = rec
         .parents
         .iter()
         .filter(|p| withheld(p))
@@ -87,13 +90,30 @@ pub fn bundle(
                 p.address_postcode.clone(),
             ]
         })
+        .chain(claims.iter().flat_map(|k| {
+            [
+                k.email.clone(),
+                k.phone.clone(),
+                k.address_line_1.clone(),
+                k.address_postcode.clone(),
+            ]
+        }))
         .flatten()
-        .filter(|v| v.len() > 3)
+        .filter(|v| v.len() > 3 && Some(v.to_lowercase()) != requester_email)
+        .collect();
+    if !req.redact_other_parents {
+        secrets.clear();
+    }
+    // Emails to any parent or claimant but the requester are theirs, not the requester's.
+    let other_emails: Vec<String> = secrets
+        .iter()
+        .filter(|v| v.contains('@'))
+        .map(|v| v.to_lowercase())
         .collect();
     let scrub = |text: &str| -> String {
         secrets
             .iter()
-            .fold(text.to_string(), |t, s| t.replace(s.as_str(), REDACTED))
+            .fold(text.to_string(), |t, s| replace_ci(&t, s, REDACTED))
     };
     let scrub_opt = |v: &Option<String>| v.as_deref().map(scrub);
 
@@ -113,7 +133,10 @@ pub fn bundle(
             let Some(doc) = served::find(c, &row.id)? else {
                 continue;
             };
-            if other_names.contains(&doc.recipient_name) {
+            if other_names
+                .iter()
+                .any(|n| n.trim().eq_ignore_ascii_case(doc.recipient_name.trim()))
+            {
                 withheld_notices += 1;
                 continue;
             }
@@ -150,18 +173,18 @@ pub fn bundle(
         .map(|(t, by)| {
             json!({"kind": t.kind.label(), "summary": scrub(&t.summary), "due_on": t.due_on,
                    "created_at": t.created_at, "completed_at": t.completed_at,
-                   "completed_by": officer(by.as_ref()), "outcome": t.outcome})
+                   "completed_by": officer(by.as_ref()), "outcome": scrub_opt(&t.outcome)})
         })
         .collect();
     let emails: Vec<Value> = rec
         .emails
         .iter()
         .map(|e| {
-            if other_contacts.contains(&e.to_address) {
+            if other_emails.contains(&e.to_address.to_lowercase()) {
                 json!({"to": REDACTED, "subject": REDACTED, "body": REDACTED, "created_at": e.created_at,
                        "note": "sent to another parent"})
             } else {
-                json!({"to": e.to_address, "subject": e.subject, "body": scrub(&e.body),
+                json!({"to": e.to_address, "subject": scrub(&e.subject), "body": scrub(&e.body),
                        "status": e.status.label(), "created_at": e.created_at, "sent_at": e.sent_at})
             }
         })
@@ -176,7 +199,7 @@ pub fn bundle(
         100_000,
     )?
     .iter()
-    .map(|(e, by)| json!({"at": e.at, "action": e.action, "purpose": e.purpose, "by": officer(by.as_ref())}))
+    .map(|(e, by)| json!({"at": e.at, "action": e.action, "purpose": scrub(&e.purpose), "by": officer(by.as_ref())}))
     .collect();
     let parents: Vec<Value> = rec
         .parents
@@ -209,8 +232,13 @@ pub fn bundle(
             "closed_on": ch.closed_on, "closed_reason": ch.closed_reason, "source": ch.source,
             "created_at": ch.created_at,
         },
-        "addresses": rec.addresses.iter().map(|a| json!({"kind": a.kind.as_str(), "line_1": a.line_1,
-            "line_2": a.line_2, "town": a.town, "postcode": a.postcode, "moved_in_on": a.moved_in_on})).collect::<Vec<_>>(),
+        // An additional address may be another parent's home.
+        "addresses": rec.addresses.iter().map(|a| {
+            let other = a.kind == crate::domain::register::AddressKind::Additional;
+            let v = |x: &str| if other { scrub(x) } else { x.to_string() };
+            json!({"kind": a.kind.as_str(), "line_1": v(&a.line_1), "line_2": a.line_2.as_deref().map(v),
+                   "town": a.town, "postcode": v(&a.postcode), "moved_in_on": a.moved_in_on})
+        }).collect::<Vec<_>>(),
         "parents": parents,
         "providers": rec.providers.iter().map(|v| json!({"name": v.name, "type": v.provider_type,
             "address": v.address, "website": v.website, "hours_per_week": v.hours_per_week,
@@ -228,8 +256,8 @@ pub fn bundle(
         "transfers": transfers::for_child(c, child_id)?.iter().map(|t| json!({"direction": t.direction.as_str(),
             "council": t.council_name, "moved_on": t.moved_on, "sha256": t.sha256})).collect::<Vec<_>>(),
         "shared_with_partners": crate::store::disclosures::for_child(c, child_id)?.iter().map(|(d, by)| json!({
-            "gateway": d.gateway.label(), "partner": d.partner, "requested_by": d.requested_by,
-            "purpose": d.purpose, "information": d.information, "disclosed_on": d.disclosed_on,
+            "gateway": d.gateway.label(), "partner": d.partner, "requested_by": scrub(&d.requested_by),
+            "purpose": scrub(&d.purpose), "information": scrub(&d.information), "disclosed_on": d.disclosed_on,
             "recorded_by": officer(Some(by))})).collect::<Vec<_>>(),
         "audit": audit_rows,
     });
@@ -248,6 +276,27 @@ pub fn bundle(
         .collect::<Vec<_>>(),
     )?;
     Ok((format!("subject-access-{}.zip", ch.reference), zip))
+}
+
+/// `text` with every occurrence of `needle`, in any case, replaced by `with`.
+fn replace_ci(text: &str, needle: &str, with: &str) -> String {
+    let (lower, n) = (text.to_lowercase(), needle.to_lowercase());
+    // Lowercasing can change byte lengths outside ASCII; then only exact matches are replaced.
+    if n.is_empty() || lower.len() != text.len() {
+        return text.replace(needle, with);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (i, _) in lower.match_indices(&n) {
+        let Some(before) = text.get(last..i) else {
+            return text.replace(needle, with);
+        };
+        out.push_str(before);
+        out.push_str(with);
+        last = i + n.len();
+    }
+    out.push_str(text.get(last..).unwrap_or_default());
+    out
 }
 
 fn write_zip(files: &[(String, Vec<u8>)]) -> AppResult<Vec<u8>> {
@@ -329,4 +378,20 @@ fn summary_text(r: &Value) -> String {
     ));
     out.push("Everything above is in record.json, in full.".into());
     out.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn gdpr_15_4_another_parents_details_are_found_in_any_case() {
+        assert_eq!(
+            super::replace_ci(
+                "Email DANIEL@Example.com or daniel@example.com",
+                "daniel@example.com",
+                "[x]"
+            ),
+            "Email [x] or [x]"
+        );
+        assert_eq!(super::replace_ci("Zoë ß", "zz", "[x]"), "Zoë ß");
+    }
 }

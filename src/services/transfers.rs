@@ -32,6 +32,11 @@ pub fn send(
     key: &ed25519_dalek::SigningKey,
     user_id: &str,
 ) -> AppResult<String> {
+    if sending.code.is_empty() {
+        return Err(AppError::Refused(
+            "Set CNIS_LA_CODE to this council's LA number before sending records".into(),
+        ));
+    }
     let receiving_name = transfer::council_name(&req.receiving_code)
         .ok_or_else(|| AppError::Refused("Choose the council the child is moving to".into()))?;
     crate::db::write::<_, AppError, _>(c, |c| {
@@ -108,11 +113,16 @@ pub enum Received {
 pub fn receive(
     c: &mut AnyConnection,
     text: &str,
-    trusted: &[String],
+    trusted: &[transfer::Trusted],
     our_code: Option<&str>,
     user_id: Option<&str>,
     alert: Option<&TeamAlert>,
 ) -> AppResult<Received> {
+    let our_code = our_code.ok_or_else(|| {
+        AppError::Refused(
+            "set CNIS_LA_CODE to this council's LA number before receiving records".into(),
+        )
+    })?;
     let signed =
         transfer::verify(text, trusted, our_code).map_err(|r| AppError::Refused(r.to_string()))?;
     let p = &signed.package;
@@ -129,6 +139,30 @@ pub fn receive(
             &signed.sha256[..16]
         );
         let (child_id, linked) = notifications::enter_or_link(c, &n, &why, &tid, alert)?;
+        // An entry already here keeps what an officer recorded; the sending council's s.436C(2)
+        // information fills what it does not know.
+        if linked {
+            let held = crate::store::prescribed::of(c, &child_id)?;
+            let filled = held.filled_from(&n.prescribed);
+            crate::store::prescribed::save(c, &child_id, &filled, user_id, &why)?;
+        }
+        // The child lives here now, by the sending council's account: an entry closed when they
+        // left before is open again, so it is reviewed (and not erased as past its date).
+        if let Some(existing) =
+            children::find(c, &child_id)?.filter(|e| e.status == EntryStatus::Closed)
+        {
+            if children::reopen(
+                c,
+                &existing,
+                user_id,
+                &format!("A record arrived from {from} (s.436F)"),
+            )? == SaveOutcome::Stale
+            {
+                return Err(AppError::Conflict(
+                    "The entry changed while the record was received: try again".into(),
+                ));
+            }
+        }
         diesel::update(crate::db::schema::transfers::table.find(&tid))
             .set(crate::db::schema::transfers::child_id.eq(&child_id))
             .execute(c)?;

@@ -758,7 +758,7 @@ pub fn close(
 pub fn reopen(
     conn: &mut AnyConnection,
     child: &Child,
-    user_id: &str,
+    user_id: Option<&str>,
     reason: &str,
 ) -> QueryResult<SaveOutcome> {
     let n = diesel::update(
@@ -781,7 +781,7 @@ pub fn reopen(
     record_change(
         conn,
         &child.id,
-        Some(user_id),
+        user_id,
         "status",
         Some("closed"),
         Some("open"),

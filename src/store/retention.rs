@@ -145,6 +145,8 @@ pub struct Plan {
     pub emails: i64,
     pub audit_before: NaiveDate,
     pub emails_before: NaiveDate,
+    /// Children on legal hold: their emails and audit rows are kept too.
+    pub held_children: Vec<String>,
 }
 
 /// A case: id, reference, child, stage, closing day, the child's date of birth.
@@ -172,6 +174,7 @@ pub fn plan(conn: &mut AnyConnection, today: NaiveDate, policy: &Policy) -> Quer
     let mut out = Plan {
         audit_before: retention::audit_cutoff(today, policy),
         emails_before: retention::email_cutoff(today, policy),
+        held_children: held_children.iter().cloned().collect(),
         ..Plan::default()
     };
 
@@ -276,28 +279,55 @@ pub fn plan(conn: &mut AnyConnection, today: NaiveDate, policy: &Policy) -> Quer
         }
     }
 
-    let audit_before = out.audit_before.and_time(chrono::NaiveTime::MIN);
-    out.audit_events = audit_events::table
-        .filter(audit_events::at.lt(audit_before))
+    out.audit_events = old_audit!(audit_events, out.audit_before, &out.held_children)
         .count()
         .get_result::<i64>(conn)?
-        + read_audit_events::table
-            .filter(read_audit_events::at.lt(audit_before))
+        + old_audit!(read_audit_events, out.audit_before, &out.held_children)
             .count()
             .get_result::<i64>(conn)?;
-    out.emails = old_emails(out.emails_before)
+    out.emails = old_emails(out.emails_before, &out.held_children)
         .count()
         .get_result::<i64>(conn)?;
     Ok(out)
 }
 
-/// Emails sent or given up on before `before` that no served notice points at.
-fn old_emails(before: NaiveDate) -> outbox::BoxedQuery<'static, crate::db::MultiBackend> {
+/// Audit rows written before `before`, except those about a child on legal hold.
+macro_rules! old_audit {
+    ($table:ident, $before:expr, $held:expr) => {{
+        let mut q = $table::table
+            .filter($table::at.lt($before.and_time(chrono::NaiveTime::MIN)))
+            .into_boxed();
+        let held: &[String] = $held;
+        if !held.is_empty() {
+            q = q.filter(
+                $table::child_id
+                    .is_null()
+                    .or(diesel::dsl::not($table::child_id.eq_any(held.to_vec()))),
+            );
+        }
+        q
+    }};
+}
+use old_audit;
+
+/// Emails sent or given up on before `before`, except those about a child on legal hold.
+fn old_emails(
+    before: NaiveDate,
+    held: &[String],
+) -> outbox::BoxedQuery<'static, crate::db::MultiBackend> {
     let before = before.and_time(chrono::NaiveTime::MIN);
-    outbox::table
+    let mut q = outbox::table
         .filter(outbox::status.eq_any([EmailStatus::Delivered, EmailStatus::PermanentFailure]))
         .filter(outbox::created_at.lt(before))
-        .into_boxed()
+        .into_boxed();
+    if !held.is_empty() {
+        q = q.filter(
+            outbox::child_id
+                .is_null()
+                .or(diesel::dsl::not(outbox::child_id.eq_any(held.to_vec()))),
+        );
+    }
+    q
 }
 
 /// What one run erased.
@@ -324,10 +354,13 @@ pub fn apply(conn: &mut AnyConnection, plan: &Plan) -> anyhow::Result<Erased> {
         })?;
     }
     for batch in plan.register_entries.chunks(BATCH) {
-        let ids: Vec<String> = batch.iter().map(|d| d.id.clone()).collect();
+        let planned: Vec<String> = batch.iter().map(|d| d.id.clone()).collect();
         out.register_entries += crate::db::write::<_, anyhow::Error, _>(conn, |c| {
+            // Checked again in the transaction: an entry reopened, held or given a case since
+            // the plan was made stays.
+            let ids = still_erasable(c, &planned)?;
             erase_children(c, &ids)?;
-            for d in batch {
+            for d in batch.iter().filter(|d| ids.contains(&d.id)) {
                 record(
                     c,
                     "retention_erased_register_entry",
@@ -353,18 +386,39 @@ pub fn apply(conn: &mut AnyConnection, plan: &Plan) -> anyhow::Result<Erased> {
             Ok(ids.len())
         })?;
     }
-    let audit_before = plan.audit_before.and_time(chrono::NaiveTime::MIN);
-    out.audit_events = crate::db::write::<_, anyhow::Error, _>(conn, |c| {
-        Ok(
-            diesel::delete(audit_events::table.filter(audit_events::at.lt(audit_before)))
-                .execute(c)?,
-        )
-    })?;
-    out.audit_events +=
-        diesel::delete(read_audit_events::table.filter(read_audit_events::at.lt(audit_before)))
+    let held = plan.held_children.as_slice();
+    loop {
+        let n = crate::db::write::<_, anyhow::Error, _>(conn, |c| {
+            let ids: Vec<String> = old_audit!(audit_events, plan.audit_before, held)
+                .select(audit_events::id)
+                .limit(5000)
+                .load(c)?;
+            Ok(
+                diesel::delete(audit_events::table.filter(audit_events::id.eq_any(ids)))
+                    .execute(c)?,
+            )
+        })?;
+        out.audit_events += n;
+        if n == 0 {
+            break;
+        }
+    }
+    loop {
+        let ids: Vec<String> = old_audit!(read_audit_events, plan.audit_before, held)
+            .select(read_audit_events::id)
+            .limit(5000)
+            .load(conn)?;
+        let n = diesel::delete(read_audit_events::table.filter(read_audit_events::id.eq_any(ids)))
             .execute(conn)?;
+        out.audit_events += n;
+        if n == 0 {
+            break;
+        }
+    }
     out.emails = crate::db::write::<_, anyhow::Error, _>(conn, |c| {
-        let ids: Vec<String> = old_emails(plan.emails_before).select(outbox::id).load(c)?;
+        let ids: Vec<String> = old_emails(plan.emails_before, held)
+            .select(outbox::id)
+            .load(c)?;
         let mut n = 0;
         for chunk in ids.chunks(500) {
             // A served notice keeps its own copy; the link to the email goes with the email.
@@ -381,6 +435,25 @@ pub fn apply(conn: &mut AnyConnection, plan: &Plan) -> anyhow::Result<Erased> {
         log::info!("retention: erased {out:?}");
     }
     Ok(out)
+}
+
+/// Of `ids`, the entries still closed, not on legal hold and with no school attendance case.
+fn still_erasable(conn: &mut AnyConnection, ids: &[String]) -> QueryResult<Vec<String>> {
+    let held_now = held(conn, HoldSubject::Child)?;
+    let with_cases: HashSet<String> = attendance_cases::table
+        .filter(attendance_cases::child_id.eq_any(ids))
+        .select(attendance_cases::child_id)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    Ok(children::table
+        .filter(children::id.eq_any(ids))
+        .filter(children::status.eq(EntryStatus::Closed))
+        .select(children::id)
+        .load::<String>(conn)?
+        .into_iter()
+        .filter(|id| !held_now.contains(id) && !with_cases.contains(id))
+        .collect())
 }
 
 fn record(

@@ -1385,7 +1385,7 @@ async fn reopen(
     state
         .db(move |c| {
             crate::db::write::<_, AppError, _>(c, |c| {
-                children::reopen(c, &ch, &uid, &reason)?;
+                children::reopen(c, &ch, Some(&uid), &reason)?;
                 audit::record(
                     c,
                     Some(&uid),

@@ -280,7 +280,10 @@ async fn json(
         .content_type("application/json")
         .insert_header((
             actix_web::http::header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"transfer-{}.json\"", &t.sha256[..12]),
+            format!(
+                "attachment; filename=\"transfer-{}.json\"",
+                t.sha256.get(..12).unwrap_or("package")
+            ),
         ))
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
         .body(t.package))
@@ -298,7 +301,7 @@ async fn pdf(
         &body,
     )?;
     Ok(crate::web::pdf_download(
-        &format!("transfer-{}", &t.sha256[..12]),
+        &format!("transfer-{}", t.sha256.get(..12).unwrap_or("package")),
         pdf,
     ))
 }
