@@ -78,11 +78,7 @@ fn law_7_4_retention_erases_a_closed_entry_past_its_date_and_keeps_one_on_legal_
         &[("reason", "")],
     );
     assert_eq!(p.status, 422);
-    assert!(
-        p.contains("Enter why the record must be kept"),
-        "{}",
-        p.body
-    );
+    assert!(p.contains("Enter why it must be kept"), "{}", p.body);
     let p = officer.post(
         &format!("/officers/children/{held}/legal-hold"),
         &[("reason", "Complaint C-114 before the Ombudsman")],
@@ -261,6 +257,43 @@ fn law_7_4_retention_erases_old_audit_rows_emails_and_finished_applications() {
     let old_emails = count(&app, "outbox WHERE created_at < '2024-01-01'");
     assert!(old_emails > 0);
 
+    // On legal hold (placed by an officer, released by a manager), it is kept.
+    let app_id: String = {
+        use cnis::db::schema::consent_applications::dsl as a;
+        use diesel::prelude::*;
+        a::consent_applications
+            .select(a::id)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    let page = officer.get(&format!("/officers/consent/{app_id}"));
+    assert!(
+        page.contains("How long this application is kept"),
+        "{}",
+        page.body
+    );
+    officer.get(&format!("/officers/consent/{app_id}/legal-hold"));
+    let p = officer.post(
+        &format!("/officers/consent/{app_id}/legal-hold"),
+        &[("reason", "Complaint C-200")],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert!(officer
+        .get(&format!("/officers/consent/{app_id}?done=hold"))
+        .contains("Complaint C-200"));
+    let out = cnis_retention(&app, &[]);
+    assert!(
+        out.contains("kept on legal hold: application for consent"),
+        "{out}"
+    );
+    assert_eq!(count(&app, "consent_applications"), 1);
+    let mut manager = app.signed_in("manager");
+    manager.get(&format!("/officers/consent/{app_id}/legal-hold/release"));
+    let p = manager.post(
+        &format!("/officers/consent/{app_id}/legal-hold/release"),
+        &[],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
     let out = cnis_retention(&app, &[]);
     assert!(out.contains("1 applications for consent"), "{out}");
     assert_eq!(count(&app, "consent_applications"), 0);

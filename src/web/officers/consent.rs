@@ -153,6 +153,8 @@ struct Loaded {
     notices: Vec<SchoolNotice>,
     assessed_by: Option<String>,
     decided_by: Option<String>,
+    /// The legal hold in force, with who placed it.
+    hold: Option<(crate::store::retention::LegalHold, String)>,
 }
 
 async fn load(state: &AppState, id: String, uid: String, why: &'static str) -> AppResult<Loaded> {
@@ -177,6 +179,11 @@ async fn load(state: &AppState, id: String, uid: String, why: &'static str) -> A
             };
             let assessed_by = name(c, &app.assessed_by)?;
             let decided_by = name(c, &app.decided_by)?;
+            let hold = crate::store::retention::hold_with_name(
+                c,
+                crate::domain::retention::HoldSubject::ConsentApplication,
+                &app.id,
+            )?;
             audit::record(
                 c,
                 Some(&uid),
@@ -193,6 +200,7 @@ async fn load(state: &AppState, id: String, uid: String, why: &'static str) -> A
                 notices,
                 assessed_by,
                 decided_by,
+                hold,
             })
         })
         .await
@@ -248,6 +256,7 @@ fn detail_page(
             (p.referral())
             (p.meeting())
             (p.withdrawal())
+            (p.keeping(state))
         },
     )
 }
@@ -508,6 +517,45 @@ impl ApplicationPage<'_> {
         }
     }
 
+    /// How long the application is kept (law.md §7.4), and any legal hold on it.
+    fn keeping(&self, state: &AppState) -> Markup {
+        let a = &self.l.app;
+        let base = self.base.as_str();
+        let finished = a.decided_at.or(a.withdrawn_at).map(|t| t.date());
+        let until = finished.map(|on| {
+            crate::domain::retention::consent_application_kept_until(
+                a.date_of_birth,
+                on,
+                &state.config.retention,
+            )
+        });
+        html! {
+            h2 class="govuk-heading-m" id="keeping" { "How long this application is kept" }
+            @match (&self.l.hold, until) {
+                (Some((h, by)), _) => {
+                    p class="govuk-body" { (tag("Legal hold", "purple")) " Kept until the hold is released." }
+                    dl class="govuk-summary-list" {
+                        (summary_row("Reason", html! { (h.reason) }, None))
+                        (summary_row("Placed", html! { (crate::clock::fmt_time(h.placed_at)) " by " (by) }, None))
+                    }
+                    @if self.o.user.can_make_returns() {
+                        p class="govuk-body" { a class="govuk-link" href={ (base) "/legal-hold/release" } { "Release the legal hold" } }
+                    } @else {
+                        p class="govuk-body" { "Only a manager can release it." }
+                    }
+                }
+                (None, Some(until)) => {
+                    p class="govuk-body" { "Kept until " (fmt_date(until)) ", then erased with its notices, unless a legal hold is placed on it." }
+                    p class="govuk-body" { a class="govuk-link" href={ (base) "/legal-hold" } { "Place a legal hold" } }
+                }
+                (None, None) => {
+                    p class="govuk-body" { "Kept while it is open; once decided or withdrawn, for " (state.config.retention.consent_years) " years after the later of that and the end of the child's compulsory school age." }
+                    p class="govuk-body" { a class="govuk-link" href={ (base) "/legal-hold" } { "Place a legal hold" } }
+                }
+            }
+        }
+    }
+
     /// Withdrawing the application.
     fn withdrawal(&self) -> Markup {
         let base = self.base.as_str();
@@ -539,6 +587,8 @@ async fn view(
         "referral" => "The referral is recorded",
         "meeting" => "The meeting is recorded",
         "withdrawn" => "The application is recorded as withdrawn",
+        "hold" => "Legal hold placed: this application will be kept until the hold is released",
+        "released" => "Legal hold released",
         _ => "Saved",
     });
     Ok(detail_page(

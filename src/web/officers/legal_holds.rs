@@ -1,24 +1,36 @@
-//! Placing and releasing a legal hold on a child's record (law.md §7.4): officers place one with
-//! a reason; only a manager may release it, each on a page of its own.
+//! Placing and releasing a legal hold (law.md §7.4) on a child's record or an application for
+//! consent: officers place one with a reason; only a manager may release it, each on a page of
+//! its own.
 use actix_web::{web, HttpResponse};
 use maud::html;
 
+use crate::domain::retention::HoldSubject;
 use crate::error::AppResult;
-use crate::services::retention as services;
-use crate::store::children::Child;
+use crate::services::retention::{self as services, Subject};
 use crate::views::*;
 use crate::web::auth::{Caseworker, CurrentOfficer, Manager};
 use crate::web::forms::*;
 use crate::web::{render, see_other, AppState, PageArgs};
 
-fn record_url(id: &str) -> String {
-    format!("/officers/children/{id}")
+/// The subject's own page, without its anchor, for the banner query.
+fn with_done(s: &Subject, done: &str) -> String {
+    match s.page.split_once('#') {
+        Some((path, anchor)) => format!("{path}?done={done}#{anchor}"),
+        None => format!("{}?done={done}", s.page),
+    }
+}
+
+fn what(kind: HoldSubject) -> &'static str {
+    match kind {
+        HoldSubject::Child => "this child's whole record — the entry, its history, school attendance cases, notices and emails —",
+        HoldSubject::ConsentApplication => "this application for consent, with its notices,",
+    }
 }
 
 fn place_page(
     state: &AppState,
     o: &CurrentOfficer,
-    ch: &Child,
+    s: &Subject,
     f: &FormData,
     errors: &Errors,
 ) -> HttpResponse {
@@ -31,16 +43,16 @@ fn place_page(
             errors: !errors.is_empty(),
         },
         html! {
-            (back_link(&record_url(&ch.id)))
+            (back_link(&s.page))
             div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
                 (error_summary(errors))
-                span class="govuk-caption-l" { (ch.reference) }
+                span class="govuk-caption-l" { (s.reference) }
                 h1 class="govuk-heading-l" { "Place a legal hold" }
-                p class="govuk-body" { "A legal hold keeps this child's whole record — the entry, its history, school attendance cases, notices and emails — past the end of its retention period, until a manager releases it." }
-                p class="govuk-body" { "Place one when the record may be needed for a complaint, a claim, a court case, an inquiry or a subject access request still being answered." }
-                form method="post" action={ (record_url(&ch.id)) "/legal-hold" } novalidate {
+                p class="govuk-body" { "A legal hold keeps " (what(s.kind)) " past the end of its retention period, until a manager releases it." }
+                p class="govuk-body" { "Place one when it may be needed for a complaint, a claim, a court case, an inquiry or a subject access request still being answered." }
+                form method="post" novalidate {
                     (csrf_field(&o.csrf))
-                    (textarea("reason", "Why must the record be kept?", f.get("reason"), Some("For example, the complaint or case reference. Officers and managers will read this."), errors.get("reason")))
+                    (textarea("reason", "Why must it be kept?", f.get("reason"), Some("For example, the complaint or case reference. Officers and managers will read this."), errors.get("reason")))
                     (button("Place the legal hold"))
                 }
             }}
@@ -48,83 +60,81 @@ fn place_page(
     )
 }
 
-async fn place_form(
-    state: web::Data<AppState>,
-    Caseworker(o): Caseworker,
-    path: web::Path<String>,
-) -> AppResult<HttpResponse> {
-    let id = crate::web::parse_id(&path.into_inner())?;
+async fn load(
+    state: &AppState,
+    o: &CurrentOfficer,
+    kind: HoldSubject,
+    id: String,
+    purpose: &'static str,
+) -> AppResult<Subject> {
+    let id = crate::web::parse_id(&id)?;
     let uid = o.user.id.clone();
-    let (ch, hold) = state
-        .db(move |c| services::child_and_hold(c, &id, &uid, "officer opened the legal hold form"))
-        .await?;
-    if hold.is_some() {
-        return Ok(see_other(&format!("{}#keeping", record_url(&ch.id))));
+    state
+        .db(move |c| services::subject(c, kind, &id, &uid, purpose))
+        .await
+}
+
+async fn place_form(
+    state: &AppState,
+    o: &CurrentOfficer,
+    kind: HoldSubject,
+    id: String,
+) -> AppResult<HttpResponse> {
+    let s = load(state, o, kind, id, "officer opened the legal hold form").await?;
+    if s.hold.is_some() {
+        return Ok(see_other(&s.page));
     }
     Ok(place_page(
-        &state,
-        &o,
-        &ch,
+        state,
+        o,
+        &s,
         &FormData::default(),
         &Errors::default(),
     ))
 }
 
 async fn place(
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    Post(Caseworker(o), form): Post<Caseworker>,
+    state: &AppState,
+    o: &CurrentOfficer,
+    kind: HoldSubject,
+    id: String,
+    f: FormData,
 ) -> AppResult<HttpResponse> {
-    let f = form.into_inner();
-    let id = crate::web::parse_id(&path.into_inner())?;
+    let s = load(state, o, kind, id, "officer placed a legal hold").await?;
+    if s.hold.is_some() {
+        return Ok(see_other(&s.page));
+    }
     let mut errors = Errors::default();
-    let reason = text(
-        &f,
-        "reason",
-        "why the record must be kept",
-        2000,
-        &mut errors,
-    );
-    let uid = o.user.id.clone();
-    let (ch, hold) = {
-        let id = id.clone();
-        let uid = uid.clone();
-        state
-            .db(move |c| services::child_and_hold(c, &id, &uid, "officer placed a legal hold"))
-            .await?
-    };
-    if hold.is_some() {
-        return Ok(see_other(&format!("{}#keeping", record_url(&ch.id))));
-    }
+    let reason = text(&f, "reason", "why it must be kept", 2000, &mut errors);
     if !errors.is_empty() {
-        return Ok(place_page(&state, &o, &ch, &f, &errors));
+        return Ok(place_page(state, o, &s, &f, &errors));
     }
+    let (sid, uid) = (s.id.clone(), o.user.id.clone());
     state
-        .db(move |c| services::place_hold_on_child(c, &id, &reason, &uid))
+        .db(move |c| services::place_hold(c, kind, &sid, &reason, &uid))
         .await?;
-    Ok(see_other(&format!(
-        "{}?done=hold#keeping",
-        record_url(&ch.id)
-    )))
+    Ok(see_other(&with_done(&s, "hold")))
 }
 
 async fn release_form(
-    state: web::Data<AppState>,
-    Manager(o): Manager,
-    path: web::Path<String>,
+    state: &AppState,
+    o: &CurrentOfficer,
+    kind: HoldSubject,
+    id: String,
 ) -> AppResult<HttpResponse> {
-    let id = crate::web::parse_id(&path.into_inner())?;
-    let uid = o.user.id.clone();
-    let (ch, hold) = state
-        .db(move |c| {
-            services::child_and_hold(c, &id, &uid, "manager opened the release of a legal hold")
-        })
-        .await?;
-    let Some((h, by)) = hold else {
-        return Ok(see_other(&format!("{}#keeping", record_url(&ch.id))));
+    let s = load(
+        state,
+        o,
+        kind,
+        id,
+        "manager opened the release of a legal hold",
+    )
+    .await?;
+    let Some((h, by)) = &s.hold else {
+        return Ok(see_other(&s.page));
     };
     Ok(render(
-        &state,
+        state,
         PageArgs {
             title: "Release the legal hold",
             nav: Some(o.nav("register")),
@@ -132,9 +142,9 @@ async fn release_form(
             errors: false,
         },
         html! {
-            (back_link(&record_url(&ch.id)))
+            (back_link(&s.page))
             div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
-                span class="govuk-caption-l" { (ch.reference) }
+                span class="govuk-caption-l" { (s.reference) }
                 h1 class="govuk-heading-l" { "Release the legal hold?" }
                 dl class="govuk-summary-list" {
                     (summary_row("Reason", html! { (h.reason) }, None))
@@ -144,14 +154,14 @@ async fn release_form(
                     span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
                     strong class="govuk-warning-text__text" {
                         span class="govuk-visually-hidden" { "Warning" }
-                        "Once released, the retention policy applies again: a closed record past its date is erased the next night, and cannot be brought back."
+                        "Once released, the retention policy applies again: a record past its date is erased the next night, and cannot be brought back."
                     }
                 }
-                form method="post" action={ (record_url(&ch.id)) "/legal-hold/release" } {
+                form method="post" {
                     (csrf_field(&o.csrf))
                     div class="govuk-button-group" {
                         button type="submit" class="govuk-button govuk-button--warning" data-module="govuk-button" data-prevent-double-click="true" { "Release the legal hold" }
-                        a class="govuk-link" href={ (record_url(&ch.id)) "#keeping" } { "Keep the hold" }
+                        a class="govuk-link" href=(s.page) { "Keep the hold" }
                     }
                 }
             }}
@@ -160,31 +170,95 @@ async fn release_form(
 }
 
 async fn release(
+    state: &AppState,
+    o: &CurrentOfficer,
+    kind: HoldSubject,
+    id: String,
+) -> AppResult<HttpResponse> {
+    let s = load(state, o, kind, id, "manager released a legal hold").await?;
+    let (sid, uid) = (s.id.clone(), o.user.id.clone());
+    state
+        .db(move |c| services::release_hold(c, kind, &sid, &uid))
+        .await?;
+    Ok(see_other(&with_done(&s, "released")))
+}
+
+/// What a route's legal hold is on.
+pub trait Kind {
+    const KIND: HoldSubject;
+}
+pub struct OnChild;
+impl Kind for OnChild {
+    const KIND: HoldSubject = HoldSubject::Child;
+}
+pub struct OnApplication;
+impl Kind for OnApplication {
+    const KIND: HoldSubject = HoldSubject::ConsentApplication;
+}
+
+async fn get_place<K: Kind>(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    place_form(&state, &o, K::KIND, path.into_inner()).await
+}
+
+async fn post_place<K: Kind>(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    Post(Caseworker(o), form): Post<Caseworker>,
+) -> AppResult<HttpResponse> {
+    place(&state, &o, K::KIND, path.into_inner(), form.into_inner()).await
+}
+
+async fn get_release<K: Kind>(
+    state: web::Data<AppState>,
+    Manager(o): Manager,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    release_form(&state, &o, K::KIND, path.into_inner()).await
+}
+
+async fn post_release<K: Kind>(
     state: web::Data<AppState>,
     path: web::Path<String>,
     Post(Manager(o), _form): Post<Manager>,
 ) -> AppResult<HttpResponse> {
-    let id = crate::web::parse_id(&path.into_inner())?;
-    let uid = o.user.id.clone();
-    let to = format!("{}?done=released#keeping", record_url(&id));
-    state
-        .db(move |c| services::release_hold_on_child(c, &id, &uid))
-        .await?;
-    Ok(see_other(&to))
+    release(&state, &o, K::KIND, path.into_inner()).await
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(
         "/officers/children/{id}/legal-hold",
-        web::get().to(place_form),
-    )
-    .route("/officers/children/{id}/legal-hold", web::post().to(place))
-    .route(
-        "/officers/children/{id}/legal-hold/release",
-        web::get().to(release_form),
+        web::get().to(get_place::<OnChild>),
     )
     .route(
+        "/officers/children/{id}/legal-hold",
+        web::post().to(post_place::<OnChild>),
+    )
+    .route(
         "/officers/children/{id}/legal-hold/release",
-        web::post().to(release),
+        web::get().to(get_release::<OnChild>),
+    )
+    .route(
+        "/officers/children/{id}/legal-hold/release",
+        web::post().to(post_release::<OnChild>),
+    )
+    .route(
+        "/officers/consent/{id}/legal-hold",
+        web::get().to(get_place::<OnApplication>),
+    )
+    .route(
+        "/officers/consent/{id}/legal-hold",
+        web::post().to(post_place::<OnApplication>),
+    )
+    .route(
+        "/officers/consent/{id}/legal-hold/release",
+        web::get().to(get_release::<OnApplication>),
+    )
+    .route(
+        "/officers/consent/{id}/legal-hold/release",
+        web::post().to(post_release::<OnApplication>),
     );
 }
