@@ -132,3 +132,57 @@ fn gdpr_15_a_subject_access_bundle_holds_the_record_with_third_parties_redacted(
     let (mut parent, _) = parent_signed_in(&app, "sarah@example.com");
     assert_ne!(parent.get(&url).status, 200);
 }
+
+/// Issue 19: a parent's subject access request, by their email address (in the form, never the
+/// address bar): the children they are a parent of, and the emails sent to them.
+#[test]
+fn gdpr_15_a_parent_gets_everything_held_about_them_by_email() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let id = add_child(&mut officer, "Ada", "Okafor", ("1", "5", "2015"));
+    let reference: String = {
+        use cnis::db::schema::children::dsl as c;
+        use diesel::prelude::*;
+        c::children
+            .find(&id)
+            .select(c::reference)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    parent_signed_in(&app, "sarah@example.com");
+    let page = officer.get("/officers/subject-access");
+    assert!(page.contains("The parent's email address"), "{}", page.body);
+    let p = officer.post("/officers/subject-access", &[("email", "not an email")]);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Enter an email address in the correct format"));
+    officer.get("/officers/subject-access");
+    let p = officer.post(
+        "/officers/subject-access",
+        &[("email", "nobody@example.com")],
+    );
+    assert_eq!(p.status, 422);
+    assert!(
+        p.contains("Nothing is held about this email address"),
+        "{}",
+        p.body
+    );
+    officer.get("/officers/subject-access");
+    let resp = officer
+        .client
+        .post(format!("{}/officers/subject-access", officer.base))
+        .form(&[
+            ("csrf_token", officer.last_csrf.as_str()),
+            ("email", "Sarah@Example.com"),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let files = unzip(&resp.bytes().unwrap());
+    let record: serde_json::Value = serde_json::from_slice(&files["record.json"]).unwrap();
+    assert_eq!(record["on_the_register"][0]["child"], reference.as_str());
+    assert!(
+        !record["emails"].as_array().unwrap().is_empty(),
+        "the sign-in code email"
+    );
+    assert!(pdf_text(&files["summary.pdf"]).contains("On the register as a parent of: 1"));
+}

@@ -380,6 +380,151 @@ fn summary_text(r: &Value) -> String {
     out.join("\n")
 }
 
+/// A parent's row: child reference, relationship, given names, parental responsibility,
+/// educating, address line 1, telephone.
+type OnRegister = (
+    String,
+    String,
+    String,
+    bool,
+    bool,
+    Option<String>,
+    Option<String>,
+);
+
+/// Everything held about a parent, found by their email address: where they are on the
+/// register (each child by reference), claims to be a parent, notifications and applications
+/// they sent, reports they made, their decisions on notices by email (s.572) and the emails sent
+/// to them. None when nothing is held. The other people in what they sent (a child's other
+/// parent) are left out: only references, dates and their own words are included.
+pub fn parent_bundle(
+    c: &mut AnyConnection,
+    email: &str,
+    council: &str,
+    user_id: &str,
+) -> AppResult<Option<(String, Vec<u8>)>> {
+    use crate::db::schema::{
+        children, consent_applications as ca, email_service_consents as esc, outbox,
+        parent_claims as pc, parent_notifications as pn, parent_reports as pr, parents,
+    };
+    use diesel::prelude::*;
+    let email = email.trim().to_lowercase();
+    let on_register: Vec<OnRegister> = parents::table
+        .inner_join(children::table)
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(parents.email) = ")
+                .bind::<diesel::sql_types::Text, _>(&email),
+        )
+        .select((
+            children::reference,
+            parents::relationship,
+            parents::given_names,
+            parents::parental_responsibility,
+            parents::educating,
+            parents::address_line_1,
+            parents::phone,
+        ))
+        .load(c)?;
+    let claims: Vec<(String, String, String)> = pc::table
+        .filter(pc::email.eq(&email))
+        .select((pc::relationship, pc::source, pc::status))
+        .load(c)?;
+    let notifications: Vec<(String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> =
+        pn::table
+            .filter(pn::email.eq(&email))
+            .select((pn::reference, pn::created_at, pn::submitted_at))
+            .load(c)?;
+    let applications: Vec<(String, String, chrono::NaiveDate, String, String)> = ca::table
+        .filter(ca::parent_email.eq(&email))
+        .select((
+            ca::reference,
+            ca::status,
+            ca::received_on,
+            ca::given_names,
+            ca::family_name,
+        ))
+        .load(c)?;
+    let reports: Vec<(String, String, chrono::NaiveDateTime)> = pr::table
+        .filter(pr::email.eq(&email))
+        .select((pr::kind, pr::details, pr::submitted_at))
+        .load(c)?;
+    let consents: Vec<(String, bool, chrono::NaiveDateTime)> = esc::table
+        .filter(esc::email.eq(&email))
+        .select((esc::document_kind, esc::consented, esc::decided_at))
+        .load(c)?;
+    let emails: Vec<(String, String, chrono::NaiveDateTime)> = outbox::table
+        .filter(outbox::to_address.eq(&email))
+        .order(outbox::created_at.asc())
+        .select((outbox::subject, outbox::body, outbox::created_at))
+        .load(c)?;
+    let total = on_register.len()
+        + claims.len()
+        + notifications.len()
+        + applications.len()
+        + reports.len()
+        + consents.len()
+        + emails.len();
+    audit::record(
+        c,
+        Some(user_id),
+        "subject_access_bundle",
+        None,
+        &format!("officer made a subject access bundle for a parent ({total} records)"),
+    )?;
+    if total == 0 {
+        return Ok(None);
+    }
+    let record = json!({
+        "made_at": crate::db::now(),
+        "council": council,
+        "email": email,
+        "on_the_register": on_register.iter().map(|(r, rel, g, pr, ed, a, p)| json!({"child": r, "relationship": rel,
+            "given_names": g, "parental_responsibility": pr, "educating": ed, "address_line_1": a, "phone": p})).collect::<Vec<_>>(),
+        "claims_to_be_a_parent": claims.iter().map(|(rel, src, st)| json!({"relationship": rel, "source": src, "status": st})).collect::<Vec<_>>(),
+        "notifications": notifications.iter().map(|(r, made, sent)| json!({"reference": r, "started": made, "sent": sent})).collect::<Vec<_>>(),
+        "applications_for_consent": applications.iter().map(|(r, st, on, g, f)| json!({"reference": r, "status": st,
+            "received_on": on, "child": format!("{g} {f}")})).collect::<Vec<_>>(),
+        "reports": reports.iter().map(|(k, d, at)| json!({"kind": k, "details": d, "sent": at})).collect::<Vec<_>>(),
+        "decisions_on_notices_by_email": consents.iter().map(|(k, y, at)| json!({"kind": k, "agreed": y, "decided": at})).collect::<Vec<_>>(),
+        "emails": emails.iter().map(|(s, b, at)| json!({"subject": s, "body": b, "created_at": at})).collect::<Vec<_>>(),
+    });
+    let mut lines = vec![
+        format!("Council: {council}"),
+        format!("Email address: {email}"),
+        String::new(),
+    ];
+    for (key, title) in [
+        ("on_the_register", "On the register as a parent of"),
+        ("claims_to_be_a_parent", "Claims to be a parent"),
+        ("notifications", "Notifications sent"),
+        ("applications_for_consent", "Applications for consent"),
+        ("reports", "Changes and requests reported"),
+        (
+            "decisions_on_notices_by_email",
+            "Decisions on notices by email (s.572)",
+        ),
+        ("emails", "Emails sent"),
+    ] {
+        lines.push(format!(
+            "{title}: {}",
+            record[key].as_array().map_or(0, Vec::len)
+        ));
+    }
+    lines.push("Everything above is in record.json, in full.".into());
+    let pdf = crate::notices::render_pdf(
+        "Subject access: what the council holds about you",
+        &lines.join("\n"),
+    )?;
+    let zip = write_zip(&[
+        ("summary.pdf".to_string(), pdf),
+        (
+            "record.json".to_string(),
+            serde_json::to_vec_pretty(&record)?,
+        ),
+    ])?;
+    Ok(Some(("subject-access-parent.zip".into(), zip)))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

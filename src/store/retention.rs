@@ -547,6 +547,14 @@ fn erase_applications(conn: &mut AnyConnection, ids: &[String]) -> QueryResult<(
         application_drafts::table.filter(application_drafts::application_id.eq_any(ids)),
     )
     .execute(conn)?;
+    // A school's notice about the child goes with the application, unless it is also on a
+    // register entry (kept with that entry).
+    diesel::delete(
+        school_notices::table
+            .filter(school_notices::application_id.eq_any(ids))
+            .filter(school_notices::child_id.is_null()),
+    )
+    .execute(conn)?;
     diesel::update(school_notices::table.filter(school_notices::application_id.eq_any(ids)))
         .set(school_notices::application_id.eq(None::<String>))
         .execute(conn)?;

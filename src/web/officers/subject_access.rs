@@ -58,6 +58,7 @@ fn page(
                     }
                     (button("Download the bundle"))
                 }
+                p class="govuk-body" { "A parent asking for what the council holds about them? " a class="govuk-link" href="/officers/subject-access" { "Find everything held about a parent by their email address" } }
             }}
         },
     )
@@ -161,13 +162,89 @@ async fn download(
         .body(zip))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/officers/children/{id}/subject-access",
-        web::get().to(form),
+fn parent_page(
+    state: &AppState,
+    o: &CurrentOfficer,
+    f: &FormData,
+    errors: &Errors,
+) -> HttpResponse {
+    render(
+        state,
+        PageArgs {
+            title: "Subject access request from a parent",
+            nav: Some(o.nav("register")),
+            csrf: &o.csrf,
+            errors: !errors.is_empty(),
+        },
+        html! {
+            (back_link("/officers/register"))
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                (error_summary(errors))
+                h1 class="govuk-heading-l" { "Subject access request from a parent" }
+                p class="govuk-body" { "Download everything the service holds about a parent, found by their email address: the children they are recorded as a parent of, claims, notifications and applications they sent, changes they reported, their decisions on notices by email, and the emails sent to them." }
+                p class="govuk-body" { "For what is held about a child, open the child's record and choose \"Answer a subject access request\"." }
+                form method="post" novalidate {
+                    (csrf_field(&o.csrf))
+                    (Input::new("email", "The parent's email address", f.get("email")).kind("email").autocomplete("off").no_spellcheck().error(errors.get("email")).render())
+                    (button("Download the bundle"))
+                }
+            }}
+        },
     )
-    .route(
-        "/officers/children/{id}/subject-access",
-        web::post().to(download),
-    );
+}
+
+async fn parent_form(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+) -> AppResult<HttpResponse> {
+    Ok(parent_page(
+        &state,
+        &o,
+        &FormData::default(),
+        &Errors::default(),
+    ))
+}
+
+async fn parent_download(
+    state: web::Data<AppState>,
+    Post(Caseworker(o), form): Post<Caseworker>,
+) -> AppResult<HttpResponse> {
+    let f = form.into_inner();
+    let mut errors = Errors::default();
+    let Some(email) = email(&f, "email", &mut errors) else {
+        errors.add("email", "Enter the parent's email address");
+        return Ok(parent_page(&state, &o, &f, &errors));
+    };
+    if !errors.is_empty() {
+        return Ok(parent_page(&state, &o, &f, &errors));
+    }
+    let (uid, council) = (o.user.id.clone(), state.config.council_name.clone());
+    let found = state
+        .db(move |c| services::parent_bundle(c, &email, &council, &uid))
+        .await?;
+    let Some((name, zip)) = found else {
+        errors.add("email", "Nothing is held about this email address. Check it, or search the register by the parent's name");
+        return Ok(parent_page(&state, &o, &f, &errors));
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("application/zip")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .body(zip))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/officers/subject-access", web::get().to(parent_form))
+        .route("/officers/subject-access", web::post().to(parent_download))
+        .route(
+            "/officers/children/{id}/subject-access",
+            web::get().to(form),
+        )
+        .route(
+            "/officers/children/{id}/subject-access",
+            web::post().to(download),
+        );
 }
