@@ -80,6 +80,14 @@ for (const js of [true, false]) {
     await page.click('button:has-text("Download the bundle")');
     await page.waitForSelector('.govuk-error-summary');
     await checkA11y(page, `subject access with errors ${tag}`);
+    // A parent's subject access request, by email address in the form.
+    await page.goto(`${BASE}/officers/subject-access`);
+    await checkA11y(page, `parent subject access ${tag}`);
+    await page.click('button:has-text("Download the bundle")');
+    await page.waitForSelector('.govuk-error-summary');
+    await checkA11y(page, `parent subject access with errors ${tag}`);
+    await assertFits(page, 'parent subject access');
+
     // The figures managers may share outside the council, rounded, at 320px.
     await page.goto(`${BASE}/officers/dashboard/shareable`);
     await checkA11y(page, `shareable figures ${tag}`);
