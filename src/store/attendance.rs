@@ -122,6 +122,9 @@ pub const EVENT_KINDS: Choices = &[
     ("note", "Note"),
 ];
 
+/// The event of a referral for prosecution (s.443, s.436Q): its file is kept longer.
+pub const REFERRED: &str = "referred";
+
 /// The notices of a case, by template (kind in the service log).
 pub const DOCUMENTS: Choices = &[
     ("attendance-preliminary-notice", "Preliminary notice"),
@@ -1260,7 +1263,7 @@ pub fn refer(
     record_event(
         conn,
         &c.id,
-        "referred",
+        REFERRED,
         today,
         &format!(
             "Failure to comply: {breach}\nEducation supervision order considered (s.447(1)): {eso}"

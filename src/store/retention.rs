@@ -180,7 +180,7 @@ pub fn plan(conn: &mut AnyConnection, today: NaiveDate, policy: &Policy) -> Quer
 
     // Attendance cases: closed ones past their date; a case still open keeps its child.
     let prosecuted: HashSet<String> = attendance_events::table
-        .filter(attendance_events::kind.eq("referred"))
+        .filter(attendance_events::kind.eq(super::attendance::REFERRED))
         .select(attendance_events::case_id)
         .load::<String>(conn)?
         .into_iter()

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{child_changes, transfers};
 use crate::db::{new_id, now, AnyConnection};
+use crate::domain::register::AddressKind;
 use crate::domain::transfer::{
     AddressPart, ChildPart, Council, HistoryLine, Package, ParentPart, PrescribedPart,
     ProviderPart, Signed, SocialCarePart, SCHEMA,
@@ -62,7 +63,7 @@ pub fn build(
         .iter()
         .map(|a| AddressPart {
             // After the move, the old home is a previous address.
-            kind: if choices.new_address.is_some() && a.kind.as_str() == "current" {
+            kind: if choices.new_address.is_some() && a.kind == AddressKind::Current {
                 "previous".into()
             } else {
                 a.kind.as_str().into()

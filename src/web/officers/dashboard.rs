@@ -107,11 +107,6 @@ fn charts(
         .iter()
         .map(|(s, n)| (s.label().to_string(), *n))
         .collect();
-    let requests = vec![
-        ("Waiting, not yet due".to_string(), f.requests.0),
-        ("Overdue".to_string(), f.requests.1),
-    ];
-    let emails = vec![("Could not be delivered".to_string(), failed)];
     let total = |rows: &[(String, i64)]| rows.iter().map(|(_, n)| n).sum::<i64>();
     html! {
         span class="govuk-caption-l" { "On " (fmt_date(on)) }
@@ -137,12 +132,24 @@ fn charts(
             bars("applications", &applications), &["Stage", "Applications"], &table_rows(&applications)))
         (figure("cases", "School attendance cases", &format!("{} open school attendance cases, by stage.", total(&cases)),
             bars("cases", &cases), &["Stage", "Cases"], &table_rows(&cases)))
+        (waiting(f, failed))
+        h2 class="govuk-heading-m" { "Sharing these figures" }
+        p class="govuk-body" { a class="govuk-link" href="/officers/dashboard/shareable" { "Figures you can share outside the council" } ", rounded and with small numbers withheld." }
+    }
+}
+
+/// What waits on parents and the mail server: requests for information and undelivered emails.
+fn waiting(f: &dashboard::Figures, failed: i64) -> maud::Markup {
+    let requests = vec![
+        ("Waiting, not yet due".to_string(), f.requests.0),
+        ("Overdue".to_string(), f.requests.1),
+    ];
+    let emails = vec![("Could not be delivered".to_string(), failed)];
+    html! {
         (figure("requests", "Requests for information", &format!("{} requests for information (section 436D(2)) waiting for an answer, {} of them past the date the parent was given.", f.requests.0 + f.requests.1, f.requests.1),
             bars("requests", &requests), &["Requests", "Number"], &table_rows(&requests)))
         (figure("emails", "Emails", "Emails the mail server refused, so a letter may be needed.",
             bars("emails", &emails), &["Emails", "Number"], &table_rows(&emails)))
-        h2 class="govuk-heading-m" { "Sharing these figures" }
-        p class="govuk-body" { a class="govuk-link" href="/officers/dashboard/shareable" { "Figures you can share outside the council" } ", rounded and with small numbers withheld." }
     }
 }
 
