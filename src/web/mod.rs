@@ -187,6 +187,42 @@ pub struct PageArgs<'a> {
     pub errors: bool,
 }
 
+/// An officers' page holding one form: the back link, the error summary, the caption (a
+/// reference) and the heading in the two-thirds column, then `body`.
+pub struct FormPage<'a> {
+    pub title: &'a str,
+    pub section: &'static str,
+    pub back: &'a str,
+    pub caption: Option<&'a str>,
+}
+
+pub fn form_page(
+    state: &AppState,
+    o: &auth::CurrentOfficer,
+    p: FormPage,
+    errors: &crate::views::Errors,
+    body: Markup,
+) -> HttpResponse {
+    render(
+        state,
+        PageArgs {
+            title: p.title,
+            nav: Some(o.nav(p.section)),
+            csrf: &o.csrf,
+            errors: !errors.is_empty(),
+        },
+        maud::html! {
+            (crate::views::back_link(p.back))
+            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+                (crate::views::error_summary(errors))
+                @if let Some(c) = p.caption { span class="govuk-caption-l" { (c) } }
+                h1 class="govuk-heading-l" { (p.title) }
+                (body)
+            }}
+        },
+    )
+}
+
 pub fn render(state: &AppState, args: PageArgs, content: Markup) -> HttpResponse {
     let audience = match &args.nav {
         Some(n) if n.role == crate::domain::roles::Role::School => Audience::Schools,

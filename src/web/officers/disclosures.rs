@@ -12,7 +12,7 @@ use crate::store::disclosures::NewDisclosure;
 use crate::views::*;
 use crate::web::auth::{Caseworker, CurrentOfficer};
 use crate::web::forms::*;
-use crate::web::{render, see_other, AppState, PageArgs};
+use crate::web::{see_other, AppState};
 
 fn page(
     state: &AppState,
@@ -22,20 +22,17 @@ fn page(
     errors: &Errors,
 ) -> HttpResponse {
     let d = f.date_parts("disclosed_on");
-    render(
+    crate::web::form_page(
         state,
-        PageArgs {
+        o,
+        crate::web::FormPage {
             title: "Record information shared with a partner",
-            nav: Some(o.nav("register")),
-            csrf: &o.csrf,
-            errors: !errors.is_empty(),
+            section: "register",
+            back: &format!("/officers/children/{}#disclosures", ch.id),
+            caption: Some(&ch.reference),
         },
+        errors,
         html! {
-            (back_link(&format!("/officers/children/{}#disclosures", ch.id)))
-            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
-                (error_summary(errors))
-                span class="govuk-caption-l" { (ch.reference) }
-                h1 class="govuk-heading-l" { "Record information shared with a partner" }
                 p class="govuk-body" { "The council may share a child's register information with these partners where it is appropriate for promoting or safeguarding the education or welfare of that child or another child (Education Act 1996, section 436F). Record each time it does." }
                 form method="post" action={ "/officers/children/" (ch.id) "/shared-with-partner" } novalidate {
                     (csrf_field(&o.csrf))
@@ -47,7 +44,6 @@ fn page(
                     (date_input("disclosed_on", "When was it sent?", (&d.0, &d.1, &d.2), Some("For example, 27 11 2026"), errors.get("disclosed_on")))
                     (button("Save"))
                 }
-            }}
         },
     )
 }

@@ -34,20 +34,17 @@ fn place_page(
     f: &FormData,
     errors: &Errors,
 ) -> HttpResponse {
-    render(
+    crate::web::form_page(
         state,
-        PageArgs {
+        o,
+        crate::web::FormPage {
             title: "Place a legal hold",
-            nav: Some(o.nav("register")),
-            csrf: &o.csrf,
-            errors: !errors.is_empty(),
+            section: "register",
+            back: &s.page,
+            caption: Some(&s.reference),
         },
+        errors,
         html! {
-            (back_link(&s.page))
-            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
-                (error_summary(errors))
-                span class="govuk-caption-l" { (s.reference) }
-                h1 class="govuk-heading-l" { "Place a legal hold" }
                 p class="govuk-body" { "A legal hold keeps " (what(s.kind)) " past the end of its retention period, until a manager releases it." }
                 p class="govuk-body" { "Place one when it may be needed for a complaint, a claim, a court case, an inquiry or a subject access request still being answered." }
                 form method="post" novalidate {
@@ -55,7 +52,6 @@ fn place_page(
                     (textarea("reason", "Why must it be kept?", f.get("reason"), Some("For example, the complaint or case reference. Officers and managers will read this."), errors.get("reason")))
                     (button("Place the legal hold"))
                 }
-            }}
         },
     )
 }

@@ -12,7 +12,7 @@ use crate::store::children::Child;
 use crate::views::*;
 use crate::web::auth::{Caseworker, CurrentOfficer};
 use crate::web::forms::*;
-use crate::web::{render, see_other, AppState, PageArgs};
+use crate::web::{see_other, AppState};
 
 /// The form's fields from what is held.
 fn as_form(p: &Prescribed) -> FormData {
@@ -91,20 +91,17 @@ fn page(
     errors: &Errors,
 ) -> HttpResponse {
     let (d, m, y) = f.date_parts("missing_education_from");
-    render(
+    crate::web::form_page(
         state,
-        PageArgs {
+        o,
+        crate::web::FormPage {
             title: "Other information",
-            nav: Some(o.nav("register")),
-            csrf: &o.csrf,
-            errors: !errors.is_empty(),
+            section: "register",
+            back: &format!("/officers/children/{}#other-information", ch.id),
+            caption: Some(&ch.reference),
         },
+        errors,
         html! {
-            (back_link(&format!("/officers/children/{}#other-information", ch.id)))
-            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
-                (error_summary(errors))
-                span class="govuk-caption-l" { (ch.reference) }
-                h1 class="govuk-heading-l" { "Other information" }
                 p class="govuk-body" { "What the law asks the council to hold where it has the information or can reasonably get it (Education Act 1996, section 436C(2)). Parents need not give it: record \"Prefer not to say\" when a parent declined, and \"Not known\" when nobody has asked." }
                 form method="post" action={ "/officers/children/" (ch.id) "/other-information" } novalidate {
                     (csrf_field(&o.csrf))
@@ -116,7 +113,6 @@ fn page(
                     (date_input("missing_education_from", "Date identified as missing education (optional)", (&d, &m, &y), Some("Under section 436A. Leave blank if the child has not been. For example, 27 3 2026"), errors.get("missing_education_from")))
                     (button("Save"))
                 }
-            }}
         },
     )
 }

@@ -9,7 +9,7 @@ use crate::store::children::{self, ChildRecord};
 use crate::views::*;
 use crate::web::auth::{Caseworker, CurrentOfficer};
 use crate::web::forms::*;
-use crate::web::{render, AppState, PageArgs};
+use crate::web::AppState;
 
 fn page(
     state: &AppState,
@@ -30,20 +30,17 @@ fn page(
             .map(|p| (p.id.clone(), format!("{} ({})", p.name(), p.relationship))),
     );
     let checked = |k: &str| first || f.checked(k);
-    render(
+    crate::web::form_page(
         state,
-        PageArgs {
+        o,
+        crate::web::FormPage {
             title: "Subject access request",
-            nav: Some(o.nav("register")),
-            csrf: &o.csrf,
-            errors: !errors.is_empty(),
+            section: "register",
+            back: &format!("/officers/children/{}", ch.id),
+            caption: Some(&ch.reference),
         },
+        errors,
         html! {
-            (back_link(&format!("/officers/children/{}", ch.id)))
-            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
-                (error_summary(errors))
-                span class="govuk-caption-l" { (ch.reference) }
-                h1 class="govuk-heading-l" { "Subject access request" }
                 p class="govuk-body" { "Download everything the service holds about this child as one ZIP file: a readable summary (PDF), the full record (JSON), and each notice as it was served (PDF)." }
                 p class="govuk-body" { "It holds the entry and its history, addresses, parents, other educators, other information, tasks, children's social care flags with the record each came from, school attendance cases, requests for information, notices, emails, moves between councils, and who read or changed the record." }
                 form method="post" action={ "/officers/children/" (ch.id) "/subject-access" } novalidate {
@@ -59,7 +56,6 @@ fn page(
                     (button("Download the bundle"))
                 }
                 p class="govuk-body" { "A parent asking for what the council holds about them? " a class="govuk-link" href="/officers/subject-access" { "Find everything held about a parent by their email address" } }
-            }}
         },
     )
 }
@@ -168,19 +164,17 @@ fn parent_page(
     f: &FormData,
     errors: &Errors,
 ) -> HttpResponse {
-    render(
+    crate::web::form_page(
         state,
-        PageArgs {
+        o,
+        crate::web::FormPage {
             title: "Subject access request from a parent",
-            nav: Some(o.nav("register")),
-            csrf: &o.csrf,
-            errors: !errors.is_empty(),
+            section: "register",
+            back: "/officers/register",
+            caption: None,
         },
+        errors,
         html! {
-            (back_link("/officers/register"))
-            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
-                (error_summary(errors))
-                h1 class="govuk-heading-l" { "Subject access request from a parent" }
                 p class="govuk-body" { "Download everything the service holds about a parent, found by their email address: the children they are recorded as a parent of, claims, notifications and applications they sent, changes they reported, their decisions on notices by email, and the emails sent to them." }
                 p class="govuk-body" { "For what is held about a child, open the child's record and choose \"Answer a subject access request\"." }
                 form method="post" novalidate {
@@ -188,7 +182,6 @@ fn parent_page(
                     (Input::new("email", "The parent's email address", f.get("email")).kind("email").autocomplete("off").no_spellcheck().error(errors.get("email")).render())
                     (button("Download the bundle"))
                 }
-            }}
         },
     )
 }

@@ -46,20 +46,17 @@ fn send_page(
         ("yes", "Yes, send the history of changes too"),
         ("no", "No, only what the law requires"),
     ];
-    render(
+    crate::web::form_page(
         state,
-        PageArgs {
+        o,
+        crate::web::FormPage {
             title: "Send the record to another council",
-            nav: Some(o.nav("register")),
-            csrf: &o.csrf,
-            errors: !errors.is_empty(),
+            section: "register",
+            back: &format!("/officers/children/{}", ch.id),
+            caption: Some(&ch.reference),
         },
+        errors,
         html! {
-            (back_link(&format!("/officers/children/{}", ch.id)))
-            div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
-                (error_summary(errors))
-                span class="govuk-caption-l" { (ch.reference) }
-                h1 class="govuk-heading-l" { "Send the record to another council" }
                 p class="govuk-body" { "When a child will move or has moved to another council's area, the council must send that council what the register holds about them (Education Act 1996, section 436F). The record is signed so the other council can check it arrived whole." }
                 div class="govuk-warning-text" {
                     span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
@@ -77,7 +74,6 @@ fn send_page(
                 }
                 h2 class="govuk-heading-s" { "This council's signing key" }
                 p class="govuk-body" { "Give the other council this fingerprint so it can check the record came from you: " code { (our_fingerprint(state)) } }
-            }}
         },
     )
 }
