@@ -243,14 +243,14 @@ async fn view(
             @if q.get("done").map(String::as_str) == Some("sent") {
                 (success_banner(&format!("Record ready to send to {}. The entry here is closed as moved away.", p.receiving_council.name)))
             }
-            h1 class="govuk-heading-l" { @if t.direction == transfers::Direction::Sent { "Record sent to " (p.receiving_council.name) } @else { "Record received from " (p.sending_council.name) } }
+            h1 class="govuk-heading-l" { @if t.direction == transfers::Direction::Sent { "Record for " (p.receiving_council.name) } @else { "Record received from " (p.sending_council.name) } }
             dl class="govuk-summary-list" {
                 (summary_row("Child", html! { (p.child.given_names) " " (p.child.family_name) @if let Some(ch) = &child { br; a class="govuk-link" href={ "/officers/children/" (ch.id) } { "Open the record (" (ch.reference) ")" } } }, None))
                 (summary_row("From", html! { (p.sending_council.name) " (" (p.sending_council.code) ")" }, None))
                 (summary_row("To", html! { (p.receiving_council.name) " (" (p.receiving_council.code) ")" }, None))
                 (summary_row("Moved", html! { (fmt_date(p.moved_on)) }, None))
                 (summary_row("Made", html! { (crate::clock::fmt_time(p.made_at)) }, None))
-                (summary_row("History of changes", html! { (p.history.len()) " lines" }, None))
+                (summary_row("History of changes", html! { @match p.history.len() { 0 => "Not sent", 1 => "1 line", n => (format!("{n} lines")) } }, None))
                 (summary_row("Children's social care", html! { @if p.social_care.is_empty() { "None recorded" } @else { ul class="govuk-list" { @for c in &p.social_care { li { (crate::domain::register::label(crate::domain::safeguarding::FLAG_KINDS, &c.kind)) " " (c.started_on.map(fmt_date).unwrap_or_default()) @if let Some(e) = c.ended_on { " to " (fmt_date(e)) } } } } } }, None))
                 (summary_row("Checksum (SHA-256)", html! { code class="cnis-break" { (s.sha256) } }, None))
                 (summary_row("Signing key fingerprint", html! { code { (transfer::fingerprint(&s.public_key)) } }, None))
