@@ -376,3 +376,95 @@ fn s436f_a_record_for_a_child_who_left_and_came_back_reopens_their_entry() {
         1
     );
 }
+
+/// Issue 19 review: a trusted council's package is still checked as the register's own forms
+/// are — unknown codes become "not known", impossible hours and invalid identifiers are left out,
+/// text is cut to length — so nothing it holds breaks a page.
+#[test]
+fn s436f_a_package_with_values_the_register_does_not_know_is_entered_safely() {
+    use cnis::domain::transfer::*;
+    let key = signing_key(b"a trusted council's secret");
+    let package = Package {
+        schema: SCHEMA.into(),
+        sending_council: Council {
+            code: "878".into(),
+            name: "Devon".into(),
+        },
+        receiving_council: Council {
+            code: "879".into(),
+            name: "Plymouth".into(),
+        },
+        made_at: cnis::db::now(),
+        moved_on: cnis::clock::today(),
+        child: ChildPart {
+            sending_reference: "CN-XXXX".into(),
+            given_names: "Ada".repeat(200),
+            family_name: "Okafor".into(),
+            date_of_birth: chrono::NaiveDate::from_ymd_opt(2015, 5, 1),
+            sex: "Z".into(),
+            upn: Some("not a upn".into()),
+            nhs_number: Some("1234567890".into()),
+            arrangement: "space_school".into(),
+            eligibility_condition: "c_z".into(),
+            eligible_from: None,
+            reason: "because".into(),
+            reason_detail: None,
+            sen_status: "??".into(),
+            parent_hours_per_week: Some(-5.0),
+            other_hours_per_week: Some(f64::MAX),
+        },
+        addresses: vec![AddressPart {
+            kind: "castle".into(),
+            line_1: "4 Hoe Road".into(),
+            line_2: None,
+            town: "Plymouth".into(),
+            postcode: "pl1 2aa".into(),
+            moved_in_on: None,
+        }],
+        parents: vec![],
+        providers: vec![],
+        prescribed: PrescribedPart {
+            ethnicity: "martian".into(),
+            disability: "maybe".into(),
+            young_carer: "yes".into(),
+            looked_after: "x".into(),
+            schools_attended: None,
+            missing_education_from: None,
+        },
+        social_care: vec![],
+        history: vec![],
+    };
+    let signed = sign(package, &key).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("odd.json");
+    std::fs::write(&file, serde_json::to_string(&signed).unwrap()).unwrap();
+    let plymouth = TestApp::spawn_with(|c| c.la_code = Some("879".into()));
+    let (code, out) = import(
+        &plymouth,
+        &file,
+        "879",
+        &format!("878={}", fingerprint(&signed.public_key)),
+    );
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        count(&plymouth, "children WHERE sex = 'U' AND arrangement = 'not_known' AND reason = 'not_provided' AND sen_status = 'not_known' AND upn IS NULL AND nhs_number IS NULL AND parent_hours_per_week IS NULL AND other_hours_per_week IS NULL"),
+        1
+    );
+    assert_eq!(
+        count(
+            &plymouth,
+            "child_prescribed WHERE ethnicity = 'not_known' AND young_carer = 'yes'"
+        ),
+        1
+    );
+    let id: String = {
+        use cnis::db::schema::children::dsl as c;
+        use diesel::prelude::*;
+        c::children
+            .select(c::id)
+            .first(&mut *plymouth.conn())
+            .unwrap()
+    };
+    let mut officer = plymouth.signed_in("officer");
+    assert_eq!(officer.get(&format!("/officers/children/{id}")).status, 200);
+}

@@ -220,27 +220,58 @@ pub fn receive(
     })
 }
 
-/// The package as a child the council has been told about.
+/// A code from another council's package, if it is one of ours; else `fallback`.
+fn code(choices: crate::domain::register::Choices, v: &str, fallback: &str) -> String {
+    if crate::domain::register::is_choice(choices, v) {
+        v
+    } else {
+        fallback
+    }
+    .to_string()
+}
+
+/// Free text from another council's package, cut to what the register's own forms allow.
+fn text(v: &str, max: usize) -> String {
+    v.trim().chars().take(max).collect()
+}
+
+fn opt_text(v: &Option<String>, max: usize) -> Option<String> {
+    v.as_deref().map(|v| text(v, max)).filter(|v| !v.is_empty())
+}
+
+/// Hours a week as the register's forms allow them: 0 to 168, or not given.
+fn hours(h: Option<f64>) -> Option<f64> {
+    h.filter(|h| h.is_finite() && (0.0..=168.0).contains(h))
+}
+
+/// The package as a child the council has been told about. Another council's values are
+/// checked as the register's own forms check them: an unknown code becomes "not known", text is
+/// cut to length, impossible hours are left out.
 fn notified(s: &Signed) -> NotifiedChild {
+    use crate::domain::register::{
+        ARRANGEMENTS, ELIGIBILITY_CONDITIONS, PROVIDER_TYPES, REASONS, RELATIONSHIPS, SEN_STATUSES,
+        SEXES,
+    };
     let p = &s.package;
     let t = crate::db::now();
     let ch = &p.child;
     let mut child = Child {
-        given_names: ch.given_names.clone(),
-        family_name: ch.family_name.clone(),
+        given_names: text(&ch.given_names, 100),
+        family_name: text(&ch.family_name, 100),
         date_of_birth: ch.date_of_birth,
-        sex: ch.sex.clone(),
-        upn: ch.upn.clone(),
-        nhs_number: ch.nhs_number.clone(),
+        sex: code(SEXES, &ch.sex, "U"),
+        upn: opt_text(&ch.upn, 13).filter(|u| crate::domain::identifiers::normalise_upn(u).is_ok()),
+        nhs_number: opt_text(&ch.nhs_number, 12)
+            .filter(|n| crate::domain::identifiers::normalise_nhs_number(n).is_ok()),
         la_reference: None,
-        arrangement: ch.arrangement.clone(),
-        eligibility_condition: ch.eligibility_condition.clone(),
+        arrangement: code(ARRANGEMENTS, &ch.arrangement, "not_known"),
+        eligibility_condition: code(ELIGIBILITY_CONDITIONS, &ch.eligibility_condition, "c_a"),
         eligible_from: ch.eligible_from,
-        reason: ch.reason.clone(),
-        reason_detail: ch.reason_detail.clone(),
-        sen_status: ch.sen_status.clone(),
-        parent_hours_per_week: ch.parent_hours_per_week,
-        other_hours_per_week: ch.other_hours_per_week,
+        reason: code(REASONS, &ch.reason, "not_provided"),
+        reason_detail: opt_text(&ch.reason_detail, 2000),
+        sen_status: code(SEN_STATUSES, &ch.sen_status, "not_known"),
+        parent_hours_per_week: hours(ch.parent_hours_per_week),
+        other_hours_per_week: hours(ch.other_hours_per_week),
         reviewed: false,
         ..Child::open_entry("transfer", t)
     };
@@ -251,10 +282,11 @@ fn notified(s: &Signed) -> NotifiedChild {
             id: String::new(),
             child_id: String::new(),
             kind: AddressKind::parse(&a.kind).unwrap_or(AddressKind::Previous),
-            line_1: a.line_1.clone(),
-            line_2: a.line_2.clone(),
-            town: a.town.clone(),
-            postcode: a.postcode.clone(),
+            line_1: text(&a.line_1, 200),
+            line_2: opt_text(&a.line_2, 200),
+            town: text(&a.town, 100),
+            postcode: crate::domain::identifiers::normalise_postcode(&a.postcode)
+                .unwrap_or_else(|_| text(&a.postcode, 10)),
             moved_in_on: a.moved_in_on,
             created_at: t,
         })
@@ -273,12 +305,12 @@ fn notified(s: &Signed) -> NotifiedChild {
             .map(|v| Provider {
                 id: String::new(),
                 child_id: String::new(),
-                name: v.name.clone(),
-                provider_type: v.provider_type.clone(),
-                address: v.address.clone(),
-                website: v.website.clone(),
-                hours_per_week: v.hours_per_week,
-                hours_without_parent: v.hours_without_parent,
+                name: text(&v.name, 200),
+                provider_type: code(PROVIDER_TYPES, &v.provider_type, "other"),
+                address: opt_text(&v.address, 500),
+                website: opt_text(&v.website, 500),
+                hours_per_week: hours(Some(v.hours_per_week)).unwrap_or(0.0),
+                hours_without_parent: hours(Some(v.hours_without_parent)).unwrap_or(0.0),
                 created_at: t,
             })
             .collect(),
@@ -288,17 +320,17 @@ fn notified(s: &Signed) -> NotifiedChild {
             .map(|v| Parent {
                 id: String::new(),
                 child_id: String::new(),
-                given_names: v.given_names.clone(),
-                family_name: v.family_name.clone(),
-                relationship: v.relationship.clone(),
+                given_names: text(&v.given_names, 100),
+                family_name: text(&v.family_name, 100),
+                relationship: code(RELATIONSHIPS, &v.relationship, "other"),
                 parental_responsibility: v.parental_responsibility,
                 lives_with_child: v.lives_with_child,
                 educating: v.educating,
-                address_line_1: v.address_line_1.clone(),
-                address_town: v.address_town.clone(),
-                address_postcode: v.address_postcode.clone(),
-                email: v.email.clone(),
-                phone: v.phone.clone(),
+                address_line_1: opt_text(&v.address_line_1, 200),
+                address_town: opt_text(&v.address_town, 100),
+                address_postcode: opt_text(&v.address_postcode, 10),
+                email: opt_text(&v.email, 254).map(|e| e.to_lowercase()),
+                phone: opt_text(&v.phone, 30),
                 created_at: t,
             })
             .collect(),
@@ -314,7 +346,7 @@ fn prescribed_part(p: &transfer::PrescribedPart) -> crate::domain::prescribed::P
         disability: Answer::parse(&p.disability).unwrap_or(Answer::NotKnown),
         young_carer: Answer::parse(&p.young_carer).unwrap_or(Answer::NotKnown),
         looked_after: LookedAfter::parse(&p.looked_after).unwrap_or(LookedAfter::NotKnown),
-        schools_attended: p.schools_attended.clone(),
+        schools_attended: opt_text(&p.schools_attended, 2000),
         missing_education_from: p.missing_education_from,
     }
 }
