@@ -468,3 +468,50 @@ fn s436f_a_package_with_values_the_register_does_not_know_is_entered_safely() {
     let mut officer = plymouth.signed_in("officer");
     assert_eq!(officer.get(&format!("/officers/children/{id}")).status, 200);
 }
+
+/// Issue 19: an officer takes in a record on a page (pasting the file), not only from the
+/// command line; a second paste changes nothing, and a refusal says why.
+#[test]
+fn s436f_an_officer_takes_in_a_record_on_a_page() {
+    let (package, key) = package_from_devon();
+    let plymouth = TestApp::spawn_with(|c| {
+        c.la_code = Some("879".into());
+        c.trusted_transfer_keys =
+            cnis::domain::transfer::parse_trusted(&format!("878={key}")).unwrap();
+    });
+    let mut officer = plymouth.signed_in("officer");
+    assert!(officer
+        .get("/officers/register")
+        .contains("/officers/transfers/receive"));
+    let page = officer.get("/officers/transfers/receive");
+    assert!(
+        page.contains("Take in a record from another council"),
+        "{}",
+        page.body
+    );
+    let p = officer.post("/officers/transfers/receive", &[("package", "")]);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("Paste the record the other council sent"));
+    officer.get("/officers/transfers/receive");
+    let p = officer.post(
+        "/officers/transfers/receive",
+        &[("package", &package.replace("\"Ada\"", "\"Eve\""))],
+    );
+    assert_eq!(p.status, 422);
+    assert!(p.contains("does not match its checksum"), "{}", p.body);
+    officer.get("/officers/transfers/receive");
+    let p = officer.post("/officers/transfers/receive", &[("package", &package)]);
+    assert_eq!(p.status, 303, "{}", p.body);
+    let record = officer.get(p.location.as_deref().unwrap());
+    assert!(
+        record.contains("Record taken in from another council"),
+        "{}",
+        record.body
+    );
+    assert!(record.contains("Received from Devon County Council"));
+    officer.get("/officers/transfers/receive");
+    let p = officer.post("/officers/transfers/receive", &[("package", &package)]);
+    assert_eq!(p.status, 422);
+    assert!(p.contains("taken in before"));
+    assert_eq!(count(&plymouth, "children"), 1);
+}

@@ -124,6 +124,7 @@ fn header(v: &RecordView) -> Markup {
             Some("reviewed") => (success_banner("Entry marked as reviewed")),
             Some("hold") => (success_banner("Legal hold placed: this record will be kept until the hold is released")),
             Some("released") => (success_banner("Legal hold released")),
+            Some("received") => (success_banner("Record taken in from another council: review the entry and the task it raised")),
             Some("part") => (success_banner("Record updated")),
             Some("request") => (success_banner("Request for information sent")),
             Some("match") | Some("claim") => (success_banner("Decision saved")),

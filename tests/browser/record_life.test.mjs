@@ -80,6 +80,15 @@ for (const js of [true, false]) {
     await page.click('button:has-text("Download the bundle")');
     await page.waitForSelector('.govuk-error-summary');
     await checkA11y(page, `subject access with errors ${tag}`);
+    // Taking in a record another council sent: the page and its errors.
+    await page.goto(`${BASE}/officers/transfers/receive`);
+    await checkA11y(page, `take in a record ${tag}`);
+    await assertFits(page, 'take in a record');
+    await page.fill('#package', '{"not": "a package"}');
+    await page.click('button:has-text("Take in the record")');
+    await page.waitForSelector('.govuk-error-summary');
+    await checkA11y(page, `take in a record with errors ${tag}`);
+
     // A parent's subject access request, by email address in the form.
     await page.goto(`${BASE}/officers/subject-access`);
     await checkA11y(page, `parent subject access ${tag}`);

@@ -342,6 +342,7 @@ async fn list(
                     div class="govuk-button-group" {
                         a class="govuk-button" href="/officers/children/new" { "Add a child" }
                         a class="govuk-link" href={ "/officers/register/download?" (key) } { "Download these entries as CSV" }
+                        a class="govuk-link" href="/officers/transfers/receive" { "Take in a record from another council" }
                     }
                     (results_table(&rows, &tags, Matched::Nothing, None))
                     (pagination(prev.as_deref(), next.as_deref()))

@@ -302,7 +302,104 @@ async fn pdf(
     ))
 }
 
+fn receive_page(
+    state: &AppState,
+    o: &CurrentOfficer,
+    f: &FormData,
+    errors: &Errors,
+) -> HttpResponse {
+    crate::web::form_page(
+        state,
+        o,
+        crate::web::FormPage {
+            title: "Take in a record from another council",
+            section: "register",
+            back: "/officers/register",
+            caption: None,
+        },
+        errors,
+        html! {
+            p class="govuk-body" { "When a child moves into the area, the council they left sends what its register holds about them (Education Act 1996, section 436F). If it uses this service, it sends a file ending in .json." }
+            p class="govuk-body" { "Open the file in a text editor (such as Notepad), select everything, copy it and paste it below. The record is checked: it must come from a council this council trusts, unchanged, and be addressed to this council. The child is entered for review, or linked to their entry here." }
+            form method="post" novalidate {
+                (csrf_field(&o.csrf))
+                (textarea("package", "The record, as sent", f.get("package"), Some("It starts with { and ends with }"), errors.get("package")))
+                (button("Take in the record"))
+            }
+        },
+    )
+}
+
+async fn receive_form(
+    state: web::Data<AppState>,
+    Caseworker(o): Caseworker,
+) -> AppResult<HttpResponse> {
+    Ok(receive_page(
+        &state,
+        &o,
+        &FormData::default(),
+        &Errors::default(),
+    ))
+}
+
+async fn receive(
+    state: web::Data<AppState>,
+    Post(Caseworker(o), form): Post<Caseworker>,
+) -> AppResult<HttpResponse> {
+    let f = form.into_inner();
+    let mut errors = Errors::default();
+    let text = f.get("package").to_string();
+    if text.is_empty() {
+        errors.add("package", "Paste the record the other council sent");
+        return Ok(receive_page(&state, &o, &f, &errors));
+    }
+    let (trusted, ours, uid) = (
+        state.config.trusted_transfer_keys.clone(),
+        state.config.la_code.clone(),
+        o.user.id.clone(),
+    );
+    let st = state.clone();
+    let outcome = state
+        .db(move |c| {
+            let alert = st.team_alert();
+            Ok(services::receive(
+                c,
+                &text,
+                &trusted,
+                ours.as_deref(),
+                Some(&uid),
+                alert.as_ref(),
+            ))
+        })
+        .await?;
+    match outcome {
+        Ok(services::Received::Entered { child_id, .. }) => Ok(see_other(&format!(
+            "/officers/children/{child_id}?done=received"
+        ))),
+        Ok(services::Received::AlreadyImported) => {
+            errors.add(
+                "package",
+                "This record was taken in before: nothing was changed",
+            );
+            Ok(receive_page(&state, &o, &f, &errors))
+        }
+        Err(AppError::Refused(why)) => {
+            errors.add("package", format!("The record was not taken in: {why}"));
+            Ok(receive_page(&state, &o, &f, &errors))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/officers/transfers/receive", web::get().to(receive_form))
+        .service(
+            // One child's record with its history: more than the usual form limit.
+            web::resource("/officers/transfers/receive")
+                .app_data(crate::web::forms::FormLimit(1024 * 1024))
+                .app_data(web::PayloadConfig::new(1024 * 1024))
+                .route(web::post().to(receive)),
+        );
     cfg.route("/officers/children/{id}/transfer", web::get().to(send_form))
         .route("/officers/children/{id}/transfer", web::post().to(send))
         .route("/officers/transfers/{id}", web::get().to(view))
