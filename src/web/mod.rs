@@ -149,16 +149,21 @@ pub fn html(markup: Markup) -> HttpResponse {
         .body(markup.into_string())
 }
 
-/// A CSV file to download; never cached, since it holds children's records or the audit log.
-pub fn csv_download(filename: &str, body: Vec<u8>) -> HttpResponse {
+/// A file to download; never cached, since it holds children's records or the audit log.
+pub fn file_download(filename: &str, content_type: &str, body: impl Into<Vec<u8>>) -> HttpResponse {
     HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
+        .content_type(content_type)
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{filename}\""),
         ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(body)
+        .body(body.into())
+}
+
+/// A CSV file to download.
+pub fn csv_download(filename: &str, body: Vec<u8>) -> HttpResponse {
+    file_download(filename, "text/csv; charset=utf-8", body)
 }
 
 /// A PDF to download (a notice as served, a case file); never cached.

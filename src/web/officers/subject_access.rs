@@ -148,14 +148,7 @@ async fn download(
     let (name, zip) = state
         .db(move |c| services::bundle(c, &id, &req, &council, &uid))
         .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/zip")
-        .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-        .body(zip))
+    Ok(crate::web::file_download(&name, "application/zip", zip))
 }
 
 fn parent_page(
@@ -219,14 +212,7 @@ async fn parent_download(
         errors.add("email", "Nothing is held about this email address. Check it, or search the register by the parent's name");
         return Ok(parent_page(&state, &o, &f, &errors));
     };
-    Ok(HttpResponse::Ok()
-        .content_type("application/zip")
-        .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-        .body(zip))
+    Ok(crate::web::file_download(&name, "application/zip", zip))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

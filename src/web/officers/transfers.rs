@@ -272,17 +272,12 @@ async fn json(
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let (t, _, _) = load_transfer(&state, &o, path.into_inner(), "download_transfer").await?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/json")
-        .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
-            format!(
-                "attachment; filename=\"transfer-{}.json\"",
-                t.sha256.get(..12).unwrap_or("package")
-            ),
-        ))
-        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-        .body(t.package))
+    let name = format!("transfer-{}.json", t.sha256.get(..12).unwrap_or("package"));
+    Ok(crate::web::file_download(
+        &name,
+        "application/json",
+        t.package,
+    ))
 }
 
 async fn pdf(
