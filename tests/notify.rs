@@ -678,11 +678,7 @@ fn s436c_2_a_parent_may_give_the_optional_information_or_prefer_not_to_say() {
     let p = b.post("/parents/notify/check", &[]);
     assert_eq!(p.location.as_deref(), Some("/parents/notify/sent"));
 
-    let id: String = {
-        use cnis::db::schema::children::dsl as ch;
-        use diesel::prelude::*;
-        ch::children.select(ch::id).first(&mut *app.conn()).unwrap()
-    };
+    let id = first_id(&app, "children");
     let mut officer = app.signed_in("officer");
     let record = officer.get(&format!("/officers/children/{id}"));
     let section = extract(&record.body, "id=\"other-information\"", "</dl>").unwrap();

@@ -41,19 +41,7 @@ fn reference_of(app: &TestApp, id: &str) -> String {
 /// retention date: born in 2000 (school age ended in June 2016), closed in 2010.
 fn closed_long_ago(app: &TestApp, officer: &mut Browser, given: &str) -> String {
     let id = add_child(officer, given, "Okafor", ("1", "5", "2015"));
-    let page = officer.get(&format!("/officers/children/{id}/close"));
-    let version = extract(&page.body, "name=\"version\" value=\"", "\"").unwrap();
-    let p = officer.post(
-        &format!("/officers/children/{id}/close"),
-        &[
-            ("closed_reason", "moved_away"),
-            ("closed_on-day", "1"),
-            ("closed_on-month", "9"),
-            ("closed_on-year", "2026"),
-            ("version", &version),
-        ],
-    );
-    assert_eq!(p.status, 303, "close: {}", p.body);
+    close_entry(officer, &id);
     app.exec(&format!(
         "UPDATE children SET date_of_birth = '2000-01-15', closed_on = '2010-03-01' WHERE id = '{id}'"
     ));
@@ -258,14 +246,7 @@ fn law_7_4_retention_erases_old_audit_rows_emails_and_finished_applications() {
     assert!(old_emails > 0);
 
     // On legal hold (placed by an officer, released by a manager), it is kept.
-    let app_id: String = {
-        use cnis::db::schema::consent_applications::dsl as a;
-        use diesel::prelude::*;
-        a::consent_applications
-            .select(a::id)
-            .first(&mut *app.conn())
-            .unwrap()
-    };
+    let app_id = first_id(&app, "consent_applications");
     let page = officer.get(&format!("/officers/consent/{app_id}"));
     assert!(
         page.contains("How long this application is kept"),

@@ -190,14 +190,7 @@ fn s436f_a_record_sent_to_the_new_council_arrives_whole_and_closes_the_entry_her
         1
     );
     let mut theirs = plymouth.signed_in("officer");
-    let new_id: String = {
-        use cnis::db::schema::children::dsl as c;
-        use diesel::prelude::*;
-        c::children
-            .select(c::id)
-            .first(&mut *plymouth.conn())
-            .unwrap()
-    };
+    let new_id = first_id(&plymouth, "children");
     let record = theirs.get(&format!("/officers/children/{new_id}"));
     assert!(
         record.contains("Received from Devon County Council"),
@@ -338,19 +331,7 @@ fn s436f_a_record_for_a_child_who_left_and_came_back_reopens_their_entry() {
     let plymouth = TestApp::spawn_with(|c| c.la_code = Some("879".into()));
     let mut officer = plymouth.signed_in("officer");
     let id = add_child(&mut officer, "Ada", "Okafor", ("1", "5", "2015"));
-    let page = officer.get(&format!("/officers/children/{id}/close"));
-    let version = extract(&page.body, "name=\"version\" value=\"", "\"").unwrap();
-    let p = officer.post(
-        &format!("/officers/children/{id}/close"),
-        &[
-            ("closed_reason", "moved_away"),
-            ("closed_on-day", "1"),
-            ("closed_on-month", "9"),
-            ("closed_on-year", "2026"),
-            ("version", &version),
-        ],
-    );
-    assert_eq!(p.status, 303, "{}", p.body);
+    close_entry(&mut officer, &id);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("ada.json");
     std::fs::write(&file, package).unwrap();
@@ -457,14 +438,7 @@ fn s436f_a_package_with_values_the_register_does_not_know_is_entered_safely() {
         ),
         1
     );
-    let id: String = {
-        use cnis::db::schema::children::dsl as c;
-        use diesel::prelude::*;
-        c::children
-            .select(c::id)
-            .first(&mut *plymouth.conn())
-            .unwrap()
-    };
+    let id = first_id(&plymouth, "children");
     let mut officer = plymouth.signed_in("officer");
     assert_eq!(officer.get(&format!("/officers/children/{id}")).status, 200);
 }

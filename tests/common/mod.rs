@@ -605,3 +605,34 @@ pub fn apply_for_consent(parent: &mut Browser, answers: &[(&str, &str)]) -> Page
     parent.get("/parents/apply/check");
     parent.post("/parents/apply/check", &[])
 }
+
+/// The id of the first row of `table`, for a test that made exactly one.
+pub fn first_id(app: &TestApp, table: &str) -> String {
+    use diesel::sql_types::Text;
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = Text)]
+        id: String,
+    }
+    diesel::sql_query(format!("SELECT id FROM {table} LIMIT 1"))
+        .get_result::<Id>(&mut *app.conn())
+        .unwrap()
+        .id
+}
+
+/// Closes an entry through its close form, as an officer does: moved away on 1 September 2026.
+pub fn close_entry(b: &mut Browser, id: &str) {
+    let page = b.get(&format!("/officers/children/{id}/close"));
+    let version = extract(&page.body, "name=\"version\" value=\"", "\"").unwrap();
+    let p = b.post(
+        &format!("/officers/children/{id}/close"),
+        &[
+            ("closed_reason", "moved_away"),
+            ("closed_on-day", "1"),
+            ("closed_on-month", "9"),
+            ("closed_on-year", "2026"),
+            ("version", &version),
+        ],
+    );
+    assert_eq!(p.status, 303, "close: {}", p.body);
+}
