@@ -443,6 +443,83 @@ fn s436f_a_package_with_values_the_register_does_not_know_is_entered_safely() {
     assert_eq!(officer.get(&format!("/officers/children/{id}")).status, 200);
 }
 
+/// Issue 19: an officer takes in a record on a page by uploading the file the other council
+/// sent; an empty or non-text file, or a post without a CSRF token, is refused with a reason.
+#[test]
+fn s436f_an_officer_uploads_the_file_another_council_sent() {
+    let (package, key) = package_from_devon();
+    let plymouth = TestApp::spawn_with(|c| {
+        c.la_code = Some("879".into());
+        c.trusted_transfer_keys =
+            cnis::domain::transfer::parse_trusted(&format!("878={key}")).unwrap();
+    });
+    let mut officer = plymouth.signed_in("officer");
+    let page = officer.get("/officers/transfers/receive");
+    assert!(page.contains("enctype=\"multipart/form-data\""));
+    assert!(page.contains("type=\"file\""));
+    let url = "/officers/transfers/receive";
+    let p = officer.post_file(url, &[], ("package_file", "", vec![]));
+    assert_eq!(p.status, 422);
+    assert!(
+        p.contains("Choose the file the other council sent"),
+        "{}",
+        p.body
+    );
+    let p = officer.post_file(url, &[], ("package_file", "empty.json", vec![]));
+    assert_eq!(p.status, 422);
+    assert!(p.contains("The file you chose is empty"), "{}", p.body);
+    let p = officer.post_file(
+        url,
+        &[],
+        ("package_file", "photo.jpg", vec![0xff, 0xd8, 0xff, 0x00]),
+    );
+    assert_eq!(p.status, 422);
+    assert!(
+        p.contains("is not a record from another council"),
+        "{}",
+        p.body
+    );
+    officer.get(url);
+    let p = officer.post_file(
+        url,
+        &[],
+        ("package_file", "devon.json", package.clone().into_bytes()),
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert!(officer
+        .get(p.location.as_deref().unwrap())
+        .contains("Received from Devon County Council"));
+    officer.get(url);
+    let p = officer.post_file(
+        url,
+        &[],
+        ("package_file", "devon.json", package.clone().into_bytes()),
+    );
+    assert_eq!(p.status, 422);
+    assert!(p.contains("taken in before"));
+    assert_eq!(count(&plymouth, "children"), 1);
+    // Without the page's CSRF token, nothing is read.
+    officer.last_csrf = "forged".into();
+    let p = officer.post_file(
+        url,
+        &[],
+        ("package_file", "devon.json", package.into_bytes()),
+    );
+    assert_eq!(p.status, 400, "{}", p.body);
+    assert!(p.contains("out of date"));
+    assert_eq!(count(&plymouth, "children"), 1);
+    // Other forms take no files.
+    let mut other = plymouth.signed_in("officer");
+    other.get("/officers/register/search");
+    let p = other.post_file(
+        "/officers/register/search",
+        &[("q", "Ada")],
+        ("f", "a.txt", b"x".to_vec()),
+    );
+    assert_eq!(p.status, 400);
+    assert!(p.contains("not sent as a web form"), "{}", p.body);
+}
+
 /// Issue 19: an officer takes in a record on a page (pasting the file), not only from the
 /// command line; a second paste changes nothing, and a refusal says why.
 #[test]
@@ -465,7 +542,7 @@ fn s436f_an_officer_takes_in_a_record_on_a_page() {
     );
     let p = officer.post("/officers/transfers/receive", &[("package", "")]);
     assert_eq!(p.status, 422);
-    assert!(p.contains("Paste the record the other council sent"));
+    assert!(p.contains("Choose the file the other council sent"));
     officer.get("/officers/transfers/receive");
     let p = officer.post(
         "/officers/transfers/receive",

@@ -161,6 +161,25 @@ pub fn textarea(
     }
 }
 
+/// A file chooser (GOV.UK file upload); its form must be sent as `multipart/form-data`.
+pub fn file_upload(
+    id: &str,
+    label: &str,
+    accept: &str,
+    hint: Option<&str>,
+    error: Option<&str>,
+) -> Markup {
+    html! {
+        div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
+            label class="govuk-label govuk-label--s" for=(id) { (label) }
+            @if let Some(h) = hint { div id={ (id) "-hint" } class="govuk-hint" { (h) } }
+            (error_message(id, error))
+            input class={ "govuk-file-upload" @if error.is_some() { " govuk-file-upload--error" } } id=(id) name=(id) type="file" accept=(accept)
+                aria-describedby=[describedby(id, hint, error)];
+        }
+    }
+}
+
 /// Day, month and year as three fields; `id` is the fieldset's id and the prefix of the parts.
 pub fn date_input(
     id: &str,

@@ -60,11 +60,17 @@ impl actix_web::FromRequest for CsrfForm {
         req: &actix_web::HttpRequest,
         payload: &mut actix_web::dev::Payload,
     ) -> Self::Future {
-        let url_encoded = req
+        let content_type = req
             .headers()
             .get(actix_web::http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+            .unwrap_or("")
+            .to_string();
+        let url_encoded = content_type.starts_with("application/x-www-form-urlencoded");
+        // Files only where a route says it takes them.
+        let boundary = req
+            .app_data::<AcceptsFiles>()
+            .and_then(|_| multer::parse_boundary(&content_type).ok());
         let limit = req.app_data::<FormLimit>().map_or(MAX_FORM_BYTES, |l| l.0);
         let body = actix_web::web::Bytes::from_request(req, payload);
         let req = req.clone();
@@ -76,13 +82,14 @@ impl actix_web::FromRequest for CsrfForm {
             let bytes = body
                 .await
                 .map_err(|_| bad("it is too large or was cut short."))?;
-            if !url_encoded {
-                return Err(bad("it was not sent as a web form."));
-            }
             if bytes.len() > limit {
                 return Err(bad("it is too large."));
             }
-            let form = parse_form(&bytes).map_err(bad)?;
+            let form = match boundary {
+                Some(boundary) => parse_multipart(bytes, boundary).await.map_err(bad)?,
+                None if url_encoded => parse_form(&bytes).map_err(bad)?,
+                None => return Err(bad("it was not sent as a web form.")),
+            };
             // No database can store a NUL in text (PostgreSQL refuses it outright): refused here,
             // for every form, before any query. Other control characters are each field's
             // reader's to refuse with its own message.
@@ -163,6 +170,44 @@ pub struct FormLimit(pub usize);
 /// Reads `a=1&b=two+words` strictly: a value that is not UTF-8 text refuses the whole form rather
 /// than being changed and saved. (Control characters, NUL included, are each field's reader's to
 /// refuse with its own message, before any query.) A repeated name keeps its last value.
+/// A route that takes a file in its form (`multipart/form-data`) says so with this; every other
+/// route refuses such a post. A file's text is the field's value, so it is checked like the rest.
+#[derive(Clone, Copy)]
+pub struct AcceptsFiles;
+
+/// The fields of a `multipart/form-data` post, each file read as UTF-8 text (the only files the
+/// service takes are text), with the file's own name under `{field}.filename`; a file that is
+/// not text is left out and marked `{field}.not_text`.
+async fn parse_multipart(
+    body: actix_web::web::Bytes,
+    boundary: String,
+) -> Result<FormData, &'static str> {
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut parts = multer::Multipart::new(stream, boundary);
+    let mut map = HashMap::new();
+    loop {
+        let field = match parts.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => return Err("it was cut short or is not laid out as a form with a file."),
+        };
+        let name = field.name().unwrap_or("").to_string();
+        if let Some(file) = field.file_name().filter(|f| !f.is_empty()) {
+            map.insert(format!("{name}.filename"), file.to_string());
+        }
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|_| "it was cut short or is not laid out as a form with a file.")?;
+        match String::from_utf8(bytes.to_vec()) {
+            Ok(text) => map.insert(name, text),
+            // The page says so against its field, rather than refusing the whole form.
+            Err(_) => map.insert(format!("{name}.not_text"), "yes".into()),
+        };
+    }
+    Ok(FormData(map))
+}
+
 pub fn parse_form(body: &[u8]) -> Result<FormData, &'static str> {
     let decode = |part: &[u8]| -> Result<String, &'static str> {
         let spaced: Vec<u8> = part

@@ -84,10 +84,17 @@ for (const js of [true, false]) {
     await page.goto(`${BASE}/officers/transfers/receive`);
     await checkA11y(page, `take in a record ${tag}`);
     await assertFits(page, 'take in a record');
-    await page.fill('#package', '{"not": "a package"}');
     await page.click('button:has-text("Take in the record")');
-    await page.waitForSelector('.govuk-error-summary');
+    await page.waitForSelector('.govuk-error-summary >> text=Choose the file the other council sent');
+    await page.setInputFiles('#package_file', {
+      name: 'from-devon.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{"not": "a package"}'),
+    });
+    await page.click('button:has-text("Take in the record")');
+    await page.waitForSelector('.govuk-error-summary >> text=The record was not taken in');
     await checkA11y(page, `take in a record with errors ${tag}`);
+    await assertFits(page, 'take in a record with errors');
 
     // A parent's subject access request, by email address in the form.
     await page.goto(`${BASE}/officers/subject-access`);

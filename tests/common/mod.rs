@@ -274,6 +274,36 @@ impl Browser {
         p
     }
 
+    /// A form with a file, sent as `multipart/form-data` as a browser sends it.
+    pub fn post_file(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &str, Vec<u8>),
+    ) -> Page {
+        let (field, name, bytes) = file;
+        let mut form = reqwest::blocking::multipart::Form::new()
+            .text("csrf_token", self.last_csrf.clone())
+            .part(
+                field.to_string(),
+                reqwest::blocking::multipart::Part::bytes(bytes).file_name(name.to_string()),
+            );
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        let p = Page::from(
+            self.client
+                .post(format!("{}{}", self.base, path))
+                .multipart(form)
+                .send()
+                .expect("post"),
+        );
+        if let Some(t) = extract(&p.body, "name=\"csrf_token\" value=\"", "\"") {
+            self.last_csrf = t;
+        }
+        p
+    }
+
     pub fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
         Page::from(
             self.client

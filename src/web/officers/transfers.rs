@@ -315,10 +315,17 @@ fn receive_page(
         errors,
         html! {
             p class="govuk-body" { "When a child moves into the area, the council they left sends what its register holds about them (Education Act 1996, section 436F). If it uses this service, it sends a file ending in .json." }
-            p class="govuk-body" { "Open the file in a text editor (such as Notepad), select everything, copy it and paste it below. The record is checked: it must come from a council this council trusts, unchanged, and be addressed to this council. The child is entered for review, or linked to their entry here." }
-            form method="post" novalidate {
+            p class="govuk-body" { "The record is checked: it must come from a council this council trusts, unchanged, and be addressed to this council. The child is entered for review, or linked to their entry here." }
+            form method="post" enctype="multipart/form-data" novalidate {
                 (csrf_field(&o.csrf))
-                (textarea("package", "The record, as sent", f.get("package"), Some("It starts with { and ends with }"), errors.get("package")))
+                (file_upload("package_file", "Upload the file", ".json,application/json", Some("The file the other council sent, ending in .json"), errors.get("package_file")))
+                details class="govuk-details" open[!f.get("package").is_empty() || errors.get("package").is_some()] {
+                    summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "If you cannot upload the file" } }
+                    div class="govuk-details__text" {
+                        p class="govuk-body" { "Open the file in a text editor (such as Notepad), select everything, copy it and paste it here instead." }
+                        (textarea("package", "The record, as sent", f.get("package"), Some("It starts with { and ends with }"), errors.get("package")))
+                    }
+                }
                 (button("Take in the record"))
             }
         },
@@ -343,9 +350,20 @@ async fn receive(
 ) -> AppResult<HttpResponse> {
     let f = form.into_inner();
     let mut errors = Errors::default();
-    let text = f.get("package").to_string();
+    // The uploaded file, or else the pasted text; a refusal is shown against the one used.
+    let (field, text) = match f.get("package_file") {
+        "" => ("package", f.get("package").to_string()),
+        file => ("package_file", file.to_string()),
+    };
     if text.is_empty() {
-        errors.add("package", "Paste the record the other council sent");
+        errors.add(
+            "package_file",
+            match (f.checked("package_file.not_text"), f.get("package_file.filename")) {
+                (true, _) => "The file you chose is not a record from another council: choose the file ending in .json",
+                (false, "") => "Choose the file the other council sent",
+                (false, _) => "The file you chose is empty: choose the file the other council sent",
+            },
+        );
         return Ok(receive_page(&state, &o, &f, &errors));
     }
     let (trusted, ours, uid) = (
@@ -373,13 +391,13 @@ async fn receive(
         ))),
         Ok(services::Received::AlreadyImported) => {
             errors.add(
-                "package",
+                field,
                 "This record was taken in before: nothing was changed",
             );
             Ok(receive_page(&state, &o, &f, &errors))
         }
         Err(AppError::Refused(why)) => {
-            errors.add("package", format!("The record was not taken in: {why}"));
+            errors.add(field, format!("The record was not taken in: {why}"));
             Ok(receive_page(&state, &o, &f, &errors))
         }
         Err(e) => Err(e),
@@ -392,6 +410,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             // One child's record with its history: more than the usual form limit.
             web::resource("/officers/transfers/receive")
                 .app_data(crate::web::forms::FormLimit(1024 * 1024))
+                .app_data(crate::web::forms::AcceptsFiles)
                 .app_data(web::PayloadConfig::new(1024 * 1024))
                 .route(web::post().to(receive)),
         );
