@@ -137,6 +137,7 @@ fn main() -> anyhow::Result<()> {
         consent_escalation_days: 20,
         retention: cnis::domain::retention::Policy::default(),
         trusted_transfer_keys: vec![],
+        transfer_signing_seed: None,
         new_sao_from: None,
         consent_from: None,
         register_from: None,

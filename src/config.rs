@@ -32,6 +32,9 @@ pub struct Config {
     /// The councils whose transfer packages are accepted, each with its key's fingerprint
     /// (CNIS_TRUSTED_TRANSFER_KEYS); empty accepts none.
     pub trusted_transfer_keys: Vec<crate::domain::transfer::Trusted>,
+    /// The Ed25519 seed this instance signs transfer packages with (CNIS_TRANSFER_SIGNING_KEY);
+    /// without it, one derived from the secret key.
+    pub transfer_signing_seed: Option<[u8; 32]>,
     /// Whether this council is in the s.434B pre-withdrawal meeting pilot.
     pub prewithdrawal_meetings: bool,
     /// Working days after posting that a posted notice counts as served (s.572).
@@ -133,6 +136,19 @@ pub struct TeamContact {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub address: Vec<String>,
+}
+
+/// CNIS_TRANSFER_SIGNING_KEY: an Ed25519 seed as 64 hex digits (`openssl rand -hex 32`), or
+/// nothing to derive one from the secret key.
+fn signing_seed(hex_seed: &str) -> anyhow::Result<Option<[u8; 32]>> {
+    match hex_seed.trim() {
+        "" => Ok(None),
+        seed => hex::decode(seed)
+            .ok()
+            .and_then(|b| <[u8; 32]>::try_from(b).ok())
+            .map(Some)
+            .context("CNIS_TRANSFER_SIGNING_KEY must be 64 hex digits"),
+    }
 }
 
 impl Config {
@@ -239,6 +255,15 @@ impl Config {
         }
     }
 
+    /// The key transfer packages are signed with: the one set, else one derived from the
+    /// secret key (so a council that sets neither keeps one key across restarts).
+    pub fn transfer_signing_key(&self) -> ed25519_dalek::SigningKey {
+        match self.transfer_signing_seed {
+            Some(seed) => ed25519_dalek::SigningKey::from_bytes(&seed),
+            None => crate::domain::transfer::signing_key(&self.secret_key),
+        }
+    }
+
     pub fn from_env() -> anyhow::Result<Config> {
         let data_dir = var("CNIS_DATA_DIR", "data");
         let database_url = var("DATABASE_URL", &format!("{data_dir}/cnis.sqlite"));
@@ -283,6 +308,7 @@ impl Config {
                 "",
             ))
             .map_err(|e| anyhow::anyhow!("CNIS_TRUSTED_TRANSFER_KEYS: {e}"))?,
+            transfer_signing_seed: signing_seed(&var("CNIS_TRANSFER_SIGNING_KEY", ""))?,
             retention: {
                 let d = crate::domain::retention::Policy::default();
                 let p = crate::domain::retention::Policy {
@@ -409,6 +435,15 @@ mod tests {
 
     #[test]
     #[cfg(unix)]
+    fn a_transfer_signing_key_is_64_hex_digits_or_nothing() {
+        assert_eq!(signing_seed("").ok(), Some(None));
+        assert_eq!(signing_seed(&"0a".repeat(32)).ok(), Some(Some([10u8; 32])));
+        for bad in ["0a0b", "zz", &"0a".repeat(33)] {
+            assert!(signing_seed(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn a_generated_secret_key_is_readable_by_its_owner_only() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();

@@ -566,3 +566,42 @@ fn s436f_an_officer_takes_in_a_record_on_a_page() {
     assert!(p.contains("taken in before"));
     assert_eq!(count(&plymouth, "children"), 1);
 }
+
+/// Issue 19: a council may keep its transfer signing key apart from its secret key
+/// (`CNIS_TRANSFER_SIGNING_KEY`), so rotating the secret key does not change the fingerprint
+/// other councils trust; packages are signed with that key.
+#[test]
+fn s436f_the_transfer_signing_key_is_kept_apart_from_the_secret_key() {
+    let seed = [7u8; 32];
+    let expected = cnis::domain::transfer::fingerprint(&hex_of(
+        &ed25519_dalek::SigningKey::from_bytes(&seed)
+            .verifying_key()
+            .to_bytes(),
+    ));
+    let mut shown = vec![];
+    for secret in [[1u8; 32], [2u8; 32]] {
+        let devon = TestApp::spawn_with(|c| {
+            c.la_code = Some("878".into());
+            c.secret_key = secret.to_vec();
+            c.transfer_signing_seed = Some(seed);
+        });
+        let mut officer = devon.signed_in("officer");
+        let id = add_child(&mut officer, "Ada", "Okafor", ("1", "5", "2015"));
+        let page = officer.get(&format!("/officers/children/{id}/transfer"));
+        shown.push(extract(&page.body, "came from you: <code>", "</code>").unwrap());
+    }
+    assert_eq!(shown, vec![expected.clone(), expected]);
+    // Without it, the key follows the secret key.
+    let derived = TestApp::spawn_with(|c| c.secret_key = vec![1u8; 32]);
+    let mut officer = derived.signed_in("officer");
+    let id = add_child(&mut officer, "Ada", "Okafor", ("1", "5", "2015"));
+    let page = officer.get(&format!("/officers/children/{id}/transfer"));
+    assert_ne!(
+        extract(&page.body, "came from you: <code>", "</code>").unwrap(),
+        shown[0]
+    );
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -40,6 +40,7 @@ pub fn test_config(database_url: String, dir: &std::path::Path) -> Config {
         consent_escalation_days: 20,
         retention: cnis::domain::retention::Policy::default(),
         trusted_transfer_keys: vec![],
+        transfer_signing_seed: None,
         new_sao_from: None,
         // s.434A and ss.436B–436G in force, so their rules are tested; tests of the days before
         // set these to None.

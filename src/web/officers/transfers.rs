@@ -26,7 +26,7 @@ fn sending(state: &AppState) -> Council {
 }
 
 fn our_fingerprint(state: &AppState) -> String {
-    let key = transfer::signing_key(&state.config.secret_key);
+    let key = state.config.transfer_signing_key();
     transfer::fingerprint(&hex::encode(key.verifying_key().to_bytes()))
 }
 
@@ -181,7 +181,7 @@ async fn send(
     };
     let (sender, key, uid, id) = (
         sending(&state),
-        transfer::signing_key(&state.config.secret_key),
+        state.config.transfer_signing_key(),
         o.user.id.clone(),
         ch.id.clone(),
     );
