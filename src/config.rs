@@ -321,13 +321,15 @@ impl Config {
                     )?,
                     audit_years: parsed("CNIS_RETAIN_AUDIT_YEARS", d.audit_years)?,
                     email_days: parsed("CNIS_RETAIN_EMAIL_DAYS", d.email_days)?,
+                    social_care_days: parsed("CNIS_RETAIN_SOCIAL_CARE_DAYS", d.social_care_days)?,
                 };
                 anyhow::ensure!(
                     [p.register_years, p.consent_years, p.attendance_years, p.prosecution_years, p.audit_years]
                         .iter()
                         .all(|y| (1..=100).contains(y))
-                        && (30..=36_500).contains(&p.email_days),
-                    "CNIS_RETAIN_*_YEARS must be 1 to 100 years, and CNIS_RETAIN_EMAIL_DAYS 30 to 36500 days"
+                        && (30..=36_500).contains(&p.email_days)
+                        && (30..=36_500).contains(&p.social_care_days),
+                    "CNIS_RETAIN_*_YEARS must be 1 to 100 years, and CNIS_RETAIN_EMAIL_DAYS and CNIS_RETAIN_SOCIAL_CARE_DAYS 30 to 36500 days"
                 );
                 p
             },

@@ -192,6 +192,10 @@ fn law_7_4_retention_erases_a_closed_entry_past_its_date_and_keeps_one_on_legal_
         "{out}"
     );
     assert_eq!(count(&app, &format!("children WHERE id = '{held}'")), 0);
+    assert_eq!(
+        count(&app, &format!("legal_holds WHERE subject_id = '{held}'")),
+        0
+    );
 }
 
 #[test]
@@ -275,9 +279,12 @@ fn law_7_4_retention_erases_old_audit_rows_emails_and_finished_applications() {
         &[],
     );
     assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(count(&app, "legal_holds"), 1);
     let out = cnis_retention(&app, &[]);
     assert!(out.contains("1 applications for consent"), "{out}");
     assert_eq!(count(&app, "consent_applications"), 0);
+    // The released hold goes with it: its reason may name the child.
+    assert_eq!(count(&app, "legal_holds"), 0);
     assert_eq!(count(&app, "audit_events WHERE at < '2019-01-01'"), 0);
     assert_eq!(count(&app, "outbox WHERE created_at < '2024-01-01'"), 0);
     // The open entry stays, with its recent history.
@@ -285,5 +292,61 @@ fn law_7_4_retention_erases_old_audit_rows_emails_and_finished_applications() {
     assert_eq!(
         officer.get(&format!("/officers/children/{kept}")).status,
         200
+    );
+}
+
+/// law.md §7.4, issue 19: a social-care record copied in for the cross-check that no import has
+/// brought for over `CNIS_RETAIN_SOCIAL_CARE_DAYS` (400) and that no child is linked to is
+/// erased with its episodes; one linked to a child on the register is kept however old, so no
+/// child protection flag is lost; one imported lately is kept.
+#[test]
+fn law_7_4_retention_erases_social_care_records_no_import_still_brings() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let child = add_child(&mut officer, "Ada", "Okafor", ("1", "5", "2015"));
+    for (id, imported) in [
+        ("stale", "2020-01-01 10:00:00"),
+        ("linked", "2020-01-01 10:00:00"),
+        ("recent", "2099-01-01 10:00:00"),
+    ] {
+        app.exec(&format!(
+            "INSERT INTO social_care_records (id, source_record_id, source, sex, data_hash, imported_at) \
+             VALUES ('{id}', 'SRC-{id}', 'test', 'F', 'h', '{imported}')"
+        ));
+        app.exec(&format!(
+            "INSERT INTO social_care_episodes (id, record_id, kind, start_date) VALUES ('e-{id}', '{id}', 's47', '2019-06-01')"
+        ));
+    }
+    app.exec(&format!(
+        "INSERT INTO match_links (child_id, record_id, decision, score, explanation, child_hash, record_hash, updated_at) \
+         VALUES ('{child}', 'linked', 'match', 1.0, 'test', 'c', 'r', '2020-01-01 10:00:00')"
+    ));
+    let out = cnis_retention(&app, &["--dry-run"]);
+    assert!(
+        out.contains("1 social care records not imported since"),
+        "{out}"
+    );
+    assert_eq!(count(&app, "social_care_records"), 3);
+    let out = cnis_retention(&app, &[]);
+    assert!(
+        out.contains("erased:") && out.contains("1 social care records"),
+        "{out}"
+    );
+    assert_eq!(count(&app, "social_care_records WHERE id = 'stale'"), 0);
+    assert_eq!(
+        count(&app, "social_care_episodes WHERE record_id = 'stale'"),
+        0
+    );
+    assert_eq!(
+        count(&app, "social_care_records WHERE id IN ('linked', 'recent')"),
+        2
+    );
+    assert_eq!(count(&app, "social_care_episodes"), 2);
+    assert_eq!(
+        count(
+            &app,
+            "audit_events WHERE action = 'retention_erased_social_care_records'"
+        ),
+        1
     );
 }

@@ -25,6 +25,9 @@ pub struct Policy {
     pub audit_years: i32,
     /// Emails sent or given up on (the notices themselves are kept with their case).
     pub email_days: i64,
+    /// A social-care record copied in for the cross-check that no import has brought for this
+    /// long and that no child on the register is linked to: the source no longer holds it.
+    pub social_care_days: i64,
 }
 
 impl Default for Policy {
@@ -36,6 +39,9 @@ impl Default for Policy {
             prosecution_years: 15,
             audit_years: 7,
             email_days: 730,
+            // Over a year, so a council that imports the annual CIN census does not lose its
+            // records between two imports.
+            social_care_days: 400,
         }
     }
 }
@@ -90,6 +96,11 @@ pub fn audit_cutoff(today: NaiveDate, p: &Policy) -> NaiveDate {
 /// Emails sent or given up on before this day may go.
 pub fn email_cutoff(today: NaiveDate, p: &Policy) -> NaiveDate {
     today - Duration::days(p.email_days)
+}
+
+/// A social-care record last imported before this day, and linked to no child, may go.
+pub fn social_care_cutoff(today: NaiveDate, p: &Policy) -> NaiveDate {
+    today - Duration::days(p.social_care_days)
 }
 
 /// Whether a record kept until `until` is past its date on `today`, unless it is on legal hold.

@@ -38,7 +38,7 @@ impl Report {
             "would erase"
         };
         let mut out = vec![format!(
-            "{verb}: {} closed register entries, {} school attendance cases, {} applications for consent, {} audit events before {}, {} emails before {}",
+            "{verb}: {} closed register entries, {} school attendance cases, {} applications for consent, {} audit events before {}, {} emails before {}, {} social care records not imported since {} and linked to no child",
             p.register_entries.len(),
             p.attendance_cases.len(),
             p.consent_applications.len(),
@@ -46,6 +46,8 @@ impl Report {
             p.audit_before,
             p.emails,
             p.emails_before,
+            p.social_care_records,
+            p.social_care_before,
         )];
         for (what, list) in [
             ("register entry", &p.register_entries),

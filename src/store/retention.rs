@@ -10,7 +10,8 @@ use crate::db::schema::{
     addresses, attendance_cases, attendance_events, audit_events, child_changes, child_flags,
     child_name_pairs, child_name_parts, child_prescribed, children, consent_applications,
     information_requests, legal_holds, match_links, outbox, parent_claims, parent_reports, parents,
-    providers, read_audit_events, school_notices, served_documents, tasks,
+    providers, read_audit_events, school_notices, section47_outcomes, served_documents,
+    social_care_episodes, social_care_records, tasks,
 };
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::attendance::Stage;
@@ -145,6 +146,9 @@ pub struct Plan {
     pub emails: i64,
     pub audit_before: NaiveDate,
     pub emails_before: NaiveDate,
+    /// Social-care records no import has brought since `social_care_before`, linked to no child.
+    pub social_care_records: i64,
+    pub social_care_before: NaiveDate,
     /// Children on legal hold: their emails and audit rows are kept too.
     pub held_children: Vec<String>,
 }
@@ -174,6 +178,7 @@ pub fn plan(conn: &mut AnyConnection, today: NaiveDate, policy: &Policy) -> Quer
     let mut out = Plan {
         audit_before: retention::audit_cutoff(today, policy),
         emails_before: retention::email_cutoff(today, policy),
+        social_care_before: retention::social_care_cutoff(today, policy),
         held_children: held_children.iter().cloned().collect(),
         ..Plan::default()
     };
@@ -288,7 +293,27 @@ pub fn plan(conn: &mut AnyConnection, today: NaiveDate, policy: &Policy) -> Quer
     out.emails = old_emails(out.emails_before, &out.held_children)
         .count()
         .get_result::<i64>(conn)?;
+    out.social_care_records = stale_social_care(out.social_care_before)
+        .count()
+        .get_result::<i64>(conn)?;
     Ok(out)
+}
+
+/// Social-care records last imported before `before` that no child is linked to, by a match,
+/// a household link or a flag: a record a child on the register is linked to is never erased
+/// here, whatever its age, so no child protection flag is lost.
+fn stale_social_care(
+    before: NaiveDate,
+) -> social_care_records::BoxedQuery<'static, crate::db::MultiBackend> {
+    social_care_records::table
+        .filter(social_care_records::imported_at.lt(before.and_time(chrono::NaiveTime::MIN)))
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            match_links::table.filter(match_links::record_id.eq(social_care_records::id)),
+        )))
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            child_flags::table.filter(child_flags::record_id.eq(social_care_records::id)),
+        )))
+        .into_boxed()
 }
 
 /// Audit rows written before `before`, except those about a child on legal hold.
@@ -338,6 +363,7 @@ pub struct Erased {
     pub consent_applications: usize,
     pub audit_events: usize,
     pub emails: usize,
+    pub social_care_records: usize,
 }
 
 /// Erases what `plan` found, in batches; each erasure is written to the audit log by id.
@@ -431,6 +457,45 @@ pub fn apply(conn: &mut AnyConnection, plan: &Plan) -> anyhow::Result<Erased> {
         }
         Ok(n)
     })?;
+    loop {
+        let n = crate::db::write::<_, anyhow::Error, _>(conn, |c| {
+            // Chosen again in the transaction, so a record linked since the plan stays.
+            let ids: Vec<String> = stale_social_care(plan.social_care_before)
+                .select(social_care_records::id)
+                .limit(i64::try_from(BATCH).unwrap_or(200))
+                .load(c)?;
+            if ids.is_empty() {
+                return Ok(0);
+            }
+            diesel::delete(
+                social_care_episodes::table.filter(social_care_episodes::record_id.eq_any(&ids)),
+            )
+            .execute(c)?;
+            diesel::delete(
+                section47_outcomes::table.filter(section47_outcomes::record_id.eq_any(&ids)),
+            )
+            .execute(c)?;
+            let n = diesel::delete(
+                social_care_records::table.filter(social_care_records::id.eq_any(&ids)),
+            )
+            .execute(c)?;
+            super::audit::record(
+                c,
+                None,
+                "retention_erased_social_care_records",
+                None,
+                &format!(
+                    "retention policy: {n} social care records not imported since {} and linked to no child",
+                    plan.social_care_before
+                ),
+            )?;
+            Ok(n)
+        })?;
+        out.social_care_records += n;
+        if n == 0 {
+            break;
+        }
+    }
     if out != Erased::default() {
         log::info!("retention: erased {out:?}");
     }
@@ -535,13 +600,31 @@ fn erase_children(conn: &mut AnyConnection, ids: &[String]) -> QueryResult<()> {
     diesel::delete(providers::table.filter(providers::child_id.eq_any(ids))).execute(conn)?;
     diesel::delete(child_changes::table.filter(child_changes::child_id.eq_any(ids)))
         .execute(conn)?;
+    erase_released_holds(conn, HoldSubject::Child, ids)?;
     diesel::delete(children::table.filter(children::id.eq_any(ids))).execute(conn)?;
     Ok(())
+}
+
+/// The released legal holds on what is erased (a hold still in force keeps its record, so none
+/// is left): their reasons may name the child.
+fn erase_released_holds(
+    conn: &mut AnyConnection,
+    kind: HoldSubject,
+    ids: &[String],
+) -> QueryResult<usize> {
+    diesel::delete(
+        legal_holds::table
+            .filter(legal_holds::subject_kind.eq(kind.as_str()))
+            .filter(legal_holds::subject_id.eq_any(ids))
+            .filter(legal_holds::released_at.is_not_null()),
+    )
+    .execute(conn)
 }
 
 fn erase_applications(conn: &mut AnyConnection, ids: &[String]) -> QueryResult<()> {
     use crate::db::schema::application_drafts;
     erase_documents(conn, ids)?;
+    erase_released_holds(conn, HoldSubject::ConsentApplication, ids)?;
     diesel::delete(tasks::table.filter(tasks::source_id.eq_any(ids))).execute(conn)?;
     diesel::delete(
         application_drafts::table.filter(application_drafts::application_id.eq_any(ids)),
