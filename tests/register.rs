@@ -1052,3 +1052,30 @@ fn name_search_finds_exactly_the_entries_whose_name_parts_start_with_each_word()
         assert_eq!(found, expected(&words), "search {q:?}");
     }
 }
+
+/// `db::one_of` on both databases: every string is one element, as written — a comma, a
+/// quote, a backslash, braces and the word NULL among them — and nothing else matches.
+#[test]
+fn one_of_matches_each_string_as_written_on_both_databases() {
+    let app = TestApp::spawn();
+    let ids = ["plain", "b,c", "q\"x", "b\\s", "{}", "NULL", "it's"];
+    for id in ids {
+        let literal = format!("'{}'", id.replace('\'', "''"));
+        let found: bool = diesel::select(cnis::db::one_of::one_of(
+            diesel::dsl::sql::<diesel::sql_types::Text>(&literal),
+            &ids,
+        ))
+        .get_result(&mut *app.conn())
+        .unwrap();
+        assert!(found, "{id}");
+    }
+    for other in ["b", "c", "q", "null", "\"plain\""] {
+        let found: bool = diesel::select(cnis::db::one_of::one_of(
+            diesel::dsl::sql::<diesel::sql_types::Text>(&format!("'{other}'")),
+            &ids,
+        ))
+        .get_result(&mut *app.conn())
+        .unwrap();
+        assert!(!found, "{other}");
+    }
+}
