@@ -1002,6 +1002,10 @@ pub fn decide(g: &Gamma, p: f64, identifier: Option<&str>, t: Thresholds) -> Dec
     if twin || sibling {
         return if household {
             Decision::Household
+        } else if twin_nearby(g) {
+            // Not the same house, but the same postcode: a twin with the house number written
+            // wrongly, or the same child under another first name. Neither may go unseen.
+            Decision::Review
         } else {
             Decision::None
         };
@@ -1015,6 +1019,17 @@ pub fn decide(g: &Gamma, p: f64, identifier: Option<&str>, t: Thresholds) -> Dec
     } else {
         Decision::None
     }
+}
+
+/// The twin pattern in one postcode but another house: same surname and date of birth, another
+/// first name. Strangers rarely share a surname, a birthday and a postcode.
+fn twin_nearby(g: &Gamma) -> bool {
+    g[0] == Some(5)
+        && g[6] != Some(0)
+        && g[1] == Some(0)
+        && g[2] == Some(0)
+        && g[4] == Some(0)
+        && !same_household(g)
 }
 
 /// Whether two records that are not of the same child are of one household: the same family
@@ -1040,6 +1055,9 @@ pub enum HeldBack {
     SharedIdentifierOtherBirthday,
     /// Same surname, date of birth and home, another first name: the twin pattern.
     TwinPattern,
+    /// Same surname, date of birth and postcode, another first name and house: a twin whose
+    /// house number was written wrongly, or the same child under another first name.
+    TwinPatternNearby,
     /// The first names disagree (another name, or an initial only).
     FirstNameDisagrees,
     /// The dates of birth disagree, or one record has none.
@@ -1058,6 +1076,9 @@ impl HeldBack {
             }
             HeldBack::TwinPattern => {
                 "Twin pattern: same surname, date of birth and home, another first name"
+            }
+            HeldBack::TwinPatternNearby => {
+                "Same surname, date of birth and postcode, another first name and house: a twin, or the same child under another name"
             }
             HeldBack::FirstNameDisagrees => "First names disagree: it may be a brother or sister",
             HeldBack::BirthDateDisagrees => "Dates of birth disagree, or one record has none",
@@ -1085,7 +1106,9 @@ pub fn held_back(g: &Gamma, p: f64, t: Thresholds) -> Vec<HeldBack> {
     }
     let first_disagrees = g[0].is_some_and(|l| l >= 4);
     let same_home = g[4] == Some(0) || g[5] == Some(0);
-    if g[0] == Some(5) && g[1] == Some(0) && dob == Some(0) && same_home {
+    if twin_nearby(g) {
+        why.push(HeldBack::TwinPatternNearby);
+    } else if g[0] == Some(5) && g[1] == Some(0) && dob == Some(0) && same_home {
         why.push(HeldBack::TwinPattern);
     } else if first_disagrees {
         why.push(HeldBack::FirstNameDisagrees);
@@ -1601,6 +1624,46 @@ mod tests {
             decide(&g, 0.5, None, t),
             Decision::None,
             "her name as a middle name"
+        );
+    }
+
+    #[test]
+    fn a_twin_pattern_in_the_same_postcode_at_another_house_goes_before_an_officer() {
+        let dob = d(2016, 9, 2);
+        let child = prepare(&person("Ava", "Khan", dob));
+        let m = model();
+        let t = Thresholds::default();
+        let decide_for = |b: &Person| {
+            let b = prepare(b);
+            let g = compare(&child, &b);
+            let p = m.probability(&g);
+            (decide(&g, p, None, t), held_back(&g, p, t))
+        };
+        // Same surname, birthday and postcode, another first name and house number: a twin
+        // with the number written wrongly, or the same child under another name (FEBRL's
+        // duplicates hold both): an officer sees it, and is told why.
+        let nearby = Person {
+            address_line_1: Some("40 Station Road"),
+            ..person("Isla", "Khan", dob)
+        };
+        let (decision, why) = decide_for(&nearby);
+        assert_eq!(decision, Decision::Review);
+        assert_eq!(why.first(), Some(&HeldBack::TwinPatternNearby));
+        // Another birthday as well: a neighbour of the same name, not worth the officer's time.
+        let neighbour = Person {
+            address_line_1: Some("40 Station Road"),
+            ..person("Isla", "Khan", d(2011, 4, 30))
+        };
+        assert_eq!(decide_for(&neighbour).0, Decision::None);
+        // Another postcode: not this rule.
+        let elsewhere = Person {
+            address_line_1: Some("40 Station Road"),
+            postcode: Some("ZZ9 9ZZ"),
+            ..person("Isla", "Khan", dob)
+        };
+        assert_ne!(
+            decide_for(&elsewhere).1.first(),
+            Some(&HeldBack::TwinPatternNearby)
         );
     }
 
