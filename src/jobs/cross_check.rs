@@ -205,6 +205,26 @@ fn key_hash(k: &str) -> u64 {
     h.finish()
 }
 
+/// How many pairs ahead a record is read into the cache (`Prepared::warm`).
+const WARM_AHEAD: usize = 4;
+
+/// The top bits of a blocking key that `radix_starts` files runs under.
+const RADIX_BITS: u32 = 20;
+
+/// For each value `p` of a key's top `RADIX_BITS` bits, where the keys with those bits start in
+/// the sorted `index` (and, at `p + 1`, where they end).
+fn radix_starts(index: &[(u64, u32)]) -> Vec<usize> {
+    let n = 1usize << RADIX_BITS;
+    let mut starts = vec![0usize; n + 1];
+    for (k, _) in index {
+        starts[(k >> (64 - RADIX_BITS)) as usize + 1] += 1;
+    }
+    for p in 0..n {
+        starts[p + 1] += starts[p];
+    }
+    starts
+}
+
 /// A comparison vector in 27 bits: three per field, 7 meaning missing.
 fn pack(g: &Gamma) -> u32 {
     g.iter().enumerate().fold(0u32, |acc, (f, l)| {
@@ -237,10 +257,16 @@ fn score_all(kids: &[Side], recs: &[Side], t: Thresholds) -> Scored {
         })
         .collect();
     index.par_sort_unstable();
+    // Where each run of keys with the same top bits starts: a lookup then searches a dozen
+    // entries near each other instead of the whole index (a cache miss at each of its 24 steps,
+    // for twenty keys of each of 200,000 children). The keys are hashes, so the runs are even.
+    let starts = radix_starts(&index);
     let bucket = |k: u64| -> &[(u64, u32)] {
-        let lo = index.partition_point(|(x, _)| *x < k);
-        let hi = index.partition_point(|(x, _)| *x <= k);
-        &index[lo..hi]
+        let p = (k >> (64 - RADIX_BITS)) as usize;
+        let run = &index[starts[p]..starts[p + 1]];
+        let lo = run.partition_point(|(x, _)| *x < k);
+        let hi = run.partition_point(|(x, _)| *x <= k);
+        &run[lo..hi]
     };
     let mut skipped_buckets = 0;
     let mut run = 0;
@@ -267,8 +293,12 @@ fn score_all(kids: &[Side], recs: &[Side], t: Thresholds) -> Scored {
             }
             seen.sort_unstable();
             seen.dedup();
-            seen.into_iter()
-                .map(|ri| {
+            (0..seen.len())
+                .map(|i| {
+                    if let Some(&ahead) = seen.get(i + WARM_AHEAD) {
+                        recs[ahead as usize].prepared.warm();
+                    }
+                    let ri = seen[i];
                     let r = &recs[ri as usize].prepared;
                     (ci as u32, ri, pack(&m::compare(&c.prepared, r)))
                 })
@@ -279,23 +309,47 @@ fn score_all(kids: &[Side], recs: &[Side], t: Thresholds) -> Scored {
     log::info!("cross-check: {} blocked pairs compared", candidates.len());
     // u from random pairs; m and the share of links by EM over the blocked pairs.
     let mut rng = rand::rngs::StdRng::seed_from_u64(436);
-    let random: Vec<Gamma> = if kids.is_empty() || recs.is_empty() {
+    // The random pairs and the training order are drawn first, in the order they always were,
+    // so the model is the same; the comparing and counting then run side by side.
+    let random_pairs: Vec<(usize, usize)> = if kids.is_empty() || recs.is_empty() {
         vec![]
     } else {
         (0..RANDOM_PAIRS.min(kids.len() * recs.len()))
-            .map(|_| {
-                let c = &kids[rng.gen_range(0..kids.len())].prepared;
-                let r = &recs[rng.gen_range(0..recs.len())].prepared;
-                m::compare(c, r)
-            })
+            .map(|_| (rng.gen_range(0..kids.len()), rng.gen_range(0..recs.len())))
             .collect()
     };
-    let u = m::estimate_u(random.iter());
-    let mut patterns: HashMap<Gamma, u64> = HashMap::new();
-    for (_, _, g) in &candidates {
-        *patterns.entry(unpack(*g)).or_default() += 1;
+    let mut order: Vec<usize> = (0..kids.len()).collect();
+    for i in (1..order.len()).rev() {
+        order.swap(i, rng.gen_range(0..=i));
     }
-    let (by_dob, by_names) = training_sessions(kids, recs, &mut rng);
+    let ((u, patterns), (by_dob, by_names)) = rayon::join(
+        || {
+            let random: Vec<Gamma> = random_pairs
+                .par_iter()
+                .map(|&(c, r)| m::compare(&kids[c].prepared, &recs[r].prepared))
+                .collect();
+            let u = m::estimate_u(random.iter());
+            // Counted on the packed vectors, on both cores: there are a few thousand
+            // different ones among twenty million pairs.
+            let patterns: HashMap<Gamma, u64> = candidates
+                .par_iter()
+                .fold(HashMap::<u32, u64>::new, |mut counts, (_, _, g)| {
+                    *counts.entry(*g).or_default() += 1;
+                    counts
+                })
+                .reduce(HashMap::new, |mut a, b| {
+                    for (g, n) in b {
+                        *a.entry(g).or_default() += n;
+                    }
+                    a
+                })
+                .into_iter()
+                .map(|(g, n)| (unpack(g), n))
+                .collect();
+            (u, patterns)
+        },
+        || training_sessions(kids, recs, order),
+    );
     let all_pairs = kids.len() as f64 * recs.len() as f64;
     let model = m::estimate_in_sessions(&by_dob, &by_names, &patterns, &u, EM_ROUNDS, all_pairs);
     log::info!("cross-check: parameters estimated");
@@ -350,7 +404,7 @@ fn score_all(kids: &[Side], recs: &[Side], t: Thresholds) -> Scored {
 fn training_sessions(
     kids: &[Side],
     recs: &[Side],
-    rng: &mut rand::rngs::StdRng,
+    order: Vec<usize>,
 ) -> (HashMap<Gamma, u64>, HashMap<Gamma, u64>) {
     const SESSION_PAIRS: usize = 1_000_000;
     let mut by_dob_index: HashMap<NaiveDate, Vec<u32>> = HashMap::new();
@@ -365,10 +419,6 @@ fn training_sessions(
                 .or_default()
                 .push(i as u32);
         }
-    }
-    let mut order: Vec<usize> = (0..kids.len()).collect();
-    for i in (1..order.len()).rev() {
-        order.swap(i, rng.gen_range(0..=i));
     }
     let mut by_dob: HashMap<Gamma, u64> = HashMap::new();
     let mut by_names: HashMap<Gamma, u64> = HashMap::new();
@@ -892,6 +942,25 @@ pub fn write_report(path: &std::path::Path, s: &Summary) -> anyhow::Result<()> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn every_key_is_found_in_its_run_of_the_index() {
+        let mut index: Vec<(u64, u32)> = (0..5000u32)
+            .map(|i| (super::key_hash(&format!("k{}", i % 1700)), i))
+            .chain([(0, 1), (u64::MAX, 2), (u64::MAX, 3)])
+            .collect();
+        index.sort_unstable();
+        let starts = super::radix_starts(&index);
+        assert_eq!(starts.last(), Some(&index.len()));
+        for &(k, _) in &index {
+            let p = (k >> (64 - super::RADIX_BITS)) as usize;
+            let run = &index[starts[p]..starts[p + 1]];
+            let found = run.iter().filter(|(x, _)| *x == k).count();
+            let all = index.iter().filter(|(x, _)| *x == k).count();
+            assert_eq!(found, all);
+        }
+    }
+
     use super::*;
 
     #[test]
