@@ -443,16 +443,21 @@ fn s436f_a_package_with_values_the_register_does_not_know_is_entered_safely() {
     assert_eq!(officer.get(&format!("/officers/children/{id}")).status, 200);
 }
 
+/// Plymouth's instance, trusting Devon's signing key.
+fn plymouth_trusting_devon(key: &str) -> TestApp {
+    TestApp::spawn_with(|c| {
+        c.la_code = Some("879".into());
+        c.trusted_transfer_keys =
+            cnis::domain::transfer::parse_trusted(&format!("878={key}")).unwrap();
+    })
+}
+
 /// Issue 19: an officer takes in a record on a page by uploading the file the other council
 /// sent; an empty or non-text file, or a post without a CSRF token, is refused with a reason.
 #[test]
 fn s436f_an_officer_uploads_the_file_another_council_sent() {
     let (package, key) = package_from_devon();
-    let plymouth = TestApp::spawn_with(|c| {
-        c.la_code = Some("879".into());
-        c.trusted_transfer_keys =
-            cnis::domain::transfer::parse_trusted(&format!("878={key}")).unwrap();
-    });
+    let plymouth = plymouth_trusting_devon(&key);
     let mut officer = plymouth.signed_in("officer");
     let page = officer.get("/officers/transfers/receive");
     assert!(page.contains("enctype=\"multipart/form-data\""));
@@ -525,11 +530,7 @@ fn s436f_an_officer_uploads_the_file_another_council_sent() {
 #[test]
 fn s436f_an_officer_takes_in_a_record_on_a_page() {
     let (package, key) = package_from_devon();
-    let plymouth = TestApp::spawn_with(|c| {
-        c.la_code = Some("879".into());
-        c.trusted_transfer_keys =
-            cnis::domain::transfer::parse_trusted(&format!("878={key}")).unwrap();
-    });
+    let plymouth = plymouth_trusting_devon(&key);
     let mut officer = plymouth.signed_in("officer");
     assert!(officer
         .get("/officers/register")
