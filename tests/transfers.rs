@@ -484,6 +484,23 @@ fn s436f_an_officer_uploads_the_file_another_council_sent() {
         "{}",
         p.body
     );
+    // A JSON file that is not a package (the PDF's text, another export) is named in plain words.
+    let p = officer.post_file(
+        url,
+        &[],
+        (
+            "package_file",
+            "other.json",
+            br#"{"format": "other"}"#.to_vec(),
+        ),
+    );
+    assert_eq!(p.status, 422);
+    assert!(
+        p.contains("is not a record sent by this service. Choose the file ending in .json"),
+        "{}",
+        p.body
+    );
+    assert!(!p.contains("`"));
     officer.get(url);
     let p = officer.post_file(
         url,

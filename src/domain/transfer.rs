@@ -376,7 +376,11 @@ pub enum Refusal {
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Refusal::NotAPackage(e) => write!(f, "the file is not a transfer package: {e}"),
+            Refusal::NotAPackage(e) => write!(
+                f,
+                "the file is not a record sent by this service. Choose the file ending in .json that the other council sent, not the PDF or another file (what was wrong: {})",
+                e.replace('`', "")
+            ),
             Refusal::UnknownSchema(s) => write!(
                 f,
                 "the package is in schema {s:?}; this version reads {SCHEMA:?}"
