@@ -104,7 +104,7 @@ fn main() -> anyhow::Result<()> {
         .and_then(|v| v.parse().ok())
         .unwrap_or(8);
     let pool = cnis::db::pool(&url, pool_size)?;
-    cnis::services::register::prepare_database(&mut *pool.get()?)?;
+    cnis::services::register::prepare_database(&mut **pool.get()?)?;
     let t = Instant::now();
     if reuse.is_none() && !pg_reused {
         cnis::dev::demo::load(&mut *pool.get()?, n)?;
@@ -229,7 +229,7 @@ fn main() -> anyhow::Result<()> {
             .order((ch::family_name.asc(), ch::given_names.asc(), ch::id.asc()))
             .offset(n as i64 / 2)
             .select(ch::id)
-            .first(&mut *pool.get()?)?
+            .first(&mut **pool.get()?)?
     };
     let get = |path: String| {
         let c = &client;

@@ -36,7 +36,7 @@ fn new_law() -> TestApp {
 fn school(app: &TestApp, urn: &str, name: &str) -> String {
     let id = uuid::Uuid::new_v4().to_string();
     let made = cnis::store::schools::create(
-        &mut app.conn(),
+        &mut **app.conn(),
         &cnis::store::schools::School {
             id: id.clone(),
             urn: urn.into(),
@@ -101,7 +101,7 @@ fn stage(app: &TestApp, case_id: &str) -> String {
     ac::table
         .find(case_id)
         .select(ac::stage)
-        .first(&mut *app.conn())
+        .first(&mut **app.conn())
         .unwrap()
 }
 
@@ -190,7 +190,7 @@ fn served_pdf(app: &TestApp, case_id: &str, kind: &str) -> String {
         .filter(sd::kind.eq(kind))
         .order(sd::created_at.desc())
         .select(sd::pdf)
-        .first(&mut *app.conn())
+        .first(&mut **app.conn())
         .unwrap();
     flat(&pdf_text(&pdf))
 }
@@ -550,7 +550,7 @@ fn s436h_to_s436q_condition_a_case_from_preliminary_notice_to_order_and_prosecut
         use cnis::db::schema::children::dsl as ch;
         ch::children
             .select(ch::date_of_birth)
-            .first::<Option<NaiveDate>>(&mut *app.conn())
+            .first::<Option<NaiveDate>>(&mut **app.conn())
             .unwrap()
             .unwrap()
             .to_string()
@@ -744,7 +744,7 @@ fn link_social_care(app: &TestApp, officer: &mut Browser, child: &str) {
     if run.reviews == 1 {
         let record: String = cnis::db::schema::social_care_records::table
             .select(cnis::db::schema::social_care_records::id)
-            .first(&mut *app.conn())
+            .first(&mut **app.conn())
             .unwrap();
         let pair = format!("/officers/matches/{child}/{record}");
         officer.get(&pair);
@@ -760,7 +760,7 @@ fn section47_record(app: &TestApp, start: NaiveDate, end: Option<NaiveDate>) {
 
 fn section47_record_with(app: &TestApp, episodes: Vec<cnis::domain::safeguarding::Episode>) {
     social_care::store(
-        &mut app.conn(),
+        &mut **app.conn(),
         "test",
         &Incoming {
             record_id: "SC-47".into(),
@@ -894,7 +894,7 @@ fn s572_an_email_is_served_when_delivered_and_a_failed_one_waits_to_be_served() 
                 .filter(sd::subject_id.eq(&case_id))
                 .filter(sd::kind.eq("attendance-school-notice"))
                 .select((sd::status, sd::served_on))
-                .first(&mut *app.conn())
+                .first(&mut **app.conn())
                 .unwrap()
         };
         assert_eq!(served(&app), ("emailed".into(), None), "queued, not served");
@@ -1254,7 +1254,7 @@ fn s437_cases_follow_todays_law_until_commencement() {
     let regime: String = ac::table
         .find(&case_id)
         .select(ac::regime)
-        .first(&mut *app.conn())
+        .first(&mut **app.conn())
         .unwrap();
     assert_eq!(regime, "ss437");
     let page = officer.get(&case);
@@ -1379,14 +1379,14 @@ fn s579_term_calendars_entered_and_imported_give_the_school_days() {
     assert_eq!(count(&app, "term_dates WHERE school_id IS NULL"), 2501);
 
     // The school's own calendar replaces the council's: half term is not school days.
-    let cal = cnis::store::attendance::calendar_for(&mut app.conn(), Some(&oak)).unwrap();
+    let cal = cnis::store::attendance::calendar_for(&mut **app.conn(), Some(&oak)).unwrap();
     let d = |m, day| NaiveDate::from_ymd_opt(2027, m, day).unwrap();
     assert!(!cal.is_school_day(d(10, 27)));
     assert_eq!(
         cal.school_days_beginning_with(d(10, 18), 10),
         Some(d(11, 5))
     );
-    let council = cnis::store::attendance::calendar_for(&mut app.conn(), None).unwrap();
+    let council = cnis::store::attendance::calendar_for(&mut **app.conn(), None).unwrap();
     assert!(council.is_school_day(d(10, 27)));
 
     // Officers are not administrators.
@@ -1415,7 +1415,7 @@ fn deadlines_list_reminds_officers_once_and_is_closed_to_parents() {
     let officer_email: String = cnis::db::schema::users::table
         .filter(cnis::db::schema::users::role.eq("officer"))
         .select(cnis::db::schema::users::email)
-        .first(&mut *app.conn())
+        .first(&mut **app.conn())
         .unwrap();
     assert_eq!(count(&app, &format!("outbox WHERE to_address = '{officer_email}' AND subject = 'A school attendance deadline is near'")), 1, "reminded once");
     let (subject, body) = latest_email(&app, &officer_email);
@@ -1444,7 +1444,7 @@ fn deadlines_list_reminds_officers_once_and_is_closed_to_parents() {
     let other_id: String = cnis::db::schema::users::table
         .filter(cnis::db::schema::users::email.eq(&other_email))
         .select(cnis::db::schema::users::id)
-        .first(&mut *app.conn())
+        .first(&mut **app.conn())
         .unwrap();
     let mut manager = app.signed_in("manager");
     let p = act(
@@ -1604,7 +1604,7 @@ fn s436n_7_direction_s436o_amendment_and_s436j_ehc_plan_path() {
 #[test]
 fn condition_b_tasks_on_a_first_night_alert_the_team_a_few_times_not_once_each() {
     let app = new_law();
-    cnis::dev::demo::load(&mut app.conn(), 600).unwrap();
+    cnis::dev::demo::load(&mut **app.conn(), 600).unwrap();
     let flagged = count(
         &app,
         "(SELECT DISTINCT f.child_id FROM child_flags f JOIN children c ON c.id = f.child_id WHERE f.ended_at IS NULL AND f.kind IN ('s47_open', 'cp_plan_active') AND c.status = 'open') AS x",
@@ -1647,7 +1647,7 @@ fn reading_a_served_notice_is_audited_against_the_child() {
     let doc: String = sd::table
         .filter(sd::subject_id.eq(&case_id))
         .select(sd::id)
-        .first(&mut *app.conn())
+        .first(&mut **app.conn())
         .unwrap();
     let r = officer
         .client

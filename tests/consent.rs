@@ -28,7 +28,7 @@ fn day_parts(date: chrono::NaiveDate) -> (String, String, String) {
 /// A social care record showing an active child protection plan for the child in these tests.
 fn child_protection_record(app: &TestApp, record_id: &str, given: &str, dob: chrono::NaiveDate) {
     social_care::store(
-        &mut app.conn(),
+        &mut **app.conn(),
         "test",
         &Incoming {
             record_id: record_id.into(),
@@ -338,7 +338,7 @@ fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_
             served_documents::method,
             served_documents::status,
         ))
-        .load(&mut *app.conn())
+        .load(&mut **app.conn())
         .unwrap();
     assert_eq!(
         log,
@@ -394,7 +394,7 @@ fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_
         .filter(served_documents::subject_id.eq(&app_id))
         .filter(served_documents::recipient_role.eq("applicant_parent"))
         .select(served_documents::pdf_sha256)
-        .first(&mut *app.conn())
+        .first(&mut **app.conn())
         .unwrap();
     use sha2::Digest;
     assert_eq!(hex::encode(sha2::Sha256::digest(&pdf)), stored);
@@ -444,7 +444,7 @@ fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_
     let served_on: Option<chrono::NaiveDate> = served_documents::table
         .find(&doc)
         .select(served_documents::served_on)
-        .first(&mut *app.conn())
+        .first(&mut **app.conn())
         .unwrap();
     assert_eq!(
         served_on,
@@ -525,7 +525,7 @@ fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_
     assert!(ok.contains("Deletion return received"), "{}", ok.body);
     let entries: Vec<(String, bool, String)> = children::table
         .select((children::source, children::reviewed, children::arrangement))
-        .load(&mut *app.conn())
+        .load(&mut **app.conn())
         .unwrap();
     assert_eq!(
         entries,
@@ -562,11 +562,11 @@ fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_
     if run.reviews == 1 {
         let child: String = children::table
             .select(children::id)
-            .first(&mut *app.conn())
+            .first(&mut **app.conn())
             .unwrap();
         let record: String = cnis::db::schema::social_care_records::table
             .select(cnis::db::schema::social_care_records::id)
-            .first(&mut *app.conn())
+            .first(&mut **app.conn())
             .unwrap();
         let pair = format!("/officers/matches/{child}/{record}");
         officer.get(&pair);
@@ -895,7 +895,7 @@ fn schools_parents_and_officers_each_see_only_their_own_and_the_api_answers_at_o
         serde_json::json!({"records": []}),
     );
     assert_eq!(status, 403);
-    let (_, care) = cnis::store::api_tokens::issue(&mut app.conn(), "Care system").unwrap();
+    let (_, care) = cnis::store::api_tokens::issue(&mut **app.conn(), "Care system").unwrap();
     let (status, _) = send(&care, "/api/v1/school-notices", notice);
     assert_eq!(status, 403);
 }

@@ -109,7 +109,7 @@ fn count_in(pool: &cnis::db::Pool, sql_where: &str) -> i64 {
     }
     let mut c = pool.get().unwrap();
     diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {sql_where}"))
-        .get_result::<N>(&mut *c)
+        .get_result::<N>(&mut **c)
         .unwrap()
         .n
 }
@@ -303,7 +303,7 @@ fn kill_9_under_concurrent_api_and_form_writes_loses_nothing_acknowledged() {
         let mut c = pool.get().unwrap();
         let names: Vec<String> = cnis::db::schema::children::table
             .select(cnis::db::schema::children::given_names)
-            .load(&mut *c)
+            .load(&mut **c)
             .unwrap();
         let n = names.len();
         (n, names.into_iter().collect::<HashSet<_>>().len())
@@ -382,7 +382,7 @@ fn an_smtp_outage_and_a_kill_9_lose_no_email_and_send_none_twice_but_one_cut_sho
     );
     let mut c = pool.get().unwrap();
     let due_now = "UPDATE outbox SET next_attempt_at = '2000-01-01 00:00:00' WHERE status IN ('temporary-failure', 'sending')";
-    diesel::sql_query(due_now).execute(&mut *c).unwrap();
+    diesel::sql_query(due_now).execute(&mut **c).unwrap();
     drop(c);
     s.start();
     // 3. Killed again while it is sending.
@@ -393,7 +393,7 @@ fn an_smtp_outage_and_a_kill_9_lose_no_email_and_send_none_twice_but_one_cut_sho
     let interrupted = count_in(&pool, "outbox WHERE status = 'sending'");
     // The one-minute sending lease has passed (moved on, not waited for).
     diesel::sql_query(due_now)
-        .execute(&mut *pool.get().unwrap())
+        .execute(&mut **pool.get().unwrap())
         .unwrap();
     s.start();
     let until = Instant::now() + Duration::from_secs(120);

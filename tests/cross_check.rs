@@ -155,7 +155,7 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
         c::children
             .filter(c::id.eq(&ada))
             .select(c::reference)
-            .first(&mut *app.conn())
+            .first(&mut **app.conn())
             .unwrap()
     };
     assert!(
@@ -193,7 +193,7 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
         t::tasks
             .filter(t::kind.eq(cnis::store::tasks::TaskKind::FlagsFirstRun))
             .select(t::id)
-            .first(&mut *app.conn())
+            .first(&mut **app.conn())
             .unwrap()
     };
     let task = officer.get(&format!("/officers/tasks/{first}"));
@@ -237,7 +237,7 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
         r::social_care_records
             .filter(r::source_record_id.eq("SC2"))
             .select(r::id)
-            .first(&mut *app.conn())
+            .first(&mut **app.conn())
             .unwrap()
     };
     let pair = format!("/officers/matches/{ada}/{other_record}");
@@ -445,7 +445,7 @@ fn a_run_killed_part_way_leaves_the_last_results_and_the_next_run_completes() {
         l::match_links
             .select((l::child_id, l::record_id, l::decision))
             .order((l::child_id, l::record_id))
-            .load(&mut *app.conn())
+            .load(&mut **app.conn())
             .unwrap()
     };
     let before = links();
@@ -503,7 +503,7 @@ fn cin_census_xml_too_deep_or_with_a_huge_value_is_refused() {
         "</Children>".repeat(40)
     );
     let err = cnis::imports::social_care::import_cin_xml(
-        &mut app.conn(),
+        &mut **app.conn(),
         std::io::Cursor::new(deep.into_bytes()),
         today,
         &|_| {},
@@ -518,7 +518,7 @@ fn cin_census_xml_too_deep_or_with_a_huge_value_is_refused() {
         "x".repeat(1_000_000)
     );
     let err = cnis::imports::social_care::import_cin_xml(
-        &mut app.conn(),
+        &mut **app.conn(),
         std::io::Cursor::new(huge.into_bytes()),
         today,
         &|_| {},
@@ -663,7 +663,7 @@ fn s434a_4_cin_census_enquiry_outcomes_come_from_the_conference() {
         ),
     );
     let report = cnis::imports::social_care::import_cin_xml(
-        &mut app.conn(),
+        &mut **app.conn(),
         std::io::Cursor::new(xml.into_bytes()),
         cnis::clock::today(),
         &|_| {},
@@ -682,7 +682,7 @@ fn s434a_4_cin_census_enquiry_outcomes_come_from_the_conference() {
             .filter(r::source_record_id.eq(id))
             .filter(e::kind.eq(cnis::domain::safeguarding::EpisodeKind::Section47))
             .select((e::end_date, e::nfa, e::action_date))
-            .first(&mut *app.conn())
+            .first(&mut **app.conn())
             .unwrap()
     };
     let day = |m, d| chrono::NaiveDate::from_ymd_opt(2025, m, d);
@@ -714,7 +714,7 @@ fn an_episode_starting_after_today_is_not_imported() {
         "{HEADER}\nSC1,Ada,Lovelace,2015-12-10,F,,,1 Road,Town,DT1 4AB,,,{later},,2025-01-01,{later}\n"
     );
     let report = cnis::imports::social_care::import_csv(
-        &mut app.conn(),
+        &mut **app.conn(),
         std::io::Cursor::new(rows.into_bytes()),
         "csv",
         today,
@@ -760,7 +760,7 @@ fn ada_unsure_beside_bea(app: &TestApp, officer: &mut Browser) -> (String, Strin
     cross_check_now(app);
     let record: String = cnis::db::schema::social_care_records::table
         .select(cnis::db::schema::social_care_records::id)
-        .first(&mut *app.conn())
+        .first(&mut **app.conn())
         .unwrap();
     (ada, bea, record)
 }
@@ -1036,7 +1036,7 @@ fn an_imported_row_with_gaps_is_kept_marked_found_completed_and_matched() {
         ch::children
             .filter(ch::la_reference.eq("LG-1"))
             .select(ch::id)
-            .first(&mut *app.conn())
+            .first(&mut **app.conn())
             .unwrap()
     };
     assert!(list.contains(&format!("href=\"/officers/children/{id}\"")));
@@ -1095,7 +1095,7 @@ fn an_imported_row_with_gaps_is_kept_marked_found_completed_and_matched() {
         ch::children
             .filter(ch::la_reference.eq("LG-2"))
             .select(ch::id)
-            .first(&mut *app.conn())
+            .first(&mut **app.conn())
             .unwrap()
     };
     let record = officer.get(&format!("/officers/children/{tobias}"));
@@ -1134,7 +1134,7 @@ fn an_imported_row_with_gaps_is_kept_marked_found_completed_and_matched() {
         ch::children
             .filter(ch::id.eq(&id))
             .select(ch::missing)
-            .first(&mut *app.conn())
+            .first(&mut **app.conn())
             .unwrap()
     };
     assert_eq!(missing(&app).as_deref(), Some("address, town, postcode"));
@@ -1156,7 +1156,7 @@ fn a_sibling_at_the_same_address_known_to_social_care_raises_a_household_flag() 
     import_background(&app, dir.path());
     let enquiry = |id: &str, given: &str, dob: (i32, u32, u32), line_1: &str| {
         cnis::store::social_care::store(
-            &mut app.conn(),
+            &mut **app.conn(),
             "test",
             &cnis::store::social_care::Incoming {
                 record_id: id.into(),
@@ -1184,7 +1184,7 @@ fn a_sibling_at_the_same_address_known_to_social_care_raises_a_household_flag() 
         r::social_care_records
             .filter(r::source_record_id.eq(source))
             .select(r::id)
-            .first(&mut *app.conn())
+            .first(&mut **app.conn())
             .unwrap()
     };
     let (brother, stranger) = (record_id("SIB-1"), record_id("STR-1"));

@@ -415,7 +415,7 @@ fn s436c_a_parent_of_a_child_already_on_the_register_waits_for_an_officer() {
         tasks::table
             .filter(tasks::kind.eq("confirm_parent"))
             .select(tasks::id)
-            .first(&mut *app.conn())
+            .first(&mut **app.conn())
             .unwrap()
     };
     let p = officer.post(&format!("/officers/tasks/{task}"), &[("outcome", "done")]);

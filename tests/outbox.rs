@@ -13,14 +13,14 @@ fn status_of(app: &TestApp, id: &str) -> (String, i32, Option<String>) {
     o::outbox
         .find(id)
         .select((o::status, o::attempts, o::last_error))
-        .first(&mut *app.conn())
+        .first(&mut **app.conn())
         .unwrap()
 }
 
 fn enqueue_for(app: &TestApp, child: Option<&str>) -> String {
     let t = Templates::load(None).unwrap();
     mail::enqueue(
-        &mut app.conn(),
+        &mut **app.conn(),
         &t,
         "sign-in-code",
         "parent@example.com",

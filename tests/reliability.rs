@@ -333,7 +333,7 @@ fn expired_sessions_codes_and_form_tokens_are_purged() {
          UPDATE form_submissions SET created_at = '{old}';
          UPDATE application_drafts SET updated_at = '{old}' WHERE email = 'sarah@example.com';"
     ));
-    let purged = cnis::store::sessions::purge_expired(&mut app.conn(), 12).unwrap();
+    let purged = cnis::store::sessions::purge_expired(&mut **app.conn(), 12).unwrap();
     assert_eq!(purged.sessions, 1);
     assert_eq!(purged.parent_sessions, 2);
     assert!(purged.parent_codes >= 1);
@@ -445,5 +445,50 @@ fn hostile_values_in_every_field_never_cause_a_server_error() {
     ] {
         let p = officer.get(q);
         assert_eq!(p.status, 400, "{q}");
+    }
+}
+
+/// PostgreSQL cuts every connection (a restart, a failover, a proxy's idle timeout). The pool
+/// asks a connection it has not checked for half a second whether it still answers before
+/// handing it out, and replaces it if not: once that long has passed, every page works again
+/// without restarting the service. (SQLite is in process: nothing to cut.)
+#[test]
+fn pages_work_again_after_postgresql_cuts_every_connection() {
+    let app = TestApp::spawn();
+    let Some(admin) = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|_| app.config.database_url.starts_with("postgres"))
+    else {
+        return;
+    };
+    let mut b = app.signed_in("officer");
+    for _ in 0..8 {
+        assert_eq!(b.get("/officers/register").status, 200);
+    }
+    let name = app
+        .config
+        .database_url
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut server = diesel::PgConnection::establish(&admin).unwrap();
+    let cut = diesel::sql_query(format!(
+        "SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity \
+         WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+    ))
+    .get_result::<N>(&mut server)
+    .unwrap()
+    .n;
+    assert!(cut > 0, "no connection was cut");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    for _ in 0..20 {
+        assert_eq!(b.get("/officers/register").status, 200);
     }
 }

@@ -10,7 +10,7 @@ fn task_id(app: &TestApp, kind: &str) -> String {
     t::tasks
         .filter(t::kind.eq(kind))
         .select(t::id)
-        .first(&mut *app.conn())
+        .first(&mut **app.conn())
         .unwrap()
 }
 
@@ -494,7 +494,7 @@ fn s436d_2_b_an_officer_applies_a_reported_change_without_retyping_it() {
             .filter(t::kind.eq("change_reported"))
             .filter(t::completed_at.is_null())
             .select(t::id)
-            .first(&mut *app.conn())
+            .first(&mut **app.conn())
             .unwrap();
         let page = officer.get(&format!("/officers/tasks/{tid}"));
         let href = extract(

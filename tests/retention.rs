@@ -33,7 +33,7 @@ fn reference_of(app: &TestApp, id: &str) -> String {
     c::children
         .find(id)
         .select(c::reference)
-        .first(&mut *app.conn())
+        .first(&mut **app.conn())
         .unwrap()
 }
 

@@ -50,7 +50,7 @@ fn gdpr_15_a_subject_access_bundle_holds_the_record_with_third_parties_redacted(
         p::parents
             .filter(p::given_names.eq("Sarah"))
             .select(p::id)
-            .first(&mut *app.conn())
+            .first(&mut **app.conn())
             .unwrap()
     };
 
@@ -146,7 +146,7 @@ fn gdpr_15_a_parent_gets_everything_held_about_them_by_email() {
         c::children
             .find(&id)
             .select(c::reference)
-            .first(&mut *app.conn())
+            .first(&mut **app.conn())
             .unwrap()
     };
     parent_signed_in(&app, "sarah@example.com");

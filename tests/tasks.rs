@@ -11,7 +11,7 @@ fn user_id(app: &TestApp, email: &str) -> String {
     users::table
         .filter(users::email.eq(email))
         .select(users::id)
-        .first(&mut app.conn())
+        .first(&mut **app.conn())
         .unwrap()
 }
 
@@ -29,7 +29,7 @@ fn the_tasks_list_filters_by_kind_assignee_and_overdue_pages_and_assigns() {
         let mut c = app.conn();
         // Clear what adding the child raised, so the counts below are this test's own.
         diesel::delete(cnis::db::schema::tasks::table)
-            .execute(&mut c)
+            .execute(&mut **c)
             .unwrap();
         for _ in 0..60 {
             tasks::create(
@@ -139,7 +139,7 @@ fn the_tasks_list_filters_by_kind_assignee_and_overdue_pages_and_assigns() {
 fn only_officers_and_managers_see_and_assign_tasks() {
     let app = TestApp::spawn();
     let flag = tasks::create(
-        &mut app.conn(),
+        &mut **app.conn(),
         None,
         None,
         TaskKind::SupportRequest,
@@ -185,7 +185,7 @@ fn s436b_8_one_review_marks_the_entry_and_completes_its_task() {
         let mut c = app.conn();
         diesel::update(cnis::db::schema::children::table.find(child))
             .set(cnis::db::schema::children::reviewed.eq(false))
-            .execute(&mut c)
+            .execute(&mut **c)
             .unwrap();
         tasks::create(
             &mut c,
@@ -237,7 +237,7 @@ fn a_long_tasks_list_is_counted_up_to_a_thousand_and_undated_tasks_come_last() {
     {
         let mut c = app.conn();
         diesel::delete(cnis::db::schema::tasks::table)
-            .execute(&mut c)
+            .execute(&mut **c)
             .unwrap();
         for i in 0..55 {
             tasks::create(

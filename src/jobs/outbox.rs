@@ -117,7 +117,7 @@ pub fn send_due(
         .order(outbox::next_attempt_at.asc())
         .limit(batch)
         .select(OutboxEmail::as_select())
-        .load(&mut *conn)?;
+        .load(&mut **conn)?;
     let mut report = SendReport::default();
     for row in due {
         let claimed = diesel::update(
@@ -132,7 +132,7 @@ pub fn send_due(
             outbox::next_attempt_at.eq(t + Duration::seconds(SENDING_LEASE_SECONDS)),
             outbox::attempts.eq(row.attempts + 1),
         ))
-        .execute(&mut *conn)?;
+        .execute(&mut **conn)?;
         if claimed == 0 {
             continue;
         }
@@ -157,12 +157,12 @@ pub fn send_due(
                         outbox::sent_at.eq(Some(done)),
                         outbox::last_error.eq(None::<String>),
                     ))
-                    .execute(&mut *conn)?;
+                    .execute(&mut **conn)?;
                 if row.template == crate::mail::SIGN_IN_CODE {
                     // A security code is only any use to the person it went to: keep no copy.
                     diesel::update(outbox::table.find(&row.id))
                         .set(outbox::body.eq(CODE_REMOVED))
-                        .execute(&mut *conn)?;
+                        .execute(&mut **conn)?;
                 }
                 if let Some(doc) = &row.document_id {
                     crate::store::served::email_delivered(
@@ -195,7 +195,7 @@ pub fn send_due(
                         outbox::next_attempt_at.eq(next),
                         outbox::last_error.eq(Some(reason.chars().take(500).collect::<String>())),
                     ))
-                    .execute(&mut *conn)?;
+                    .execute(&mut **conn)?;
                 log::warn!("outbox row {} {status} after attempt {attempts}", row.id);
                 if give_up {
                     if let Some(doc) = &row.document_id {

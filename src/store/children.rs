@@ -818,7 +818,7 @@ pub struct ListFilter {
 }
 
 /// The columns the register list shows.
-#[derive(Queryable, Selectable, Clone, Debug)]
+#[derive(Queryable, Selectable, diesel::QueryableByName, Clone, Debug)]
 #[diesel(table_name = children)]
 pub struct ListRow {
     pub id: String,
@@ -1065,6 +1065,16 @@ pub fn social_care_tags(
     use crate::db::one_of::one_of;
     use crate::db::schema::{child_flags, match_links};
     let mut out: std::collections::HashMap<String, Vec<String>> = Default::default();
+    if let AnyConnection::Postgresql(pg) = conn {
+        // One round trip to PostgreSQL's server rather than two: this runs on every list page.
+        for t in social_care_tags_pg(pg, ids)? {
+            out.entry(t.child_id).or_default().push(t.kind);
+        }
+        for kinds in out.values_mut() {
+            kinds.sort();
+        }
+        return Ok(out);
+    }
     let flags: Vec<(String, String)> = child_flags::table
         .filter(one_of(child_flags::child_id, ids))
         .filter(child_flags::ended_at.is_null())
@@ -1087,6 +1097,36 @@ pub fn social_care_tags(
         kinds.sort();
     }
     Ok(out)
+}
+
+#[derive(diesel::QueryableByName)]
+struct Tag {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    child_id: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    kind: String,
+}
+
+/// `social_care_tags`' two reads as one statement, prepared once on the connection.
+fn social_care_tags_pg(conn: &mut diesel::PgConnection, ids: &[String]) -> QueryResult<Vec<Tag>> {
+    use crate::db::pg_sql::PgSql;
+    let json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    PgSql::new()
+        .sql(
+            "SELECT child_id, kind FROM child_flags WHERE ended_at IS NULL AND child_id IN \
+             (SELECT json_array_elements_text(CAST(",
+        )
+        .text(json.clone())
+        .sql(" AS json))) UNION SELECT child_id, ")
+        .text(POSSIBLE_MATCH)
+        .sql(format!(
+            " FROM match_links WHERE decision = '{}' AND child_id IN \
+             (SELECT json_array_elements_text(CAST(",
+            crate::domain::matching::LinkState::Review.as_str()
+        ))
+        .text(json)
+        .sql(" AS json)))")
+        .load(conn)
 }
 
 /// How many open entries carry each social care flag, and have a possible match waiting.
@@ -1222,11 +1262,12 @@ fn search_by_name(
 ) -> QueryResult<Vec<ListRow>> {
     use crate::db::schema::child_name_parts as np;
     // PostgreSQL's own way costs two round trips to its server; SQLite's runs in process.
-    let paired = match conn {
-        AnyConnection::Postgresql(pg) => search_by_pair_pg(pg, words, limit)?,
-        AnyConnection::Sqlite(_) => search_by_pair(conn, words, limit)?,
-    };
-    if let Some(found) = paired {
+    if let AnyConnection::Postgresql(pg) = conn {
+        if let Some(mut rows) = search_by_pair_pg(pg, words, limit)? {
+            rows.sort_by_key(open_first);
+            return Ok(rows);
+        }
+    } else if let Some(found) = search_by_pair(conn, words, limit)? {
         return rows_in_order(conn, &found);
     }
     const CAP: i64 = 5_000;
@@ -1281,27 +1322,18 @@ struct LeadPart {
     part: String,
 }
 
-#[derive(diesel::QueryableByName)]
-struct Found {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    family_name: String,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    given_names: String,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    child_id: String,
-}
-
 /// `search_by_pair` in two statements, for PostgreSQL, where each statement is a round trip to
 /// another process: one reads the first few different name parts each word starts (a loose
 /// index scan, one seek a part, for every word at once); the other steps through the different
-/// pairs in the ranges of the word that starts fewest, and reads each pair's first rows in name
-/// order straight from the index, so nothing is sorted but the few it returns. Both statements
-/// stay prepared on the connection (`PgSql`). None when every word starts too many parts.
+/// pairs in the ranges of the word that starts fewest, reads each pair's first rows in name
+/// order straight from the index, so nothing is sorted but the few it returns, and joins the
+/// first `limit` to the register for their list rows. Both statements stay prepared on the
+/// connection (`PgSql`). None when every word starts too many parts.
 fn search_by_pair_pg(
     conn: &mut diesel::PgConnection,
     words: &[String],
     limit: i64,
-) -> QueryResult<Option<Vec<(String, String, String)>>> {
+) -> QueryResult<Option<Vec<ListRow>>> {
     use crate::db::pg_sql::PgSql;
     const FEW: usize = 16;
     // Different pairs read one by one in each range; the rest of a range is read as a whole.
@@ -1405,8 +1437,8 @@ fn search_by_pair_pg(
     let q = q.sql(format!(
         ") AS r(lo, hi) UNION ALL SELECT v.hi, (SELECT min(p.pair) FROM \
              child_name_pairs p WHERE p.pair > v.pair AND p.pair < v.hi), k + 1 FROM v \
-             WHERE v.pair IS NOT NULL AND k <= {STEPS}) \
-             SELECT x.family_name, x.given_names, x.child_id FROM v CROSS JOIN LATERAL \
+             WHERE v.pair IS NOT NULL AND k <= {STEPS}), \
+             f AS (SELECT x.family_name, x.given_names, x.child_id FROM v CROSS JOIN LATERAL \
              (SELECT p.family_name, p.given_names, p.child_id FROM child_name_pairs p \
              WHERE p.pair = v.pair"
     ));
@@ -1418,17 +1450,13 @@ fn search_by_pair_pg(
     ));
     let q = probed(q).sql(format!(
         " ORDER BY p.family_name, p.given_names, p.child_id LIMIT {limit}) x \
-         WHERE v.k > {STEPS} AND v.pair IS NOT NULL"
+         WHERE v.k > {STEPS} AND v.pair IS NOT NULL) \
+         SELECT c.id, c.reference, c.given_names, c.family_name, c.date_of_birth, c.arrangement, \
+         c.status, c.reviewed, c.postcode_key FROM (SELECT DISTINCT family_name, given_names, \
+         child_id FROM f ORDER BY family_name, given_names, child_id LIMIT {limit}) t \
+         JOIN children c ON c.id = t.child_id"
     ));
-    let mut found: Vec<(String, String, String)> = q
-        .load::<Found>(conn)?
-        .into_iter()
-        .map(|f| (f.family_name, f.given_names, f.child_id))
-        .collect();
-    found.sort();
-    found.dedup();
-    found.truncate(usize::try_from(limit).unwrap_or(0));
-    Ok(Some(found))
+    Ok(Some(q.load::<ListRow>(conn)?))
 }
 
 /// Each word that can lead a pair, with its partner: the first other word that does not start

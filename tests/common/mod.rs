@@ -422,7 +422,7 @@ pub fn latest_email(app: &TestApp, to: &str) -> (String, String) {
         .filter(o::to_address.eq(to))
         .order(o::created_at.desc())
         .select((o::subject, o::body))
-        .first(&mut *app.conn())
+        .first(&mut **app.conn())
         .unwrap()
 }
 
@@ -456,7 +456,7 @@ pub fn count(app: &TestApp, sql_where: &str) -> i64 {
         n: i64,
     }
     diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {sql_where}"))
-        .get_result::<N>(&mut *app.conn())
+        .get_result::<N>(&mut **app.conn())
         .unwrap()
         .n
 }
@@ -484,7 +484,7 @@ pub fn ada_known_to_social_care(
     start: chrono::NaiveDate,
 ) {
     cnis::store::social_care::store(
-        &mut app.conn(),
+        &mut **app.conn(),
         "test",
         &cnis::store::social_care::Incoming {
             record_id: "SC-1".into(),
@@ -508,7 +508,7 @@ pub fn ada_known_to_social_care(
 #[allow(dead_code)]
 pub fn cross_check_now(app: &TestApp) -> cnis::jobs::cross_check::Outcome {
     cnis::jobs::cross_check::run(
-        &mut app.conn(),
+        &mut **app.conn(),
         None,
         cnis::clock::today(),
         "test",
@@ -646,7 +646,7 @@ pub fn first_id(app: &TestApp, table: &str) -> String {
         id: String,
     }
     diesel::sql_query(format!("SELECT id FROM {table} LIMIT 1"))
-        .get_result::<Id>(&mut *app.conn())
+        .get_result::<Id>(&mut **app.conn())
         .unwrap()
         .id
 }
