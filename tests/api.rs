@@ -25,7 +25,7 @@ fn push(app: &TestApp, token: Option<&str>, body: &str) -> (u16, String, String)
 
 /// A token for a social care system, and one for a mainstream school's MIS.
 fn care_and_school_tokens(app: &TestApp) -> (String, String) {
-    let (_, care) = cnis::store::api_tokens::issue(&mut **app.conn(), "care").unwrap();
+    let (_, care) = cnis::store::api_tokens::issue(&mut app.conn(), "care").unwrap();
     let school = cnis::store::schools::School {
         id: uuid::Uuid::new_v4().to_string(),
         urn: "100002".into(),
@@ -35,9 +35,9 @@ fn care_and_school_tokens(app: &TestApp) -> (String, String) {
         email: None,
         created_at: cnis::db::now(),
     };
-    cnis::store::schools::create(&mut **app.conn(), &school).unwrap();
+    cnis::store::schools::create(&mut app.conn(), &school).unwrap();
     let (_, school_token) =
-        cnis::store::api_tokens::issue_for_school(&mut **app.conn(), "MIS", &school.id).unwrap();
+        cnis::store::api_tokens::issue_for_school(&mut app.conn(), "MIS", &school.id).unwrap();
     (care, school_token)
 }
 
@@ -64,7 +64,7 @@ fn intention_notice(app: &TestApp, token: &str, given: &str, family: &str) -> se
 fn a_social_care_system_pushes_records_with_a_token_that_can_be_revoked() {
     let app = TestApp::spawn();
     let (id, token) =
-        cnis::store::api_tokens::issue(&mut **app.conn(), "Liquidlogic nightly").unwrap();
+        cnis::store::api_tokens::issue(&mut app.conn(), "Liquidlogic nightly").unwrap();
     let body = r#"{"records": [
         {"record_id": "LCS-1", "given_names": "Ada", "family_name": "Lovelace", "date_of_birth": "2015-12-10", "sex": "F",
          "postcode": "DT1 4AB", "episodes": [{"kind": "s47", "start_date": "2026-10-01"}]},
@@ -127,7 +127,7 @@ fn a_social_care_system_pushes_records_with_a_token_that_can_be_revoked() {
 
     // Revoked: refused.
     assert_eq!(
-        cnis::store::api_tokens::revoke(&mut **app.conn(), &id).unwrap(),
+        cnis::store::api_tokens::revoke(&mut app.conn(), &id).unwrap(),
         1
     );
     assert_eq!(push(&app, Some(&token), body).0, 401);
@@ -199,7 +199,7 @@ fn an_administrator_issues_and_revokes_tokens_on_the_web_and_each_token_is_rate_
     assert_eq!(status, 429, "{text}");
     assert!(ct.starts_with("application/problem+json") && text.contains("3 requests a minute"));
     // Another token has its own allowance.
-    let (_, other) = cnis::store::api_tokens::issue(&mut **app.conn(), "Other").unwrap();
+    let (_, other) = cnis::store::api_tokens::issue(&mut app.conn(), "Other").unwrap();
     assert_eq!(push(&app, Some(&other), body).0, 200);
 
     let p = admin.post(&format!("/officers/admin/api-tokens/{id}/revoke"), &[]);

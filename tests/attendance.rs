@@ -36,7 +36,7 @@ fn new_law() -> TestApp {
 fn school(app: &TestApp, urn: &str, name: &str) -> String {
     let id = uuid::Uuid::new_v4().to_string();
     let made = cnis::store::schools::create(
-        &mut **app.conn(),
+        &mut app.conn(),
         &cnis::store::schools::School {
             id: id.clone(),
             urn: urn.into(),
@@ -760,7 +760,7 @@ fn section47_record(app: &TestApp, start: NaiveDate, end: Option<NaiveDate>) {
 
 fn section47_record_with(app: &TestApp, episodes: Vec<cnis::domain::safeguarding::Episode>) {
     social_care::store(
-        &mut **app.conn(),
+        &mut app.conn(),
         "test",
         &Incoming {
             record_id: "SC-47".into(),
@@ -1379,14 +1379,14 @@ fn s579_term_calendars_entered_and_imported_give_the_school_days() {
     assert_eq!(count(&app, "term_dates WHERE school_id IS NULL"), 2501);
 
     // The school's own calendar replaces the council's: half term is not school days.
-    let cal = cnis::store::attendance::calendar_for(&mut **app.conn(), Some(&oak)).unwrap();
+    let cal = cnis::store::attendance::calendar_for(&mut app.conn(), Some(&oak)).unwrap();
     let d = |m, day| NaiveDate::from_ymd_opt(2027, m, day).unwrap();
     assert!(!cal.is_school_day(d(10, 27)));
     assert_eq!(
         cal.school_days_beginning_with(d(10, 18), 10),
         Some(d(11, 5))
     );
-    let council = cnis::store::attendance::calendar_for(&mut **app.conn(), None).unwrap();
+    let council = cnis::store::attendance::calendar_for(&mut app.conn(), None).unwrap();
     assert!(council.is_school_day(d(10, 27)));
 
     // Officers are not administrators.
@@ -1604,7 +1604,7 @@ fn s436n_7_direction_s436o_amendment_and_s436j_ehc_plan_path() {
 #[test]
 fn condition_b_tasks_on_a_first_night_alert_the_team_a_few_times_not_once_each() {
     let app = new_law();
-    cnis::dev::demo::load(&mut **app.conn(), 600).unwrap();
+    cnis::dev::demo::load(&mut app.conn(), 600).unwrap();
     let flagged = count(
         &app,
         "(SELECT DISTINCT f.child_id FROM child_flags f JOIN children c ON c.id = f.child_id WHERE f.ended_at IS NULL AND f.kind IN ('s47_open', 'cp_plan_active') AND c.status = 'open') AS x",

@@ -28,7 +28,7 @@ fn day_parts(date: chrono::NaiveDate) -> (String, String, String) {
 /// A social care record showing an active child protection plan for the child in these tests.
 fn child_protection_record(app: &TestApp, record_id: &str, given: &str, dob: chrono::NaiveDate) {
     social_care::store(
-        &mut **app.conn(),
+        &mut app.conn(),
         "test",
         &Incoming {
             record_id: record_id.into(),
@@ -895,7 +895,7 @@ fn schools_parents_and_officers_each_see_only_their_own_and_the_api_answers_at_o
         serde_json::json!({"records": []}),
     );
     assert_eq!(status, 403);
-    let (_, care) = cnis::store::api_tokens::issue(&mut **app.conn(), "Care system").unwrap();
+    let (_, care) = cnis::store::api_tokens::issue(&mut app.conn(), "Care system").unwrap();
     let (status, _) = send(&care, "/api/v1/school-notices", notice);
     assert_eq!(status, 403);
 }

@@ -503,7 +503,7 @@ fn cin_census_xml_too_deep_or_with_a_huge_value_is_refused() {
         "</Children>".repeat(40)
     );
     let err = cnis::imports::social_care::import_cin_xml(
-        &mut **app.conn(),
+        &mut app.conn(),
         std::io::Cursor::new(deep.into_bytes()),
         today,
         &|_| {},
@@ -518,7 +518,7 @@ fn cin_census_xml_too_deep_or_with_a_huge_value_is_refused() {
         "x".repeat(1_000_000)
     );
     let err = cnis::imports::social_care::import_cin_xml(
-        &mut **app.conn(),
+        &mut app.conn(),
         std::io::Cursor::new(huge.into_bytes()),
         today,
         &|_| {},
@@ -663,7 +663,7 @@ fn s434a_4_cin_census_enquiry_outcomes_come_from_the_conference() {
         ),
     );
     let report = cnis::imports::social_care::import_cin_xml(
-        &mut **app.conn(),
+        &mut app.conn(),
         std::io::Cursor::new(xml.into_bytes()),
         cnis::clock::today(),
         &|_| {},
@@ -714,7 +714,7 @@ fn an_episode_starting_after_today_is_not_imported() {
         "{HEADER}\nSC1,Ada,Lovelace,2015-12-10,F,,,1 Road,Town,DT1 4AB,,,{later},,2025-01-01,{later}\n"
     );
     let report = cnis::imports::social_care::import_csv(
-        &mut **app.conn(),
+        &mut app.conn(),
         std::io::Cursor::new(rows.into_bytes()),
         "csv",
         today,
@@ -1156,7 +1156,7 @@ fn a_sibling_at_the_same_address_known_to_social_care_raises_a_household_flag() 
     import_background(&app, dir.path());
     let enquiry = |id: &str, given: &str, dob: (i32, u32, u32), line_1: &str| {
         cnis::store::social_care::store(
-            &mut **app.conn(),
+            &mut app.conn(),
             "test",
             &cnis::store::social_care::Incoming {
                 record_id: id.into(),

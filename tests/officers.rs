@@ -317,7 +317,7 @@ fn forms_without_a_csrf_token_are_refused_and_save_nothing() {
 #[test]
 fn demo_officers_can_sign_in() {
     let app = TestApp::spawn();
-    cnis::dev::demo::load(&mut **app.conn(), 20).unwrap();
+    cnis::dev::demo::load(&mut app.conn(), 20).unwrap();
     let mut b = app.browser();
     b.sign_in("officer@demo.invalid", cnis::dev::demo::DEMO_PASSWORD);
     let p = b.get("/officers/register");
@@ -611,7 +611,7 @@ fn an_issued_password_must_be_changed_at_first_sign_in() {
             .first(&mut **app.conn())
             .unwrap()
     };
-    cnis::store::users::require_password_change(&mut **app.conn(), &id).unwrap();
+    cnis::store::users::require_password_change(&mut app.conn(), &id).unwrap();
     let mut b = app.browser();
     let (_, secret) = b.password_step(&email, &password);
     let p = b.post("/officers/two-factor", &[("code", &totp_now(&secret))]);
@@ -717,11 +717,11 @@ fn totp_secrets_stored_in_clear_are_sealed() {
     ));
     let key = cnis::store::users::totp_key(&app.config.secret_key);
     assert_eq!(
-        cnis::store::users::seal_plain_totp_secrets(&mut **app.conn(), &key).unwrap(),
+        cnis::store::users::seal_plain_totp_secrets(&mut app.conn(), &key).unwrap(),
         1
     );
     assert_eq!(
-        cnis::store::users::seal_plain_totp_secrets(&mut **app.conn(), &key).unwrap(),
+        cnis::store::users::seal_plain_totp_secrets(&mut app.conn(), &key).unwrap(),
         0
     );
     assert_eq!(count(&app, "users WHERE totp_secret LIKE 'enc1:%'"), 1);

@@ -230,7 +230,7 @@ fn the_api_answers_as_its_openapi_document_says() {
         .unwrap_or(14);
     let mut rng = StdRng::seed_from_u64(seed);
     let app = TestApp::spawn_with(|c| c.api_requests_per_minute = 1_000_000);
-    let (_, care) = cnis::store::api_tokens::issue(&mut **app.conn(), "social care").unwrap();
+    let (_, care) = cnis::store::api_tokens::issue(&mut app.conn(), "social care").unwrap();
     let school = cnis::store::schools::School {
         id: uuid::Uuid::new_v4().to_string(),
         urn: "100001".into(),
@@ -240,9 +240,9 @@ fn the_api_answers_as_its_openapi_document_says() {
         email: None,
         created_at: cnis::db::now(),
     };
-    assert!(cnis::store::schools::create(&mut **app.conn(), &school).unwrap());
+    assert!(cnis::store::schools::create(&mut app.conn(), &school).unwrap());
     let (_, school_token) =
-        cnis::store::api_tokens::issue_for_school(&mut **app.conn(), "MIS", &school.id).unwrap();
+        cnis::store::api_tokens::issue_for_school(&mut app.conn(), "MIS", &school.id).unwrap();
     let doc: Value = serde_json::from_str(&app.browser().get("/api/v1/openapi.json").body).unwrap();
     let doc = Doc(doc);
     let paths = doc.0["paths"].as_object().unwrap().clone();

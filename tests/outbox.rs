@@ -20,7 +20,7 @@ fn status_of(app: &TestApp, id: &str) -> (String, i32, Option<String>) {
 fn enqueue_for(app: &TestApp, child: Option<&str>) -> String {
     let t = Templates::load(None).unwrap();
     mail::enqueue(
-        &mut **app.conn(),
+        &mut app.conn(),
         &t,
         "sign-in-code",
         "parent@example.com",

@@ -364,7 +364,7 @@ fn search_is_tolerant_and_never_puts_personal_data_in_the_url() {
 #[test]
 fn list_filters_and_pages_and_flags_children_outside_school_age() {
     let app = TestApp::spawn();
-    cnis::dev::demo::load(&mut **app.conn(), 120).unwrap();
+    cnis::dev::demo::load(&mut app.conn(), 120).unwrap();
     let mut b = app.signed_in("officer");
     let page1 = b.get("/officers/register");
     assert!(page1.contains("Page 1 of"));
@@ -809,7 +809,7 @@ fn audit_filters_with_hostile_values_are_refused_plainly() {
 fn the_audit_csv_shows_formulas_as_text() {
     let app = TestApp::spawn();
     cnis::store::users::create(
-        &mut **app.conn(),
+        &mut app.conn(),
         "formula@council.test",
         "=HYPERLINK(\"http://x.test\",\"Open\")",
         "officer",
@@ -887,7 +887,7 @@ fn search_results_live_at_an_opaque_address_so_back_and_refresh_work() {
 fn a_search_matching_more_than_a_page_says_there_are_more() {
     use diesel::prelude::*;
     let app = TestApp::spawn();
-    cnis::dev::demo::load(&mut **app.conn(), 400).unwrap();
+    cnis::dev::demo::load(&mut app.conn(), 400).unwrap();
     // The demo's busiest postal district, and how many open or closed entries it holds.
     let (district, n): (String, i64) = diesel::sql_query(
         "SELECT substr(postcode_key, 1, length(postcode_key) - 3) AS district, count(*) AS n \
@@ -940,7 +940,7 @@ fn entries_made_before_the_name_index_are_indexed_when_the_database_is_prepared(
     // As a database from before the index: no name parts.
     app.exec("DELETE FROM child_name_parts");
     assert!(search(&mut b, "lovelace").contains("0 entries found"));
-    let n = cnis::services::register::prepare_database(&mut **app.conn()).unwrap();
+    let n = cnis::services::register::prepare_database(&mut app.conn()).unwrap();
     assert_eq!(n, 0, "no migrations left to apply");
     assert!(search(&mut b, "lovelace").contains("1 entry found"));
 }
@@ -968,13 +968,13 @@ fn names_changed_by_an_older_release_are_reindexed_once_under_a_lease() {
     }
     assert!(search(&mut b, "byron").contains("0 entries found"));
     assert_eq!(
-        cnis::services::register::reindex_names(&mut **app.conn()).unwrap(),
+        cnis::services::register::reindex_names(&mut app.conn()).unwrap(),
         Some(1)
     );
     assert!(search(&mut b, "byron").contains("1 entry found"));
     assert!(search(&mut b, "lovelace").contains("0 entries found"));
     assert_eq!(
-        cnis::services::register::reindex_names(&mut **app.conn()).unwrap(),
+        cnis::services::register::reindex_names(&mut app.conn()).unwrap(),
         Some(0),
         "nothing left to index"
     );
@@ -988,7 +988,7 @@ fn name_search_finds_exactly_the_entries_whose_name_parts_start_with_each_word()
     use cnis::store::children::{parse_query, search, Query};
     use diesel::prelude::*;
     let app = TestApp::spawn();
-    cnis::dev::demo::load(&mut **app.conn(), 400).unwrap();
+    cnis::dev::demo::load(&mut app.conn(), 400).unwrap();
     // Seventy different given names under one family name: more different pairs in one range
     // ("quill ba…") than PostgreSQL's search steps through one at a time.
     let at = chrono::Utc::now().naive_utc();
@@ -999,7 +999,7 @@ fn name_search_finds_exactly_the_entries_whose_name_parts_start_with_each_word()
             ..cnis::store::children::Child::open_entry("test", at)
         };
         cnis::store::children::refresh_keys(&mut c, None);
-        cnis::store::children::insert(&mut **app.conn(), &mut c, &[], &[], &[], None, "test")
+        cnis::store::children::insert(&mut app.conn(), &mut c, &[], &[], &[], None, "test")
             .unwrap();
     }
     let all: Vec<(String, String)> = {
@@ -1044,7 +1044,7 @@ fn name_search_finds_exactly_the_entries_whose_name_parts_start_with_each_word()
             continue;
         };
         let found: std::collections::BTreeSet<String> =
-            search(&mut **app.conn(), &Query::Name(words.clone()), 10_000)
+            search(&mut app.conn(), &Query::Name(words.clone()), 10_000)
                 .unwrap()
                 .into_iter()
                 .map(|r| r.id)

@@ -333,7 +333,7 @@ fn expired_sessions_codes_and_form_tokens_are_purged() {
          UPDATE form_submissions SET created_at = '{old}';
          UPDATE application_drafts SET updated_at = '{old}' WHERE email = 'sarah@example.com';"
     ));
-    let purged = cnis::store::sessions::purge_expired(&mut **app.conn(), 12).unwrap();
+    let purged = cnis::store::sessions::purge_expired(&mut app.conn(), 12).unwrap();
     assert_eq!(purged.sessions, 1);
     assert_eq!(purged.parent_sessions, 2);
     assert!(purged.parent_codes >= 1);

@@ -249,18 +249,17 @@ fn the_managers_dashboard_charts_the_register_from_its_history() {
 #[test]
 fn the_demo_has_two_years_of_history_for_the_return_and_the_dashboard() {
     let app = TestApp::spawn();
-    cnis::dev::demo::load(&mut **app.conn(), 120).unwrap();
+    cnis::dev::demo::load(&mut app.conn(), 120).unwrap();
     let year_ago = cnis::clock::today() - chrono::Days::new(365);
-    let then = cnis::store::returns::register_as_at(&mut **app.conn(), year_ago).unwrap();
-    let now =
-        cnis::store::returns::register_as_at(&mut **app.conn(), cnis::clock::today()).unwrap();
+    let then = cnis::store::returns::register_as_at(&mut app.conn(), year_ago).unwrap();
+    let now = cnis::store::returns::register_as_at(&mut app.conn(), cnis::clock::today()).unwrap();
     assert!(
         !then.is_empty() && then.len() < now.len(),
         "{} then, {} now",
         then.len(),
         now.len()
     );
-    let f = cnis::store::dashboard::figures(&mut **app.conn(), cnis::clock::today()).unwrap();
+    let f = cnis::store::dashboard::figures(&mut app.conn(), cnis::clock::today()).unwrap();
     let first = f.weekly_size.first().unwrap().1;
     let last = f.weekly_size.last().unwrap().1;
     assert!(first > 0 && first < last, "{first} a year ago, {last} now");

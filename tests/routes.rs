@@ -258,7 +258,7 @@ fn caller(app: &TestApp, who: Who, school_id: &str) -> Caller {
             let email = "head@school.test";
             let password = "a long test password 123";
             cnis::store::users::create_school_user(
-                &mut **app.conn(),
+                &mut app.conn(),
                 email,
                 "Head",
                 password,
@@ -273,7 +273,7 @@ fn caller(app: &TestApp, who: Who, school_id: &str) -> Caller {
             bad_token: false,
             browser: app.browser(),
             bearer: Some(
-                cnis::store::api_tokens::issue(&mut **app.conn(), "social care")
+                cnis::store::api_tokens::issue(&mut app.conn(), "social care")
                     .unwrap()
                     .1,
             ),
@@ -282,13 +282,9 @@ fn caller(app: &TestApp, who: Who, school_id: &str) -> Caller {
             bad_token: false,
             browser: app.browser(),
             bearer: Some(
-                cnis::store::api_tokens::issue_for_school(
-                    &mut **app.conn(),
-                    "school mis",
-                    school_id,
-                )
-                .unwrap()
-                .1,
+                cnis::store::api_tokens::issue_for_school(&mut app.conn(), "school mis", school_id)
+                    .unwrap()
+                    .1,
             ),
         },
     }
@@ -298,7 +294,7 @@ fn caller(app: &TestApp, who: Who, school_id: &str) -> Caller {
 fn test_school(app: &TestApp) -> String {
     let school_id = uuid::Uuid::new_v4().to_string();
     cnis::store::schools::create(
-        &mut **app.conn(),
+        &mut app.conn(),
         &cnis::store::schools::School {
             id: school_id.clone(),
             urn: "100001".into(),

@@ -139,7 +139,7 @@ fn the_tasks_list_filters_by_kind_assignee_and_overdue_pages_and_assigns() {
 fn only_officers_and_managers_see_and_assign_tasks() {
     let app = TestApp::spawn();
     let flag = tasks::create(
-        &mut **app.conn(),
+        &mut app.conn(),
         None,
         None,
         TaskKind::SupportRequest,

@@ -484,7 +484,7 @@ pub fn ada_known_to_social_care(
     start: chrono::NaiveDate,
 ) {
     cnis::store::social_care::store(
-        &mut **app.conn(),
+        &mut app.conn(),
         "test",
         &cnis::store::social_care::Incoming {
             record_id: "SC-1".into(),
@@ -508,7 +508,7 @@ pub fn ada_known_to_social_care(
 #[allow(dead_code)]
 pub fn cross_check_now(app: &TestApp) -> cnis::jobs::cross_check::Outcome {
     cnis::jobs::cross_check::run(
-        &mut **app.conn(),
+        &mut app.conn(),
         None,
         cnis::clock::today(),
         "test",
