@@ -99,10 +99,11 @@ fn main() -> anyhow::Result<()> {
     } else {
         "SQLite"
     };
+    // The service's own default for this database unless BENCH_POOL says otherwise.
     let pool_size: u32 = std::env::var("BENCH_POOL")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(8);
+        .unwrap_or_else(|| cnis::config::default_pool_size(cnis::db::backend_of(&url)));
     let pool = cnis::db::pool(&url, pool_size)?;
     cnis::services::register::prepare_database(&mut **pool.get()?)?;
     let t = Instant::now();

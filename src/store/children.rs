@@ -1322,31 +1322,15 @@ struct LeadPart {
     part: String,
 }
 
-/// `search_by_pair` in two statements, for PostgreSQL, where each statement is a round trip to
-/// another process: one reads the first few different name parts each word starts (a loose
-/// index scan, one seek a part, for every word at once); the other steps through the different
-/// pairs in the ranges of the word that starts fewest, reads each pair's first rows in name
-/// order straight from the index, so nothing is sorted but the few it returns, and joins the
-/// first `limit` to the register for their list rows. Both statements stay prepared on the
-/// connection (`PgSql`). None when every word starts too many parts.
-fn search_by_pair_pg(
-    conn: &mut diesel::PgConnection,
-    words: &[String],
-    limit: i64,
-) -> QueryResult<Option<Vec<ListRow>>> {
-    use crate::db::pg_sql::PgSql;
-    const FEW: usize = 16;
-    // Different pairs read one by one in each range; the rest of a range is read as a whole.
-    const STEPS: usize = 64;
-    if words.len() < 2 || words.len() > 6 {
-        return Ok(None);
-    }
-    let leads = pair_partners(words);
-    if leads.is_empty() {
-        return Ok(None);
-    }
-    // For each lead word, its first FEW + 1 different parts, by recursion on the index.
-    let mut q = PgSql::new().sql("WITH RECURSIVE ");
+/// Different name parts read for each lead word: a word that starts more cannot lead.
+const FEW_PARTS: usize = 16;
+/// Different pairs read one by one in each range; the rest of a range is read as a whole.
+const PAIR_STEPS: usize = 64;
+
+/// `WITH RECURSIVE w0(part, k) AS (…), w1 …`: for each lead word, its first `FEW_PARTS + 1`
+/// different name parts, by recursion on the index (a loose index scan, one seek a part).
+fn lead_parts_pg(words: &[String], leads: &[(usize, usize)]) -> crate::db::pg_sql::PgSql {
+    let mut q = crate::db::pg_sql::PgSql::new().sql("WITH RECURSIVE ");
     for (n, &(i, _)) in leads.iter().enumerate() {
         let (w, end) = (&words[i], prefix_end(&words[i]));
         q = q
@@ -1363,50 +1347,34 @@ fn search_by_pair_pg(
             ))
             .text(end)
             .sql(format!(
-                "), k + 1 FROM w{n} WHERE w{n}.part IS NOT NULL AND k <= {FEW})"
+                "), k + 1 FROM w{n} WHERE w{n}.part IS NOT NULL AND k <= {FEW_PARTS})"
             ));
     }
-    let selects: Vec<String> = (0..leads.len())
+    q
+}
+
+/// `SELECT n AS word, part FROM wn … UNION ALL …`: every lead word's parts, by lead.
+fn lead_parts_union(leads: usize) -> String {
+    (0..leads)
         .map(|n| format!("SELECT {n} AS word, part FROM w{n} WHERE part IS NOT NULL"))
-        .collect();
-    let found: Vec<LeadPart> = q
-        .sql(format!(" {}", selects.join(" UNION ALL ")))
-        .load(conn)?;
-    let mut parts: Vec<Vec<String>> = vec![vec![]; leads.len()];
-    for f in found {
-        if let Some(v) = usize::try_from(f.word).ok().and_then(|w| parts.get_mut(w)) {
-            v.push(f.part);
-        }
-    }
-    // The word with the fewest parts (ties to the earlier word), if it has at most FEW.
-    let Some((k, lead_parts)) = parts
-        .into_iter()
-        .enumerate()
-        .filter(|(_, p)| p.len() <= FEW)
-        .min_by_key(|(k, p)| (p.len(), *k))
-    else {
-        return Ok(None);
-    };
-    // A word that starts no name part in the register: nobody has every word.
-    if lead_parts.is_empty() {
-        return Ok(Some(vec![]));
-    }
-    let (i, j) = leads[k];
-    let ranges: Vec<(String, String)> = lead_parts
-        .iter()
-        .map(|part| {
-            let pair = format!("{part} {}", words[j]);
-            let end = prefix_end(&pair);
-            (pair, end)
-        })
-        .collect();
-    // Any further words are probed per candidate, as on SQLite.
-    let others: Vec<&String> = (0..words.len())
-        .filter(|&w| w != i && w != j)
-        .map(|w| &words[w])
-        .collect();
-    let probed = |mut q: PgSql| {
-        for w in &others {
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ")
+}
+
+/// The rest of a statement, after a CTE list, that reads the list rows of the first `limit`
+/// children, in name order, with a pair in a range of `ranges` (`SQL AS r(lo, hi)` follows it)
+/// and a part starting each of `others`: `v` steps through the different pairs of each range,
+/// one index seek each, reading each pair's first rows in name order straight from the index,
+/// so nothing is sorted but the few it returns; after `PAIR_STEPS` of them, the last row stands
+/// for the rest of its range. The limits are written in, so PostgreSQL keeps one plan.
+fn pair_rows_pg(
+    q: crate::db::pg_sql::PgSql,
+    ranges: impl FnOnce(crate::db::pg_sql::PgSql) -> crate::db::pg_sql::PgSql,
+    others: &[&String],
+    limit: i64,
+) -> crate::db::pg_sql::PgSql {
+    let probed = |mut q: crate::db::pg_sql::PgSql| {
+        for w in others {
             q = q
                 .sql(
                     " AND EXISTS (SELECT 1 FROM child_name_parts q WHERE q.child_id = p.child_id \
@@ -1419,44 +1387,139 @@ fn search_by_pair_pg(
         }
         q
     };
-    // v: the different pairs of each range in order, one index seek each; after STEPS of them,
-    // the last row stands for the rest of its range. The ranges are one VALUES row each and the
-    // limits are written in, so PostgreSQL keeps one plan (see `db::pg_sql`).
-    let mut q = PgSql::new().sql(
-        "WITH RECURSIVE v(hi, pair, k) AS (SELECT r.hi, (SELECT min(p.pair) FROM \
-         child_name_pairs p WHERE p.pair >= r.lo AND p.pair < r.hi), 1 FROM (VALUES ",
-    );
-    for (n, (lo, hi)) in ranges.into_iter().enumerate() {
-        q = q
-            .sql(if n == 0 { "(" } else { ", (" })
-            .text(lo)
-            .sql("::text, ")
-            .text(hi)
-            .sql("::text)");
-    }
+    let q = ranges(q.sql(
+        "v(hi, pair, k) AS (SELECT r.hi, (SELECT min(p.pair) FROM \
+         child_name_pairs p WHERE p.pair >= r.lo AND p.pair < r.hi), 1 FROM ",
+    ));
     let q = q.sql(format!(
-        ") AS r(lo, hi) UNION ALL SELECT v.hi, (SELECT min(p.pair) FROM \
+        " AS r(lo, hi) UNION ALL SELECT v.hi, (SELECT min(p.pair) FROM \
              child_name_pairs p WHERE p.pair > v.pair AND p.pair < v.hi), k + 1 FROM v \
-             WHERE v.pair IS NOT NULL AND k <= {STEPS}), \
+             WHERE v.pair IS NOT NULL AND k <= {PAIR_STEPS}), \
              f AS (SELECT x.family_name, x.given_names, x.child_id FROM v CROSS JOIN LATERAL \
              (SELECT p.family_name, p.given_names, p.child_id FROM child_name_pairs p \
              WHERE p.pair = v.pair"
     ));
     let q = probed(q).sql(format!(
         " ORDER BY p.family_name, p.given_names, p.child_id LIMIT {limit}) x \
-             WHERE v.k <= {STEPS} UNION ALL SELECT x.family_name, x.given_names, x.child_id \
+             WHERE v.k <= {PAIR_STEPS} UNION ALL SELECT x.family_name, x.given_names, x.child_id \
              FROM v CROSS JOIN LATERAL (SELECT DISTINCT p.family_name, p.given_names, \
              p.child_id FROM child_name_pairs p WHERE p.pair >= v.pair AND p.pair < v.hi"
     ));
-    let q = probed(q).sql(format!(
+    probed(q).sql(format!(
         " ORDER BY p.family_name, p.given_names, p.child_id LIMIT {limit}) x \
-         WHERE v.k > {STEPS} AND v.pair IS NOT NULL) \
+         WHERE v.k > {PAIR_STEPS} AND v.pair IS NOT NULL) \
          SELECT c.id, c.reference, c.given_names, c.family_name, c.date_of_birth, c.arrangement, \
          c.status, c.reviewed, c.postcode_key FROM (SELECT DISTINCT family_name, given_names, \
          child_id FROM f ORDER BY family_name, given_names, child_id LIMIT {limit}) t \
          JOIN children c ON c.id = t.child_id"
-    ));
+    ))
+}
+
+/// `search_by_pair` for PostgreSQL, where each statement is a round trip to another process.
+/// Two words (most searches: a given name and a family name) take one statement: the lead
+/// words' first parts, the word that starts fewest chosen in SQL, its pair ranges, and the list
+/// rows. When that finds nobody (or more words were typed), two: the lead parts are read, the
+/// word chosen here, then its ranges read. Every statement stays prepared on the connection
+/// (`PgSql`). None when every word starts too many parts.
+fn search_by_pair_pg(
+    conn: &mut diesel::PgConnection,
+    words: &[String],
+    limit: i64,
+) -> QueryResult<Option<Vec<ListRow>>> {
+    if words.len() < 2 || words.len() > 6 {
+        return Ok(None);
+    }
+    let leads = pair_partners(words);
+    if leads.is_empty() {
+        return Ok(None);
+    }
+    if words.len() == 2 {
+        let rows = one_statement_pair_search_pg(conn, words, &leads, limit)?;
+        if !rows.is_empty() {
+            return Ok(Some(rows));
+        }
+        // Nobody, or no word starts few enough parts to lead: the two statements say which.
+    }
+    let found: Vec<LeadPart> = lead_parts_pg(words, &leads)
+        .sql(format!(" {}", lead_parts_union(leads.len())))
+        .load(conn)?;
+    let mut parts: Vec<Vec<String>> = vec![vec![]; leads.len()];
+    for f in found {
+        if let Some(v) = usize::try_from(f.word).ok().and_then(|w| parts.get_mut(w)) {
+            v.push(f.part);
+        }
+    }
+    // The word with the fewest parts (ties to the earlier word), if it has at most FEW_PARTS.
+    let Some((k, lead_parts)) = parts
+        .into_iter()
+        .enumerate()
+        .filter(|(_, p)| p.len() <= FEW_PARTS)
+        .min_by_key(|(k, p)| (p.len(), *k))
+    else {
+        return Ok(None);
+    };
+    // A word that starts no name part in the register: nobody has every word.
+    if lead_parts.is_empty() {
+        return Ok(Some(vec![]));
+    }
+    let (i, j) = leads[k];
+    // Any further words are probed per candidate, as on SQLite.
+    let others: Vec<&String> = (0..words.len())
+        .filter(|&w| w != i && w != j)
+        .map(|w| &words[w])
+        .collect();
+    let values = |mut q: crate::db::pg_sql::PgSql| {
+        q = q.sql("(VALUES ");
+        for (n, part) in lead_parts.iter().enumerate() {
+            let pair = format!("{part} {}", words[j]);
+            let end = prefix_end(&pair);
+            q = q
+                .sql(if n == 0 { "(" } else { ", (" })
+                .text(pair)
+                .sql("::text, ")
+                .text(end)
+                .sql("::text)");
+        }
+        q.sql(")")
+    };
+    let q = pair_rows_pg(
+        crate::db::pg_sql::PgSql::new().sql("WITH RECURSIVE "),
+        values,
+        &others,
+        limit,
+    );
     Ok(Some(q.load::<ListRow>(conn)?))
+}
+
+/// Two words in one statement: `lead_parts_pg`, then in SQL the lead with the fewest parts (at
+/// most `FEW_PARTS`, ties to the earlier) and its ranges (each part, a space, the partner word),
+/// then `pair_rows_pg`. Empty when nobody has both words or no word can lead.
+fn one_statement_pair_search_pg(
+    conn: &mut diesel::PgConnection,
+    words: &[String],
+    leads: &[(usize, usize)],
+    limit: i64,
+) -> QueryResult<Vec<ListRow>> {
+    let mut q = lead_parts_pg(words, leads).sql(", leads(word, partner) AS (VALUES ");
+    for (n, &(_, j)) in leads.iter().enumerate() {
+        q = q
+            .sql(format!("{}({n}, ", if n > 0 { ", " } else { "" }))
+            .text(words[j].as_str())
+            .sql("::text)");
+    }
+    let q = q
+        .sql(format!(
+            "), lp(word, part) AS ({}), \
+             pick(word) AS (SELECT l.word FROM leads l LEFT JOIN lp ON lp.word = l.word \
+             GROUP BY l.word HAVING count(lp.part) <= {FEW_PARTS} \
+             ORDER BY count(lp.part), l.word LIMIT 1), \
+             ranges(lo, hi) AS (SELECT lp.part || ' ' || l.partner, \
+             lp.part || ' ' || l.partner || ",
+            lead_parts_union(leads.len())
+        ))
+        .text(char::MAX.to_string())
+        .sql(" FROM pick JOIN lp ON lp.word = pick.word JOIN leads l ON l.word = pick.word), ");
+    pair_rows_pg(q, |q| q.sql("ranges"), &[], limit).load::<ListRow>(conn)
 }
 
 /// Each word that can lead a pair, with its partner: the first other word that does not start
