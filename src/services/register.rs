@@ -43,6 +43,18 @@ pub fn reindex_names(conn: &mut AnyConnection) -> anyhow::Result<Option<usize>> 
     Ok(Some(indexed))
 }
 
+/// `read()` where `present`, else the empty value: a section `record_sections` found empty.
+fn when<T: Default>(
+    present: bool,
+    read: impl FnOnce() -> diesel::QueryResult<T>,
+) -> diesel::QueryResult<T> {
+    if present {
+        read()
+    } else {
+        Ok(T::default())
+    }
+}
+
 /// Everything the record page shows, with the read recorded in the audit log.
 pub fn open_record(c: &mut AnyConnection, child_id: &str, user_id: &str) -> AppResult<RecordPage> {
     let page = crate::db::read(c, |c| -> AppResult<RecordPage> {
@@ -55,19 +67,24 @@ pub fn open_record(c: &mut AnyConnection, child_id: &str, user_id: &str) -> AppR
             }
         }
         let id = rec.child.id.clone();
+        let has = children::record_sections(c, &id)?;
         Ok(RecordPage {
             consents,
-            tasks: store::tasks::for_child(c, &id)?,
-            reports: store::parent_reports::for_child(c, &id)?,
-            requests: store::information_requests::for_child(c, &id)?,
+            tasks: when(has.tasks, || store::tasks::for_child(c, &id))?,
+            reports: when(has.reports, || store::parent_reports::for_child(c, &id))?,
+            requests: when(has.requests, || {
+                store::information_requests::for_child(c, &id)
+            })?,
             flags: store::matches::flags_for_child(c, &id)?,
             links: store::matches::links_for_child(c, &id)?,
-            attendance: store::attendance::for_child(c, &id)?,
-            claims: store::parent_claims::for_child(c, &id)?,
-            hold: store::retention::hold_with_name(c, HoldSubject::Child, &id)?,
-            prescribed: store::prescribed::of(c, &id)?,
-            transfers: store::transfers::for_child(c, &id)?,
-            disclosures: store::disclosures::for_child(c, &id)?,
+            attendance: when(has.attendance, || store::attendance::for_child(c, &id))?,
+            claims: when(has.claims, || store::parent_claims::for_child(c, &id))?,
+            hold: when(has.hold, || {
+                store::retention::hold_with_name(c, HoldSubject::Child, &id)
+            })?,
+            prescribed: when(has.prescribed, || store::prescribed::of(c, &id))?,
+            transfers: when(has.transfers, || store::transfers::for_child(c, &id))?,
+            disclosures: when(has.disclosures, || store::disclosures::for_child(c, &id))?,
             rec,
         })
     })?;

@@ -486,6 +486,60 @@ pub fn load_record(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Chi
     }))
 }
 
+/// Which of a record page's less common sections have anything to show for a child: one
+/// statement, so a child with no tasks, reports, requests, attendance case, parent claims, hold,
+/// prescribed details, transfers or disclosures costs one round trip for them, not nine. (The
+/// social care flags and links are always read: they are never skipped on a guess.)
+#[derive(Debug, Clone, Copy)]
+pub struct RecordSections {
+    pub tasks: bool,
+    pub reports: bool,
+    pub requests: bool,
+    pub attendance: bool,
+    pub claims: bool,
+    pub hold: bool,
+    pub prescribed: bool,
+    pub transfers: bool,
+    pub disclosures: bool,
+}
+
+pub fn record_sections(conn: &mut AnyConnection, id: &str) -> QueryResult<RecordSections> {
+    use crate::db::schema::{
+        attendance_cases as ac, child_prescribed as cp, disclosures as d,
+        information_requests as ir, legal_holds as lh, parent_claims as pc,
+        parent_reports as pr, tasks as t, transfers as tr,
+    };
+    use diesel::dsl::exists;
+    let (tasks, reports, requests, attendance, claims, hold, prescribed, transfers, disclosures) =
+        diesel::select((
+            exists(t::table.filter(t::child_id.eq(id))),
+            exists(pr::table.filter(pr::child_id.eq(id))),
+            exists(ir::table.filter(ir::child_id.eq(id))),
+            exists(ac::table.filter(ac::child_id.eq(id))),
+            exists(pc::table.filter(pc::child_id.eq(id))),
+            exists(
+                lh::table
+                    .filter(lh::subject_kind.eq(crate::domain::retention::HoldSubject::Child))
+                    .filter(lh::subject_id.eq(id)),
+            ),
+            exists(cp::table.filter(cp::child_id.eq(id))),
+            exists(tr::table.filter(tr::child_id.eq(id))),
+            exists(d::table.filter(d::child_id.eq(id))),
+        ))
+        .get_result::<(bool, bool, bool, bool, bool, bool, bool, bool, bool)>(conn)?;
+    Ok(RecordSections {
+        tasks,
+        reports,
+        requests,
+        attendance,
+        claims,
+        hold,
+        prescribed,
+        transfers,
+        disclosures,
+    })
+}
+
 #[derive(Debug, PartialEq, Eq)]
 pub enum SaveOutcome {
     Saved,
