@@ -506,8 +506,8 @@ pub struct RecordSections {
 pub fn record_sections(conn: &mut AnyConnection, id: &str) -> QueryResult<RecordSections> {
     use crate::db::schema::{
         attendance_cases as ac, child_prescribed as cp, disclosures as d,
-        information_requests as ir, legal_holds as lh, parent_claims as pc,
-        parent_reports as pr, tasks as t, transfers as tr,
+        information_requests as ir, legal_holds as lh, parent_claims as pc, parent_reports as pr,
+        tasks as t, transfers as tr,
     };
     use diesel::dsl::exists;
     let (tasks, reports, requests, attendance, claims, hold, prescribed, transfers, disclosures) =
