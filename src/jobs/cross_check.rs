@@ -225,6 +225,10 @@ fn radix_starts(index: &[(u64, u32)]) -> Vec<usize> {
     starts
 }
 
+/// Marks a packed comparison whose pair the model scores but does not learn from
+/// (`m::key_trains_model`). `pack` uses 27 bits and `unpack` reads only those.
+const SCORED_ONLY: u32 = 1 << 31;
+
 /// A comparison vector in 27 bits: three per field, 7 meaning missing.
 fn pack(g: &Gamma) -> u32 {
     g.iter().enumerate().fold(0u32, |acc, (f, l)| {
@@ -283,24 +287,40 @@ fn score_all(kids: &[Side], recs: &[Side], t: Thresholds) -> Scored {
         .par_iter()
         .enumerate()
         .flat_map_iter(|(ci, c)| {
-            let mut seen: Vec<u32> = vec![];
+            // Records met by a key the model learns from, then those met only by the others.
+            let (mut seen, mut wide): (Vec<u32>, Vec<u32>) = (vec![], vec![]);
             for k in m::block_keys(&c.prepared, m::KeyRole::Looking) {
                 let identifier = k.starts_with('u') || k.starts_with('n');
                 let b = bucket((key_hash(&k) & !1) | u64::from(identifier));
                 if b.len() <= MAX_BUCKET || identifier {
-                    seen.extend(b.iter().map(|(_, r)| *r));
+                    let into = if m::key_trains_model(&k) {
+                        &mut seen
+                    } else {
+                        &mut wide
+                    };
+                    into.extend(b.iter().map(|(_, r)| *r));
                 }
             }
             seen.sort_unstable();
             seen.dedup();
+            wide.sort_unstable();
+            wide.dedup();
+            wide.retain(|r| seen.binary_search(r).is_err());
+            let trains = seen.len();
+            seen.extend(wide);
             (0..seen.len())
-                .map(|i| {
+                .filter_map(|i| {
                     if let Some(&ahead) = seen.get(i + WARM_AHEAD) {
                         recs[ahead as usize].prepared.warm();
                     }
                     let ri = seen[i];
                     let r = &recs[ri as usize].prepared;
-                    (ci as u32, ri, pack(&m::compare(&c.prepared, r)))
+                    let g = m::compare(&c.prepared, r);
+                    if i < trains {
+                        Some((ci as u32, ri, pack(&g)))
+                    } else {
+                        m::worth_scoring_wide(&g).then(|| (ci as u32, ri, pack(&g) | SCORED_ONLY))
+                    }
                 })
                 .collect::<Vec<_>>()
         })
@@ -333,6 +353,7 @@ fn score_all(kids: &[Side], recs: &[Side], t: Thresholds) -> Scored {
             // different ones among twenty million pairs.
             let patterns: HashMap<Gamma, u64> = candidates
                 .par_iter()
+                .filter(|(_, _, g)| g & SCORED_ONLY == 0)
                 .fold(HashMap::<u32, u64>::new, |mut counts, (_, _, g)| {
                     *counts.entry(*g).or_default() += 1;
                     counts
