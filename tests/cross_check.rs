@@ -232,6 +232,12 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
     let why = "Same UPN or NHS number, but the dates of birth disagree or one is missing";
     assert!(queue.contains(why), "{}", queue.body);
     assert!(!queue.contains("100.0%"));
+    // A shared number decides such a pair, so no probability is shown beside the doubt: not in
+    // the queue, not on the pair's page, not on the child's record.
+    assert!(queue.contains("Not used: same "), "{}", queue.body);
+    assert!(!queue.contains("over 99.9%"), "{}", queue.body);
+    assert!(!record.contains("100.0%"), "{}", record.body);
+    assert!(record.contains("Not used: same "), "{}", record.body);
     let other_record: String = {
         use cnis::db::schema::social_care_records::dsl as r;
         r::social_care_records
@@ -248,6 +254,7 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
         page.body
     );
     assert!(page.contains("The cross-check could not be sure because") && page.contains(why));
+    assert!(page.contains("the match probability is not used") && !page.contains("over 99.9%"));
     let p = officer.post(&pair, &[("decision", "reject"), ("reason", "")]);
     assert_eq!(p.status, 422);
     assert!(p.contains("Enter why"));

@@ -31,6 +31,14 @@ impl Link {
         serde_json::from_str(&self.explanation).unwrap_or_default()
     }
 
+    /// The UPN or NHS number both records carry, if any: such a pair is decided by the number
+    /// (and the dates of birth), not by the match probability.
+    pub fn shared_identifier(&self) -> Option<&'static str> {
+        crate::domain::matching::shared_identifier_in(
+            &crate::domain::matching::gamma_from_explanation(&self.explained()),
+        )
+    }
+
     /// Why the cross-check could not be sure of this pair, or (for a household link) why it is
     /// not the same child. Empty for any other link.
     pub fn held_back(&self, t: crate::domain::matching::Thresholds) -> Vec<HeldBack> {

@@ -430,3 +430,19 @@ pub fn resume_button(r: Resume) -> Markup {
         a href=(href) role="button" draggable="false" class={ "govuk-button" @if start { " govuk-button--start" } } data-module="govuk-button" { (text) }
     }
 }
+
+/// A pair's match probability as officers read it. A pair that shares a UPN or NHS number is
+/// decided by the number, so it says so rather than show "100%" beside a reason for doubt.
+pub fn match_probability(link: &crate::store::matches::Link) -> String {
+    if let Some(id) = link.shared_identifier() {
+        return format!("Not used: same {id}");
+    }
+    let p = link.score;
+    if p >= 0.9995 {
+        "over 99.9%".into()
+    } else if p < 0.001 {
+        "under 0.1%".into()
+    } else {
+        format!("{:.1}%", p * 100.0)
+    }
+}

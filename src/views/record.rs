@@ -257,7 +257,7 @@ fn social_care(v: &RecordView) -> Markup {
                         tr class="govuk-table__row" {
                             td class="govuk-table__cell" { (source) }
                             td class="govuk-table__cell" { (l.decision.label()) }
-                            td class="govuk-table__cell" { @if l.decision.is_household() { "Not the same child" } @else { (format!("{:.1}%", l.score * 100.0)) } }
+                            td class="govuk-table__cell" { @if l.decision.is_household() { "Not the same child" } @else { (crate::views::components::match_probability(l)) } }
                             td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/matches/" (l.child_id) "/" (l.record_id) } { "Compare" span class="govuk-visually-hidden" { " with record " (source) } } }
                         }
                     }

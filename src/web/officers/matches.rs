@@ -17,16 +17,6 @@ use crate::web::forms::*;
 use crate::web::{render, see_other, AppState, PageArgs};
 
 /// A match probability for people: never "100.0%" for a pair the cross-check was not sure of.
-fn probability(p: f64) -> String {
-    if p >= 0.9995 {
-        "over 99.9%".into()
-    } else if p < 0.001 {
-        "under 0.1%".into()
-    } else {
-        format!("{:.1}%", p * 100.0)
-    }
-}
-
 /// The reasons a pair waits for an officer, as a list.
 fn held_back_list(link: &Link, t: crate::domain::matching::Thresholds) -> Markup {
     html! {
@@ -75,7 +65,7 @@ async fn queue(
                             tr class="govuk-table__row" {
                                 td class="govuk-table__cell" { (g) " " (f) br; span class="govuk-hint" { (reference) } }
                                 td class="govuk-table__cell" { (record) }
-                                td class="govuk-table__cell" { (probability(l.score)) }
+                                td class="govuk-table__cell" { (match_probability(l)) }
                                 td class="govuk-table__cell" { (held_back_list(l, state.config.match_thresholds)) }
                                 td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/matches/" (l.child_id) "/" (l.record_id) } { "Decide" span class="govuk-visually-hidden" { " on " (g) " " (f) } } }
                             }
@@ -127,7 +117,11 @@ fn or_none(v: Option<&str>) -> Markup {
 fn fields_compared(link: &Link) -> Markup {
     html! {
     h2 class="govuk-heading-m" { "How the fields compared" }
-    p class="govuk-body" { "Match probability " strong { (probability(link.score)) } ". Each field adds weight for agreement and takes it away for disagreement, in proportion to how much that agreement says in this data." }
+    @if let Some(id) = link.shared_identifier() {
+        p class="govuk-body" { "Both records have the same " (id) ". A shared number links a pair unless the dates of birth disagree, so the match probability is not used. The fields below show how the rest compared." }
+    } @else {
+        p class="govuk-body" { "Match probability " strong { (match_probability(link)) } ". Each field adds weight for agreement and takes it away for disagreement, in proportion to how much that agreement says in this data." }
+    }
     div class="cnis-table-scroll" role="region" aria-label="Field by field" tabindex="0" { table class="govuk-table" {
         (table_head("Field by field", &["Field", "Comparison", "Weight"]))
         tbody class="govuk-table__body" {
