@@ -394,6 +394,10 @@ impl Config {
                 crate::domain::matching::Thresholds {
                     matched: probability("CNIS_MATCH_PROBABILITY", d.matched)?,
                     review: probability("CNIS_REVIEW_PROBABILITY", d.review)?,
+                    review_condition_b: probability(
+                        "CNIS_REVIEW_PROBABILITY_CHILD_PROTECTION",
+                        d.review_condition_b,
+                    )?,
                 }
             },
             branding: Branding::from_env()?,

@@ -1283,3 +1283,54 @@ fn a_sibling_at_the_same_address_known_to_social_care_raises_a_household_flag() 
     assert_eq!(p.status, 422);
     assert!(p.contains("Select whether this is the same child, the same household, or neither"));
 }
+
+/// A pair the cross-check is unsure of goes to an officer at a lower probability where the
+/// social care record may show condition B (EA 1996 s.436H(4), s.434A(3)): the same pair with
+/// a record of child in need only does not. Run through the real command, with the two review
+/// thresholds from the environment set wide apart so the pair's probability falls between them.
+#[test]
+fn s436h_condition_b_a_record_with_an_enquiry_is_reviewed_at_a_lower_probability() {
+    let app = TestApp::spawn();
+    let dir = tempfile::tempdir().unwrap();
+    let mut officer = app.signed_in("officer");
+    add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
+    import_background(&app, dir.path());
+    // The same first name and birthday; another surname and home: unsure, on either record.
+    let file = dir.path().join("two.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "{HEADER}\n\
+             ENQ-1,Ada,Hartley,2015-12-10,F,,,4 Quay Street,Riverton,RV2 8QT,2026-10-01,,,,,\n\
+             CIN-1,Ada,Hartley,2015-12-10,F,,,4 Quay Street,Riverton,RV2 8QT,,,,,2026-10-01,\n"
+        ),
+    )
+    .unwrap();
+    let (code, out) = cnis(
+        &app,
+        dir.path(),
+        &["import", "social-care", file.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{out}");
+    let report = dir.path().join("report.csv");
+    let out = Command::new(env!("CARGO_BIN_EXE_cnis"))
+        .args(["cross-check", "--report", report.to_str().unwrap()])
+        .env("DATABASE_URL", &app.config.database_url)
+        .env("CNIS_DATA_DIR", dir.path())
+        .env("CNIS_TEAM_EMAIL", "team@council.invalid")
+        .env("CNIS_REVIEW_PROBABILITY", "0.49")
+        .env("CNIS_REVIEW_PROBABILITY_CHILD_PROTECTION", "0.000000001")
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let report = std::fs::read_to_string(report).unwrap();
+    let decision = |source: &str| {
+        report
+            .lines()
+            .find(|l| l.split(',').nth(1) == Some(source))
+            .and_then(|l| l.split(',').nth(2).map(str::to_string))
+    };
+    assert_eq!(decision("ENQ-1").as_deref(), Some("review"), "{report}");
+    assert_eq!(decision("CIN-1"), None, "{report}");
+}

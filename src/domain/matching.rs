@@ -972,6 +972,9 @@ crate::text_enum! {
 pub struct Thresholds {
     pub matched: f64,
     pub review: f64,
+    /// The review threshold for a pair whose social care record may show condition B
+    /// (`safeguarding::may_show_condition_b`): child protection enquiries or action.
+    pub review_condition_b: f64,
 }
 
 impl Default for Thresholds {
@@ -979,10 +982,31 @@ impl Default for Thresholds {
         Thresholds {
             // Measured on labelled synthetic data (BENCHMARKS.md): the model's probabilities
             // run low (house moves weigh twice, in postcode and address), so at 0.5 a match is
-            // still right 999 times in 1,000; a review at one chance in 1,000 keeps recall at
-            // 0.999 with the queue under 2% of true links.
+            // still right 999 times in 1,000.
             matched: 0.5,
-            review: 0.001,
+            // An officer looks at a pair with one chance in a hundred of being the same child,
+            // or one in five hundred where the record shows child protection enquiries or
+            // action: a missed link costs most there. At one in a thousand for every record, a
+            // council of 200,000 children was sent some 7,000 strangers who share a common first
+            // name and a birthday (a queue nobody can work hides the links in it) for about 25
+            // more true links among them (BENCHMARKS.md, issue 17).
+            review: 0.01,
+            review_condition_b: 0.002,
+        }
+    }
+}
+
+impl Thresholds {
+    /// The thresholds for a pair with this social care record: a lower review threshold where
+    /// the record may show condition B (EA 1996 s.436H(4), s.434A(3)).
+    pub fn for_record(self, may_show_condition_b: bool) -> Thresholds {
+        if may_show_condition_b {
+            Thresholds {
+                review: self.review.min(self.review_condition_b),
+                ..self
+            }
+        } else {
+            self
         }
     }
 }
@@ -1385,6 +1409,32 @@ mod tests {
             address_line_1: Some("12 Station Road"),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn s436h_4_a_record_that_may_show_condition_b_is_reviewed_at_a_lower_probability() {
+        // The same first name and birthday, another surname and home.
+        let g: Gamma = [
+            Some(0),
+            Some(4),
+            Some(0),
+            Some(0),
+            Some(2),
+            Some(2),
+            None,
+            None,
+            None,
+        ];
+        let t = Thresholds::default();
+        let p = (t.review_condition_b + t.review) / 2.0;
+        assert_eq!(decide(&g, p, None, t.for_record(true)), Decision::Review);
+        assert_eq!(decide(&g, p, None, t.for_record(false)), Decision::None);
+        // A council that sets one review threshold lower than the other gets the lower.
+        let low = Thresholds {
+            review: 0.0001,
+            ..t
+        };
+        assert_eq!(low.for_record(true).review, 0.0001);
     }
 
     #[test]

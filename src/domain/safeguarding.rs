@@ -219,6 +219,15 @@ pub fn check_action_date(e: &Episode, action: NaiveDate, today: NaiveDate) -> Re
     Ok(())
 }
 
+/// Whether a record's episodes may show condition B's social care side on `on` (EA 1996
+/// s.436H(4), s.434A(3)): enquiries under s.47 being made, action under s.47(8) being taken or
+/// taken in the last five years, or an enquiry in those years whose outcome nobody has recorded.
+/// The cross-check puts such a record's possible matches before an officer at a lower
+/// probability: missing one costs most.
+pub fn may_show_condition_b(episodes: &[Episode], on: NaiveDate) -> bool {
+    episodes.iter().any(|e| condition_b(e, on).is_some())
+}
+
 /// One flag as derived from a record's episodes: (kind, start, end).
 pub type Flag = (&'static str, Option<NaiveDate>, Option<NaiveDate>);
 
@@ -388,6 +397,37 @@ mod tests {
             Some(five_years_ending_with(d(2028, 2, 29).unwrap_or_default())),
             d(2023, 3, 1)
         );
+    }
+
+    #[test]
+    fn s436h_4_a_record_may_show_condition_b_with_an_enquiry_or_recent_action_only() {
+        let today = d(2026, 11, 24).unwrap_or_default();
+        let shows = |e: Episode| may_show_condition_b(&[e], today);
+        assert!(
+            shows(ep("s47", d(2026, 10, 1), None)),
+            "enquiries being made"
+        );
+        assert!(
+            shows(ep("cp_plan", d(2019, 1, 1), d(2022, 1, 1))),
+            "action in 5 years"
+        );
+        assert!(
+            shows(s47_ended(d(2026, 1, 1), d(2026, 2, 1), None)),
+            "outcome unknown"
+        );
+        assert!(
+            !shows(s47_ended(d(2026, 1, 1), d(2026, 2, 1), Some(true))),
+            "no further action"
+        );
+        assert!(
+            !shows(ep("cp_plan", d(2015, 1, 1), d(2020, 1, 1))),
+            "action over 5 years ago"
+        );
+        assert!(
+            !shows(ep("cin", d(2026, 1, 1), None)),
+            "child in need never counts"
+        );
+        assert!(!may_show_condition_b(&[], today));
     }
 
     #[test]

@@ -22,7 +22,9 @@ use crate::domain::matching::{
 };
 use crate::domain::register::AddressKind;
 use crate::domain::register::EntryStatus;
-use crate::domain::safeguarding::{flags_for, household_flag, FLAG_KINDS, HOUSEHOLD_KNOWN};
+use crate::domain::safeguarding::{
+    flags_for, household_flag, may_show_condition_b, FLAG_KINDS, HOUSEHOLD_KNOWN,
+};
 use crate::store::social_care::identity_hash;
 use crate::store::tasks::TaskKind;
 use crate::store::tasks::{self, TeamAlert};
@@ -65,6 +67,9 @@ struct Side {
     reference: String,
     hash: String,
     prepared: Prepared,
+    /// A social care record that may show condition B: its possible matches go to an officer
+    /// at a lower probability (`Thresholds::for_record`). Always false for a register entry.
+    condition_b: bool,
 }
 
 fn load_children(conn: &mut AnyConnection) -> QueryResult<Vec<Side>> {
@@ -131,16 +136,18 @@ fn load_children(conn: &mut AnyConnection) -> QueryResult<Vec<Side>> {
                     reference: la_ref.unwrap_or(reference),
                     hash,
                     prepared,
+                    condition_b: false,
                 }
             },
         )
         .collect())
 }
 
-fn load_records(conn: &mut AnyConnection) -> QueryResult<Vec<Side>> {
+fn load_records(conn: &mut AnyConnection, today: NaiveDate) -> QueryResult<Vec<Side>> {
     let rows: Vec<crate::store::social_care::SocialCareRecord> = social_care_records::table
         .select(crate::store::social_care::SocialCareRecord::as_select())
         .load(conn)?;
+    let condition_b = records_showing_condition_b(conn, today)?;
     Ok(rows
         .into_par_iter()
         .map(|r| {
@@ -156,12 +163,31 @@ fn load_records(conn: &mut AnyConnection) -> QueryResult<Vec<Side>> {
                 nhs_number: r.nhs_number.as_deref(),
             });
             Side {
+                condition_b: condition_b.contains(&r.id),
                 id: r.id,
                 reference: r.source_record_id,
                 hash: r.data_hash,
                 prepared,
             }
         })
+        .collect())
+}
+
+/// The records whose enquiries and plans may show condition B today (child in need periods
+/// never do, so they are not read).
+fn records_showing_condition_b(
+    conn: &mut AnyConnection,
+    today: NaiveDate,
+) -> QueryResult<HashSet<String>> {
+    use crate::domain::safeguarding::EpisodeKind;
+    let rows: Vec<crate::store::social_care::Episode> = social_care_episodes::table
+        .filter(social_care_episodes::kind.ne(EpisodeKind::ChildInNeed))
+        .select(crate::store::social_care::Episode::as_select())
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|e| may_show_condition_b(&[e.to_domain()], today))
+        .map(|e| e.record_id)
         .collect())
 }
 
@@ -405,7 +431,7 @@ fn score_all(kids: &[Side], recs: &[Side], t: Thresholds) -> Scored {
                     .flatten(),
             ];
             let p = m::to_probability(model.score(&g) + model.tf_adjustment(&g, tf));
-            let d = m::decide(&g, p, id, t);
+            let d = m::decide(&g, p, id, t.for_record(recs[ri as usize].condition_b));
             (d != Decision::None).then_some((ci, ri, g, if id.is_some() { 1.0 } else { p }, d))
         })
         .collect();
@@ -563,7 +589,7 @@ fn run_inner(
 ) -> anyhow::Result<Summary> {
     let started = std::time::Instant::now();
     let kids = load_children(conn)?;
-    let recs = load_records(conn)?;
+    let recs = load_records(conn, today)?;
     log::info!(
         "cross-check {run_id}: read and prepared both sides in {:.1?}",
         started.elapsed()
