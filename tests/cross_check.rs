@@ -1334,3 +1334,55 @@ fn s436h_condition_b_a_record_with_an_enquiry_is_reviewed_at_a_lower_probability
     assert_eq!(decision("ENQ-1").as_deref(), Some("review"), "{report}");
     assert_eq!(decision("CIN-1"), None, "{report}");
 }
+
+/// An officer with a full queue sees how many pairs wait and pages through every one of them:
+/// none is cut off at the end of a page (it was: the first 500 only, without a word).
+#[test]
+fn the_review_queue_says_how_many_wait_and_pages_through_all_of_them() {
+    let app = TestApp::spawn();
+    let mut officer = app.signed_in("officer");
+    let (_, bea, _) = ada_unsure_beside_bea(&app, &mut officer);
+    for i in 0..120 {
+        cnis::store::social_care::store(
+            &mut app.conn(),
+            "test",
+            &cnis::store::social_care::Incoming {
+                record_id: format!("Q-{i:03}"),
+                given_names: Some("Bea".into()),
+                family_name: Some("Stone".into()),
+                sex: "F".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+    // Scores fall with the number, so Q-119 is the least likely pair of all.
+    app.exec(&format!(
+        "INSERT INTO match_links (child_id, record_id, decision, score, explanation, child_hash, record_hash, updated_at) \
+         SELECT '{bea}', id, 'review', 0.4 - CAST(SUBSTR(source_record_id, 3) AS INTEGER) * 0.001, '[]', 'x', 'y', '2026-12-01 00:00:00' \
+         FROM social_care_records WHERE source_record_id LIKE 'Q-%'"
+    ));
+    let first = officer.get("/officers/matches");
+    assert!(
+        first.contains("Showing 1 to 100 of 121 pairs"),
+        "{}",
+        first.body
+    );
+    assert!(first.contains("href=\"/officers/matches?page=2\""));
+    assert!(!first.contains("Q-119"));
+    let last = officer.get("/officers/matches?page=2");
+    assert!(
+        last.contains("Showing 101 to 121 of 121 pairs"),
+        "{}",
+        last.body
+    );
+    assert!(last.contains("Q-119") && last.contains("href=\"/officers/matches?page=1\""));
+    assert!(!last.contains("?page=3"));
+    // A page that is not a number is the first; one past the end is the last.
+    assert!(officer
+        .get("/officers/matches?page=x")
+        .contains("Showing 1 to 100"));
+    assert!(officer
+        .get("/officers/matches?page=99")
+        .contains("Showing 101 to 121"));
+}

@@ -98,14 +98,23 @@ pub fn links_for_child(
 /// (link, given names, family name, register reference, social care record id)
 pub type QueueRow = (Link, String, String, String, String);
 
-/// Pairs waiting for an officer, most likely first: (link, child's names, child's reference,
-/// social care record id).
-pub fn review_queue(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<QueueRow>> {
-    match_links::table
+/// One page of the pairs waiting for an officer, most likely first, and how many wait in all.
+pub fn review_queue(
+    conn: &mut AnyConnection,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<QueueRow>, i64)> {
+    let total = count_reviews(conn)?;
+    let rows = match_links::table
         .inner_join(children::table)
         .inner_join(social_care_records::table)
         .filter(match_links::decision.eq(LinkState::Review))
-        .order(match_links::score.desc())
+        // The same order as `next_review`, and a stable one, so no pair falls between pages.
+        .order((
+            match_links::score.desc(),
+            match_links::child_id.asc(),
+            match_links::record_id.asc(),
+        ))
         .select((
             Link::as_select(),
             children::given_names,
@@ -114,14 +123,20 @@ pub fn review_queue(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<Que
             social_care_records::source_record_id,
         ))
         .limit(limit)
-        .load(conn)
+        .offset(offset)
+        .load(conn)?;
+    Ok((rows, total))
 }
 
 /// The pair at the head of the review queue, if any: where an officer goes after deciding one.
 pub fn next_review(conn: &mut AnyConnection) -> QueryResult<Option<(String, String)>> {
     match_links::table
         .filter(match_links::decision.eq(LinkState::Review))
-        .order((match_links::score.desc(), match_links::child_id.asc()))
+        .order((
+            match_links::score.desc(),
+            match_links::child_id.asc(),
+            match_links::record_id.asc(),
+        ))
         .select((match_links::child_id, match_links::record_id))
         .first(conn)
         .optional()

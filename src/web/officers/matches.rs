@@ -26,13 +26,21 @@ fn held_back_list(link: &Link, t: crate::domain::matching::Thresholds) -> Markup
     }
 }
 
+/// Pairs on one page of the review queue.
+const QUEUE_PAGE: i64 = 100;
+
 async fn queue(
     state: web::Data<AppState>,
     Caseworker(o): Caseworker,
     q: crate::web::forms::Query<std::collections::HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
     let uid = o.user.id.clone();
-    let rows = state
+    // A page number that is not one is the first page; one past the end is the last.
+    let asked = q
+        .get("page")
+        .and_then(|p| p.parse::<i64>().ok())
+        .unwrap_or(1);
+    let (rows, total, page) = state
         .db(move |c| {
             audit::record(
                 c,
@@ -41,9 +49,14 @@ async fn queue(
                 None,
                 "officer opened the review queue",
             )?;
-            Ok(matches::review_queue(c, 500)?)
+            let total = matches::count_reviews(c)?;
+            let page = asked.clamp(1, ((total + QUEUE_PAGE - 1) / QUEUE_PAGE).max(1));
+            let (rows, total) = matches::review_queue(c, QUEUE_PAGE, (page - 1) * QUEUE_PAGE)?;
+            Ok((rows, total, page))
         })
         .await?;
+    let pages = ((total + QUEUE_PAGE - 1) / QUEUE_PAGE).max(1);
+    let href = |p: i64| format!("/officers/matches?page={p}");
     Ok(render(
         &state,
         PageArgs {
@@ -57,25 +70,54 @@ async fn queue(
             h1 class="govuk-heading-l" { "Possible social care matches" }
             p class="govuk-body" { "The cross-check could not be sure whether these register entries and social care records are the same child. Decide each one: your decision stands on every later run, unless the data behind it changes. " a class="govuk-link" href="/officers/cross-check" { "See the cross-check runs" } "." }
             @if rows.is_empty() { p class="govuk-body" { "Nothing is waiting for a decision." } } @else {
+                p class="govuk-body" { (showing(page, rows.len(), total)) }
+                (queue_table(&rows, state.config.match_thresholds))
+                (pagination(
+                    (page > 1).then(|| href(page - 1)).as_deref(),
+                    (page < pages).then(|| href(page + 1)).as_deref(),
+                ))
+            }
+        },
+    ))
+}
+
+/// "Showing 101 to 200 of 1260 pairs waiting for a decision, most likely first."
+fn showing(page: i64, on_page: usize, total: i64) -> String {
+    let first = (page - 1) * QUEUE_PAGE + 1;
+    let last = first + on_page as i64 - 1;
+    let word = if total == 1 { "pair" } else { "pairs" };
+    if total <= QUEUE_PAGE {
+        format!(
+            "{} {word} waiting for a decision, most likely first.",
+            total
+        )
+    } else {
+        format!(
+            "Showing {} to {} of {} {word} waiting for a decision, most likely first.",
+            first, last, total
+        )
+    }
+}
+
+fn queue_table(rows: &[matches::QueueRow], t: crate::domain::matching::Thresholds) -> Markup {
+    html! {
                 div class="cnis-table-scroll" role="region" aria-label="Pairs waiting for a decision" tabindex="0" {
                 table class="govuk-table" {
                     (table_head("Pairs waiting for a decision, most likely first", &["Register entry", "Social care record", "Match probability", "Why it could not be sure", ""]))
                     tbody class="govuk-table__body" {
-                        @for (l, g, f, reference, record) in &rows {
+                        @for (l, g, f, reference, record) in rows {
                             tr class="govuk-table__row" {
                                 td class="govuk-table__cell" { (g) " " (f) br; span class="govuk-hint" { (reference) } }
                                 td class="govuk-table__cell" { (record) }
                                 td class="govuk-table__cell" { (match_probability(l)) }
-                                td class="govuk-table__cell" { (held_back_list(l, state.config.match_thresholds)) }
+                                td class="govuk-table__cell" { (held_back_list(l, t)) }
                                 td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/matches/" (l.child_id) "/" (l.record_id) } { "Decide" span class="govuk-visually-hidden" { " on " (g) " " (f) } } }
                             }
                         }
                     }
                 }
                 }
-            }
-        },
-    ))
+    }
 }
 
 type PairData = (
