@@ -179,9 +179,18 @@ fn records_showing_condition_b(
     conn: &mut AnyConnection,
     today: NaiveDate,
 ) -> QueryResult<HashSet<String>> {
-    use crate::domain::safeguarding::EpisodeKind;
-    let rows: Vec<crate::store::social_care::Episode> = social_care_episodes::table
-        .filter(social_care_episodes::kind.ne(EpisodeKind::ChildInNeed))
+    use crate::domain::safeguarding::{five_years_ending_with, EpisodeKind};
+    use social_care_episodes::dsl as e;
+    // Only what ended in the five years (or is going on) can count; the rule decides the rest.
+    let from = five_years_ending_with(today);
+    let rows: Vec<crate::store::social_care::Episode> = e::social_care_episodes
+        .filter(e::kind.ne(EpisodeKind::ChildInNeed))
+        .filter(
+            e::end_date
+                .is_null()
+                .or(e::end_date.ge(from))
+                .or(e::action_date.ge(from)),
+        )
         .select(crate::store::social_care::Episode::as_select())
         .load(conn)?;
     Ok(rows
