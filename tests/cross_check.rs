@@ -11,6 +11,16 @@ use diesel::prelude::*;
 const HEADER: &str = "record_id,given_names,family_name,date_of_birth,sex,upn,nhs_number,address_line_1,town,postcode,s47_start_date,s47_end_date,cp_plan_start_date,cp_plan_end_date,cin_start_date,cin_end_date";
 
 fn cnis(app: &TestApp, dir: &std::path::Path, args: &[&str]) -> (i32, String) {
+    cnis_with(app, dir, args, &[])
+}
+
+/// `cnis` with more settings in its environment.
+fn cnis_with(
+    app: &TestApp,
+    dir: &std::path::Path,
+    args: &[&str],
+    settings: &[(&str, &str)],
+) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_cnis"))
         .args(args)
         .env("DATABASE_URL", &app.config.database_url)
@@ -19,6 +29,7 @@ fn cnis(app: &TestApp, dir: &std::path::Path, args: &[&str]) -> (i32, String) {
         // s.434A in force, so the "may have needed consent" flag is raised.
         .env("CNIS_CONSENT_FROM", "2025-01-01")
         .env("RUST_LOG", "warn")
+        .envs(settings.iter().copied())
         .output()
         .unwrap();
     let text = format!(
@@ -48,6 +59,14 @@ fn made_up(i: usize, salt: usize) -> String {
 fn import_background(app: &TestApp, dir: &std::path::Path) {
     let file = dir.join("background.csv");
     std::fs::write(&file, format!("{HEADER}\n{}", background(400))).unwrap();
+    let (code, out) = cnis(app, dir, &["import", "social-care", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+}
+
+/// Imports social care rows (after the header) through the real command.
+fn import_rows(app: &TestApp, dir: &std::path::Path, rows: &str) {
+    let file = dir.join("rows.csv");
+    std::fs::write(&file, format!("{HEADER}\n{rows}")).unwrap();
     let (code, out) = cnis(app, dir, &["import", "social-care", file.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
 }
@@ -1296,34 +1315,23 @@ fn s436h_condition_b_a_record_with_an_enquiry_is_reviewed_at_a_lower_probability
     add_child(&mut officer, "Ada", "Lovelace", ("10", "12", "2015"));
     import_background(&app, dir.path());
     // The same first name and birthday; another surname and home: unsure, on either record.
-    let file = dir.path().join("two.csv");
-    std::fs::write(
-        &file,
-        format!(
-            "{HEADER}\n\
-             ENQ-1,Ada,Hartley,2015-12-10,F,,,4 Quay Street,Riverton,RV2 8QT,2026-10-01,,,,,\n\
-             CIN-1,Ada,Hartley,2015-12-10,F,,,4 Quay Street,Riverton,RV2 8QT,,,,,2026-10-01,\n"
-        ),
-    )
-    .unwrap();
-    let (code, out) = cnis(
+    import_rows(
         &app,
         dir.path(),
-        &["import", "social-care", file.to_str().unwrap()],
+        "ENQ-1,Ada,Hartley,2015-12-10,F,,,4 Quay Street,Riverton,RV2 8QT,2026-10-01,,,,,\n\
+         CIN-1,Ada,Hartley,2015-12-10,F,,,4 Quay Street,Riverton,RV2 8QT,,,,,2026-10-01,\n",
+    );
+    let report = dir.path().join("report.csv");
+    let (code, out) = cnis_with(
+        &app,
+        dir.path(),
+        &["cross-check", "--report", report.to_str().unwrap()],
+        &[
+            ("CNIS_REVIEW_PROBABILITY", "0.49"),
+            ("CNIS_REVIEW_PROBABILITY_CHILD_PROTECTION", "0.000000001"),
+        ],
     );
     assert_eq!(code, 0, "{out}");
-    let report = dir.path().join("report.csv");
-    let out = Command::new(env!("CARGO_BIN_EXE_cnis"))
-        .args(["cross-check", "--report", report.to_str().unwrap()])
-        .env("DATABASE_URL", &app.config.database_url)
-        .env("CNIS_DATA_DIR", dir.path())
-        .env("CNIS_TEAM_EMAIL", "team@council.invalid")
-        .env("CNIS_REVIEW_PROBABILITY", "0.49")
-        .env("CNIS_REVIEW_PROBABILITY_CHILD_PROTECTION", "0.000000001")
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
     let report = std::fs::read_to_string(report).unwrap();
     let decision = |source: &str| {
         report

@@ -1413,18 +1413,11 @@ mod tests {
 
     #[test]
     fn s436h_4_a_record_that_may_show_condition_b_is_reviewed_at_a_lower_probability() {
-        // The same first name and birthday, another surname and home.
-        let g: Gamma = [
-            Some(0),
-            Some(4),
-            Some(0),
-            Some(0),
-            Some(2),
-            Some(2),
-            None,
-            None,
-            None,
-        ];
+        // The same first name and birthday, another surname and home; nothing else known.
+        let mut g: Gamma = [None; N];
+        for (f, level) in [0, 4, 0, 0, 2, 2].into_iter().enumerate() {
+            g[f] = Some(level);
+        }
         let t = Thresholds::default();
         let p = (t.review_condition_b + t.review) / 2.0;
         assert_eq!(decide(&g, p, None, t.for_record(true)), Decision::Review);
