@@ -143,14 +143,15 @@ fn load_children(conn: &mut AnyConnection) -> QueryResult<Vec<Side>> {
         .collect())
 }
 
+/// Records are read and prepared this many at a time: a council's whole extract read at once
+/// stood beside its prepared copy, and the memory it left behind was not given back.
+const READ_BATCH: usize = 50_000;
+
 fn load_records(conn: &mut AnyConnection, today: NaiveDate) -> QueryResult<Vec<Side>> {
-    let rows: Vec<crate::store::social_care::SocialCareRecord> = social_care_records::table
-        .select(crate::store::social_care::SocialCareRecord::as_select())
-        .load(conn)?;
+    use crate::store::social_care::SocialCareRecord;
     let condition_b = records_showing_condition_b(conn, today)?;
-    Ok(rows
-        .into_par_iter()
-        .map(|r| {
+    let prepare = |batch: &mut Vec<SocialCareRecord>, out: &mut Vec<Side>| {
+        out.par_extend(batch.par_drain(..).map(|r| {
             let prepared = m::prepare(&Person {
                 given_names: r.given_names.as_deref().unwrap_or(""),
                 family_name: r.family_name.as_deref().unwrap_or(""),
@@ -169,8 +170,21 @@ fn load_records(conn: &mut AnyConnection, today: NaiveDate) -> QueryResult<Vec<S
                 hash: r.data_hash,
                 prepared,
             }
-        })
-        .collect())
+        }));
+    };
+    let mut out = vec![];
+    let mut batch = Vec::with_capacity(READ_BATCH);
+    for row in social_care_records::table
+        .select(SocialCareRecord::as_select())
+        .load_iter::<SocialCareRecord, diesel::connection::DefaultLoadingMode>(conn)?
+    {
+        batch.push(row?);
+        if batch.len() == READ_BATCH {
+            prepare(&mut batch, &mut out);
+        }
+    }
+    prepare(&mut batch, &mut out);
+    Ok(out)
 }
 
 /// The records whose enquiries and plans may show condition B today (child in need periods
