@@ -96,7 +96,7 @@ test('officer journey: every page passes axe and GOV.UK Frontend runs under the 
   // The demo register is cross-checked against demo social care records at load.
   await page.goto(`${BASE}/officers/matches`);
   await checkA11y(page, 'social care review queue');
-  await page.click('main table a:has-text("Decide") >> nth=0');
+  await page.click('main table a[href^="/officers/matches/"] >> nth=0');
   await page.waitForURL(/\/officers\/matches\//);
   await checkA11y(page, 'social care pair');
   await page.click('button:has-text("Save decision")');

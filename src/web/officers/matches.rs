@@ -70,7 +70,7 @@ async fn queue(
             h1 class="govuk-heading-l" { "Possible social care matches" }
             p class="govuk-body" { "The cross-check could not be sure whether these register entries and social care records are the same child. Decide each one: your decision stands on every later run, unless the data behind it changes. " a class="govuk-link" href="/officers/cross-check" { "See the cross-check runs" } "." }
             @if rows.is_empty() { p class="govuk-body" { "Nothing is waiting for a decision." } } @else {
-                p class="govuk-body" { (showing(page, rows.len(), total)) }
+                p class="govuk-body" { (showing(page, rows.len(), total)) " Select a child's name to compare the two records and decide." }
                 (queue_table(&rows, state.config.match_thresholds))
                 (pagination(
                     (page > 1).then(|| href(page - 1)).as_deref(),
@@ -103,15 +103,16 @@ fn queue_table(rows: &[matches::QueueRow], t: crate::domain::matching::Threshold
     html! {
                 div class="cnis-table-scroll" role="region" aria-label="Pairs waiting for a decision" tabindex="0" {
                 table class="govuk-table" {
-                    (table_head("Pairs waiting for a decision, most likely first", &["Register entry", "Social care record", "Match probability", "Why it could not be sure", ""]))
+                    (table_head("Pairs waiting for a decision, most likely first", &["Register entry", "Social care record", "Match probability", "Why it could not be sure"]))
                     tbody class="govuk-table__body" {
                         @for (l, g, f, reference, record) in rows {
                             tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { (g) " " (f) br; span class="govuk-hint" { (reference) } }
+                                // The link in the first column: on a phone the table scrolls sideways,
+                                // and a last column of links was out of sight.
+                                td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/matches/" (l.child_id) "/" (l.record_id) } { (g) " " (f) } br; span class="govuk-hint" { (reference) } }
                                 td class="govuk-table__cell" { (record) }
                                 td class="govuk-table__cell" { (match_probability(l)) }
                                 td class="govuk-table__cell" { (held_back_list(l, t)) }
-                                td class="govuk-table__cell" { a class="govuk-link" href={ "/officers/matches/" (l.child_id) "/" (l.record_id) } { "Decide" span class="govuk-visually-hidden" { " on " (g) " " (f) } } }
                             }
                         }
                     }
