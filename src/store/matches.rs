@@ -98,14 +98,14 @@ pub fn links_for_child(
 /// (link, given names, family name, register reference, social care record id)
 pub type QueueRow = (Link, String, String, String, String);
 
-/// One page of the pairs waiting for an officer, most likely first, and how many wait in all.
+/// One page of the pairs waiting for an officer, most likely first (`count_reviews` says how
+/// many wait in all).
 pub fn review_queue(
     conn: &mut AnyConnection,
     limit: i64,
     offset: i64,
-) -> QueryResult<(Vec<QueueRow>, i64)> {
-    let total = count_reviews(conn)?;
-    let rows = match_links::table
+) -> QueryResult<Vec<QueueRow>> {
+    match_links::table
         .inner_join(children::table)
         .inner_join(social_care_records::table)
         .filter(match_links::decision.eq(LinkState::Review))
@@ -124,8 +124,7 @@ pub fn review_queue(
         ))
         .limit(limit)
         .offset(offset)
-        .load(conn)?;
-    Ok((rows, total))
+        .load(conn)
 }
 
 /// The pair at the head of the review queue, if any: where an officer goes after deciding one.

@@ -51,7 +51,7 @@ async fn queue(
             )?;
             let total = matches::count_reviews(c)?;
             let page = asked.clamp(1, ((total + QUEUE_PAGE - 1) / QUEUE_PAGE).max(1));
-            let (rows, total) = matches::review_queue(c, QUEUE_PAGE, (page - 1) * QUEUE_PAGE)?;
+            let rows = matches::review_queue(c, QUEUE_PAGE, (page - 1) * QUEUE_PAGE)?;
             Ok((rows, total, page))
         })
         .await?;
@@ -87,10 +87,7 @@ fn showing(page: i64, on_page: usize, total: i64) -> String {
     let last = first + on_page as i64 - 1;
     let word = if total == 1 { "pair" } else { "pairs" };
     if total <= QUEUE_PAGE {
-        format!(
-            "{} {word} waiting for a decision, most likely first.",
-            total
-        )
+        format!("{total} {word} waiting for a decision, most likely first.")
     } else {
         format!(
             "Showing {} to {} of {} {word} waiting for a decision, most likely first.",
