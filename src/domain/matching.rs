@@ -1050,7 +1050,7 @@ pub fn decide(g: &Gamma, p: f64, identifier: Option<&str>, t: Thresholds) -> Dec
     }
     // Another first name at the same home under the same surname, and a date of birth that is
     // missing or near hers (born the same year, a twin written a day out): a brother or sister
-    // too. On generator 2, 1,877 such pairs queued for an officer held 4 true links.
+    // too. On generator 2, 1,881 such pairs queued for an officer held 4 true links.
     let sibling_near_in_age = g[0] == Some(5) && g[6] != Some(0) && dob.is_none_or(|l| l > 0);
     if sibling_near_in_age && household {
         return Decision::Household;
