@@ -248,7 +248,7 @@ fn the_cross_check_links_a_child_raises_flags_and_keeps_officers_decisions() {
     let queue = officer.get("/officers/matches");
     assert!(queue.contains("Lovelace"), "{}", queue.body);
     // Each pair says which rule held it back.
-    let why = "Same UPN or NHS number, but the dates of birth disagree or one is missing";
+    let why = "Same UPN or NHS number, but the dates of birth disagree";
     assert!(queue.contains(why), "{}", queue.body);
     assert!(!queue.contains("100.0%"));
     // A shared number decides such a pair, so no probability is shown beside the doubt: not in

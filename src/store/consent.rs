@@ -321,7 +321,9 @@ pub fn social_care_candidates(
         let g = matching::compare(&me, &them);
         let id = matching::shared_identifier(&me, &them);
         let close = |l: Option<u8>, worst: u8| l.is_some_and(|l| l <= worst);
-        let (first, family, dob_l, postcode_l) = (g[0], g[1], g[2], g[4]);
+        let (first, dob_l, postcode_l) = (g[0], g[2], g[4]);
+        // Names written in each other's field are close names.
+        let family = g[1].map(|l| if l == matching::NAMES_SWAPPED { 1 } else { l });
         let (certain, why) = if let Some(id) = id.filter(|_| dob_l.is_none_or(|l| l <= 3)) {
             (true, format!("the same {id}"))
         } else if first == Some(0) && family == Some(0) && dob_l == Some(0) {
