@@ -1830,8 +1830,8 @@ mod tests {
             let p = m.probability(&g);
             (decide(&g, p, None, t), held_back(&g, p, t))
         };
-        // Her own name at her own home, no date of birth on the record: the same child. Two
-        // children of one home do not share a first name.
+        // Her own name at her own home, no date of birth on the record: the same child. A
+        // brother or sister of the same first name is rare, and has identifiers of his own.
         let same = without_birth_date(person("Ava", "Khan", d(2016, 9, 2)));
         assert_eq!(decide_for(&same), (Decision::Match, vec![]));
         // A slip in her first name could be a sister's (Ava, Ada): an officer decides, and is
@@ -1860,8 +1860,9 @@ mod tests {
             let brother = person("Zayn", "Khan", near);
             assert_eq!(decide_for(&brother).0, Decision::Household, "{near}");
         }
-        // Her name and home with another child's UPN: a brother of the same name (half-brothers
-        // can share one) is not linked without a date of birth to tell them apart.
+        // Her name and home with another child's UPN: a brother or sister of the same first name
+        // (half-siblings sometimes have one) is not linked without a date of birth to tell them
+        // apart.
         let own_upn = |upn| Person {
             upn: Some(upn),
             ..person("Ava", "Khan", d(2016, 9, 2))
