@@ -455,6 +455,11 @@ fn score_all(kids: &[Side], recs: &[Side], t: Thresholds) -> Scored {
             ];
             let p = m::to_probability(model.score(&g) + model.tf_adjustment(&g, tf));
             let d = m::decide(&g, p, id, t.for_record(recs[ri as usize].condition_b));
+            // Every compared pair by ids and levels only, to measure the matcher against
+            // labelled data (`scripts/linkage_oracle.py`); off unless RUST_LOG asks for it.
+            log::trace!(target: "cnis::pairs", "{},{} {} {} {p:.6} {}",
+                kids[ci as usize].reference, recs[ri as usize].reference,
+                levels_in(&g), name_rarity(tf), d.code());
             (d != Decision::None).then_some((ci, ri, g, if id.is_some() { 1.0 } else { p }, d))
         })
         .collect();
@@ -998,6 +1003,24 @@ fn consent_missing(
 }
 
 /// Writes the run report: `register_ref,record_id,decision,score`.
+/// A comparison vector as `0,2,-,…` (a missing field is `-`), for the pair trace.
+fn levels_in(g: &m::Gamma) -> String {
+    g.iter()
+        .map(|l| l.map_or_else(|| "-".to_owned(), |l| l.to_string()))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// How rare an exactly agreeing name pair is, as whole bits (`-log2` of the product of the
+/// names' shares of the records), or `-` when neither name agrees exactly; for the pair trace.
+fn name_rarity(tf: [Option<f64>; 2]) -> String {
+    let shares: Vec<f64> = tf.into_iter().flatten().collect();
+    if shares.is_empty() {
+        return "-".to_owned();
+    }
+    format!("{:.0}", -shares.iter().product::<f64>().log2())
+}
+
 pub fn write_report(path: &std::path::Path, s: &Summary) -> anyhow::Result<()> {
     let mut w = csv::Writer::from_path(path)?;
     w.write_record(["register_ref", "record_id", "decision", "score"])?;
@@ -1032,6 +1055,18 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn the_pair_trace_shows_levels_and_name_rarity_and_no_names() {
+        let mut g: Gamma = [None; m::N];
+        g[0] = Some(0);
+        g[2] = Some(4);
+        assert_eq!(levels_in(&g), "0,-,4,-,-,-,-,-,-");
+        // A name pair held by one record in 1,024 and one in 64: 16 bits.
+        assert_eq!(name_rarity([Some(1.0 / 1024.0), Some(1.0 / 64.0)]), "16");
+        assert_eq!(name_rarity([None, Some(0.25)]), "2");
+        assert_eq!(name_rarity([None, None]), "-");
+    }
 
     #[test]
     fn a_second_record_of_a_linked_child_stays_for_review_a_linked_record_does_not() {
