@@ -471,7 +471,15 @@ fn s434a_school_notice_to_application_to_decision_to_notices_to_deletion_return_
     // 6. Now the school may delete: a deletion return on ground (f) enters the child on the
     // register, pending an officer's review.
     let school_home = school.get("/schools/");
-    assert!(school_home.contains("You may now delete"));
+    // The next step sits above the table, where a phone shows it, not in a column off-screen.
+    let next_step = school_home.body.find("You may now delete");
+    let table = school_home.body.find("<table");
+    assert!(
+        next_step.is_some() && next_step < table,
+        "{}",
+        school_home.body
+    );
+    assert!(school_home.contains(&format!("/schools/deletion?application={app_id}")));
     // Issue 18: the school opens the application and the notice served on it, and its deletion
     // return is filled in from the application; another school cannot see either.
     let theirs = format!("/schools/applications/{app_id}");

@@ -229,6 +229,14 @@ async fn home(
             }
             h2 class="govuk-heading-m" { "Applications for consent for your pupils" }
             @if apps.is_empty() { p class="govuk-body" { "None." } } @else {
+                // The next step goes above the table, not in its last column: on a phone that
+                // column is off the screen.
+                @for a in apps.iter().filter(|a| a.status == ApplicationStatus::Granted) {
+                    div class="govuk-inset-text" {
+                        "Consent granted for " (a.child_name()) " (" (a.reference) "). You may now delete the pupil's name on ground (f) and "
+                        a class="govuk-link" href={ "/schools/deletion?application=" (a.id) } { "send a deletion return" span class="govuk-visually-hidden" { " for " (a.child_name()) } } "."
+                    }
+                }
                 div class="cnis-table-scroll" role="region" aria-label="Applications for consent" tabindex="0" { table class="govuk-table" {
                     (table_head("Applications for consent", &["Reference", "Pupil", "Received", "Days open", "Status"]))
                     tbody class="govuk-table__body" {
@@ -239,7 +247,6 @@ async fn home(
                                 td class="govuk-table__cell" { (fmt_date(a.received_on)) }
                                 td class="govuk-table__cell" { (crate::domain::consent::days_open(a.received_on, a.decided_at.map(|t| t.date()).unwrap_or_else(today))) }
                                 td class="govuk-table__cell" { (a.status.label())
-                                    @if a.status == ApplicationStatus::Granted { br; span class="govuk-hint" { "You may now delete the pupil's name on ground (f) and " a class="govuk-link" href={ "/schools/deletion?application=" (a.id) } { "send a deletion return" span class="govuk-visually-hidden" { " for " (a.child_name()) } } "." } }
                                     @if a.status == ApplicationStatus::Refused { br; span class="govuk-hint" { "The pupil stays on roll." } } }
                             }
                         }
