@@ -1002,7 +1002,6 @@ fn consent_missing(
     Ok(out)
 }
 
-/// Writes the run report: `register_ref,record_id,decision,score`.
 /// A comparison vector as `0,2,-,…` (a missing field is `-`), for the pair trace.
 fn levels_in(g: &m::Gamma) -> String {
     g.iter()
@@ -1021,6 +1020,7 @@ fn name_rarity(tf: [Option<f64>; 2]) -> String {
     format!("{:.0}", -shares.iter().product::<f64>().log2())
 }
 
+/// Writes the run report: `register_ref,record_id,decision,score`.
 pub fn write_report(path: &std::path::Path, s: &Summary) -> anyhow::Result<()> {
     let mut w = csv::Writer::from_path(path)?;
     w.write_record(["register_ref", "record_id", "decision", "score"])?;
