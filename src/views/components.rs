@@ -291,6 +291,17 @@ pub fn checkbox(id: &str, label: &str, checked: bool) -> Markup {
     }
 }
 
+/// A table in a region that scrolls sideways on a narrow screen (WCAG 1.4.10), named for screen
+/// readers and reachable by keyboard, with its caption, header row and body rows.
+pub fn scrolling_table(label: &str, headers: &[&str], rows: Markup) -> Markup {
+    html! {
+        div class="cnis-table-scroll" role="region" aria-label=(label) tabindex="0" { table class="govuk-table" {
+            (table_head(label, headers))
+            tbody class="govuk-table__body" { (rows) }
+        } }
+    }
+}
+
 /// A table's visually hidden caption and its header row.
 pub fn table_head(caption: &str, headers: &[&str]) -> Markup {
     html! {

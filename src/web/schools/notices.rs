@@ -246,21 +246,18 @@ fn applications_for_your_pupils(apps: &[consent::Application]) -> Markup {
                     a class="govuk-link" href={ "/schools/deletion?application=" (a.id) } { "send a deletion return" span class="govuk-visually-hidden" { " for " (a.child_name()) } } "."
                 }
             }
-            div class="cnis-table-scroll" role="region" aria-label="Applications for consent" tabindex="0" { table class="govuk-table" {
-                (table_head("Applications for consent", &["Reference", "Pupil", "Received", "Days open", "Status"]))
-                tbody class="govuk-table__body" {
-                    @for a in apps {
-                        tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { a class="govuk-link" href={ "/schools/applications/" (a.id) } { (a.reference) } }
-                            td class="govuk-table__cell" { (a.child_name()) }
-                            td class="govuk-table__cell" { (fmt_date(a.received_on)) }
-                            td class="govuk-table__cell" { (crate::domain::consent::days_open(a.received_on, a.decided_at.map(|t| t.date()).unwrap_or_else(today))) }
-                            td class="govuk-table__cell" { (a.status.label())
-                                @if a.status == ApplicationStatus::Refused { br; span class="govuk-hint" { "The pupil stays on roll." } } }
-                        }
+            (scrolling_table("Applications for consent", &["Reference", "Pupil", "Received", "Days open", "Status"], html! {
+                @for a in apps {
+                    tr class="govuk-table__row" {
+                        td class="govuk-table__cell" { a class="govuk-link" href={ "/schools/applications/" (a.id) } { (a.reference) } }
+                        td class="govuk-table__cell" { (a.child_name()) }
+                        td class="govuk-table__cell" { (fmt_date(a.received_on)) }
+                        td class="govuk-table__cell" { (crate::domain::consent::days_open(a.received_on, a.decided_at.map(|t| t.date()).unwrap_or_else(today))) }
+                        td class="govuk-table__cell" { (a.status.label())
+                            @if a.status == ApplicationStatus::Refused { br; span class="govuk-hint" { "The pupil stays on roll." } } }
                     }
                 }
-            } }
+            }))
         }
     }
 }
@@ -270,20 +267,17 @@ fn notices_sent(notices: &[SchoolNotice]) -> Markup {
     html! {
         h2 class="govuk-heading-m" { "What you have sent" }
         @if notices.is_empty() { p class="govuk-body" { "Nothing yet." } } @else {
-            div class="cnis-table-scroll" role="region" aria-label="Notices sent" tabindex="0" { table class="govuk-table" {
-                (table_head("Notices sent", &["Reference", "Kind", "Pupil", "Sent", "Answer"]))
-                tbody class="govuk-table__body" {
-                    @for n in notices {
-                        tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { a class="govuk-link" href={ "/schools/notices/" (n.id) } { (n.reference) } }
-                            td class="govuk-table__cell" { (n.kind.label()) }
-                            td class="govuk-table__cell" { (n.given_names) " " (n.family_name) }
-                            td class="govuk-table__cell" { (crate::clock::fmt_day(n.received_at)) }
-                            td class="govuk-table__cell" { (answer_tag(&n.answer)) }
-                        }
+            (scrolling_table("Notices sent", &["Reference", "Kind", "Pupil", "Sent", "Answer"], html! {
+                @for n in notices {
+                    tr class="govuk-table__row" {
+                        td class="govuk-table__cell" { a class="govuk-link" href={ "/schools/notices/" (n.id) } { (n.reference) } }
+                        td class="govuk-table__cell" { (n.kind.label()) }
+                        td class="govuk-table__cell" { (n.given_names) " " (n.family_name) }
+                        td class="govuk-table__cell" { (crate::clock::fmt_day(n.received_at)) }
+                        td class="govuk-table__cell" { (answer_tag(&n.answer)) }
                     }
                 }
-            } }
+            }))
         }
     }
 }
